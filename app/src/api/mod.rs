@@ -1,0 +1,177 @@
+//! Server functions: the system's API. Every endpoint has an explicit, stable path under
+//! `/api/` and an entry in [`POLICY`]; the server refuses any endpoint without one.
+
+pub mod admin;
+pub mod audit;
+pub mod auth;
+
+use leptos::server_fn::{codec::JsonEncoding, error::{FromServerFnError, ServerFnErrorErr}};
+use serde::{Deserialize, Serialize};
+
+use crate::domain::Role;
+use crate::i18n::Locale;
+
+/// Who may call an endpoint. Checked on the server before the arguments are even read, and
+/// again inside the function (which also checks unit scope).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Anyone, signed in or not.
+    Public,
+    /// Any signed-in account, even one that must change its password first.
+    SignedIn,
+    /// A signed-in account holding one of these roles, with its password in order.
+    Roles(&'static [Role]),
+}
+
+const ADMIN: &[Role] = &[Role::Admin];
+const AUDIT_READERS: &[Role] = &[Role::Admin, Role::InternalAuditor, Role::ExternalAuditor, Role::Ethics];
+
+/// The policy of every endpoint.
+pub const POLICY: &[(&str, Access)] = &[
+    ("/api/auth/login", Access::Public),
+    ("/api/auth/me", Access::Public),
+    ("/api/auth/policy", Access::Public),
+    ("/api/auth/logout", Access::SignedIn),
+    ("/api/auth/password", Access::SignedIn),
+    ("/api/admin/units", Access::Roles(ADMIN)),
+    ("/api/admin/units/active", Access::Roles(ADMIN)),
+    ("/api/admin/accounts", Access::Roles(ADMIN)),
+    ("/api/admin/accounts/create", Access::Roles(ADMIN)),
+    ("/api/admin/accounts/roles", Access::Roles(ADMIN)),
+    ("/api/admin/accounts/disable", Access::Roles(ADMIN)),
+    ("/api/admin/accounts/enable", Access::Roles(ADMIN)),
+    ("/api/admin/accounts/reset-password", Access::Roles(ADMIN)),
+    ("/api/admin/designations", Access::Roles(ADMIN)),
+    ("/api/admin/designations/add", Access::Roles(ADMIN)),
+    ("/api/audit/recent", Access::Roles(AUDIT_READERS)),
+    ("/api/audit/verify", Access::Roles(ADMIN)),
+];
+
+pub fn policy(path: &str) -> Option<Access> {
+    POLICY.iter().find(|(p, _)| *p == path).map(|(_, a)| *a)
+}
+
+/// Errors the API reports. Messages are zh-TW (the UI's first language); [`ApiError::en`]
+/// gives the English text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum ApiError {
+    #[error("請先登入")]
+    NotSignedIn,
+    #[error("請先變更密碼")]
+    PasswordChangeRequired,
+    #[error("您沒有執行此操作的權限")]
+    Forbidden,
+    #[error("員工編號或密碼錯誤")]
+    BadCredentials,
+    #[error("帳號已鎖定，請於 {0} 後再試")]
+    Locked(String),
+    #[error("嘗試次數過多，請稍後再試")]
+    RateLimited,
+    #[error("{0}")]
+    Invalid(String),
+    #[error("找不到資料")]
+    NotFound,
+    #[error("系統發生錯誤，請稍後再試")]
+    Internal,
+    #[error("連線或格式錯誤：{0}")]
+    ServerFn(ServerFnErrorErr),
+}
+
+impl ApiError {
+    pub fn en(&self) -> String {
+        match self {
+            Self::NotSignedIn => "Please sign in".into(),
+            Self::PasswordChangeRequired => "Please change your password first".into(),
+            Self::Forbidden => "You are not allowed to do this".into(),
+            Self::BadCredentials => "Wrong employee number or password".into(),
+            Self::Locked(t) => format!("Account locked; try again after {t}"),
+            Self::RateLimited => "Too many attempts; try again later".into(),
+            Self::Invalid(m) => m.clone(),
+            Self::NotFound => "Not found".into(),
+            Self::Internal => "Something went wrong; please try again".into(),
+            Self::ServerFn(e) => format!("Connection or format error: {e}"),
+        }
+    }
+
+    pub fn text(&self, locale: Locale) -> String {
+        match locale {
+            Locale::ZhTw => self.to_string(),
+            Locale::En => self.en(),
+        }
+    }
+
+    /// The HTTP status the server answers with.
+    pub fn status(&self) -> u16 {
+        match self {
+            Self::NotSignedIn => 401,
+            Self::PasswordChangeRequired | Self::Forbidden => 403,
+            Self::BadCredentials | Self::Invalid(_) => 400,
+            Self::Locked(_) => 423,
+            Self::RateLimited => 429,
+            Self::NotFound => 404,
+            Self::Internal | Self::ServerFn(_) => 500,
+        }
+    }
+}
+
+impl FromServerFnError for ApiError {
+    type Encoder = JsonEncoding;
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        Self::ServerFn(value)
+    }
+}
+
+#[cfg(feature = "ssr")]
+pub use guard::*;
+
+#[cfg(feature = "ssr")]
+mod guard {
+    use super::ApiError;
+    use crate::server::{auth::Actor, authz, AppState, ClientIp};
+    use leptos::prelude::*;
+
+    /// Marker the server's authorisation middleware leaves on a request it has checked.
+    #[derive(Clone, Debug)]
+    pub struct Authorized {
+        pub path: String,
+        pub actor: Option<Actor>,
+    }
+
+    /// The request context an api function needs.
+    pub struct Ctx {
+        pub state: AppState,
+        pub session: tower_sessions::Session,
+        pub ip: Option<std::net::IpAddr>,
+        pub actor: Option<Actor>,
+    }
+
+    impl Ctx {
+        pub fn ip_string(&self) -> Option<String> {
+            self.ip.map(|i| i.to_string())
+        }
+        /// The caller, for endpoints that are not public.
+        pub fn actor(&self) -> Result<&Actor, ApiError> {
+            self.actor.as_ref().ok_or(ApiError::NotSignedIn)
+        }
+    }
+
+    /// Begin every api function with this: authorises the caller for `path` (reusing the
+    /// middleware's decision when it made one) and returns what the function needs.
+    pub async fn guard(path: &str) -> Result<Ctx, ApiError> {
+        let parts: http::request::Parts = use_context().ok_or(ApiError::Internal)?;
+        let state: AppState = use_context().ok_or(ApiError::Internal)?;
+        let session = parts.extensions.get::<tower_sessions::Session>().cloned().ok_or(ApiError::Internal)?;
+        let ip = parts.extensions.get::<ClientIp>().map(|c| c.0);
+        let actor = match parts.extensions.get::<Authorized>() {
+            Some(a) if a.path == path => a.actor.clone(),
+            _ => authz::authorize(&state, &session, path, ip).await?,
+        };
+        Ok(Ctx { state, session, ip, actor })
+    }
+
+    /// Log the cause and answer with a generic error: internals never reach the browser.
+    pub fn internal(e: impl std::fmt::Display) -> ApiError {
+        tracing::error!(error = %e, "internal error in api function");
+        ApiError::Internal
+    }
+}

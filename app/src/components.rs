@@ -1,0 +1,115 @@
+//! Widgets shared by pages: the header, the sign-in gate.
+
+use leptos::prelude::*;
+use leptos_router::components::Redirect;
+
+use crate::api::{auth::Me, ApiError};
+use crate::domain::Role;
+use crate::i18n::{t, use_locale, Locale, Msg};
+
+/// The signed-in account, loaded once per page at the root.
+#[derive(Clone, Copy)]
+pub struct MeResource(pub Resource<Result<Option<Me>, ApiError>>);
+
+pub fn use_me() -> Resource<Result<Option<Me>, ApiError>> {
+    expect_context::<MeResource>().0
+}
+
+pub fn role_label(r: Role, l: Locale) -> &'static str {
+    l.pick(r.zh(), r.en())
+}
+
+#[component]
+pub fn Header() -> impl IntoView {
+    let me = use_me();
+    let locale = use_locale();
+    let logout = ServerAction::<crate::api::auth::Logout>::new();
+    Effect::new(move |_| {
+        if let Some(Ok(())) = logout.value().get() {
+            let _ = window().location().set_href("/login");
+        }
+    });
+    let other = match locale {
+        Locale::ZhTw => Locale::En,
+        Locale::En => Locale::ZhTw,
+    };
+    view! {
+        <header class="site-header">
+            <a class="brand" href="/">
+                <span class="brand-mark" aria-hidden="true">"印"</span>
+                <span>
+                    <strong>{t(Msg::AppName)}</strong>
+                    <small>{t(Msg::AppSubtitle)}</small>
+                </span>
+            </a>
+            <div class="header-actions">
+                <form method="post" action="/lang" class="inline">
+                    <input type="hidden" name="lang" value=other.tag()/>
+                    <button type="submit" class="link-button" lang=other.tag()>{t(Msg::Language)}</button>
+                </form>
+                <Suspense fallback=|| ()>
+                    {move || {
+                        me.get()
+                            .and_then(|r| r.ok())
+                            .flatten()
+                            .map(|m| {
+                                let roles = m.roles.iter().map(|r| role_label(*r, locale)).collect::<Vec<_>>().join("、");
+                                let unit = locale.pick(&m.unit.name_zh, &m.unit.name_en).to_string();
+                                view! {
+                                    <div class="who" data-testid="who">
+                                        <span class="who-name">{m.name.clone()} " (" {m.employee_no.clone()} ")"</span>
+                                        <span class="who-unit">{unit} " · " {roles}</span>
+                                    </div>
+                                    <ActionForm action=logout>
+                                        <button type="submit" class="secondary" data-testid="sign-out">{t(Msg::SignOut)}</button>
+                                    </ActionForm>
+                                }
+                            })
+                    }}
+                </Suspense>
+            </div>
+        </header>
+    }
+}
+
+/// Renders `children` with the signed-in account, or redirects: to `/login` when nobody is
+/// signed in, to `/password` when the password must be changed first. Only a convenience:
+/// every server function checks on its own.
+#[component]
+pub fn RequireAuth(
+    /// Allow an account that must change its password (the password page itself).
+    #[prop(optional)]
+    allow_restricted: bool,
+    children: ChildrenFn,
+) -> impl IntoView {
+    let me = use_me();
+    let children = StoredValue::new(children);
+    view! {
+        <Suspense fallback=move || view! { <p class="loading">{t(Msg::Loading)}</p> }>
+            {move || {
+                me.get()
+                    .map(|r| match r {
+                        Ok(Some(m)) if m.restricted() && !allow_restricted => {
+                            view! { <Redirect path="/password"/> }.into_any()
+                        }
+                        Ok(Some(m)) => {
+                            provide_context(m);
+                            children.with_value(|c| c()).into_any()
+                        }
+                        _ => view! { <Redirect path="/login"/> }.into_any(),
+                    })
+            }}
+        </Suspense>
+    }
+}
+
+/// An error message for a failed action, in the page's language.
+#[component]
+pub fn ErrorText(#[prop(into)] error: Signal<Option<ApiError>>) -> impl IntoView {
+    let locale = use_locale();
+    move || {
+        error.get().map(|e| {
+            view! { <p class="error" role="alert">{e.text(locale)}</p> }
+        })
+    }
+}

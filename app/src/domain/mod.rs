@@ -1,0 +1,34 @@
+//! Domain types shared by browser and server. Each validates on construction.
+
+pub mod business_type;
+pub mod case_number;
+pub mod employee_no;
+pub mod national_id;
+pub mod password;
+pub mod roc_date;
+pub mod role;
+pub mod unit;
+
+pub use business_type::BusinessType;
+pub use case_number::{CaseNumber, CaseNumberError};
+pub use employee_no::{EmployeeNo, EmployeeNoError};
+pub use national_id::{NationalId, NationalIdError};
+pub use password::{PasswordPolicy, PasswordProblem};
+pub use roc_date::{RocDate, RocDateError};
+pub use role::{Designation, Role};
+pub use unit::{UnitKind, UnitView, REFERENCE_UNITS};
+
+/// Taipei time is UTC+8 all year (no daylight saving).
+pub fn taipei_offset() -> chrono::FixedOffset {
+    chrono::FixedOffset::east_opt(8 * 3600).expect("constant offset")
+}
+
+/// An instant shown in Taipei time with an ROC date: `115/11/26 14:05`.
+pub fn roc_datetime(utc: chrono::DateTime<chrono::Utc>) -> String {
+    use chrono::Timelike;
+    let local = utc.with_timezone(&taipei_offset());
+    match RocDate::from_gregorian(local.date_naive()) {
+        Ok(d) => format!("{} {:02}:{:02}", d.short(), local.hour(), local.minute()),
+        Err(_) => local.format("%Y-%m-%d %H:%M").to_string(),
+    }
+}

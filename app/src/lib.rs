@@ -1,0 +1,96 @@
+//! Yinjian (印鑑): the application, compiled twice — `hydrate` (browser WASM) and `ssr`
+//! (server). Pages and server functions live here; server-only code is behind `ssr`.
+
+#![recursion_limit = "256"]
+
+pub mod api;
+pub mod components;
+pub mod domain;
+pub mod i18n;
+pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod server;
+
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_router::{
+    components::{Route, Router, Routes},
+    path,
+};
+
+use i18n::{Locale, Msg};
+
+/// Per-response CSP nonce, put in request extensions by the server's header middleware.
+#[derive(Clone, Debug)]
+pub struct CspNonce(pub String);
+
+/// The HTML document. The server renders it; the browser hydrates `<App/>` inside it.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    if let Some(parts) = use_context::<http::request::Parts>() {
+        if let Some(n) = parts.extensions.get::<CspNonce>() {
+            provide_context(leptos::nonce::Nonce::from_value(n.0.clone()));
+        }
+    }
+    let locale = initial_locale();
+    view! {
+        <!DOCTYPE html>
+        <html lang=locale.tag()>
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+/// The locale: from the language cookie on the server, from `<html lang>` in the browser
+/// (so hydration sees what the server rendered).
+pub fn initial_locale() -> Locale {
+    #[cfg(feature = "ssr")]
+    {
+        use_context::<http::request::Parts>()
+            .and_then(|p| p.headers.get(http::header::COOKIE).and_then(|v| v.to_str().ok()).map(Locale::from_cookie_header))
+            .unwrap_or_default()
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        document()
+            .document_element()
+            .and_then(|e| e.get_attribute("lang"))
+            .and_then(|t| Locale::from_tag(&t))
+            .unwrap_or_default()
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    let locale = initial_locale();
+    provide_context(locale);
+    let me = Resource::new(|| (), |_| api::auth::me());
+    provide_context(components::MeResource(me));
+
+    view! {
+        <Stylesheet id="yinjian" href="/pkg/yinjian.css"/>
+        <Title text=Msg::AppName.text(locale)/>
+        <Router>
+            <a class="skip-link" href="#main">{i18n::t(Msg::SkipToContent)}</a>
+            <components::Header/>
+            <Routes fallback=pages::NotFound>
+                <Route path=path!("/") view=pages::home::HomePage/>
+                <Route path=path!("/login") view=pages::login::LoginPage/>
+                <Route path=path!("/password") view=pages::password::PasswordPage/>
+                <Route path=path!("/admin/accounts") view=pages::admin::AccountsPage/>
+                <Route path=path!("/admin/units") view=pages::admin::UnitsPage/>
+                <Route path=path!("/audit") view=pages::audit::AuditPage/>
+            </Routes>
+        </Router>
+    }
+}

@@ -1,0 +1,328 @@
+//! Administrator pages for bootstrap: accounts (create, disable, roles, reset) and units.
+
+use leptos::prelude::*;
+
+use crate::api::admin::*;
+use crate::components::{role_label, RequireAuth};
+use crate::domain::{roc_datetime, Designation, Role, UnitView};
+use crate::i18n::{t, use_locale, Locale, Msg};
+
+fn unit_name(units: &[UnitView], id: i64, l: Locale) -> String {
+    units.iter().find(|u| u.id == id).map(|u| l.pick(&u.name_zh, &u.name_en).to_string()).unwrap_or_default()
+}
+
+#[component]
+pub fn AccountsPage() -> impl IntoView {
+    view! {
+        <RequireAuth>
+            {|| view! { <Accounts/> }}
+        </RequireAuth>
+    }
+}
+
+#[component]
+fn Accounts() -> impl IntoView {
+    let locale = use_locale();
+    let version = RwSignal::new(0u32);
+    let accounts = Resource::new(move || version.get(), |_| list_accounts());
+    let units = Resource::new(|| (), |_| list_units());
+    let designations = Resource::new(move || version.get(), |_| list_designations());
+    let message = RwSignal::new(None::<String>);
+    let error = RwSignal::new(None::<String>);
+
+    // create form
+    let employee_no = RwSignal::new(String::new());
+    let name = RwSignal::new(String::new());
+    let unit_id = RwSignal::new(String::new());
+    let email = RwSignal::new(String::new());
+    let phone = RwSignal::new(String::new());
+    let roles = RwSignal::new(Vec::<Role>::new());
+    let create = ServerAction::<CreateAccount>::new();
+    Effect::new(move |_| match create.value().get() {
+        Some(Ok(c)) => {
+            message.set(Some(format!("{} {}：{}", c.employee_no, Msg::OneTimePassword.text(locale), c.one_time_password)));
+            error.set(None);
+            version.update(|v| *v += 1);
+        }
+        Some(Err(e)) => error.set(Some(e.text(locale))),
+        None => {}
+    });
+    let on_create = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let uid = unit_id.get().parse::<i64>().unwrap_or(0);
+        create.dispatch(CreateAccount {
+            employee_no: employee_no.get(),
+            name: name.get(),
+            unit_id: uid,
+            email: email.get(),
+            phone: phone.get(),
+            roles: roles.get().iter().map(|r| r.code()).collect::<Vec<_>>().join(","),
+        });
+    };
+
+    let row_action = ServerAction::<ResetPassword>::new();
+    Effect::new(move |_| match row_action.value().get() {
+        Some(Ok(c)) => message.set(Some(format!("{} {}：{}", c.employee_no, Msg::OneTimePassword.text(locale), c.one_time_password))),
+        Some(Err(e)) => error.set(Some(e.text(locale))),
+        None => {}
+    });
+    let disable = ServerAction::<DisableAccount>::new();
+    let enable = ServerAction::<EnableAccount>::new();
+    let set_roles = ServerAction::<SetAccountRoles>::new();
+    let add_desig = ServerAction::<AddDesignation>::new();
+    Effect::new(move |_| {
+        let results = [
+            disable.value().get().map(|r| r.map(|_| ())),
+            enable.value().get().map(|r| r.map(|_| ())),
+            set_roles.value().get().map(|r| r.map(|_| ())),
+            add_desig.value().get().map(|r| r.map(|_| ())),
+        ];
+        for r in results.into_iter().flatten() {
+            match r {
+                Ok(()) => version.update(|v| *v += 1),
+                Err(e) => error.set(Some(e.text(locale))),
+            }
+        }
+    });
+
+    view! {
+        <main id="main" class="page">
+            <h1>{t(Msg::Accounts)}</h1>
+            {move || message.get().map(|m| view! { <p class="notice" role="status" data-testid="admin-message">{m}</p> })}
+            {move || error.get().map(|m| view! { <p class="error" role="alert">{m}</p> })}
+            <section class="card">
+                <h2>{t(Msg::CreateAccount)}</h2>
+                <form class="grid-form" on:submit=on_create>
+                    <div class="field">
+                        <label for="new-emp">{t(Msg::EmployeeNo)} <span class="req" title=t(Msg::Required)>"*"</span></label>
+                        <input id="new-emp" required maxlength="12" bind:value=employee_no/>
+                    </div>
+                    <div class="field">
+                        <label for="new-name">{t(Msg::Name)} <span class="req">"*"</span></label>
+                        <input id="new-name" required maxlength="40" bind:value=name/>
+                    </div>
+                    <div class="field">
+                        <label for="new-unit">{t(Msg::Unit)} <span class="req">"*"</span></label>
+                        <select id="new-unit" required on:change=move |ev| unit_id.set(event_target_value(&ev))>
+                            <option value="">"—"</option>
+                            <Suspense fallback=|| ()>
+                                {move || units.get().and_then(|r| r.ok()).map(|us| us.into_iter().filter(|u| u.active).map(|u| {
+                                    view! { <option value=u.id.to_string()>{locale.pick(&u.name_zh, &u.name_en).to_string()}</option> }
+                                }).collect_view())}
+                            </Suspense>
+                        </select>
+                    </div>
+                    <div class="field">
+                        <label for="new-email">{t(Msg::Email)}</label>
+                        <input id="new-email" type="email" bind:value=email/>
+                    </div>
+                    <div class="field">
+                        <label for="new-phone">{t(Msg::Phone)}</label>
+                        <input id="new-phone" type="tel" bind:value=phone/>
+                    </div>
+                    <fieldset class="field roles">
+                        <legend>{t(Msg::Roles)} <span class="req">"*"</span></legend>
+                        {Role::ALL.into_iter().map(|r| view! {
+                            <label class="check">
+                                <input type="checkbox" value=r.code()
+                                    on:change=move |ev| {
+                                        let on = event_target_checked(&ev);
+                                        roles.update(|rs| { rs.retain(|x| *x != r); if on { rs.push(r); } });
+                                    }/>
+                                {role_label(r, locale)}
+                            </label>
+                        }).collect_view()}
+                    </fieldset>
+                    <button type="submit" class="primary" disabled=move || create.pending().get()>{t(Msg::Create)}</button>
+                </form>
+            </section>
+            <section class="card">
+                <h2>{t(Msg::Accounts)}</h2>
+                <Suspense fallback=move || view! { <p>{t(Msg::Loading)}</p> }>
+                    {move || {
+                        let us = units.get().and_then(|r| r.ok()).unwrap_or_default();
+                        accounts.get().map(|r| match r {
+                            Err(e) => view! { <p class="error">{e.text(locale)}</p> }.into_any(),
+                            Ok(list) => view! {
+                                <div class="table-wrap">
+                                <table class="data" data-testid="accounts">
+                                    <thead><tr>
+                                        <th>{t(Msg::EmployeeNo)}</th><th>{t(Msg::Name)}</th><th>{t(Msg::Unit)}</th>
+                                        <th>{t(Msg::Roles)}</th><th>{t(Msg::Status)}</th><th>{t(Msg::LastLogin)}</th><th>{t(Msg::Actions)}</th>
+                                    </tr></thead>
+                                    <tbody>
+                                    {list.into_iter().map(|a| {
+                                        let id = a.id;
+                                        let reason = RwSignal::new(String::new());
+                                        let edit_roles = RwSignal::new(a.roles.clone());
+                                        let status = if a.disabled { t(Msg::Disabled) } else if a.locked { t(Msg::Locked) } else { t(Msg::Active) };
+                                        view! {
+                                            <tr>
+                                                <td>{a.employee_no.clone()}</td>
+                                                <td>{a.name.clone()}</td>
+                                                <td>{unit_name(&us, a.unit_id, locale)}</td>
+                                                <td>
+                                                    <details>
+                                                        <summary>{a.roles.iter().map(|r| role_label(*r, locale)).collect::<Vec<_>>().join("、")}</summary>
+                                                        <div class="role-editor">
+                                                        {Role::ALL.into_iter().map(|r| view! {
+                                                            <label class="check">
+                                                                <input type="checkbox" prop:checked=move || edit_roles.get().contains(&r)
+                                                                    on:change=move |ev| {
+                                                                        let on = event_target_checked(&ev);
+                                                                        edit_roles.update(|rs| { rs.retain(|x| *x != r); if on { rs.push(r); } });
+                                                                    }/>
+                                                                {role_label(r, locale)}
+                                                            </label>
+                                                        }).collect_view()}
+                                                        <button type="button" on:click=move |_| {
+                                                            set_roles.dispatch(SetAccountRoles { account_id: id, roles: edit_roles.get().iter().map(|r| r.code()).collect::<Vec<_>>().join(",") });
+                                                        }>{t(Msg::SetRoles)}</button>
+                                                        </div>
+                                                    </details>
+                                                </td>
+                                                <td>{status}{a.disabled_reason.clone().map(|r| format!("（{r}）"))}</td>
+                                                <td>{a.last_login_at.map(roc_datetime).unwrap_or_default()}</td>
+                                                <td class="row-actions">
+                                                    {if a.disabled {
+                                                        view! { <button type="button" on:click=move |_| { enable.dispatch(EnableAccount { account_id: id }); }>{t(Msg::Enable)}</button> }.into_any()
+                                                    } else {
+                                                        view! {
+                                                            <input aria-label=t(Msg::Reason) placeholder=t(Msg::Reason) bind:value=reason/>
+                                                            <button type="button" on:click=move |_| { disable.dispatch(DisableAccount { account_id: id, reason: reason.get() }); }>{t(Msg::Disable)}</button>
+                                                        }.into_any()
+                                                    }}
+                                                    <button type="button" on:click=move |_| { row_action.dispatch(ResetPassword { account_id: id }); }>{t(Msg::ResetPassword)}</button>
+                                                </td>
+                                            </tr>
+                                        }
+                                    }).collect_view()}
+                                    </tbody>
+                                </table>
+                                </div>
+                            }.into_any(),
+                        })
+                    }}
+                </Suspense>
+            </section>
+            <DesignationSection designations accounts add_desig/>
+        </main>
+    }
+}
+
+#[component]
+fn DesignationSection(
+    designations: Resource<Result<Vec<DesignationView>, crate::api::ApiError>>,
+    accounts: Resource<Result<Vec<AccountView>, crate::api::ApiError>>,
+    add_desig: ServerAction<AddDesignation>,
+) -> impl IntoView {
+    let locale = use_locale();
+    let account_id = RwSignal::new(String::new());
+    let kind = RwSignal::new(Designation::DeputyAccountManager.code().to_string());
+    let from = RwSignal::new(String::new());
+    let to = RwSignal::new(String::new());
+    view! {
+        <section class="card">
+            <h2>{t(Msg::Designations)}</h2>
+            <form class="grid-form" on:submit=move |ev| {
+                ev.prevent_default();
+                add_desig.dispatch(AddDesignation {
+                    account_id: account_id.get().parse().unwrap_or(0),
+                    kind: kind.get(),
+                    valid_from: from.get(),
+                    valid_to: to.get(),
+                });
+            }>
+                <div class="field">
+                    <label for="d-account">{t(Msg::Accounts)}</label>
+                    <select id="d-account" on:change=move |ev| account_id.set(event_target_value(&ev))>
+                        <option value="">"—"</option>
+                        <Suspense fallback=|| ()>
+                        {move || accounts.get().and_then(|r| r.ok()).map(|l| l.into_iter().map(|a| view! {
+                            <option value=a.id.to_string()>{format!("{} {}", a.employee_no, a.name)}</option>
+                        }).collect_view())}
+                        </Suspense>
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="d-kind">{t(Msg::Kind)}</label>
+                    <select id="d-kind" on:change=move |ev| kind.set(event_target_value(&ev))>
+                        {Designation::ALL.into_iter().map(|d| view! { <option value=d.code()>{locale.pick(d.zh(), d.en())}</option> }).collect_view()}
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="d-from">{t(Msg::ValidFrom)}</label>
+                    <input id="d-from" placeholder="115/11/26" bind:value=from/>
+                </div>
+                <div class="field">
+                    <label for="d-to">{t(Msg::ValidTo)}</label>
+                    <input id="d-to" placeholder="115/12/31" bind:value=to/>
+                </div>
+                <button type="submit">{t(Msg::Add)}</button>
+            </form>
+            <Suspense fallback=|| ()>
+                {move || {
+                    let accts = accounts.get().and_then(|r| r.ok()).unwrap_or_default();
+                    designations.get().and_then(|r| r.ok()).map(|ds| view! {
+                        <ul class="plain">
+                        {ds.into_iter().map(|d| {
+                            let who = accts.iter().find(|a| a.id == d.account_id).map(|a| format!("{} {}", a.employee_no, a.name)).unwrap_or_default();
+                            view! { <li>{locale.pick(d.kind.zh(), d.kind.en())} "：" {who} " " {d.valid_from.short()} " – " {d.valid_to.map(|t| t.short()).unwrap_or_default()}</li> }
+                        }).collect_view()}
+                        </ul>
+                    })
+                }}
+            </Suspense>
+        </section>
+    }
+}
+
+#[component]
+pub fn UnitsPage() -> impl IntoView {
+    view! {
+        <RequireAuth>
+            {|| view! { <Units/> }}
+        </RequireAuth>
+    }
+}
+
+#[component]
+fn Units() -> impl IntoView {
+    let locale = use_locale();
+    let toggle = ServerAction::<SetUnitActive>::new();
+    let units = Resource::new(move || toggle.version().get(), |_| list_units());
+    view! {
+        <main id="main" class="page">
+            <h1>{t(Msg::Units)}</h1>
+            <Suspense fallback=move || view! { <p>{t(Msg::Loading)}</p> }>
+                {move || units.get().map(|r| match r {
+                    Err(e) => view! { <p class="error">{e.text(locale)}</p> }.into_any(),
+                    Ok(us) => view! {
+                        <div class="table-wrap">
+                        <table class="data">
+                            <thead><tr><th>{t(Msg::Code)}</th><th>{t(Msg::Name)}</th><th>{t(Msg::Kind)}</th><th>{t(Msg::Status)}</th><th>{t(Msg::Actions)}</th></tr></thead>
+                            <tbody>
+                            {us.into_iter().map(|u| {
+                                let id = u.id;
+                                let active = u.active;
+                                view! {
+                                    <tr>
+                                        <td>{u.code.clone()}</td>
+                                        <td>{locale.pick(&u.name_zh, &u.name_en).to_string()}</td>
+                                        <td>{locale.pick(u.kind.zh(), u.kind.en())}</td>
+                                        <td>{if active { t(Msg::Active) } else { t(Msg::Disabled) }}</td>
+                                        <td><button type="button" on:click=move |_| { toggle.dispatch(SetUnitActive { unit_id: id, active: !active }); }>
+                                            {if active { t(Msg::Disable) } else { t(Msg::Enable) }}
+                                        </button></td>
+                                    </tr>
+                                }
+                            }).collect_view()}
+                            </tbody>
+                        </table>
+                        </div>
+                    }.into_any(),
+                })}
+            </Suspense>
+        </main>
+    }
+}

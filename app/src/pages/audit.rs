@@ -1,0 +1,63 @@
+use leptos::prelude::*;
+
+use crate::api::audit::{recent_events, VerifyChain};
+use crate::components::RequireAuth;
+use crate::domain::roc_datetime;
+use crate::i18n::{t, use_locale, Msg};
+
+#[component]
+pub fn AuditPage() -> impl IntoView {
+    view! {
+        <RequireAuth>
+            {|| view! { <Audit/> }}
+        </RequireAuth>
+    }
+}
+
+#[component]
+fn Audit() -> impl IntoView {
+    let locale = use_locale();
+    let me = expect_context::<crate::api::auth::Me>();
+    let events = Resource::new(|| (), |_| recent_events(200));
+    let verify = ServerAction::<VerifyChain>::new();
+    view! {
+        <main id="main" class="page">
+            <h1>{t(Msg::AuditTrail)}</h1>
+            {me.has(crate::domain::Role::Admin).then(|| view! {
+                <p>
+                    <button type="button" on:click=move |_| { verify.dispatch(VerifyChain {}); }>{t(Msg::VerifyChain)}</button>
+                    {move || verify.value().get().map(|r| match r {
+                        Ok(rep) if rep.broken.is_none() => view! { <span class="ok" role="status">{t(Msg::ChainIntact)} " (" {rep.rows} " " {t(Msg::Rows)} ")"</span> }.into_any(),
+                        Ok(rep) => view! { <span class="error" role="alert">{t(Msg::ChainBroken)} "：" {rep.broken.unwrap_or_default()}</span> }.into_any(),
+                        Err(e) => view! { <span class="error" role="alert">{e.text(locale)}</span> }.into_any(),
+                    })}
+                </p>
+            })}
+            <Suspense fallback=move || view! { <p>{t(Msg::Loading)}</p> }>
+                {move || events.get().map(|r| match r {
+                    Err(e) => view! { <p class="error">{e.text(locale)}</p> }.into_any(),
+                    Ok(rows) => view! {
+                        <div class="table-wrap">
+                        <table class="data">
+                            <thead><tr><th>"#"</th><th>{t(Msg::Time)}</th><th>{t(Msg::Actor)}</th><th>{t(Msg::Action)}</th><th>{t(Msg::Outcome)}</th><th>"IP"</th><th>{t(Msg::Details)}</th></tr></thead>
+                            <tbody>
+                            {rows.into_iter().map(|e| view! {
+                                <tr>
+                                    <td>{e.seq}</td>
+                                    <td>{roc_datetime(e.occurred_at)}</td>
+                                    <td>{e.actor_employee_no.unwrap_or_default()}</td>
+                                    <td>{e.action}{e.object.map(|o| format!(" ({o})"))}</td>
+                                    <td>{e.outcome}</td>
+                                    <td>{e.client_ip.unwrap_or_default()}</td>
+                                    <td class="mono">{e.subject.map(|s| format!("{s} "))}{e.details}</td>
+                                </tr>
+                            }).collect_view()}
+                            </tbody>
+                        </table>
+                        </div>
+                    }.into_any(),
+                })}
+            </Suspense>
+        </main>
+    }
+}

@@ -1,0 +1,47 @@
+use leptos::prelude::*;
+
+use crate::api::auth::Login;
+use crate::i18n::{t, use_locale, Msg};
+
+#[component]
+pub fn LoginPage() -> impl IntoView {
+    let locale = use_locale();
+    let action = ServerAction::<Login>::new();
+    let value = action.value();
+    Effect::new(move |_| {
+        if let Some(Ok(outcome)) = value.get() {
+            let target = if outcome.must_change_password { "/password" } else { "/" };
+            let _ = window().location().set_href(target);
+        }
+    });
+    let error = move || value.get().and_then(|r| r.err()).map(|e| e.text(locale));
+    view! {
+        <main id="main" class="auth-page">
+            <section class="card auth-card" aria-labelledby="login-title">
+                <h1 id="login-title">{t(Msg::SignIn)}</h1>
+                <p class="muted">{t(Msg::SignInHint)}</p>
+                <ActionForm action=action>
+                    <div class="field">
+                        <label for="employee_no">{t(Msg::EmployeeNo)}</label>
+                        <input
+                            id="employee_no"
+                            name="employee_no"
+                            autocomplete="username"
+                            autocapitalize="characters"
+                            required
+                            maxlength="12"
+                        />
+                    </div>
+                    <div class="field">
+                        <label for="password">{t(Msg::Password)}</label>
+                        <input id="password" name="password" type="password" autocomplete="current-password" required/>
+                    </div>
+                    {move || error().map(|e| view! { <p class="error" role="alert" data-testid="login-error">{e}</p> })}
+                    <button type="submit" class="primary" disabled=move || action.pending().get()>
+                        {move || if action.pending().get() { t(Msg::SigningIn) } else { t(Msg::SignIn) }}
+                    </button>
+                </ActionForm>
+            </section>
+        </main>
+    }
+}

@@ -1,0 +1,25 @@
+//! One file per route.
+
+pub mod admin;
+pub mod audit;
+pub mod home;
+pub mod login;
+pub mod password;
+
+use leptos::prelude::*;
+
+use crate::i18n::{t, Msg};
+
+#[component]
+pub fn NotFound() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    if let Some(resp) = use_context::<leptos_axum::ResponseOptions>() {
+        resp.set_status(http::StatusCode::NOT_FOUND);
+    }
+    view! {
+        <main id="main" class="page">
+            <h1>{t(Msg::NotFound)}</h1>
+            <p><a href="/">{t(Msg::BackHome)}</a></p>
+        </main>
+    }
+}

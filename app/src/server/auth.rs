@@ -1,0 +1,349 @@
+//! Passwords, sign-in and the session's view of who is calling.
+
+use argon2::{
+    password_hash::{PasswordHasher, PasswordVerifier},
+    Algorithm, Argon2, Params, Version,
+};
+use chrono::{DateTime, Duration as ChronoDuration, Utc};
+use rand::Rng;
+use serde::{Deserialize, Serialize};
+use std::sync::OnceLock;
+use tower_sessions::Session;
+
+use super::audit::{ActorRef, AuditDraft, Outcome};
+use super::store::{AccountRecord, StoreError};
+use super::AppState;
+use crate::domain::{PasswordPolicy, Role};
+
+pub const SESSION_KEY: &str = "auth";
+
+#[derive(Debug, thiserror::Error)]
+pub enum AuthError {
+    #[error("unknown account or wrong password")]
+    BadCredentials,
+    #[error("account locked until {0}")]
+    Locked(DateTime<Utc>),
+    #[error("too many attempts from this address")]
+    RateLimited,
+    #[error("password rejected: {0}")]
+    Rejected(String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("session error: {0}")]
+    Session(String),
+    #[error("password hashing failed: {0}")]
+    Hash(String),
+}
+
+fn hasher() -> Argon2<'static> {
+    // OWASP: argon2id, m = 19 MiB, t = 2, p = 1.
+    let params = Params::new(19 * 1024, 2, 1, None).expect("valid argon2 parameters");
+    Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
+}
+
+/// Hash on the blocking pool: argon2 is deliberately slow.
+pub async fn hash_password(password: String) -> Result<String, AuthError> {
+    tokio::task::spawn_blocking(move || {
+        hasher().hash_password(password.as_bytes()).map(|h| h.to_string()).map_err(|e| AuthError::Hash(e.to_string()))
+    })
+    .await
+    .map_err(|e| AuthError::Hash(e.to_string()))?
+}
+
+pub async fn verify_password(password: String, hash: String) -> bool {
+    tokio::task::spawn_blocking(move || hasher().verify_password(password.as_bytes(), hash.as_str()).is_ok())
+        .await
+        .unwrap_or(false)
+}
+
+/// A hash verified against when the account does not exist, so that an unknown account takes
+/// as long as a wrong password.
+async fn dummy_hash() -> String {
+    static DUMMY: OnceLock<String> = OnceLock::new();
+    if let Some(h) = DUMMY.get() {
+        return h.clone();
+    }
+    let h = hash_password("unknown-account-dummy-Pw1".into()).await.unwrap_or_default();
+    DUMMY.get_or_init(|| h).clone()
+}
+
+/// A one-time password that satisfies the policy: 16 characters from an unambiguous alphabet,
+/// with an upper-case letter, a lower-case letter and a digit guaranteed.
+pub fn generate_password() -> String {
+    const UPPER: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ";
+    const LOWER: &[u8] = b"abcdefghijkmnpqrstuvwxyz";
+    const DIGIT: &[u8] = b"23456789";
+    let mut rng = rand::rng();
+    let all: Vec<u8> = [UPPER, LOWER, DIGIT].concat();
+    let mut chars: Vec<u8> = (0..13).map(|_| all[rng.random_range(0..all.len())]).collect();
+    for set in [UPPER, LOWER, DIGIT] {
+        let pos = rng.random_range(0..=chars.len());
+        chars.insert(pos, set[rng.random_range(0..set.len())]);
+    }
+    String::from_utf8(chars).unwrap_or_default()
+}
+
+/// What the session holds about the signed-in account.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct SessionAuth {
+    pub account_id: i64,
+    pub session_version: i64,
+    pub signed_in_at: DateTime<Utc>,
+}
+
+/// The caller of a request, as checked against the database on this request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor {
+    pub account_id: i64,
+    pub employee_no: String,
+    pub name: String,
+    pub unit_id: i64,
+    pub roles: Vec<Role>,
+    pub must_change_password: bool,
+    pub password_expired: bool,
+}
+
+impl Actor {
+    pub fn has(&self, role: Role) -> bool {
+        self.roles.contains(&role)
+    }
+    pub fn audit_ref(&self) -> ActorRef {
+        ActorRef { id: self.account_id, employee_no: self.employee_no.clone(), roles: self.roles.clone(), unit_id: self.unit_id }
+    }
+    /// Whether the account may only change its password (or sign out) until it does.
+    pub fn restricted(&self) -> bool {
+        self.must_change_password || self.password_expired
+    }
+}
+
+pub fn password_expired(policy: &PasswordPolicy, account: &AccountRecord, now: DateTime<Utc>) -> bool {
+    now - account.password_changed_at > ChronoDuration::days(policy.max_age_days)
+}
+
+/// Load the caller from the session; a session whose account was disabled, whose version is
+/// stale (password or role change elsewhere), or which outlived the absolute timeout is ended.
+pub async fn current_actor(state: &AppState, session: &Session) -> Result<Option<Actor>, AuthError> {
+    let auth: Option<SessionAuth> = session.get(SESSION_KEY).await.map_err(|e| AuthError::Session(e.to_string()))?;
+    let Some(auth) = auth else { return Ok(None) };
+    let now = Utc::now();
+    let absolute = ChronoDuration::from_std(state.auth.absolute_timeout).unwrap_or(ChronoDuration::hours(10));
+    let account = state.store.account(auth.account_id).await?;
+    let valid = match &account {
+        Some(a) => !a.disabled && a.session_version == auth.session_version && now - auth.signed_in_at <= absolute,
+        None => false,
+    };
+    let Some(account) = account.filter(|_| valid) else {
+        session.flush().await.map_err(|e| AuthError::Session(e.to_string()))?;
+        return Ok(None);
+    };
+    Ok(Some(Actor {
+        account_id: account.id,
+        employee_no: account.employee_no.clone(),
+        name: account.name.clone(),
+        unit_id: account.unit_id,
+        roles: account.roles.clone(),
+        must_change_password: account.must_change_password,
+        password_expired: password_expired(&state.auth.policy, &account, now),
+    }))
+}
+
+/// Check credentials, count failures and lock, then bind the session (with a new id).
+pub async fn sign_in(
+    state: &AppState,
+    session: &Session,
+    employee_no: &str,
+    password: String,
+    ip: Option<std::net::IpAddr>,
+) -> Result<Actor, AuthError> {
+    if let Some(ip) = ip {
+        if state.login_limiter.check_key(&ip).is_err() {
+            state
+                .store
+                .append_audit(
+                    AuditDraft::new("auth.login", Outcome::Denied)
+                        .ip(Some(ip.to_string()))
+                        .details(serde_json::json!({ "employee_no": employee_no, "reason": "rate_limited" })),
+                )
+                .await?;
+            return Err(AuthError::RateLimited);
+        }
+    }
+    let ip_s = ip.map(|i| i.to_string());
+    let now = Utc::now();
+    let account = state.store.account_by_employee_no(employee_no).await?;
+    let Some(account) = account else {
+        let _ = verify_password(password, dummy_hash().await).await;
+        state
+            .store
+            .append_audit(
+                AuditDraft::new("auth.login", Outcome::Failure)
+                    .ip(ip_s)
+                    .details(serde_json::json!({ "employee_no": employee_no, "reason": "unknown_account" })),
+            )
+            .await?;
+        return Err(AuthError::BadCredentials);
+    };
+    let actor_ref = Some(ActorRef {
+        id: account.id,
+        employee_no: account.employee_no.clone(),
+        roles: account.roles.clone(),
+        unit_id: account.unit_id,
+    });
+    if let Some(until) = account.locked_until.filter(|u| *u > now) {
+        let _ = verify_password(password, dummy_hash().await).await;
+        state
+            .store
+            .append_audit(
+                AuditDraft::new("auth.login", Outcome::Denied)
+                    .actor(actor_ref)
+                    .ip(ip_s)
+                    .details(serde_json::json!({ "reason": "locked", "locked_until": until })),
+            )
+            .await?;
+        return Err(AuthError::Locked(until));
+    }
+    let ok = verify_password(password, account.password_hash.clone()).await;
+    if !ok || account.disabled {
+        let policy = &state.auth.policy;
+        let lock_until = now + ChronoDuration::minutes(policy.lockout_minutes);
+        let reason = if account.disabled { "disabled" } else { "wrong_password" };
+        let outcome = state
+            .store
+            .record_login_failure(
+                account.id,
+                i64::from(policy.max_failures),
+                lock_until,
+                AuditDraft::new("auth.login", Outcome::Failure)
+                    .actor(actor_ref.clone())
+                    .ip(ip_s.clone())
+                    .details(serde_json::json!({ "reason": reason })),
+                AuditDraft::new("auth.lockout", Outcome::Success)
+                    .actor(actor_ref)
+                    .ip(ip_s)
+                    .object("account", account.id)
+                    .details(serde_json::json!({ "locked_until": lock_until, "minutes": policy.lockout_minutes })),
+            )
+            .await?;
+        if outcome.locked {
+            return Err(AuthError::Locked(lock_until));
+        }
+        return Err(AuthError::BadCredentials);
+    }
+    // Rotate the session id at sign-in (session fixation), then bind it.
+    session.cycle_id().await.map_err(|e| AuthError::Session(e.to_string()))?;
+    session
+        .insert(SESSION_KEY, SessionAuth { account_id: account.id, session_version: account.session_version, signed_in_at: now })
+        .await
+        .map_err(|e| AuthError::Session(e.to_string()))?;
+    state
+        .store
+        .record_login_success(account.id, now, AuditDraft::new("auth.login", Outcome::Success).actor(actor_ref).ip(ip_s))
+        .await?;
+    Ok(Actor {
+        account_id: account.id,
+        employee_no: account.employee_no.clone(),
+        name: account.name.clone(),
+        unit_id: account.unit_id,
+        roles: account.roles.clone(),
+        must_change_password: account.must_change_password,
+        password_expired: password_expired(&state.auth.policy, &account, now),
+    })
+}
+
+/// Change the caller's own password. Every other session of the account ends; this one goes
+/// on under a new id.
+pub async fn change_password(
+    state: &AppState,
+    session: &Session,
+    actor: &Actor,
+    current: String,
+    new: String,
+    ip: Option<String>,
+) -> Result<(), AuthError> {
+    let policy = &state.auth.policy;
+    let account = state.store.account(actor.account_id).await?.ok_or(AuthError::BadCredentials)?;
+    if !verify_password(current, account.password_hash.clone()).await {
+        state
+            .store
+            .append_audit(
+                AuditDraft::new("auth.password_change", Outcome::Failure)
+                    .actor(Some(actor.audit_ref()))
+                    .ip(ip)
+                    .details(serde_json::json!({ "reason": "wrong_current_password" })),
+            )
+            .await?;
+        return Err(AuthError::Rejected("目前密碼不正確".into()));
+    }
+    let problems = policy.check(&new, &account.employee_no, &account.name);
+    if let Some(p) = problems.first() {
+        return Err(AuthError::Rejected(p.to_string()));
+    }
+    let now = Utc::now();
+    let forced = actor.restricted();
+    if !forced && now - account.password_changed_at < ChronoDuration::days(policy.min_age_days) {
+        return Err(AuthError::Rejected(format!("密碼變更後 {} 天內不得再次變更", policy.min_age_days)));
+    }
+    for old in state.store.password_history(account.id, policy.history as i64).await? {
+        if verify_password(new.clone(), old).await {
+            return Err(AuthError::Rejected(format!("新密碼不可與最近 {} 次使用過的密碼相同", policy.history)));
+        }
+    }
+    let hash = hash_password(new).await?;
+    let version = state
+        .store
+        .set_password(
+            account.id,
+            &hash,
+            false,
+            now,
+            AuditDraft::new("auth.password_change", Outcome::Success)
+                .actor(Some(actor.audit_ref()))
+                .ip(ip)
+                .object("account", account.id)
+                .details(serde_json::json!({ "forced": forced })),
+        )
+        .await?;
+    let mut auth: SessionAuth = session
+        .get(SESSION_KEY)
+        .await
+        .map_err(|e| AuthError::Session(e.to_string()))?
+        .ok_or_else(|| AuthError::Session("no session".into()))?;
+    auth.session_version = version;
+    session.cycle_id().await.map_err(|e| AuthError::Session(e.to_string()))?;
+    session.insert(SESSION_KEY, auth).await.map_err(|e| AuthError::Session(e.to_string()))?;
+    Ok(())
+}
+
+pub async fn sign_out(state: &AppState, session: &Session, actor: Option<&Actor>, ip: Option<String>) -> Result<(), AuthError> {
+    if let Some(actor) = actor {
+        state
+            .store
+            .append_audit(AuditDraft::new("auth.logout", Outcome::Success).actor(Some(actor.audit_ref())).ip(ip))
+            .await?;
+    }
+    session.flush().await.map_err(|e| AuthError::Session(e.to_string()))?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn generated_passwords_meet_the_policy() {
+        let policy = PasswordPolicy::default();
+        for _ in 0..200 {
+            let p = generate_password();
+            assert_eq!(p.len(), 16);
+            assert!(policy.check(&p, "A10001", "王小明").is_empty(), "{p}");
+        }
+    }
+
+    #[tokio::test]
+    async fn hash_and_verify() {
+        let h = hash_password("Correct-Horse-9".into()).await.unwrap();
+        assert!(h.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{h}");
+        assert!(verify_password("Correct-Horse-9".into(), h.clone()).await);
+        assert!(!verify_password("Correct-Horse-8".into(), h).await);
+    }
+}

@@ -1,0 +1,11 @@
+//! Server-only code (feature `ssr`): what the api functions call. The store never touches
+//! HTTP; the api layer decides who may do what.
+
+pub mod audit;
+pub mod auth;
+pub mod authz;
+pub mod seed;
+pub mod state;
+pub mod store;
+
+pub use state::{AppState, AuthConfig, ClientIp};

@@ -1,0 +1,54 @@
+use governor::{clock::DefaultClock, state::keyed::DefaultKeyedStateStore, Quota, RateLimiter};
+use std::{net::IpAddr, num::NonZeroU32, sync::Arc, time::Duration};
+
+use super::store::DynStore;
+use crate::domain::PasswordPolicy;
+
+/// Settings that shape sign-in and sessions.
+#[derive(Debug, Clone)]
+pub struct AuthConfig {
+    pub policy: PasswordPolicy,
+    pub idle_timeout: Duration,
+    pub absolute_timeout: Duration,
+    /// Secure cookies (`__Host-` prefix) and HSTS: exactly when the public origin is https.
+    pub secure: bool,
+    /// Sign-in attempts per client IP per minute.
+    pub login_per_minute: u32,
+}
+
+impl Default for AuthConfig {
+    fn default() -> Self {
+        Self {
+            policy: PasswordPolicy::default(),
+            idle_timeout: Duration::from_secs(15 * 60),
+            absolute_timeout: Duration::from_secs(10 * 3600),
+            secure: false,
+            login_per_minute: 30,
+        }
+    }
+}
+
+pub type IpLimiter = RateLimiter<IpAddr, DefaultKeyedStateStore<IpAddr>, DefaultClock>;
+
+/// Shared by every request: handed to the api functions through the Leptos context.
+#[derive(Clone)]
+pub struct AppState {
+    pub store: DynStore,
+    pub auth: Arc<AuthConfig>,
+    pub login_limiter: Arc<IpLimiter>,
+    /// Key of the audit chain's HMAC.
+    pub audit_key: Arc<Vec<u8>>,
+}
+
+impl AppState {
+    pub fn new(store: DynStore, auth: AuthConfig, audit_key: Arc<Vec<u8>>) -> Self {
+        let per_minute = NonZeroU32::new(auth.login_per_minute.max(1)).unwrap_or(NonZeroU32::MIN);
+        let limiter = RateLimiter::keyed(Quota::per_minute(per_minute));
+        Self { store, auth: Arc::new(auth), login_limiter: Arc::new(limiter), audit_key }
+    }
+}
+
+/// The client's address as the server trusts it (the peer, or the forwarded address when the
+/// peer is a trusted proxy). Put into request extensions by the server's middleware.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClientIp(pub IpAddr);

@@ -1,0 +1,183 @@
+//! One store interface, one implementation per database (SQLite and PostgreSQL), written once
+//! in `sql.rs` with the same SQL text for both; only connection set-up and migrations differ.
+
+mod postgres;
+mod sql;
+mod sqlite;
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use std::sync::Arc;
+
+use super::audit::{AuditDraft, AuditRecord};
+use crate::domain::{Designation, Role, UnitKind, UnitView, unit::UnitSeed};
+
+pub use postgres::PgStore;
+pub use sqlite::SqliteStore;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database error: {0}")]
+    Db(#[from] sqlx::Error),
+    #[error("migration failed: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("unsupported database URL (use sqlite://… or postgres://…): {0}")]
+    BadUrl(String),
+    #[error("{0} already exists")]
+    Duplicate(&'static str),
+    #[error("{0} not found")]
+    NotFound(&'static str),
+    #[error("stored data is invalid: {0}")]
+    Corrupt(String),
+}
+
+pub type StoreResult<T> = Result<T, StoreError>;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccountRecord {
+    pub id: i64,
+    pub employee_no: String,
+    pub name: String,
+    pub unit_id: i64,
+    pub email: String,
+    pub phone: String,
+    pub password_hash: String,
+    pub password_changed_at: DateTime<Utc>,
+    pub must_change_password: bool,
+    pub failed_attempts: i64,
+    pub locked_until: Option<DateTime<Utc>>,
+    pub disabled: bool,
+    pub disabled_at: Option<DateTime<Utc>>,
+    pub disabled_reason: Option<String>,
+    pub session_version: i64,
+    pub created_at: DateTime<Utc>,
+    pub last_login_at: Option<DateTime<Utc>>,
+    pub roles: Vec<Role>,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewAccount {
+    pub employee_no: String,
+    pub name: String,
+    pub unit_id: i64,
+    pub email: String,
+    pub phone: String,
+    pub password_hash: String,
+    pub must_change_password: bool,
+    pub roles: Vec<Role>,
+    pub now: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DesignationRecord {
+    pub id: i64,
+    pub unit_id: i64,
+    pub account_id: i64,
+    pub kind: Designation,
+    pub valid_from: DateTime<Utc>,
+    pub valid_to: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewDesignation {
+    pub unit_id: i64,
+    pub account_id: i64,
+    pub kind: Designation,
+    pub valid_from: DateTime<Utc>,
+    pub valid_to: Option<DateTime<Utc>>,
+    pub created_by: Option<i64>,
+    pub now: DateTime<Utc>,
+}
+
+/// What a failed sign-in did to the account.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FailureOutcome {
+    pub attempts: i64,
+    pub locked: bool,
+}
+
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    fn backend(&self) -> Backend;
+    /// Apply the embedded migrations.
+    async fn migrate(&self) -> StoreResult<()>;
+
+    // ---- units
+    /// Insert reference units that are missing (by code); existing ones are left alone.
+    async fn ensure_units(&self, seeds: &[UnitSeed], now: DateTime<Utc>) -> StoreResult<usize>;
+    async fn list_units(&self) -> StoreResult<Vec<UnitView>>;
+    async fn unit(&self, id: i64) -> StoreResult<Option<UnitView>>;
+    async fn unit_by_code(&self, code: &str) -> StoreResult<Option<UnitView>>;
+    async fn set_unit_active(&self, id: i64, active: bool, audit: AuditDraft) -> StoreResult<()>;
+
+    // ---- accounts
+    async fn count_accounts(&self) -> StoreResult<i64>;
+    async fn create_account(&self, new: &NewAccount, audit: AuditDraft) -> StoreResult<i64>;
+    async fn account(&self, id: i64) -> StoreResult<Option<AccountRecord>>;
+    async fn account_by_employee_no(&self, employee_no: &str) -> StoreResult<Option<AccountRecord>>;
+    async fn list_accounts(&self) -> StoreResult<Vec<AccountRecord>>;
+    /// Replace the roles; ends every session of the account.
+    async fn set_roles(&self, id: i64, roles: &[Role], audit: AuditDraft) -> StoreResult<()>;
+    /// Disable (ending every session at once) or re-enable.
+    async fn set_disabled(&self, id: i64, disabled: bool, reason: Option<&str>, audit: AuditDraft) -> StoreResult<()>;
+    /// Store a new password hash (the old one goes to the history); returns the new session version.
+    async fn set_password(&self, id: i64, hash: &str, must_change: bool, now: DateTime<Utc>, audit: AuditDraft) -> StoreResult<i64>;
+    /// The most recent `n` password hashes, the current one first.
+    async fn password_history(&self, id: i64, n: i64) -> StoreResult<Vec<String>>;
+    /// Count a failed sign-in; lock the account when `max_failures` is reached.
+    async fn record_login_failure(
+        &self,
+        id: i64,
+        max_failures: i64,
+        lock_until: DateTime<Utc>,
+        audit: AuditDraft,
+        lockout_audit: AuditDraft,
+    ) -> StoreResult<FailureOutcome>;
+    async fn record_login_success(&self, id: i64, now: DateTime<Utc>, audit: AuditDraft) -> StoreResult<()>;
+
+    // ---- designations
+    async fn add_designation(&self, d: &NewDesignation, audit: AuditDraft) -> StoreResult<i64>;
+    async fn list_designations(&self, unit_id: Option<i64>) -> StoreResult<Vec<DesignationRecord>>;
+
+    // ---- audit trail
+    async fn append_audit(&self, audit: AuditDraft) -> StoreResult<i64>;
+    /// Rows with `seq > after`, ascending, at most `limit`.
+    async fn audit_rows(&self, after: i64, limit: i64) -> StoreResult<Vec<AuditRecord>>;
+    /// The newest rows, newest first.
+    async fn recent_audit(&self, limit: i64) -> StoreResult<Vec<AuditRecord>>;
+    async fn audit_head(&self) -> StoreResult<(i64, String)>;
+}
+
+pub type DynStore = Arc<dyn Store>;
+
+/// The connection pool underneath a store (for the session store, which shares it).
+#[derive(Clone, Debug)]
+pub enum Pool {
+    Sqlite(sqlx::SqlitePool),
+    Postgres(sqlx::PgPool),
+}
+
+/// Open the database named by the URL; the scheme picks the backend.
+pub async fn open(url: &str, audit_key: Arc<Vec<u8>>) -> StoreResult<(DynStore, Pool)> {
+    if url.starts_with("sqlite:") {
+        let s = SqliteStore::connect(url, audit_key).await?;
+        let pool = Pool::Sqlite(s.pool().clone());
+        Ok((Arc::new(s), pool))
+    } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+        let s = PgStore::connect(url, audit_key).await?;
+        let pool = Pool::Postgres(s.pool().clone());
+        Ok((Arc::new(s), pool))
+    } else {
+        Err(StoreError::BadUrl(url.to_string()))
+    }
+}
+
+pub(crate) fn parse_kind(s: &str) -> StoreResult<UnitKind> {
+    UnitKind::parse(s).ok_or_else(|| StoreError::Corrupt(format!("unit kind {s}")))
+}

@@ -1,0 +1,32 @@
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use sqlx::postgres::PgPoolOptions;
+use std::sync::Arc;
+
+use super::sql::{impl_store, map_unique, parse_roles, AccountRow, BindArg, DesignationRow, UnitRow, ACCOUNT_COLUMNS, AUDIT_COLUMNS};
+use super::*;
+
+/// The production and scale-out engine; several server processes may share one database.
+#[derive(Clone)]
+pub struct PgStore {
+    pub(crate) pool: sqlx::PgPool,
+    key: Arc<Vec<u8>>,
+}
+
+impl PgStore {
+    pub async fn connect(url: &str, key: Arc<Vec<u8>>) -> StoreResult<Self> {
+        let pool = PgPoolOptions::new().max_connections(16).connect(url).await?;
+        Ok(Self { pool, key })
+    }
+
+    pub fn pool(&self) -> &sqlx::PgPool {
+        &self.pool
+    }
+
+    async fn run_migrations(&self) -> StoreResult<()> {
+        sqlx::migrate!("../migrations/postgres").run(&self.pool).await?;
+        Ok(())
+    }
+}
+
+impl_store!(PgStore, sqlx::Postgres, Backend::Postgres, "BEGIN");

@@ -1,0 +1,515 @@
+//! The store written once for both databases. The SQL text is shared: `$n` placeholders,
+//! `RETURNING` and `ON CONFLICT` mean the same in SQLite and PostgreSQL.
+
+use chrono::{DateTime, Utc};
+
+use super::{parse_kind, AccountRecord, DesignationRecord, StoreError, StoreResult};
+use crate::domain::{Designation, Role, UnitView};
+
+#[derive(sqlx::FromRow)]
+pub(super) struct UnitRow {
+    id: i64,
+    code: String,
+    name_zh: String,
+    name_en: String,
+    kind: String,
+    active: bool,
+}
+
+impl UnitRow {
+    pub(super) fn into_view(self) -> StoreResult<UnitView> {
+        Ok(UnitView { id: self.id, code: self.code, name_zh: self.name_zh, name_en: self.name_en, kind: parse_kind(&self.kind)?, active: self.active })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub(super) struct AccountRow {
+    pub(super) id: i64,
+    employee_no: String,
+    name: String,
+    unit_id: i64,
+    email: String,
+    phone: String,
+    password_hash: String,
+    password_changed_at: DateTime<Utc>,
+    must_change_password: bool,
+    failed_attempts: i64,
+    locked_until: Option<DateTime<Utc>>,
+    disabled: bool,
+    disabled_at: Option<DateTime<Utc>>,
+    disabled_reason: Option<String>,
+    session_version: i64,
+    created_at: DateTime<Utc>,
+    last_login_at: Option<DateTime<Utc>>,
+}
+
+impl AccountRow {
+    pub(super) fn into_record(self, roles: Vec<Role>) -> AccountRecord {
+        AccountRecord {
+            id: self.id,
+            employee_no: self.employee_no,
+            name: self.name,
+            unit_id: self.unit_id,
+            email: self.email,
+            phone: self.phone,
+            password_hash: self.password_hash,
+            password_changed_at: self.password_changed_at,
+            must_change_password: self.must_change_password,
+            failed_attempts: self.failed_attempts,
+            locked_until: self.locked_until,
+            disabled: self.disabled,
+            disabled_at: self.disabled_at,
+            disabled_reason: self.disabled_reason,
+            session_version: self.session_version,
+            created_at: self.created_at,
+            last_login_at: self.last_login_at,
+            roles,
+        }
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub(super) struct DesignationRow {
+    id: i64,
+    unit_id: i64,
+    account_id: i64,
+    kind: String,
+    valid_from: DateTime<Utc>,
+    valid_to: Option<DateTime<Utc>>,
+}
+
+impl DesignationRow {
+    pub(super) fn into_record(self) -> StoreResult<DesignationRecord> {
+        Ok(DesignationRecord {
+            id: self.id,
+            unit_id: self.unit_id,
+            account_id: self.account_id,
+            kind: Designation::parse(&self.kind).ok_or_else(|| StoreError::Corrupt(format!("designation {}", self.kind)))?,
+            valid_from: self.valid_from,
+            valid_to: self.valid_to,
+        })
+    }
+}
+
+pub(super) fn parse_roles(rows: Vec<(String,)>) -> StoreResult<Vec<Role>> {
+    let mut roles = rows
+        .into_iter()
+        .map(|(r,)| Role::parse(&r).ok_or_else(|| StoreError::Corrupt(format!("role {r}"))))
+        .collect::<StoreResult<Vec<_>>>()?;
+    roles.sort();
+    Ok(roles)
+}
+
+pub(super) fn map_unique(e: sqlx::Error, what: &'static str) -> StoreError {
+    match &e {
+        sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::Duplicate(what),
+        _ => StoreError::Db(e),
+    }
+}
+
+pub(super) const ACCOUNT_COLUMNS: &str = "id, employee_no, name, unit_id, email, phone, password_hash, password_changed_at, \
+     must_change_password, failed_attempts, locked_until, disabled, disabled_at, disabled_reason, session_version, \
+     created_at, last_login_at";
+
+pub(super) const AUDIT_COLUMNS: &str = "seq, occurred_at, actor_id, actor_employee_no, actor_roles, actor_unit_id, action, \
+     object_type, object_id, case_number, subject_national_id, client_ip, outcome, details, prev_hash, hash";
+
+/// Implements [`super::Store`] for a store struct with `pool: sqlx::Pool<$db>` and
+/// `key: Arc<Vec<u8>>`. `$begin` is the statement that opens a write transaction
+/// (`BEGIN IMMEDIATE` on SQLite takes the write lock up front, so concurrent writers queue
+/// instead of failing).
+macro_rules! impl_store {
+    ($store:ident, $db:ty, $backend:expr, $begin:literal) => {
+        impl $store {
+            async fn begin(&self) -> StoreResult<sqlx::Transaction<'static, $db>> {
+                Ok(self.pool.begin_with($begin).await?)
+            }
+
+            /// Append one audit row inside `tx`. The head row's update serialises appends
+            /// (a row lock on PostgreSQL, the write lock on SQLite).
+            async fn audit_in(
+                tx: &mut sqlx::Transaction<'static, $db>,
+                key: &[u8],
+                draft: AuditDraft,
+            ) -> StoreResult<i64> {
+                let (seq, prev): (i64, String) =
+                    sqlx::query_as("UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash")
+                        .fetch_one(&mut **tx)
+                        .await?;
+                let r = draft.into_record(seq, prev, key);
+                sqlx::query(&format!(
+                    "INSERT INTO audit_event ({AUDIT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)"
+                ))
+                .bind(r.seq)
+                .bind(r.occurred_at)
+                .bind(r.actor_id)
+                .bind(&r.actor_employee_no)
+                .bind(&r.actor_roles)
+                .bind(r.actor_unit_id)
+                .bind(&r.action)
+                .bind(&r.object_type)
+                .bind(&r.object_id)
+                .bind(&r.case_number)
+                .bind(&r.subject_national_id)
+                .bind(&r.client_ip)
+                .bind(&r.outcome)
+                .bind(&r.details)
+                .bind(&r.prev_hash)
+                .bind(&r.hash)
+                .execute(&mut **tx)
+                .await?;
+                sqlx::query("UPDATE audit_head SET hash = $1 WHERE id = 1").bind(&r.hash).execute(&mut **tx).await?;
+                Ok(seq)
+            }
+
+            async fn roles_of<'e, E>(exec: E, id: i64) -> StoreResult<Vec<Role>>
+            where
+                E: sqlx::Executor<'e, Database = $db>,
+            {
+                let rows: Vec<(String,)> =
+                    sqlx::query_as("SELECT role FROM account_role WHERE account_id = $1").bind(id).fetch_all(exec).await?;
+                parse_roles(rows)
+            }
+
+            async fn account_where(&self, clause: &str, bind: BindArg<'_>) -> StoreResult<Option<AccountRecord>> {
+                let sql = format!("SELECT {ACCOUNT_COLUMNS} FROM account WHERE {clause}");
+                let q = sqlx::query_as::<_, AccountRow>(&sql);
+                let q = match bind {
+                    BindArg::Int(i) => q.bind(i),
+                    BindArg::Text(s) => q.bind(s),
+                };
+                let Some(row) = q.fetch_optional(&self.pool).await? else { return Ok(None) };
+                let roles = Self::roles_of(&self.pool, row.id).await?;
+                Ok(Some(row.into_record(roles)))
+            }
+        }
+
+        #[async_trait]
+        impl Store for $store {
+            fn backend(&self) -> Backend {
+                $backend
+            }
+
+            async fn migrate(&self) -> StoreResult<()> {
+                self.run_migrations().await
+            }
+
+            async fn ensure_units(&self, seeds: &[UnitSeed], now: DateTime<Utc>) -> StoreResult<usize> {
+                let mut tx = self.begin().await?;
+                let mut added = 0;
+                for u in seeds {
+                    let r = sqlx::query(
+                        "INSERT INTO unit (code, name_zh, name_en, kind, active, created_at) VALUES ($1, $2, $3, $4, $5, $6) \
+                         ON CONFLICT (code) DO NOTHING",
+                    )
+                    .bind(u.code)
+                    .bind(u.name_zh)
+                    .bind(u.name_en)
+                    .bind(u.kind.code())
+                    .bind(true)
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?;
+                    added += r.rows_affected() as usize;
+                }
+                tx.commit().await?;
+                Ok(added)
+            }
+
+            async fn list_units(&self) -> StoreResult<Vec<UnitView>> {
+                let rows: Vec<UnitRow> =
+                    sqlx::query_as("SELECT id, code, name_zh, name_en, kind, active FROM unit ORDER BY id").fetch_all(&self.pool).await?;
+                rows.into_iter().map(UnitRow::into_view).collect()
+            }
+
+            async fn unit(&self, id: i64) -> StoreResult<Option<UnitView>> {
+                let row: Option<UnitRow> = sqlx::query_as("SELECT id, code, name_zh, name_en, kind, active FROM unit WHERE id = $1")
+                    .bind(id)
+                    .fetch_optional(&self.pool)
+                    .await?;
+                row.map(UnitRow::into_view).transpose()
+            }
+
+            async fn unit_by_code(&self, code: &str) -> StoreResult<Option<UnitView>> {
+                let row: Option<UnitRow> = sqlx::query_as("SELECT id, code, name_zh, name_en, kind, active FROM unit WHERE code = $1")
+                    .bind(code)
+                    .fetch_optional(&self.pool)
+                    .await?;
+                row.map(UnitRow::into_view).transpose()
+            }
+
+            async fn set_unit_active(&self, id: i64, active: bool, audit: AuditDraft) -> StoreResult<()> {
+                let mut tx = self.begin().await?;
+                let r = sqlx::query("UPDATE unit SET active = $1 WHERE id = $2").bind(active).bind(id).execute(&mut *tx).await?;
+                if r.rows_affected() == 0 {
+                    return Err(StoreError::NotFound("unit"));
+                }
+                Self::audit_in(&mut tx, &self.key, audit).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn count_accounts(&self) -> StoreResult<i64> {
+                let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM account").fetch_one(&self.pool).await?;
+                Ok(n)
+            }
+
+            async fn create_account(&self, new: &NewAccount, audit: AuditDraft) -> StoreResult<i64> {
+                let mut tx = self.begin().await?;
+                let (id,): (i64,) = sqlx::query_as(
+                    "INSERT INTO account (employee_no, name, unit_id, email, phone, password_hash, password_changed_at, \
+                     must_change_password, failed_attempts, disabled, session_version, created_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 0, $9, 1, $10) RETURNING id",
+                )
+                .bind(&new.employee_no)
+                .bind(&new.name)
+                .bind(new.unit_id)
+                .bind(&new.email)
+                .bind(&new.phone)
+                .bind(&new.password_hash)
+                .bind(new.now)
+                .bind(new.must_change_password)
+                .bind(false)
+                .bind(new.now)
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(|e| map_unique(e, "account"))?;
+                for role in &new.roles {
+                    sqlx::query("INSERT INTO account_role (account_id, role) VALUES ($1, $2)")
+                        .bind(id)
+                        .bind(role.code())
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                sqlx::query("INSERT INTO password_history (account_id, password_hash, created_at) VALUES ($1, $2, $3)")
+                    .bind(id)
+                    .bind(&new.password_hash)
+                    .bind(new.now)
+                    .execute(&mut *tx)
+                    .await?;
+                let mut audit = audit;
+                audit.object_id = Some(id.to_string());
+                Self::audit_in(&mut tx, &self.key, audit).await?;
+                tx.commit().await?;
+                Ok(id)
+            }
+
+            async fn account(&self, id: i64) -> StoreResult<Option<AccountRecord>> {
+                self.account_where("id = $1", BindArg::Int(id)).await
+            }
+
+            async fn account_by_employee_no(&self, employee_no: &str) -> StoreResult<Option<AccountRecord>> {
+                self.account_where("employee_no = $1", BindArg::Text(employee_no)).await
+            }
+
+            async fn list_accounts(&self) -> StoreResult<Vec<AccountRecord>> {
+                let rows: Vec<AccountRow> =
+                    sqlx::query_as(&format!("SELECT {ACCOUNT_COLUMNS} FROM account ORDER BY unit_id, employee_no"))
+                        .fetch_all(&self.pool)
+                        .await?;
+                let roles: Vec<(i64, String)> =
+                    sqlx::query_as("SELECT account_id, role FROM account_role").fetch_all(&self.pool).await?;
+                let mut by_account: std::collections::HashMap<i64, Vec<(String,)>> = Default::default();
+                for (id, r) in roles {
+                    by_account.entry(id).or_default().push((r,));
+                }
+                rows.into_iter()
+                    .map(|row| {
+                        let roles = parse_roles(by_account.remove(&row.id).unwrap_or_default())?;
+                        Ok(row.into_record(roles))
+                    })
+                    .collect()
+            }
+
+            async fn set_roles(&self, id: i64, roles: &[Role], audit: AuditDraft) -> StoreResult<()> {
+                let mut tx = self.begin().await?;
+                let r = sqlx::query("UPDATE account SET session_version = session_version + 1 WHERE id = $1")
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+                if r.rows_affected() == 0 {
+                    return Err(StoreError::NotFound("account"));
+                }
+                sqlx::query("DELETE FROM account_role WHERE account_id = $1").bind(id).execute(&mut *tx).await?;
+                for role in roles {
+                    sqlx::query("INSERT INTO account_role (account_id, role) VALUES ($1, $2)")
+                        .bind(id)
+                        .bind(role.code())
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                Self::audit_in(&mut tx, &self.key, audit).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn set_disabled(&self, id: i64, disabled: bool, reason: Option<&str>, audit: AuditDraft) -> StoreResult<()> {
+                let mut tx = self.begin().await?;
+                let when = disabled.then_some(audit.occurred_at);
+                let r = sqlx::query(
+                    "UPDATE account SET disabled = $1, disabled_at = $2, disabled_reason = $3, \
+                     session_version = session_version + 1, failed_attempts = 0, locked_until = NULL WHERE id = $4",
+                )
+                .bind(disabled)
+                .bind(when)
+                .bind(reason)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+                if r.rows_affected() == 0 {
+                    return Err(StoreError::NotFound("account"));
+                }
+                Self::audit_in(&mut tx, &self.key, audit).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn set_password(&self, id: i64, hash: &str, must_change: bool, now: DateTime<Utc>, audit: AuditDraft) -> StoreResult<i64> {
+                let mut tx = self.begin().await?;
+                let row: Option<(i64,)> = sqlx::query_as(
+                    "UPDATE account SET password_hash = $1, password_changed_at = $2, must_change_password = $3, \
+                     failed_attempts = 0, locked_until = NULL, session_version = session_version + 1 \
+                     WHERE id = $4 RETURNING session_version",
+                )
+                .bind(hash)
+                .bind(now)
+                .bind(must_change)
+                .bind(id)
+                .fetch_optional(&mut *tx)
+                .await?;
+                let Some((version,)) = row else { return Err(StoreError::NotFound("account")) };
+                sqlx::query("INSERT INTO password_history (account_id, password_hash, created_at) VALUES ($1, $2, $3)")
+                    .bind(id)
+                    .bind(hash)
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?;
+                Self::audit_in(&mut tx, &self.key, audit).await?;
+                tx.commit().await?;
+                Ok(version)
+            }
+
+            async fn password_history(&self, id: i64, n: i64) -> StoreResult<Vec<String>> {
+                let rows: Vec<(String,)> = sqlx::query_as(
+                    "SELECT password_hash FROM password_history WHERE account_id = $1 ORDER BY id DESC LIMIT $2",
+                )
+                .bind(id)
+                .bind(n)
+                .fetch_all(&self.pool)
+                .await?;
+                Ok(rows.into_iter().map(|(h,)| h).collect())
+            }
+
+            async fn record_login_failure(
+                &self,
+                id: i64,
+                max_failures: i64,
+                lock_until: DateTime<Utc>,
+                audit: AuditDraft,
+                lockout_audit: AuditDraft,
+            ) -> StoreResult<FailureOutcome> {
+                let mut tx = self.begin().await?;
+                let (attempts,): (i64,) = sqlx::query_as(
+                    "UPDATE account SET failed_attempts = failed_attempts + 1 WHERE id = $1 RETURNING failed_attempts",
+                )
+                .bind(id)
+                .fetch_one(&mut *tx)
+                .await?;
+                Self::audit_in(&mut tx, &self.key, audit).await?;
+                let locked = attempts >= max_failures;
+                if locked {
+                    sqlx::query("UPDATE account SET failed_attempts = 0, locked_until = $1 WHERE id = $2")
+                        .bind(lock_until)
+                        .bind(id)
+                        .execute(&mut *tx)
+                        .await?;
+                    Self::audit_in(&mut tx, &self.key, lockout_audit).await?;
+                }
+                tx.commit().await?;
+                Ok(FailureOutcome { attempts, locked })
+            }
+
+            async fn record_login_success(&self, id: i64, now: DateTime<Utc>, audit: AuditDraft) -> StoreResult<()> {
+                let mut tx = self.begin().await?;
+                sqlx::query("UPDATE account SET failed_attempts = 0, locked_until = NULL, last_login_at = $1 WHERE id = $2")
+                    .bind(now)
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+                Self::audit_in(&mut tx, &self.key, audit).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn add_designation(&self, d: &NewDesignation, audit: AuditDraft) -> StoreResult<i64> {
+                let mut tx = self.begin().await?;
+                let (id,): (i64,) = sqlx::query_as(
+                    "INSERT INTO designation (unit_id, account_id, kind, valid_from, valid_to, created_at, created_by) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+                )
+                .bind(d.unit_id)
+                .bind(d.account_id)
+                .bind(d.kind.code())
+                .bind(d.valid_from)
+                .bind(d.valid_to)
+                .bind(d.now)
+                .bind(d.created_by)
+                .fetch_one(&mut *tx)
+                .await?;
+                let mut audit = audit;
+                audit.object_id = Some(id.to_string());
+                Self::audit_in(&mut tx, &self.key, audit).await?;
+                tx.commit().await?;
+                Ok(id)
+            }
+
+            async fn list_designations(&self, unit_id: Option<i64>) -> StoreResult<Vec<DesignationRecord>> {
+                let rows: Vec<DesignationRow> = match unit_id {
+                    Some(u) => sqlx::query_as(
+                        "SELECT id, unit_id, account_id, kind, valid_from, valid_to FROM designation WHERE unit_id = $1 ORDER BY id",
+                    )
+                    .bind(u)
+                    .fetch_all(&self.pool)
+                    .await?,
+                    None => sqlx::query_as("SELECT id, unit_id, account_id, kind, valid_from, valid_to FROM designation ORDER BY id")
+                        .fetch_all(&self.pool)
+                        .await?,
+                };
+                rows.into_iter().map(DesignationRow::into_record).collect()
+            }
+
+            async fn append_audit(&self, audit: AuditDraft) -> StoreResult<i64> {
+                let mut tx = self.begin().await?;
+                let seq = Self::audit_in(&mut tx, &self.key, audit).await?;
+                tx.commit().await?;
+                Ok(seq)
+            }
+
+            async fn audit_rows(&self, after: i64, limit: i64) -> StoreResult<Vec<AuditRecord>> {
+                Ok(sqlx::query_as(&format!("SELECT {AUDIT_COLUMNS} FROM audit_event WHERE seq > $1 ORDER BY seq LIMIT $2"))
+                    .bind(after)
+                    .bind(limit)
+                    .fetch_all(&self.pool)
+                    .await?)
+            }
+
+            async fn recent_audit(&self, limit: i64) -> StoreResult<Vec<AuditRecord>> {
+                Ok(sqlx::query_as(&format!("SELECT {AUDIT_COLUMNS} FROM audit_event ORDER BY seq DESC LIMIT $1"))
+                    .bind(limit)
+                    .fetch_all(&self.pool)
+                    .await?)
+            }
+
+            async fn audit_head(&self) -> StoreResult<(i64, String)> {
+                Ok(sqlx::query_as("SELECT seq, hash FROM audit_head WHERE id = 1").fetch_one(&self.pool).await?)
+            }
+        }
+    };
+}
+
+pub(super) use impl_store;
+
+pub(super) enum BindArg<'a> {
+    Int(i64),
+    Text(&'a str),
+}

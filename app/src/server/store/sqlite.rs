@@ -1,0 +1,38 @@
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use std::{str::FromStr, sync::Arc, time::Duration};
+
+use super::sql::{impl_store, map_unique, parse_roles, AccountRow, BindArg, DesignationRow, UnitRow, ACCOUNT_COLUMNS, AUDIT_COLUMNS};
+use super::*;
+
+/// The embedded default: one file, WAL journal, foreign keys on.
+#[derive(Clone)]
+pub struct SqliteStore {
+    pub(crate) pool: sqlx::SqlitePool,
+    key: Arc<Vec<u8>>,
+}
+
+impl SqliteStore {
+    pub async fn connect(url: &str, key: Arc<Vec<u8>>) -> StoreResult<Self> {
+        let opts = SqliteConnectOptions::from_str(url)?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(10));
+        let pool = SqlitePoolOptions::new().max_connections(8).connect_with(opts).await?;
+        Ok(Self { pool, key })
+    }
+
+    pub fn pool(&self) -> &sqlx::SqlitePool {
+        &self.pool
+    }
+
+    async fn run_migrations(&self) -> StoreResult<()> {
+        sqlx::migrate!("../migrations/sqlite").run(&self.pool).await?;
+        Ok(())
+    }
+}
+
+impl_store!(SqliteStore, sqlx::Sqlite, Backend::Sqlite, "BEGIN IMMEDIATE");

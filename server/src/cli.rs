@@ -1,0 +1,137 @@
+//! The subcommands.
+
+use std::process::ExitCode;
+
+use app::server::{
+    audit::{verify_store, AuditDraft, Outcome},
+    auth::{generate_password, hash_password},
+    store::{NewAccount, StoreError},
+    AppState, AuthConfig,
+};
+
+use crate::config::{AuditCommand, Common, ServeArgs, UserCommand};
+use crate::sessions::AnySessionStore;
+use crate::setup;
+use crate::web::{self, WebConfig};
+
+pub type CliResult = Result<ExitCode, Box<dyn std::error::Error>>;
+
+pub async fn serve(common: &Common, args: &ServeArgs) -> CliResult {
+    let (store, pool, key) = setup::open(&common.database_url(), &common.secret_file()).await?;
+    setup::first_start(&store, args.demo).await?;
+    let sessions = AnySessionStore::new(&pool).await?;
+    web::spawn_session_cleanup(sessions.clone());
+    let auth = AuthConfig {
+        idle_timeout: std::time::Duration::from_secs(args.session_idle_minutes * 60),
+        absolute_timeout: std::time::Duration::from_secs(args.session_absolute_hours * 3600),
+        secure: args.secure(),
+        login_per_minute: args.login_rate_per_minute,
+        ..AuthConfig::default()
+    };
+    let state = AppState::new(store, auth, key);
+    let mut trusted_origins = args.trusted_origins.clone();
+    if let Some(o) = &args.public_origin {
+        trusted_origins.push(o.trim_end_matches('/').to_string());
+    }
+    let cfg = WebConfig {
+        addr: args.addr,
+        site_root: args.site_root.clone(),
+        secure: args.secure(),
+        trusted_origins,
+        trusted_proxies: args.trusted_proxies.clone(),
+    };
+    if !cfg.site_root.join("pkg").join("yinjian.js").exists() {
+        tracing::warn!(site_root = %cfg.site_root.display(), "the browser bundle is missing: run `make build` (pages will not hydrate)");
+    }
+    let router = web::router(state, sessions, cfg)?;
+    let listener = tokio::net::TcpListener::bind(args.addr).await?;
+    tracing::info!(addr = %args.addr, "serving");
+    println!("Yinjian listening on http://{}", args.addr);
+    axum::serve(listener, router.into_make_service_with_connect_info::<std::net::SocketAddr>())
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await?;
+    Ok(ExitCode::SUCCESS)
+}
+
+pub async fn migrate(common: &Common) -> CliResult {
+    let (store, _, _) = setup::open(&common.database_url(), &common.secret_file()).await?;
+    app::server::seed::ensure_reference_data(store.as_ref()).await?;
+    println!("migrations applied ({:?})", store.backend());
+    Ok(ExitCode::SUCCESS)
+}
+
+fn cli_draft(action: &str) -> AuditDraft {
+    AuditDraft::new(action, Outcome::Success).details(serde_json::json!({ "via": "cli", "os_user": std::env::var("USER").unwrap_or_default() }))
+}
+
+pub async fn user(common: &Common, cmd: &UserCommand) -> CliResult {
+    let (store, _, _) = setup::open(&common.database_url(), &common.secret_file()).await?;
+    app::server::seed::ensure_reference_data(store.as_ref()).await?;
+    match cmd {
+        UserCommand::Units => {
+            for u in store.list_units().await? {
+                println!("{:<8} {}", u.code, u.name_zh);
+            }
+        }
+        UserCommand::Create { employee_no, name, unit, roles, email } => {
+            let employee_no = app::domain::EmployeeNo::parse(employee_no)?;
+            let roles = app::api::admin::parse_roles(roles).map_err(|e| e.to_string())?;
+            if roles.is_empty() {
+                return Err("give at least one role".into());
+            }
+            let unit = store.unit_by_code(unit).await?.ok_or_else(|| format!("no unit with code {unit}"))?;
+            let password = generate_password();
+            let new = NewAccount {
+                employee_no: employee_no.as_str().to_string(),
+                name: name.trim().to_string(),
+                unit_id: unit.id,
+                email: email.clone(),
+                phone: String::new(),
+                password_hash: hash_password(password.clone()).await?,
+                must_change_password: true,
+                roles: roles.clone(),
+                now: chrono::Utc::now(),
+            };
+            let draft = cli_draft("account.create").object("account", "");
+            match store.create_account(&new, draft).await {
+                Ok(id) => println!("created account {id} {employee_no}; one-time password: {password}"),
+                Err(StoreError::Duplicate(_)) => return Err(format!("{employee_no} already has an account").into()),
+                Err(e) => return Err(e.into()),
+            }
+        }
+        UserCommand::ResetPassword { employee_no } => {
+            let a = store.account_by_employee_no(&employee_no.to_ascii_uppercase()).await?.ok_or("no such account")?;
+            let password = generate_password();
+            let hash = hash_password(password.clone()).await?;
+            store.set_password(a.id, &hash, true, chrono::Utc::now(), cli_draft("account.password_reset").object("account", a.id)).await?;
+            println!("{}: one-time password: {password}", a.employee_no);
+        }
+        UserCommand::Disable { employee_no, reason } => {
+            let a = store.account_by_employee_no(&employee_no.to_ascii_uppercase()).await?.ok_or("no such account")?;
+            let draft = cli_draft("account.disable").object("account", a.id);
+            store.set_disabled(a.id, true, Some(reason), draft).await?;
+            println!("{} disabled; its sessions have ended", a.employee_no);
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub async fn audit(common: &Common, cmd: &AuditCommand) -> CliResult {
+    match cmd {
+        AuditCommand::Verify => {
+            let (store, _, key) = setup::open(&common.database_url(), &common.secret_file()).await?;
+            match verify_store(store.as_ref(), &key).await? {
+                Ok(rows) => {
+                    println!("audit chain intact: {rows} rows");
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err((rows, broken)) => {
+                    eprintln!("AUDIT CHAIN BROKEN after {rows} good rows: {broken}");
+                    Ok(ExitCode::from(2))
+                }
+            }
+        }
+    }
+}

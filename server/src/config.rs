@@ -1,0 +1,130 @@
+//! Configuration: command-line flags with environment fallbacks.
+
+use clap::{Args, Parser, Subcommand};
+use std::{net::SocketAddr, path::PathBuf};
+
+#[derive(Debug, Parser)]
+#[command(name = "yinjian", version, about = "印鑑比對系統 — Taipei seal comparison system")]
+pub struct Cli {
+    #[command(flatten)]
+    pub common: Common,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct Common {
+    /// Database: sqlite://PATH (embedded default) or postgres://… ; the scheme picks the backend.
+    #[arg(long, env = "DATABASE_URL", global = true)]
+    pub database_url: Option<String>,
+    /// Folder for the SQLite database and the audit key when not given otherwise.
+    #[arg(long, env = "YINJIAN_DATA_DIR", default_value = "data", global = true)]
+    pub data_dir: PathBuf,
+    /// Key of the audit chain's HMAC (generated with 0600 permissions on first start).
+    #[arg(long, env = "YINJIAN_SECRET_FILE", global = true)]
+    pub secret_file: Option<PathBuf>,
+}
+
+impl Common {
+    pub fn database_url(&self) -> String {
+        self.database_url
+            .clone()
+            .unwrap_or_else(|| format!("sqlite://{}", self.data_dir.join("yinjian.db").display()))
+    }
+    pub fn secret_file(&self) -> PathBuf {
+        self.secret_file.clone().unwrap_or_else(|| self.data_dir.join("audit.key"))
+    }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the web application (the default).
+    Serve(ServeArgs),
+    /// Apply database migrations and exit.
+    Migrate,
+    /// Manage accounts from the command line.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Audit trail tools.
+    #[command(subcommand)]
+    Audit(AuditCommand),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, env = "YINJIAN_ADDR", default_value = "127.0.0.1:3000")]
+    pub addr: SocketAddr,
+    /// The public origin (scheme://host[:port]). Secure `__Host-` cookies and HSTS are on
+    /// exactly when it is https.
+    #[arg(long, env = "YINJIAN_PUBLIC_ORIGIN")]
+    pub public_origin: Option<String>,
+    /// Extra origins trusted for state-changing requests (behind a proxy that rewrites Host),
+    /// comma-separated.
+    #[arg(long, env = "YINJIAN_TRUSTED_ORIGINS", value_delimiter = ',')]
+    pub trusted_origins: Vec<String>,
+    /// Proxies whose X-Forwarded-For is believed, comma-separated IP addresses.
+    #[arg(long, env = "YINJIAN_TRUSTED_PROXIES", value_delimiter = ',')]
+    pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// Session idle timeout in minutes.
+    #[arg(long, env = "YINJIAN_SESSION_IDLE_MINUTES", default_value_t = 15)]
+    pub session_idle_minutes: u64,
+    /// Session absolute timeout in hours.
+    #[arg(long, env = "YINJIAN_SESSION_ABSOLUTE_HOURS", default_value_t = 10)]
+    pub session_absolute_hours: u64,
+    /// Sign-in attempts allowed per client IP per minute.
+    #[arg(long, env = "YINJIAN_LOGIN_RATE_PER_MINUTE", default_value_t = 30)]
+    pub login_rate_per_minute: u32,
+    /// Folder with the built site (pkg/ with the WASM bundle and CSS).
+    #[arg(long, env = "YINJIAN_SITE_ROOT", default_value = "target/site")]
+    pub site_root: PathBuf,
+    /// Create demo accounts on first start (when the database has no account).
+    #[arg(long, env = "YINJIAN_DEMO", default_value_t = true, action = clap::ArgAction::Set)]
+    pub demo: bool,
+}
+
+impl ServeArgs {
+    pub fn secure(&self) -> bool {
+        self.public_origin.as_deref().is_some_and(|o| o.starts_with("https://"))
+    }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create an account; prints a one-time password that must be changed at first sign-in.
+    Create {
+        #[arg(long)]
+        employee_no: String,
+        #[arg(long)]
+        name: String,
+        /// Unit code, e.g. LO-DA (see `yinjian user units`).
+        #[arg(long)]
+        unit: String,
+        /// Roles, comma-separated: clerk, account_manager, supervisor, internal_auditor,
+        /// external_auditor, ethics, household_office, admin.
+        #[arg(long)]
+        roles: String,
+        #[arg(long, default_value = "")]
+        email: String,
+    },
+    /// Set a new one-time password (printed) and unlock the account.
+    ResetPassword {
+        #[arg(long)]
+        employee_no: String,
+    },
+    /// Disable an account at once; its sessions end.
+    Disable {
+        #[arg(long)]
+        employee_no: String,
+        #[arg(long)]
+        reason: String,
+    },
+    /// List the unit codes.
+    Units,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Walk the chain; names the first broken link and exits non-zero when there is one.
+    Verify,
+}

@@ -1,0 +1,7 @@
+//! The `yinjian` server: configuration, start-up, the HTTP router and its layers.
+
+pub mod cli;
+pub mod config;
+pub mod sessions;
+pub mod setup;
+pub mod web;

@@ -1,0 +1,52 @@
+use clap::Parser;
+use std::process::ExitCode;
+
+use server::cli;
+use server::config::{Cli, Command};
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,sqlx=warn,tower_sessions=warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let result = match &cli.command {
+        None => match <config_default::Defaults>::serve_args() {
+            Ok(args) => cli::serve(&cli.common, &args).await,
+            Err(e) => Err(e),
+        },
+        Some(Command::Serve(args)) => cli::serve(&cli.common, args).await,
+        Some(Command::Migrate) => cli::migrate(&cli.common).await,
+        Some(Command::User(cmd)) => cli::user(&cli.common, cmd).await,
+        Some(Command::Audit(cmd)) => cli::audit(&cli.common, cmd).await,
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("yinjian: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+mod config_default {
+    use clap::Parser;
+    use server::config::ServeArgs;
+
+    #[derive(Parser)]
+    struct Only {
+        #[command(flatten)]
+        args: ServeArgs,
+    }
+
+    pub struct Defaults;
+    impl Defaults {
+        /// `yinjian` with no subcommand serves, taking settings from the environment.
+        pub fn serve_args() -> Result<ServeArgs, Box<dyn std::error::Error>> {
+            Ok(Only::try_parse_from(["yinjian"])?.args)
+        }
+    }
+}

@@ -1,0 +1,118 @@
+//! Start-up: the audit key, the database, migrations and first-start data.
+
+use std::{fs, io::Write, path::Path, sync::Arc};
+
+use app::server::store::{self, DynStore, Pool, StoreError};
+
+#[derive(Debug, thiserror::Error)]
+pub enum SetupError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("cannot use the audit key file {path}: {source}")]
+    KeyFile { path: String, source: std::io::Error },
+    #[error(
+        "the audit trail has {0} rows but the audit key file {1} is missing: refusing to start \
+         (restore the key; a new key would make the whole trail unverifiable)"
+    )]
+    KeyMissing(i64, String),
+    #[error("the audit key file {0} is empty or too short (need at least 32 bytes)")]
+    KeyTooShort(String),
+    #[error("cannot create the data folder {path}: {source}")]
+    DataDir { path: String, source: std::io::Error },
+    #[error(transparent)]
+    Seed(#[from] app::server::seed::SeedError),
+}
+
+/// Open the database, apply migrations, and load (or, when the trail is empty, create) the
+/// audit key.
+pub async fn open(url: &str, key_file: &Path) -> Result<(DynStore, Pool, Arc<Vec<u8>>), SetupError> {
+    if let Some(path) = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")) {
+        let path = path.split('?').next().unwrap_or(path);
+        if let Some(dir) = Path::new(path).parent().filter(|d| !d.as_os_str().is_empty()) {
+            fs::create_dir_all(dir).map_err(|source| SetupError::DataDir { path: dir.display().to_string(), source })?;
+        }
+    }
+    let key = match read_key(key_file)? {
+        Some(k) => k,
+        None => {
+            // No key: only acceptable while the trail is empty.
+            let (probe, _) = store::open(url, Arc::new(Vec::new())).await?;
+            probe.migrate().await?;
+            let (seq, _) = probe.audit_head().await?;
+            if seq > 0 {
+                return Err(SetupError::KeyMissing(seq, key_file.display().to_string()));
+            }
+            create_key(key_file)?
+        }
+    };
+    let key = Arc::new(key);
+    let (store, pool) = store::open(url, key.clone()).await?;
+    store.migrate().await?;
+    Ok((store, pool, key))
+}
+
+fn read_key(path: &Path) -> Result<Option<Vec<u8>>, SetupError> {
+    match fs::read(path) {
+        Ok(bytes) => {
+            let text = String::from_utf8_lossy(&bytes);
+            let key = hex::decode(text.trim()).unwrap_or(bytes.clone());
+            if key.len() < 32 {
+                return Err(SetupError::KeyTooShort(path.display().to_string()));
+            }
+            Ok(Some(key))
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(source) => Err(SetupError::KeyFile { path: path.display().to_string(), source }),
+    }
+}
+
+fn create_key(path: &Path) -> Result<Vec<u8>, SetupError> {
+    use rand::RngCore;
+    let err = |source| SetupError::KeyFile { path: path.display().to_string(), source };
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        fs::create_dir_all(dir).map_err(err)?;
+    }
+    let mut key = vec![0u8; 32];
+    rand::rng().fill_bytes(&mut key);
+    let mut opts = fs::OpenOptions::new();
+    opts.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.mode(0o600);
+    }
+    let mut f = opts.open(path).map_err(err)?;
+    f.write_all(hex::encode(&key).as_bytes()).map_err(err)?;
+    f.write_all(b"\n").map_err(err)?;
+    tracing::info!(path = %path.display(), "created a new audit key");
+    Ok(key)
+}
+
+/// Reference units always; demo accounts on the first start. Prints the demo accounts.
+pub async fn first_start(store: &DynStore, demo: bool) -> Result<(), SetupError> {
+    let added = app::server::seed::ensure_reference_data(store.as_ref()).await?;
+    if added > 0 {
+        tracing::info!(added, "reference units added");
+    }
+    if demo {
+        let created = app::server::seed::seed_demo_accounts(store.as_ref()).await?;
+        if !created.is_empty() {
+            let mut out = std::io::stdout().lock();
+            let _ = writeln!(out, "==== 示範帳號 Demo accounts — one-time passwords, to be changed at first sign-in ====");
+            for d in &created {
+                let _ = writeln!(
+                    out,
+                    "DEMO {:<17} {:<6} {} {} password: {}",
+                    d.role.code(),
+                    d.employee_no,
+                    d.name,
+                    d.unit_name,
+                    d.password
+                );
+            }
+            let _ = writeln!(out, "=====================================================================================");
+            let _ = out.flush();
+        }
+    }
+    Ok(())
+}

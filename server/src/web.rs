@@ -1,0 +1,234 @@
+//! The HTTP side: router, static files and the layers every request passes through.
+
+use std::{net::{IpAddr, SocketAddr}, path::PathBuf, sync::Arc, time::Duration};
+
+use axum::{
+    body::Body,
+    extract::{ConnectInfo, Request, State},
+    http::{header, HeaderName, HeaderValue, StatusCode},
+    middleware::{self, Next},
+    response::{IntoResponse, Redirect, Response},
+    routing::{get, post},
+    Form, Json, Router,
+};
+use leptos::prelude::*;
+use leptos_axum::{generate_route_list, handle_server_fns_with_context, LeptosRoutes};
+use tower_http::{
+    csrf::CsrfLayer,
+    request_id::{MakeRequestUuid, PropagateRequestIdLayer, RequestId, SetRequestIdLayer},
+    services::ServeDir,
+    trace::TraceLayer,
+};
+use tower_sessions::{cookie::SameSite, Expiry, SessionManagerLayer};
+
+use app::api::{ApiError, Authorized};
+use app::i18n::{Locale, LOCALE_COOKIE};
+use app::server::{authz, AppState, ClientIp};
+use app::{shell, App, CspNonce};
+
+use crate::sessions::AnySessionStore;
+
+/// What the router needs beyond the application state.
+#[derive(Debug, Clone)]
+pub struct WebConfig {
+    pub addr: SocketAddr,
+    pub site_root: PathBuf,
+    pub secure: bool,
+    pub trusted_origins: Vec<String>,
+    pub trusted_proxies: Vec<IpAddr>,
+}
+
+pub fn leptos_options(cfg: &WebConfig) -> LeptosOptions {
+    LeptosOptions::builder()
+        .output_name("yinjian")
+        .site_root(cfg.site_root.display().to_string())
+        .site_pkg_dir("pkg")
+        .site_addr(cfg.addr)
+        .build()
+}
+
+pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+/// The whole application as one router.
+pub fn router(state: AppState, sessions: AnySessionStore, cfg: WebConfig) -> Result<Router, String> {
+    let options = leptos_options(&cfg);
+    let routes = generate_route_list(App);
+
+    let ctx_state = state.clone();
+    let context = move || provide_context(ctx_state.clone());
+    let shell_options = options.clone();
+    let fn_state = state.clone();
+    let api = move |req: Request| {
+        let s = fn_state.clone();
+        async move { handle_server_fns_with_context(move || provide_context(s.clone()), req).await }
+    };
+
+    let idle = tower_sessions::cookie::time::Duration::seconds(state.auth.idle_timeout.as_secs() as i64);
+    let session_layer = SessionManagerLayer::new(sessions)
+        .with_name(if cfg.secure { "__Host-yinjian" } else { "yinjian" })
+        .with_secure(cfg.secure)
+        .with_http_only(true)
+        .with_same_site(SameSite::Strict)
+        .with_path("/")
+        .with_expiry(Expiry::OnInactivity(idle));
+
+    let mut csrf = CsrfLayer::new();
+    for origin in &cfg.trusted_origins {
+        csrf = csrf.add_trusted_origin(origin).map_err(|e| format!("trusted origin {origin}: {e}"))?;
+    }
+
+    let pkg = ServeDir::new(cfg.site_root.join("pkg"));
+    let site_root = cfg.site_root.clone();
+    let error_ctx_state = state.clone();
+    let router = Router::new()
+        .route("/healthz", get(healthz))
+        .route("/lang", post(set_language))
+        .route("/api/{*fn_name}", post(api.clone()).get(api))
+        .leptos_routes_with_context(&options, routes, context, move || shell(shell_options.clone()))
+        .nest_service("/pkg", pkg)
+        .route_service("/favicon.svg", tower_http::services::ServeFile::new(site_root.join("favicon.svg")))
+        .fallback(leptos_axum::file_and_error_handler_with_context(
+            move || provide_context(error_ctx_state.clone()),
+            shell,
+        ))
+        .with_state(options)
+        // innermost first: authorisation needs the session and the client address
+        .layer(middleware::from_fn_with_state(state.clone(), authorize_api))
+        .layer(session_layer)
+        .layer(middleware::from_fn_with_state(Arc::new(cfg.clone()), client_ip))
+        .layer(csrf)
+        .layer(middleware::from_fn_with_state(cfg.secure, security_headers))
+        .layer(TraceLayer::new_for_http().make_span_with(|req: &Request| {
+            let id = req.extensions().get::<RequestId>().and_then(|r| r.header_value().to_str().ok()).unwrap_or("-");
+            tracing::info_span!("request", id = %id, method = %req.method(), path = %req.uri().path())
+        }))
+        .layer(PropagateRequestIdLayer::new(REQUEST_ID))
+        .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid));
+    Ok(router)
+}
+
+async fn healthz(State(_): State<LeptosOptions>) -> impl IntoResponse {
+    (StatusCode::OK, [(header::CACHE_CONTROL, "no-store")], "ok")
+}
+
+#[derive(serde::Deserialize)]
+struct LangForm {
+    lang: String,
+}
+
+/// Switch the UI language (a preference cookie), then go back where the user was.
+async fn set_language(headers: axum::http::HeaderMap, Form(f): Form<LangForm>) -> Response {
+    let locale = Locale::from_tag(&f.lang).unwrap_or_default();
+    // Back to the same-origin page the form was on (path only: never an open redirect).
+    let back = headers
+        .get(header::REFERER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|r| r.parse::<axum::http::Uri>().ok())
+        .map(|u| u.path_and_query().map(|p| p.as_str().to_string()).unwrap_or_else(|| "/".into()))
+        .filter(|p| p.starts_with('/') && !p.starts_with("//"))
+        .unwrap_or_else(|| "/".into());
+    let cookie = format!("{LOCALE_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax", locale.tag());
+    let mut resp = Redirect::to(&back).into_response();
+    if let Ok(v) = HeaderValue::from_str(&cookie) {
+        resp.headers_mut().insert(header::SET_COOKIE, v);
+    }
+    resp
+}
+
+/// Work out the client's address: the peer, or the forwarded address when the peer is a
+/// trusted proxy.
+async fn client_ip(State(cfg): State<Arc<WebConfig>>, mut req: Request, next: Next) -> Response {
+    let peer = req.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip());
+    let ip = match peer {
+        Some(p) if cfg.trusted_proxies.contains(&p) => req
+            .headers()
+            .get("x-forwarded-for")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| {
+                v.split(',')
+                    .rev()
+                    .filter_map(|s| s.trim().parse::<IpAddr>().ok())
+                    .find(|ip| !cfg.trusted_proxies.contains(ip))
+            })
+            .or(Some(p)),
+        other => other,
+    };
+    if let Some(ip) = ip {
+        req.extensions_mut().insert(ClientIp(ip));
+    }
+    next.run(req).await
+}
+
+/// Fail closed on `/api/`: an endpoint runs only when its policy admits the caller — before
+/// its arguments are read. The decision rides along so the function need not check twice.
+async fn authorize_api(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+    let path = req.uri().path().to_string();
+    if !path.starts_with("/api/") {
+        return next.run(req).await;
+    }
+    let Some(session) = req.extensions().get::<tower_sessions::Session>().cloned() else {
+        return error_response(ApiError::Internal);
+    };
+    let ip = req.extensions().get::<ClientIp>().map(|c| c.0);
+    match authz::authorize(&state, &session, &path, ip).await {
+        Ok(actor) => {
+            req.extensions_mut().insert(Authorized { path, actor });
+            next.run(req).await
+        }
+        Err(e) => error_response(e),
+    }
+}
+
+fn error_response(e: ApiError) -> Response {
+    let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    (status, Json(e)).into_response()
+}
+
+/// Security headers on every response, with a fresh CSP nonce for the page's scripts.
+async fn security_headers(State(secure): State<bool>, mut req: Request, next: Next) -> Response {
+    use rand::RngCore;
+    let mut bytes = [0u8; 16];
+    rand::rng().fill_bytes(&mut bytes);
+    let nonce = hex::encode(bytes);
+    req.extensions_mut().insert(CspNonce(nonce.clone()));
+    let is_static = req.uri().path().starts_with("/pkg/");
+    let mut resp: Response<Body> = next.run(req).await;
+    let h = resp.headers_mut();
+    let csp = format!(
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; \
+         img-src 'self' data: blob:; connect-src 'self'; worker-src 'self' blob:; object-src 'none'; \
+         base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+    );
+    if let Ok(v) = HeaderValue::from_str(&csp) {
+        h.insert(header::CONTENT_SECURITY_POLICY, v);
+    }
+    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
+    h.insert(
+        HeaderName::from_static("permissions-policy"),
+        HeaderValue::from_static("camera=(self), microphone=(), geolocation=()"),
+    );
+    if !is_static && !h.contains_key(header::CACHE_CONTROL) {
+        // pages and API answers carry personal data
+        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    if secure {
+        h.insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=31536000; includeSubDomains"));
+    }
+    resp
+}
+
+/// Remove expired sessions from the database now and then.
+pub fn spawn_session_cleanup(store: AnySessionStore) {
+    use tower_sessions::session_store::ExpiredDeletion;
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(300));
+        loop {
+            tick.tick().await;
+            if let Err(e) = store.delete_expired().await {
+                tracing::warn!(error = %e, "could not delete expired sessions");
+            }
+        }
+    });
+}

@@ -1,0 +1,202 @@
+//! Store tests: one story, run on SQLite and on PostgreSQL.
+
+mod common;
+
+use chrono::{Duration, Utc};
+
+use app::domain::{Designation, Role, REFERENCE_UNITS};
+use app::server::audit::{verify_store, AuditDraft, Outcome};
+use app::server::store::{NewAccount, NewDesignation, StoreError};
+use common::{TestDb, KEY};
+
+fn draft(action: &str) -> AuditDraft {
+    AuditDraft::new(action, Outcome::Success)
+}
+
+async fn new_account(db: &TestDb, employee_no: &str, roles: Vec<Role>) -> i64 {
+    let unit = db.store.unit_by_code("LO-DA").await.unwrap().unwrap();
+    db.store
+        .create_account(
+            &NewAccount {
+                employee_no: employee_no.into(),
+                name: "王小明".into(),
+                unit_id: unit.id,
+                email: "a@gov.taipei".into(),
+                phone: String::new(),
+                password_hash: "hash-1".into(),
+                must_change_password: true,
+                roles,
+                now: Utc::now(),
+            },
+            draft("account.create").object("account", ""),
+        )
+        .await
+        .unwrap()
+}
+
+async fn units_are_seeded_once(db: &TestDb) {
+    let s = &db.store;
+    assert_eq!(s.ensure_units(REFERENCE_UNITS, Utc::now()).await.unwrap(), REFERENCE_UNITS.len());
+    assert_eq!(s.ensure_units(REFERENCE_UNITS, Utc::now()).await.unwrap(), 0);
+    let units = s.list_units().await.unwrap();
+    assert_eq!(units.len(), REFERENCE_UNITS.len());
+    let da = s.unit_by_code("HR-DA").await.unwrap().unwrap();
+    assert_eq!(da.name_zh, "臺北市大安區戶政事務所");
+    s.set_unit_active(da.id, false, draft("unit.disable")).await.unwrap();
+    assert!(!s.unit(da.id).await.unwrap().unwrap().active);
+    assert!(matches!(s.set_unit_active(999_999, false, draft("unit.disable")).await, Err(StoreError::NotFound(_))));
+}
+
+async fn accounts_roles_and_sessions(db: &TestDb) {
+    let s = &db.store;
+    s.ensure_units(REFERENCE_UNITS, Utc::now()).await.unwrap();
+    let id = new_account(db, "C1234", vec![Role::Clerk, Role::Supervisor]).await;
+    let a = s.account(id).await.unwrap().unwrap();
+    assert_eq!(a.employee_no, "C1234");
+    assert_eq!(a.roles, vec![Role::Clerk, Role::Supervisor]);
+    assert!(a.must_change_password);
+    assert_eq!(a.session_version, 1);
+    assert_eq!(s.account_by_employee_no("C1234").await.unwrap().unwrap().id, id);
+    assert!(s.account_by_employee_no("NOPE").await.unwrap().is_none());
+
+    // duplicates are refused, and nothing half-written remains
+    let unit = s.unit_by_code("LO-DA").await.unwrap().unwrap();
+    let dup = s
+        .create_account(
+            &NewAccount {
+                employee_no: "C1234".into(),
+                name: "x".into(),
+                unit_id: unit.id,
+                email: String::new(),
+                phone: String::new(),
+                password_hash: "h".into(),
+                must_change_password: true,
+                roles: vec![],
+                now: Utc::now(),
+            },
+            draft("account.create"),
+        )
+        .await;
+    assert!(matches!(dup, Err(StoreError::Duplicate(_))), "{dup:?}");
+    assert_eq!(s.count_accounts().await.unwrap(), 1);
+
+    // role change and disable end every session (the version moves)
+    s.set_roles(id, &[Role::Admin], draft("account.roles")).await.unwrap();
+    let a = s.account(id).await.unwrap().unwrap();
+    assert_eq!(a.roles, vec![Role::Admin]);
+    assert_eq!(a.session_version, 2);
+    s.set_disabled(id, true, Some("離職"), draft("account.disable")).await.unwrap();
+    let a = s.account(id).await.unwrap().unwrap();
+    assert!(a.disabled);
+    assert_eq!(a.disabled_reason.as_deref(), Some("離職"));
+    assert!(a.disabled_at.is_some());
+    assert_eq!(a.session_version, 3);
+    s.set_disabled(id, false, None, draft("account.enable")).await.unwrap();
+    assert!(!s.account(id).await.unwrap().unwrap().disabled);
+
+    // password change: history, version, flags
+    let v = s.set_password(id, "hash-2", false, Utc::now(), draft("auth.password_change")).await.unwrap();
+    assert_eq!(v, 5);
+    s.set_password(id, "hash-3", false, Utc::now(), draft("auth.password_change")).await.unwrap();
+    s.set_password(id, "hash-4", false, Utc::now(), draft("auth.password_change")).await.unwrap();
+    assert_eq!(s.password_history(id, 3).await.unwrap(), vec!["hash-4", "hash-3", "hash-2"]);
+    assert!(!s.account(id).await.unwrap().unwrap().must_change_password);
+
+    let list = s.list_accounts().await.unwrap();
+    assert_eq!(list.len(), 1);
+    assert_eq!(list[0].roles, vec![Role::Admin]);
+}
+
+async fn failures_lock_the_account(db: &TestDb) {
+    let s = &db.store;
+    s.ensure_units(REFERENCE_UNITS, Utc::now()).await.unwrap();
+    let id = new_account(db, "E0042", vec![Role::Clerk]).await;
+    let until = Utc::now() + Duration::minutes(15);
+    for n in 1..=4 {
+        let o = s.record_login_failure(id, 5, until, draft("auth.login"), draft("auth.lockout")).await.unwrap();
+        assert_eq!((o.attempts, o.locked), (n, false));
+    }
+    let o = s.record_login_failure(id, 5, until, draft("auth.login"), draft("auth.lockout")).await.unwrap();
+    assert!(o.locked);
+    let a = s.account(id).await.unwrap().unwrap();
+    assert_eq!(a.failed_attempts, 0);
+    let stored = a.locked_until.expect("locked");
+    assert!((stored - until).num_milliseconds().abs() < 1000, "{stored} vs {until}");
+    s.record_login_success(id, Utc::now(), draft("auth.login")).await.unwrap();
+    let a = s.account(id).await.unwrap().unwrap();
+    assert!(a.locked_until.is_none() && a.last_login_at.is_some());
+}
+
+async fn designations(db: &TestDb) {
+    let s = &db.store;
+    s.ensure_units(REFERENCE_UNITS, Utc::now()).await.unwrap();
+    let id = new_account(db, "M0042", vec![Role::AccountManager]).await;
+    let unit = s.unit_by_code("LO-DA").await.unwrap().unwrap();
+    let from = Utc::now();
+    let d = NewDesignation {
+        unit_id: unit.id,
+        account_id: id,
+        kind: Designation::DeputyAccountManager,
+        valid_from: from,
+        valid_to: None,
+        created_by: None,
+        now: from,
+    };
+    let did = s.add_designation(&d, draft("designation.add")).await.unwrap();
+    let list = s.list_designations(Some(unit.id)).await.unwrap();
+    assert_eq!(list.len(), 1);
+    assert_eq!((list[0].id, list[0].kind, list[0].account_id), (did, Designation::DeputyAccountManager, id));
+    assert!(s.list_designations(Some(unit.id + 1)).await.unwrap().is_empty());
+}
+
+async fn every_change_is_audited_in_its_transaction(db: &TestDb) {
+    let s = &db.store;
+    s.ensure_units(REFERENCE_UNITS, Utc::now()).await.unwrap();
+    let before = s.audit_head().await.unwrap().0;
+    let id = new_account(db, "A0042", vec![Role::Admin]).await;
+    s.set_roles(id, &[Role::Clerk], draft("account.roles").object("account", id)).await.unwrap();
+    let rows = s.recent_audit(10).await.unwrap();
+    assert_eq!(s.audit_head().await.unwrap().0, before + 2);
+    assert_eq!(rows[0].action, "account.roles");
+    assert_eq!(rows[1].action, "account.create");
+    assert_eq!(rows[1].object_id.as_deref(), Some(id.to_string().as_str()));
+    // a failed change leaves no audit row behind
+    let _ = s.set_roles(999_999, &[Role::Clerk], draft("account.roles")).await;
+    assert_eq!(s.audit_head().await.unwrap().0, before + 2);
+    assert_eq!(verify_store(s.as_ref(), KEY).await.unwrap(), Ok(before + 2));
+}
+
+async fn audit_rows_are_append_only(db: &TestDb) {
+    let s = &db.store;
+    s.append_audit(draft("test.one")).await.unwrap();
+    assert!(db.try_exec("UPDATE audit_event SET action = 'x'").await.is_err(), "UPDATE must be refused");
+    assert!(db.try_exec("DELETE FROM audit_event").await.is_err(), "DELETE must be refused");
+    assert_eq!(s.recent_audit(5).await.unwrap()[0].action, "test.one");
+}
+
+async fn concurrent_appends_form_one_chain(db: &TestDb) {
+    let mut tasks = Vec::new();
+    for i in 0..24 {
+        let s = db.store.clone();
+        tasks.push(tokio::spawn(async move {
+            s.append_audit(draft("test.concurrent").details(serde_json::json!({ "i": i }))).await.unwrap()
+        }));
+    }
+    let mut seqs = Vec::new();
+    for t in tasks {
+        seqs.push(t.await.unwrap());
+    }
+    seqs.sort();
+    assert_eq!(seqs, (1..=24).collect::<Vec<i64>>());
+    assert_eq!(verify_store(db.store.as_ref(), KEY).await.unwrap(), Ok(24));
+}
+
+both_databases! {
+    units_are_seeded_once,
+    accounts_roles_and_sessions,
+    failures_lock_the_account,
+    designations,
+    every_change_is_audited_in_its_transaction,
+    audit_rows_are_append_only,
+    concurrent_appends_form_one_chain,
+}
