@@ -63,7 +63,8 @@ pub async fn migrate(common: &Common) -> CliResult {
 }
 
 fn cli_draft(action: &str) -> AuditDraft {
-    AuditDraft::new(action, Outcome::Success).details(serde_json::json!({ "via": "cli", "os_user": std::env::var("USER").unwrap_or_default() }))
+    AuditDraft::new(action, Outcome::Success)
+        .details(serde_json::json!({ "via": "cli", "os_user": std::env::var("USER").unwrap_or_default() }))
 }
 
 pub async fn user(common: &Common, cmd: &UserCommand) -> CliResult {
@@ -105,7 +106,15 @@ pub async fn user(common: &Common, cmd: &UserCommand) -> CliResult {
             let a = store.account_by_employee_no(&employee_no.to_ascii_uppercase()).await?.ok_or("no such account")?;
             let password = generate_password();
             let hash = hash_password(password.clone()).await?;
-            store.set_password(a.id, &hash, true, chrono::Utc::now(), cli_draft("account.password_reset").object("account", a.id)).await?;
+            store
+                .set_password(
+                    a.id,
+                    &hash,
+                    true,
+                    chrono::Utc::now(),
+                    cli_draft("account.password_reset").object("account", a.id),
+                )
+                .await?;
             println!("{}: one-time password: {password}", a.employee_no);
         }
         UserCommand::Disable { employee_no, reason } => {

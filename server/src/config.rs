@@ -27,9 +27,7 @@ pub struct Common {
 
 impl Common {
     pub fn database_url(&self) -> String {
-        self.database_url
-            .clone()
-            .unwrap_or_else(|| format!("sqlite://{}", self.data_dir.join("yinjian.db").display()))
+        self.database_url.clone().unwrap_or_else(|| format!("sqlite://{}", self.data_dir.join("yinjian.db").display()))
     }
     pub fn secret_file(&self) -> PathBuf {
         self.secret_file.clone().unwrap_or_else(|| self.data_dir.join("audit.key"))

@@ -18,7 +18,9 @@ impl AnySessionStore {
     pub async fn new(pool: &Pool) -> Result<Self, sqlx::Error> {
         Ok(match pool {
             Pool::Sqlite(p) => {
-                let s = SqliteStore::new(p.clone()).with_table_name("http_session").map_err(|e| sqlx::Error::Configuration(e.into()))?;
+                let s = SqliteStore::new(p.clone())
+                    .with_table_name("http_session")
+                    .map_err(|e| sqlx::Error::Configuration(e.into()))?;
                 s.migrate().await?;
                 Self::Sqlite(s)
             }

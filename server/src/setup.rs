@@ -29,7 +29,8 @@ pub async fn open(url: &str, key_file: &Path) -> Result<(DynStore, Pool, Arc<Vec
     if let Some(path) = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")) {
         let path = path.split('?').next().unwrap_or(path);
         if let Some(dir) = Path::new(path).parent().filter(|d| !d.as_os_str().is_empty()) {
-            fs::create_dir_all(dir).map_err(|source| SetupError::DataDir { path: dir.display().to_string(), source })?;
+            fs::create_dir_all(dir)
+                .map_err(|source| SetupError::DataDir { path: dir.display().to_string(), source })?;
         }
     }
     let key = match read_key(key_file)? {
@@ -98,7 +99,8 @@ pub async fn first_start(store: &DynStore, demo: bool) -> Result<(), SetupError>
         let created = app::server::seed::seed_demo_accounts(store.as_ref()).await?;
         if !created.is_empty() {
             let mut out = std::io::stdout().lock();
-            let _ = writeln!(out, "==== 示範帳號 Demo accounts — one-time passwords, to be changed at first sign-in ====");
+            let _ =
+                writeln!(out, "==== 示範帳號 Demo accounts — one-time passwords, to be changed at first sign-in ====");
             for d in &created {
                 let _ = writeln!(
                     out,
@@ -110,7 +112,8 @@ pub async fn first_start(store: &DynStore, demo: bool) -> Result<(), SetupError>
                     d.password
                 );
             }
-            let _ = writeln!(out, "=====================================================================================");
+            let _ =
+                writeln!(out, "=====================================================================================");
             let _ = out.flush();
         }
     }

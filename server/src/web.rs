@@ -1,6 +1,11 @@
 //! The HTTP side: router, static files and the layers every request passes through.
 
-use std::{net::{IpAddr, SocketAddr}, path::PathBuf, sync::Arc, time::Duration};
+use std::{
+    net::{IpAddr, SocketAddr},
+    path::PathBuf,
+    sync::Arc,
+    time::Duration,
+};
 
 use axum::{
     body::Body,

@@ -60,7 +60,11 @@ pub fn parse_roles(s: &str) -> Result<Vec<Role>, ApiError> {
 #[cfg(feature = "ssr")]
 mod imp {
     use super::*;
-    use crate::server::{audit::{AuditDraft, Outcome}, auth::Actor, store::AccountRecord};
+    use crate::server::{
+        audit::{AuditDraft, Outcome},
+        auth::Actor,
+        store::AccountRecord,
+    };
     use chrono::Utc;
 
     pub fn view(a: AccountRecord) -> AccountView {
@@ -110,7 +114,8 @@ pub async fn list_units() -> Result<Vec<UnitView>, ApiError> {
 pub async fn set_unit_active(unit_id: i64, active: bool) -> Result<(), ApiError> {
     let ctx = super::guard(SetUnitActive::PATH).await?;
     let actor = ctx.actor()?;
-    let draft = imp::draft(if active { "unit.enable" } else { "unit.disable" }, actor, ctx.ip_string()).object("unit", unit_id);
+    let draft =
+        imp::draft(if active { "unit.enable" } else { "unit.disable" }, actor, ctx.ip_string()).object("unit", unit_id);
     ctx.state.store.set_unit_active(unit_id, active, draft).await.map_err(|e| match e {
         crate::server::store::StoreError::NotFound(_) => ApiError::NotFound,
         e => super::internal(e),
@@ -125,7 +130,9 @@ pub async fn list_accounts() -> Result<Vec<AccountView>, ApiError> {
     // Staff names and contact details are personal data: the read is recorded.
     ctx.state
         .store
-        .append_audit(imp::draft("account.list", actor, ctx.ip_string()).details(serde_json::json!({ "count": accounts.len() })))
+        .append_audit(
+            imp::draft("account.list", actor, ctx.ip_string()).details(serde_json::json!({ "count": accounts.len() })),
+        )
         .await
         .map_err(super::internal)?;
     Ok(accounts.into_iter().map(imp::view).collect())
@@ -140,7 +147,10 @@ pub async fn create_account(
     phone: String,
     roles: String,
 ) -> Result<CreatedAccount, ApiError> {
-    use crate::server::{auth, store::{NewAccount, StoreError}};
+    use crate::server::{
+        auth,
+        store::{NewAccount, StoreError},
+    };
     let ctx = super::guard(CreateAccount::PATH).await?;
     let actor = ctx.actor()?;
     let employee_no = crate::domain::EmployeeNo::parse(&employee_no).map_err(|e| ApiError::Invalid(e.to_string()))?;
@@ -152,7 +162,13 @@ pub async fn create_account(
     if roles.is_empty() {
         return Err(ApiError::Invalid("請至少選擇一個角色".into()));
     }
-    let unit = ctx.state.store.unit(unit_id).await.map_err(super::internal)?.ok_or(ApiError::Invalid("沒有這個單位".into()))?;
+    let unit = ctx
+        .state
+        .store
+        .unit(unit_id)
+        .await
+        .map_err(super::internal)?
+        .ok_or(ApiError::Invalid("沒有這個單位".into()))?;
     if !unit.active {
         return Err(ApiError::Invalid("單位已停用".into()));
     }
@@ -188,10 +204,11 @@ pub async fn set_account_roles(account_id: i64, roles: String) -> Result<(), Api
     imp::not_self(&ctx, actor, account_id, SetAccountRoles::PATH).await?;
     let before = imp::target(&ctx, account_id).await?;
     let roles = parse_roles(&roles)?;
-    let draft = imp::draft("account.roles", actor, ctx.ip_string()).object("account", account_id).details(serde_json::json!({
-        "before": before.roles.iter().map(|r| r.code()).collect::<Vec<_>>(),
-        "after": roles.iter().map(|r| r.code()).collect::<Vec<_>>(),
-    }));
+    let draft =
+        imp::draft("account.roles", actor, ctx.ip_string()).object("account", account_id).details(serde_json::json!({
+            "before": before.roles.iter().map(|r| r.code()).collect::<Vec<_>>(),
+            "after": roles.iter().map(|r| r.code()).collect::<Vec<_>>(),
+        }));
     ctx.state.store.set_roles(account_id, &roles, draft).await.map_err(super::internal)
 }
 
@@ -240,7 +257,9 @@ pub async fn list_designations() -> Result<Vec<DesignationView>, ApiError> {
     let ctx = super::guard(ListDesignations::PATH).await?;
     let rows = ctx.state.store.list_designations(None).await.map_err(super::internal)?;
     let tz = crate::domain::taipei_offset();
-    let day = |t: chrono::DateTime<chrono::Utc>| crate::domain::RocDate::from_gregorian(t.with_timezone(&tz).date_naive()).ok();
+    let day = |t: chrono::DateTime<chrono::Utc>| {
+        crate::domain::RocDate::from_gregorian(t.with_timezone(&tz).date_naive()).ok()
+    };
     Ok(rows
         .into_iter()
         .filter_map(|d| {
@@ -257,7 +276,12 @@ pub async fn list_designations() -> Result<Vec<DesignationView>, ApiError> {
 }
 
 #[server(prefix = "/api", endpoint = "admin/designations/add")]
-pub async fn add_designation(account_id: i64, kind: String, valid_from: String, valid_to: String) -> Result<i64, ApiError> {
+pub async fn add_designation(
+    account_id: i64,
+    kind: String,
+    valid_from: String,
+    valid_to: String,
+) -> Result<i64, ApiError> {
     use crate::server::store::NewDesignation;
     let ctx = super::guard(AddDesignation::PATH).await?;
     let actor = ctx.actor()?;

@@ -5,7 +5,10 @@ pub mod admin;
 pub mod audit;
 pub mod auth;
 
-use leptos::server_fn::{codec::JsonEncoding, error::{FromServerFnError, ServerFnErrorErr}};
+use leptos::server_fn::{
+    codec::JsonEncoding,
+    error::{FromServerFnError, ServerFnErrorErr},
+};
 use serde::{Deserialize, Serialize};
 
 use crate::domain::Role;

@@ -39,7 +39,9 @@ impl CaseNumber {
         }
         let wlen = word.chars().count();
         if !(1..=10).contains(&wlen)
-            || word.chars().any(|c| c.is_ascii_digit() || c.is_ascii_punctuation() || c.is_whitespace() || c.is_control())
+            || word
+                .chars()
+                .any(|c| c.is_ascii_digit() || c.is_ascii_punctuation() || c.is_whitespace() || c.is_control())
         {
             return Err(CaseNumberError::Word);
         }
@@ -89,7 +91,10 @@ mod tests {
         let c = CaseNumber::structured("115", "大安", "001234").unwrap();
         assert_eq!(c.to_string(), "115年大安字第001234號");
         assert_eq!(CaseNumber::parse("115年大安字第001234號").unwrap(), c);
-        assert_eq!(CaseNumber::parse(" 北市地登字第1150001號 ").unwrap(), CaseNumber::FreeForm("北市地登字第1150001號".into()));
+        assert_eq!(
+            CaseNumber::parse(" 北市地登字第1150001號 ").unwrap(),
+            CaseNumber::FreeForm("北市地登字第1150001號".into())
+        );
         assert_eq!(CaseNumber::structured("", "", ""), Err(CaseNumberError::Empty));
         assert_eq!(CaseNumber::structured("abc", "大安", "1"), Err(CaseNumberError::Year));
         assert_eq!(CaseNumber::structured("115", "", "1"), Err(CaseNumberError::Word));

@@ -21,10 +21,8 @@ pub struct NationalId(String);
 
 /// Two-digit code of each household registration area letter.
 fn letter_code(c: u8) -> Option<u32> {
-    const CODES: [u32; 26] = [
-        10, 11, 12, 13, 14, 15, 16, 17, 34, 18, 19, 20, 21, 22, 35, 23, 24, 25, 26, 27, 28, 29,
-        32, 30, 31, 33,
-    ];
+    const CODES: [u32; 26] =
+        [10, 11, 12, 13, 14, 15, 16, 17, 34, 18, 19, 20, 21, 22, 35, 23, 24, 25, 26, 27, 28, 29, 32, 30, 31, 33];
     c.is_ascii_uppercase().then(|| CODES[(c - b'A') as usize])
 }
 
@@ -132,10 +130,7 @@ mod tests {
             let s = found.expect("each letter admits exactly one check digit");
             let mut bad = s.clone().into_bytes();
             bad[4] = if bad[4] == b'9' { b'0' } else { bad[4] + 1 };
-            assert_eq!(
-                NationalId::parse(std::str::from_utf8(&bad).unwrap()),
-                Err(NationalIdError::Checksum)
-            );
+            assert_eq!(NationalId::parse(std::str::from_utf8(&bad).unwrap()), Err(NationalIdError::Checksum));
         }
     }
 

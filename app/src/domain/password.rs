@@ -17,7 +17,15 @@ pub struct PasswordPolicy {
 
 impl Default for PasswordPolicy {
     fn default() -> Self {
-        Self { min_length: 12, min_classes: 3, history: 3, max_age_days: 90, min_age_days: 1, max_failures: 5, lockout_minutes: 15 }
+        Self {
+            min_length: 12,
+            min_classes: 3,
+            history: 3,
+            max_age_days: 90,
+            min_age_days: 1,
+            max_failures: 5,
+            lockout_minutes: 15,
+        }
     }
 }
 

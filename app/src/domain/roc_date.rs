@@ -31,9 +31,7 @@ impl RocDate {
         if year < 1 {
             return Err(RocDateError::BeforeRoc);
         }
-        NaiveDate::from_ymd_opt(year + 1911, month, day)
-            .map(Self)
-            .ok_or(RocDateError::NoSuchDay)
+        NaiveDate::from_ymd_opt(year + 1911, month, day).map(Self).ok_or(RocDateError::NoSuchDay)
     }
 
     /// Parse what people type: `115/11/26`, `115-11-26`, `115.11.26`, `1151126`,
@@ -65,17 +63,12 @@ impl RocDate {
             let d: u32 = rest[2..].parse().map_err(|_| RocDateError::Format)?;
             return Self::from_roc(y, m, d);
         }
-        let parts: Vec<&str> = s
-            .split(['/', '-', '.', '年', '月', '日'])
-            .filter(|p| !p.is_empty())
-            .collect();
+        let parts: Vec<&str> = s.split(['/', '-', '.', '年', '月', '日']).filter(|p| !p.is_empty()).collect();
         if parts.len() != 3 || !parts.iter().all(|p| p.chars().all(|c| c.is_ascii_digit())) {
             return Err(RocDateError::Format);
         }
-        let nums: Vec<u32> = parts
-            .iter()
-            .map(|p| p.parse::<u32>().map_err(|_| RocDateError::Format))
-            .collect::<Result<_, _>>()?;
+        let nums: Vec<u32> =
+            parts.iter().map(|p| p.parse::<u32>().map_err(|_| RocDateError::Format)).collect::<Result<_, _>>()?;
         let (y, m, d) = (nums[0] as i32, nums[1], nums[2]);
         if parts[0].len() == 4 && !s.contains('年') {
             // ISO-like Gregorian input
@@ -144,7 +137,16 @@ mod tests {
     #[test]
     fn accepted_spellings() {
         let want = RocDate::from_roc(115, 11, 26).unwrap();
-        for s in ["115-11-26", "115.11.26", "1151126", "民國115年11月26日", "115年11月26日", " 民國 115 年 11 月 26 日 ", "１１５/１１/２６", "2026-11-26"] {
+        for s in [
+            "115-11-26",
+            "115.11.26",
+            "1151126",
+            "民國115年11月26日",
+            "115年11月26日",
+            " 民國 115 年 11 月 26 日 ",
+            "１１５/１１/２６",
+            "2026-11-26",
+        ] {
             assert_eq!(RocDate::parse(s), Ok(want), "{s}");
         }
         assert_eq!(RocDate::parse("99/1/5").unwrap().gregorian(), NaiveDate::from_ymd_opt(2010, 1, 5).unwrap());

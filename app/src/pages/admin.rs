@@ -40,7 +40,12 @@ fn Accounts() -> impl IntoView {
     let create = ServerAction::<CreateAccount>::new();
     Effect::new(move |_| match create.value().get() {
         Some(Ok(c)) => {
-            message.set(Some(format!("{} {}：{}", c.employee_no, Msg::OneTimePassword.text(locale), c.one_time_password)));
+            message.set(Some(format!(
+                "{} {}：{}",
+                c.employee_no,
+                Msg::OneTimePassword.text(locale),
+                c.one_time_password
+            )));
             error.set(None);
             version.update(|v| *v += 1);
         }
@@ -62,7 +67,12 @@ fn Accounts() -> impl IntoView {
 
     let row_action = ServerAction::<ResetPassword>::new();
     Effect::new(move |_| match row_action.value().get() {
-        Some(Ok(c)) => message.set(Some(format!("{} {}：{}", c.employee_no, Msg::OneTimePassword.text(locale), c.one_time_password))),
+        Some(Ok(c)) => message.set(Some(format!(
+            "{} {}：{}",
+            c.employee_no,
+            Msg::OneTimePassword.text(locale),
+            c.one_time_password
+        ))),
         Some(Err(e)) => error.set(Some(e.text(locale))),
         None => {}
     });

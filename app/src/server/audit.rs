@@ -96,10 +96,7 @@ impl AuditDraft {
             occurred_at: self.occurred_at.trunc_subsecs(3),
             actor_id: self.actor.as_ref().map(|a| a.id),
             actor_employee_no: self.actor.as_ref().map(|a| a.employee_no.clone()),
-            actor_roles: self
-                .actor
-                .as_ref()
-                .map(|a| a.roles.iter().map(|r| r.code()).collect::<Vec<_>>().join(",")),
+            actor_roles: self.actor.as_ref().map(|a| a.roles.iter().map(|r| r.code()).collect::<Vec<_>>().join(",")),
             actor_unit_id: self.actor.as_ref().map(|a| a.unit_id),
             action: self.action,
             object_type: self.object_type,
@@ -178,7 +175,9 @@ pub enum ChainBreak {
     BadLink(i64),
     #[error("row {0} was altered (its HMAC does not match its contents)")]
     Altered(i64),
-    #[error("the chain head says the last row is {head_seq}, but the last row present is {last_seq}: rows were removed")]
+    #[error(
+        "the chain head says the last row is {head_seq}, but the last row present is {last_seq}: rows were removed"
+    )]
     Truncated { head_seq: i64, last_seq: i64 },
     #[error("the chain head's hash does not match row {0}")]
     HeadMismatch(i64),
@@ -228,6 +227,31 @@ impl<'k> Verifier<'k> {
     }
 }
 
+/// Walk the whole stored chain. `Ok(Ok(rows))` when intact; `Ok(Err((rows_checked, break)))`
+/// names the first broken link.
+pub async fn verify_store(
+    store: &dyn super::store::Store,
+    key: &[u8],
+) -> Result<Result<i64, (i64, ChainBreak)>, super::store::StoreError> {
+    let mut v = Verifier::new(key);
+    let mut after = 0;
+    loop {
+        let rows = store.audit_rows(after, 1000).await?;
+        if rows.is_empty() {
+            break;
+        }
+        for r in &rows {
+            if let Err(b) = v.feed(r) {
+                return Ok(Err((v.count(), b)));
+            }
+            after = r.seq;
+        }
+    }
+    let (head_seq, head_hash) = store.audit_head().await?;
+    let checked = v.count();
+    Ok(v.finish(head_seq, &head_hash).map_err(|b| (checked, b)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -272,29 +296,4 @@ mod tests {
 
         assert_eq!(verify(&rows, (5, &head_hash), b"other key"), Err(ChainBreak::Altered(1)));
     }
-}
-
-/// Walk the whole stored chain. `Ok(Ok(rows))` when intact; `Ok(Err((rows_checked, break)))`
-/// names the first broken link.
-pub async fn verify_store(
-    store: &dyn super::store::Store,
-    key: &[u8],
-) -> Result<Result<i64, (i64, ChainBreak)>, super::store::StoreError> {
-    let mut v = Verifier::new(key);
-    let mut after = 0;
-    loop {
-        let rows = store.audit_rows(after, 1000).await?;
-        if rows.is_empty() {
-            break;
-        }
-        for r in &rows {
-            if let Err(b) = v.feed(r) {
-                return Ok(Err((v.count(), b)));
-            }
-            after = r.seq;
-        }
-    }
-    let (head_seq, head_hash) = store.audit_head().await?;
-    let checked = v.count();
-    Ok(v.finish(head_seq, &head_hash).map_err(|b| (checked, b)))
 }

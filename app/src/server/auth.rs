@@ -108,7 +108,12 @@ impl Actor {
         self.roles.contains(&role)
     }
     pub fn audit_ref(&self) -> ActorRef {
-        ActorRef { id: self.account_id, employee_no: self.employee_no.clone(), roles: self.roles.clone(), unit_id: self.unit_id }
+        ActorRef {
+            id: self.account_id,
+            employee_no: self.employee_no.clone(),
+            roles: self.roles.clone(),
+            unit_id: self.unit_id,
+        }
     }
     /// Whether the account may only change its password (or sign out) until it does.
     pub fn restricted(&self) -> bool {
@@ -232,12 +237,19 @@ pub async fn sign_in(
     // Rotate the session id at sign-in (session fixation), then bind it.
     session.cycle_id().await.map_err(|e| AuthError::Session(e.to_string()))?;
     session
-        .insert(SESSION_KEY, SessionAuth { account_id: account.id, session_version: account.session_version, signed_in_at: now })
+        .insert(
+            SESSION_KEY,
+            SessionAuth { account_id: account.id, session_version: account.session_version, signed_in_at: now },
+        )
         .await
         .map_err(|e| AuthError::Session(e.to_string()))?;
     state
         .store
-        .record_login_success(account.id, now, AuditDraft::new("auth.login", Outcome::Success).actor(actor_ref).ip(ip_s))
+        .record_login_success(
+            account.id,
+            now,
+            AuditDraft::new("auth.login", Outcome::Success).actor(actor_ref).ip(ip_s),
+        )
         .await?;
     Ok(Actor {
         account_id: account.id,
@@ -314,7 +326,12 @@ pub async fn change_password(
     Ok(())
 }
 
-pub async fn sign_out(state: &AppState, session: &Session, actor: Option<&Actor>, ip: Option<String>) -> Result<(), AuthError> {
+pub async fn sign_out(
+    state: &AppState,
+    session: &Session,
+    actor: Option<&Actor>,
+    ip: Option<String>,
+) -> Result<(), AuthError> {
     if let Some(actor) = actor {
         state
             .store

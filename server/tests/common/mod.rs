@@ -7,6 +7,7 @@ use app::server::store::{DynStore, Pool};
 
 pub const KEY: &[u8] = b"test-audit-key-0123456789abcdef-0123456789";
 
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Kind {
     Sqlite,
     Postgres,
@@ -138,4 +139,130 @@ macro_rules! both_databases {
             })*
         }
     };
+}
+
+/// The full application router on a test database, driven request by request.
+pub struct TestApp {
+    pub db: TestDb,
+    pub router: axum::Router,
+}
+
+pub const PASSWORD: &str = "Seal-Check-2026!";
+
+#[derive(Debug)]
+pub struct Reply {
+    pub status: u16,
+    pub headers: axum::http::HeaderMap,
+    pub body: String,
+}
+
+impl Reply {
+    /// The session cookie (name=value) the response set, if any.
+    pub fn session_cookie(&self) -> Option<String> {
+        self.headers
+            .get_all(axum::http::header::SET_COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find(|c| c.starts_with("yinjian=") || c.starts_with("__Host-yinjian="))
+            .map(|c| c.split(';').next().unwrap_or_default().to_string())
+    }
+}
+
+impl TestApp {
+    pub async fn new(db: TestDb, auth: app::server::AuthConfig) -> Self {
+        app::server::seed::ensure_reference_data(db.store.as_ref()).await.unwrap();
+        let sessions = server::sessions::AnySessionStore::new(&db.pool).await.unwrap();
+        let state = app::server::AppState::new(db.store.clone(), auth, Arc::new(KEY.to_vec()));
+        let cfg = server::web::WebConfig {
+            addr: "127.0.0.1:0".parse().unwrap(),
+            site_root: std::env::temp_dir().join("yinjian-no-site"),
+            secure: false,
+            trusted_origins: vec![],
+            trusted_proxies: vec![],
+        };
+        let router = server::web::router(state, sessions, cfg).unwrap();
+        Self { db, router }
+    }
+
+    /// An account with a known password, already changed (not restricted).
+    pub async fn account(
+        &self,
+        employee_no: &str,
+        roles: Vec<app::domain::Role>,
+        unit: &str,
+        must_change: bool,
+    ) -> i64 {
+        let unit = self.db.store.unit_by_code(unit).await.unwrap().unwrap();
+        let hash = app::server::auth::hash_password(PASSWORD.into()).await.unwrap();
+        self.db
+            .store
+            .create_account(
+                &app::server::store::NewAccount {
+                    employee_no: employee_no.into(),
+                    name: format!("測試{employee_no}"),
+                    unit_id: unit.id,
+                    email: String::new(),
+                    phone: String::new(),
+                    password_hash: hash,
+                    must_change_password: must_change,
+                    roles,
+                    now: chrono::Utc::now() - chrono::Duration::days(2),
+                },
+                app::server::audit::AuditDraft::new("account.create", app::server::audit::Outcome::Success),
+            )
+            .await
+            .unwrap()
+    }
+
+    pub async fn request(
+        &self,
+        method: &str,
+        path: &str,
+        body: &str,
+        cookie: Option<&str>,
+        extra: &[(&str, &str)],
+    ) -> Reply {
+        use tower::ServiceExt;
+        let mut b = axum::http::Request::builder()
+            .method(method)
+            .uri(path)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header("accept", "application/json");
+        if let Some(c) = cookie {
+            b = b.header("cookie", c);
+        }
+        for (k, v) in extra {
+            b = b.header(*k, *v);
+        }
+        let resp =
+            self.router.clone().oneshot(b.body(axum::body::Body::from(body.to_string())).unwrap()).await.unwrap();
+        let status = resp.status().as_u16();
+        let headers = resp.headers().clone();
+        let bytes = http_body_util::BodyExt::collect(resp.into_body()).await.unwrap().to_bytes();
+        Reply { status, headers, body: String::from_utf8_lossy(&bytes).into_owned() }
+    }
+
+    pub async fn post(&self, path: &str, body: &str, cookie: Option<&str>) -> Reply {
+        self.request("POST", path, body, cookie, &[]).await
+    }
+
+    /// Sign in; returns the session cookie.
+    pub async fn login(&self, employee_no: &str, password: &str) -> Result<String, Reply> {
+        let body = format!("employee_no={employee_no}&password={}", urlencode(password));
+        let r = self.post("/api/auth/login", &body, None).await;
+        if r.status == 200 {
+            Ok(r.session_cookie().expect("a session cookie at sign-in"))
+        } else {
+            Err(r)
+        }
+    }
+}
+
+pub fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
 }

@@ -10,7 +10,7 @@ use chrono::{DateTime, Utc};
 use std::sync::Arc;
 
 use super::audit::{AuditDraft, AuditRecord};
-use crate::domain::{Designation, Role, UnitKind, UnitView, unit::UnitSeed};
+use crate::domain::{unit::UnitSeed, Designation, Role, UnitKind, UnitView};
 
 pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
@@ -127,7 +127,14 @@ pub trait Store: Send + Sync + 'static {
     /// Disable (ending every session at once) or re-enable.
     async fn set_disabled(&self, id: i64, disabled: bool, reason: Option<&str>, audit: AuditDraft) -> StoreResult<()>;
     /// Store a new password hash (the old one goes to the history); returns the new session version.
-    async fn set_password(&self, id: i64, hash: &str, must_change: bool, now: DateTime<Utc>, audit: AuditDraft) -> StoreResult<i64>;
+    async fn set_password(
+        &self,
+        id: i64,
+        hash: &str,
+        must_change: bool,
+        now: DateTime<Utc>,
+        audit: AuditDraft,
+    ) -> StoreResult<i64>;
     /// The most recent `n` password hashes, the current one first.
     async fn password_history(&self, id: i64, n: i64) -> StoreResult<Vec<String>>;
     /// Count a failed sign-in; lock the account when `max_failures` is reached.

@@ -3,7 +3,9 @@ use chrono::{DateTime, Utc};
 use sqlx::postgres::PgPoolOptions;
 use std::sync::Arc;
 
-use super::sql::{impl_store, map_unique, parse_roles, AccountRow, BindArg, DesignationRow, UnitRow, ACCOUNT_COLUMNS, AUDIT_COLUMNS};
+use super::sql::{
+    impl_store, map_unique, parse_roles, AccountRow, BindArg, DesignationRow, UnitRow, ACCOUNT_COLUMNS, AUDIT_COLUMNS,
+};
 use super::*;
 
 /// The production and scale-out engine; several server processes may share one database.

@@ -18,7 +18,14 @@ pub(super) struct UnitRow {
 
 impl UnitRow {
     pub(super) fn into_view(self) -> StoreResult<UnitView> {
-        Ok(UnitView { id: self.id, code: self.code, name_zh: self.name_zh, name_en: self.name_en, kind: parse_kind(&self.kind)?, active: self.active })
+        Ok(UnitView {
+            id: self.id,
+            code: self.code,
+            name_zh: self.name_zh,
+            name_en: self.name_en,
+            kind: parse_kind(&self.kind)?,
+            active: self.active,
+        })
     }
 }
 
@@ -84,7 +91,8 @@ impl DesignationRow {
             id: self.id,
             unit_id: self.unit_id,
             account_id: self.account_id,
-            kind: Designation::parse(&self.kind).ok_or_else(|| StoreError::Corrupt(format!("designation {}", self.kind)))?,
+            kind: Designation::parse(&self.kind)
+                .ok_or_else(|| StoreError::Corrupt(format!("designation {}", self.kind)))?,
             valid_from: self.valid_from,
             valid_to: self.valid_to,
         })
@@ -107,11 +115,13 @@ pub(super) fn map_unique(e: sqlx::Error, what: &'static str) -> StoreError {
     }
 }
 
-pub(super) const ACCOUNT_COLUMNS: &str = "id, employee_no, name, unit_id, email, phone, password_hash, password_changed_at, \
+pub(super) const ACCOUNT_COLUMNS: &str =
+    "id, employee_no, name, unit_id, email, phone, password_hash, password_changed_at, \
      must_change_password, failed_attempts, locked_until, disabled, disabled_at, disabled_reason, session_version, \
      created_at, last_login_at";
 
-pub(super) const AUDIT_COLUMNS: &str = "seq, occurred_at, actor_id, actor_employee_no, actor_roles, actor_unit_id, action, \
+pub(super) const AUDIT_COLUMNS: &str =
+    "seq, occurred_at, actor_id, actor_employee_no, actor_roles, actor_unit_id, action, \
      object_type, object_id, case_number, subject_national_id, client_ip, outcome, details, prev_hash, hash";
 
 /// Implements [`super::Store`] for a store struct with `pool: sqlx::Pool<$db>` and

@@ -3,7 +3,9 @@ use chrono::{DateTime, Utc};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use std::{str::FromStr, sync::Arc, time::Duration};
 
-use super::sql::{impl_store, map_unique, parse_roles, AccountRow, BindArg, DesignationRow, UnitRow, ACCOUNT_COLUMNS, AUDIT_COLUMNS};
+use super::sql::{
+    impl_store, map_unique, parse_roles, AccountRow, BindArg, DesignationRow, UnitRow, ACCOUNT_COLUMNS, AUDIT_COLUMNS,
+};
 use super::*;
 
 /// The embedded default: one file, WAL journal, foreign keys on.

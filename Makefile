@@ -1,0 +1,112 @@
+# Yinjian — two commands: `make run` and `make test`. Each installs what is missing
+# (only from the package registries) and is safe to repeat.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := run
+
+TARGET_DIR := $(or $(CARGO_TARGET_DIR),$(CURDIR)/target)
+SITE := $(CURDIR)/target/site
+WASM_BINDGEN_VERSION := 0.2.130
+NODE_BIN := $(CURDIR)/end2end/node_modules/.bin
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
+export TEST_DATABASE_URL
+# wasm features rustc enables by default for wasm32-unknown-unknown
+WASM_OPT_FEATURES := --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+	--enable-mutable-globals --enable-reference-types --enable-multivalue
+
+.PHONY: run test deps deps-browser build site-debug site-release bundle server-debug server-release \
+	fmt-check clippy unit e2e pg-check clean
+
+## ---- setup ---------------------------------------------------------------------------------
+
+deps:
+	@rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
+	@if ! wasm-bindgen --version 2>/dev/null | grep -q "$(WASM_BINDGEN_VERSION)"; then \
+		echo ">> installing wasm-bindgen-cli $(WASM_BINDGEN_VERSION)"; \
+		cargo install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION); fi
+	@if [ ! -x "$(NODE_BIN)/playwright" ] || [ ! -x "$(NODE_BIN)/wasm-opt" ]; then \
+		echo ">> installing end2end npm packages"; \
+		cd end2end && npm ci --no-audit --no-fund; fi
+
+deps-browser:
+	@if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then \
+		echo ">> installing Chromium from Debian's packages"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver; fi
+
+## ---- build -----------------------------------------------------------------------------------
+
+# The browser bundle: cargo + wasm-bindgen (+ wasm-opt in release) into target/site/pkg.
+bundle:
+	mkdir -p $(SITE)/pkg
+	wasm-bindgen --target web --no-typescript --out-dir $(SITE)/pkg --out-name yinjian \
+		$(TARGET_DIR)/wasm32-unknown-unknown/$(PROFILE_DIR)/frontend.wasm
+	mv -f $(SITE)/pkg/yinjian_bg.wasm $(SITE)/pkg/yinjian.wasm
+	cat style/main.css style/print.css > $(SITE)/pkg/yinjian.css
+	cp public/* $(SITE)/
+
+site-debug: deps
+	cargo build -p frontend --target wasm32-unknown-unknown
+	$(MAKE) --no-print-directory bundle PROFILE_DIR=debug
+
+site-release: deps
+	cargo build -p frontend --target wasm32-unknown-unknown --profile wasm-release
+	$(MAKE) --no-print-directory bundle PROFILE_DIR=wasm-release
+	$(NODE_BIN)/wasm-opt -Oz $(WASM_OPT_FEATURES) $(SITE)/pkg/yinjian.wasm -o $(SITE)/pkg/yinjian.wasm
+	@ls -l $(SITE)/pkg/yinjian.wasm | awk '{ printf ">> wasm bundle: %d KB\n", $$5/1024 }'
+
+server-debug:
+	cargo build -p server
+
+server-release:
+	cargo build -p server --release
+
+build: site-debug server-debug
+
+## ---- make run --------------------------------------------------------------------------------
+
+run: deps site-release server-release
+	mkdir -p data
+	DATABASE_URL="$${DATABASE_URL:-sqlite://data/yinjian.db}" $(TARGET_DIR)/release/yinjian serve
+
+## ---- make test -------------------------------------------------------------------------------
+
+fmt-check:
+	cargo fmt --all -- --check
+
+clippy:
+	cargo clippy -p app -p server --features app/ssr --all-targets -- -D warnings
+	cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
+
+# Decide whether the PostgreSQL half runs: required when a server answers, loudly skipped otherwise.
+pg-check:
+	@if timeout 5 psql "$(TEST_DATABASE_URL)" -qtAc 'select 1' >/dev/null 2>&1; then \
+		echo ">> PostgreSQL answers at $(TEST_DATABASE_URL): store tests run on both databases"; \
+		echo 1 > $(TARGET_DIR)/.pg-required; \
+	else \
+		echo ""; \
+		echo "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!"; \
+		echo "!!! NO PostgreSQL at $(TEST_DATABASE_URL): running the SQLite half ONLY."; \
+		echo "!!! Start one (see README) or set TEST_DATABASE_URL; CI always runs both."; \
+		echo "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!"; \
+		echo ""; \
+		echo 0 > $(TARGET_DIR)/.pg-required; \
+	fi
+
+unit: pg-check
+	YINJIAN_REQUIRE_PG=$$(cat $(TARGET_DIR)/.pg-required) cargo test -p app --features ssr
+	YINJIAN_REQUIRE_PG=$$(cat $(TARGET_DIR)/.pg-required) cargo test -p server
+
+e2e: deps deps-browser site-debug server-debug
+	cd end2end && YINJIAN_BIN=$(TARGET_DIR)/debug/yinjian YINJIAN_SITE_ROOT=$(SITE) $(NODE_BIN)/playwright test
+
+test: deps deps-browser
+	@mkdir -p $(TARGET_DIR)
+	$(MAKE) --no-print-directory fmt-check
+	$(MAKE) --no-print-directory clippy
+	$(MAKE) --no-print-directory unit
+	$(MAKE) --no-print-directory e2e
+
+clean:
+	cargo clean
+	rm -rf end2end/test-results end2end/.run

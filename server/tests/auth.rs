@@ -1,0 +1,248 @@
+//! Sign-in, lockout, sessions and cross-origin protection over real HTTP handling.
+
+mod common;
+
+use std::time::Duration;
+
+use app::domain::Role;
+use app::server::AuthConfig;
+use common::{urlencode, TestApp, TestDb, PASSWORD};
+
+const NEW_PASSWORD: &str = "Vermilion-Ink-77";
+
+async fn app(db: TestDb) -> TestApp {
+    TestApp::new(db, AuthConfig::default()).await
+}
+
+async fn me(app: &TestApp, cookie: &str) -> Option<serde_json::Value> {
+    let r = app.post("/api/auth/me", "", Some(cookie)).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    (!v.is_null()).then_some(v)
+}
+
+async fn change(app: &TestApp, cookie: &str, current: &str, new: &str) -> common::Reply {
+    let body = format!("current={}&new={}&confirm={}", urlencode(current), urlencode(new), urlencode(new));
+    app.post("/api/auth/password", &body, Some(cookie)).await
+}
+
+async fn sign_in_and_cookie_attributes(db: TestDb) {
+    let app = app(db).await;
+    app.account("C2001", vec![Role::Clerk], "LO-DA", false).await;
+    let r = app.post("/api/auth/login", &format!("employee_no=c2001&password={}", urlencode(PASSWORD)), None).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let set_cookie = r.headers.get("set-cookie").unwrap().to_str().unwrap().to_string();
+    assert!(set_cookie.contains("HttpOnly"), "{set_cookie}");
+    assert!(set_cookie.contains("SameSite=Strict"), "{set_cookie}");
+    let cookie = r.session_cookie().unwrap();
+    let m = me(&app, &cookie).await.expect("signed in");
+    assert_eq!(m["employee_no"], "C2001");
+    assert_eq!(m["unit"]["code"], "LO-DA");
+
+    // wrong password and unknown account look the same
+    let wrong = app.login("C2001", "Wrong-Password-1").await.unwrap_err();
+    let unknown = app.login("ZZ999", "Wrong-Password-1").await.unwrap_err();
+    assert_eq!(wrong.body, unknown.body);
+    assert!(wrong.body.contains("BadCredentials"), "{}", wrong.body);
+
+    // sign-out ends the session
+    assert_eq!(app.post("/api/auth/logout", "", Some(&cookie)).await.status, 200);
+    assert!(me(&app, &cookie).await.is_none());
+    let actions: Vec<String> = app.db.store.recent_audit(50).await.unwrap().into_iter().map(|r| r.action).collect();
+    for a in ["auth.login", "auth.logout"] {
+        assert!(actions.iter().any(|x| x == a), "{a} missing from {actions:?}");
+    }
+    app.db.close().await;
+}
+
+async fn five_failures_lock_for_fifteen_minutes(db: TestDb) {
+    let app = app(db).await;
+    let id = app.account("E2001", vec![Role::ExternalAuditor], "LA-REG", false).await;
+    for _ in 0..4 {
+        let r = app.login("E2001", "Wrong-Password-1").await.unwrap_err();
+        assert!(r.body.contains("BadCredentials"));
+    }
+    let r = app.login("E2001", "Wrong-Password-1").await.unwrap_err();
+    assert!(r.body.contains("Locked"), "{}", r.body);
+    // the right password does not open a locked account
+    let r = app.login("E2001", PASSWORD).await.unwrap_err();
+    assert!(r.body.contains("Locked"), "{}", r.body);
+    let a = app.db.store.account(id).await.unwrap().unwrap();
+    let left = a.locked_until.unwrap() - chrono::Utc::now();
+    assert!(left > chrono::Duration::minutes(14) && left <= chrono::Duration::minutes(15), "{left}");
+    let actions: Vec<String> = app.db.store.recent_audit(50).await.unwrap().into_iter().map(|r| r.action).collect();
+    assert!(actions.iter().any(|a| a == "auth.lockout"));
+    app.db.close().await;
+}
+
+async fn password_change_rules_and_other_sessions_end(db: TestDb) {
+    let app = app(db).await;
+    app.account("S2001", vec![Role::Supervisor], "LO-DA", true).await;
+    let first = app.login("S2001", PASSWORD).await.unwrap();
+    let second = app.login("S2001", PASSWORD).await.unwrap();
+    assert_ne!(first, second, "each sign-in gets its own session id");
+    assert_eq!(me(&app, &first).await.unwrap()["must_change_password"], true);
+
+    // policy: length/classes, employee number, name, confirmation, current password
+    for (bad, why) in [("short1!", "至少"), ("alllowercaseletters", "3 類"), ("Xs2001-longenough", "員工編號")] {
+        let r = change(&app, &first, PASSWORD, bad).await;
+        assert_ne!(r.status, 200);
+        assert!(r.body.contains(why), "{bad}: {}", r.body);
+    }
+    let r = change(&app, &first, "Not-The-Current-1", NEW_PASSWORD).await;
+    assert!(r.body.contains("目前密碼不正確"), "{}", r.body);
+    let r = change(&app, &first, PASSWORD, PASSWORD).await;
+    assert!(r.body.contains("最近 3 次"), "{}", r.body);
+
+    // the forced change is exempt from the minimum age
+    let r = change(&app, &first, PASSWORD, NEW_PASSWORD).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let rotated = r.session_cookie().expect("a new session id after a password change");
+    assert_ne!(rotated, first);
+    assert!(me(&app, &rotated).await.is_some(), "the current session goes on");
+    assert!(me(&app, &second).await.is_none(), "every other session ends");
+    assert_eq!(me(&app, &rotated).await.unwrap()["must_change_password"], false);
+
+    // a voluntary change within a day is refused (minimum age)
+    let r = change(&app, &rotated, NEW_PASSWORD, "Another-Seal-2026").await;
+    assert!(r.body.contains("天內不得再次變更"), "{}", r.body);
+    app.db.close().await;
+}
+
+async fn disable_and_role_change_end_sessions(db: TestDb) {
+    let app = app(db).await;
+    app.account("A2001", vec![Role::Admin], "LA-IT", false).await;
+    let target = app.account("C2002", vec![Role::Clerk], "LO-DA", false).await;
+    let admin = app.login("A2001", PASSWORD).await.unwrap();
+    let clerk = app.login("C2002", PASSWORD).await.unwrap();
+
+    let r = app
+        .post("/api/admin/accounts/roles", &format!("account_id={target}&roles=clerk,supervisor"), Some(&admin))
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(me(&app, &clerk).await.is_none(), "a role change ends the account's sessions");
+
+    let clerk = app.login("C2002", PASSWORD).await.unwrap();
+    let r = app
+        .post("/api/admin/accounts/disable", &format!("account_id={target}&reason=%E9%9B%A2%E8%81%B7"), Some(&admin))
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(me(&app, &clerk).await.is_none(), "disabling ends the account's sessions at once");
+    assert!(app.login("C2002", PASSWORD).await.is_err(), "a disabled account cannot sign in");
+
+    // nobody changes their own account
+    let own = app.db.store.account_by_employee_no("A2001").await.unwrap().unwrap().id;
+    let r = app.post("/api/admin/accounts/disable", &format!("account_id={own}&reason=x"), Some(&admin)).await;
+    assert_ne!(r.status, 200);
+
+    // create: a one-time password that must be changed
+    let unit = app.db.store.unit_by_code("LO-SS").await.unwrap().unwrap().id;
+    let r = app
+        .post(
+            "/api/admin/accounts/create",
+            &format!("employee_no=n3001&name=%E6%B8%AC&unit_id={unit}&email=&phone=&roles=clerk"),
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let created: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    let otp = created["one_time_password"].as_str().unwrap().to_string();
+    let c = app.login("N3001", &otp).await.unwrap();
+    assert_eq!(me(&app, &c).await.unwrap()["must_change_password"], true);
+    let dup = app
+        .post(
+            "/api/admin/accounts/create",
+            &format!("employee_no=N3001&name=x&unit_id={unit}&email=&phone=&roles=clerk"),
+            Some(&admin),
+        )
+        .await;
+    assert!(dup.body.contains("使用者帳號重複"), "{}", dup.body);
+    app.db.close().await;
+}
+
+async fn timeouts(db: TestDb) {
+    let auth = AuthConfig { absolute_timeout: Duration::from_secs(1), ..AuthConfig::default() };
+    let app = TestApp::new(db, auth).await;
+    app.account("C2003", vec![Role::Clerk], "LO-DA", false).await;
+    let c = app.login("C2003", PASSWORD).await.unwrap();
+    assert!(me(&app, &c).await.is_some());
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert!(me(&app, &c).await.is_none(), "the absolute timeout ends the session");
+    app.db.close().await;
+
+    let db = TestDb::new(common::Kind::Sqlite).await.unwrap();
+    let auth = AuthConfig { idle_timeout: Duration::from_secs(1), ..AuthConfig::default() };
+    let app = TestApp::new(db, auth).await;
+    app.account("C2004", vec![Role::Clerk], "LO-DA", false).await;
+    let c = app.login("C2004", PASSWORD).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(2100)).await;
+    assert!(me(&app, &c).await.is_none(), "the idle timeout ends the session");
+    app.db.close().await;
+}
+
+async fn cross_origin_and_headers(db: TestDb) {
+    let app = app(db).await;
+    app.account("C2005", vec![Role::Clerk], "LO-DA", false).await;
+    let body = format!("employee_no=C2005&password={}", urlencode(PASSWORD));
+    let r = app
+        .request(
+            "POST",
+            "/api/auth/login",
+            &body,
+            None,
+            &[("origin", "https://evil.example"), ("sec-fetch-site", "cross-site"), ("host", "127.0.0.1:3000")],
+        )
+        .await;
+    assert_eq!(r.status, 403, "a cross-site POST is refused");
+    let r = app
+        .request(
+            "POST",
+            "/api/auth/login",
+            &body,
+            None,
+            &[("origin", "http://127.0.0.1:3000"), ("sec-fetch-site", "same-origin"), ("host", "127.0.0.1:3000")],
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+
+    let page = app.request("GET", "/login", "", None, &[]).await;
+    assert_eq!(page.status, 200);
+    let csp = page.headers.get("content-security-policy").unwrap().to_str().unwrap().to_string();
+    let nonce = csp.split("'nonce-").nth(1).unwrap().split('\'').next().unwrap().to_string();
+    assert!(!csp.contains("script-src 'self' 'unsafe-inline'"));
+    assert!(page.body.contains(&format!("nonce=\"{nonce}\"")), "the page's scripts carry this response's nonce");
+    assert!(page.body.contains("<html lang=\"zh-TW\""));
+    for h in ["x-content-type-options", "x-frame-options", "referrer-policy", "x-request-id"] {
+        assert!(page.headers.contains_key(h), "{h}");
+    }
+    assert!(!page.headers.contains_key("strict-transport-security"), "no HSTS over http");
+    let other = app.request("GET", "/login", "", None, &[]).await;
+    assert!(!other.body.contains(&nonce), "a fresh nonce per response");
+    let en = app.request("GET", "/login", "", Some("yinjian_lang=en"), &[]).await;
+    assert!(en.body.contains("<html lang=\"en\"") && en.body.contains("Sign in"));
+    app.db.close().await;
+}
+
+macro_rules! on_both {
+    ($($name:ident),*) => {
+        mod sqlite { $(
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $name() { super::$name(super::TestDb::new(super::common::Kind::Sqlite).await.unwrap()).await }
+        )* }
+        mod postgres { $(
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $name() {
+                if let Some(db) = super::TestDb::new(super::common::Kind::Postgres).await { super::$name(db).await }
+            }
+        )* }
+    };
+}
+
+on_both!(
+    sign_in_and_cookie_attributes,
+    five_failures_lock_for_fifteen_minutes,
+    password_change_rules_and_other_sessions_end,
+    disable_and_role_change_end_sessions,
+    timeouts,
+    cross_origin_and_headers
+);
