@@ -26,7 +26,7 @@ pub async fn serve(common: &Common, args: &ServeArgs) -> CliResult {
         absolute_timeout: std::time::Duration::from_secs(args.session_absolute_hours * 3600),
         secure: args.secure(),
         login_per_minute: args.login_rate_per_minute,
-        ..AuthConfig::default()
+        policy: args.password_policy(),
     };
     let state = AppState::new(store, auth, key);
     let mut trusted_origins = args.trusted_origins.clone();

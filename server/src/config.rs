@@ -73,6 +73,27 @@ pub struct ServeArgs {
     /// Sign-in attempts allowed per client IP per minute.
     #[arg(long, env = "YINJIAN_LOGIN_RATE_PER_MINUTE", default_value_t = 30)]
     pub login_rate_per_minute: u32,
+    /// Password policy: minimum length.
+    #[arg(long, env = "YINJIAN_PASSWORD_MIN_LENGTH", default_value_t = 12)]
+    pub password_min_length: usize,
+    /// Password policy: how many of the 4 character classes are required.
+    #[arg(long, env = "YINJIAN_PASSWORD_MIN_CLASSES", default_value_t = 3)]
+    pub password_min_classes: usize,
+    /// Password policy: a new password may not be one of the last N.
+    #[arg(long, env = "YINJIAN_PASSWORD_HISTORY", default_value_t = 3)]
+    pub password_history: usize,
+    /// Password policy: maximum age in days.
+    #[arg(long, env = "YINJIAN_PASSWORD_MAX_AGE_DAYS", default_value_t = 90)]
+    pub password_max_age_days: i64,
+    /// Password policy: minimum age in days (forced changes are exempt).
+    #[arg(long, env = "YINJIAN_PASSWORD_MIN_AGE_DAYS", default_value_t = 1)]
+    pub password_min_age_days: i64,
+    /// Failed sign-ins that lock an account.
+    #[arg(long, env = "YINJIAN_LOCKOUT_FAILURES", default_value_t = 5)]
+    pub lockout_failures: u32,
+    /// Minutes an account stays locked.
+    #[arg(long, env = "YINJIAN_LOCKOUT_MINUTES", default_value_t = 15)]
+    pub lockout_minutes: i64,
     /// Folder with the built site (pkg/ with the WASM bundle and CSS).
     #[arg(long, env = "YINJIAN_SITE_ROOT", default_value = "target/site")]
     pub site_root: PathBuf,
@@ -82,6 +103,17 @@ pub struct ServeArgs {
 }
 
 impl ServeArgs {
+    pub fn password_policy(&self) -> app::domain::PasswordPolicy {
+        app::domain::PasswordPolicy {
+            min_length: self.password_min_length,
+            min_classes: self.password_min_classes.clamp(1, 4),
+            history: self.password_history,
+            max_age_days: self.password_max_age_days,
+            min_age_days: self.password_min_age_days,
+            max_failures: self.lockout_failures.max(1),
+            lockout_minutes: self.lockout_minutes,
+        }
+    }
     pub fn secure(&self) -> bool {
         self.public_origin.as_deref().is_some_and(|o| o.starts_with("https://"))
     }

@@ -178,10 +178,26 @@ async fn authorize_api(State(state): State<AppState>, mut req: Request, next: Ne
     match authz::authorize(&state, &session, &path, ip).await {
         Ok(actor) => {
             req.extensions_mut().insert(Authorized { path, actor });
-            next.run(req).await
+            with_error_status(next.run(req).await).await
         }
         Err(e) => error_response(e),
     }
+}
+
+/// Server functions answer every error with 500; give an `ApiError` its own status
+/// (400 for bad input, 403 for a scope denial, 423 for a locked account, …).
+async fn with_error_status(resp: Response) -> Response {
+    if resp.status() != StatusCode::INTERNAL_SERVER_ERROR {
+        return resp;
+    }
+    let (mut parts, body) = resp.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, 1 << 20).await else {
+        return (StatusCode::INTERNAL_SERVER_ERROR, "").into_response();
+    };
+    if let Ok(e) = serde_json::from_slice::<ApiError>(&bytes) {
+        parts.status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    }
+    Response::from_parts(parts, Body::from(bytes))
 }
 
 fn error_response(e: ApiError) -> Response {

@@ -43,6 +43,7 @@ async fn sign_in_and_cookie_attributes(db: TestDb) {
     let wrong = app.login("C2001", "Wrong-Password-1").await.unwrap_err();
     let unknown = app.login("ZZ999", "Wrong-Password-1").await.unwrap_err();
     assert_eq!(wrong.body, unknown.body);
+    assert_eq!((wrong.status, unknown.status), (400, 400));
     assert!(wrong.body.contains("BadCredentials"), "{}", wrong.body);
 
     // sign-out ends the session
@@ -64,6 +65,7 @@ async fn five_failures_lock_for_fifteen_minutes(db: TestDb) {
     }
     let r = app.login("E2001", "Wrong-Password-1").await.unwrap_err();
     assert!(r.body.contains("Locked"), "{}", r.body);
+    assert_eq!(r.status, 423);
     // the right password does not open a locked account
     let r = app.login("E2001", PASSWORD).await.unwrap_err();
     assert!(r.body.contains("Locked"), "{}", r.body);
