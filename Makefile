@@ -15,7 +15,9 @@ export TEST_DATABASE_URL
 WASM_OPT_FEATURES := --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
 	--enable-mutable-globals --enable-reference-types --enable-multivalue
 
-.PHONY: run test deps deps-browser build site-debug site-release bundle server-debug server-release \
+SEAL_DEV ?= $(CURDIR)/../shared/seal-dev
+
+.PHONY: eval bench run test deps deps-browser build site-debug site-release bundle server-debug server-release \
 	fmt-check clippy unit e2e pg-check clean
 
 ## ---- setup ---------------------------------------------------------------------------------
@@ -106,6 +108,16 @@ test: deps deps-browser
 	$(MAKE) --no-print-directory clippy
 	$(MAKE) --no-print-directory unit
 	$(MAKE) --no-print-directory e2e
+
+## ---- the seal matcher's figures ------------------------------------------------------------
+
+# Accuracy, alignment and speed on the development set (path configurable: SEAL_DEV=…).
+eval:
+	cargo run --release -p app --example eval -- $(SEAL_DEV)
+
+# Criterion benchmarks of the matcher (native, one thread).
+bench:
+	cargo bench -p app --bench matcher
 
 clean:
 	cargo clean

@@ -7,9 +7,12 @@ pub mod api;
 pub mod components;
 pub mod domain;
 pub mod i18n;
+pub mod matcher;
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod server;
+#[cfg(feature = "hydrate")]
+pub mod wasm;
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};

@@ -46,6 +46,27 @@ pub enum Command {
     /// Audit trail tools.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Compare one registered impression with one questioned scan; prints one JSON object.
+    Match {
+        #[arg(long)]
+        registered: PathBuf,
+        #[arg(long)]
+        questioned: PathBuf,
+        /// Resolution of the registered scan when its file does not say (dots per inch).
+        #[arg(long)]
+        registered_dpi: Option<f32>,
+        /// Resolution of the questioned scan when its file does not say (dots per inch).
+        #[arg(long)]
+        questioned_dpi: Option<f32>,
+    },
+    /// Compare the pairs of a CSV (pair_id, registered, questioned); prints one JSON object a line.
+    MatchBatch {
+        /// The CSV file.
+        pairs: PathBuf,
+        /// Folder the image paths are relative to (default: the CSV's folder).
+        #[arg(long)]
+        root: Option<PathBuf>,
+    },
 }
 
 #[derive(Debug, Clone, Args)]

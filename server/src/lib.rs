@@ -2,6 +2,7 @@
 
 pub mod cli;
 pub mod config;
+pub mod matching;
 pub mod sessions;
 pub mod setup;
 pub mod web;

@@ -23,6 +23,23 @@ async fn main() -> ExitCode {
         Some(Command::Migrate) => cli::migrate(&cli.common).await,
         Some(Command::User(cmd)) => cli::user(&cli.common, cmd).await,
         Some(Command::Audit(cmd)) => cli::audit(&cli.common, cmd).await,
+        Some(Command::Match { registered, questioned, registered_dpi, questioned_dpi }) => {
+            let opts = app::matcher::MatchOptions {
+                registered_dpi: *registered_dpi,
+                questioned_dpi: *questioned_dpi,
+                ..Default::default()
+            };
+            Ok(if server::matching::match_one(registered, questioned, &opts) {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(2)
+            })
+        }
+        Some(Command::MatchBatch { pairs, root }) => {
+            server::matching::match_batch(pairs, root.as_deref(), &app::matcher::MatchOptions::default())
+                .map(|_| ExitCode::SUCCESS)
+                .map_err(Into::into)
+        }
     };
     match result {
         Ok(code) => code,

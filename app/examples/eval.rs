@@ -1,0 +1,609 @@
+#![allow(clippy::needless_range_loop, clippy::type_complexity, clippy::empty_line_after_doc_comments)]
+//! Evaluation tool for the seal matcher on a dev set folder (pairs.csv + images).
+//! Usage: eval DATASET_DIR [--limit N] [--only p0001,p0002] [--views OUTDIR] [--features FILE]
+
+use app::matcher::{self, Band, FeatureScores, MatchOptions, MatchResult};
+use std::collections::BTreeMap;
+use std::time::Instant;
+
+struct Row {
+    id: String,
+    reg: String,
+    q: String,
+    tier: String,
+    shape: String,
+    style: String,
+    rot: f64,
+    cx: f64,
+    cy: f64,
+    rcx: f64,
+    rcy: f64,
+    scale: f64,
+    identity: String,
+}
+
+fn parse_csv(text: &str) -> Vec<Row> {
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().unwrap_or("").split(',').collect();
+    let col = |name: &str| header.iter().position(|h| *h == name).expect(name);
+    let (ci, cr, cq, ct, csh, cst, crot, ccx, ccy, crx, cry, csc, cid) = (
+        col("pair_id"),
+        col("registered"),
+        col("questioned"),
+        col("tier"),
+        col("seal_shape"),
+        col("style"),
+        col("rotation_deg"),
+        col("seal_center_x"),
+        col("seal_center_y"),
+        col("reg_center_x"),
+        col("reg_center_y"),
+        col("scale"),
+        col("identity"),
+    );
+    let mut out = Vec::new();
+    for l in lines {
+        if l.trim().is_empty() {
+            continue;
+        }
+        let f: Vec<&str> = l.split(',').collect();
+        let num = |i: usize| f.get(i).and_then(|s| s.parse::<f64>().ok()).unwrap_or(f64::NAN);
+        out.push(Row {
+            id: f[ci].to_string(),
+            reg: f[cr].to_string(),
+            q: f[cq].to_string(),
+            tier: f[ct].to_string(),
+            shape: f[csh].to_string(),
+            style: f[cst].to_string(),
+            rot: num(crot),
+            cx: num(ccx),
+            cy: num(ccy),
+            rcx: num(crx),
+            rcy: num(cry),
+            scale: num(csc),
+            identity: f[cid].to_string(),
+        });
+    }
+    out
+}
+
+/// CPU time of this thread in ms (Linux schedstat), for timing on a shared machine.
+fn cpu_ms() -> f64 {
+    std::fs::read_to_string("/proc/thread-self/schedstat")
+        .ok()
+        .and_then(|t| t.split_whitespace().next().and_then(|v| v.parse::<f64>().ok()))
+        .map(|ns| ns / 1e6)
+        .unwrap_or(f64::NAN)
+}
+
+fn ang_err(a: f64, b: f64) -> f64 {
+    let mut d = (a - b) % 360.0;
+    if d > 180.0 {
+        d -= 360.0;
+    }
+    if d < -180.0 {
+        d += 360.0;
+    }
+    d.abs()
+}
+
+fn pct(v: &[f64], p: f64) -> f64 {
+    if v.is_empty() {
+        return f64::NAN;
+    }
+    let mut s = v.to_vec();
+    s.sort_by(|a, b| a.partial_cmp(b).unwrap());
+    let k = ((p / 100.0) * (s.len() as f64 - 1.0)).round() as usize;
+    s[k.min(s.len() - 1)]
+}
+
+/// EER computed as min over thresholds t of max(FAR(t), FRR(t)), accept if score >= t.
+fn eer(gen: &[f64], forg: &[f64]) -> f64 {
+    if gen.is_empty() || forg.is_empty() {
+        return f64::NAN;
+    }
+    let mut ts: Vec<f64> = gen.iter().chain(forg.iter()).cloned().collect();
+    ts.push(f64::INFINITY);
+    ts.sort_by(|a, b| a.partial_cmp(b).unwrap());
+    let mut best = 1.0f64;
+    for &t in ts.iter() {
+        let far = forg.iter().filter(|&&s| s >= t).count() as f64 / forg.len() as f64;
+        let frr = gen.iter().filter(|&&s| s < t).count() as f64 / gen.len() as f64;
+        best = best.min(far.max(frr));
+    }
+    best
+}
+
+/// FRR at the lowest threshold whose FAR <= max_far.
+fn frr_at_far(gen: &[f64], forg: &[f64], max_far: f64) -> (f64, f64) {
+    let mut ts: Vec<f64> = gen.iter().chain(forg.iter()).cloned().collect();
+    ts.push(f64::INFINITY);
+    ts.sort_by(|a, b| a.partial_cmp(b).unwrap());
+    for &t in ts.iter() {
+        let far = forg.iter().filter(|&&s| s >= t).count() as f64 / forg.len().max(1) as f64;
+        if far <= max_far {
+            let frr = gen.iter().filter(|&&s| s < t).count() as f64 / gen.len().max(1) as f64;
+            return (frr, t);
+        }
+    }
+    (1.0, f64::INFINITY)
+}
+
+fn logit(p: f64) -> f64 {
+    let p = p.clamp(1e-12, 1.0 - 1e-12);
+    (p / (1.0 - p)).ln()
+}
+fn sigmoid(z: f64) -> f64 {
+    1.0 / (1.0 + (-z).exp())
+}
+
+/// L2-regularised, class-balanced logistic regression by Newton's method. Returns bias + weights.
+
+/// Weighted variant: `sw` are per-sample weights (normalised per class inside).
+fn fit_lr_w(x: &[Vec<f64>], y: &[bool], sw: &[f64], lambda: f64) -> Vec<f64> {
+    let d = x.first().map(|r| r.len()).unwrap_or(0) + 1;
+    let npos: f64 = y.iter().zip(sw.iter()).filter(|(b, _)| **b).map(|(_, w)| *w).sum::<f64>().max(1e-9);
+    let nneg: f64 = y.iter().zip(sw.iter()).filter(|(b, _)| !**b).map(|(_, w)| *w).sum::<f64>().max(1e-9);
+    let mut w = vec![0.0; d];
+    for _ in 0..50 {
+        let mut g = vec![0.0; d];
+        let mut h = vec![vec![0.0; d]; d];
+        for ((xi, &yi), &swi) in x.iter().zip(y.iter()).zip(sw.iter()) {
+            let cw = swi * if yi { 0.5 / npos } else { 0.5 / nneg };
+            let mut z = w[0];
+            for k in 1..d {
+                z += w[k] * xi[k - 1];
+            }
+            let p = sigmoid(z);
+            let e = p - if yi { 1.0 } else { 0.0 };
+            let feat = |k: usize| if k == 0 { 1.0 } else { xi[k - 1] };
+            for a in 0..d {
+                g[a] += cw * e * feat(a);
+                for b in 0..d {
+                    h[a][b] += cw * p * (1.0 - p) * feat(a) * feat(b);
+                }
+            }
+        }
+        for a in 1..d {
+            g[a] += lambda * w[a];
+            h[a][a] += lambda;
+        }
+        h[0][0] += 1e-9;
+        // solve h * step = g
+        let step = solve(h, g);
+        let mut mx = 0.0f64;
+        for a in 0..d {
+            w[a] -= step[a];
+            mx = mx.max(step[a].abs());
+        }
+        if mx < 1e-10 {
+            break;
+        }
+    }
+    w
+}
+
+fn solve(mut a: Vec<Vec<f64>>, mut b: Vec<f64>) -> Vec<f64> {
+    let n = b.len();
+    for c in 0..n {
+        let p = (c..n).max_by(|&i, &j| a[i][c].abs().partial_cmp(&a[j][c].abs()).unwrap()).unwrap();
+        a.swap(c, p);
+        b.swap(c, p);
+        let piv = a[c][c];
+        if piv.abs() < 1e-15 {
+            continue;
+        }
+        for r in 0..n {
+            if r != c {
+                let f = a[r][c] / piv;
+                for k in c..n {
+                    a[r][k] -= f * a[c][k];
+                }
+                b[r] -= f * b[c];
+            }
+        }
+    }
+    (0..n).map(|i| if a[i][i].abs() > 1e-15 { b[i] / a[i][i] } else { 0.0 }).collect()
+}
+
+/// Band thresholds from training scores: consistent above every forged score (margin in logit
+/// space), inconsistent below every genuine score.
+fn fit_thresholds(gen: &[f64], forg: &[f64]) -> (f64, f64) {
+    let maxf = forg.iter().cloned().fold(0.0, f64::max);
+    let ming = gen.iter().cloned().fold(1.0, f64::min);
+    let hi = sigmoid(logit(maxf) + 1.5);
+    let lo = sigmoid(logit(ming) - 1.5).min(hi);
+    (hi, lo)
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    if args.len() < 2 {
+        eprintln!("usage: eval DATASET_DIR [--limit N] [--only ids] [--views OUTDIR] [--features FILE]");
+        std::process::exit(2);
+    }
+    let dir = std::path::PathBuf::from(&args[1]);
+    let mut limit = usize::MAX;
+    let mut only: Option<Vec<String>> = None;
+    let mut views: Option<String> = None;
+    let mut feat_file: Option<String> = None;
+    let mut reps: usize = 1;
+    let mut i = 2;
+    while i < args.len() {
+        match args[i].as_str() {
+            "--limit" => {
+                limit = args.get(i + 1).and_then(|s| s.parse().ok()).unwrap_or(usize::MAX);
+                i += 1;
+            }
+            "--only" => {
+                only = args.get(i + 1).map(|s| s.split(',').map(|x| x.to_string()).collect());
+                i += 1;
+            }
+            "--views" => {
+                views = args.get(i + 1).cloned();
+                i += 1;
+            }
+            "--reps" => {
+                reps = args.get(i + 1).and_then(|s| s.parse().ok()).unwrap_or(1);
+                i += 1;
+            }
+            "--features" => {
+                feat_file = args.get(i + 1).cloned();
+                i += 1;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    let text = std::fs::read_to_string(dir.join("pairs.csv")).expect("pairs.csv");
+    let rows: Vec<Row> =
+        parse_csv(&text).into_iter().filter(|r| only.as_ref().is_none_or(|o| o.contains(&r.id))).take(limit).collect();
+    let opts = MatchOptions::default();
+    let mut results: Vec<(usize, MatchResult, f64)> = Vec::new();
+    let mut times = Vec::new();
+    let mut walls = Vec::new();
+    let mut errors = 0;
+    let mut feat_out = String::new();
+    for (k, r) in rows.iter().enumerate() {
+        let rb = std::fs::read(dir.join(&r.reg)).expect("reg");
+        let qb = std::fs::read(dir.join(&r.q)).expect("q");
+        // timing: minimum over `reps` runs (the machine is shared), CPU time of this thread
+        let mut ms = f64::INFINITY;
+        let mut wall = f64::INFINITY;
+        let mut res = Err(matcher::MatchError::Empty);
+        for _ in 0..reps.max(1) {
+            let c0 = cpu_ms();
+            let t0 = Instant::now();
+            let r = matcher::match_pair(&rb, &qb, &opts);
+            wall = wall.min(t0.elapsed().as_secs_f64() * 1000.0);
+            ms = ms.min(cpu_ms() - c0);
+            if let (Ok(a), Ok(b)) = (&res, &r) {
+                assert_eq!(a, b, "non-deterministic result");
+            }
+            res = r;
+        }
+        times.push(ms);
+        walls.push(wall);
+        match res {
+            Ok(m) => {
+                let f = &m.features;
+                let line = format!(
+                    "{} {:<25} {:>6} {:>5} score={:.4} rot={:8.3} (gt {:8.3}) c=({:.1},{:.1}) gt=({:.1},{:.1}) s={:.4}/{:.4} rc=({:.2},{:.2}) gt=({:.2},{:.2}) extra={:.4} miss={:.3} cham={:.2} worst={:.3} sw={:.3} rmed={:.3} rsm={:.3} ncc={:.3} fail={:.3} q={:?} {:.1}ms",
+                    r.id, r.tier, r.shape, r.style, m.score, m.rotation_deg, r.rot, m.center_x, m.center_y, r.cx, r.cy, m.scale, r.scale,
+                    m.registered_center_x, m.registered_center_y, r.rcx, r.rcy,
+                    f.extra_ink, f.missing_ink, f.chamfer, f.worst_block, f.stroke_width, f.residual_median, f.residual_smooth, f.block_ncc, f.block_fail,
+                    m.registered_quality, ms
+                );
+                println!("{}", line);
+                feat_out.push_str(&line);
+                feat_out.push('\n');
+                if let Some(vd) = &views {
+                    let _ = std::fs::create_dir_all(vd);
+                    let rd = matcher::decode(&rb).unwrap();
+                    let qd = matcher::decode(&qb).unwrap();
+                    let ov = matcher::views::overlay(&rd, &qd, &m.alignment, 512, 512);
+                    let _ = image::save_buffer(
+                        format!("{}/{}_overlay.png", vd, r.id),
+                        &ov.data,
+                        ov.width,
+                        ov.height,
+                        image::ExtendedColorType::Rgba8,
+                    );
+                    let sb = matcher::views::side_by_side(&rd, &qd, &m.alignment, 1024, 512);
+                    let _ = image::save_buffer(
+                        format!("{}/{}_sbs.png", vd, r.id),
+                        &sb.data,
+                        sb.width,
+                        sb.height,
+                        image::ExtendedColorType::Rgba8,
+                    );
+                }
+                results.push((k, m, ms));
+            }
+            Err(e) => {
+                errors += 1;
+                println!("{} {} ERROR {} ({})", r.id, r.tier, e, e.code());
+            }
+        }
+    }
+    if let Some(ff) = feat_file {
+        let _ = std::fs::write(ff, feat_out);
+    }
+    println!("\n=== {} pairs, {} errors ===", rows.len(), errors);
+    println!("time per pair (decode included, single thread), CPU time: median {:.1} ms, p95 {:.1} ms, max {:.1} ms | wall: median {:.1} ms", pct(&times, 50.0), pct(&times, 95.0), pct(&times, 100.0), pct(&walls, 50.0));
+
+    // alignment errors (genuine + recarved + traced share geometry)
+    for set in [&["genuine"][..], &["recarved_copy", "traced_copy"][..]] {
+        let mut re = Vec::new();
+        let mut ce = Vec::new();
+        let mut se = Vec::new();
+        let mut bad = 0;
+        for (k, m, _) in results.iter() {
+            let r = &rows[*k];
+            if !set.contains(&r.tier.as_str()) {
+                continue;
+            }
+            let a = ang_err(m.rotation_deg, r.rot);
+            let c = ((m.center_x - r.cx).powi(2) + (m.center_y - r.cy).powi(2)).sqrt();
+            if a > 1.0 || c > 5.0 {
+                bad += 1;
+                println!("  misaligned: {} rot err {:.2} centre err {:.2}", r.id, a, c);
+            }
+            re.push(a);
+            ce.push(c);
+            se.push((m.scale / r.scale - 1.0).abs() * 100.0);
+        }
+        println!(
+            "alignment {:?}: n={} rot err p50 {:.3} p95 {:.3} max {:.3} deg | centre err p50 {:.2} p95 {:.2} max {:.2} px | scale err p95 {:.2}% | off >1deg/5px: {}",
+            set, re.len(), pct(&re, 50.0), pct(&re, 95.0), pct(&re, 100.0), pct(&ce, 50.0), pct(&ce, 95.0), pct(&ce, 100.0), pct(&se, 95.0), bad
+        );
+    }
+    let mut rce = Vec::new();
+    let mut seen = std::collections::BTreeSet::new();
+    for (k, m, _) in results.iter() {
+        let r = &rows[*k];
+        if seen.insert(r.reg.clone()) {
+            rce.push(((m.registered_center_x - r.rcx).powi(2) + (m.registered_center_y - r.rcy).powi(2)).sqrt());
+        }
+    }
+    println!(
+        "registered face-centre err: p50 {:.2} p95 {:.2} max {:.2} px",
+        pct(&rce, 50.0),
+        pct(&rce, 95.0),
+        pct(&rce, 100.0)
+    );
+
+    // quality
+    let unclear = results.iter().filter(|(_, m, _)| m.registered_quality != matcher::Quality::Ok).count();
+    let ql: Vec<f64> = results.iter().map(|(_, m, _)| m.quality_metrics.ink_level).collect();
+    let qb: Vec<f64> = results.iter().map(|(_, m, _)| m.quality_metrics.blur).collect();
+    let qg: Vec<f64> = results.iter().map(|(_, m, _)| m.quality_metrics.frame_gaps).collect();
+    let qf: Vec<f64> = results.iter().map(|(_, m, _)| m.quality_metrics.fragments).collect();
+    let qk: Vec<f64> = results.iter().map(|(_, m, _)| m.quality_metrics.breaks).collect();
+    println!("registered quality breaks: max {:.4} p50 {:.4}", pct(&qk, 100.0), pct(&qk, 50.0));
+    println!(
+        "registered quality: unclear {} | ink_level min {:.1} | blur max {:.3} p50 {:.3} | frame_gaps max {:.3} p50 {:.3} | fragments max {:.4} p50 {:.4}",
+        unclear, pct(&ql, 0.0), pct(&qb, 100.0), pct(&qb, 50.0), pct(&qg, 100.0), pct(&qg, 50.0), pct(&qf, 100.0), pct(&qf, 50.0)
+    );
+
+    let tiers = ["different_seal_same_name", "recarved_copy", "traced_copy"];
+    let report = |name: &str, score: &dyn Fn(usize) -> f64| {
+        let mut by: BTreeMap<&str, Vec<f64>> = BTreeMap::new();
+        for (j, (k, _, _)) in results.iter().enumerate() {
+            by.entry(rows[*k].tier.as_str()).or_default().push(score(j));
+        }
+        let gen = by.get("genuine").cloned().unwrap_or_default();
+        let mut line = format!("{}: EER", name);
+        for t in tiers {
+            let f = by.get(t).cloned().unwrap_or_default();
+            line += &format!(" | {} {:.1}%", t, 100.0 * eer(&gen, &f));
+        }
+        let mut f12 = by.get(tiers[0]).cloned().unwrap_or_default();
+        f12.extend(by.get(tiers[1]).cloned().unwrap_or_default());
+        let (frr, _) = frr_at_far(&gen, &f12, 0.005);
+        let mut all = f12.clone();
+        all.extend(by.get(tiers[2]).cloned().unwrap_or_default());
+        line +=
+            &format!(" | all-forged {:.1}% | FRR@FAR<=0.5% (tiers 1+2) {:.1}%", 100.0 * eer(&gen, &all), 100.0 * frr);
+        println!("{}", line);
+    };
+
+    // per-feature EERs (single features; sign chosen so higher = genuine)
+    let feats: Vec<(&str, Box<dyn Fn(&FeatureScores) -> f64>)> = vec![
+        ("extra_ink", Box::new(|f: &FeatureScores| -f.extra_ink)),
+        ("missing_ink", Box::new(|f: &FeatureScores| -f.missing_ink)),
+        ("chamfer", Box::new(|f: &FeatureScores| -f.chamfer)),
+        ("worst_block", Box::new(|f: &FeatureScores| -f.worst_block)),
+        ("stroke_width", Box::new(|f: &FeatureScores| -f.stroke_width)),
+        ("residual_median", Box::new(|f: &FeatureScores| -f.residual_median)),
+        ("residual_smooth", Box::new(|f: &FeatureScores| -f.residual_smooth)),
+        ("block_ncc", Box::new(|f: &FeatureScores| f.block_ncc)),
+        ("block_fail", Box::new(|f: &FeatureScores| -f.block_fail)),
+    ];
+    println!("\n-- single features --");
+    for (n, f) in feats.iter() {
+        report(n, &|j| f(&results[j].1.features));
+    }
+    println!("\n-- shipped fusion (constants in score.rs), EER = min over t of max(FAR, FRR) --");
+    report("shipped", &|j| results[j].1.score);
+    let opts_d = MatchOptions::default();
+    let mut band_tab: BTreeMap<(String, String), usize> = BTreeMap::new();
+    for (k, m, _) in results.iter() {
+        *band_tab.entry((rows[*k].tier.clone(), format!("{:?}", m.band))).or_default() += 1;
+    }
+    println!(
+        "bands at shipped thresholds (consistent >= {}, inconsistent < {}):",
+        opts_d.consistent_threshold, opts_d.inconsistent_threshold
+    );
+    for t in ["genuine", tiers[0], tiers[1], tiers[2]] {
+        let g = |b: &str| band_tab.get(&(t.to_string(), b.to_string())).copied().unwrap_or(0);
+        println!(
+            "  {:<26} consistent {:>3} review {:>3} inconsistent {:>3}",
+            t,
+            g("Consistent"),
+            g("Review"),
+            g("Inconsistent")
+        );
+    }
+
+    // fit on all data
+    let x: Vec<Vec<f64>> = results.iter().map(|(_, m, _)| matcher::fusion_inputs(&m.features)).collect();
+    let y: Vec<bool> = results.iter().map(|(k, _, _)| rows[*k].tier == "genuine").collect();
+    let lambda = 0.02;
+    // tier-balanced weights: every forged tier carries the same total weight
+    let mut tier_n: BTreeMap<String, f64> = BTreeMap::new();
+    for (k, _, _) in results.iter() {
+        *tier_n.entry(rows[*k].tier.clone()).or_default() += 1.0;
+    }
+    let tw: Vec<f64> =
+        results.iter().map(|(k, _, _)| 1.0 / tier_n.get(&rows[*k].tier).copied().unwrap_or(1.0)).collect();
+    let w_all = fit_lr_w(&x, &y, &tw, lambda);
+    let s_all: Vec<f64> = results.iter().map(|(_, m, _)| matcher::fuse_with(&m.features, &w_all)).collect();
+    let gen_all: Vec<f64> = s_all.iter().zip(y.iter()).filter(|(_, &g)| g).map(|(s, _)| *s).collect();
+    let forg_all: Vec<f64> = s_all.iter().zip(y.iter()).filter(|(_, &g)| !g).map(|(s, _)| *s).collect();
+    let (hi, lo) = fit_thresholds(&gen_all, &forg_all);
+    println!("\nfitted on all (names {:?}): FUSION_W = {:?}", matcher::fusion_names(), w_all);
+    println!("suggested thresholds: consistent {:.4}, inconsistent {:.4}", hi, lo);
+    report("refit-all (in-sample)", &|j| s_all[j]);
+
+    // exploratory: CV EERs for alternative fusion input sets
+    {
+        let l = |v: f64, e: f64| (v + e).ln();
+        let sets: Vec<(&str, Box<dyn Fn(&FeatureScores) -> Vec<f64>>)> = vec![
+            (
+                "rmed,rsm,extra,fail",
+                Box::new(move |f: &FeatureScores| {
+                    vec![l(f.residual_median, 0.05), l(f.residual_smooth, 0.05), l(f.extra_ink, 0.002), f.block_fail]
+                }),
+            ),
+            (
+                "rmed,rsm,extra",
+                Box::new(move |f: &FeatureScores| {
+                    vec![l(f.residual_median, 0.05), l(f.residual_smooth, 0.05), l(f.extra_ink, 0.002)]
+                }),
+            ),
+            (
+                "rall,rsm,extra",
+                Box::new(move |f: &FeatureScores| {
+                    vec![l(f.residual_all, 0.05), l(f.residual_smooth, 0.05), l(f.extra_ink, 0.002)]
+                }),
+            ),
+            (
+                "rall,rmed,rsm,extra",
+                Box::new(move |f: &FeatureScores| {
+                    vec![
+                        l(f.residual_all, 0.05),
+                        l(f.residual_median, 0.05),
+                        l(f.residual_smooth, 0.05),
+                        l(f.extra_ink, 0.002),
+                    ]
+                }),
+            ),
+            (
+                "rall,rmed,rsm,extra,worst",
+                Box::new(move |f: &FeatureScores| {
+                    vec![
+                        l(f.residual_all, 0.05),
+                        l(f.residual_median, 0.05),
+                        l(f.residual_smooth, 0.05),
+                        l(f.extra_ink, 0.002),
+                        l(f.worst_block, 0.01),
+                    ]
+                }),
+            ),
+            (
+                "rall,rmed,rsm,extra,fail,ncc",
+                Box::new(move |f: &FeatureScores| {
+                    vec![
+                        l(f.residual_all, 0.05),
+                        l(f.residual_median, 0.05),
+                        l(f.residual_smooth, 0.05),
+                        l(f.extra_ink, 0.002),
+                        f.block_fail,
+                        f.block_ncc,
+                    ]
+                }),
+            ),
+        ];
+        let kf = 5usize;
+        let mut ids: Vec<String> = rows.iter().map(|r| r.identity.clone()).collect();
+        ids.sort();
+        ids.dedup();
+        for (name, tf) in sets.iter() {
+            let xs: Vec<Vec<f64>> = results.iter().map(|(_, m, _)| tf(&m.features)).collect();
+            let mut oof = vec![0.0; results.len()];
+            for fold in 0..kf {
+                let tr: Vec<usize> = (0..results.len())
+                    .filter(|&j| ids.iter().position(|x| *x == rows[results[j].0].identity).unwrap_or(0) % kf != fold)
+                    .collect();
+                let w = fit_lr_w(
+                    &tr.iter().map(|&j| xs[j].clone()).collect::<Vec<_>>(),
+                    &tr.iter().map(|&j| y[j]).collect::<Vec<_>>(),
+                    &tr.iter().map(|&j| tw[j]).collect::<Vec<_>>(),
+                    lambda,
+                );
+                for j in 0..results.len() {
+                    if ids.iter().position(|x| *x == rows[results[j].0].identity).unwrap_or(0) % kf == fold {
+                        let mut z = w[0];
+                        for k in 0..xs[j].len() {
+                            z += w[k + 1] * xs[j][k];
+                        }
+                        oof[j] = sigmoid(z);
+                    }
+                }
+            }
+            report(&format!("CV set [{}]", name), &|j| oof[j]);
+        }
+    }
+
+    // identity-grouped k-fold CV
+    let kf = 5usize;
+    let mut ids: Vec<String> = rows.iter().map(|r| r.identity.clone()).collect();
+    ids.sort();
+    ids.dedup();
+    let fold_of = |id: &str| ids.iter().position(|x| x == id).unwrap_or(0) % kf;
+    let mut oof = vec![0.0; results.len()];
+    let mut oof_band: Vec<Band> = vec![Band::Review; results.len()];
+    for fold in 0..kf {
+        let tr: Vec<usize> = (0..results.len()).filter(|&j| fold_of(&rows[results[j].0].identity) != fold).collect();
+        let te: Vec<usize> = (0..results.len()).filter(|&j| fold_of(&rows[results[j].0].identity) == fold).collect();
+        let xt: Vec<Vec<f64>> = tr.iter().map(|&j| x[j].clone()).collect();
+        let yt: Vec<bool> = tr.iter().map(|&j| y[j]).collect();
+        let wt: Vec<f64> = tr.iter().map(|&j| tw[j]).collect();
+        let w = fit_lr_w(&xt, &yt, &wt, lambda);
+        let st: Vec<f64> = tr.iter().map(|&j| matcher::fuse_with(&results[j].1.features, &w)).collect();
+        let g: Vec<f64> = st.iter().zip(yt.iter()).filter(|(_, &b)| b).map(|(s, _)| *s).collect();
+        let f: Vec<f64> = st.iter().zip(yt.iter()).filter(|(_, &b)| !b).map(|(s, _)| *s).collect();
+        let (h, l) = fit_thresholds(&g, &f);
+        for &j in te.iter() {
+            let s = matcher::fuse_with(&results[j].1.features, &w);
+            oof[j] = s;
+            oof_band[j] = if s >= h {
+                Band::Consistent
+            } else if s < l {
+                Band::Inconsistent
+            } else {
+                Band::Review
+            };
+        }
+    }
+    println!("\n-- identity-grouped {}-fold CV (weights and thresholds fitted on the other folds) --", kf);
+    report("CV", &|j| oof[j]);
+    let mut cvt: BTreeMap<(String, String), usize> = BTreeMap::new();
+    for (j, (k, _, _)) in results.iter().enumerate() {
+        *cvt.entry((rows[*k].tier.clone(), format!("{:?}", oof_band[j]))).or_default() += 1;
+    }
+    for t in ["genuine", tiers[0], tiers[1], tiers[2]] {
+        let g = |b: &str| cvt.get(&(t.to_string(), b.to_string())).copied().unwrap_or(0);
+        println!(
+            "  CV bands {:<26} consistent {:>3} review {:>3} inconsistent {:>3}",
+            t,
+            g("Consistent"),
+            g("Review"),
+            g("Inconsistent")
+        );
+    }
+    if let Some(r) = rows.first() {
+        let _ = (r.style.len(), r.shape.len());
+    }
+}

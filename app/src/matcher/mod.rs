@@ -1,0 +1,402 @@
+#![allow(
+    clippy::too_many_arguments,
+    clippy::neg_cmp_op_on_partial_ord,
+    clippy::ptr_arg,
+    clippy::same_item_push,
+    clippy::wrong_self_convention
+)]
+//! Seal-impression matcher: compares a questioned seal impression (印文) against a registered
+//! one (印模). Bytes in, results out; no I/O, no threads, deterministic (libm maths).
+
+mod align;
+mod decode;
+mod fft;
+mod geom;
+mod ink;
+mod locate;
+mod quality;
+mod score;
+pub mod views;
+
+pub use decode::{decode, Decoded};
+pub use quality::{Quality, QualityMetrics};
+pub use score::FeatureScores;
+
+use geom::{blur121, Sim};
+use serde::{Deserialize, Serialize};
+
+/// Errors with English messages and stable snake_case codes.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum MatchError {
+    #[error("not an image or unsupported format (PNG and JPEG are supported)")]
+    UnsupportedFormat,
+    #[error("the image is empty")]
+    Empty,
+    #[error("the image is too large: {0}")]
+    TooLarge(String),
+    #[error("no red seal ink found in the image")]
+    NoRedInk,
+    #[error("the image is corrupt: {0}")]
+    Corrupt(String),
+    #[error("invalid option: {0}")]
+    InvalidOption(String),
+}
+
+impl MatchError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            MatchError::UnsupportedFormat => "unsupported_format",
+            MatchError::Empty => "empty",
+            MatchError::TooLarge(_) => "too_large",
+            MatchError::NoRedInk => "no_red_ink",
+            MatchError::Corrupt(_) => "corrupt",
+            MatchError::InvalidOption(_) => "invalid_option",
+        }
+    }
+}
+
+/// Similarity alignment of the questioned image relative to the registered one:
+/// `p_q = scale * R(rotation_deg) * p_r + (tx, ty)`, `R(t) = [[cos t, sin t], [-sin t, cos t]]`
+/// (pixel centres at integer coordinates, y down; positive = counter-clockwise on screen).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Alignment {
+    pub rotation_deg: f64,
+    pub scale: f64,
+    pub tx: f64,
+    pub ty: f64,
+}
+
+impl Alignment {
+    pub(crate) fn from_sim(s: &Sim) -> Alignment {
+        Alignment { rotation_deg: s.rotation_deg(), scale: s.scale(), tx: s.tx, ty: s.ty }
+    }
+    pub(crate) fn to_sim(&self) -> Sim {
+        let rot = if self.rotation_deg.is_finite() { self.rotation_deg } else { 0.0 };
+        let sc = if self.scale.is_finite() && self.scale > 1e-3 { self.scale } else { 1.0 };
+        let tx = if self.tx.is_finite() { self.tx } else { 0.0 };
+        let ty = if self.ty.is_finite() { self.ty } else { 0.0 };
+        Sim::from_params(rot, sc, tx, ty)
+    }
+    /// Build an alignment from a rotation/scale about a registered point mapped to a questioned point.
+    pub fn about(
+        rotation_deg: f64,
+        scale: f64,
+        registered_point: (f64, f64),
+        questioned_point: (f64, f64),
+    ) -> Alignment {
+        Alignment::from_sim(&Sim::about(rotation_deg, scale, registered_point, questioned_point))
+    }
+    /// Map a registered-image point into the questioned image.
+    pub fn map(&self, x: f64, y: f64) -> (f64, f64) {
+        self.to_sim().apply(x, y)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Band {
+    /// 相符
+    Consistent,
+    /// 待人工判斷
+    Review,
+    /// 不符
+    Inconsistent,
+}
+
+/// Default band thresholds (calibrated on the dev set by the eval tool).
+pub const DEFAULT_CONSISTENT_THRESHOLD: f64 = 0.91;
+pub const DEFAULT_INCONSISTENT_THRESHOLD: f64 = 0.25;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MatchOptions {
+    /// Known scan resolution of the registered image (overrides file metadata).
+    pub registered_dpi: Option<f32>,
+    /// Known scan resolution of the questioned image (overrides file metadata).
+    pub questioned_dpi: Option<f32>,
+    /// Known scale (questioned size / registered size); takes precedence over DPIs.
+    pub scale_hint: Option<f64>,
+    /// Score at or above which the band is Consistent.
+    pub consistent_threshold: f64,
+    /// Score below which the band is Inconsistent.
+    pub inconsistent_threshold: f64,
+    /// Manual alignment: skip automatic alignment and score with this one.
+    pub manual_alignment: Option<Alignment>,
+}
+
+impl Default for MatchOptions {
+    fn default() -> Self {
+        MatchOptions {
+            registered_dpi: None,
+            questioned_dpi: None,
+            scale_hint: None,
+            consistent_threshold: DEFAULT_CONSISTENT_THRESHOLD,
+            inconsistent_threshold: DEFAULT_INCONSISTENT_THRESHOLD,
+            manual_alignment: None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct SealBox {
+    pub x: u32,
+    pub y: u32,
+    pub width: u32,
+    pub height: u32,
+}
+
+/// Per-block scores over the registered impression (row-major, `cols` x `rows`; block (c, r)
+/// covers registered x in [origin_x + c*block_size, +block_size)). 1 = consistent, 0 = not,
+/// -1 = not evaluated.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BlockHeat {
+    pub cols: usize,
+    pub rows: usize,
+    pub block_size: usize,
+    pub origin_x: f64,
+    pub origin_y: f64,
+    pub values: Vec<f32>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MatchResult {
+    /// Fused score in [0, 1], higher = same seal.
+    pub score: f64,
+    pub band: Band,
+    /// Rotation of the questioned impression relative to the registered one, degrees, (-180, 180].
+    pub rotation_deg: f64,
+    /// Questioned size / registered size.
+    pub scale: f64,
+    /// Seal face centre in the questioned image (pixel-centre convention).
+    pub center_x: f64,
+    pub center_y: f64,
+    /// Seal face centre in the registered image.
+    pub registered_center_x: f64,
+    pub registered_center_y: f64,
+    /// Bounding box of the questioned seal's ink.
+    pub seal_box: SealBox,
+    pub alignment: Alignment,
+    pub registered_quality: Quality,
+    pub quality_metrics: QualityMetrics,
+    pub features: FeatureScores,
+    pub blocks: BlockHeat,
+    /// True when a manual alignment was used.
+    pub manual: bool,
+}
+
+fn band_for(score: f64, opts: &MatchOptions) -> Band {
+    if score >= opts.consistent_threshold {
+        Band::Consistent
+    } else if score < opts.inconsistent_threshold {
+        Band::Inconsistent
+    } else {
+        Band::Review
+    }
+}
+
+fn valid_dpi(d: Option<f32>) -> Option<f64> {
+    d.filter(|v| v.is_finite() && *v >= 10.0 && *v <= 20000.0).map(|v| v as f64)
+}
+
+/// Blurred ink-strength map of the rectangle [x0, x1) x [y0, y1).
+fn match_map(src: &[f32], w: usize, h: usize, x0: usize, y0: usize, x1: usize, y1: usize) -> align::Plane {
+    let x1 = x1.min(w);
+    let y1 = y1.min(h);
+    let x0 = x0.min(x1);
+    let y0 = y0.min(y1);
+    let cw = x1 - x0;
+    let ch = y1 - y0;
+    let mut crop = vec![0.0f32; cw * ch];
+    if src.len() >= w * h {
+        for y in 0..ch {
+            crop[y * cw..(y + 1) * cw].copy_from_slice(&src[(y0 + y) * w + x0..(y0 + y) * w + x1]);
+        }
+    }
+    blur121(&mut crop, cw, ch, 1);
+    align::Plane { v: crop, w: cw, h: ch, ox: x0, oy: y0 }
+}
+
+/// Compare a registered impression with a questioned scan.
+pub fn match_pair(registered: &[u8], questioned: &[u8], opts: &MatchOptions) -> Result<MatchResult, MatchError> {
+    let reg = decode(registered)?;
+    let q = decode(questioned)?;
+    match_decoded(&reg, &q, opts)
+}
+
+/// Same as [`match_pair`] on already decoded images (lets a UI re-score without decoding).
+///
+/// Seals much larger than the calibrated working size (~300 px, i.e. scans well above ~400 dpi)
+/// are matched on box-averaged copies; geometry is reported in full-resolution pixels, while the
+/// pixel-valued features (residuals, chamfer) stay in working-resolution pixels.
+pub fn match_decoded(reg: &Decoded, q: &Decoded, opts: &MatchOptions) -> Result<MatchResult, MatchError> {
+    if !(opts.consistent_threshold.is_finite() && opts.inconsistent_threshold.is_finite())
+        || opts.inconsistent_threshold > opts.consistent_threshold
+    {
+        return Err(MatchError::InvalidOption("band thresholds must be finite with inconsistent <= consistent".into()));
+    }
+    let rbox = locate::locate(&reg.ink).ok_or(MatchError::NoRedInk)?;
+    let qbox = locate::locate(&q.ink).ok_or(MatchError::NoRedInk)?;
+    let size = |ink: &ink::InkMap, b: &locate::BoxI| -> f64 {
+        let d = b.w().max(b.h()) as f64;
+        // the box of a rotated seal is up to sqrt(2) too large: use a rotation-free extent
+        if d > 1.6 * WORK_SEAL_PX {
+            locate::min_extent(ink, b)
+        } else {
+            d
+        }
+    };
+    let fr = work_factor(size(&reg.ink, &rbox));
+    let fq = work_factor(size(&q.ink, &qbox));
+    if fr == 1 && fq == 1 {
+        return match_core(reg, q, opts, rbox, qbox);
+    }
+    let rs = if fr > 1 { decode::downsample(reg, fr) } else { reg.clone() };
+    let qs = if fq > 1 { decode::downsample(q, fq) } else { q.clone() };
+    let rbox_s = locate::locate(&rs.ink).ok_or(MatchError::NoRedInk)?;
+    let qbox_s = locate::locate(&qs.ink).ok_or(MatchError::NoRedInk)?;
+    let (frf, fqf) = (fr as f64, fq as f64);
+    // small -> full maps (pixel-centre convention): p_full = f * p_small + (f - 1) / 2
+    let up_r = Sim { a: frf, b: 0.0, tx: 0.5 * (frf - 1.0), ty: 0.5 * (frf - 1.0) };
+    let up_q = Sim { a: fqf, b: 0.0, tx: 0.5 * (fqf - 1.0), ty: 0.5 * (fqf - 1.0) };
+    let mut o = opts.clone();
+    o.scale_hint = opts.scale_hint.map(|s| s * frf / fqf);
+    o.registered_dpi = opts.registered_dpi.or(reg.dpi).map(|d| d / fr as f32);
+    o.questioned_dpi = opts.questioned_dpi.or(q.dpi).map(|d| d / fq as f32);
+    o.manual_alignment = opts
+        .manual_alignment
+        .map(|m| Alignment::from_sim(&geom::compose(&up_q.inverse(), &geom::compose(&m.to_sim(), &up_r))));
+    let mut m = match_core(&rs, &qs, &o, rbox_s, qbox_s)?;
+    let full = geom::compose(&up_q, &geom::compose(&m.alignment.to_sim(), &up_r.inverse()));
+    let (rcx, rcy) = up_r.apply(m.registered_center_x, m.registered_center_y);
+    let (cx, cy) = full.apply(rcx, rcy);
+    m.alignment = Alignment::from_sim(&full);
+    m.rotation_deg = full.rotation_deg();
+    m.scale = full.scale();
+    m.center_x = cx;
+    m.center_y = cy;
+    m.registered_center_x = rcx;
+    m.registered_center_y = rcy;
+    m.seal_box = SealBox { x: qbox.x0 as u32, y: qbox.y0 as u32, width: qbox.w() as u32, height: qbox.h() as u32 };
+    m.blocks.block_size *= fr;
+    m.blocks.origin_x = frf * (m.blocks.origin_x + 0.5) - 0.5;
+    m.blocks.origin_y = frf * (m.blocks.origin_y + 0.5) - 0.5;
+    Ok(m)
+}
+
+/// Calibrated working size of the seal (largest side, px).
+pub const WORK_SEAL_PX: f64 = 300.0;
+
+fn work_factor(d: f64) -> usize {
+    if d > 1.6 * WORK_SEAL_PX {
+        (libm::round(d / WORK_SEAL_PX) as usize).clamp(2, 16)
+    } else {
+        1
+    }
+}
+
+fn match_core(
+    reg: &Decoded,
+    q: &Decoded,
+    opts: &MatchOptions,
+    rbox: locate::BoxI,
+    qbox: locate::BoxI,
+) -> Result<MatchResult, MatchError> {
+    let rc = locate::registered_face_center(&reg.ink, &rbox);
+    let scale_hint = match opts.scale_hint.filter(|s| s.is_finite() && *s > 0.1 && *s < 10.0) {
+        Some(s) => Some(s),
+        None => match (valid_dpi(opts.registered_dpi.or(reg.dpi)), valid_dpi(opts.questioned_dpi.or(q.dpi))) {
+            (Some(a), Some(b)) => Some(b / a),
+            _ => None,
+        },
+    };
+    let rdim = rbox.w().max(rbox.h()) as f64;
+    let bs = (libm::round(rdim / 8.0) as usize).clamp(24, 48);
+    // matching representation: lightly blurred ink strength (band-passing with a local-mean
+    // subtraction was tried and made genuine residuals noisier)
+    let rs = match_map(&reg.ink.strength, reg.ink.w, reg.ink.h, 0, 0, reg.ink.w, reg.ink.h).v;
+    let qs = {
+        let m = rdim.max(qbox.w().max(qbox.h()) as f64) * 0.6;
+        let (cx, cy) = qbox.center();
+        let x0 = (cx - m).max(0.0) as usize;
+        let y0 = (cy - m).max(0.0) as usize;
+        let x1 = ((cx + m).max(0.0) as usize + 1).min(q.ink.w);
+        let y1 = ((cy + m).max(0.0) as usize + 1).min(q.ink.h);
+        match_map(&q.ink.strength, q.ink.w, q.ink.h, x0, y0, x1, y1)
+    };
+    let (sim, grid, manual) = match opts.manual_alignment {
+        Some(al) => {
+            let sim = al.to_sim();
+            let grid = align::match_blocks(&rs, reg.ink.w, reg.ink.h, &rbox, &qs, &q.ink, &sim, bs, 4, 3);
+            (sim, grid, true)
+        }
+        None => {
+            let c = align::coarse(&reg.ink, &rbox, rc, &q.ink, &qbox, scale_hint);
+            let mut sim = match c {
+                Some(c) => c.sim,
+                None => Sim::about(0.0, scale_hint.unwrap_or(1.0), rc, qbox.center()),
+            };
+            // pass 1: integer block search (hill climbing); pass 2: sub-pixel (Lucas-Kanade)
+            for &(s, lk) in &[(4i64, 0usize), (2, 5)] {
+                let g = align::match_blocks(&rs, reg.ink.w, reg.ink.h, &rbox, &qs, &q.ink, &sim, bs, s, lk);
+                if let Some(n) = align::fit_from_blocks(&g, &sim, 3.0) {
+                    if n.is_finite() && n.scale() > 0.2 && n.scale() < 5.0 {
+                        sim = n;
+                    }
+                }
+            }
+            // residual field: sub-pixel block displacements relative to the final transform
+            let g = align::match_blocks(&rs, reg.ink.w, reg.ink.h, &rbox, &qs, &q.ink, &sim, bs, 4, 3);
+            let fin = sim;
+            (fin, g, false)
+        }
+    };
+    let so = score::compute(&reg.ink, &rbox, &q.ink, &qbox, &sim, &grid);
+    let qm = quality::metrics(&reg.ink, &rbox, rc);
+    let score = score::fuse(&so.features, &score::FUSION_W);
+    let (cx, cy) = sim.apply(rc.0, rc.1);
+    Ok(MatchResult {
+        score,
+        band: band_for(score, opts),
+        rotation_deg: sim.rotation_deg(),
+        scale: sim.scale(),
+        center_x: cx,
+        center_y: cy,
+        registered_center_x: rc.0,
+        registered_center_y: rc.1,
+        seal_box: SealBox { x: qbox.x0 as u32, y: qbox.y0 as u32, width: qbox.w() as u32, height: qbox.h() as u32 },
+        alignment: Alignment::from_sim(&sim),
+        registered_quality: quality::judge(&qm),
+        quality_metrics: qm,
+        features: so.features,
+        blocks: BlockHeat {
+            cols: grid.nx,
+            rows: grid.ny,
+            block_size: grid.bs,
+            origin_x: grid.x0 as f64 - 0.5,
+            origin_y: grid.y0 as f64 - 0.5,
+            values: so.heat,
+        },
+        manual,
+    })
+}
+
+/// Names of the fusion inputs, and their values for a feature set (for calibration tools).
+pub fn fusion_inputs(f: &FeatureScores) -> Vec<f64> {
+    score::fusion_inputs(f).to_vec()
+}
+pub fn fusion_names() -> &'static [&'static str] {
+    &score::FUSION_NAMES
+}
+/// Fused score for given features with explicit weights (bias first); used by the eval tool.
+pub fn fuse_with(f: &FeatureScores, w: &[f64]) -> f64 {
+    let mut arr = [0.0; score::NF + 1];
+    for (k, v) in w.iter().take(score::NF + 1).enumerate() {
+        arr[k] = *v;
+    }
+    score::fuse(f, &arr)
+}
+pub fn shipped_fusion_weights() -> Vec<f64> {
+    score::FUSION_W.to_vec()
+}
+
+#[cfg(test)]
+mod tests;

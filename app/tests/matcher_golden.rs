@@ -1,0 +1,83 @@
+//! Golden tests on development pairs shipped with the repository: the verdict never calls a
+//! forgery consistent, genuine pairs are never inconsistent, and the alignment is right.
+
+use app::matcher::{self, Band, MatchOptions, Quality};
+
+struct Pair {
+    id: String,
+    registered: String,
+    questioned: String,
+    tier: String,
+    rotation: f64,
+    cx: f64,
+    cy: f64,
+}
+
+fn fixtures() -> (std::path::PathBuf, Vec<Pair>) {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/seal");
+    let text = std::fs::read_to_string(root.join("pairs.csv")).unwrap();
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let col = |n: &str| header.iter().position(|h| *h == n).unwrap();
+    let pairs = lines
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| {
+            let f: Vec<&str> = l.split(',').collect();
+            Pair {
+                id: f[col("pair_id")].into(),
+                registered: f[col("registered")].into(),
+                questioned: f[col("questioned")].into(),
+                tier: f[col("tier")].into(),
+                rotation: f[col("rotation_deg")].parse().unwrap(),
+                cx: f[col("seal_center_x")].parse().unwrap(),
+                cy: f[col("seal_center_y")].parse().unwrap(),
+            }
+        })
+        .collect();
+    (root, pairs)
+}
+
+fn angle_diff(a: f64, b: f64) -> f64 {
+    let d = (a - b).rem_euclid(360.0);
+    d.min(360.0 - d)
+}
+
+#[test]
+fn development_pairs_get_the_right_verdict_and_alignment() {
+    let (root, pairs) = fixtures();
+    assert_eq!(pairs.len(), 8);
+    for p in &pairs {
+        let reg = std::fs::read(root.join(&p.registered)).unwrap();
+        let q = std::fs::read(root.join(&p.questioned)).unwrap();
+        let r = matcher::match_pair(&reg, &q, &MatchOptions::default()).unwrap_or_else(|e| panic!("{}: {e}", p.id));
+        assert_eq!(r.registered_quality, Quality::Ok, "{}", p.id);
+        if p.tier == "genuine" {
+            assert_ne!(r.band, Band::Inconsistent, "{} genuine judged inconsistent (score {})", p.id, r.score);
+            assert!(
+                angle_diff(r.rotation_deg, p.rotation) < 0.5,
+                "{}: rotation {} vs {}",
+                p.id,
+                r.rotation_deg,
+                p.rotation
+            );
+            let dc = ((r.center_x - p.cx).powi(2) + (r.center_y - p.cy).powi(2)).sqrt();
+            assert!(dc < 3.0, "{}: centre off by {dc:.2} px", p.id);
+        } else {
+            assert_ne!(r.band, Band::Consistent, "{} ({}) judged consistent (score {})", p.id, p.tier, r.score);
+        }
+        if p.tier == "different_seal_same_name" || p.tier == "recarved_copy" {
+            assert_eq!(r.band, Band::Inconsistent, "{} ({}) score {}", p.id, p.tier, r.score);
+        }
+    }
+}
+
+#[test]
+fn same_bytes_same_result() {
+    let (root, pairs) = fixtures();
+    let p = &pairs[0];
+    let reg = std::fs::read(root.join(&p.registered)).unwrap();
+    let q = std::fs::read(root.join(&p.questioned)).unwrap();
+    let a = matcher::match_pair(&reg, &q, &MatchOptions::default()).unwrap();
+    let b = matcher::match_pair(&reg, &q, &MatchOptions::default()).unwrap();
+    assert_eq!(a, b);
+}
