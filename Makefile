@@ -17,7 +17,7 @@ WASM_OPT_FEATURES := --enable-bulk-memory --enable-nontrapping-float-to-int --en
 
 SEAL_DEV ?= $(CURDIR)/../shared/seal-dev
 
-.PHONY: eval bench run test deps deps-browser build site-debug site-release bundle server-debug server-release \
+.PHONY: eval bench fuzz run test deps deps-browser build site-debug site-release bundle server-debug server-release \
 	fmt-check clippy unit e2e pg-check clean
 
 ## ---- setup ---------------------------------------------------------------------------------
@@ -118,6 +118,14 @@ eval:
 # Criterion benchmarks of the matcher (native, one thread).
 bench:
 	cargo bench -p app --bench matcher
+
+# Fuzz decode + match with libFuzzer on stable (no sanitizer); FUZZ_SECONDS=60 by default.
+FUZZ_SECONDS ?= 60
+fuzz:
+	@command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked
+	mkdir -p app/fuzz/corpus/decode_match
+	cd app/fuzz && cargo fuzz run -s none decode_match corpus/decode_match ../tests/fixtures/seal/registered \
+		-- -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=4096
 
 clean:
 	cargo clean
