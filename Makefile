@@ -17,7 +17,7 @@ WASM_OPT_FEATURES := --enable-bulk-memory --enable-nontrapping-float-to-int --en
 
 SEAL_DEV ?= $(CURDIR)/../shared/seal-dev
 
-.PHONY: eval bench fuzz run test deps deps-browser build site-debug site-release bundle server-debug server-release \
+.PHONY: eval stress bench bench-wasm fuzz run test deps deps-browser build site-debug site-release bundle server-debug server-release \
 	fmt-check clippy unit e2e pg-check clean
 
 ## ---- setup ---------------------------------------------------------------------------------
@@ -115,9 +115,18 @@ test: deps deps-browser
 eval:
 	cargo run --release -p app --example eval -- $(SEAL_DEV)
 
+# A harsher synthetic stress set made from the registered impressions (see app/examples/stress.rs).
+stress:
+	cargo run --release -p app --example stress -- $(SEAL_DEV)
+
 # Criterion benchmarks of the matcher (native, one thread).
 bench:
 	cargo bench -p app --bench matcher
+
+# The matcher in headless Chromium, release bundle (median per pair).
+bench-wasm: deps deps-browser site-release server-debug
+	cd end2end && YINJIAN_BIN=$(TARGET_DIR)/debug/yinjian YINJIAN_SITE_ROOT=$(SITE) \
+		$(NODE_BIN)/playwright test -c playwright.bench.config.ts
 
 # Fuzz decode + match with libFuzzer on stable (no sanitizer); FUZZ_SECONDS=60 by default.
 FUZZ_SECONDS ?= 60

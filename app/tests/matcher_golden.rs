@@ -81,3 +81,50 @@ fn same_bytes_same_result() {
     let b = matcher::match_pair(&reg, &q, &MatchOptions::default()).unwrap();
     assert_eq!(a, b);
 }
+
+/// Degrade the shipped registered impressions the way unclear registrations look; each must be
+/// flagged 印模不清, while the clean ones stay ok.
+#[test]
+fn degraded_registered_impressions_are_unclear() {
+    use image::{ImageFormat, RgbImage};
+    let (root, pairs) = fixtures();
+    let png = |img: &RgbImage| {
+        let mut out = std::io::Cursor::new(Vec::new());
+        img.write_to(&mut out, ImageFormat::Png).unwrap();
+        out.into_inner()
+    };
+    for p in &pairs {
+        let bytes = std::fs::read(root.join(&p.registered)).unwrap();
+        let (q, _) = matcher::assess_registered(&bytes).unwrap();
+        assert_eq!(q, Quality::Ok, "{} clean", p.registered);
+        let img = image::load_from_memory(&bytes).unwrap().to_rgb8();
+
+        // faded: the ink keeps only 20 % of its contrast against the paper
+        let mut faded = img.clone();
+        for px in faded.pixels_mut() {
+            for c in px.0.iter_mut() {
+                *c = (245.0 - (245.0 - *c as f64) * 0.2).clamp(0.0, 255.0) as u8;
+            }
+        }
+        // blurred: a scan far out of focus
+        let blurred = image::imageops::blur(&img, 4.0);
+        // broken: white cracks through strokes and border
+        let mut broken = img.clone();
+        let (w, h) = broken.dimensions();
+        for y in 0..h {
+            for x in 0..w {
+                if (x + 2 * y) % 19 < 4 || (3 * x + y) % 27 < 3 {
+                    broken.put_pixel(x, y, image::Rgb([250, 250, 248]));
+                }
+            }
+        }
+        for (what, degraded) in [("faded", faded), ("blurred", blurred), ("broken", broken)] {
+            match matcher::assess_registered(&png(&degraded)) {
+                Ok((q, m)) => assert_eq!(q, Quality::Unclear, "{} {what}: {m:?}", p.registered),
+                // so faded that no red ink is found: unusable as well
+                Err(e) if what == "faded" => assert_eq!(e.code(), "no_red_ink", "{} {what}: {e}", p.registered),
+                Err(e) => panic!("{} {what}: {e}", p.registered),
+            }
+        }
+    }
+}

@@ -222,6 +222,26 @@ pub fn match_pair(registered: &[u8], questioned: &[u8], opts: &MatchOptions) -> 
     match_decoded(&reg, &q, opts)
 }
 
+/// Judge a registered impression on its own (印模不清 or not), e.g. when it is shown or
+/// uploaded; the same judgement [`match_pair`] reports as `registered_quality`.
+pub fn assess_registered(bytes: &[u8]) -> Result<(Quality, QualityMetrics), MatchError> {
+    let reg = decode(bytes)?;
+    let rbox = locate::locate(&reg.ink).ok_or(MatchError::NoRedInk)?;
+    let d = rbox.w().max(rbox.h()) as f64;
+    let size = if d > 1.6 * WORK_SEAL_PX { locate::min_extent(&reg.ink, &rbox) } else { d };
+    let f = work_factor(size);
+    let (reg, rbox) = if f > 1 {
+        let small = decode::downsample(&reg, f);
+        let b = locate::locate(&small.ink).ok_or(MatchError::NoRedInk)?;
+        (small, b)
+    } else {
+        (reg, rbox)
+    };
+    let rc = locate::registered_face_center(&reg.ink, &rbox);
+    let m = quality::metrics(&reg.ink, &rbox, rc);
+    Ok((quality::judge(&m), m))
+}
+
 /// Same as [`match_pair`] on already decoded images (lets a UI re-score without decoding).
 ///
 /// Seals much larger than the calibrated working size (~300 px, i.e. scans well above ~400 dpi)
