@@ -123,7 +123,18 @@ pub struct ServeArgs {
     pub demo: bool,
 }
 
+#[derive(Debug, Parser)]
+struct ServeOnly {
+    #[command(flatten)]
+    args: ServeArgs,
+}
+
 impl ServeArgs {
+    /// `yinjian` with no subcommand serves, taking its settings from the environment.
+    pub fn from_env() -> Result<Self, clap::Error> {
+        Ok(ServeOnly::try_parse_from(["yinjian"])?.args)
+    }
+
     pub fn password_policy(&self) -> app::domain::PasswordPolicy {
         app::domain::PasswordPolicy {
             min_length: self.password_min_length,

@@ -2,7 +2,7 @@ use clap::Parser;
 use std::process::ExitCode;
 
 use server::cli;
-use server::config::{Cli, Command};
+use server::config::{Cli, Command, ServeArgs};
 
 #[tokio::main]
 async fn main() -> ExitCode {
@@ -15,9 +15,9 @@ async fn main() -> ExitCode {
         .with_writer(std::io::stderr)
         .init();
     let result = match &cli.command {
-        None => match <config_default::Defaults>::serve_args() {
+        None => match ServeArgs::from_env() {
             Ok(args) => cli::serve(&cli.common, &args).await,
-            Err(e) => Err(e),
+            Err(e) => Err(e.into()),
         },
         Some(Command::Serve(args)) => cli::serve(&cli.common, args).await,
         Some(Command::Migrate) => cli::migrate(&cli.common).await,
@@ -46,25 +46,6 @@ async fn main() -> ExitCode {
         Err(e) => {
             eprintln!("yinjian: {e}");
             ExitCode::FAILURE
-        }
-    }
-}
-
-mod config_default {
-    use clap::Parser;
-    use server::config::ServeArgs;
-
-    #[derive(Parser)]
-    struct Only {
-        #[command(flatten)]
-        args: ServeArgs,
-    }
-
-    pub struct Defaults;
-    impl Defaults {
-        /// `yinjian` with no subcommand serves, taking settings from the environment.
-        pub fn serve_args() -> Result<ServeArgs, Box<dyn std::error::Error>> {
-            Ok(Only::try_parse_from(["yinjian"])?.args)
         }
     }
 }

@@ -104,6 +104,18 @@ pub struct Actor {
 }
 
 impl Actor {
+    /// The caller as the account stands now.
+    pub fn from_account(account: &AccountRecord, policy: &PasswordPolicy, now: DateTime<Utc>) -> Self {
+        Self {
+            account_id: account.id,
+            employee_no: account.employee_no.clone(),
+            name: account.name.clone(),
+            unit_id: account.unit_id,
+            roles: account.roles.clone(),
+            must_change_password: account.must_change_password,
+            password_expired: password_expired(policy, account, now),
+        }
+    }
     pub fn has(&self, role: Role) -> bool {
         self.roles.contains(&role)
     }
@@ -141,15 +153,7 @@ pub async fn current_actor(state: &AppState, session: &Session) -> Result<Option
         session.flush().await.map_err(|e| AuthError::Session(e.to_string()))?;
         return Ok(None);
     };
-    Ok(Some(Actor {
-        account_id: account.id,
-        employee_no: account.employee_no.clone(),
-        name: account.name.clone(),
-        unit_id: account.unit_id,
-        roles: account.roles.clone(),
-        must_change_password: account.must_change_password,
-        password_expired: password_expired(&state.auth.policy, &account, now),
-    }))
+    Ok(Some(Actor::from_account(&account, &state.auth.policy, now)))
 }
 
 /// Check credentials, count failures and lock, then bind the session (with a new id).
@@ -188,12 +192,8 @@ pub async fn sign_in(
             .await?;
         return Err(AuthError::BadCredentials);
     };
-    let actor_ref = Some(ActorRef {
-        id: account.id,
-        employee_no: account.employee_no.clone(),
-        roles: account.roles.clone(),
-        unit_id: account.unit_id,
-    });
+    let actor = Actor::from_account(&account, &state.auth.policy, now);
+    let actor_ref = Some(actor.audit_ref());
     if let Some(until) = account.locked_until.filter(|u| *u > now) {
         let _ = verify_password(password, dummy_hash().await).await;
         state
@@ -251,15 +251,7 @@ pub async fn sign_in(
             AuditDraft::new("auth.login", Outcome::Success).actor(actor_ref).ip(ip_s),
         )
         .await?;
-    Ok(Actor {
-        account_id: account.id,
-        employee_no: account.employee_no.clone(),
-        name: account.name.clone(),
-        unit_id: account.unit_id,
-        roles: account.roles.clone(),
-        must_change_password: account.must_change_password,
-        password_expired: password_expired(&state.auth.policy, &account, now),
-    })
+    Ok(actor)
 }
 
 /// Change the caller's own password. Every other session of the account ends; this one goes
