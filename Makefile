@@ -17,7 +17,7 @@ WASM_OPT_FEATURES := --enable-bulk-memory --enable-nontrapping-float-to-int --en
 
 SEAL_DEV ?= $(CURDIR)/../shared/seal-dev
 
-.PHONY: eval stress bench bench-wasm fuzz run test deps deps-browser build site-debug site-release bundle server-debug server-release \
+.PHONY: eval stress bench bench-wasm fuzz run test deps deps-browser deps-clamav build site-debug site-release bundle server-debug server-release \
 	fmt-check clippy unit e2e pg-check clean
 
 ## ---- setup ---------------------------------------------------------------------------------
@@ -36,6 +36,13 @@ deps-browser:
 		echo ">> installing Chromium from Debian's packages"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver; fi
 
+# ClamAV's daemon for the malware-scanning tests, which start their own clamd (private socket,
+# one-signature database): the package's own service and freshclam are not used.
+deps-clamav:
+	@if ! command -v clamd >/dev/null && [ ! -x /usr/sbin/clamd ]; then \
+		echo ">> installing clamd from Debian's packages"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq clamav-daemon; fi
+
 ## ---- build -----------------------------------------------------------------------------------
 
 # The browser bundle: cargo + wasm-bindgen (+ wasm-opt in release) into target/site/pkg.
@@ -44,8 +51,9 @@ bundle:
 	wasm-bindgen --target web --no-typescript --out-dir $(SITE)/pkg --out-name yinjian \
 		$(TARGET_DIR)/wasm32-unknown-unknown/$(PROFILE_DIR)/frontend.wasm
 	mv -f $(SITE)/pkg/yinjian_bg.wasm $(SITE)/pkg/yinjian.wasm
-	cat style/main.css style/print.css > $(SITE)/pkg/yinjian.css
+	cat style/main.css $(filter-out style/main.css style/print.css,$(sort $(wildcard style/*.css))) style/print.css > $(SITE)/pkg/yinjian.css
 	cp public/* $(SITE)/
+	cp public/matcher-worker.js $(SITE)/pkg/matcher-worker.js
 
 site-debug: deps
 	cargo build -p frontend --target wasm32-unknown-unknown
@@ -102,7 +110,7 @@ unit: pg-check
 e2e: deps deps-browser site-debug server-debug
 	cd end2end && YINJIAN_BIN=$(TARGET_DIR)/debug/yinjian YINJIAN_SITE_ROOT=$(SITE) $(NODE_BIN)/playwright test
 
-test: deps deps-browser
+test: deps deps-browser deps-clamav
 	@mkdir -p $(TARGET_DIR)
 	$(MAKE) --no-print-directory fmt-check
 	$(MAKE) --no-print-directory clippy

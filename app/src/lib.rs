@@ -95,6 +95,11 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/admin/accounts") view=pages::admin::AccountsPage/>
                 <Route path=path!("/admin/units") view=pages::admin::UnitsPage/>
                 <Route path=path!("/audit") view=pages::audit::AuditPage/>
+                <Route path=path!("/compare") view=pages::compare::ComparePage/>
+                <Route path=path!("/comparisons") view=pages::comparisons::HistoryPage/>
+                <Route path=path!("/comparisons/:id") view=pages::comparisons::RecordPage/>
+                <Route path=path!("/seals") view=pages::seals::SealsPage/>
+                <Route path=path!("/admin/calendar") view=pages::calendar::CalendarPage/>
             </Routes>
         </Router>
     }

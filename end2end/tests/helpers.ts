@@ -27,3 +27,33 @@ export async function signIn(page: Page, a: Account, password = a.password) {
 export async function expectNoCspViolations(messages: string[]) {
   expect(messages.filter((m) => /Content Security Policy|Refused to/.test(m))).toEqual([]);
 }
+
+/** The password a test sets for a demo account at its first sign-in. */
+export function freshPassword(role: string): string {
+  return role === "clerk" ? "Seal-Clerk-2026!" : `Seal-${role}-2026!`;
+}
+
+/**
+ * Sign in as a demo role whatever an earlier test did: with the one-time password (then the
+ * forced change to `freshPassword(role)`), or with `freshPassword(role)` when that happened.
+ */
+export async function signInAs(page: Page, role: string) {
+  const a = demo(role);
+  await signIn(page, a);
+  const outcome = await Promise.race([
+    page.waitForURL(/\/password$/).then(() => "change"),
+    page.waitForURL(/\/$/).then(() => "home"),
+    page.getByTestId("login-error").waitFor().then(() => "error"),
+  ]);
+  if (outcome === "error") {
+    await signIn(page, a, freshPassword(role));
+    await expect(page).toHaveURL(/\/$/);
+  } else if (outcome === "change") {
+    await page.waitForLoadState("networkidle");
+    await page.getByLabel("目前密碼").fill(a.password);
+    await page.getByLabel("新密碼", { exact: true }).fill(freshPassword(role));
+    await page.getByLabel("再次輸入新密碼").fill(freshPassword(role));
+    await page.getByRole("button", { name: "儲存" }).click();
+    await expect(page).toHaveURL(/\/$/);
+  }
+}

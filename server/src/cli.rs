@@ -28,7 +28,17 @@ pub async fn serve(common: &Common, args: &ServeArgs) -> CliResult {
         login_per_minute: args.login_rate_per_minute,
         policy: args.password_policy(),
     };
-    let state = AppState::new(store, auth, key);
+    let scanner = common.scanner()?;
+    if scanner.is_enabled() {
+        match scanner.ping().await {
+            Ok(()) => tracing::info!(clamd = %common.clamd, "malware scanning of uploads: clamd answers"),
+            Err(e) => tracing::error!(error = %e, "malware scanning is configured but clamd does not answer: uploads will be refused until it does"),
+        }
+    } else {
+        tracing::warn!("malware scanning of uploads is OFF (set YINJIAN_CLAMD, e.g. unix:/run/clamav/clamd.ctl)");
+    }
+    let state = AppState::new(store, auth, key).with_scanner(scanner).with_upload_limits(common.upload_limits());
+    let upload_body_limit = common.upload_limits().max_bytes * 4 / 3 + 256 * 1024;
     let mut trusted_origins = args.trusted_origins.clone();
     if let Some(o) = &args.public_origin {
         trusted_origins.push(o.trim_end_matches('/').to_string());
@@ -39,6 +49,7 @@ pub async fn serve(common: &Common, args: &ServeArgs) -> CliResult {
         secure: args.secure(),
         trusted_origins,
         trusted_proxies: args.trusted_proxies.clone(),
+        body_limit: upload_body_limit,
     };
     if !cfg.site_root.join("pkg").join("yinjian.js").exists() {
         tracing::warn!(site_root = %cfg.site_root.display(), "the browser bundle is missing: run `make build` (pages will not hydrate)");

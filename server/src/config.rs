@@ -23,6 +23,20 @@ pub struct Common {
     /// Key of the audit chain's HMAC (generated with 0600 permissions on first start).
     #[arg(long, env = "YINJIAN_SECRET_FILE", global = true)]
     pub secret_file: Option<PathBuf>,
+    /// Malware scanning of uploads by ClamAV's clamd: `off`, `unix:/run/clamav/clamd.ctl`
+    /// (or a socket path), or `tcp://host:3310`. When set and clamd does not answer, uploads
+    /// are refused.
+    #[arg(long, env = "YINJIAN_CLAMD", default_value = "off", global = true)]
+    pub clamd: String,
+    /// Seconds to wait for clamd.
+    #[arg(long, env = "YINJIAN_CLAMD_TIMEOUT_SECS", default_value_t = 30, global = true)]
+    pub clamd_timeout_secs: u64,
+    /// Largest uploaded image file (KiB).
+    #[arg(long, env = "YINJIAN_UPLOAD_MAX_KB", default_value_t = 10240, global = true)]
+    pub upload_max_kb: usize,
+    /// Largest uploaded image (millions of pixels).
+    #[arg(long, env = "YINJIAN_UPLOAD_MAX_MEGAPIXELS", default_value_t = 40, global = true)]
+    pub upload_max_megapixels: u64,
 }
 
 impl Common {
@@ -31,6 +45,17 @@ impl Common {
     }
     pub fn secret_file(&self) -> PathBuf {
         self.secret_file.clone().unwrap_or_else(|| self.data_dir.join("audit.key"))
+    }
+    pub fn scanner(&self) -> Result<app::server::scan::Scanner, String> {
+        use app::server::scan::{ScanConfig, Scanner};
+        let cfg = ScanConfig::parse(&self.clamd).map_err(|e| format!("YINJIAN_CLAMD: {e}"))?;
+        Ok(Scanner::new(cfg.with_timeout(std::time::Duration::from_secs(self.clamd_timeout_secs.max(1)))))
+    }
+    pub fn upload_limits(&self) -> app::server::uploads::UploadLimits {
+        app::server::uploads::UploadLimits {
+            max_bytes: self.upload_max_kb.max(1) * 1024,
+            max_pixels: self.upload_max_megapixels.max(1) * 1_000_000,
+        }
     }
 }
 
@@ -46,6 +71,9 @@ pub enum Command {
     /// Audit trail tools.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// The registered-seal registry.
+    #[command(subcommand)]
+    Seals(SealsCommand),
     /// Compare one registered impression with one questioned scan; prints one JSON object.
     Match {
         #[arg(long)]
@@ -183,6 +211,20 @@ pub enum UserCommand {
     },
     /// List the unit codes.
     Units,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SealsCommand {
+    /// Bulk-load registered impressions: DIR/seals.csv (national_id, name, image, registered_on,
+    /// office) plus the image files it names, relative to DIR. Every row is checked first;
+    /// nothing is imported when any row is wrong. A row equal to the person's current version
+    /// is skipped, so an import can be repeated.
+    Import {
+        dir: PathBuf,
+        /// The CSV file's name inside DIR.
+        #[arg(long, default_value = "seals.csv")]
+        csv: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -3,6 +3,7 @@
 pub mod cli;
 pub mod config;
 pub mod matching;
+pub mod seals_import;
 pub mod sessions;
 pub mod setup;
 pub mod web;

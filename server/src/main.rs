@@ -23,6 +23,7 @@ async fn main() -> ExitCode {
         Some(Command::Migrate) => cli::migrate(&cli.common).await,
         Some(Command::User(cmd)) => cli::user(&cli.common, cmd).await,
         Some(Command::Audit(cmd)) => cli::audit(&cli.common, cmd).await,
+        Some(Command::Seals(cmd)) => server::seals_import::run(&cli.common, cmd).await,
         Some(Command::Match { registered, questioned, registered_dpi, questioned_dpi }) => {
             let opts = app::matcher::MatchOptions {
                 registered_dpi: *registered_dpi,

@@ -89,7 +89,8 @@ fn create_key(path: &Path) -> Result<Vec<u8>, SetupError> {
     Ok(key)
 }
 
-/// Reference units always; demo accounts on the first start. Prints the demo accounts.
+/// Reference units always; demo accounts and demo registered seals on the first start.
+/// Prints the demo accounts.
 pub async fn first_start(store: &DynStore, demo: bool) -> Result<(), SetupError> {
     let added = app::server::seed::ensure_reference_data(store.as_ref()).await?;
     if added > 0 {
@@ -98,6 +99,9 @@ pub async fn first_start(store: &DynStore, demo: bool) -> Result<(), SetupError>
     if demo {
         let created = app::server::seed::seed_demo_accounts(store.as_ref()).await?;
         if !created.is_empty() {
+            // a fresh database: demo persons with registered impressions too
+            let persons = app::server::seed::seed_demo_seals(store.as_ref()).await?;
+            tracing::info!(persons, "demo registered seals added");
             let mut out = std::io::stdout().lock();
             let _ =
                 writeln!(out, "==== 示範帳號 Demo accounts — one-time passwords, to be changed at first sign-in ====");

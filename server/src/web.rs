@@ -41,6 +41,8 @@ pub struct WebConfig {
     pub secure: bool,
     pub trusted_origins: Vec<String>,
     pub trusted_proxies: Vec<IpAddr>,
+    /// Largest request body on `/api/` (uploads arrive base64-encoded in JSON).
+    pub body_limit: usize,
 }
 
 pub fn leptos_options(cfg: &WebConfig) -> LeptosOptions {
@@ -88,7 +90,10 @@ pub fn router(state: AppState, sessions: AnySessionStore, cfg: WebConfig) -> Res
     let router = Router::new()
         .route("/healthz", get(healthz))
         .route("/lang", post(set_language))
-        .route("/api/{*fn_name}", post(api.clone()).get(api))
+        .route(
+            "/api/{*fn_name}",
+            post(api.clone()).get(api).layer(tower_http::limit::RequestBodyLimitLayer::new(cfg.body_limit)),
+        )
         .leptos_routes_with_context(&options, routes, context, move || shell(shell_options.clone()))
         .nest_service("/pkg", pkg)
         .route_service("/favicon.svg", tower_http::services::ServeFile::new(site_root.join("favicon.svg")))

@@ -225,21 +225,6 @@ async fn cross_origin_and_headers(db: TestDb) {
     app.db.close().await;
 }
 
-macro_rules! on_both {
-    ($($name:ident),*) => {
-        mod sqlite { $(
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn $name() { super::$name(super::TestDb::new(super::common::Kind::Sqlite).await.unwrap()).await }
-        )* }
-        mod postgres { $(
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn $name() {
-                if let Some(db) = super::TestDb::new(super::common::Kind::Postgres).await { super::$name(db).await }
-            }
-        )* }
-    };
-}
-
 on_both!(
     sign_in_and_cookie_attributes,
     five_failures_lock_for_fifteen_minutes,

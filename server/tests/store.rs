@@ -2,7 +2,7 @@
 
 mod common;
 
-use chrono::{Duration, Utc};
+use chrono::{Duration, NaiveDate, Utc};
 
 use app::domain::{Designation, Role, REFERENCE_UNITS};
 use app::server::audit::{verify_store, AuditDraft, Outcome};
@@ -191,8 +191,74 @@ async fn concurrent_appends_form_one_chain(db: &TestDb) {
     assert_eq!(verify_store(db.store.as_ref(), KEY).await.unwrap(), Ok(24));
 }
 
+async fn the_working_calendar(db: &TestDb) {
+    use app::domain::{CalendarDay, DayKind, OfficeHours};
+    use chrono::{NaiveDate, TimeZone};
+    let d = |y, m, dd| NaiveDate::from_ymd_opt(y, m, dd).unwrap();
+    let taipei = |y, m, dd, h| app::domain::taipei_offset().with_ymd_and_hms(y, m, dd, h, 0, 0).unwrap().with_timezone(&Utc);
+    assert_eq!(db.store.office_hours().await.unwrap(), OfficeHours::default());
+    let holiday = CalendarDay { date: d(2026, 10, 9), kind: DayKind::Holiday, name: "國慶日補假".into() };
+    let makeup = CalendarDay { date: d(2026, 9, 26), kind: DayKind::Workday, name: "補班".into() };
+    db.store.set_calendar_day(&holiday, None, draft("calendar.day.set")).await.unwrap();
+    db.store.set_calendar_day(&makeup, None, draft("calendar.day.set")).await.unwrap();
+    // setting the same day again replaces it
+    let renamed = CalendarDay { name: "國慶日".into(), ..holiday.clone() };
+    db.store.set_calendar_day(&renamed, None, draft("calendar.day.set")).await.unwrap();
+    assert_eq!(db.store.calendar_days().await.unwrap(), vec![makeup.clone(), renamed]);
+    db.store.set_office_hours(OfficeHours::parse("09:00", "18:00").unwrap(), draft("calendar.hours.set")).await.unwrap();
+    let cal = app::server::comparisons::calendar(&db.store).await.unwrap();
+    assert!(cal.is_after_hours(taipei(2026, 10, 9, 10)));
+    assert!(!cal.is_after_hours(taipei(2026, 9, 26, 10)));
+    assert!(cal.is_after_hours(taipei(2026, 11, 26, 8)));
+    assert!(!cal.is_after_hours(taipei(2026, 11, 26, 17)));
+    assert!(db.store.remove_calendar_day(d(2026, 9, 26), draft("calendar.day.remove")).await.unwrap());
+    assert!(!db.store.remove_calendar_day(d(2026, 9, 26), draft("calendar.day.remove")).await.unwrap());
+    assert_eq!(db.store.calendar_days().await.unwrap().len(), 1);
+    let actions: Vec<String> = db.store.recent_audit(20).await.unwrap().into_iter().map(|r| r.action).collect();
+    assert_eq!(actions.iter().filter(|a| a.starts_with("calendar.")).count(), 5);
+}
+
+async fn registry_versions_and_images(db: &TestDb) {
+    use app::server::store::{ImageBlob, NewSealVersion, SealReason};
+    app::server::seed::ensure_reference_data(db.store.as_ref()).await.unwrap();
+    assert_eq!(app::server::seed::seed_demo_seals(db.store.as_ref()).await.unwrap(), 8);
+    // seeding again adds nothing
+    assert_eq!(app::server::seed::seed_demo_seals(db.store.as_ref()).await.unwrap(), 0);
+    let v1 = db.store.seal_versions("A123456789").await.unwrap();
+    assert_eq!(v1.len(), 1);
+    let office = v1[0].office_unit_id;
+    let img = db.store.image(&v1[0].image_sha256).await.unwrap().unwrap();
+    // a date correction: same image, new version, the old one untouched
+    let new = NewSealVersion {
+        national_id: "A123456789".into(),
+        person_name: None,
+        image: ImageBlob::new(img.data.clone(), &img.media_type, img.width, img.height),
+        registered_on: NaiveDate::from_ymd_opt(2019, 3, 15),
+        office_unit_id: office,
+        reason: SealReason::DateCorrection,
+        unclear: false,
+        note: String::new(),
+        created_by: None,
+        now: Utc::now(),
+    };
+    let v2 = db.store.add_seal_version(&new, draft("seal.version.add")).await.unwrap();
+    assert_eq!(v2.version, 2);
+    let all = db.store.seal_versions("A123456789").await.unwrap();
+    assert_eq!(all[0], v1[0]);
+    assert_eq!(all[1].registered_on, NaiveDate::from_ymd_opt(2019, 3, 15));
+    // one blob for the same content
+    assert_eq!(all[0].image_sha256, all[1].image_sha256);
+    assert_eq!(db.store.person("A123456789").await.unwrap().unwrap().name, "王大明");
+    // nothing is overwritten or deleted
+    assert!(db.try_exec("UPDATE seal_version SET registered_on = NULL").await.is_err());
+    assert!(db.try_exec("DELETE FROM seal_version").await.is_err());
+    assert_eq!(db.store.seal_versions("A123456789").await.unwrap().len(), 2);
+}
+
 both_databases! {
     units_are_seeded_once,
+    the_working_calendar,
+    registry_versions_and_images,
     accounts_roles_and_sessions,
     failures_lock_the_account,
     designations,

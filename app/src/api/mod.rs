@@ -4,6 +4,9 @@
 pub mod admin;
 pub mod audit;
 pub mod auth;
+pub mod calendar;
+pub mod comparisons;
+pub mod seals;
 
 use leptos::server_fn::{
     codec::JsonEncoding,
@@ -28,6 +31,12 @@ pub enum Access {
 
 const ADMIN: &[Role] = &[Role::Admin];
 const AUDIT_READERS: &[Role] = &[Role::Admin, Role::InternalAuditor, Role::ExternalAuditor, Role::Ethics];
+const CLERKS: &[Role] = &[Role::Clerk];
+const HISTORY: &[Role] = &[Role::Clerk, Role::Supervisor];
+/// Who may open a comparison record (the function narrows it to the unit or the operator).
+const RECORD_READERS: &[Role] =
+    &[Role::Clerk, Role::Supervisor, Role::InternalAuditor, Role::ExternalAuditor, Role::Ethics];
+const HOUSEHOLD: &[Role] = &[Role::HouseholdOffice];
 
 /// The policy of every endpoint.
 pub const POLICY: &[(&str, Access)] = &[
@@ -48,6 +57,19 @@ pub const POLICY: &[(&str, Access)] = &[
     ("/api/admin/designations/add", Access::Roles(ADMIN)),
     ("/api/audit/recent", Access::Roles(AUDIT_READERS)),
     ("/api/audit/verify", Access::Roles(ADMIN)),
+    ("/api/comparisons/start", Access::Roles(CLERKS)),
+    ("/api/comparisons/submit", Access::Roles(CLERKS)),
+    ("/api/comparisons/list", Access::Roles(HISTORY)),
+    ("/api/comparisons/get", Access::Roles(RECORD_READERS)),
+    ("/api/comparisons/verify", Access::Roles(RECORD_READERS)),
+    ("/api/comparisons/printed", Access::Roles(RECORD_READERS)),
+    ("/api/comparisons/annotate", Access::Roles(RECORD_READERS)),
+    ("/api/seals/versions", Access::Roles(HOUSEHOLD)),
+    ("/api/seals/upload", Access::Roles(HOUSEHOLD)),
+    ("/api/calendar", Access::SignedIn),
+    ("/api/calendar/day", Access::Roles(ADMIN)),
+    ("/api/calendar/remove", Access::Roles(ADMIN)),
+    ("/api/calendar/hours", Access::Roles(ADMIN)),
 ];
 
 pub fn policy(path: &str) -> Option<Access> {

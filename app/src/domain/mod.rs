@@ -1,7 +1,9 @@
 //! Domain types shared by browser and server. Each validates on construction.
 
 pub mod business_type;
+pub mod calendar;
 pub mod case_number;
+pub mod comparison;
 pub mod employee_no;
 pub mod national_id;
 pub mod password;
@@ -10,7 +12,9 @@ pub mod role;
 pub mod unit;
 
 pub use business_type::BusinessType;
+pub use calendar::{CalendarDay, DayKind, OfficeHours, WorkCalendar};
 pub use case_number::{CaseNumber, CaseNumberError};
+pub use comparison::{BrowserResult, ComparisonQuery, Decision, QueryInput};
 pub use employee_no::{EmployeeNo, EmployeeNoError};
 pub use national_id::{NationalId, NationalIdError};
 pub use password::{PasswordPolicy, PasswordProblem};

@@ -8,9 +8,19 @@ use crate::i18n::{t, use_locale, Locale, Msg};
 /// What a role can do, as links to pages that exist.
 pub fn tasks(me: &Me) -> Vec<(&'static str, Msg)> {
     let mut out = Vec::new();
+    if me.has(Role::Clerk) {
+        out.push(("/compare", Msg::Compare));
+    }
+    if me.has(Role::Clerk) || me.has(Role::Supervisor) {
+        out.push(("/comparisons", Msg::History));
+    }
+    if me.has(Role::HouseholdOffice) {
+        out.push(("/seals", Msg::SealRegistry));
+    }
     if me.has(Role::Admin) {
         out.push(("/admin/accounts", Msg::Accounts));
         out.push(("/admin/units", Msg::Units));
+        out.push(("/admin/calendar", Msg::Calendar));
     }
     if [Role::Admin, Role::InternalAuditor, Role::ExternalAuditor, Role::Ethics].iter().any(|r| me.has(*r)) {
         out.push(("/audit", Msg::AuditTrail));

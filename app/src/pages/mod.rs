@@ -2,9 +2,13 @@
 
 pub mod admin;
 pub mod audit;
+pub mod calendar;
+pub mod compare;
+pub mod comparisons;
 pub mod home;
 pub mod login;
 pub mod password;
+pub mod seals;
 
 use leptos::prelude::*;
 

@@ -4,8 +4,11 @@
 pub mod audit;
 pub mod auth;
 pub mod authz;
+pub mod comparisons;
+pub mod scan;
 pub mod seed;
 pub mod state;
 pub mod store;
+pub mod uploads;
 
 pub use state::{AppState, AuthConfig, ClientIp};

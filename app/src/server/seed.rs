@@ -71,3 +71,68 @@ pub async fn seed_demo_accounts(store: &dyn Store) -> Result<Vec<DemoAccount>, S
     }
     Ok(created)
 }
+
+/// Demo persons with registered impressions from the development set (synthetic seals), so a
+/// fresh start can be tried at once. Questioned scans to try are in
+/// `app/tests/fixtures/seal/demo/` (see the README).
+pub struct DemoPerson {
+    pub national_id: &'static str,
+    pub name: &'static str,
+    pub office: &'static str,
+    /// ISO date, or `None` for a person whose registration date is missing.
+    pub registered_on: Option<&'static str>,
+    pub image: &'static [u8],
+}
+
+macro_rules! demo_image {
+    ($f:literal) => {
+        include_bytes!(concat!("../../tests/fixtures/seal/registered/", $f))
+    };
+}
+
+pub const DEMO_PERSONS: &[DemoPerson] = &[
+    DemoPerson { national_id: "A123456789", name: "王大明", office: "HR-DA", registered_on: Some("2019-03-14"), image: demo_image!("r0004.png") },
+    DemoPerson { national_id: "A223456781", name: "林美華", office: "HR-DA", registered_on: Some("2021-07-02"), image: demo_image!("r0053.png") },
+    DemoPerson { national_id: "F123456784", name: "張志明", office: "HR-DA", registered_on: None, image: demo_image!("r0020.png") },
+    DemoPerson { national_id: "F223456786", name: "陳淑惠", office: "HR-XY", registered_on: Some("2015-11-30"), image: demo_image!("r0037.png") },
+    DemoPerson { national_id: "A100000001", name: "李建國", office: "HR-XY", registered_on: Some("2010-05-21"), image: demo_image!("r0080.png") },
+    DemoPerson { national_id: "A200000003", name: "黃雅雯", office: "HR-ZZ", registered_on: Some("2023-01-09"), image: demo_image!("r0066.png") },
+    DemoPerson { national_id: "B123456780", name: "吳俊傑", office: "HR-ZZ", registered_on: Some("2018-08-17"), image: demo_image!("r0016.png") },
+    DemoPerson { national_id: "B223456782", name: "劉怡萱", office: "HR-SL", registered_on: Some("2020-12-03"), image: demo_image!("r0059.png") },
+];
+
+/// Register the demo persons when the registry is empty; returns how many were added.
+pub async fn seed_demo_seals(store: &dyn Store) -> Result<usize, SeedError> {
+    use super::store::{ImageBlob, NewSealVersion, SealReason};
+    if store.count_persons().await? > 0 {
+        return Ok(0);
+    }
+    let mut added = 0;
+    for p in DEMO_PERSONS {
+        let unit = store.unit_by_code(p.office).await?.ok_or(SeedError::MissingUnit(p.office))?;
+        let (w, h) = image::ImageReader::new(std::io::Cursor::new(p.image))
+            .with_guessed_format()
+            .ok()
+            .and_then(|r| r.into_dimensions().ok())
+            .unwrap_or((0, 0));
+        let unclear = matches!(crate::matcher::assess_registered(p.image), Ok((crate::matcher::Quality::Unclear, _)));
+        let new = NewSealVersion {
+            national_id: p.national_id.to_string(),
+            person_name: Some(p.name.to_string()),
+            image: ImageBlob::new(p.image.to_vec(), "image/png", w, h),
+            registered_on: p.registered_on.and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok()),
+            office_unit_id: unit.id,
+            reason: SealReason::Import,
+            unclear,
+            note: "示範資料（合成印模）".into(),
+            created_by: None,
+            now: Utc::now(),
+        };
+        let mut draft = AuditDraft::new("seal.version.add", Outcome::Success)
+            .details(serde_json::json!({ "seed": "demo", "reason": "import" }));
+        draft.subject_national_id = Some(p.national_id.to_string());
+        store.add_seal_version(&new, draft).await?;
+        added += 1;
+    }
+    Ok(added)
+}

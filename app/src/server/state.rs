@@ -1,7 +1,9 @@
 use governor::{clock::DefaultClock, state::keyed::DefaultKeyedStateStore, Quota, RateLimiter};
 use std::{net::IpAddr, num::NonZeroU32, sync::Arc, time::Duration};
 
+use super::scan::Scanner;
 use super::store::DynStore;
+use super::uploads::UploadLimits;
 use crate::domain::PasswordPolicy;
 
 /// Settings that shape sign-in and sessions.
@@ -38,13 +40,33 @@ pub struct AppState {
     pub login_limiter: Arc<IpLimiter>,
     /// Key of the audit chain's HMAC.
     pub audit_key: Arc<Vec<u8>>,
+    /// Malware scanning of uploads (clamd), or disabled.
+    pub scanner: Scanner,
+    pub uploads: UploadLimits,
 }
 
 impl AppState {
     pub fn new(store: DynStore, auth: AuthConfig, audit_key: Arc<Vec<u8>>) -> Self {
         let per_minute = NonZeroU32::new(auth.login_per_minute.max(1)).unwrap_or(NonZeroU32::MIN);
         let limiter = RateLimiter::keyed(Quota::per_minute(per_minute));
-        Self { store, auth: Arc::new(auth), login_limiter: Arc::new(limiter), audit_key }
+        Self {
+            store,
+            auth: Arc::new(auth),
+            login_limiter: Arc::new(limiter),
+            audit_key,
+            scanner: Scanner::disabled(),
+            uploads: UploadLimits::default(),
+        }
+    }
+
+    pub fn with_scanner(mut self, scanner: Scanner) -> Self {
+        self.scanner = scanner;
+        self
+    }
+
+    pub fn with_upload_limits(mut self, limits: UploadLimits) -> Self {
+        self.uploads = limits;
+        self
     }
 }
 

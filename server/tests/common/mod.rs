@@ -1,6 +1,8 @@
 //! Test support: a fresh database of either kind, and a full application router on it.
 #![allow(dead_code)]
 
+pub mod clamd;
+
 use std::sync::Arc;
 
 use app::server::store::{DynStore, Pool};
@@ -142,6 +144,24 @@ macro_rules! both_databases {
 }
 
 /// The full application router on a test database, driven request by request.
+/// Run `async fn name(db: TestDb)` tests (which take the database by value, e.g. to build a
+/// [`TestApp`]) on SQLite and, when it answers, PostgreSQL.
+#[macro_export]
+macro_rules! on_both {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite { $(
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $name() { super::$name($crate::common::TestDb::new($crate::common::Kind::Sqlite).await.unwrap()).await }
+        )* }
+        mod postgres { $(
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $name() {
+                if let Some(db) = $crate::common::TestDb::new($crate::common::Kind::Postgres).await { super::$name(db).await }
+            }
+        )* }
+    };
+}
+
 pub struct TestApp {
     pub db: TestDb,
     pub router: axum::Router,
@@ -170,15 +190,25 @@ impl Reply {
 
 impl TestApp {
     pub async fn new(db: TestDb, auth: app::server::AuthConfig) -> Self {
+        Self::with_state(db, auth, |s| s).await
+    }
+
+    /// Like [`TestApp::new`], with a chance to adjust the state (scanner, upload limits).
+    pub async fn with_state(
+        db: TestDb,
+        auth: app::server::AuthConfig,
+        adjust: impl FnOnce(app::server::AppState) -> app::server::AppState,
+    ) -> Self {
         app::server::seed::ensure_reference_data(db.store.as_ref()).await.unwrap();
         let sessions = server::sessions::AnySessionStore::new(&db.pool).await.unwrap();
-        let state = app::server::AppState::new(db.store.clone(), auth, Arc::new(KEY.to_vec()));
+        let state = adjust(app::server::AppState::new(db.store.clone(), auth, Arc::new(KEY.to_vec())));
         let cfg = server::web::WebConfig {
             addr: "127.0.0.1:0".parse().unwrap(),
             site_root: std::env::temp_dir().join("yinjian-no-site"),
             secure: false,
             trusted_origins: vec![],
             trusted_proxies: vec![],
+            body_limit: 16 * 1024 * 1024,
         };
         let router = server::web::router(state, sessions, cfg).unwrap();
         Self { db, router }
@@ -244,6 +274,25 @@ impl TestApp {
 
     pub async fn post(&self, path: &str, body: &str, cookie: Option<&str>) -> Reply {
         self.request("POST", path, body, cookie, &[]).await
+    }
+
+    /// POST a JSON body (endpoints declared with `input = Json`).
+    pub async fn post_json(&self, path: &str, body: &serde_json::Value, cookie: Option<&str>) -> Reply {
+        use tower::ServiceExt;
+        let mut b = axum::http::Request::builder()
+            .method("POST")
+            .uri(path)
+            .header("content-type", "application/json")
+            .header("accept", "application/json");
+        if let Some(c) = cookie {
+            b = b.header("cookie", c);
+        }
+        let req = b.body(axum::body::Body::from(body.to_string())).unwrap();
+        let resp = self.router.clone().oneshot(req).await.unwrap();
+        let status = resp.status().as_u16();
+        let headers = resp.headers().clone();
+        let bytes = http_body_util::BodyExt::collect(resp.into_body()).await.unwrap().to_bytes();
+        Reply { status, headers, body: String::from_utf8_lossy(&bytes).into_owned() }
     }
 
     /// Sign in; returns the session cookie.

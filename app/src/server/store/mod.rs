@@ -2,6 +2,7 @@
 //! in `sql.rs` with the same SQL text for both; only connection set-up and migrations differ.
 
 mod postgres;
+pub mod registry;
 mod sql;
 mod sqlite;
 
@@ -10,9 +11,10 @@ use chrono::{DateTime, Utc};
 use std::sync::Arc;
 
 use super::audit::{AuditDraft, AuditRecord};
-use crate::domain::{unit::UnitSeed, Designation, Role, UnitKind, UnitView};
+use crate::domain::{unit::UnitSeed, CalendarDay, Designation, OfficeHours, Role, UnitKind, UnitView};
 
 pub use postgres::PgStore;
+pub use registry::*;
 pub use sqlite::SqliteStore;
 
 #[derive(Debug, thiserror::Error)]
@@ -103,7 +105,7 @@ pub struct FailureOutcome {
 }
 
 #[async_trait]
-pub trait Store: Send + Sync + 'static {
+pub trait Store: RegistryStore + Send + Sync + 'static {
     fn backend(&self) -> Backend;
     /// Apply the embedded migrations.
     async fn migrate(&self) -> StoreResult<()>;

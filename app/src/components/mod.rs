@@ -1,4 +1,6 @@
-//! Widgets shared by pages: the header, the sign-in gate.
+//! Widgets shared by pages: the header, the sign-in gate, the comparison workbench.
+
+pub mod workbench;
 
 use leptos::prelude::*;
 use leptos_router::components::Redirect;

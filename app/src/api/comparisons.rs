@@ -1,0 +1,535 @@
+//! The comparison workspace's API (五(二)2): the lawful query first, then the registered
+//! impression; the submission re-verified on the server; records read, annotated, printed.
+
+use chrono::{DateTime, Utc};
+use leptos::prelude::*;
+#[cfg(feature = "ssr")]
+use leptos::server_fn::ServerFn;
+use leptos::server_fn::codec::Json;
+use serde::{Deserialize, Serialize};
+
+use super::ApiError;
+use crate::domain::{BrowserResult, BusinessType, Decision, QueryInput, RocDate};
+use crate::matcher::{Alignment, Band};
+
+/// The registered impression shown after the query is recorded.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RegisteredSeal {
+    pub version_id: i64,
+    pub version: i64,
+    /// How many versions the person has (earlier ones are kept).
+    pub versions: i64,
+    pub image_b64: String,
+    pub media_type: String,
+    /// 印鑑登記日期; `None` when the registry has none (a liaison slip is offered).
+    pub registered_on: Option<RocDate>,
+    pub office_name: String,
+    /// 印模不清: the matcher judged the registered impression unclear.
+    pub unclear: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Started {
+    pub query_id: i64,
+    pub queried_at: DateTime<Utc>,
+    pub business_type: BusinessType,
+    pub case_number: String,
+    pub national_id_masked: String,
+    pub person_name: Option<String>,
+    pub after_hours: bool,
+    /// `None`: no registered seal for this ID (the query is recorded all the same).
+    pub seal: Option<RegisteredSeal>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Submission {
+    pub query_id: i64,
+    /// The questioned image's bytes, base64, exactly as the browser matched them.
+    pub questioned_b64: String,
+    pub browser: BrowserResult,
+    pub manual_alignment: Option<Alignment>,
+    pub decision: Decision,
+    pub comment: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Submitted {
+    pub id: i64,
+    pub verification_code: String,
+    pub server_score: f64,
+    pub server_band: Band,
+    pub discrepancy: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ComparisonSummary {
+    pub id: i64,
+    pub created_at: DateTime<Utc>,
+    pub business_type: BusinessType,
+    pub case_number: String,
+    pub national_id_masked: String,
+    pub person_name: Option<String>,
+    pub operator: String,
+    pub server_score: f64,
+    pub server_band: Band,
+    pub decision: Decision,
+    pub discrepancy: bool,
+    pub manual: bool,
+    pub verification_code: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NoteView {
+    pub kind: String,
+    pub author: String,
+    pub created_at: DateTime<Utc>,
+    pub text: String,
+}
+
+/// Everything the printed record shows.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ComparisonDetail {
+    pub summary: ComparisonSummary,
+    pub unit_name: String,
+    pub queried_at: DateTime<Utc>,
+    pub after_hours: bool,
+    pub seal_version: i64,
+    pub registered_on: Option<RocDate>,
+    pub office_name: String,
+    pub registered_b64: String,
+    pub registered_media_type: String,
+    pub questioned_b64: String,
+    pub questioned_media_type: String,
+    /// The colour overlay (PNG) at the server's alignment.
+    pub overlay_png_b64: Option<String>,
+    pub browser_score: f64,
+    pub browser_band: Band,
+    pub auto_score: f64,
+    pub auto_band: Band,
+    pub rotation_deg: f64,
+    pub scale: f64,
+    pub manual_alignment: Option<Alignment>,
+    pub comment: String,
+    pub notes: Vec<NoteView>,
+}
+
+/// What looking up a verification code tells.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Verified {
+    pub id: i64,
+    pub created_at: DateTime<Utc>,
+    pub unit_name: String,
+    pub case_number: String,
+    pub national_id_masked: String,
+    pub server_band: Band,
+    pub decision: Decision,
+    /// Whether the caller may open the full record.
+    pub can_open: bool,
+}
+
+#[cfg(feature = "ssr")]
+mod imp {
+    use super::*;
+    use crate::domain::{NationalId, Role};
+    use crate::server::{
+        audit::{AuditDraft, Outcome},
+        auth::Actor,
+        store::ComparisonRecord,
+    };
+
+    pub fn draft(action: &str, actor: &Actor, ip: Option<String>) -> AuditDraft {
+        AuditDraft::new(action, Outcome::Success).actor(Some(actor.audit_ref())).ip(ip)
+    }
+
+    pub fn band(s: &str) -> Band {
+        match s {
+            "consistent" => Band::Consistent,
+            "inconsistent" => Band::Inconsistent,
+            _ => Band::Review,
+        }
+    }
+
+    pub fn band_code(b: Band) -> &'static str {
+        match b {
+            Band::Consistent => "consistent",
+            Band::Review => "review",
+            Band::Inconsistent => "inconsistent",
+        }
+    }
+
+    pub fn mask(id: &str) -> String {
+        NationalId::parse(id).map(|n| n.masked()).unwrap_or_else(|_| "**********".into())
+    }
+
+    pub fn summary(c: &ComparisonRecord) -> ComparisonSummary {
+        ComparisonSummary {
+            id: c.id,
+            created_at: c.created_at,
+            business_type: BusinessType::parse(&c.business_type).unwrap_or(BusinessType::LandRegistration),
+            case_number: c.case_number.clone(),
+            national_id_masked: mask(&c.national_id),
+            person_name: c.person_name.clone(),
+            operator: format!("{} ({})", c.operator_name, c.operator_employee_no),
+            server_score: c.server_score,
+            server_band: band(&c.server_band),
+            decision: Decision::parse(&c.decision).unwrap_or(Decision::ContactOffice),
+            discrepancy: c.discrepancy,
+            manual: c.manual_alignment.is_some(),
+            verification_code: c.verification_code.clone(),
+        }
+    }
+
+    /// Who may open a record: its operator; the unit's supervisor and internal auditor;
+    /// the bureau's external auditors and ethics office.
+    pub fn may_open(actor: &Actor, c: &ComparisonRecord) -> bool {
+        c.operator_id == actor.account_id
+            || (c.unit_id == actor.unit_id && (actor.has(Role::Supervisor) || actor.has(Role::InternalAuditor)))
+            || actor.has(Role::ExternalAuditor)
+            || actor.has(Role::Ethics)
+    }
+
+    pub fn b64(bytes: &[u8]) -> String {
+        use base64::Engine;
+        base64::engine::general_purpose::STANDARD.encode(bytes)
+    }
+
+    pub fn unb64(s: &str) -> Result<Vec<u8>, ApiError> {
+        use base64::Engine;
+        base64::engine::general_purpose::STANDARD
+            .decode(s.trim())
+            .map_err(|_| ApiError::Invalid("影像資料格式錯誤，請重新選擇檔案".into()))
+    }
+
+    pub async fn open(ctx: &crate::api::Ctx, id: i64, path: &str) -> Result<ComparisonRecord, ApiError> {
+        let actor = ctx.actor()?;
+        let c = ctx.state.store.comparison(id).await.map_err(crate::api::internal)?.ok_or(ApiError::NotFound)?;
+        if !may_open(actor, &c) {
+            crate::server::authz::deny(&ctx.state, Some(actor), ctx.ip, path, "other_unit_record").await;
+            return Err(ApiError::Forbidden);
+        }
+        Ok(c)
+    }
+
+    pub async fn unit_name(ctx: &crate::api::Ctx, id: i64) -> String {
+        ctx.state.store.unit(id).await.ok().flatten().map(|u| u.name_zh).unwrap_or_default()
+    }
+}
+
+/// File the query (recorded before anything is shown), then get the registered impression.
+#[server(prefix = "/api", endpoint = "comparisons/start", input = Json)]
+pub async fn start_comparison(input: QueryInput) -> Result<Started, ApiError> {
+    use crate::server::store::NewQuery;
+    let ctx = super::guard(StartComparison::PATH).await?;
+    let actor = ctx.actor()?;
+    let q = input.parse().map_err(|errs| {
+        ApiError::Invalid(errs.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("；"))
+    })?;
+    let now = Utc::now();
+    let cal = crate::server::comparisons::calendar(&ctx.state.store).await.map_err(super::internal)?;
+    let after_hours = cal.is_after_hours(now);
+    let new = NewQuery {
+        queried_at: now,
+        operator_id: actor.account_id,
+        unit_id: actor.unit_id,
+        client_ip: ctx.ip_string(),
+        business_type: q.business_type.code().to_string(),
+        case_number: q.case_number.to_string(),
+        national_id: q.national_id.as_str().to_string(),
+        person_name: q.person_name.clone(),
+        after_hours,
+    };
+    let mut draft = imp::draft("seal.query", actor, ctx.ip_string())
+        .details(serde_json::json!({ "business_type": new.business_type, "after_hours": after_hours }));
+    draft.case_number = Some(new.case_number.clone());
+    draft.subject_national_id = Some(new.national_id.clone());
+    let (rec, current) = ctx.state.store.record_query(&new, draft).await.map_err(super::internal)?;
+    let seal = match current {
+        None => None,
+        Some(v) => {
+            let img = ctx.state.store.image(&v.image_sha256).await.map_err(super::internal)?.ok_or(ApiError::Internal)?;
+            let versions = ctx.state.store.seal_versions(&v.national_id).await.map_err(super::internal)?.len() as i64;
+            Some(RegisteredSeal {
+                version_id: v.id,
+                version: v.version,
+                versions,
+                image_b64: imp::b64(&img.data),
+                media_type: img.media_type,
+                registered_on: v.registered_on.and_then(|d| RocDate::from_gregorian(d).ok()),
+                office_name: imp::unit_name(&ctx, v.office_unit_id).await,
+                unclear: v.unclear,
+            })
+        }
+    };
+    Ok(Started {
+        query_id: rec.id,
+        queried_at: rec.queried_at,
+        business_type: q.business_type,
+        case_number: rec.case_number,
+        national_id_masked: q.national_id.masked(),
+        person_name: rec.person_name,
+        after_hours,
+        seal,
+    })
+}
+
+/// Upload the questioned image with the browser's result and the decision; the server
+/// scans and checks the upload, re-runs the matcher and stores the record.
+#[server(prefix = "/api", endpoint = "comparisons/submit", input = Json)]
+pub async fn submit_comparison(submission: Submission) -> Result<Submitted, ApiError> {
+    use crate::server::{comparisons as svc, store::NewComparison, uploads};
+    let ctx = super::guard(SubmitComparison::PATH).await?;
+    let actor = ctx.actor()?;
+    let s = submission;
+    let query = ctx.state.store.query(s.query_id).await.map_err(super::internal)?.ok_or(ApiError::NotFound)?;
+    if query.operator_id != actor.account_id {
+        crate::server::authz::deny(&ctx.state, Some(actor), ctx.ip, SubmitComparison::PATH, "not_own_query").await;
+        return Err(ApiError::Forbidden);
+    }
+    let Some(version_id) = query.seal_version_id else {
+        return Err(ApiError::Invalid("此身分證統一編號沒有登記印鑑，無法比對".into()));
+    };
+    if ctx.state.store.comparison_for_query(query.id).await.map_err(super::internal)?.is_some() {
+        return Err(ApiError::Invalid("此查詢已送出比對結果；紀錄不可修改，只能加註".into()));
+    }
+    let comment = s.comment.trim().to_string();
+    if comment.chars().count() > 1000 {
+        return Err(ApiError::Invalid("說明最多 1000 字".into()));
+    }
+    let bytes = imp::unb64(&s.questioned_b64)?;
+    let mut reject = imp::draft("comparison.upload_rejected", actor, ctx.ip_string());
+    reject.outcome = Outcome::Failure;
+    reject.case_number = Some(query.case_number.clone());
+    reject.subject_national_id = Some(query.national_id.clone());
+    let questioned = match uploads::accept_image(&ctx.state.scanner, ctx.state.uploads, bytes).await {
+        Ok(img) => img,
+        Err(e) => {
+            let draft = reject.details(serde_json::json!({ "reason": e.code() }));
+            ctx.state.store.append_audit(draft).await.map_err(super::internal)?;
+            return Err(ApiError::Invalid(e.to_string()));
+        }
+    };
+    let version = ctx.state.store.seal_version(version_id).await.map_err(super::internal)?.ok_or(ApiError::Internal)?;
+    let registered =
+        ctx.state.store.image(&version.image_sha256).await.map_err(super::internal)?.ok_or(ApiError::Internal)?;
+    let re = svc::reverify(registered.data, questioned.data.clone(), s.manual_alignment)
+        .await
+        .map_err(super::internal)?
+        .map_err(|e| ApiError::Invalid(format!("伺服器無法比對此影像：{}", matcher_message(&e))))?;
+    let server = re.effective();
+    let discrepancy = !s.browser.agrees_with(server.score, server.band);
+    if discrepancy && comment.is_empty() {
+        return Err(ApiError::Invalid(format!(
+            "瀏覽器與伺服器的比對結果不一致（伺服器：{} {:.3}；瀏覽器：{} {:.3}），請於說明欄填寫理由後再送出",
+            crate::domain::comparison::band_zh(server.band),
+            server.score,
+            crate::domain::comparison::band_zh(s.browser.band),
+            s.browser.score
+        )));
+    }
+    if s.decision == Decision::Match && server.band == Band::Inconsistent && comment.is_empty() {
+        return Err(ApiError::Invalid("系統判定「不符」而您判定「相符」，請於說明欄填寫理由".into()));
+    }
+    let summary = |m: &crate::matcher::MatchResult| {
+        serde_json::json!({
+            "score": m.score, "band": imp::band_code(m.band), "alignment": m.alignment,
+            "rotation_deg": m.rotation_deg, "scale": m.scale, "center": [m.center_x, m.center_y],
+            "manual": m.manual, "features": m.features, "registered_quality": m.registered_quality,
+        })
+    };
+    let code = svc::verification_code();
+    let new = NewComparison {
+        query_id: query.id,
+        seal_version_id: version.id,
+        questioned,
+        operator_id: actor.account_id,
+        unit_id: actor.unit_id,
+        created_at: Utc::now(),
+        browser_score: s.browser.score,
+        browser_band: imp::band_code(s.browser.band).into(),
+        browser_json: serde_json::to_string(&s.browser).map_err(super::internal)?,
+        manual_alignment: s.manual_alignment.map(|a| serde_json::to_string(&a)).transpose().map_err(super::internal)?,
+        server_score: server.score,
+        server_band: imp::band_code(server.band).into(),
+        server_json: summary(server).to_string(),
+        auto_score: re.automatic.score,
+        auto_band: imp::band_code(re.automatic.band).into(),
+        discrepancy,
+        decision: s.decision.code().into(),
+        comment,
+        verification_code: code.clone(),
+    };
+    let mut draft = imp::draft("comparison.submit", actor, ctx.ip_string()).details(serde_json::json!({
+        "query_id": query.id,
+        "decision": s.decision.code(),
+        "server_band": imp::band_code(server.band),
+        "server_score": server.score,
+        "manual": s.manual_alignment.is_some(),
+        "discrepancy": discrepancy,
+        "questioned_sha256": new.questioned.sha256,
+    }));
+    draft.case_number = Some(query.case_number.clone());
+    draft.subject_national_id = Some(query.national_id.clone());
+    let id = ctx.state.store.create_comparison(&new, draft).await.map_err(|e| match e {
+        crate::server::store::StoreError::Duplicate(_) => ApiError::Invalid("此查詢已送出比對結果".into()),
+        e => super::internal(e),
+    })?;
+    Ok(Submitted { id, verification_code: code, server_score: server.score, server_band: server.band, discrepancy })
+}
+
+#[cfg(feature = "ssr")]
+use crate::server::audit::Outcome;
+
+#[cfg(feature = "ssr")]
+fn matcher_message(e: &crate::matcher::MatchError) -> &'static str {
+    use crate::matcher::MatchError as E;
+    match e {
+        E::UnsupportedFormat => "不是 PNG 或 JPEG 影像",
+        E::Empty => "影像是空的",
+        E::TooLarge(_) => "影像過大",
+        E::NoRedInk => "影像中找不到紅色印文",
+        E::Corrupt(_) => "影像損毀",
+        E::InvalidOption(_) => "比對參數錯誤",
+    }
+}
+
+/// History: `mine` (a clerk's own) or `unit` (a supervisor's whole unit).
+#[server(prefix = "/api", endpoint = "comparisons/list")]
+pub async fn list_comparisons(scope: String) -> Result<Vec<ComparisonSummary>, ApiError> {
+    use crate::domain::Role;
+    use crate::server::store::ComparisonFilter;
+    let ctx = super::guard(ListComparisons::PATH).await?;
+    let actor = ctx.actor()?;
+    let filter = match scope.as_str() {
+        "unit" if actor.has(Role::Supervisor) => ComparisonFilter { unit_id: Some(actor.unit_id), limit: 500, ..Default::default() },
+        "unit" => {
+            crate::server::authz::deny(&ctx.state, Some(actor), ctx.ip, ListComparisons::PATH, "not_supervisor").await;
+            return Err(ApiError::Forbidden);
+        }
+        _ => ComparisonFilter { operator_id: Some(actor.account_id), limit: 500, ..Default::default() },
+    };
+    let rows = ctx.state.store.list_comparisons(filter).await.map_err(super::internal)?;
+    let draft = imp::draft("comparison.list", actor, ctx.ip_string())
+        .details(serde_json::json!({ "scope": if filter.unit_id.is_some() { "unit" } else { "mine" }, "count": rows.len() }));
+    ctx.state.store.append_audit(draft).await.map_err(super::internal)?;
+    Ok(rows.iter().map(imp::summary).collect())
+}
+
+/// One record in full (images, overlay, scores, notes). The read is recorded.
+#[server(prefix = "/api", endpoint = "comparisons/get")]
+pub async fn get_comparison(id: i64) -> Result<ComparisonDetail, ApiError> {
+    let ctx = super::guard(GetComparison::PATH).await?;
+    let actor = ctx.actor()?;
+    let c = imp::open(&ctx, id, GetComparison::PATH).await?;
+    let store = &ctx.state.store;
+    let version = store.seal_version(c.seal_version_id).await.map_err(super::internal)?.ok_or(ApiError::Internal)?;
+    let reg = store.image(&version.image_sha256).await.map_err(super::internal)?.ok_or(ApiError::Internal)?;
+    let q = store.image(&c.questioned_sha256).await.map_err(super::internal)?.ok_or(ApiError::Internal)?;
+    let server: serde_json::Value = serde_json::from_str(&c.server_json).unwrap_or_default();
+    let alignment: Option<Alignment> = serde_json::from_value(server["alignment"].clone()).ok();
+    let overlay = match alignment {
+        Some(al) => crate::server::comparisons::overlay_png(reg.data.clone(), q.data.clone(), al, 480).await,
+        None => None,
+    };
+    let notes = store.comparison_notes(c.id).await.map_err(super::internal)?;
+    let mut note_views = Vec::new();
+    for n in notes {
+        let author = match store.account(n.author_id).await.ok().flatten() {
+            Some(a) => format!("{} ({})", a.name, a.employee_no),
+            None => n.author_id.to_string(),
+        };
+        note_views.push(NoteView { kind: n.kind, author, created_at: n.created_at, text: n.text });
+    }
+    let mut draft = imp::draft("comparison.view", actor, ctx.ip_string()).object("comparison", c.id);
+    draft.case_number = Some(c.case_number.clone());
+    draft.subject_national_id = Some(c.national_id.clone());
+    store.append_audit(draft).await.map_err(super::internal)?;
+    Ok(ComparisonDetail {
+        summary: imp::summary(&c),
+        unit_name: imp::unit_name(&ctx, c.unit_id).await,
+        queried_at: c.queried_at,
+        after_hours: c.after_hours,
+        seal_version: version.version,
+        registered_on: version.registered_on.and_then(|d| RocDate::from_gregorian(d).ok()),
+        office_name: imp::unit_name(&ctx, version.office_unit_id).await,
+        registered_b64: imp::b64(&reg.data),
+        registered_media_type: reg.media_type,
+        questioned_b64: imp::b64(&q.data),
+        questioned_media_type: q.media_type,
+        overlay_png_b64: overlay.map(|p| imp::b64(&p)),
+        browser_score: c.browser_score,
+        browser_band: imp::band(&c.browser_band),
+        auto_score: c.auto_score,
+        auto_band: imp::band(&c.auto_band),
+        rotation_deg: server["rotation_deg"].as_f64().unwrap_or(0.0),
+        scale: server["scale"].as_f64().unwrap_or(1.0),
+        manual_alignment: c.manual_alignment.as_deref().and_then(|s| serde_json::from_str(s).ok()),
+        comment: c.comment,
+        notes: note_views,
+    })
+}
+
+/// Look a record up by the code printed on it.
+#[server(prefix = "/api", endpoint = "comparisons/verify")]
+pub async fn verify_code(code: String) -> Result<Verified, ApiError> {
+    let ctx = super::guard(VerifyCode::PATH).await?;
+    let actor = ctx.actor()?;
+    let code = crate::server::comparisons::normalise_code(&code);
+    let found = ctx.state.store.comparison_by_code(&code).await.map_err(super::internal)?;
+    let mut draft = imp::draft("comparison.verify_code", actor, ctx.ip_string())
+        .details(serde_json::json!({ "code": code, "found": found.is_some() }));
+    if let Some(c) = &found {
+        draft = draft.object("comparison", c.id);
+        draft.case_number = Some(c.case_number.clone());
+        draft.subject_national_id = Some(c.national_id.clone());
+    }
+    ctx.state.store.append_audit(draft).await.map_err(super::internal)?;
+    let c = found.ok_or(ApiError::NotFound)?;
+    Ok(Verified {
+        id: c.id,
+        created_at: c.created_at,
+        unit_name: imp::unit_name(&ctx, c.unit_id).await,
+        case_number: c.case_number.clone(),
+        national_id_masked: imp::mask(&c.national_id),
+        server_band: imp::band(&c.server_band),
+        decision: Decision::parse(&c.decision).unwrap_or(Decision::ContactOffice),
+        can_open: imp::may_open(actor, &c),
+    })
+}
+
+/// Record that the record was printed (the audit asks whether printouts were filed).
+#[server(prefix = "/api", endpoint = "comparisons/printed")]
+pub async fn record_printed(id: i64) -> Result<(), ApiError> {
+    let ctx = super::guard(RecordPrinted::PATH).await?;
+    let actor = ctx.actor()?;
+    let c = imp::open(&ctx, id, RecordPrinted::PATH).await?;
+    let mut draft = imp::draft("comparison.print", actor, ctx.ip_string()).object("comparison", c.id);
+    draft.case_number = Some(c.case_number.clone());
+    draft.subject_national_id = Some(c.national_id.clone());
+    ctx.state
+        .store
+        .add_comparison_note(c.id, "printed", actor.account_id, "", Utc::now(), draft)
+        .await
+        .map_err(super::internal)?;
+    Ok(())
+}
+
+/// Annotate a record (records are never edited).
+#[server(prefix = "/api", endpoint = "comparisons/annotate")]
+pub async fn annotate(id: i64, text: String) -> Result<(), ApiError> {
+    let ctx = super::guard(Annotate::PATH).await?;
+    let actor = ctx.actor()?;
+    let text = text.trim().to_string();
+    if text.is_empty() || text.chars().count() > 1000 {
+        return Err(ApiError::Invalid("請輸入加註內容（最多 1000 字）".into()));
+    }
+    let c = imp::open(&ctx, id, Annotate::PATH).await?;
+    let mut draft = imp::draft("comparison.annotate", actor, ctx.ip_string()).object("comparison", c.id);
+    draft.case_number = Some(c.case_number.clone());
+    draft.subject_national_id = Some(c.national_id.clone());
+    ctx.state
+        .store
+        .add_comparison_note(c.id, "note", actor.account_id, &text, Utc::now(), draft)
+        .await
+        .map_err(super::internal)?;
+    Ok(())
+}

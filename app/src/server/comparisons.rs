@@ -1,0 +1,114 @@
+//! The comparison service: the working-time calendar as the store keeps it, the server's
+//! re-run of the matcher, the record's verification code and the printed overlay.
+
+use super::store::{DynStore, StoreResult};
+use crate::domain::WorkCalendar;
+use crate::matcher::{self, Alignment, MatchError, MatchOptions, MatchResult};
+
+/// The calendar as administrators maintain it.
+pub async fn calendar(store: &DynStore) -> StoreResult<WorkCalendar> {
+    let hours = store.office_hours().await?;
+    let days = store.calendar_days().await?;
+    Ok(WorkCalendar::new(hours, days))
+}
+
+/// The server's own results on the same inputs: the automatic one, and the one with the
+/// clerk's manual alignment when there is one.
+#[derive(Debug, Clone)]
+pub struct Reverified {
+    pub automatic: MatchResult,
+    pub manual: Option<MatchResult>,
+}
+
+impl Reverified {
+    /// The result the record stands on: the manual one when the clerk adjusted.
+    pub fn effective(&self) -> &MatchResult {
+        self.manual.as_ref().unwrap_or(&self.automatic)
+    }
+}
+
+/// Re-run the matcher natively (on a blocking thread: it is CPU work).
+pub async fn reverify(
+    registered: Vec<u8>,
+    questioned: Vec<u8>,
+    manual: Option<Alignment>,
+) -> Result<Result<Reverified, MatchError>, tokio::task::JoinError> {
+    tokio::task::spawn_blocking(move || {
+        let reg = matcher::decode(&registered)?;
+        let q = matcher::decode(&questioned)?;
+        let automatic = matcher::match_decoded(&reg, &q, &MatchOptions::default())?;
+        let manual = match manual {
+            Some(a) => Some(matcher::match_decoded(
+                &reg,
+                &q,
+                &MatchOptions { manual_alignment: Some(a), ..MatchOptions::default() },
+            )?),
+            None => None,
+        };
+        Ok(Reverified { automatic, manual })
+    })
+    .await
+}
+
+/// Registered-impression quality (印模不清) on a blocking thread; `None` when it cannot be judged.
+pub async fn assess(bytes: Vec<u8>) -> Option<matcher::Quality> {
+    tokio::task::spawn_blocking(move || matcher::assess_registered(&bytes).ok().map(|(q, _)| q)).await.ok().flatten()
+}
+
+/// A code printed on the record that looks it up: 10 characters from an alphabet without
+/// look-alikes (0/O, 1/I/L), grouped `XXXXX-XXXXX`.
+pub fn verification_code() -> String {
+    use rand::Rng;
+    const ALPHABET: &[u8] = b"23456789ABCDEFGHJKMNPQRSTUVWXYZ";
+    let mut r = rand::rng();
+    let mut s = String::with_capacity(11);
+    for i in 0..10 {
+        if i == 5 {
+            s.push('-');
+        }
+        s.push(ALPHABET[r.random_range(0..ALPHABET.len())] as char);
+    }
+    s
+}
+
+/// Normalise a typed verification code (case, spaces, missing dash).
+pub fn normalise_code(input: &str) -> String {
+    let c: String = input.chars().filter(|c| c.is_ascii_alphanumeric()).map(|c| c.to_ascii_uppercase()).collect();
+    if c.len() == 10 {
+        format!("{}-{}", &c[..5], &c[5..])
+    } else {
+        c
+    }
+}
+
+/// The colour overlay as a PNG, for the printed record.
+pub async fn overlay_png(registered: Vec<u8>, questioned: Vec<u8>, al: Alignment, side: u32) -> Option<Vec<u8>> {
+    tokio::task::spawn_blocking(move || {
+        let reg = matcher::decode(&registered).ok()?;
+        let q = matcher::decode(&questioned).ok()?;
+        let img = matcher::views::overlay(&reg, &q, &al, side, side);
+        let mut out = Vec::new();
+        use image::ImageEncoder;
+        image::codecs::png::PngEncoder::new(&mut out)
+            .write_image(&img.data, img.width, img.height, image::ExtendedColorType::Rgba8)
+            .ok()?;
+        Some(out)
+    })
+    .await
+    .ok()
+    .flatten()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_well_formed_and_normalise() {
+        let c = verification_code();
+        assert_eq!(c.len(), 11);
+        assert_eq!(&c[5..6], "-");
+        assert_eq!(normalise_code(&c.to_lowercase().replace('-', " ")), c);
+        assert_ne!(verification_code(), verification_code());
+    }
+}

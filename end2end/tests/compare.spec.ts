@@ -1,0 +1,78 @@
+import * as path from "node:path";
+import { expect, Page, test } from "@playwright/test";
+import { gotoHydrated, signInAs } from "./helpers";
+
+// The comparison workspace: the lawful query first, the matcher in the page (WASM in a Web
+// Worker), the server's re-verification on submit, the printed record.
+const DEMO = path.join(__dirname, "..", "..", "app", "tests", "fixtures", "seal", "demo");
+const PERSON = "A123456789"; // registered r0004.png; q0037.jpg genuine, q0010.jpg a recarved copy
+
+async function query(page: Page, caseNo: string) {
+  await gotoHydrated(page, "/compare");
+  await page.getByTestId("q-business-type").selectOption("land_registration");
+  await page.getByTestId("q-case-year").fill("115");
+  await page.getByTestId("q-case-word").fill("大安");
+  await page.getByTestId("q-case-number").fill(caseNo);
+  // the checksum is checked as typed
+  await page.getByTestId("q-national-id").fill("A123456788");
+  await expect(page.getByTestId("id-hint")).toContainText("檢查碼");
+  await page.getByTestId("q-national-id").fill(PERSON);
+  await expect(page.getByTestId("id-hint")).toHaveCount(0);
+  await page.getByTestId("q-submit").click();
+  await expect(page.getByTestId("query-receipt")).toContainText(`115年大安字第${caseNo}號`);
+  await expect(page.getByTestId("registered-image")).toBeVisible();
+}
+
+/** Drop the file in; wait for the painted overlay; return the verdict band and score. */
+async function compare(page: Page, file: string) {
+  await page.getByTestId("questioned-input").setInputFiles(path.join(DEMO, file));
+  const canvas = page.getByTestId("overlay-canvas");
+  await expect(canvas).toHaveAttribute("data-painted", "1", { timeout: 30_000 });
+  // the overlay really has ink on it (not a blank canvas)
+  const inked = await canvas.evaluate((c: HTMLCanvasElement) => {
+    const d = c.getContext("2d")!.getImageData(0, 0, c.width, c.height).data;
+    let n = 0;
+    for (let i = 0; i < d.length; i += 4) if (d[i] < 200 || d[i + 1] < 200 || d[i + 2] < 200) n++;
+    return n;
+  });
+  expect(inked).toBeGreaterThan(500);
+  const verdict = page.getByTestId("verdict");
+  const band = await verdict.getAttribute("data-band");
+  const score = Number((await page.getByTestId("score").textContent())!.trim());
+  return { band, score };
+}
+
+test("a clerk queries, compares a genuine scan in the browser, submits; the server agrees", async ({ page }) => {
+  test.setTimeout(120_000);
+  await signInAs(page, "clerk");
+  await query(page, "000101");
+  const { band, score } = await compare(page, "q0037.jpg");
+  expect(band).toBe("consistent");
+  await expect(page.getByTestId("verdict")).toContainText("相符");
+  await page.getByTestId("decision-match").check();
+  await page.getByTestId("submit-comparison").click();
+  await expect(page).toHaveURL(/\/comparisons\/\d+\?new=1$/);
+  const record = page.getByTestId("record");
+  await expect(record).toHaveAttribute("data-band", "consistent");
+  await expect(page.getByTestId("record-decision")).toContainText("相符");
+  await expect(page.getByTestId("record-case")).toContainText("115年大安字第000101號");
+  const serverScore = Number((await page.getByTestId("record-server-score").textContent())!.trim());
+  expect(Math.abs(serverScore - score)).toBeLessThanOrEqual(0.0011);
+  await expect(page.getByTestId("record-discrepancy")).toHaveCount(0);
+  await expect(page.getByTestId("verification-code")).toHaveText(/^[2-9A-Z]{5}-[2-9A-Z]{5}$/);
+  await expect(page.getByTestId("record-overlay")).toBeVisible();
+});
+
+test("a forged scan is not 相符", async ({ page }) => {
+  test.setTimeout(120_000);
+  await signInAs(page, "clerk");
+  await query(page, "000102");
+  const { band } = await compare(page, "q0010.jpg");
+  expect(["review", "inconsistent"]).toContain(band);
+  await page.getByTestId("decision-mismatch").check();
+  await page.getByTestId("submit-comparison").click();
+  await expect(page).toHaveURL(/\/comparisons\/\d+/);
+  const serverBand = await page.getByTestId("record").getAttribute("data-band");
+  expect(serverBand).toBe(band);
+  await expect(page.getByTestId("record-decision")).toContainText("不符");
+});

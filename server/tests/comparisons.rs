@@ -1,0 +1,351 @@
+//! The comparison workspace end to end through the HTTP API, on both databases: the query is
+//! recorded before the registered impression is shown; the server re-verifies the browser's
+//! result; uploads are checked (size, type by content, malware via a real clamd) and a refused
+//! upload stores nothing; who may query, upload and open records.
+
+mod common;
+
+use app::domain::Role;
+use app::matcher::{self, MatchOptions};
+use app::server::uploads::UploadLimits;
+use common::{TestApp, TestDb, PASSWORD};
+use serde_json::{json, Value};
+
+const FIX: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../app/tests/fixtures/seal");
+
+fn fixture(rel: &str) -> Vec<u8> {
+    std::fs::read(format!("{FIX}/{rel}")).unwrap_or_else(|e| panic!("{rel}: {e}"))
+}
+
+fn b64(b: &[u8]) -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::STANDARD.encode(b)
+}
+
+/// The demo person A123456789 has r0004.png; q0037.jpg is genuine, q0010.jpg a recarved copy.
+const PERSON: &str = "A123456789";
+
+fn query(id: &str) -> Value {
+    json!({ "input": {
+        "business_type": "land_registration", "case_year": "115", "case_word": "大安", "case_number": "001234",
+        "case_free": "", "national_id": id, "person_name": "王大明"
+    }})
+}
+
+/// The browser's result, computed the way the page's WASM does (same matcher, same inputs).
+fn browser_result(questioned: &[u8]) -> Value {
+    let r = matcher::match_pair(&fixture("registered/r0004.png"), questioned, &MatchOptions::default()).unwrap();
+    json!({ "score": r.score, "band": r.band, "alignment": r.alignment, "manual": false })
+}
+
+fn submission(query_id: i64, questioned: &[u8], browser: Value, decision: &str, comment: &str) -> Value {
+    json!({ "submission": {
+        "query_id": query_id, "questioned_b64": b64(questioned), "browser": browser,
+        "manual_alignment": null, "decision": decision, "comment": comment
+    }})
+}
+
+async fn setup(db: TestDb, limits: UploadLimits, scanner: Option<app::server::scan::Scanner>) -> TestApp {
+    let app = TestApp::with_state(db, Default::default(), move |s| {
+        let s = s.with_upload_limits(limits);
+        match scanner {
+            Some(sc) => s.with_scanner(sc),
+            None => s,
+        }
+    })
+    .await;
+    app::server::seed::seed_demo_seals(app.db.store.as_ref()).await.unwrap();
+    app.account("C1001", vec![Role::Clerk], "LO-DA", false).await;
+    app.account("C1002", vec![Role::Clerk], "LO-DA", false).await;
+    app.account("S1001", vec![Role::Supervisor], "LO-DA", false).await;
+    app.account("C2001", vec![Role::Clerk], "LO-SS", false).await;
+    app.account("H1001", vec![Role::HouseholdOffice], "HR-DA", false).await;
+    app.account("H2001", vec![Role::HouseholdOffice], "HR-XY", false).await;
+    app
+}
+
+async fn login(app: &TestApp, emp: &str) -> String {
+    app.login(emp, PASSWORD).await.unwrap_or_else(|r| panic!("login {emp}: {} {}", r.status, r.body))
+}
+
+async fn start(app: &TestApp, cookie: &str, id: &str) -> Value {
+    let r = app.post_json("/api/comparisons/start", &query(id), Some(cookie)).await;
+    assert_eq!(r.status, 200, "start: {}", r.body);
+    serde_json::from_str(&r.body).unwrap()
+}
+
+async fn count(db: &TestDb, table: &str) -> i64 {
+    use app::server::store::Pool;
+    let sql = format!("SELECT COUNT(*) FROM {table}");
+    match &db.pool {
+        Pool::Sqlite(p) => sqlx::query_scalar(&sql).fetch_one(p).await.unwrap(),
+        Pool::Postgres(p) => sqlx::query_scalar(&sql).fetch_one(p).await.unwrap(),
+    }
+}
+
+async fn audit_actions(app: &TestApp) -> Vec<String> {
+    app.db.store.recent_audit(500).await.unwrap().into_iter().map(|r| r.action).collect()
+}
+
+async fn query_then_compare(db: TestDb) {
+    let app = setup(db, UploadLimits::default(), None).await;
+    let clerk = login(&app, "C1001").await;
+
+    // the query is recorded (with its audit event) before the impression comes back
+    let s = start(&app, &clerk, PERSON).await;
+    let query_id = s["query_id"].as_i64().unwrap();
+    assert_eq!(s["national_id_masked"], "A12****789");
+    let seal = &s["seal"];
+    assert_eq!(seal["version"], 1);
+    assert_eq!(seal["office_name"], "臺北市大安區戶政事務所");
+    let q = app.db.store.query(query_id).await.unwrap().unwrap();
+    assert_eq!(q.national_id, PERSON);
+    assert_eq!(q.case_number, "115年大安字第001234號");
+    assert_eq!(q.seal_version_id, seal["version_id"].as_i64());
+    assert!(audit_actions(&app).await.contains(&"seal.query".to_string()));
+
+    // a genuine scan: the server agrees with the browser; the record is stored
+    let genuine = fixture("demo/q0037.jpg");
+    let r = app
+        .post_json("/api/comparisons/submit", &submission(query_id, &genuine, browser_result(&genuine), "match", ""), Some(&clerk))
+        .await;
+    assert_eq!(r.status, 200, "submit: {}", r.body);
+    let sub: Value = serde_json::from_str(&r.body).unwrap();
+    assert_eq!(sub["server_band"], "consistent");
+    assert_eq!(sub["discrepancy"], false);
+    let id = sub["id"].as_i64().unwrap();
+    let rec = app.db.store.comparison(id).await.unwrap().unwrap();
+    assert_eq!(rec.decision, "match");
+    assert_eq!(rec.server_band, "consistent");
+    assert!((rec.server_score - rec.browser_score).abs() < 1e-9, "same matcher, same inputs");
+    // both images are in the database, by SHA-256
+    let q_img = app.db.store.image(&rec.questioned_sha256).await.unwrap().unwrap();
+    assert_eq!(q_img.data, genuine);
+
+    // once submitted, the query cannot be submitted again; the record is never edited
+    let again = app
+        .post_json("/api/comparisons/submit", &submission(query_id, &genuine, browser_result(&genuine), "mismatch", "x"), Some(&clerk))
+        .await;
+    assert_eq!(again.status, 400, "{}", again.body);
+    assert!(app.db.try_exec(&format!("UPDATE comparison SET decision = 'mismatch' WHERE id = {id}")).await.is_err());
+    assert!(app.db.try_exec(&format!("DELETE FROM comparison WHERE id = {id}")).await.is_err());
+
+    // the record reads back in full; printing and annotating are recorded
+    let d = app.post("/api/comparisons/get", &format!("id={id}"), Some(&clerk)).await;
+    assert_eq!(d.status, 200, "{}", d.body);
+    let detail: Value = serde_json::from_str(&d.body).unwrap();
+    assert!(detail["overlay_png_b64"].as_str().is_some_and(|s| s.len() > 100));
+    assert_eq!(detail["summary"]["case_number"], "115年大安字第001234號");
+    assert_eq!(app.post("/api/comparisons/printed", &format!("id={id}"), Some(&clerk)).await.status, 200);
+    assert_eq!(app.post("/api/comparisons/annotate", &format!("id={id}&text=%E5%B7%B2%E9%99%84%E5%8D%B7"), Some(&clerk)).await.status, 200);
+    let notes = app.db.store.comparison_notes(id).await.unwrap();
+    assert_eq!(notes.iter().map(|n| n.kind.as_str()).collect::<Vec<_>>(), ["printed", "note"]);
+    let actions = audit_actions(&app).await;
+    for a in ["comparison.submit", "comparison.view", "comparison.print", "comparison.annotate"] {
+        assert!(actions.iter().any(|x| x == a), "{a} missing from the audit trail");
+    }
+
+    // the verification code finds it
+    let v = app.post("/api/comparisons/verify", &format!("code={}", rec.verification_code.to_lowercase()), Some(&clerk)).await;
+    assert_eq!(v.status, 200, "{}", v.body);
+
+    // a forged scan is not 相符
+    let s2 = start(&app, &clerk, PERSON).await;
+    let forged = fixture("demo/q0010.jpg");
+    let r = app
+        .post_json(
+            "/api/comparisons/submit",
+            &submission(s2["query_id"].as_i64().unwrap(), &forged, browser_result(&forged), "mismatch", ""),
+            Some(&clerk),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let sub: Value = serde_json::from_str(&r.body).unwrap();
+    assert_ne!(sub["server_band"], "consistent");
+
+    // history: own for a clerk, the unit's for the supervisor; another clerk cannot open it
+    let mine: Value = serde_json::from_str(&app.post("/api/comparisons/list", "scope=mine", Some(&clerk)).await.body).unwrap();
+    assert_eq!(mine.as_array().unwrap().len(), 2);
+    assert_eq!(mine[0]["national_id_masked"], "A12****789");
+    let other = login(&app, "C1002").await;
+    let theirs: Value = serde_json::from_str(&app.post("/api/comparisons/list", "scope=mine", Some(&other)).await.body).unwrap();
+    assert!(theirs.as_array().unwrap().is_empty());
+    assert_eq!(app.post("/api/comparisons/get", &format!("id={id}"), Some(&other)).await.status, 403);
+    assert_eq!(app.post("/api/comparisons/list", "scope=unit", Some(&other)).await.status, 403);
+    let sup = login(&app, "S1001").await;
+    let unit: Value = serde_json::from_str(&app.post("/api/comparisons/list", "scope=unit", Some(&sup)).await.body).unwrap();
+    assert_eq!(unit.as_array().unwrap().len(), 2);
+    assert_eq!(app.post("/api/comparisons/get", &format!("id={id}"), Some(&sup)).await.status, 200);
+    let far = login(&app, "C2001").await;
+    assert_eq!(app.post("/api/comparisons/get", &format!("id={id}"), Some(&far)).await.status, 403);
+    // nor submit on someone else's query
+    let s3 = start(&app, &clerk, PERSON).await;
+    let r = app
+        .post_json(
+            "/api/comparisons/submit",
+            &submission(s3["query_id"].as_i64().unwrap(), &genuine, browser_result(&genuine), "match", ""),
+            Some(&other),
+        )
+        .await;
+    assert_eq!(r.status, 403, "{}", r.body);
+    app.db.close().await;
+}
+
+async fn no_seal_is_recorded_too(db: TestDb) {
+    let app = setup(db, UploadLimits::default(), None).await;
+    let clerk = login(&app, "C1001").await;
+    let s = start(&app, &clerk, "C123456781").await;
+    assert!(s["seal"].is_null());
+    let q = app.db.store.query(s["query_id"].as_i64().unwrap()).await.unwrap().unwrap();
+    assert_eq!(q.seal_version_id, None);
+    // bad input: every field's message, nothing recorded
+    let before = count(&app.db, "seal_query").await;
+    let bad = json!({ "input": { "business_type": "", "case_year": "", "case_word": "", "case_number": "", "case_free": "",
+        "national_id": "A123456788", "person_name": "" } });
+    let r = app.post_json("/api/comparisons/start", &bad, Some(&clerk)).await;
+    assert_eq!(r.status, 400);
+    assert!(r.body.contains("業務類別") && r.body.contains("案號") && r.body.contains("檢查碼"), "{}", r.body);
+    assert_eq!(count(&app.db, "seal_query").await, before);
+    app.db.close().await;
+}
+
+async fn discrepancy_needs_a_comment(db: TestDb) {
+    let app = setup(db, UploadLimits::default(), None).await;
+    let clerk = login(&app, "C1001").await;
+    let s = start(&app, &clerk, PERSON).await;
+    let qid = s["query_id"].as_i64().unwrap();
+    let genuine = fixture("demo/q0037.jpg");
+    let mut browser = browser_result(&genuine);
+    browser["score"] = json!(0.5);
+    browser["band"] = json!("review");
+    let r = app.post_json("/api/comparisons/submit", &submission(qid, &genuine, browser.clone(), "match", ""), Some(&clerk)).await;
+    assert_eq!(r.status, 400);
+    assert!(r.body.contains("不一致"), "{}", r.body);
+    assert_eq!(count(&app.db, "comparison").await, 0);
+    let r = app
+        .post_json("/api/comparisons/submit", &submission(qid, &genuine, browser, "match", "瀏覽器版本舊"), Some(&clerk))
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let sub: Value = serde_json::from_str(&r.body).unwrap();
+    assert_eq!(sub["discrepancy"], true);
+    app.db.close().await;
+}
+
+async fn bad_uploads_store_nothing(db: TestDb) {
+    let limits = UploadLimits { max_bytes: 40 * 1024, ..UploadLimits::default() };
+    let app = setup(db, limits, None).await;
+    let clerk = login(&app, "C1001").await;
+    let blobs = count(&app.db, "image_blob").await;
+    let s = start(&app, &clerk, PERSON).await;
+    let qid = s["query_id"].as_i64().unwrap();
+    let genuine = fixture("demo/q0037.jpg"); // 33 KB: within the limit
+    let big = fixture("demo/q0002.jpg"); // 62 KB: over it
+    let r = app.post_json("/api/comparisons/submit", &submission(qid, &big, browser_result(&genuine), "match", ""), Some(&clerk)).await;
+    assert_eq!(r.status, 400);
+    assert!(r.body.contains("檔案過大"), "{}", r.body);
+    let pdf = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\n".to_vec();
+    let r = app.post_json("/api/comparisons/submit", &submission(qid, &pdf, browser_result(&genuine), "match", ""), Some(&clerk)).await;
+    assert_eq!(r.status, 400);
+    assert!(r.body.contains("不是 PNG 或 JPEG"), "{}", r.body);
+    assert_eq!(count(&app.db, "image_blob").await, blobs);
+    assert_eq!(count(&app.db, "comparison").await, 0);
+    assert!(audit_actions(&app).await.iter().filter(|a| *a == "comparison.upload_rejected").count() >= 2);
+    app.db.close().await;
+}
+
+async fn who_may_query_and_upload(db: TestDb) {
+    let app = setup(db, UploadLimits::default(), None).await;
+    // household office staff cannot query
+    let office = login(&app, "H1001").await;
+    assert_eq!(app.post_json("/api/comparisons/start", &query(PERSON), Some(&office)).await.status, 403);
+    // a clerk cannot upload registered impressions
+    let clerk = login(&app, "C1001").await;
+    let upload = |reason: &str| {
+        json!({ "upload": { "national_id": PERSON, "person_name": "", "image_b64": b64(&fixture("registered/r0053.png")),
+            "registered_on": "115/11/20", "reason": reason, "note": "重建" } })
+    };
+    assert_eq!(app.post_json("/api/seals/upload", &upload("rebuild"), Some(&clerk)).await.status, 403);
+    // another district's office cannot rebuild; nothing changes
+    let xinyi = login(&app, "H2001").await;
+    let r = app.post_json("/api/seals/upload", &upload("rebuild"), Some(&xinyi)).await;
+    assert_eq!(r.status, 403, "{}", r.body);
+    assert_eq!(app.post("/api/seals/versions", &format!("national_id={PERSON}"), Some(&xinyi)).await.status, 403);
+    assert_eq!(app.db.store.seal_versions(PERSON).await.unwrap().len(), 1);
+    // the person's own office can: a new version, the old one kept
+    let r = app.post_json("/api/seals/upload", &upload("rebuild"), Some(&office)).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let versions = app.db.store.seal_versions(PERSON).await.unwrap();
+    assert_eq!(versions.len(), 2);
+    assert_eq!(versions[1].reason, "rebuild");
+    assert_ne!(versions[0].image_sha256, versions[1].image_sha256);
+    assert!(app.db.try_exec("UPDATE seal_version SET note = 'x'").await.is_err());
+    let v: Value = serde_json::from_str(&app.post("/api/seals/versions", &format!("national_id={PERSON}"), Some(&office)).await.body).unwrap();
+    assert_eq!(v["versions"].as_array().unwrap().len(), 2);
+    // the next query shows the new version
+    let s = start(&app, &clerk, PERSON).await;
+    assert_eq!(s["seal"]["version"], 2);
+    assert_eq!(s["seal"]["versions"], 2);
+    app.db.close().await;
+}
+
+on_both!(
+    query_then_compare,
+    no_seal_is_recorded_too,
+    discrepancy_needs_a_comment,
+    bad_uploads_store_nothing,
+    who_may_query_and_upload
+);
+
+/// A real clamd refuses the EICAR test file: the upload is refused and nothing is stored;
+/// a scanner that is configured but unreachable refuses uploads too.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn malware_is_refused_before_anything_is_stored() {
+    let Some(clamd) = common::clamd::shared() else { return };
+    let db = TestDb::new(common::Kind::Sqlite).await.unwrap();
+    let app = setup(db, UploadLimits::default(), Some(clamd.scanner())).await;
+    let clerk = login(&app, "C1001").await;
+    let s = start(&app, &clerk, PERSON).await;
+    let qid = s["query_id"].as_i64().unwrap();
+    let genuine = fixture("demo/q0037.jpg");
+    let blobs = count(&app.db, "image_blob").await;
+    let r = app
+        .post_json("/api/comparisons/submit", &submission(qid, &common::clamd::eicar(), browser_result(&genuine), "match", ""), Some(&clerk))
+        .await;
+    assert_eq!(r.status, 400, "{}", r.body);
+    assert!(r.body.contains("惡意程式"), "{}", r.body);
+    assert_eq!(count(&app.db, "image_blob").await, blobs);
+    assert_eq!(count(&app.db, "comparison").await, 0);
+    // a registered-impression upload is scanned the same way
+    let office = login(&app, "H1001").await;
+    let up = json!({ "upload": { "national_id": PERSON, "person_name": "", "image_b64": b64(&common::clamd::eicar()),
+        "registered_on": "", "reason": "rebuild", "note": "" } });
+    let r = app.post_json("/api/seals/upload", &up, Some(&office)).await;
+    assert_eq!(r.status, 400);
+    assert!(r.body.contains("惡意程式"), "{}", r.body);
+    // a clean scan passes through the same clamd
+    let r = app
+        .post_json("/api/comparisons/submit", &submission(qid, &genuine, browser_result(&genuine), "match", ""), Some(&clerk))
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    app.db.close().await;
+
+    // configured, but clamd does not answer
+    let db = TestDb::new(common::Kind::Sqlite).await.unwrap();
+    let dead = app::server::scan::Scanner::new(
+        app::server::scan::ScanConfig::parse("unix:/nonexistent/clamd.sock").unwrap(),
+    );
+    let app = setup(db, UploadLimits::default(), Some(dead)).await;
+    let clerk = login(&app, "C1001").await;
+    let s = start(&app, &clerk, PERSON).await;
+    let r = app
+        .post_json(
+            "/api/comparisons/submit",
+            &submission(s["query_id"].as_i64().unwrap(), &genuine, browser_result(&genuine), "match", ""),
+            Some(&clerk),
+        )
+        .await;
+    assert_eq!(r.status, 400);
+    assert!(r.body.contains("病毒掃描服務無法使用"), "{}", r.body);
+    assert_eq!(count(&app.db, "comparison").await, 0);
+    app.db.close().await;
+}
