@@ -40,11 +40,16 @@ export function freshPassword(role: string): string {
 export async function signInAs(page: Page, role: string) {
   const a = demo(role);
   await signIn(page, a);
-  const outcome = await Promise.race([
-    page.waitForURL(/\/password$/).then(() => "change"),
-    page.waitForURL(/\/$/).then(() => "home"),
-    page.getByTestId("login-error").waitFor().then(() => "error"),
-  ]);
+  // sign-in navigates inside the page (no load event): poll for where it ended up
+  let outcome = "";
+  for (let i = 0; i < 300 && !outcome; i++) {
+    const url = new URL(page.url());
+    if (url.pathname === "/password") outcome = "change";
+    else if (url.pathname === "/") outcome = "home";
+    else if (await page.getByTestId("login-error").isVisible()) outcome = "error";
+    else await page.waitForTimeout(100);
+  }
+  if (!outcome) throw new Error(`sign-in as ${role} went nowhere: ${page.url()}`);
   if (outcome === "error") {
     await signIn(page, a, freshPassword(role));
     await expect(page).toHaveURL(/\/$/);
