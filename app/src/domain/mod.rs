@@ -5,6 +5,7 @@ pub mod calendar;
 pub mod case_number;
 pub mod comparison;
 pub mod employee_no;
+pub mod forms;
 pub mod national_id;
 pub mod password;
 pub mod roc_date;
