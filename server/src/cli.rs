@@ -37,7 +37,11 @@ pub async fn serve(common: &Common, args: &ServeArgs) -> CliResult {
     } else {
         tracing::warn!("malware scanning of uploads is OFF (set YINJIAN_CLAMD, e.g. unix:/run/clamav/clamd.ctl)");
     }
-    let state = AppState::new(store, auth, key).with_scanner(scanner).with_upload_limits(common.upload_limits());
+    app::server::requests::spawn_scheduler(store.clone(), std::time::Duration::from_secs(args.scheduler_secs.max(1)));
+    let state = AppState::new(store, auth, key)
+        .with_scanner(scanner)
+        .with_upload_limits(common.upload_limits())
+        .with_email_domains(args.email_domains.iter().map(|d| d.trim().to_string()).filter(|d| !d.is_empty()).collect());
     let upload_body_limit = common.upload_limits().max_bytes * 4 / 3 + 256 * 1024;
     let mut trusted_origins = args.trusted_origins.clone();
     if let Some(o) = &args.public_origin {

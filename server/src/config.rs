@@ -149,6 +149,12 @@ pub struct ServeArgs {
     /// Create demo accounts on first start (when the database has no account).
     #[arg(long, env = "YINJIAN_DEMO", default_value_t = true, action = clap::ArgAction::Set)]
     pub demo: bool,
+    /// Domains of official e-mail addresses (公務信箱) accepted on account requests.
+    #[arg(long, env = "YINJIAN_EMAIL_DOMAINS", value_delimiter = ',', default_value = "gov.taipei")]
+    pub email_domains: Vec<String>,
+    /// How often approved account requests are checked for their effective time (seconds).
+    #[arg(long, env = "YINJIAN_SCHEDULER_SECS", default_value_t = 30)]
+    pub scheduler_secs: u64,
 }
 
 #[derive(Debug, Parser)]

@@ -104,6 +104,12 @@ mod imp {
     }
 }
 
+/// An account as the pages show it.
+#[cfg(feature = "ssr")]
+pub fn account_view(a: crate::server::store::AccountRecord) -> AccountView {
+    imp::view(a)
+}
+
 #[server(prefix = "/api", endpoint = "admin/units")]
 pub async fn list_units() -> Result<Vec<UnitView>, ApiError> {
     let ctx = super::guard(ListUnits::PATH).await?;

@@ -1,6 +1,7 @@
 //! Server functions: the system's API. Every endpoint has an explicit, stable path under
 //! `/api/` and an entry in [`POLICY`]; the server refuses any endpoint without one.
 
+pub mod accounts;
 pub mod admin;
 pub mod audit;
 pub mod auth;
@@ -37,6 +38,8 @@ const HISTORY: &[Role] = &[Role::Clerk, Role::Supervisor];
 const RECORD_READERS: &[Role] =
     &[Role::Clerk, Role::Supervisor, Role::InternalAuditor, Role::ExternalAuditor, Role::Ethics];
 const HOUSEHOLD: &[Role] = &[Role::HouseholdOffice];
+/// Any role (with the password in order); the function narrows it (unit, manager, deputy).
+const ANY_ROLE: &[Role] = &Role::ALL;
 
 /// The policy of every endpoint.
 pub const POLICY: &[(&str, Access)] = &[
@@ -70,6 +73,14 @@ pub const POLICY: &[(&str, Access)] = &[
     ("/api/calendar/day", Access::Roles(ADMIN)),
     ("/api/calendar/remove", Access::Roles(ADMIN)),
     ("/api/calendar/hours", Access::Roles(ADMIN)),
+    ("/api/accounts/requests/file", Access::Roles(ANY_ROLE)),
+    ("/api/accounts/requests", Access::Roles(ANY_ROLE)),
+    ("/api/accounts/requests/get", Access::Roles(ANY_ROLE)),
+    ("/api/accounts/requests/endorse", Access::Roles(ANY_ROLE)),
+    ("/api/accounts/requests/review", Access::Roles(ANY_ROLE)),
+    ("/api/accounts/requests/withdraw", Access::Roles(ANY_ROLE)),
+    ("/api/accounts/revoke", Access::Roles(ANY_ROLE)),
+    ("/api/accounts/unit", Access::Roles(ANY_ROLE)),
 ];
 
 pub fn policy(path: &str) -> Option<Access> {

@@ -18,6 +18,7 @@ pub struct ComparisonQuery {
 
 /// Raw query form input, as typed.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct QueryInput {
     pub business_type: String,
     /// 年 / 字 / 號; when all three are empty, `case_free` is used.

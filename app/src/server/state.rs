@@ -43,6 +43,8 @@ pub struct AppState {
     /// Malware scanning of uploads (clamd), or disabled.
     pub scanner: Scanner,
     pub uploads: UploadLimits,
+    /// Domains of official e-mail addresses (公務信箱) on account requests.
+    pub email_domains: Arc<Vec<String>>,
 }
 
 impl AppState {
@@ -56,11 +58,21 @@ impl AppState {
             audit_key,
             scanner: Scanner::disabled(),
             uploads: UploadLimits::default(),
+            email_domains: Arc::new(
+                crate::domain::forms::account_request::DEFAULT_EMAIL_DOMAINS.iter().map(|d| d.to_string()).collect(),
+            ),
         }
     }
 
     pub fn with_scanner(mut self, scanner: Scanner) -> Self {
         self.scanner = scanner;
+        self
+    }
+
+    pub fn with_email_domains(mut self, domains: Vec<String>) -> Self {
+        if !domains.is_empty() {
+            self.email_domains = Arc::new(domains);
+        }
         self
     }
 

@@ -87,6 +87,7 @@ impl OfficialEmail {
 
 /// The form as typed.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct AccountRequestInput {
     pub kind: String,
     /// 異動原因

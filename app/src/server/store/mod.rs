@@ -3,6 +3,7 @@
 
 mod postgres;
 pub mod registry;
+pub mod requests;
 mod sql;
 mod sqlite;
 
@@ -15,6 +16,7 @@ use crate::domain::{unit::UnitSeed, CalendarDay, Designation, OfficeHours, Role,
 
 pub use postgres::PgStore;
 pub use registry::*;
+pub use requests::*;
 pub use sqlite::SqliteStore;
 
 #[derive(Debug, thiserror::Error)]
@@ -29,6 +31,8 @@ pub enum StoreError {
     Duplicate(&'static str),
     #[error("{0} not found")]
     NotFound(&'static str),
+    #[error("{0} has changed in the meantime")]
+    Stale(&'static str),
     #[error("stored data is invalid: {0}")]
     Corrupt(String),
 }
@@ -105,7 +109,7 @@ pub struct FailureOutcome {
 }
 
 #[async_trait]
-pub trait Store: RegistryStore + Send + Sync + 'static {
+pub trait Store: RegistryStore + RequestStore + Send + Sync + 'static {
     fn backend(&self) -> Backend;
     /// Apply the embedded migrations.
     async fn migrate(&self) -> StoreResult<()>;

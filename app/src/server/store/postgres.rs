@@ -7,6 +7,8 @@ use super::sql::{
     impl_store, map_unique, parse_roles, AccountRow, BindArg, DesignationRow, UnitRow, ACCOUNT_COLUMNS, AUDIT_COLUMNS,
 };
 use super::registry::{impl_registry, BlobRow, DayRow, COMPARISON_SELECT, QUERY_COLUMNS, SEAL_COLUMNS};
+use super::requests::{impl_requests, REQUEST_COLUMNS};
+use crate::domain::forms::account_request::RequestKind;
 use super::*;
 
 /// The production and scale-out engine; several server processes may share one database.
@@ -34,3 +36,4 @@ impl PgStore {
 
 impl_store!(PgStore, sqlx::Postgres, Backend::Postgres, "BEGIN");
 impl_registry!(PgStore, sqlx::Postgres);
+impl_requests!(PgStore, sqlx::Postgres);

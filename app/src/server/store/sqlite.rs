@@ -7,6 +7,8 @@ use super::sql::{
     impl_store, map_unique, parse_roles, AccountRow, BindArg, DesignationRow, UnitRow, ACCOUNT_COLUMNS, AUDIT_COLUMNS,
 };
 use super::registry::{impl_registry, BlobRow, DayRow, COMPARISON_SELECT, QUERY_COLUMNS, SEAL_COLUMNS};
+use super::requests::{impl_requests, REQUEST_COLUMNS};
+use crate::domain::forms::account_request::RequestKind;
 use super::*;
 
 /// The embedded default: one file, WAL journal, foreign keys on.
@@ -40,3 +42,4 @@ impl SqliteStore {
 
 impl_store!(SqliteStore, sqlx::Sqlite, Backend::Sqlite, "BEGIN IMMEDIATE");
 impl_registry!(SqliteStore, sqlx::Sqlite);
+impl_requests!(SqliteStore, sqlx::Sqlite);

@@ -1,0 +1,531 @@
+//! The account change request (附件五) in the store: filing, the workflow's transitions, and
+//! applying an approved request to the account — each with its timeline row and audit event in
+//! one transaction. Written once for both databases.
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+
+use super::StoreResult;
+use crate::domain::forms::account_request::RequestKind;
+use crate::domain::Role;
+use crate::server::audit::AuditDraft;
+
+/// Where a request stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RequestState {
+    /// 已申請: waiting for the business unit's sign-off.
+    Filed,
+    /// 業務單位已核章: waiting for the account manager.
+    Endorsed,
+    /// 提供: waiting for its effective time.
+    Approved,
+    /// 不提供
+    Declined,
+    /// 已生效
+    Applied,
+    /// 已撤回
+    Withdrawn,
+}
+
+impl RequestState {
+    pub const ALL: [RequestState; 6] =
+        [Self::Filed, Self::Endorsed, Self::Approved, Self::Declined, Self::Applied, Self::Withdrawn];
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Filed => "filed",
+            Self::Endorsed => "endorsed",
+            Self::Approved => "approved",
+            Self::Declined => "declined",
+            Self::Applied => "applied",
+            Self::Withdrawn => "withdrawn",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|x| x.code() == s)
+    }
+    pub fn zh(self) -> &'static str {
+        match self {
+            Self::Filed => "待業務單位核章",
+            Self::Endorsed => "待通行碼管理者審核",
+            Self::Approved => "已核准，待生效",
+            Self::Declined => "不提供",
+            Self::Applied => "已生效",
+            Self::Withdrawn => "已撤回",
+        }
+    }
+    pub fn en(self) -> &'static str {
+        match self {
+            Self::Filed => "Awaiting the business unit's sign-off",
+            Self::Endorsed => "Awaiting the account manager",
+            Self::Approved => "Approved, not yet effective",
+            Self::Declined => "Declined",
+            Self::Applied => "In effect",
+            Self::Withdrawn => "Withdrawn",
+        }
+    }
+    /// Still in the workflow.
+    pub fn is_open(self) -> bool {
+        matches!(self, Self::Filed | Self::Endorsed | Self::Approved)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct NewRequest {
+    pub kind: RequestKind,
+    pub employee_no: String,
+    pub form_json: String,
+    pub unit_id: i64,
+    pub target_unit_id: i64,
+    pub roles: Vec<Role>,
+    pub filed_by: i64,
+    pub now: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct RequestRecord {
+    pub id: i64,
+    pub kind: String,
+    pub employee_no: String,
+    pub form: String,
+    pub unit_id: i64,
+    pub target_unit_id: i64,
+    pub roles: String,
+    pub state: String,
+    pub filed_by: i64,
+    pub filed_at: DateTime<Utc>,
+    pub endorsed_by: Option<i64>,
+    pub endorsed_at: Option<DateTime<Utc>>,
+    pub reviewed_by: Option<i64>,
+    pub reviewed_at: Option<DateTime<Utc>>,
+    pub decline_reason: Option<String>,
+    pub decline_text: Option<String>,
+    pub effective_at: Option<DateTime<Utc>>,
+    pub initial_password_hash: Option<String>,
+    pub applied_at: Option<DateTime<Utc>>,
+    pub account_id: Option<i64>,
+}
+
+impl RequestRecord {
+    pub fn state(&self) -> Option<RequestState> {
+        RequestState::parse(&self.state)
+    }
+    pub fn kind(&self) -> Option<RequestKind> {
+        RequestKind::parse(&self.kind)
+    }
+    pub fn role_list(&self) -> Vec<Role> {
+        self.roles.split(',').filter_map(|r| Role::parse(r.trim())).collect()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct RequestEvent {
+    pub id: i64,
+    pub request_id: i64,
+    pub at: DateTime<Utc>,
+    pub actor_id: Option<i64>,
+    pub action: String,
+    pub note: String,
+}
+
+/// A step of the workflow.
+#[derive(Debug, Clone)]
+pub enum Transition {
+    /// 業務單位核章 (filed → endorsed)
+    Endorse,
+    /// 提供 (endorsed → approved), effective at the given time; for 新增 the initial password's hash.
+    Approve { effective_at: DateTime<Utc>, initial_password_hash: Option<String> },
+    /// 不提供 (endorsed → declined) with the reason code and text.
+    Decline { reason: String, text: String },
+    /// The filer withdraws (filed or endorsed → withdrawn).
+    Withdraw,
+}
+
+impl Transition {
+    pub fn from_states(&self) -> &'static [&'static str] {
+        match self {
+            Self::Endorse => &["filed"],
+            Self::Approve { .. } | Self::Decline { .. } => &["endorsed"],
+            Self::Withdraw => &["filed", "endorsed"],
+        }
+    }
+    pub fn to_state(&self) -> &'static str {
+        match self {
+            Self::Endorse => "endorsed",
+            Self::Approve { .. } => "approved",
+            Self::Decline { .. } => "declined",
+            Self::Withdraw => "withdrawn",
+        }
+    }
+    pub fn action(&self) -> &'static str {
+        match self {
+            Self::Endorse => "endorsed",
+            Self::Approve { .. } => "approved",
+            Self::Decline { .. } => "declined",
+            Self::Withdraw => "withdrawn",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct RequestFilter {
+    pub state: Option<String>,
+    /// Filed by, or addressed to, this unit.
+    pub unit_id: Option<i64>,
+    pub from: Option<DateTime<Utc>>,
+    pub to: Option<DateTime<Utc>>,
+}
+
+#[async_trait]
+pub trait RequestStore: Send + Sync {
+    /// File a request. A 新增 is refused (`Duplicate("account")`) when the employee number has
+    /// an active account, and (`Duplicate("request")`) when a 新增 for it is still open.
+    async fn create_request(&self, new: &NewRequest, audit: AuditDraft) -> StoreResult<i64>;
+    async fn request(&self, id: i64) -> StoreResult<Option<RequestRecord>>;
+    async fn list_requests(&self, filter: &RequestFilter) -> StoreResult<Vec<RequestRecord>>;
+    async fn request_events(&self, id: i64) -> StoreResult<Vec<RequestEvent>>;
+    /// Move the request one step; `Stale` when it is no longer in a state the step starts from.
+    async fn transition(
+        &self,
+        id: i64,
+        step: &Transition,
+        actor_id: i64,
+        note: &str,
+        now: DateTime<Utc>,
+        audit: AuditDraft,
+    ) -> StoreResult<()>;
+    /// Apply an approved request whose time has come: create, re-enable, change or disable
+    /// the account (ending its sessions). Returns the account's id.
+    async fn apply_request(&self, id: i64, now: DateTime<Utc>, audit: AuditDraft) -> StoreResult<i64>;
+    /// Approved requests whose effective time is at or before `now`.
+    async fn due_requests(&self, now: DateTime<Utc>) -> StoreResult<Vec<i64>>;
+}
+
+pub(super) const REQUEST_COLUMNS: &str = "id, kind, employee_no, form, unit_id, target_unit_id, roles, state, filed_by, \
+     filed_at, endorsed_by, endorsed_at, reviewed_by, reviewed_at, decline_reason, decline_text, effective_at, \
+     initial_password_hash, applied_at, account_id";
+
+/// Implements [`RequestStore`] for a store made by `impl_store!`.
+macro_rules! impl_requests {
+    ($store:ident, $db:ty) => {
+        impl $store {
+            async fn request_event_in(
+                tx: &mut sqlx::Transaction<'static, $db>,
+                request_id: i64,
+                at: DateTime<Utc>,
+                actor_id: Option<i64>,
+                action: &str,
+                note: &str,
+            ) -> StoreResult<()> {
+                sqlx::query(
+                    "INSERT INTO account_request_event (request_id, at, actor_id, action, note) VALUES ($1, $2, $3, $4, $5)",
+                )
+                .bind(request_id)
+                .bind(at)
+                .bind(actor_id)
+                .bind(action)
+                .bind(note)
+                .execute(&mut **tx)
+                .await?;
+                Ok(())
+            }
+
+            async fn replace_roles_in(tx: &mut sqlx::Transaction<'static, $db>, account_id: i64, roles: &[Role]) -> StoreResult<()> {
+                sqlx::query("DELETE FROM account_role WHERE account_id = $1").bind(account_id).execute(&mut **tx).await?;
+                for role in roles {
+                    sqlx::query("INSERT INTO account_role (account_id, role) VALUES ($1, $2)")
+                        .bind(account_id)
+                        .bind(role.code())
+                        .execute(&mut **tx)
+                        .await?;
+                }
+                Ok(())
+            }
+        }
+
+        #[async_trait]
+        impl RequestStore for $store {
+            async fn create_request(&self, new: &NewRequest, audit: AuditDraft) -> StoreResult<i64> {
+                let mut tx = self.begin().await?;
+                if new.kind == RequestKind::Create {
+                    let active: Option<(i64,)> =
+                        sqlx::query_as("SELECT id FROM account WHERE employee_no = $1 AND disabled = $2")
+                            .bind(&new.employee_no)
+                            .bind(false)
+                            .fetch_optional(&mut *tx)
+                            .await?;
+                    if active.is_some() {
+                        return Err(StoreError::Duplicate("account"));
+                    }
+                    let open: Option<(i64,)> = sqlx::query_as(
+                        "SELECT id FROM account_request WHERE employee_no = $1 AND kind = 'create' \
+                         AND state IN ('filed', 'endorsed', 'approved')",
+                    )
+                    .bind(&new.employee_no)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                    if open.is_some() {
+                        return Err(StoreError::Duplicate("request"));
+                    }
+                }
+                let roles = new.roles.iter().map(|r| r.code()).collect::<Vec<_>>().join(",");
+                let (id,): (i64,) = sqlx::query_as(
+                    "INSERT INTO account_request (kind, employee_no, form, unit_id, target_unit_id, roles, state, filed_by, filed_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, 'filed', $7, $8) RETURNING id",
+                )
+                .bind(new.kind.code())
+                .bind(&new.employee_no)
+                .bind(&new.form_json)
+                .bind(new.unit_id)
+                .bind(new.target_unit_id)
+                .bind(&roles)
+                .bind(new.filed_by)
+                .bind(new.now)
+                .fetch_one(&mut *tx)
+                .await?;
+                Self::request_event_in(&mut tx, id, new.now, Some(new.filed_by), "filed", "").await?;
+                let mut audit = audit;
+                audit.object_type = Some("account_request".into());
+                audit.object_id = Some(id.to_string());
+                Self::audit_in(&mut tx, &self.key, audit).await?;
+                tx.commit().await?;
+                Ok(id)
+            }
+
+            async fn request(&self, id: i64) -> StoreResult<Option<RequestRecord>> {
+                Ok(sqlx::query_as(&format!("SELECT {REQUEST_COLUMNS} FROM account_request WHERE id = $1"))
+                    .bind(id)
+                    .fetch_optional(&self.pool)
+                    .await?)
+            }
+
+            async fn list_requests(&self, f: &RequestFilter) -> StoreResult<Vec<RequestRecord>> {
+                Ok(sqlx::query_as(&format!(
+                    "SELECT {REQUEST_COLUMNS} FROM account_request WHERE ($1 IS NULL OR state = $1) \
+                     AND ($2 IS NULL OR unit_id = $2 OR target_unit_id = $2) \
+                     AND ($3 IS NULL OR filed_at >= $3) AND ($4 IS NULL OR filed_at < $4) ORDER BY id DESC LIMIT 1000"
+                ))
+                .bind(&f.state)
+                .bind(f.unit_id)
+                .bind(f.from)
+                .bind(f.to)
+                .fetch_all(&self.pool)
+                .await?)
+            }
+
+            async fn request_events(&self, id: i64) -> StoreResult<Vec<RequestEvent>> {
+                Ok(sqlx::query_as(
+                    "SELECT id, request_id, at, actor_id, action, note FROM account_request_event WHERE request_id = $1 ORDER BY id",
+                )
+                .bind(id)
+                .fetch_all(&self.pool)
+                .await?)
+            }
+
+            async fn transition(
+                &self,
+                id: i64,
+                step: &Transition,
+                actor_id: i64,
+                note: &str,
+                now: DateTime<Utc>,
+                audit: AuditDraft,
+            ) -> StoreResult<()> {
+                let mut tx = self.begin().await?;
+                let from = step.from_states();
+                let guard = format!(
+                    "id = $1 AND state IN ({})",
+                    from.iter().map(|s| format!("'{s}'")).collect::<Vec<_>>().join(", ")
+                );
+                let r = match step {
+                    Transition::Endorse => {
+                        sqlx::query(&format!(
+                            "UPDATE account_request SET state = 'endorsed', endorsed_by = $2, endorsed_at = $3 WHERE {guard}"
+                        ))
+                        .bind(id)
+                        .bind(actor_id)
+                        .bind(now)
+                        .execute(&mut *tx)
+                        .await?
+                    }
+                    Transition::Approve { effective_at, initial_password_hash } => {
+                        sqlx::query(&format!(
+                            "UPDATE account_request SET state = 'approved', reviewed_by = $2, reviewed_at = $3, \
+                             effective_at = $4, initial_password_hash = $5 WHERE {guard}"
+                        ))
+                        .bind(id)
+                        .bind(actor_id)
+                        .bind(now)
+                        .bind(effective_at)
+                        .bind(initial_password_hash)
+                        .execute(&mut *tx)
+                        .await?
+                    }
+                    Transition::Decline { reason, text } => {
+                        sqlx::query(&format!(
+                            "UPDATE account_request SET state = 'declined', reviewed_by = $2, reviewed_at = $3, \
+                             decline_reason = $4, decline_text = $5 WHERE {guard}"
+                        ))
+                        .bind(id)
+                        .bind(actor_id)
+                        .bind(now)
+                        .bind(reason)
+                        .bind(text)
+                        .execute(&mut *tx)
+                        .await?
+                    }
+                    Transition::Withdraw => {
+                        sqlx::query(&format!("UPDATE account_request SET state = 'withdrawn' WHERE {guard}"))
+                            .bind(id)
+                            .execute(&mut *tx)
+                            .await?
+                    }
+                };
+                if r.rows_affected() == 0 {
+                    return Err(StoreError::Stale("account request"));
+                }
+                debug_assert!(!step.to_state().is_empty());
+                Self::request_event_in(&mut tx, id, now, Some(actor_id), step.action(), note).await?;
+                let mut audit = audit;
+                audit.object_type = Some("account_request".into());
+                audit.object_id = Some(id.to_string());
+                Self::audit_in(&mut tx, &self.key, audit).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn apply_request(&self, id: i64, now: DateTime<Utc>, audit: AuditDraft) -> StoreResult<i64> {
+                let mut tx = self.begin().await?;
+                let req: Option<RequestRecord> = sqlx::query_as(&format!(
+                    "UPDATE account_request SET state = 'applied', applied_at = $2 \
+                     WHERE id = $1 AND state = 'approved' AND effective_at <= $2 RETURNING {REQUEST_COLUMNS}"
+                ))
+                .bind(id)
+                .bind(now)
+                .fetch_optional(&mut *tx)
+                .await?;
+                let Some(req) = req else { return Err(StoreError::Stale("account request")) };
+                let form: crate::domain::forms::account_request::AccountRequestForm =
+                    serde_json::from_str(&req.form).map_err(|e| StoreError::Corrupt(format!("request form: {e}")))?;
+                let roles = req.role_list();
+                let existing: Option<(i64, bool)> =
+                    sqlx::query_as("SELECT id, disabled FROM account WHERE employee_no = $1")
+                        .bind(&req.employee_no)
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                let account_id = match req.kind() {
+                    Some(RequestKind::Create) => {
+                        let hash = req
+                            .initial_password_hash
+                            .clone()
+                            .ok_or_else(|| StoreError::Corrupt("approved 新增 without a password".into()))?;
+                        let id = match existing {
+                            Some((_, false)) => return Err(StoreError::Duplicate("account")),
+                            Some((acc, true)) => {
+                                // a re-hired employee: the disabled account comes back
+                                sqlx::query(
+                                    "UPDATE account SET disabled = $1, disabled_at = NULL, disabled_reason = NULL, \
+                                     name = $2, unit_id = $3, email = $4, phone = $5, password_hash = $6, \
+                                     password_changed_at = $7, must_change_password = $8, failed_attempts = 0, \
+                                     locked_until = NULL, session_version = session_version + 1 WHERE id = $9",
+                                )
+                                .bind(false)
+                                .bind(&form.user_name)
+                                .bind(req.target_unit_id)
+                                .bind(form.email.as_str())
+                                .bind(form.phone.clone().unwrap_or_default())
+                                .bind(&hash)
+                                .bind(now)
+                                .bind(true)
+                                .bind(acc)
+                                .execute(&mut *tx)
+                                .await?;
+                                acc
+                            }
+                            None => {
+                                let (acc,): (i64,) = sqlx::query_as(
+                                    "INSERT INTO account (employee_no, name, unit_id, email, phone, password_hash, \
+                                     password_changed_at, must_change_password, failed_attempts, disabled, session_version, created_at) \
+                                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 0, $9, 1, $10) RETURNING id",
+                                )
+                                .bind(&req.employee_no)
+                                .bind(&form.user_name)
+                                .bind(req.target_unit_id)
+                                .bind(form.email.as_str())
+                                .bind(form.phone.clone().unwrap_or_default())
+                                .bind(&hash)
+                                .bind(now)
+                                .bind(true)
+                                .bind(false)
+                                .bind(now)
+                                .fetch_one(&mut *tx)
+                                .await
+                                .map_err(|e| map_unique(e, "account"))?;
+                                acc
+                            }
+                        };
+                        sqlx::query("INSERT INTO password_history (account_id, password_hash, created_at) VALUES ($1, $2, $3)")
+                            .bind(id)
+                            .bind(&hash)
+                            .bind(now)
+                            .execute(&mut *tx)
+                            .await?;
+                        Self::replace_roles_in(&mut tx, id, &roles).await?;
+                        id
+                    }
+                    Some(RequestKind::Change) => {
+                        let Some((acc, false)) = existing else { return Err(StoreError::NotFound("active account")) };
+                        sqlx::query("UPDATE account SET unit_id = $1, session_version = session_version + 1 WHERE id = $2")
+                            .bind(req.target_unit_id)
+                            .bind(acc)
+                            .execute(&mut *tx)
+                            .await?;
+                        if !roles.is_empty() {
+                            Self::replace_roles_in(&mut tx, acc, &roles).await?;
+                        }
+                        acc
+                    }
+                    Some(RequestKind::Cancel) => {
+                        let Some((acc, _)) = existing else { return Err(StoreError::NotFound("account")) };
+                        let reason = format!("註銷：{}", form.reason.clone().unwrap_or_default());
+                        sqlx::query(
+                            "UPDATE account SET disabled = $1, disabled_at = $2, disabled_reason = $3, \
+                             session_version = session_version + 1 WHERE id = $4",
+                        )
+                        .bind(true)
+                        .bind(now)
+                        .bind(&reason)
+                        .bind(acc)
+                        .execute(&mut *tx)
+                        .await?;
+                        acc
+                    }
+                    None => return Err(StoreError::Corrupt(format!("request kind {}", req.kind))),
+                };
+                sqlx::query("UPDATE account_request SET account_id = $1, initial_password_hash = NULL WHERE id = $2")
+                    .bind(account_id)
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+                Self::request_event_in(&mut tx, id, now, None, "applied", "").await?;
+                let mut audit = audit;
+                audit.object_type = Some("account".into());
+                audit.object_id = Some(account_id.to_string());
+                Self::audit_in(&mut tx, &self.key, audit).await?;
+                tx.commit().await?;
+                Ok(account_id)
+            }
+
+            async fn due_requests(&self, now: DateTime<Utc>) -> StoreResult<Vec<i64>> {
+                let rows: Vec<(i64,)> =
+                    sqlx::query_as("SELECT id FROM account_request WHERE state = 'approved' AND effective_at <= $1 ORDER BY id")
+                        .bind(now)
+                        .fetch_all(&self.pool)
+                        .await?;
+                Ok(rows.into_iter().map(|(id,)| id).collect())
+            }
+        }
+    };
+}
+
+pub(super) use impl_requests;

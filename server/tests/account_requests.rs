@@ -1,0 +1,208 @@
+//! The account change request (附件五) through the HTTP API on both databases: filing,
+//! business-unit sign-off, review by the destination unit's manager or designated deputy,
+//! the effective time (the scheduler under an explicit clock), duplicates, revocation.
+
+mod common;
+
+use app::domain::Role;
+use chrono::{Duration, Utc};
+use common::{TestApp, TestDb, PASSWORD};
+use serde_json::{json, Value};
+
+async fn setup(db: TestDb) -> TestApp {
+    let app = TestApp::new(db, Default::default()).await;
+    app.account("C3001", vec![Role::Clerk], "LO-DA", false).await;
+    app.account("S3001", vec![Role::Supervisor], "LO-DA", false).await;
+    app.account("M3001", vec![Role::AccountManager], "LO-DA", false).await;
+    app.account("D3001", vec![Role::Clerk], "LO-DA", false).await; // may become the deputy
+    app.account("M4001", vec![Role::AccountManager], "LO-SS", false).await;
+    app
+}
+
+async fn login(app: &TestApp, emp: &str) -> String {
+    app.login(emp, PASSWORD).await.unwrap_or_else(|r| panic!("login {emp}: {} {}", r.status, r.body))
+}
+
+fn form(kind: &str, emp: &str, roles: &[&str], reason: &str) -> Value {
+    json!({ "input": {
+        "kind": kind, "reason": reason, "applied_on": "115/11/27", "agency": "臺北市大安地政事務所", "section": "登記課",
+        "user_name": "王小明", "phone": "02-2345-6789", "employee_no": emp, "email": format!("{}@gov.taipei", emp.to_lowercase()),
+        "roles": roles, "target_unit": ""
+    }})
+}
+
+async fn file(app: &TestApp, cookie: &str, body: &Value) -> common::Reply {
+    app.post_json("/api/accounts/requests/file", body, Some(cookie)).await
+}
+
+async fn state_of(app: &TestApp, id: i64) -> String {
+    app.db.store.request(id).await.unwrap().unwrap().state
+}
+
+async fn new_account_from_filing_to_first_sign_in(db: TestDb) {
+    let app = setup(db).await;
+    let clerk = login(&app, "C3001").await;
+    // the form's own checks, on the server too
+    let bad = file(&app, &clerk, &json!({ "input": { "kind": "create", "roles": [] } })).await;
+    assert_eq!(bad.status, 400);
+    assert!(bad.body.contains("申請日期") && bad.body.contains("公務信箱"), "{}", bad.body);
+    let mut gmail = form("create", "C3042", &["clerk"], "");
+    gmail["input"]["email"] = json!("c3042@gmail.com");
+    assert!(file(&app, &clerk, &gmail).await.body.contains("公務信箱"));
+
+    let r = file(&app, &clerk, &form("create", "C3042", &["clerk"], "")).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let id: i64 = r.body.trim().parse().unwrap();
+    // a second 新增 for the same number while this one is open: 使用者帳號重複
+    let dup = file(&app, &clerk, &form("create", "C3042", &["clerk"], "")).await;
+    assert_eq!(dup.status, 400);
+    assert!(dup.body.contains("使用者帳號重複"), "{}", dup.body);
+    // and for a number with an active account
+    assert!(file(&app, &clerk, &form("create", "S3001", &["clerk"], "")).await.body.contains("使用者帳號重複"));
+
+    // the manager cannot review before the business unit's sign-off; a clerk cannot endorse
+    let manager = login(&app, "M3001").await;
+    let early = app.post("/api/accounts/requests/review", &format!("id={id}&decision=provide&reason=&text=&effective="), Some(&manager)).await;
+    assert_eq!(early.status, 400, "{}", early.body);
+    assert_eq!(app.post("/api/accounts/requests/endorse", &format!("id={id}"), Some(&clerk)).await.status, 403);
+    let sup = login(&app, "S3001").await;
+    assert_eq!(app.post("/api/accounts/requests/endorse", &format!("id={id}"), Some(&sup)).await.status, 200);
+    assert_eq!(state_of(&app, id).await, "endorsed");
+    // a clerk cannot review; another unit's manager cannot either
+    assert_eq!(app.post("/api/accounts/requests/review", &format!("id={id}&decision=provide&reason=&text=&effective="), Some(&clerk)).await.status, 403);
+    let other = login(&app, "M4001").await;
+    assert_eq!(app.post("/api/accounts/requests/review", &format!("id={id}&decision=provide&reason=&text=&effective="), Some(&other)).await.status, 403);
+
+    // 提供 now: the account exists at once, with a one-time password shown to the manager
+    let r = app.post("/api/accounts/requests/review", &format!("id={id}&decision=provide&reason=&text=&effective="), Some(&manager)).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let out: Value = serde_json::from_str(&r.body).unwrap();
+    assert_eq!(out["applied"], true);
+    let password = out["one_time_password"].as_str().unwrap().to_string();
+    assert_eq!(state_of(&app, id).await, "applied");
+    let acc = app.db.store.account_by_employee_no("C3042").await.unwrap().unwrap();
+    assert_eq!(acc.roles, vec![Role::Clerk]);
+    assert!(acc.must_change_password);
+    assert_eq!(acc.email, "c3042@gov.taipei");
+    // the new user signs in (and must change the password first)
+    let me = app.login("C3042", &password).await.unwrap_or_else(|r| panic!("{}", r.body));
+    let m: Value = serde_json::from_str(&app.post("/api/auth/me", "", Some(&me)).await.body).unwrap();
+    assert_eq!(m["employee_no"], "C3042");
+    assert_eq!(m["must_change_password"], true);
+
+    // the timeline: filed, endorsed, approved, applied — each with who and when
+    let d: Value = serde_json::from_str(&app.post("/api/accounts/requests/get", &format!("id={id}"), Some(&clerk)).await.body).unwrap();
+    let steps: Vec<&str> = d["timeline"].as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap()).collect();
+    assert_eq!(steps, ["filed", "endorsed", "approved", "applied"]);
+    // an unrelated user of another unit cannot read it
+    assert_eq!(app.post("/api/accounts/requests/get", &format!("id={id}"), Some(&other)).await.status, 403);
+    app.db.close().await;
+}
+
+async fn cancel_at_a_future_time_and_revocation(db: TestDb) {
+    let app = setup(db).await;
+    let clerk = login(&app, "C3001").await;
+    let sup = login(&app, "S3001").await;
+    let manager = login(&app, "M3001").await;
+    // the user whose account is cancelled has a session open
+    let victim = login(&app, "D3001").await;
+    let r = file(&app, &clerk, &form("cancel", "D3001", &[], "離職")).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let id: i64 = r.body.trim().parse().unwrap();
+    app.post("/api/accounts/requests/endorse", &format!("id={id}"), Some(&sup)).await;
+    // 異動時間 cannot lie in the past
+    let past = (Utc::now() + Duration::hours(8) - Duration::hours(2)).format("%Y-%m-%dT%H:%M");
+    let r = app.post("/api/accounts/requests/review", &format!("id={id}&decision=provide&reason=&text=&effective={past}"), Some(&manager)).await;
+    assert_eq!(r.status, 400, "{}", r.body);
+    // a future time: approved, not applied yet
+    let later = Utc::now() + Duration::hours(2);
+    let local = (later + Duration::hours(8)).format("%Y-%m-%dT%H:%M");
+    let r = app.post("/api/accounts/requests/review", &format!("id={id}&decision=provide&reason=&text=&effective={local}"), Some(&manager)).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(state_of(&app, id).await, "approved");
+    assert_eq!(app.post("/api/auth/me", "", Some(&victim)).await.body.contains("D3001"), true);
+    // the scheduler, under a clock before and after the time
+    assert!(app::server::requests::apply_due(&app.db.store, Utc::now()).await.unwrap().is_empty());
+    let applied = app::server::requests::apply_due(&app.db.store, later + Duration::minutes(1)).await.unwrap();
+    assert_eq!(applied, vec![id]);
+    assert_eq!(state_of(&app, id).await, "applied");
+    let acc = app.db.store.account_by_employee_no("D3001").await.unwrap().unwrap();
+    assert!(acc.disabled);
+    // the open session ended with it
+    assert_eq!(app.post("/api/auth/me", "", Some(&victim)).await.body, "null");
+
+    // a re-hired employee: a 新增 re-enables the disabled account
+    let r = file(&app, &clerk, &form("create", "D3001", &["clerk", "supervisor"], "")).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let id2: i64 = r.body.trim().parse().unwrap();
+    app.post("/api/accounts/requests/endorse", &format!("id={id2}"), Some(&sup)).await;
+    let r = app.post("/api/accounts/requests/review", &format!("id={id2}&decision=provide&reason=&text=&effective="), Some(&manager)).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let back = app.db.store.account_by_employee_no("D3001").await.unwrap().unwrap();
+    assert_eq!(back.id, acc.id);
+    assert!(!back.disabled);
+    assert_eq!(back.roles, vec![Role::Clerk, Role::Supervisor]);
+
+    // 不提供 needs a reason; 其他原因 needs text
+    let r = file(&app, &clerk, &form("change", "C3001", &["clerk", "internal_auditor"], "兼辦稽核")).await;
+    let id3: i64 = r.body.trim().parse().unwrap();
+    app.post("/api/accounts/requests/endorse", &format!("id={id3}"), Some(&sup)).await;
+    assert_eq!(app.post("/api/accounts/requests/review", &format!("id={id3}&decision=decline&reason=other&text=&effective="), Some(&manager)).await.status, 400);
+    let r = app.post("/api/accounts/requests/review", &format!("id={id3}&decision=decline&reason=duties_mismatch&text=&effective="), Some(&manager)).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(state_of(&app, id3).await, "declined");
+
+    // immediate revocation by the manager: rights end and sessions die in the same request
+    let clerk_acc = app.db.store.account_by_employee_no("C3001").await.unwrap().unwrap();
+    let other = login(&app, "M4001").await;
+    assert_eq!(app.post("/api/accounts/revoke", &format!("account_id={}&reason=left&text=", clerk_acc.id), Some(&other)).await.status, 403);
+    let r = app.post("/api/accounts/revoke", &format!("account_id={}&reason=job_change&text=", clerk_acc.id), Some(&manager)).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(app.post("/api/auth/me", "", Some(&clerk)).await.body, "null");
+    assert!(app.db.store.recent_audit(100).await.unwrap().iter().any(|e| e.action == "account.revoke"));
+    app.db.close().await;
+}
+
+async fn the_deputy_acts_only_while_designated(db: TestDb) {
+    let app = setup(db).await;
+    let clerk = login(&app, "C3001").await;
+    let sup = login(&app, "S3001").await;
+    let r = file(&app, &clerk, &form("create", "C3077", &["clerk"], "")).await;
+    let id: i64 = r.body.trim().parse().unwrap();
+    app.post("/api/accounts/requests/endorse", &format!("id={id}"), Some(&sup)).await;
+    let deputy = login(&app, "D3001").await;
+    let review = format!("id={id}&decision=provide&reason=&text=&effective=");
+    assert_eq!(app.post("/api/accounts/requests/review", &review, Some(&deputy)).await.status, 403);
+    // a designation that has ended does not count either
+    let unit = app.db.store.unit_by_code("LO-DA").await.unwrap().unwrap();
+    let d = app.db.store.account_by_employee_no("D3001").await.unwrap().unwrap();
+    let designate = |from, to| app::server::store::NewDesignation {
+        unit_id: unit.id,
+        account_id: d.id,
+        kind: app::domain::Designation::DeputyAccountManager,
+        valid_from: from,
+        valid_to: to,
+        created_by: None,
+        now: Utc::now(),
+    };
+    let draft = || app::server::audit::AuditDraft::new("designation.add", app::server::audit::Outcome::Success);
+    app.db.store.add_designation(&designate(Utc::now() - Duration::days(10), Some(Utc::now() - Duration::days(1))), draft()).await.unwrap();
+    assert_eq!(app.post("/api/accounts/requests/review", &review, Some(&deputy)).await.status, 403);
+    app.db.store.add_designation(&designate(Utc::now() - Duration::days(1), None), draft()).await.unwrap();
+    let r = app.post("/api/accounts/requests/review", &review, Some(&deputy)).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    // never one's own request: the deputy files one and cannot review it
+    let r = file(&app, &deputy, &form("change", "D3001", &["clerk", "supervisor"], "兼任")).await;
+    let own: i64 = r.body.trim().parse().unwrap();
+    app.post("/api/accounts/requests/endorse", &format!("id={own}"), Some(&sup)).await;
+    let r = app.post("/api/accounts/requests/review", &format!("id={own}&decision=provide&reason=&text=&effective="), Some(&deputy)).await;
+    assert_eq!(r.status, 400, "{}", r.body);
+    assert!(r.body.contains("自己"), "{}", r.body);
+    app.db.close().await;
+}
+
+on_both!(
+    new_account_from_filing_to_first_sign_in,
+    cancel_at_a_future_time_and_revocation,
+    the_deputy_acts_only_while_designated
+);
