@@ -342,33 +342,50 @@ fn match_core(
         let y1 = ((cy + m).max(0.0) as usize + 1).min(q.ink.h);
         match_map(&q.ink.strength, q.ink.w, q.ink.h, x0, y0, x1, y1)
     };
-    let (sim, grid, manual) = match opts.manual_alignment {
-        Some(al) => {
-            let sim = al.to_sim();
-            let grid = align::match_blocks(&rs, reg.ink.w, reg.ink.h, &rbox, &qs, &q.ink, &sim, bs, 4, 3);
-            (sim, grid, true)
+    // pass 1: integer block search (hill climbing); pass 2: sub-pixel (Lucas-Kanade)
+    let refine = |mut sim: Sim| {
+        for &(s, lk) in &[(4i64, 0usize), (2, 5)] {
+            let g = align::match_blocks(&rs, reg.ink.w, reg.ink.h, &rbox, &qs, &q.ink, &sim, bs, s, lk);
+            if let Some(n) = align::fit_from_blocks(&g, &sim, 3.0) {
+                if n.is_finite() && n.scale() > 0.2 && n.scale() < 5.0 {
+                    sim = n;
+                }
+            }
         }
+        sim
+    };
+    // A manual alignment is where the search starts instead of the coarse estimate: it rescues a
+    // pair the coarse step got wrong, while a nudge of a pixel or a tenth of a degree cannot by
+    // itself turn a genuine impression into a mismatch (the residual features would read any
+    // offset as distortion).
+    let (start, manual) = match opts.manual_alignment {
+        Some(al) => (al.to_sim(), true),
         None => {
             let c = align::coarse(&reg.ink, &rbox, rc, &q.ink, &qbox, scale_hint);
-            let mut sim = match c {
+            let start = match c {
                 Some(c) => c.sim,
                 None => Sim::about(0.0, scale_hint.unwrap_or(1.0), rc, qbox.center()),
             };
-            // pass 1: integer block search (hill climbing); pass 2: sub-pixel (Lucas-Kanade)
-            for &(s, lk) in &[(4i64, 0usize), (2, 5)] {
-                let g = align::match_blocks(&rs, reg.ink.w, reg.ink.h, &rbox, &qs, &q.ink, &sim, bs, s, lk);
-                if let Some(n) = align::fit_from_blocks(&g, &sim, 3.0) {
-                    if n.is_finite() && n.scale() > 0.2 && n.scale() < 5.0 {
-                        sim = n;
-                    }
-                }
-            }
-            // residual field: sub-pixel block displacements relative to the final transform
-            let g = align::match_blocks(&rs, reg.ink.w, reg.ink.h, &rbox, &qs, &q.ink, &sim, bs, 4, 3);
-            let fin = sim;
-            (fin, g, false)
+            (start, false)
         }
     };
+    let mut sim = refine(start);
+    if manual {
+        // a hand-placed start is further from the optimum than the coarse estimate: refine
+        // until it settles (a few rounds at most)
+        for _ in 0..4 {
+            let next = refine(sim);
+            let moved = (next.rotation_deg() - sim.rotation_deg()).abs() > 0.005
+                || (next.tx - sim.tx).abs() > 0.02
+                || (next.ty - sim.ty).abs() > 0.02;
+            sim = next;
+            if !moved {
+                break;
+            }
+        }
+    }
+    // residual field: sub-pixel block displacements relative to the final transform
+    let grid = align::match_blocks(&rs, reg.ink.w, reg.ink.h, &rbox, &qs, &q.ink, &sim, bs, 4, 3);
     let so = score::compute(&reg.ink, &rbox, &q.ink, &qbox, &sim, &grid);
     let qm = quality::metrics(&reg.ink, &rbox, rc);
     let score = score::fuse(&so.features, &score::FUSION_W);

@@ -265,17 +265,25 @@ fn manual_alignment_rescoring_and_serde() {
     o.manual_alignment = Some(m.alignment);
     let m2 = match_pair(&r, &q, &o).unwrap();
     assert!(m2.manual);
-    assert!((m2.rotation_deg - m.rotation_deg).abs() < 1e-9);
-    assert!((m2.score - m.score).abs() < 0.05);
-    // a badly wrong manual alignment scores lower
-    o.manual_alignment = Some(Alignment::about(
-        m.rotation_deg + 4.0,
-        m.scale,
-        (m.registered_center_x, m.registered_center_y),
-        (m.center_x + 3.0, m.center_y),
-    ));
+    assert!((m2.rotation_deg - m.rotation_deg).abs() < 0.3, "{} vs {}", m2.rotation_deg, m.rotation_deg);
+    assert!((m2.score - m.score).abs() < 0.02, "score {} vs {}", m2.score, m.score);
+    // a nudge (a pixel, half a degree) is refined away: the verdict does not hang on the hand
+    let nudge = |drot: f64, dx: f64| {
+        Some(Alignment::about(
+            m.rotation_deg + drot,
+            m.scale,
+            (m.registered_center_x, m.registered_center_y),
+            (m.center_x + dx, m.center_y),
+        ))
+    };
+    o.manual_alignment = nudge(0.5, 1.0);
     let m3 = match_pair(&r, &q, &o).unwrap();
-    assert!(m3.score < m.score);
+    assert_eq!(m3.band, m.band);
+    assert!((m3.score - m.score).abs() < 0.02, "{} vs {}", m3.score, m.score);
+    // a manual alignment far off (upside down) cannot be refined into a match
+    o.manual_alignment = nudge(180.0, 0.0);
+    let m4 = match_pair(&r, &q, &o).unwrap();
+    assert!(m4.score < m.score);
     let js = serde_json::to_string(&m).unwrap();
     assert!(js.contains("\"band\":\"") && js.contains("\"registered_quality\":\"ok\""));
     let back: MatchResult = serde_json::from_str(&js).unwrap();
@@ -428,6 +436,31 @@ fn high_resolution_scans_are_matched_at_working_resolution() {
     let mut o = MatchOptions::default();
     o.manual_alignment = Some(m.alignment);
     let m2 = match_pair(&r, &q, &o).unwrap();
-    assert!((m2.rotation_deg - m.rotation_deg).abs() < 1e-6 && (m2.center_x - m.center_x).abs() < 1e-6);
+    assert!((m2.rotation_deg - m.rotation_deg).abs() < 0.05 && (m2.center_x - m.center_x).abs() < 0.5);
     assert!((m2.score - m.score).abs() < 0.05);
+}
+
+#[test]
+fn a_hand_nudge_does_not_decide_a_genuine_pair() {
+    // the demo pair r0004 / q0037 (genuine): nudges of up to 1 degree and 3 px are refined away
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/seal");
+    let r = std::fs::read(format!("{dir}/registered/r0004.png")).unwrap();
+    let q = std::fs::read(format!("{dir}/demo/q0037.jpg")).unwrap();
+    let m = match_pair(&r, &q, &MatchOptions::default()).unwrap();
+    assert_eq!(m.band, Band::Consistent);
+    let mut o = MatchOptions::default();
+    for (dr, dx, dy) in [(0.1, 0.0, 0.0), (-0.1, 0.0, 0.0), (0.0, 1.0, 0.0), (0.0, 0.0, -1.0), (1.0, 3.0, 0.0)] {
+        o.manual_alignment = Some(Alignment::about(
+            m.rotation_deg + dr,
+            m.scale,
+            (m.registered_center_x, m.registered_center_y),
+            (m.center_x + dx, m.center_y + dy),
+        ));
+        let m2 = match_pair(&r, &q, &o).unwrap();
+        assert!(m2.manual);
+        // (this pair scores 0.92, just above the 相符 threshold: the band may tip to review,
+        // never to 不符; before refinement a 1 px nudge scored 0.10)
+        assert_ne!(m2.band, Band::Inconsistent, "nudge {dr} deg ({dx}, {dy}) px: {}", m2.score);
+        assert!((m2.score - m.score).abs() < 0.02, "nudge {dr} ({dx}, {dy}): {} vs {}", m2.score, m.score);
+    }
 }
