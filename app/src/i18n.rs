@@ -202,4 +202,6 @@ messages! {
     Current => "現行", "current";
     Unclear => "印模不清", "unclear";
     Search => "查詢", "Search";
+    AccountRequests => "帳號異動申請", "Account change requests";
+    UnitAccounts => "本單位帳號", "My unit's accounts";
 }

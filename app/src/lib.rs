@@ -100,6 +100,10 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/comparisons/:id") view=pages::comparisons::RecordPage/>
                 <Route path=path!("/seals") view=pages::seals::SealsPage/>
                 <Route path=path!("/admin/calendar") view=pages::calendar::CalendarPage/>
+                <Route path=path!("/accounts/requests") view=pages::requests::RequestsPage/>
+                <Route path=path!("/accounts/requests/new") view=pages::requests::NewRequestPage/>
+                <Route path=path!("/accounts/requests/:id") view=pages::requests::RequestPage/>
+                <Route path=path!("/accounts/unit") view=pages::requests::UnitAccountsPage/>
             </Routes>
         </Router>
     }

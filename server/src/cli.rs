@@ -32,7 +32,9 @@ pub async fn serve(common: &Common, args: &ServeArgs) -> CliResult {
     if scanner.is_enabled() {
         match scanner.ping().await {
             Ok(()) => tracing::info!(clamd = %common.clamd, "malware scanning of uploads: clamd answers"),
-            Err(e) => tracing::error!(error = %e, "malware scanning is configured but clamd does not answer: uploads will be refused until it does"),
+            Err(e) => {
+                tracing::error!(error = %e, "malware scanning is configured but clamd does not answer: uploads will be refused until it does")
+            }
         }
     } else {
         tracing::warn!("malware scanning of uploads is OFF (set YINJIAN_CLAMD, e.g. unix:/run/clamav/clamd.ctl)");
@@ -41,7 +43,9 @@ pub async fn serve(common: &Common, args: &ServeArgs) -> CliResult {
     let state = AppState::new(store, auth, key)
         .with_scanner(scanner)
         .with_upload_limits(common.upload_limits())
-        .with_email_domains(args.email_domains.iter().map(|d| d.trim().to_string()).filter(|d| !d.is_empty()).collect());
+        .with_email_domains(
+            args.email_domains.iter().map(|d| d.trim().to_string()).filter(|d| !d.is_empty()).collect(),
+        );
     let upload_body_limit = common.upload_limits().max_bytes * 4 / 3 + 256 * 1024;
     let mut trusted_origins = args.trusted_origins.clone();
     if let Some(o) = &args.public_origin {

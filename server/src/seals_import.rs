@@ -75,7 +75,10 @@ async fn import(common: &Common, dir: &Path, csv_name: &str) -> CliResult {
         let office = match store.unit_by_code(&row.office).await? {
             Some(u) if u.kind == UnitKind::HouseholdOffice => u,
             _ => {
-                errors.push(format!("line {line}: office {:?} is not a household registration office code (HR-…)", row.office));
+                errors.push(format!(
+                    "line {line}: office {:?} is not a household registration office code (HR-…)",
+                    row.office
+                ));
                 continue;
             }
         };
@@ -90,7 +93,11 @@ async fn import(common: &Common, dir: &Path, csv_name: &str) -> CliResult {
             },
         };
         let Some(path) = inside(dir, &row.image) else {
-            errors.push(format!("line {line}: image path {:?} must be relative and stay inside {}", row.image, dir.display()));
+            errors.push(format!(
+                "line {line}: image path {:?} must be relative and stay inside {}",
+                row.image,
+                dir.display()
+            ));
             continue;
         };
         let bytes = match std::fs::read(&path) {

@@ -107,7 +107,11 @@ async fn query_then_compare(db: TestDb) {
     // a genuine scan: the server agrees with the browser; the record is stored
     let genuine = fixture("demo/q0037.jpg");
     let r = app
-        .post_json("/api/comparisons/submit", &submission(query_id, &genuine, browser_result(&genuine), "match", ""), Some(&clerk))
+        .post_json(
+            "/api/comparisons/submit",
+            &submission(query_id, &genuine, browser_result(&genuine), "match", ""),
+            Some(&clerk),
+        )
         .await;
     assert_eq!(r.status, 200, "submit: {}", r.body);
     let sub: Value = serde_json::from_str(&r.body).unwrap();
@@ -124,7 +128,11 @@ async fn query_then_compare(db: TestDb) {
 
     // once submitted, the query cannot be submitted again; the record is never edited
     let again = app
-        .post_json("/api/comparisons/submit", &submission(query_id, &genuine, browser_result(&genuine), "mismatch", "x"), Some(&clerk))
+        .post_json(
+            "/api/comparisons/submit",
+            &submission(query_id, &genuine, browser_result(&genuine), "mismatch", "x"),
+            Some(&clerk),
+        )
         .await;
     assert_eq!(again.status, 400, "{}", again.body);
     assert!(app.db.try_exec(&format!("UPDATE comparison SET decision = 'mismatch' WHERE id = {id}")).await.is_err());
@@ -137,7 +145,12 @@ async fn query_then_compare(db: TestDb) {
     assert!(detail["overlay_png_b64"].as_str().is_some_and(|s| s.len() > 100));
     assert_eq!(detail["summary"]["case_number"], "115年大安字第001234號");
     assert_eq!(app.post("/api/comparisons/printed", &format!("id={id}"), Some(&clerk)).await.status, 200);
-    assert_eq!(app.post("/api/comparisons/annotate", &format!("id={id}&text=%E5%B7%B2%E9%99%84%E5%8D%B7"), Some(&clerk)).await.status, 200);
+    assert_eq!(
+        app.post("/api/comparisons/annotate", &format!("id={id}&text=%E5%B7%B2%E9%99%84%E5%8D%B7"), Some(&clerk))
+            .await
+            .status,
+        200
+    );
     let notes = app.db.store.comparison_notes(id).await.unwrap();
     assert_eq!(notes.iter().map(|n| n.kind.as_str()).collect::<Vec<_>>(), ["printed", "note"]);
     let actions = audit_actions(&app).await;
@@ -146,7 +159,9 @@ async fn query_then_compare(db: TestDb) {
     }
 
     // the verification code finds it
-    let v = app.post("/api/comparisons/verify", &format!("code={}", rec.verification_code.to_lowercase()), Some(&clerk)).await;
+    let v = app
+        .post("/api/comparisons/verify", &format!("code={}", rec.verification_code.to_lowercase()), Some(&clerk))
+        .await;
     assert_eq!(v.status, 200, "{}", v.body);
 
     // a forged scan is not 相符
@@ -164,16 +179,19 @@ async fn query_then_compare(db: TestDb) {
     assert_ne!(sub["server_band"], "consistent");
 
     // history: own for a clerk, the unit's for the supervisor; another clerk cannot open it
-    let mine: Value = serde_json::from_str(&app.post("/api/comparisons/list", "scope=mine", Some(&clerk)).await.body).unwrap();
+    let mine: Value =
+        serde_json::from_str(&app.post("/api/comparisons/list", "scope=mine", Some(&clerk)).await.body).unwrap();
     assert_eq!(mine.as_array().unwrap().len(), 2);
     assert_eq!(mine[0]["national_id_masked"], "A12****789");
     let other = login(&app, "C1002").await;
-    let theirs: Value = serde_json::from_str(&app.post("/api/comparisons/list", "scope=mine", Some(&other)).await.body).unwrap();
+    let theirs: Value =
+        serde_json::from_str(&app.post("/api/comparisons/list", "scope=mine", Some(&other)).await.body).unwrap();
     assert!(theirs.as_array().unwrap().is_empty());
     assert_eq!(app.post("/api/comparisons/get", &format!("id={id}"), Some(&other)).await.status, 403);
     assert_eq!(app.post("/api/comparisons/list", "scope=unit", Some(&other)).await.status, 403);
     let sup = login(&app, "S1001").await;
-    let unit: Value = serde_json::from_str(&app.post("/api/comparisons/list", "scope=unit", Some(&sup)).await.body).unwrap();
+    let unit: Value =
+        serde_json::from_str(&app.post("/api/comparisons/list", "scope=unit", Some(&sup)).await.body).unwrap();
     assert_eq!(unit.as_array().unwrap().len(), 2);
     assert_eq!(app.post("/api/comparisons/get", &format!("id={id}"), Some(&sup)).await.status, 200);
     let far = login(&app, "C2001").await;
@@ -218,12 +236,18 @@ async fn discrepancy_needs_a_comment(db: TestDb) {
     let mut browser = browser_result(&genuine);
     browser["score"] = json!(0.5);
     browser["band"] = json!("review");
-    let r = app.post_json("/api/comparisons/submit", &submission(qid, &genuine, browser.clone(), "match", ""), Some(&clerk)).await;
+    let r = app
+        .post_json("/api/comparisons/submit", &submission(qid, &genuine, browser.clone(), "match", ""), Some(&clerk))
+        .await;
     assert_eq!(r.status, 400);
     assert!(r.body.contains("不一致"), "{}", r.body);
     assert_eq!(count(&app.db, "comparison").await, 0);
     let r = app
-        .post_json("/api/comparisons/submit", &submission(qid, &genuine, browser, "match", "瀏覽器版本舊"), Some(&clerk))
+        .post_json(
+            "/api/comparisons/submit",
+            &submission(qid, &genuine, browser, "match", "瀏覽器版本舊"),
+            Some(&clerk),
+        )
         .await;
     assert_eq!(r.status, 200, "{}", r.body);
     let sub: Value = serde_json::from_str(&r.body).unwrap();
@@ -240,11 +264,23 @@ async fn bad_uploads_store_nothing(db: TestDb) {
     let qid = s["query_id"].as_i64().unwrap();
     let genuine = fixture("demo/q0037.jpg"); // 33 KB: within the limit
     let big = fixture("demo/q0002.jpg"); // 62 KB: over it
-    let r = app.post_json("/api/comparisons/submit", &submission(qid, &big, browser_result(&genuine), "match", ""), Some(&clerk)).await;
+    let r = app
+        .post_json(
+            "/api/comparisons/submit",
+            &submission(qid, &big, browser_result(&genuine), "match", ""),
+            Some(&clerk),
+        )
+        .await;
     assert_eq!(r.status, 400);
     assert!(r.body.contains("檔案過大"), "{}", r.body);
     let pdf = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\n".to_vec();
-    let r = app.post_json("/api/comparisons/submit", &submission(qid, &pdf, browser_result(&genuine), "match", ""), Some(&clerk)).await;
+    let r = app
+        .post_json(
+            "/api/comparisons/submit",
+            &submission(qid, &pdf, browser_result(&genuine), "match", ""),
+            Some(&clerk),
+        )
+        .await;
     assert_eq!(r.status, 400);
     assert!(r.body.contains("不是 PNG 或 JPEG"), "{}", r.body);
     assert_eq!(count(&app.db, "image_blob").await, blobs);
@@ -279,7 +315,10 @@ async fn who_may_query_and_upload(db: TestDb) {
     assert_eq!(versions[1].reason, "rebuild");
     assert_ne!(versions[0].image_sha256, versions[1].image_sha256);
     assert!(app.db.try_exec("UPDATE seal_version SET note = 'x'").await.is_err());
-    let v: Value = serde_json::from_str(&app.post("/api/seals/versions", &format!("national_id={PERSON}"), Some(&office)).await.body).unwrap();
+    let v: Value = serde_json::from_str(
+        &app.post("/api/seals/versions", &format!("national_id={PERSON}"), Some(&office)).await.body,
+    )
+    .unwrap();
     assert_eq!(v["versions"].as_array().unwrap().len(), 2);
     // the next query shows the new version
     let s = start(&app, &clerk, PERSON).await;
@@ -309,7 +348,11 @@ async fn malware_is_refused_before_anything_is_stored() {
     let genuine = fixture("demo/q0037.jpg");
     let blobs = count(&app.db, "image_blob").await;
     let r = app
-        .post_json("/api/comparisons/submit", &submission(qid, &common::clamd::eicar(), browser_result(&genuine), "match", ""), Some(&clerk))
+        .post_json(
+            "/api/comparisons/submit",
+            &submission(qid, &common::clamd::eicar(), browser_result(&genuine), "match", ""),
+            Some(&clerk),
+        )
         .await;
     assert_eq!(r.status, 400, "{}", r.body);
     assert!(r.body.contains("惡意程式"), "{}", r.body);
@@ -324,16 +367,19 @@ async fn malware_is_refused_before_anything_is_stored() {
     assert!(r.body.contains("惡意程式"), "{}", r.body);
     // a clean scan passes through the same clamd
     let r = app
-        .post_json("/api/comparisons/submit", &submission(qid, &genuine, browser_result(&genuine), "match", ""), Some(&clerk))
+        .post_json(
+            "/api/comparisons/submit",
+            &submission(qid, &genuine, browser_result(&genuine), "match", ""),
+            Some(&clerk),
+        )
         .await;
     assert_eq!(r.status, 200, "{}", r.body);
     app.db.close().await;
 
     // configured, but clamd does not answer
     let db = TestDb::new(common::Kind::Sqlite).await.unwrap();
-    let dead = app::server::scan::Scanner::new(
-        app::server::scan::ScanConfig::parse("unix:/nonexistent/clamd.sock").unwrap(),
-    );
+    let dead =
+        app::server::scan::Scanner::new(app::server::scan::ScanConfig::parse("unix:/nonexistent/clamd.sock").unwrap());
     let app = setup(db, UploadLimits::default(), Some(dead)).await;
     let clerk = login(&app, "C1001").await;
     let s = start(&app, &clerk, PERSON).await;

@@ -195,7 +195,8 @@ async fn the_working_calendar(db: &TestDb) {
     use app::domain::{CalendarDay, DayKind, OfficeHours};
     use chrono::{NaiveDate, TimeZone};
     let d = |y, m, dd| NaiveDate::from_ymd_opt(y, m, dd).unwrap();
-    let taipei = |y, m, dd, h| app::domain::taipei_offset().with_ymd_and_hms(y, m, dd, h, 0, 0).unwrap().with_timezone(&Utc);
+    let taipei =
+        |y, m, dd, h| app::domain::taipei_offset().with_ymd_and_hms(y, m, dd, h, 0, 0).unwrap().with_timezone(&Utc);
     assert_eq!(db.store.office_hours().await.unwrap(), OfficeHours::default());
     let holiday = CalendarDay { date: d(2026, 10, 9), kind: DayKind::Holiday, name: "國慶日補假".into() };
     let makeup = CalendarDay { date: d(2026, 9, 26), kind: DayKind::Workday, name: "補班".into() };
@@ -205,7 +206,10 @@ async fn the_working_calendar(db: &TestDb) {
     let renamed = CalendarDay { name: "國慶日".into(), ..holiday.clone() };
     db.store.set_calendar_day(&renamed, None, draft("calendar.day.set")).await.unwrap();
     assert_eq!(db.store.calendar_days().await.unwrap(), vec![makeup.clone(), renamed]);
-    db.store.set_office_hours(OfficeHours::parse("09:00", "18:00").unwrap(), draft("calendar.hours.set")).await.unwrap();
+    db.store
+        .set_office_hours(OfficeHours::parse("09:00", "18:00").unwrap(), draft("calendar.hours.set"))
+        .await
+        .unwrap();
     let cal = app::server::comparisons::calendar(&db.store).await.unwrap();
     assert!(cal.is_after_hours(taipei(2026, 10, 9, 10)));
     assert!(!cal.is_after_hours(taipei(2026, 9, 26, 10)));

@@ -145,9 +145,9 @@ pub async fn file_request(input: AccountRequestInput) -> Result<i64, ApiError> {
     use crate::server::store::{NewRequest, StoreError};
     let ctx = super::guard(FileRequest::PATH).await?;
     let actor = ctx.actor()?;
-    let form = input.parse(&ctx.state.email_domains).map_err(|errs| {
-        ApiError::Invalid(errs.iter().map(|e| e.message.clone()).collect::<Vec<_>>().join("；"))
-    })?;
+    let form = input
+        .parse(&ctx.state.email_domains)
+        .map_err(|errs| ApiError::Invalid(errs.iter().map(|e| e.message.clone()).collect::<Vec<_>>().join("；")))?;
     let store = &ctx.state.store;
     let existing = store.account_by_employee_no(form.employee_no.as_str()).await.map_err(super::internal)?;
     let target_unit_id = match form.kind {
@@ -157,7 +157,8 @@ pub async fn file_request(input: AccountRequestInput) -> Result<i64, ApiError> {
                 return Err(ApiError::Invalid("查無此員工編號的有效帳號".into()));
             };
             if acc.unit_id != actor.unit_id {
-                crate::server::authz::deny(&ctx.state, Some(actor), ctx.ip, FileRequest::PATH, "other_unit_account").await;
+                crate::server::authz::deny(&ctx.state, Some(actor), ctx.ip, FileRequest::PATH, "other_unit_account")
+                    .await;
                 return Err(ApiError::Invalid("只能為本單位的同仁申請異動或註銷".into()));
             }
             match (&form.target_unit, form.kind) {
@@ -189,7 +190,9 @@ pub async fn file_request(input: AccountRequestInput) -> Result<i64, ApiError> {
         "roles": form.roles.iter().map(|r| r.code()).collect::<Vec<_>>(),
     }));
     store.create_request(&new, draft).await.map_err(|e| match e {
-        StoreError::Duplicate(_) => ApiError::Invalid("使用者帳號重複：此員工編號已有有效帳號或尚在辦理中的新增申請".into()),
+        StoreError::Duplicate(_) => {
+            ApiError::Invalid("使用者帳號重複：此員工編號已有有效帳號或尚在辦理中的新增申請".into())
+        }
         e => super::internal(e),
     })
 }
@@ -242,7 +245,13 @@ pub async fn get_request(id: i64) -> Result<RequestDetail, ApiError> {
     let mut timeline = Vec::new();
     for e in store.request_events(id).await.map_err(super::internal)? {
         let actor_name = match e.actor_id {
-            Some(a) => store.account(a).await.ok().flatten().map(|a| format!("{} ({})", a.name, a.employee_no)).unwrap_or_default(),
+            Some(a) => store
+                .account(a)
+                .await
+                .ok()
+                .flatten()
+                .map(|a| format!("{} ({})", a.name, a.employee_no))
+                .unwrap_or_default(),
             None => "系統".into(),
         };
         timeline.push(TimelineEntry { at: e.at, action: e.action, actor: actor_name, note: e.note });
@@ -274,7 +283,10 @@ pub async fn endorse_request(id: i64) -> Result<(), ApiError> {
     let actor = ctx.actor()?;
     let r = imp::load(&ctx, id).await?;
     let now = Utc::now();
-    if !crate::server::requests::acts_as_supervisor(&ctx.state.store, actor, r.unit_id, now).await.map_err(super::internal)? {
+    if !crate::server::requests::acts_as_supervisor(&ctx.state.store, actor, r.unit_id, now)
+        .await
+        .map_err(super::internal)?
+    {
         crate::server::authz::deny(&ctx.state, Some(actor), ctx.ip, EndorseRequest::PATH, "not_unit_supervisor").await;
         return Err(ApiError::Forbidden);
     }
@@ -387,7 +399,11 @@ pub async fn withdraw_request(id: i64) -> Result<(), ApiError> {
         return Err(ApiError::Forbidden);
     }
     let draft = imp::draft("account_request.withdrawn", actor, ctx.ip_string());
-    ctx.state.store.transition(id, &Transition::Withdraw, actor.account_id, "", Utc::now(), draft).await.map_err(imp::stale)
+    ctx.state
+        .store
+        .transition(id, &Transition::Withdraw, actor.account_id, "", Utc::now(), draft)
+        .await
+        .map_err(imp::stale)
 }
 
 /// The account manager disables an account of the unit at once (rights end and sessions die in
@@ -440,4 +456,11 @@ pub async fn unit_accounts() -> Result<Vec<super::admin::AccountView>, ApiError>
         .details(serde_json::json!({ "unit_id": actor.unit_id, "count": mine.len() }));
     ctx.state.store.append_audit(draft).await.map_err(super::internal)?;
     Ok(mine.into_iter().map(super::admin::account_view).collect())
+}
+
+/// What the request form needs from the server: the allowed e-mail domains.
+#[server(prefix = "/api", endpoint = "accounts/form-config")]
+pub async fn request_form_config() -> Result<Vec<String>, ApiError> {
+    let ctx = super::guard(RequestFormConfig::PATH).await?;
+    Ok(ctx.state.email_domains.as_ref().clone())
 }

@@ -38,7 +38,9 @@ pub async fn get_calendar() -> Result<CalendarView, ApiError> {
         office_end: hours.end.format("%H:%M").to_string(),
         days: days
             .into_iter()
-            .filter_map(|d| Some(CalendarDayView { date: RocDate::from_gregorian(d.date).ok()?, kind: d.kind, name: d.name }))
+            .filter_map(|d| {
+                Some(CalendarDayView { date: RocDate::from_gregorian(d.date).ok()?, kind: d.kind, name: d.name })
+            })
             .collect(),
     })
 }

@@ -3,9 +3,9 @@
 
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
 #[cfg(feature = "ssr")]
 use leptos::server_fn::ServerFn;
-use leptos::server_fn::codec::Json;
 use serde::{Deserialize, Serialize};
 
 use super::ApiError;
@@ -221,9 +221,9 @@ pub async fn start_comparison(input: QueryInput) -> Result<Started, ApiError> {
     use crate::server::store::NewQuery;
     let ctx = super::guard(StartComparison::PATH).await?;
     let actor = ctx.actor()?;
-    let q = input.parse().map_err(|errs| {
-        ApiError::Invalid(errs.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("；"))
-    })?;
+    let q = input
+        .parse()
+        .map_err(|errs| ApiError::Invalid(errs.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("；")))?;
     let now = Utc::now();
     let cal = crate::server::comparisons::calendar(&ctx.state.store).await.map_err(super::internal)?;
     let after_hours = cal.is_after_hours(now);
@@ -246,7 +246,8 @@ pub async fn start_comparison(input: QueryInput) -> Result<Started, ApiError> {
     let seal = match current {
         None => None,
         Some(v) => {
-            let img = ctx.state.store.image(&v.image_sha256).await.map_err(super::internal)?.ok_or(ApiError::Internal)?;
+            let img =
+                ctx.state.store.image(&v.image_sha256).await.map_err(super::internal)?.ok_or(ApiError::Internal)?;
             let versions = ctx.state.store.seal_versions(&v.national_id).await.map_err(super::internal)?.len() as i64;
             Some(RegisteredSeal {
                 version_id: v.id,
@@ -400,7 +401,9 @@ pub async fn list_comparisons(scope: String) -> Result<Vec<ComparisonSummary>, A
     let ctx = super::guard(ListComparisons::PATH).await?;
     let actor = ctx.actor()?;
     let filter = match scope.as_str() {
-        "unit" if actor.has(Role::Supervisor) => ComparisonFilter { unit_id: Some(actor.unit_id), limit: 500, ..Default::default() },
+        "unit" if actor.has(Role::Supervisor) => {
+            ComparisonFilter { unit_id: Some(actor.unit_id), limit: 500, ..Default::default() }
+        }
         "unit" => {
             crate::server::authz::deny(&ctx.state, Some(actor), ctx.ip, ListComparisons::PATH, "not_supervisor").await;
             return Err(ApiError::Forbidden);
@@ -408,8 +411,9 @@ pub async fn list_comparisons(scope: String) -> Result<Vec<ComparisonSummary>, A
         _ => ComparisonFilter { operator_id: Some(actor.account_id), limit: 500, ..Default::default() },
     };
     let rows = ctx.state.store.list_comparisons(filter).await.map_err(super::internal)?;
-    let draft = imp::draft("comparison.list", actor, ctx.ip_string())
-        .details(serde_json::json!({ "scope": if filter.unit_id.is_some() { "unit" } else { "mine" }, "count": rows.len() }));
+    let draft = imp::draft("comparison.list", actor, ctx.ip_string()).details(
+        serde_json::json!({ "scope": if filter.unit_id.is_some() { "unit" } else { "mine" }, "count": rows.len() }),
+    );
     ctx.state.store.append_audit(draft).await.map_err(super::internal)?;
     Ok(rows.iter().map(imp::summary).collect())
 }

@@ -81,6 +81,7 @@ pub const POLICY: &[(&str, Access)] = &[
     ("/api/accounts/requests/withdraw", Access::Roles(ANY_ROLE)),
     ("/api/accounts/revoke", Access::Roles(ANY_ROLE)),
     ("/api/accounts/unit", Access::Roles(ANY_ROLE)),
+    ("/api/accounts/form-config", Access::SignedIn),
 ];
 
 pub fn policy(path: &str) -> Option<Access> {

@@ -83,7 +83,8 @@ mod imp {
 
     pub async fn view(ctx: &crate::api::Ctx, v: SealVersionRecord) -> Result<SealVersionView, ApiError> {
         use base64::Engine;
-        let img = ctx.state.store.image(&v.image_sha256).await.map_err(crate::api::internal)?.ok_or(ApiError::Internal)?;
+        let img =
+            ctx.state.store.image(&v.image_sha256).await.map_err(crate::api::internal)?.ok_or(ApiError::Internal)?;
         let office = ctx.state.store.unit(v.office_unit_id).await.ok().flatten().map(|u| u.name_zh).unwrap_or_default();
         Ok(SealVersionView {
             id: v.id,

@@ -201,7 +201,8 @@ mod tests {
 
     #[test]
     fn every_bad_field_is_reported() {
-        let bad = QueryInput { business_type: "".into(), case_year: "x".into(), national_id: "A123456788".into(), ..input() };
+        let bad =
+            QueryInput { business_type: "".into(), case_year: "x".into(), national_id: "A123456788".into(), ..input() };
         let errs = bad.parse().unwrap_err();
         let fields: Vec<_> = errs.iter().map(|e| e.field()).collect();
         assert_eq!(fields, ["business_type", "case_number", "national_id"]);
@@ -209,7 +210,13 @@ mod tests {
 
     #[test]
     fn free_form_case_numbers_are_kept() {
-        let q = QueryInput { case_year: "".into(), case_word: "".into(), case_number: "".into(), case_free: "北市地登字第5號函".into(), ..input() };
+        let q = QueryInput {
+            case_year: "".into(),
+            case_word: "".into(),
+            case_number: "".into(),
+            case_free: "北市地登字第5號函".into(),
+            ..input()
+        };
         assert!(matches!(q.parse().unwrap().case_number, CaseNumber::FreeForm(_)));
         let empty = QueryInput { case_free: " ".into(), ..q };
         assert_eq!(empty.parse().unwrap_err()[0].field(), "case_number");

@@ -26,11 +26,7 @@ fn CalendarAdmin() -> impl IntoView {
     let remove = ServerAction::<RemoveCalendarDay>::new();
     let hours = ServerAction::<SetOfficeHours>::new();
     Effect::new(move |_| {
-        let results = [
-            set_day.value().get(),
-            remove.value().get(),
-            hours.value().get(),
-        ];
+        let results = [set_day.value().get(), remove.value().get(), hours.value().get()];
         for r in results.into_iter().flatten() {
             match r {
                 Ok(()) => {

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 
-use crate::api::comparisons::{StartComparison, Started, SubmitComparison, Submission};
+use crate::api::comparisons::{StartComparison, Started, Submission, SubmitComparison};
 use crate::components::workbench::{Workbench, WorkbenchOutcome};
 use crate::components::RequireAuth;
 use crate::domain::comparison::{band_en, band_zh, QueryError};
@@ -34,7 +34,8 @@ fn b64_encode(b: &[u8]) -> String {
 #[component]
 fn Compare() -> impl IntoView {
     let locale = use_locale();
-    let input = RwSignal::new(QueryInput { business_type: BusinessType::LandRegistration.code().into(), ..Default::default() });
+    let input =
+        RwSignal::new(QueryInput { business_type: BusinessType::LandRegistration.code().into(), ..Default::default() });
     let field_errors = RwSignal::new(Vec::<QueryError>::new());
     let started = RwSignal::new(None::<Started>);
     let error = RwSignal::new(None::<String>);
@@ -202,7 +203,8 @@ fn Workspace(started: Started, reset: Callback<()>) -> impl IntoView {
             },
         });
     };
-    let registered_on = seal.registered_on.as_ref().map(|d| d.long()).unwrap_or_else(|| t(Msg::DateMissing).to_string());
+    let registered_on =
+        seal.registered_on.as_ref().map(|d| d.long()).unwrap_or_else(|| t(Msg::DateMissing).to_string());
     view! {
         {receipt}
         <section class="card registered" data-testid="registered">

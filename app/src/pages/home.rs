@@ -17,6 +17,10 @@ pub fn tasks(me: &Me) -> Vec<(&'static str, Msg)> {
     if me.has(Role::HouseholdOffice) {
         out.push(("/seals", Msg::SealRegistry));
     }
+    if me.has(Role::AccountManager) {
+        out.push(("/accounts/unit", Msg::UnitAccounts));
+    }
+    out.push(("/accounts/requests", Msg::AccountRequests));
     if me.has(Role::Admin) {
         out.push(("/admin/accounts", Msg::Accounts));
         out.push(("/admin/units", Msg::Units));

@@ -17,7 +17,12 @@ pub async fn acts_as_manager(store: &DynStore, actor: &Actor, unit_id: i64, now:
 }
 
 /// The unit's supervisor, or the supervisor's delegate while designated.
-pub async fn acts_as_supervisor(store: &DynStore, actor: &Actor, unit_id: i64, now: DateTime<Utc>) -> StoreResult<bool> {
+pub async fn acts_as_supervisor(
+    store: &DynStore,
+    actor: &Actor,
+    unit_id: i64,
+    now: DateTime<Utc>,
+) -> StoreResult<bool> {
     if actor.has(Role::Supervisor) && actor.unit_id == unit_id {
         return Ok(true);
     }

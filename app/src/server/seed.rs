@@ -91,14 +91,62 @@ macro_rules! demo_image {
 }
 
 pub const DEMO_PERSONS: &[DemoPerson] = &[
-    DemoPerson { national_id: "A123456789", name: "王大明", office: "HR-DA", registered_on: Some("2019-03-14"), image: demo_image!("r0004.png") },
-    DemoPerson { national_id: "A223456781", name: "林美華", office: "HR-DA", registered_on: Some("2021-07-02"), image: demo_image!("r0053.png") },
-    DemoPerson { national_id: "F123456784", name: "張志明", office: "HR-DA", registered_on: None, image: demo_image!("r0020.png") },
-    DemoPerson { national_id: "F223456786", name: "陳淑惠", office: "HR-XY", registered_on: Some("2015-11-30"), image: demo_image!("r0037.png") },
-    DemoPerson { national_id: "A100000001", name: "李建國", office: "HR-XY", registered_on: Some("2010-05-21"), image: demo_image!("r0080.png") },
-    DemoPerson { national_id: "A200000003", name: "黃雅雯", office: "HR-ZZ", registered_on: Some("2023-01-09"), image: demo_image!("r0066.png") },
-    DemoPerson { national_id: "B123456780", name: "吳俊傑", office: "HR-ZZ", registered_on: Some("2018-08-17"), image: demo_image!("r0016.png") },
-    DemoPerson { national_id: "B223456782", name: "劉怡萱", office: "HR-SL", registered_on: Some("2020-12-03"), image: demo_image!("r0059.png") },
+    DemoPerson {
+        national_id: "A123456789",
+        name: "王大明",
+        office: "HR-DA",
+        registered_on: Some("2019-03-14"),
+        image: demo_image!("r0004.png"),
+    },
+    DemoPerson {
+        national_id: "A223456781",
+        name: "林美華",
+        office: "HR-DA",
+        registered_on: Some("2021-07-02"),
+        image: demo_image!("r0053.png"),
+    },
+    DemoPerson {
+        national_id: "F123456784",
+        name: "張志明",
+        office: "HR-DA",
+        registered_on: None,
+        image: demo_image!("r0020.png"),
+    },
+    DemoPerson {
+        national_id: "F223456786",
+        name: "陳淑惠",
+        office: "HR-XY",
+        registered_on: Some("2015-11-30"),
+        image: demo_image!("r0037.png"),
+    },
+    DemoPerson {
+        national_id: "A100000001",
+        name: "李建國",
+        office: "HR-XY",
+        registered_on: Some("2010-05-21"),
+        image: demo_image!("r0080.png"),
+    },
+    DemoPerson {
+        national_id: "A200000003",
+        name: "黃雅雯",
+        office: "HR-ZZ",
+        registered_on: Some("2023-01-09"),
+        image: demo_image!("r0066.png"),
+    },
+    DemoPerson {
+        national_id: "B123456780",
+        name: "吳俊傑",
+        office: "HR-ZZ",
+        registered_on: Some("2018-08-17"),
+        image: demo_image!("r0016.png"),
+    },
+    DemoPerson {
+        national_id: "B223456782",
+        name: "劉怡萱",
+        office: "HR-SL",
+        registered_on: Some("2020-12-03"),
+        image: demo_image!("r0059.png"),
+    },
 ];
 
 /// Register the demo persons when the registry is empty; returns how many were added.

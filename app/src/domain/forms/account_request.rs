@@ -155,7 +155,9 @@ impl AccountRequestInput {
             e.push(FieldError::new("employee_no", "請填寫使用者帳號（員工編號）"));
             None
         } else {
-            EmployeeNo::parse(&self.employee_no).map_err(|err| e.push(FieldError::new("employee_no", err.to_string()))).ok()
+            EmployeeNo::parse(&self.employee_no)
+                .map_err(|err| e.push(FieldError::new("employee_no", err.to_string())))
+                .ok()
         };
         let email = if self.email.trim().is_empty() {
             e.push(FieldError::new("email", "請填寫 E-Mail 公務信箱"));
@@ -186,23 +188,27 @@ impl AccountRequestInput {
             _ => {}
         }
         match (kind, applied_on, agency, section, user_name, employee_no, email) {
-            (Some(kind), Some(applied_on), Some(agency), Some(section), Some(user_name), Some(employee_no), Some(email))
-                if e.is_empty() =>
-            {
-                Ok(AccountRequestForm {
-                    kind,
-                    reason,
-                    applied_on,
-                    agency,
-                    section,
-                    user_name,
-                    phone,
-                    employee_no,
-                    email,
-                    roles,
-                    target_unit: if kind == RequestKind::Change { target_unit } else { None },
-                })
-            }
+            (
+                Some(kind),
+                Some(applied_on),
+                Some(agency),
+                Some(section),
+                Some(user_name),
+                Some(employee_no),
+                Some(email),
+            ) if e.is_empty() => Ok(AccountRequestForm {
+                kind,
+                reason,
+                applied_on,
+                agency,
+                section,
+                user_name,
+                phone,
+                employee_no,
+                email,
+                roles,
+                target_unit: if kind == RequestKind::Change { target_unit } else { None },
+            }),
             _ => Err(e),
         }
     }
@@ -278,7 +284,9 @@ mod tests {
         let d = domains();
         assert!(OfficialEmail::parse("a.b@gov.taipei", &d).is_ok());
         assert!(OfficialEmail::parse("a@land.gov.taipei", &d).is_ok());
-        for bad in ["a@gmail.com", "a@evilgov.taipei", "a@gov.taipei.evil.com", "a@", "@gov.taipei", "no-at", "a b@gov.taipei"] {
+        for bad in
+            ["a@gmail.com", "a@evilgov.taipei", "a@gov.taipei.evil.com", "a@", "@gov.taipei", "no-at", "a b@gov.taipei"]
+        {
             assert!(OfficialEmail::parse(bad, &d).is_err(), "{bad}");
         }
         let custom = vec!["example.org".to_string()];

@@ -201,7 +201,8 @@ pub trait RequestStore: Send + Sync {
     async fn due_requests(&self, now: DateTime<Utc>) -> StoreResult<Vec<i64>>;
 }
 
-pub(super) const REQUEST_COLUMNS: &str = "id, kind, employee_no, form, unit_id, target_unit_id, roles, state, filed_by, \
+pub(super) const REQUEST_COLUMNS: &str =
+    "id, kind, employee_no, form, unit_id, target_unit_id, roles, state, filed_by, \
      filed_at, endorsed_by, endorsed_at, reviewed_by, reviewed_at, decline_reason, decline_text, effective_at, \
      initial_password_hash, applied_at, account_id";
 

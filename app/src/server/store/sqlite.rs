@@ -3,13 +3,13 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use std::{str::FromStr, sync::Arc, time::Duration};
 
+use super::registry::{impl_registry, BlobRow, DayRow, COMPARISON_SELECT, QUERY_COLUMNS, SEAL_COLUMNS};
+use super::requests::{impl_requests, REQUEST_COLUMNS};
 use super::sql::{
     impl_store, map_unique, parse_roles, AccountRow, BindArg, DesignationRow, UnitRow, ACCOUNT_COLUMNS, AUDIT_COLUMNS,
 };
-use super::registry::{impl_registry, BlobRow, DayRow, COMPARISON_SELECT, QUERY_COLUMNS, SEAL_COLUMNS};
-use super::requests::{impl_requests, REQUEST_COLUMNS};
-use crate::domain::forms::account_request::RequestKind;
 use super::*;
+use crate::domain::forms::account_request::RequestKind;
 
 /// The embedded default: one file, WAL journal, foreign keys on.
 #[derive(Clone)]
