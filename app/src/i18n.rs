@@ -203,5 +203,6 @@ messages! {
     Unclear => "印模不清", "unclear";
     Search => "查詢", "Search";
     AccountRequests => "帳號異動申請", "Account change requests";
+    AccountRegister => "使用者帳號清冊", "Account register";
     UnitAccounts => "本單位帳號", "My unit's accounts";
 }

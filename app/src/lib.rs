@@ -104,6 +104,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/accounts/requests/new") view=pages::requests::NewRequestPage/>
                 <Route path=path!("/accounts/requests/:id") view=pages::requests::RequestPage/>
                 <Route path=path!("/accounts/unit") view=pages::requests::UnitAccountsPage/>
+                <Route path=path!("/accounts/register") view=pages::register::RegisterPage/>
             </Routes>
         </Router>
     }

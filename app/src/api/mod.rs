@@ -7,6 +7,7 @@ pub mod audit;
 pub mod auth;
 pub mod calendar;
 pub mod comparisons;
+pub mod register;
 pub mod seals;
 
 use leptos::server_fn::{
@@ -82,6 +83,8 @@ pub const POLICY: &[(&str, Access)] = &[
     ("/api/accounts/revoke", Access::Roles(ANY_ROLE)),
     ("/api/accounts/unit", Access::Roles(ANY_ROLE)),
     ("/api/accounts/form-config", Access::SignedIn),
+    ("/api/accounts/register", Access::Roles(ANY_ROLE)),
+    ("/api/accounts/register/export", Access::Roles(ANY_ROLE)),
 ];
 
 pub fn policy(path: &str) -> Option<Access> {

@@ -21,6 +21,12 @@ pub fn tasks(me: &Me) -> Vec<(&'static str, Msg)> {
         out.push(("/accounts/unit", Msg::UnitAccounts));
     }
     out.push(("/accounts/requests", Msg::AccountRequests));
+    if [Role::AccountManager, Role::Supervisor, Role::InternalAuditor, Role::ExternalAuditor, Role::Admin]
+        .iter()
+        .any(|r| me.has(*r))
+    {
+        out.push(("/accounts/register", Msg::AccountRegister));
+    }
     if me.has(Role::Admin) {
         out.push(("/admin/accounts", Msg::Accounts));
         out.push(("/admin/units", Msg::Units));

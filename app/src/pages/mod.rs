@@ -8,6 +8,7 @@ pub mod comparisons;
 pub mod home;
 pub mod login;
 pub mod password;
+pub mod register;
 pub mod requests;
 pub mod seals;
 
