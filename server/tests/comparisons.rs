@@ -224,6 +224,16 @@ async fn no_seal_is_recorded_too(db: TestDb) {
     assert_eq!(r.status, 400);
     assert!(r.body.contains("業務類別") && r.body.contains("案號") && r.body.contains("檢查碼"), "{}", r.body);
     assert_eq!(count(&app.db, "seal_query").await, before);
+
+    // the after-hours flag comes from the working-time calendar and is frozen on the query
+    let today = app::domain::WorkCalendar::local_date(chrono::Utc::now());
+    let holiday = app::domain::CalendarDay { date: today, kind: app::domain::DayKind::Holiday, name: "測試假日".into() };
+    let d = app::server::audit::AuditDraft::new("calendar.day.set", app::server::audit::Outcome::Success);
+    app.db.store.set_calendar_day(&holiday, None, d).await.unwrap();
+    let s = start(&app, &clerk, PERSON).await;
+    assert_eq!(s["after_hours"], true);
+    let q = app.db.store.query(s["query_id"].as_i64().unwrap()).await.unwrap().unwrap();
+    assert!(q.after_hours);
     app.db.close().await;
 }
 
@@ -324,6 +334,21 @@ async fn who_may_query_and_upload(db: TestDb) {
     let s = start(&app, &clerk, PERSON).await;
     assert_eq!(s["seal"]["version"], 2);
     assert_eq!(s["seal"]["versions"], 2);
+    assert_eq!(s["seal"]["unclear"], false);
+
+    // an unclear rebuilt impression (heavily blurred) is flagged 印模不清 when shown
+    let img = image::load_from_memory(&fixture("registered/r0004.png")).unwrap();
+    let blurred = image::imageops::blur(&img.to_rgb8(), 6.0);
+    let mut png = Vec::new();
+    blurred.write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png).unwrap();
+    let up = json!({ "upload": { "national_id": PERSON, "person_name": "", "image_b64": b64(&png),
+        "registered_on": "", "reason": "rebuild", "note": "" } });
+    let r = app.post_json("/api/seals/upload", &up, Some(&office)).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let s = start(&app, &clerk, PERSON).await;
+    assert_eq!(s["seal"]["version"], 3);
+    assert_eq!(s["seal"]["unclear"], true, "a blurred impression is 印模不清");
+    assert!(s["seal"]["registered_on"].is_null());
     app.db.close().await;
 }
 
