@@ -76,3 +76,19 @@ test("a forged scan is not 相符", async ({ page }) => {
   expect(serverBand).toBe(band);
   await expect(page.getByTestId("record-decision")).toContainText("不符");
 });
+
+test("a blank registration date offers a liaison slip prepared from the case", async ({ page, context }) => {
+  await signInAs(page, "clerk");
+  await gotoHydrated(page, "/compare");
+  await page.getByTestId("q-case-free").fill("北市大地登字第12號");
+  await page.getByTestId("q-national-id").fill("F123456784");
+  await page.getByTestId("q-submit").click();
+  await expect(page.getByTestId("date-missing")).toBeVisible();
+  const [slip] = await Promise.all([context.waitForEvent("page"), page.getByTestId("prepare-liaison").click()]);
+  await slip.waitForLoadState("networkidle");
+  const form = slip.getByTestId("liaison-slip");
+  await expect(form).toContainText("臺北市大安區戶政事務所");
+  await expect(form).toContainText("F123456784");
+  await expect(form).toContainText("北市大地登字第12號");
+  await expect(form).toContainText("☑ 戶役政資訊系統與印鑑比對系統印登記日期不一致");
+});
