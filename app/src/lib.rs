@@ -99,11 +99,14 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/comparisons") view=pages::comparisons::HistoryPage/>
                 <Route path=path!("/comparisons/:id") view=pages::comparisons::RecordPage/>
                 <Route path=path!("/seals") view=pages::seals::SealsPage/>
+                <Route path=path!("/liaison/draft/:query_id") view=pages::liaison::LiaisonDraftPage/>
                 <Route path=path!("/admin/calendar") view=pages::calendar::CalendarPage/>
                 <Route path=path!("/accounts/requests") view=pages::requests::RequestsPage/>
                 <Route path=path!("/accounts/requests/new") view=pages::requests::NewRequestPage/>
                 <Route path=path!("/accounts/requests/:id") view=pages::requests::RequestPage/>
                 <Route path=path!("/accounts/unit") view=pages::requests::UnitAccountsPage/>
+                <Route path=path!("/accounts/review") view=pages::reviews::ReviewPage/>
+                <Route path=path!("/accounts/handover") view=pages::reviews::HandoverPage/>
                 <Route path=path!("/accounts/register") view=pages::register::RegisterPage/>
             </Routes>
         </Router>

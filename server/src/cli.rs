@@ -43,6 +43,7 @@ pub async fn serve(common: &Common, args: &ServeArgs) -> CliResult {
     let state = AppState::new(store, auth, key)
         .with_scanner(scanner)
         .with_upload_limits(common.upload_limits())
+        .with_idle_days(args.idle_days)
         .with_email_domains(
             args.email_domains.iter().map(|d| d.trim().to_string()).filter(|d| !d.is_empty()).collect(),
         );

@@ -155,6 +155,9 @@ pub struct ServeArgs {
     /// How often approved account requests are checked for their effective time (seconds).
     #[arg(long, env = "YINJIAN_SCHEDULER_SECS", default_value_t = 30)]
     pub scheduler_secs: u64,
+    /// Days without a sign-in or query after which the quarterly review flags an account.
+    #[arg(long, env = "YINJIAN_IDLE_DAYS", default_value_t = 90)]
+    pub idle_days: i64,
 }
 
 #[derive(Debug, Parser)]

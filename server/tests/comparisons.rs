@@ -227,7 +227,8 @@ async fn no_seal_is_recorded_too(db: TestDb) {
 
     // the after-hours flag comes from the working-time calendar and is frozen on the query
     let today = app::domain::WorkCalendar::local_date(chrono::Utc::now());
-    let holiday = app::domain::CalendarDay { date: today, kind: app::domain::DayKind::Holiday, name: "測試假日".into() };
+    let holiday =
+        app::domain::CalendarDay { date: today, kind: app::domain::DayKind::Holiday, name: "測試假日".into() };
     let d = app::server::audit::AuditDraft::new("calendar.day.set", app::server::audit::Outcome::Success);
     app.db.store.set_calendar_day(&holiday, None, d).await.unwrap();
     let s = start(&app, &clerk, PERSON).await;
@@ -349,6 +350,21 @@ async fn who_may_query_and_upload(db: TestDb) {
     assert_eq!(s["seal"]["version"], 3);
     assert_eq!(s["seal"]["unclear"], true, "a blurred impression is 印模不清");
     assert!(s["seal"]["registered_on"].is_null());
+    // from that case, a liaison slip (附件一) to the registering office, filled in
+    let qid = s["query_id"].as_i64().unwrap();
+    let r = app.post("/api/liaison/draft", &format!("query_id={qid}"), Some(&clerk)).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let slip: Value = serde_json::from_str(&r.body).unwrap();
+    assert_eq!(slip["national_id"], PERSON);
+    assert_eq!(slip["unclear"], true);
+    assert_eq!(slip["date_doubtful"], true);
+    assert_eq!(slip["office_name"], "臺北市大安區戶政事務所");
+    assert_eq!(slip["case_number"], "115年大安字第001234號");
+    assert_eq!(slip["sender_is_land_office"], true);
+    // only from one's own query
+    let other = login(&app, "C1002").await;
+    assert_eq!(app.post("/api/liaison/draft", &format!("query_id={qid}"), Some(&other)).await.status, 403);
+    assert!(audit_actions(&app).await.contains(&"liaison.draft".to_string()));
     app.db.close().await;
 }
 

@@ -7,7 +7,9 @@ pub mod audit;
 pub mod auth;
 pub mod calendar;
 pub mod comparisons;
+pub mod liaison;
 pub mod register;
+pub mod reviews;
 pub mod seals;
 
 use leptos::server_fn::{
@@ -68,6 +70,7 @@ pub const POLICY: &[(&str, Access)] = &[
     ("/api/comparisons/verify", Access::Roles(RECORD_READERS)),
     ("/api/comparisons/printed", Access::Roles(RECORD_READERS)),
     ("/api/comparisons/annotate", Access::Roles(RECORD_READERS)),
+    ("/api/liaison/draft", Access::Roles(CLERKS)),
     ("/api/seals/versions", Access::Roles(HOUSEHOLD)),
     ("/api/seals/upload", Access::Roles(HOUSEHOLD)),
     ("/api/calendar", Access::SignedIn),
@@ -83,6 +86,17 @@ pub const POLICY: &[(&str, Access)] = &[
     ("/api/accounts/revoke", Access::Roles(ANY_ROLE)),
     ("/api/accounts/unit", Access::Roles(ANY_ROLE)),
     ("/api/accounts/form-config", Access::SignedIn),
+    // the quarterly permission review and the hand-over: the functions narrow these to the
+    // unit's manager or designated deputy (also the incoming account, for acknowledging)
+    ("/api/accounts/review/status", Access::Roles(ANY_ROLE)),
+    ("/api/accounts/review/start", Access::Roles(ANY_ROLE)),
+    ("/api/accounts/review/get", Access::Roles(ANY_ROLE)),
+    ("/api/accounts/review/decide", Access::Roles(ANY_ROLE)),
+    ("/api/accounts/review/sign", Access::Roles(ANY_ROLE)),
+    ("/api/accounts/review/list", Access::Roles(ANY_ROLE)),
+    ("/api/accounts/handover/list", Access::Roles(ANY_ROLE)),
+    ("/api/accounts/handover/create", Access::Roles(ANY_ROLE)),
+    ("/api/accounts/handover/acknowledge", Access::Roles(ANY_ROLE)),
     ("/api/accounts/register", Access::Roles(ANY_ROLE)),
     ("/api/accounts/register/export", Access::Roles(ANY_ROLE)),
 ];

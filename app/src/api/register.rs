@@ -32,6 +32,8 @@ pub struct Register {
     /// Whether the caller sees every unit (and may filter by unit).
     pub bureau_wide: bool,
     pub units: Vec<(i64, String)>,
+    /// 前次盤點日期: each listed unit's last signed quarterly review.
+    pub last_reviews: Vec<(String, Option<crate::domain::RocDate>)>,
 }
 
 /// A file for the browser to save.
@@ -42,7 +44,8 @@ pub struct ExportFile {
     pub b64: String,
 }
 
-pub const HEADERS: [&str; 8] = ["機關名稱", "使用者姓名", "員工編號", "權限", "生效日期", "註銷日期", "狀態", "最後登入"];
+pub const HEADERS: [&str; 8] =
+    ["機關名稱", "使用者姓名", "員工編號", "權限", "生效日期", "註銷日期", "狀態", "最後登入"];
 
 #[cfg(feature = "ssr")]
 mod imp {
@@ -164,7 +167,27 @@ pub async fn account_register(unit: i64, status: String) -> Result<Register, Api
         .details(serde_json::json!({ "unit_id": unit, "status": status, "count": rows.len() }));
     ctx.state.store.append_audit(draft).await.map_err(super::internal)?;
     let units = ctx.state.store.list_units().await.map_err(super::internal)?;
-    Ok(Register { rows, bureau_wide: scope.is_none(), units: units.into_iter().map(|u| (u.id, u.name_zh)).collect() })
+    let reviews = ctx.state.store.last_review_dates().await.map_err(super::internal)?;
+    let mut listed: Vec<i64> = rows.iter().map(|r| r.unit_id).collect();
+    listed.sort();
+    listed.dedup();
+    let last_reviews = listed
+        .iter()
+        .map(|id| {
+            let name = units.iter().find(|u| u.id == *id).map(|u| u.name_zh.clone()).unwrap_or_default();
+            let date = reviews.iter().find(|(u, _)| u == id).and_then(|(_, d)| *d).and_then(|d| {
+                crate::domain::RocDate::from_gregorian(d.with_timezone(&crate::domain::taipei_offset()).date_naive())
+                    .ok()
+            });
+            (name, date)
+        })
+        .collect();
+    Ok(Register {
+        rows,
+        bureau_wide: scope.is_none(),
+        units: units.into_iter().map(|u| (u.id, u.name_zh)).collect(),
+        last_reviews,
+    })
 }
 
 /// The register as a file: `format` = csv | xlsx.

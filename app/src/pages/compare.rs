@@ -219,6 +219,13 @@ fn Workspace(started: Started, reset: Callback<()>) -> impl IntoView {
             </div>
             {seal.unclear.then(|| view! { <p class="warning" role="status" data-testid="unclear-notice">{t(Msg::UnclearNotice)}</p> })}
             {seal.registered_on.is_none().then(|| view! { <p class="warning" role="status" data-testid="date-missing">{t(Msg::DateMissingNotice)}</p> })}
+            {(seal.unclear || seal.registered_on.is_none()).then(|| view! {
+                <p class="no-print">
+                    <a class="button" target="_blank" rel="noopener" data-testid="prepare-liaison" href=format!("/liaison/draft/{}", query_id)>
+                        {locale.pick("依本案準備聯繫單（另開新頁）", "Prepare a liaison slip from this case (new tab)")}
+                    </a>
+                </p>
+            })}
         </section>
         <Workbench registered=registered on_outcome=Callback::new(move |o| outcome.set(o))/>
         <form class="card decision-form no-print" on:submit=on_submit data-testid="decision-form">

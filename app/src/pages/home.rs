@@ -1,6 +1,7 @@
 use leptos::prelude::*;
 
 use crate::api::auth::Me;
+use crate::api::reviews::{ReviewStatus, UnitReviewStatus};
 use crate::components::{role_label, RequireAuth};
 use crate::domain::Role;
 use crate::i18n::{t, use_locale, Locale, Msg};
@@ -57,17 +58,77 @@ fn Home() -> impl IntoView {
         Locale::ZhTw => me.unit.name_zh.clone(),
         Locale::En => me.unit.name_en.clone(),
     };
+    let review = Resource::new(|| (), |_| crate::api::reviews::review_status());
+    let admin = me.has(Role::Admin);
     view! {
         <main id="main" class="page">
             <h1>{t(Msg::Welcome)} "，" {me.name.clone()}</h1>
             <p class="muted">{t(Msg::Unit)} "：" {unit} " · " {t(Msg::Roles)} "：" {roles}</p>
+            <Suspense fallback=|| ()>
+                {move || review.get().and_then(|r| r.ok()).map(|s| review_notices(&s, locale))}
+            </Suspense>
             <h2>{t(Msg::YourTasks)}</h2>
             <ul class="tiles" data-testid="tasks">
                 {tasks(&me)
                     .into_iter()
                     .map(|(href, m)| view! { <li><a class="tile" href=href>{t(m)}</a></li> })
                     .collect_view()}
+                <Suspense fallback=|| ()>
+                    {move || review.get().and_then(|r| r.ok()).map(|s| review_tiles(&s, admin, locale))}
+                </Suspense>
             </ul>
         </main>
+    }
+}
+
+/// The account manager's flags (八(三), 六(二)): an overdue or due quarterly review, a
+/// hand-over waiting for acknowledgment, a password change owed after taking over.
+fn review_notices(s: &ReviewStatus, locale: Locale) -> impl IntoView {
+    let overdue: Vec<_> = s.units.iter().filter(|u| u.state == "overdue").collect();
+    let due: Vec<_> = s.units.iter().filter(|u| u.state == "due").collect();
+    let name = |u: &UnitReviewStatus| locale.pick(&u.unit_zh, &u.unit_en).to_string();
+    view! {
+        {s.password_change_for_handover.is_some().then(|| view! {
+            <p class="notice" role="alert" data-testid="home-handover-password">
+                {locale.pick("您已確認接辦通行碼管理業務，請先變更密碼後再執行管理作業（作業規定六(二)）。",
+                    "You took over as account manager: change your password before any manager action (rule 6(2)).")}
+                " " <a href="/password">{t(Msg::ChangePassword)}</a>
+            </p>
+        })}
+        {(s.handovers_to_acknowledge > 0).then(|| view! {
+            <p class="notice" role="status" data-testid="home-handover-waiting">
+                {locale.pick("有通行碼管理業務移交清冊待您確認接收。", "A hand-over list is waiting for your acknowledgment.")}
+                " " <a href="/accounts/handover">{locale.pick("前往確認", "Open it")}</a>
+            </p>
+        })}
+        {(!overdue.is_empty()).then(|| view! {
+            <p class="error" role="alert" data-testid="review-overdue">
+                {locale.pick("帳號權限審查已逾期：", "Permission review overdue: ")}
+                {overdue.iter().map(|u| format!("{} {}", name(u), locale.pick(&u.quarter_zh, &u.quarter_en))).collect::<Vec<_>>().join("、")}
+                {locale.pick("（作業規定八(三)：每季審查）", " (rule 8(3): every quarter)")}
+                " " <a href="/accounts/review">{locale.pick("立即辦理", "Review now")}</a>
+            </p>
+        })}
+        {(!due.is_empty()).then(|| view! {
+            <p class="notice" role="status" data-testid="review-due">
+                {locale.pick("本季帳號權限審查待辦理：", "This quarter's permission review is due: ")}
+                {due.iter().map(|u| format!("{}{}", name(u), u.deadline.as_deref().map(|d| format!("（{}{d}）", locale.pick("期限 ", "by "))).unwrap_or_default())).collect::<Vec<_>>().join("、")}
+                " " <a href="/accounts/review">{locale.pick("前往審查", "Open the review")}</a>
+            </p>
+        })}
+    }
+}
+
+/// Tiles for the review and the hand-over, for those who manage a unit or take one over (and
+/// administrators, who may make a hand-over list).
+fn review_tiles(s: &ReviewStatus, admin: bool, locale: Locale) -> impl IntoView {
+    let manages = !s.units.is_empty();
+    view! {
+        {manages.then(|| view! {
+            <li><a class="tile" href="/accounts/review" data-testid="tile-review">{locale.pick("帳號權限審查", "Permission review")}</a></li>
+        })}
+        {(manages || admin || s.handovers_to_acknowledge > 0).then(|| view! {
+            <li><a class="tile" href="/accounts/handover" data-testid="tile-handover">{locale.pick("管理者移交", "Manager hand-over")}</a></li>
+        })}
     }
 }

@@ -6,10 +6,12 @@ pub mod calendar;
 pub mod compare;
 pub mod comparisons;
 pub mod home;
+pub mod liaison;
 pub mod login;
 pub mod password;
 pub mod register;
 pub mod requests;
+pub mod reviews;
 pub mod seals;
 
 use leptos::prelude::*;

@@ -13,7 +13,9 @@ pub fn RegisterPage() -> impl IntoView {
 }
 
 fn day(t: chrono::DateTime<chrono::Utc>) -> String {
-    RocDate::from_gregorian(t.with_timezone(&crate::domain::taipei_offset()).date_naive()).map(|d| d.short()).unwrap_or_default()
+    RocDate::from_gregorian(t.with_timezone(&crate::domain::taipei_offset()).date_naive())
+        .map(|d| d.short())
+        .unwrap_or_default()
 }
 
 #[component]
@@ -60,6 +62,12 @@ fn RegisterView() -> impl IntoView {
                 {move || register.get().map(|r| match r {
                     Err(e) => view! { <p class="error" role="alert">{e.text(locale)}</p> }.into_any(),
                     Ok(reg) => view! {
+                        <table class="data last-reviews" data-testid="last-reviews">
+                            <thead><tr><th>{t(Msg::Unit)}</th><th>{locale.pick("前次盤點日期", "Last quarterly review")}</th></tr></thead>
+                            <tbody>{reg.last_reviews.clone().into_iter().map(|(u, d)| view! {
+                                <tr><td>{u}</td><td>{d.map(|d| d.long()).unwrap_or_else(|| locale.pick("尚無紀錄", "none yet").to_string())}</td></tr>
+                            }).collect_view()}</tbody>
+                        </table>
                         <div class="table-wrap print-form"><table class="data form-grid" data-testid="register">
                             <thead><tr>{HEADERS.iter().map(|h| view! { <th>{*h}</th> }).collect_view()}</tr></thead>
                             <tbody>{reg.rows.into_iter().map(|row| view! {

@@ -283,7 +283,9 @@ pub async fn change_password(
         return Err(AuthError::Rejected(p.to_string()));
     }
     let now = Utc::now();
-    let forced = actor.restricted();
+    // forced: first sign-in, reset or expiry — or an acknowledged hand-over (六(二)): the incoming
+    // account manager must change the password before any manager action, however recent the last change
+    let forced = actor.restricted() || state.store.pending_handover_password(account.id).await?.is_some();
     if !forced && now - account.password_changed_at < ChronoDuration::days(policy.min_age_days) {
         return Err(AuthError::Rejected(format!("密碼變更後 {} 天內不得再次變更", policy.min_age_days)));
     }

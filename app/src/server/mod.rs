@@ -6,6 +6,7 @@ pub mod auth;
 pub mod authz;
 pub mod comparisons;
 pub mod requests;
+pub mod reviews;
 pub mod scan;
 pub mod seed;
 pub mod state;

@@ -8,12 +8,16 @@ use super::auth::Actor;
 use super::store::{DynStore, StoreError, StoreResult};
 use crate::domain::{Designation, Role};
 
-/// The unit's account manager, or the deputy while designated (六(一)).
+/// The unit's account manager, or the deputy while designated (六(一)) — but not an incoming
+/// manager who acknowledged a hand-over and has not changed the password since (六(二):
+/// 接辦人員應另行申請更改密碼).
 pub async fn acts_as_manager(store: &DynStore, actor: &Actor, unit_id: i64, now: DateTime<Utc>) -> StoreResult<bool> {
-    if actor.has(Role::AccountManager) && actor.unit_id == unit_id {
-        return Ok(true);
+    let manages = (actor.has(Role::AccountManager) && actor.unit_id == unit_id)
+        || designated(store, actor, unit_id, Designation::DeputyAccountManager, now).await?;
+    if !manages {
+        return Ok(false);
     }
-    designated(store, actor, unit_id, Designation::DeputyAccountManager, now).await
+    Ok(store.pending_handover_password(actor.account_id).await?.is_none())
 }
 
 /// The unit's supervisor, or the supervisor's delegate while designated.

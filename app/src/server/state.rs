@@ -45,6 +45,8 @@ pub struct AppState {
     pub uploads: UploadLimits,
     /// Domains of official e-mail addresses (公務信箱) on account requests.
     pub email_domains: Arc<Vec<String>>,
+    /// Accounts unused for longer than this many days are flagged in the quarterly review.
+    pub idle_days: i64,
 }
 
 impl AppState {
@@ -61,6 +63,7 @@ impl AppState {
             email_domains: Arc::new(
                 crate::domain::forms::account_request::DEFAULT_EMAIL_DOMAINS.iter().map(|d| d.to_string()).collect(),
             ),
+            idle_days: super::reviews::DEFAULT_IDLE_DAYS,
         }
     }
 
@@ -73,6 +76,12 @@ impl AppState {
         if !domains.is_empty() {
             self.email_domains = Arc::new(domains);
         }
+        self
+    }
+
+    /// The idle period of the quarterly review (at least one day).
+    pub fn with_idle_days(mut self, days: i64) -> Self {
+        self.idle_days = days.max(1);
         self
     }
 

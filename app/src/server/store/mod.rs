@@ -4,6 +4,7 @@
 mod postgres;
 pub mod registry;
 pub mod requests;
+pub mod reviews;
 mod sql;
 mod sqlite;
 
@@ -17,6 +18,7 @@ use crate::domain::{unit::UnitSeed, CalendarDay, Designation, OfficeHours, Role,
 pub use postgres::PgStore;
 pub use registry::*;
 pub use requests::*;
+pub use reviews::*;
 pub use sqlite::SqliteStore;
 
 #[derive(Debug, thiserror::Error)]
@@ -109,7 +111,7 @@ pub struct FailureOutcome {
 }
 
 #[async_trait]
-pub trait Store: RegistryStore + RequestStore + Send + Sync + 'static {
+pub trait Store: RegistryStore + RequestStore + ReviewStore + Send + Sync + 'static {
     fn backend(&self) -> Backend;
     /// Apply the embedded migrations.
     async fn migrate(&self) -> StoreResult<()>;

@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use super::registry::{impl_registry, BlobRow, DayRow, COMPARISON_SELECT, QUERY_COLUMNS, SEAL_COLUMNS};
 use super::requests::{impl_requests, REQUEST_COLUMNS};
+use super::reviews::impl_reviews;
 use super::sql::{
     impl_store, map_unique, parse_roles, AccountRow, BindArg, DesignationRow, UnitRow, ACCOUNT_COLUMNS, AUDIT_COLUMNS,
 };
@@ -37,3 +38,4 @@ impl PgStore {
 impl_store!(PgStore, sqlx::Postgres, Backend::Postgres, "BEGIN");
 impl_registry!(PgStore, sqlx::Postgres);
 impl_requests!(PgStore, sqlx::Postgres);
+impl_reviews!(PgStore, sqlx::Postgres);

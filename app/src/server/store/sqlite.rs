@@ -5,6 +5,7 @@ use std::{str::FromStr, sync::Arc, time::Duration};
 
 use super::registry::{impl_registry, BlobRow, DayRow, COMPARISON_SELECT, QUERY_COLUMNS, SEAL_COLUMNS};
 use super::requests::{impl_requests, REQUEST_COLUMNS};
+use super::reviews::impl_reviews;
 use super::sql::{
     impl_store, map_unique, parse_roles, AccountRow, BindArg, DesignationRow, UnitRow, ACCOUNT_COLUMNS, AUDIT_COLUMNS,
 };
@@ -43,3 +44,4 @@ impl SqliteStore {
 impl_store!(SqliteStore, sqlx::Sqlite, Backend::Sqlite, "BEGIN IMMEDIATE");
 impl_registry!(SqliteStore, sqlx::Sqlite);
 impl_requests!(SqliteStore, sqlx::Sqlite);
+impl_reviews!(SqliteStore, sqlx::Sqlite);
