@@ -45,11 +45,13 @@ fn Audit() -> impl IntoView {
                                 <tr>
                                     <td>{e.seq}</td>
                                     <td>{roc_datetime(e.occurred_at)}</td>
-                                    <td>{e.actor_employee_no.unwrap_or_default()}</td>
-                                    <td>{e.action}{e.object.map(|o| format!(" ({o})"))}</td>
+                                    // one non-empty text node per cell: an empty string leaves no node in the
+                                    // server's HTML, and hydration would stumble on the next one
+                                    <td>{e.actor_employee_no.filter(|s| !s.is_empty()).unwrap_or_else(|| "—".into())}</td>
+                                    <td>{format!("{}{}", e.action, e.object.map(|o| format!(" ({o})")).unwrap_or_default())}</td>
                                     <td>{e.outcome}</td>
-                                    <td>{e.client_ip.unwrap_or_default()}</td>
-                                    <td class="mono">{e.subject.map(|s| format!("{s} "))}{e.details}</td>
+                                    <td>{e.client_ip.filter(|s| !s.is_empty()).unwrap_or_else(|| "—".into())}</td>
+                                    <td class="mono">{format!("{}{}", e.subject.map(|s| format!("{s} ")).unwrap_or_default(), e.details)}</td>
                                 </tr>
                             }).collect_view()}
                             </tbody>

@@ -55,6 +55,11 @@ fn Review() -> impl IntoView {
     let locale = use_locale();
     let version = RwSignal::new(0u32);
     let status = Resource::new(move || version.get(), |_| review_status());
+    // The review's items and the past reviews load their own data: render them only once the
+    // page is live in the browser, so that the server's HTML and hydration never disagree about
+    // resources created inside this Suspense.
+    let live = RwSignal::new(false);
+    Effect::new(move |_| live.set(true));
     let chosen = RwSignal::new(None::<i64>);
     let selected = RwSignal::new(None::<i64>);
     let error = RwSignal::new(None::<String>);
@@ -143,8 +148,10 @@ fn Review() -> impl IntoView {
                                     })}
                                 </div>
                             </section>
-                            {review_id.map(|id| view! { <ReviewDetail id=id version=version/> })}
-                            <PastReviews unit_id=unit_id version=version selected=selected/>
+                            {move || live.get().then(|| view! {
+                                {review_id.map(|id| view! { <ReviewDetail id=id version=version/> })}
+                                <PastReviews unit_id=unit_id version=version selected=selected/>
+                            })}
                         }.into_any()
                     }
                 })}
