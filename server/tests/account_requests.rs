@@ -128,6 +128,21 @@ async fn new_account_from_filing_to_first_sign_in(db: TestDb) {
     assert_eq!(steps, ["filed", "endorsed", "approved", "applied"]);
     // an unrelated user of another unit cannot read it
     assert_eq!(app.post("/api/accounts/requests/get", &format!("id={id}"), Some(&other)).await.status, 403);
+    // lists filter by state and filing date, and show only one's own unit
+    let ids = |body: String| -> Vec<i64> {
+        serde_json::from_str::<Value>(&body)
+            .unwrap()
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["id"].as_i64().unwrap())
+            .collect()
+    };
+    let path = "/api/accounts/requests";
+    assert!(ids(app.post(path, "state=applied&unit=0&from=&to=", Some(&manager)).await.body).contains(&id));
+    assert!(!ids(app.post(path, "state=filed&unit=0&from=&to=", Some(&manager)).await.body).contains(&id));
+    assert!(ids(app.post(path, "state=&unit=0&from=200/01/01&to=", Some(&manager)).await.body).is_empty());
+    assert!(ids(app.post(path, "state=&unit=0&from=&to=", Some(&other)).await.body).is_empty());
     app.db.close().await;
 }
 

@@ -197,9 +197,15 @@ pub async fn file_request(input: AccountRequestInput) -> Result<i64, ApiError> {
     })
 }
 
-/// Requests the caller may see, newest first; filters by state, unit and filing date (ROC).
+/// Requests the caller may see, newest first; filters by state, unit (administrators; others see
+/// their own unit's) and filing date (ROC).
 #[server(prefix = "/api", endpoint = "accounts/requests")]
-pub async fn list_requests(state: String, from: String, to: String) -> Result<Vec<RequestSummary>, ApiError> {
+pub async fn list_requests(
+    state: String,
+    unit: i64,
+    from: String,
+    to: String,
+) -> Result<Vec<RequestSummary>, ApiError> {
     use crate::server::store::RequestFilter;
     let ctx = super::guard(ListRequests::PATH).await?;
     let actor = ctx.actor()?;
@@ -216,7 +222,7 @@ pub async fn list_requests(state: String, from: String, to: String) -> Result<Ve
     };
     let filter = RequestFilter {
         state: Some(state.trim().to_string()).filter(|s| !s.is_empty()),
-        unit_id: if actor.has(Role::Admin) { None } else { Some(actor.unit_id) },
+        unit_id: if actor.has(Role::Admin) { (unit > 0).then_some(unit) } else { Some(actor.unit_id) },
         from: day(&from, "起日")?,
         to: day(&to, "迄日")?.map(|t| t + chrono::Duration::days(1)),
     };

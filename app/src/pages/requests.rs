@@ -36,10 +36,26 @@ pub fn RequestsPage() -> impl IntoView {
 #[component]
 fn Requests() -> impl IntoView {
     let locale = use_locale();
+    let me = expect_context::<crate::api::auth::Me>();
+    let admin = me.has(Role::Admin);
     let state = RwSignal::new(String::new());
+    let unit = RwSignal::new(0i64);
     let from = RwSignal::new(String::new());
     let to = RwSignal::new(String::new());
-    let rows = Resource::new(move || (state.get(), from.get(), to.get()), |(s, f, t)| list_requests(s, f, t));
+    let rows = Resource::new(
+        move || (state.get(), unit.get(), from.get(), to.get()),
+        |(s, u, f, t)| list_requests(s, u, f, t),
+    );
+    let units = Resource::new(
+        move || admin,
+        |a| async move {
+            if a {
+                crate::api::admin::list_units().await.unwrap_or_default()
+            } else {
+                Vec::new()
+            }
+        },
+    );
     view! {
         <main id="main" class="page">
             <h1>{locale.pick("帳號異動申請", "Account change requests")}</h1>
@@ -52,6 +68,15 @@ fn Requests() -> impl IntoView {
                       ("applied", "已生效", "In effect"), ("declined", "不提供", "Declined"), ("withdrawn", "已撤回", "Withdrawn")]
                         .into_iter().map(|(c, zh, en)| view! { <option value=c>{locale.pick(zh, en)}</option> }).collect_view()}
                 </select>
+                {admin.then(|| view! {
+                    <label for="f-unit">{t(Msg::Unit)}</label>
+                    <select id="f-unit" on:change=move |ev| unit.set(event_target_value(&ev).parse().unwrap_or(0))>
+                        <option value="0">{locale.pick("全部單位", "All units")}</option>
+                        <Suspense fallback=|| ()>
+                            {move || units.get().map(|us| us.into_iter().map(|u| view! { <option value=u.id.to_string()>{u.name_zh}</option> }).collect_view())}
+                        </Suspense>
+                    </select>
+                })}
                 <label for="f-from">{t(Msg::ValidFrom)}</label>
                 <input id="f-from" placeholder="115/11/01" size="10" on:change=move |ev| from.set(event_target_value(&ev))/>
                 <label for="f-to">{t(Msg::ValidTo)}</label>
