@@ -5,6 +5,7 @@ test("an administrator creates an account whose one-time password works", async 
   const admin = demo("admin");
   await signIn(page, admin);
   await expect(page).toHaveURL(/\/password$/);
+  await page.waitForLoadState("networkidle");
   const fresh = "Admin-Seal-2026!";
   await page.getByLabel("目前密碼").fill(admin.password);
   await page.getByLabel("新密碼", { exact: true }).fill(fresh);
@@ -28,5 +29,6 @@ test("an administrator creates an account whose one-time password works", async 
   const other = await browser.newPage();
   await signIn(other, { employeeNo: "N9001", password: otp });
   await expect(other).toHaveURL(/\/password$/);
+  await other.waitForLoadState("networkidle");
   await other.close();
 });

@@ -5,6 +5,7 @@ test("a demo clerk signs in, must change the password, then signs out", async ({
   const clerk = demo("clerk");
   await signIn(page, clerk);
   await expect(page).toHaveURL(/\/password$/);
+  await page.waitForLoadState("networkidle");
   await expect(page.getByRole("heading", { name: "變更密碼" })).toBeVisible();
   await expect(page.getByText("首次登入")).toBeVisible();
 
@@ -54,6 +55,8 @@ test("pages hydrate under the CSP: the password rules react as you type", async 
 
   await signIn(page, demo("supervisor"));
   await expect(page).toHaveURL(/\/password$/);
+  // a full page load: type only once it has hydrated
+  await page.waitForLoadState("networkidle");
   const problems = page.getByTestId("password-problems");
   await page.getByLabel("新密碼", { exact: true }).fill("short");
   await expect(problems).toContainText("至少需 12 個字元");

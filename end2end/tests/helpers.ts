@@ -30,7 +30,10 @@ export async function expectNoCspViolations(messages: string[]) {
 
 /** The password a test sets for a demo account at its first sign-in. */
 export function freshPassword(role: string): string {
-  return role === "clerk" ? "Seal-Clerk-2026!" : `Seal-${role}-2026!`;
+  // the ones admin.spec and auth.spec set, then one per role
+  if (role === "clerk") return "Seal-Clerk-2026!";
+  if (role === "admin") return "Admin-Seal-2026!";
+  return `Seal-${role}-2026!`;
 }
 
 /**

@@ -72,3 +72,15 @@ test("新增 from filing to the first sign-in; 註銷 ends the user's open sessi
   await signIn(user, { employeeNo: "C0042", password: "Brand-New-User-2026!" });
   await expect(user.getByTestId("login-error")).toBeVisible();
 });
+
+test("the account manager starts this quarter's review and marks an account keep", async ({ browser }) => {
+  const manager = await as(browser, "account_manager");
+  await gotoHydrated(manager, "/accounts/review");
+  const start = manager.getByTestId("start-review");
+  if (await start.isVisible()) await start.click();
+  const items = manager.getByTestId("review-items");
+  await expect(items).toBeVisible();
+  await expect(items).toContainText("C0001");
+  await manager.getByTestId("keep-C0001").click();
+  await expect(manager.getByTestId("keep-C0001")).toBeDisabled();
+});

