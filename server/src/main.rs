@@ -4,8 +4,21 @@ use std::process::ExitCode;
 use server::cli;
 use server::config::{Cli, Command, ServeArgs};
 
-#[tokio::main]
-async fn main() -> ExitCode {
+/// Stack of each runtime thread. Server-side rendering of a page is one deep future; a debug
+/// build overflowed tokio's default 2 MiB on the larger pages.
+const THREAD_STACK: usize = 16 * 1024 * 1024;
+
+fn main() -> ExitCode {
+    match tokio::runtime::Builder::new_multi_thread().enable_all().thread_stack_size(THREAD_STACK).build() {
+        Ok(rt) => rt.block_on(run()),
+        Err(e) => {
+            eprintln!("yinjian: cannot start the async runtime: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run() -> ExitCode {
     let cli = Cli::parse();
     tracing_subscriber::fmt()
         .with_env_filter(
