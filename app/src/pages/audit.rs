@@ -18,7 +18,11 @@ pub fn AuditPage() -> impl IntoView {
 fn Audit() -> impl IntoView {
     let locale = use_locale();
     let me = expect_context::<crate::api::auth::Me>();
-    let events = Resource::new(|| (), |_| recent_events(200));
+    // The trail grows with every request (reading it is itself recorded): load it once the page
+    // is live in the browser, so the server's HTML and the hydrated page never disagree.
+    let live = RwSignal::new(false);
+    Effect::new(move |_| live.set(true));
+
     let verify = ServerAction::<VerifyChain>::new();
     view! {
         <main id="main" class="page">
@@ -33,6 +37,16 @@ fn Audit() -> impl IntoView {
                     })}
                 </p>
             })}
+            {move || live.get().then(|| view! { <AuditTable/> })}
+        </main>
+    }
+}
+
+#[component]
+fn AuditTable() -> impl IntoView {
+    let locale = use_locale();
+    let events = Resource::new(|| (), |_| recent_events(200));
+    view! {
             <Suspense fallback=move || view! { <p>{t(Msg::Loading)}</p> }>
                 {move || events.get().map(|r| match r {
                     Err(e) => view! { <p class="error">{e.text(locale)}</p> }.into_any(),
@@ -60,6 +74,5 @@ fn Audit() -> impl IntoView {
                     }.into_any(),
                 })}
             </Suspense>
-        </main>
     }
 }
