@@ -190,6 +190,9 @@ messages! {
     Date => "日期", "Date";
     Remove => "刪除", "Remove";
     SealRegistry => "印鑑登記印模", "Registered seals";
+    Liaison => "與戶政機關聯繫單", "Liaison slips";
+    LiaisonInbox => "聯繫單收件匣", "Liaison slip inbox";
+    Edit => "編輯", "Edit";
     UploadImpression => "上傳印模", "Upload an impression";
     Reason2 => "上傳原因", "Reason";
     NewRegistration => "新登記", "New registration";

@@ -99,7 +99,9 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/comparisons") view=pages::comparisons::HistoryPage/>
                 <Route path=path!("/comparisons/:id") view=pages::comparisons::RecordPage/>
                 <Route path=path!("/seals") view=pages::seals::SealsPage/>
-                <Route path=path!("/liaison/draft/:query_id") view=pages::liaison::LiaisonDraftPage/>
+                <Route path=path!("/liaison") view=pages::liaison::LiaisonListPage/>
+                <Route path=path!("/liaison/new") view=pages::liaison::NewLiaisonPage/>
+                <Route path=path!("/liaison/:id") view=pages::liaison::LiaisonPage/>
                 <Route path=path!("/admin/calendar") view=pages::calendar::CalendarPage/>
                 <Route path=path!("/accounts/requests") view=pages::requests::RequestsPage/>
                 <Route path=path!("/accounts/requests/new") view=pages::requests::NewRequestPage/>

@@ -86,9 +86,23 @@ test("a blank registration date offers a liaison slip prepared from the case", a
   await expect(page.getByTestId("date-missing")).toBeVisible();
   const [slip] = await Promise.all([context.waitForEvent("page"), page.getByTestId("prepare-liaison").click()]);
   await slip.waitForLoadState("networkidle");
+  // the slip's form, filled in from the case and the registry
+  await expect(slip.getByTestId("s-office")).toHaveValue("HR-DA");
+  await expect(slip.getByTestId("s-id")).toHaveValue("F123456784");
+  await expect(slip.getByTestId("s-case")).toHaveValue("北市大地登字第12號");
+  await expect(slip.getByTestId("subject-date_mismatch")).toBeChecked();
+  // the household system's date is required for a date mismatch (checked in the page)
+  await slip.getByTestId("s-phone").fill("(02)2345-6789");
+  await slip.getByTestId("save-slip").click();
+  await expect(slip.getByTestId("err-household_date")).toBeVisible();
+  await slip.getByTestId("s-hdate").fill("105/06/01");
+  await slip.getByTestId("save-slip").click();
+  await expect(slip).toHaveURL(/\/liaison\/\d+$/);
   const form = slip.getByTestId("liaison-slip");
+  await expect(form).toHaveAttribute("data-state", "draft");
   await expect(form).toContainText("臺北市大安區戶政事務所");
   await expect(form).toContainText("F123456784");
   await expect(form).toContainText("北市大地登字第12號");
   await expect(form).toContainText("☑ 戶役政資訊系統與印鑑比對系統印登記日期不一致");
+  await expect(form).toContainText("印鑑比對系統：空白");
 });

@@ -44,6 +44,10 @@ pub async fn serve(common: &Common, args: &ServeArgs) -> CliResult {
         .with_scanner(scanner)
         .with_upload_limits(common.upload_limits())
         .with_idle_days(args.idle_days)
+        .with_liaison(app::server::state::LiaisonConfig {
+            approval_required: args.liaison_approval,
+            reply_days: args.liaison_reply_days,
+        })
         .with_email_domains(
             args.email_domains.iter().map(|d| d.trim().to_string()).filter(|d| !d.is_empty()).collect(),
         );

@@ -158,6 +158,12 @@ pub struct ServeArgs {
     /// Days without a sign-in or query after which the quarterly review flags an account.
     #[arg(long, env = "YINJIAN_IDLE_DAYS", default_value_t = 90)]
     pub idle_days: i64,
+    /// Liaison slips go out only after the section chief (the unit's supervisor) approves them.
+    #[arg(long, env = "YINJIAN_LIAISON_APPROVAL", default_value_t = false, action = clap::ArgAction::Set)]
+    pub liaison_approval: bool,
+    /// Working days a household registration office has to reply to a liaison slip.
+    #[arg(long, env = "YINJIAN_LIAISON_REPLY_DAYS", default_value_t = 3)]
+    pub liaison_reply_days: u32,
 }
 
 #[derive(Debug, Parser)]

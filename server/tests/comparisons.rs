@@ -352,19 +352,21 @@ async fn who_may_query_and_upload(db: TestDb) {
     assert!(s["seal"]["registered_on"].is_null());
     // from that case, a liaison slip (附件一) to the registering office, filled in
     let qid = s["query_id"].as_i64().unwrap();
-    let r = app.post("/api/liaison/draft", &format!("query_id={qid}"), Some(&clerk)).await;
+    let r = app.post("/api/liaison/form-data", &format!("query_id={qid}"), Some(&clerk)).await;
     assert_eq!(r.status, 200, "{}", r.body);
-    let slip: Value = serde_json::from_str(&r.body).unwrap();
+    let data: Value = serde_json::from_str(&r.body).unwrap();
+    let slip = &data["input"];
     assert_eq!(slip["national_id"], PERSON);
-    assert_eq!(slip["unclear"], true);
-    assert_eq!(slip["date_doubtful"], true);
-    assert_eq!(slip["office_name"], "臺北市大安區戶政事務所");
+    assert_eq!(slip["subject"], "unclear");
+    assert_eq!(slip["seal_date"], "", "the registration date is blank");
+    assert_eq!(slip["office"], "HR-DA");
     assert_eq!(slip["case_number"], "115年大安字第001234號");
-    assert_eq!(slip["sender_is_land_office"], true);
+    assert_eq!(data["sender_is_land_office"], true);
+    assert_eq!(data["query_id"], qid);
     // only from one's own query
     let other = login(&app, "C1002").await;
-    assert_eq!(app.post("/api/liaison/draft", &format!("query_id={qid}"), Some(&other)).await.status, 403);
-    assert!(audit_actions(&app).await.contains(&"liaison.draft".to_string()));
+    assert_eq!(app.post("/api/liaison/form-data", &format!("query_id={qid}"), Some(&other)).await.status, 403);
+    assert!(audit_actions(&app).await.contains(&"liaison.prefill".to_string()));
     app.db.close().await;
 }
 

@@ -225,7 +225,10 @@ async fn the_working_calendar(db: &TestDb) {
 async fn registry_versions_and_images(db: &TestDb) {
     use app::server::store::{ImageBlob, NewSealVersion, SealReason};
     app::server::seed::ensure_reference_data(db.store.as_ref()).await.unwrap();
-    assert_eq!(app::server::seed::seed_demo_seals(db.store.as_ref()).await.unwrap(), 8);
+    assert_eq!(app::server::seed::seed_demo_seals(db.store.as_ref()).await.unwrap(), 9);
+    // the demo's 印模不清 impression (a blurred copy) is flagged, the others are not
+    assert!(db.store.seal_versions("A128603153").await.unwrap()[0].unclear);
+    assert!(!db.store.seal_versions("A123456789").await.unwrap()[0].unclear);
     // seeding again adds nothing
     assert_eq!(app::server::seed::seed_demo_seals(db.store.as_ref()).await.unwrap(), 0);
     let v1 = db.store.seal_versions("A123456789").await.unwrap();
@@ -259,7 +262,60 @@ async fn registry_versions_and_images(db: &TestDb) {
     assert_eq!(db.store.seal_versions("A123456789").await.unwrap().len(), 2);
 }
 
+async fn liaison_slips_move_one_step_at_a_time(db: &TestDb) {
+    use app::server::store::{NewSlip, SlipFilter, SlipStep, StoreError};
+    app::server::seed::ensure_reference_data(db.store.as_ref()).await.unwrap();
+    let clerk = new_account(db, "C0001", vec![Role::Clerk]).await;
+    let sender = db.store.unit_by_code("LO-DA").await.unwrap().unwrap();
+    let office = db.store.unit_by_code("HR-DA").await.unwrap().unwrap();
+    let now = Utc::now();
+    let new = NewSlip {
+        sender_unit_id: sender.id,
+        office_unit_id: office.id,
+        created_by: clerk,
+        query_id: None,
+        national_id: "A123456789".into(),
+        case_number: "115年大安字第000001號".into(),
+        subject: "unclear".into(),
+        form_json: "{}".into(),
+        now,
+    };
+    let id = db.store.create_slip(&new, draft("liaison.created")).await.unwrap();
+    let step =
+        |s: SlipStep| async move { db.store.slip_step(id, &s, clerk, "", Utc::now(), draft("liaison.step")).await };
+    // a step from the wrong state is stale and changes nothing
+    assert!(matches!(step(SlipStep::Close).await, Err(StoreError::Stale(_))));
+    assert!(matches!(step(SlipStep::Receive).await, Err(StoreError::Stale(_))));
+    let due = now + chrono::Duration::days(3);
+    step(SlipStep::Send { due_at: due }).await.unwrap();
+    assert!(matches!(step(SlipStep::Send { due_at: due }).await, Err(StoreError::Stale(_))));
+    let rec = db.store.slip(id).await.unwrap().unwrap();
+    assert_eq!((rec.state.as_str(), rec.due_at.map(|d| d.timestamp())), ("sent", Some(due.timestamp())));
+    assert!(!rec.overdue(now) && rec.overdue(due + chrono::Duration::seconds(1)));
+    // the office's view: only sent slips
+    let f = SlipFilter { office_unit_id: Some(office.id), sent_only: true, ..Default::default() };
+    assert_eq!(db.store.list_slips(&f).await.unwrap().len(), 1);
+    let mut other = new.clone();
+    other.case_number = "115年大安字第000002號".into();
+    db.store.create_slip(&other, draft("liaison.created")).await.unwrap();
+    assert_eq!(db.store.list_slips(&f).await.unwrap().len(), 1, "a draft is not the office's");
+    let by_case = SlipFilter { case_number: Some("000002".into()), ..Default::default() };
+    assert_eq!(db.store.list_slips(&by_case).await.unwrap().len(), 1);
+    // LIKE wildcards in a search are taken literally
+    let wild = SlipFilter { case_number: Some("%".into()), ..Default::default() };
+    assert_eq!(db.store.list_slips(&wild).await.unwrap().len(), 0);
+    step(SlipStep::Cancel).await.unwrap();
+    let events: Vec<String> = db.store.slip_events(id).await.unwrap().into_iter().map(|e| e.action).collect();
+    assert_eq!(events, ["created", "sent", "cancelled"]);
+    // a cancelled slip is final, even in SQL
+    assert!(db.try_exec(&format!("UPDATE liaison_slip SET state = 'sent' WHERE id = {id}")).await.is_err());
+    let audited =
+        db.store.recent_audit(50).await.unwrap().into_iter().filter(|r| r.action.starts_with("liaison.")).count();
+    assert_eq!(audited, 4);
+}
+
 both_databases! {
+    liaison_slips_move_one_step_at_a_time,
     units_are_seeded_once,
     the_working_calendar,
     registry_versions_and_images,

@@ -128,6 +128,23 @@ pub async fn set_unit_active(unit_id: i64, active: bool) -> Result<(), ApiError>
     })
 }
 
+/// A unit's contact numbers (printed on liaison slips): digits, spaces, `()+-#` and `分機`.
+#[server(prefix = "/api", endpoint = "admin/units/contact")]
+pub async fn set_unit_contact(unit_id: i64, phone: String, fax: String) -> Result<(), ApiError> {
+    let ctx = super::guard(SetUnitContact::PATH).await?;
+    let actor = ctx.actor()?;
+    use crate::domain::forms::liaison_slip::phone_number;
+    let phone = phone_number(&phone, "電話").map_err(ApiError::Invalid)?;
+    let fax = phone_number(&fax, "傳真").map_err(ApiError::Invalid)?;
+    let draft = imp::draft("unit.contact", actor, ctx.ip_string())
+        .object("unit", unit_id)
+        .details(serde_json::json!({ "phone": phone, "fax": fax }));
+    ctx.state.store.set_unit_contact(unit_id, &phone, &fax, draft).await.map_err(|e| match e {
+        crate::server::store::StoreError::NotFound(_) => ApiError::NotFound,
+        e => super::internal(e),
+    })
+}
+
 #[server(prefix = "/api", endpoint = "admin/accounts")]
 pub async fn list_accounts() -> Result<Vec<AccountView>, ApiError> {
     let ctx = super::guard(ListAccounts::PATH).await?;

@@ -53,6 +53,7 @@ pub const POLICY: &[(&str, Access)] = &[
     ("/api/auth/password", Access::SignedIn),
     ("/api/admin/units", Access::Roles(ADMIN)),
     ("/api/admin/units/active", Access::Roles(ADMIN)),
+    ("/api/admin/units/contact", Access::Roles(ADMIN)),
     ("/api/admin/accounts", Access::Roles(ADMIN)),
     ("/api/admin/accounts/create", Access::Roles(ADMIN)),
     ("/api/admin/accounts/roles", Access::Roles(ADMIN)),
@@ -70,7 +71,21 @@ pub const POLICY: &[(&str, Access)] = &[
     ("/api/comparisons/verify", Access::Roles(RECORD_READERS)),
     ("/api/comparisons/printed", Access::Roles(RECORD_READERS)),
     ("/api/comparisons/annotate", Access::Roles(RECORD_READERS)),
-    ("/api/liaison/draft", Access::Roles(CLERKS)),
+    // liaison slips: the functions narrow these to the sending unit (its clerks; its chief, the
+    // supervisor or delegate, for approval and reading) or the addressed office
+    ("/api/liaison/form-data", Access::Roles(CLERKS)),
+    ("/api/liaison/create", Access::Roles(CLERKS)),
+    ("/api/liaison/update", Access::Roles(CLERKS)),
+    ("/api/liaison/send", Access::Roles(CLERKS)),
+    ("/api/liaison/approve", Access::Roles(ANY_ROLE)),
+    ("/api/liaison/cancel", Access::Roles(CLERKS)),
+    ("/api/liaison/close", Access::Roles(CLERKS)),
+    ("/api/liaison/compare-input", Access::Roles(CLERKS)),
+    ("/api/liaison/get", Access::Roles(ANY_ROLE)),
+    ("/api/liaison/list", Access::Roles(ANY_ROLE)),
+    ("/api/liaison/export", Access::Roles(ANY_ROLE)),
+    ("/api/liaison/waiting", Access::Roles(ANY_ROLE)),
+    ("/api/liaison/reply", Access::Roles(HOUSEHOLD)),
     ("/api/seals/versions", Access::Roles(HOUSEHOLD)),
     ("/api/seals/upload", Access::Roles(HOUSEHOLD)),
     ("/api/calendar", Access::SignedIn),
@@ -206,6 +221,13 @@ mod guard {
         /// The caller, for endpoints that are not public.
         pub fn actor(&self) -> Result<&Actor, ApiError> {
             self.actor.as_ref().ok_or(ApiError::NotSignedIn)
+        }
+        /// A successful audit event by the caller from the caller's address.
+        pub fn audit(&self, action: &str) -> crate::server::audit::AuditDraft {
+            use crate::server::audit::{AuditDraft, Outcome};
+            AuditDraft::new(action, Outcome::Success)
+                .actor(self.actor.as_ref().map(|a| a.audit_ref()))
+                .ip(self.ip_string())
         }
     }
 

@@ -115,3 +115,13 @@ pub fn ErrorText(#[prop(into)] error: Signal<Option<ApiError>>) -> impl IntoView
         })
     }
 }
+
+/// Read a chosen file's bytes (browser only).
+#[cfg(feature = "hydrate")]
+pub async fn read_input_file(input_id: &str) -> Option<Vec<u8>> {
+    use wasm_bindgen::JsCast;
+    let input = document().get_element_by_id(input_id)?.dyn_into::<web_sys::HtmlInputElement>().ok()?;
+    let file = input.files()?.get(0)?;
+    let buf = wasm_bindgen_futures::JsFuture::from(file.array_buffer()).await.ok()?;
+    Some(js_sys::Uint8Array::new(&buf).to_vec())
+}

@@ -103,6 +103,11 @@ pub struct UnitView {
     pub name_en: String,
     pub kind: UnitKind,
     pub active: bool,
+    /// Contact numbers, kept by administrators (blank until set).
+    #[serde(default)]
+    pub phone: String,
+    #[serde(default)]
+    pub fax: String,
 }
 
 #[cfg(test)]

@@ -300,30 +300,46 @@ pub fn UnitsPage() -> impl IntoView {
 fn Units() -> impl IntoView {
     let locale = use_locale();
     let toggle = ServerAction::<SetUnitActive>::new();
-    let units = Resource::new(move || toggle.version().get(), |_| list_units());
+    let contact = ServerAction::<SetUnitContact>::new();
+    let units = Resource::new(move || (toggle.version().get(), contact.version().get()), |_| list_units());
     view! {
         <main id="main" class="page">
             <h1>{t(Msg::Units)}</h1>
+            <p class="muted">{locale.pick("聯絡電話與傳真印在聯繫單上（附件一）。", "Phone and fax numbers are printed on liaison slips (Attachment 1).")}</p>
+            {move || contact.value().get().and_then(|r| r.err()).map(|e| view! { <p class="error" role="alert" data-testid="unit-contact-error">{e.text(locale)}</p> })}
             <Suspense fallback=move || view! { <p>{t(Msg::Loading)}</p> }>
                 {move || units.get().map(|r| match r {
                     Err(e) => view! { <p class="error">{e.text(locale)}</p> }.into_any(),
                     Ok(us) => view! {
                         <div class="table-wrap">
                         <table class="data">
-                            <thead><tr><th>{t(Msg::Code)}</th><th>{t(Msg::Name)}</th><th>{t(Msg::Kind)}</th><th>{t(Msg::Status)}</th><th>{t(Msg::Actions)}</th></tr></thead>
+                            <thead><tr><th>{t(Msg::Code)}</th><th>{t(Msg::Name)}</th><th>{t(Msg::Kind)}</th>
+                                <th>{t(Msg::Phone)}</th><th>{locale.pick("傳真", "Fax")}</th><th>{t(Msg::Status)}</th><th>{t(Msg::Actions)}</th></tr></thead>
                             <tbody>
                             {us.into_iter().map(|u| {
                                 let id = u.id;
                                 let active = u.active;
+                                let phone = RwSignal::new(u.phone.clone());
+                                let fax = RwSignal::new(u.fax.clone());
+                                let code = u.code.clone();
                                 view! {
                                     <tr>
                                         <td>{u.code.clone()}</td>
                                         <td>{locale.pick(&u.name_zh, &u.name_en).to_string()}</td>
                                         <td>{locale.pick(u.kind.zh(), u.kind.en())}</td>
+                                        <td><input type="tel" size="14" maxlength="30" aria-label=t(Msg::Phone) data-testid=format!("unit-phone-{code}")
+                                            prop:value=move || phone.get() on:input=move |ev| phone.set(event_target_value(&ev))/></td>
+                                        <td><input type="tel" size="14" maxlength="30" aria-label=locale.pick("傳真", "Fax")
+                                            prop:value=move || fax.get() on:input=move |ev| fax.set(event_target_value(&ev))/></td>
                                         <td>{if active { t(Msg::Active) } else { t(Msg::Disabled) }}</td>
-                                        <td><button type="button" on:click=move |_| { toggle.dispatch(SetUnitActive { unit_id: id, active: !active }); }>
-                                            {if active { t(Msg::Disable) } else { t(Msg::Enable) }}
-                                        </button></td>
+                                        <td class="row-actions">
+                                            <button type="button" class="secondary" data-testid=format!("unit-contact-save-{code}")
+                                                on:click=move |_| { contact.dispatch(SetUnitContact { unit_id: id, phone: phone.get(), fax: fax.get() }); }>
+                                                {t(Msg::Save)}</button>
+                                            <button type="button" on:click=move |_| { toggle.dispatch(SetUnitActive { unit_id: id, active: !active }); }>
+                                                {if active { t(Msg::Disable) } else { t(Msg::Enable) }}
+                                            </button>
+                                        </td>
                                     </tr>
                                 }
                             }).collect_view()}

@@ -40,6 +40,24 @@ fn Compare() -> impl IntoView {
     let started = RwSignal::new(None::<Started>);
     let error = RwSignal::new(None::<String>);
     let start = ServerAction::<StartComparison>::new();
+    // `?slip=N`: compare again after a household office's reply — the form filled in from the
+    // slip (the query itself is filed and recorded as usual)
+    let slip =
+        leptos_router::hooks::use_query_map().with_untracked(|q| q.get("slip").and_then(|v| v.parse::<i64>().ok()));
+    let from_slip = Resource::new(
+        move || slip,
+        |slip| async move {
+            match slip {
+                Some(id) => Some(crate::api::liaison::slip_compare_input(id).await),
+                None => None,
+            }
+        },
+    );
+    Effect::new(move |_| match from_slip.get() {
+        Some(Some(Ok(q))) => input.set(q),
+        Some(Some(Err(e))) => error.set(Some(e.text(locale))),
+        _ => {}
+    });
     Effect::new(move |_| match start.value().get() {
         Some(Ok(s)) => {
             started.set(Some(s));
@@ -106,29 +124,29 @@ fn Compare() -> impl IntoView {
                         <legend>{t(Msg::CaseNo)} <span class="req">"*"</span></legend>
                         <div class="case-parts">
                             <input id="q-cy" data-testid="q-case-year" inputmode="numeric" maxlength="3" size="4"
-                                aria-label=t(Msg::CaseYear) on:input=bind(|i| &mut i.case_year)/>
+                                aria-label=t(Msg::CaseYear) prop:value=move || input.with(|i| i.case_year.clone()) on:input=bind(|i| &mut i.case_year)/>
                             <span>{t(Msg::CaseYear)}</span>
                             <input id="q-cw" data-testid="q-case-word" maxlength="10" size="8"
-                                aria-label=t(Msg::CaseWord) on:input=bind(|i| &mut i.case_word)/>
+                                aria-label=t(Msg::CaseWord) prop:value=move || input.with(|i| i.case_word.clone()) on:input=bind(|i| &mut i.case_word)/>
                             <span>{locale.pick("字第", "word, no.")}</span>
                             <input id="q-cn" data-testid="q-case-number" inputmode="numeric" maxlength="10" size="10"
-                                aria-label=t(Msg::CaseNumberNo) on:input=bind(|i| &mut i.case_number)/>
+                                aria-label=t(Msg::CaseNumberNo) prop:value=move || input.with(|i| i.case_number.clone()) on:input=bind(|i| &mut i.case_number)/>
                             <span>{t(Msg::CaseNumberNo)}</span>
                         </div>
                         <label for="q-cf" class="sub-label">{t(Msg::CaseFree)}</label>
-                        <input id="q-cf" data-testid="q-case-free" maxlength="60" on:input=bind(|i| &mut i.case_free)/>
+                        <input id="q-cf" data-testid="q-case-free" maxlength="60" prop:value=move || input.with(|i| i.case_free.clone()) on:input=bind(|i| &mut i.case_free)/>
                         {err_for("case_number")}
                     </fieldset>
                     <div class="field">
                         <label for="q-id">{t(Msg::NationalIdLabel)} <span class="req">"*"</span></label>
                         <input id="q-id" data-testid="q-national-id" maxlength="10" autocomplete="off" spellcheck="false"
-                            class="mono" on:input=bind(|i| &mut i.national_id)/>
+                            class="mono" prop:value=move || input.with(|i| i.national_id.clone()) on:input=bind(|i| &mut i.national_id)/>
                         {move || id_hint.get().map(|m| view! { <p class="field-error" role="alert" data-testid="id-hint">{m}</p> })}
                         {err_for("national_id")}
                     </div>
                     <div class="field">
                         <label for="q-name">{t(Msg::PersonName)}</label>
-                        <input id="q-name" data-testid="q-person-name" maxlength="40" on:input=bind(|i| &mut i.person_name)/>
+                        <input id="q-name" data-testid="q-person-name" maxlength="40" prop:value=move || input.with(|i| i.person_name.clone()) on:input=bind(|i| &mut i.person_name)/>
                         {err_for("person_name")}
                     </div>
                     <div class="actions">
@@ -221,7 +239,7 @@ fn Workspace(started: Started, reset: Callback<()>) -> impl IntoView {
             {seal.registered_on.is_none().then(|| view! { <p class="warning" role="status" data-testid="date-missing">{t(Msg::DateMissingNotice)}</p> })}
             {(seal.unclear || seal.registered_on.is_none()).then(|| view! {
                 <p class="no-print">
-                    <a class="button" target="_blank" rel="noopener" data-testid="prepare-liaison" href=format!("/liaison/draft/{}", query_id)>
+                    <a class="button" target="_blank" rel="noopener" data-testid="prepare-liaison" href=format!("/liaison/new?query={}", query_id)>
                         {locale.pick("依本案準備聯繫單（另開新頁）", "Prepare a liaison slip from this case (new tab)")}
                     </a>
                 </p>

@@ -15,7 +15,11 @@ pub fn tasks(me: &Me) -> Vec<(&'static str, Msg)> {
     if me.has(Role::Clerk) || me.has(Role::Supervisor) {
         out.push(("/comparisons", Msg::History));
     }
+    if me.has(Role::Clerk) || me.has(Role::Supervisor) {
+        out.push(("/liaison", Msg::Liaison));
+    }
     if me.has(Role::HouseholdOffice) {
+        out.push(("/liaison", Msg::LiaisonInbox));
         out.push(("/seals", Msg::SealRegistry));
     }
     if me.has(Role::AccountManager) {
@@ -71,13 +75,42 @@ fn Home() -> impl IntoView {
             <ul class="tiles" data-testid="tasks">
                 {tasks(&me)
                     .into_iter()
-                    .map(|(href, m)| view! { <li><a class="tile" href=href>{t(m)}</a></li> })
+                    .map(|(href, m)| view! {
+                        <li><a class="tile" href=href>{t(m)}
+                            {(href == "/liaison").then(|| view! { <LiaisonBadge/> })}
+                        </a></li>
+                    })
                     .collect_view()}
                 <Suspense fallback=|| ()>
                     {move || review.get().and_then(|r| r.ok()).map(|s| review_tiles(&s, admin, locale))}
                 </Suspense>
             </ul>
         </main>
+    }
+}
+
+/// The liaison tile's count: replies waiting to be read (senders), slips awaiting approval
+/// (the section chief) or waiting for a reply (the office), overdue ones in red.
+#[component]
+fn LiaisonBadge() -> impl IntoView {
+    let locale = use_locale();
+    let counts = Resource::new(|| (), |_| crate::api::liaison::liaison_counts());
+    view! {
+        <Suspense fallback=|| ()>
+            {move || counts.get().and_then(|r| r.ok()).and_then(|c| {
+                let overdue = c.inbox_overdue > 0;
+                let n = c.replies_waiting + c.awaiting_approval + c.inbox_open;
+                let title = if c.inbox_open > 0 {
+                    format!("{}{}{}", locale.pick("待回復 ", "open: "), c.inbox_open,
+                        if c.inbox_overdue > 0 { format!("{}{}", locale.pick("，逾期 ", ", overdue: "), c.inbox_overdue) } else { String::new() })
+                } else {
+                    format!("{}{}", locale.pick("待處理 ", "waiting: "), n)
+                };
+                (n > 0).then(|| view! {
+                    <span class="count-badge" class:danger=overdue title=title data-testid="liaison-badge">{n}</span>
+                })
+            })}
+        </Suspense>
     }
 }
 

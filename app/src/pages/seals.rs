@@ -17,16 +17,6 @@ pub fn SealsPage() -> impl IntoView {
     }
 }
 
-/// Read a chosen file's bytes (browser only).
-#[cfg(feature = "hydrate")]
-async fn read_input_file(input_id: &str) -> Option<Vec<u8>> {
-    use wasm_bindgen::JsCast;
-    let input = document().get_element_by_id(input_id)?.dyn_into::<web_sys::HtmlInputElement>().ok()?;
-    let file = input.files()?.get(0)?;
-    let buf = wasm_bindgen_futures::JsFuture::from(file.array_buffer()).await.ok()?;
-    Some(js_sys::Uint8Array::new(&buf).to_vec())
-}
-
 #[component]
 fn Seals() -> impl IntoView {
     let locale = use_locale();
@@ -53,7 +43,7 @@ fn Seals() -> impl IntoView {
         {
             reading.set(true);
             leptos::task::spawn_local(async move {
-                let bytes = read_input_file("s-file").await;
+                let bytes = crate::components::read_input_file("s-file").await;
                 reading.set(false);
                 match bytes {
                     Some(b) if !b.is_empty() => {

@@ -82,6 +82,8 @@ pub struct DemoPerson {
     /// ISO date, or `None` for a person whose registration date is missing.
     pub registered_on: Option<&'static str>,
     pub image: &'static [u8],
+    /// Registered from a blurred copy: an impression judged 印模不清 (for trying liaison slips).
+    pub blurred: bool,
 }
 
 macro_rules! demo_image {
@@ -97,6 +99,7 @@ pub const DEMO_PERSONS: &[DemoPerson] = &[
         office: "HR-DA",
         registered_on: Some("2019-03-14"),
         image: demo_image!("r0004.png"),
+        blurred: false,
     },
     DemoPerson {
         national_id: "A223456781",
@@ -104,6 +107,7 @@ pub const DEMO_PERSONS: &[DemoPerson] = &[
         office: "HR-DA",
         registered_on: Some("2021-07-02"),
         image: demo_image!("r0053.png"),
+        blurred: false,
     },
     DemoPerson {
         national_id: "F123456784",
@@ -111,6 +115,7 @@ pub const DEMO_PERSONS: &[DemoPerson] = &[
         office: "HR-DA",
         registered_on: None,
         image: demo_image!("r0020.png"),
+        blurred: false,
     },
     DemoPerson {
         national_id: "F223456786",
@@ -118,6 +123,7 @@ pub const DEMO_PERSONS: &[DemoPerson] = &[
         office: "HR-XY",
         registered_on: Some("2015-11-30"),
         image: demo_image!("r0037.png"),
+        blurred: false,
     },
     DemoPerson {
         national_id: "A100000001",
@@ -125,6 +131,7 @@ pub const DEMO_PERSONS: &[DemoPerson] = &[
         office: "HR-XY",
         registered_on: Some("2010-05-21"),
         image: demo_image!("r0080.png"),
+        blurred: false,
     },
     DemoPerson {
         national_id: "A200000003",
@@ -132,6 +139,7 @@ pub const DEMO_PERSONS: &[DemoPerson] = &[
         office: "HR-ZZ",
         registered_on: Some("2023-01-09"),
         image: demo_image!("r0066.png"),
+        blurred: false,
     },
     DemoPerson {
         national_id: "B123456780",
@@ -139,6 +147,7 @@ pub const DEMO_PERSONS: &[DemoPerson] = &[
         office: "HR-ZZ",
         registered_on: Some("2018-08-17"),
         image: demo_image!("r0016.png"),
+        blurred: false,
     },
     DemoPerson {
         national_id: "B223456782",
@@ -146,6 +155,15 @@ pub const DEMO_PERSONS: &[DemoPerson] = &[
         office: "HR-SL",
         registered_on: Some("2020-12-03"),
         image: demo_image!("r0059.png"),
+        blurred: false,
+    },
+    DemoPerson {
+        national_id: "A128603153",
+        name: "周冠宇",
+        office: "HR-DA",
+        registered_on: Some("2016-04-22"),
+        image: demo_image!("r0004.png"),
+        blurred: true,
     },
 ];
 
@@ -158,16 +176,17 @@ pub async fn seed_demo_seals(store: &dyn Store) -> Result<usize, SeedError> {
     let mut added = 0;
     for p in DEMO_PERSONS {
         let unit = store.unit_by_code(p.office).await?.ok_or(SeedError::MissingUnit(p.office))?;
-        let (w, h) = image::ImageReader::new(std::io::Cursor::new(p.image))
+        let bytes = if p.blurred { blurred(p.image) } else { p.image.to_vec() };
+        let (w, h) = image::ImageReader::new(std::io::Cursor::new(&bytes))
             .with_guessed_format()
             .ok()
             .and_then(|r| r.into_dimensions().ok())
             .unwrap_or((0, 0));
-        let unclear = matches!(crate::matcher::assess_registered(p.image), Ok((crate::matcher::Quality::Unclear, _)));
+        let unclear = matches!(crate::matcher::assess_registered(&bytes), Ok((crate::matcher::Quality::Unclear, _)));
         let new = NewSealVersion {
             national_id: p.national_id.to_string(),
             person_name: Some(p.name.to_string()),
-            image: ImageBlob::new(p.image.to_vec(), "image/png", w, h),
+            image: ImageBlob::new(bytes, "image/png", w, h),
             registered_on: p.registered_on.and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok()),
             office_unit_id: unit.id,
             reason: SealReason::Import,
@@ -183,4 +202,15 @@ pub async fn seed_demo_seals(store: &dyn Store) -> Result<usize, SeedError> {
         added += 1;
     }
     Ok(added)
+}
+
+/// A heavily blurred copy of a PNG (the demo's 印模不清 impression).
+fn blurred(png: &[u8]) -> Vec<u8> {
+    let Ok(img) = image::load_from_memory(png) else { return png.to_vec() };
+    let b = image::imageops::blur(&img.to_rgb8(), 6.0);
+    let mut out = Vec::new();
+    match b.write_to(&mut std::io::Cursor::new(&mut out), image::ImageFormat::Png) {
+        Ok(()) => out,
+        Err(_) => png.to_vec(),
+    }
 }

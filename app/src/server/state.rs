@@ -47,6 +47,23 @@ pub struct AppState {
     pub email_domains: Arc<Vec<String>>,
     /// Accounts unused for longer than this many days are flagged in the quarterly review.
     pub idle_days: i64,
+    pub liaison: LiaisonConfig,
+}
+
+/// How liaison slips travel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LiaisonConfig {
+    /// A slip goes out only after the section chief (課(股)長: the unit's supervisor or delegate)
+    /// approves it.
+    pub approval_required: bool,
+    /// The office replies within this many working days (the system's working-time calendar).
+    pub reply_days: u32,
+}
+
+impl Default for LiaisonConfig {
+    fn default() -> Self {
+        Self { approval_required: false, reply_days: 3 }
+    }
 }
 
 impl AppState {
@@ -64,6 +81,7 @@ impl AppState {
                 crate::domain::forms::account_request::DEFAULT_EMAIL_DOMAINS.iter().map(|d| d.to_string()).collect(),
             ),
             idle_days: super::reviews::DEFAULT_IDLE_DAYS,
+            liaison: LiaisonConfig::default(),
         }
     }
 
@@ -82,6 +100,11 @@ impl AppState {
     /// The idle period of the quarterly review (at least one day).
     pub fn with_idle_days(mut self, days: i64) -> Self {
         self.idle_days = days.max(1);
+        self
+    }
+
+    pub fn with_liaison(mut self, liaison: LiaisonConfig) -> Self {
+        self.liaison = LiaisonConfig { reply_days: liaison.reply_days.max(1), ..liaison };
         self
     }
 

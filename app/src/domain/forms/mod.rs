@@ -2,6 +2,7 @@
 //! that is valid by construction; the browser and the server run the same parser.
 
 pub mod account_request;
+pub mod liaison_slip;
 
 use serde::{Deserialize, Serialize};
 

@@ -1,6 +1,7 @@
 //! One store interface, one implementation per database (SQLite and PostgreSQL), written once
 //! in `sql.rs` with the same SQL text for both; only connection set-up and migrations differ.
 
+pub mod liaison;
 mod postgres;
 pub mod registry;
 pub mod requests;
@@ -15,6 +16,7 @@ use std::sync::Arc;
 use super::audit::{AuditDraft, AuditRecord};
 use crate::domain::{unit::UnitSeed, CalendarDay, Designation, OfficeHours, Role, UnitKind, UnitView};
 
+pub use liaison::*;
 pub use postgres::PgStore;
 pub use registry::*;
 pub use requests::*;
@@ -111,7 +113,7 @@ pub struct FailureOutcome {
 }
 
 #[async_trait]
-pub trait Store: RegistryStore + RequestStore + ReviewStore + Send + Sync + 'static {
+pub trait Store: RegistryStore + RequestStore + ReviewStore + LiaisonStore + Send + Sync + 'static {
     fn backend(&self) -> Backend;
     /// Apply the embedded migrations.
     async fn migrate(&self) -> StoreResult<()>;
@@ -123,6 +125,8 @@ pub trait Store: RegistryStore + RequestStore + ReviewStore + Send + Sync + 'sta
     async fn unit(&self, id: i64) -> StoreResult<Option<UnitView>>;
     async fn unit_by_code(&self, code: &str) -> StoreResult<Option<UnitView>>;
     async fn set_unit_active(&self, id: i64, active: bool, audit: AuditDraft) -> StoreResult<()>;
+    /// The unit's contact numbers (printed on liaison slips).
+    async fn set_unit_contact(&self, id: i64, phone: &str, fax: &str, audit: AuditDraft) -> StoreResult<()>;
 
     // ---- accounts
     async fn count_accounts(&self) -> StoreResult<i64>;

@@ -3,6 +3,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::postgres::PgPoolOptions;
 use std::sync::Arc;
 
+use super::liaison::{impl_liaison, SetValue, StepEvent, SLIP_COLUMNS};
 use super::registry::{impl_registry, BlobRow, DayRow, COMPARISON_SELECT, QUERY_COLUMNS, SEAL_COLUMNS};
 use super::requests::{impl_requests, REQUEST_COLUMNS};
 use super::reviews::impl_reviews;
@@ -39,3 +40,4 @@ impl_store!(PgStore, sqlx::Postgres, Backend::Postgres, "BEGIN");
 impl_registry!(PgStore, sqlx::Postgres);
 impl_requests!(PgStore, sqlx::Postgres);
 impl_reviews!(PgStore, sqlx::Postgres);
+impl_liaison!(PgStore, sqlx::Postgres);

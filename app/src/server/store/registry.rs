@@ -316,6 +316,54 @@ macro_rules! impl_registry {
                 Ok(())
             }
 
+            /// Add a version inside the caller's transaction (the next number for the person;
+            /// creates the person when new).
+            pub(super) async fn insert_seal_version_in(
+                tx: &mut sqlx::Transaction<'static, $db>,
+                new: &NewSealVersion,
+            ) -> StoreResult<SealVersionRecord> {
+                sqlx::query(
+                    "INSERT INTO person (national_id, name, created_at) VALUES ($1, $2, $3) ON CONFLICT (national_id) DO NOTHING",
+                )
+                .bind(&new.national_id)
+                .bind(new.person_name.as_deref().unwrap_or(""))
+                .bind(new.now)
+                .execute(&mut **tx)
+                .await?;
+                if let Some(name) = new.person_name.as_deref().filter(|n| !n.is_empty()) {
+                    sqlx::query("UPDATE person SET name = $1 WHERE national_id = $2")
+                        .bind(name)
+                        .bind(&new.national_id)
+                        .execute(&mut **tx)
+                        .await?;
+                }
+                Self::put_image(tx, &new.image, new.now).await?;
+                let (next,): (i64,) =
+                    sqlx::query_as("SELECT COALESCE(MAX(version), 0) + 1 FROM seal_version WHERE national_id = $1")
+                        .bind(&new.national_id)
+                        .fetch_one(&mut **tx)
+                        .await?;
+                let rec: SealVersionRecord = sqlx::query_as(&format!(
+                    "INSERT INTO seal_version (national_id, version, image_sha256, registered_on, office_unit_id, reason, \
+                     unclear, note, created_at, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
+                     RETURNING {SEAL_COLUMNS}"
+                ))
+                .bind(&new.national_id)
+                .bind(next)
+                .bind(&new.image.sha256)
+                .bind(new.registered_on)
+                .bind(new.office_unit_id)
+                .bind(new.reason.code())
+                .bind(new.unclear)
+                .bind(&new.note)
+                .bind(new.now)
+                .bind(new.created_by)
+                .fetch_one(&mut **tx)
+                .await
+                .map_err(|e| map_unique(e, "seal version"))?;
+                Ok(rec)
+            }
+
             async fn comparison_where(&self, clause: &str, bind: BindArg<'_>) -> StoreResult<Option<ComparisonRecord>> {
                 let sql = format!("{COMPARISON_SELECT} WHERE {clause}");
                 let q = sqlx::query_as::<_, ComparisonRecord>(&sql);
@@ -346,45 +394,7 @@ macro_rules! impl_registry {
 
             async fn add_seal_version(&self, new: &NewSealVersion, audit: AuditDraft) -> StoreResult<SealVersionRecord> {
                 let mut tx = self.begin().await?;
-                sqlx::query(
-                    "INSERT INTO person (national_id, name, created_at) VALUES ($1, $2, $3) ON CONFLICT (national_id) DO NOTHING",
-                )
-                .bind(&new.national_id)
-                .bind(new.person_name.as_deref().unwrap_or(""))
-                .bind(new.now)
-                .execute(&mut *tx)
-                .await?;
-                if let Some(name) = new.person_name.as_deref().filter(|n| !n.is_empty()) {
-                    sqlx::query("UPDATE person SET name = $1 WHERE national_id = $2")
-                        .bind(name)
-                        .bind(&new.national_id)
-                        .execute(&mut *tx)
-                        .await?;
-                }
-                Self::put_image(&mut tx, &new.image, new.now).await?;
-                let (next,): (i64,) =
-                    sqlx::query_as("SELECT COALESCE(MAX(version), 0) + 1 FROM seal_version WHERE national_id = $1")
-                        .bind(&new.national_id)
-                        .fetch_one(&mut *tx)
-                        .await?;
-                let rec: SealVersionRecord = sqlx::query_as(&format!(
-                    "INSERT INTO seal_version (national_id, version, image_sha256, registered_on, office_unit_id, reason, \
-                     unclear, note, created_at, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
-                     RETURNING {SEAL_COLUMNS}"
-                ))
-                .bind(&new.national_id)
-                .bind(next)
-                .bind(&new.image.sha256)
-                .bind(new.registered_on)
-                .bind(new.office_unit_id)
-                .bind(new.reason.code())
-                .bind(new.unclear)
-                .bind(&new.note)
-                .bind(new.now)
-                .bind(new.created_by)
-                .fetch_one(&mut *tx)
-                .await
-                .map_err(|e| map_unique(e, "seal version"))?;
+                let rec = Self::insert_seal_version_in(&mut tx, new).await?;
                 let mut audit = audit;
                 audit.object_type = Some("seal_version".into());
                 audit.object_id = Some(rec.id.to_string());

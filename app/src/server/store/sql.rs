@@ -14,6 +14,8 @@ pub(super) struct UnitRow {
     name_en: String,
     kind: String,
     active: bool,
+    phone: String,
+    fax: String,
 }
 
 impl UnitRow {
@@ -25,6 +27,8 @@ impl UnitRow {
             name_en: self.name_en,
             kind: parse_kind(&self.kind)?,
             active: self.active,
+            phone: self.phone,
+            fax: self.fax,
         })
     }
 }
@@ -228,12 +232,12 @@ macro_rules! impl_store {
 
             async fn list_units(&self) -> StoreResult<Vec<UnitView>> {
                 let rows: Vec<UnitRow> =
-                    sqlx::query_as("SELECT id, code, name_zh, name_en, kind, active FROM unit ORDER BY id").fetch_all(&self.pool).await?;
+                    sqlx::query_as("SELECT id, code, name_zh, name_en, kind, active, phone, fax FROM unit ORDER BY id").fetch_all(&self.pool).await?;
                 rows.into_iter().map(UnitRow::into_view).collect()
             }
 
             async fn unit(&self, id: i64) -> StoreResult<Option<UnitView>> {
-                let row: Option<UnitRow> = sqlx::query_as("SELECT id, code, name_zh, name_en, kind, active FROM unit WHERE id = $1")
+                let row: Option<UnitRow> = sqlx::query_as("SELECT id, code, name_zh, name_en, kind, active, phone, fax FROM unit WHERE id = $1")
                     .bind(id)
                     .fetch_optional(&self.pool)
                     .await?;
@@ -241,7 +245,7 @@ macro_rules! impl_store {
             }
 
             async fn unit_by_code(&self, code: &str) -> StoreResult<Option<UnitView>> {
-                let row: Option<UnitRow> = sqlx::query_as("SELECT id, code, name_zh, name_en, kind, active FROM unit WHERE code = $1")
+                let row: Option<UnitRow> = sqlx::query_as("SELECT id, code, name_zh, name_en, kind, active, phone, fax FROM unit WHERE code = $1")
                     .bind(code)
                     .fetch_optional(&self.pool)
                     .await?;
@@ -251,6 +255,22 @@ macro_rules! impl_store {
             async fn set_unit_active(&self, id: i64, active: bool, audit: AuditDraft) -> StoreResult<()> {
                 let mut tx = self.begin().await?;
                 let r = sqlx::query("UPDATE unit SET active = $1 WHERE id = $2").bind(active).bind(id).execute(&mut *tx).await?;
+                if r.rows_affected() == 0 {
+                    return Err(StoreError::NotFound("unit"));
+                }
+                Self::audit_in(&mut tx, &self.key, audit).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn set_unit_contact(&self, id: i64, phone: &str, fax: &str, audit: AuditDraft) -> StoreResult<()> {
+                let mut tx = self.begin().await?;
+                let r = sqlx::query("UPDATE unit SET phone = $1, fax = $2 WHERE id = $3")
+                    .bind(phone)
+                    .bind(fax)
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
                 if r.rows_affected() == 0 {
                     return Err(StoreError::NotFound("unit"));
                 }

@@ -3,6 +3,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use std::{str::FromStr, sync::Arc, time::Duration};
 
+use super::liaison::{impl_liaison, SetValue, StepEvent, SLIP_COLUMNS};
 use super::registry::{impl_registry, BlobRow, DayRow, COMPARISON_SELECT, QUERY_COLUMNS, SEAL_COLUMNS};
 use super::requests::{impl_requests, REQUEST_COLUMNS};
 use super::reviews::impl_reviews;
@@ -45,3 +46,4 @@ impl_store!(SqliteStore, sqlx::Sqlite, Backend::Sqlite, "BEGIN IMMEDIATE");
 impl_registry!(SqliteStore, sqlx::Sqlite);
 impl_requests!(SqliteStore, sqlx::Sqlite);
 impl_reviews!(SqliteStore, sqlx::Sqlite);
+impl_liaison!(SqliteStore, sqlx::Sqlite);

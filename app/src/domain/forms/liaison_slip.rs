@@ -1,0 +1,486 @@
+//! 與戶政機關聯繫單 (附件一): 聯繫日期; 收件單位 (臺北市＿區戶政事務所); 發件單位 (地政局＿科(隊)
+//! or ＿地政事務所, with 聯絡電話, 分機, 傳真); 案號 (＿年＿字第＿號); 承辦人, 課(股)長; the person's
+//! name and national ID; the subject — ☐ 印模不清無法比對，請進行印鑑章印模重建 ☐ 戶役政資訊系統與
+//! 印鑑比對系統印登記日期不一致 ☐ 其他 — and the office's reply: 聯絡電話, 承辦人員, ☐ 印模已完成重建
+//! ☐ 其他. The browser and the server run the same parsers.
+
+use serde::{Deserialize, Serialize};
+
+use super::{optional_text, required_text, FieldError};
+use crate::domain::{CaseNumber, NationalId, RocDate};
+
+/// 查詢事項.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SubjectKind {
+    /// ☐ 印模不清無法比對，請進行印鑑章印模重建(不包含已變更印模重建)
+    Unclear,
+    /// ☐ 戶役政資訊系統與印鑑比對系統印登記日期不一致
+    DateMismatch,
+    /// ☐ 其他
+    Other,
+}
+
+impl SubjectKind {
+    pub const ALL: [SubjectKind; 3] = [Self::Unclear, Self::DateMismatch, Self::Other];
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Unclear => "unclear",
+            Self::DateMismatch => "date_mismatch",
+            Self::Other => "other",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.code() == s)
+    }
+    /// As printed on the form.
+    pub fn zh(self) -> &'static str {
+        match self {
+            Self::Unclear => "印模不清無法比對，請進行印鑑章印模重建(不包含已變更印模重建)",
+            Self::DateMismatch => "戶役政資訊系統與印鑑比對系統印登記日期不一致",
+            Self::Other => "其他",
+        }
+    }
+    pub fn en(self) -> &'static str {
+        match self {
+            Self::Unclear => "Impression unclear, cannot compare: please rebuild the impression",
+            Self::DateMismatch => "Registration dates differ between the household system and the seal system",
+            Self::Other => "Other",
+        }
+    }
+}
+
+/// The subject with what it needs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "kind")]
+pub enum Subject {
+    Unclear,
+    /// Both dates recorded: the household registration system's, and the seal system's (blank
+    /// when the seal system has none).
+    DateMismatch {
+        household: RocDate,
+        seal: Option<RocDate>,
+    },
+    Other {
+        text: String,
+    },
+}
+
+impl Subject {
+    pub fn kind(&self) -> SubjectKind {
+        match self {
+            Self::Unclear => SubjectKind::Unclear,
+            Self::DateMismatch { .. } => SubjectKind::DateMismatch,
+            Self::Other { .. } => SubjectKind::Other,
+        }
+    }
+}
+
+/// A phone or fax number as written on a form: digits with `()+-#` spaces and 分機/轉; blank allowed.
+pub fn phone_number(input: &str, label: &str) -> Result<String, String> {
+    let v = input.trim();
+    if v.is_empty() {
+        return Ok(String::new());
+    }
+    let ok = v.chars().count() <= 30
+        && v.chars().any(|c| c.is_ascii_digit())
+        && v.chars().all(|c| c.is_ascii_digit() || "()+-# ".contains(c) || "分機轉".contains(c));
+    if ok {
+        Ok(v.to_string())
+    } else {
+        Err(format!("{label}格式不正確（數字、括號、連字號，最多 30 字）"))
+    }
+}
+
+fn phone_field(errors: &mut Vec<FieldError>, field: &'static str, label: &str, value: &str) -> Option<String> {
+    match phone_number(value, label) {
+        Ok(v) if v.is_empty() => None,
+        Ok(v) => Some(v),
+        Err(m) => {
+            errors.push(FieldError::new(field, m));
+            None
+        }
+    }
+}
+
+fn date_field(errors: &mut Vec<FieldError>, field: &'static str, label: &str, value: &str) -> Option<RocDate> {
+    if value.trim().is_empty() {
+        errors.push(FieldError::new(field, format!("請填寫{label}")));
+        return None;
+    }
+    RocDate::parse(value).map_err(|e| errors.push(FieldError::new(field, format!("{label}：{e}")))).ok()
+}
+
+/// The slip as typed.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct LiaisonSlipInput {
+    /// 聯繫日期 (ROC)
+    pub contact_date: String,
+    /// 收件單位: the household registration office's unit code (`HR-DA`, …).
+    pub office: String,
+    /// 發件單位 聯絡電話, 分機, 傳真
+    pub sender_phone: String,
+    pub sender_ext: String,
+    pub sender_fax: String,
+    /// 案號: `115年大安字第001234號` or free text.
+    pub case_number: String,
+    /// 承辦人
+    pub handler: String,
+    /// 課(股)長
+    pub section_chief: String,
+    /// 印鑑登記當事人姓名
+    pub person_name: String,
+    pub national_id: String,
+    /// `unclear`, `date_mismatch` or `other`
+    pub subject: String,
+    /// For a date mismatch: the household registration system's date (ROC).
+    pub household_date: String,
+    /// For a date mismatch: the seal system's date (ROC; blank when it has none).
+    pub seal_date: String,
+    /// For 其他.
+    pub other_text: String,
+}
+
+/// A valid slip.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LiaisonSlipForm {
+    pub contact_date: RocDate,
+    pub office: String,
+    pub sender_phone: String,
+    pub sender_ext: Option<String>,
+    pub sender_fax: Option<String>,
+    pub case_number: CaseNumber,
+    pub handler: String,
+    pub section_chief: Option<String>,
+    pub person_name: String,
+    pub national_id: NationalId,
+    pub subject: Subject,
+}
+
+impl LiaisonSlipInput {
+    /// Every field's problem at once, in form order.
+    pub fn parse(&self) -> Result<LiaisonSlipForm, Vec<FieldError>> {
+        let mut e = Vec::new();
+        let contact_date = date_field(&mut e, "contact_date", "聯繫日期", &self.contact_date);
+        let office = self.office.trim();
+        let office = if office.is_empty() {
+            e.push(FieldError::new("office", "請選擇收件的戶政事務所"));
+            None
+        } else if !(office.starts_with("HR-") && office.len() <= 10 && office.bytes().all(|b| b.is_ascii_graphic())) {
+            e.push(FieldError::new("office", "收件單位須為臺北市各區戶政事務所"));
+            None
+        } else {
+            Some(office.to_string())
+        };
+        let sender_phone = if self.sender_phone.trim().is_empty() {
+            e.push(FieldError::new("sender_phone", "請填寫發件單位聯絡電話"));
+            None
+        } else {
+            phone_field(&mut e, "sender_phone", "聯絡電話", &self.sender_phone)
+        };
+        let sender_ext = match self.sender_ext.trim() {
+            "" => None,
+            x if x.len() <= 8 && x.bytes().all(|b| b.is_ascii_digit()) => Some(x.to_string()),
+            _ => {
+                e.push(FieldError::new("sender_ext", "分機須為 1 至 8 位數字"));
+                None
+            }
+        };
+        let sender_fax = phone_field(&mut e, "sender_fax", "傳真電話", &self.sender_fax);
+        let case_number = CaseNumber::parse(&self.case_number)
+            .map_err(|err| e.push(FieldError::new("case_number", err.to_string())))
+            .ok();
+        let handler = required_text(&mut e, "handler", "承辦人", &self.handler, 40);
+        let section_chief = optional_text(&mut e, "section_chief", "課(股)長", &self.section_chief, 40);
+        let person_name = required_text(&mut e, "person_name", "印鑑登記當事人姓名", &self.person_name, 40);
+        let national_id = if self.national_id.trim().is_empty() {
+            e.push(FieldError::new("national_id", "請填寫身分證統一編號"));
+            None
+        } else {
+            NationalId::parse(&self.national_id)
+                .map_err(|err| e.push(FieldError::new("national_id", err.to_string())))
+                .ok()
+        };
+        let subject = match SubjectKind::parse(self.subject.trim()) {
+            None => {
+                e.push(FieldError::new("subject", "請勾選查詢事項"));
+                None
+            }
+            Some(SubjectKind::Unclear) => Some(Subject::Unclear),
+            Some(SubjectKind::DateMismatch) => {
+                let household =
+                    date_field(&mut e, "household_date", "戶役政資訊系統印鑑登記日期", &self.household_date);
+                let seal = match self.seal_date.trim() {
+                    "" => Ok(None),
+                    s => RocDate::parse(s).map(Some).map_err(|err| {
+                        e.push(FieldError::new("seal_date", format!("印鑑比對系統登記日期：{err}")));
+                    }),
+                };
+                match (household, seal) {
+                    (Some(h), Ok(s)) if s == Some(h) => {
+                        e.push(FieldError::new("household_date", "兩系統的登記日期相同，無須聯繫"));
+                        None
+                    }
+                    (Some(household), Ok(seal)) => Some(Subject::DateMismatch { household, seal }),
+                    _ => None,
+                }
+            }
+            Some(SubjectKind::Other) => required_text(&mut e, "other_text", "其他事項說明", &self.other_text, 500)
+                .map(|text| Subject::Other { text }),
+        };
+        match (contact_date, office, sender_phone, case_number, handler, person_name, national_id, subject) {
+            (
+                Some(contact_date),
+                Some(office),
+                Some(sender_phone),
+                Some(case_number),
+                Some(handler),
+                Some(person_name),
+                Some(national_id),
+                Some(subject),
+            ) if e.is_empty() => Ok(LiaisonSlipForm {
+                contact_date,
+                office,
+                sender_phone,
+                sender_ext,
+                sender_fax,
+                case_number,
+                handler,
+                section_chief,
+                person_name,
+                national_id,
+                subject,
+            }),
+            _ => Err(e),
+        }
+    }
+}
+
+impl LiaisonSlipForm {
+    /// Back to the typed shape (to edit a draft).
+    pub fn to_input(&self) -> LiaisonSlipInput {
+        let (household_date, seal_date, other_text) = match &self.subject {
+            Subject::Unclear => Default::default(),
+            Subject::DateMismatch { household, seal } => {
+                (household.short(), seal.map(|s| s.short()).unwrap_or_default(), String::new())
+            }
+            Subject::Other { text } => (String::new(), String::new(), text.clone()),
+        };
+        LiaisonSlipInput {
+            contact_date: self.contact_date.short(),
+            office: self.office.clone(),
+            sender_phone: self.sender_phone.clone(),
+            sender_ext: self.sender_ext.clone().unwrap_or_default(),
+            sender_fax: self.sender_fax.clone().unwrap_or_default(),
+            case_number: self.case_number.to_string(),
+            handler: self.handler.clone(),
+            section_chief: self.section_chief.clone().unwrap_or_default(),
+            person_name: self.person_name.clone(),
+            national_id: self.national_id.as_str().to_string(),
+            subject: self.subject.kind().code().to_string(),
+            household_date,
+            seal_date,
+            other_text,
+        }
+    }
+}
+
+/// 回復內容.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "kind")]
+pub enum ReplyOutcome {
+    /// ☐ 印模已完成重建 (the rebuilt impression is uploaded in the same step)
+    Rebuilt,
+    /// ☐ 其他
+    Other { text: String },
+}
+
+/// The office's reply as typed.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct LiaisonReplyInput {
+    /// 聯絡電話
+    pub phone: String,
+    /// 承辦人員
+    pub handler: String,
+    /// `rebuilt` or `other`
+    pub outcome: String,
+    pub other_text: String,
+    /// For a date mismatch: the corrected seal registration date (ROC); blank leaves it.
+    pub corrected_date: String,
+    /// A rebuilt impression comes with the reply (the image travels beside the form).
+    pub has_image: bool,
+}
+
+/// A valid reply.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LiaisonReplyForm {
+    pub phone: String,
+    pub handler: String,
+    pub outcome: ReplyOutcome,
+    pub corrected_date: Option<RocDate>,
+}
+
+impl LiaisonReplyInput {
+    pub fn parse(&self) -> Result<LiaisonReplyForm, Vec<FieldError>> {
+        let mut e = Vec::new();
+        let phone = if self.phone.trim().is_empty() {
+            e.push(FieldError::new("phone", "請填寫聯絡電話"));
+            None
+        } else {
+            phone_field(&mut e, "phone", "聯絡電話", &self.phone)
+        };
+        let handler = required_text(&mut e, "handler", "承辦人員", &self.handler, 40);
+        let outcome = match self.outcome.trim() {
+            "rebuilt" => {
+                if !self.has_image {
+                    e.push(FieldError::new("image", "印模已完成重建：請同時上傳重建後的印模影像"));
+                }
+                Some(ReplyOutcome::Rebuilt)
+            }
+            "other" => required_text(&mut e, "other_text", "其他回復說明", &self.other_text, 500)
+                .map(|text| ReplyOutcome::Other { text }),
+            _ => {
+                e.push(FieldError::new("outcome", "請勾選回復內容（印模已完成重建或其他）"));
+                None
+            }
+        };
+        let corrected_date = match self.corrected_date.trim() {
+            "" => None,
+            s => RocDate::parse(s).map_err(|err| e.push(FieldError::new("corrected_date", err.to_string()))).ok(),
+        };
+        match (phone, handler, outcome) {
+            (Some(phone), Some(handler), Some(outcome)) if e.is_empty() => {
+                Ok(LiaisonReplyForm { phone, handler, outcome, corrected_date })
+            }
+            _ => Err(e),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn input() -> LiaisonSlipInput {
+        LiaisonSlipInput {
+            contact_date: "115/11/27".into(),
+            office: "HR-DA".into(),
+            sender_phone: "(02)2345-6789".into(),
+            sender_ext: "123".into(),
+            case_number: "115年大安字第001234號".into(),
+            handler: "陳怡君".into(),
+            person_name: "王大明".into(),
+            national_id: "a123456789".into(),
+            subject: "unclear".into(),
+            ..Default::default()
+        }
+    }
+
+    fn fields(i: &LiaisonSlipInput) -> Vec<&'static str> {
+        i.parse().err().unwrap_or_default().into_iter().map(|e| e.field).collect()
+    }
+
+    #[test]
+    fn a_complete_slip_parses_and_round_trips() {
+        let f = input().parse().unwrap();
+        assert_eq!(f.national_id.as_str(), "A123456789");
+        assert_eq!(f.subject, Subject::Unclear);
+        assert_eq!(f.case_number.to_string(), "115年大安字第001234號");
+        assert_eq!(f.sender_ext.as_deref(), Some("123"));
+        assert_eq!(f.to_input().parse().unwrap(), f);
+    }
+
+    #[test]
+    fn every_required_field_is_required() {
+        assert_eq!(
+            fields(&LiaisonSlipInput::default()),
+            [
+                "contact_date",
+                "office",
+                "sender_phone",
+                "case_number",
+                "handler",
+                "person_name",
+                "national_id",
+                "subject"
+            ]
+        );
+        // optional: extension, fax, section chief
+        let f = LiaisonSlipInput { sender_ext: "".into(), sender_fax: "".into(), section_chief: "".into(), ..input() };
+        assert!(f.parse().is_ok());
+    }
+
+    #[test]
+    fn bad_values_are_named() {
+        assert_eq!(fields(&LiaisonSlipInput { national_id: "A123456788".into(), ..input() }), ["national_id"]);
+        assert_eq!(fields(&LiaisonSlipInput { contact_date: "115/13/01".into(), ..input() }), ["contact_date"]);
+        assert_eq!(fields(&LiaisonSlipInput { office: "LO-DA".into(), ..input() }), ["office"]);
+        assert_eq!(fields(&LiaisonSlipInput { sender_phone: "call me".into(), ..input() }), ["sender_phone"]);
+        assert_eq!(fields(&LiaisonSlipInput { sender_ext: "12a".into(), ..input() }), ["sender_ext"]);
+        assert_eq!(fields(&LiaisonSlipInput { sender_fax: "x".into(), ..input() }), ["sender_fax"]);
+        assert_eq!(fields(&LiaisonSlipInput { subject: "wish".into(), ..input() }), ["subject"]);
+        assert_eq!(fields(&LiaisonSlipInput { handler: "a\u{7}b".into(), ..input() }), ["handler"]);
+    }
+
+    #[test]
+    fn a_date_mismatch_records_both_dates() {
+        let mismatch = LiaisonSlipInput { subject: "date_mismatch".into(), ..input() };
+        assert_eq!(fields(&mismatch), ["household_date"]);
+        let both = LiaisonSlipInput { household_date: "108/03/14".into(), seal_date: "108/03/15".into(), ..mismatch };
+        match both.parse().unwrap().subject {
+            Subject::DateMismatch { household, seal } => {
+                assert_eq!(household.short(), "108/03/14");
+                assert_eq!(seal.unwrap().short(), "108/03/15");
+            }
+            s => panic!("{s:?}"),
+        }
+        // blank in the seal system is a mismatch too (四(二): 為空白或不一致者)
+        let blank = LiaisonSlipInput { seal_date: "".into(), ..both.clone() };
+        assert!(matches!(blank.parse().unwrap().subject, Subject::DateMismatch { seal: None, .. }));
+        let same = LiaisonSlipInput { seal_date: "108/03/14".into(), ..both };
+        assert_eq!(fields(&same), ["household_date"]);
+    }
+
+    #[test]
+    fn other_needs_its_text() {
+        let other = LiaisonSlipInput { subject: "other".into(), ..input() };
+        assert_eq!(fields(&other), ["other_text"]);
+        let f = LiaisonSlipInput { other_text: "請查明印鑑是否已變更".into(), ..other }.parse().unwrap();
+        assert_eq!(f.subject, Subject::Other { text: "請查明印鑑是否已變更".into() });
+    }
+
+    #[test]
+    fn replies() {
+        let r = LiaisonReplyInput {
+            phone: "02-2351-1771".into(),
+            handler: "劉雅婷".into(),
+            outcome: "rebuilt".into(),
+            has_image: true,
+            ..Default::default()
+        };
+        assert_eq!(r.parse().unwrap().outcome, ReplyOutcome::Rebuilt);
+        let no_image = LiaisonReplyInput { has_image: false, ..r.clone() };
+        let fields = |i: &LiaisonReplyInput| {
+            i.parse().err().unwrap_or_default().into_iter().map(|e| e.field).collect::<Vec<_>>()
+        };
+        assert_eq!(fields(&no_image), ["image"]);
+        assert_eq!(fields(&LiaisonReplyInput::default()), ["phone", "handler", "outcome"]);
+        let other = LiaisonReplyInput { outcome: "other".into(), has_image: false, ..r.clone() };
+        assert_eq!(fields(&other), ["other_text"]);
+        let dated = LiaisonReplyInput { corrected_date: "108/03/14".into(), ..r.clone() };
+        assert_eq!(dated.parse().unwrap().corrected_date.unwrap().short(), "108/03/14");
+        assert_eq!(fields(&LiaisonReplyInput { corrected_date: "x".into(), ..r }), ["corrected_date"]);
+    }
+
+    #[test]
+    fn phone_numbers() {
+        for ok in ["(02)2345-6789", "02-2345-6789 分機 12", "+886 2 2345 6789", "2345-6789#12", ""] {
+            assert!(phone_number(ok, "電話").is_ok(), "{ok}");
+        }
+        for bad in ["abc", "02-2345-6789; DROP", "-----", &"1".repeat(31)] {
+            assert!(phone_number(bad, "電話").is_err(), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,382 @@
+//! Liaison slips (附件一) end to end through the HTTP API, on both databases: the exchange from
+//! draft to closed with the rebuilt impression becoming the person's new version, the section
+//! chief's approval, cancelling, a corrected registration date, the reply deadline on the
+//! working-time calendar, and who may see and do what across units and offices.
+
+mod common;
+
+use app::domain::Role;
+use app::server::state::LiaisonConfig;
+use common::{TestApp, TestDb, PASSWORD};
+use serde_json::{json, Value};
+
+const FIX: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../app/tests/fixtures/seal");
+
+fn fixture(rel: &str) -> Vec<u8> {
+    std::fs::read(format!("{FIX}/{rel}")).unwrap_or_else(|e| panic!("{rel}: {e}"))
+}
+
+fn b64(b: &[u8]) -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::STANDARD.encode(b)
+}
+
+/// Demo person registered at 大安 from a blurred impression (印模不清).
+const UNCLEAR: &str = "A128603153";
+/// Demo person at 大安 with a clear impression, registered 2019-03-14.
+const CLEAR: &str = "A123456789";
+
+async fn setup(db: TestDb, approval: bool) -> TestApp {
+    let app = TestApp::with_state(db, Default::default(), move |s| {
+        s.with_liaison(LiaisonConfig { approval_required: approval, reply_days: 3 })
+    })
+    .await;
+    app::server::seed::seed_demo_seals(app.db.store.as_ref()).await.unwrap();
+    app.account("C1001", vec![Role::Clerk], "LO-DA", false).await;
+    app.account("C1002", vec![Role::Clerk], "LO-DA", false).await;
+    app.account("S1001", vec![Role::Supervisor], "LO-DA", false).await;
+    app.account("C2001", vec![Role::Clerk], "LO-SS", false).await;
+    app.account("H1001", vec![Role::HouseholdOffice], "HR-DA", false).await;
+    app.account("H2001", vec![Role::HouseholdOffice], "HR-XY", false).await;
+    app
+}
+
+async fn login(app: &TestApp, emp: &str) -> String {
+    app.login(emp, PASSWORD).await.unwrap_or_else(|r| panic!("login {emp}: {} {}", r.status, r.body))
+}
+
+fn slip_input(id: &str, subject: &str) -> Value {
+    json!({
+        "contact_date": "115/11/27", "office": "HR-DA", "sender_phone": "(02)2345-6789", "sender_ext": "201",
+        "sender_fax": "", "case_number": "115年大安字第004321號", "handler": "測試C1001", "section_chief": "",
+        "person_name": "周冠宇", "national_id": id, "subject": subject, "household_date": "", "seal_date": "",
+        "other_text": ""
+    })
+}
+
+async fn json_ok(r: common::Reply) -> Value {
+    assert_eq!(r.status, 200, "{}", r.body);
+    serde_json::from_str(&r.body).unwrap()
+}
+
+async fn create(app: &TestApp, cookie: &str, input: Value) -> i64 {
+    let r = app.post_json("/api/liaison/create", &json!({ "input": input, "query_id": null }), Some(cookie)).await;
+    json_ok(r).await.as_i64().unwrap()
+}
+
+async fn get(app: &TestApp, cookie: &str, id: i64) -> common::Reply {
+    app.post("/api/liaison/get", &format!("id={id}"), Some(cookie)).await
+}
+
+async fn list(app: &TestApp, cookie: &str, filter: Value) -> Vec<Value> {
+    let r = app.post_json("/api/liaison/list", &json!({ "filter": filter }), Some(cookie)).await;
+    json_ok(r).await.as_array().unwrap().clone()
+}
+
+async fn counts(app: &TestApp, cookie: &str) -> Value {
+    json_ok(app.post("/api/liaison/waiting", "", Some(cookie)).await).await
+}
+
+async fn audit_actions(app: &TestApp) -> Vec<String> {
+    app.db.store.recent_audit(500).await.unwrap().into_iter().map(|r| r.action).collect()
+}
+
+async fn exchange_with_rebuild(db: TestDb) {
+    let app = setup(db, false).await;
+    let clerk = login(&app, "C1001").await;
+    let office = login(&app, "H1001").await;
+
+    // the comparison: the registered impression is 印模不清; the form comes pre-filled from it
+    let q = json!({ "input": { "business_type": "land_registration", "case_year": "115", "case_word": "大安",
+        "case_number": "004321", "case_free": "", "national_id": UNCLEAR, "person_name": "" } });
+    let started = json_ok(app.post_json("/api/comparisons/start", &q, Some(&clerk)).await).await;
+    assert_eq!(started["seal"]["unclear"], true, "the demo impression is judged unclear");
+    let qid = started["query_id"].as_i64().unwrap();
+    let data = json_ok(app.post("/api/liaison/form-data", &format!("query_id={qid}"), Some(&clerk)).await).await;
+    let mut input = data["input"].clone();
+    assert_eq!(input["subject"], "unclear");
+    assert_eq!(input["office"], "HR-DA");
+    assert_eq!(input["person_name"], "周冠宇");
+    assert_eq!(data["offices"].as_array().unwrap().len(), 12);
+    input["sender_phone"] = json!("(02)2345-6789");
+    let r = app.post_json("/api/liaison/create", &json!({ "input": input, "query_id": qid }), Some(&clerk)).await;
+    let id = json_ok(r).await.as_i64().unwrap();
+
+    // a draft stays in the unit: the office neither lists nor opens it
+    assert!(list(&app, &office, json!({})).await.is_empty());
+    assert_eq!(get(&app, &office, id).await.status, 403);
+    let d = json_ok(get(&app, &clerk, id).await).await;
+    assert_eq!(d["row"]["state"], "draft");
+    assert_eq!(d["can_send"], true);
+
+    // sent: the deadline is the end of office hours on the 3rd working day
+    let r = app.post("/api/liaison/send", &format!("id={id}"), Some(&clerk)).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let rec = app.db.store.slip(id).await.unwrap().unwrap();
+    assert_eq!(rec.state, "sent");
+    let cal = app::server::comparisons::calendar(&app.db.store).await.unwrap();
+    assert_eq!(rec.due_at, Some(cal.working_deadline(rec.sent_at.unwrap(), 3)));
+    assert!(rec.due_at.unwrap() > rec.sent_at.unwrap() + chrono::Duration::days(2));
+
+    // the office's inbox has it, IDs masked; opening it marks it received
+    let inbox = list(&app, &office, json!({})).await;
+    assert_eq!(inbox.len(), 1);
+    assert_eq!(inbox[0]["national_id_masked"], "A12****153");
+    assert_eq!(inbox[0]["overdue"], false);
+    assert_eq!(counts(&app, &office).await["inbox_open"], 1);
+    let d = json_ok(get(&app, &office, id).await).await;
+    assert_eq!(d["row"]["state"], "received");
+    assert_eq!(d["can_reply"], true);
+    assert_eq!(d["form"]["national_id"], UNCLEAR, "the office sees the full ID to find the person");
+    // once received it can no longer be cancelled
+    let r = app.post("/api/liaison/cancel", &format!("id={id}&note="), Some(&clerk)).await;
+    assert_eq!(r.status, 400, "{}", r.body);
+
+    // 印模已完成重建 needs the image; with it, the rebuilt impression is the new version
+    let reply = json!({ "phone": "02-2700-0000", "handler": "劉雅婷", "outcome": "rebuilt", "other_text": "",
+        "corrected_date": "", "has_image": true });
+    let r =
+        app.post_json("/api/liaison/reply", &json!({ "id": id, "input": reply, "image_b64": "" }), Some(&office)).await;
+    assert_eq!(r.status, 400, "{}", r.body);
+    assert!(r.body.contains("上傳重建後的印模影像"), "{}", r.body);
+    assert_eq!(app.db.store.seal_versions(UNCLEAR).await.unwrap().len(), 1, "nothing stored");
+    let clean = fixture("registered/r0004.png");
+    let r = app
+        .post_json("/api/liaison/reply", &json!({ "id": id, "input": reply, "image_b64": b64(&clean) }), Some(&office))
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let versions = app.db.store.seal_versions(UNCLEAR).await.unwrap();
+    assert_eq!(versions.len(), 2, "the old version is kept");
+    assert_eq!(versions[1].reason, "rebuild");
+    assert!(!versions[1].unclear, "the rebuilt impression is clear");
+    assert_eq!(versions[1].registered_on, versions[0].registered_on, "a rebuild keeps the registration date");
+    let rec = app.db.store.slip(id).await.unwrap().unwrap();
+    assert_eq!(rec.state, "replied");
+    assert_eq!(rec.new_seal_version_id, Some(versions[1].id));
+    // a second reply is refused
+    let r = app
+        .post_json("/api/liaison/reply", &json!({ "id": id, "input": reply, "image_b64": b64(&clean) }), Some(&office))
+        .await;
+    assert_eq!(r.status, 400, "{}", r.body);
+
+    // the sender sees the reply waiting, and compares again against the new version
+    assert_eq!(counts(&app, &clerk).await["replies_waiting"], 1);
+    let d = json_ok(get(&app, &clerk, id).await).await;
+    assert_eq!(d["reply"]["outcome"]["kind"], "rebuilt");
+    assert_eq!(d["new_version"]["version"], 2);
+    assert_eq!(d["can_compare"], true);
+    let again = json_ok(app.post("/api/liaison/compare-input", &format!("id={id}"), Some(&clerk)).await).await;
+    assert_eq!(again["national_id"], UNCLEAR);
+    assert_eq!(again["case_word"], "大安");
+    assert_eq!(again["business_type"], "land_registration");
+    let started =
+        json_ok(app.post_json("/api/comparisons/start", &json!({ "input": again }), Some(&clerk)).await).await;
+    assert_eq!(started["seal"]["version"], 2);
+    assert_eq!(started["seal"]["unclear"], false);
+
+    // closed after reading; then nothing changes it, not even in the database
+    let r = app.post("/api/liaison/close", &format!("id={id}"), Some(&clerk)).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(counts(&app, &clerk).await["replies_waiting"], 0);
+    assert!(app.db.try_exec("UPDATE liaison_slip SET case_number = 'x'").await.is_err());
+    assert!(app.db.try_exec("DELETE FROM liaison_slip").await.is_err());
+    assert!(app.db.try_exec("DELETE FROM liaison_slip_event").await.is_err());
+
+    let timeline: Vec<String> = app.db.store.slip_events(id).await.unwrap().into_iter().map(|e| e.action).collect();
+    assert_eq!(timeline, ["created", "sent", "received", "replied", "closed"]);
+    let actions = audit_actions(&app).await;
+    for a in [
+        "liaison.prefill",
+        "liaison.created",
+        "liaison.sent",
+        "liaison.received",
+        "liaison.replied",
+        "liaison.view",
+        "liaison.closed",
+    ] {
+        assert!(actions.contains(&a.to_string()), "{a} in the audit trail");
+    }
+    // the audit event of the new version names the person
+    let ev = app.db.store.recent_audit(500).await.unwrap();
+    assert!(ev.iter().any(|e| e.action == "seal.version.add" && e.subject_national_id.as_deref() == Some(UNCLEAR)));
+    app.db.close().await;
+}
+
+async fn who_sees_what(db: TestDb) {
+    let app = setup(db, false).await;
+    let clerk = login(&app, "C1001").await;
+    let colleague = login(&app, "C1002").await;
+    let songshan = login(&app, "C2001").await;
+    let daan = login(&app, "H1001").await;
+    let xinyi = login(&app, "H2001").await;
+    let r = app
+        .post_json(
+            "/api/liaison/create",
+            &json!({ "input": slip_input(CLEAR, "other"), "query_id": null }),
+            Some(&clerk),
+        )
+        .await;
+    assert_eq!(r.status, 400, "其他 needs its text");
+    let mut input = slip_input(CLEAR, "other");
+    input["other_text"] = json!("請查明印鑑是否已變更");
+    let id = create(&app, &clerk, input).await;
+    assert_eq!(app.post("/api/liaison/send", &format!("id={id}"), Some(&clerk)).await.status, 200);
+
+    // a colleague of the same unit may; another land office may not
+    assert_eq!(get(&app, &colleague, id).await.status, 200);
+    assert_eq!(get(&app, &songshan, id).await.status, 403);
+    assert!(list(&app, &songshan, json!({})).await.is_empty());
+    // another district's office sees nothing and cannot reply
+    assert_eq!(get(&app, &xinyi, id).await.status, 403);
+    assert!(list(&app, &xinyi, json!({})).await.is_empty());
+    let reply = json!({ "id": id, "input": { "phone": "02-1", "handler": "x", "outcome": "other", "other_text": "查無",
+        "corrected_date": "", "has_image": false }, "image_b64": "" });
+    assert_eq!(app.post_json("/api/liaison/reply", &reply, Some(&xinyi)).await.status, 403);
+    // a clerk cannot reply; an office cannot write slips
+    assert_eq!(app.post_json("/api/liaison/reply", &reply, Some(&clerk)).await.status, 403);
+    let r = app
+        .post_json(
+            "/api/liaison/create",
+            &json!({ "input": slip_input(CLEAR, "unclear"), "query_id": null }),
+            Some(&daan),
+        )
+        .await;
+    assert_eq!(r.status, 403);
+    // nor edit or close someone else's unit's slip
+    assert_eq!(app.post("/api/liaison/close", &format!("id={id}"), Some(&songshan)).await.status, 403);
+    // the refusals past the endpoint policy are recorded as scope denials
+    let denials =
+        app.db.store.recent_audit(500).await.unwrap().into_iter().filter(|e| e.action == "authz.denied").count();
+    assert!(denials >= 4, "{denials}");
+
+    // the addressed office replies 其他 (no new version)
+    assert_eq!(app.post_json("/api/liaison/reply", &reply, Some(&daan)).await.status, 200);
+    assert_eq!(app.db.store.seal_versions(CLEAR).await.unwrap().len(), 1);
+    let d = json_ok(get(&app, &clerk, id).await).await;
+    assert_eq!(d["can_compare"], false, "nothing new to compare against");
+
+    // filters and the CSV export (masked IDs, with BOM)
+    assert_eq!(list(&app, &clerk, json!({ "state": "replied" })).await.len(), 1);
+    assert_eq!(list(&app, &clerk, json!({ "state": "sent" })).await.len(), 0);
+    assert_eq!(list(&app, &clerk, json!({ "case_number": "004321" })).await.len(), 1);
+    assert_eq!(list(&app, &clerk, json!({ "case_number": "999" })).await.len(), 0);
+    assert_eq!(list(&app, &clerk, json!({ "office": "HR-DA" })).await.len(), 1);
+    assert_eq!(list(&app, &clerk, json!({ "office": "HR-XY" })).await.len(), 0);
+    assert_eq!(list(&app, &clerk, json!({ "from": "115/01/01", "to": "200/12/31" })).await.len(), 1);
+    assert_eq!(list(&app, &clerk, json!({ "to": "100/01/01" })).await.len(), 0);
+    let r = app.post_json("/api/liaison/list", &json!({ "filter": { "from": "not a date" } }), Some(&clerk)).await;
+    assert_eq!(r.status, 400);
+    let f = json_ok(app.post_json("/api/liaison/export", &json!({ "filter": {} }), Some(&clerk)).await).await;
+    let bytes = {
+        use base64::Engine;
+        base64::engine::general_purpose::STANDARD.decode(f["b64"].as_str().unwrap()).unwrap()
+    };
+    assert!(bytes.starts_with(b"\xEF\xBB\xBF"));
+    let text = String::from_utf8(bytes[3..].to_vec()).unwrap();
+    assert!(text.contains("A12****789") && !text.contains(CLEAR), "{text}");
+    app.db.close().await;
+}
+
+async fn approval_cancel_and_deadline(db: TestDb) {
+    let app = setup(db, true).await;
+    let clerk = login(&app, "C1001").await;
+    let chief = login(&app, "S1001").await;
+    let office = login(&app, "H1001").await;
+    let id = create(&app, &clerk, slip_input(UNCLEAR, "unclear")).await;
+    assert_eq!(app.post("/api/liaison/send", &format!("id={id}"), Some(&clerk)).await.status, 200);
+    assert_eq!(app.db.store.slip(id).await.unwrap().unwrap().state, "awaiting_approval");
+    // not yet in the office's inbox; the clerk cannot approve; the chief sees it waiting
+    assert!(list(&app, &office, json!({})).await.is_empty());
+    assert_eq!(
+        app.post("/api/liaison/approve", &format!("id={id}&approve=true&note="), Some(&clerk)).await.status,
+        403
+    );
+    assert_eq!(counts(&app, &chief).await["awaiting_approval"], 1);
+    // returning needs a reason; then the clerk sends again
+    let r = app.post("/api/liaison/approve", &format!("id={id}&approve=false&note="), Some(&chief)).await;
+    assert_eq!(r.status, 400);
+    let r = app
+        .post(
+            "/api/liaison/approve",
+            &format!("id={id}&approve=false&note=%E8%AB%8B%E8%A3%9C%E5%88%86%E6%A9%9F"),
+            Some(&chief),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(app.db.store.slip(id).await.unwrap().unwrap().state, "draft");
+    assert_eq!(app.post("/api/liaison/send", &format!("id={id}"), Some(&clerk)).await.status, 200);
+    let r = app.post("/api/liaison/approve", &format!("id={id}&approve=true&note="), Some(&chief)).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let rec = app.db.store.slip(id).await.unwrap().unwrap();
+    assert_eq!(rec.state, "sent");
+    assert!(rec.approved_by.is_some() && rec.due_at.is_some());
+
+    // past the deadline it is overdue, in the list and in the office's count
+    app.db.exec(&format!("UPDATE liaison_slip SET due_at = '2020-01-02T09:00:00+00:00' WHERE id = {id}")).await;
+    let inbox = list(&app, &office, json!({})).await;
+    assert_eq!(inbox[0]["overdue"], true);
+    assert_eq!(counts(&app, &office).await["inbox_overdue"], 1);
+
+    // cancelled before the office opened it: the office still sees it, cannot reply
+    let r = app.post("/api/liaison/cancel", &format!("id={id}&note=%E8%AA%A4%E9%80%81"), Some(&clerk)).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let d = json_ok(get(&app, &office, id).await).await;
+    assert_eq!(d["row"]["state"], "cancelled");
+    assert_eq!(d["can_reply"], false);
+    assert_eq!(d["row"]["overdue"], false);
+    // a cancelled draft never reaches the office
+    let draft = create(&app, &clerk, slip_input(UNCLEAR, "unclear")).await;
+    assert_eq!(app.post("/api/liaison/cancel", &format!("id={draft}&note="), Some(&clerk)).await.status, 200);
+    assert_eq!(get(&app, &office, draft).await.status, 403);
+    let timeline: Vec<String> = app.db.store.slip_events(id).await.unwrap().into_iter().map(|e| e.action).collect();
+    assert_eq!(timeline, ["created", "submitted", "returned", "submitted", "approved", "cancelled"]);
+    app.db.close().await;
+}
+
+async fn date_mismatch_is_corrected(db: TestDb) {
+    let app = setup(db, false).await;
+    let clerk = login(&app, "C1001").await;
+    let office = login(&app, "H1001").await;
+    let mut input = slip_input(CLEAR, "date_mismatch");
+    // the household system's date is required; the same date as the seal system's is no mismatch
+    let r = app.post_json("/api/liaison/create", &json!({ "input": input, "query_id": null }), Some(&clerk)).await;
+    assert_eq!(r.status, 400);
+    assert!(r.body.contains("戶役政資訊系統印鑑登記日期"), "{}", r.body);
+    input["household_date"] = json!("108/03/14");
+    let r = app.post_json("/api/liaison/create", &json!({ "input": input, "query_id": null }), Some(&clerk)).await;
+    assert_eq!(r.status, 400, "2019-03-14 is the registered date too: {}", r.body);
+    // the seal system's date comes from the registry, whatever was typed
+    input["household_date"] = json!("108/03/15");
+    input["seal_date"] = json!("100/01/01");
+    let id = create(&app, &clerk, input.clone()).await;
+    let d = json_ok(get(&app, &clerk, id).await).await;
+    assert_eq!(d["form"]["subject"]["seal"], "2019-03-14", "108/03/14 from the registry");
+    // a draft can be changed; a bad ID is refused with its reason
+    input["national_id"] = json!("A123456788");
+    let r = app.post_json("/api/liaison/update", &json!({ "id": id, "input": input }), Some(&clerk)).await;
+    assert_eq!(r.status, 400);
+    input["national_id"] = json!(CLEAR);
+    input["case_number"] = json!("115年大安字第000777號");
+    let r = app.post_json("/api/liaison/update", &json!({ "id": id, "input": input }), Some(&clerk)).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(app.db.store.slip(id).await.unwrap().unwrap().case_number, "115年大安字第000777號");
+    assert_eq!(app.post("/api/liaison/send", &format!("id={id}"), Some(&clerk)).await.status, 200);
+    // an edit after sending is refused
+    let r = app.post_json("/api/liaison/update", &json!({ "id": id, "input": input }), Some(&clerk)).await;
+    assert_eq!(r.status, 400, "{}", r.body);
+
+    // the office replies 其他 and corrects the date: a new version, same image, old one kept
+    let reply = json!({ "id": id, "input": { "phone": "02-2700-0000", "handler": "劉雅婷", "outcome": "other",
+        "other_text": "經查戶役政資訊系統為正確日期，已更正", "corrected_date": "108/03/15", "has_image": false }, "image_b64": "" });
+    let r = app.post_json("/api/liaison/reply", &reply, Some(&office)).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let v = app.db.store.seal_versions(CLEAR).await.unwrap();
+    assert_eq!(v.len(), 2);
+    assert_eq!(v[1].reason, "date_correction");
+    assert_eq!(v[1].image_sha256, v[0].image_sha256);
+    assert_eq!(v[1].registered_on, chrono::NaiveDate::from_ymd_opt(2019, 3, 15));
+    assert_eq!(v[0].registered_on, chrono::NaiveDate::from_ymd_opt(2019, 3, 14));
+    app.db.close().await;
+}
+
+on_both!(exchange_with_rebuild, who_sees_what, approval_cancel_and_deadline, date_mismatch_is_corrected);
