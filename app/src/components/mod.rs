@@ -125,3 +125,20 @@ pub async fn read_input_file(input_id: &str) -> Option<Vec<u8>> {
     let buf = wasm_bindgen_futures::JsFuture::from(file.array_buffer()).await.ok()?;
     Some(js_sys::Uint8Array::new(&buf).to_vec())
 }
+
+/// A form field's first error (`err-<field>`), shown once the form was submitted.
+pub fn field_error(
+    touched: RwSignal<bool>,
+    errors: Memo<Vec<crate::domain::forms::FieldError>>,
+    field: &'static str,
+) -> impl Fn() -> Option<AnyView> + Send + Sync + Copy + 'static {
+    move || {
+        touched
+            .get()
+            .then(|| errors.with(|es| es.iter().find(|e| e.field == field).map(|e| e.message.clone())))
+            .flatten()
+            .map(|m| {
+                view! { <p class="field-error" role="alert" data-testid=format!("err-{field}")>{m}</p> }.into_any()
+            })
+    }
+}

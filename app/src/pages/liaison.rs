@@ -10,7 +10,6 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use crate::api::liaison::*;
 use crate::components::RequireAuth;
 use crate::domain::forms::liaison_slip::{LiaisonReplyInput, LiaisonSlipInput, ReplyOutcome, Subject, SubjectKind};
-use crate::domain::forms::FieldError;
 use crate::domain::roc_datetime;
 use crate::i18n::{t, use_locale, Locale, Msg};
 
@@ -214,19 +213,7 @@ fn SlipEditor(data: SlipFormData, slip_id: Option<i64>, on_saved: Callback<()>) 
     let input = RwSignal::new(data.input.clone());
     let touched = RwSignal::new(false);
     let errors = Memo::new(move |_| input.with(|i| i.parse().err().unwrap_or_default()));
-    let err = move |field: &'static str| {
-        move || {
-            touched
-                .get()
-                .then(|| {
-                    errors.with(|es| {
-                        es.iter().filter(|e: &&FieldError| e.field == field).map(|e| e.message.clone()).next()
-                    })
-                })
-                .flatten()
-                .map(|m| view! { <p class="field-error" role="alert" data-testid=format!("err-{field}")>{m}</p> })
-        }
-    };
+    let err = move |field: &'static str| crate::components::field_error(touched, errors, field);
     let create = ServerAction::<CreateSlip>::new();
     let update = ServerAction::<UpdateSlip>::new();
     let navigate = leptos_router::hooks::use_navigate();
@@ -583,15 +570,7 @@ fn ReplyForm(slip_id: i64, mismatch: bool, on_done: Callback<()>) -> impl IntoVi
     let input = RwSignal::new(LiaisonReplyInput { handler: me.name.clone(), ..Default::default() });
     let touched = RwSignal::new(false);
     let errors = Memo::new(move |_| input.with(|i| i.parse().err().unwrap_or_default()));
-    let err = move |field: &'static str| {
-        move || {
-            touched
-                .get()
-                .then(|| errors.with(|es| es.iter().find(|e| e.field == field).map(|e| e.message.clone())))
-                .flatten()
-                .map(|m| view! { <p class="field-error" role="alert" data-testid=format!("err-{field}")>{m}</p> })
-        }
-    };
+    let err = move |field: &'static str| crate::components::field_error(touched, errors, field);
     let reply = ServerAction::<ReplySlip>::new();
     let reading = RwSignal::new(false);
     let local_error = RwSignal::new(None::<String>);

@@ -8,7 +8,6 @@ use leptos_router::hooks::use_params_map;
 use crate::api::accounts::*;
 use crate::components::{role_label, RequireAuth};
 use crate::domain::forms::account_request::{AccountRequestInput, RequestKind};
-use crate::domain::forms::FieldError;
 use crate::domain::{roc_datetime, RocDate, Role};
 use crate::i18n::{t, use_locale, Locale, Msg};
 
@@ -132,21 +131,7 @@ fn NewRequest() -> impl IntoView {
         let d = domains.get().and_then(|r| r.ok()).unwrap_or_else(|| vec!["gov.taipei".to_string()]);
         input.with(|i| i.parse(&d).err().unwrap_or_default())
     });
-    let err = move |field: &'static str| {
-        move || {
-            touched
-                .get()
-                .then(|| {
-                    errors.with(|es| {
-                        es.iter().filter(|e: &&FieldError| e.field == field).map(|e| e.message.clone()).next()
-                    })
-                })
-                .flatten()
-                .map(|m| {
-                    view! { <p class="field-error" role="alert" data-testid=format!("err-{field}")>{m}</p> }
-                })
-        }
-    };
+    let err = move |field: &'static str| crate::components::field_error(touched, errors, field);
     let file = ServerAction::<FileRequest>::new();
     let navigate = leptos_router::hooks::use_navigate();
     Effect::new(move |_| {

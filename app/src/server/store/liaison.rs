@@ -7,6 +7,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
 use super::registry::NewSealVersion;
+use super::sql::SetValue;
 use super::StoreResult;
 use crate::server::audit::AuditDraft;
 
@@ -160,14 +161,6 @@ pub enum SlipStep {
     Cancel,
 }
 
-/// A value for an UPDATE's SET list.
-#[derive(Debug, Clone)]
-pub(super) enum SetValue {
-    Time(DateTime<Utc>),
-    Int(i64),
-    Text(String),
-}
-
 impl SlipStep {
     pub fn from_states(&self) -> &'static [&'static str] {
         match self {
@@ -201,10 +194,11 @@ impl SlipStep {
             Self::Cancel => "cancelled",
         }
     }
-    /// The columns the step sets besides `state` and `updated_at`.
+    /// The columns the step sets besides `state` (`updated_at` always).
     pub(super) fn columns(&self, actor_id: i64, now: DateTime<Utc>) -> Vec<(&'static str, SetValue)> {
         use SetValue::*;
-        match self {
+        let mut cols = vec![("updated_at", Time(now))];
+        cols.extend(match self {
             Self::Edit { office_unit_id, national_id, case_number, subject, form_json } => vec![
                 ("office_unit_id", Int(*office_unit_id)),
                 ("national_id", Text(national_id.clone())),
@@ -220,7 +214,8 @@ impl SlipStep {
             Self::Receive => vec![("received_at", Time(now)), ("received_by", Int(actor_id))],
             Self::Close => vec![("closed_at", Time(now))],
             Self::Cancel => vec![("cancelled_at", Time(now))],
-        }
+        });
+        cols
     }
 }
 
@@ -399,21 +394,7 @@ macro_rules! impl_liaison {
             ) -> StoreResult<()> {
                 let mut tx = self.begin().await?;
                 let columns = step.columns(actor_id, now);
-                let mut set = vec!["state = $1".to_string(), "updated_at = $2".to_string()];
-                for (i, (col, _)) in columns.iter().enumerate() {
-                    set.push(format!("{col} = ${}", i + 4));
-                }
-                let from = step.from_states().iter().map(|s| format!("'{s}'")).collect::<Vec<_>>().join(", ");
-                let sql = format!("UPDATE liaison_slip SET {} WHERE id = $3 AND state IN ({from})", set.join(", "));
-                let mut q = sqlx::query(&sql).bind(step.to_state()).bind(now).bind(id);
-                for (_, v) in columns {
-                    q = match v {
-                        SetValue::Time(t) => q.bind(t),
-                        SetValue::Int(i) => q.bind(i),
-                        SetValue::Text(s) => q.bind(s),
-                    };
-                }
-                if q.execute(&mut *tx).await?.rows_affected() == 0 {
+                if !Self::step_in(&mut tx, "liaison_slip", id, step.from_states(), step.to_state(), columns).await? {
                     return Err(StoreError::Stale("liaison slip"));
                 }
                 let ev = StepEvent { at: now, actor_id, action: step.action(), note };

@@ -395,10 +395,7 @@ macro_rules! impl_registry {
             async fn add_seal_version(&self, new: &NewSealVersion, audit: AuditDraft) -> StoreResult<SealVersionRecord> {
                 let mut tx = self.begin().await?;
                 let rec = Self::insert_seal_version_in(&mut tx, new).await?;
-                let mut audit = audit;
-                audit.object_type = Some("seal_version".into());
-                audit.object_id = Some(rec.id.to_string());
-                Self::audit_in(&mut tx, &self.key, audit).await?;
+                Self::audit_in(&mut tx, &self.key, audit.object("seal_version", rec.id)).await?;
                 tx.commit().await?;
                 Ok(rec)
             }
@@ -460,10 +457,7 @@ macro_rules! impl_registry {
                 .bind(current.as_ref().map(|s| s.id))
                 .fetch_one(&mut *tx)
                 .await?;
-                let mut audit = audit;
-                audit.object_type = Some("seal_query".into());
-                audit.object_id = Some(rec.id.to_string());
-                Self::audit_in(&mut tx, &self.key, audit).await?;
+                Self::audit_in(&mut tx, &self.key, audit.object("seal_query", rec.id)).await?;
                 tx.commit().await?;
                 Ok((rec, current))
             }
@@ -506,10 +500,7 @@ macro_rules! impl_registry {
                 .fetch_one(&mut *tx)
                 .await
                 .map_err(|e| map_unique(e, "comparison"))?;
-                let mut audit = audit;
-                audit.object_type = Some("comparison".into());
-                audit.object_id = Some(id.to_string());
-                Self::audit_in(&mut tx, &self.key, audit).await?;
+                Self::audit_in(&mut tx, &self.key, audit.object("comparison", id)).await?;
                 tx.commit().await?;
                 Ok(id)
             }

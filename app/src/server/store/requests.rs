@@ -5,6 +5,7 @@
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
+use super::sql::SetValue;
 use super::StoreResult;
 use crate::domain::forms::account_request::RequestKind;
 use crate::domain::Role;
@@ -165,6 +166,26 @@ impl Transition {
             Self::Withdraw => "withdrawn",
         }
     }
+    /// The columns the step sets besides `state`.
+    pub(super) fn columns(&self, actor_id: i64, now: DateTime<Utc>) -> Vec<(&'static str, SetValue)> {
+        use SetValue::*;
+        match self {
+            Self::Endorse => vec![("endorsed_by", Int(actor_id)), ("endorsed_at", Time(now))],
+            Self::Approve { effective_at, initial_password_hash } => vec![
+                ("reviewed_by", Int(actor_id)),
+                ("reviewed_at", Time(now)),
+                ("effective_at", Time(*effective_at)),
+                ("initial_password_hash", OptText(initial_password_hash.clone())),
+            ],
+            Self::Decline { reason, text } => vec![
+                ("reviewed_by", Int(actor_id)),
+                ("reviewed_at", Time(now)),
+                ("decline_reason", Text(reason.clone())),
+                ("decline_text", Text(text.clone())),
+            ],
+            Self::Withdraw => vec![],
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default)]
@@ -285,10 +306,7 @@ macro_rules! impl_requests {
                 .fetch_one(&mut *tx)
                 .await?;
                 Self::request_event_in(&mut tx, id, new.now, Some(new.filed_by), "filed", "").await?;
-                let mut audit = audit;
-                audit.object_type = Some("account_request".into());
-                audit.object_id = Some(id.to_string());
-                Self::audit_in(&mut tx, &self.key, audit).await?;
+                Self::audit_in(&mut tx, &self.key, audit.object("account_request", id)).await?;
                 tx.commit().await?;
                 Ok(id)
             }
@@ -333,64 +351,12 @@ macro_rules! impl_requests {
                 audit: AuditDraft,
             ) -> StoreResult<()> {
                 let mut tx = self.begin().await?;
-                let from = step.from_states();
-                let guard = format!(
-                    "id = $1 AND state IN ({})",
-                    from.iter().map(|s| format!("'{s}'")).collect::<Vec<_>>().join(", ")
-                );
-                let r = match step {
-                    Transition::Endorse => {
-                        sqlx::query(&format!(
-                            "UPDATE account_request SET state = 'endorsed', endorsed_by = $2, endorsed_at = $3 WHERE {guard}"
-                        ))
-                        .bind(id)
-                        .bind(actor_id)
-                        .bind(now)
-                        .execute(&mut *tx)
-                        .await?
-                    }
-                    Transition::Approve { effective_at, initial_password_hash } => {
-                        sqlx::query(&format!(
-                            "UPDATE account_request SET state = 'approved', reviewed_by = $2, reviewed_at = $3, \
-                             effective_at = $4, initial_password_hash = $5 WHERE {guard}"
-                        ))
-                        .bind(id)
-                        .bind(actor_id)
-                        .bind(now)
-                        .bind(effective_at)
-                        .bind(initial_password_hash)
-                        .execute(&mut *tx)
-                        .await?
-                    }
-                    Transition::Decline { reason, text } => {
-                        sqlx::query(&format!(
-                            "UPDATE account_request SET state = 'declined', reviewed_by = $2, reviewed_at = $3, \
-                             decline_reason = $4, decline_text = $5 WHERE {guard}"
-                        ))
-                        .bind(id)
-                        .bind(actor_id)
-                        .bind(now)
-                        .bind(reason)
-                        .bind(text)
-                        .execute(&mut *tx)
-                        .await?
-                    }
-                    Transition::Withdraw => {
-                        sqlx::query(&format!("UPDATE account_request SET state = 'withdrawn' WHERE {guard}"))
-                            .bind(id)
-                            .execute(&mut *tx)
-                            .await?
-                    }
-                };
-                if r.rows_affected() == 0 {
+                let columns = step.columns(actor_id, now);
+                if !Self::step_in(&mut tx, "account_request", id, step.from_states(), step.to_state(), columns).await? {
                     return Err(StoreError::Stale("account request"));
                 }
-                debug_assert!(!step.to_state().is_empty());
                 Self::request_event_in(&mut tx, id, now, Some(actor_id), step.action(), note).await?;
-                let mut audit = audit;
-                audit.object_type = Some("account_request".into());
-                audit.object_id = Some(id.to_string());
-                Self::audit_in(&mut tx, &self.key, audit).await?;
+                Self::audit_in(&mut tx, &self.key, audit.object("account_request", id)).await?;
                 tx.commit().await?;
                 Ok(())
             }
@@ -509,10 +475,7 @@ macro_rules! impl_requests {
                     .execute(&mut *tx)
                     .await?;
                 Self::request_event_in(&mut tx, id, now, None, "applied", "").await?;
-                let mut audit = audit;
-                audit.object_type = Some("account".into());
-                audit.object_id = Some(account_id.to_string());
-                Self::audit_in(&mut tx, &self.key, audit).await?;
+                Self::audit_in(&mut tx, &self.key, audit.object("account", account_id)).await?;
                 tx.commit().await?;
                 Ok(account_id)
             }

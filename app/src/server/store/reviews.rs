@@ -285,10 +285,7 @@ macro_rules! impl_reviews {
                 .await?;
                 let Some((id,)) = row else { return Err(StoreError::Duplicate("permission review")) };
                 Self::upsert_items_in(&mut tx, id, &new.items, new.now).await?;
-                let mut audit = audit;
-                audit.object_type = Some("permission_review".into());
-                audit.object_id = Some(id.to_string());
-                Self::audit_in(&mut tx, &self.key, audit).await?;
+                Self::audit_in(&mut tx, &self.key, audit.object("permission_review", id)).await?;
                 tx.commit().await?;
                 Ok(id)
             }
@@ -341,10 +338,7 @@ macro_rules! impl_reviews {
                 let mut tx = self.begin().await?;
                 Self::touch_review_in(&mut tx, review_id, now).await?;
                 Self::upsert_items_in(&mut tx, review_id, items, now).await?;
-                let mut audit = audit;
-                audit.object_type = Some("permission_review".into());
-                audit.object_id = Some(review_id.to_string());
-                Self::audit_in(&mut tx, &self.key, audit).await?;
+                Self::audit_in(&mut tx, &self.key, audit.object("permission_review", review_id)).await?;
                 tx.commit().await?;
                 Ok(())
             }
@@ -407,10 +401,7 @@ macro_rules! impl_reviews {
                 if r.rows_affected() == 0 {
                     return Err(StoreError::Stale("permission review item"));
                 }
-                let mut audit = audit;
-                audit.object_type = Some("permission_review_item".into());
-                audit.object_id = Some(item_id.to_string());
-                Self::audit_in(&mut tx, &self.key, audit).await?;
+                Self::audit_in(&mut tx, &self.key, audit.object("permission_review_item", item_id)).await?;
                 tx.commit().await?;
                 Ok(())
             }
@@ -440,10 +431,7 @@ macro_rules! impl_reviews {
                     .bind(note)
                     .execute(&mut *tx)
                     .await?;
-                let mut audit = audit;
-                audit.object_type = Some("permission_review".into());
-                audit.object_id = Some(id.to_string());
-                Self::audit_in(&mut tx, &self.key, audit).await?;
+                Self::audit_in(&mut tx, &self.key, audit.object("permission_review", id)).await?;
                 tx.commit().await?;
                 Ok(())
             }
@@ -494,10 +482,7 @@ macro_rules! impl_reviews {
                 .bind(new.unit_id)
                 .execute(&mut *tx)
                 .await?;
-                let mut audit = audit;
-                audit.object_type = Some("handover".into());
-                audit.object_id = Some(id.to_string());
-                Self::audit_in(&mut tx, &self.key, audit).await?;
+                Self::audit_in(&mut tx, &self.key, audit.object("handover", id)).await?;
                 tx.commit().await?;
                 Ok(id)
             }
@@ -550,10 +535,7 @@ macro_rules! impl_reviews {
                 if r.rows_affected() == 0 {
                     return Err(StoreError::Stale("handover"));
                 }
-                let mut audit = audit;
-                audit.object_type = Some("handover".into());
-                audit.object_id = Some(id.to_string());
-                Self::audit_in(&mut tx, &self.key, audit).await?;
+                Self::audit_in(&mut tx, &self.key, audit.object("handover", id)).await?;
                 tx.commit().await?;
                 Ok(())
             }

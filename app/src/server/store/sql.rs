@@ -176,6 +176,34 @@ macro_rules! impl_store {
                 Ok(seq)
             }
 
+            /// One step of a workflow: `UPDATE table SET state = to, <columns> WHERE id = … AND
+            /// state IN (from…)`. Whether a row moved (none: it was no longer in such a state).
+            async fn step_in(
+                tx: &mut sqlx::Transaction<'static, $db>,
+                table: &str,
+                id: i64,
+                from: &[&str],
+                to: &str,
+                columns: Vec<(&'static str, SetValue)>,
+            ) -> StoreResult<bool> {
+                let mut set = vec!["state = $2".to_string()];
+                for (i, (col, _)) in columns.iter().enumerate() {
+                    set.push(format!("{col} = ${}", i + 3));
+                }
+                let from = from.iter().map(|s| format!("'{s}'")).collect::<Vec<_>>().join(", ");
+                let sql = format!("UPDATE {table} SET {} WHERE id = $1 AND state IN ({from})", set.join(", "));
+                let mut q = sqlx::query(&sql).bind(id).bind(to);
+                for (_, v) in columns {
+                    q = match v {
+                        SetValue::Time(t) => q.bind(t),
+                        SetValue::Int(i) => q.bind(i),
+                        SetValue::Text(s) => q.bind(s),
+                        SetValue::OptText(s) => q.bind(s),
+                    };
+                }
+                Ok(q.execute(&mut **tx).await?.rows_affected() > 0)
+            }
+
             async fn roles_of<'e, E>(exec: E, id: i64) -> StoreResult<Vec<Role>>
             where
                 E: sqlx::Executor<'e, Database = $db>,
@@ -538,6 +566,15 @@ macro_rules! impl_store {
 }
 
 pub(super) use impl_store;
+
+/// A value for a workflow step's SET list (see `step_in`).
+#[derive(Debug, Clone)]
+pub(super) enum SetValue {
+    Time(DateTime<Utc>),
+    Int(i64),
+    Text(String),
+    OptText(Option<String>),
+}
 
 pub(super) enum BindArg<'a> {
     Int(i64),
