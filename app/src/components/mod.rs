@@ -142,3 +142,16 @@ pub fn field_error(
             })
     }
 }
+
+/// 列印: the browser's print dialog (the print style sheet lays the page out on A4).
+#[component]
+pub fn PrintButton() -> impl IntoView {
+    view! {
+        <button type="button" class="secondary" on:click=|_| {
+            #[cfg(feature = "hydrate")]
+            {
+                let _ = window().print();
+            }
+        }>{t(Msg::Print)}</button>
+    }
+}

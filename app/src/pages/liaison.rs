@@ -440,10 +440,7 @@ fn SlipPage() -> impl IntoView {
                                     <button type="button" class="secondary" data-testid="cancel-slip" on:click=move |_| { cancel.dispatch(CancelSlip { id: sid, note: String::new() }); }>
                                         {locale.pick("撤銷", "Cancel the slip")}</button>
                                 })}
-                                <button type="button" class="secondary" on:click=|_| {
-                                    #[cfg(feature = "hydrate")]
-                                    { let _ = window().print(); }
-                                }>{t(Msg::Print)}</button>
+                                <crate::components::PrintButton/>
                                 <a href="/liaison" class="button secondary">{locale.pick("聯繫單列表", "All slips")}</a>
                             </div>
                             {(d.can_edit).then(|| {

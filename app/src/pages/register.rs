@@ -46,10 +46,7 @@ fn RegisterView() -> impl IntoView {
                 </select>
                 <button type="button" data-testid="export-csv" on:click=move |_| { export.dispatch(ExportRegister { unit: unit.get(), status: status.get(), format: "csv".into() }); }>"CSV"</button>
                 <button type="button" data-testid="export-xlsx" on:click=move |_| { export.dispatch(ExportRegister { unit: unit.get(), status: status.get(), format: "xlsx".into() }); }>"XLSX"</button>
-                <button type="button" class="secondary" on:click=|_| {
-                    #[cfg(feature = "hydrate")]
-                    { let _ = window().print(); }
-                }>{t(Msg::Print)}</button>
+                <crate::components::PrintButton/>
                 {move || export.value().get().map(|r| match r {
                     Ok(f) => view! {
                         <a class="button" data-testid="download" download=f.filename.clone()

@@ -338,10 +338,7 @@ fn RequestDetailView() -> impl IntoView {
                                 {d.can_withdraw.then(|| view! {
                                     <button type="button" class="secondary" on:click=move |_| { withdraw.dispatch(WithdrawRequest { id: rid }); }>{locale.pick("撤回", "Withdraw")}</button>
                                 })}
-                                <button type="button" class="secondary" on:click=|_| {
-                                    #[cfg(feature = "hydrate")]
-                                    { let _ = window().print(); }
-                                }>{t(Msg::Print)}</button>
+                                <crate::components::PrintButton/>
                                 <a href="/accounts/requests" class="button secondary">{locale.pick("申請單列表", "All requests")}</a>
                             </div>
                             {d.can_review.then(|| view! {

@@ -316,10 +316,7 @@ fn ReviewDetail(id: i64, version: RwSignal<u32>) -> impl IntoView {
                                 view! { <p class="muted">{locale.pick("尚未簽核。", "Not signed off yet.")}</p> }.into_any()
                             }}
                             <div class="actions no-print">
-                                <button type="button" class="secondary" on:click=|_| {
-                                    #[cfg(feature = "hydrate")]
-                                    { let _ = window().print(); }
-                                }>{t(Msg::Print)}</button>
+                                <crate::components::PrintButton/>
                             </div>
                         </article>
                     }.into_any()
