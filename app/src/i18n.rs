@@ -191,6 +191,7 @@ messages! {
     Remove => "刪除", "Remove";
     SealRegistry => "印鑑登記印模", "Registered seals";
     Liaison => "與戶政機關聯繫單", "Liaison slips";
+    MonthlyReport => "查詢紀錄月報", "Monthly query report";
     LiaisonInbox => "聯繫單收件匣", "Liaison slip inbox";
     Edit => "編輯", "Edit";
     UploadImpression => "上傳印模", "Upload an impression";

@@ -99,6 +99,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/comparisons") view=pages::comparisons::HistoryPage/>
                 <Route path=path!("/comparisons/:id") view=pages::comparisons::RecordPage/>
                 <Route path=path!("/seals") view=pages::seals::SealsPage/>
+                <Route path=path!("/reports") view=pages::reports::ReportsPage/>
                 <Route path=path!("/liaison") view=pages::liaison::LiaisonListPage/>
                 <Route path=path!("/liaison/new") view=pages::liaison::NewLiaisonPage/>
                 <Route path=path!("/liaison/:id") view=pages::liaison::LiaisonPage/>

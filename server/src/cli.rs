@@ -39,11 +39,16 @@ pub async fn serve(common: &Common, args: &ServeArgs) -> CliResult {
     } else {
         tracing::warn!("malware scanning of uploads is OFF (set YINJIAN_CLAMD, e.g. unix:/run/clamav/clamd.ctl)");
     }
-    app::server::requests::spawn_scheduler(store.clone(), std::time::Duration::from_secs(args.scheduler_secs.max(1)));
+    app::server::requests::spawn_scheduler(
+        store.clone(),
+        std::time::Duration::from_secs(args.scheduler_secs.max(1)),
+        args.report_thresholds(),
+    );
     let state = AppState::new(store, auth, key)
         .with_scanner(scanner)
         .with_upload_limits(common.upload_limits())
         .with_idle_days(args.idle_days)
+        .with_report_thresholds(args.report_thresholds())
         .with_liaison(app::server::state::LiaisonConfig {
             approval_required: args.liaison_approval,
             reply_days: args.liaison_reply_days,

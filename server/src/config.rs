@@ -164,6 +164,26 @@ pub struct ServeArgs {
     /// Working days a household registration office has to reply to a liaison slip.
     #[arg(long, env = "YINJIAN_LIAISON_REPLY_DAYS", default_value_t = 3)]
     pub liaison_reply_days: u32,
+    /// Monthly query report: one operator looking up one ID this many times in a month is flagged.
+    #[arg(long, env = "YINJIAN_REPORT_REPEAT_ID", default_value_t = 3)]
+    pub report_repeat_id: usize,
+    /// Monthly query report: an operator's month above this many times their median of the
+    /// previous six months is flagged.
+    #[arg(long, env = "YINJIAN_REPORT_SPIKE_FACTOR", default_value_t = 3.0)]
+    pub report_spike_factor: f64,
+}
+
+impl ServeArgs {
+    pub fn report_thresholds(&self) -> app::domain::report::Thresholds {
+        app::domain::report::Thresholds {
+            repeat_id: self.report_repeat_id.max(1),
+            spike_factor: if self.report_spike_factor.is_finite() && self.report_spike_factor > 0.0 {
+                self.report_spike_factor
+            } else {
+                3.0
+            },
+        }
+    }
 }
 
 #[derive(Debug, Parser)]

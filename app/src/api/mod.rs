@@ -9,6 +9,7 @@ pub mod calendar;
 pub mod comparisons;
 pub mod liaison;
 pub mod register;
+pub mod reports;
 pub mod reviews;
 pub mod seals;
 
@@ -112,6 +113,12 @@ pub const POLICY: &[(&str, Access)] = &[
     ("/api/accounts/handover/list", Access::Roles(ANY_ROLE)),
     ("/api/accounts/handover/create", Access::Roles(ANY_ROLE)),
     ("/api/accounts/handover/acknowledge", Access::Roles(ANY_ROLE)),
+    // the monthly query report: the functions narrow these to the unit's supervisor or delegate,
+    // designated person and internal auditor; bureau-wide readers
+    ("/api/reports/get", Access::Roles(ANY_ROLE)),
+    ("/api/reports/generate", Access::Roles(ANY_ROLE)),
+    ("/api/reports/sign", Access::Roles(ANY_ROLE)),
+    ("/api/reports/export", Access::Roles(ANY_ROLE)),
     ("/api/accounts/register", Access::Roles(ANY_ROLE)),
     ("/api/accounts/register/export", Access::Roles(ANY_ROLE)),
 ];

@@ -8,6 +8,7 @@ pub mod employee_no;
 pub mod forms;
 pub mod national_id;
 pub mod password;
+pub mod report;
 pub mod roc_date;
 pub mod role;
 pub mod unit;

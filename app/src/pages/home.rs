@@ -32,6 +32,12 @@ pub fn tasks(me: &Me) -> Vec<(&'static str, Msg)> {
     {
         out.push(("/accounts/register", Msg::AccountRegister));
     }
+    if [Role::Supervisor, Role::InternalAuditor, Role::ExternalAuditor, Role::Ethics, Role::Admin]
+        .iter()
+        .any(|r| me.has(*r))
+    {
+        out.push(("/reports", Msg::MonthlyReport));
+    }
     if me.has(Role::Admin) {
         out.push(("/admin/accounts", Msg::Accounts));
         out.push(("/admin/units", Msg::Units));

@@ -10,6 +10,7 @@ pub mod liaison;
 pub mod login;
 pub mod password;
 pub mod register;
+pub mod reports;
 pub mod requests;
 pub mod reviews;
 pub mod seals;

@@ -5,6 +5,7 @@ pub mod audit;
 pub mod auth;
 pub mod authz;
 pub mod comparisons;
+pub mod reports;
 pub mod requests;
 pub mod reviews;
 pub mod scan;

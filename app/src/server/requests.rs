@@ -33,6 +33,16 @@ pub async fn acts_as_supervisor(
     designated(store, actor, unit_id, Designation::SupervisorDelegate, now).await
 }
 
+/// The person designated (指定專人) to produce the unit's monthly query report (五(二)2).
+pub async fn is_report_producer(
+    store: &DynStore,
+    actor: &Actor,
+    unit_id: i64,
+    now: DateTime<Utc>,
+) -> StoreResult<bool> {
+    designated(store, actor, unit_id, Designation::ReportProducer, now).await
+}
+
 async fn designated(
     store: &DynStore,
     actor: &Actor,
@@ -65,7 +75,11 @@ pub async fn apply_due(store: &DynStore, now: DateTime<Utc>) -> StoreResult<Vec<
 
 /// Run [`apply_due`] every `every` (the server starts this once).
 #[cfg(feature = "ssr")]
-pub fn spawn_scheduler(store: DynStore, every: std::time::Duration) {
+pub fn spawn_scheduler(
+    store: DynStore,
+    every: std::time::Duration,
+    report_thresholds: crate::domain::report::Thresholds,
+) {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(every);
         loop {
@@ -74,6 +88,12 @@ pub fn spawn_scheduler(store: DynStore, every: std::time::Duration) {
                 Ok(ids) if !ids.is_empty() => tracing::info!(?ids, "account requests applied"),
                 Ok(_) => {}
                 Err(e) => tracing::error!(error = %e, "account request scheduler"),
+            }
+            // last month's query reports, once the month has ended
+            match super::reports::generate_due(&store, report_thresholds, Utc::now()).await {
+                Ok(ids) if !ids.is_empty() => tracing::info!(?ids, "monthly query reports generated"),
+                Ok(_) => {}
+                Err(e) => tracing::error!(error = %e, "monthly query report scheduler"),
             }
         }
     });

@@ -48,6 +48,8 @@ pub struct AppState {
     /// Accounts unused for longer than this many days are flagged in the quarterly review.
     pub idle_days: i64,
     pub liaison: LiaisonConfig,
+    /// Anomaly thresholds of the monthly query report.
+    pub report_thresholds: crate::domain::report::Thresholds,
 }
 
 /// How liaison slips travel.
@@ -82,6 +84,7 @@ impl AppState {
             ),
             idle_days: super::reviews::DEFAULT_IDLE_DAYS,
             liaison: LiaisonConfig::default(),
+            report_thresholds: Default::default(),
         }
     }
 
@@ -105,6 +108,11 @@ impl AppState {
 
     pub fn with_liaison(mut self, liaison: LiaisonConfig) -> Self {
         self.liaison = LiaisonConfig { reply_days: liaison.reply_days.max(1), ..liaison };
+        self
+    }
+
+    pub fn with_report_thresholds(mut self, t: crate::domain::report::Thresholds) -> Self {
+        self.report_thresholds = t;
         self
     }
 

@@ -4,6 +4,7 @@
 pub mod liaison;
 mod postgres;
 pub mod registry;
+pub mod reports;
 pub mod requests;
 pub mod reviews;
 mod sql;
@@ -19,6 +20,7 @@ use crate::domain::{unit::UnitSeed, CalendarDay, Designation, OfficeHours, Role,
 pub use liaison::*;
 pub use postgres::PgStore;
 pub use registry::*;
+pub use reports::*;
 pub use requests::*;
 pub use reviews::*;
 pub use sqlite::SqliteStore;
@@ -113,7 +115,9 @@ pub struct FailureOutcome {
 }
 
 #[async_trait]
-pub trait Store: RegistryStore + RequestStore + ReviewStore + LiaisonStore + Send + Sync + 'static {
+pub trait Store:
+    RegistryStore + RequestStore + ReviewStore + LiaisonStore + ReportStore + Send + Sync + 'static
+{
     fn backend(&self) -> Backend;
     /// Apply the embedded migrations.
     async fn migrate(&self) -> StoreResult<()>;

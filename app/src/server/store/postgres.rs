@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use super::liaison::{impl_liaison, StepEvent, SLIP_COLUMNS};
 use super::registry::{impl_registry, BlobRow, DayRow, COMPARISON_SELECT, QUERY_COLUMNS, SEAL_COLUMNS};
+use super::reports::{impl_reports, ReportRecord, REPORT_COLUMNS};
 use super::requests::{impl_requests, REQUEST_COLUMNS};
 use super::reviews::impl_reviews;
 use super::sql::{
@@ -42,3 +43,4 @@ impl_registry!(PgStore, sqlx::Postgres);
 impl_requests!(PgStore, sqlx::Postgres);
 impl_reviews!(PgStore, sqlx::Postgres);
 impl_liaison!(PgStore, sqlx::Postgres);
+impl_reports!(PgStore, sqlx::Postgres);

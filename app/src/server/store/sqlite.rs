@@ -5,6 +5,7 @@ use std::{str::FromStr, sync::Arc, time::Duration};
 
 use super::liaison::{impl_liaison, StepEvent, SLIP_COLUMNS};
 use super::registry::{impl_registry, BlobRow, DayRow, COMPARISON_SELECT, QUERY_COLUMNS, SEAL_COLUMNS};
+use super::reports::{impl_reports, ReportRecord, REPORT_COLUMNS};
 use super::requests::{impl_requests, REQUEST_COLUMNS};
 use super::reviews::impl_reviews;
 use super::sql::{
@@ -48,3 +49,4 @@ impl_registry!(SqliteStore, sqlx::Sqlite);
 impl_requests!(SqliteStore, sqlx::Sqlite);
 impl_reviews!(SqliteStore, sqlx::Sqlite);
 impl_liaison!(SqliteStore, sqlx::Sqlite);
+impl_reports!(SqliteStore, sqlx::Sqlite);

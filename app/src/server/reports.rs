@@ -1,0 +1,74 @@
+//! The monthly query report's service: build a unit's report for a month from the query log,
+//! save it (while unsigned), and generate last month's reports once a month has ended (the
+//! scheduler calls [`generate_due`] with its clock).
+
+use chrono::{DateTime, Utc};
+use sha2::{Digest, Sha256};
+
+use super::audit::{AuditDraft, Outcome};
+use super::store::{DynStore, StoreError, StoreResult};
+use crate::domain::report::{build, Month, MonthlyReport, Thresholds};
+
+/// Build the unit's report for the month (six months of history for the operators' baselines).
+pub async fn compute(
+    store: &DynStore,
+    unit_id: i64,
+    month: Month,
+    thresholds: Thresholds,
+    now: DateTime<Utc>,
+) -> StoreResult<MonthlyReport> {
+    let unit = store.unit(unit_id).await?.ok_or(StoreError::NotFound("unit"))?;
+    let lines = store.query_lines(unit_id, month.start(), month.end()).await?;
+    let mut first = month;
+    for _ in 0..6 {
+        first = first.prev();
+    }
+    let history = store.query_times(unit_id, first.start(), month.start()).await?;
+    Ok(build(&unit.code, &unit.name_zh, month, &lines, &history, thresholds, now))
+}
+
+/// The snapshot as stored and its SHA-256 (hex).
+pub fn snapshot(report: &MonthlyReport) -> Result<(String, String), serde_json::Error> {
+    let json = serde_json::to_string(report)?;
+    let sha = hex::encode(Sha256::digest(json.as_bytes()));
+    Ok((json, sha))
+}
+
+/// Compute and save (replacing an unsigned one); returns the report's id.
+pub async fn generate(
+    store: &DynStore,
+    unit_id: i64,
+    month: Month,
+    thresholds: Thresholds,
+    by: Option<i64>,
+    audit: AuditDraft,
+    now: DateTime<Utc>,
+) -> StoreResult<(i64, MonthlyReport)> {
+    let report = compute(store, unit_id, month, thresholds, now).await?;
+    let (json, sha) = snapshot(&report).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    let audit = audit.details(serde_json::json!({
+        "unit_id": unit_id, "month": month.to_string(), "count": report.rows.len(), "sha256": sha,
+    }));
+    let id = store.save_report(unit_id, &month.to_string(), &json, &sha, by, now, audit).await?;
+    Ok((id, report))
+}
+
+/// After a month has ended: last month's report for every unit that looked anything up and has
+/// none yet. Returns the ids made.
+pub async fn generate_due(store: &DynStore, thresholds: Thresholds, now: DateTime<Utc>) -> StoreResult<Vec<i64>> {
+    let month = Month::of(now).prev();
+    let mut made = Vec::new();
+    for unit in store.units_with_queries(month.start(), month.end()).await? {
+        if store.report_for(unit, &month.to_string()).await?.is_some() {
+            continue;
+        }
+        let audit = AuditDraft::new("report.generate", Outcome::Success).at(now);
+        match generate(store, unit, month, thresholds, None, audit, now).await {
+            Ok((id, _)) => made.push(id),
+            // made by someone else meanwhile
+            Err(StoreError::Stale(_)) | Err(StoreError::Duplicate(_)) => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(made)
+}

@@ -1,0 +1,273 @@
+//! The monthly query report in the store: the month's look-ups with their decisions, the
+//! earlier look-ups for the operators' baselines, and the report rows (saved while unsigned,
+//! frozen once signed). Written once for both databases.
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+
+use super::StoreResult;
+use crate::domain::report::QueryLine;
+use crate::server::audit::AuditDraft;
+
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct ReportRecord {
+    pub id: i64,
+    pub unit_id: i64,
+    pub month: String,
+    pub generated_at: DateTime<Utc>,
+    pub generated_by: Option<i64>,
+    pub snapshot: String,
+    pub sha256: String,
+    pub signed_by: Option<i64>,
+    pub signed_at: Option<DateTime<Utc>>,
+    pub comment: String,
+    pub head_seq: Option<i64>,
+    pub head_hash: Option<String>,
+}
+
+#[derive(sqlx::FromRow)]
+pub(super) struct LineRow {
+    id: i64,
+    queried_at: DateTime<Utc>,
+    operator_id: i64,
+    employee_no: String,
+    name: String,
+    business_type: String,
+    case_number: String,
+    national_id: String,
+    after_hours: bool,
+    decision: Option<String>,
+}
+
+impl From<LineRow> for QueryLine {
+    fn from(r: LineRow) -> Self {
+        QueryLine {
+            query_id: r.id,
+            queried_at: r.queried_at,
+            operator_id: r.operator_id,
+            operator_no: r.employee_no,
+            operator_name: r.name,
+            business_type: r.business_type,
+            case_number: r.case_number,
+            national_id: r.national_id,
+            after_hours: r.after_hours,
+            decision: r.decision,
+        }
+    }
+}
+
+#[async_trait]
+pub trait ReportStore: Send + Sync {
+    /// The unit's look-ups in `[from, to)`, oldest first, with the decision when one was recorded.
+    async fn query_lines(&self, unit_id: i64, from: DateTime<Utc>, to: DateTime<Utc>) -> StoreResult<Vec<QueryLine>>;
+    /// (operator, time) of the unit's look-ups in `[from, to)`.
+    async fn query_times(
+        &self,
+        unit_id: i64,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> StoreResult<Vec<(i64, DateTime<Utc>)>>;
+    /// Units with look-ups in `[from, to)`.
+    async fn units_with_queries(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> StoreResult<Vec<i64>>;
+    /// Save (or, while unsigned, replace) the unit's report of the month; `Stale` once signed.
+    #[allow(clippy::too_many_arguments)]
+    async fn save_report(
+        &self,
+        unit_id: i64,
+        month: &str,
+        snapshot: &str,
+        sha256: &str,
+        generated_by: Option<i64>,
+        now: DateTime<Utc>,
+        audit: AuditDraft,
+    ) -> StoreResult<i64>;
+    async fn report(&self, id: i64) -> StoreResult<Option<ReportRecord>>;
+    async fn report_for(&self, unit_id: i64, month: &str) -> StoreResult<Option<ReportRecord>>;
+    /// Newest month first.
+    async fn list_reports(&self, unit_id: Option<i64>) -> StoreResult<Vec<ReportRecord>>;
+    /// Sign off (核閱): the report of `sha256` as reviewed, with the audit head of that moment.
+    /// `Stale` when it was signed or regenerated in the meantime.
+    async fn sign_report(
+        &self,
+        id: i64,
+        sha256: &str,
+        signer: i64,
+        comment: &str,
+        now: DateTime<Utc>,
+        audit: AuditDraft,
+    ) -> StoreResult<()>;
+}
+
+pub(super) const REPORT_COLUMNS: &str = "id, unit_id, month, generated_at, generated_by, snapshot, sha256, signed_by, \
+     signed_at, comment, head_seq, head_hash";
+
+/// Implements [`ReportStore`] for a store made by `impl_store!`.
+macro_rules! impl_reports {
+    ($store:ident, $db:ty) => {
+        #[async_trait]
+        impl ReportStore for $store {
+            async fn query_lines(
+                &self,
+                unit_id: i64,
+                from: DateTime<Utc>,
+                to: DateTime<Utc>,
+            ) -> StoreResult<Vec<$crate::domain::report::QueryLine>> {
+                let rows: Vec<$crate::server::store::reports::LineRow> = sqlx::query_as(
+                    "SELECT q.id, q.queried_at, q.operator_id, a.employee_no, a.name, q.business_type, q.case_number, \
+                     q.national_id, q.after_hours, c.decision FROM seal_query q JOIN account a ON a.id = q.operator_id \
+                     LEFT JOIN comparison c ON c.query_id = q.id \
+                     WHERE q.unit_id = $1 AND q.queried_at >= $2 AND q.queried_at < $3 ORDER BY q.queried_at, q.id",
+                )
+                .bind(unit_id)
+                .bind(from)
+                .bind(to)
+                .fetch_all(&self.pool)
+                .await?;
+                Ok(rows.into_iter().map(Into::into).collect())
+            }
+
+            async fn query_times(
+                &self,
+                unit_id: i64,
+                from: DateTime<Utc>,
+                to: DateTime<Utc>,
+            ) -> StoreResult<Vec<(i64, DateTime<Utc>)>> {
+                Ok(sqlx::query_as(
+                    "SELECT operator_id, queried_at FROM seal_query WHERE unit_id = $1 AND queried_at >= $2 AND queried_at < $3",
+                )
+                .bind(unit_id)
+                .bind(from)
+                .bind(to)
+                .fetch_all(&self.pool)
+                .await?)
+            }
+
+            async fn units_with_queries(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> StoreResult<Vec<i64>> {
+                let rows: Vec<(i64,)> = sqlx::query_as(
+                    "SELECT DISTINCT unit_id FROM seal_query WHERE queried_at >= $1 AND queried_at < $2 ORDER BY unit_id",
+                )
+                .bind(from)
+                .bind(to)
+                .fetch_all(&self.pool)
+                .await?;
+                Ok(rows.into_iter().map(|(u,)| u).collect())
+            }
+
+            async fn save_report(
+                &self,
+                unit_id: i64,
+                month: &str,
+                snapshot: &str,
+                sha256: &str,
+                generated_by: Option<i64>,
+                now: DateTime<Utc>,
+                audit: AuditDraft,
+            ) -> StoreResult<i64> {
+                let mut tx = self.begin().await?;
+                let existing: Option<(i64, Option<DateTime<Utc>>)> =
+                    sqlx::query_as("SELECT id, signed_at FROM query_report WHERE unit_id = $1 AND month = $2")
+                        .bind(unit_id)
+                        .bind(month)
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                let id = match existing {
+                    Some((_, Some(_))) => return Err(StoreError::Stale("query report")),
+                    Some((id, None)) => {
+                        sqlx::query(
+                            "UPDATE query_report SET generated_at = $1, generated_by = $2, snapshot = $3, sha256 = $4 \
+                             WHERE id = $5 AND signed_at IS NULL",
+                        )
+                        .bind(now)
+                        .bind(generated_by)
+                        .bind(snapshot)
+                        .bind(sha256)
+                        .bind(id)
+                        .execute(&mut *tx)
+                        .await?;
+                        id
+                    }
+                    None => {
+                        let (id,): (i64,) = sqlx::query_as(
+                            "INSERT INTO query_report (unit_id, month, generated_at, generated_by, snapshot, sha256) \
+                             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+                        )
+                        .bind(unit_id)
+                        .bind(month)
+                        .bind(now)
+                        .bind(generated_by)
+                        .bind(snapshot)
+                        .bind(sha256)
+                        .fetch_one(&mut *tx)
+                        .await
+                        .map_err(|e| map_unique(e, "query report"))?;
+                        id
+                    }
+                };
+                Self::audit_in(&mut tx, &self.key, audit.object("query_report", id)).await?;
+                tx.commit().await?;
+                Ok(id)
+            }
+
+            async fn report(&self, id: i64) -> StoreResult<Option<ReportRecord>> {
+                Ok(sqlx::query_as(&format!("SELECT {REPORT_COLUMNS} FROM query_report WHERE id = $1"))
+                    .bind(id)
+                    .fetch_optional(&self.pool)
+                    .await?)
+            }
+
+            async fn report_for(&self, unit_id: i64, month: &str) -> StoreResult<Option<ReportRecord>> {
+                Ok(sqlx::query_as(&format!("SELECT {REPORT_COLUMNS} FROM query_report WHERE unit_id = $1 AND month = $2"))
+                    .bind(unit_id)
+                    .bind(month)
+                    .fetch_optional(&self.pool)
+                    .await?)
+            }
+
+            async fn list_reports(&self, unit_id: Option<i64>) -> StoreResult<Vec<ReportRecord>> {
+                Ok(sqlx::query_as(&format!(
+                    "SELECT {REPORT_COLUMNS} FROM query_report WHERE ($1 IS NULL OR unit_id = $1) \
+                     ORDER BY month DESC, unit_id LIMIT 1000"
+                ))
+                .bind(unit_id)
+                .fetch_all(&self.pool)
+                .await?)
+            }
+
+            async fn sign_report(
+                &self,
+                id: i64,
+                sha256: &str,
+                signer: i64,
+                comment: &str,
+                now: DateTime<Utc>,
+                audit: AuditDraft,
+            ) -> StoreResult<()> {
+                let mut tx = self.begin().await?;
+                // the chain's head at this moment (the row update also serialises with appends)
+                let (seq, hash): (i64, String) =
+                    sqlx::query_as("SELECT seq, hash FROM audit_head WHERE id = 1").fetch_one(&mut *tx).await?;
+                let r = sqlx::query(
+                    "UPDATE query_report SET signed_by = $1, signed_at = $2, comment = $3, head_seq = $4, head_hash = $5 \
+                     WHERE id = $6 AND sha256 = $7 AND signed_at IS NULL",
+                )
+                .bind(signer)
+                .bind(now)
+                .bind(comment)
+                .bind(seq)
+                .bind(&hash)
+                .bind(id)
+                .bind(sha256)
+                .execute(&mut *tx)
+                .await?;
+                if r.rows_affected() == 0 {
+                    return Err(StoreError::Stale("query report"));
+                }
+                Self::audit_in(&mut tx, &self.key, audit.object("query_report", id)).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+        }
+    };
+}
+
+pub(super) use impl_reports;

@@ -1,0 +1,46 @@
+import { expect, test } from "@playwright/test";
+import { gotoHydrated, signInAs } from "./helpers";
+
+// The monthly query report (五(二)2): the clerk's look-ups of this month appear in the unit's
+// report, the supervisor generates it, reviews it and signs it off (核閱); signed, it is frozen.
+
+function thisMonth(): string {
+  // Taipei time (UTC+8)
+  return new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 7);
+}
+
+test("the supervisor generates this month's report and signs it off", async ({ page, browser }) => {
+  test.setTimeout(120_000);
+  // a look-up by the clerk, so the month has at least one
+  const ctx = await browser.newContext({ locale: "zh-TW" });
+  const clerk = await ctx.newPage();
+  await signInAs(clerk, "clerk");
+  await gotoHydrated(clerk, "/compare");
+  await clerk.getByTestId("q-case-free").fill("月報測試第1號");
+  await clerk.getByTestId("q-national-id").fill("A123456789");
+  await clerk.getByTestId("q-submit").click();
+  await expect(clerk.getByTestId("registered-image")).toBeVisible();
+
+  await signInAs(page, "supervisor");
+  await gotoHydrated(page, "/reports");
+  await page.getByTestId("report-month").fill(thisMonth());
+  await page.getByTestId("report-month").dispatchEvent("change");
+  await page.getByTestId("generate-report").click();
+  const report = page.getByTestId("report");
+  await expect(report).toHaveAttribute("data-signed", "false");
+  const count = Number((await page.getByTestId("report-count").textContent())!.trim());
+  expect(count).toBeGreaterThan(0);
+  // the clerk's look-up without a decision is flagged, its ID masked
+  const rows = page.getByTestId("report-rows");
+  await expect(rows).toContainText("月報測試第1號");
+  await expect(rows).toContainText("A12****789");
+  await expect(rows).not.toContainText("A123456789");
+  await expect(page.getByTestId("report-sha")).toHaveText(/^[0-9a-f]{64}$/);
+  await page.getByTestId("sign-comment").fill("已核閱，無異常");
+  await page.getByTestId("sign-report").click();
+  await expect(report).toHaveAttribute("data-signed", "true");
+  await expect(page.getByTestId("signed-by")).toContainText("S0001");
+  // frozen: no more generating or signing
+  await expect(page.getByTestId("generate-report")).toHaveCount(0);
+  await expect(page.getByTestId("sign-form")).toHaveCount(0);
+});

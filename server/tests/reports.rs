@@ -1,0 +1,209 @@
+//! The monthly query report (五(二)2) through the HTTP API, on both databases: who generates,
+//! reads and signs it; a supervisor whose own look-ups are in it cannot sign; signing freezes
+//! the snapshot (SHA-256, audit head) even against SQL; exports; the scheduler's run after the
+//! month has ended (explicit clock).
+
+mod common;
+
+use app::domain::report::Month;
+use app::domain::{Designation, Role};
+use app::server::audit::{AuditDraft, Outcome};
+use app::server::store::NewDesignation;
+use common::{TestApp, TestDb, PASSWORD};
+use serde_json::{json, Value};
+
+const PERSON: &str = "A123456789";
+
+async fn setup(db: TestDb) -> TestApp {
+    let app = TestApp::new(db, Default::default()).await;
+    app::server::seed::seed_demo_seals(app.db.store.as_ref()).await.unwrap();
+    app.account("C1001", vec![Role::Clerk], "LO-DA", false).await;
+    app.account("C1002", vec![Role::Clerk], "LO-DA", false).await;
+    app.account("S1001", vec![Role::Supervisor], "LO-DA", false).await;
+    app.account("S1002", vec![Role::Supervisor, Role::Clerk], "LO-DA", false).await;
+    app.account("I1001", vec![Role::InternalAuditor], "LO-DA", false).await;
+    let producer = app.account("P1001", vec![Role::AccountManager], "LO-DA", false).await;
+    app.account("E1001", vec![Role::ExternalAuditor], "LA-REG", false).await;
+    app.account("C2001", vec![Role::Clerk], "LO-SS", false).await;
+    app.account("S2001", vec![Role::Supervisor], "LO-SS", false).await;
+    let unit = app.db.store.unit_by_code("LO-DA").await.unwrap().unwrap();
+    let now = chrono::Utc::now();
+    app.db
+        .store
+        .add_designation(
+            &NewDesignation {
+                unit_id: unit.id,
+                account_id: producer,
+                kind: Designation::ReportProducer,
+                valid_from: now - chrono::Duration::days(1),
+                valid_to: None,
+                created_by: None,
+                now,
+            },
+            AuditDraft::new("designation.add", Outcome::Success),
+        )
+        .await
+        .unwrap();
+    app
+}
+
+async fn login(app: &TestApp, emp: &str) -> String {
+    app.login(emp, PASSWORD).await.unwrap_or_else(|r| panic!("login {emp}: {} {}", r.status, r.body))
+}
+
+async fn query(app: &TestApp, cookie: &str, id: &str, case: &str) {
+    let q = json!({ "input": { "business_type": "land_registration", "case_year": "115", "case_word": "大安",
+        "case_number": case, "case_free": "", "national_id": id, "person_name": "" } });
+    let r = app.post_json("/api/comparisons/start", &q, Some(cookie)).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+}
+
+fn month_now() -> String {
+    Month::of(chrono::Utc::now()).to_string()
+}
+
+async fn page(app: &TestApp, cookie: &str, unit: i64) -> common::Reply {
+    app.post("/api/reports/get", &format!("unit={unit}&month={}", month_now()), Some(cookie)).await
+}
+
+async fn generate_read_and_sign(db: TestDb) {
+    let app = setup(db).await;
+    let da = app.db.store.unit_by_code("LO-DA").await.unwrap().unwrap().id;
+    let clerk = login(&app, "C1001").await;
+    let chief_who_queried = login(&app, "S1002").await;
+    for case in ["000001", "000002", "000003"] {
+        query(&app, &clerk, PERSON, case).await;
+    }
+    query(&app, &chief_who_queried, "A223456781", "000004").await;
+
+    // clerks neither generate nor read; the designated person and the supervisor generate
+    let colleague = login(&app, "C1002").await;
+    let gen = |c: &str| {
+        let (c, body) = (c.to_string(), format!("unit=0&month={}", month_now()));
+        let app = &app;
+        async move { app.post("/api/reports/generate", &body, Some(&c)).await }
+    };
+    assert_eq!(gen(&colleague).await.status, 403);
+    assert_eq!(page(&app, &colleague, 0).await.status, 403);
+    let producer = login(&app, "P1001").await;
+    let r = gen(&producer).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let chief = login(&app, "S1001").await;
+    assert_eq!(gen(&chief).await.status, 200, "regenerated while unsigned");
+    // a future month cannot be generated
+    let future = Month::of(chrono::Utc::now()).next().next().to_string();
+    let r = app.post("/api/reports/generate", &format!("unit=0&month={future}"), Some(&chief)).await;
+    assert_eq!(r.status, 400);
+
+    // the unit's internal auditor reads it: every look-up, IDs masked, anomalies counted
+    let auditor = login(&app, "I1001").await;
+    let r = page(&app, &auditor, 0).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(!r.body.contains(PERSON), "IDs are masked in the report");
+    let p: Value = serde_json::from_str(&r.body).unwrap();
+    let rep = &p["report"];
+    assert_eq!(rep["rows"].as_array().unwrap().len(), 4);
+    assert_eq!(rep["rows"][0]["national_id_masked"], "A12****789");
+    let counts: Vec<(String, u64)> = rep["anomaly_counts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| (a[0].as_str().unwrap().to_string(), a[1].as_u64().unwrap()))
+        .collect();
+    assert!(counts.contains(&("no_decision".into(), 4)), "{counts:?}");
+    assert!(counts.contains(&("repeated_id".into(), 3)), "{counts:?}");
+    assert_eq!(rep["by_operator"].as_array().unwrap().len(), 2);
+    assert_eq!(p["can_sign"], false);
+    assert_eq!(p["can_generate"], false);
+    // another unit's supervisor may not read it; an external auditor may
+    let other = login(&app, "S2001").await;
+    assert_eq!(page(&app, &other, da).await.status, 403);
+    let external = login(&app, "E1001").await;
+    assert_eq!(page(&app, &external, da).await.status, 200);
+
+    // the supervisor whose own look-up is in it cannot sign; the other one can
+    let p: Value = serde_json::from_str(&page(&app, &chief_who_queried, 0).await.body).unwrap();
+    assert_eq!(p["can_sign"], false);
+    assert!(p["sign_blocked"].as_str().unwrap().contains("本人的查詢紀錄"));
+    let id = p["stamp"]["id"].as_i64().unwrap();
+    let sha = p["stamp"]["sha256"].as_str().unwrap().to_string();
+    let sign = |c: &str, sha: &str| {
+        let (c, body) = (c.to_string(), format!("id={id}&sha256={sha}&comment=%E5%B7%B2%E6%A0%B8%E9%96%B1"));
+        let app = &app;
+        async move { app.post("/api/reports/sign", &body, Some(&c)).await }
+    };
+    assert_eq!(sign(&chief_who_queried, &sha).await.status, 400);
+    assert_eq!(sign(&producer, &sha).await.status, 403, "the designated person produces, does not sign");
+    let p: Value = serde_json::from_str(&page(&app, &chief, 0).await.body).unwrap();
+    assert_eq!(p["can_sign"], true);
+    // the report signed is the one shown: another hash is refused
+    assert_eq!(sign(&chief, &"0".repeat(64)).await.status, 400);
+    let (head_seq, _) = app.db.store.audit_head().await.unwrap();
+    let r = sign(&chief, &sha).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let rec = app.db.store.report(id).await.unwrap().unwrap();
+    assert!(rec.signed_at.is_some());
+    assert_eq!(rec.comment, "已核閱");
+    assert!(rec.head_seq.unwrap() >= head_seq && rec.head_hash.as_deref().is_some_and(|h| h.len() == 64));
+    // the snapshot's hash is the SHA-256 of what is stored
+    use sha2::Digest;
+    assert_eq!(hex::encode(sha2::Sha256::digest(rec.snapshot.as_bytes())), rec.sha256);
+    // frozen: no regeneration, no second signature, no SQL change or delete
+    assert_eq!(gen(&chief).await.status, 400);
+    assert_eq!(sign(&chief, &sha).await.status, 400);
+    assert!(app.db.try_exec("UPDATE query_report SET comment = 'x'").await.is_err());
+    assert!(app.db.try_exec("DELETE FROM query_report").await.is_err());
+    let p: Value = serde_json::from_str(&page(&app, &auditor, 0).await.body).unwrap();
+    assert!(p["stamp"]["signed_by"].as_str().unwrap().contains("S1001"));
+
+    // exports: CSV with BOM and masked IDs, XLSX
+    let export = |f: &str| {
+        let body = format!("id={id}&format={f}");
+        let (app, auditor) = (&app, &auditor);
+        async move { app.post("/api/reports/export", &body, Some(auditor)).await }
+    };
+    let f: Value = serde_json::from_str(&export("csv").await.body).unwrap();
+    let bytes = {
+        use base64::Engine;
+        base64::engine::general_purpose::STANDARD.decode(f["b64"].as_str().unwrap()).unwrap()
+    };
+    assert!(bytes.starts_with(b"\xEF\xBB\xBF"));
+    let text = String::from_utf8(bytes[3..].to_vec()).unwrap();
+    assert_eq!(text.lines().count(), 5);
+    assert!(text.contains("A12****789") && !text.contains(PERSON));
+    let f: Value = serde_json::from_str(&export("xlsx").await.body).unwrap();
+    let bytes = {
+        use base64::Engine;
+        base64::engine::general_purpose::STANDARD.decode(f["b64"].as_str().unwrap()).unwrap()
+    };
+    assert!(bytes.starts_with(b"PK"));
+    assert_eq!(app.post("/api/reports/export", &format!("id={id}&format=csv"), Some(&other)).await.status, 403);
+    let actions: Vec<String> = app.db.store.recent_audit(300).await.unwrap().into_iter().map(|r| r.action).collect();
+    for a in ["report.generate", "report.view", "report.sign", "report.export"] {
+        assert!(actions.contains(&a.to_string()), "{a}");
+    }
+    app.db.close().await;
+}
+
+async fn the_scheduler_generates_last_month(db: TestDb) {
+    let app = setup(db).await;
+    let clerk = login(&app, "C2001").await;
+    query(&app, &clerk, PERSON, "000009").await;
+    let ss = app.db.store.unit_by_code("LO-SS").await.unwrap().unwrap().id;
+    let store = app.db.store.clone();
+    let thresholds = Default::default();
+    // during the month nothing is due
+    let now = chrono::Utc::now();
+    assert!(app::server::reports::generate_due(&store, thresholds, now).await.unwrap().is_empty());
+    // once it has ended: one report for the unit that looked something up, made by no one
+    let later = Month::of(now).next().start() + chrono::Duration::hours(1);
+    let made = app::server::reports::generate_due(&store, thresholds, later).await.unwrap();
+    assert_eq!(made.len(), 1);
+    let rec = store.report(made[0]).await.unwrap().unwrap();
+    assert_eq!((rec.unit_id, rec.month.clone(), rec.generated_by), (ss, Month::of(now).to_string(), None));
+    // and only once
+    assert!(app::server::reports::generate_due(&store, thresholds, later).await.unwrap().is_empty());
+    app.db.close().await;
+}
+
+on_both!(generate_read_and_sign, the_scheduler_generates_last_month);
