@@ -192,6 +192,7 @@ messages! {
     SealRegistry => "印鑑登記印模", "Registered seals";
     Liaison => "與戶政機關聯繫單", "Liaison slips";
     MonthlyReport => "查詢紀錄月報", "Monthly query report";
+    Retention => "紀錄保存", "Record retention";
     LiaisonInbox => "聯繫單收件匣", "Liaison slip inbox";
     Edit => "編輯", "Edit";
     UploadImpression => "上傳印模", "Upload an impression";

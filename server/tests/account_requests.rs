@@ -143,6 +143,14 @@ async fn new_account_from_filing_to_first_sign_in(db: TestDb) {
     assert!(!ids(app.post(path, "state=filed&unit=0&from=&to=", Some(&manager)).await.body).contains(&id));
     assert!(ids(app.post(path, "state=&unit=0&from=200/01/01&to=", Some(&manager)).await.body).is_empty());
     assert!(ids(app.post(path, "state=&unit=0&from=&to=", Some(&other)).await.body).is_empty());
+    // retention (八(五)): requests and their timelines are never deleted; a timeline never changes
+    for sql in [
+        "DELETE FROM account_request",
+        "DELETE FROM account_request_event",
+        "UPDATE account_request_event SET note = 'x'",
+    ] {
+        assert!(app.db.try_exec(sql).await.is_err(), "{sql} must be refused");
+    }
     app.db.close().await;
 }
 

@@ -157,6 +157,37 @@ async fn query_then_compare(db: TestDb) {
     for a in ["comparison.submit", "comparison.view", "comparison.print", "comparison.annotate"] {
         assert!(actions.iter().any(|x| x == a), "{a} missing from the audit trail");
     }
+    // retention (八(五)): the record's other parts are never deleted or changed either
+    for sql in [
+        "DELETE FROM seal_query",
+        "UPDATE seal_query SET case_number = 'x'",
+        "DELETE FROM comparison_note",
+        "UPDATE comparison_note SET text = 'x'",
+        "DELETE FROM image_blob",
+        "UPDATE image_blob SET media_type = 'x'",
+    ] {
+        assert!(app.db.try_exec(sql).await.is_err(), "{sql} must be refused");
+    }
+    if app.db.store.backend() == app::server::store::Backend::Postgres {
+        for t in ["seal_query", "comparison", "comparison_note", "image_blob", "seal_version", "audit_event"] {
+            assert!(app.db.try_exec(&format!("TRUNCATE {t} CASCADE")).await.is_err(), "TRUNCATE {t} must be refused");
+        }
+    }
+    // the administrator's retention report counts them; nothing is past five years yet
+    app.account("A1001", vec![Role::Admin], "LA-IT", false).await;
+    let admin = login(&app, "A1001").await;
+    assert_eq!(app.post("/api/admin/retention", "", Some(&clerk)).await.status, 403);
+    let r = app.post("/api/admin/retention", "", Some(&admin)).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let rows: Value = serde_json::from_str(&r.body).unwrap();
+    let row = |t: &str| rows.as_array().unwrap().iter().find(|x| x["table"] == t).cloned().unwrap();
+    for t in ["audit_event", "seal_query", "comparison", "comparison_note", "seal_version", "image_blob"] {
+        assert!(row(t)["total"].as_i64().unwrap() > 0, "{t}");
+        assert_eq!(row(t)["older"], 0, "{t}");
+        assert!(row(t)["oldest"].is_string(), "{t}");
+    }
+    assert_eq!(row("comparison")["total"], 1);
+    assert_eq!(row("liaison_slip")["total"], 0);
 
     // the verification code finds it
     let v = app

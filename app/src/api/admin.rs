@@ -128,6 +128,62 @@ pub async fn set_unit_active(unit_id: i64, active: bool) -> Result<(), ApiError>
     })
 }
 
+/// One kind of record in the retention report (八(五): kept at least five years).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RetentionView {
+    pub table: String,
+    pub label_zh: String,
+    pub label_en: String,
+    pub total: i64,
+    /// Older than five years: may be disposed of under the archives rules, outside this system.
+    pub older: i64,
+    pub oldest: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+/// The record's kinds in the retention report.
+pub fn record_label(table: &str) -> (&'static str, &'static str) {
+    match table {
+        "audit_event" => ("稽核軌跡", "Audit trail"),
+        "seal_query" => ("查詢紀錄", "Query log"),
+        "comparison" => ("比對紀錄", "Comparison records"),
+        "comparison_note" => ("比對紀錄註記", "Record annotations"),
+        "seal_version" => ("登記印模版本", "Registered seal versions"),
+        "image_blob" => ("影像", "Images"),
+        "account_request" => ("帳號異動申請單", "Account change requests"),
+        "permission_review" => ("帳號權限審查", "Permission reviews"),
+        "handover" => ("管理者移交清冊", "Hand-over lists"),
+        "liaison_slip" => ("聯繫單", "Liaison slips"),
+        "query_report" => ("查詢紀錄月報", "Monthly query reports"),
+        _ => ("", ""),
+    }
+}
+
+/// 八(五): what the system holds, and what is past five years (nothing is deleted by it).
+#[server(prefix = "/api", endpoint = "admin/retention")]
+pub async fn retention_report() -> Result<Vec<RetentionView>, ApiError> {
+    let ctx = super::guard(RetentionReport::PATH).await?;
+    ctx.actor()?;
+    let now = chrono::Utc::now();
+    let cutoff = now.checked_sub_months(chrono::Months::new(60)).unwrap_or(now);
+    let rows = ctx.state.store.retention(cutoff).await.map_err(super::internal)?;
+    let draft = ctx.audit("retention.view").details(serde_json::json!({ "cutoff": cutoff }));
+    ctx.state.store.append_audit(draft).await.map_err(super::internal)?;
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            let (zh, en) = record_label(r.table);
+            RetentionView {
+                table: r.table.to_string(),
+                label_zh: zh.into(),
+                label_en: en.into(),
+                total: r.total,
+                older: r.older,
+                oldest: r.oldest,
+            }
+        })
+        .collect())
+}
+
 /// A unit's contact numbers (printed on liaison slips): digits, spaces, `()+-#` and `分機`.
 #[server(prefix = "/api", endpoint = "admin/units/contact")]
 pub async fn set_unit_contact(unit_id: i64, phone: String, fax: String) -> Result<(), ApiError> {

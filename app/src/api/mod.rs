@@ -55,6 +55,7 @@ pub const POLICY: &[(&str, Access)] = &[
     ("/api/admin/units", Access::Roles(ADMIN)),
     ("/api/admin/units/active", Access::Roles(ADMIN)),
     ("/api/admin/units/contact", Access::Roles(ADMIN)),
+    ("/api/admin/retention", Access::Roles(ADMIN)),
     ("/api/admin/accounts", Access::Roles(ADMIN)),
     ("/api/admin/accounts/create", Access::Roles(ADMIN)),
     ("/api/admin/accounts/roles", Access::Roles(ADMIN)),

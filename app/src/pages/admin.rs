@@ -352,3 +352,43 @@ fn Units() -> impl IntoView {
         </main>
     }
 }
+
+#[component]
+pub fn RetentionPage() -> impl IntoView {
+    view! { <RequireAuth>{|| view! { <Retention/> }}</RequireAuth> }
+}
+
+/// 八(五): the records the system keeps, and how many are past five years. The system deletes
+/// none of them (the database refuses it); disposal follows the archives rules, outside it.
+#[component]
+fn Retention() -> impl IntoView {
+    let locale = use_locale();
+    let rows = Resource::new(|| (), |_| retention_report());
+    view! {
+        <main id="main" class="page">
+            <h1>{locale.pick("紀錄保存", "Record retention")}</h1>
+            <p class="muted">{locale.pick(
+                "稽核紀錄、查詢紀錄、月報與稽核軌跡至少保存五年（作業規定八(五)）。本系統不刪除任何紀錄，資料庫亦拒絕刪除；逾五年者依檔案管理規定另行處理。",
+                "Audit records, query records, monthly reports and the audit trail are kept at least five years (rule 8(5)). The system deletes none of them and the database refuses it; what is past five years is disposed of under the archives rules, outside the system.")}</p>
+            <Suspense fallback=move || view! { <p class="loading">{t(Msg::Loading)}</p> }>
+                {move || rows.get().map(|r| match r {
+                    Err(e) => view! { <p class="error" role="alert">{e.text(locale)}</p> }.into_any(),
+                    Ok(list) => view! {
+                        <div class="table-wrap"><table class="data" data-testid="retention">
+                            <thead><tr><th>{locale.pick("紀錄", "Record")}</th><th>{locale.pick("筆數", "Count")}</th>
+                                <th>{locale.pick("逾五年", "Past five years")}</th><th>{locale.pick("最早", "Oldest")}</th></tr></thead>
+                            <tbody>{list.into_iter().map(|r| { let past = r.older > 0; view! {
+                                <tr data-table=r.table.clone() class:flagged=past>
+                                    <td>{locale.pick(&r.label_zh, &r.label_en).to_string()}</td>
+                                    <td>{r.total}</td>
+                                    <td>{r.older}</td>
+                                    <td>{r.oldest.map(crate::domain::roc_datetime).unwrap_or_default()}</td>
+                                </tr>
+                            } }).collect_view()}</tbody>
+                        </table></div>
+                    }.into_any(),
+                })}
+            </Suspense>
+        </main>
+    }
+}

@@ -42,6 +42,7 @@ pub fn tasks(me: &Me) -> Vec<(&'static str, Msg)> {
         out.push(("/admin/accounts", Msg::Accounts));
         out.push(("/admin/units", Msg::Units));
         out.push(("/admin/calendar", Msg::Calendar));
+        out.push(("/admin/retention", Msg::Retention));
     }
     if [Role::Admin, Role::InternalAuditor, Role::ExternalAuditor, Role::Ethics].iter().any(|r| me.has(*r)) {
         out.push(("/audit", Msg::AuditTrail));

@@ -175,7 +175,35 @@ pub trait Store:
     /// The newest rows, newest first.
     async fn recent_audit(&self, limit: i64) -> StoreResult<Vec<AuditRecord>>;
     async fn audit_head(&self) -> StoreResult<(i64, String)>;
+
+    // ---- retention (八(五))
+    /// For every kind of record: how many there are, how many are older than `cutoff`, the oldest.
+    async fn retention(&self, cutoff: DateTime<Utc>) -> StoreResult<Vec<RetentionRow>>;
 }
+
+/// One kind of record in the retention report.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RetentionRow {
+    pub table: &'static str,
+    pub total: i64,
+    pub older: i64,
+    pub oldest: Option<DateTime<Utc>>,
+}
+
+/// The record tables kept at least five years, with the column that dates each row.
+pub const RECORD_TABLES: &[(&str, &str)] = &[
+    ("audit_event", "occurred_at"),
+    ("seal_query", "queried_at"),
+    ("comparison", "created_at"),
+    ("comparison_note", "created_at"),
+    ("seal_version", "created_at"),
+    ("image_blob", "created_at"),
+    ("account_request", "filed_at"),
+    ("permission_review", "started_at"),
+    ("handover", "created_at"),
+    ("liaison_slip", "created_at"),
+    ("query_report", "generated_at"),
+];
 
 pub type DynStore = Arc<dyn Store>;
 

@@ -561,6 +561,24 @@ macro_rules! impl_store {
             async fn audit_head(&self) -> StoreResult<(i64, String)> {
                 Ok(sqlx::query_as("SELECT seq, hash FROM audit_head WHERE id = 1").fetch_one(&self.pool).await?)
             }
+
+            async fn retention(&self, cutoff: DateTime<Utc>) -> StoreResult<Vec<RetentionRow>> {
+                let mut out = Vec::new();
+                for (table, col) in RECORD_TABLES {
+                    let (total, older): (i64, i64) = sqlx::query_as(&format!(
+                        "SELECT COUNT(*), COALESCE(SUM(CASE WHEN {col} < $1 THEN 1 ELSE 0 END), 0) FROM {table}"
+                    ))
+                    .bind(cutoff)
+                    .fetch_one(&self.pool)
+                    .await?;
+                    let oldest: Option<(DateTime<Utc>,)> =
+                        sqlx::query_as(&format!("SELECT {col} FROM {table} ORDER BY {col} LIMIT 1"))
+                            .fetch_optional(&self.pool)
+                            .await?;
+                    out.push(RetentionRow { table, total, older, oldest: oldest.map(|(t,)| t) });
+                }
+                Ok(out)
+            }
         }
     };
 }
