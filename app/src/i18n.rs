@@ -193,6 +193,7 @@ messages! {
     Liaison => "與戶政機關聯繫單", "Liaison slips";
     MonthlyReport => "查詢紀錄月報", "Monthly query report";
     Retention => "紀錄保存", "Record retention";
+    SecurityDuties => "資安工作紀錄", "Security duties";
     LiaisonInbox => "聯繫單收件匣", "Liaison slip inbox";
     Edit => "編輯", "Edit";
     UploadImpression => "上傳印模", "Upload an impression";

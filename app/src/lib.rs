@@ -95,6 +95,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/admin/accounts") view=pages::admin::AccountsPage/>
                 <Route path=path!("/admin/units") view=pages::admin::UnitsPage/>
                 <Route path=path!("/admin/retention") view=pages::admin::RetentionPage/>
+                <Route path=path!("/admin/security") view=pages::security::SecurityPage/>
                 <Route path=path!("/audit") view=pages::audit::AuditPage/>
                 <Route path=path!("/compare") view=pages::compare::ComparePage/>
                 <Route path=path!("/comparisons") view=pages::comparisons::HistoryPage/>

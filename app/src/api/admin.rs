@@ -154,6 +154,7 @@ pub fn record_label(table: &str) -> (&'static str, &'static str) {
         "handover" => ("管理者移交清冊", "Hand-over lists"),
         "liaison_slip" => ("聯繫單", "Liaison slips"),
         "query_report" => ("查詢紀錄月報", "Monthly query reports"),
+        "security_task" => ("資安工作紀錄", "Security duties"),
         _ => ("", ""),
     }
 }

@@ -12,6 +12,7 @@ pub mod register;
 pub mod reports;
 pub mod reviews;
 pub mod seals;
+pub mod security;
 
 use leptos::server_fn::{
     codec::JsonEncoding,
@@ -42,6 +43,8 @@ const HISTORY: &[Role] = &[Role::Clerk, Role::Supervisor];
 const RECORD_READERS: &[Role] =
     &[Role::Clerk, Role::Supervisor, Role::InternalAuditor, Role::ExternalAuditor, Role::Ethics];
 const HOUSEHOLD: &[Role] = &[Role::HouseholdOffice];
+/// The register of security duties: kept by administrators, read by the external audit team.
+const SECURITY_READERS: &[Role] = &[Role::Admin, Role::ExternalAuditor];
 /// Any role (with the password in order); the function narrows it (unit, manager, deputy).
 const ANY_ROLE: &[Role] = &Role::ALL;
 
@@ -56,6 +59,9 @@ pub const POLICY: &[(&str, Access)] = &[
     ("/api/admin/units/active", Access::Roles(ADMIN)),
     ("/api/admin/units/contact", Access::Roles(ADMIN)),
     ("/api/admin/retention", Access::Roles(ADMIN)),
+    ("/api/security/tasks", Access::Roles(SECURITY_READERS)),
+    ("/api/security/add", Access::Roles(ADMIN)),
+    ("/api/security/complete", Access::Roles(ADMIN)),
     ("/api/admin/accounts", Access::Roles(ADMIN)),
     ("/api/admin/accounts/create", Access::Roles(ADMIN)),
     ("/api/admin/accounts/roles", Access::Roles(ADMIN)),

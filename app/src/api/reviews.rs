@@ -245,7 +245,7 @@ pub struct HandoverOverview {
 }
 
 #[cfg(feature = "ssr")]
-mod imp {
+pub(crate) mod imp {
     use super::*;
     use crate::api::Ctx;
     use crate::server::{

@@ -11,6 +11,7 @@ pub mod password;
 pub mod report;
 pub mod roc_date;
 pub mod role;
+pub mod security_task;
 pub mod unit;
 
 pub use business_type::BusinessType;

@@ -44,6 +44,9 @@ pub fn tasks(me: &Me) -> Vec<(&'static str, Msg)> {
         out.push(("/admin/calendar", Msg::Calendar));
         out.push(("/admin/retention", Msg::Retention));
     }
+    if me.has(Role::Admin) || me.has(Role::ExternalAuditor) {
+        out.push(("/admin/security", Msg::SecurityDuties));
+    }
     if [Role::Admin, Role::InternalAuditor, Role::ExternalAuditor, Role::Ethics].iter().any(|r| me.has(*r)) {
         out.push(("/audit", Msg::AuditTrail));
     }
@@ -78,6 +81,7 @@ fn Home() -> impl IntoView {
             <Suspense fallback=|| ()>
                 {move || review.get().and_then(|r| r.ok()).map(|s| review_notices(&s, locale))}
             </Suspense>
+            {admin.then(|| view! { <SecurityNotice/> })}
             <h2>{t(Msg::YourTasks)}</h2>
             <ul class="tiles" data-testid="tasks">
                 {tasks(&me)
@@ -93,6 +97,23 @@ fn Home() -> impl IntoView {
                 </Suspense>
             </ul>
         </main>
+    }
+}
+
+/// The administrator's flag for overdue security duties (八(一)(二)(三)).
+#[component]
+fn SecurityNotice() -> impl IntoView {
+    let locale = use_locale();
+    let reg = Resource::new(|| (), |_| crate::api::security::security_tasks());
+    view! {
+        <Suspense fallback=|| ()>
+            {move || reg.get().and_then(|r| r.ok()).filter(|r| r.overdue > 0).map(|r| view! {
+                <p class="error" role="alert" data-testid="home-security-overdue">
+                    {locale.pick("資安工作逾期項目：", "Overdue security duties: ")}<strong>{r.overdue}</strong>
+                    " " <a href="/admin/security">{locale.pick("前往處理", "Open")}</a>
+                </p>
+            })}
+        </Suspense>
     }
 }
 

@@ -14,6 +14,7 @@ pub mod reports;
 pub mod requests;
 pub mod reviews;
 pub mod seals;
+pub mod security;
 
 use leptos::prelude::*;
 

@@ -9,6 +9,7 @@ pub mod requests;
 pub mod reviews;
 mod sql;
 mod sqlite;
+pub mod tasks;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -24,6 +25,7 @@ pub use reports::*;
 pub use requests::*;
 pub use reviews::*;
 pub use sqlite::SqliteStore;
+pub use tasks::*;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -116,7 +118,7 @@ pub struct FailureOutcome {
 
 #[async_trait]
 pub trait Store:
-    RegistryStore + RequestStore + ReviewStore + LiaisonStore + ReportStore + Send + Sync + 'static
+    RegistryStore + RequestStore + ReviewStore + LiaisonStore + ReportStore + TaskStore + Send + Sync + 'static
 {
     fn backend(&self) -> Backend;
     /// Apply the embedded migrations.
@@ -203,6 +205,7 @@ pub const RECORD_TABLES: &[(&str, &str)] = &[
     ("handover", "created_at"),
     ("liaison_slip", "created_at"),
     ("query_report", "generated_at"),
+    ("security_task", "created_at"),
 ];
 
 pub type DynStore = Arc<dyn Store>;

@@ -12,6 +12,7 @@ use super::sql::{
     impl_store, map_unique, parse_roles, AccountRow, BindArg, DesignationRow, SetValue, UnitRow, ACCOUNT_COLUMNS,
     AUDIT_COLUMNS,
 };
+use super::tasks::{impl_tasks, TASK_COLUMNS};
 use super::*;
 use crate::domain::forms::account_request::RequestKind;
 
@@ -44,3 +45,4 @@ impl_requests!(PgStore, sqlx::Postgres);
 impl_reviews!(PgStore, sqlx::Postgres);
 impl_liaison!(PgStore, sqlx::Postgres);
 impl_reports!(PgStore, sqlx::Postgres);
+impl_tasks!(PgStore, sqlx::Postgres);

@@ -12,6 +12,7 @@ use super::sql::{
     impl_store, map_unique, parse_roles, AccountRow, BindArg, DesignationRow, SetValue, UnitRow, ACCOUNT_COLUMNS,
     AUDIT_COLUMNS,
 };
+use super::tasks::{impl_tasks, TASK_COLUMNS};
 use super::*;
 use crate::domain::forms::account_request::RequestKind;
 
@@ -50,3 +51,4 @@ impl_requests!(SqliteStore, sqlx::Sqlite);
 impl_reviews!(SqliteStore, sqlx::Sqlite);
 impl_liaison!(SqliteStore, sqlx::Sqlite);
 impl_reports!(SqliteStore, sqlx::Sqlite);
+impl_tasks!(SqliteStore, sqlx::Sqlite);

@@ -1,0 +1,163 @@
+//! The register of security duties (八(一)(二)(三)): administrators add duties with due dates and
+//! record them done with evidence (a recurring one opens the next); the quarterly account
+//! review's state per unit comes from the account lifecycle. External auditors read it.
+
+use chrono::{DateTime, Utc};
+use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
+#[cfg(feature = "ssr")]
+use leptos::server_fn::ServerFn;
+use serde::{Deserialize, Serialize};
+
+use super::reviews::UnitReviewStatus;
+use super::ApiError;
+use crate::domain::security_task::{CompletionInput, TaskInput, TaskKind};
+use crate::domain::RocDate;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TaskView {
+    pub id: i64,
+    pub kind: TaskKind,
+    pub title: String,
+    pub due_on: RocDate,
+    pub overdue: bool,
+    pub done_on: Option<RocDate>,
+    pub done_by: Option<String>,
+    pub evidence: Option<String>,
+    pub notice_plan: Option<String>,
+    pub next_id: Option<i64>,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SecurityRegister {
+    pub tasks: Vec<TaskView>,
+    pub overdue: usize,
+    /// Units whose quarterly account review is due or overdue (八(三)).
+    pub reviews: Vec<UnitReviewStatus>,
+    pub can_edit: bool,
+}
+
+#[cfg(feature = "ssr")]
+fn roc(d: chrono::NaiveDate) -> Result<RocDate, ApiError> {
+    RocDate::from_gregorian(d).map_err(super::internal)
+}
+
+#[cfg(feature = "ssr")]
+fn today() -> chrono::NaiveDate {
+    Utc::now().with_timezone(&crate::domain::taipei_offset()).date_naive()
+}
+
+/// The register (administrators, external auditors).
+#[server(prefix = "/api", endpoint = "security/tasks")]
+pub async fn security_tasks() -> Result<SecurityRegister, ApiError> {
+    use crate::domain::{Role, UnitKind};
+    let ctx = super::guard(SecurityTasks::PATH).await?;
+    let actor = ctx.actor()?;
+    let store = &ctx.state.store;
+    let day = today();
+    let mut names = std::collections::HashMap::new();
+    let mut tasks = Vec::new();
+    for t in store.list_tasks().await.map_err(super::internal)? {
+        let done_by = match t.done_by {
+            Some(a) => {
+                if let std::collections::hash_map::Entry::Vacant(v) = names.entry(a) {
+                    v.insert(store.account(a).await.map_err(super::internal)?.map(|x| x.name).unwrap_or_default());
+                }
+                names.get(&a).cloned()
+            }
+            None => None,
+        };
+        tasks.push(TaskView {
+            id: t.id,
+            kind: TaskKind::parse(&t.kind).ok_or(ApiError::Internal)?,
+            title: t.title.clone(),
+            due_on: roc(t.due_on)?,
+            overdue: t.overdue(day),
+            done_on: t.done_on.map(roc).transpose()?,
+            done_by,
+            evidence: t.evidence.clone(),
+            notice_plan: t.notice_plan.clone(),
+            next_id: t.next_id,
+            created_at: t.created_at,
+        });
+    }
+    let now = Utc::now();
+    let mut reviews = Vec::new();
+    let accounts = store.list_accounts().await.map_err(super::internal)?;
+    for u in store.list_units().await.map_err(super::internal)? {
+        if u.kind == UnitKind::HouseholdOffice || !accounts.iter().any(|a| a.unit_id == u.id && !a.disabled) {
+            continue;
+        }
+        let m = crate::server::reviews::Managed { unit_id: u.id, as_deputy: false };
+        if let Some(s) = super::reviews::imp::unit_status(&ctx, m, now).await? {
+            if s.state == "due" || s.state == "overdue" {
+                reviews.push(s);
+            }
+        }
+    }
+    let overdue = tasks.iter().filter(|t| t.overdue).count() + reviews.iter().filter(|r| r.state == "overdue").count();
+    let draft = ctx.audit("security.register.view").details(serde_json::json!({ "overdue": overdue }));
+    store.append_audit(draft).await.map_err(super::internal)?;
+    Ok(SecurityRegister { tasks, overdue, reviews, can_edit: actor.has(Role::Admin) })
+}
+
+/// Add a duty (administrators).
+#[server(prefix = "/api", endpoint = "security/add", input = Json)]
+pub async fn add_security_task(input: TaskInput) -> Result<i64, ApiError> {
+    use crate::server::store::NewTask;
+    let ctx = super::guard(AddSecurityTask::PATH).await?;
+    let actor = ctx.actor()?;
+    let f = input
+        .parse()
+        .map_err(|es| ApiError::Invalid(es.into_iter().map(|e| e.message).collect::<Vec<_>>().join("；")))?;
+    let new = NewTask {
+        kind: f.kind.code().into(),
+        title: f.title.clone(),
+        due_on: f.due_on.gregorian(),
+        created_by: Some(actor.account_id),
+        now: Utc::now(),
+    };
+    let draft = ctx.audit("security.task.add").details(serde_json::json!({ "kind": new.kind, "due_on": new.due_on }));
+    ctx.state.store.add_task(&new, draft).await.map_err(super::internal)
+}
+
+/// Record a duty done with its evidence; a recurring one opens the next (due a period later).
+#[server(prefix = "/api", endpoint = "security/complete", input = Json)]
+pub async fn complete_security_task(id: i64, input: CompletionInput) -> Result<Option<i64>, ApiError> {
+    use crate::server::store::{NewTask, StoreError, TaskDone};
+    let ctx = super::guard(CompleteSecurityTask::PATH).await?;
+    let actor = ctx.actor()?;
+    let store = &ctx.state.store;
+    let task = store.task(id).await.map_err(super::internal)?.ok_or(ApiError::NotFound)?;
+    let kind = TaskKind::parse(&task.kind).ok_or(ApiError::Internal)?;
+    let c = input
+        .parse(roc(today())?)
+        .map_err(|es| ApiError::Invalid(es.into_iter().map(|e| e.message).collect::<Vec<_>>().join("；")))?;
+    if c.notice_plan.is_some() && kind != TaskKind::OsEndOfSupport {
+        return Err(ApiError::Invalid("通知民政局之風險控制措施僅適用於作業系統停止服務".into()));
+    }
+    let now = Utc::now();
+    let next = (kind.period_months() > 0).then(|| NewTask {
+        kind: task.kind.clone(),
+        title: task.title.clone(),
+        due_on: task.due_on.checked_add_months(chrono::Months::new(kind.period_months())).unwrap_or(task.due_on),
+        created_by: Some(actor.account_id),
+        now,
+    });
+    let done = TaskDone {
+        done_on: c.done_on.gregorian(),
+        evidence: c.evidence,
+        notice_plan: c.notice_plan,
+        by: actor.account_id,
+        now,
+        next,
+    };
+    let draft = ctx.audit("security.task.done").details(serde_json::json!({
+        "kind": task.kind, "done_on": done.done_on, "notice_to_civil_affairs": done.notice_plan.is_some(),
+    }));
+    store.complete_task(id, &done, draft).await.map_err(|e| match e {
+        StoreError::Stale(_) => ApiError::Invalid("此項工作已登錄完成".into()),
+        e => super::internal(e),
+    })
+}

@@ -1,0 +1,97 @@
+//! The register of security duties (八(一)(二)(三)) through the HTTP API, on both databases:
+//! overdue duties, completion with evidence opening the next quarterly one, the notice to 民政局
+//! for an OS that cannot be upgraded in time, immutability once done, who may read and write.
+
+mod common;
+
+use app::domain::Role;
+use common::{TestApp, TestDb, PASSWORD};
+use serde_json::{json, Value};
+
+async fn login(app: &TestApp, emp: &str) -> String {
+    app.login(emp, PASSWORD).await.unwrap_or_else(|r| panic!("login {emp}: {} {}", r.status, r.body))
+}
+
+async fn register(app: &TestApp, cookie: &str) -> Value {
+    let r = app.post("/api/security/tasks", "", Some(cookie)).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    serde_json::from_str(&r.body).unwrap()
+}
+
+async fn duties(db: TestDb) {
+    let app = TestApp::new(db, Default::default()).await;
+    app.account("A1001", vec![Role::Admin], "LA-IT", false).await;
+    app.account("E1001", vec![Role::ExternalAuditor], "LA-REG", false).await;
+    app.account("C1001", vec![Role::Clerk], "LO-DA", false).await;
+    let admin = login(&app, "A1001").await;
+    let external = login(&app, "E1001").await;
+    let clerk = login(&app, "C1001").await;
+
+    let add = |input: Value| {
+        let app = &app;
+        let admin = admin.clone();
+        async move { app.post_json("/api/security/add", &json!({ "input": input }), Some(&admin)).await }
+    };
+    let r = add(json!({ "kind": "vulnerability_scan", "title": "115年第1季 弱點掃描", "due_on": "115/03/31" })).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let scan: i64 = serde_json::from_str(&r.body).unwrap();
+    let r = add(json!({ "kind": "os_end_of_support", "title": "Debian 12 主機", "due_on": "200/06/30" })).await;
+    let eos: i64 = serde_json::from_str(&r.body).unwrap();
+    assert_eq!(add(json!({ "kind": "wish", "title": "", "due_on": "" })).await.status, 400);
+    // only administrators write; external auditors read; clerks neither
+    let r = app
+        .post_json(
+            "/api/security/add",
+            &json!({ "input": { "kind": "antivirus", "title": "x", "due_on": "115/12/31" } }),
+            Some(&external),
+        )
+        .await;
+    assert_eq!(r.status, 403);
+    assert_eq!(app.post("/api/security/tasks", "", Some(&clerk)).await.status, 403);
+
+    // the past-due scan is overdue, on the register and for the administrator's home page
+    let reg = register(&app, &external).await;
+    assert!(reg["overdue"].as_u64().unwrap() >= 1);
+    let task = |reg: &Value, id: i64| reg["tasks"].as_array().unwrap().iter().find(|t| t["id"] == id).cloned().unwrap();
+    assert_eq!(task(&reg, scan)["overdue"], true);
+    assert_eq!(task(&reg, eos)["overdue"], false);
+    assert_eq!(reg["can_edit"], false);
+
+    let done = |id: i64, input: Value| {
+        let app = &app;
+        let admin = admin.clone();
+        async move { app.post_json("/api/security/complete", &json!({ "id": id, "input": input }), Some(&admin)).await }
+    };
+    // evidence is required; a future date is refused; the notice to 民政局 is for an OS only
+    assert_eq!(done(scan, json!({ "done_on": "115/04/02", "evidence": "" })).await.status, 400);
+    assert_eq!(done(scan, json!({ "done_on": "200/01/01", "evidence": "x" })).await.status, 400);
+    assert_eq!(done(scan, json!({ "done_on": "115/04/02", "evidence": "x", "notice_plan": "y" })).await.status, 400);
+    let r = done(scan, json!({ "done_on": "115/04/02", "evidence": "弱點掃描報告 VS-115-01，高風險 0" })).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let next: Option<i64> = serde_json::from_str(&r.body).unwrap();
+    let next = next.expect("a quarterly duty opens the next one");
+    let reg = register(&app, &admin).await;
+    assert_eq!(task(&reg, scan)["done_on"], "2026-04-02");
+    assert_eq!(task(&reg, scan)["overdue"], false);
+    assert_eq!(task(&reg, next)["due_on"], "2026-06-30", "three months later");
+    assert_eq!(task(&reg, next)["title"], "115年第1季 弱點掃描");
+    // done is done: no second completion, no change in SQL
+    assert_eq!(done(scan, json!({ "done_on": "115/04/03", "evidence": "again" })).await.status, 400);
+    assert!(app.db.try_exec("UPDATE security_task SET evidence = 'x' WHERE done_at IS NOT NULL").await.is_err());
+    assert!(app.db.try_exec("DELETE FROM security_task").await.is_err());
+
+    // an OS that cannot be upgraded in time: the plan notified to 民政局, and nothing recurs
+    let r = done(eos, json!({ "done_on": "115/11/20", "evidence": "府地資字第1150001234號函", "notice_plan": "隔離網段、加強監控，116年第2季汰換" })).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let next: Option<i64> = serde_json::from_str(&r.body).unwrap();
+    assert_eq!(next, None);
+    let reg = register(&app, &admin).await;
+    assert!(task(&reg, eos)["notice_plan"].as_str().unwrap().contains("汰換"));
+    let actions: Vec<String> = app.db.store.recent_audit(100).await.unwrap().into_iter().map(|r| r.action).collect();
+    for a in ["security.task.add", "security.task.done", "security.register.view"] {
+        assert!(actions.contains(&a.to_string()), "{a}");
+    }
+    app.db.close().await;
+}
+
+on_both!(duties);
