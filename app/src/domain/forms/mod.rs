@@ -2,7 +2,9 @@
 //! that is valid by construction; the browser and the server run the same parser.
 
 pub mod account_request;
+pub mod internal_audit;
 pub mod liaison_slip;
+pub mod vendor_audit;
 
 use serde::{Deserialize, Serialize};
 

@@ -1,0 +1,126 @@
+//! The audits' samples (七(二)2, 附件二): 1 % of the month's look-ups rounded up — at least one
+//! when there are fewer than 100, none of an empty month — and 50 % of the unit's users rounded
+//! up, drawn with a recorded seed so that anyone can draw the same sample again. The auditor's
+//! own look-ups are never in it.
+
+/// 抽查數量 of look-ups: ⌈n / 100⌉ (1 for 1–100, 2 for 101–200, …; 0 for none).
+pub fn query_sample_size(lookups: usize) -> usize {
+    lookups.div_ceil(100)
+}
+
+/// 抽查數量 of users: ⌈n / 2⌉.
+pub fn user_sample_size(users: usize) -> usize {
+    users.div_ceil(2)
+}
+
+/// SplitMix64: small, fast, and fully specified — the same seed gives the same numbers on
+/// every platform (browser and server alike).
+struct SplitMix64(u64);
+
+impl SplitMix64 {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+    /// Uniform in `0..n` (n > 0), without modulo bias.
+    fn below(&mut self, n: u64) -> u64 {
+        let zone = u64::MAX - u64::MAX % n;
+        loop {
+            let x = self.next();
+            if x < zone {
+                return x % n;
+            }
+        }
+    }
+}
+
+/// Draw `k` of the candidates (ids; order and duplicates do not matter) with the seed: a partial
+/// Fisher–Yates shuffle of the sorted ids. The draw comes back sorted.
+pub fn draw(candidates: &[i64], k: usize, seed: u64) -> Vec<i64> {
+    let mut ids = candidates.to_vec();
+    ids.sort_unstable();
+    ids.dedup();
+    let k = k.min(ids.len());
+    let mut rng = SplitMix64(seed);
+    for i in 0..k {
+        let j = i + rng.below((ids.len() - i) as u64) as usize;
+        ids.swap(i, j);
+    }
+    let mut out = ids[..k].to_vec();
+    out.sort_unstable();
+    out
+}
+
+/// The look-ups to audit: the size from all of the month's look-ups (`(id, operator)`), drawn
+/// from those not made by the auditor.
+pub fn draw_queries(lookups: &[(i64, i64)], auditor: i64, seed: u64) -> Vec<i64> {
+    let k = query_sample_size(lookups.len());
+    let others: Vec<i64> = lookups.iter().filter(|(_, op)| *op != auditor).map(|(id, _)| *id).collect();
+    draw(&others, k, seed)
+}
+
+/// The users to audit: half of the accounts active at any time in the month, rounded up.
+pub fn draw_users(accounts: &[i64], seed: u64) -> Vec<i64> {
+    let mut ids = accounts.to_vec();
+    ids.sort_unstable();
+    ids.dedup();
+    draw(&ids, user_sample_size(ids.len()), seed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_percent_at_least_one() {
+        for (n, k) in [(0, 0), (1, 1), (99, 1), (100, 1), (101, 2), (250, 3)] {
+            assert_eq!(query_sample_size(n), k, "{n} look-ups");
+        }
+    }
+
+    #[test]
+    fn half_of_the_users_rounded_up() {
+        for (n, k) in [(1, 1), (2, 1), (7, 4)] {
+            assert_eq!(user_sample_size(n), k, "{n} users");
+            let ids: Vec<i64> = (1..=n as i64).collect();
+            assert_eq!(draw_users(&ids, 42).len(), k);
+        }
+    }
+
+    #[test]
+    fn the_same_seed_gives_the_same_draw() {
+        let lookups: Vec<(i64, i64)> = (1..=250).map(|i| (i, i % 5)).collect();
+        let a = draw_queries(&lookups, 0, 20261127);
+        assert_eq!(a.len(), 3);
+        assert_eq!(a, draw_queries(&lookups, 0, 20261127));
+        // the order the log comes in does not matter
+        let mut reversed = lookups.clone();
+        reversed.reverse();
+        assert_eq!(a, draw_queries(&reversed, 0, 20261127));
+        // other seeds draw differently (at least one of several)
+        assert!((1..10u64).any(|s| draw_queries(&lookups, 0, s) != a));
+        // the auditor's own look-ups (operator 0 here) are never drawn
+        for seed in 0..200u64 {
+            assert!(draw_queries(&lookups, 0, seed).iter().all(|id| id % 5 != 0));
+        }
+        // a sample larger than what is left takes all of it
+        assert_eq!(draw(&[3, 1, 2], 5, 1), [1, 2, 3]);
+        assert!(draw(&[], 1, 1).is_empty());
+    }
+
+    #[test]
+    fn draws_are_uniform_enough() {
+        // every one of 10 ids is drawn about equally often over many seeds
+        let ids: Vec<i64> = (0..10).collect();
+        let mut hits = [0u32; 10];
+        for seed in 0..10_000u64 {
+            for id in draw(&ids, 1, seed) {
+                hits[id as usize] += 1;
+            }
+        }
+        assert!(hits.iter().all(|h| (800..1200).contains(h)), "{hits:?}");
+    }
+}

@@ -1,0 +1,142 @@
+//! 稽核紀錄表 (附件二): the users' items (sample 50 %) and the query records' items (sample 1 %
+//! of the month's look-ups), each answered 符合 / 不符 per sampled item with totals; retention;
+//! the last audit's result; this audit's result and recommendations. The browser and the server
+//! run the same parser.
+
+use serde::{Deserialize, Serialize};
+
+use super::{optional_text, FieldError};
+
+/// 使用者 (抽查比率 50%): the items as printed.
+pub const USER_ITEMS: [&str; 3] = [
+    "一、使用者負責業務是否須使用印鑑比對系統？",
+    "二、系統之使用者異動是否填寫使用印鑑比對系統帳號異動申請單？",
+    "三、每季定期盤點系統管理者或使用者帳號，無使用需求者是否予以註銷或停用？",
+];
+
+/// 查詢紀錄 (抽查比率 每月比對總數之1%): the items as printed.
+pub const QUERY_ITEMS: [&str; 3] = [
+    "一、電腦查詢紀錄(含非上班時間者)是否為公務查詢？",
+    "二、查詢項目與案件(文號)是否相關？",
+    "三、查詢結果有列印者是否附卷？",
+];
+
+pub const RETENTION_ITEM: &str = "內部稽核資料書面至少保留五年";
+
+/// Which list an answer belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Part {
+    Users,
+    Queries,
+}
+
+/// One answer (符合 / 不符) to one item for one sampled user or look-up.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct AnswerInput {
+    /// `users` or `queries`
+    pub part: String,
+    /// 0-based index into the part's items
+    pub item: usize,
+    /// The sampled account's or look-up's id (no personal data: the key the browser keeps offline)
+    pub sample: i64,
+    /// `conforms` or `does_not_conform`
+    pub result: String,
+    pub note: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Answer {
+    pub part: Part,
+    pub item: usize,
+    pub sample: i64,
+    pub conforms: bool,
+    pub note: Option<String>,
+}
+
+impl AnswerInput {
+    pub fn parse(&self) -> Result<Answer, Vec<FieldError>> {
+        let mut e = Vec::new();
+        let part = match self.part.trim() {
+            "users" => Some(Part::Users),
+            "queries" => Some(Part::Queries),
+            _ => {
+                e.push(FieldError::new("part", "沒有這個稽核項目"));
+                None
+            }
+        };
+        // the users' third item is the date of the last review, not a per-user answer
+        let items = match part {
+            Some(Part::Users) => 2,
+            _ => QUERY_ITEMS.len(),
+        };
+        if self.item >= items {
+            e.push(FieldError::new("item", "沒有這個稽核項目"));
+        }
+        let conforms = match self.result.trim() {
+            "conforms" => Some(true),
+            "does_not_conform" => Some(false),
+            _ => {
+                e.push(FieldError::new("result", "請勾選符合或不符"));
+                None
+            }
+        };
+        let note = optional_text(&mut e, "note", "說明", &self.note, 500);
+        if conforms == Some(false) && note.is_none() && e.is_empty() {
+            e.push(FieldError::new("note", "不符時請說明情形"));
+        }
+        match (part, conforms) {
+            (Some(part), Some(conforms)) if e.is_empty() => {
+                Ok(Answer { part, item: self.item, sample: self.sample, conforms, note })
+            }
+            _ => Err(e),
+        }
+    }
+}
+
+/// 符合 / 不符 counts per item of a part, as the form totals them.
+pub fn totals(answers: &[Answer], part: Part, items: usize) -> Vec<(usize, usize)> {
+    (0..items)
+        .map(|i| {
+            let of_item = answers.iter().filter(|a| a.part == part && a.item == i);
+            let yes = of_item.clone().filter(|a| a.conforms).count();
+            let no = of_item.filter(|a| !a.conforms).count();
+            (yes, no)
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn items_as_printed() {
+        assert!(USER_ITEMS[1].contains("帳號異動申請單"));
+        assert!(QUERY_ITEMS[0].contains("含非上班時間者"));
+        assert_eq!(RETENTION_ITEM, "內部稽核資料書面至少保留五年");
+    }
+
+    #[test]
+    fn answers_and_totals() {
+        let a = AnswerInput { part: "queries".into(), item: 2, sample: 7, result: "conforms".into(), note: "".into() };
+        let ok = a.parse().unwrap();
+        let fields =
+            |i: &AnswerInput| i.parse().err().unwrap_or_default().into_iter().map(|e| e.field).collect::<Vec<_>>();
+        assert_eq!(fields(&AnswerInput { result: "does_not_conform".into(), ..a.clone() }), ["note"]);
+        let no =
+            AnswerInput { result: "does_not_conform".into(), note: "非公務查詢".into(), sample: 8, ..a.clone() }
+                .parse()
+                .unwrap();
+        assert_eq!(fields(&AnswerInput { item: 3, ..a.clone() }), ["item"]);
+        assert_eq!(
+            fields(&AnswerInput { part: "users".into(), item: 2, ..a.clone() }),
+            ["item"],
+            "the review date is not answered per user"
+        );
+        assert_eq!(fields(&AnswerInput { part: "x".into(), ..a.clone() }), ["part"]);
+        assert_eq!(fields(&AnswerInput { result: "".into(), ..a }), ["result"]);
+        assert_eq!(totals(&[ok, no], Part::Queries, 3), [(0, 0), (0, 0), (1, 1)]);
+    }
+}
