@@ -290,7 +290,8 @@ mod imp {
         Ok(t.to_string())
     }
 
-    pub async fn list_for(ctx: &Ctx, actor: &Actor, f: ListFilter) -> Result<Vec<SlipRecord>, ApiError> {
+    /// The rows the caller may list (an audited refusal for anyone on neither side).
+    pub async fn rows_for(ctx: &Ctx, actor: &Actor, f: ListFilter, path: &str) -> Result<Vec<SlipRow>, ApiError> {
         let unit = unit(ctx, actor.unit_id).await?;
         let mut filter = SlipFilter {
             state: (!f.state.is_empty()).then(|| f.state.clone()),
@@ -304,6 +305,7 @@ mod imp {
         }
         if unit.kind == UnitKind::HouseholdOffice {
             if !actor.has(crate::domain::Role::HouseholdOffice) {
+                crate::server::authz::deny(&ctx.state, Some(actor), ctx.ip, path, "not_party_to_slips").await;
                 return Err(ApiError::Forbidden);
             }
             filter.office_unit_id = Some(actor.unit_id);
@@ -313,6 +315,7 @@ mod imp {
                 .await
                 .map_err(crate::api::internal)?;
             if !(actor.has(crate::domain::Role::Clerk) || chief) {
+                crate::server::authz::deny(&ctx.state, Some(actor), ctx.ip, path, "not_party_to_slips").await;
                 return Err(ApiError::Forbidden);
             }
             filter.sender_unit_id = Some(actor.unit_id);
@@ -321,7 +324,9 @@ mod imp {
                 filter.office_unit_id = Some(o.map(|u| u.id).unwrap_or(-1));
             }
         }
-        ctx.state.store.list_slips(&filter).await.map_err(crate::api::internal)
+        let slips = ctx.state.store.list_slips(&filter).await.map_err(crate::api::internal)?;
+        let units = ctx.state.store.list_units().await.map_err(crate::api::internal)?;
+        slips.iter().map(|s| row(s, &units)).collect()
     }
 
     fn roc_day(s: &str) -> Result<Option<DateTime<Utc>>, ApiError> {
@@ -784,18 +789,7 @@ pub async fn reply_slip(id: i64, input: LiaisonReplyInput, image_b64: String) ->
 pub async fn list_slips(filter: ListFilter) -> Result<Vec<SlipRow>, ApiError> {
     let ctx = super::guard(ListSlips::PATH).await?;
     let actor = ctx.actor()?;
-    let slips = match imp::list_for(&ctx, actor, filter.clone()).await {
-        Err(ApiError::Forbidden) => {
-            crate::server::authz::deny(&ctx.state, Some(actor), ctx.ip, ListSlips::PATH, "not_party_to_slips").await;
-            return Err(ApiError::Forbidden);
-        }
-        r => r?,
-    };
-    let units = ctx.state.store.list_units().await.map_err(super::internal)?;
-    let mut rows = Vec::with_capacity(slips.len());
-    for s in &slips {
-        rows.push(imp::row(s, &units)?);
-    }
+    let rows = imp::rows_for(&ctx, actor, filter.clone(), ListSlips::PATH).await?;
     let draft = ctx.audit("liaison.list").details(serde_json::json!({ "count": rows.len(), "state": filter.state }));
     ctx.state.store.append_audit(draft).await.map_err(super::internal)?;
     Ok(rows)
@@ -807,18 +801,7 @@ pub async fn export_slips(filter: ListFilter) -> Result<ExportFile, ApiError> {
     use base64::Engine;
     let ctx = super::guard(ExportSlips::PATH).await?;
     let actor = ctx.actor()?;
-    let slips = match imp::list_for(&ctx, actor, filter).await {
-        Err(ApiError::Forbidden) => {
-            crate::server::authz::deny(&ctx.state, Some(actor), ctx.ip, ExportSlips::PATH, "not_party_to_slips").await;
-            return Err(ApiError::Forbidden);
-        }
-        r => r?,
-    };
-    let units = ctx.state.store.list_units().await.map_err(super::internal)?;
-    let mut rows = Vec::with_capacity(slips.len());
-    for s in &slips {
-        rows.push(imp::row(s, &units)?);
-    }
+    let rows = imp::rows_for(&ctx, actor, filter, ExportSlips::PATH).await?;
     let bytes = imp::csv(&rows)?;
     let draft = ctx.audit("liaison.export").details(serde_json::json!({ "count": rows.len(), "format": "csv" }));
     ctx.state.store.append_audit(draft).await.map_err(super::internal)?;

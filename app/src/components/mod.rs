@@ -155,3 +155,30 @@ pub fn PrintButton() -> impl IntoView {
         }>{t(Msg::Print)}</button>
     }
 }
+
+/// One step of a record's 處理歷程.
+#[derive(Debug, Clone)]
+pub struct TimelineEntry {
+    pub at: chrono::DateTime<chrono::Utc>,
+    pub action: String,
+    pub label: &'static str,
+    pub actor: String,
+    pub note: String,
+}
+
+/// 處理歷程: who did what when, oldest first (`data-action` per step).
+#[component]
+pub fn Timeline(entries: Vec<TimelineEntry>) -> impl IntoView {
+    let locale = use_locale();
+    view! {
+        <section class="timeline">
+            <h2>{locale.pick("處理歷程", "Timeline")}</h2>
+            <ol data-testid="timeline">
+                {entries.into_iter().map(|e| view! {
+                    <li data-action=e.action>{crate::domain::roc_datetime(e.at)} " · " {e.label} " · " {e.actor}
+                        {(!e.note.is_empty()).then(|| format!(" · {}", e.note))}</li>
+                }).collect_view()}
+            </ol>
+        </section>
+    }
+}

@@ -537,15 +537,9 @@ fn SlipSheet(d: SlipDetail) -> impl IntoView {
                     </td></tr>
                 </tbody>
             </table>
-            <section class="timeline">
-                <h2>{locale.pick("處理歷程", "Timeline")}</h2>
-                <ol data-testid="timeline">
-                    {d.timeline.iter().map(|e| view! {
-                        <li data-action=e.action.clone()>{roc_datetime(e.at)} " · " {action_label(&e.action, locale)} " · " {e.actor.clone()}
-                            {(!e.note.is_empty()).then(|| format!(" · {}", e.note))}</li>
-                    }).collect_view()}
-                </ol>
-            </section>
+            <crate::components::Timeline entries={d.timeline.iter().map(|e| crate::components::TimelineEntry {
+                at: e.at, action: e.action.clone(), label: action_label(&e.action, locale), actor: e.actor.clone(), note: e.note.clone(),
+            }).collect::<Vec<_>>()}/>
         </article>
     }
 }

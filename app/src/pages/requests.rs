@@ -320,15 +320,9 @@ fn RequestDetailView() -> impl IntoView {
                                         <tr><th>"審核單位核章"</th><td colspan="3">{d.timeline.iter().find(|e| e.action == "approved" || e.action == "declined").map(|e| format!("{} {}", e.actor, roc_datetime(e.at)))}</td></tr>
                                     </tbody>
                                 </table>
-                                <section class="timeline">
-                                    <h2>{locale.pick("處理歷程", "Timeline")}</h2>
-                                    <ol data-testid="timeline">
-                                        {d.timeline.iter().map(|e| view! {
-                                            <li data-action=e.action.clone()>{roc_datetime(e.at)} " · " {action_label(&e.action, locale)} " · " {e.actor.clone()}
-                                                {(!e.note.is_empty()).then(|| format!(" · {}", e.note))}</li>
-                                        }).collect_view()}
-                                    </ol>
-                                </section>
+                                <crate::components::Timeline entries={d.timeline.iter().map(|e| crate::components::TimelineEntry {
+                at: e.at, action: e.action.clone(), label: action_label(&e.action, locale), actor: e.actor.clone(), note: e.note.clone(),
+            }).collect::<Vec<_>>()}/>
                             </article>
                             <div class="actions no-print">
                                 {d.can_endorse.then(|| view! {
