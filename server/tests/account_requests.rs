@@ -6,7 +6,7 @@ mod common;
 
 use app::domain::Role;
 use chrono::{Duration, Utc};
-use common::{TestApp, TestDb, PASSWORD};
+use common::{TestApp, TestDb};
 use serde_json::{json, Value};
 
 async fn setup(db: TestDb) -> TestApp {
@@ -20,7 +20,7 @@ async fn setup(db: TestDb) -> TestApp {
 }
 
 async fn login(app: &TestApp, emp: &str) -> String {
-    app.login(emp, PASSWORD).await.unwrap_or_else(|r| panic!("login {emp}: {} {}", r.status, r.body))
+    app.sign_in(emp).await
 }
 
 fn form(kind: &str, emp: &str, roles: &[&str], reason: &str) -> Value {

@@ -8,19 +8,8 @@ mod common;
 use app::domain::Role;
 use app::matcher::{self, MatchOptions};
 use app::server::uploads::UploadLimits;
-use common::{TestApp, TestDb, PASSWORD};
+use common::{b64, fixture, TestApp, TestDb};
 use serde_json::{json, Value};
-
-const FIX: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../app/tests/fixtures/seal");
-
-fn fixture(rel: &str) -> Vec<u8> {
-    std::fs::read(format!("{FIX}/{rel}")).unwrap_or_else(|e| panic!("{rel}: {e}"))
-}
-
-fn b64(b: &[u8]) -> String {
-    use base64::Engine;
-    base64::engine::general_purpose::STANDARD.encode(b)
-}
 
 /// The demo person A123456789 has r0004.png; q0037.jpg is genuine, q0010.jpg a recarved copy.
 const PERSON: &str = "A123456789";
@@ -65,7 +54,7 @@ async fn setup(db: TestDb, limits: UploadLimits, scanner: Option<app::server::sc
 }
 
 async fn login(app: &TestApp, emp: &str) -> String {
-    app.login(emp, PASSWORD).await.unwrap_or_else(|r| panic!("login {emp}: {} {}", r.status, r.body))
+    app.sign_in(emp).await
 }
 
 async fn start(app: &TestApp, cookie: &str, id: &str) -> Value {

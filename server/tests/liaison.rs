@@ -7,19 +7,8 @@ mod common;
 
 use app::domain::Role;
 use app::server::state::LiaisonConfig;
-use common::{TestApp, TestDb, PASSWORD};
+use common::{b64, fixture, TestApp, TestDb};
 use serde_json::{json, Value};
-
-const FIX: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../app/tests/fixtures/seal");
-
-fn fixture(rel: &str) -> Vec<u8> {
-    std::fs::read(format!("{FIX}/{rel}")).unwrap_or_else(|e| panic!("{rel}: {e}"))
-}
-
-fn b64(b: &[u8]) -> String {
-    use base64::Engine;
-    base64::engine::general_purpose::STANDARD.encode(b)
-}
 
 /// Demo person registered at 大安 from a blurred impression (印模不清).
 const UNCLEAR: &str = "A128603153";
@@ -42,7 +31,7 @@ async fn setup(db: TestDb, approval: bool) -> TestApp {
 }
 
 async fn login(app: &TestApp, emp: &str) -> String {
-    app.login(emp, PASSWORD).await.unwrap_or_else(|r| panic!("login {emp}: {} {}", r.status, r.body))
+    app.sign_in(emp).await
 }
 
 fn slip_input(id: &str, subject: &str) -> Value {

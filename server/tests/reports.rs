@@ -9,7 +9,7 @@ use app::domain::report::Month;
 use app::domain::{Designation, Role};
 use app::server::audit::{AuditDraft, Outcome};
 use app::server::store::NewDesignation;
-use common::{TestApp, TestDb, PASSWORD};
+use common::{TestApp, TestDb};
 use serde_json::{json, Value};
 
 const PERSON: &str = "A123456789";
@@ -48,7 +48,7 @@ async fn setup(db: TestDb) -> TestApp {
 }
 
 async fn login(app: &TestApp, emp: &str) -> String {
-    app.login(emp, PASSWORD).await.unwrap_or_else(|r| panic!("login {emp}: {} {}", r.status, r.body))
+    app.sign_in(emp).await
 }
 
 async fn query(app: &TestApp, cookie: &str, id: &str, case: &str) {

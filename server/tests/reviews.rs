@@ -216,7 +216,7 @@ async fn setup(db: TestDb) -> TestApp {
 }
 
 async fn login(app: &TestApp, emp: &str) -> String {
-    app.login(emp, PASSWORD).await.unwrap_or_else(|r| panic!("login {emp}: {} {}", r.status, r.body))
+    app.sign_in(emp).await
 }
 
 async fn unit_id(app: &TestApp, code: &str) -> i64 {

@@ -5,11 +5,11 @@
 mod common;
 
 use app::domain::Role;
-use common::{TestApp, TestDb, PASSWORD};
+use common::{TestApp, TestDb};
 use serde_json::{json, Value};
 
 async fn login(app: &TestApp, emp: &str) -> String {
-    app.login(emp, PASSWORD).await.unwrap_or_else(|r| panic!("login {emp}: {} {}", r.status, r.body))
+    app.sign_in(emp).await
 }
 
 async fn register(app: &TestApp, cookie: &str) -> Value {

@@ -9,6 +9,20 @@ use app::server::store::{DynStore, Pool};
 
 pub const KEY: &[u8] = b"test-audit-key-0123456789abcdef-0123456789";
 
+/// The seal images shipped with the repository (`app/tests/fixtures/seal`).
+pub const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../app/tests/fixtures/seal");
+
+/// A fixture image's bytes, e.g. `fixture("registered/r0004.png")`.
+pub fn fixture(rel: &str) -> Vec<u8> {
+    std::fs::read(format!("{FIXTURES}/{rel}")).unwrap_or_else(|e| panic!("{rel}: {e}"))
+}
+
+/// Standard base64, as the JSON endpoints take images.
+pub fn b64(b: &[u8]) -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::STANDARD.encode(b)
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Kind {
     Sqlite,
@@ -293,6 +307,13 @@ impl TestApp {
         let headers = resp.headers().clone();
         let bytes = http_body_util::BodyExt::collect(resp.into_body()).await.unwrap().to_bytes();
         Reply { status, headers, body: String::from_utf8_lossy(&bytes).into_owned() }
+    }
+
+    /// Sign in with the test password; the session cookie (panics when refused).
+    pub async fn sign_in(&self, employee_no: &str) -> String {
+        self.login(employee_no, PASSWORD)
+            .await
+            .unwrap_or_else(|r| panic!("login {employee_no}: {} {}", r.status, r.body))
     }
 
     /// Sign in; returns the session cookie.
