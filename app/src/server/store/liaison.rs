@@ -270,14 +270,6 @@ pub trait LiaisonStore: Send + Sync {
     ) -> StoreResult<Option<i64>>;
 }
 
-/// A timeline row as a step writes it.
-pub(super) struct StepEvent<'a> {
-    pub at: DateTime<Utc>,
-    pub actor_id: i64,
-    pub action: &'a str,
-    pub note: &'a str,
-}
-
 pub(super) const SLIP_COLUMNS: &str = "id, sender_unit_id, office_unit_id, created_by, created_at, query_id, national_id, \
      case_number, subject, form, state, approved_by, sent_at, due_at, received_at, received_by, replied_at, replied_by, \
      reply, new_seal_version_id, closed_at, cancelled_at, updated_at";
@@ -286,25 +278,6 @@ pub(super) const SLIP_COLUMNS: &str = "id, sender_unit_id, office_unit_id, creat
 macro_rules! impl_liaison {
     ($store:ident, $db:ty) => {
         impl $store {
-            async fn slip_event_in(
-                tx: &mut sqlx::Transaction<'static, $db>,
-                slip_id: i64,
-                at: DateTime<Utc>,
-                actor_id: Option<i64>,
-                action: &str,
-                note: &str,
-            ) -> StoreResult<()> {
-                sqlx::query("INSERT INTO liaison_slip_event (slip_id, at, actor_id, action, note) VALUES ($1, $2, $3, $4, $5)")
-                    .bind(slip_id)
-                    .bind(at)
-                    .bind(actor_id)
-                    .bind(action)
-                    .bind(note)
-                    .execute(&mut **tx)
-                    .await?;
-                Ok(())
-            }
-
             /// The step's timeline row and audit event, then commit.
             async fn finish_slip_step(
                 &self,
@@ -313,7 +286,7 @@ macro_rules! impl_liaison {
                 ev: StepEvent<'_>,
                 audit: AuditDraft,
             ) -> StoreResult<()> {
-                Self::slip_event_in(&mut tx, id, ev.at, Some(ev.actor_id), ev.action, ev.note).await?;
+                Self::event_in(&mut tx, "liaison_slip_event", "slip_id", id, ev).await?;
                 let audit = audit.object("liaison_slip", id);
                 Self::audit_in(&mut tx, &self.key, audit).await?;
                 tx.commit().await?;
@@ -341,7 +314,7 @@ macro_rules! impl_liaison {
                 .bind(&new.form_json)
                 .fetch_one(&mut *tx)
                 .await?;
-                let ev = StepEvent { at: new.now, actor_id: new.created_by, action: "created", note: "" };
+                let ev = StepEvent { at: new.now, actor_id: Some(new.created_by), action: "created", note: "" };
                 self.finish_slip_step(tx, id, ev, audit).await?;
                 Ok(id)
             }
@@ -397,7 +370,7 @@ macro_rules! impl_liaison {
                 if !Self::step_in(&mut tx, "liaison_slip", id, step.from_states(), step.to_state(), columns).await? {
                     return Err(StoreError::Stale("liaison slip"));
                 }
-                let ev = StepEvent { at: now, actor_id, action: step.action(), note };
+                let ev = StepEvent { at: now, actor_id: Some(actor_id), action: step.action(), note };
                 self.finish_slip_step(tx, id, ev, audit).await
             }
 
@@ -435,7 +408,7 @@ macro_rules! impl_liaison {
                 if r.rows_affected() == 0 {
                     return Err(StoreError::Stale("liaison slip"));
                 }
-                let ev = StepEvent { at: now, actor_id, action: "replied", note: "" };
+                let ev = StepEvent { at: now, actor_id: Some(actor_id), action: "replied", note: "" };
                 self.finish_slip_step(tx, id, ev, audit).await?;
                 Ok(version)
             }

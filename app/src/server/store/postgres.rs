@@ -3,14 +3,14 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::postgres::PgPoolOptions;
 use std::sync::Arc;
 
-use super::liaison::{impl_liaison, StepEvent, SLIP_COLUMNS};
+use super::liaison::{impl_liaison, SLIP_COLUMNS};
 use super::registry::{impl_registry, BlobRow, DayRow, COMPARISON_SELECT, QUERY_COLUMNS, SEAL_COLUMNS};
 use super::reports::{impl_reports, ReportRecord, REPORT_COLUMNS};
 use super::requests::{impl_requests, REQUEST_COLUMNS};
 use super::reviews::impl_reviews;
 use super::sql::{
-    impl_store, map_unique, parse_roles, AccountRow, BindArg, DesignationRow, SetValue, UnitRow, ACCOUNT_COLUMNS,
-    AUDIT_COLUMNS,
+    impl_store, map_unique, parse_roles, AccountRow, BindArg, DesignationRow, SetValue, StepEvent, UnitRow,
+    ACCOUNT_COLUMNS, AUDIT_COLUMNS,
 };
 use super::tasks::{impl_tasks, TASK_COLUMNS};
 use super::*;

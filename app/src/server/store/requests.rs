@@ -231,27 +231,6 @@ pub(super) const REQUEST_COLUMNS: &str =
 macro_rules! impl_requests {
     ($store:ident, $db:ty) => {
         impl $store {
-            async fn request_event_in(
-                tx: &mut sqlx::Transaction<'static, $db>,
-                request_id: i64,
-                at: DateTime<Utc>,
-                actor_id: Option<i64>,
-                action: &str,
-                note: &str,
-            ) -> StoreResult<()> {
-                sqlx::query(
-                    "INSERT INTO account_request_event (request_id, at, actor_id, action, note) VALUES ($1, $2, $3, $4, $5)",
-                )
-                .bind(request_id)
-                .bind(at)
-                .bind(actor_id)
-                .bind(action)
-                .bind(note)
-                .execute(&mut **tx)
-                .await?;
-                Ok(())
-            }
-
             async fn replace_roles_in(tx: &mut sqlx::Transaction<'static, $db>, account_id: i64, roles: &[Role]) -> StoreResult<()> {
                 sqlx::query("DELETE FROM account_role WHERE account_id = $1").bind(account_id).execute(&mut **tx).await?;
                 for role in roles {
@@ -305,7 +284,8 @@ macro_rules! impl_requests {
                 .bind(new.now)
                 .fetch_one(&mut *tx)
                 .await?;
-                Self::request_event_in(&mut tx, id, new.now, Some(new.filed_by), "filed", "").await?;
+                let ev = StepEvent { at: new.now, actor_id: Some(new.filed_by), action: "filed", note: "" };
+                Self::event_in(&mut tx, "account_request_event", "request_id", id, ev).await?;
                 Self::audit_in(&mut tx, &self.key, audit.object("account_request", id)).await?;
                 tx.commit().await?;
                 Ok(id)
@@ -355,7 +335,8 @@ macro_rules! impl_requests {
                 if !Self::step_in(&mut tx, "account_request", id, step.from_states(), step.to_state(), columns).await? {
                     return Err(StoreError::Stale("account request"));
                 }
-                Self::request_event_in(&mut tx, id, now, Some(actor_id), step.action(), note).await?;
+                let ev = StepEvent { at: now, actor_id: Some(actor_id), action: step.action(), note };
+                Self::event_in(&mut tx, "account_request_event", "request_id", id, ev).await?;
                 Self::audit_in(&mut tx, &self.key, audit.object("account_request", id)).await?;
                 tx.commit().await?;
                 Ok(())
@@ -474,7 +455,8 @@ macro_rules! impl_requests {
                     .bind(id)
                     .execute(&mut *tx)
                     .await?;
-                Self::request_event_in(&mut tx, id, now, None, "applied", "").await?;
+                let ev = StepEvent { at: now, actor_id: None, action: "applied", note: "" };
+                Self::event_in(&mut tx, "account_request_event", "request_id", id, ev).await?;
                 Self::audit_in(&mut tx, &self.key, audit.object("account", account_id)).await?;
                 tx.commit().await?;
                 Ok(account_id)

@@ -204,6 +204,25 @@ macro_rules! impl_store {
                 Ok(q.execute(&mut **tx).await?.rows_affected() > 0)
             }
 
+            /// A workflow's timeline row: `table (fk, at, actor_id, action, note)`.
+            async fn event_in(
+                tx: &mut sqlx::Transaction<'static, $db>,
+                table: &str,
+                fk: &str,
+                id: i64,
+                ev: StepEvent<'_>,
+            ) -> StoreResult<()> {
+                sqlx::query(&format!("INSERT INTO {table} ({fk}, at, actor_id, action, note) VALUES ($1, $2, $3, $4, $5)"))
+                    .bind(id)
+                    .bind(ev.at)
+                    .bind(ev.actor_id)
+                    .bind(ev.action)
+                    .bind(ev.note)
+                    .execute(&mut **tx)
+                    .await?;
+                Ok(())
+            }
+
             async fn roles_of<'e, E>(exec: E, id: i64) -> StoreResult<Vec<Role>>
             where
                 E: sqlx::Executor<'e, Database = $db>,
@@ -584,6 +603,14 @@ macro_rules! impl_store {
 }
 
 pub(super) use impl_store;
+
+/// A timeline row as a workflow step writes it (see `event_in`); no actor: the scheduler.
+pub(super) struct StepEvent<'a> {
+    pub at: DateTime<Utc>,
+    pub actor_id: Option<i64>,
+    pub action: &'a str,
+    pub note: &'a str,
+}
 
 /// A value for a workflow step's SET list (see `step_in`).
 #[derive(Debug, Clone)]
