@@ -192,6 +192,7 @@ messages! {
     SealRegistry => "印鑑登記印模", "Registered seals";
     Liaison => "與戶政機關聯繫單", "Liaison slips";
     MonthlyReport => "查詢紀錄月報", "Monthly query report";
+    Audits => "稽核", "Audits";
     Retention => "紀錄保存", "Record retention";
     SecurityDuties => "資安工作紀錄", "Security duties";
     LiaisonInbox => "聯繫單收件匣", "Liaison slip inbox";

@@ -97,6 +97,9 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/admin/retention") view=pages::admin::RetentionPage/>
                 <Route path=path!("/admin/security") view=pages::security::SecurityPage/>
                 <Route path=path!("/audit") view=pages::audit::AuditPage/>
+                <Route path=path!("/audits") view=pages::audits::AuditsPage/>
+                <Route path=path!("/audits/followups") view=pages::audits::FollowupsPage/>
+                <Route path=path!("/audits/:id") view=pages::audits::AuditPage/>
                 <Route path=path!("/compare") view=pages::compare::ComparePage/>
                 <Route path=path!("/comparisons") view=pages::comparisons::HistoryPage/>
                 <Route path=path!("/comparisons/:id") view=pages::comparisons::RecordPage/>

@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod admin;
 pub mod audit;
+pub mod audits;
 pub mod auth;
 pub mod calendar;
 pub mod comparisons;
@@ -45,6 +46,13 @@ const RECORD_READERS: &[Role] =
 const HOUSEHOLD: &[Role] = &[Role::HouseholdOffice];
 /// The register of security duties: kept by administrators, read by the external audit team.
 const SECURITY_READERS: &[Role] = &[Role::Admin, Role::ExternalAuditor];
+/// Who conducts audits: the unit's internal auditor, the bureau's external team.
+const AUDITORS: &[Role] = &[Role::InternalAuditor, Role::ExternalAuditor];
+const EXTERNAL: &[Role] = &[Role::ExternalAuditor];
+/// Referrals to the Ethics Office and vendors' findings: read by these, moved on by the Ethics
+/// Office (referrals) and the external team (findings).
+const FOLLOWUP_READERS: &[Role] = &[Role::Ethics, Role::ExternalAuditor, Role::Admin];
+const FOLLOWUP_KEEPERS: &[Role] = &[Role::Ethics, Role::ExternalAuditor];
 /// Any role (with the password in order); the function narrows it (unit, manager, deputy).
 const ANY_ROLE: &[Role] = &Role::ALL;
 
@@ -126,6 +134,19 @@ pub const POLICY: &[(&str, Access)] = &[
     ("/api/reports/generate", Access::Roles(ANY_ROLE)),
     ("/api/reports/sign", Access::Roles(ANY_ROLE)),
     ("/api/reports/export", Access::Roles(ANY_ROLE)),
+    // audits (七(二)): the functions narrow these to the audit's parties (auditor, audited
+    // person, the two supervisors, the audited unit's auditors) and bureau-wide readers
+    ("/api/audits/list", Access::Roles(ANY_ROLE)),
+    ("/api/audits/create", Access::Roles(AUDITORS)),
+    ("/api/audits/get", Access::Roles(ANY_ROLE)),
+    ("/api/audits/answer", Access::Roles(AUDITORS)),
+    ("/api/audits/vendor-answer", Access::Roles(EXTERNAL)),
+    ("/api/audits/text", Access::Roles(AUDITORS)),
+    ("/api/audits/sign", Access::Roles(ANY_ROLE)),
+    ("/api/audits/refer", Access::Roles(AUDITORS)),
+    ("/api/audits/followups", Access::Roles(FOLLOWUP_READERS)),
+    ("/api/audits/followup-update", Access::Roles(FOLLOWUP_KEEPERS)),
+    ("/api/audits/export", Access::Roles(ANY_ROLE)),
     ("/api/accounts/register", Access::Roles(ANY_ROLE)),
     ("/api/accounts/register/export", Access::Roles(ANY_ROLE)),
 ];

@@ -86,6 +86,9 @@ pub fn RequireAuth(
 ) -> impl IntoView {
     let me = use_me();
     let children = StoredValue::new(children);
+    // after signing in, back here
+    let here = leptos_router::hooks::use_location().pathname.get_untracked();
+    let login = if here.is_empty() || here == "/" { "/login".to_string() } else { format!("/login?next={here}") };
     view! {
         <Suspense fallback=move || view! { <p class="loading">{t(Msg::Loading)}</p> }>
             {move || {
@@ -98,7 +101,7 @@ pub fn RequireAuth(
                             provide_context(m);
                             children.with_value(|c| c()).into_any()
                         }
-                        _ => view! { <Redirect path="/login"/> }.into_any(),
+                        _ => view! { <Redirect path=login.clone()/> }.into_any(),
                     })
             }}
         </Suspense>

@@ -62,12 +62,16 @@ pub fn draw_queries(lookups: &[(i64, i64)], auditor: i64, seed: u64) -> Vec<i64>
     draw(&others, k, seed)
 }
 
-/// The users to audit: half of the accounts active at any time in the month, rounded up.
-pub fn draw_users(accounts: &[i64], seed: u64) -> Vec<i64> {
+/// The users to audit: half of the accounts active at any time in the month, rounded up, drawn
+/// from those other than the auditor (who does not audit their own account).
+pub fn draw_users(accounts: &[i64], auditor: i64, seed: u64) -> Vec<i64> {
     let mut ids = accounts.to_vec();
     ids.sort_unstable();
     ids.dedup();
-    draw(&ids, user_sample_size(ids.len()), seed)
+    let k = user_sample_size(ids.len());
+    ids.retain(|id| *id != auditor);
+    // a different stream from the look-ups' draw with the same seed
+    draw(&ids, k, seed ^ 0x5553_4552_5300_0000)
 }
 
 #[cfg(test)]
@@ -86,7 +90,8 @@ mod tests {
         for (n, k) in [(1, 1), (2, 1), (7, 4)] {
             assert_eq!(user_sample_size(n), k, "{n} users");
             let ids: Vec<i64> = (1..=n as i64).collect();
-            assert_eq!(draw_users(&ids, 42).len(), k);
+            assert_eq!(draw_users(&ids, 0, 42).len(), k);
+            assert!(!draw_users(&ids, 1, 42).contains(&1), "never the auditor's own account");
         }
     }
 

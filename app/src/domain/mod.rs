@@ -1,5 +1,6 @@
 //! Domain types shared by browser and server. Each validates on construction.
 
+pub mod audit;
 pub mod audit_sample;
 pub mod business_type;
 pub mod calendar;

@@ -38,6 +38,12 @@ pub fn tasks(me: &Me) -> Vec<(&'static str, Msg)> {
     {
         out.push(("/reports", Msg::MonthlyReport));
     }
+    if [Role::Supervisor, Role::InternalAuditor, Role::ExternalAuditor, Role::Ethics, Role::Admin]
+        .iter()
+        .any(|r| me.has(*r))
+    {
+        out.push(("/audits", Msg::Audits));
+    }
     if me.has(Role::Admin) {
         out.push(("/admin/accounts", Msg::Accounts));
         out.push(("/admin/units", Msg::Units));
@@ -82,6 +88,7 @@ fn Home() -> impl IntoView {
                 {move || review.get().and_then(|r| r.ok()).map(|s| review_notices(&s, locale))}
             </Suspense>
             {admin.then(|| view! { <SecurityNotice/> })}
+            <AuditNotice/>
             <h2>{t(Msg::YourTasks)}</h2>
             <ul class="tiles" data-testid="tasks">
                 {tasks(&me)
@@ -112,6 +119,42 @@ fn SecurityNotice() -> impl IntoView {
                     {locale.pick("資安工作逾期項目：", "Overdue security duties: ")}<strong>{r.overdue}</strong>
                     " " <a href="/admin/security">{locale.pick("前往處理", "Open")}</a>
                 </p>
+            })}
+        </Suspense>
+    }
+}
+
+/// Audits waiting for the caller's signature (anyone can be the audited person); the external
+/// team's due and overdue audits (七(二)1).
+#[component]
+fn AuditNotice() -> impl IntoView {
+    use crate::domain::audit::DueState;
+    let locale = use_locale();
+    let page = Resource::new(|| (), |_| crate::api::audits::audits_page());
+    view! {
+        <Suspense fallback=|| ()>
+            {move || page.get().and_then(|r| r.ok()).map(|p| {
+                let overdue = p.schedule.iter().filter(|r| r.state == DueState::Overdue).count();
+                let due = p.schedule.iter().filter(|r| r.state == DueState::Due).count();
+                view! {
+                    {(!p.to_sign.is_empty()).then(|| view! {
+                        <p class="notice" role="status" data-testid="home-audits-to-sign">
+                            {locale.pick("稽核紀錄待您簽章：", "Audits waiting for your signature: ")}<strong>{p.to_sign.len()}</strong>
+                            " " <a href="/audits">{locale.pick("前往簽章", "Open")}</a>
+                        </p>
+                    })}
+                    {(overdue > 0).then(|| view! {
+                        <p class="error" role="alert" data-testid="home-audits-overdue">
+                            {locale.pick("外部稽核逾期：", "External audits overdue: ")}<strong>{overdue}</strong>
+                            " " <a href="/audits">{locale.pick("前往排程", "Open the schedule")}</a>
+                        </p>
+                    })}
+                    {(due > 0).then(|| view! {
+                        <p class="notice" role="status" data-testid="home-audits-due">
+                            {locale.pick("本期應辦外部稽核：", "External audits due this period: ")}<strong>{due}</strong>
+                        </p>
+                    })}
+                }
             })}
         </Suspense>
     }

@@ -8,10 +8,18 @@ pub fn LoginPage() -> impl IntoView {
     let locale = use_locale();
     let action = ServerAction::<Login>::new();
     let value = action.value();
+    // back to where the session ended (`?next=/audits/7`): a path on this site only
+    let query = leptos_router::hooks::use_query_map();
+    let next = move || {
+        query
+            .with_untracked(|q| q.get("next"))
+            .filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.contains('\\'))
+            .unwrap_or_else(|| "/".into())
+    };
     Effect::new(move |_| {
         if let Some(Ok(outcome)) = value.get() {
-            let target = if outcome.must_change_password { "/password" } else { "/" };
-            let _ = window().location().set_href(target);
+            let target = if outcome.must_change_password { "/password".to_string() } else { next() };
+            let _ = window().location().set_href(&target);
         }
     });
     let error = move || value.get().and_then(|r| r.err()).map(|e| e.text(locale));

@@ -2,6 +2,7 @@
 
 pub mod admin;
 pub mod audit;
+pub mod audits;
 pub mod calendar;
 pub mod compare;
 pub mod comparisons;

@@ -2,6 +2,7 @@
 //! HTTP; the api layer decides who may do what.
 
 pub mod audit;
+pub mod audits;
 pub mod auth;
 pub mod authz;
 pub mod comparisons;

@@ -29,6 +29,30 @@ pub const RETENTION_ITEM: &str = "內部稽核資料書面至少保留五年";
 pub enum Part {
     Users,
     Queries,
+    /// 內部稽核資料書面至少保留五年 (answered once: sample 0)
+    Retention,
+}
+
+impl Part {
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Users => "users",
+            Self::Queries => "queries",
+            Self::Retention => "retention",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        [Self::Users, Self::Queries, Self::Retention].into_iter().find(|p| p.code() == s)
+    }
+    /// How many items are answered per sampled user or look-up (the users' third item is the
+    /// date of the last review, printed, not answered per user).
+    pub fn items(self) -> usize {
+        match self {
+            Self::Users => 2,
+            Self::Queries => QUERY_ITEMS.len(),
+            Self::Retention => 1,
+        }
+    }
 }
 
 /// One answer (符合 / 不符) to one item for one sampled user or look-up.
@@ -58,21 +82,15 @@ pub struct Answer {
 impl AnswerInput {
     pub fn parse(&self) -> Result<Answer, Vec<FieldError>> {
         let mut e = Vec::new();
-        let part = match self.part.trim() {
-            "users" => Some(Part::Users),
-            "queries" => Some(Part::Queries),
-            _ => {
-                e.push(FieldError::new("part", "沒有這個稽核項目"));
-                None
-            }
-        };
-        // the users' third item is the date of the last review, not a per-user answer
-        let items = match part {
-            Some(Part::Users) => 2,
-            _ => QUERY_ITEMS.len(),
-        };
-        if self.item >= items {
+        let part = Part::parse(self.part.trim());
+        if part.is_none() {
+            e.push(FieldError::new("part", "沒有這個稽核項目"));
+        }
+        if self.item >= part.map_or(QUERY_ITEMS.len(), Part::items) {
             e.push(FieldError::new("item", "沒有這個稽核項目"));
+        }
+        if part == Some(Part::Retention) && self.sample != 0 {
+            e.push(FieldError::new("sample", "沒有這個稽核項目"));
         }
         let conforms = match self.result.trim() {
             "conforms" => Some(true),
@@ -136,6 +154,10 @@ mod tests {
             "the review date is not answered per user"
         );
         assert_eq!(fields(&AnswerInput { part: "x".into(), ..a.clone() }), ["part"]);
+        let kept = AnswerInput { part: "retention".into(), item: 0, sample: 0, ..a.clone() };
+        assert_eq!(kept.parse().unwrap().part, Part::Retention);
+        assert_eq!(fields(&AnswerInput { sample: 3, ..kept.clone() }), ["sample"]);
+        assert_eq!(fields(&AnswerInput { item: 1, ..kept }), ["item"]);
         assert_eq!(fields(&AnswerInput { result: "".into(), ..a }), ["result"]);
         assert_eq!(totals(&[ok, no], Part::Queries, 3), [(0, 0), (0, 0), (1, 1)]);
     }

@@ -1,6 +1,7 @@
 //! One store interface, one implementation per database (SQLite and PostgreSQL), written once
 //! in `sql.rs` with the same SQL text for both; only connection set-up and migrations differ.
 
+pub mod audits;
 pub mod liaison;
 mod postgres;
 pub mod registry;
@@ -18,6 +19,7 @@ use std::sync::Arc;
 use super::audit::{AuditDraft, AuditRecord};
 use crate::domain::{unit::UnitSeed, CalendarDay, Designation, OfficeHours, Role, UnitKind, UnitView};
 
+pub use audits::*;
 pub use liaison::*;
 pub use postgres::PgStore;
 pub use registry::*;
@@ -118,7 +120,7 @@ pub struct FailureOutcome {
 
 #[async_trait]
 pub trait Store:
-    RegistryStore + RequestStore + ReviewStore + LiaisonStore + ReportStore + TaskStore + Send + Sync + 'static
+    RegistryStore + RequestStore + ReviewStore + LiaisonStore + ReportStore + TaskStore + AuditStore + Send + Sync + 'static
 {
     fn backend(&self) -> Backend;
     /// Apply the embedded migrations.
@@ -206,6 +208,10 @@ pub const RECORD_TABLES: &[(&str, &str)] = &[
     ("liaison_slip", "created_at"),
     ("query_report", "generated_at"),
     ("security_task", "created_at"),
+    ("audit", "created_at"),
+    ("audit_answer", "answered_at"),
+    ("audit_signoff", "signed_at"),
+    ("audit_followup", "created_at"),
 ];
 
 pub type DynStore = Arc<dyn Store>;

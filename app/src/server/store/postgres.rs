@@ -3,6 +3,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::postgres::PgPoolOptions;
 use std::sync::Arc;
 
+use super::audits::{impl_audits, AUDIT_RECORD_COLUMNS, FOLLOWUP_COLUMNS};
 use super::liaison::{impl_liaison, SLIP_COLUMNS};
 use super::registry::{impl_registry, BlobRow, DayRow, COMPARISON_SELECT, QUERY_COLUMNS, SEAL_COLUMNS};
 use super::reports::{impl_reports, ReportRecord, REPORT_COLUMNS};
@@ -46,3 +47,4 @@ impl_reviews!(PgStore, sqlx::Postgres);
 impl_liaison!(PgStore, sqlx::Postgres);
 impl_reports!(PgStore, sqlx::Postgres);
 impl_tasks!(PgStore, sqlx::Postgres);
+impl_audits!(PgStore, sqlx::Postgres);

@@ -3,6 +3,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use std::{str::FromStr, sync::Arc, time::Duration};
 
+use super::audits::{impl_audits, AUDIT_RECORD_COLUMNS, FOLLOWUP_COLUMNS};
 use super::liaison::{impl_liaison, SLIP_COLUMNS};
 use super::registry::{impl_registry, BlobRow, DayRow, COMPARISON_SELECT, QUERY_COLUMNS, SEAL_COLUMNS};
 use super::reports::{impl_reports, ReportRecord, REPORT_COLUMNS};
@@ -52,3 +53,4 @@ impl_reviews!(SqliteStore, sqlx::Sqlite);
 impl_liaison!(SqliteStore, sqlx::Sqlite);
 impl_reports!(SqliteStore, sqlx::Sqlite);
 impl_tasks!(SqliteStore, sqlx::Sqlite);
+impl_audits!(SqliteStore, sqlx::Sqlite);

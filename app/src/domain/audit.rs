@@ -1,0 +1,373 @@
+//! Audits (七(二)): the unit's monthly internal audit and the external team's quarterly office
+//! audit on 附件二, the half-yearly vendor audit on 附件三; their periods, sign-off slots,
+//! follow-ups and the external schedule. The sample rules are in [`super::audit_sample`], the
+//! checklists in [`super::forms::internal_audit`] and [`super::forms::vendor_audit`].
+
+use chrono::{DateTime, Datelike, NaiveDate, TimeZone, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::report::Month;
+use super::taipei_offset;
+
+/// Days a vendor's 不符合 finding has to be put right (the follow-up's due date).
+pub const VENDOR_FOLLOWUP_DAYS: i64 = 30;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AuditKind {
+    /// 內部稽核: the using unit's own auditor, monthly, 附件二
+    Internal,
+    /// 外部稽核 of a land office or 土地開發總隊, quarterly, 附件二
+    Office,
+    /// 外部稽核 of the software vendor, half-yearly, 附件三
+    Vendor,
+}
+
+impl AuditKind {
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Internal => "internal",
+            Self::Office => "office",
+            Self::Vendor => "vendor",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        [Self::Internal, Self::Office, Self::Vendor].into_iter().find(|k| k.code() == s)
+    }
+    pub fn zh(self) -> &'static str {
+        match self {
+            Self::Internal => "內部稽核",
+            Self::Office => "外部稽核（所隊）",
+            Self::Vendor => "外部稽核（委外廠商）",
+        }
+    }
+    pub fn en(self) -> &'static str {
+        match self {
+            Self::Internal => "Internal audit",
+            Self::Office => "External audit (office)",
+            Self::Vendor => "External audit (vendor)",
+        }
+    }
+    /// The sign-off slots of the form, in the order printed.
+    pub fn slots(self) -> &'static [Slot] {
+        match self {
+            Self::Internal | Self::Office => {
+                &[Slot::Audited, Slot::AuditedSupervisor, Slot::Auditor, Slot::AuditorSupervisor]
+            }
+            Self::Vendor => &[Slot::Auditor, Slot::Vendor],
+        }
+    }
+}
+
+/// A sign-off box on the form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Slot {
+    /// 受稽核人
+    Audited,
+    /// 受稽核人之主管
+    AuditedSupervisor,
+    /// 稽核人
+    Auditor,
+    /// 稽核人之主管
+    AuditorSupervisor,
+    /// 廠商代表 (no account: name and a signature drawn on the tablet, recorded by the auditor)
+    Vendor,
+}
+
+impl Slot {
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Audited => "audited",
+            Self::AuditedSupervisor => "audited_supervisor",
+            Self::Auditor => "auditor",
+            Self::AuditorSupervisor => "auditor_supervisor",
+            Self::Vendor => "vendor",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        [Self::Audited, Self::AuditedSupervisor, Self::Auditor, Self::AuditorSupervisor, Self::Vendor]
+            .into_iter()
+            .find(|k| k.code() == s)
+    }
+    pub fn zh(self) -> &'static str {
+        match self {
+            Self::Audited => "受稽核人",
+            Self::AuditedSupervisor => "受稽核人之主管",
+            Self::Auditor => "稽核人",
+            Self::AuditorSupervisor => "稽核人之主管",
+            Self::Vendor => "廠商代表",
+        }
+    }
+    pub fn en(self) -> &'static str {
+        match self {
+            Self::Audited => "Audited person",
+            Self::AuditedSupervisor => "Their supervisor",
+            Self::Auditor => "Auditor",
+            Self::AuditorSupervisor => "Auditor's supervisor",
+            Self::Vendor => "Vendor's representative",
+        }
+    }
+}
+
+/// The period an audit covers: a month (internal), a quarter (office), a half-year (vendor).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub enum Period {
+    Month(Month),
+    Quarter { year: i32, q: u32 },
+    Half { year: i32, h: u32 },
+}
+
+impl Period {
+    /// The period of `kind` that contains the instant (Taipei time).
+    pub fn of(kind: AuditKind, t: DateTime<Utc>) -> Self {
+        let d = t.with_timezone(&taipei_offset()).date_naive();
+        match kind {
+            AuditKind::Internal => Self::Month(Month::of(t)),
+            AuditKind::Office => Self::Quarter { year: d.year(), q: (d.month() - 1) / 3 + 1 },
+            AuditKind::Vendor => Self::Half { year: d.year(), h: if d.month() <= 6 { 1 } else { 2 } },
+        }
+    }
+
+    /// `2026-11`, `2026Q4`, `2026H2` (as stored).
+    pub fn parse(s: &str) -> Result<Self, String> {
+        let t = s.trim();
+        let bad = || "期間格式不正確（例：2026-11、2026Q4、2026H2）".to_string();
+        if let Some((y, q)) = t.split_once('Q') {
+            let (year, q): (i32, u32) = (y.parse().map_err(|_| bad())?, q.parse().map_err(|_| bad())?);
+            return ((1912..=2911).contains(&year) && (1..=4).contains(&q))
+                .then_some(Self::Quarter { year, q })
+                .ok_or_else(bad);
+        }
+        if let Some((y, h)) = t.split_once('H') {
+            let (year, h): (i32, u32) = (y.parse().map_err(|_| bad())?, h.parse().map_err(|_| bad())?);
+            return ((1912..=2911).contains(&year) && (1..=2).contains(&h))
+                .then_some(Self::Half { year, h })
+                .ok_or_else(bad);
+        }
+        Month::parse(t).map(Self::Month).map_err(|_| bad())
+    }
+
+    pub fn kind_fits(self, kind: AuditKind) -> bool {
+        matches!(
+            (self, kind),
+            (Self::Month(_), AuditKind::Internal)
+                | (Self::Quarter { .. }, AuditKind::Office)
+                | (Self::Half { .. }, AuditKind::Vendor)
+        )
+    }
+
+    fn first_day(self) -> NaiveDate {
+        let (y, m) = match self {
+            Self::Month(m) => (m.year(), m.month()),
+            Self::Quarter { year, q } => (year, (q - 1) * 3 + 1),
+            Self::Half { year, h } => (year, (h - 1) * 6 + 1),
+        };
+        NaiveDate::from_ymd_opt(y, m, 1).unwrap_or_default()
+    }
+
+    pub fn next(self) -> Self {
+        match self {
+            Self::Month(m) => Self::Month(m.next()),
+            Self::Quarter { year, q: 4 } => Self::Quarter { year: year + 1, q: 1 },
+            Self::Quarter { year, q } => Self::Quarter { year, q: q + 1 },
+            Self::Half { year, h: 2 } => Self::Half { year: year + 1, h: 1 },
+            Self::Half { year, h } => Self::Half { year, h: h + 1 },
+        }
+    }
+
+    pub fn prev(self) -> Self {
+        match self {
+            Self::Month(m) => Self::Month(m.prev()),
+            Self::Quarter { year, q: 1 } => Self::Quarter { year: year - 1, q: 4 },
+            Self::Quarter { year, q } => Self::Quarter { year, q: q - 1 },
+            Self::Half { year, h: 1 } => Self::Half { year: year - 1, h: 2 },
+            Self::Half { year, h } => Self::Half { year, h: h - 1 },
+        }
+    }
+
+    /// The first instant, Taipei time.
+    pub fn start(self) -> DateTime<Utc> {
+        let d = self.first_day();
+        taipei_offset()
+            .from_local_datetime(&d.and_hms_opt(0, 0, 0).unwrap_or_default())
+            .single()
+            .map(|t| t.with_timezone(&Utc))
+            .unwrap_or_default()
+    }
+
+    /// The first instant after the period.
+    pub fn end(self) -> DateTime<Utc> {
+        self.next().start()
+    }
+
+    /// The last day of the period (an audit of it is due by then).
+    pub fn last_day(self) -> NaiveDate {
+        self.next().first_day().pred_opt().unwrap_or_default()
+    }
+
+    /// `民國 115 年 11 月`, `民國 115 年第 4 季`, `民國 115 年下半年`.
+    pub fn roc(self) -> String {
+        match self {
+            Self::Month(m) => m.roc(),
+            Self::Quarter { year, q } => format!("民國 {} 年第 {q} 季", year - 1911),
+            Self::Half { year, h } => {
+                format!("民國 {} 年{}", year - 1911, if h == 1 { "上半年" } else { "下半年" })
+            }
+        }
+    }
+}
+
+impl std::fmt::Display for Period {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Month(m) => write!(f, "{m}"),
+            Self::Quarter { year, q } => write!(f, "{year:04}Q{q}"),
+            Self::Half { year, h } => write!(f, "{year:04}H{h}"),
+        }
+    }
+}
+
+impl TryFrom<String> for Period {
+    type Error = String;
+    fn try_from(s: String) -> Result<Self, String> {
+        Self::parse(&s)
+    }
+}
+
+impl From<Period> for String {
+    fn from(p: Period) -> String {
+        p.to_string()
+    }
+}
+
+/// A follow-up's state: a referral to the Ethics Office (七(三)) or a vendor's finding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FollowupStatus {
+    Open,
+    InProgress,
+    Closed,
+}
+
+impl FollowupStatus {
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Open => "open",
+            Self::InProgress => "in_progress",
+            Self::Closed => "closed",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        [Self::Open, Self::InProgress, Self::Closed].into_iter().find(|k| k.code() == s)
+    }
+    pub fn zh(self) -> &'static str {
+        match self {
+            Self::Open => "待處理",
+            Self::InProgress => "處理中",
+            Self::Closed => "已結案",
+        }
+    }
+    pub fn en(self) -> &'static str {
+        match self {
+            Self::Open => "Open",
+            Self::InProgress => "In progress",
+            Self::Closed => "Closed",
+        }
+    }
+}
+
+/// Where an external audit of one target for one period stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DueState {
+    /// The period is running and no audit of it has been signed by the auditor yet.
+    Due,
+    /// The period has ended without one.
+    Overdue,
+    /// Started, not yet signed by the auditor.
+    InProgress,
+    Done,
+}
+
+/// The state of one period's audit: `started` / `done` for its record, `today` in Taipei time.
+pub fn due_state(period: Period, started: bool, done: bool, today: NaiveDate) -> DueState {
+    if done {
+        DueState::Done
+    } else if today > period.last_day() {
+        DueState::Overdue
+    } else if started {
+        DueState::InProgress
+    } else {
+        DueState::Due
+    }
+}
+
+/// The periods to show on the schedule: the current one and, back to `since` (the system's
+/// first day), every earlier one — the caller keeps only those not done.
+pub fn periods_since(kind: AuditKind, since: DateTime<Utc>, now: DateTime<Utc>) -> Vec<Period> {
+    let first = Period::of(kind, since);
+    let mut p = Period::of(kind, now);
+    let mut out = vec![p];
+    while p > first && out.len() < 40 {
+        p = p.prev();
+        out.push(p);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(y: i32, m: u32, d: u32) -> DateTime<Utc> {
+        taipei_offset().with_ymd_and_hms(y, m, d, 9, 0, 0).unwrap().with_timezone(&Utc)
+    }
+
+    #[test]
+    fn periods_parse_and_print() {
+        for s in ["2026-11", "2026Q4", "2026H2", "2027Q1", "2026H1"] {
+            assert_eq!(Period::parse(s).unwrap().to_string(), s);
+        }
+        assert_eq!(Period::parse("115/11").unwrap().to_string(), "2026-11");
+        for bad in ["", "2026Q5", "2026H3", "x", "2026Q", "2026-13"] {
+            assert!(Period::parse(bad).is_err(), "{bad}");
+        }
+        assert_eq!(Period::of(AuditKind::Office, at(2026, 11, 27)).to_string(), "2026Q4");
+        assert_eq!(Period::of(AuditKind::Vendor, at(2026, 6, 30)).to_string(), "2026H1");
+        assert_eq!(Period::of(AuditKind::Internal, at(2026, 1, 1)).to_string(), "2026-01");
+        assert_eq!(Period::parse("2026Q4").unwrap().next().to_string(), "2027Q1");
+        assert_eq!(Period::parse("2026H1").unwrap().prev().to_string(), "2025H2");
+        assert_eq!(Period::parse("2026Q4").unwrap().roc(), "民國 115 年第 4 季");
+        assert_eq!(Period::parse("2026H2").unwrap().roc(), "民國 115 年下半年");
+        // Taipei midnight, not UTC midnight
+        assert_eq!(Period::parse("2026Q4").unwrap().start().to_rfc3339(), "2026-09-30T16:00:00+00:00");
+        assert_eq!(Period::parse("2026H2").unwrap().last_day(), NaiveDate::from_ymd_opt(2026, 12, 31).unwrap());
+        assert!(Period::parse("2026Q4").unwrap().kind_fits(AuditKind::Office));
+        assert!(!Period::parse("2026-11").unwrap().kind_fits(AuditKind::Office));
+    }
+
+    #[test]
+    fn schedule_states() {
+        let q = Period::parse("2026Q3").unwrap();
+        let d = |m, d| NaiveDate::from_ymd_opt(2026, m, d).unwrap();
+        assert_eq!(due_state(q, false, false, d(9, 30)), DueState::Due);
+        assert_eq!(due_state(q, true, false, d(9, 30)), DueState::InProgress);
+        assert_eq!(due_state(q, true, false, d(10, 1)), DueState::Overdue);
+        assert_eq!(due_state(q, true, true, d(12, 1)), DueState::Done);
+        let ps = periods_since(AuditKind::Office, at(2026, 2, 1), at(2026, 11, 27));
+        assert_eq!(ps.iter().map(|p| p.to_string()).collect::<Vec<_>>(), ["2026Q4", "2026Q3", "2026Q2", "2026Q1"]);
+        let hs = periods_since(AuditKind::Vendor, at(2026, 11, 1), at(2026, 11, 27));
+        assert_eq!(hs.len(), 1);
+    }
+
+    #[test]
+    fn slots_of_each_form() {
+        assert_eq!(AuditKind::Internal.slots().len(), 4);
+        assert_eq!(AuditKind::Vendor.slots(), [Slot::Auditor, Slot::Vendor]);
+        for s in [Slot::Audited, Slot::AuditedSupervisor, Slot::Auditor, Slot::AuditorSupervisor, Slot::Vendor] {
+            assert_eq!(Slot::parse(s.code()), Some(s));
+        }
+    }
+}

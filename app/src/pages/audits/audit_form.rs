@@ -1,0 +1,720 @@
+//! `/audits/:id`: the audit record on a tablet — 附件二 (internal and office audits) or 附件三
+//! (vendor audits) with large touch targets. Each answer is sent as it is given; when the
+//! connection drops or the session has ended, answers wait in the browser's local storage keyed
+//! by the sampled item only (part, item, sample id — no personal data) and are sent once the
+//! auditor is back online and signed in. A reload loses nothing. Prints on A4 like the form.
+
+use std::collections::HashMap;
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
+use serde::{Deserialize, Serialize};
+
+use crate::api::audits::*;
+use crate::api::ApiError;
+use crate::components::{PrintButton, RequireAuth};
+use crate::domain::audit::{AuditKind, Slot};
+use crate::domain::forms::internal_audit::{AnswerInput, QUERY_ITEMS, RETENTION_ITEM, USER_ITEMS};
+use crate::domain::forms::vendor_audit::{item_code, item_codes, VendorAnswerInput, VENDOR_SECTIONS};
+use crate::domain::{roc_datetime, BusinessType, Decision};
+use crate::i18n::{t, use_locale, Msg};
+
+use super::{kind_label, state_label};
+
+/// One answer or text waiting to be sent: the sampled item's key and what was given.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "t", rename_all = "snake_case")]
+pub enum Pending {
+    Answer { part: String, item: usize, sample: i64, result: String, note: String },
+    Vendor { item: String, result: String, finding: String },
+    Text { field: String, text: String },
+}
+
+impl Pending {
+    fn key(&self) -> String {
+        match self {
+            Self::Answer { part, item, sample, .. } => format!("{part}/{item}/{sample}"),
+            Self::Vendor { item, .. } => format!("vendor/{item}/0"),
+            Self::Text { field, .. } => format!("text/{field}"),
+        }
+    }
+}
+
+/// (part, item, sample) → (result, note)
+type Answers = HashMap<(String, String, i64), (String, String)>;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Conn {
+    Online,
+    Offline,
+    SignedOut,
+}
+
+/// The browser's queue (local storage); nothing on the server side.
+mod queue {
+    use super::Pending;
+
+    fn key(id: i64) -> String {
+        format!("yinjian.audit.{id}.pending")
+    }
+
+    #[cfg(feature = "hydrate")]
+    fn storage() -> Option<web_sys::Storage> {
+        window().local_storage().ok().flatten()
+    }
+
+    #[cfg(feature = "hydrate")]
+    pub fn load(id: i64) -> Vec<Pending> {
+        storage()
+            .and_then(|s| s.get_item(&key(id)).ok().flatten())
+            .and_then(|j| serde_json::from_str(&j).ok())
+            .unwrap_or_default()
+    }
+
+    #[cfg(feature = "hydrate")]
+    pub fn save(id: i64, items: &[Pending]) {
+        if let Some(s) = storage() {
+            if items.is_empty() {
+                let _ = s.remove_item(&key(id));
+            } else if let Ok(j) = serde_json::to_string(items) {
+                let _ = s.set_item(&key(id), &j);
+            }
+        }
+    }
+
+    #[cfg(not(feature = "hydrate"))]
+    pub fn load(id: i64) -> Vec<Pending> {
+        let _ = key(id);
+        Vec::new()
+    }
+
+    #[cfg(not(feature = "hydrate"))]
+    pub fn save(_id: i64, _items: &[Pending]) {}
+
+    #[cfg(feature = "hydrate")]
+    use leptos::prelude::window;
+}
+
+async fn send(id: i64, p: Pending) -> Result<(), ApiError> {
+    match p {
+        Pending::Answer { part, item, sample, result, note } => {
+            save_answer(id, AnswerInput { part, item, sample, result, note }).await
+        }
+        Pending::Vendor { item, result, finding } => {
+            save_vendor_answer(id, VendorAnswerInput { item, result, finding }).await
+        }
+        Pending::Text { field, text } => save_audit_text(id, field, text).await,
+    }
+}
+
+/// The answers' shared state on the page.
+#[derive(Clone, Copy)]
+struct Sheet {
+    id: i64,
+    answers: RwSignal<Answers>,
+    texts: RwSignal<HashMap<String, String>>,
+    pending: RwSignal<Vec<Pending>>,
+    conn: RwSignal<Conn>,
+    flushing: RwSignal<bool>,
+    error: RwSignal<Option<ApiError>>,
+    editable: bool,
+}
+
+impl Sheet {
+    /// Record what was given here at once, queue it, and send the queue.
+    fn give(self, p: Pending) {
+        match &p {
+            Pending::Answer { part, item, sample, result, note } => self.answers.update(|a| {
+                a.insert((part.clone(), item.to_string(), *sample), (result.clone(), note.clone()));
+            }),
+            Pending::Vendor { item, result, finding } => self.answers.update(|a| {
+                a.insert(("vendor".into(), item.clone(), 0), (result.clone(), finding.clone()));
+            }),
+            Pending::Text { field, text } => self.texts.update(|t| {
+                t.insert(field.clone(), text.clone());
+            }),
+        }
+        self.pending.update(|q| {
+            q.retain(|x| x.key() != p.key());
+            q.push(p);
+        });
+        queue::save(self.id, &self.pending.get_untracked());
+        self.flush();
+    }
+
+    /// Send what waits, oldest first; stop at the first connection or session failure.
+    fn flush(self) {
+        if self.flushing.get_untracked() || self.pending.with_untracked(|q| q.is_empty()) {
+            return;
+        }
+        self.flushing.set(true);
+        leptos::task::spawn_local(async move {
+            loop {
+                let Some(p) = self.pending.with_untracked(|q| q.first().cloned()) else {
+                    self.conn.set(Conn::Online);
+                    break;
+                };
+                match send(self.id, p.clone()).await {
+                    Ok(()) => {
+                        self.conn.set(Conn::Online);
+                        self.pending.update(|q| q.retain(|x| x != &p));
+                    }
+                    Err(ApiError::NotSignedIn) => {
+                        self.conn.set(Conn::SignedOut);
+                        break;
+                    }
+                    Err(ApiError::ServerFn(_)) | Err(ApiError::Internal) => {
+                        self.conn.set(Conn::Offline);
+                        break;
+                    }
+                    // refused as it stands (signed meanwhile, not in the sample): not kept
+                    Err(e) => {
+                        self.error.set(Some(e));
+                        self.pending.update(|q| q.retain(|x| x != &p));
+                    }
+                }
+                queue::save(self.id, &self.pending.get_untracked());
+            }
+            self.flushing.set(false);
+        });
+    }
+
+    fn answer(self, part: &str, item: &str, sample: i64) -> Option<(String, String)> {
+        self.answers.with(|a| a.get(&(part.to_string(), item.to_string(), sample)).cloned())
+    }
+}
+
+#[component]
+pub fn AuditPage() -> impl IntoView {
+    view! { <RequireAuth>{|| view! { <AuditRecordPage/> }}</RequireAuth> }
+}
+
+#[component]
+fn AuditRecordPage() -> impl IntoView {
+    let locale = use_locale();
+    let params = use_params_map();
+    let id = move || params.with(|p| p.get("id").and_then(|s| s.parse::<i64>().ok()).unwrap_or(0));
+    let sign = ServerAction::<SignAudit>::new();
+    let refer = ServerAction::<ReferToEthics>::new();
+    let export = ServerAction::<ExportAudit>::new();
+    let record = Resource::new(move || (id(), sign.version().get(), refer.version().get()), |(id, _, _)| get_audit(id));
+    view! {
+        <main id="main" class="page audit-page">
+            {move || sign.value().get().and_then(|r| r.err()).or_else(|| refer.value().get().and_then(|r| r.err()))
+                .map(|e| view! { <p class="error no-print" role="alert" data-testid="audit-error">{e.text(locale)}</p> })}
+            <Suspense fallback=move || view! { <p class="loading">{t(Msg::Loading)}</p> }>
+                {move || record.get().map(|r| match r {
+                    Err(e) => view! { <p class="error" role="alert">{e.text(locale)}</p> }.into_any(),
+                    Ok(v) => view! { <Record v=v sign=sign refer=refer export=export/> }.into_any(),
+                })}
+            </Suspense>
+        </main>
+    }
+}
+
+#[component]
+fn Record(
+    v: AuditView,
+    sign: ServerAction<SignAudit>,
+    refer: ServerAction<ReferToEthics>,
+    export: ServerAction<ExportAudit>,
+) -> impl IntoView {
+    let locale = use_locale();
+    let answers: Answers = v
+        .answers
+        .iter()
+        .map(|a| ((a.part.clone(), a.item.clone(), a.sample), (a.result.clone(), a.note.clone())))
+        .collect();
+    let texts: HashMap<String, String> = [
+        ("previous_followup".to_string(), v.previous_followup.clone()),
+        ("result".to_string(), v.result.clone()),
+        ("recommendations".to_string(), v.recommendations.clone()),
+    ]
+    .into_iter()
+    .collect();
+    let sheet = Sheet {
+        id: v.id,
+        answers: RwSignal::new(answers),
+        texts: RwSignal::new(texts),
+        pending: RwSignal::new(Vec::new()),
+        conn: RwSignal::new(Conn::Online),
+        flushing: RwSignal::new(false),
+        error: RwSignal::new(None),
+        editable: v.editable,
+    };
+    // in the browser: what waited from before (a reload, a sign-in) goes on the page and out
+    Effect::new(move |_| {
+        let waiting = queue::load(sheet.id);
+        if waiting.is_empty() {
+            return;
+        }
+        if !sheet.editable {
+            // signed meanwhile: nothing more can be sent
+            queue::save(sheet.id, &[]);
+            return;
+        }
+        for p in waiting {
+            sheet.give(p);
+        }
+    });
+    Effect::new(move |_| {
+        let h = window_event_listener(leptos::ev::online, move |_| sheet.flush());
+        let t = set_interval_with_handle(
+            move || {
+                if sheet.conn.get_untracked() == Conn::Offline {
+                    sheet.flush();
+                }
+            },
+            std::time::Duration::from_secs(10),
+        );
+        on_cleanup(move || {
+            h.remove();
+            if let Ok(t) = t {
+                t.clear();
+            }
+        });
+    });
+    let kind = v.kind;
+    let title = match kind {
+        AuditKind::Vendor => "軟體委外廠商資訊安全稽核紀錄表",
+        _ => "印鑑比對系統稽核紀錄表",
+    };
+    let id = v.id;
+    let v = StoredValue::new(v);
+    // what is still unanswered, as given on this page (the server checks again on signing)
+    let users: Vec<i64> = v.with_value(|v| v.sample_users.iter().map(|u| u.id).collect());
+    let lookups: Vec<i64> = v.with_value(|v| v.sample_lookups.iter().map(|l| l.id).collect());
+    let missing = Signal::derive(move || {
+        let answered = |p: &str, i: String, s: i64| sheet.answers.with(|a| a.contains_key(&(p.to_string(), i, s)));
+        let mut n = 0;
+        if kind == AuditKind::Vendor {
+            n += item_codes().into_iter().filter(|c| !answered("vendor", c.clone(), 0)).count();
+        } else {
+            n += users.iter().map(|u| (0..2).filter(|i| !answered("users", i.to_string(), *u)).count()).sum::<usize>();
+            n += lookups
+                .iter()
+                .map(|q| (0..3).filter(|i| !answered("queries", i.to_string(), *q)).count())
+                .sum::<usize>();
+            n += usize::from(!answered("retention", "0".into(), 0));
+        }
+        n + usize::from(sheet.texts.with(|t| t.get("result").is_none_or(|r| r.trim().is_empty())))
+    });
+    view! {
+        <header class="audit-head">
+            <h1>{title}</h1>
+            <p class="muted">{kind_label(kind, locale)} " · " {v.with_value(|v| v.period_label.clone())} " · " {v.with_value(|v| v.target.clone())}
+                " · " <span data-testid="audit-state">{v.with_value(|v| state_label(if v.completed { "completed" } else if v.submitted { "submitted" } else { "open" }, locale))}</span></p>
+            <div class="no-print actions">
+                <a href="/audits">{locale.pick("回稽核列表", "Back to audits")}</a>
+                <PrintButton/>
+                <button type="button" class="secondary" data-testid="export-audit" on:click=move |_| { export.dispatch(ExportAudit { id }); }>{locale.pick("匯出（民政局檢查用）", "Export (for 民政局)")}</button>
+                {move || export.value().get().map(|r| match r {
+                    Ok(f) => view! { <a class="button" data-testid="download" download=f.filename.clone()
+                        href=format!("data:{};base64,{}", f.media_type, f.b64)>{locale.pick("下載 ", "Download ")}{f.filename.clone()}</a> }.into_any(),
+                    Err(e) => view! { <p class="error" role="alert">{e.text(locale)}</p> }.into_any(),
+                })}
+            </div>
+        </header>
+        <Connection sheet=sheet/>
+        {move || sheet.error.get().map(|e| view! { <p class="error no-print" role="alert" data-testid="answer-error">{e.text(locale)}</p> })}
+        <section class="audit-meta card">
+            <dl class="meta">
+                <dt>{locale.pick("稽核單位", "Auditing unit")}</dt><dd>{v.with_value(|v| v.auditing_unit.clone())}</dd>
+                <dt>{locale.pick("受稽核單位", "Audited")}</dt><dd>{v.with_value(|v| v.target.clone())}</dd>
+                <dt>{locale.pick("稽核日期", "Date")}</dt><dd>{v.with_value(|v| v.audited_on.clone())}</dd>
+                <dt>{locale.pick("稽核人", "Auditor")}</dt><dd>{v.with_value(|v| v.auditor.clone())}</dd>
+                {(kind != AuditKind::Vendor).then(|| view! {
+                    <dt>{locale.pick("受稽核人", "Audited person")}</dt><dd>{v.with_value(|v| v.audited.clone())}</dd>
+                    <dt>{locale.pick("抽樣", "Sample")}</dt>
+                    <dd data-testid="sample-size">{v.with_value(|v| format!("查詢 {} 筆抽 {} 筆；使用者 {} 人抽 {} 人", v.lookups, v.sample_lookups.len(), v.users, v.sample_users.len()))}</dd>
+                    <dt>{locale.pick("抽樣種子", "Seed")}</dt>
+                    <dd class="mono"><span data-testid="seed">{v.with_value(|v| v.seed.clone())}</span>
+                        {v.with_value(|v| if v.sample_verified { locale.pick("（以此種子重新抽樣結果相同）", " (redrawing gives the same sample)") } else { locale.pick("（重新抽樣結果不同，請查明）", " (a redraw differs — check)") })}</dd>
+                })}
+            </dl>
+        </section>
+        {match kind {
+            AuditKind::Vendor => view! { <VendorChecklist sheet=sheet/> }.into_any(),
+            _ => view! { <Checklist v=v.get_value() sheet=sheet refer=refer/> }.into_any(),
+        }}
+        <Texts v=v.get_value() sheet=sheet/>
+        {v.with_value(|v| (!v.followups.is_empty()).then(|| view! {
+            <section class="card">
+                <h2>{locale.pick("移送及追蹤", "Referrals and follow-ups")}</h2>
+                <ul data-testid="audit-followups">{v.followups.iter().map(|f| view! {
+                    <li data-status=f.status.code()>{if f.kind == "ethics" { locale.pick("移送政風室", "Ethics referral") } else { locale.pick("改善事項", "Finding") }}
+                        " " {f.item.clone()} " · " {locale.pick(f.status.zh(), f.status.en())} {f.due_on.clone().map(|d| format!("（期限 {d}）"))} "：" {f.description.clone()}</li>
+                }).collect_view()}</ul>
+            </section>
+        }))}
+        <Signoffs v=v.get_value() sheet=sheet sign=sign missing=missing/>
+    }
+}
+
+/// The connection's state and what waits in the browser.
+#[component]
+fn Connection(sheet: Sheet) -> impl IntoView {
+    let locale = use_locale();
+    let id = sheet.id;
+    move || {
+        let n = sheet.pending.with(|q| q.len());
+        match sheet.conn.get() {
+            Conn::SignedOut => view! {
+                <p class="notice no-print" role="status" data-testid="connection" data-state="signed-out">
+                    {format!("{} {n} {}", locale.pick("登入已逾時，", "Your session has ended; "), locale.pick("筆答案暫存於本機，重新登入後自動送出。", "answers wait on this device and are sent after you sign in again."))}
+                    " " <a href=format!("/login?next=/audits/{id}") data-testid="sign-in-again">{locale.pick("重新登入", "Sign in again")}</a>
+                </p>
+            }.into_any(),
+            Conn::Offline if n > 0 => view! {
+                <p class="notice no-print" role="status" data-testid="connection" data-state="offline">
+                    {format!("{}{n}{}", locale.pick("連線中斷：", "Offline: "), locale.pick(" 筆答案暫存於本機，恢復連線後自動送出。", " answers wait on this device until the connection is back."))}
+                </p>
+            }.into_any(),
+            _ if n > 0 => view! { <p class="muted no-print" data-testid="connection" data-state="sending">{locale.pick("傳送中…", "Sending…")}</p> }.into_any(),
+            _ => view! { <p class="muted no-print" data-testid="connection" data-state="saved">{locale.pick("所有答案均已儲存", "Every answer is saved")}</p> }.into_any(),
+        }
+    }
+}
+
+/// 符合 / 不符 for one item of one sampled user or look-up (不符 asks what was found).
+#[component]
+fn Choice(sheet: Sheet, part: &'static str, item: usize, sample: i64, #[prop(into)] label: String) -> impl IntoView {
+    let locale = use_locale();
+    let key = format!("{part}-{item}-{sample}");
+    let (t_q, t_yes, t_no, t_note) =
+        (format!("q-{key}"), format!("yes-{key}"), format!("no-{key}"), format!("note-{key}"));
+    let current = move || sheet.answer(part, &item.to_string(), sample);
+    let result = move || current().map(|(r, _)| r).unwrap_or_default();
+    let note = move || current().map(|(_, n)| n).unwrap_or_default();
+    let pick = move |r: &str| {
+        let note = if r == "conforms" { String::new() } else { note() };
+        sheet.give(Pending::Answer { part: part.into(), item, sample, result: r.into(), note });
+    };
+    let set_note = move |n: String| {
+        sheet.give(Pending::Answer { part: part.into(), item, sample, result: "does_not_conform".into(), note: n });
+    };
+    let disabled = !sheet.editable;
+    view! {
+        <div class="choice" data-testid=t_q data-result=result>
+            <p class="item-text">{label}</p>
+            <div class="choice-buttons" role="group">
+                <button type="button" class="big yes" aria-pressed=move || (result() == "conforms").to_string() disabled=disabled
+                    data-testid=t_yes on:click=move |_| pick("conforms")>{locale.pick("符合", "Conforms")}</button>
+                <button type="button" class="big no" aria-pressed=move || (result() == "does_not_conform").to_string() disabled=disabled
+                    data-testid=t_no on:click=move |_| pick("does_not_conform")>{locale.pick("不符", "Does not")}</button>
+            </div>
+            {move || (result() == "does_not_conform").then(|| view! {
+                <textarea class="note" rows="2" maxlength="500" placeholder=locale.pick("不符情形（必填）", "What was found (required)") disabled=disabled
+                    data-testid=t_note.clone() prop:value=note on:change=move |ev| set_note(event_target_value(&ev))></textarea>
+            })}
+        </div>
+    }
+}
+
+#[component]
+fn Checklist(v: AuditView, sheet: Sheet, refer: ServerAction<ReferToEthics>) -> impl IntoView {
+    let locale = use_locale();
+    let totals = move |part: &'static str, items: usize| {
+        sheet.answers.with(|a| {
+            (0..items)
+                .map(|i| {
+                    let of = a.iter().filter(|((p, it, _), _)| p == part && *it == i.to_string());
+                    let y = of.clone().filter(|(_, (r, _))| r == "conforms").count();
+                    (y, of.count() - y)
+                })
+                .collect::<Vec<_>>()
+        })
+    };
+    let referred = v
+        .followups
+        .iter()
+        .filter(|f| f.kind == "ethics")
+        .map(|f| (f.part.clone(), f.item.clone(), f.sample))
+        .collect::<Vec<_>>();
+    let referred = StoredValue::new(referred);
+    let can_refer = v.is_auditor;
+    let id = v.id;
+    // a 不符 the auditor may refer to the Ethics Office (七(三)), once saved
+    let refer_button = move |part: &'static str, item: usize, sample: i64| {
+        move || {
+            let saved = sheet.pending.with(|q| q.is_empty());
+            let no = sheet.answer(part, &item.to_string(), sample).is_some_and(|(r, _)| r == "does_not_conform");
+            let done = referred.with_value(|r| r.contains(&(part.to_string(), item.to_string(), sample)));
+            (can_refer && no && saved).then(|| if done {
+                view! { <p class="muted" data-testid=format!("referred-{part}-{item}-{sample}")>{locale.pick("已移送政風室", "Referred to the Ethics Office")}</p> }.into_any()
+            } else {
+                view! { <button type="button" class="secondary" data-testid=format!("refer-{part}-{item}-{sample}")
+                    on:click=move |_| { refer.dispatch(ReferToEthics { id, part: part.into(), item: item.to_string(), sample, description: String::new() }); }>
+                    {locale.pick("移送政風室", "Refer to the Ethics Office")}</button> }.into_any()
+            })
+        }
+    };
+    let last_review = v.last_review.clone().unwrap_or_else(|| locale.pick("（尚無紀錄）", "(none)").to_string());
+    view! {
+        <section class="audit-part" data-testid="part-users">
+            <h2>{locale.pick("使用者（抽查比率 50%）", "Users (50% sampled)")}</h2>
+            <table class="data totals" data-testid="totals-users">
+                <thead><tr><th>{locale.pick("稽核項目", "Item")}</th><th>{locale.pick("抽查數量", "Sampled")}</th><th>{locale.pick("符合", "Yes")}</th><th>{locale.pick("不符", "No")}</th></tr></thead>
+                <tbody>
+                    {(0..2).map(|i| view! {
+                        <tr><td>{USER_ITEMS[i]}{(i == 1).then(|| format!("（異動：{} 人）", v.account_changes))}</td><td>{v.sample_users.len()}</td>
+                            <td data-testid=format!("total-users-{i}-yes")>{move || totals("users", 2)[i].0}</td><td data-testid=format!("total-users-{i}-no")>{move || totals("users", 2)[i].1}</td></tr>
+                    }).collect_view()}
+                    <tr><td>{USER_ITEMS[2]}</td><td colspan="3" data-testid="last-review">{format!("前次盤點日期：{last_review}")}</td></tr>
+                </tbody>
+            </table>
+            <div class="samples">
+                {v.sample_users.iter().map(|u| { let uid = u.id; view! {
+                    <article class="sample card" data-testid=format!("user-{}", u.id)>
+                        <h3>{format!("{} {}", u.name, u.employee_no)} <span class="muted">{u.roles.clone()}</span>
+                            {u.disabled.then(|| view! { <span class="badge">{locale.pick("已停用", "disabled")}</span> })}</h3>
+                        {(0..2).map(|i| view! {
+                            <Choice sheet=sheet part="users" item=i sample=uid label=USER_ITEMS[i]/>
+                            {refer_button("users", i, uid)}
+                        }).collect_view()}
+                    </article>
+                } }).collect_view()}
+            </div>
+        </section>
+        <section class="audit-part" data-testid="part-queries">
+            <h2>{locale.pick("查詢紀錄（抽查比率 每月比對總數之1%）", "Look-ups (1% of the period's total)")}</h2>
+            <table class="data totals" data-testid="totals-queries">
+                <thead><tr><th>{locale.pick("稽核項目", "Item")}</th><th>{locale.pick("抽查數量", "Sampled")}</th><th>{locale.pick("符合", "Yes")}</th><th>{locale.pick("不符", "No")}</th></tr></thead>
+                <tbody>{(0..3).map(|i| view! {
+                    <tr><td>{QUERY_ITEMS[i]}</td><td>{v.sample_lookups.len()}</td>
+                        <td data-testid=format!("total-queries-{i}-yes")>{move || totals("queries", 3)[i].0}</td><td data-testid=format!("total-queries-{i}-no")>{move || totals("queries", 3)[i].1}</td></tr>
+                }).collect_view()}</tbody>
+            </table>
+            {v.sample_lookups.is_empty().then(|| view! { <p class="muted">{locale.pick("本期無查詢紀錄可抽查。", "No look-ups in the period.")}</p> })}
+            <div class="samples">
+                {v.sample_lookups.iter().map(|l| { let qid = l.id; view! {
+                    <article class="sample card" data-testid=format!("lookup-{}", l.id)>
+                        <h3>{roc_datetime(l.queried_at)} " · " {l.operator.clone()}
+                            {l.after_hours.then(|| view! { <span class="badge overdue">{locale.pick("非上班時間", "after hours")}</span> })}</h3>
+                        <p class="muted">
+                            {BusinessType::parse(&l.business_type).map(|b| locale.pick(b.zh(), b.en()).to_string()).unwrap_or_default()}
+                            " · " {t(Msg::CaseNo)} " " {l.case_number.clone()} " · " <span class="mono">{l.national_id_masked.clone()}</span>
+                            " · " {l.decision.as_deref().and_then(Decision::parse).map(|d| locale.pick(d.zh(), d.en()).to_string()).unwrap_or_else(|| locale.pick("（未送出比對）", "(no comparison)").to_string())}
+                            " · " {if l.printed { locale.pick("已列印", "printed") } else { locale.pick("未列印", "not printed") }}
+                        </p>
+                        {(0..3).map(|i| view! {
+                            <Choice sheet=sheet part="queries" item=i sample=qid label=QUERY_ITEMS[i]/>
+                            {refer_button("queries", i, qid)}
+                        }).collect_view()}
+                    </article>
+                } }).collect_view()}
+            </div>
+        </section>
+        <section class="audit-part card" data-testid="part-retention">
+            <Choice sheet=sheet part="retention" item=0 sample=0 label=RETENTION_ITEM/>
+        </section>
+    }
+}
+
+/// 附件三: 8 sections, 41 items, each 符合 / 不符合 / 不適用 with the findings.
+#[component]
+fn VendorChecklist(sheet: Sheet) -> impl IntoView {
+    let locale = use_locale();
+    view! {
+        <section class="audit-part" data-testid="vendor-checklist">
+            {VENDOR_SECTIONS.iter().enumerate().map(|(s, (name, items))| view! {
+                <h2>{format!("{}、{name}", s + 1)}</h2>
+                {items.iter().enumerate().map(|(i, text)| {
+                    let code = item_code(s, i);
+                    let c2 = code.clone();
+                    let current = move || sheet.answer("vendor", &c2, 0);
+                    let cur = current.clone();
+                    let result = move || cur().map(|(r, _)| r).unwrap_or_default();
+                    let finding = move || current().map(|(_, f)| f).unwrap_or_default();
+                    let give = {
+                        let code = code.clone();
+                        move |r: String, f: String| sheet.give(Pending::Vendor { item: code.clone(), result: r, finding: f })
+                    };
+                    let buttons = [("conforms", "符合", "Conforms"), ("does_not_conform", "不符合", "Does not"), ("not_applicable", "不適用", "N/A")];
+                    let testid = code.replace(['.', '(', ')'], "");
+                    view! {
+                        <div class="choice" data-testid=format!("v-{testid}") data-result=result.clone()>
+                            <p class="item-text">{format!("{code} {text}")}</p>
+                            <div class="choice-buttons" role="group">
+                                {buttons.into_iter().map(|(r, zh, en)| {
+                                    let give = give.clone();
+                                    let finding = finding.clone();
+                                    let result = result.clone();
+                                    view! {
+                                        <button type="button" class="big" class:no=r == "does_not_conform" aria-pressed=move || (result() == r).to_string()
+                                            disabled=!sheet.editable data-testid=format!("v-{testid}-{r}")
+                                            on:click=move |_| give(r.into(), finding())>{locale.pick(zh, en)}</button>
+                                    }
+                                }).collect_view()}
+                            </div>
+                            <textarea class="note" rows="2" maxlength="1000" placeholder=locale.pick("稽核情形（不符合時必填）", "Findings (required for a non-conformity)")
+                                disabled=!sheet.editable data-testid=format!("v-{testid}-finding") prop:value=finding.clone()
+                                on:change={ let give = give.clone(); let result = result.clone(); move |ev| {
+                                    let r = result();
+                                    give(if r.is_empty() { "not_applicable".into() } else { r }, event_target_value(&ev));
+                                } }></textarea>
+                        </div>
+                    }
+                }).collect_view()}
+            }).collect_view()}
+        </section>
+    }
+}
+
+/// The form's free texts: the previous audit's result and its follow-up, this result and
+/// recommendations.
+#[component]
+fn Texts(v: AuditView, sheet: Sheet) -> impl IntoView {
+    let locale = use_locale();
+    let area = move |field: &'static str, label: &'static str, rows: u32| {
+        view! {
+            <div class="field wide">
+                <label for=format!("t-{field}")>{label}</label>
+                <textarea id=format!("t-{field}") rows=rows maxlength="2000" disabled=!sheet.editable data-testid=format!("text-{field}")
+                    prop:value=move || sheet.texts.with(|t| t.get(field).cloned().unwrap_or_default())
+                    on:change=move |ev| sheet.give(Pending::Text { field: field.into(), text: event_target_value(&ev) })></textarea>
+            </div>
+        }
+    };
+    view! {
+        <section class="card grid-form audit-texts">
+            {(v.kind != AuditKind::Vendor).then(|| view! {
+                <div class="field wide">
+                    <p class="label">{locale.pick("上次稽核結果", "Last audit's result")}</p>
+                    <p data-testid="previous-result">{match &v.previous {
+                        Some(p) => format!("{}：{}{}", p.period_label, p.result, if p.recommendations.is_empty() { String::new() } else { format!("（建議：{}）", p.recommendations) }),
+                        None => locale.pick("（無前次稽核紀錄）", "(no earlier audit)").to_string(),
+                    }}</p>
+                </div>
+                {area("previous_followup", "改善或建議辦理情形", 2)}
+            })}
+            {area("result", "稽核結果", 3)}
+            {area("recommendations", "建議事項", 3)}
+        </section>
+    }
+}
+
+/// The sign-off boxes: each by its own account (the vendor's representative on this tablet).
+#[component]
+fn Signoffs(v: AuditView, sheet: Sheet, sign: ServerAction<SignAudit>, missing: Signal<usize>) -> impl IntoView {
+    let locale = use_locale();
+    let id = v.id;
+    let vendor_name = RwSignal::new(String::new());
+    let signature = RwSignal::new(String::new());
+    let blocked = move || missing.get() > 0 || sheet.pending.with(|q| !q.is_empty());
+    view! {
+        <section class="card signoffs" data-testid="signoffs">
+            <h2>{locale.pick("簽章", "Sign-offs")}</h2>
+            {(v.is_auditor && !v.submitted).then(|| view! {
+                <p class="muted no-print" data-testid="missing" data-count=move || missing.get().to_string()>{move || match missing.get() {
+                    0 => locale.pick("各項均已填答，稽核人可簽章。", "Every item is answered: the auditor may sign.").to_string(),
+                    n => format!("{}{n}{}", locale.pick("尚有 ", "Still to answer: "), locale.pick(" 項未填（含稽核結果）", " (including the result)")),
+                }}</p>
+            })}
+            <div class="slots">
+                {v.slots.iter().map(|s| {
+                    let slot = s.slot;
+                    view! {
+                        <div class="slot" data-testid=format!("slot-{}", slot.code()) data-signed=s.signed_by.is_some().to_string()>
+                            <p class="label">{locale.pick(slot.zh(), slot.en())}{(!s.expected.is_empty()).then(|| format!("（{}）", s.expected))}</p>
+                            {match (&s.signed_by, s.signed_at) {
+                                (Some(by), Some(at)) => view! {
+                                    <p class="signed">{by.clone()}<br/><span class="muted">{roc_datetime(at)}</span></p>
+                                    {s.signature.clone().map(|src| view! { <img class="signature" alt=locale.pick("簽名", "Signature") src=src/> })}
+                                }.into_any(),
+                                _ if s.can_sign && slot == Slot::Vendor => view! {
+                                    <div class="no-print vendor-sign">
+                                        <label for="vendor-rep">{locale.pick("廠商代表姓名", "Representative's name")}</label>
+                                        <input id="vendor-rep" data-testid="vendor-rep" maxlength="50" on:input=move |ev| vendor_name.set(event_target_value(&ev))/>
+                                        <SignaturePad data=signature/>
+                                        <button type="button" class="primary big" data-testid="sign-vendor"
+                                            disabled=blocked
+                                            on:click=move |_| { sign.dispatch(SignAudit { id, slot: "vendor".into(), name: vendor_name.get(), signature: signature.get() }); }>
+                                            {locale.pick("記錄廠商代表簽名", "Record the signature")}</button>
+                                    </div>
+                                }.into_any(),
+                                _ if s.can_sign => view! {
+                                    <button type="button" class="primary big no-print" data-testid=format!("sign-{}", slot.code())
+                                        disabled=move || slot == Slot::Auditor && blocked()
+                                        on:click=move |_| { sign.dispatch(SignAudit { id, slot: slot.code().into(), name: String::new(), signature: String::new() }); }>
+                                        {locale.pick("簽章", "Sign")}</button>
+                                }.into_any(),
+                                _ => view! { <p class="muted">{locale.pick("（未簽章）", "(not signed)")}</p> }.into_any(),
+                            }}
+                        </div>
+                    }
+                }).collect_view()}
+            </div>
+        </section>
+    }
+}
+
+/// A signature drawn with a finger or stylus; `data` gets the PNG data URL after each stroke.
+#[component]
+fn SignaturePad(data: RwSignal<String>) -> impl IntoView {
+    let locale = use_locale();
+    let canvas = NodeRef::<leptos::html::Canvas>::new();
+    let drawing = StoredValue::new(false);
+    #[cfg(feature = "hydrate")]
+    let ctx2d = move || -> Option<(web_sys::HtmlCanvasElement, web_sys::CanvasRenderingContext2d)> {
+        use wasm_bindgen::JsCast;
+        let c: web_sys::HtmlCanvasElement = canvas.get_untracked()?;
+        let g = c.get_context("2d").ok().flatten()?.dyn_into::<web_sys::CanvasRenderingContext2d>().ok()?;
+        Some((c, g))
+    };
+    #[cfg(feature = "hydrate")]
+    let point = move |ev: &leptos::ev::PointerEvent| -> Option<(f64, f64)> {
+        let c: web_sys::HtmlCanvasElement = canvas.get_untracked()?;
+        let scale = c.width() as f64 / (c.client_width().max(1) as f64);
+        Some((ev.offset_x() as f64 * scale, ev.offset_y() as f64 * scale))
+    };
+    let down = move |ev: leptos::ev::PointerEvent| {
+        ev.prevent_default();
+        drawing.set_value(true);
+        #[cfg(feature = "hydrate")]
+        if let (Some((_, g)), Some((x, y))) = (ctx2d(), point(&ev)) {
+            g.set_line_width(3.0);
+            g.set_line_cap("round");
+            g.set_stroke_style_str("#111");
+            g.begin_path();
+            g.move_to(x, y);
+        }
+    };
+    let move_ = move |ev: leptos::ev::PointerEvent| {
+        if !drawing.get_value() {
+            return;
+        }
+        ev.prevent_default();
+        #[cfg(feature = "hydrate")]
+        if let (Some((_, g)), Some((x, y))) = (ctx2d(), point(&ev)) {
+            g.line_to(x, y);
+            g.stroke();
+        }
+    };
+    let up = move |_ev: leptos::ev::PointerEvent| {
+        if !drawing.get_value() {
+            return;
+        }
+        drawing.set_value(false);
+        #[cfg(feature = "hydrate")]
+        if let Some((c, _)) = ctx2d() {
+            if let Ok(url) = c.to_data_url() {
+                data.set(url);
+            }
+        }
+    };
+    let clear = move |_| {
+        #[cfg(feature = "hydrate")]
+        if let Some((c, g)) = ctx2d() {
+            g.clear_rect(0.0, 0.0, c.width() as f64, c.height() as f64);
+        }
+        data.set(String::new());
+    };
+    view! {
+        <div class="signature-pad">
+            <canvas node_ref=canvas width="600" height="200" data-testid="signature-pad" aria-label=locale.pick("簽名區", "Signature area")
+                on:pointerdown=down on:pointermove=move_ on:pointerup=up on:pointerleave=up></canvas>
+            <button type="button" class="secondary" on:click=clear>{locale.pick("清除", "Clear")}</button>
+        </div>
+    }
+}

@@ -1,0 +1,111 @@
+//! The audits' service (七(二)): draw a sample from the query log and the unit's accounts with a
+//! seed (anyone can draw it again: [`redraw`]), and open the record with what the form prints
+//! beside it — 異動人數 from the period's account requests, 前次盤點日期 from the quarterly
+//! review, the previous audit of the same unit.
+
+use chrono::{DateTime, NaiveDate, Utc};
+
+use super::audit::AuditDraft;
+use super::store::{AuditFilter, DynStore, NewAudit, StoreResult};
+use crate::domain::audit::{AuditKind, Period};
+use crate::domain::audit_sample::{draw_queries, draw_users};
+
+/// A drawn sample and the populations it came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Drawn {
+    pub lookups: usize,
+    pub users: usize,
+    pub queries: Vec<i64>,
+    pub accounts: Vec<i64>,
+}
+
+/// Draw the unit's sample for the period: 1 % of its look-ups (never the auditor's own) and
+/// 50 % of its accounts active in the period (never the auditor's own account).
+pub async fn redraw(store: &DynStore, unit_id: i64, period: Period, auditor: i64, seed: u64) -> StoreResult<Drawn> {
+    let lookups = store.lookups_in(unit_id, period.start(), period.end()).await?;
+    let accounts = store.accounts_active(unit_id, period.start(), period.end()).await?;
+    Ok(Drawn {
+        lookups: lookups.len(),
+        users: accounts.len(),
+        queries: draw_queries(&lookups, auditor, seed),
+        accounts: draw_users(&accounts, auditor, seed),
+    })
+}
+
+/// What opening an audit needs.
+pub struct Opening {
+    pub kind: AuditKind,
+    pub period: Period,
+    /// The audited unit (none for a vendor audit).
+    pub unit_id: Option<i64>,
+    pub vendor: Option<String>,
+    pub auditing_unit_id: i64,
+    pub auditor_id: i64,
+    pub audited_id: Option<i64>,
+    pub audited_on: NaiveDate,
+    pub seed: u64,
+    pub now: DateTime<Utc>,
+}
+
+/// Draw the sample and open the record; returns its id.
+pub async fn open(store: &DynStore, o: Opening, audit: AuditDraft) -> StoreResult<i64> {
+    let (drawn, changes, review) = match o.unit_id {
+        Some(unit) => (
+            redraw(store, unit, o.period, o.auditor_id, o.seed).await?,
+            store.account_changes(unit, o.period.start(), o.period.end()).await?,
+            store.last_review_before(unit, o.period.end()).await?,
+        ),
+        None => (Drawn { lookups: 0, users: 0, queries: Vec::new(), accounts: Vec::new() }, 0, None),
+    };
+    let previous = previous_audit(store, o.kind, o.unit_id, o.vendor.as_deref(), o.period).await?;
+    let mut samples: Vec<(&'static str, i64)> = drawn.accounts.iter().map(|id| ("users", *id)).collect();
+    samples.extend(drawn.queries.iter().map(|id| ("queries", *id)));
+    let new = NewAudit {
+        kind: o.kind.code().into(),
+        period: o.period.to_string(),
+        unit_id: o.unit_id,
+        vendor: o.vendor,
+        auditing_unit_id: o.auditing_unit_id,
+        auditor_id: o.auditor_id,
+        audited_id: o.audited_id,
+        audited_on: o.audited_on,
+        seed: o.seed as i64,
+        lookups: drawn.lookups as i64,
+        users: drawn.users as i64,
+        account_changes: changes,
+        last_review_at: review,
+        previous_id: previous,
+        samples,
+        now: o.now,
+    };
+    let audit = audit.details(serde_json::json!({
+        "kind": o.kind.code(), "period": o.period.to_string(), "unit_id": o.unit_id, "seed": o.seed.to_string(),
+        "lookups": drawn.lookups, "users": drawn.users,
+        "sampled_queries": drawn.queries.len(), "sampled_users": drawn.accounts.len(),
+    }));
+    store.create_audit(&new, audit).await
+}
+
+/// The latest earlier audit of the same kind and target that the auditor has signed.
+pub async fn previous_audit(
+    store: &DynStore,
+    kind: AuditKind,
+    unit_id: Option<i64>,
+    vendor: Option<&str>,
+    period: Period,
+) -> StoreResult<Option<i64>> {
+    let all = store.list_audits(&AuditFilter { kind: Some(kind.code().into()), unit_id }).await?;
+    Ok(all
+        .into_iter()
+        .filter(|a| a.unit_id == unit_id && a.submitted_at.is_some())
+        .filter(|a| unit_id.is_some() || a.vendor.as_deref() == vendor)
+        .filter(|a| Period::parse(&a.period).is_ok_and(|p| p < period))
+        .max_by(|a, b| a.period.cmp(&b.period).then(a.id.cmp(&b.id)))
+        .map(|a| a.id))
+}
+
+/// A fresh seed (kept within i64 so both databases store it as it is).
+pub fn fresh_seed() -> u64 {
+    use rand::Rng;
+    rand::rng().random::<u64>() >> 1
+}

@@ -1,0 +1,422 @@
+//! Audits (七(二)) through the HTTP API, on both databases: the internal audit's drawn sample
+//! (1 % of the month's look-ups, never the auditor's own; 50 % of the users; a seed that draws
+//! the same again), answers saved as given and frozen by the auditor's signature, the four
+//! sign-offs each by its own account, a referral to the Ethics Office followed up to closed;
+//! the office audit and the external schedule; the vendor audit (附件三) with the
+//! representative's drawn signature and a follow-up per 不符合. Who may do what, what the
+//! audit trail records, and what the database refuses.
+
+mod common;
+
+use app::domain::audit::{AuditKind, Period};
+use app::domain::Role;
+use common::{TestApp, TestDb};
+use serde_json::{json, Value};
+
+const PERSON: &str = "A123456789";
+
+async fn setup(db: TestDb) -> TestApp {
+    let app = TestApp::new(db, Default::default()).await;
+    app::server::seed::seed_demo_seals(app.db.store.as_ref()).await.unwrap();
+    app.account("C1001", vec![Role::Clerk], "LO-DA", false).await;
+    app.account("C1002", vec![Role::Clerk], "LO-DA", false).await;
+    app.account("S1001", vec![Role::Supervisor], "LO-DA", false).await;
+    // an internal auditor who also looks seals up: never audits their own look-ups
+    app.account("I1001", vec![Role::InternalAuditor, Role::Clerk], "LO-DA", false).await;
+    app.account("E1001", vec![Role::ExternalAuditor], "LA-REG", false).await;
+    app.account("S3001", vec![Role::Supervisor], "LA-REG", false).await;
+    app.account("T1001", vec![Role::Ethics], "LA-ETH", false).await;
+    app.account("C2001", vec![Role::Clerk], "LO-SS", false).await;
+    app.account("I2001", vec![Role::InternalAuditor], "LO-SS", false).await;
+    app
+}
+
+async fn query(app: &TestApp, cookie: &str, case: &str) {
+    let q = json!({ "input": { "business_type": "land_registration", "case_year": "115", "case_word": "大安",
+        "case_number": case, "case_free": "", "national_id": PERSON, "person_name": "" } });
+    let r = app.post_json("/api/comparisons/start", &q, Some(cookie)).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+}
+
+async fn create(
+    app: &TestApp,
+    cookie: &str,
+    kind: &str,
+    period: &str,
+    unit: i64,
+    audited: i64,
+    vendor: &str,
+) -> common::Reply {
+    let body =
+        format!("kind={kind}&period={period}&unit={unit}&audited={audited}&vendor={}", common::urlencode(vendor));
+    app.post("/api/audits/create", &body, Some(cookie)).await
+}
+
+async fn get(app: &TestApp, cookie: &str, id: i64) -> common::Reply {
+    app.post("/api/audits/get", &format!("id={id}"), Some(cookie)).await
+}
+
+async fn view(app: &TestApp, cookie: &str, id: i64) -> Value {
+    let r = get(app, cookie, id).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    serde_json::from_str(&r.body).unwrap()
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn answer(
+    app: &TestApp,
+    cookie: &str,
+    id: i64,
+    part: &str,
+    item: usize,
+    sample: i64,
+    result: &str,
+    note: &str,
+) -> u16 {
+    let body =
+        json!({ "id": id, "input": { "part": part, "item": item, "sample": sample, "result": result, "note": note } });
+    app.post_json("/api/audits/answer", &body, Some(cookie)).await.status
+}
+
+async fn text(app: &TestApp, cookie: &str, id: i64, field: &str, t: &str) -> u16 {
+    app.post_json("/api/audits/text", &json!({ "id": id, "field": field, "text": t }), Some(cookie)).await.status
+}
+
+async fn sign(app: &TestApp, cookie: &str, id: i64, slot: &str) -> common::Reply {
+    app.post_json("/api/audits/sign", &json!({ "id": id, "slot": slot, "name": "", "signature": "" }), Some(cookie))
+        .await
+}
+
+fn ids(v: &Value, key: &str) -> Vec<i64> {
+    v[key].as_array().unwrap().iter().map(|x| x["id"].as_i64().unwrap()).collect()
+}
+
+/// Answer every item of the sample 符合 (and one 不符 when asked), the retention item, the result.
+async fn answer_all(app: &TestApp, cookie: &str, id: i64, v: &Value, one_no: bool) {
+    let mut first = one_no;
+    for u in ids(v, "sample_users") {
+        for i in 0..2 {
+            assert_eq!(answer(app, cookie, id, "users", i, u, "conforms", "").await, 200);
+        }
+    }
+    for q in ids(v, "sample_lookups") {
+        for i in 0..3 {
+            let (r, n) = if first { ("does_not_conform", "查詢與案件無關") } else { ("conforms", "") };
+            first = false;
+            assert_eq!(answer(app, cookie, id, "queries", i, q, r, n).await, 200);
+        }
+    }
+    assert_eq!(answer(app, cookie, id, "retention", 0, 0, "conforms", "").await, 200);
+    assert_eq!(text(app, cookie, id, "result", "抽查結果大致符合規定").await, 200);
+}
+
+async fn internal_audit_end_to_end(db: TestDb) {
+    let app = setup(db).await;
+    let store = app.db.store.clone();
+    let da = store.unit_by_code("LO-DA").await.unwrap().unwrap().id;
+    let clerk = app.sign_in("C1001").await;
+    let auditor = app.sign_in("I1001").await;
+    let chief = app.sign_in("S1001").await;
+    let colleague = app.sign_in("C1002").await;
+    let external = app.sign_in("E1001").await;
+    let ethics = app.sign_in("T1001").await;
+    let other_auditor = app.sign_in("I2001").await;
+    let c1001 = store.account_by_employee_no("C1001").await.unwrap().unwrap().id;
+    let i1001 = store.account_by_employee_no("I1001").await.unwrap().unwrap().id;
+    for case in ["000001", "000002", "000003"] {
+        query(&app, &clerk, case).await;
+    }
+    // the auditor's own look-ups are in the month's total, never in the sample
+    query(&app, &auditor, "000004").await;
+    query(&app, &auditor, "000005").await;
+    let now = chrono::Utc::now();
+    let this_month = Period::of(AuditKind::Internal, now);
+    let last_month = this_month.prev();
+
+    // who opens: the unit's internal auditor only (clerks, the Ethics Office: refused)
+    assert_eq!(create(&app, &clerk, "internal", &this_month.to_string(), 0, c1001, "").await.status, 403);
+    assert_eq!(create(&app, &ethics, "internal", &this_month.to_string(), 0, c1001, "").await.status, 403);
+    // the period must fit the kind, be under way, and the audited person be of the unit, not the auditor
+    assert_eq!(create(&app, &auditor, "internal", "2026Q4", 0, c1001, "").await.status, 400);
+    assert_eq!(create(&app, &auditor, "internal", &this_month.next().to_string(), 0, c1001, "").await.status, 400);
+    assert_eq!(create(&app, &auditor, "internal", &this_month.to_string(), 0, i1001, "").await.status, 400);
+
+    // last month's audit: nothing was looked up and no account existed yet — an empty sample
+    let r = create(&app, &auditor, "internal", &last_month.to_string(), 0, c1001, "").await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let first: i64 = r.body.trim().parse().unwrap();
+    let v = view(&app, &auditor, first).await;
+    assert_eq!((v["lookups"].as_i64(), v["sample_lookups"].as_array().unwrap().len()), (Some(0), 0));
+    answer_all(&app, &auditor, first, &v, false).await;
+    assert_eq!(sign(&app, &auditor, first, "auditor").await.status, 200);
+    for (who, slot) in [(&clerk, "audited"), (&chief, "audited_supervisor"), (&chief, "auditor_supervisor")] {
+        let r = sign(&app, who, first, slot).await;
+        assert_eq!(r.status, 200, "{slot}: {}", r.body);
+    }
+    assert_eq!(view(&app, &auditor, first).await["completed"], true);
+
+    // this month's: 1 % of 5 look-ups → 1, drawn from the clerk's 3; half of the unit's users
+    let r = create(&app, &auditor, "internal", &this_month.to_string(), 0, c1001, "").await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let id: i64 = r.body.trim().parse().unwrap();
+    let v = view(&app, &auditor, id).await;
+    assert_eq!(v["lookups"].as_i64(), Some(5));
+    let sampled = ids(&v, "sample_lookups");
+    assert_eq!(sampled.len(), 1);
+    assert_eq!(v["sample_lookups"][0]["operator"].as_str().unwrap(), "測試C1001 C1001", "never the auditor's own");
+    let users = v["users"].as_i64().unwrap() as usize;
+    assert_eq!(users, 4, "C1001, C1002, S1001, I1001");
+    let sampled_users = ids(&v, "sample_users");
+    assert_eq!(sampled_users.len(), users.div_ceil(2));
+    assert!(!sampled_users.contains(&i1001));
+    // the ID masked on the form; the seed recorded, and it draws the same sample again
+    assert!(v["sample_lookups"][0]["national_id_masked"].as_str().unwrap().contains('*'));
+    assert!(!get(&app, &auditor, id).await.body.contains(PERSON));
+    assert_eq!(v["sample_verified"], true);
+    let seed: u64 = v["seed"].as_str().unwrap().parse().unwrap();
+    let again = app::server::audits::redraw(&store, da, this_month, i1001, seed).await.unwrap();
+    assert_eq!(again.queries, sampled);
+    // the previous audit's result and the period's facts are on the form
+    assert_eq!(v["previous"]["id"].as_i64(), Some(first));
+    assert_eq!(v["previous"]["result"], "抽查結果大致符合規定");
+    assert_eq!(v["account_changes"].as_i64(), Some(0));
+
+    // who reads: the parties, the unit's chief, bureau-wide readers; not a colleague or another unit
+    assert_eq!(get(&app, &chief, id).await.status, 200);
+    assert_eq!(get(&app, &external, id).await.status, 200);
+    assert_eq!(get(&app, &ethics, id).await.status, 200);
+    assert_eq!(get(&app, &colleague, id).await.status, 403);
+    assert_eq!(get(&app, &other_auditor, id).await.status, 403);
+
+    // answers: only the auditor, only sampled items, 不符 needs what was found
+    let q = sampled[0];
+    assert_eq!(answer(&app, &chief, id, "queries", 0, q, "conforms", "").await, 403);
+    assert_eq!(answer(&app, &other_auditor, id, "queries", 0, q, "conforms", "").await, 403);
+    assert_eq!(answer(&app, &auditor, id, "queries", 0, q + 1000, "conforms", "").await, 400);
+    assert_eq!(answer(&app, &auditor, id, "queries", 0, q, "does_not_conform", "").await, 400);
+    // saved as given, and changed while unsigned
+    assert_eq!(answer(&app, &auditor, id, "queries", 0, q, "conforms", "").await, 200);
+    assert_eq!(answer(&app, &auditor, id, "queries", 0, q, "does_not_conform", "非公務查詢").await, 200);
+    let saved = store.audit_answers(id).await.unwrap();
+    assert_eq!(saved.len(), 1);
+    assert_eq!((saved[0].result.as_str(), saved[0].note.as_deref()), ("does_not_conform", Some("非公務查詢")));
+
+    // signing: nobody before the auditor; the auditor only when every item is answered
+    assert_eq!(sign(&app, &chief, id, "audited_supervisor").await.status, 400);
+    let r = sign(&app, &auditor, id, "auditor").await;
+    assert_eq!(r.status, 400);
+    assert!(r.body.contains("未填寫"), "{}", r.body);
+    answer_all(&app, &auditor, id, &v, true).await;
+    assert_eq!(view(&app, &auditor, id).await["missing"].as_u64(), Some(0));
+    assert_eq!(sign(&app, &colleague, id, "auditor").await.status, 403);
+    assert_eq!(sign(&app, &auditor, id, "auditor").await.status, 200);
+    // frozen: no more answers, not even by SQL
+    assert_eq!(answer(&app, &auditor, id, "retention", 0, 0, "does_not_conform", "x").await, 400);
+    assert_eq!(text(&app, &auditor, id, "result", "改寫").await, 400);
+    assert!(app
+        .db
+        .try_exec(&format!("UPDATE audit_answer SET result = 'conforms' WHERE audit_id = {id}"))
+        .await
+        .is_err());
+    assert!(app.db.try_exec("DELETE FROM audit_answer").await.is_err());
+    assert!(app.db.try_exec("DELETE FROM audit_sample").await.is_err());
+    assert_eq!(sign(&app, &auditor, id, "auditor").await.status, 400, "signed once");
+
+    // each box by its own account: a colleague is not the audited person nor a supervisor
+    assert_eq!(sign(&app, &colleague, id, "audited").await.status, 403);
+    assert_eq!(sign(&app, &colleague, id, "audited_supervisor").await.status, 403);
+    assert_eq!(sign(&app, &auditor, id, "auditor_supervisor").await.status, 403);
+    let listed: Value = serde_json::from_str(&app.post("/api/audits/list", "", Some(&chief)).await.body).unwrap();
+    assert!(listed["to_sign"].as_array().unwrap().iter().any(|a| a["id"].as_i64() == Some(id)));
+    assert_eq!(sign(&app, &clerk, id, "audited").await.status, 200);
+    assert_eq!(sign(&app, &chief, id, "audited_supervisor").await.status, 200);
+    assert_eq!(view(&app, &auditor, id).await["completed"], false);
+    assert_eq!(sign(&app, &chief, id, "auditor_supervisor").await.status, 200);
+    let done = view(&app, &chief, id).await;
+    assert_eq!(done["completed"], true);
+    let signers: Vec<String> =
+        done["slots"].as_array().unwrap().iter().map(|s| s["signed_by"].as_str().unwrap().to_string()).collect();
+    assert_eq!(signers, ["測試C1001 C1001", "測試S1001 S1001", "測試I1001 I1001", "測試S1001 S1001"]);
+    assert!(app.db.try_exec(&format!("UPDATE audit SET result = 'x' WHERE id = {id}")).await.is_err());
+    assert!(app.db.try_exec("DELETE FROM audit").await.is_err());
+    assert!(app.db.try_exec("DELETE FROM audit_signoff").await.is_err());
+
+    // a 不符 goes to the Ethics Office, which follows it up to closed
+    let refer = |part: &str, item: &str, sample: i64, who: &String| {
+        let body = json!({ "id": id, "part": part, "item": item, "sample": sample, "description": "" });
+        let (app, who) = (&app, who.clone());
+        async move { app.post_json("/api/audits/refer", &body, Some(&who)).await }
+    };
+    assert_eq!(refer("queries", "1", q, &auditor).await.status, 400, "only a 不符");
+    assert_eq!(refer("queries", "0", q, &external).await.status, 403, "only the auditor");
+    let r = refer("queries", "0", q, &auditor).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let fid: i64 = r.body.trim().parse().unwrap();
+    assert_eq!(refer("queries", "0", q, &auditor).await.status, 400, "once");
+    assert_eq!(app.post("/api/audits/followups", "kind=", Some(&clerk)).await.status, 403);
+    let fs: Value =
+        serde_json::from_str(&app.post("/api/audits/followups", "kind=", Some(&ethics)).await.body).unwrap();
+    assert_eq!(fs[0]["id"].as_i64(), Some(fid));
+    assert_eq!(fs[0]["description"], "查詢與案件無關");
+    let upd = |status: &str, note: &str, who: &String| {
+        let body = json!({ "id": fid, "status": status, "note": note });
+        let (app, who) = (&app, who.clone());
+        async move { app.post_json("/api/audits/followup-update", &body, Some(&who)).await.status }
+    };
+    assert_eq!(upd("in_progress", "調閱案卷中", &external).await, 403, "referrals are the Ethics Office's");
+    assert_eq!(upd("in_progress", "", &ethics).await, 400);
+    assert_eq!(upd("in_progress", "調閱案卷中", &ethics).await, 200);
+    assert_eq!(upd("closed", "查明為公務查詢，結案", &ethics).await, 200);
+    assert_eq!(upd("in_progress", "再開", &ethics).await, 400, "closed stays closed");
+    assert_eq!(store.followup_events(fid).await.unwrap().len(), 3);
+
+    // export for 民政局; the trail records every step
+    let r = app.post("/api/audits/export", &format!("id={id}"), Some(&external)).await;
+    assert_eq!(r.status, 200);
+    let f: Value = serde_json::from_str(&r.body).unwrap();
+    let bytes = {
+        use base64::Engine;
+        base64::engine::general_purpose::STANDARD.decode(f["b64"].as_str().unwrap()).unwrap()
+    };
+    assert!(bytes.starts_with(b"PK"));
+    assert_eq!(app.post("/api/audits/export", &format!("id={id}"), Some(&colleague)).await.status, 403);
+    let actions: Vec<String> = store.recent_audit(500).await.unwrap().into_iter().map(|r| r.action).collect();
+    for a in [
+        "audit.open",
+        "audit.view",
+        "audit.answer",
+        "audit.text",
+        "audit.sign",
+        "audit.refer",
+        "audit.followup",
+        "audit.export",
+    ] {
+        assert!(actions.contains(&a.to_string()), "{a}");
+    }
+    app.db.close().await;
+}
+
+async fn office_audit_and_schedule(db: TestDb) {
+    let app = setup(db).await;
+    let store = app.db.store.clone();
+    let da = store.unit_by_code("LO-DA").await.unwrap().unwrap().id;
+    let ss = store.unit_by_code("LO-SS").await.unwrap().unwrap().id;
+    let eth = store.unit_by_code("LA-ETH").await.unwrap().unwrap().id;
+    let c1001 = store.account_by_employee_no("C1001").await.unwrap().unwrap().id;
+    let clerk = app.sign_in("C1001").await;
+    let external = app.sign_in("E1001").await;
+    let reg_chief = app.sign_in("S3001").await;
+    let chief = app.sign_in("S1001").await;
+    let auditor = app.sign_in("I1001").await;
+    for case in ["000011", "000012"] {
+        query(&app, &clerk, case).await;
+    }
+    let quarter = Period::of(AuditKind::Office, chrono::Utc::now()).to_string();
+    // only the external team; only offices (a land office or 土地開發總隊), by the quarter
+    assert_eq!(create(&app, &auditor, "office", &quarter, da, c1001, "").await.status, 403);
+    assert_eq!(create(&app, &external, "office", &quarter, eth, c1001, "").await.status, 400);
+    assert_eq!(create(&app, &external, "office", "2026-11", da, c1001, "").await.status, 400);
+
+    let page: Value = serde_json::from_str(&app.post("/api/audits/list", "", Some(&external)).await.body).unwrap();
+    let row = |p: &Value, unit: i64| {
+        p["schedule"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["unit_id"].as_i64() == Some(unit) && r["period"] == quarter)
+            .cloned()
+    };
+    assert_eq!(row(&page, da).unwrap()["state"], "due");
+    assert_eq!(row(&page, ss).unwrap()["state"], "due");
+    assert!(page["schedule"].as_array().unwrap().iter().any(|r| r["kind"] == "vendor"));
+
+    let r = create(&app, &external, "office", &quarter, da, c1001, "").await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let id: i64 = r.body.trim().parse().unwrap();
+    let v = view(&app, &external, id).await;
+    assert_eq!((v["lookups"].as_i64(), ids(&v, "sample_lookups").len()), (Some(2), 1));
+    let page: Value = serde_json::from_str(&app.post("/api/audits/list", "", Some(&external)).await.body).unwrap();
+    assert_eq!(row(&page, da).unwrap()["state"], "in_progress");
+    // the audited office's chief reads it; its internal auditor too
+    assert_eq!(get(&app, &chief, id).await.status, 200);
+    assert_eq!(get(&app, &auditor, id).await.status, 200);
+
+    answer_all(&app, &external, id, &v, false).await;
+    assert_eq!(sign(&app, &external, id, "auditor").await.status, 200);
+    let page: Value = serde_json::from_str(&app.post("/api/audits/list", "", Some(&external)).await.body).unwrap();
+    assert_eq!(row(&page, da).unwrap()["state"], "done");
+    // the auditor's supervisor is the auditing unit's (土地登記科), the audited's the office's
+    assert_eq!(sign(&app, &chief, id, "auditor_supervisor").await.status, 403);
+    assert_eq!(sign(&app, &reg_chief, id, "audited_supervisor").await.status, 403);
+    assert_eq!(sign(&app, &reg_chief, id, "auditor_supervisor").await.status, 200);
+    assert_eq!(sign(&app, &chief, id, "audited_supervisor").await.status, 200);
+    assert_eq!(sign(&app, &clerk, id, "audited").await.status, 200);
+    assert_eq!(view(&app, &external, id).await["completed"], true);
+    app.db.close().await;
+}
+
+async fn vendor_audit(db: TestDb) {
+    use app::domain::forms::vendor_audit::item_codes;
+    let app = setup(db).await;
+    let store = app.db.store.clone();
+    let external = app.sign_in("E1001").await;
+    let auditor = app.sign_in("I1001").await;
+    let half = Period::of(AuditKind::Vendor, chrono::Utc::now()).to_string();
+    assert_eq!(create(&app, &external, "vendor", &half, 0, 0, "").await.status, 400, "the vendor's name");
+    assert_eq!(create(&app, &auditor, "vendor", &half, 0, 0, "某資訊公司").await.status, 403);
+    let r = create(&app, &external, "vendor", &half, 0, 0, "某資訊股份有限公司").await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let id: i64 = r.body.trim().parse().unwrap();
+    let ans = |item: &str, result: &str, finding: &str| {
+        let body = json!({ "id": id, "input": { "item": item, "result": result, "finding": finding } });
+        let (app, external) = (&app, external.clone());
+        async move { app.post_json("/api/audits/vendor-answer", &body, Some(&external)).await.status }
+    };
+    assert_eq!(ans("9.(1)", "conforms", "").await, 400);
+    assert_eq!(ans("3.(8)", "does_not_conform", "").await, 400, "a 不符合 needs its finding");
+    // the 附件二 endpoint refuses a vendor audit, the internal auditor the vendor endpoint
+    assert_eq!(answer(&app, &external, id, "retention", 0, 0, "conforms", "").await, 400);
+    let body = json!({ "id": id, "input": { "item": "1.(1)", "result": "conforms", "finding": "" } });
+    assert_eq!(app.post_json("/api/audits/vendor-answer", &body, Some(&auditor)).await.status, 403);
+    for code in item_codes() {
+        let (r, f) =
+            if code == "3.(8)" { ("does_not_conform", "上傳檔案未自動掃毒") } else { ("conforms", "") };
+        assert_eq!(ans(&code, r, f).await, 200, "{code}");
+    }
+    let vsign = |name: &str, sig: &str| {
+        let body = json!({ "id": id, "slot": "vendor", "name": name, "signature": sig });
+        let (app, external) = (&app, external.clone());
+        async move { app.post_json("/api/audits/sign", &body, Some(&external)).await }
+    };
+    let png = format!("data:image/png;base64,{}", common::b64(&common::fixture("registered/r0004.png")));
+    assert_eq!(vsign("王大明", &png).await.status, 400, "the result first");
+    assert_eq!(text(&app, &external, id, "result", "大致符合，應用程式安全一項待改善").await, 200);
+    assert_eq!(vsign("", &png).await.status, 400);
+    assert_eq!(vsign("王大明", "data:image/png;base64,AAAA").await.status, 400, "not a PNG");
+    assert_eq!(vsign("王大明", &png).await.status, 200);
+    assert_eq!(sign(&app, &external, id, "audited").await.status, 400, "no such box on 附件三");
+    assert_eq!(sign(&app, &external, id, "auditor").await.status, 200);
+    let v = view(&app, &external, id).await;
+    assert_eq!(v["completed"], true);
+    let slots = v["slots"].as_array().unwrap();
+    assert_eq!(slots[1]["signed_by"], "王大明");
+    assert!(slots[1]["signature"].as_str().unwrap().starts_with("data:image/png;base64,"));
+    let vendor_rep = store.audit_signoffs(id).await.unwrap().into_iter().find(|s| s.slot == "vendor").unwrap();
+    assert_eq!(vendor_rep.account_id, None, "the representative has no account");
+    // the 不符合 became a follow-up due in 30 days, kept until closed by the external team
+    let fs = store.list_followups(Some("vendor"), Some(id)).await.unwrap();
+    assert_eq!(fs.len(), 1);
+    assert_eq!(fs[0].item, "3.(8)");
+    let rec = store.audit(id).await.unwrap().unwrap();
+    assert_eq!(fs[0].due_on, Some(rec.audited_on + chrono::Duration::days(30)));
+    let ethics = app.sign_in("T1001").await;
+    let body = json!({ "id": fs[0].id, "status": "closed", "note": "已完成掃毒機制" });
+    assert_eq!(app.post_json("/api/audits/followup-update", &body, Some(&ethics)).await.status, 403);
+    assert_eq!(app.post_json("/api/audits/followup-update", &body, Some(&external)).await.status, 200);
+    assert!(store.followup(fs[0].id).await.unwrap().unwrap().closed_at.is_some());
+    assert!(app.db.try_exec("DELETE FROM audit_followup").await.is_err());
+    assert!(app.db.try_exec("UPDATE audit_followup SET status = 'open'").await.is_err());
+    app.db.close().await;
+}
+
+on_both!(internal_audit_end_to_end, office_audit_and_schedule, vendor_audit);
