@@ -142,6 +142,14 @@ impl Sheet {
         self.flush();
     }
 
+    /// A 不符 before its note: shown here, sent once the note is given (the server would refuse
+    /// it without one).
+    fn hold(self, part: &str, item: String, sample: i64, result: &str, note: String) {
+        self.answers.update(|a| {
+            a.insert((part.to_string(), item, sample), (result.to_string(), note));
+        });
+    }
+
     /// Send what waits, oldest first; stop at the first connection or session failure.
     fn flush(self) {
         if self.flushing.get_untracked() || self.pending.with_untracked(|q| q.is_empty()) {
@@ -285,7 +293,13 @@ fn Record(
     let users: Vec<i64> = v.with_value(|v| v.sample_users.iter().map(|u| u.id).collect());
     let lookups: Vec<i64> = v.with_value(|v| v.sample_lookups.iter().map(|l| l.id).collect());
     let missing = Signal::derive(move || {
-        let answered = |p: &str, i: String, s: i64| sheet.answers.with(|a| a.contains_key(&(p.to_string(), i, s)));
+        // a 不符 counts once what was found is given
+        let answered = |p: &str, i: String, s: i64| {
+            sheet.answers.with(|a| {
+                a.get(&(p.to_string(), i, s))
+                    .is_some_and(|(r, n)| !r.is_empty() && (r != "does_not_conform" || !n.trim().is_empty()))
+            })
+        };
         let mut n = 0;
         if kind == AuditKind::Vendor {
             n += item_codes().into_iter().filter(|c| !answered("vendor", c.clone(), 0)).count();
@@ -300,7 +314,7 @@ fn Record(
         n + usize::from(sheet.texts.with(|t| t.get("result").is_none_or(|r| r.trim().is_empty())))
     });
     view! {
-        <header class="audit-head">
+        <header class="audit-head no-print">
             <h1>{title}</h1>
             <p class="muted">{kind_label(kind, locale)} " · " {v.with_value(|v| v.period_label.clone())} " · " {v.with_value(|v| v.target.clone())}
                 " · " <span data-testid="audit-state">{v.with_value(|v| state_label(if v.completed { "completed" } else if v.submitted { "submitted" } else { "open" }, locale))}</span></p>
@@ -317,7 +331,7 @@ fn Record(
         </header>
         <Connection sheet=sheet/>
         {move || sheet.error.get().map(|e| view! { <p class="error no-print" role="alert" data-testid="answer-error">{e.text(locale)}</p> })}
-        <section class="audit-meta card">
+        <section class="audit-meta card no-print">
             <dl class="meta">
                 <dt>{locale.pick("稽核單位", "Auditing unit")}</dt><dd>{v.with_value(|v| v.auditing_unit.clone())}</dd>
                 <dt>{locale.pick("受稽核單位", "Audited")}</dt><dd>{v.with_value(|v| v.target.clone())}</dd>
@@ -333,13 +347,19 @@ fn Record(
                 })}
             </dl>
         </section>
+        <div class="no-print">
+            {match kind {
+                AuditKind::Vendor => view! { <VendorChecklist sheet=sheet/> }.into_any(),
+                _ => view! { <Checklist v=v.get_value() sheet=sheet refer=refer/> }.into_any(),
+            }}
+            <Texts v=v.get_value() sheet=sheet/>
+        </div>
         {match kind {
-            AuditKind::Vendor => view! { <VendorChecklist sheet=sheet/> }.into_any(),
-            _ => view! { <Checklist v=v.get_value() sheet=sheet refer=refer/> }.into_any(),
+            AuditKind::Vendor => view! { <PrintedVendorForm v=v.get_value() sheet=sheet/> }.into_any(),
+            _ => view! { <PrintedForm v=v.get_value() sheet=sheet/> }.into_any(),
         }}
-        <Texts v=v.get_value() sheet=sheet/>
         {v.with_value(|v| (!v.followups.is_empty()).then(|| view! {
-            <section class="card">
+            <section class="card no-print">
                 <h2>{locale.pick("移送及追蹤", "Referrals and follow-ups")}</h2>
                 <ul data-testid="audit-followups">{v.followups.iter().map(|f| view! {
                     <li data-status=f.status.code()>{if f.kind == "ethics" { locale.pick("移送政風室", "Ethics referral") } else { locale.pick("改善事項", "Finding") }}
@@ -362,7 +382,7 @@ fn Connection(sheet: Sheet) -> impl IntoView {
             Conn::SignedOut => view! {
                 <p class="notice no-print" role="status" data-testid="connection" data-state="signed-out">
                     {format!("{} {n} {}", locale.pick("登入已逾時，", "Your session has ended; "), locale.pick("筆答案暫存於本機，重新登入後自動送出。", "answers wait on this device and are sent after you sign in again."))}
-                    " " <a href=format!("/login?next=/audits/{id}") data-testid="sign-in-again">{locale.pick("重新登入", "Sign in again")}</a>
+                    " " <a href=format!("/login?next=/audits/{id}") rel="external" data-testid="sign-in-again">{locale.pick("重新登入", "Sign in again")}</a>
                 </p>
             }.into_any(),
             Conn::Offline if n > 0 => view! {
@@ -388,7 +408,11 @@ fn Choice(sheet: Sheet, part: &'static str, item: usize, sample: i64, #[prop(int
     let note = move || current().map(|(_, n)| n).unwrap_or_default();
     let pick = move |r: &str| {
         let note = if r == "conforms" { String::new() } else { note() };
-        sheet.give(Pending::Answer { part: part.into(), item, sample, result: r.into(), note });
+        if r == "does_not_conform" && note.trim().is_empty() {
+            sheet.hold(part, item.to_string(), sample, r, String::new());
+        } else {
+            sheet.give(Pending::Answer { part: part.into(), item, sample, result: r.into(), note });
+        }
     };
     let set_note = move |n: String| {
         sheet.give(Pending::Answer { part: part.into(), item, sample, result: "does_not_conform".into(), note: n });
@@ -528,7 +552,13 @@ fn VendorChecklist(sheet: Sheet) -> impl IntoView {
                     let finding = move || current().map(|(_, f)| f).unwrap_or_default();
                     let give = {
                         let code = code.clone();
-                        move |r: String, f: String| sheet.give(Pending::Vendor { item: code.clone(), result: r, finding: f })
+                        move |r: String, f: String| {
+                            if r.is_empty() || (r == "does_not_conform" && f.trim().is_empty()) {
+                                sheet.hold("vendor", code.clone(), 0, &r, f);
+                            } else {
+                                sheet.give(Pending::Vendor { item: code.clone(), result: r, finding: f })
+                            }
+                        }
                     };
                     let buttons = [("conforms", "符合", "Conforms"), ("does_not_conform", "不符合", "Does not"), ("not_applicable", "不適用", "N/A")];
                     let testid = code.replace(['.', '(', ')'], "");
@@ -550,8 +580,7 @@ fn VendorChecklist(sheet: Sheet) -> impl IntoView {
                             <textarea class="note" rows="2" maxlength="1000" placeholder=locale.pick("稽核情形（不符合時必填）", "Findings (required for a non-conformity)")
                                 disabled=!sheet.editable data-testid=format!("v-{testid}-finding") prop:value=finding.clone()
                                 on:change={ let give = give.clone(); let result = result.clone(); move |ev| {
-                                    let r = result();
-                                    give(if r.is_empty() { "not_applicable".into() } else { r }, event_target_value(&ev));
+                                    give(result(), event_target_value(&ev));
                                 } }></textarea>
                         </div>
                     }
@@ -603,7 +632,7 @@ fn Signoffs(v: AuditView, sheet: Sheet, sign: ServerAction<SignAudit>, missing: 
     let signature = RwSignal::new(String::new());
     let blocked = move || missing.get() > 0 || sheet.pending.with(|q| !q.is_empty());
     view! {
-        <section class="card signoffs" data-testid="signoffs">
+        <section class="card signoffs no-print" data-testid="signoffs">
             <h2>{locale.pick("簽章", "Sign-offs")}</h2>
             {(v.is_auditor && !v.submitted).then(|| view! {
                 <p class="muted no-print" data-testid="missing" data-count=move || missing.get().to_string()>{move || match missing.get() {
@@ -716,5 +745,128 @@ fn SignaturePad(data: RwSignal<String>) -> impl IntoView {
                 on:pointerdown=down on:pointermove=move_ on:pointerup=up on:pointerleave=up></canvas>
             <button type="button" class="secondary" on:click=clear>{locale.pick("清除", "Clear")}</button>
         </div>
+    }
+}
+
+fn mark(on: bool) -> &'static str {
+    if on {
+        "☑"
+    } else {
+        "☐"
+    }
+}
+
+/// 附件二 as printed: one table — items with the sampled counts, retention, the last audit, this
+/// result, and the four signature boxes — then the sampled items on the next page.
+#[component]
+fn PrintedForm(v: AuditView, sheet: Sheet) -> impl IntoView {
+    let count = move |part: &'static str, item: usize, result: &'static str| {
+        sheet
+            .answers
+            .with(|a| a.iter().filter(|((p, i, _), (r, _))| p == part && *i == item.to_string() && r == result).count())
+    };
+    let kept = move || sheet.answer("retention", "0", 0).map(|(r, _)| r).unwrap_or_default();
+    let text = move |f: &'static str| sheet.texts.with(|t| t.get(f).cloned().unwrap_or_default());
+    let signed = |slot: Slot| {
+        v.slots
+            .iter()
+            .find(|s| s.slot == slot)
+            .and_then(|s| s.signed_by.clone().zip(s.signed_at))
+            .map(|(b, at)| format!("{b}（{}）", roc_datetime(at)))
+            .unwrap_or_default()
+    };
+    let any_no = move || sheet.answers.with(|a| a.values().any(|(r, _)| r == "does_not_conform"));
+    let prev_clean = v.previous.as_ref().is_some_and(|p| !p.result.is_empty() && p.recommendations.is_empty());
+    let row = move |part: &'static str, i: usize| view! { <td>{move || format!("符合：{}　不符：{}", count(part, i, "conforms"), count(part, i, "does_not_conform"))}</td> };
+    view! {
+        <article class="print-only print-form attachment" data-testid="printed-form">
+            <h1 class="form-title">"臺北市政府地政局暨所屬所隊介接使用數位印鑑比對系統稽核紀錄表"</h1>
+            <p>{format!("（稽核單位）{}　　（受稽單位）{}　　稽核日期：{}　　稽核期間：{}", v.auditing_unit, v.target, v.audited_on, v.period_label)}</p>
+            <table class="form-grid">
+                <thead><tr><th>"項目"</th><th>"抽查比率"</th><th>"稽核內容"</th><th>"抽查資料"</th></tr></thead>
+                <tbody>
+                    <tr><th rowspan="3">"使用者"</th><td rowspan="3">{format!("50%（{} 人抽 {} 人）", v.users, v.sample_users.len())}</td>
+                        <td>{USER_ITEMS[0]}</td>{row("users", 0)}</tr>
+                    <tr><td>{format!("二、系統之使用者異動是否填寫使用印鑑比對系統帳號異動申請單？（異動：{} 人）", v.account_changes)}</td>{row("users", 1)}</tr>
+                    <tr><td>{USER_ITEMS[2]}</td><td>{format!("前次盤點日期：{}", v.last_review.clone().unwrap_or_default())}</td></tr>
+                    <tr><th rowspan="3">"查詢紀錄"</th><td rowspan="3">{format!("每月比對總數之1%（{} 筆抽 {} 筆）", v.lookups, v.sample_lookups.len())}</td>
+                        <td>{QUERY_ITEMS[0]}</td>{row("queries", 0)}</tr>
+                    <tr><td>{QUERY_ITEMS[1]}</td>{row("queries", 1)}</tr>
+                    <tr><td>{QUERY_ITEMS[2]}</td>{row("queries", 2)}</tr>
+                    <tr><th colspan="2">{RETENTION_ITEM}</th><td colspan="2">{move || format!("{} 符合　{} 不符", mark(kept() == "conforms"), mark(kept() == "does_not_conform"))}</td></tr>
+                    <tr><th colspan="2">"上次稽核結果"</th><td colspan="2">
+                        {format!("{} 無不符合項目　{} 改善或建議辦理情形：", mark(prev_clean), mark(!prev_clean && v.previous.is_some()))}
+                        {v.previous.as_ref().map(|p| format!("（{}：{}）", p.period_label, p.result))}
+                        {move || text("previous_followup")}</td></tr>
+                    <tr><th colspan="2">"稽核結果及建議"</th><td colspan="2">
+                        {move || format!("{} 無不符合項目　{} 建議事項：", mark(!any_no()), mark(any_no()))}
+                        {move || text("result")} " " {move || text("recommendations")}</td></tr>
+                </tbody>
+            </table>
+            // <tbody> written out: the browser adds it to the server's HTML, and hydration must match
+            <table class="form-grid signatures"><tbody>
+                <tr><th colspan="2">"受稽單位"</th><th colspan="2">"稽核單位"</th></tr>
+                <tr><th>"受稽人員"</th><th>"主管"</th><th>"稽核人員"</th><th>"主管"</th></tr>
+                <tr class="sign-row"><td>{signed(Slot::Audited)}</td><td>{signed(Slot::AuditedSupervisor)}</td>
+                    <td>{signed(Slot::Auditor)}</td><td>{signed(Slot::AuditorSupervisor)}</td></tr>
+            </tbody></table>
+            <p class="muted">{format!("抽樣種子：{}　（依作業規定八(五)，本紀錄書面至少保留五年）", v.seed)}</p>
+            <section class="page-break">
+                <h2>"抽查明細"</h2>
+                <table class="form-grid">
+                    <thead><tr><th>"抽查對象"</th><th>"稽核內容"</th><th>"結果"</th><th>"不符情形"</th></tr></thead>
+                    <tbody>
+                        {v.sample_users.iter().flat_map(|u| (0..2).map(move |i| (format!("{} {}", u.name, u.employee_no), "users", i, u.id))).chain(
+                            v.sample_lookups.iter().flat_map(|l| (0..3).map(move |i| (format!("{} {} {} {}", roc_datetime(l.queried_at), l.operator, l.case_number, l.national_id_masked), "queries", i, l.id))))
+                            .map(|(who, part, i, id)| {
+                                let a = move || sheet.answer(part, &i.to_string(), id);
+                                let a2 = a.clone();
+                                view! { <tr><td>{who}</td><td>{if part == "users" { USER_ITEMS[i] } else { QUERY_ITEMS[i] }}</td>
+                                    <td>{move || match a().map(|(r, _)| r).as_deref() { Some("conforms") => "符合", Some("does_not_conform") => "不符", _ => "" }}</td>
+                                    <td>{move || a2().map(|(_, n)| n).unwrap_or_default()}</td></tr> }
+                            }).collect_view()}
+                    </tbody>
+                </table>
+            </section>
+        </article>
+    }
+}
+
+/// 附件三 as printed: the 41 items with their results and findings, the recommendations, the
+/// auditor's and the representative's signatures.
+#[component]
+fn PrintedVendorForm(v: AuditView, sheet: Sheet) -> impl IntoView {
+    let text = move |f: &'static str| sheet.texts.with(|t| t.get(f).cloned().unwrap_or_default());
+    view! {
+        <article class="print-only print-form attachment" data-testid="printed-form">
+            <h1 class="form-title">"臺北市政府地政局介接使用數位印鑑比對系統 軟體委外廠商資訊安全稽核紀錄表"</h1>
+            <p>{format!("受稽核廠商：{}　　稽核日期：{}　　稽核期間：{}", v.target, v.audited_on, v.period_label)}</p>
+            <table class="form-grid">
+                <thead><tr><th>"稽核項目"</th><th>"稽核結果"</th><th>"稽核情形"</th></tr></thead>
+                <tbody>
+                    {VENDOR_SECTIONS.iter().enumerate().map(|(s, (name, items))| view! {
+                        <tr><th colspan="3">{format!("{}. {name}", s + 1)}</th></tr>
+                        {items.iter().enumerate().map(|(i, text)| {
+                            let code = item_code(s, i);
+                            let c2 = code.clone();
+                            let r = move || sheet.answer("vendor", &code, 0).map(|(r, _)| r).unwrap_or_default();
+                            let f = move || sheet.answer("vendor", &c2, 0).map(|(_, f)| f).unwrap_or_default();
+                            view! { <tr><td>{format!("({}) {text}", i + 1)}</td>
+                                <td>{move || { let r = r(); format!("{} 符合 {} 不符合 {} 不適用", mark(r == "conforms"), mark(r == "does_not_conform"), mark(r == "not_applicable")) }}</td>
+                                <td>{f}</td></tr> }
+                        }).collect_view()}
+                    }).collect_view()}
+                    <tr><th>"稽核結果"</th><td colspan="2">{move || text("result")}</td></tr>
+                    <tr><th>"建議事項"</th><td colspan="2">{move || text("recommendations")}</td></tr>
+                </tbody>
+            </table>
+            <table class="form-grid signatures"><tbody>
+                <tr>{v.slots.iter().map(|s| view! { <th>{s.slot.zh()}</th> }).collect_view()}</tr>
+                <tr class="sign-row">{v.slots.iter().map(|s| view! { <td>
+                    {s.signed_by.clone().unwrap_or_default()}
+                    {s.signature.clone().map(|src| view! { <img class="signature" alt="簽名" src=src/> })}
+                </td> }).collect_view()}</tr>
+            </tbody></table>
+        </article>
     }
 }
