@@ -144,6 +144,11 @@ test("an internal audit on a tablet: drawn, answered through a reload and a lost
   await gotoHydrated(clerk.page, new URL(url).pathname);
   await clerk.page.getByTestId("sign-audited").click();
   await expect(clerk.page.getByTestId("slot-audited")).toHaveAttribute("data-signed", "true");
+  await gotoHydrated(clerk.page, "/compare");
+  await clerk.page.getByTestId("q-case-free").fill("稽核測試第2號");
+  await clerk.page.getByTestId("q-national-id").fill("A123456789");
+  await clerk.page.getByTestId("q-submit").click();
+  await expect(clerk.page.getByTestId("registered-image")).toBeVisible();
   const chief = await as(browser, "supervisor");
   await gotoHydrated(chief.page, new URL(url).pathname);
   await chief.page.getByTestId("sign-audited_supervisor").tap();
@@ -151,6 +156,8 @@ test("an internal audit on a tablet: drawn, answered through a reload and a lost
   await chief.page.getByTestId("sign-auditor_supervisor").tap();
   await expect(chief.page.getByTestId("slot-auditor_supervisor")).toHaveAttribute("data-signed", "true");
   await expect(chief.page.getByTestId("audit-state")).toHaveText("已完成簽章");
+  // the recorded seed still draws the same sample (the clerk's later look-ups do not count)
+  await expect(chief.page.getByTestId("sample-check")).toHaveAttribute("data-verified", "true");
 
   // the referral reaches the Ethics Office
   const ethics = await as(browser, "ethics");

@@ -174,8 +174,15 @@ async fn internal_audit_end_to_end(db: TestDb) {
     assert!(!get(&app, &auditor, id).await.body.contains(PERSON));
     assert_eq!(v["sample_verified"], true);
     let seed: u64 = v["seed"].as_str().unwrap().parse().unwrap();
-    let again = app::server::audits::redraw(&store, da, this_month, i1001, seed).await.unwrap();
+    let opened = store.audit(id).await.unwrap().unwrap().created_at;
+    let again = app::server::audits::redraw(&store, da, this_month, i1001, seed, opened).await.unwrap();
     assert_eq!(again.queries, sampled);
+    // look-ups made after the drawing do not change it: the redraw still agrees
+    for case in ["000006", "000007", "000008"] {
+        query(&app, &clerk, case).await;
+    }
+    assert_eq!(view(&app, &auditor, id).await["sample_verified"], true);
+    assert_eq!(view(&app, &auditor, id).await["lookups"].as_i64(), Some(5));
     // the previous audit's result and the period's facts are on the form
     assert_eq!(v["previous"]["id"].as_i64(), Some(first));
     assert_eq!(v["previous"]["result"], "抽查結果大致符合規定");

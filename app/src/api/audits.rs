@@ -713,7 +713,7 @@ pub async fn get_audit(id: i64) -> Result<AuditView, ApiError> {
     // anyone can draw the same sample again from the log with the recorded seed
     let sample_verified = match a.unit_id {
         Some(unit) => {
-            let d = crate::server::audits::redraw(store, unit, period, a.auditor_id, a.seed as u64)
+            let d = crate::server::audits::redraw(store, unit, period, a.auditor_id, a.seed as u64, a.created_at)
                 .await
                 .map_err(super::internal)?;
             let mut mine: Vec<(String, i64)> = d.accounts.iter().map(|i| ("users".to_string(), *i)).collect();

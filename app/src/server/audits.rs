@@ -19,11 +19,20 @@ pub struct Drawn {
     pub accounts: Vec<i64>,
 }
 
-/// Draw the unit's sample for the period: 1 % of its look-ups (never the auditor's own) and
-/// 50 % of its accounts active in the period (never the auditor's own account).
-pub async fn redraw(store: &DynStore, unit_id: i64, period: Period, auditor: i64, seed: u64) -> StoreResult<Drawn> {
-    let lookups = store.lookups_in(unit_id, period.start(), period.end()).await?;
-    let accounts = store.accounts_active(unit_id, period.start(), period.end()).await?;
+/// Draw the unit's sample for the period as the log stood at `as_of` (the audit's opening): 1 %
+/// of its look-ups (never the auditor's own) and 50 % of its accounts active in the period
+/// (never the auditor's own account). Look-ups made later do not change a drawn sample.
+pub async fn redraw(
+    store: &DynStore,
+    unit_id: i64,
+    period: Period,
+    auditor: i64,
+    seed: u64,
+    as_of: DateTime<Utc>,
+) -> StoreResult<Drawn> {
+    let until = period.end().min(as_of);
+    let lookups = store.lookups_in(unit_id, period.start(), until).await?;
+    let accounts = store.accounts_active(unit_id, period.start(), until).await?;
     Ok(Drawn {
         lookups: lookups.len(),
         users: accounts.len(),
@@ -51,7 +60,7 @@ pub struct Opening {
 pub async fn open(store: &DynStore, o: Opening, audit: AuditDraft) -> StoreResult<i64> {
     let (drawn, changes, review) = match o.unit_id {
         Some(unit) => (
-            redraw(store, unit, o.period, o.auditor_id, o.seed).await?,
+            redraw(store, unit, o.period, o.auditor_id, o.seed, o.now).await?,
             store.account_changes(unit, o.period.start(), o.period.end()).await?,
             store.last_review_before(unit, o.period.end()).await?,
         ),

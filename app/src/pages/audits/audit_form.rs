@@ -343,7 +343,7 @@ fn Record(
                     <dd data-testid="sample-size">{v.with_value(|v| format!("查詢 {} 筆抽 {} 筆；使用者 {} 人抽 {} 人", v.lookups, v.sample_lookups.len(), v.users, v.sample_users.len()))}</dd>
                     <dt>{locale.pick("抽樣種子", "Seed")}</dt>
                     <dd class="mono"><span data-testid="seed">{v.with_value(|v| v.seed.clone())}</span>
-                        {v.with_value(|v| if v.sample_verified { locale.pick("（以此種子重新抽樣結果相同）", " (redrawing gives the same sample)") } else { locale.pick("（重新抽樣結果不同，請查明）", " (a redraw differs — check)") })}</dd>
+                        <span data-testid="sample-check" data-verified=v.with_value(|v| v.sample_verified.to_string())>{v.with_value(|v| if v.sample_verified { locale.pick("（以此種子重新抽樣結果相同）", " (redrawing gives the same sample)") } else { locale.pick("（重新抽樣結果不同，請查明）", " (a redraw differs — check)") })}</span></dd>
                 })}
             </dl>
         </section>
@@ -490,7 +490,7 @@ fn Checklist(v: AuditView, sheet: Sheet, refer: ServerAction<ReferToEthics>) -> 
             <div class="samples">
                 {v.sample_users.iter().map(|u| { let uid = u.id; view! {
                     <article class="sample card" data-testid=format!("user-{}", u.id)>
-                        <h3>{format!("{} {}", u.name, u.employee_no)} <span class="muted">{u.roles.clone()}</span>
+                        <h3>{format!("{} {} ", u.name, u.employee_no)} <span class="muted">{u.roles.clone()}</span>
                             {u.disabled.then(|| view! { <span class="badge">{locale.pick("已停用", "disabled")}</span> })}</h3>
                         {(0..2).map(|i| view! {
                             <Choice sheet=sheet part="users" item=i sample=uid label=USER_ITEMS[i]/>
@@ -807,7 +807,7 @@ fn PrintedForm(v: AuditView, sheet: Sheet) -> impl IntoView {
             <table class="form-grid signatures"><tbody>
                 <tr><th colspan="2">"受稽單位"</th><th colspan="2">"稽核單位"</th></tr>
                 <tr><th>"受稽人員"</th><th>"主管"</th><th>"稽核人員"</th><th>"主管"</th></tr>
-                <tr class="sign-row"><td>{signed(Slot::Audited)}</td><td>{signed(Slot::AuditedSupervisor)}</td>
+                <tr class="signature-row"><td>{signed(Slot::Audited)}</td><td>{signed(Slot::AuditedSupervisor)}</td>
                     <td>{signed(Slot::Auditor)}</td><td>{signed(Slot::AuditorSupervisor)}</td></tr>
             </tbody></table>
             <p class="muted">{format!("抽樣種子：{}　（依作業規定八(五)，本紀錄書面至少保留五年）", v.seed)}</p>
@@ -820,7 +820,7 @@ fn PrintedForm(v: AuditView, sheet: Sheet) -> impl IntoView {
                             v.sample_lookups.iter().flat_map(|l| (0..3).map(move |i| (format!("{} {} {} {}", roc_datetime(l.queried_at), l.operator, l.case_number, l.national_id_masked), "queries", i, l.id))))
                             .map(|(who, part, i, id)| {
                                 let a = move || sheet.answer(part, &i.to_string(), id);
-                                let a2 = a.clone();
+                                let a2 = a;
                                 view! { <tr><td>{who}</td><td>{if part == "users" { USER_ITEMS[i] } else { QUERY_ITEMS[i] }}</td>
                                     <td>{move || match a().map(|(r, _)| r).as_deref() { Some("conforms") => "符合", Some("does_not_conform") => "不符", _ => "" }}</td>
                                     <td>{move || a2().map(|(_, n)| n).unwrap_or_default()}</td></tr> }
@@ -862,7 +862,7 @@ fn PrintedVendorForm(v: AuditView, sheet: Sheet) -> impl IntoView {
             </table>
             <table class="form-grid signatures"><tbody>
                 <tr>{v.slots.iter().map(|s| view! { <th>{s.slot.zh()}</th> }).collect_view()}</tr>
-                <tr class="sign-row">{v.slots.iter().map(|s| view! { <td>
+                <tr class="signature-row">{v.slots.iter().map(|s| view! { <td>
                     {s.signed_by.clone().unwrap_or_default()}
                     {s.signature.clone().map(|src| view! { <img class="signature" alt="簽名" src=src/> })}
                 </td> }).collect_view()}</tr>
