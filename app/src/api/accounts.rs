@@ -214,11 +214,7 @@ pub async fn list_requests(
             return Ok(None);
         }
         let d = crate::domain::RocDate::parse(s).map_err(|e| ApiError::Invalid(format!("{label}：{e}")))?;
-        use chrono::TimeZone;
-        Ok(crate::domain::taipei_offset()
-            .from_local_datetime(&d.gregorian().and_hms_opt(0, 0, 0).unwrap_or_default())
-            .single()
-            .map(|t| t.with_timezone(&Utc)))
+        Ok(Some(crate::domain::taipei_midnight(d.gregorian())))
     };
     let filter = RequestFilter {
         state: Some(state.trim().to_string()).filter(|s| !s.is_empty()),

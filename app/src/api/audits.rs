@@ -188,7 +188,7 @@ pub(crate) mod imp {
     use super::*;
     use crate::api::Ctx;
     use crate::domain::audit::{due_state, periods_since, Period};
-    use crate::domain::{roc_datetime, NationalId, RocDate, Role, UnitKind};
+    use crate::domain::{roc_datetime, RocDate, Role, UnitKind};
     use crate::server::{
         auth::Actor,
         requests::acts_as_supervisor,
@@ -462,10 +462,6 @@ pub(crate) mod imp {
         Ok(rows)
     }
 
-    pub fn mask(id: &str) -> String {
-        NationalId::parse(id).map(|n| n.masked()).unwrap_or_else(|_| "**********".into())
-    }
-
     pub fn roc_time(t: DateTime<Utc>) -> String {
         roc_datetime(t)
     }
@@ -657,7 +653,7 @@ pub async fn get_audit(id: i64) -> Result<AuditView, ApiError> {
                         operator: format!("{} {}", l.operator_name, l.operator_no),
                         business_type: l.business_type.clone(),
                         case_number: l.case_number.clone(),
-                        national_id_masked: imp::mask(&l.national_id),
+                        national_id_masked: crate::domain::NationalId::mask_stored(&l.national_id),
                         after_hours: l.after_hours,
                         decision: l.decision.clone(),
                         printed: printed.contains(&l.query_id),

@@ -157,17 +157,13 @@ mod imp {
         }
     }
 
-    pub fn mask(id: &str) -> String {
-        NationalId::parse(id).map(|n| n.masked()).unwrap_or_else(|_| "**********".into())
-    }
-
     pub fn summary(c: &ComparisonRecord) -> ComparisonSummary {
         ComparisonSummary {
             id: c.id,
             created_at: c.created_at,
             business_type: BusinessType::parse(&c.business_type).unwrap_or(BusinessType::LandRegistration),
             case_number: c.case_number.clone(),
-            national_id_masked: mask(&c.national_id),
+            national_id_masked: NationalId::mask_stored(&c.national_id),
             person_name: c.person_name.clone(),
             operator: format!("{} ({})", c.operator_name, c.operator_employee_no),
             server_score: c.server_score,
@@ -493,7 +489,7 @@ pub async fn verify_code(code: String) -> Result<Verified, ApiError> {
         created_at: c.created_at,
         unit_name: imp::unit_name(&ctx, c.unit_id).await,
         case_number: c.case_number.clone(),
-        national_id_masked: imp::mask(&c.national_id),
+        national_id_masked: crate::domain::NationalId::mask_stored(&c.national_id),
         server_band: imp::band(&c.server_band),
         decision: Decision::parse(&c.decision).unwrap_or(Decision::ContactOffice),
         can_open: imp::may_open(actor, &c),

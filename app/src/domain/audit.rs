@@ -3,11 +3,10 @@
 //! follow-ups and the external schedule. The sample rules are in [`super::audit_sample`], the
 //! checklists in [`super::forms::internal_audit`] and [`super::forms::vendor_audit`].
 
-use chrono::{DateTime, Datelike, NaiveDate, TimeZone, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::report::Month;
-use super::taipei_offset;
 
 /// Days a vendor's 不符合 finding has to be put right (the follow-up's due date).
 pub const VENDOR_FOLLOWUP_DAYS: i64 = 30;
@@ -122,7 +121,7 @@ pub enum Period {
 impl Period {
     /// The period of `kind` that contains the instant (Taipei time).
     pub fn of(kind: AuditKind, t: DateTime<Utc>) -> Self {
-        let d = t.with_timezone(&taipei_offset()).date_naive();
+        let d = super::taipei_date(t);
         match kind {
             AuditKind::Internal => Self::Month(Month::of(t)),
             AuditKind::Office => Self::Quarter { year: d.year(), q: (d.month() - 1) / 3 + 1 },
@@ -189,12 +188,7 @@ impl Period {
 
     /// The first instant, Taipei time.
     pub fn start(self) -> DateTime<Utc> {
-        let d = self.first_day();
-        taipei_offset()
-            .from_local_datetime(&d.and_hms_opt(0, 0, 0).unwrap_or_default())
-            .single()
-            .map(|t| t.with_timezone(&Utc))
-            .unwrap_or_default()
+        super::taipei_midnight(self.first_day())
     }
 
     /// The first instant after the period.
@@ -320,6 +314,8 @@ pub fn periods_since(kind: AuditKind, since: DateTime<Utc>, now: DateTime<Utc>) 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::taipei_offset;
+    use chrono::TimeZone;
 
     fn at(y: i32, m: u32, d: u32) -> DateTime<Utc> {
         taipei_offset().with_ymd_and_hms(y, m, d, 9, 0, 0).unwrap().with_timezone(&Utc)

@@ -32,6 +32,21 @@ pub fn taipei_offset() -> chrono::FixedOffset {
     chrono::FixedOffset::east_opt(8 * 3600).expect("constant offset")
 }
 
+/// The calendar day of an instant in Taipei.
+pub fn taipei_date(t: chrono::DateTime<chrono::Utc>) -> chrono::NaiveDate {
+    t.with_timezone(&taipei_offset()).date_naive()
+}
+
+/// Midnight at the start of a Taipei day, as an instant.
+pub fn taipei_midnight(d: chrono::NaiveDate) -> chrono::DateTime<chrono::Utc> {
+    use chrono::TimeZone;
+    taipei_offset()
+        .from_local_datetime(&d.and_hms_opt(0, 0, 0).unwrap_or_default())
+        .single()
+        .map(|t| t.with_timezone(&chrono::Utc))
+        .unwrap_or_default()
+}
+
 /// An instant shown in Taipei time with an ROC date: `115/11/26 14:05`.
 pub fn roc_datetime(utc: chrono::DateTime<chrono::Utc>) -> String {
     use chrono::Timelike;

@@ -58,6 +58,11 @@ impl NationalId {
         format!("{}****{}", &self.0[..3], &self.0[7..])
     }
 
+    /// A stored number masked for display; one that no longer parses is hidden whole.
+    pub fn mask_stored(raw: &str) -> String {
+        Self::parse(raw).map(|n| n.masked()).unwrap_or_else(|_| "**********".into())
+    }
+
     /// Whether this is a resident certificate (居留證) number rather than a citizen's.
     pub fn is_resident_certificate(&self) -> bool {
         matches!(self.0.as_bytes()[1], b'8' | b'9')

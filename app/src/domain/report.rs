@@ -2,11 +2,9 @@
 //! 核閱後備查): every look-up of a unit in a month, totals, and the anomalies to look at. The
 //! report's shape is shared by browser and server; the server builds it (`build`).
 
-use chrono::{DateTime, Datelike, NaiveDate, TimeZone, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
-
-use super::taipei_offset;
 
 /// A calendar month (Taipei time), written `2026-11`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -36,7 +34,7 @@ impl Month {
         Self::new(if a.trim().len() <= 3 { y + 1911 } else { y }, m)
     }
     pub fn of(t: DateTime<Utc>) -> Self {
-        let d = t.with_timezone(&taipei_offset()).date_naive();
+        let d = super::taipei_date(t);
         Self { year: d.year(), month: d.month() }
     }
     pub fn year(self) -> i32 {
@@ -61,12 +59,7 @@ impl Month {
     }
     /// The first instant of the month, Taipei time.
     pub fn start(self) -> DateTime<Utc> {
-        let d = NaiveDate::from_ymd_opt(self.year, self.month, 1).unwrap_or_default();
-        taipei_offset()
-            .from_local_datetime(&d.and_hms_opt(0, 0, 0).unwrap_or_default())
-            .single()
-            .map(|t| t.with_timezone(&Utc))
-            .unwrap_or_default()
+        super::taipei_midnight(NaiveDate::from_ymd_opt(self.year, self.month, 1).unwrap_or_default())
     }
     /// The first instant after the month.
     pub fn end(self) -> DateTime<Utc> {
@@ -296,9 +289,7 @@ pub fn build(
                 operator_name: l.operator_name.clone(),
                 business_type: l.business_type.clone(),
                 case_number: l.case_number.clone(),
-                national_id_masked: super::NationalId::parse(&l.national_id)
-                    .map(|i| i.masked())
-                    .unwrap_or_else(|_| "**********".into()),
+                national_id_masked: super::NationalId::mask_stored(&l.national_id),
                 after_hours: l.after_hours,
                 decision: l.decision.clone(),
                 anomalies: a,
@@ -330,6 +321,8 @@ pub fn build(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::taipei_offset;
+    use chrono::TimeZone;
 
     fn at(y: i32, mo: u32, d: u32, h: u32) -> DateTime<Utc> {
         taipei_offset().with_ymd_and_hms(y, mo, d, h, 0, 0).unwrap().with_timezone(&Utc)

@@ -11,12 +11,12 @@
 //! never got a signed one (a missed quarter is flagged from the first day of the next). A
 //! signed review for the current quarter clears the flag.
 
-use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeZone, Utc};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::auth::Actor;
 use super::store::{AccountRecord, DynStore, ItemSnapshot, StoreResult};
-use crate::domain::{taipei_offset, Designation, Role};
+use crate::domain::{Designation, Role};
 
 /// Days from the start of a quarter within which its review is due.
 pub const REVIEW_GRACE_DAYS: i64 = 30;
@@ -87,19 +87,7 @@ impl Quarter {
     }
 }
 
-/// The calendar day of an instant in Taipei.
-pub fn taipei_date(t: DateTime<Utc>) -> NaiveDate {
-    t.with_timezone(&taipei_offset()).date_naive()
-}
-
-/// Midnight at the start of a Taipei day, as an instant.
-pub fn taipei_midnight(d: NaiveDate) -> DateTime<Utc> {
-    taipei_offset()
-        .from_local_datetime(&d.and_hms_opt(0, 0, 0).unwrap_or_default())
-        .single()
-        .map(|t| t.with_timezone(&Utc))
-        .unwrap_or_default()
-}
+pub use crate::domain::{taipei_date, taipei_midnight};
 
 /// Where a unit's review of the current quarter stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -232,6 +220,7 @@ pub async fn managed_units(store: &DynStore, actor: &Actor, now: DateTime<Utc>) 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use chrono::TimeZone;
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()
