@@ -177,12 +177,6 @@ pub struct AuditView {
     pub missing: usize,
 }
 
-/// Field errors as one message (the page shows them per field before sending).
-#[cfg(feature = "ssr")]
-fn invalid(errors: Vec<crate::domain::forms::FieldError>) -> ApiError {
-    ApiError::Invalid(errors.into_iter().map(|e| e.message).collect::<Vec<_>>().join("；"))
-}
-
 #[cfg(feature = "ssr")]
 pub(crate) mod imp {
     use super::*;
@@ -256,18 +250,7 @@ pub(crate) mod imp {
     }
 
     pub async fn name_of(ctx: &Ctx, id: Option<i64>) -> String {
-        match id {
-            Some(id) => ctx
-                .state
-                .store
-                .account(id)
-                .await
-                .ok()
-                .flatten()
-                .map(|a| format!("{} {}", a.name, a.employee_no))
-                .unwrap_or_default(),
-            None => String::new(),
-        }
+        ctx.account_label(id).await.unwrap_or_default()
     }
 
     pub async fn unit_name(ctx: &Ctx, id: Option<i64>) -> String {
@@ -771,7 +754,7 @@ pub async fn save_answer(id: i64, input: AnswerInput) -> Result<(), ApiError> {
     if imp::kind_of(&a)? == AuditKind::Vendor {
         return Err(ApiError::Invalid("委外廠商稽核請依附件三填寫".into()));
     }
-    let ans = input.parse().map_err(invalid)?;
+    let ans = input.parse().map_err(crate::api::invalid_fields)?;
     if ans.part != Part::Retention {
         let samples = ctx.state.store.audit_samples(id).await.map_err(super::internal)?;
         if !samples.iter().any(|(p, s)| p == ans.part.code() && *s == ans.sample) {
@@ -804,7 +787,7 @@ pub async fn save_vendor_answer(id: i64, input: VendorAnswerInput) -> Result<(),
     if imp::kind_of(&a)? != AuditKind::Vendor {
         return Err(ApiError::Invalid("此稽核依附件二填寫".into()));
     }
-    let ans = input.parse().map_err(invalid)?;
+    let ans = input.parse().map_err(crate::api::invalid_fields)?;
     let rec = AnswerRecord {
         part: "vendor".into(),
         item: ans.item.clone(),

@@ -16,8 +16,6 @@ use super::ApiError;
 use crate::domain::forms::liaison_slip::{
     LiaisonReplyForm, LiaisonReplyInput, LiaisonSlipForm, LiaisonSlipInput, SubjectKind,
 };
-#[cfg(feature = "ssr")]
-use crate::domain::forms::FieldError;
 use crate::domain::{QueryInput, RocDate};
 
 /// A household registration office as the form offers it.
@@ -113,12 +111,6 @@ pub struct SlipCounts {
     pub inbox_overdue: usize,
     /// Chief: slips waiting for approval.
     pub awaiting_approval: usize,
-}
-
-/// Field errors as one message (the page shows them per field before sending).
-#[cfg(feature = "ssr")]
-fn invalid(errors: Vec<FieldError>) -> ApiError {
-    ApiError::Invalid(errors.into_iter().map(|e| e.message).collect::<Vec<_>>().join("；"))
 }
 
 #[cfg(feature = "ssr")]
@@ -244,7 +236,7 @@ mod imp {
     /// Check the form against the reference data: the office exists; the seal system's date
     /// is taken from the registry (the clerk cannot type another).
     pub async fn settle(ctx: &Ctx, input: &LiaisonSlipInput) -> Result<(LiaisonSlipForm, UnitView), ApiError> {
-        let mut form = input.parse().map_err(invalid)?;
+        let mut form = input.parse().map_err(crate::api::invalid_fields)?;
         let office = ctx
             .state
             .store
@@ -757,7 +749,7 @@ pub async fn reply_slip(id: i64, input: LiaisonReplyInput, image_b64: String) ->
     let actor = ctx.actor()?;
     let (slip, _) = imp::load(&ctx, actor, id, &[imp::Side::Office], ReplySlip::PATH).await?;
     let input = LiaisonReplyInput { has_image: !image_b64.trim().is_empty(), ..input };
-    let reply = input.parse().map_err(invalid)?;
+    let reply = input.parse().map_err(crate::api::invalid_fields)?;
     if !slip.state().is_some_and(|s| s.awaits_reply()) {
         return Err(ApiError::Invalid("此聯繫單已回復或已撤銷".into()));
     }

@@ -266,6 +266,19 @@ mod guard {
         }
     }
 
+    impl Ctx {
+        /// `name employee_no` of an account (as printed on records), if there is one.
+        pub async fn account_label(&self, id: Option<i64>) -> Option<String> {
+            let a = self.state.store.account(id?).await.ok().flatten()?;
+            Some(format!("{} {}", a.name, a.employee_no))
+        }
+    }
+
+    /// A form's field errors as one message (the page shows them per field before sending).
+    pub fn invalid_fields(errors: Vec<crate::domain::forms::FieldError>) -> ApiError {
+        ApiError::Invalid(errors.into_iter().map(|e| e.message).collect::<Vec<_>>().join("；"))
+    }
+
     /// Begin every api function with this: authorises the caller for `path` (reusing the
     /// middleware's decision when it made one) and returns what the function needs.
     pub async fn guard(path: &str) -> Result<Ctx, ApiError> {

@@ -87,14 +87,7 @@ mod imp {
     }
 
     pub async fn stamp(ctx: &Ctx, r: &ReportRecord) -> Result<ReportStamp, ApiError> {
-        let name = |id: Option<i64>| async move {
-            match id {
-                Some(id) => {
-                    ctx.state.store.account(id).await.ok().flatten().map(|a| format!("{} {}", a.name, a.employee_no))
-                }
-                None => None,
-            }
-        };
+        let name = |id| ctx.account_label(id);
         Ok(ReportStamp {
             id: r.id,
             sha256: r.sha256.clone(),

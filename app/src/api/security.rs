@@ -108,9 +108,7 @@ pub async fn add_security_task(input: TaskInput) -> Result<i64, ApiError> {
     use crate::server::store::NewTask;
     let ctx = super::guard(AddSecurityTask::PATH).await?;
     let actor = ctx.actor()?;
-    let f = input
-        .parse()
-        .map_err(|es| ApiError::Invalid(es.into_iter().map(|e| e.message).collect::<Vec<_>>().join("；")))?;
+    let f = input.parse().map_err(crate::api::invalid_fields)?;
     let new = NewTask {
         kind: f.kind.code().into(),
         title: f.title.clone(),
@@ -131,9 +129,7 @@ pub async fn complete_security_task(id: i64, input: CompletionInput) -> Result<O
     let store = &ctx.state.store;
     let task = store.task(id).await.map_err(super::internal)?.ok_or(ApiError::NotFound)?;
     let kind = TaskKind::parse(&task.kind).ok_or(ApiError::Internal)?;
-    let c = input
-        .parse(roc(today())?)
-        .map_err(|es| ApiError::Invalid(es.into_iter().map(|e| e.message).collect::<Vec<_>>().join("；")))?;
+    let c = input.parse(roc(today())?).map_err(crate::api::invalid_fields)?;
     if c.notice_plan.is_some() && kind != TaskKind::OsEndOfSupport {
         return Err(ApiError::Invalid("通知民政局之風險控制措施僅適用於作業系統停止服務".into()));
     }
