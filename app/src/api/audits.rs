@@ -325,27 +325,33 @@ pub(crate) mod imp {
         })
     }
 
-    /// How many answers the form still needs before the auditor signs.
+    /// How many answers the form still needs before the auditor signs (and the result text).
     pub fn missing(kind: AuditKind, samples: &[(String, i64)], answers: &[AnswerView], a: &AuditFormRecord) -> usize {
-        use crate::domain::forms::internal_audit::Part;
-        use crate::domain::forms::vendor_audit::item_codes;
-        let has = |part: &str, item: &str, sample: i64| {
-            answers.iter().any(|x| x.part == part && x.item == item && x.sample == sample)
-        };
-        let mut n = 0;
-        match kind {
-            AuditKind::Vendor => {
-                n += item_codes().iter().filter(|c| !has("vendor", c, 0)).count();
-            }
-            _ => {
-                for (part, id) in samples {
-                    let items = Part::parse(part).map(Part::items).unwrap_or(0);
-                    n += (0..items).filter(|i| !has(part, &i.to_string(), *id)).count();
-                }
-                n += usize::from(!has("retention", "0", 0));
-            }
-        }
-        n + usize::from(a.result.trim().is_empty())
+        let ids = |part: &str| samples.iter().filter(|(p, _)| p == part).map(|(_, id)| *id).collect::<Vec<_>>();
+        let unanswered = crate::domain::audit::required_answers(kind, &ids("users"), &ids("queries"))
+            .into_iter()
+            .filter(|(p, i, s)| !answers.iter().any(|x| x.part == *p && x.item == *i && x.sample == *s))
+            .count();
+        unanswered + usize::from(a.result.trim().is_empty())
+    }
+
+    /// The answers as given.
+    pub async fn answers(ctx: &Ctx, id: i64) -> Result<Vec<AnswerView>, ApiError> {
+        Ok(ctx
+            .state
+            .store
+            .audit_answers(id)
+            .await
+            .map_err(crate::api::internal)?
+            .into_iter()
+            .map(|x| AnswerView {
+                part: x.part,
+                item: x.item,
+                sample: x.sample,
+                result: x.result,
+                note: x.note.unwrap_or_default(),
+            })
+            .collect())
     }
 
     pub async fn followup_view(
@@ -645,19 +651,7 @@ pub async fn get_audit(id: i64) -> Result<AuditView, ApiError> {
             }
         }
     }
-    let answers: Vec<AnswerView> = store
-        .audit_answers(id)
-        .await
-        .map_err(super::internal)?
-        .into_iter()
-        .map(|x| AnswerView {
-            part: x.part,
-            item: x.item,
-            sample: x.sample,
-            result: x.result,
-            note: x.note.unwrap_or_default(),
-        })
-        .collect();
+    let answers = imp::answers(&ctx, id).await?;
     let signoffs = store.audit_signoffs(id).await.map_err(super::internal)?;
     let mut slots = Vec::new();
     for slot in kind.slots() {
@@ -844,30 +838,20 @@ pub async fn sign_audit(id: i64, slot: String, name: String, signature: String) 
     let slot = Slot::parse(&slot)
         .filter(|s| kind.slots().contains(s))
         .ok_or_else(|| ApiError::Invalid("沒有這個簽章欄".into()))?;
+    // a party to the record is told why a box is not theirs yet; anyone else is refused
+    let party = imp::can_read(&ctx, actor, &a).await?;
     let signed = store.audit_signoffs(id).await.map_err(super::internal)?;
-    if signed.iter().any(|s| s.slot == slot.code()) && imp::can_read(&ctx, actor, &a).await? {
+    if party && signed.iter().any(|s| s.slot == slot.code()) {
         return Err(ApiError::Invalid("此欄已簽章".into()));
     }
-    if !imp::can_read(&ctx, actor, &a).await? || !imp::may_sign(&ctx, actor, &a, slot).await? {
-        if a.submitted_at.is_none() && slot != Slot::Auditor && imp::can_read(&ctx, actor, &a).await? {
+    if !party || !imp::may_sign(&ctx, actor, &a, slot).await? {
+        if party && a.submitted_at.is_none() && slot != Slot::Auditor {
             return Err(ApiError::Invalid("請待稽核人簽章後再簽".into()));
         }
         return Err(imp::refuse(&ctx, actor, SignAudit::PATH).await);
     }
     let samples = store.audit_samples(id).await.map_err(super::internal)?;
-    let answers: Vec<AnswerView> = store
-        .audit_answers(id)
-        .await
-        .map_err(super::internal)?
-        .into_iter()
-        .map(|x| AnswerView {
-            part: x.part,
-            item: x.item,
-            sample: x.sample,
-            result: x.result,
-            note: x.note.unwrap_or_default(),
-        })
-        .collect();
+    let answers = imp::answers(&ctx, id).await?;
     let missing = imp::missing(kind, &samples, &answers, &a);
     if matches!(slot, Slot::Auditor | Slot::Vendor) && missing > 0 {
         return Err(ApiError::Invalid(format!("尚有 {missing} 個項目未填寫（含稽核結果），請完成後再簽章")));
@@ -913,10 +897,6 @@ pub async fn sign_audit(id: i64, slot: String, name: String, signature: String) 
     } else {
         Vec::new()
     };
-    let slots: &'static [&'static str] = match kind {
-        AuditKind::Vendor => &["auditor", "vendor"],
-        _ => &["audited", "audited_supervisor", "auditor", "auditor_supervisor"],
-    };
     let sign = NewSignoff {
         slot: slot.code(),
         account_id: (slot != Slot::Vendor).then_some(actor.account_id),
@@ -925,7 +905,7 @@ pub async fn sign_audit(id: i64, slot: String, name: String, signature: String) 
         now,
         submits: slot == Slot::Auditor,
         followups,
-        slots,
+        boxes: kind.slots().len(),
     };
     let draft = ctx.audit("audit.sign").details(serde_json::json!({ "slot": slot.code() }));
     store.sign_audit(id, &sign, draft).await.map_err(imp::store_err)

@@ -236,6 +236,29 @@ impl From<Period> for String {
     }
 }
 
+/// Every answer a record needs before the auditor signs, as (part, item, sample): on 附件二 each
+/// sampled user's and look-up's items and the retention item; on 附件三 the 41 items. (The
+/// result text is needed too.) The page counts what is left as given; the server checks again.
+pub fn required_answers(kind: AuditKind, users: &[i64], lookups: &[i64]) -> Vec<(&'static str, String, i64)> {
+    use super::forms::internal_audit::Part;
+    match kind {
+        AuditKind::Vendor => {
+            super::forms::vendor_audit::item_codes().into_iter().map(|code| ("vendor", code, 0)).collect()
+        }
+        AuditKind::Internal | AuditKind::Office => {
+            let per = |part: Part, ids: &[i64]| {
+                ids.iter()
+                    .flat_map(move |id| (0..part.items()).map(move |i| (part.code(), i.to_string(), *id)))
+                    .collect::<Vec<_>>()
+            };
+            let mut out = per(Part::Users, users);
+            out.extend(per(Part::Queries, lookups));
+            out.push((Part::Retention.code(), "0".into(), 0));
+            out
+        }
+    }
+}
+
 /// A follow-up's state: a referral to the Ethics Office (七(三)) or a vendor's finding.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -356,6 +379,20 @@ mod tests {
         assert_eq!(ps.iter().map(|p| p.to_string()).collect::<Vec<_>>(), ["2026Q4", "2026Q3", "2026Q2", "2026Q1"]);
         let hs = periods_since(AuditKind::Vendor, at(2026, 11, 1), at(2026, 11, 27));
         assert_eq!(hs.len(), 1);
+    }
+
+    #[test]
+    fn required_answers_of_each_form() {
+        let r = required_answers(AuditKind::Internal, &[7, 8], &[3]);
+        // 2 users × 2 items, 1 look-up × 3 items, retention
+        assert_eq!(r.len(), 8);
+        assert!(r.contains(&("users", "1".into(), 8)) && r.contains(&("queries", "2".into(), 3)));
+        assert!(!r.contains(&("users", "2".into(), 7)), "the review date is not answered per user");
+        assert_eq!(r.last(), Some(&("retention", "0".into(), 0)));
+        assert_eq!(required_answers(AuditKind::Office, &[], &[]).len(), 1);
+        let v = required_answers(AuditKind::Vendor, &[7], &[3]);
+        assert_eq!(v.len(), 41);
+        assert_eq!(v[0], ("vendor", "1.(1)".into(), 0));
     }
 
     #[test]

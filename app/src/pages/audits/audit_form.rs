@@ -13,9 +13,9 @@ use serde::{Deserialize, Serialize};
 use crate::api::audits::*;
 use crate::api::ApiError;
 use crate::components::{PrintButton, RequireAuth};
-use crate::domain::audit::{AuditKind, Slot};
+use crate::domain::audit::{required_answers, AuditKind, Slot};
 use crate::domain::forms::internal_audit::{AnswerInput, QUERY_ITEMS, RETENTION_ITEM, USER_ITEMS};
-use crate::domain::forms::vendor_audit::{item_code, item_codes, VendorAnswerInput, VENDOR_SECTIONS};
+use crate::domain::forms::vendor_audit::{item_code, VendorAnswerInput, VENDOR_SECTIONS};
 use crate::domain::{roc_datetime, BusinessType, Decision};
 use crate::i18n::{t, use_locale, Msg};
 
@@ -53,6 +53,8 @@ enum Conn {
 /// The browser's queue (local storage); nothing on the server side.
 mod queue {
     use super::Pending;
+    #[cfg(feature = "hydrate")]
+    use leptos::prelude::window;
 
     fn key(id: i64) -> String {
         format!("yinjian.audit.{id}.pending")
@@ -90,9 +92,6 @@ mod queue {
 
     #[cfg(not(feature = "hydrate"))]
     pub fn save(_id: i64, _items: &[Pending]) {}
-
-    #[cfg(feature = "hydrate")]
-    use leptos::prelude::window;
 }
 
 async fn send(id: i64, p: Pending) -> Result<(), ApiError> {
@@ -290,28 +289,23 @@ fn Record(
     let id = v.id;
     let v = StoredValue::new(v);
     // what is still unanswered, as given on this page (the server checks again on signing)
-    let users: Vec<i64> = v.with_value(|v| v.sample_users.iter().map(|u| u.id).collect());
-    let lookups: Vec<i64> = v.with_value(|v| v.sample_lookups.iter().map(|l| l.id).collect());
+    let required = v.with_value(|v| {
+        let users: Vec<i64> = v.sample_users.iter().map(|u| u.id).collect();
+        let lookups: Vec<i64> = v.sample_lookups.iter().map(|l| l.id).collect();
+        required_answers(kind, &users, &lookups)
+    });
     let missing = Signal::derive(move || {
         // a 不符 counts once what was found is given
-        let answered = |p: &str, i: String, s: i64| {
-            sheet.answers.with(|a| {
-                a.get(&(p.to_string(), i, s))
-                    .is_some_and(|(r, n)| !r.is_empty() && (r != "does_not_conform" || !n.trim().is_empty()))
-            })
-        };
-        let mut n = 0;
-        if kind == AuditKind::Vendor {
-            n += item_codes().into_iter().filter(|c| !answered("vendor", c.clone(), 0)).count();
-        } else {
-            n += users.iter().map(|u| (0..2).filter(|i| !answered("users", i.to_string(), *u)).count()).sum::<usize>();
-            n += lookups
+        let unanswered = sheet.answers.with(|a| {
+            required
                 .iter()
-                .map(|q| (0..3).filter(|i| !answered("queries", i.to_string(), *q)).count())
-                .sum::<usize>();
-            n += usize::from(!answered("retention", "0".into(), 0));
-        }
-        n + usize::from(sheet.texts.with(|t| t.get("result").is_none_or(|r| r.trim().is_empty())))
+                .filter(|(p, i, s)| {
+                    !a.get(&(p.to_string(), i.clone(), *s))
+                        .is_some_and(|(r, n)| !r.is_empty() && (r != "does_not_conform" || !n.trim().is_empty()))
+                })
+                .count()
+        });
+        unanswered + usize::from(sheet.texts.with(|t| t.get("result").is_none_or(|r| r.trim().is_empty())))
     });
     view! {
         <header class="audit-head no-print">

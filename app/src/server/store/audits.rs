@@ -151,8 +151,8 @@ pub struct NewSignoff {
     /// The auditor's box: the answers freeze with it, and these follow-ups open.
     pub submits: bool,
     pub followups: Vec<NewFollowup>,
-    /// Every box of the form: the record is complete when all are signed.
-    pub slots: &'static [&'static str],
+    /// How many boxes the form has: the record is complete when all are signed.
+    pub boxes: usize,
 }
 
 #[async_trait]
@@ -417,7 +417,7 @@ macro_rules! impl_audits {
                     .bind(id)
                     .fetch_one(&mut *tx)
                     .await?;
-                let complete = signed as usize >= s.slots.len();
+                let complete = signed as usize >= s.boxes;
                 if s.submits || complete {
                     sqlx::query(
                         "UPDATE audit SET submitted_at = COALESCE(submitted_at, $1), \
