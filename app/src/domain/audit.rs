@@ -7,6 +7,7 @@ use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::report::Month;
+use super::Quarter;
 
 /// Days a vendor's 不符合 finding has to be put right (the follow-up's due date).
 pub const VENDOR_FOLLOWUP_DAYS: i64 = 30;
@@ -114,7 +115,7 @@ impl Slot {
 #[serde(try_from = "String", into = "String")]
 pub enum Period {
     Month(Month),
-    Quarter { year: i32, q: u32 },
+    Quarter(Quarter),
     Half { year: i32, h: u32 },
 }
 
@@ -124,7 +125,7 @@ impl Period {
         let d = super::taipei_date(t);
         match kind {
             AuditKind::Internal => Self::Month(Month::of(t)),
-            AuditKind::Office => Self::Quarter { year: d.year(), q: (d.month() - 1) / 3 + 1 },
+            AuditKind::Office => Self::Quarter(Quarter::of(d)),
             AuditKind::Vendor => Self::Half { year: d.year(), h: if d.month() <= 6 { 1 } else { 2 } },
         }
     }
@@ -133,11 +134,8 @@ impl Period {
     pub fn parse(s: &str) -> Result<Self, String> {
         let t = s.trim();
         let bad = || "期間格式不正確（例：2026-11、2026Q4、2026H2）".to_string();
-        if let Some((y, q)) = t.split_once('Q') {
-            let (year, q): (i32, u32) = (y.parse().map_err(|_| bad())?, q.parse().map_err(|_| bad())?);
-            return ((1912..=2911).contains(&year) && (1..=4).contains(&q))
-                .then_some(Self::Quarter { year, q })
-                .ok_or_else(bad);
+        if t.contains('Q') {
+            return Quarter::parse(t).filter(|q| (1912..=2911).contains(&q.year)).map(Self::Quarter).ok_or_else(bad);
         }
         if let Some((y, h)) = t.split_once('H') {
             let (year, h): (i32, u32) = (y.parse().map_err(|_| bad())?, h.parse().map_err(|_| bad())?);
@@ -152,7 +150,7 @@ impl Period {
         matches!(
             (self, kind),
             (Self::Month(_), AuditKind::Internal)
-                | (Self::Quarter { .. }, AuditKind::Office)
+                | (Self::Quarter(_), AuditKind::Office)
                 | (Self::Half { .. }, AuditKind::Vendor)
         )
     }
@@ -160,7 +158,7 @@ impl Period {
     fn first_day(self) -> NaiveDate {
         let (y, m) = match self {
             Self::Month(m) => (m.year(), m.month()),
-            Self::Quarter { year, q } => (year, (q - 1) * 3 + 1),
+            Self::Quarter(q) => return q.first_day(),
             Self::Half { year, h } => (year, (h - 1) * 6 + 1),
         };
         NaiveDate::from_ymd_opt(y, m, 1).unwrap_or_default()
@@ -169,8 +167,7 @@ impl Period {
     pub fn next(self) -> Self {
         match self {
             Self::Month(m) => Self::Month(m.next()),
-            Self::Quarter { year, q: 4 } => Self::Quarter { year: year + 1, q: 1 },
-            Self::Quarter { year, q } => Self::Quarter { year, q: q + 1 },
+            Self::Quarter(q) => Self::Quarter(q.next()),
             Self::Half { year, h: 2 } => Self::Half { year: year + 1, h: 1 },
             Self::Half { year, h } => Self::Half { year, h: h + 1 },
         }
@@ -179,8 +176,7 @@ impl Period {
     pub fn prev(self) -> Self {
         match self {
             Self::Month(m) => Self::Month(m.prev()),
-            Self::Quarter { year, q: 1 } => Self::Quarter { year: year - 1, q: 4 },
-            Self::Quarter { year, q } => Self::Quarter { year, q: q - 1 },
+            Self::Quarter(q) => Self::Quarter(q.previous()),
             Self::Half { year, h: 1 } => Self::Half { year: year - 1, h: 2 },
             Self::Half { year, h } => Self::Half { year, h: h - 1 },
         }
@@ -205,7 +201,7 @@ impl Period {
     pub fn roc(self) -> String {
         match self {
             Self::Month(m) => m.roc(),
-            Self::Quarter { year, q } => format!("民國 {} 年第 {q} 季", year - 1911),
+            Self::Quarter(q) => format!("民國 {}", q.zh()),
             Self::Half { year, h } => {
                 format!("民國 {} 年{}", year - 1911, if h == 1 { "上半年" } else { "下半年" })
             }
@@ -217,7 +213,7 @@ impl std::fmt::Display for Period {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Self::Month(m) => write!(f, "{m}"),
-            Self::Quarter { year, q } => write!(f, "{year:04}Q{q}"),
+            Self::Quarter(q) => f.write_str(&q.code()),
             Self::Half { year, h } => write!(f, "{year:04}H{h}"),
         }
     }

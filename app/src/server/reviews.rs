@@ -11,7 +11,7 @@
 //! never got a signed one (a missed quarter is flagged from the first day of the next). A
 //! signed review for the current quarter clears the flag.
 
-use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::auth::Actor;
@@ -24,70 +24,7 @@ pub const REVIEW_GRACE_DAYS: i64 = 30;
 /// Accounts without a sign-in or query for longer than this are flagged (`YINJIAN_IDLE_DAYS`).
 pub const DEFAULT_IDLE_DAYS: i64 = 90;
 
-/// A calendar quarter (Gregorian year, 1–4).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-pub struct Quarter {
-    pub year: i32,
-    pub q: u32,
-}
-
-impl Quarter {
-    pub fn of(date: NaiveDate) -> Self {
-        Self { year: date.year(), q: (date.month() - 1) / 3 + 1 }
-    }
-
-    /// The quarter of an instant in Taipei time.
-    pub fn of_instant(t: DateTime<Utc>) -> Self {
-        Self::of(taipei_date(t))
-    }
-
-    /// `2026Q4`, as stored.
-    pub fn code(self) -> String {
-        format!("{}Q{}", self.year, self.q)
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        let (y, q) = s.split_once('Q')?;
-        let year = y.parse().ok()?;
-        let q = q.parse().ok()?;
-        ((1..=4).contains(&q) && (1..=9999).contains(&year)).then_some(Self { year, q })
-    }
-
-    pub fn first_day(self) -> NaiveDate {
-        NaiveDate::from_ymd_opt(self.year, (self.q - 1) * 3 + 1, 1).unwrap_or_default()
-    }
-
-    pub fn last_day(self) -> NaiveDate {
-        self.next().first_day().pred_opt().unwrap_or_default()
-    }
-
-    pub fn previous(self) -> Self {
-        if self.q == 1 {
-            Self { year: self.year - 1, q: 4 }
-        } else {
-            Self { year: self.year, q: self.q - 1 }
-        }
-    }
-
-    pub fn next(self) -> Self {
-        if self.q == 4 {
-            Self { year: self.year + 1, q: 1 }
-        } else {
-            Self { year: self.year, q: self.q + 1 }
-        }
-    }
-
-    /// `115 年第 4 季` (ROC year).
-    pub fn zh(self) -> String {
-        format!("{} 年第 {} 季", self.year - 1911, self.q)
-    }
-
-    pub fn en(self) -> String {
-        format!("Q{} {}", self.q, self.year)
-    }
-}
-
-pub use crate::domain::{taipei_date, taipei_midnight};
+pub use crate::domain::{taipei_date, taipei_midnight, Quarter};
 
 /// Where a unit's review of the current quarter stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
