@@ -79,6 +79,7 @@ test("a vendor audit (附件三) on a tablet: 41 items, the representative signs
   await gotoHydrated(page, "/audits/followups");
   const card = page.locator('[data-testid^="followup-"]').filter({ hasText: "上傳檔案未自動掃毒" });
   await expect(card).toHaveAttribute("data-status", "open");
+  await expect(card.getByTestId("followup-item")).toHaveText("3.(8)");
   await card.getByTestId("followup-status").selectOption("closed");
   await card.getByTestId("followup-note").fill("已導入自動掃毒");
   await card.getByTestId("followup-save").tap();

@@ -163,6 +163,7 @@ test("an internal audit on a tablet: drawn, answered through a reload and a lost
   const ethics = await as(browser, "ethics");
   await gotoHydrated(ethics.page, "/audits/followups");
   await expect(ethics.page.getByTestId("followups")).toContainText("查詢與案件無關");
+  await expect(ethics.page.getByTestId("followup-item")).toHaveText("查詢紀錄第 1 項");
   for (const c of [clerk.ctx, ctx, chief.ctx, ethics.ctx]) await c.close();
 });
 

@@ -35,6 +35,17 @@ pub fn state_label(s: &str, locale: Locale) -> &'static str {
     }
 }
 
+/// The checklist item a follow-up came from, as the form numbers it (items are stored 0-based).
+pub fn item_label(part: &str, item: &str) -> String {
+    let n = item.parse::<usize>().map(|i| i + 1).unwrap_or(0);
+    match part {
+        "users" => format!("使用者第 {n} 項"),
+        "queries" => format!("查詢紀錄第 {n} 項"),
+        "retention" => "書面保存".into(),
+        _ => item.to_string(),
+    }
+}
+
 fn due_label(s: DueState, locale: Locale) -> &'static str {
     match s {
         DueState::Due => locale.pick("待辦理", "Due"),
@@ -247,6 +258,7 @@ pub fn FollowupCard(f: FollowupView, update: ServerAction<UpdateFollowup>) -> im
     view! {
         <li class="card followup" class:overdue=f.overdue data-testid=format!("followup-{}", f.id) data-status=f.status.code()>
             <p><strong>{if f.kind == "ethics" { locale.pick("移送政風室", "Referred to the Ethics Office") } else { locale.pick("廠商改善事項", "Vendor finding") }}</strong>
+                " · " <span data-testid="followup-item">{item_label(&f.part, &f.item)}</span>
                 " · " {locale.pick(f.status.zh(), f.status.en())}
                 {f.due_on.clone().map(|d| format!(" · {}{d}", locale.pick("改善期限 ", "due ")))}
                 {f.overdue.then(|| view! { <span class="badge overdue">{locale.pick("逾期", "overdue")}</span> })}</p>

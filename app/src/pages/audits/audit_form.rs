@@ -357,7 +357,7 @@ fn Record(
                 <h2>{locale.pick("移送及追蹤", "Referrals and follow-ups")}</h2>
                 <ul data-testid="audit-followups">{v.followups.iter().map(|f| view! {
                     <li data-status=f.status.code()>{if f.kind == "ethics" { locale.pick("移送政風室", "Ethics referral") } else { locale.pick("改善事項", "Finding") }}
-                        " " {f.item.clone()} " · " {locale.pick(f.status.zh(), f.status.en())} {f.due_on.clone().map(|d| format!("（期限 {d}）"))} "：" {f.description.clone()}</li>
+                        " " {super::item_label(&f.part, &f.item)} " · " {locale.pick(f.status.zh(), f.status.en())} {f.due_on.clone().map(|d| format!("（期限 {d}）"))} "：" {f.description.clone()}</li>
                 }).collect_view()}</ul>
             </section>
         }))}
