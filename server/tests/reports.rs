@@ -121,8 +121,91 @@ async fn generate_read_and_sign(db: TestDb) {
     let external = login(&app, "E1001").await;
     assert_eq!(page(&app, &external, da).await.status, 200);
 
+    // while the month runs the report is a preview: nobody signs it, not even through the store
+    let p: Value = serde_json::from_str(&page(&app, &chief, 0).await.body).unwrap();
+    assert_eq!(p["can_sign"], false);
+    assert!(p["sign_blocked"].as_str().unwrap().contains("本月尚未結束"), "{p}");
+    let (id, sha) = (p["stamp"]["id"].as_i64().unwrap(), p["stamp"]["sha256"].as_str().unwrap().to_string());
+    let body = format!("id={id}&sha256={sha}&comment=x");
+    let r = app.post("/api/reports/sign", &body, Some(&chief)).await;
+    assert_eq!(r.status, 400, "{}", r.body);
+    assert!(r.body.contains("本月尚未結束"), "{}", r.body);
+    let s1001 = app.db.store.account_by_employee_no("S1001").await.unwrap().unwrap().id;
+    let draft = || AuditDraft::new("report.sign", Outcome::Success);
+    let r = app.db.store.sign_report(id, &sha, s1001, "", chrono::Utc::now(), draft()).await;
+    assert!(matches!(r, Err(app::server::store::StoreError::Stale(_))), "{r:?}");
+    // the month ends: the preview was taken mid-month, so it must be remade before signing
+    app.clock.set(Month::of(chrono::Utc::now()).end() + chrono::Duration::hours(2));
+    let month = month_now_of(&app);
+    let at = |c: &str| {
+        let (c, body) = (c.to_string(), format!("unit=0&month={month}"));
+        let app = &app;
+        async move { serde_json::from_str::<Value>(&app.post("/api/reports/get", &body, Some(&c)).await.body).unwrap() }
+    };
+    let p = at(&chief).await;
+    assert_eq!(p["can_sign"], false);
+    assert!(p["sign_blocked"].as_str().unwrap().contains("預覽"), "{p}");
+    let r = app.post("/api/reports/sign", &body, Some(&chief)).await;
+    assert_eq!(r.status, 400, "{}", r.body);
+    let body = format!("unit=0&month={month}");
+    assert_eq!(app.post("/api/reports/generate", &body, Some(&chief)).await.status, 200, "remade over the month");
+    // a look-up the snapshot lacks (written behind its back) makes it stale even for the store
+    let p = at(&chief).await;
+    assert_eq!(p["can_sign"], true, "{p}");
+    let (id, sha) = (p["stamp"]["id"].as_i64().unwrap(), p["stamp"]["sha256"].as_str().unwrap().to_string());
+    let clerk_id = app.db.store.account_by_employee_no("C1001").await.unwrap().unwrap().id;
+    let lookup = app::server::store::NewQuery {
+        queried_at: Month::parse(&month).unwrap().end() - chrono::Duration::minutes(1),
+        operator_id: clerk_id,
+        unit_id: da,
+        client_ip: None,
+        business_type: "land_registration".into(),
+        case_number: "115-大安-000099".into(),
+        national_id: PERSON.into(),
+        person_name: None,
+        after_hours: false,
+    };
+    app.db.store.record_query(&lookup, AuditDraft::new("query.start", Outcome::Success)).await.unwrap();
+    let r = app.db.store.sign_report(id, &sha, s1001, "", app.clock.now(), draft()).await;
+    assert!(matches!(r, Err(app::server::store::StoreError::Stale(_))), "{r:?}");
+    app.db.close().await;
+}
+
+/// The month (as `2026-11`) the app's clock is in, less one: the month just over.
+fn month_now_of(app: &TestApp) -> String {
+    Month::of(app.clock.now()).prev().to_string()
+}
+
+/// A report is signed once its month is over and its snapshot covers it: by a supervisor whose
+/// own look-ups are not in it; then it is frozen.
+async fn signing_a_closed_month(db: TestDb) {
+    let app = setup(db).await;
+    let clerk = login(&app, "C1001").await;
+    let chief_who_queried = login(&app, "S1002").await;
+    for case in ["000001", "000002", "000003"] {
+        query(&app, &clerk, PERSON, case).await;
+    }
+    query(&app, &chief_who_queried, "A223456781", "000004").await;
+    let producer = login(&app, "P1001").await;
+    let chief = login(&app, "S1001").await;
+    let auditor = login(&app, "I1001").await;
+    let other = login(&app, "S2001").await;
+    app.clock.set(Month::of(chrono::Utc::now()).end() + chrono::Duration::hours(1));
+    let month = month_now_of(&app);
+    let gen = |c: &str| {
+        let (c, body) = (c.to_string(), format!("unit=0&month={month}"));
+        let app = &app;
+        async move { app.post("/api/reports/generate", &body, Some(&c)).await }
+    };
+    let page = |c: &str| {
+        let (c, body) = (c.to_string(), format!("unit=0&month={month}"));
+        let app = &app;
+        async move { app.post("/api/reports/get", &body, Some(&c)).await }
+    };
+    let r = gen(&producer).await;
+    assert_eq!(r.status, 200, "{}", r.body);
     // the supervisor whose own look-up is in it cannot sign; the other one can
-    let p: Value = serde_json::from_str(&page(&app, &chief_who_queried, 0).await.body).unwrap();
+    let p: Value = serde_json::from_str(&page(&chief_who_queried).await.body).unwrap();
     assert_eq!(p["can_sign"], false);
     assert!(p["sign_blocked"].as_str().unwrap().contains("本人的查詢紀錄"));
     let id = p["stamp"]["id"].as_i64().unwrap();
@@ -134,8 +217,8 @@ async fn generate_read_and_sign(db: TestDb) {
     };
     assert_eq!(sign(&chief_who_queried, &sha).await.status, 400);
     assert_eq!(sign(&producer, &sha).await.status, 403, "the designated person produces, does not sign");
-    let p: Value = serde_json::from_str(&page(&app, &chief, 0).await.body).unwrap();
-    assert_eq!(p["can_sign"], true);
+    let p: Value = serde_json::from_str(&page(&chief).await.body).unwrap();
+    assert_eq!(p["can_sign"], true, "{p}");
     // the report signed is the one shown: another hash is refused
     assert_eq!(sign(&chief, &"0".repeat(64)).await.status, 400);
     let (head_seq, _) = app.db.store.audit_head().await.unwrap();
@@ -153,7 +236,7 @@ async fn generate_read_and_sign(db: TestDb) {
     assert_eq!(sign(&chief, &sha).await.status, 400);
     assert!(app.db.try_exec("UPDATE query_report SET comment = 'x'").await.is_err());
     assert!(app.db.try_exec("DELETE FROM query_report").await.is_err());
-    let p: Value = serde_json::from_str(&page(&app, &auditor, 0).await.body).unwrap();
+    let p: Value = serde_json::from_str(&page(&auditor).await.body).unwrap();
     assert!(p["stamp"]["signed_by"].as_str().unwrap().contains("S1001"));
 
     // exports: CSV with BOM and masked IDs, XLSX
@@ -206,4 +289,33 @@ async fn the_scheduler_generates_last_month(db: TestDb) {
     app.db.close().await;
 }
 
-on_both!(generate_read_and_sign, the_scheduler_generates_last_month);
+/// A preview made during the month does not stop the scheduler: the end-of-month report is
+/// remade over the whole month, with the look-ups made after the preview.
+async fn the_scheduler_replaces_a_mid_month_preview(db: TestDb) {
+    let app = setup(db).await;
+    let clerk = login(&app, "C1001").await;
+    let chief = login(&app, "S1001").await;
+    query(&app, &clerk, PERSON, "000011").await;
+    let r = app.post("/api/reports/generate", &format!("unit=0&month={}", month_now()), Some(&chief)).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let preview: i64 = r.body.trim().parse().unwrap();
+    let before = app.db.store.report(preview).await.unwrap().unwrap();
+    query(&app, &clerk, "A223456781", "000012").await;
+    let store = app.db.store.clone();
+    let later = Month::of(chrono::Utc::now()).end() + chrono::Duration::hours(1);
+    let made = app::server::reports::generate_due(&store, Default::default(), later).await.unwrap();
+    assert_eq!(made, vec![preview], "the preview is remade, not left as it was");
+    let after = store.report(preview).await.unwrap().unwrap();
+    assert_ne!(after.sha256, before.sha256);
+    let rep: app::domain::report::MonthlyReport = serde_json::from_str(&after.snapshot).unwrap();
+    assert_eq!(rep.rows.len(), 2, "the look-up after the preview is in the report");
+    assert!(app::server::reports::generate_due(&store, Default::default(), later).await.unwrap().is_empty());
+    app.db.close().await;
+}
+
+on_both!(
+    generate_read_and_sign,
+    signing_a_closed_month,
+    the_scheduler_generates_last_month,
+    the_scheduler_replaces_a_mid_month_preview
+);

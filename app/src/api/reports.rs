@@ -67,7 +67,7 @@ mod imp {
     }
 
     pub async fn rights(ctx: &Ctx, actor: &Actor, unit_id: i64) -> Result<Rights, ApiError> {
-        let now = Utc::now();
+        let now = ctx.state.clock.now();
         let store = &ctx.state.store;
         let bureau_wide = [Role::Admin, Role::ExternalAuditor, Role::Ethics].iter().any(|r| actor.has(*r));
         let chief = acts_as_supervisor(store, actor, unit_id, now).await.map_err(crate::api::internal)?;
@@ -186,8 +186,9 @@ pub async fn report_page(unit: i64, month: String) -> Result<ReportView, ApiErro
     let ctx = super::guard(ReportPage::PATH).await?;
     let actor = ctx.actor()?;
     let unit_id = if unit > 0 { unit } else { actor.unit_id };
+    let now = ctx.state.clock.now();
     let month = if month.trim().is_empty() {
-        Month::of(Utc::now()).prev()
+        Month::of(now).prev()
     } else {
         Month::parse(&month).map_err(ApiError::Invalid)?
     };
@@ -226,14 +227,22 @@ pub async fn report_page(unit: i64, month: String) -> Result<ReportView, ApiErro
         .into_iter()
         .map(|r| (r.month, r.signed_at.is_some()))
         .collect();
+    // a month not yet over (or a preview of it) may be read but not signed
+    let not_signable = saved.as_ref().and_then(|r| crate::server::reports::signable(r, now).err());
+    let sign_blocked = if !rights.sign || signed {
+        None
+    } else if own {
+        Some("本報表含您本人的查詢紀錄，依規定應由其他主管或授權人核閱".to_string())
+    } else {
+        not_signable.map(str::to_string)
+    };
     Ok(ReportView {
         unit_id,
         unit_name: unit.name_zh,
         month: month.to_string(),
         can_generate: rights.generate && !signed,
-        can_sign: rights.sign && saved.is_some() && !signed && !own,
-        sign_blocked: (rights.sign && !signed && own)
-            .then(|| "本報表含您本人的查詢紀錄，依規定應由其他主管或授權人核閱".to_string()),
+        can_sign: rights.sign && saved.is_some() && !signed && !own && not_signable.is_none(),
+        sign_blocked,
         report,
         stamp,
         units,
@@ -249,7 +258,7 @@ pub async fn generate_report(unit: i64, month: String) -> Result<i64, ApiError> 
     let actor = ctx.actor()?;
     let unit_id = if unit > 0 { unit } else { actor.unit_id };
     let month = Month::parse(&month).map_err(ApiError::Invalid)?;
-    let now = Utc::now();
+    let now = ctx.state.clock.now();
     if month >= Month::of(now).next() {
         return Err(ApiError::Invalid("不能產製未來月份的報表".into()));
     }
@@ -285,12 +294,14 @@ pub async fn sign_report(id: i64, sha256: String, comment: String) -> Result<(),
     if report.operators.contains(&actor.employee_no) {
         return Err(ApiError::Invalid("本報表含您本人的查詢紀錄，依規定應由其他主管或授權人核閱".into()));
     }
+    let now = ctx.state.clock.now();
+    crate::server::reports::signable(&rec, now).map_err(|m| ApiError::Invalid(m.into()))?;
     let comment = comment.trim().to_string();
     if comment.chars().count() > 1000 || comment.chars().any(|c| c.is_control() && c != '\n') {
         return Err(ApiError::Invalid("核閱意見最多 1000 字".into()));
     }
     let draft = ctx.audit("report.sign").details(serde_json::json!({ "month": rec.month, "sha256": rec.sha256 }));
-    store.sign_report(id, sha256.trim(), actor.account_id, &comment, Utc::now(), draft).await.map_err(imp::store_err)
+    store.sign_report(id, sha256.trim(), actor.account_id, &comment, now, draft).await.map_err(imp::store_err)
 }
 
 /// The report as a file: `format` = csv | xlsx (IDs masked).

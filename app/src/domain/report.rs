@@ -65,6 +65,11 @@ impl Month {
     pub fn end(self) -> DateTime<Utc> {
         self.next().start()
     }
+    /// Whether the month is over at `now` (only then may its report be signed: 五(二)2 reviews
+    /// the whole month's look-ups).
+    pub fn is_over(self, now: DateTime<Utc>) -> bool {
+        now >= self.end()
+    }
     /// `民國 115 年 11 月`
     pub fn roc(self) -> String {
         format!("民國 {} 年 {} 月", self.year - 1911, self.month)

@@ -15,4 +15,4 @@ pub mod state;
 pub mod store;
 pub mod uploads;
 
-pub use state::{AppState, AuthConfig, ClientIp};
+pub use state::{AppState, AuthConfig, ClientIp, Clock};

@@ -53,14 +53,31 @@ pub async fn generate(
     Ok((id, report))
 }
 
-/// After a month has ended: last month's report for every unit that looked anything up and has
-/// none yet. Returns the ids made.
+/// Whether a saved report may be signed at `now`: its month is over and its snapshot was taken
+/// after that (a preview made during the month leaves out the rest of the month). The store
+/// checks again, in the signing transaction, that no look-up of the month is missing.
+pub fn signable(r: &super::store::ReportRecord, now: DateTime<Utc>) -> Result<(), &'static str> {
+    let month = Month::parse(&r.month).map_err(|_| "報表月份不正確")?;
+    if !month.is_over(now) {
+        return Err("本月尚未結束，報表僅供預覽；月份結束後由系統重新產製全月報表，再行核閱");
+    }
+    if r.generated_at < month.end() {
+        return Err("此報表是月中產製的預覽，未含全月查詢紀錄；請重新產製後再核閱");
+    }
+    Ok(())
+}
+
+/// After a month has ended: last month's report for every unit that looked anything up, made
+/// (or remade) over the whole month unless a signed or whole-month one exists. A preview made
+/// during the month is replaced, so no look-up after it escapes review. Returns the ids made.
 pub async fn generate_due(store: &DynStore, thresholds: Thresholds, now: DateTime<Utc>) -> StoreResult<Vec<i64>> {
     let month = Month::of(now).prev();
     let mut made = Vec::new();
     for unit in store.units_with_queries(month.start(), month.end()).await? {
-        if store.report_for(unit, &month.to_string()).await?.is_some() {
-            continue;
+        if let Some(r) = store.report_for(unit, &month.to_string()).await? {
+            if r.signed_at.is_some() || r.generated_at >= month.end() {
+                continue;
+            }
         }
         let audit = AuditDraft::new("report.generate", Outcome::Success).at(now);
         match generate(store, unit, month, thresholds, None, audit, now).await {

@@ -50,6 +50,32 @@ pub struct AppState {
     pub liaison: LiaisonConfig,
     /// Anomaly thresholds of the monthly query report.
     pub report_thresholds: crate::domain::report::Thresholds,
+    /// The time the rules see (the system clock, shifted in tests).
+    pub clock: Clock,
+}
+
+/// The application's clock: the system time plus an offset that only tests move, so a rule that
+/// depends on the date (a month being over, an idle session) is tested without sleeping.
+#[derive(Debug, Clone, Default)]
+pub struct Clock {
+    offset_ms: Arc<std::sync::atomic::AtomicI64>,
+}
+
+impl Clock {
+    pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        chrono::Utc::now() + chrono::Duration::milliseconds(self.offset_ms.load(std::sync::atomic::Ordering::Relaxed))
+    }
+
+    /// Move the clock forward (tests).
+    pub fn advance(&self, by: chrono::Duration) {
+        self.offset_ms.fetch_add(by.num_milliseconds(), std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// Set the clock to `at` (tests).
+    pub fn set(&self, at: chrono::DateTime<chrono::Utc>) {
+        let off = (at - chrono::Utc::now()).num_milliseconds();
+        self.offset_ms.store(off, std::sync::atomic::Ordering::Relaxed);
+    }
 }
 
 /// How liaison slips travel.
@@ -85,6 +111,7 @@ impl AppState {
             idle_days: super::reviews::DEFAULT_IDLE_DAYS,
             liaison: LiaisonConfig::default(),
             report_thresholds: Default::default(),
+            clock: Clock::default(),
         }
     }
 

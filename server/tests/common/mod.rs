@@ -179,6 +179,8 @@ macro_rules! on_both {
 pub struct TestApp {
     pub db: TestDb,
     pub router: axum::Router,
+    /// The application's clock: tests move it instead of sleeping.
+    pub clock: app::server::Clock,
 }
 
 pub const PASSWORD: &str = "Seal-Check-2026!";
@@ -216,6 +218,7 @@ impl TestApp {
         app::server::seed::ensure_reference_data(db.store.as_ref()).await.unwrap();
         let sessions = server::sessions::AnySessionStore::new(&db.pool).await.unwrap();
         let state = adjust(app::server::AppState::new(db.store.clone(), auth, Arc::new(KEY.to_vec())));
+        let clock = state.clock.clone();
         let cfg = server::web::WebConfig {
             addr: "127.0.0.1:0".parse().unwrap(),
             site_root: std::env::temp_dir().join("yinjian-no-site"),
@@ -225,7 +228,7 @@ impl TestApp {
             body_limit: 16 * 1024 * 1024,
         };
         let router = server::web::router(state, sessions, cfg).unwrap();
-        Self { db, router }
+        Self { db, router, clock }
     }
 
     /// An account with a known password, already changed (not restricted).

@@ -246,6 +246,33 @@ macro_rules! impl_reports {
                 // the chain's head at this moment (the row update also serialises with appends)
                 let (seq, hash): (i64, String) =
                     sqlx::query_as("SELECT seq, hash FROM audit_head WHERE id = 1").fetch_one(&mut *tx).await?;
+                // only a whole, closed month is signed: the month is over and the snapshot holds
+                // every look-up of it (a preview or a snapshot that missed one is stale)
+                let found: Option<(i64, String, String)> =
+                    sqlx::query_as("SELECT unit_id, month, snapshot FROM query_report WHERE id = $1")
+                        .bind(id)
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                let Some((unit_id, month, snapshot)) = found else { return Err(StoreError::NotFound("query report")) };
+                let month = $crate::domain::report::Month::parse(&month).map_err(StoreError::Corrupt)?;
+                if !month.is_over(now) {
+                    return Err(StoreError::Stale("query report"));
+                }
+                let rows = serde_json::from_str::<$crate::domain::report::MonthlyReport>(&snapshot)
+                    .map_err(|e| StoreError::Corrupt(e.to_string()))?
+                    .rows
+                    .len() as i64;
+                let (logged,): (i64,) = sqlx::query_as(
+                    "SELECT COUNT(*) FROM seal_query WHERE unit_id = $1 AND queried_at >= $2 AND queried_at < $3",
+                )
+                .bind(unit_id)
+                .bind(month.start())
+                .bind(month.end())
+                .fetch_one(&mut *tx)
+                .await?;
+                if logged != rows {
+                    return Err(StoreError::Stale("query report"));
+                }
                 let r = sqlx::query(
                     "UPDATE query_report SET signed_by = $1, signed_at = $2, comment = $3, head_seq = $4, head_hash = $5 \
                      WHERE id = $6 AND sha256 = $7 AND signed_at IS NULL",
