@@ -77,7 +77,8 @@ build: site-debug server-debug
 
 run: deps site-release server-release
 	mkdir -p data
-	DATABASE_URL="$${DATABASE_URL:-sqlite://data/yinjian.db}" $(TARGET_DIR)/release/yinjian serve
+	DATABASE_URL="$${DATABASE_URL:-sqlite://data/yinjian.db}" YINJIAN_DEMO="$${YINJIAN_DEMO:-true}" \
+		$(TARGET_DIR)/release/yinjian serve
 
 ## ---- make test -------------------------------------------------------------------------------
 

@@ -22,6 +22,7 @@ export default async function globalSetup() {
       YINJIAN_ADDR: `127.0.0.1:${PORT}`,
       YINJIAN_SITE_ROOT: process.env.YINJIAN_SITE_ROOT || path.join(__dirname, "..", "target", "site"),
       RUST_LOG: "info,sqlx=warn",
+      YINJIAN_DEMO: "true",
     },
     stdio: ["ignore", "pipe", log],
     detached: true,

@@ -2,16 +2,20 @@ import { expect, test } from "@playwright/test";
 import { gotoHydrated, signInAs } from "./helpers";
 
 // The monthly query report (五(二)2): the clerk's look-ups of this month appear in the unit's
-// report, the supervisor generates it, reviews it and signs it off (核閱); signed, it is frozen.
+// report as a preview that nobody can sign while the month runs; last month's report (the demo
+// has look-ups then) is generated over the whole month, reviewed and signed off (核閱); signed,
+// it is frozen.
 
-function thisMonth(): string {
+function month(offset: number): string {
   // Taipei time (UTC+8)
-  return new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 7);
+  const now = new Date(Date.now() + 8 * 3600_000);
+  const d = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + offset, 1));
+  return d.toISOString().slice(0, 7);
 }
 
-test("the supervisor generates this month's report and signs it off", async ({ page, browser }) => {
+test("this month's report is a preview; last month's is signed off", async ({ page, browser }) => {
   test.setTimeout(120_000);
-  // a look-up by the clerk, so the month has at least one
+  // a look-up by the clerk, so this month has at least one
   const ctx = await browser.newContext({ locale: "zh-TW" });
   const clerk = await ctx.newPage();
   await signInAs(clerk, "clerk");
@@ -23,7 +27,7 @@ test("the supervisor generates this month's report and signs it off", async ({ p
 
   await signInAs(page, "supervisor");
   await gotoHydrated(page, "/reports");
-  await page.getByTestId("report-month").fill(thisMonth());
+  await page.getByTestId("report-month").fill(month(0));
   await page.getByTestId("report-month").dispatchEvent("change");
   await page.getByTestId("generate-report").click();
   const report = page.getByTestId("report");
@@ -35,6 +39,15 @@ test("the supervisor generates this month's report and signs it off", async ({ p
   await expect(rows).toContainText("月報測試第1號");
   await expect(rows).toContainText("A12****789");
   await expect(rows).not.toContainText("A123456789");
+  // the month is not over: a preview, no signing
+  await expect(page.getByTestId("sign-blocked")).toContainText("本月尚未結束");
+  await expect(page.getByTestId("sign-form")).toHaveCount(0);
+
+  // last month: closed, generated now over the whole month, signed
+  await page.getByTestId("report-month").fill(month(-1));
+  await page.getByTestId("report-month").dispatchEvent("change");
+  await page.getByTestId("generate-report").click();
+  await expect(page.getByTestId("report-rows")).toContainText("000101");
   await expect(page.getByTestId("report-sha")).toHaveText(/^[0-9a-f]{64}$/);
   await page.getByTestId("sign-comment").fill("已核閱，無異常");
   await page.getByTestId("sign-report").click();

@@ -146,8 +146,9 @@ pub struct ServeArgs {
     /// Folder with the built site (pkg/ with the WASM bundle and CSS).
     #[arg(long, env = "YINJIAN_SITE_ROOT", default_value = "target/site")]
     pub site_root: PathBuf,
-    /// Create demo accounts on first start (when the database has no account).
-    #[arg(long, env = "YINJIAN_DEMO", default_value_t = true, action = clap::ArgAction::Set)]
+    /// Create demo accounts and demo persons on first start (when the database has no account).
+    /// Off unless asked for: a production database never gets them (`make run` asks).
+    #[arg(long, env = "YINJIAN_DEMO", default_value_t = false, action = clap::ArgAction::Set)]
     pub demo: bool,
     /// Domains of official e-mail addresses (公務信箱) accepted on account requests.
     #[arg(long, env = "YINJIAN_EMAIL_DOMAINS", value_delimiter = ',', default_value = "gov.taipei")]

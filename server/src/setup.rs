@@ -102,6 +102,8 @@ pub async fn first_start(store: &DynStore, demo: bool) -> Result<(), SetupError>
             // a fresh database: demo persons with registered impressions too
             let persons = app::server::seed::seed_demo_seals(store.as_ref()).await?;
             tracing::info!(persons, "demo registered seals added");
+            let lookups = app::server::seed::seed_demo_history(store.as_ref(), chrono::Utc::now()).await?;
+            tracing::info!(lookups, "demo look-ups of last month added");
             let mut out = std::io::stdout().lock();
             let _ =
                 writeln!(out, "==== 示範帳號 Demo accounts — one-time passwords, to be changed at first sign-in ====");
@@ -121,5 +123,19 @@ pub async fn first_start(store: &DynStore, demo: bool) -> Result<(), SetupError>
             let _ = out.flush();
         }
     }
+    if store.count_accounts().await? == 0 {
+        let mut out = std::io::stdout().lock();
+        let _ = writeln!(out, "{}", FIRST_ADMIN_HINT);
+        let _ = out.flush();
+    }
     Ok(())
 }
+
+/// Printed while the database has no account: how to make the first administrator.
+pub const FIRST_ADMIN_HINT: &str = "\
+==== 尚無任何帳號 No account yet ====
+建立第一位系統管理者 / create the first administrator (prints a one-time password):
+  yinjian user create --employee-no A0001 --name 管理者 --unit LA-IT --roles admin
+單位代碼 / unit codes: yinjian user units
+示範資料 / demo data (never in production): YINJIAN_DEMO=true on a new database
+=====================================";

@@ -214,3 +214,38 @@ fn blurred(png: &[u8]) -> Vec<u8> {
         Err(_) => png.to_vec(),
     }
 }
+
+/// Last month's look-ups by the demo clerk (three working-day mornings), so a fresh demo has a
+/// closed month whose report the supervisor can generate and sign (a running month's report is
+/// only a preview). Only on a database whose query log is empty; returns how many were added.
+pub async fn seed_demo_history(store: &dyn Store, now: chrono::DateTime<Utc>) -> Result<usize, SeedError> {
+    use super::store::NewQuery;
+    use crate::domain::report::Month;
+    if !store.units_with_queries(Month::of(now).prev().prev().start(), now).await?.is_empty() {
+        return Ok(0);
+    }
+    let Some(clerk) = store.account_by_employee_no("C0001").await? else { return Ok(0) };
+    let month = Month::of(now).prev();
+    let mut added = 0;
+    for (day, case, id) in [(3, "000101", "A123456789"), (10, "000102", "B123456780"), (17, "000103", "A123456789")] {
+        let at = month.start() + chrono::Duration::days(day) + chrono::Duration::hours(9);
+        let new = NewQuery {
+            queried_at: at,
+            operator_id: clerk.id,
+            unit_id: clerk.unit_id,
+            client_ip: None,
+            business_type: "land_registration".into(),
+            case_number: format!("{}-大安-{case}", month.year() - 1911),
+            national_id: id.into(),
+            person_name: None,
+            after_hours: false,
+        };
+        let mut draft = AuditDraft::new("query.start", Outcome::Success)
+            .details(serde_json::json!({ "seed": "demo", "queried_at": at }));
+        draft.case_number = Some(new.case_number.clone());
+        draft.subject_national_id = Some(new.national_id.clone());
+        store.record_query(&new, draft).await?;
+        added += 1;
+    }
+    Ok(added)
+}
