@@ -306,8 +306,149 @@ async fn the_deputy_acts_only_while_designated(db: TestDb) {
     app.db.close().await;
 }
 
+/// Approve a filed request (endorse, then provide) effective at `at` (None: at once).
+async fn approve(app: &TestApp, id: i64, sup: &str, manager: &str, at: Option<chrono::DateTime<Utc>>) -> common::Reply {
+    let r = app.post("/api/accounts/requests/endorse", &format!("id={id}"), Some(sup)).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let eff = at.map(|t| (t + Duration::hours(8)).format("%Y-%m-%dT%H:%M").to_string()).unwrap_or_default();
+    app.post(
+        "/api/accounts/requests/review",
+        &format!("id={id}&decision=provide&reason=&text=&effective={eff}"),
+        Some(manager),
+    )
+    .await
+}
+
+/// A request that cannot be applied ends `failed` with its reason (no approved request lingers);
+/// revoking or disabling an account supersedes its open requests; so a stale 新增 never brings
+/// a revoked account back.
+async fn every_request_ends_and_none_revives_an_account(db: TestDb) {
+    let app = setup(db).await;
+    let clerk = login(&app, "C3001").await;
+    let sup = login(&app, "S3001").await;
+    let manager = login(&app, "M3001").await;
+    // a 新增 approved for later; meanwhile the account is made another way
+    let r = file(&app, &clerk, &form("create", "N5001", &["clerk"], "")).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let id: i64 = r.body.trim().parse().unwrap();
+    let later = Utc::now() + Duration::hours(2);
+    assert_eq!(approve(&app, id, &sup, &manager, Some(later)).await.status, 200);
+    let acc = app.account("N5001", vec![Role::Clerk], "LO-DA", false).await;
+    // at its time it cannot apply: closed as failed, with the reason on the request
+    let due = later + Duration::minutes(1);
+    assert!(app::server::requests::apply_due(&app.db.store, due).await.unwrap().is_empty());
+    let rec = app.db.store.request(id).await.unwrap().unwrap();
+    assert_eq!(rec.state, "failed");
+    assert!(rec.failure_reason.as_deref().unwrap().contains("帳號重複"), "{rec:?}");
+    assert!(rec.initial_password_hash.is_none(), "the unused password hash is dropped");
+    let detail = app.post("/api/accounts/requests/get", &format!("id={id}"), Some(&manager)).await;
+    assert!(detail.body.contains("帳號重複"), "{}", detail.body);
+    assert!(app.db.store.recent_audit(50).await.unwrap().iter().any(|e| e.action == "account_request.failed"));
+    assert!(app.db.store.due_requests(due).await.unwrap().is_empty(), "nothing is retried forever");
+    // a terminal state never changes, even by SQL
+    assert!(app.db.try_exec(&format!("UPDATE account_request SET state = 'approved' WHERE id = {id}")).await.is_err());
+
+    // an open 變更 for the account; revoking the account supersedes it
+    let r = file(&app, &clerk, &form("change", "N5001", &["clerk", "supervisor"], "兼辦")).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let change: i64 = r.body.trim().parse().unwrap();
+    let r =
+        app.post("/api/accounts/revoke", &format!("account_id={acc}&reason=job_change&text="), Some(&manager)).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(state_of(&app, change).await, "superseded");
+    // the scheduler brings nothing back, now or later
+    assert!(app::server::requests::apply_due(&app.db.store, due + Duration::days(1)).await.unwrap().is_empty());
+    assert!(app.db.store.account(acc).await.unwrap().unwrap().disabled);
+
+    // an approved 新增 of a re-hire, then the account is disabled again before it takes effect:
+    // superseded, never applied
+    let r = file(&app, &clerk, &form("create", "N5001", &["clerk"], "")).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let rehire: i64 = r.body.trim().parse().unwrap();
+    assert_eq!(approve(&app, rehire, &sup, &manager, Some(later)).await.status, 200);
+    let draft = app::server::audit::AuditDraft::new("account.disable", app::server::audit::Outcome::Success);
+    app.db.store.set_disabled(acc, true, Some("停職"), draft).await.unwrap();
+    assert_eq!(state_of(&app, rehire).await, "superseded");
+    assert!(app::server::requests::apply_due(&app.db.store, due).await.unwrap().is_empty());
+    assert!(app.db.store.account(acc).await.unwrap().unwrap().disabled);
+
+    // applied at once but impossible (the account was made meanwhile): the manager is told, and
+    // the request is closed
+    let r = file(&app, &clerk, &form("create", "N5002", &["clerk"], "")).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let gone: i64 = r.body.trim().parse().unwrap();
+    app.account("N5002", vec![Role::Clerk], "LO-DA", false).await;
+    let r = approve(&app, gone, &sup, &manager, None).await;
+    assert_eq!(r.status, 400, "{}", r.body);
+    assert!(r.body.contains("未能生效"), "{}", r.body);
+    assert_eq!(state_of(&app, gone).await, "failed");
+    app.db.close().await;
+}
+
+/// Which roles a unit's request may carry is a rule: bureau-wide roles only in the bureau's own
+/// units; and nobody endorses or reviews a request that names themself or that they filed.
+async fn roles_suit_the_unit_and_nobody_signs_their_own(db: TestDb) {
+    let app = setup(db).await;
+    let clerk = login(&app, "C3001").await;
+    let sup = login(&app, "S3001").await;
+    for role in ["admin", "external_auditor", "ethics", "household_office"] {
+        let r = file(&app, &clerk, &form("create", "N6001", &["clerk", role], "")).await;
+        assert_eq!(r.status, 400, "{role}: {}", r.body);
+        assert!(r.body.contains("地政事務所的帳號不能申請"), "{}", r.body);
+        let r = file(&app, &clerk, &form("change", "C3001", &[role], "兼辦")).await;
+        assert_eq!(r.status, 400, "{role}: {}", r.body);
+    }
+    assert_eq!(file(&app, &clerk, &form("create", "N6001", &["clerk"], "")).await.status, 200);
+    // the administrator's own screens keep the same rule
+    app.account("A9001", vec![Role::Admin], "LA-IT", false).await;
+    let admin = login(&app, "A9001").await;
+    let da = app.db.store.unit_by_code("LO-DA").await.unwrap().unwrap().id;
+    let r = app
+        .post(
+            "/api/admin/accounts/create",
+            &format!("employee_no=N6002&name=x&unit_id={da}&email=&phone=&roles=admin"),
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(r.status, 400, "{}", r.body);
+    let c = app.db.store.account_by_employee_no("C3001").await.unwrap().unwrap().id;
+    let r = app.post("/api/admin/accounts/roles", &format!("account_id={c}&roles=clerk,ethics"), Some(&admin)).await;
+    assert_eq!(r.status, 400, "{}", r.body);
+
+    // a request naming the supervisor: the supervisor cannot sign it off
+    let r = file(&app, &clerk, &form("change", "S3001", &["supervisor", "clerk"], "兼辦")).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let about_sup: i64 = r.body.trim().parse().unwrap();
+    let r = app.post("/api/accounts/requests/endorse", &format!("id={about_sup}"), Some(&sup)).await;
+    assert_eq!(r.status, 400, "{}", r.body);
+    assert!(r.body.contains("自己"), "{}", r.body);
+    assert_eq!(state_of(&app, about_sup).await, "filed");
+    let d: Value = serde_json::from_str(
+        &app.post("/api/accounts/requests/get", &format!("id={about_sup}"), Some(&sup)).await.body,
+    )
+    .unwrap();
+    assert_eq!(d["can_endorse"], false);
+    // nor one they filed themselves
+    let r = file(&app, &sup, &form("change", "C3001", &["clerk", "internal_auditor"], "兼辦稽核")).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let filed_by_sup: i64 = r.body.trim().parse().unwrap();
+    let r = app.post("/api/accounts/requests/endorse", &format!("id={filed_by_sup}"), Some(&sup)).await;
+    assert_eq!(r.status, 400, "{}", r.body);
+    assert!(app
+        .db
+        .store
+        .recent_audit(100)
+        .await
+        .unwrap()
+        .iter()
+        .any(|e| e.details.to_string().contains("own_request")));
+    app.db.close().await;
+}
+
 on_both!(
+    roles_suit_the_unit_and_nobody_signs_their_own,
     new_account_from_filing_to_first_sign_in,
     cancel_at_a_future_time_and_revocation,
-    the_deputy_acts_only_while_designated
+    the_deputy_acts_only_while_designated,
+    every_request_ends_and_none_revives_an_account
 );

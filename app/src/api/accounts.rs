@@ -58,6 +58,8 @@ pub struct RequestDetail {
     pub roles: Vec<Role>,
     pub decline_reason: Option<String>,
     pub decline_text: Option<String>,
+    /// Why the request could not be applied, or was superseded.
+    pub failure_reason: Option<String>,
     pub timeline: Vec<TimelineEntry>,
     pub can_endorse: bool,
     pub can_review: bool,
@@ -75,6 +77,12 @@ pub struct ReviewOutcome {
 #[cfg(feature = "ssr")]
 mod imp {
     use super::*;
+
+    /// Refuse roles that accounts of the unit may not hold (see [`Role::allowed_in`]).
+    pub async fn roles_suit_unit(ctx: &crate::api::Ctx, roles: &[Role], unit_id: i64) -> Result<(), ApiError> {
+        let unit = ctx.state.store.unit(unit_id).await.map_err(crate::api::internal)?.ok_or(ApiError::NotFound)?;
+        Role::check_for_unit(roles, unit.kind).map_err(ApiError::Invalid)
+    }
     use crate::server::{
         audit::{AuditDraft, Outcome},
         auth::Actor,
@@ -175,6 +183,13 @@ pub async fn file_request(input: AccountRequestInput) -> Result<i64, ApiError> {
             }
         }
     };
+    // the roles the account will hold must suit the unit it will be in (bureau-wide roles only
+    // in the bureau's own units, so never through a land office's manager)
+    let held = match (&existing, form.roles.is_empty()) {
+        (Some(acc), true) if form.kind == RequestKind::Change => acc.roles.clone(),
+        _ => form.roles.clone(),
+    };
+    imp::roles_suit_unit(&ctx, &held, target_unit_id).await?;
     let new = NewRequest {
         kind: form.kind,
         employee_no: form.employee_no.as_str().to_string(),
@@ -267,8 +282,10 @@ pub async fn get_request(id: i64) -> Result<RequestDetail, ApiError> {
         roles: r.role_list(),
         decline_reason: r.decline_reason.clone(),
         decline_text: r.decline_text.clone(),
+        failure_reason: r.failure_reason.clone(),
         timeline,
         can_endorse: state == Some(S::Filed)
+            && !own
             && acts_as_supervisor(store, actor, r.unit_id, now).await.map_err(super::internal)?,
         can_review: state == Some(S::Endorsed)
             && !own
@@ -291,6 +308,10 @@ pub async fn endorse_request(id: i64) -> Result<(), ApiError> {
     {
         crate::server::authz::deny(&ctx.state, Some(actor), ctx.ip, EndorseRequest::PATH, "not_unit_supervisor").await;
         return Err(ApiError::Forbidden);
+    }
+    if r.filed_by == actor.account_id || r.employee_no == actor.employee_no {
+        crate::server::authz::deny(&ctx.state, Some(actor), ctx.ip, EndorseRequest::PATH, "own_request").await;
+        return Err(ApiError::Invalid("不可核章自己申請或與自己有關的申請單".into()));
     }
     let draft = imp::draft("account_request.endorsed", actor, ctx.ip_string());
     ctx.state.store.transition(id, &Transition::Endorse, actor.account_id, "", now, draft).await.map_err(imp::stale)
@@ -324,6 +345,9 @@ pub async fn review_request(
     }
     if !imp::open(&r) {
         return Err(ApiError::Invalid("申請單已結案".into()));
+    }
+    if decision == "provide" {
+        imp::roles_suit_unit(&ctx, &r.role_list(), r.target_unit_id).await?;
     }
     match decision.as_str() {
         "decline" => {
@@ -374,14 +398,13 @@ pub async fn review_request(
             if effective_at <= now {
                 let draft = imp::draft("account_request.applied", actor, ctx.ip_string())
                     .details(serde_json::json!({ "request_id": id }));
-                ctx.state.store.apply_request(id, now, draft).await.map_err(|e| match e {
-                    crate::server::store::StoreError::Duplicate(_) => {
-                        ApiError::Invalid("使用者帳號重複：此員工編號已有有效帳號".into())
+                match ctx.state.store.apply_request(id, now, draft).await.map_err(imp::stale)? {
+                    crate::server::store::Applied::Account(_) => applied = true,
+                    // closed as failed, with its reason on the request
+                    crate::server::store::Applied::Failed(why) => {
+                        return Err(ApiError::Invalid(format!("已核准，但未能生效：{why}（本申請已結案）")))
                     }
-                    crate::server::store::StoreError::NotFound(_) => ApiError::Invalid("查無有效帳號".into()),
-                    e => imp::stale(e),
-                })?;
-                applied = true;
+                }
             }
             Ok(ReviewOutcome { one_time_password: password, applied })
         }

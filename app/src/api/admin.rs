@@ -252,6 +252,7 @@ pub async fn create_account(
     if !unit.active {
         return Err(ApiError::Invalid("單位已停用".into()));
     }
+    Role::check_for_unit(&roles, unit.kind).map_err(ApiError::Invalid)?;
     let password = auth::generate_password();
     let hash = auth::hash_password(password.clone()).await.map_err(super::internal)?;
     let new = NewAccount {
@@ -284,6 +285,8 @@ pub async fn set_account_roles(account_id: i64, roles: String) -> Result<(), Api
     imp::not_self(&ctx, actor, account_id, SetAccountRoles::PATH).await?;
     let before = imp::target(&ctx, account_id).await?;
     let roles = parse_roles(&roles)?;
+    let unit = ctx.state.store.unit(before.unit_id).await.map_err(super::internal)?.ok_or(ApiError::NotFound)?;
+    Role::check_for_unit(&roles, unit.kind).map_err(ApiError::Invalid)?;
     let draft =
         imp::draft("account.roles", actor, ctx.ip_string()).object("account", account_id).details(serde_json::json!({
             "before": before.roles.iter().map(|r| r.code()).collect::<Vec<_>>(),

@@ -79,6 +79,32 @@ impl Role {
     }
 }
 
+impl Role {
+    /// Whether an account of a unit of this kind may hold the role. The administrator, the
+    /// external auditor and the Ethics Office are the bureau's own (地政局科室); a household
+    /// registration office's staff answer liaison slips (and have their own manager and head);
+    /// the look-up, audit and review roles belong to the using units, not to household offices.
+    pub fn allowed_in(self, kind: super::UnitKind) -> bool {
+        use super::UnitKind as K;
+        match self {
+            Self::Admin | Self::ExternalAuditor | Self::Ethics => kind == K::BureauSection,
+            Self::HouseholdOffice => kind == K::HouseholdOffice,
+            Self::Clerk | Self::InternalAuditor => kind != K::HouseholdOffice,
+            Self::AccountManager | Self::Supervisor => true,
+        }
+    }
+
+    /// The roles among `roles` a unit of `kind` may not hold, as one zh-TW message.
+    pub fn check_for_unit(roles: &[Role], kind: super::UnitKind) -> Result<(), String> {
+        let bad: Vec<&str> = roles.iter().filter(|r| !r.allowed_in(kind)).map(|r| r.zh()).collect();
+        if bad.is_empty() {
+            Ok(())
+        } else {
+            Err(format!("{}的帳號不能申請或持有這些權限：{}", kind.zh(), bad.join("、")))
+        }
+    }
+}
+
 /// Per-unit designations held by accounts for a time range (六(一), 五(二)2).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -126,6 +152,22 @@ impl Designation {
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[test]
+    fn bureau_roles_only_in_the_bureau() {
+        use crate::domain::UnitKind as K;
+        for r in [Role::Admin, Role::ExternalAuditor, Role::Ethics] {
+            assert!(r.allowed_in(K::BureauSection));
+            for k in [K::LandOffice, K::Agency, K::HouseholdOffice] {
+                assert!(!r.allowed_in(k), "{r:?} in {k:?}");
+            }
+        }
+        assert!(!Role::Clerk.allowed_in(K::HouseholdOffice));
+        assert!(
+            Role::HouseholdOffice.allowed_in(K::HouseholdOffice) && !Role::HouseholdOffice.allowed_in(K::LandOffice)
+        );
+        let e = Role::check_for_unit(&[Role::Clerk, Role::Admin], K::LandOffice).unwrap_err();
+        assert!(e.contains("地政事務所") && e.contains(Role::Admin.zh()) && !e.contains(Role::Clerk.zh()), "{e}");
+    }
     #[test]
     fn codes_round_trip() {
         for r in Role::ALL {

@@ -23,6 +23,8 @@ fn action_label(a: &str, l: Locale) -> &'static str {
         "declined" => l.pick("審核：不提供", "Declined"),
         "withdrawn" => l.pick("撤回", "Withdrawn"),
         "applied" => l.pick("生效", "In effect"),
+        "failed" => l.pick("未能生效", "Could not be applied"),
+        "superseded" => l.pick("失效（帳號已停用或註銷）", "Superseded (account disabled or revoked)"),
         _ => "",
     }
 }
@@ -316,6 +318,7 @@ fn RequestDetailView() -> impl IntoView {
                                         <tr><th>"業務單位核章"</th><td colspan="3">{d.timeline.iter().find(|e| e.action == "endorsed").map(|e| format!("{} {}", e.actor, roc_datetime(e.at)))}</td></tr>
                                         <tr><th>"審核意見"</th><td colspan="3">{format!("{} 提供　{} 不提供", tick(approved_or_later), tick(declined))}</td></tr>
                                         <tr><th>"不提供意見"</th><td colspan="3">{reason_ticks}{d.decline_text.clone().map(|t| format!("：{t}"))}</td></tr>
+                                        {d.failure_reason.clone().map(|why| view! { <tr data-testid="request-failure"><th>"未能生效原因"</th><td colspan="3">{why}</td></tr> })}
                                         <tr><th>"異動時間"</th><td colspan="3">{d.summary.effective_at.map(roc_datetime).unwrap_or_default()}<span class="muted">"（依申請事項為啟用、異動或註銷時間）"</span></td></tr>
                                         <tr><th>"審核單位核章"</th><td colspan="3">{d.timeline.iter().find(|e| e.action == "approved" || e.action == "declined").map(|e| format!("{} {}", e.actor, roc_datetime(e.at)))}</td></tr>
                                     </tbody>

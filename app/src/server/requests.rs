@@ -65,7 +65,10 @@ pub async fn apply_due(store: &DynStore, now: DateTime<Utc>) -> StoreResult<Vec<
             .at(now)
             .details(serde_json::json!({ "request_id": id, "by": "scheduler" }));
         match store.apply_request(id, now, draft).await {
-            Ok(_) => applied.push(id),
+            Ok(super::store::Applied::Account(_)) => applied.push(id),
+            Ok(super::store::Applied::Failed(reason)) => {
+                tracing::warn!(request = id, %reason, "an account request could not be applied; closed as failed")
+            }
             Err(StoreError::Stale(_)) => {}
             Err(e) => tracing::error!(request = id, error = %e, "could not apply an account request"),
         }

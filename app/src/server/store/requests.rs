@@ -27,11 +27,23 @@ pub enum RequestState {
     Applied,
     /// 已撤回
     Withdrawn,
+    /// 未能生效: could not be applied (the reason is kept and shown).
+    Failed,
+    /// 已失效: the account was revoked or disabled before the request took effect.
+    Superseded,
 }
 
 impl RequestState {
-    pub const ALL: [RequestState; 6] =
-        [Self::Filed, Self::Endorsed, Self::Approved, Self::Declined, Self::Applied, Self::Withdrawn];
+    pub const ALL: [RequestState; 8] = [
+        Self::Filed,
+        Self::Endorsed,
+        Self::Approved,
+        Self::Declined,
+        Self::Applied,
+        Self::Withdrawn,
+        Self::Failed,
+        Self::Superseded,
+    ];
     pub fn code(self) -> &'static str {
         match self {
             Self::Filed => "filed",
@@ -40,6 +52,8 @@ impl RequestState {
             Self::Declined => "declined",
             Self::Applied => "applied",
             Self::Withdrawn => "withdrawn",
+            Self::Failed => "failed",
+            Self::Superseded => "superseded",
         }
     }
     pub fn parse(s: &str) -> Option<Self> {
@@ -53,6 +67,8 @@ impl RequestState {
             Self::Declined => "不提供",
             Self::Applied => "已生效",
             Self::Withdrawn => "已撤回",
+            Self::Failed => "未能生效",
+            Self::Superseded => "已失效（帳號已停用或註銷）",
         }
     }
     pub fn en(self) -> &'static str {
@@ -63,6 +79,8 @@ impl RequestState {
             Self::Declined => "Declined",
             Self::Applied => "In effect",
             Self::Withdrawn => "Withdrawn",
+            Self::Failed => "Could not be applied",
+            Self::Superseded => "Superseded (the account was disabled or revoked)",
         }
     }
     /// Still in the workflow.
@@ -105,6 +123,8 @@ pub struct RequestRecord {
     pub initial_password_hash: Option<String>,
     pub applied_at: Option<DateTime<Utc>>,
     pub account_id: Option<i64>,
+    /// Why it failed or was superseded.
+    pub failure_reason: Option<String>,
 }
 
 impl RequestRecord {
@@ -188,6 +208,33 @@ impl Transition {
     }
 }
 
+/// What applying a due request did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Applied {
+    /// In effect on this account.
+    Account(i64),
+    /// Could not be applied; the request is closed as `failed` with this reason (zh-TW).
+    Failed(String),
+}
+
+/// Why an approved request cannot be applied (zh-TW, shown to the manager).
+pub(super) enum NotApplicable {
+    Rule(String),
+    Store(super::StoreError),
+}
+
+impl From<sqlx::Error> for NotApplicable {
+    fn from(e: sqlx::Error) -> Self {
+        Self::Store(e.into())
+    }
+}
+
+impl From<super::StoreError> for NotApplicable {
+    fn from(e: super::StoreError) -> Self {
+        Self::Store(e)
+    }
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct RequestFilter {
     pub state: Option<String>,
@@ -216,8 +263,10 @@ pub trait RequestStore: Send + Sync {
         audit: AuditDraft,
     ) -> StoreResult<()>;
     /// Apply an approved request whose time has come: create, re-enable, change or disable
-    /// the account (ending its sessions). Returns the account's id.
-    async fn apply_request(&self, id: i64, now: DateTime<Utc>, audit: AuditDraft) -> StoreResult<i64>;
+    /// the account (ending its sessions). A request that cannot be applied (the account already
+    /// exists, or is no longer active) ends `failed` with its reason instead, so no approved
+    /// request lingers to act later. `Stale` when it is not due.
+    async fn apply_request(&self, id: i64, now: DateTime<Utc>, audit: AuditDraft) -> StoreResult<Applied>;
     /// Approved requests whose effective time is at or before `now`.
     async fn due_requests(&self, now: DateTime<Utc>) -> StoreResult<Vec<i64>>;
 }
@@ -225,7 +274,7 @@ pub trait RequestStore: Send + Sync {
 pub(super) const REQUEST_COLUMNS: &str =
     "id, kind, employee_no, form, unit_id, target_unit_id, roles, state, filed_by, \
      filed_at, endorsed_by, endorsed_at, reviewed_by, reviewed_at, decline_reason, decline_text, effective_at, \
-     initial_password_hash, applied_at, account_id";
+     initial_password_hash, applied_at, account_id, failure_reason";
 
 /// Implements [`RequestStore`] for a store made by `impl_store!`.
 macro_rules! impl_requests {
@@ -241,6 +290,153 @@ macro_rules! impl_requests {
                         .await?;
                 }
                 Ok(())
+            }
+
+            async fn apply_in(tx: &mut sqlx::Transaction<'static, $db>, id: i64, now: DateTime<Utc>) -> Result<i64, NotApplicable> {
+                let req: Option<RequestRecord> = sqlx::query_as(&format!(
+                    "UPDATE account_request SET state = 'applied', applied_at = $2 \
+                     WHERE id = $1 AND state = 'approved' AND effective_at <= $2 RETURNING {REQUEST_COLUMNS}"
+                ))
+                .bind(id)
+                .bind(now)
+                .fetch_optional(&mut **tx)
+                .await?;
+                let Some(req) = req else { return Err(StoreError::Stale("account request").into()) };
+                let form: crate::domain::forms::account_request::AccountRequestForm =
+                    serde_json::from_str(&req.form).map_err(|e| StoreError::Corrupt(format!("request form: {e}")))?;
+                let roles = req.role_list();
+                let existing: Option<(i64, bool)> =
+                    sqlx::query_as("SELECT id, disabled FROM account WHERE employee_no = $1")
+                        .bind(&req.employee_no)
+                        .fetch_optional(&mut **tx)
+                        .await?;
+                let account_id = match req.kind() {
+                    Some(RequestKind::Create) => {
+                        let hash = req
+                            .initial_password_hash
+                            .clone()
+                            .ok_or_else(|| StoreError::Corrupt("approved 新增 without a password".into()))?;
+                        let id = match existing {
+                            Some((_, false)) => {
+                                return Err(NotApplicable::Rule("使用者帳號重複：此員工編號已有有效帳號".into()))
+                            }
+                            Some((acc, true)) => {
+                                // a re-hired employee: the disabled account comes back
+                                sqlx::query(
+                                    "UPDATE account SET disabled = $1, disabled_at = NULL, disabled_reason = NULL, \
+                                     name = $2, unit_id = $3, email = $4, phone = $5, password_hash = $6, \
+                                     password_changed_at = $7, must_change_password = $8, failed_attempts = 0, \
+                                     locked_until = NULL, session_version = session_version + 1 WHERE id = $9",
+                                )
+                                .bind(false)
+                                .bind(&form.user_name)
+                                .bind(req.target_unit_id)
+                                .bind(form.email.as_str())
+                                .bind(form.phone.clone().unwrap_or_default())
+                                .bind(&hash)
+                                .bind(now)
+                                .bind(true)
+                                .bind(acc)
+                                .execute(&mut **tx)
+                                .await?;
+                                acc
+                            }
+                            None => {
+                                let (acc,): (i64,) = sqlx::query_as(
+                                    "INSERT INTO account (employee_no, name, unit_id, email, phone, password_hash, \
+                                     password_changed_at, must_change_password, failed_attempts, disabled, session_version, created_at) \
+                                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 0, $9, 1, $10) RETURNING id",
+                                )
+                                .bind(&req.employee_no)
+                                .bind(&form.user_name)
+                                .bind(req.target_unit_id)
+                                .bind(form.email.as_str())
+                                .bind(form.phone.clone().unwrap_or_default())
+                                .bind(&hash)
+                                .bind(now)
+                                .bind(true)
+                                .bind(false)
+                                .bind(now)
+                                .fetch_one(&mut **tx)
+                                .await
+                                .map_err(|e| map_unique(e, "account"))?;
+                                acc
+                            }
+                        };
+                        sqlx::query("INSERT INTO password_history (account_id, password_hash, created_at) VALUES ($1, $2, $3)")
+                            .bind(id)
+                            .bind(&hash)
+                            .bind(now)
+                            .execute(&mut **tx)
+                            .await?;
+                        Self::replace_roles_in(tx, id, &roles).await?;
+                        id
+                    }
+                    Some(RequestKind::Change) => {
+                        let Some((acc, false)) = existing else {
+                            return Err(NotApplicable::Rule("查無有效帳號（已停用或註銷），無法異動".into()));
+                        };
+                        sqlx::query("UPDATE account SET unit_id = $1, session_version = session_version + 1 WHERE id = $2")
+                            .bind(req.target_unit_id)
+                            .bind(acc)
+                            .execute(&mut **tx)
+                            .await?;
+                        if !roles.is_empty() {
+                            Self::replace_roles_in(tx, acc, &roles).await?;
+                        }
+                        acc
+                    }
+                    Some(RequestKind::Cancel) => {
+                        let Some((acc, false)) = existing else {
+                            return Err(NotApplicable::Rule("查無有效帳號（已停用或註銷），無須註銷".into()));
+                        };
+                        let reason = format!("註銷：{}", form.reason.clone().unwrap_or_default());
+                        sqlx::query(
+                            "UPDATE account SET disabled = $1, disabled_at = $2, disabled_reason = $3, \
+                             session_version = session_version + 1 WHERE id = $4",
+                        )
+                        .bind(true)
+                        .bind(now)
+                        .bind(&reason)
+                        .bind(acc)
+                        .execute(&mut **tx)
+                        .await?;
+                        Self::supersede_in(tx, &req.employee_no, id, now, "帳號已註銷").await?;
+                        acc
+                    }
+                    None => return Err(StoreError::Corrupt(format!("request kind {}", req.kind)).into()),
+                };
+                sqlx::query("UPDATE account_request SET account_id = $1, initial_password_hash = NULL WHERE id = $2")
+                    .bind(account_id)
+                    .bind(id)
+                    .execute(&mut **tx)
+                    .await?;
+                Ok(account_id)
+            }
+
+            /// Close the employee's open requests (other than `except`) as superseded: the
+            /// account was revoked or disabled, so none may act later.
+            pub(super) async fn supersede_in(
+                tx: &mut sqlx::Transaction<'static, $db>,
+                employee_no: &str,
+                except: i64,
+                now: DateTime<Utc>,
+                why: &str,
+            ) -> StoreResult<Vec<i64>> {
+                let ids: Vec<(i64,)> = sqlx::query_as(
+                    "UPDATE account_request SET state = 'superseded', failure_reason = $1, initial_password_hash = NULL \
+                     WHERE employee_no = $2 AND id <> $3 AND state IN ('filed', 'endorsed', 'approved') RETURNING id",
+                )
+                .bind(why)
+                .bind(employee_no)
+                .bind(except)
+                .fetch_all(&mut **tx)
+                .await?;
+                for (id,) in &ids {
+                    let ev = StepEvent { at: now, actor_id: None, action: "superseded", note: why };
+                    Self::event_in(tx, "account_request_event", "request_id", *id, ev).await?;
+                }
+                Ok(ids.into_iter().map(|(id,)| id).collect())
             }
         }
 
@@ -342,124 +538,43 @@ macro_rules! impl_requests {
                 Ok(())
             }
 
-            async fn apply_request(&self, id: i64, now: DateTime<Utc>, audit: AuditDraft) -> StoreResult<i64> {
+            async fn apply_request(&self, id: i64, now: DateTime<Utc>, audit: AuditDraft) -> StoreResult<Applied> {
                 let mut tx = self.begin().await?;
-                let req: Option<RequestRecord> = sqlx::query_as(&format!(
-                    "UPDATE account_request SET state = 'applied', applied_at = $2 \
-                     WHERE id = $1 AND state = 'approved' AND effective_at <= $2 RETURNING {REQUEST_COLUMNS}"
-                ))
-                .bind(id)
-                .bind(now)
-                .fetch_optional(&mut *tx)
-                .await?;
-                let Some(req) = req else { return Err(StoreError::Stale("account request")) };
-                let form: crate::domain::forms::account_request::AccountRequestForm =
-                    serde_json::from_str(&req.form).map_err(|e| StoreError::Corrupt(format!("request form: {e}")))?;
-                let roles = req.role_list();
-                let existing: Option<(i64, bool)> =
-                    sqlx::query_as("SELECT id, disabled FROM account WHERE employee_no = $1")
-                        .bind(&req.employee_no)
-                        .fetch_optional(&mut *tx)
-                        .await?;
-                let account_id = match req.kind() {
-                    Some(RequestKind::Create) => {
-                        let hash = req
-                            .initial_password_hash
-                            .clone()
-                            .ok_or_else(|| StoreError::Corrupt("approved 新增 without a password".into()))?;
-                        let id = match existing {
-                            Some((_, false)) => return Err(StoreError::Duplicate("account")),
-                            Some((acc, true)) => {
-                                // a re-hired employee: the disabled account comes back
-                                sqlx::query(
-                                    "UPDATE account SET disabled = $1, disabled_at = NULL, disabled_reason = NULL, \
-                                     name = $2, unit_id = $3, email = $4, phone = $5, password_hash = $6, \
-                                     password_changed_at = $7, must_change_password = $8, failed_attempts = 0, \
-                                     locked_until = NULL, session_version = session_version + 1 WHERE id = $9",
-                                )
-                                .bind(false)
-                                .bind(&form.user_name)
-                                .bind(req.target_unit_id)
-                                .bind(form.email.as_str())
-                                .bind(form.phone.clone().unwrap_or_default())
-                                .bind(&hash)
-                                .bind(now)
-                                .bind(true)
-                                .bind(acc)
-                                .execute(&mut *tx)
-                                .await?;
-                                acc
-                            }
-                            None => {
-                                let (acc,): (i64,) = sqlx::query_as(
-                                    "INSERT INTO account (employee_no, name, unit_id, email, phone, password_hash, \
-                                     password_changed_at, must_change_password, failed_attempts, disabled, session_version, created_at) \
-                                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 0, $9, 1, $10) RETURNING id",
-                                )
-                                .bind(&req.employee_no)
-                                .bind(&form.user_name)
-                                .bind(req.target_unit_id)
-                                .bind(form.email.as_str())
-                                .bind(form.phone.clone().unwrap_or_default())
-                                .bind(&hash)
-                                .bind(now)
-                                .bind(true)
-                                .bind(false)
-                                .bind(now)
-                                .fetch_one(&mut *tx)
-                                .await
-                                .map_err(|e| map_unique(e, "account"))?;
-                                acc
-                            }
-                        };
-                        sqlx::query("INSERT INTO password_history (account_id, password_hash, created_at) VALUES ($1, $2, $3)")
-                            .bind(id)
-                            .bind(&hash)
-                            .bind(now)
-                            .execute(&mut *tx)
-                            .await?;
-                        Self::replace_roles_in(&mut tx, id, &roles).await?;
-                        id
+                match Self::apply_in(&mut tx, id, now).await {
+                    Ok(account_id) => {
+                        let ev = StepEvent { at: now, actor_id: None, action: "applied", note: "" };
+                        Self::event_in(&mut tx, "account_request_event", "request_id", id, ev).await?;
+                        Self::audit_in(&mut tx, &self.key, audit.object("account", account_id)).await?;
+                        tx.commit().await?;
+                        Ok(Applied::Account(account_id))
                     }
-                    Some(RequestKind::Change) => {
-                        let Some((acc, false)) = existing else { return Err(StoreError::NotFound("active account")) };
-                        sqlx::query("UPDATE account SET unit_id = $1, session_version = session_version + 1 WHERE id = $2")
-                            .bind(req.target_unit_id)
-                            .bind(acc)
-                            .execute(&mut *tx)
-                            .await?;
-                        if !roles.is_empty() {
-                            Self::replace_roles_in(&mut tx, acc, &roles).await?;
-                        }
-                        acc
-                    }
-                    Some(RequestKind::Cancel) => {
-                        let Some((acc, _)) = existing else { return Err(StoreError::NotFound("account")) };
-                        let reason = format!("註銷：{}", form.reason.clone().unwrap_or_default());
-                        sqlx::query(
-                            "UPDATE account SET disabled = $1, disabled_at = $2, disabled_reason = $3, \
-                             session_version = session_version + 1 WHERE id = $4",
+                    Err(NotApplicable::Store(e)) => Err(e),
+                    Err(NotApplicable::Rule(reason)) => {
+                        tx.rollback().await?;
+                        // closed for good, with the reason, in its own transaction
+                        let mut tx = self.begin().await?;
+                        let r = sqlx::query(
+                            "UPDATE account_request SET state = 'failed', failure_reason = $1, initial_password_hash = NULL \
+                             WHERE id = $2 AND state = 'approved'",
                         )
-                        .bind(true)
-                        .bind(now)
                         .bind(&reason)
-                        .bind(acc)
+                        .bind(id)
                         .execute(&mut *tx)
                         .await?;
-                        acc
+                        if r.rows_affected() == 0 {
+                            return Err(StoreError::Stale("account request"));
+                        }
+                        let ev = StepEvent { at: now, actor_id: None, action: "failed", note: &reason };
+                        Self::event_in(&mut tx, "account_request_event", "request_id", id, ev).await?;
+                        let mut draft = audit.object("account_request", id);
+                        draft.action = "account_request.failed".into();
+                        draft.outcome = $crate::server::audit::Outcome::Failure;
+                        draft.details = serde_json::json!({ "request_id": id, "reason": reason });
+                        Self::audit_in(&mut tx, &self.key, draft).await?;
+                        tx.commit().await?;
+                        Ok(Applied::Failed(reason))
                     }
-                    None => return Err(StoreError::Corrupt(format!("request kind {}", req.kind))),
-                };
-                sqlx::query("UPDATE account_request SET account_id = $1, initial_password_hash = NULL WHERE id = $2")
-                    .bind(account_id)
-                    .bind(id)
-                    .execute(&mut *tx)
-                    .await?;
-                let ev = StepEvent { at: now, actor_id: None, action: "applied", note: "" };
-                Self::event_in(&mut tx, "account_request_event", "request_id", id, ev).await?;
-                Self::audit_in(&mut tx, &self.key, audit.object("account", account_id)).await?;
-                tx.commit().await?;
-                Ok(account_id)
+                }
             }
 
             async fn due_requests(&self, now: DateTime<Utc>) -> StoreResult<Vec<i64>> {

@@ -423,18 +423,28 @@ macro_rules! impl_store {
             async fn set_disabled(&self, id: i64, disabled: bool, reason: Option<&str>, audit: AuditDraft) -> StoreResult<()> {
                 let mut tx = self.begin().await?;
                 let when = disabled.then_some(audit.occurred_at);
-                let r = sqlx::query(
+                let row: Option<(String,)> = sqlx::query_as(
                     "UPDATE account SET disabled = $1, disabled_at = $2, disabled_reason = $3, \
-                     session_version = session_version + 1, failed_attempts = 0, locked_until = NULL WHERE id = $4",
+                     session_version = session_version + 1, failed_attempts = 0, locked_until = NULL WHERE id = $4 \
+                     RETURNING employee_no",
                 )
                 .bind(disabled)
                 .bind(when)
                 .bind(reason)
                 .bind(id)
-                .execute(&mut *tx)
+                .fetch_optional(&mut *tx)
                 .await?;
-                if r.rows_affected() == 0 {
-                    return Err(StoreError::NotFound("account"));
+                let Some((employee_no,)) = row else { return Err(StoreError::NotFound("account")) };
+                let mut audit = audit;
+                if disabled {
+                    // no request filed before this may bring the account back or change it later
+                    let closed =
+                        Self::supersede_in(&mut tx, &employee_no, 0, audit.occurred_at, "帳號已停用或註銷").await?;
+                    if !closed.is_empty() {
+                        if let serde_json::Value::Object(m) = &mut audit.details {
+                            m.insert("superseded_requests".into(), serde_json::json!(closed));
+                        }
+                    }
                 }
                 Self::audit_in(&mut tx, &self.key, audit).await?;
                 tx.commit().await?;
