@@ -42,6 +42,8 @@ pub struct DesignationView {
     pub kind: Designation,
     pub valid_from: crate::domain::RocDate,
     pub valid_to: Option<crate::domain::RocDate>,
+    /// Not yet ended (current, or starting later): it may be ended early.
+    pub open: bool,
 }
 
 /// Roles from a comma-separated list of codes.
@@ -339,6 +341,7 @@ pub async fn reset_password(account_id: i64) -> Result<CreatedAccount, ApiError>
 pub async fn list_designations() -> Result<Vec<DesignationView>, ApiError> {
     let ctx = super::guard(ListDesignations::PATH).await?;
     let rows = ctx.state.store.list_designations(None).await.map_err(super::internal)?;
+    let now = chrono::Utc::now();
     let tz = crate::domain::taipei_offset();
     let day = |t: chrono::DateTime<chrono::Utc>| {
         crate::domain::RocDate::from_gregorian(t.with_timezone(&tz).date_naive()).ok()
@@ -353,6 +356,7 @@ pub async fn list_designations() -> Result<Vec<DesignationView>, ApiError> {
                 kind: d.kind,
                 valid_from: day(d.valid_from)?,
                 valid_to: d.valid_to.and_then(day),
+                open: d.valid_to.is_none_or(|t| t > now),
             })
         })
         .collect())
@@ -369,7 +373,14 @@ pub async fn add_designation(
     let ctx = super::guard(AddDesignation::PATH).await?;
     let actor = ctx.actor()?;
     let kind = Designation::parse(&kind).ok_or_else(|| ApiError::Invalid("沒有這種指定".into()))?;
+    if account_id == actor.account_id {
+        crate::server::authz::deny(&ctx.state, Some(actor), ctx.ip, AddDesignation::PATH, "self_designation").await;
+        return Err(ApiError::Invalid("不可指定自己".into()));
+    }
     let target = imp::target(&ctx, account_id).await?;
+    if target.disabled {
+        return Err(ApiError::Invalid("帳號已停用，不能指定".into()));
+    }
     let start_of = |d: crate::domain::RocDate| {
         d.gregorian()
             .and_hms_opt(0, 0, 0)
@@ -377,14 +388,17 @@ pub async fn add_designation(
             .map(|t| t.with_timezone(&chrono::Utc))
     };
     let from = crate::domain::RocDate::parse(&valid_from).map_err(|e| ApiError::Invalid(format!("起日：{e}")))?;
-    let to = if valid_to.trim().is_empty() {
-        None
-    } else {
-        Some(crate::domain::RocDate::parse(&valid_to).map_err(|e| ApiError::Invalid(format!("迄日：{e}")))?)
-    };
+    // every designation has an end, at most a year after its start
+    if valid_to.trim().is_empty() {
+        return Err(ApiError::Invalid("請填寫迄日（指定期間最長一年）".into()));
+    }
+    let to = Some(crate::domain::RocDate::parse(&valid_to).map_err(|e| ApiError::Invalid(format!("迄日：{e}")))?);
     if let Some(to) = to {
         if to < from {
             return Err(ApiError::Invalid("迄日不可早於起日".into()));
+        }
+        if to.gregorian() > from.gregorian() + chrono::Duration::days(366) {
+            return Err(ApiError::Invalid("指定期間最長一年".into()));
         }
     }
     let d = NewDesignation {
@@ -401,4 +415,16 @@ pub async fn add_designation(
         .object("designation", "")
         .details(serde_json::json!({ "account_id": account_id, "kind": kind.code(), "unit_id": target.unit_id }));
     ctx.state.store.add_designation(&d, draft).await.map_err(super::internal)
+}
+
+/// End a designation now (before its end date), audited.
+#[server(prefix = "/api", endpoint = "admin/designations/end")]
+pub async fn end_designation(id: i64) -> Result<(), ApiError> {
+    let ctx = super::guard(EndDesignation::PATH).await?;
+    let actor = ctx.actor()?;
+    let draft = imp::draft("designation.end", actor, ctx.ip_string());
+    ctx.state.store.end_designation(id, chrono::Utc::now(), draft).await.map_err(|e| match e {
+        crate::server::store::StoreError::Stale(_) => ApiError::Invalid("此指定已結束".into()),
+        e => super::internal(e),
+    })
 }

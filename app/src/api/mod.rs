@@ -78,6 +78,7 @@ pub const POLICY: &[(&str, Access)] = &[
     ("/api/admin/accounts/reset-password", Access::Roles(ADMIN)),
     ("/api/admin/designations", Access::Roles(ADMIN)),
     ("/api/admin/designations/add", Access::Roles(ADMIN)),
+    ("/api/admin/designations/end", Access::Roles(ADMIN)),
     ("/api/audit/recent", Access::Roles(AUDIT_READERS)),
     ("/api/audit/verify", Access::Roles(ADMIN)),
     ("/api/comparisons/start", Access::Roles(CLERKS)),

@@ -80,12 +80,14 @@ fn Accounts() -> impl IntoView {
     let enable = ServerAction::<EnableAccount>::new();
     let set_roles = ServerAction::<SetAccountRoles>::new();
     let add_desig = ServerAction::<AddDesignation>::new();
+    let end_desig = ServerAction::<EndDesignation>::new();
     Effect::new(move |_| {
         let results = [
             disable.value().get().map(|r| r.map(|_| ())),
             enable.value().get().map(|r| r.map(|_| ())),
             set_roles.value().get().map(|r| r.map(|_| ())),
             add_desig.value().get().map(|r| r.map(|_| ())),
+            end_desig.value().get().map(|r| r.map(|_| ())),
         ];
         for r in results.into_iter().flatten() {
             match r {
@@ -215,7 +217,7 @@ fn Accounts() -> impl IntoView {
                     }}
                 </Suspense>
             </section>
-            <DesignationSection designations accounts add_desig/>
+            <DesignationSection designations accounts add_desig end_desig/>
         </main>
     }
 }
@@ -225,6 +227,7 @@ fn DesignationSection(
     designations: Resource<Result<Vec<DesignationView>, crate::api::ApiError>>,
     accounts: Resource<Result<Vec<AccountView>, crate::api::ApiError>>,
     add_desig: ServerAction<AddDesignation>,
+    end_desig: ServerAction<EndDesignation>,
 ) -> impl IntoView {
     let locale = use_locale();
     let account_id = RwSignal::new(String::new());
@@ -277,7 +280,11 @@ fn DesignationSection(
                         <ul class="plain">
                         {ds.into_iter().map(|d| {
                             let who = accts.iter().find(|a| a.id == d.account_id).map(|a| format!("{} {}", a.employee_no, a.name)).unwrap_or_default();
-                            view! { <li>{locale.pick(d.kind.zh(), d.kind.en())} "：" {who} " " {d.valid_from.short()} " – " {d.valid_to.map(|t| t.short()).unwrap_or_default()}</li> }
+                            let id = d.id;
+                            view! { <li data-testid=format!("designation-{id}")>{locale.pick(d.kind.zh(), d.kind.en())} "：" {who} " " {d.valid_from.short()} " – " {d.valid_to.map(|t| t.short()).unwrap_or_default()}
+                                {d.open.then(|| view! { " " <button type="button" class="secondary" data-testid=format!("end-designation-{id}")
+                                    on:click=move |_| { end_desig.dispatch(EndDesignation { id }); }>{locale.pick("提前結束", "End now")}</button> })}
+                            </li> }
                         }).collect_view()}
                         </ul>
                     })

@@ -50,6 +50,10 @@ async fn designated(
     kind: Designation,
     now: DateTime<Utc>,
 ) -> StoreResult<bool> {
+    // a designation holds only while the account is in the unit it was made for
+    if actor.unit_id != unit_id {
+        return Ok(false);
+    }
     Ok(store.list_designations(Some(unit_id)).await?.iter().any(|d| {
         d.account_id == actor.account_id && d.kind == kind && d.valid_from <= now && d.valid_to.is_none_or(|t| now < t)
     }))

@@ -171,6 +171,8 @@ pub trait Store:
     // ---- designations
     async fn add_designation(&self, d: &NewDesignation, audit: AuditDraft) -> StoreResult<i64>;
     async fn list_designations(&self, unit_id: Option<i64>) -> StoreResult<Vec<DesignationRecord>>;
+    /// End a designation at `now` (an administrator ends it early); `Stale` when it has ended.
+    async fn end_designation(&self, id: i64, now: DateTime<Utc>, audit: AuditDraft) -> StoreResult<()>;
 
     // ---- audit trail
     async fn append_audit(&self, audit: AuditDraft) -> StoreResult<i64>;

@@ -381,6 +381,8 @@ macro_rules! impl_requests {
                             .bind(acc)
                             .execute(&mut **tx)
                             .await?;
+                        // designations for the unit it leaves end with the move
+                        Self::end_designations_in(tx, acc, Some(req.target_unit_id), now).await?;
                         if !roles.is_empty() {
                             Self::replace_roles_in(tx, acc, &roles).await?;
                         }
@@ -401,6 +403,7 @@ macro_rules! impl_requests {
                         .bind(acc)
                         .execute(&mut **tx)
                         .await?;
+                        Self::end_designations_in(tx, acc, None, now).await?;
                         Self::supersede_in(tx, &req.employee_no, id, now, "帳號已註銷").await?;
                         acc
                     }

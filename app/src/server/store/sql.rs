@@ -205,6 +205,26 @@ macro_rules! impl_store {
             }
 
             /// A workflow's timeline row: `table (fk, at, actor_id, action, note)`.
+            /// End the account's current and future designations (all, or those outside
+            /// `keep_unit`): it was disabled, or moved to another unit.
+            pub(super) async fn end_designations_in(
+                tx: &mut sqlx::Transaction<'static, $db>,
+                account_id: i64,
+                keep_unit: Option<i64>,
+                now: DateTime<Utc>,
+            ) -> StoreResult<u64> {
+                let r = sqlx::query(
+                    "UPDATE designation SET valid_to = CASE WHEN valid_from > $1 THEN valid_from ELSE $1 END \
+                     WHERE account_id = $2 AND ($3 IS NULL OR unit_id <> $3) AND (valid_to IS NULL OR valid_to > $1)",
+                )
+                .bind(now)
+                .bind(account_id)
+                .bind(keep_unit)
+                .execute(&mut **tx)
+                .await?;
+                Ok(r.rows_affected())
+            }
+
             async fn event_in(
                 tx: &mut sqlx::Transaction<'static, $db>,
                 table: &str,
@@ -437,6 +457,8 @@ macro_rules! impl_store {
                 let Some((employee_no,)) = row else { return Err(StoreError::NotFound("account")) };
                 let mut audit = audit;
                 if disabled {
+                    // a disabled account acts for no unit any more
+                    Self::end_designations_in(&mut tx, id, None, audit.occurred_at).await?;
                     // no request filed before this may bring the account back or change it later
                     let closed =
                         Self::supersede_in(&mut tx, &employee_no, 0, audit.occurred_at, "帳號已停用或註銷").await?;
@@ -548,6 +570,24 @@ macro_rules! impl_store {
                 Self::audit_in(&mut tx, &self.key, audit).await?;
                 tx.commit().await?;
                 Ok(id)
+            }
+
+            async fn end_designation(&self, id: i64, now: DateTime<Utc>, audit: AuditDraft) -> StoreResult<()> {
+                let mut tx = self.begin().await?;
+                let r = sqlx::query(
+                    "UPDATE designation SET valid_to = CASE WHEN valid_from > $1 THEN valid_from ELSE $1 END \
+                     WHERE id = $2 AND (valid_to IS NULL OR valid_to > $1)",
+                )
+                .bind(now)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+                if r.rows_affected() == 0 {
+                    return Err(StoreError::Stale("designation"));
+                }
+                Self::audit_in(&mut tx, &self.key, audit.object("designation", id)).await?;
+                tx.commit().await?;
+                Ok(())
             }
 
             async fn list_designations(&self, unit_id: Option<i64>) -> StoreResult<Vec<DesignationRecord>> {

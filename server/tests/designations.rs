@@ -1,0 +1,84 @@
+//! Designations (職務代理人, 查詢資料產製專人, 主管授權人) on both databases: every one has an end
+//! (at most a year), an administrator may end one early (audited) but never designates
+//! themself, and a designation stops applying when its account leaves the unit or is disabled.
+
+mod common;
+
+use app::domain::Role;
+use app::server::audit::{AuditDraft, Outcome};
+use app::server::auth::Actor;
+use app::server::requests::{acts_as_manager, acts_as_supervisor};
+use chrono::Utc;
+use common::{TestApp, TestDb};
+use serde_json::Value;
+
+async fn actor(app: &TestApp, emp: &str) -> Actor {
+    let a = app.db.store.account_by_employee_no(emp).await.unwrap().unwrap();
+    Actor::from_account(&a, &Default::default(), Utc::now())
+}
+
+fn roc(d: chrono::NaiveDate) -> String {
+    use chrono::Datelike;
+    format!("{}/{:02}/{:02}", d.year() - 1911, d.month(), d.day())
+}
+
+async fn designations_end(db: TestDb) {
+    let app = TestApp::new(db, Default::default()).await;
+    let admin_id = app.account("A9001", vec![Role::Admin], "LA-IT", false).await;
+    app.account("M7001", vec![Role::AccountManager], "LO-DA", false).await;
+    let deputy = app.account("D7001", vec![Role::Clerk], "LO-DA", false).await;
+    let delegate = app.account("G7001", vec![Role::Clerk], "LO-DA", false).await;
+    let admin = app.sign_in("A9001").await;
+    let da = app.db.store.unit_by_code("LO-DA").await.unwrap().unwrap().id;
+    let today = app::domain::taipei_date(Utc::now());
+    let add = |who: i64, kind: &str, to: String| {
+        let body = format!("account_id={who}&kind={kind}&valid_from={}&valid_to={to}", roc(today));
+        let (app, admin) = (&app, &admin);
+        async move { app.post("/api/admin/designations/add", &body, Some(admin)).await }
+    };
+    // an end is required, at most a year away; nobody designates themself
+    let r = add(deputy, "deputy_account_manager", String::new()).await;
+    assert_eq!(r.status, 400, "{}", r.body);
+    let r = add(deputy, "deputy_account_manager", roc(today + chrono::Duration::days(400))).await;
+    assert_eq!(r.status, 400, "{}", r.body);
+    let r = add(admin_id, "supervisor_delegate", roc(today + chrono::Duration::days(30))).await;
+    assert_eq!(r.status, 400, "{}", r.body);
+    assert!(r.body.contains("自己"), "{}", r.body);
+    let r = add(deputy, "deputy_account_manager", roc(today + chrono::Duration::days(30))).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let deputy_desig: i64 = r.body.trim().parse().unwrap();
+    let r = add(delegate, "supervisor_delegate", roc(today + chrono::Duration::days(30))).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let now = Utc::now();
+    assert!(acts_as_manager(&app.db.store, &actor(&app, "D7001").await, da, now).await.unwrap());
+    assert!(acts_as_supervisor(&app.db.store, &actor(&app, "G7001").await, da, now).await.unwrap());
+
+    // ended early by the administrator, audited; ending it twice is refused
+    let r = app.post("/api/admin/designations/end", &format!("id={deputy_desig}"), Some(&admin)).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(!acts_as_manager(&app.db.store, &actor(&app, "D7001").await, da, Utc::now()).await.unwrap());
+    let r = app.post("/api/admin/designations/end", &format!("id={deputy_desig}"), Some(&admin)).await;
+    assert_eq!(r.status, 400, "{}", r.body);
+    assert!(app.db.store.recent_audit(20).await.unwrap().iter().any(|e| e.action == "designation.end"));
+    let list: Value = serde_json::from_str(&app.post("/api/admin/designations", "", Some(&admin)).await.body).unwrap();
+    let row = list.as_array().unwrap().iter().find(|d| d["id"] == deputy_desig).unwrap().clone();
+    assert_eq!(row["open"], false);
+
+    // the delegate moves to another unit: the designation no longer applies there, nor here
+    let ss = app.db.store.unit_by_code("LO-SS").await.unwrap().unwrap().id;
+    let mut moved = actor(&app, "G7001").await;
+    moved.unit_id = ss;
+    assert!(!acts_as_supervisor(&app.db.store, &moved, da, Utc::now()).await.unwrap(), "left the unit");
+    // disabled: its designations end in the store
+    let draft = AuditDraft::new("account.disable", Outcome::Success);
+    app.db.store.set_disabled(delegate, true, Some("離職"), draft).await.unwrap();
+    let ds = app.db.store.list_designations(Some(da)).await.unwrap();
+    let d = ds.iter().find(|d| d.account_id == delegate).unwrap();
+    assert!(d.valid_to.is_some_and(|t| t <= Utc::now()), "{d:?}");
+    // a disabled account is not designated at all
+    let r = add(delegate, "report_producer", roc(today + chrono::Duration::days(30))).await;
+    assert_eq!(r.status, 400, "{}", r.body);
+    app.db.close().await;
+}
+
+on_both!(designations_end);
