@@ -76,6 +76,10 @@ test("a slip for an unclear impression: sent, rebuilt by the office, compared ag
   await expect(clerk.getByTestId(`slip-row-${id}`)).toHaveAttribute("data-state", "replied");
   await gotoHydrated(clerk, slipUrl);
   await expect(clerk.getByTestId("reply-box")).toContainText("☑ 印模已完成重建");
+  // the sender sees the impression only through a new, logged query
+  await expect(clerk.getByTestId("new-version")).toContainText("第 2 版");
+  await expect(clerk.getByTestId("new-version").locator("img")).toHaveCount(0);
+  await expect(clerk.getByTestId("new-version-via-query")).toBeVisible();
   await clerk.getByTestId("close-slip").click();
   await expect(clerk.getByTestId("liaison-slip")).toHaveAttribute("data-state", "closed");
   await expect(clerk.getByTestId("timeline").locator("li")).toHaveCount(5);

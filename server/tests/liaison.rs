@@ -154,6 +154,23 @@ async fn exchange_with_rebuild(db: TestDb) {
     assert_eq!(d["reply"]["outcome"]["kind"], "rebuilt");
     assert_eq!(d["new_version"]["version"], 2);
     assert_eq!(d["can_compare"], true);
+    // no image or registry data without a logged query (五(二)2): the sender sees them only by
+    // comparing again, which files a query of its own
+    assert_eq!(d["new_version"]["image_b64"], "", "the impression is not shown through the slip");
+    assert!(d["new_version"]["registered_on"].is_null());
+    let office_view = json_ok(get(&app, &office, id).await).await;
+    assert!(office_view["new_version"]["image_b64"].as_str().unwrap().len() > 100, "the office sees what it made");
+    let queries_before = app
+        .db
+        .store
+        .query_lines(
+            rec.sender_unit_id,
+            chrono::Utc::now() - chrono::Duration::days(1),
+            chrono::Utc::now() + chrono::Duration::days(1),
+        )
+        .await
+        .unwrap()
+        .len();
     let again = json_ok(app.post("/api/liaison/compare-input", &format!("id={id}"), Some(&clerk)).await).await;
     assert_eq!(again["national_id"], UNCLEAR);
     assert_eq!(again["case_word"], "大安");
@@ -162,6 +179,18 @@ async fn exchange_with_rebuild(db: TestDb) {
         json_ok(app.post_json("/api/comparisons/start", &json!({ "input": again }), Some(&clerk)).await).await;
     assert_eq!(started["seal"]["version"], 2);
     assert_eq!(started["seal"]["unclear"], false);
+    let queries_after = app
+        .db
+        .store
+        .query_lines(
+            rec.sender_unit_id,
+            chrono::Utc::now() - chrono::Duration::days(1),
+            chrono::Utc::now() + chrono::Duration::days(1),
+        )
+        .await
+        .unwrap()
+        .len();
+    assert_eq!(queries_after, queries_before + 1, "the impression was shown through a logged query");
 
     // closed after reading; then nothing changes it, not even in the database
     let r = app.post("/api/liaison/close", &format!("id={id}"), Some(&clerk)).await;

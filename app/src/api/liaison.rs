@@ -683,17 +683,29 @@ pub async fn get_slip(id: i64) -> Result<SlipDetail, ApiError> {
         Some(r) => Some(serde_json::from_str(r).map_err(super::internal)?),
         None => None,
     };
+    // The registered impression and its registry data are seal data: the office that made the
+    // version sees them on its reply; the sending unit sees them only through a query of its own
+    // (以新版印模重新比對), which is logged and reaches the monthly report and the audit sample.
     let new_version = match slip.new_seal_version_id {
         Some(v) => {
             use base64::Engine;
             let v = store.seal_version(v).await.map_err(super::internal)?.ok_or(ApiError::Internal)?;
-            let img = store.image(&v.image_sha256).await.map_err(super::internal)?.ok_or(ApiError::Internal)?;
+            let (image_b64, media_type, registered_on) = if side == imp::Side::Office {
+                let img = store.image(&v.image_sha256).await.map_err(super::internal)?.ok_or(ApiError::Internal)?;
+                (
+                    base64::engine::general_purpose::STANDARD.encode(&img.data),
+                    img.media_type,
+                    v.registered_on.and_then(|d| RocDate::from_gregorian(d).ok()),
+                )
+            } else {
+                (String::new(), String::new(), None)
+            };
             Some(NewVersionView {
                 version: v.version,
                 reason_zh: SealReason::parse(&v.reason).map(|r| r.zh()).unwrap_or("").into(),
-                registered_on: v.registered_on.and_then(|d| RocDate::from_gregorian(d).ok()),
-                image_b64: base64::engine::general_purpose::STANDARD.encode(&img.data),
-                media_type: img.media_type,
+                registered_on,
+                image_b64,
+                media_type,
                 unclear: v.unclear,
             })
         }

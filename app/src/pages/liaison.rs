@@ -460,11 +460,23 @@ fn SlipPage() -> impl IntoView {
                             {d2.new_version.clone().map(|v| view! {
                                 <section class="card new-version no-print" data-testid="new-version">
                                     <h2>{locale.pick("回復後的登記印模", "Registered impression after the reply")}</h2>
-                                    <img class="seal-image" alt=locale.pick("新版登記印模", "New registered impression")
-                                        src=format!("data:{};base64,{}", v.media_type, v.image_b64)/>
-                                    <p>{format!("第 {} 版（{}）", v.version, v.reason_zh)} " · "
-                                        {locale.pick("印鑑登記日期：", "Registered on: ")}{v.registered_on.map(|r| r.long()).unwrap_or_else(|| "未登載".into())}
-                                        {v.unclear.then(|| locale.pick("　（系統判定仍為印模不清）", " (still judged unclear)"))}</p>
+                                    {if v.image_b64.is_empty() {
+                                        // the sending unit sees the impression only through a logged query
+                                        view! {
+                                            <p>{format!("第 {} 版（{}）", v.version, v.reason_zh)}</p>
+                                            <p class="muted" data-testid="new-version-via-query">{locale.pick(
+                                                "印模與登記資料須以「以新版印模重新比對」查詢（留存查詢紀錄）後顯示。",
+                                                "The impression and its registry data are shown through a new, logged query (compare again).")}</p>
+                                        }.into_any()
+                                    } else {
+                                        view! {
+                                            <img class="seal-image" alt=locale.pick("新版登記印模", "New registered impression")
+                                                src=format!("data:{};base64,{}", v.media_type, v.image_b64)/>
+                                            <p>{format!("第 {} 版（{}）", v.version, v.reason_zh)} " · "
+                                                {locale.pick("印鑑登記日期：", "Registered on: ")}{v.registered_on.map(|r| r.long()).unwrap_or_else(|| "未登載".into())}
+                                                {v.unclear.then(|| locale.pick("　（系統判定仍為印模不清）", " (still judged unclear)"))}</p>
+                                        }.into_any()
+                                    }}
                                 </section>
                             })}
                         }.into_any()
