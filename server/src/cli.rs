@@ -56,6 +56,7 @@ pub async fn serve(common: &Common, args: &ServeArgs) -> CliResult {
         .with_email_domains(
             args.email_domains.iter().map(|d| d.trim().to_string()).filter(|d| !d.is_empty()).collect(),
         );
+    app::server::denials::spawn_flush(state.denials.clone(), state.store.clone(), std::time::Duration::from_secs(30));
     let upload_body_limit = common.upload_limits().max_bytes * 4 / 3 + 256 * 1024;
     let mut trusted_origins = args.trusted_origins.clone();
     if let Some(o) = &args.public_origin {

@@ -176,6 +176,10 @@ async fn authorize_api(State(state): State<AppState>, mut req: Request, next: Ne
     if !path.starts_with("/api/") {
         return next.run(req).await;
     }
+    // every endpoint is a POST: anything else is refused before a session is read or a row written
+    if req.method() != axum::http::Method::POST {
+        return (StatusCode::METHOD_NOT_ALLOWED, [(header::ALLOW, "POST")]).into_response();
+    }
     let Some(session) = req.extensions().get::<tower_sessions::Session>().cloned() else {
         return error_response(ApiError::Internal);
     };

@@ -168,14 +168,9 @@ pub async fn sign_in(
 ) -> Result<Actor, AuthError> {
     if let Some(ip) = ip {
         if state.login_limiter.check_key(&ip).is_err() {
-            state
-                .store
-                .append_audit(
-                    AuditDraft::new("auth.login", Outcome::Denied)
-                        .ip(Some(ip.to_string()))
-                        .details(serde_json::json!({ "employee_no": employee_no, "reason": "rate_limited" })),
-                )
-                .await?;
+            // counted per client and window, not a row per attempt (see `denials`)
+            let ip = ip.to_string();
+            state.denials.record(&state.store, Some(&ip), "/api/auth/login", "login_rate_limited").await;
             return Err(AuthError::RateLimited);
         }
     }

@@ -1,5 +1,6 @@
 //! Authorisation: the policy of each endpoint (see `api::POLICY`), checked on the server.
-//! Every denial is an audit event.
+//! Every denial of a signed-in account is an audit event; those of anonymous callers and of
+//! unknown paths are counted into summary events (see `denials`).
 
 use tower_sessions::Session;
 
@@ -33,6 +34,14 @@ pub async fn authorize(
     };
     match decision {
         Ok(()) => Ok(actor),
+        // nobody to hold to it (not signed in, or no such endpoint): counted, not a row each
+        Err((reason, err)) if actor.is_none() || reason == "no_policy" => {
+            let ip = ip.map(|i| i.to_string());
+            if state.denials.record(&state.store, ip.as_deref(), path, reason).await {
+                return Err(ApiError::RateLimited);
+            }
+            Err(err)
+        }
         Err((reason, err)) => {
             deny(state, actor.as_ref(), ip, path, reason).await;
             Err(err)

@@ -6,6 +6,7 @@ pub mod audits;
 pub mod auth;
 pub mod authz;
 pub mod comparisons;
+pub mod denials;
 pub mod reports;
 pub mod requests;
 pub mod reviews;

@@ -52,6 +52,8 @@ pub struct AppState {
     pub report_thresholds: crate::domain::report::Thresholds,
     /// The time the rules see (the system clock, shifted in tests).
     pub clock: Clock,
+    /// Denials of anonymous callers and unknown paths, counted (see `denials`).
+    pub denials: Arc<super::denials::DenialLog>,
 }
 
 /// The application's clock: the system time plus an offset that only tests move, so a rule that
@@ -112,6 +114,7 @@ impl AppState {
             liaison: LiaisonConfig::default(),
             report_thresholds: Default::default(),
             clock: Clock::default(),
+            denials: Arc::new(super::denials::DenialLog::default()),
         }
     }
 
