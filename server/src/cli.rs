@@ -160,7 +160,7 @@ pub async fn user(common: &Common, cmd: &UserCommand) -> CliResult {
 pub async fn audit(common: &Common, cmd: &AuditCommand) -> CliResult {
     match cmd {
         AuditCommand::Verify => {
-            let (store, _, key) = setup::open(&common.database_url(), &common.secret_file()).await?;
+            let (store, _, key) = setup::open_unchecked(&common.database_url(), &common.secret_file()).await?;
             match verify_store(store.as_ref(), &key).await? {
                 Ok(rows) => {
                     println!("audit chain intact: {rows} rows");

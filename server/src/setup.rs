@@ -17,6 +17,13 @@ pub enum SetupError {
     KeyMissing(i64, String),
     #[error("the audit key file {0} is empty or too short (need at least 32 bytes)")]
     KeyTooShort(String),
+    #[error(
+        "the audit key file {0} does not verify the newest audit row (or the head's seal): refusing to start \
+         with a wrong key (restore the right key file; `yinjian audit verify` names the break)"
+    )]
+    WrongKey(String),
+    #[error("the audit key file {0} may be read by others (mode {1:o}): refusing to start; run `chmod 600 {0}`")]
+    KeyFileMode(String, u32),
     #[error("cannot create the data folder {path}: {source}")]
     DataDir { path: String, source: std::io::Error },
     #[error(transparent)]
@@ -24,8 +31,18 @@ pub enum SetupError {
 }
 
 /// Open the database, apply migrations, and load (or, when the trail is empty, create) the
-/// audit key.
+/// audit key; refuse a key that does not verify the newest row and the head's seal.
 pub async fn open(url: &str, key_file: &Path) -> Result<(DynStore, Pool, Arc<Vec<u8>>), SetupError> {
+    let (store, pool, key) = open_unchecked(url, key_file).await?;
+    if !app::server::audit::check_key(store.as_ref(), &key).await? {
+        return Err(SetupError::WrongKey(key_file.display().to_string()));
+    }
+    Ok((store, pool, key))
+}
+
+/// Like [`open`] without checking the key against the trail: for `audit verify`, which must
+/// report a broken trail rather than refuse it.
+pub async fn open_unchecked(url: &str, key_file: &Path) -> Result<(DynStore, Pool, Arc<Vec<u8>>), SetupError> {
     if let Some(path) = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")) {
         let path = path.split('?').next().unwrap_or(path);
         if let Some(dir) = Path::new(path).parent().filter(|d| !d.as_os_str().is_empty()) {
@@ -53,6 +70,14 @@ pub async fn open(url: &str, key_file: &Path) -> Result<(DynStore, Pool, Arc<Vec
 }
 
 fn read_key(path: &Path) -> Result<Option<Vec<u8>>, SetupError> {
+    #[cfg(unix)]
+    if let Ok(meta) = fs::metadata(path) {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = meta.permissions().mode() & 0o777;
+        if mode & 0o077 != 0 {
+            return Err(SetupError::KeyFileMode(path.display().to_string(), mode));
+        }
+    }
     match fs::read(path) {
         Ok(bytes) => {
             let text = String::from_utf8_lossy(&bytes);

@@ -36,10 +36,121 @@ fn drop_triggers(kind: &Kind) -> &'static str {
     }
 }
 
+fn write_key(path: &std::path::Path, key: &[u8]) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::write(path, hex::encode(key)).unwrap();
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600)).unwrap();
+}
+
+/// Sign an (empty) monthly report of a closed month: it records the chain's head, an anchor
+/// outside the chain.
+async fn sign_a_report(db: &TestDb) -> i64 {
+    use app::domain::report::Month;
+    let store = db.store.clone();
+    let unit = store.unit_by_code("LO-DA").await.unwrap().unwrap().id;
+    let month = Month::of(chrono::Utc::now()).prev().prev();
+    let draft = AuditDraft::new("report.generate", Outcome::Success);
+    let (id, _) =
+        app::server::reports::generate(&store, unit, month, Default::default(), None, draft, chrono::Utc::now())
+            .await
+            .unwrap();
+    let rec = store.report(id).await.unwrap().unwrap();
+    let signer = store.list_accounts().await.unwrap()[0].id;
+    let draft = AuditDraft::new("report.sign", Outcome::Success);
+    store.sign_report(id, &rec.sha256, signer, "", chrono::Utc::now(), draft).await.unwrap();
+    id
+}
+
+/// Cutting off the newest rows together with the head, or with a wrong key, is found; the server
+/// refuses to start with a wrong key or a key file others can read.
+async fn the_head_is_sealed_and_anchored(kind: Kind) {
+    let dir = tempfile::tempdir().unwrap();
+    let key_file = dir.path().join("audit.key");
+    write_key(&key_file, KEY);
+    let Some(db) = TestDb::new(kind).await else { return };
+    app::server::seed::ensure_reference_data(db.store.as_ref()).await.unwrap();
+    fill(&db, 6).await;
+    // rows 5 and 6 cut off and the head rewritten to row 4 (what an editor of the file can do)
+    let row4 = db.store.audit_rows(3, 1).await.unwrap().remove(0);
+    db.exec(drop_triggers(&kind)).await;
+    db.exec("DELETE FROM audit_event WHERE seq > 4").await;
+    db.exec(&format!("UPDATE audit_head SET seq = 4, hash = '{}' WHERE id = 1", row4.hash)).await;
+    let (code, out) = yinjian(&db, &key_file, &["audit", "verify"]);
+    assert_ne!(code, 0, "{out}");
+    assert!(out.contains("not sealed"), "{out}");
+    db.close().await;
+
+    // even with a head sealed by the key (an old head put back), a signed report's anchor is missed
+    let db = TestDb::new(kind).await.unwrap();
+    app::server::seed::ensure_reference_data(db.store.as_ref()).await.unwrap();
+    let hash = app::server::auth::hash_password("x-Very-Long-1!".into()).await.unwrap();
+    let unit = db.store.unit_by_code("LO-DA").await.unwrap().unwrap().id;
+    let new = app::server::store::NewAccount {
+        employee_no: "S1".into(),
+        name: "主管".into(),
+        unit_id: unit,
+        email: String::new(),
+        phone: String::new(),
+        password_hash: hash,
+        must_change_password: false,
+        roles: vec![app::domain::Role::Supervisor],
+        now: chrono::Utc::now(),
+    };
+    db.store.create_account(&new, AuditDraft::new("account.create", Outcome::Success)).await.unwrap();
+    fill(&db, 3).await;
+    let old_head = db.store.audit_head_sealed().await.unwrap();
+    sign_a_report(&db).await;
+    fill(&db, 2).await;
+    let (code, out) = yinjian(&db, &key_file, &["audit", "verify"]);
+    assert_eq!(code, 0, "{out}");
+    db.exec(drop_triggers(&kind)).await;
+    db.exec(&format!("DELETE FROM audit_event WHERE seq > {}", old_head.0)).await;
+    db.exec(&format!(
+        "UPDATE audit_head SET seq = {}, hash = '{}', mac = '{}' WHERE id = 1",
+        old_head.0,
+        old_head.1,
+        old_head.2.clone().unwrap()
+    ))
+    .await;
+    let (code, out) = yinjian(&db, &key_file, &["audit", "verify"]);
+    assert_ne!(code, 0, "{out}");
+    assert!(out.contains("signed monthly report") && out.contains("no longer in the trail"), "{out}");
+    db.close().await;
+
+    // a wrong key: the server does not start
+    let db = TestDb::new(kind).await.unwrap();
+    fill(&db, 3).await;
+    let wrong = dir.path().join("wrong.key");
+    write_key(&wrong, b"another-key-of-sufficient-length-0123456789");
+    let (code, out) = yinjian(&db, &wrong, &["migrate"]);
+    assert_ne!(code, 0, "{out}");
+    assert!(out.contains("does not verify the newest audit row"), "{out}");
+    // the right key, readable by others: refused too
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&key_file, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let (code, out) = yinjian(&db, &key_file, &["migrate"]);
+    assert_ne!(code, 0, "{out}");
+    assert!(out.contains("may be read by others"), "{out}");
+    std::fs::set_permissions(&key_file, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let (code, out) = yinjian(&db, &key_file, &["migrate"]);
+    assert_eq!(code, 0, "{out}");
+    db.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_the_head_is_sealed_and_anchored() {
+    the_head_is_sealed_and_anchored(Kind::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_the_head_is_sealed_and_anchored() {
+    the_head_is_sealed_and_anchored(Kind::Postgres).await;
+}
+
 async fn tampering_is_found(kind: Kind) {
     let dir = tempfile::tempdir().unwrap();
     let key_file = dir.path().join("audit.key");
-    std::fs::write(&key_file, hex::encode(KEY)).unwrap();
+    write_key(&key_file, KEY);
 
     // an altered row
     let Some(db) = TestDb::new(kind).await else { return };

@@ -166,6 +166,13 @@ impl AuditRecord {
     }
 }
 
+/// The seal of the chain's head: HMAC of its seq and hash under the audit key.
+pub fn head_mac(key: &[u8], seq: i64, hash: &str) -> String {
+    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(key).expect("HMAC takes any key length");
+    mac.update(format!("audit_head\n{seq}\n{hash}").as_bytes());
+    hex::encode(mac.finalize().into_bytes())
+}
+
 /// The first broken link found by [`Verifier`].
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ChainBreak {
@@ -181,6 +188,14 @@ pub enum ChainBreak {
     Truncated { head_seq: i64, last_seq: i64 },
     #[error("the chain head's hash does not match row {0}")]
     HeadMismatch(i64),
+    #[error("the chain head (row {0}) is not sealed by the audit key: it was rewritten, or the key is wrong")]
+    HeadForged(i64),
+    #[error("the signed monthly report {report} recorded row {seq} with another hash: the trail was rewritten")]
+    AnchorMismatch { report: i64, seq: i64 },
+    #[error(
+        "the signed monthly report {report} recorded row {seq}, which is no longer in the trail: rows were removed"
+    )]
+    AnchorMissing { report: i64, seq: i64 },
 }
 
 /// Walks the chain row by row (rows may arrive in pages).
@@ -229,10 +244,22 @@ impl<'k> Verifier<'k> {
 
 /// Walk the whole stored chain. `Ok(Ok(rows))` when intact; `Ok(Err((rows_checked, break)))`
 /// names the first broken link.
+///
+/// Besides the links and each row's HMAC: the head must carry its seal, and every head a
+/// signed monthly report recorded (an anchor kept outside the chain) must still be in the chain
+/// with the same hash — so the newest rows cannot be cut off with the head rewritten.
 pub async fn verify_store(
     store: &dyn super::store::Store,
     key: &[u8],
 ) -> Result<Result<i64, (i64, ChainBreak)>, super::store::StoreError> {
+    let mut anchors: std::collections::BTreeMap<i64, (i64, String)> = Default::default();
+    for r in store.list_reports(None).await? {
+        if let (Some(seq), Some(hash), Some(_)) = (r.head_seq, r.head_hash, r.signed_at) {
+            if seq > 0 {
+                anchors.insert(seq, (r.id, hash));
+            }
+        }
+    }
     let mut v = Verifier::new(key);
     let mut after = 0;
     loop {
@@ -244,12 +271,51 @@ pub async fn verify_store(
             if let Err(b) = v.feed(r) {
                 return Ok(Err((v.count(), b)));
             }
+            if let Some((report, hash)) = anchors.remove(&r.seq) {
+                if *hash != r.hash {
+                    return Ok(Err((v.count(), ChainBreak::AnchorMismatch { report, seq: r.seq })));
+                }
+            }
             after = r.seq;
         }
     }
-    let (head_seq, head_hash) = store.audit_head().await?;
+    let (head_seq, head_hash, mac) = store.audit_head_sealed().await?;
     let checked = v.count();
-    Ok(v.finish(head_seq, &head_hash).map_err(|b| (checked, b)))
+    if let Some((seq, (report, _))) = anchors.into_iter().next() {
+        return Ok(Err((checked, ChainBreak::AnchorMissing { report, seq })));
+    }
+    let last = match v.finish(head_seq, &head_hash) {
+        Ok(last) => last,
+        Err(b) => return Ok(Err((checked, b))),
+    };
+    let sealed = match mac {
+        Some(m) => m == head_mac(key, head_seq, &head_hash),
+        None => head_seq == 0,
+    };
+    if !sealed {
+        return Ok(Err((checked, ChainBreak::HeadForged(head_seq))));
+    }
+    Ok(Ok(last))
+}
+
+/// Whether `key` is the trail's key: it verifies the newest row and the head's seal (a head
+/// from before the seal existed is sealed now). Checked at every start.
+pub async fn check_key(store: &dyn super::store::Store, key: &[u8]) -> Result<bool, super::store::StoreError> {
+    let (seq, hash, mac) = store.audit_head_sealed().await?;
+    if seq == 0 {
+        return Ok(true);
+    }
+    let Some(newest) = store.audit_rows(seq - 1, 1).await?.into_iter().next() else { return Ok(false) };
+    if newest.seq != seq || newest.hash != hash || newest.compute_hash(key) != newest.hash {
+        return Ok(false);
+    }
+    match mac {
+        Some(m) => Ok(m == head_mac(key, seq, &hash)),
+        None => {
+            store.seal_audit_head(seq, &hash).await?;
+            Ok(true)
+        }
+    }
 }
 
 #[cfg(test)]

@@ -181,6 +181,11 @@ pub trait Store:
     /// The newest rows, newest first.
     async fn recent_audit(&self, limit: i64) -> StoreResult<Vec<AuditRecord>>;
     async fn audit_head(&self) -> StoreResult<(i64, String)>;
+    /// The head with its seal (HMAC; `None` before the first start that sealed it).
+    async fn audit_head_sealed(&self) -> StoreResult<(i64, String, Option<String>)>;
+    /// Seal an unsealed head (the upgrade of a trail from before the seal); `Stale` when the head
+    /// moved or is sealed already.
+    async fn seal_audit_head(&self, seq: i64, hash: &str) -> StoreResult<()>;
 
     // ---- retention (八(五))
     /// For every kind of record: how many there are, how many are older than `cutoff`, the oldest.

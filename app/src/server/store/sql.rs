@@ -172,7 +172,11 @@ macro_rules! impl_store {
                 .bind(&r.hash)
                 .execute(&mut **tx)
                 .await?;
-                sqlx::query("UPDATE audit_head SET hash = $1 WHERE id = 1").bind(&r.hash).execute(&mut **tx).await?;
+                sqlx::query("UPDATE audit_head SET hash = $1, mac = $2 WHERE id = 1")
+                    .bind(&r.hash)
+                    .bind($crate::server::audit::head_mac(key, r.seq, &r.hash))
+                    .execute(&mut **tx)
+                    .await?;
                 Ok(seq)
             }
 
@@ -629,6 +633,23 @@ macro_rules! impl_store {
 
             async fn audit_head(&self) -> StoreResult<(i64, String)> {
                 Ok(sqlx::query_as("SELECT seq, hash FROM audit_head WHERE id = 1").fetch_one(&self.pool).await?)
+            }
+
+            async fn audit_head_sealed(&self) -> StoreResult<(i64, String, Option<String>)> {
+                Ok(sqlx::query_as("SELECT seq, hash, mac FROM audit_head WHERE id = 1").fetch_one(&self.pool).await?)
+            }
+
+            async fn seal_audit_head(&self, seq: i64, hash: &str) -> StoreResult<()> {
+                let r = sqlx::query("UPDATE audit_head SET mac = $1 WHERE id = 1 AND seq = $2 AND hash = $3 AND mac IS NULL")
+                    .bind($crate::server::audit::head_mac(&self.key, seq, hash))
+                    .bind(seq)
+                    .bind(hash)
+                    .execute(&self.pool)
+                    .await?;
+                if r.rows_affected() == 0 {
+                    return Err(StoreError::Stale("audit head"));
+                }
+                Ok(())
             }
 
             async fn retention(&self, cutoff: DateTime<Utc>) -> StoreResult<Vec<RetentionRow>> {
