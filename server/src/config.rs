@@ -55,6 +55,7 @@ impl Common {
         app::server::uploads::UploadLimits {
             max_bytes: self.upload_max_kb.max(1) * 1024,
             max_pixels: self.upload_max_megapixels.max(1) * 1_000_000,
+            ..Default::default()
         }
     }
 }

@@ -390,7 +390,50 @@ async fn who_may_query_and_upload(db: TestDb) {
     app.db.close().await;
 }
 
+/// Parallel submits of one query: one record, the others refused at once (no decode for them);
+/// the database holds one comparison per query; an image that decodes to too many bytes is
+/// refused from its header.
+async fn one_record_per_query_and_bounded_decodes(db: TestDb) {
+    let app = std::sync::Arc::new(setup(db, UploadLimits::default(), None).await);
+    let clerk = login(&app, "C1001").await;
+    let s = start(&app, &clerk, PERSON).await;
+    let qid = s["query_id"].as_i64().unwrap();
+    let genuine = fixture("demo/q0037.jpg");
+    let body = submission(qid, &genuine, browser_result(&genuine), "match", "");
+    let runs: Vec<_> = (0..6)
+        .map(|_| {
+            let (app, body, clerk) = (app.clone(), body.clone(), clerk.clone());
+            tokio::spawn(async move { app.post_json("/api/comparisons/submit", &body, Some(&clerk)).await.status })
+        })
+        .collect();
+    let mut statuses = Vec::new();
+    for r in runs {
+        statuses.push(r.await.unwrap());
+    }
+    statuses.sort();
+    assert_eq!(statuses, [200, 400, 400, 400, 400, 400]);
+    assert_eq!(count(&app.db, "comparison").await, 1);
+    // below the API: the database refuses a second record for the query
+    let dup = format!("INSERT INTO comparison SELECT * FROM comparison WHERE query_id = {qid}");
+    assert!(app.db.try_exec(&dup).await.is_err(), "one comparison per query (UNIQUE)");
+    // a 36 MP 16-bit RGBA PNG: within the pixel limit, 275 MB decoded: refused by its header
+    let s = start(&app, &clerk, PERSON).await;
+    let bomb =
+        std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../app/tests/fixtures/upload/rgba16-36mp.png")).unwrap();
+    let r = app
+        .post_json(
+            "/api/comparisons/submit",
+            &submission(s["query_id"].as_i64().unwrap(), &bomb, browser_result(&genuine), "match", ""),
+            Some(&clerk),
+        )
+        .await;
+    assert_eq!(r.status, 400, "{}", r.body);
+    assert!(r.body.contains("解碼後過大"), "{}", r.body);
+    assert!(app::server::comparisons::peak_decodes() <= app::server::comparisons::decode_slots());
+}
+
 on_both!(
+    one_record_per_query_and_bounded_decodes,
     query_then_compare,
     no_seal_is_recorded_too,
     discrepancy_needs_a_comment,

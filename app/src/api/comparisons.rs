@@ -288,6 +288,10 @@ pub async fn submit_comparison(submission: Submission) -> Result<Submitted, ApiE
     if ctx.state.store.comparison_for_query(query.id).await.map_err(super::internal)?.is_some() {
         return Err(ApiError::Invalid("此查詢已送出比對結果；紀錄不可修改，只能加註".into()));
     }
+    // one submit of a query at a time (the database keeps one record per query: UNIQUE)
+    let Some(_claim) = ctx.state.submitting.claim(query.id) else {
+        return Err(ApiError::Invalid("此查詢的比對結果正在送出中".into()));
+    };
     let comment = s.comment.trim().to_string();
     if comment.chars().count() > 1000 {
         return Err(ApiError::Invalid("說明最多 1000 字".into()));

@@ -27,13 +27,42 @@ impl Reverified {
     }
 }
 
+/// Decoding and matching run on the blocking pool, at most this many at once (one per core):
+/// a burst of large uploads waits its turn instead of decoding all together into memory.
+static DECODES: std::sync::LazyLock<tokio::sync::Semaphore> = std::sync::LazyLock::new(|| {
+    tokio::sync::Semaphore::new(std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2))
+});
+static RUNNING: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+static PEAK: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+/// How many decodes may run at once.
+pub fn decode_slots() -> usize {
+    std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2)
+}
+
+/// The most decodes that ran at once since start (for tests and metrics).
+pub fn peak_decodes() -> usize {
+    PEAK.load(std::sync::atomic::Ordering::Relaxed)
+}
+
+/// Run CPU work on the blocking pool under a decode permit.
+async fn bounded<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> Result<T, tokio::task::JoinError> {
+    use std::sync::atomic::Ordering;
+    let _permit = DECODES.acquire().await.expect("the semaphore is never closed");
+    let now = RUNNING.fetch_add(1, Ordering::SeqCst) + 1;
+    PEAK.fetch_max(now, Ordering::SeqCst);
+    let out = tokio::task::spawn_blocking(f).await;
+    RUNNING.fetch_sub(1, Ordering::SeqCst);
+    out
+}
+
 /// Re-run the matcher natively (on a blocking thread: it is CPU work).
 pub async fn reverify(
     registered: Vec<u8>,
     questioned: Vec<u8>,
     manual: Option<Alignment>,
 ) -> Result<Result<Reverified, MatchError>, tokio::task::JoinError> {
-    tokio::task::spawn_blocking(move || {
+    bounded(move || {
         let reg = matcher::decode(&registered)?;
         let q = matcher::decode(&questioned)?;
         let automatic = matcher::match_decoded(&reg, &q, &MatchOptions::default())?;
@@ -52,7 +81,7 @@ pub async fn reverify(
 
 /// Registered-impression quality (印模不清) on a blocking thread; `None` when it cannot be judged.
 pub async fn assess(bytes: Vec<u8>) -> Option<matcher::Quality> {
-    tokio::task::spawn_blocking(move || matcher::assess_registered(&bytes).ok().map(|(q, _)| q)).await.ok().flatten()
+    bounded(move || matcher::assess_registered(&bytes).ok().map(|(q, _)| q)).await.ok().flatten()
 }
 
 /// A code printed on the record that looks it up: 10 characters from an alphabet without
@@ -83,7 +112,7 @@ pub fn normalise_code(input: &str) -> String {
 
 /// The colour overlay as a PNG, for the printed record.
 pub async fn overlay_png(registered: Vec<u8>, questioned: Vec<u8>, al: Alignment, side: u32) -> Option<Vec<u8>> {
-    tokio::task::spawn_blocking(move || {
+    bounded(move || {
         let reg = matcher::decode(&registered).ok()?;
         let q = matcher::decode(&questioned).ok()?;
         let img = matcher::views::overlay(&reg, &q, &al, side, side);
@@ -102,6 +131,16 @@ pub async fn overlay_png(registered: Vec<u8>, questioned: Vec<u8>, al: Alignment
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn decodes_are_bounded_by_the_cores() {
+        let png = include_bytes!("../../tests/fixtures/seal/registered/r0004.png").to_vec();
+        let runs: Vec<_> = (0..12).map(|_| tokio::spawn(reverify(png.clone(), png.clone(), None))).collect();
+        for r in runs {
+            assert!(r.await.unwrap().unwrap().is_ok());
+        }
+        assert!(peak_decodes() >= 1 && peak_decodes() <= decode_slots(), "{} > {}", peak_decodes(), decode_slots());
+    }
 
     #[test]
     fn codes_are_well_formed_and_normalise() {

@@ -54,6 +54,29 @@ pub struct AppState {
     pub clock: Clock,
     /// Denials of anonymous callers and unknown paths, counted (see `denials`).
     pub denials: Arc<super::denials::DenialLog>,
+    /// Queries whose comparison is being submitted right now.
+    pub submitting: Arc<InFlight>,
+}
+
+/// Ids being worked on; a claim is released when dropped.
+#[derive(Debug, Default)]
+pub struct InFlight(std::sync::Mutex<std::collections::HashSet<i64>>);
+
+pub struct Claim<'a>(&'a InFlight, i64);
+
+impl InFlight {
+    /// Claim `id`, or `None` while another holds it.
+    pub fn claim(&self, id: i64) -> Option<Claim<'_>> {
+        let fresh = self.0.lock().unwrap_or_else(|p| p.into_inner()).insert(id);
+        // (built only when claimed: a dropped Claim releases the id)
+        fresh.then(|| Claim(self, id))
+    }
+}
+
+impl Drop for Claim<'_> {
+    fn drop(&mut self) {
+        self.0 .0.lock().unwrap_or_else(|p| p.into_inner()).remove(&self.1);
+    }
 }
 
 /// The application's clock: the system time plus an offset that only tests move, so a rule that
@@ -115,6 +138,7 @@ impl AppState {
             report_thresholds: Default::default(),
             clock: Clock::default(),
             denials: Arc::new(super::denials::DenialLog::default()),
+            submitting: Arc::default(),
         }
     }
 

@@ -9,11 +9,14 @@ use super::store::ImageBlob;
 pub struct UploadLimits {
     pub max_bytes: usize,
     pub max_pixels: u64,
+    /// The decoded image's size in memory (pixels × bytes per pixel: a 16-bit RGBA image takes
+    /// eight bytes a pixel), checked from the header before anything is decoded.
+    pub max_decoded_bytes: u64,
 }
 
 impl Default for UploadLimits {
     fn default() -> Self {
-        Self { max_bytes: 10 * 1024 * 1024, max_pixels: 40_000_000 }
+        Self { max_bytes: 10 * 1024 * 1024, max_pixels: 40_000_000, max_decoded_bytes: 96 * 1024 * 1024 }
     }
 }
 
@@ -29,6 +32,8 @@ pub enum UploadError {
     Corrupt,
     #[error("影像像素過多（{width}×{height}），上限為 {max} 萬像素")]
     TooManyPixels { width: u32, height: u32, max: u64 },
+    #[error("影像解碼後過大（{mb} MB），上限為 {max_mb} MB；請以 8 位元灰階或彩色、較低解析度掃描")]
+    TooLargeDecoded { mb: u64, max_mb: u64 },
     #[error("檔案含有惡意程式（{0}），已拒收")]
     Infected(String),
     #[error("病毒掃描服務無法使用，暫時無法上傳；請稍後再試或通知資訊室")]
@@ -44,6 +49,7 @@ impl UploadError {
             Self::NotImage => "not_image",
             Self::Corrupt => "corrupt",
             Self::TooManyPixels { .. } => "too_many_pixels",
+            Self::TooLargeDecoded { .. } => "too_large_decoded",
             Self::Infected(_) => "infected",
             Self::ScanUnavailable => "scan_unavailable",
         }
@@ -82,20 +88,28 @@ pub async fn accept_image(scanner: &Scanner, limits: UploadLimits, bytes: Vec<u8
         }
     }
     let media_type = sniff(&bytes).ok_or(UploadError::NotImage)?;
-    let (width, height) = dimensions(&bytes)?;
+    let (width, height, decoded) = header(&bytes)?;
     let pixels = width as u64 * height as u64;
     if pixels > limits.max_pixels {
         return Err(UploadError::TooManyPixels { width, height, max: limits.max_pixels / 10_000 });
     }
+    if decoded > limits.max_decoded_bytes {
+        const MB: u64 = 1024 * 1024;
+        return Err(UploadError::TooLargeDecoded { mb: decoded.div_ceil(MB), max_mb: limits.max_decoded_bytes / MB });
+    }
     Ok(ImageBlob::new(bytes, media_type, width, height))
 }
 
-fn dimensions(bytes: &[u8]) -> Result<(u32, u32), UploadError> {
-    image::ImageReader::new(std::io::Cursor::new(bytes))
+/// Width, height and decoded size in bytes, from the header alone.
+fn header(bytes: &[u8]) -> Result<(u32, u32, u64), UploadError> {
+    use image::ImageDecoder;
+    let decoder = image::ImageReader::new(std::io::Cursor::new(bytes))
         .with_guessed_format()
         .map_err(|_| UploadError::Corrupt)?
-        .into_dimensions()
-        .map_err(|_| UploadError::Corrupt)
+        .into_decoder()
+        .map_err(|_| UploadError::Corrupt)?;
+    let (w, h) = decoder.dimensions();
+    Ok((w, h, decoder.total_bytes()))
 }
 
 #[cfg(test)]
@@ -122,6 +136,9 @@ mod tests {
         assert!(matches!(accept_image(&s, small, PNG.to_vec()).await, Err(UploadError::TooLarge { .. })));
         let few = UploadLimits { max_pixels: 100, ..l };
         assert!(matches!(accept_image(&s, few, PNG.to_vec()).await, Err(UploadError::TooManyPixels { .. })));
+        // 36 MP of 16-bit RGBA fits the pixel limit but would take 288 MB decoded
+        let bomb = include_bytes!("../../tests/fixtures/upload/rgba16-36mp.png").to_vec();
+        assert!(matches!(accept_image(&s, l, bomb).await, Err(UploadError::TooLargeDecoded { mb: 275, .. })));
         // a PNG signature with garbage after it
         let mut fake = b"\x89PNG\r\n\x1a\n".to_vec();
         fake.extend_from_slice(&[0u8; 64]);
