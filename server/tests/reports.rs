@@ -313,7 +313,37 @@ async fn the_scheduler_replaces_a_mid_month_preview(db: TestDb) {
     app.db.close().await;
 }
 
+/// A case number typed as a spreadsheet formula is exported as text (OWASP CSV injection).
+async fn exports_neutralise_formulas(db: TestDb) {
+    let app = setup(db).await;
+    let clerk = login(&app, "C1001").await;
+    let q = json!({ "input": { "business_type": "land_registration", "case_year": "", "case_word": "",
+        "case_number": "", "case_free": "=HYPERLINK(\"http://x.example\",\"案\")", "national_id": PERSON, "person_name": "" } });
+    let r = app.post_json("/api/comparisons/start", &q, Some(&clerk)).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let chief = login(&app, "S1001").await;
+    let r = app.post("/api/reports/generate", &format!("unit=0&month={}", month_now()), Some(&chief)).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let id: i64 = r.body.trim().parse().unwrap();
+    let auditor = login(&app, "I1001").await;
+    let f: Value = serde_json::from_str(
+        &app.post("/api/reports/export", &format!("id={id}&format=csv"), Some(&auditor)).await.body,
+    )
+    .unwrap();
+    let bytes = {
+        use base64::Engine;
+        base64::engine::general_purpose::STANDARD.decode(f["b64"].as_str().unwrap()).unwrap()
+    };
+    let mut rd = csv::Reader::from_reader(&bytes[3..]);
+    let cells: Vec<String> =
+        rd.records().flat_map(|r| r.unwrap().iter().map(str::to_string).collect::<Vec<_>>()).collect();
+    assert!(cells.iter().any(|c| c.starts_with("'=HYPERLINK")), "{cells:?}");
+    assert!(!cells.iter().any(|c| c.starts_with(['=', '+', '-', '@'])), "{cells:?}");
+    app.db.close().await;
+}
+
 on_both!(
+    exports_neutralise_formulas,
     generate_read_and_sign,
     signing_a_closed_month,
     the_scheduler_generates_last_month,

@@ -122,7 +122,11 @@ async fn failures_lock_the_account(db: &TestDb) {
     assert_eq!(a.failed_attempts, 0);
     let stored = a.locked_until.expect("locked");
     assert!((stored - until).num_milliseconds().abs() < 1000, "{stored} vs {until}");
-    s.record_login_success(id, Utc::now(), draft("auth.login")).await.unwrap();
+    // a correct password while locked does not count (the lock is checked in the same statement)
+    assert!(!s.record_login_success(id, Utc::now(), draft("auth.login")).await.unwrap());
+    assert!(s.account(id).await.unwrap().unwrap().locked_until.is_some());
+    // once the lock has run out it does
+    assert!(s.record_login_success(id, until + Duration::seconds(1), draft("auth.login")).await.unwrap());
     let a = s.account(id).await.unwrap().unwrap();
     assert!(a.locked_until.is_none() && a.last_login_at.is_some());
 }
@@ -325,4 +329,24 @@ both_databases! {
     every_change_is_audited_in_its_transaction,
     audit_rows_are_append_only,
     concurrent_appends_form_one_chain,
+}
+
+/// SQLite writes with `synchronous=FULL`: a committed look-up or audit row survives a power loss
+/// (WAL with NORMAL may lose the last transactions). SQLite only: PostgreSQL's fsync is its own.
+#[tokio::test]
+async fn sqlite_commits_are_durable() {
+    let db = TestDb::new(common::Kind::Sqlite).await.unwrap();
+    let app::server::store::Pool::Sqlite(p) = &db.pool else { unreachable!() };
+    let mut conns = Vec::new();
+    for _ in 0..3 {
+        conns.push(p.acquire().await.unwrap());
+    }
+    for c in conns.iter_mut() {
+        let (mode,): (i64,) = sqlx::query_as("PRAGMA synchronous").fetch_one(&mut **c).await.unwrap();
+        assert_eq!(mode, 2, "synchronous=FULL on every connection");
+        let (journal,): (String,) = sqlx::query_as("PRAGMA journal_mode").fetch_one(&mut **c).await.unwrap();
+        assert_eq!(journal, "wal");
+    }
+    drop(conns);
+    db.close().await;
 }

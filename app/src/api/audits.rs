@@ -1044,7 +1044,7 @@ mod xlsx {
                 if b {
                     sheet.write_string_with_format(r, c as u16, v, &bold)?;
                 } else {
-                    sheet.write_string(r, c as u16, v)?;
+                    sheet.write_string(r, c as u16, crate::server::export::cell(v))?;
                 }
             }
             r += 1;
@@ -1168,7 +1168,7 @@ mod xlsx {
                     a.note.clone(),
                 ];
                 for (c, v) in cells.iter().enumerate() {
-                    detail.write_string(r, c as u16, v)?;
+                    detail.write_string(r, c as u16, crate::server::export::cell(v))?;
                 }
             }
             detail.autofit();

@@ -354,7 +354,7 @@ mod imp {
             .map_err(crate::api::internal)?;
             let t = |d: Option<DateTime<Utc>>| d.map(roc_datetime).unwrap_or_default();
             for r in rows {
-                w.write_record([
+                w.write_record(crate::server::export::row([
                     r.id.to_string(),
                     r.state_zh.clone(),
                     r.subject.zh().to_string(),
@@ -368,7 +368,7 @@ mod imp {
                     t(r.due_at),
                     t(r.replied_at),
                     if r.overdue { "是".into() } else { String::new() },
-                ])
+                ]))
                 .map_err(crate::api::internal)?;
             }
             w.flush().map_err(crate::api::internal)?;

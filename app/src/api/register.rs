@@ -129,7 +129,7 @@ mod imp {
             let mut w = csv::Writer::from_writer(&mut out);
             w.write_record(HEADERS).map_err(crate::api::internal)?;
             for r in rows {
-                w.write_record(cells(r)).map_err(crate::api::internal)?;
+                w.write_record(crate::server::export::row(cells(r))).map_err(crate::api::internal)?;
             }
             w.flush().map_err(crate::api::internal)?;
         }
@@ -147,7 +147,9 @@ mod imp {
         }
         for (i, r) in rows.iter().enumerate() {
             for (c, v) in cells(r).iter().enumerate() {
-                sheet.write_string(i as u32 + 1, c as u16, v).map_err(crate::api::internal)?;
+                sheet
+                    .write_string(i as u32 + 1, c as u16, crate::server::export::cell(v))
+                    .map_err(crate::api::internal)?;
             }
         }
         sheet.autofit();

@@ -143,7 +143,7 @@ mod imp {
             let mut w = csv::Writer::from_writer(&mut out);
             w.write_record(HEADERS).map_err(crate::api::internal)?;
             for r in &rep.rows {
-                w.write_record(cells(r)).map_err(crate::api::internal)?;
+                w.write_record(crate::server::export::row(cells(r))).map_err(crate::api::internal)?;
             }
             w.flush().map_err(crate::api::internal)?;
         }
@@ -161,7 +161,9 @@ mod imp {
         }
         for (i, r) in rep.rows.iter().enumerate() {
             for (c, v) in cells(r).iter().enumerate() {
-                sheet.write_string(i as u32 + 1, c as u16, v).map_err(crate::api::internal)?;
+                sheet
+                    .write_string(i as u32 + 1, c as u16, crate::server::export::cell(v))
+                    .map_err(crate::api::internal)?;
             }
         }
         sheet.autofit();
@@ -171,7 +173,11 @@ mod imp {
         totals.write_string_with_format(0, 1, "查詢筆數", &bold).map_err(crate::api::internal)?;
         for (i, o) in rep.by_operator.iter().enumerate() {
             totals
-                .write_string(i as u32 + 1, 0, format!("{} {}", o.operator_name, o.operator_no))
+                .write_string(
+                    i as u32 + 1,
+                    0,
+                    crate::server::export::cell(&format!("{} {}", o.operator_name, o.operator_no)),
+                )
                 .map_err(crate::api::internal)?;
             totals.write_number(i as u32 + 1, 1, o.count as f64).map_err(crate::api::internal)?;
         }

@@ -231,6 +231,29 @@ pub async fn sign_in(
         }
         return Err(AuthError::BadCredentials);
     }
+    // Count the success first, atomically with the lock: a lock set meanwhile by parallel wrong
+    // guesses wins over a correct one.
+    let counted = state
+        .store
+        .record_login_success(
+            account.id,
+            now,
+            AuditDraft::new("auth.login", Outcome::Success).actor(actor_ref.clone()).ip(ip_s.clone()),
+        )
+        .await?;
+    if !counted {
+        let until = state.store.account(account.id).await?.and_then(|a| a.locked_until).unwrap_or(now);
+        state
+            .store
+            .append_audit(
+                AuditDraft::new("auth.login", Outcome::Denied)
+                    .actor(actor_ref)
+                    .ip(ip_s)
+                    .details(serde_json::json!({ "reason": "locked", "locked_until": until })),
+            )
+            .await?;
+        return Err(AuthError::Locked(until));
+    }
     // Rotate the session id at sign-in (session fixation), then bind it.
     session.cycle_id().await.map_err(|e| AuthError::Session(e.to_string()))?;
     session
@@ -240,14 +263,6 @@ pub async fn sign_in(
         )
         .await
         .map_err(|e| AuthError::Session(e.to_string()))?;
-    state
-        .store
-        .record_login_success(
-            account.id,
-            now,
-            AuditDraft::new("auth.login", Outcome::Success).actor(actor_ref).ip(ip_s),
-        )
-        .await?;
     Ok(actor)
 }
 

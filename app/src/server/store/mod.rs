@@ -166,7 +166,9 @@ pub trait Store:
         audit: AuditDraft,
         lockout_audit: AuditDraft,
     ) -> StoreResult<FailureOutcome>;
-    async fn record_login_success(&self, id: i64, now: DateTime<Utc>, audit: AuditDraft) -> StoreResult<()>;
+    /// A correct password: the sign-in counts only if the account is, in the same statement,
+    /// still enabled and not locked (a lock set by parallel wrong guesses wins). `false`: refused.
+    async fn record_login_success(&self, id: i64, now: DateTime<Utc>, audit: AuditDraft) -> StoreResult<bool>;
 
     // ---- designations
     async fn add_designation(&self, d: &NewDesignation, audit: AuditDraft) -> StoreResult<i64>;

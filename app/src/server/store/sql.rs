@@ -542,16 +542,23 @@ macro_rules! impl_store {
                 Ok(FailureOutcome { attempts, locked })
             }
 
-            async fn record_login_success(&self, id: i64, now: DateTime<Utc>, audit: AuditDraft) -> StoreResult<()> {
+            async fn record_login_success(&self, id: i64, now: DateTime<Utc>, audit: AuditDraft) -> StoreResult<bool> {
                 let mut tx = self.begin().await?;
-                sqlx::query("UPDATE account SET failed_attempts = 0, locked_until = NULL, last_login_at = $1 WHERE id = $2")
-                    .bind(now)
-                    .bind(id)
-                    .execute(&mut *tx)
-                    .await?;
+                let r = sqlx::query(
+                    "UPDATE account SET failed_attempts = 0, locked_until = NULL, last_login_at = $1 \
+                     WHERE id = $2 AND disabled = $3 AND (locked_until IS NULL OR locked_until <= $1)",
+                )
+                .bind(now)
+                .bind(id)
+                .bind(false)
+                .execute(&mut *tx)
+                .await?;
+                if r.rows_affected() == 0 {
+                    return Ok(false);
+                }
                 Self::audit_in(&mut tx, &self.key, audit).await?;
                 tx.commit().await?;
-                Ok(())
+                Ok(true)
             }
 
             async fn add_designation(&self, d: &NewDesignation, audit: AuditDraft) -> StoreResult<i64> {

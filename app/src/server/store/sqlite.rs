@@ -17,7 +17,9 @@ use super::tasks::{impl_tasks, TASK_COLUMNS};
 use super::*;
 use crate::domain::forms::account_request::RequestKind;
 
-/// The embedded default: one file, WAL journal, foreign keys on.
+/// The embedded default: one file, WAL journal with `synchronous=FULL` (a committed look-up or
+/// audit row survives a power loss: the image was shown only after it was written), foreign keys
+/// on.
 #[derive(Clone)]
 pub struct SqliteStore {
     pub(crate) pool: sqlx::SqlitePool,
@@ -29,7 +31,7 @@ impl SqliteStore {
         let opts = SqliteConnectOptions::from_str(url)?
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Normal)
+            .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(10));
         let pool = SqlitePoolOptions::new().max_connections(8).connect_with(opts).await?;
