@@ -183,6 +183,18 @@ async fn query_then_compare(db: TestDb) {
         .post("/api/comparisons/verify", &format!("code={}", rec.verification_code.to_lowercase()), Some(&clerk))
         .await;
     assert_eq!(v.status, 200, "{}", v.body);
+    // another unit's clerk learns nothing of it (as for an unknown code), and it is recorded
+    let stranger = login(&app, "C2001").await;
+    let v = app.post("/api/comparisons/verify", &format!("code={}", rec.verification_code), Some(&stranger)).await;
+    assert_eq!(v.status, 404, "{}", v.body);
+    assert!(!v.body.contains("A12") && !v.body.contains(&rec.case_number), "{}", v.body);
+    assert!(app.db.store.recent_audit(20).await.unwrap().iter().any(|e| e.details.contains("not_record_reader")));
+    // and guessing codes is throttled
+    let mut statuses = Vec::new();
+    for i in 0..25 {
+        statuses.push(app.post("/api/comparisons/verify", &format!("code=AAAAA-{i:05}"), Some(&stranger)).await.status);
+    }
+    assert!(statuses.contains(&429), "{statuses:?}");
 
     // a forged scan is not 相符
     let s2 = start(&app, &clerk, PERSON).await;

@@ -56,7 +56,11 @@ pub struct AppState {
     pub denials: Arc<super::denials::DenialLog>,
     /// Queries whose comparison is being submitted right now.
     pub submitting: Arc<InFlight>,
+    /// Verification-code look-ups per account (20 a minute).
+    pub verify_limiter: Arc<AccountLimiter>,
 }
+
+pub type AccountLimiter = RateLimiter<i64, DefaultKeyedStateStore<i64>, DefaultClock>;
 
 /// Ids being worked on; a claim is released when dropped.
 #[derive(Debug, Default)]
@@ -139,6 +143,9 @@ impl AppState {
             clock: Clock::default(),
             denials: Arc::new(super::denials::DenialLog::default()),
             submitting: Arc::default(),
+            verify_limiter: Arc::new(RateLimiter::keyed(Quota::per_minute(
+                NonZeroU32::new(20).unwrap_or(NonZeroU32::MIN),
+            ))),
         }
     }
 
