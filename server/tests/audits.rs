@@ -426,4 +426,63 @@ async fn vendor_audit(db: TestDb) {
     app.db.close().await;
 }
 
-on_both!(internal_audit_end_to_end, office_audit_and_schedule, vendor_audit);
+/// One audit per kind, period and party: opening it again is refused; drawing again means
+/// withdrawing the open one with a reason (kept), after which it takes nothing more. An inactive
+/// unit's accounts cannot sign in, and their sessions end.
+async fn one_audit_per_party_and_inactive_units(db: TestDb) {
+    use app::domain::audit::{AuditKind, Period};
+    let app = setup(db).await;
+    let auditor = app.sign_in("I1001").await;
+    let c1001 = app.db.store.account_by_employee_no("C1001").await.unwrap().unwrap().id;
+    let month = Period::of(AuditKind::Internal, chrono::Utc::now()).prev().to_string();
+    let r = create(&app, &auditor, "internal", &month, 0, c1001, "").await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let first: i64 = r.body.trim().parse().unwrap();
+    let r = create(&app, &auditor, "internal", &month, 0, c1001, "").await;
+    assert_eq!(r.status, 400, "{}", r.body);
+    assert!(r.body.contains("重新抽樣"), "{}", r.body);
+    // the database holds the rule too
+    let dup = format!(
+        "INSERT INTO audit (kind, period, unit_id, vendor, auditing_unit_id, auditor_id, audited_id, audited_on, seed, \
+         lookups, users, account_changes, created_at) SELECT kind, period, unit_id, vendor, auditing_unit_id, auditor_id, \
+         audited_id, audited_on, seed + 1, lookups, users, account_changes, created_at FROM audit WHERE id = {first}"
+    );
+    assert!(app.db.try_exec(&dup).await.is_err(), "one audit per kind, period and party");
+    // withdrawing needs a reason and the auditor
+    let w = |c: &str, reason: &str| {
+        let (c, body) = (c.to_string(), format!("id={first}&reason={}", common::urlencode(reason)));
+        let app = &app;
+        async move { app.post("/api/audits/withdraw", &body, Some(&c)).await }
+    };
+    assert_eq!(w(&auditor, "").await.status, 400);
+    let other = app.sign_in("E1001").await;
+    assert_eq!(w(&other, "重新抽樣：樣本錯誤").await.status, 403);
+    let r = w(&auditor, "受稽核人當月請假，改期重抽").await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let rec = app.db.store.audit(first).await.unwrap().unwrap();
+    assert!(rec.withdrawn_at.is_some() && rec.withdrawn_reason.as_deref() == Some("受稽核人當月請假，改期重抽"));
+    assert!(app.db.store.recent_audit(20).await.unwrap().iter().any(|e| e.action == "audit.withdraw"));
+    assert_eq!(w(&auditor, "再撤一次看看").await.status, 400, "withdrawn once");
+    let r = create(&app, &auditor, "internal", &month, 0, c1001, "").await;
+    assert_eq!(r.status, 200, "a new draw after the withdrawal: {}", r.body);
+    // the withdrawn one takes no signature
+    assert_ne!(sign(&app, &auditor, first, "auditor").await.status, 200);
+
+    // the unit is deactivated: its accounts' sessions end and they cannot sign in
+    let admin_id = app.account("A9001", vec![Role::Admin], "LA-IT", false).await;
+    let _ = admin_id;
+    let admin = app.sign_in("A9001").await;
+    let clerk = app.sign_in("C1001").await;
+    let da = app.db.store.unit_by_code("LO-DA").await.unwrap().unwrap().id;
+    let r = app.post("/api/admin/units/active", &format!("unit_id={da}&active=false"), Some(&admin)).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(app.post("/api/auth/me", "", Some(&clerk)).await.body, "null", "the session ended");
+    let r = app.login("C1001", common::PASSWORD).await.unwrap_err();
+    assert_eq!(r.status, 400, "{}", r.body);
+    assert!(r.body.contains("單位已停用"), "{}", r.body);
+    app.post("/api/admin/units/active", &format!("unit_id={da}&active=true"), Some(&admin)).await;
+    assert!(app.login("C1001", common::PASSWORD).await.is_ok());
+    app.db.close().await;
+}
+
+on_both!(internal_audit_end_to_end, office_audit_and_schedule, vendor_audit, one_audit_per_party_and_inactive_units);

@@ -598,7 +598,12 @@ pub async fn create_audit(
         seed: fresh_seed(),
         now,
     };
-    open(store, opening, ctx.audit("audit.open")).await.map_err(imp::store_err)
+    open(store, opening, ctx.audit("audit.open")).await.map_err(|e| match e {
+        crate::server::store::StoreError::Duplicate("audit") => {
+            ApiError::Invalid("此期間已有同一受稽核對象的稽核；如需重新抽樣，請先在該稽核撤銷並說明理由".into())
+        }
+        e => imp::store_err(e),
+    })
 }
 
 /// The audit as the form shows it (sampled look-ups with the national ID masked).
@@ -1175,4 +1180,23 @@ mod xlsx {
         }
         book.save_to_buffer()
     }
+}
+
+/// Withdraw an audit not yet signed by its auditor, to draw its sample again: the auditor only,
+/// with a reason (kept on the record and in the trail).
+#[server(prefix = "/api", endpoint = "audits/withdraw")]
+pub async fn withdraw_audit(id: i64, reason: String) -> Result<(), ApiError> {
+    let ctx = super::guard(WithdrawAudit::PATH).await?;
+    let actor = ctx.actor()?;
+    let a = ctx.state.store.audit(id).await.map_err(super::internal)?.ok_or(ApiError::NotFound)?;
+    if a.auditor_id != actor.account_id {
+        crate::server::authz::deny(&ctx.state, Some(actor), ctx.ip, WithdrawAudit::PATH, "not_auditor").await;
+        return Err(ApiError::Forbidden);
+    }
+    let reason = reason.trim().to_string();
+    if reason.chars().count() < 4 || reason.chars().count() > 500 {
+        return Err(ApiError::Invalid("請說明重新抽樣的理由（4 至 500 字）".into()));
+    }
+    let draft = ctx.audit("audit.withdraw").details(serde_json::json!({ "reason": reason }));
+    ctx.state.store.withdraw_audit(id, &reason, Utc::now(), draft).await.map_err(imp::store_err)
 }

@@ -48,6 +48,7 @@ pub async fn login(employee_no: String, password: String) -> Result<LoginOutcome
         Err(AuthError::BadCredentials) => Err(ApiError::BadCredentials),
         Err(AuthError::Locked(until)) => Err(ApiError::Locked(crate::domain::roc_datetime(until))),
         Err(AuthError::RateLimited) => Err(ApiError::RateLimited),
+        Err(AuthError::UnitInactive) => Err(ApiError::Invalid("所屬單位已停用，帳號無法登入；請洽系統管理者".into())),
         Err(e) => Err(super::internal(e)),
     }
 }

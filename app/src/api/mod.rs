@@ -139,6 +139,7 @@ pub const POLICY: &[(&str, Access)] = &[
     // person, the two supervisors, the audited unit's auditors) and bureau-wide readers
     ("/api/audits/list", Access::Roles(ANY_ROLE)),
     ("/api/audits/create", Access::Roles(AUDITORS)),
+    ("/api/audits/withdraw", Access::Roles(AUDITORS)),
     ("/api/audits/get", Access::Roles(ANY_ROLE)),
     ("/api/audits/answer", Access::Roles(AUDITORS)),
     ("/api/audits/vendor-answer", Access::Roles(EXTERNAL)),

@@ -25,6 +25,8 @@ pub enum AuthError {
     Locked(DateTime<Utc>),
     #[error("too many attempts from this address")]
     RateLimited,
+    #[error("the account's unit is inactive")]
+    UnitInactive,
     #[error("password rejected: {0}")]
     Rejected(String),
     #[error(transparent)]
@@ -230,6 +232,19 @@ pub async fn sign_in(
             return Err(AuthError::Locked(lock_until));
         }
         return Err(AuthError::BadCredentials);
+    }
+    // an inactive unit's accounts do not sign in (told only after the right password)
+    if !state.store.unit(account.unit_id).await?.is_some_and(|u| u.active) {
+        state
+            .store
+            .append_audit(
+                AuditDraft::new("auth.login", Outcome::Denied)
+                    .actor(actor_ref)
+                    .ip(ip_s)
+                    .details(serde_json::json!({ "reason": "unit_inactive" })),
+            )
+            .await?;
+        return Err(AuthError::UnitInactive);
     }
     // Count the success first, atomically with the lock: a lock set meanwhile by parallel wrong
     // guesses wins over a correct one.

@@ -32,6 +32,9 @@ pub struct AuditFormRecord {
     pub created_at: DateTime<Utc>,
     pub submitted_at: Option<DateTime<Utc>>,
     pub completed_at: Option<DateTime<Utc>>,
+    /// Withdrawn to draw again (with the reason): no more answers or signatures.
+    pub withdrawn_at: Option<DateTime<Utc>>,
+    pub withdrawn_reason: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -157,7 +160,12 @@ pub struct NewSignoff {
 
 #[async_trait]
 pub trait AuditStore: Send + Sync {
+    /// Open an audit; `Duplicate("audit")` while one of the same kind, period and party is
+    /// not withdrawn (a unique index).
     async fn create_audit(&self, new: &NewAudit, audit: AuditDraft) -> StoreResult<i64>;
+    /// Withdraw an audit the auditor has not signed, with the reason (to draw again); `Stale`
+    /// once signed, withdrawn or complete.
+    async fn withdraw_audit(&self, id: i64, reason: &str, now: DateTime<Utc>, audit: AuditDraft) -> StoreResult<()>;
     async fn audit(&self, id: i64) -> StoreResult<Option<AuditFormRecord>>;
     /// Newest period first.
     async fn list_audits(&self, filter: &AuditFilter) -> StoreResult<Vec<AuditFormRecord>>;
@@ -205,7 +213,7 @@ pub trait AuditStore: Send + Sync {
 pub(super) const AUDIT_RECORD_COLUMNS: &str =
     "id, kind, period, unit_id, vendor, auditing_unit_id, auditor_id, audited_id, audited_on, seed, lookups, users, \
      account_changes, last_review_at, previous_id, previous_followup, result, recommendations, created_at, \
-     submitted_at, completed_at";
+     submitted_at, completed_at, withdrawn_at, withdrawn_reason";
 
 pub(super) const FOLLOWUP_COLUMNS: &str =
     "id, audit_id, kind, part, item, sample, description, due_on, status, created_by, created_at, closed_at";
@@ -281,7 +289,8 @@ macro_rules! impl_audits {
                 .bind(new.previous_id)
                 .bind(new.now)
                 .fetch_one(&mut *tx)
-                .await?;
+                .await
+                .map_err(|e| map_unique(e, "audit"))?;
                 for (part, ref_id) in &new.samples {
                     sqlx::query("INSERT INTO audit_sample (audit_id, part, ref_id) VALUES ($1, $2, $3)")
                         .bind(id)
@@ -293,6 +302,25 @@ macro_rules! impl_audits {
                 Self::audit_in(&mut tx, &self.key, audit.object("audit", id)).await?;
                 tx.commit().await?;
                 Ok(id)
+            }
+
+            async fn withdraw_audit(&self, id: i64, reason: &str, now: DateTime<Utc>, audit: AuditDraft) -> StoreResult<()> {
+                let mut tx = self.begin().await?;
+                let r = sqlx::query(
+                    "UPDATE audit SET withdrawn_at = $1, withdrawn_reason = $2 \
+                     WHERE id = $3 AND submitted_at IS NULL AND completed_at IS NULL AND withdrawn_at IS NULL",
+                )
+                .bind(now)
+                .bind(reason)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+                if r.rows_affected() == 0 {
+                    return Err(StoreError::Stale("audit"));
+                }
+                Self::audit_in(&mut tx, &self.key, audit.object("audit", id)).await?;
+                tx.commit().await?;
+                Ok(())
             }
 
             async fn audit(&self, id: i64) -> StoreResult<Option<AuditFormRecord>> {

@@ -329,6 +329,13 @@ macro_rules! impl_store {
                 if r.rows_affected() == 0 {
                     return Err(StoreError::NotFound("unit"));
                 }
+                if !active {
+                    // the unit's open sessions end with it (sign-in refuses its accounts)
+                    sqlx::query("UPDATE account SET session_version = session_version + 1 WHERE unit_id = $1")
+                        .bind(id)
+                        .execute(&mut *tx)
+                        .await?;
+                }
                 Self::audit_in(&mut tx, &self.key, audit).await?;
                 tx.commit().await?;
                 Ok(())
