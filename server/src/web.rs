@@ -77,7 +77,10 @@ pub fn router(state: AppState, sessions: AnySessionStore, cfg: WebConfig) -> Res
         .with_http_only(true)
         .with_same_site(SameSite::Strict)
         .with_path("/")
-        .with_expiry(Expiry::OnInactivity(idle));
+        .with_expiry(Expiry::OnInactivity(idle))
+        // saved on every request, so activity moves the idle deadline (tower-sessions otherwise
+        // saves, and extends, only a modified session: the timeout would count from sign-in)
+        .with_always_save(true);
 
     let mut csrf = CsrfLayer::new();
     for origin in &cfg.trusted_origins {

@@ -182,6 +182,70 @@ async fn timeouts(db: TestDb) {
     app.db.close().await;
 }
 
+/// The session's stored expiry, in seconds from now (an explicit clock: tests move the stored
+/// deadline instead of sleeping).
+async fn expiry_in(db: &TestDb) -> i64 {
+    use app::server::store::Pool;
+    match &db.pool {
+        Pool::Sqlite(p) => {
+            // stored as RFC 3339 text (`2026-12-02T15:50:00.123456789Z`)
+            let (e,): (f64,) =
+                sqlx::query_as("SELECT (julianday(MAX(expiry_date)) - julianday('now')) * 86400.0 FROM http_session")
+                    .fetch_one(p)
+                    .await
+                    .unwrap();
+            e.round() as i64
+        }
+        Pool::Postgres(p) => {
+            let (e,): (chrono::DateTime<chrono::Utc>,) =
+                sqlx::query_as("SELECT MAX(expiry_date) FROM tower_sessions.session").fetch_one(p).await.unwrap();
+            (e - chrono::Utc::now()).num_seconds()
+        }
+    }
+}
+
+/// Let `minutes` pass for the stored session: its deadline moves that much closer.
+async fn pass(db: &TestDb, minutes: i64) {
+    use app::server::store::Pool;
+    match &db.pool {
+        Pool::Sqlite(p) => {
+            sqlx::query(
+                "UPDATE http_session SET expiry_date = strftime('%Y-%m-%dT%H:%M:%fZ', julianday(expiry_date) - $1 / 1440.0)",
+            )
+            .bind(minutes as f64)
+            .execute(p)
+            .await
+            .unwrap();
+        }
+        Pool::Postgres(p) => {
+            sqlx::query("UPDATE tower_sessions.session SET expiry_date = expiry_date - make_interval(mins => $1)")
+                .bind(minutes as i32)
+                .execute(p)
+                .await
+                .unwrap();
+        }
+    }
+}
+
+/// 15 minutes of inactivity end a session; activity keeps it alive past 15 minutes from sign-in.
+async fn activity_keeps_a_session_alive(db: TestDb) {
+    let app = TestApp::new(db, AuthConfig::default()).await;
+    app.account("C2005", vec![Role::Clerk], "LO-DA", false).await;
+    let c = app.login("C2005", PASSWORD).await.unwrap();
+    assert!((14 * 60..=15 * 60).contains(&expiry_in(&app.db).await));
+    // 40 minutes of work, a request every 10 minutes: each moves the deadline 15 minutes ahead
+    for _ in 0..4 {
+        pass(&app.db, 10).await;
+        assert!(me(&app, &c).await.is_some(), "active: still signed in");
+        let left = expiry_in(&app.db).await;
+        assert!(left >= 14 * 60, "the request extended the idle deadline ({left} s left)");
+    }
+    // then 15 idle minutes: the session is over
+    pass(&app.db, 15).await;
+    assert!(me(&app, &c).await.is_none(), "15 idle minutes end the session");
+    app.db.close().await;
+}
+
 async fn cross_origin_and_headers(db: TestDb) {
     let app = app(db).await;
     app.account("C2005", vec![Role::Clerk], "LO-DA", false).await;
@@ -231,5 +295,6 @@ on_both!(
     password_change_rules_and_other_sessions_end,
     disable_and_role_change_end_sessions,
     timeouts,
+    activity_keeps_a_session_alive,
     cross_origin_and_headers
 );

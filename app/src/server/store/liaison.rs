@@ -384,6 +384,18 @@ macro_rules! impl_liaison {
                 version_audit: AuditDraft,
             ) -> StoreResult<Option<i64>> {
                 let mut tx = self.begin().await?;
+                // the store's lock order: the record's own rows first, the audit head last (see
+                // the `store` module) — so the slip is claimed before the version's audit row
+                let claimed = sqlx::query(
+                    "UPDATE liaison_slip SET updated_at = $1 WHERE id = $2 AND state IN ('sent', 'received')",
+                )
+                .bind(now)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+                if claimed.rows_affected() == 0 {
+                    return Err(StoreError::Stale("liaison slip"));
+                }
                 let version = match &reply.new_version {
                     Some(v) => {
                         let rec = Self::insert_seal_version_in(&mut tx, v).await?;

@@ -1,5 +1,11 @@
 //! One store interface, one implementation per database (SQLite and PostgreSQL), written once
 //! in `sql.rs` with the same SQL text for both; only connection set-up and migrations differ.
+//!
+//! Lock order (PostgreSQL takes row locks; SQLite has one writer): inside a transaction, the
+//! record's own rows are written first (the slip, the request, the report, …), any row the
+//! step creates next, and the audit head last — `audit_in` (which updates `audit_head`) is the
+//! final write of every transaction. Two transactions therefore never wait on each other in
+//! opposite orders; a step that needs a row's state checks it with its first UPDATE.
 
 pub mod audits;
 pub mod liaison;
