@@ -318,7 +318,34 @@ async fn liaison_slips_move_one_step_at_a_time(db: &TestDb) {
     assert_eq!(audited, 4);
 }
 
+/// The sign-in rate limit counts in the database: two instances (two stores on one database)
+/// share one window; old windows are dropped.
+async fn rate_limits_are_shared_by_instances(db: &TestDb) {
+    let (other, _) = app::server::store::open(&db.url, std::sync::Arc::new(common::KEY.to_vec())).await.unwrap();
+    let t = 1_800_000_000;
+    let mut last = 0;
+    for i in 0..10 {
+        let s = if i % 2 == 0 { &db.store } else { &other };
+        last = s.hit_rate("login:203.0.113.9", t, t - 120).await.unwrap();
+    }
+    assert_eq!(last, 10, "both instances count into one window");
+    assert_eq!(other.hit_rate("login:203.0.113.10", t, t - 120).await.unwrap(), 1, "per key");
+    // the next window starts afresh and drops the old ones
+    assert_eq!(db.store.hit_rate("login:203.0.113.9", t + 180, t + 60).await.unwrap(), 1);
+    assert_eq!(other.hit_rate("login:203.0.113.9", t + 180, t + 60).await.unwrap(), 2);
+    let (rows,): (i64,) = match &db.pool {
+        app::server::store::Pool::Sqlite(p) => {
+            sqlx::query_as("SELECT COUNT(*) FROM rate_window").fetch_one(p).await.unwrap()
+        }
+        app::server::store::Pool::Postgres(p) => {
+            sqlx::query_as("SELECT COUNT(*) FROM rate_window").fetch_one(p).await.unwrap()
+        }
+    };
+    assert_eq!(rows, 1, "old windows are gone");
+}
+
 both_databases! {
+    rate_limits_are_shared_by_instances,
     liaison_slips_move_one_step_at_a_time,
     units_are_seeded_once,
     the_working_calendar,

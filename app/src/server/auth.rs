@@ -169,7 +169,10 @@ pub async fn sign_in(
     ip: Option<std::net::IpAddr>,
 ) -> Result<Actor, AuthError> {
     if let Some(ip) = ip {
-        if state.login_limiter.check_key(&ip).is_err() {
+        // per address and minute, counted in the database: shared by every instance
+        let minute = Utc::now().timestamp().div_euclid(60) * 60;
+        let hits = state.store.hit_rate(&format!("login:{ip}"), minute, minute - 120).await?;
+        if hits > i64::from(state.auth.login_per_minute.max(1)) {
             // counted per client and window, not a row per attempt (see `denials`)
             let ip = ip.to_string();
             state.denials.record(&state.store, Some(&ip), "/api/auth/login", "login_rate_limited").await;

@@ -14,7 +14,8 @@ pub struct AuthConfig {
     pub absolute_timeout: Duration,
     /// Secure cookies (`__Host-` prefix) and HSTS: exactly when the public origin is https.
     pub secure: bool,
-    /// Sign-in attempts per client IP per minute.
+    /// Sign-in attempts per client IP per minute (counted in the database, so shared by every
+    /// instance on it).
     pub login_per_minute: u32,
 }
 
@@ -30,14 +31,11 @@ impl Default for AuthConfig {
     }
 }
 
-pub type IpLimiter = RateLimiter<IpAddr, DefaultKeyedStateStore<IpAddr>, DefaultClock>;
-
 /// Shared by every request: handed to the api functions through the Leptos context.
 #[derive(Clone)]
 pub struct AppState {
     pub store: DynStore,
     pub auth: Arc<AuthConfig>,
-    pub login_limiter: Arc<IpLimiter>,
     /// Key of the audit chain's HMAC.
     pub audit_key: Arc<Vec<u8>>,
     /// Malware scanning of uploads (clamd), or disabled.
@@ -125,12 +123,9 @@ impl Default for LiaisonConfig {
 
 impl AppState {
     pub fn new(store: DynStore, auth: AuthConfig, audit_key: Arc<Vec<u8>>) -> Self {
-        let per_minute = NonZeroU32::new(auth.login_per_minute.max(1)).unwrap_or(NonZeroU32::MIN);
-        let limiter = RateLimiter::keyed(Quota::per_minute(per_minute));
         Self {
             store,
             auth: Arc::new(auth),
-            login_limiter: Arc::new(limiter),
             audit_key,
             scanner: Scanner::disabled(),
             uploads: UploadLimits::default(),

@@ -182,6 +182,11 @@ pub trait Store:
     /// End a designation at `now` (an administrator ends it early); `Stale` when it has ended.
     async fn end_designation(&self, id: i64, now: DateTime<Utc>, audit: AuditDraft) -> StoreResult<()>;
 
+    // ---- rate limits shared by every instance on the database
+    /// Count one hit of `key` in the fixed window starting at `window_start` (epoch seconds) and
+    /// return the window's hits so far; windows older than `drop_before` are removed.
+    async fn hit_rate(&self, key: &str, window_start: i64, drop_before: i64) -> StoreResult<i64>;
+
     // ---- audit trail
     async fn append_audit(&self, audit: AuditDraft) -> StoreResult<i64>;
     /// Rows with `seq > after`, ascending, at most `limit`.

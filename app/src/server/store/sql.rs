@@ -645,6 +645,21 @@ macro_rules! impl_store {
                     .await?)
             }
 
+            async fn hit_rate(&self, key: &str, window_start: i64, drop_before: i64) -> StoreResult<i64> {
+                let (hits,): (i64,) = sqlx::query_as(
+                    "INSERT INTO rate_window (key, window_start, hits) VALUES ($1, $2, 1) \
+                     ON CONFLICT (key, window_start) DO UPDATE SET hits = rate_window.hits + 1 RETURNING hits",
+                )
+                .bind(key)
+                .bind(window_start)
+                .fetch_one(&self.pool)
+                .await?;
+                if hits == 1 {
+                    sqlx::query("DELETE FROM rate_window WHERE window_start < $1").bind(drop_before).execute(&self.pool).await?;
+                }
+                Ok(hits)
+            }
+
             async fn audit_head(&self) -> StoreResult<(i64, String)> {
                 Ok(sqlx::query_as("SELECT seq, hash FROM audit_head WHERE id = 1").fetch_one(&self.pool).await?)
             }
