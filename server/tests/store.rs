@@ -344,7 +344,66 @@ async fn rate_limits_are_shared_by_instances(db: &TestDb) {
     assert_eq!(rows, 1, "old windows are gone");
 }
 
+/// One lock order (the record's rows first, the audit head last): a reply with a new seal
+/// version and a cancellation racing on the same slips never deadlock — each ends applied or
+/// stale.
+async fn racing_slip_steps_never_deadlock(db: &TestDb) {
+    use app::server::store::{ImageBlob, NewSealVersion, NewSlip, SealReason, SlipReply, SlipStep, StoreError};
+    app::server::seed::ensure_reference_data(db.store.as_ref()).await.unwrap();
+    let clerk = new_account(db, "C0001", vec![Role::Clerk]).await;
+    let sender = db.store.unit_by_code("LO-DA").await.unwrap().unwrap();
+    let office = db.store.unit_by_code("HR-DA").await.unwrap().unwrap();
+    let png = std::fs::read(format!("{}/registered/r0004.png", common::FIXTURES)).unwrap();
+    let mut outcomes = (0, 0);
+    for round in 0..15 {
+        let new = NewSlip {
+            sender_unit_id: sender.id,
+            office_unit_id: office.id,
+            created_by: clerk,
+            query_id: None,
+            national_id: "A123456789".into(),
+            case_number: format!("115年大安字第{:06}號", round + 1),
+            subject: "unclear".into(),
+            form_json: "{}".into(),
+            now: Utc::now(),
+        };
+        let id = db.store.create_slip(&new, draft("liaison.created")).await.unwrap();
+        let send = SlipStep::Send { due_at: Utc::now() + chrono::Duration::days(3) };
+        db.store.slip_step(id, &send, clerk, "", Utc::now(), draft("liaison.step")).await.unwrap();
+        let reply = SlipReply {
+            reply_json: "{}".into(),
+            new_version: Some(NewSealVersion {
+                national_id: "A123456789".into(),
+                person_name: None,
+                image: ImageBlob::new(png.clone(), "image/png", 10, 10),
+                registered_on: None,
+                office_unit_id: office.id,
+                reason: SealReason::Rebuild,
+                unclear: false,
+                note: String::new(),
+                created_by: Some(clerk),
+                now: Utc::now(),
+            }),
+        };
+        let (a, b) = tokio::join!(
+            db.store.reply_slip(id, &reply, clerk, Utc::now(), draft("liaison.reply"), draft("seal.version.add")),
+            db.store.slip_step(id, &SlipStep::Cancel, clerk, "", Utc::now(), draft("liaison.step")),
+        );
+        for r in [a.map(|_| ()), b] {
+            match r {
+                Ok(()) => outcomes.0 += 1,
+                Err(StoreError::Stale(_)) => outcomes.1 += 1,
+                Err(e) => panic!("round {round}: {e}"),
+            }
+        }
+    }
+    assert_eq!(outcomes.0 + outcomes.1, 30);
+    assert!(outcomes.0 >= 15, "one of each pair applies: {outcomes:?}");
+    assert_eq!(verify_store(db.store.as_ref(), common::KEY).await.unwrap().map(|_| ()), Ok(()));
+}
+
 both_databases! {
+    racing_slip_steps_never_deadlock,
     rate_limits_are_shared_by_instances,
     liaison_slips_move_one_step_at_a_time,
     units_are_seeded_once,
