@@ -15,6 +15,13 @@ const UNCLEAR: &str = "A128603153";
 /// Demo person at 大安 with a clear impression, registered 2019-03-14.
 const CLEAR: &str = "A123456789";
 
+/// The unit's look-ups in the query log around now.
+async fn lookups_today(app: &TestApp, unit_id: i64) -> usize {
+    let now = chrono::Utc::now();
+    let day = chrono::Duration::days(1);
+    app.db.store.query_lines(unit_id, now - day, now + day).await.unwrap().len()
+}
+
 async fn setup(db: TestDb, approval: bool) -> TestApp {
     let app = TestApp::with_state(db, Default::default(), move |s| {
         s.with_liaison(LiaisonConfig { approval_required: approval, reply_days: 3 })
@@ -160,17 +167,7 @@ async fn exchange_with_rebuild(db: TestDb) {
     assert!(d["new_version"]["registered_on"].is_null());
     let office_view = json_ok(get(&app, &office, id).await).await;
     assert!(office_view["new_version"]["image_b64"].as_str().unwrap().len() > 100, "the office sees what it made");
-    let queries_before = app
-        .db
-        .store
-        .query_lines(
-            rec.sender_unit_id,
-            chrono::Utc::now() - chrono::Duration::days(1),
-            chrono::Utc::now() + chrono::Duration::days(1),
-        )
-        .await
-        .unwrap()
-        .len();
+    let queries_before = lookups_today(&app, rec.sender_unit_id).await;
     let again = json_ok(app.post("/api/liaison/compare-input", &format!("id={id}"), Some(&clerk)).await).await;
     assert_eq!(again["national_id"], UNCLEAR);
     assert_eq!(again["case_word"], "大安");
@@ -179,17 +176,7 @@ async fn exchange_with_rebuild(db: TestDb) {
         json_ok(app.post_json("/api/comparisons/start", &json!({ "input": again }), Some(&clerk)).await).await;
     assert_eq!(started["seal"]["version"], 2);
     assert_eq!(started["seal"]["unclear"], false);
-    let queries_after = app
-        .db
-        .store
-        .query_lines(
-            rec.sender_unit_id,
-            chrono::Utc::now() - chrono::Duration::days(1),
-            chrono::Utc::now() + chrono::Duration::days(1),
-        )
-        .await
-        .unwrap()
-        .len();
+    let queries_after = lookups_today(&app, rec.sender_unit_id).await;
     assert_eq!(queries_after, queries_before + 1, "the impression was shown through a logged query");
 
     // closed after reading; then nothing changes it, not even in the database

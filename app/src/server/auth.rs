@@ -160,6 +160,20 @@ pub async fn current_actor(state: &AppState, session: &Session) -> Result<Option
     Ok(Some(Actor::from_account(&account, &state.auth.policy, now)))
 }
 
+/// A refused sign-in of a known account, in the audit trail.
+async fn deny_login(
+    state: &AppState,
+    actor: Option<super::audit::ActorRef>,
+    ip: Option<String>,
+    details: serde_json::Value,
+) -> Result<(), AuthError> {
+    state
+        .store
+        .append_audit(AuditDraft::new("auth.login", Outcome::Denied).actor(actor).ip(ip).details(details))
+        .await?;
+    Ok(())
+}
+
 /// Check credentials, count failures and lock, then bind the session (with a new id).
 pub async fn sign_in(
     state: &AppState,
@@ -198,15 +212,7 @@ pub async fn sign_in(
     let actor_ref = Some(actor.audit_ref());
     if let Some(until) = account.locked_until.filter(|u| *u > now) {
         let _ = verify_password(password, dummy_hash().await).await;
-        state
-            .store
-            .append_audit(
-                AuditDraft::new("auth.login", Outcome::Denied)
-                    .actor(actor_ref)
-                    .ip(ip_s)
-                    .details(serde_json::json!({ "reason": "locked", "locked_until": until })),
-            )
-            .await?;
+        deny_login(state, actor_ref, ip_s, serde_json::json!({ "reason": "locked", "locked_until": until })).await?;
         return Err(AuthError::Locked(until));
     }
     let ok = verify_password(password, account.password_hash.clone()).await;
@@ -238,15 +244,7 @@ pub async fn sign_in(
     }
     // an inactive unit's accounts do not sign in (told only after the right password)
     if !state.store.unit(account.unit_id).await?.is_some_and(|u| u.active) {
-        state
-            .store
-            .append_audit(
-                AuditDraft::new("auth.login", Outcome::Denied)
-                    .actor(actor_ref)
-                    .ip(ip_s)
-                    .details(serde_json::json!({ "reason": "unit_inactive" })),
-            )
-            .await?;
+        deny_login(state, actor_ref, ip_s, serde_json::json!({ "reason": "unit_inactive" })).await?;
         return Err(AuthError::UnitInactive);
     }
     // Count the success first, atomically with the lock: a lock set meanwhile by parallel wrong
@@ -261,15 +259,7 @@ pub async fn sign_in(
         .await?;
     if !counted {
         let until = state.store.account(account.id).await?.and_then(|a| a.locked_until).unwrap_or(now);
-        state
-            .store
-            .append_audit(
-                AuditDraft::new("auth.login", Outcome::Denied)
-                    .actor(actor_ref)
-                    .ip(ip_s)
-                    .details(serde_json::json!({ "reason": "locked", "locked_until": until })),
-            )
-            .await?;
+        deny_login(state, actor_ref, ip_s, serde_json::json!({ "reason": "locked", "locked_until": until })).await?;
         return Err(AuthError::Locked(until));
     }
     // Rotate the session id at sign-in (session fixation), then bind it.
