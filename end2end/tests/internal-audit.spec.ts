@@ -167,3 +167,47 @@ test("an internal audit on a tablet: drawn, answered through a reload and a lost
   for (const c of [clerk.ctx, ctx, chief.ctx, ethics.ctx]) await c.close();
 });
 
+
+test("an auditor withdraws an audit not yet signed, with a reason, and draws the month again", async ({ browser }) => {
+  test.setTimeout(120_000);
+  const lastMonth = new Date(Date.now() + 8 * 3600_000);
+  lastMonth.setUTCDate(1);
+  lastMonth.setUTCMonth(lastMonth.getUTCMonth() - 1);
+  const month = lastMonth.toISOString().slice(0, 7);
+  const person = `陳怡君 ${demo("clerk").employeeNo}`;
+  const { ctx, page } = await as(browser, "internal_auditor");
+  const open = async () => {
+    await gotoHydrated(page, "/audits");
+    await page.getByTestId("audit-month").fill(month);
+    await page.getByTestId("audit-month").dispatchEvent("change");
+    await page.getByTestId("audit-person").selectOption({ label: person });
+    await page.getByTestId("open-internal").tap();
+    await expect(page).toHaveURL(/\/audits\/\d+$/);
+    await page.waitForLoadState("networkidle");
+    return page.url();
+  };
+  const first = await open();
+  await (await unanswered(page)).first().tap();
+  await expect(page.getByTestId("connection")).toHaveAttribute("data-state", "saved");
+
+  // a reason is required; the button waits for one
+  await page.getByTestId("withdraw-audit").tap();
+  await expect(page.getByTestId("withdraw-confirm")).toBeDisabled();
+  await page.getByTestId("withdraw-reason").fill("抽樣月份誤植");
+  await page.getByTestId("withdraw-confirm").tap();
+  await expect(page.getByTestId("audit-state")).toHaveText("已撤回（重新抽樣）");
+  await expect(page.getByTestId("audit-withdrawn")).toContainText("抽樣月份誤植");
+  await expect(page.getByTestId("withdraw-box")).toHaveCount(0);
+  await expect(page.locator('button[data-testid^="yes-"]').first()).toBeDisabled();
+  // still readable after a reload, and listed as withdrawn
+  await page.reload();
+  await page.waitForLoadState("networkidle");
+  await expect(page.getByTestId("audit-withdrawn")).toContainText("抽樣月份誤植");
+
+  // the same month and person can be opened again: a new record with a new draw
+  const second = await open();
+  expect(second).not.toEqual(first);
+  await expect(page.getByTestId("audit-state")).toHaveText("稽核中");
+  await expect(page.getByTestId("withdraw-box")).toBeVisible();
+  await ctx.close();
+});

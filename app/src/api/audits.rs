@@ -31,7 +31,7 @@ pub struct AuditSummary {
     pub target: String,
     pub auditor: String,
     pub audited_on: String,
-    /// open | submitted | completed
+    /// open | submitted | completed | withdrawn
     pub state: String,
 }
 
@@ -175,6 +175,10 @@ pub struct AuditView {
     pub sample_verified: bool,
     /// What is still unanswered before the auditor can sign.
     pub missing: usize,
+    /// Withdrawn to draw the sample again: when (ROC) and why. Nothing more is given on it.
+    pub withdrawn: Option<(String, String)>,
+    /// The caller is the auditor, has not signed and it is not withdrawn.
+    pub can_withdraw: bool,
 }
 
 #[cfg(feature = "ssr")]
@@ -236,6 +240,9 @@ pub(crate) mod imp {
         if a.submitted_at.is_some() {
             return Err(ApiError::Invalid("稽核人已簽章，紀錄不能再修改".into()));
         }
+        if a.withdrawn_at.is_some() {
+            return Err(ApiError::Invalid("此稽核已撤回重新抽樣，紀錄不能再修改".into()));
+        }
         Ok(a)
     }
 
@@ -269,7 +276,9 @@ pub(crate) mod imp {
     }
 
     pub fn state_of(a: &AuditFormRecord) -> &'static str {
-        if a.completed_at.is_some() {
+        if a.withdrawn_at.is_some() {
+            "withdrawn"
+        } else if a.completed_at.is_some() {
             "completed"
         } else if a.submitted_at.is_some() {
             "submitted"
@@ -424,6 +433,7 @@ pub(crate) mod imp {
                     .iter()
                     .filter(|a| a.kind == kind.code() && a.period == p.to_string())
                     .filter(|a| kind == AuditKind::Vendor || a.unit_id == Some(unit_id))
+                    .filter(|a| a.withdrawn_at.is_none())
                     .collect();
                 let done = of.iter().any(|a| a.submitted_at.is_some());
                 let state = due_state(p, !of.is_empty(), done, today);
@@ -733,7 +743,9 @@ pub async fn get_audit(id: i64) -> Result<AuditView, ApiError> {
         answers,
         slots,
         followups,
-        editable: is_auditor && a.submitted_at.is_none(),
+        editable: is_auditor && a.submitted_at.is_none() && a.withdrawn_at.is_none(),
+        can_withdraw: is_auditor && a.submitted_at.is_none() && a.withdrawn_at.is_none(),
+        withdrawn: a.withdrawn_at.map(|t| (imp::roc_time(t), a.withdrawn_reason.clone().unwrap_or_default())),
         is_auditor,
         submitted: a.submitted_at.is_some(),
         completed: a.completed_at.is_some(),

@@ -31,6 +31,7 @@ pub fn state_label(s: &str, locale: Locale) -> &'static str {
     match s {
         "completed" => locale.pick("已完成簽章", "Signed by all"),
         "submitted" => locale.pick("稽核人已簽章，待會簽", "Awaiting sign-offs"),
+        "withdrawn" => locale.pick("已撤回（重新抽樣）", "Withdrawn (drawn again)"),
         _ => locale.pick("稽核中", "In progress"),
     }
 }

@@ -204,15 +204,20 @@ fn AuditRecordPage() -> impl IntoView {
     let sign = ServerAction::<SignAudit>::new();
     let refer = ServerAction::<ReferToEthics>::new();
     let export = ServerAction::<ExportAudit>::new();
-    let record = Resource::new(move || (id(), sign.version().get(), refer.version().get()), |(id, _, _)| get_audit(id));
+    let withdraw = ServerAction::<WithdrawAudit>::new();
+    let record = Resource::new(
+        move || (id(), sign.version().get(), refer.version().get(), withdraw.version().get()),
+        |(id, ..)| get_audit(id),
+    );
     view! {
         <main id="main" class="page audit-page">
             {move || sign.value().get().and_then(|r| r.err()).or_else(|| refer.value().get().and_then(|r| r.err()))
+                .or_else(|| withdraw.value().get().and_then(|r| r.err()))
                 .map(|e| view! { <p class="error no-print" role="alert" data-testid="audit-error">{e.text(locale)}</p> })}
             <Suspense fallback=move || view! { <p class="loading">{t(Msg::Loading)}</p> }>
                 {move || record.get().map(|r| match r {
                     Err(e) => view! { <p class="error" role="alert">{e.text(locale)}</p> }.into_any(),
-                    Ok(v) => view! { <Record v=v sign=sign refer=refer export=export/> }.into_any(),
+                    Ok(v) => view! { <Record v=v sign=sign refer=refer export=export withdraw=withdraw/> }.into_any(),
                 })}
             </Suspense>
         </main>
@@ -225,6 +230,7 @@ fn Record(
     sign: ServerAction<SignAudit>,
     refer: ServerAction<ReferToEthics>,
     export: ServerAction<ExportAudit>,
+    withdraw: ServerAction<WithdrawAudit>,
 ) -> impl IntoView {
     let locale = use_locale();
     let answers: Answers = v
@@ -311,7 +317,7 @@ fn Record(
         <header class="audit-head no-print">
             <h1>{title}</h1>
             <p class="muted">{kind_label(kind, locale)} " · " {v.with_value(|v| v.period_label.clone())} " · " {v.with_value(|v| v.target.clone())}
-                " · " <span data-testid="audit-state">{v.with_value(|v| state_label(if v.completed { "completed" } else if v.submitted { "submitted" } else { "open" }, locale))}</span></p>
+                " · " <span data-testid="audit-state">{v.with_value(|v| state_label(if v.withdrawn.is_some() { "withdrawn" } else if v.completed { "completed" } else if v.submitted { "submitted" } else { "open" }, locale))}</span></p>
             <div class="no-print actions">
                 <a href="/audits">{locale.pick("回稽核列表", "Back to audits")}</a>
                 <PrintButton/>
@@ -323,6 +329,13 @@ fn Record(
                 })}
             </div>
         </header>
+        {v.with_value(|v| v.withdrawn.clone()).map(|(at, reason)| view! {
+            <p class="notice no-print" role="status" data-testid="audit-withdrawn">
+                {locale.pick("本稽核已於 ", "Withdrawn on ")}{at}{locale.pick(" 撤回重新抽樣，理由：", " to draw the sample again. Reason: ")}{reason}
+                " " <a href="/audits">{locale.pick("回稽核列表另開一份", "Open a new one from the list")}</a>
+            </p>
+        })}
+        {v.with_value(|v| v.can_withdraw).then(|| view! { <WithdrawBox id=id withdraw=withdraw/> })}
         <Connection sheet=sheet/>
         {move || sheet.error.get().map(|e| view! { <p class="error no-print" role="alert" data-testid="answer-error">{e.text(locale)}</p> })}
         <section class="audit-meta card no-print">
@@ -362,6 +375,28 @@ fn Record(
             </section>
         }))}
         <Signoffs v=v.get_value() sheet=sheet sign=sign missing=missing/>
+    }
+}
+
+/// 撤回重新抽樣: the auditor withdraws a record not yet signed, with a reason kept on it and in
+/// the trail; the period can then be opened again with a new draw.
+#[component]
+fn WithdrawBox(id: i64, withdraw: ServerAction<WithdrawAudit>) -> impl IntoView {
+    let locale = use_locale();
+    let reason = RwSignal::new(String::new());
+    let short = move || reason.with(|r| r.trim().chars().count() < 4);
+    view! {
+        <details class="card no-print withdraw" data-testid="withdraw-box">
+            <summary data-testid="withdraw-audit">{locale.pick("撤回並重新抽樣", "Withdraw and draw again")}</summary>
+            <p class="muted">{locale.pick("撤回後本紀錄不能再填寫，撤回理由留存於紀錄及稽核軌跡。", "A withdrawn record can no longer be filled in; the reason stays on it and in the trail.")}</p>
+            <label>{locale.pick("撤回理由（至少 4 字）", "Reason (at least 4 characters)")}
+                <textarea data-testid="withdraw-reason" rows="2" maxlength="500" prop:value=move || reason.get()
+                    on:input=move |e| reason.set(event_target_value(&e))></textarea></label>
+            <button type="button" class="danger" data-testid="withdraw-confirm"
+                disabled=move || short() || withdraw.pending().get()
+                on:click=move |_| { withdraw.dispatch(WithdrawAudit { id, reason: reason.get_untracked() }); }>
+                {locale.pick("確認撤回", "Withdraw")}</button>
+        </details>
     }
 }
 
