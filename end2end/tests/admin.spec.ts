@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { demo, signIn } from "./helpers";
+import { demo, gotoHydrated, signIn, signInAs } from "./helpers";
 
 test("an administrator creates an account whose one-time password works", async ({ page, browser }) => {
   const admin = demo("admin");
@@ -31,4 +31,33 @@ test("an administrator creates an account whose one-time password works", async 
   await expect(other).toHaveURL(/\/password$/);
   await other.waitForLoadState("networkidle");
   await other.close();
+});
+
+/** Today (Taipei) as an ROC date, `115/12/02`, shifted by `days`. */
+function rocDate(days = 0): string {
+  const d = new Date(Date.now() + 8 * 3600_000 + days * 86_400_000);
+  const p = (n: number) => String(n).padStart(2, "0");
+  return `${d.getUTCFullYear() - 1911}/${p(d.getUTCMonth() + 1)}/${p(d.getUTCDate())}`;
+}
+
+test("an administrator designates a deputy with an end date and ends it early", async ({ page }) => {
+  await signInAs(page, "admin");
+  await gotoHydrated(page, "/admin/accounts");
+  const section = page.locator("section", { has: page.getByRole("heading", { name: "職務指定" }) });
+  await section.locator("#d-account").selectOption({ label: "N9001 周新人" });
+  await section.locator("#d-kind").selectOption({ label: "查詢資料產製專人" });
+  await section.locator("#d-from").fill(rocDate());
+  // without an end date the designation is refused with a reason
+  await section.getByRole("button", { name: "新增", exact: true }).click();
+  await expect(page.getByTestId("admin-error")).toContainText("迄日");
+  await section.locator("#d-to").fill(rocDate(30));
+  await section.getByRole("button", { name: "新增", exact: true }).click();
+  const row = section.locator('li[data-testid^="designation-"]', { hasText: "N9001" });
+  await expect(row).toContainText(rocDate(30));
+  const end = row.locator('button[data-testid^="end-designation-"]');
+  await expect(end).toBeVisible();
+  await end.click();
+  // ended today: the end date is today and it can no longer be ended
+  await expect(row.locator('button[data-testid^="end-designation-"]')).toHaveCount(0);
+  await expect(row).toContainText(`– ${rocDate()}`);
 });

@@ -84,3 +84,40 @@ test("the account manager starts this quarter's review and marks an account keep
   await manager.getByTestId("keep-C0001").click();
   await expect(manager.getByTestId("keep-C0001")).toBeDisabled();
 });
+
+test("an approved 新增 that can no longer take effect ends as failed, with its reason on the request", async ({
+  browser,
+}) => {
+  test.setTimeout(120_000);
+  const clerk = await as(browser, "clerk");
+  const supervisor = await as(browser, "supervisor");
+  const manager = await as(browser, "account_manager");
+  const admin = await as(browser, "admin");
+
+  const url = await fileRequest(clerk, "create", "C0088");
+  await gotoHydrated(supervisor, url);
+  await supervisor.getByTestId("endorse").click();
+  await expect(supervisor.getByTestId("request")).toHaveAttribute("data-state", "endorsed");
+  // meanwhile the administrator creates an account with that employee number directly
+  await gotoHydrated(admin, "/admin/accounts");
+  const form = admin.locator("section", { has: admin.getByRole("heading", { name: "新增帳號" }) });
+  await form.getByLabel("員工編號").fill("C0088");
+  await form.getByLabel("姓名").fill("新同仁");
+  await form.locator("#new-unit").selectOption({ label: "臺北市松山地政事務所" });
+  await form.getByRole("checkbox", { name: "使用者", exact: true }).check();
+  await form.getByRole("button", { name: "新增", exact: true }).click();
+  await expect(admin.getByTestId("admin-message")).toContainText("C0088");
+
+  // the approval cannot take effect: the request is closed as failed, and says why
+  await gotoHydrated(manager, url);
+  await manager.getByTestId("review-provide").check();
+  await manager.getByTestId("review-submit").click();
+  await expect(manager.getByRole("alert").filter({ hasText: "未能生效" })).toBeVisible();
+  await gotoHydrated(manager, url);
+  await expect(manager.getByTestId("request")).toHaveAttribute("data-state", "failed");
+  await expect(manager.getByTestId("request-failure")).toContainText("使用者帳號重複");
+  // the filer sees the same
+  await gotoHydrated(clerk, url);
+  await expect(clerk.getByTestId("request-failure")).toContainText("使用者帳號重複");
+  for (const p of [clerk, supervisor, manager, admin]) await p.context().close();
+});

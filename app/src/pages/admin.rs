@@ -101,7 +101,7 @@ fn Accounts() -> impl IntoView {
         <main id="main" class="page">
             <h1>{t(Msg::Accounts)}</h1>
             {move || message.get().map(|m| view! { <p class="notice" role="status" data-testid="admin-message">{m}</p> })}
-            {move || error.get().map(|m| view! { <p class="error" role="alert">{m}</p> })}
+            {move || error.get().map(|m| view! { <p class="error" role="alert" data-testid="admin-error">{m}</p> })}
             <section class="card">
                 <h2>{t(Msg::CreateAccount)}</h2>
                 <form class="grid-form" on:submit=on_create>
