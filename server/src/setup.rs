@@ -37,6 +37,9 @@ pub async fn open(url: &str, key_file: &Path) -> Result<(DynStore, Pool, Arc<Vec
     if !app::server::audit::check_key(store.as_ref(), &key).await? {
         return Err(SetupError::WrongKey(key_file.display().to_string()));
     }
+    if app::server::audit::seal_legacy_head(store.as_ref()).await? {
+        tracing::info!("sealed the audit head written before head seals existed");
+    }
     Ok((store, pool, key))
 }
 
@@ -69,7 +72,7 @@ pub async fn open_unchecked(url: &str, key_file: &Path) -> Result<(DynStore, Poo
     Ok((store, pool, key))
 }
 
-fn read_key(path: &Path) -> Result<Option<Vec<u8>>, SetupError> {
+pub fn read_key(path: &Path) -> Result<Option<Vec<u8>>, SetupError> {
     #[cfg(unix)]
     if let Ok(meta) = fs::metadata(path) {
         use std::os::unix::fs::PermissionsExt;

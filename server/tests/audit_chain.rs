@@ -147,6 +147,45 @@ async fn postgres_the_head_is_sealed_and_anchored() {
     the_head_is_sealed_and_anchored(Kind::Postgres).await;
 }
 
+/// Every signed report's anchor is checked, however many there are (not one page of the list):
+/// 1,001 signed reports, the oldest recording a hash the chain does not have.
+async fn every_anchor_is_checked(kind: Kind) {
+    let dir = tempfile::tempdir().unwrap();
+    let key_file = dir.path().join("audit.key");
+    write_key(&key_file, KEY);
+    let Some(db) = TestDb::new(kind).await else { return };
+    app::server::seed::ensure_reference_data(db.store.as_ref()).await.unwrap();
+    fill(&db, 3).await;
+    let row2 = db.store.audit_rows(1, 1).await.unwrap().remove(0);
+    let unit = db.store.unit_by_code("LO-DA").await.unwrap().unwrap().id;
+    // months 1900-01 … (1,001 of them), signed, each recording row 2; the oldest with a wrong hash
+    let (month, at) = match kind {
+        Kind::Sqlite => ("printf('%04d-%02d', 1900 + i / 12, i % 12 + 1)", "'2026-01-01T00:00:00Z'"),
+        Kind::Postgres => ("lpad((1900 + i / 12)::text, 4, '0') || '-' || lpad((i % 12 + 1)::text, 2, '0')", "now()"),
+    };
+    db.exec(&format!(
+        "INSERT INTO query_report (unit_id, month, generated_at, snapshot, sha256, signed_at, head_seq, head_hash) \
+         WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 1000) \
+         SELECT {unit}, {month}, {at}, '{{}}', 'x', {at}, 2, CASE WHEN i = 0 THEN 'not-the-hash' ELSE '{}' END FROM n",
+        row2.hash
+    ))
+    .await;
+    let (code, out) = yinjian(&db, &key_file, &["audit", "verify"]);
+    assert_ne!(code, 0, "{out}");
+    assert!(out.contains("signed monthly report"), "{out}");
+    db.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_every_anchor_is_checked() {
+    every_anchor_is_checked(Kind::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_every_anchor_is_checked() {
+    every_anchor_is_checked(Kind::Postgres).await;
+}
+
 async fn tampering_is_found(kind: Kind) {
     let dir = tempfile::tempdir().unwrap();
     let key_file = dir.path().join("audit.key");

@@ -313,6 +313,29 @@ async fn the_scheduler_replaces_a_mid_month_preview(db: TestDb) {
     app.db.close().await;
 }
 
+/// Schedulers of several instances at the same moment replace a preview once: the losers of
+/// the race are refused (`Stale`), so one report.generate is recorded, not three.
+async fn concurrent_schedulers_generate_once(db: TestDb) {
+    let app = setup(db).await;
+    let clerk = login(&app, "C1001").await;
+    let chief = login(&app, "S1001").await;
+    query(&app, &clerk, PERSON, "000021").await;
+    let r = app.post("/api/reports/generate", &format!("unit=0&month={}", month_now()), Some(&chief)).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let store = app.db.store.clone();
+    let before = store.audit_head().await.unwrap().0;
+    let later = Month::of(chrono::Utc::now()).end() + chrono::Duration::hours(1);
+    let run = || app::server::reports::generate_due(&store, Default::default(), later);
+    let (a, b, c) = tokio::join!(run(), run(), run());
+    // on SQLite a loser may also see the database busy: an error, never a second report
+    let made: usize = [a, b, c].into_iter().map(|r| r.map(|v| v.len()).unwrap_or(0)).sum();
+    assert_eq!(made, 1);
+    let generated =
+        store.audit_rows(before, 100).await.unwrap().into_iter().filter(|r| r.action == "report.generate").count();
+    assert_eq!(generated, 1, "one generation recorded");
+    app.db.close().await;
+}
+
 /// A case number typed as a spreadsheet formula is exported as text (OWASP CSV injection).
 async fn exports_neutralise_formulas(db: TestDb) {
     let app = setup(db).await;
@@ -343,6 +366,7 @@ async fn exports_neutralise_formulas(db: TestDb) {
 }
 
 on_both!(
+    concurrent_schedulers_generate_once,
     exports_neutralise_formulas,
     generate_read_and_sign,
     signing_a_closed_month,

@@ -252,13 +252,10 @@ pub async fn verify_store(
     store: &dyn super::store::Store,
     key: &[u8],
 ) -> Result<Result<i64, (i64, ChainBreak)>, super::store::StoreError> {
-    let mut anchors: std::collections::BTreeMap<i64, (i64, String)> = Default::default();
-    for r in store.list_reports(None).await? {
-        if let (Some(seq), Some(hash), Some(_)) = (r.head_seq, r.head_hash, r.signed_at) {
-            if seq > 0 {
-                anchors.insert(seq, (r.id, hash));
-            }
-        }
+    // several reports may record one head: each must match
+    let mut anchors: std::collections::BTreeMap<i64, Vec<(i64, String)>> = Default::default();
+    for (report, seq, hash) in store.report_anchors().await? {
+        anchors.entry(seq).or_default().push((report, hash));
     }
     let mut v = Verifier::new(key);
     let mut after = 0;
@@ -271,8 +268,8 @@ pub async fn verify_store(
             if let Err(b) = v.feed(r) {
                 return Ok(Err((v.count(), b)));
             }
-            if let Some((report, hash)) = anchors.remove(&r.seq) {
-                if *hash != r.hash {
+            for (report, hash) in anchors.remove(&r.seq).unwrap_or_default() {
+                if hash != r.hash {
                     return Ok(Err((v.count(), ChainBreak::AnchorMismatch { report, seq: r.seq })));
                 }
             }
@@ -281,7 +278,7 @@ pub async fn verify_store(
     }
     let (head_seq, head_hash, mac) = store.audit_head_sealed().await?;
     let checked = v.count();
-    if let Some((seq, (report, _))) = anchors.into_iter().next() {
+    if let Some((seq, (report, _))) = anchors.into_iter().find_map(|(seq, v)| v.into_iter().next().map(|a| (seq, a))) {
         return Ok(Err((checked, ChainBreak::AnchorMissing { report, seq })));
     }
     let last = match v.finish(head_seq, &head_hash) {
@@ -299,7 +296,7 @@ pub async fn verify_store(
 }
 
 /// Whether `key` is the trail's key: it verifies the newest row and the head's seal (a head
-/// from before the seal existed is sealed now). Checked at every start.
+/// from before the seal existed passes on the row alone). Checked at every start; a read only.
 pub async fn check_key(store: &dyn super::store::Store, key: &[u8]) -> Result<bool, super::store::StoreError> {
     let (seq, hash, mac) = store.audit_head_sealed().await?;
     if seq == 0 {
@@ -309,12 +306,21 @@ pub async fn check_key(store: &dyn super::store::Store, key: &[u8]) -> Result<bo
     if newest.seq != seq || newest.hash != hash || newest.compute_hash(key) != newest.hash {
         return Ok(false);
     }
-    match mac {
-        Some(m) => Ok(m == head_mac(key, seq, &hash)),
-        None => {
-            store.seal_audit_head(seq, &hash).await?;
-            Ok(true)
-        }
+    Ok(mac.is_none_or(|m| m == head_mac(key, seq, &hash)))
+}
+
+/// Seal a head from before the seal existed (migration 0011), once the key has been checked
+/// against the newest row; nothing to do when it is sealed. Returns whether it sealed.
+pub async fn seal_legacy_head(store: &dyn super::store::Store) -> Result<bool, super::store::StoreError> {
+    let (seq, hash, mac) = store.audit_head_sealed().await?;
+    if seq == 0 || mac.is_some() {
+        return Ok(false);
+    }
+    match store.seal_audit_head(seq, &hash).await {
+        Ok(()) => Ok(true),
+        // another instance starting at the same moment sealed it (or the head moved on, sealed)
+        Err(super::store::StoreError::Stale(_)) => Ok(false),
+        Err(e) => Err(e),
     }
 }
 

@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
 
 use super::audit::{AuditDraft, Outcome};
-use super::store::{DynStore, StoreError, StoreResult};
+use super::store::{DynStore, Seen, StoreError, StoreResult};
 use crate::domain::report::{build, Month, MonthlyReport, Thresholds};
 
 /// Build the unit's report for the month (six months of history for the operators' baselines).
@@ -44,12 +44,27 @@ pub async fn generate(
     audit: AuditDraft,
     now: DateTime<Utc>,
 ) -> StoreResult<(i64, MonthlyReport)> {
+    generate_if(store, unit_id, month, thresholds, by, audit, now, Seen::Anything).await
+}
+
+/// [`generate`], saved only if the unit's month is still as `seen` (else `Stale`).
+#[allow(clippy::too_many_arguments)]
+pub async fn generate_if(
+    store: &DynStore,
+    unit_id: i64,
+    month: Month,
+    thresholds: Thresholds,
+    by: Option<i64>,
+    audit: AuditDraft,
+    now: DateTime<Utc>,
+    seen: Seen,
+) -> StoreResult<(i64, MonthlyReport)> {
     let report = compute(store, unit_id, month, thresholds, now).await?;
     let (json, sha) = snapshot(&report).map_err(|e| StoreError::Corrupt(e.to_string()))?;
     let audit = audit.details(serde_json::json!({
         "unit_id": unit_id, "month": month.to_string(), "count": report.rows.len(), "sha256": sha,
     }));
-    let id = store.save_report(unit_id, &month.to_string(), &json, &sha, by, now, audit).await?;
+    let id = store.save_report(unit_id, &month.to_string(), &json, &sha, by, now, audit, seen).await?;
     Ok((id, report))
 }
 
@@ -74,13 +89,14 @@ pub async fn generate_due(store: &DynStore, thresholds: Thresholds, now: DateTim
     let month = Month::of(now).prev();
     let mut made = Vec::new();
     for unit in store.units_with_queries(month.start(), month.end()).await? {
-        if let Some(r) = store.report_for(unit, &month.to_string()).await? {
-            if r.signed_at.is_some() || r.generated_at >= month.end() {
-                continue;
-            }
-        }
+        let seen = match store.report_for(unit, &month.to_string()).await? {
+            Some(r) if r.signed_at.is_some() || r.generated_at >= month.end() => continue,
+            Some(r) => Seen::GeneratedAt(r.generated_at),
+            None => Seen::Nothing,
+        };
         let audit = AuditDraft::new("report.generate", Outcome::Success).at(now);
-        match generate(store, unit, month, thresholds, None, audit, now).await {
+        // another instance's scheduler may be at the same unit: only one of us saves
+        match generate_if(store, unit, month, thresholds, None, audit, now, seen).await {
             Ok((id, _)) => made.push(id),
             // made by someone else meanwhile
             Err(StoreError::Stale(_)) | Err(StoreError::Duplicate(_)) => {}

@@ -60,8 +60,9 @@ async fn designated(
 }
 
 /// Apply every approved request whose time has come; returns the ids applied. A request
-/// that cannot be applied (e.g. the account was disabled meanwhile) stays approved and is
-/// logged; the next run tries again.
+/// that cannot be applied (e.g. the account was disabled meanwhile) is closed as failed with
+/// its reason. Safe to run on several instances at once: each request is claimed in the
+/// store's transaction, and the loser of a race gets `Stale` (skipped).
 pub async fn apply_due(store: &DynStore, now: DateTime<Utc>) -> StoreResult<Vec<i64>> {
     let mut applied = Vec::new();
     for id in store.due_requests(now).await? {

@@ -80,11 +80,15 @@ pub trait ReportStore: Send + Sync {
         generated_by: Option<i64>,
         now: DateTime<Utc>,
         audit: AuditDraft,
+        seen: Seen,
     ) -> StoreResult<i64>;
     async fn report(&self, id: i64) -> StoreResult<Option<ReportRecord>>;
     async fn report_for(&self, unit_id: i64, month: &str) -> StoreResult<Option<ReportRecord>>;
     /// Newest month first.
     async fn list_reports(&self, unit_id: Option<i64>) -> StoreResult<Vec<ReportRecord>>;
+    /// Every audit head a signed report recorded: (report id, head seq, head hash), by seq.
+    /// All of them (no page limit): `audit verify` checks each against the chain.
+    async fn report_anchors(&self) -> StoreResult<Vec<(i64, i64, String)>>;
     /// Sign off (核閱): the report of `sha256` as reviewed, with the audit head of that moment.
     /// `Stale` when it was signed or regenerated in the meantime.
     async fn sign_report(
@@ -96,6 +100,18 @@ pub trait ReportStore: Send + Sync {
         now: DateTime<Utc>,
         audit: AuditDraft,
     ) -> StoreResult<()>;
+}
+
+/// What the caller saw of the unit's month before generating: the save goes ahead only if
+/// that is still so (`Stale` otherwise), so schedulers of several instances generate once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Seen {
+    /// Replace whatever is there and unsigned (a person generating on demand).
+    Anything,
+    /// No report yet.
+    Nothing,
+    /// The unsigned report generated at this time.
+    GeneratedAt(DateTime<Utc>),
 }
 
 pub(super) const REPORT_COLUMNS: &str = "id, unit_id, month, generated_at, generated_by, snapshot, sha256, signed_by, \
@@ -162,28 +178,43 @@ macro_rules! impl_reports {
                 generated_by: Option<i64>,
                 now: DateTime<Utc>,
                 audit: AuditDraft,
+                seen: Seen,
             ) -> StoreResult<i64> {
                 let mut tx = self.begin().await?;
-                let existing: Option<(i64, Option<DateTime<Utc>>)> =
-                    sqlx::query_as("SELECT id, signed_at FROM query_report WHERE unit_id = $1 AND month = $2")
-                        .bind(unit_id)
-                        .bind(month)
-                        .fetch_optional(&mut *tx)
-                        .await?;
+                let existing: Option<(i64, Option<DateTime<Utc>>, DateTime<Utc>)> = sqlx::query_as(
+                    "SELECT id, signed_at, generated_at FROM query_report WHERE unit_id = $1 AND month = $2",
+                )
+                .bind(unit_id)
+                .bind(month)
+                .fetch_optional(&mut *tx)
+                .await?;
+                let still = match (seen, &existing) {
+                    (Seen::Anything, _) | (Seen::Nothing, None) => true,
+                    (Seen::GeneratedAt(t), Some((_, None, was))) => *was == t,
+                    _ => false,
+                };
+                if !still {
+                    return Err(StoreError::Stale("query report"));
+                }
                 let id = match existing {
-                    Some((_, Some(_))) => return Err(StoreError::Stale("query report")),
-                    Some((id, None)) => {
-                        sqlx::query(
+                    Some((_, Some(_), _)) => return Err(StoreError::Stale("query report")),
+                    Some((id, None, was)) => {
+                        // replaced only as it was read: of two generations at once, one is Stale
+                        let r = sqlx::query(
                             "UPDATE query_report SET generated_at = $1, generated_by = $2, snapshot = $3, sha256 = $4 \
-                             WHERE id = $5 AND signed_at IS NULL",
+                             WHERE id = $5 AND signed_at IS NULL AND generated_at = $6",
                         )
                         .bind(now)
                         .bind(generated_by)
                         .bind(snapshot)
                         .bind(sha256)
                         .bind(id)
+                        .bind(was)
                         .execute(&mut *tx)
                         .await?;
+                        if r.rows_affected() == 0 {
+                            return Err(StoreError::Stale("query report"));
+                        }
                         id
                     }
                     None => {
@@ -229,6 +260,15 @@ macro_rules! impl_reports {
                      ORDER BY month DESC, unit_id LIMIT 1000"
                 ))
                 .bind(unit_id)
+                .fetch_all(&self.pool)
+                .await?)
+            }
+
+            async fn report_anchors(&self) -> StoreResult<Vec<(i64, i64, String)>> {
+                Ok(sqlx::query_as(
+                    "SELECT id, head_seq, head_hash FROM query_report \
+                     WHERE signed_at IS NOT NULL AND head_seq > 0 AND head_hash IS NOT NULL ORDER BY head_seq, id",
+                )
                 .fetch_all(&self.pool)
                 .await?)
             }
