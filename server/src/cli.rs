@@ -75,14 +75,32 @@ pub async fn serve(common: &Common, args: &ServeArgs) -> CliResult {
     }
     let router = web::router(state, sessions, cfg)?;
     let listener = tokio::net::TcpListener::bind(args.addr).await?;
-    tracing::info!(addr = %args.addr, "serving");
-    println!("Yinjian listening on http://{}", args.addr);
+    // the bound address (a port of 0 picks a free one)
+    let local = listener.local_addr()?;
+    tracing::info!(addr = %local, "serving");
+    println!("Yinjian listening on http://{local}");
     axum::serve(listener, router.into_make_service_with_connect_info::<std::net::SocketAddr>())
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
+        .with_graceful_shutdown(shutdown_signal())
         .await?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Ctrl-C, or SIGTERM (what systemd and container runtimes send): finish the requests in
+/// flight, then stop.
+async fn shutdown_signal() {
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        _ = term => {}
+    }
+    tracing::info!("shutting down");
 }
 
 pub async fn migrate(common: &Common) -> CliResult {
@@ -173,4 +191,49 @@ pub async fn audit(common: &Common, cmd: &AuditCommand) -> CliResult {
             }
         }
     }
+}
+
+pub async fn backup(common: &Common, dest: &std::path::Path) -> CliResult {
+    let (manifest_path, m) = crate::backup::backup(&common.database_url(), dest).await?;
+    let rows: i64 = m.counts.values().sum();
+    println!(
+        "backup {} ({} bytes, SHA-256 {}), {} rows, audit head row {}; manifest {}",
+        dest.join(&m.file).display(),
+        m.bytes,
+        m.sha256,
+        rows,
+        m.audit_head_seq,
+        manifest_path.display()
+    );
+    println!("the audit key is not in the backup: keep {} apart (see the README)", common.secret_file().display());
+    Ok(ExitCode::SUCCESS)
+}
+
+pub async fn restore_check(
+    common: &Common,
+    backup: &std::path::Path,
+    key: Option<&std::path::Path>,
+    scratch_url: Option<&str>,
+    record: bool,
+    by: Option<&str>,
+) -> CliResult {
+    let key_file = key.map(std::path::Path::to_path_buf).unwrap_or_else(|| common.secret_file());
+    let Some(key) = setup::read_key(&key_file)? else {
+        eprintln!("no audit key at {}: the chain cannot be verified (--key FILE)", key_file.display());
+        return Ok(ExitCode::from(2));
+    };
+    let live = common.database_url();
+    let server = scratch_url.map(str::to_string).or_else(|| live.starts_with("postgres").then(|| live.clone()));
+    let scratch = server.map(|server_url| crate::backup::Scratch { server_url });
+    let report = crate::backup::restore_check(backup, &key, scratch.as_ref()).await?;
+    print!("{}", report.text());
+    if !report.passed() {
+        return Ok(ExitCode::from(2));
+    }
+    if record {
+        let (store, _, _) = setup::open(&live, &common.secret_file()).await?;
+        let id = crate::backup::record_drill(store.as_ref(), by.unwrap_or_default(), &report).await?;
+        println!("entered in the security register as done (duty {id}); the next drill is due in a quarter");
+    }
+    Ok(ExitCode::SUCCESS)
 }

@@ -75,6 +75,26 @@ pub enum Command {
     /// The registered-seal registry.
     #[command(subcommand)]
     Seals(SealsCommand),
+    /// A consistent online backup into the folder DEST, with its manifest (the audit key is
+    /// not in it: keep the key apart).
+    Backup { dest: PathBuf },
+    /// Restore BACKUP in a scratch place and check it (file, migrations, row counts, audit
+    /// chain with the key); prints a drill report, exit 0 only when it passes.
+    RestoreCheck {
+        backup: PathBuf,
+        /// The audit key to verify the chain with (default: YINJIAN_SECRET_FILE).
+        #[arg(long)]
+        key: Option<PathBuf>,
+        /// PostgreSQL server for the scratch database (default: DATABASE_URL's server).
+        #[arg(long)]
+        scratch_url: Option<String>,
+        /// Enter the passed drill as done in the security register of DATABASE_URL.
+        #[arg(long, requires = "by")]
+        record: bool,
+        /// Employee number of the administrator who ran the drill.
+        #[arg(long)]
+        by: Option<String>,
+    },
     /// Compare one registered impression with one questioned scan; prints one JSON object.
     Match {
         #[arg(long)]

@@ -1,5 +1,6 @@
 //! The `yinjian` server: configuration, start-up, the HTTP router and its layers.
 
+pub mod backup;
 pub mod cli;
 pub mod config;
 pub mod matching;

@@ -37,6 +37,11 @@ async fn run() -> ExitCode {
         Some(Command::User(cmd)) => cli::user(&cli.common, cmd).await,
         Some(Command::Audit(cmd)) => cli::audit(&cli.common, cmd).await,
         Some(Command::Seals(cmd)) => server::seals_import::run(&cli.common, cmd).await,
+        Some(Command::Backup { dest }) => cli::backup(&cli.common, dest).await,
+        Some(Command::RestoreCheck { backup, key, scratch_url, record, by }) => {
+            cli::restore_check(&cli.common, backup, key.as_deref(), scratch_url.as_deref(), *record, by.as_deref())
+                .await
+        }
         Some(Command::Match { registered, questioned, registered_dpi, questioned_dpi }) => {
             let opts = app::matcher::MatchOptions {
                 registered_dpi: *registered_dpi,

@@ -19,16 +19,20 @@ pub enum TaskKind {
     Antivirus,
     /// 作業系統原廠停止服務前完成升級、更新或汰換
     OsEndOfSupport,
+    /// 備份還原演練（附件三 8(4)(5)）: entered by `yinjian restore-check --record`
+    RestoreDrill,
 }
 
 impl TaskKind {
-    pub const ALL: [TaskKind; 4] = [Self::VulnerabilityScan, Self::Remediation, Self::Antivirus, Self::OsEndOfSupport];
+    pub const ALL: [TaskKind; 5] =
+        [Self::VulnerabilityScan, Self::Remediation, Self::Antivirus, Self::OsEndOfSupport, Self::RestoreDrill];
     pub fn code(self) -> &'static str {
         match self {
             Self::VulnerabilityScan => "vulnerability_scan",
             Self::Remediation => "remediation",
             Self::Antivirus => "antivirus",
             Self::OsEndOfSupport => "os_end_of_support",
+            Self::RestoreDrill => "restore_drill",
         }
     }
     pub fn parse(s: &str) -> Option<Self> {
@@ -40,6 +44,7 @@ impl TaskKind {
             Self::Remediation => "弱點修補",
             Self::Antivirus => "防毒軟體連線更新",
             Self::OsEndOfSupport => "作業系統停止服務前升級、更新或汰換",
+            Self::RestoreDrill => "備份還原演練",
         }
     }
     pub fn en(self) -> &'static str {
@@ -48,12 +53,13 @@ impl TaskKind {
             Self::Remediation => "Remediation of scan findings",
             Self::Antivirus => "Anti-virus connection and updates",
             Self::OsEndOfSupport => "OS upgrade before end of support",
+            Self::RestoreDrill => "Backup restore drill",
         }
     }
     /// Months until the next one once this one is done (0: does not recur).
     pub fn period_months(self) -> u32 {
         match self {
-            Self::VulnerabilityScan | Self::Antivirus => 3,
+            Self::VulnerabilityScan | Self::Antivirus | Self::RestoreDrill => 3,
             Self::Remediation | Self::OsEndOfSupport => 0,
         }
     }

@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 pub mod clamd;
+pub mod serve;
 
 use std::sync::Arc;
 
