@@ -17,7 +17,7 @@ WASM_OPT_FEATURES := --enable-bulk-memory --enable-nontrapping-float-to-int --en
 
 SEAL_DEV ?= $(CURDIR)/../shared/seal-dev
 
-.PHONY: eval stress bench bench-wasm fuzz run test deps deps-browser deps-clamav build site-debug site-release bundle server-debug server-release \
+.PHONY: eval stress bench bench-load bench-wasm fuzz run test deps deps-browser deps-clamav build site-debug site-release bundle server-debug server-release \
 	fmt-check clippy unit e2e pg-check clean
 
 ## ---- setup ---------------------------------------------------------------------------------
@@ -133,6 +133,26 @@ bench:
 	cargo bench -p app --bench matcher
 
 # The matcher in headless Chromium, release bundle (median per pair).
+# The load benchmark (#14): real release servers, N clerks in a closed loop. Figures in the README.
+LOAD_CLERKS ?= 100
+LOAD_SECS ?= 20
+LOAD_SHARE ?= 0.1
+LOAD_OUT ?= $(TARGET_DIR)/bench-load.json
+bench-load: pg-check
+	cargo build --release -p server --bin yinjian --example load
+	rm -f $(LOAD_OUT)
+	@set -e; L=$(TARGET_DIR)/release/examples/load; C="--clerks $(LOAD_CLERKS) --secs $(LOAD_SECS) --json $(LOAD_OUT)"; \
+	$$L --db sqlite --instances 1 --submit-share 0 $$C; \
+	$$L --db sqlite --instances 1 --submit-share 0 --sync normal $$C; \
+	$$L --db sqlite --instances 1 --submit-share $(LOAD_SHARE) $$C; \
+	if [ "$$(cat $(TARGET_DIR)/.pg-required)" = 1 ]; then \
+	  $$L --db postgres --instances 1 --submit-share 0 $$C; \
+	  $$L --db postgres --instances 3 --submit-share 0 $$C; \
+	  $$L --db postgres --instances 1 --submit-share $(LOAD_SHARE) $$C; \
+	  $$L --db postgres --instances 3 --submit-share $(LOAD_SHARE) $$C; \
+	fi
+	@echo ">> figures in $(LOAD_OUT)"
+
 bench-wasm: deps deps-browser site-release server-debug
 	cd end2end && YINJIAN_BIN=$(TARGET_DIR)/debug/yinjian YINJIAN_SITE_ROOT=$(SITE) \
 		$(NODE_BIN)/playwright test -c playwright.bench.config.ts

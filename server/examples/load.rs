@@ -1,0 +1,381 @@
+//! `make bench-load`: N clerks (each signed in with its own account) in a closed loop against
+//! real `yinjian serve` processes — a look-up (`comparisons/start`) and, at a share, a full
+//! comparison (`comparisons/submit`, re-verified natively on the server). Prints throughput and
+//! p50/p95/p99 per endpoint and the servers' peak RSS.
+//!
+//! ```text
+//! cargo run --release -p server --example load -- --db sqlite --instances 1 --clerks 100 \
+//!     --secs 20 --submit-share 0.1 [--sync normal] [--json out.json]
+//! ```
+//! PostgreSQL: `--db postgres` makes a scratch database on TEST_DATABASE_URL's server.
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use app::domain::Role;
+use app::server::audit::{AuditDraft, Outcome};
+use serde_json::{json, Value};
+
+const PASSWORD: &str = "Load-Test-Clerk-2026!";
+const PERSON: &str = "A123456789";
+const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../app/tests/fixtures/seal");
+
+struct Args {
+    db: String,
+    instances: usize,
+    clerks: usize,
+    secs: u64,
+    submit_share: f64,
+    sync: String,
+    json: Option<PathBuf>,
+}
+
+fn args() -> Args {
+    let mut a = Args {
+        db: "sqlite".into(),
+        instances: 1,
+        clerks: 100,
+        secs: 20,
+        submit_share: 0.0,
+        sync: "full".into(),
+        json: None,
+    };
+    let mut it = std::env::args().skip(1);
+    while let Some(k) = it.next() {
+        let v = it.next().unwrap_or_else(|| panic!("{k} needs a value"));
+        match k.as_str() {
+            "--db" => a.db = v,
+            "--instances" => a.instances = v.parse().expect("--instances"),
+            "--clerks" => a.clerks = v.parse().expect("--clerks"),
+            "--secs" => a.secs = v.parse().expect("--secs"),
+            "--submit-share" => a.submit_share = v.parse().expect("--submit-share"),
+            "--sync" => a.sync = v,
+            "--json" => a.json = Some(v.into()),
+            _ => panic!("unknown option {k}"),
+        }
+    }
+    assert!(a.db == "sqlite" || a.db == "postgres", "--db sqlite|postgres");
+    a
+}
+
+/// The release server next to this example (target/release/examples/load → target/release/yinjian).
+fn server_bin() -> PathBuf {
+    if let Ok(p) = std::env::var("YINJIAN_BIN") {
+        return p.into();
+    }
+    let exe = std::env::current_exe().unwrap();
+    exe.parent().and_then(Path::parent).unwrap().join("yinjian")
+}
+
+struct Server {
+    child: Child,
+    base: String,
+}
+
+impl Server {
+    fn start(url: &str, key: &Path, site: &Path) -> Self {
+        let mut child = Command::new(server_bin())
+            .arg("serve")
+            .env("DATABASE_URL", url)
+            .env("YINJIAN_SECRET_FILE", key)
+            .env("YINJIAN_ADDR", "127.0.0.1:0")
+            .env("YINJIAN_SITE_ROOT", site)
+            .env("YINJIAN_DEMO", "false")
+            // every clerk signs in from 127.0.0.1
+            .env("YINJIAN_LOGIN_RATE_PER_MINUTE", "100000")
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .unwrap_or_else(|e| panic!("start {}: {e}", server_bin().display()));
+        let mut out = BufReader::new(child.stdout.take().unwrap());
+        let mut line = String::new();
+        let mut base = None;
+        while out.read_line(&mut line).unwrap_or(0) > 0 {
+            if let Some(a) = line.trim().strip_prefix("Yinjian listening on ") {
+                base = Some(a.to_string());
+                break;
+            }
+            line.clear();
+        }
+        std::thread::spawn(move || {
+            let mut s = String::new();
+            while out.read_line(&mut s).unwrap_or(0) > 0 {
+                s.clear();
+            }
+        });
+        Self { base: base.expect("the server did not start"), child }
+    }
+
+    /// Peak resident set (VmHWM), in MB.
+    fn peak_rss_mb(&self) -> f64 {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).unwrap_or_default();
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix("VmHWM:"))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
+            .map(|kb| kb / 1024.0)
+            .unwrap_or(0.0)
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn percentile(sorted: &[u32], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[i] as f64 / 1000.0
+}
+
+#[derive(Default)]
+struct Samples {
+    lookup: Vec<u32>,
+    submit: Vec<u32>,
+    errors: u64,
+}
+
+#[tokio::main(flavor = "multi_thread")]
+async fn main() {
+    let a = args();
+    let dir = tempfile::tempdir().unwrap();
+    let key: Vec<u8> = b"load-benchmark-audit-key-0123456789abcdef".to_vec();
+    let key_file = dir.path().join("audit.key");
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::write(&key_file, hex::encode(&key)).unwrap();
+        std::fs::set_permissions(&key_file, std::fs::Permissions::from_mode(0o600)).unwrap();
+    }
+    let (url, pg) = if a.db == "sqlite" {
+        let sync = if a.sync == "normal" { "?synchronous=normal" } else { "" };
+        (format!("sqlite://{}{sync}", dir.path().join("load.db").display()), None)
+    } else {
+        let admin =
+            std::env::var("TEST_DATABASE_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
+        let name = format!("yinjian_load_{}", std::process::id());
+        let conn = sqlx::PgPool::connect(&admin).await.expect("PostgreSQL");
+        sqlx::query(&format!("CREATE DATABASE {name}")).execute(&conn).await.unwrap();
+        let base = admin.rsplit_once('/').map(|(b, _)| b.to_string()).unwrap();
+        (format!("{base}/{name}"), Some((conn, name)))
+    };
+
+    // the database: reference data, the demo seals, N clerks sharing one password hash
+    {
+        let (store, _) = app::server::store::open(&url, Arc::new(key.clone())).await.unwrap();
+        store.migrate().await.unwrap();
+        app::server::seed::ensure_reference_data(store.as_ref()).await.unwrap();
+        app::server::seed::seed_demo_seals(store.as_ref()).await.unwrap();
+        let unit = store.unit_by_code("LO-DA").await.unwrap().unwrap().id;
+        let hash = app::server::auth::hash_password(PASSWORD.into()).await.unwrap();
+        for i in 0..a.clerks {
+            let new = app::server::store::NewAccount {
+                employee_no: format!("L{:04}", i + 1),
+                name: format!("壓測{}", i + 1),
+                unit_id: unit,
+                email: String::new(),
+                phone: String::new(),
+                password_hash: hash.clone(),
+                must_change_password: false,
+                roles: vec![Role::Clerk],
+                now: chrono::Utc::now() - chrono::Duration::days(2),
+            };
+            store.create_account(&new, AuditDraft::new("account.create", Outcome::Success)).await.unwrap();
+        }
+    }
+    let site = dir.path().join("site");
+    let servers: Vec<Server> = (0..a.instances).map(|_| Server::start(&url, &key_file, &site)).collect();
+    let bases: Vec<String> = servers.iter().map(|s| s.base.clone()).collect();
+
+    // the submission every clerk sends: the browser's result as the page's WASM computes it
+    let registered = std::fs::read(format!("{FIXTURES}/registered/r0004.png")).unwrap();
+    let questioned = std::fs::read(format!("{FIXTURES}/demo/q0037.jpg")).unwrap();
+    let r = app::matcher::match_pair(&registered, &questioned, &Default::default()).unwrap();
+    let questioned_b64 = {
+        use base64::Engine;
+        base64::engine::general_purpose::STANDARD.encode(&questioned)
+    };
+    let browser = json!({ "score": r.score, "band": r.band, "alignment": r.alignment, "manual": false });
+
+    let http =
+        reqwest::Client::builder().pool_max_idle_per_host(a.clerks).timeout(Duration::from_secs(120)).build().unwrap();
+    // sign everyone in, spread over the instances
+    let mut cookies = Vec::new();
+    for i in 0..a.clerks {
+        let base = &bases[i % bases.len()];
+        let body = format!("employee_no=L{:04}&password={}", i + 1, PASSWORD.replace('!', "%21"));
+        let resp = http
+            .post(format!("{base}/api/auth/login"))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header("accept", "application/json")
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), 200, "sign-in L{:04}", i + 1);
+        let c = resp
+            .headers()
+            .get_all(reqwest::header::SET_COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find(|c| c.contains("yinjian="))
+            .map(|c| c.split(';').next().unwrap().to_string())
+            .unwrap();
+        cookies.push(c);
+    }
+
+    let samples = Arc::new(Mutex::new(Samples::default()));
+    let measuring = Arc::new(AtomicBool::new(false));
+    let stop = Arc::new(AtomicBool::new(false));
+    let mut tasks = Vec::new();
+    for (i, cookie) in cookies.into_iter().enumerate() {
+        let (http, samples, measuring, stop) = (http.clone(), samples.clone(), measuring.clone(), stop.clone());
+        let base = bases[i % bases.len()].clone();
+        let (questioned_b64, browser) = (questioned_b64.clone(), browser.clone());
+        let share = a.submit_share;
+        tasks.push(tokio::spawn(async move {
+            // a deterministic share per clerk: submit after every k-th look-up on average
+            let mut debt = (i as f64 * 0.618_034) % 1.0;
+            let mut n = 0u64;
+            while !stop.load(Ordering::Relaxed) {
+                n += 1;
+                let body = json!({ "input": {
+                    "business_type": "land_registration", "case_year": "115", "case_word": "大安",
+                    "case_number": format!("{:06}", n % 999_999 + 1), "case_free": "", "national_id": PERSON, "person_name": ""
+                }});
+                let t = Instant::now();
+                let resp = http
+                    .post(format!("{base}/api/comparisons/start"))
+                    .header("content-type", "application/json")
+                    .header("accept", "application/json")
+                    .header("cookie", &cookie)
+                    .body(body.to_string())
+                    .send()
+                    .await;
+                let ok = matches!(&resp, Ok(r) if r.status() == 200);
+                let text = match resp {
+                    Ok(r) => r.text().await.unwrap_or_default(),
+                    Err(_) => String::new(),
+                };
+                let took = t.elapsed().as_micros() as u32;
+                let on = measuring.load(Ordering::Relaxed);
+                if on {
+                    let mut s = samples.lock().unwrap();
+                    if ok {
+                        s.lookup.push(took);
+                    } else {
+                        s.errors += 1;
+                    }
+                }
+                if !ok {
+                    continue;
+                }
+                debt += share;
+                if debt < 1.0 {
+                    continue;
+                }
+                debt -= 1.0;
+                let Some(id) = serde_json::from_str::<Value>(&text).ok().and_then(|v| v["query_id"].as_i64()) else {
+                    continue;
+                };
+                let sub = json!({ "submission": {
+                    "query_id": id, "questioned_b64": questioned_b64, "browser": browser,
+                    "manual_alignment": null, "decision": "match", "comment": ""
+                }});
+                let t = Instant::now();
+                let resp = http
+                    .post(format!("{base}/api/comparisons/submit"))
+                    .header("content-type", "application/json")
+                    .header("accept", "application/json")
+                    .header("cookie", &cookie)
+                    .body(sub.to_string())
+                    .send()
+                    .await;
+                let ok = matches!(&resp, Ok(r) if r.status() == 200);
+                if let Ok(r) = resp {
+                    let _ = r.bytes().await;
+                }
+                let took = t.elapsed().as_micros() as u32;
+                if measuring.load(Ordering::Relaxed) {
+                    let mut s = samples.lock().unwrap();
+                    if ok {
+                        s.submit.push(took);
+                    } else {
+                        s.errors += 1;
+                    }
+                }
+            }
+        }));
+    }
+    // warm up, then measure
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    measuring.store(true, Ordering::Relaxed);
+    let t0 = Instant::now();
+    tokio::time::sleep(Duration::from_secs(a.secs)).await;
+    measuring.store(false, Ordering::Relaxed);
+    let elapsed = t0.elapsed().as_secs_f64();
+    stop.store(true, Ordering::Relaxed);
+    for t in tasks {
+        let _ = t.await;
+    }
+    let rss: Vec<f64> = servers.iter().map(Server::peak_rss_mb).collect();
+    drop(servers);
+
+    let mut s = std::mem::take(&mut *samples.lock().unwrap());
+    s.lookup.sort_unstable();
+    s.submit.sort_unstable();
+    let label = format!(
+        "{} ({}{}), {} instance(s), {} clerks, submit share {}",
+        a.db,
+        if a.db == "sqlite" { "synchronous=" } else { "" },
+        if a.db == "sqlite" { a.sync.to_uppercase() } else { String::new() },
+        a.instances,
+        a.clerks,
+        a.submit_share
+    );
+    println!("\n## {label}");
+    println!("| endpoint | requests | per second | p50 ms | p95 ms | p99 ms |");
+    println!("| --- | ---: | ---: | ---: | ---: | ---: |");
+    for (name, v) in [("comparisons/start", &s.lookup), ("comparisons/submit", &s.submit)] {
+        if v.is_empty() {
+            continue;
+        }
+        println!(
+            "| {name} | {} | {:.1} | {:.1} | {:.1} | {:.1} |",
+            v.len(),
+            v.len() as f64 / elapsed,
+            percentile(v, 0.50),
+            percentile(v, 0.95),
+            percentile(v, 0.99)
+        );
+    }
+    println!(
+        "errors: {}; peak RSS per instance: {}",
+        s.errors,
+        rss.iter().map(|r| format!("{r:.0} MB")).collect::<Vec<_>>().join(", ")
+    );
+    if let Some(path) = &a.json {
+        let v = json!({
+            "label": label, "db": a.db, "instances": a.instances, "clerks": a.clerks, "secs": elapsed,
+            "submit_share": a.submit_share, "sync": a.sync, "errors": s.errors, "peak_rss_mb": rss,
+            "lookup": { "n": s.lookup.len(), "p50": percentile(&s.lookup, 0.5), "p95": percentile(&s.lookup, 0.95), "p99": percentile(&s.lookup, 0.99) },
+            "submit": { "n": s.submit.len(), "p50": percentile(&s.submit, 0.5), "p95": percentile(&s.submit, 0.95), "p99": percentile(&s.submit, 0.99) },
+        });
+        let mut all: Vec<Value> =
+            std::fs::read_to_string(path).ok().and_then(|t| serde_json::from_str(&t).ok()).unwrap_or_default();
+        all.push(v);
+        std::fs::write(path, serde_json::to_string_pretty(&all).unwrap()).unwrap();
+    }
+    if let Some((conn, name)) = pg {
+        let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&conn).await;
+    }
+}
