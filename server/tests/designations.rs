@@ -49,6 +49,13 @@ async fn designations_end(db: TestDb) {
     let deputy_desig: i64 = r.body.trim().parse().unwrap();
     let r = add(delegate, "supervisor_delegate", roc(today + chrono::Duration::days(30))).await;
     assert_eq!(r.status, 200, "{}", r.body);
+    let delegate_desig: i64 = r.body.trim().parse().unwrap();
+    // the list shows the dates as typed (the end is its last day, though stored as the next midnight)
+    let list: Value = serde_json::from_str(&app.post("/api/admin/designations", "", Some(&admin)).await.body).unwrap();
+    let row = list.as_array().unwrap().iter().find(|d| d["id"] == delegate_desig).unwrap().clone();
+    let day = |d: chrono::NaiveDate| serde_json::to_value(app::domain::RocDate::from_gregorian(d).unwrap()).unwrap();
+    assert_eq!(row["valid_from"], day(today));
+    assert_eq!(row["valid_to"], day(today + chrono::Duration::days(30)), "{row}");
     let now = Utc::now();
     assert!(acts_as_manager(&app.db.store, &actor(&app, "D7001").await, da, now).await.unwrap());
     assert!(acts_as_supervisor(&app.db.store, &actor(&app, "G7001").await, da, now).await.unwrap());

@@ -355,7 +355,9 @@ pub async fn list_designations() -> Result<Vec<DesignationView>, ApiError> {
                 account_id: d.account_id,
                 kind: d.kind,
                 valid_from: day(d.valid_from)?,
-                valid_to: d.valid_to.and_then(day),
+                // stored as the end's next midnight (the range includes its whole last day):
+                // shown as the last day it applies
+                valid_to: d.valid_to.and_then(|t| day((t - chrono::Duration::seconds(1)).max(d.valid_from))),
                 open: d.valid_to.is_none_or(|t| t > now),
             })
         })
