@@ -17,7 +17,7 @@ WASM_OPT_FEATURES := --enable-bulk-memory --enable-nontrapping-float-to-int --en
 
 SEAL_DEV ?= $(CURDIR)/../shared/seal-dev
 
-.PHONY: eval stress bench bench-load bench-wasm fuzz run test deps deps-browser deps-clamav build site-debug site-release bundle server-debug server-release \
+.PHONY: eval stress bench bench-load bench-wasm fuzz run test deps deps-browser deps-clamav deps-rsyslog build site-debug site-release bundle server-debug server-release \
 	fmt-check clippy unit e2e pg-check clean
 
 ## ---- setup ---------------------------------------------------------------------------------
@@ -42,6 +42,13 @@ deps-clamav:
 	@if ! command -v clamd >/dev/null && [ ! -x /usr/sbin/clamd ]; then \
 		echo ">> installing clamd from Debian's packages"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq clamav-daemon; fi
+
+# rsyslog, the reference collector of the audit-forwarding test (which starts its own, on a
+# private port and config); the package's own service is not used.
+deps-rsyslog:
+	@if [ ! -x /usr/sbin/rsyslogd ]; then \
+		echo ">> installing rsyslog from Debian's packages"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq rsyslog; fi
 
 ## ---- build -----------------------------------------------------------------------------------
 
@@ -111,7 +118,7 @@ unit: pg-check
 e2e: deps deps-browser site-debug server-debug
 	cd end2end && YINJIAN_BIN=$(TARGET_DIR)/debug/yinjian YINJIAN_SITE_ROOT=$(SITE) $(NODE_BIN)/playwright test
 
-test: deps deps-browser deps-clamav
+test: deps deps-browser deps-clamav deps-rsyslog
 	@mkdir -p $(TARGET_DIR)
 	$(MAKE) --no-print-directory fmt-check
 	$(MAKE) --no-print-directory clippy

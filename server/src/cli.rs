@@ -39,6 +39,17 @@ pub async fn serve(common: &Common, args: &ServeArgs) -> CliResult {
     } else {
         tracing::warn!("malware scanning of uploads is OFF (set YINJIAN_CLAMD, e.g. unix:/run/clamav/clamd.ctl)");
     }
+    let targets = args
+        .audit_forward
+        .iter()
+        .filter(|t| !t.trim().is_empty())
+        .map(|t| crate::forward::Target::parse(t))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| format!("YINJIAN_AUDIT_FORWARD: {e}"))?;
+    if targets.is_empty() {
+        tracing::warn!("audit events are not forwarded to a central log system (set YINJIAN_AUDIT_FORWARD)");
+    }
+    crate::forward::spawn(store.clone(), targets, std::time::Duration::from_secs(args.audit_forward_secs.max(1)));
     app::server::requests::spawn_scheduler(
         store.clone(),
         std::time::Duration::from_secs(args.scheduler_secs.max(1)),

@@ -4,7 +4,7 @@ use clap::{Args, Parser, Subcommand};
 use std::{net::SocketAddr, path::PathBuf};
 
 #[derive(Debug, Parser)]
-#[command(name = "yinjian", version, about = "印鑑比對系統 — Taipei seal comparison system")]
+#[command(name = "yinjian", version = crate::VERSION, about = "印鑑比對系統 — Taipei seal comparison system")]
 pub struct Cli {
     #[command(flatten)]
     pub common: Common,
@@ -177,6 +177,13 @@ pub struct ServeArgs {
     /// How often approved account requests are checked for their effective time (seconds).
     #[arg(long, env = "YINJIAN_SCHEDULER_SECS", default_value_t = 30)]
     pub scheduler_secs: u64,
+    /// Collectors the audit trail is forwarded to (附件三 4(10)), comma-separated:
+    /// `syslog+tcp://HOST:PORT`, `syslog+unix:/PATH` (datagram), `file:/PATH` (JSON lines).
+    #[arg(long, env = "YINJIAN_AUDIT_FORWARD", value_delimiter = ',')]
+    pub audit_forward: Vec<String>,
+    /// How often new audit events are forwarded (seconds).
+    #[arg(long, env = "YINJIAN_AUDIT_FORWARD_SECS", default_value_t = 5)]
+    pub audit_forward_secs: u64,
     /// Days without a sign-in or query after which the quarterly review flags an account.
     #[arg(long, env = "YINJIAN_IDLE_DAYS", default_value_t = 90)]
     pub idle_days: i64,

@@ -53,11 +53,13 @@ pub async fn open_unchecked(url: &str, key_file: &Path) -> Result<(DynStore, Poo
                 .map_err(|source| SetupError::DataDir { path: dir.display().to_string(), source })?;
         }
     }
+    // what was applied before this start, for the update record
+    let (probe, _) = store::open(url, Arc::new(Vec::new())).await?;
+    let before = probe.applied_migrations().await.unwrap_or_default();
     let key = match read_key(key_file)? {
         Some(k) => k,
         None => {
             // No key: only acceptable while the trail is empty.
-            let (probe, _) = store::open(url, Arc::new(Vec::new())).await?;
             probe.migrate().await?;
             let (seq, _) = probe.audit_head().await?;
             if seq > 0 {
@@ -69,7 +71,30 @@ pub async fn open_unchecked(url: &str, key_file: &Path) -> Result<(DynStore, Poo
     let key = Arc::new(key);
     let (store, pool) = store::open(url, key.clone()).await?;
     store.migrate().await?;
+    record_start(store.as_ref(), &before).await?;
     Ok((store, pool, key))
+}
+
+/// 系統更新紀錄: the first start of this version and commit on the database, with the
+/// migrations it applied and who started it.
+async fn record_start(store: &dyn app::server::store::Store, before: &[i64]) -> Result<(), SetupError> {
+    let after = store.applied_migrations().await?;
+    let applied: Vec<String> = after.iter().filter(|v| !before.contains(v)).map(i64::to_string).collect();
+    let host = fs::read_to_string("/proc/sys/kernel/hostname").map(|h| h.trim().to_string()).unwrap_or_default();
+    let user = std::env::var("USER").or_else(|_| std::env::var("LOGNAME")).unwrap_or_else(|_| "?".into());
+    let cmd = std::env::args().nth(1).unwrap_or_else(|| "serve".into());
+    let new = app::server::store::NewUpdate {
+        version: env!("CARGO_PKG_VERSION").into(),
+        git_commit: crate::COMMIT.into(),
+        schema_version: after.last().copied().unwrap_or(0),
+        migrations_applied: applied.join(","),
+        started_by: format!("{user}@{host} (yinjian {cmd})"),
+        now: chrono::Utc::now(),
+    };
+    if store.record_start(&new).await? {
+        tracing::info!(version = %crate::VERSION, migrations = %new.migrations_applied, "recorded in the update records (系統更新紀錄)");
+    }
+    Ok(())
 }
 
 pub fn read_key(path: &Path) -> Result<Option<Vec<u8>>, SetupError> {

@@ -91,7 +91,13 @@ pub fn router(state: AppState, sessions: AnySessionStore, cfg: WebConfig) -> Res
     let site_root = cfg.site_root.clone();
     let error_ctx_state = state.clone();
     let router = Router::new()
-        .route("/healthz", get(healthz))
+        .route(
+            "/healthz",
+            get({
+                let store = state.store.clone();
+                move || healthz(store.clone())
+            }),
+        )
         .route("/lang", post(set_language))
         .route(
             "/api/{*fn_name}",
@@ -120,8 +126,35 @@ pub fn router(state: AppState, sessions: AnySessionStore, cfg: WebConfig) -> Res
     Ok(router)
 }
 
-async fn healthz(State(_): State<LeptosOptions>) -> impl IntoResponse {
-    (StatusCode::OK, [(header::CACHE_CONTROL, "no-store")], "ok")
+/// For the proxy and the operators: the database answers, and this instance's clock agrees
+/// with the database server's (附件三 4(9)); 503 when the database does not answer.
+async fn healthz(store: app::server::store::DynStore) -> impl IntoResponse {
+    use app::server::system::{clock_offset_ms, CLOCK_TOLERANCE_MS};
+    let (status, body) = match clock_offset_ms(&store).await {
+        Ok(ms) => {
+            let clock = if ms.abs() > CLOCK_TOLERANCE_MS {
+                tracing::warn!(
+                    offset_ms = ms,
+                    "this instance's clock is off the database server's by more than a second"
+                );
+                "warn"
+            } else {
+                "ok"
+            };
+            (
+                StatusCode::OK,
+                serde_json::json!({ "status": "ok", "version": crate::VERSION, "database": "ok", "clock_offset_ms": ms, "clock": clock }),
+            )
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "health check: the database does not answer");
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                serde_json::json!({ "status": "unavailable", "version": crate::VERSION, "database": "unavailable" }),
+            )
+        }
+    };
+    (status, [(header::CACHE_CONTROL, "no-store"), (header::CONTENT_TYPE, "application/json")], body.to_string())
 }
 
 #[derive(serde::Deserialize)]

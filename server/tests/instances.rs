@@ -73,7 +73,11 @@ async fn three_instances_on_one_postgresql() {
     let dir = tempfile::tempdir().unwrap();
     let key = key_file(dir.path());
     let site = dir.path().join("site");
-    let servers: Vec<Instance> = (0..3).map(|_| Instance::start(&db.url, &key, &site)).collect();
+    // every instance forwards the trail to one collector (JSON lines)
+    let collector = dir.path().join("audit.jsonl");
+    let forward = format!("file:{}", collector.display());
+    let env = [("YINJIAN_AUDIT_FORWARD", forward.as_str()), ("YINJIAN_AUDIT_FORWARD_SECS", "1")];
+    let servers: Vec<Instance> = (0..3).map(|_| Instance::start_with(&db.url, &key, &site, &env)).collect();
     let (a, b, c) = (&servers[0], &servers[1], &servers[2]);
 
     // one session, three instances: sign in on A, look up on B, submit on C
@@ -156,7 +160,27 @@ async fn three_instances_on_one_postgresql() {
     assert!(applied, "the request was applied by one of the schedulers");
     // several more ticks of every scheduler
     tokio::time::sleep(std::time::Duration::from_secs(3)).await;
+    // the collector has every event of the trail once, in order, though three instances forward
+    let head = store.audit_head().await.unwrap().0;
+    let mut forwarded = Vec::new();
+    for _ in 0..100 {
+        forwarded = std::fs::read_to_string(&collector)
+            .unwrap_or_default()
+            .lines()
+            .map(|l| serde_json::from_str::<Value>(l).unwrap()["seq"].as_i64().unwrap())
+            .collect::<Vec<_>>();
+        if forwarded.last().is_some_and(|s| *s >= head) {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(forwarded[..head as usize], (1..=head).collect::<Vec<_>>()[..], "each event once, in order");
     drop(servers);
+    assert_eq!(
+        std::fs::read_to_string(&collector).unwrap().lines().count(),
+        store.forward_status().await.unwrap()[0].last_seq as usize,
+        "nothing sent twice"
+    );
 
     let since = format!("FROM audit_event WHERE seq > {seq_before}");
     assert_eq!(

@@ -36,6 +36,35 @@ pub struct SecurityRegister {
     /// Units whose quarterly account review is due or overdue (八(三)).
     pub reviews: Vec<UnitReviewStatus>,
     pub can_edit: bool,
+    /// The audit trail's forwarding to the central log system (附件三 4(10)), per collector.
+    pub forwarding: Vec<ForwardView>,
+    /// 系統更新紀錄 (附件三 3(6)), newest first.
+    pub updates: Vec<UpdateView>,
+    /// This instance's clock minus the database server's (附件三 4(9)); `None` if unmeasured.
+    pub clock_offset_ms: Option<i64>,
+    pub clock_tolerance_ms: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UpdateView {
+    pub version: String,
+    pub commit: String,
+    pub schema_version: i64,
+    pub migrations_applied: String,
+    pub started_by: String,
+    pub first_started: String,
+}
+
+/// How far one collector is behind the audit trail.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ForwardView {
+    pub target: String,
+    pub last_seq: i64,
+    /// Events it has not had yet.
+    pub behind: i64,
+    pub last_sent: Option<String>,
+    pub last_error: Option<String>,
+    pub last_error_at: Option<String>,
 }
 
 #[cfg(feature = "ssr")]
@@ -99,7 +128,46 @@ pub async fn security_tasks() -> Result<SecurityRegister, ApiError> {
     let overdue = tasks.iter().filter(|t| t.overdue).count() + reviews.iter().filter(|r| r.state == "overdue").count();
     let draft = ctx.audit("security.register.view").details(serde_json::json!({ "overdue": overdue }));
     store.append_audit(draft).await.map_err(super::internal)?;
-    Ok(SecurityRegister { tasks, overdue, reviews, can_edit: actor.has(Role::Admin) })
+    let head = store.audit_head().await.map_err(super::internal)?.0;
+    let forwarding = store
+        .forward_status()
+        .await
+        .map_err(super::internal)?
+        .into_iter()
+        .map(|f| ForwardView {
+            behind: (head - f.last_seq).max(0),
+            target: f.target,
+            last_seq: f.last_seq,
+            last_sent: f.last_sent_at.map(crate::domain::roc_datetime),
+            last_error: f.last_error,
+            last_error_at: f.last_error_at.map(crate::domain::roc_datetime),
+        })
+        .collect();
+    let updates = store
+        .list_updates()
+        .await
+        .map_err(super::internal)?
+        .into_iter()
+        .map(|u| UpdateView {
+            version: u.version,
+            commit: u.git_commit,
+            schema_version: u.schema_version,
+            migrations_applied: u.migrations_applied,
+            started_by: u.started_by,
+            first_started: crate::domain::roc_datetime(u.first_started_at),
+        })
+        .collect();
+    let clock_offset_ms = crate::server::system::clock_offset_ms(store).await.ok();
+    Ok(SecurityRegister {
+        tasks,
+        overdue,
+        reviews,
+        can_edit: actor.has(Role::Admin),
+        forwarding,
+        updates,
+        clock_offset_ms,
+        clock_tolerance_ms: crate::server::system::CLOCK_TOLERANCE_MS,
+    })
 }
 
 /// Add a duty (administrators).

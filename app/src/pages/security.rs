@@ -54,6 +54,42 @@ fn Security() -> impl IntoView {
                                     }).collect_view()}</ul>
                                 </section>
                             })}
+                            {match reg.clock_offset_ms {
+                                Some(ms) if ms.abs() > reg.clock_tolerance_ms => view! {
+                                    <p class="error" role="alert" data-testid="clock" data-offset=ms.to_string()>{locale.pick("系統時鐘與資料庫伺服器相差 ", "This server's clock is off the database server's by ")}{ms}{locale.pick(" 毫秒，請校正（附件三 4(9)）", " ms: correct it (附件三 4(9))")}</p>
+                                }.into_any(),
+                                Some(ms) => view! {
+                                    <p class="muted" data-testid="clock" data-offset=ms.to_string()>{locale.pick("系統時鐘與資料庫伺服器相差 ", "Clock offset to the database server: ")}{ms}{locale.pick(" 毫秒", " ms")}</p>
+                                }.into_any(),
+                                None => view! { <p class="error" role="alert" data-testid="clock">{locale.pick("無法量測與資料庫伺服器的時鐘差", "The clock offset to the database server could not be measured")}</p> }.into_any(),
+                            }}
+                            <section class="card" data-testid="updates">
+                                <h2>{locale.pick("系統更新紀錄", "Update records")}</h2>
+                                <div class="table-wrap"><table class="data">
+                                    <thead><tr><th>{locale.pick("版本", "Version")}</th><th>{locale.pick("版次", "Commit")}</th><th>{locale.pick("資料庫結構", "Schema")}</th>
+                                        <th>{locale.pick("本次套用", "Migrations applied")}</th><th>{locale.pick("首次啟動", "First started")}</th><th>{locale.pick("啟動者", "By")}</th></tr></thead>
+                                    <tbody>{reg.updates.iter().map(|u| view! {
+                                        <tr data-testid="update-row"><td>{u.version.clone()}</td><td class="mono">{u.commit.clone()}</td><td>{u.schema_version}</td>
+                                            <td>{if u.migrations_applied.is_empty() { "—".to_string() } else { u.migrations_applied.clone() }}</td>
+                                            <td>{u.first_started.clone()}</td><td>{u.started_by.clone()}</td></tr>
+                                    }).collect_view()}</tbody>
+                                </table></div>
+                            </section>
+                            <section class="card" data-testid="forwarding">
+                                <h2>{locale.pick("稽核軌跡轉送中央日誌系統", "Audit trail to the central log system")}</h2>
+                                {if reg.forwarding.is_empty() {
+                                    view! { <p class="notice" data-testid="forwarding-off">{locale.pick("尚未轉送（請設定 YINJIAN_AUDIT_FORWARD）", "Not forwarded (set YINJIAN_AUDIT_FORWARD)")}</p> }.into_any()
+                                } else {
+                                    view! { <ul class="plain">{reg.forwarding.iter().map(|f| view! {
+                                        <li data-testid="forward-target" data-behind=f.behind.to_string()>
+                                            <span class="mono">{f.target.clone()}</span> " · "
+                                            {if f.behind == 0 { locale.pick("已送至最新", "up to date").to_string() } else { format!("{}{}{}", locale.pick("落後 ", ""), f.behind, locale.pick(" 筆", " events behind")) }}
+                                            {f.last_sent.clone().map(|t| format!(" · {}{t}", locale.pick("最後送出 ", "last sent ")))}
+                                            {f.last_error.clone().map(|e| view! { <span class="error">" · " {locale.pick("最近錯誤：", "last error: ")} {e} {f.last_error_at.clone().map(|t| format!("（{t}）"))}</span> })}
+                                        </li>
+                                    }).collect_view()}</ul> }.into_any()
+                                }}
+                            </section>
                             <div class="table-wrap"><table class="data" data-testid="security-tasks">
                                 <thead><tr><th>{locale.pick("工作項目", "Duty")}</th><th>{locale.pick("說明", "What")}</th><th>{locale.pick("期限", "Due")}</th>
                                     <th>{locale.pick("完成", "Done")}</th><th>{locale.pick("佐證", "Evidence")}</th><th></th></tr></thead>

@@ -15,6 +15,7 @@ pub mod scan;
 pub mod seed;
 pub mod state;
 pub mod store;
+pub mod system;
 pub mod uploads;
 
 pub use state::{AppState, AuthConfig, ClientIp, Clock};

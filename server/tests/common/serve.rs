@@ -29,7 +29,13 @@ pub struct Instance {
 impl Instance {
     /// Start `yinjian serve` on `url` with the scheduler every second; returns once it listens.
     pub fn start(url: &str, key_file: &Path, site: &Path) -> Self {
+        Self::start_with(url, key_file, site, &[])
+    }
+
+    /// [`Instance::start`] with more of the environment.
+    pub fn start_with(url: &str, key_file: &Path, site: &Path, env: &[(&str, &str)]) -> Self {
         let mut child = Command::new(env!("CARGO_BIN_EXE_yinjian"))
+            .envs(env.iter().copied())
             .arg("serve")
             .env("DATABASE_URL", url)
             .env("YINJIAN_SECRET_FILE", key_file)

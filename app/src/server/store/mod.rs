@@ -8,6 +8,7 @@
 //! opposite orders; a step that needs a row's state checks it with its first UPDATE.
 
 pub mod audits;
+pub mod forward;
 pub mod liaison;
 mod postgres;
 pub mod registry;
@@ -16,6 +17,7 @@ pub mod requests;
 pub mod reviews;
 mod sql;
 mod sqlite;
+pub mod system;
 pub mod tasks;
 
 use async_trait::async_trait;
@@ -26,6 +28,7 @@ use super::audit::{AuditDraft, AuditRecord};
 use crate::domain::{unit::UnitSeed, CalendarDay, Designation, OfficeHours, Role, UnitKind, UnitView};
 
 pub use audits::*;
+pub use forward::*;
 pub use liaison::*;
 pub use postgres::PgStore;
 pub use registry::*;
@@ -33,6 +36,7 @@ pub use reports::*;
 pub use requests::*;
 pub use reviews::*;
 pub use sqlite::SqliteStore;
+pub use system::*;
 pub use tasks::*;
 
 #[derive(Debug, thiserror::Error)]
@@ -126,7 +130,18 @@ pub struct FailureOutcome {
 
 #[async_trait]
 pub trait Store:
-    RegistryStore + RequestStore + ReviewStore + LiaisonStore + ReportStore + TaskStore + AuditStore + Send + Sync + 'static
+    RegistryStore
+    + RequestStore
+    + ReviewStore
+    + LiaisonStore
+    + ReportStore
+    + TaskStore
+    + ForwardStore
+    + SystemStore
+    + AuditStore
+    + Send
+    + Sync
+    + 'static
 {
     fn backend(&self) -> Backend;
     /// Apply the embedded migrations.

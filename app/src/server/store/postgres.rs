@@ -4,6 +4,7 @@ use sqlx::postgres::PgPoolOptions;
 use std::sync::Arc;
 
 use super::audits::{impl_audits, AUDIT_RECORD_COLUMNS, FOLLOWUP_COLUMNS};
+use super::forward::{impl_forward, FORWARD_COLUMNS};
 use super::liaison::{impl_liaison, SLIP_COLUMNS};
 use super::registry::{impl_registry, BlobRow, DayRow, COMPARISON_SELECT, QUERY_COLUMNS, SEAL_COLUMNS};
 use super::reports::{impl_reports, ReportRecord, REPORT_COLUMNS};
@@ -13,6 +14,7 @@ use super::sql::{
     impl_store, map_unique, parse_roles, AccountRow, BindArg, DesignationRow, SetValue, StepEvent, UnitRow,
     ACCOUNT_COLUMNS, AUDIT_COLUMNS,
 };
+use super::system::impl_system;
 use super::tasks::{impl_tasks, TASK_COLUMNS};
 use super::*;
 use crate::domain::forms::account_request::RequestKind;
@@ -47,4 +49,10 @@ impl_reviews!(PgStore, sqlx::Postgres);
 impl_liaison!(PgStore, sqlx::Postgres);
 impl_reports!(PgStore, sqlx::Postgres);
 impl_tasks!(PgStore, sqlx::Postgres);
+impl_forward!(PgStore, sqlx::Postgres);
+impl_system!(
+    PgStore,
+    sqlx::Postgres,
+    "SELECT to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
+);
 impl_audits!(PgStore, sqlx::Postgres);

@@ -4,6 +4,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use std::{str::FromStr, sync::Arc, time::Duration};
 
 use super::audits::{impl_audits, AUDIT_RECORD_COLUMNS, FOLLOWUP_COLUMNS};
+use super::forward::{impl_forward, FORWARD_COLUMNS};
 use super::liaison::{impl_liaison, SLIP_COLUMNS};
 use super::registry::{impl_registry, BlobRow, DayRow, COMPARISON_SELECT, QUERY_COLUMNS, SEAL_COLUMNS};
 use super::reports::{impl_reports, ReportRecord, REPORT_COLUMNS};
@@ -13,6 +14,7 @@ use super::sql::{
     impl_store, map_unique, parse_roles, AccountRow, BindArg, DesignationRow, SetValue, StepEvent, UnitRow,
     ACCOUNT_COLUMNS, AUDIT_COLUMNS,
 };
+use super::system::impl_system;
 use super::tasks::{impl_tasks, TASK_COLUMNS};
 use super::*;
 use crate::domain::forms::account_request::RequestKind;
@@ -82,6 +84,8 @@ impl_reviews!(SqliteStore, sqlx::Sqlite);
 impl_liaison!(SqliteStore, sqlx::Sqlite);
 impl_reports!(SqliteStore, sqlx::Sqlite);
 impl_tasks!(SqliteStore, sqlx::Sqlite);
+impl_forward!(SqliteStore, sqlx::Sqlite);
+impl_system!(SqliteStore, sqlx::Sqlite, "SELECT strftime('%Y-%m-%dT%H:%M:%fZ', 'now')");
 impl_audits!(SqliteStore, sqlx::Sqlite);
 
 #[cfg(test)]

@@ -1,0 +1,113 @@
+//! What operators and auditors read of the running system, on both databases: the update
+//! records (附件三 3(6)), the clock check (附件三 4(9)) on `/healthz` and the register page, and
+//! how far the audit forwarder is behind (附件三 4(10)).
+
+mod common;
+
+use std::process::Command;
+
+use app::domain::Role;
+use common::{Kind, TestApp, TestDb};
+use serde_json::Value;
+
+fn yinjian(db: &TestDb, key: &std::path::Path, args: &[&str]) -> (i32, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_yinjian"))
+        .args(args)
+        .env("DATABASE_URL", &db.url)
+        .env("YINJIAN_SECRET_FILE", key)
+        .env("RUST_LOG", "error")
+        .output()
+        .expect("run yinjian");
+    let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    (out.status.code().unwrap_or(-1), text)
+}
+
+/// The first start of a version records it once, with the migrations it applied.
+async fn update_records(kind: Kind) {
+    let Some(db) = TestDb::new(kind).await else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let key = common::serve::key_file(dir.path());
+    // a database this version has not started on yet (the test's own store migrated it)
+    assert!(db.store.list_updates().await.unwrap().is_empty());
+    let (code, out) = yinjian(&db, &key, &["--version"]);
+    assert_eq!(code, 0);
+    assert!(out.contains(env!("CARGO_PKG_VERSION")) && out.contains("(commit "), "{out}");
+    let (code, out) = yinjian(&db, &key, &["migrate"]);
+    assert_eq!(code, 0, "{out}");
+    let (code, out) = yinjian(&db, &key, &["migrate"]);
+    assert_eq!(code, 0, "{out}");
+    let ups = db.store.list_updates().await.unwrap();
+    assert_eq!(ups.len(), 1, "one record per version and commit: {ups:?}");
+    assert_eq!(ups[0].version, env!("CARGO_PKG_VERSION"));
+    assert!(!ups[0].git_commit.is_empty() && ups[0].git_commit != "unknown", "{:?}", ups[0]);
+    assert_eq!(ups[0].schema_version, *db.store.applied_migrations().await.unwrap().last().unwrap());
+    assert!(ups[0].started_by.contains("yinjian migrate"), "{:?}", ups[0]);
+    // never edited
+    assert!(db.try_exec("UPDATE system_update SET version = 'x'").await.is_err());
+    assert!(db.try_exec("DELETE FROM system_update").await.is_err());
+
+    // a database made by an older version: this start applied the newer migrations
+    let fresh = TestDb::new(kind).await.unwrap();
+    fresh.exec("DELETE FROM _sqlx_migrations WHERE version = 16; DROP TABLE system_update;").await;
+    let (code, out) = yinjian(&fresh, &key, &["migrate"]);
+    assert_eq!(code, 0, "{out}");
+    let ups = fresh.store.list_updates().await.unwrap();
+    assert_eq!(ups[0].migrations_applied, "16");
+    fresh.close().await;
+    db.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_update_records() {
+    update_records(Kind::Sqlite).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_update_records() {
+    update_records(Kind::Postgres).await
+}
+
+async fn register(app: &TestApp, admin: &str) -> Value {
+    let r = app.post("/api/security/tasks", "", Some(admin)).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    serde_json::from_str(&r.body).unwrap()
+}
+
+/// `/healthz` answers with the clock offset to the database; the register shows it, the update
+/// records and the forwarder's lag.
+async fn health_clock_and_lag(db: TestDb) {
+    let app = TestApp::new(db, Default::default()).await;
+    let r = app.request("GET", "/healthz", "", None, &[]).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let h: Value = serde_json::from_str(&r.body).unwrap();
+    assert_eq!(h["database"], "ok");
+    assert_eq!(h["clock"], "ok", "{h}");
+    assert!(h["clock_offset_ms"].as_i64().unwrap().abs() < 1000, "{h}");
+    assert!(h["version"].as_str().unwrap().contains("commit"));
+
+    app.account("A7001", vec![Role::Admin], "LA-IT", false).await;
+    let admin = app.sign_in("A7001").await;
+    let dir = tempfile::tempdir().unwrap();
+    let target = server::forward::Target::parse(&format!("file:{}", dir.path().join("a.jsonl").display())).unwrap();
+    server::forward::forward_once(&app.db.store, &target, "me").await.unwrap();
+    let v = register(&app, &admin).await;
+    // the register's own view adds rows after the forwarder ran: a few behind, not more
+    let behind = v["forwarding"][0]["behind"].as_i64().unwrap();
+    assert!(behind <= 3, "{v}");
+    assert!(v["clock_offset_ms"].as_i64().unwrap().abs() < 1000);
+    for _ in 0..5 {
+        app.db
+            .store
+            .append_audit(app::server::audit::AuditDraft::new("test.event", app::server::audit::Outcome::Success))
+            .await
+            .unwrap();
+    }
+    let v = register(&app, &admin).await;
+    assert!(v["forwarding"][0]["behind"].as_i64().unwrap() >= behind + 5, "{v}");
+    server::forward::forward_once(&app.db.store, &target, "me").await.unwrap();
+    let v = register(&app, &admin).await;
+    assert!(v["forwarding"][0]["behind"].as_i64().unwrap() <= 1, "{v}");
+    app.db.close().await;
+}
+
+on_both!(health_clock_and_lag);
