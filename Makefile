@@ -17,7 +17,7 @@ WASM_OPT_FEATURES := --enable-bulk-memory --enable-nontrapping-float-to-int --en
 
 SEAL_DEV ?= $(CURDIR)/../shared/seal-dev
 
-.PHONY: eval stress bench bench-load bench-wasm fuzz run test deps deps-browser deps-clamav deps-rsyslog build site-debug site-release bundle server-debug server-release \
+.PHONY: eval stress bench bench-load test-deploy bench-wasm fuzz run test deps deps-browser deps-clamav deps-rsyslog build site-debug site-release bundle server-debug server-release \
 	fmt-check clippy unit e2e pg-check clean
 
 ## ---- setup ---------------------------------------------------------------------------------
@@ -118,12 +118,18 @@ unit: pg-check
 e2e: deps deps-browser site-debug server-debug
 	cd end2end && YINJIAN_BIN=$(TARGET_DIR)/debug/yinjian YINJIAN_SITE_ROOT=$(SITE) $(NODE_BIN)/playwright test
 
+# docs/deploy.md on this machine: two instances on one PostgreSQL behind nginx with TLS, and a
+# browser smoke test through https:// (deploy/try-local.sh).
+test-deploy: deps deps-browser site-debug server-debug
+	YINJIAN_BIN=$(TARGET_DIR)/debug/yinjian YINJIAN_SITE_ROOT=$(SITE) deploy/try-local.sh
+
 test: deps deps-browser deps-clamav deps-rsyslog
 	@mkdir -p $(TARGET_DIR)
 	$(MAKE) --no-print-directory fmt-check
 	$(MAKE) --no-print-directory clippy
 	$(MAKE) --no-print-directory unit
 	$(MAKE) --no-print-directory e2e
+	$(MAKE) --no-print-directory test-deploy
 
 ## ---- the seal matcher's figures ------------------------------------------------------------
 
