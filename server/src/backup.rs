@@ -15,6 +15,7 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::str::FromStr;
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
@@ -155,8 +156,13 @@ pub async fn backup(url: &str, dest: &Path) -> Result<(PathBuf, Manifest), Backu
                     source: std::io::Error::from(std::io::ErrorKind::AlreadyExists),
                 });
             }
-            // one consistent snapshot, taken while writers go on (WAL)
-            sqlx::query("VACUUM INTO $1").bind(file.display().to_string()).execute(p).await?;
+            // one consistent snapshot, taken while writers go on (WAL), on a connection of its
+            // own (not the store's one writer connection, which the server's writes queue on)
+            let _ = p;
+            let src = sqlx::sqlite::SqliteConnectOptions::from_str(url.split('?').next().unwrap_or(url))?;
+            let mut own = sqlx::ConnectOptions::connect(&src).await?;
+            sqlx::query("VACUUM INTO $1").bind(file.display().to_string()).execute(&mut own).await?;
+            sqlx::Connection::close(own).await?;
             // leave the transient tables out, then read the facts off the copy itself
             let opts = sqlx::sqlite::SqliteConnectOptions::new().filename(&file);
             let mut c = sqlx::ConnectOptions::connect(&opts).await?;

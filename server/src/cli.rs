@@ -49,6 +49,10 @@ pub async fn serve(common: &Common, args: &ServeArgs) -> CliResult {
     if targets.is_empty() {
         tracing::warn!("audit events are not forwarded to a central log system (set YINJIAN_AUDIT_FORWARD)");
     }
+    if let Some(addr) = args.metrics_addr {
+        let handle = crate::metrics::install()?;
+        crate::metrics::serve(addr, handle, store.clone(), pool.clone()).await?;
+    }
     crate::forward::spawn(store.clone(), targets, std::time::Duration::from_secs(args.audit_forward_secs.max(1)));
     app::server::requests::spawn_scheduler(
         store.clone(),

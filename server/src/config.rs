@@ -181,6 +181,9 @@ pub struct ServeArgs {
     /// `syslog+tcp://HOST:PORT`, `syslog+unix:/PATH` (datagram), `file:/PATH` (JSON lines).
     #[arg(long, env = "YINJIAN_AUDIT_FORWARD", value_delimiter = ',')]
     pub audit_forward: Vec<String>,
+    /// Prometheus `/metrics` on an address of its own (off unless set; keep it internal).
+    #[arg(long, env = "YINJIAN_METRICS_ADDR")]
+    pub metrics_addr: Option<SocketAddr>,
     /// How often new audit events are forwarded (seconds).
     #[arg(long, env = "YINJIAN_AUDIT_FORWARD_SECS", default_value_t = 5)]
     pub audit_forward_secs: u64,

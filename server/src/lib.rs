@@ -9,6 +9,7 @@ pub mod cli;
 pub mod config;
 pub mod forward;
 pub mod matching;
+pub mod metrics;
 pub mod seals_import;
 pub mod sessions;
 pub mod setup;

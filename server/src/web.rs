@@ -117,6 +117,7 @@ pub fn router(state: AppState, sessions: AnySessionStore, cfg: WebConfig) -> Res
         .layer(middleware::from_fn_with_state(Arc::new(cfg.clone()), client_ip))
         .layer(csrf)
         .layer(middleware::from_fn_with_state(cfg.secure, security_headers))
+        .layer(middleware::from_fn(crate::metrics::track))
         .layer(TraceLayer::new_for_http().make_span_with(|req: &Request| {
             let id = req.extensions().get::<RequestId>().and_then(|r| r.header_value().to_str().ok()).unwrap_or("-");
             tracing::info_span!("request", id = %id, method = %req.method(), path = %req.uri().path())

@@ -111,3 +111,58 @@ async fn health_clock_and_lag(db: TestDb) {
 }
 
 on_both!(health_clock_and_lag);
+
+/// `/metrics` on its own address: request latency per endpoint, look-ups, comparisons, matcher
+/// time, sessions, the pool and the forwarder's lag; not on the application's address.
+async fn metrics_are_exported(kind: Kind) {
+    let Some(db) = TestDb::new(kind).await else { return };
+    let app = TestApp::new(db, Default::default()).await;
+    app::server::seed::seed_demo_seals(app.db.store.as_ref()).await.unwrap();
+    app.account("C7101", vec![Role::Clerk], "LO-DA", false).await;
+    let dir = tempfile::tempdir().unwrap();
+    let key = common::serve::key_file(dir.path());
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let metrics_addr = format!("127.0.0.1:{port}");
+    let collector = format!("file:{}", dir.path().join("a.jsonl").display());
+    let env = [("YINJIAN_METRICS_ADDR", metrics_addr.as_str()), ("YINJIAN_AUDIT_FORWARD", collector.as_str())];
+    let server = common::serve::Instance::start_with(&app.db.url, &key, &dir.path().join("site"), &env);
+    let clerk = server.sign_in("C7101").await;
+    let (status, body, _) = server.post_json("/api/comparisons/start", &common::serve::lookup(1), Some(&clerk)).await;
+    assert_eq!(status, 200, "{body}");
+    let id = serde_json::from_str::<Value>(&body).unwrap()["query_id"].as_i64().unwrap();
+    let (status, body, _) =
+        server.post_json("/api/comparisons/submit", &common::serve::submission(id), Some(&clerk)).await;
+    assert_eq!(status, 200, "{body}");
+    let text = reqwest::get(format!("http://{metrics_addr}/metrics")).await.unwrap().text().await.unwrap();
+    for needle in [
+        "yinjian_lookups_total 1",
+        "yinjian_comparisons_total{band=\"consistent\"} 1",
+        "yinjian_matcher_seconds_count 1",
+        "yinjian_http_request_duration_seconds_bucket{endpoint=\"/api/comparisons/start\",method=\"POST\",status=\"200\"",
+        "yinjian_sessions_live 1",
+        "yinjian_db_pool_connections",
+        "yinjian_audit_forward_behind{target=",
+    ] {
+        assert!(text.contains(needle), "{needle} missing from:\n{text}");
+    }
+    // unknown paths do not make series of their own
+    let _ = server.post("/api/no-such-thing-1", "", None).await;
+    let _ = server.post("/api/no-such-thing-2", "", None).await;
+    let text = reqwest::get(format!("http://{metrics_addr}/metrics")).await.unwrap().text().await.unwrap();
+    assert!(!text.contains("no-such-thing") && text.contains("endpoint=\"/api/other\""), "{text}");
+    // and the application's address does not serve them
+    let (_, page, _) = server.post("/metrics", "", None).await;
+    assert!(!page.contains("yinjian_lookups_total"));
+    drop(server);
+    app.db.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_metrics_are_exported() {
+    metrics_are_exported(Kind::Sqlite).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_metrics_are_exported() {
+    metrics_are_exported(Kind::Postgres).await
+}

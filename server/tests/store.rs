@@ -422,11 +422,19 @@ both_databases! {
 #[tokio::test]
 async fn sqlite_commits_are_durable() {
     let db = TestDb::new(common::Kind::Sqlite).await.unwrap();
-    let app::server::store::Pool::Sqlite(p) = &db.pool else { unreachable!() };
+    // the store's own pools: the reading one and the one writer connection
+    let store = app::server::store::SqliteStore::connect(&db.url, std::sync::Arc::new(common::KEY.to_vec()))
+        .await
+        .unwrap();
     let mut conns = Vec::new();
     for _ in 0..3 {
-        conns.push(p.acquire().await.unwrap());
+        conns.push(store.pool().acquire().await.unwrap());
     }
+    conns.push(store.writer().acquire().await.unwrap());
+    assert!(
+        tokio::time::timeout(std::time::Duration::from_millis(200), store.writer().acquire()).await.is_err(),
+        "write transactions queue on one connection"
+    );
     for c in conns.iter_mut() {
         let (mode,): (i64,) = sqlx::query_as("PRAGMA synchronous").fetch_one(&mut **c).await.unwrap();
         assert_eq!(mode, 2, "synchronous=FULL on every connection");

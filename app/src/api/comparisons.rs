@@ -239,6 +239,7 @@ pub async fn start_comparison(input: QueryInput) -> Result<Started, ApiError> {
     draft.case_number = Some(new.case_number.clone());
     draft.subject_national_id = Some(new.national_id.clone());
     let (rec, current) = ctx.state.store.record_query(&new, draft).await.map_err(super::internal)?;
+    metrics::counter!("yinjian_lookups_total").increment(1);
     let seal = match current {
         None => None,
         Some(v) => {
@@ -374,6 +375,7 @@ pub async fn submit_comparison(submission: Submission) -> Result<Submitted, ApiE
         crate::server::store::StoreError::Duplicate(_) => ApiError::Invalid("此查詢已送出比對結果".into()),
         e => super::internal(e),
     })?;
+    metrics::counter!("yinjian_comparisons_total", "band" => imp::band_code(server.band)).increment(1);
     Ok(Submitted { id, verification_code: code, server_score: server.score, server_band: server.band, discrepancy })
 }
 

@@ -62,6 +62,7 @@ pub async fn reverify(
     manual: Option<Alignment>,
 ) -> Result<Result<Reverified, MatchError>, tokio::task::JoinError> {
     bounded(move || {
+        let started = std::time::Instant::now();
         let reg = matcher::decode(&registered)?;
         let q = matcher::decode(&questioned)?;
         let automatic = matcher::match_decoded(&reg, &q, &MatchOptions::default())?;
@@ -73,6 +74,7 @@ pub async fn reverify(
             )?),
             None => None,
         };
+        metrics::histogram!("yinjian_matcher_seconds").record(started.elapsed().as_secs_f64());
         Ok(Reverified { automatic, manual })
     })
     .await

@@ -75,7 +75,12 @@ pub async fn accept_image(scanner: &Scanner, limits: UploadLimits, bytes: Vec<u8
     if bytes.len() > limits.max_bytes {
         return Err(UploadError::TooLarge { size_kb: bytes.len().div_ceil(1024), max_kb: limits.max_bytes / 1024 });
     }
-    match scanner.scan(&bytes).await {
+    let started = std::time::Instant::now();
+    let verdict = scanner.scan(&bytes).await;
+    if !matches!(verdict, Ok(ScanVerdict::NotScanned)) {
+        metrics::histogram!("yinjian_scan_seconds").record(started.elapsed().as_secs_f64());
+    }
+    match verdict {
         Ok(ScanVerdict::Clean) | Ok(ScanVerdict::NotScanned) => {}
         Ok(ScanVerdict::Infected(sig)) => return Err(UploadError::Infected(sig)),
         Err(ScanError::Rejected(e)) => {

@@ -262,7 +262,8 @@ pub enum Pool {
 pub async fn open(url: &str, audit_key: Arc<Vec<u8>>) -> StoreResult<(DynStore, Pool)> {
     if url.starts_with("sqlite:") {
         let s = SqliteStore::connect(url, audit_key).await?;
-        let pool = Pool::Sqlite(s.pool().clone());
+        // sessions are written on every request: through the one writer connection too
+        let pool = Pool::Sqlite(s.writer().clone());
         Ok((Arc::new(s), pool))
     } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
         let s = PgStore::connect(url, audit_key).await?;

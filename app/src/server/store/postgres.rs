@@ -27,6 +27,12 @@ pub struct PgStore {
 }
 
 impl PgStore {
+    fn tx_pool(&self) -> &sqlx::PgPool {
+        &self.pool
+    }
+}
+
+impl PgStore {
     pub async fn connect(url: &str, key: Arc<Vec<u8>>) -> StoreResult<Self> {
         let pool = PgPoolOptions::new().max_connections(16).connect(url).await?;
         Ok(Self { pool, key })

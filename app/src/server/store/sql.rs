@@ -136,7 +136,7 @@ macro_rules! impl_store {
     ($store:ident, $db:ty, $backend:expr, $begin:literal) => {
         impl $store {
             async fn begin(&self) -> StoreResult<sqlx::Transaction<'static, $db>> {
-                Ok(self.pool.begin_with($begin).await?)
+                Ok(self.tx_pool().begin_with($begin).await?)
             }
 
             /// Append one audit row inside `tx`. The head row's update serialises appends

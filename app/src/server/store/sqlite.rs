@@ -25,6 +25,10 @@ use crate::domain::forms::account_request::RequestKind;
 #[derive(Clone)]
 pub struct SqliteStore {
     pub(crate) pool: sqlx::SqlitePool,
+    /// One connection for write transactions: writers queue on the pool (in order, woken at
+    /// once) instead of in SQLite's busy handler, which sleeps up to 100 ms between tries and
+    /// made the tail of a look-up's latency. Reads use `pool` (WAL: they never wait for it).
+    writer: sqlx::SqlitePool,
     key: Arc<Vec<u8>>,
 }
 
@@ -39,12 +43,22 @@ impl SqliteStore {
             .synchronous(sync)
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(10));
-        let pool = SqlitePoolOptions::new().max_connections(8).connect_with(opts).await?;
-        Ok(Self { pool, key })
+        let pool = SqlitePoolOptions::new().max_connections(8).connect_with(opts.clone()).await?;
+        let writer = SqlitePoolOptions::new().max_connections(1).connect_with(opts).await?;
+        Ok(Self { pool, writer, key })
     }
 
     pub fn pool(&self) -> &sqlx::SqlitePool {
         &self.pool
+    }
+
+    /// The pool write transactions (and the session store's writes) go through.
+    pub fn writer(&self) -> &sqlx::SqlitePool {
+        &self.writer
+    }
+
+    fn tx_pool(&self) -> &sqlx::SqlitePool {
+        &self.writer
     }
 
     async fn run_migrations(&self) -> StoreResult<()> {

@@ -1,0 +1,110 @@
+//! Prometheus metrics on a listen address of their own (`YINJIAN_METRICS_ADDR`, off unless
+//! set; keep it on the internal network): request latency per endpoint, look-ups, comparisons
+//! by verdict, matcher and scan time (recorded where the work is done, in `app::server`),
+//! forwarder lag, live sessions and database pool use (read at each scrape). The exporter is
+//! `metrics-exporter-prometheus`; no text is written by hand.
+
+use std::net::SocketAddr;
+use std::time::Instant;
+
+use axum::extract::{Request, State};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
+
+use app::server::store::{DynStore, Pool};
+
+/// Latency buckets (seconds): a look-up is expected in tens of milliseconds, a re-verification
+/// in hundreds.
+const BUCKETS: &[f64] = &[0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0];
+
+/// Install the process's recorder (once, in `serve`).
+pub fn install() -> Result<PrometheusHandle, String> {
+    PrometheusBuilder::new()
+        .set_buckets_for_metric(Matcher::Suffix("_seconds".into()), BUCKETS)
+        .map_err(|e| e.to_string())?
+        .install_recorder()
+        .map_err(|e| e.to_string())
+}
+
+/// The endpoint label: an API function's path from the policy table, else a kind of path (so
+/// unknown paths cannot make new series).
+pub fn endpoint(path: &str) -> &'static str {
+    if path.starts_with("/api/") {
+        return app::api::POLICY.iter().find(|(p, _)| *p == path).map(|(p, _)| *p).unwrap_or("/api/other");
+    }
+    match path {
+        "/healthz" => "/healthz",
+        p if p.starts_with("/pkg/") || p == "/favicon.svg" => "static",
+        _ => "page",
+    }
+}
+
+/// Middleware: the latency and count of every request.
+pub async fn track(req: Request, next: Next) -> Response {
+    let path = req.uri().path().to_string();
+    let method = req.method().as_str().to_string();
+    let start = Instant::now();
+    let resp = next.run(req).await;
+    let status = resp.status().as_u16().to_string();
+    let labels = [("endpoint", endpoint(&path).to_string()), ("method", method), ("status", status)];
+    metrics::histogram!("yinjian_http_request_duration_seconds", &labels).record(start.elapsed().as_secs_f64());
+    resp
+}
+
+#[derive(Clone)]
+struct Scrape {
+    handle: PrometheusHandle,
+    store: DynStore,
+    pool: Pool,
+}
+
+/// Serve `/metrics` on `addr` (the server starts this once when configured).
+pub async fn serve(addr: SocketAddr, handle: PrometheusHandle, store: DynStore, pool: Pool) -> std::io::Result<()> {
+    let app = Router::new().route("/metrics", get(scrape)).with_state(Scrape { handle, store, pool });
+    let listener = tokio::net::TcpListener::bind(addr).await?;
+    tracing::info!(addr = %listener.local_addr()?, "metrics on /metrics");
+    tokio::spawn(async move {
+        if let Err(e) = axum::serve(listener, app).await {
+            tracing::error!(error = %e, "the metrics listener stopped");
+        }
+    });
+    Ok(())
+}
+
+async fn scrape(State(s): State<Scrape>) -> impl IntoResponse {
+    // what is read rather than counted: the pool, live sessions, the forwarder's lag
+    let (size, idle) = match &s.pool {
+        Pool::Sqlite(p) => (p.size(), p.num_idle()),
+        Pool::Postgres(p) => (p.size(), p.num_idle()),
+    };
+    metrics::gauge!("yinjian_db_pool_connections").set(size as f64);
+    metrics::gauge!("yinjian_db_pool_idle").set(idle as f64);
+    let now = chrono::Utc::now();
+    let sessions: Result<i64, sqlx::Error> = match &s.pool {
+        Pool::Sqlite(p) => {
+            sqlx::query_scalar("SELECT COUNT(*) FROM http_session WHERE unixepoch(expiry_date) > unixepoch('now')")
+                .fetch_one(p)
+                .await
+        }
+        Pool::Postgres(p) => {
+            sqlx::query_scalar("SELECT COUNT(*) FROM tower_sessions.session WHERE expiry_date > $1")
+                .bind(now)
+                .fetch_one(p)
+                .await
+        }
+    };
+    if let Ok(n) = sessions {
+        metrics::gauge!("yinjian_sessions_live").set(n as f64);
+    }
+    if let (Ok((head, _)), Ok(cursors)) = (s.store.audit_head().await, s.store.forward_status().await) {
+        metrics::gauge!("yinjian_audit_head_seq").set(head as f64);
+        for c in cursors {
+            metrics::gauge!("yinjian_audit_forward_behind", "target" => c.target)
+                .set((head - c.last_seq).max(0) as f64);
+        }
+    }
+    ([(axum::http::header::CONTENT_TYPE, "text/plain; version=0.0.4")], s.handle.render())
+}
