@@ -423,9 +423,8 @@ both_databases! {
 async fn sqlite_commits_are_durable() {
     let db = TestDb::new(common::Kind::Sqlite).await.unwrap();
     // the store's own pools: the reading one and the one writer connection
-    let store = app::server::store::SqliteStore::connect(&db.url, std::sync::Arc::new(common::KEY.to_vec()))
-        .await
-        .unwrap();
+    let store =
+        app::server::store::SqliteStore::connect(&db.url, std::sync::Arc::new(common::KEY.to_vec())).await.unwrap();
     let mut conns = Vec::new();
     for _ in 0..3 {
         conns.push(store.pool().acquire().await.unwrap());
