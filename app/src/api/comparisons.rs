@@ -480,7 +480,15 @@ pub async fn verify_code(code: String) -> Result<Verified, ApiError> {
     let ctx = super::guard(VerifyCode::PATH).await?;
     let actor = ctx.actor()?;
     // throttled per account: codes are not to be guessed
-    if ctx.state.verify_limiter.check_key(&actor.account_id).is_err() {
+    // per account and minute, counted in the database: shared by every instance
+    let minute = Utc::now().timestamp().div_euclid(60) * 60;
+    let hits = ctx
+        .state
+        .store
+        .hit_rate(&format!("verify:{}", actor.account_id), minute, minute - 120)
+        .await
+        .map_err(super::internal)?;
+    if hits > crate::server::state::VERIFY_PER_MINUTE {
         crate::server::authz::deny(&ctx.state, Some(actor), ctx.ip, VerifyCode::PATH, "rate_limited").await;
         return Err(ApiError::RateLimited);
     }

@@ -107,18 +107,37 @@ fn Home() -> impl IntoView {
     }
 }
 
-/// The administrator's flag for overdue security duties (八(一)(二)(三)).
+/// The administrator's flags: overdue security duties (八(一)(二)(三)), this server's clock
+/// against the database server's (附件三 4(9)), the audit forwarder's errors (附件三 4(10)).
 #[component]
 fn SecurityNotice() -> impl IntoView {
     let locale = use_locale();
     let reg = Resource::new(|| (), |_| crate::api::security::security_tasks());
     view! {
         <Suspense fallback=|| ()>
-            {move || reg.get().and_then(|r| r.ok()).filter(|r| r.overdue > 0).map(|r| view! {
-                <p class="error" role="alert" data-testid="home-security-overdue">
-                    {locale.pick("資安工作逾期項目：", "Overdue security duties: ")}<strong>{r.overdue}</strong>
-                    " " <a href="/admin/security">{locale.pick("前往處理", "Open")}</a>
-                </p>
+            {move || reg.get().and_then(|r| r.ok()).map(|r| {
+                let clock_off = r.clock_offset_ms.filter(|ms| ms.abs() > r.clock_tolerance_ms);
+                let failing: Vec<String> =
+                    r.forwarding.iter().filter(|f| f.last_error.is_some()).map(|f| f.target.clone()).collect();
+                view! {
+                    {(r.overdue > 0).then(|| view! {
+                        <p class="error" role="alert" data-testid="home-security-overdue">
+                            {locale.pick("資安工作逾期項目：", "Overdue security duties: ")}<strong>{r.overdue}</strong>
+                            " " <a href="/admin/security">{locale.pick("前往處理", "Open")}</a>
+                        </p>
+                    })}
+                    {clock_off.map(|ms| view! {
+                        <p class="error" role="alert" data-testid="home-clock">
+                            {locale.pick("系統時鐘與資料庫伺服器相差 ", "This server's clock is off the database server's by ")}{ms}{locale.pick(" 毫秒，請校正", " ms: correct it")}
+                        </p>
+                    })}
+                    {(!failing.is_empty()).then(|| view! {
+                        <p class="error" role="alert" data-testid="home-forwarding">
+                            {locale.pick("稽核軌跡轉送失敗：", "Audit forwarding failing: ")}{failing.join("、")}
+                            " " <a href="/admin/security">{locale.pick("查看", "Open")}</a>
+                        </p>
+                    })}
+                }
             })}
         </Suspense>
     }

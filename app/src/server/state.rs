@@ -1,5 +1,4 @@
-use governor::{clock::DefaultClock, state::keyed::DefaultKeyedStateStore, Quota, RateLimiter};
-use std::{net::IpAddr, num::NonZeroU32, sync::Arc, time::Duration};
+use std::{net::IpAddr, sync::Arc, time::Duration};
 
 use super::scan::Scanner;
 use super::store::DynStore;
@@ -54,11 +53,11 @@ pub struct AppState {
     pub denials: Arc<super::denials::DenialLog>,
     /// Queries whose comparison is being submitted right now.
     pub submitting: Arc<InFlight>,
-    /// Verification-code look-ups per account (20 a minute).
-    pub verify_limiter: Arc<AccountLimiter>,
 }
 
-pub type AccountLimiter = RateLimiter<i64, DefaultKeyedStateStore<i64>, DefaultClock>;
+/// Verification-code look-ups per account and minute (counted in the database, so shared by
+/// every instance).
+pub const VERIFY_PER_MINUTE: i64 = 20;
 
 /// Ids being worked on; a claim is released when dropped.
 #[derive(Debug, Default)]
@@ -138,9 +137,6 @@ impl AppState {
             clock: Clock::default(),
             denials: Arc::new(super::denials::DenialLog::default()),
             submitting: Arc::default(),
-            verify_limiter: Arc::new(RateLimiter::keyed(Quota::per_minute(
-                NonZeroU32::new(20).unwrap_or(NonZeroU32::MIN),
-            ))),
         }
     }
 
