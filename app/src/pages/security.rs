@@ -85,7 +85,7 @@ fn Security() -> impl IntoView {
                                             <span class="mono">{f.target.clone()}</span> " · "
                                             {if f.behind == 0 { locale.pick("已送至最新", "up to date").to_string() } else { format!("{}{}{}", locale.pick("落後 ", ""), f.behind, locale.pick(" 筆", " events behind")) }}
                                             {f.last_sent.clone().map(|t| format!(" · {}{t}", locale.pick("最後送出 ", "last sent ")))}
-                                            {f.last_error.clone().map(|e| view! { <span class="error">" · " {locale.pick("最近錯誤：", "last error: ")} {e} {f.last_error_at.clone().map(|t| format!("（{t}）"))}</span> })}
+                                            {f.last_error.clone().map(|e| view! { <span class="warning-text" data-testid="forward-error">" · " {locale.pick("最近錯誤：", "last error: ")} {e} {f.last_error_at.clone().map(|t| format!("（{t}）"))}</span> })}
                                         </li>
                                     }).collect_view()}</ul> }.into_any()
                                 }}
