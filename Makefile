@@ -17,7 +17,7 @@ WASM_OPT_FEATURES := --enable-bulk-memory --enable-nontrapping-float-to-int --en
 
 SEAL_DEV ?= $(CURDIR)/../shared/seal-dev
 
-.PHONY: eval stress bench bench-load test-deploy bench-wasm fuzz run test deps deps-browser deps-clamav deps-rsyslog build site-debug site-release bundle server-debug server-release \
+.PHONY: eval stress bench bench-load bench-load-page test-deploy bench-wasm fuzz run test deps deps-browser deps-clamav deps-rsyslog build site-debug site-release bundle wasm-split-tool server-debug server-release \
 	fmt-check clippy unit e2e pg-check clean
 
 ## ---- setup ---------------------------------------------------------------------------------
@@ -53,24 +53,45 @@ deps-rsyslog:
 ## ---- build -----------------------------------------------------------------------------------
 
 # The browser bundle: cargo + wasm-bindgen (+ wasm-opt in release) into target/site/pkg.
+# The application's module is split at its lazy routes first (crates/wasm-split: the page
+# modules split_*.wasm, shared chunk_*.wasm, the link module and its manifest), then wasm-bindgen
+# runs on the main module (keeping the exports the link module needs).
+WASM_DIR = $(TARGET_DIR)/wasm32-unknown-unknown/$(PROFILE_DIR)
 bundle:
 	mkdir -p $(SITE)/pkg
-	wasm-bindgen --target web --no-typescript --out-dir $(SITE)/pkg --out-name yinjian \
-		$(TARGET_DIR)/wasm32-unknown-unknown/$(PROFILE_DIR)/frontend.wasm
+	$(TARGET_DIR)/release/yinjian-wasm-split $(WASM_DIR)/frontend.wasm $(WASM_DIR)/frontend_split.wasm $(SITE)/pkg
+	wasm-bindgen --target web --no-typescript --keep-lld-exports --no-demangle --out-dir $(SITE)/pkg --out-name yinjian \
+		$(WASM_DIR)/frontend_split.wasm
 	mv -f $(SITE)/pkg/yinjian_bg.wasm $(SITE)/pkg/yinjian.wasm
+	wasm-bindgen --target web --no-typescript --out-dir $(SITE)/pkg --out-name matcher \
+		$(TARGET_DIR)/wasm32-unknown-unknown/$(PROFILE_DIR)/matcher_wasm.wasm
+	mv -f $(SITE)/pkg/matcher_bg.wasm $(SITE)/pkg/matcher.wasm
 	cat style/main.css $(filter-out style/main.css style/print.css,$(sort $(wildcard style/*.css))) style/print.css > $(SITE)/pkg/yinjian.css
 	cp public/* $(SITE)/
 	cp public/matcher-worker.js $(SITE)/pkg/matcher-worker.js
 
-site-debug: deps
-	cargo build -p frontend --target wasm32-unknown-unknown
-	$(MAKE) --no-print-directory bundle PROFILE_DIR=debug
+# The splitter needs the application's module linked with its relocations (--emit-relocs, on
+# the frontend crate alone: its dependencies are not rebuilt).
+wasm-split-tool:
+	cargo build --release -p wasm-split
 
-site-release: deps
-	cargo build -p frontend --target wasm32-unknown-unknown --profile wasm-release
+site-debug: deps wasm-split-tool
+	cargo build -p matcher-wasm --target wasm32-unknown-unknown
+	cargo rustc -p frontend --lib --crate-type cdylib --target wasm32-unknown-unknown -- -C link-arg=--emit-relocs
+	$(MAKE) --no-print-directory bundle PROFILE_DIR=debug
+	node frontend/fingerprint.mjs $(SITE)/pkg 4
+
+site-release: deps wasm-split-tool
+	cargo build -p matcher-wasm --target wasm32-unknown-unknown --profile wasm-release
+	cargo rustc -p frontend --lib --crate-type cdylib --target wasm32-unknown-unknown --profile wasm-release -- -C link-arg=--emit-relocs
 	$(MAKE) --no-print-directory bundle PROFILE_DIR=wasm-release
-	$(NODE_BIN)/wasm-opt -Oz $(WASM_OPT_FEATURES) $(SITE)/pkg/yinjian.wasm -o $(SITE)/pkg/yinjian.wasm
-	@ls -l $(SITE)/pkg/yinjian.wasm | awk '{ printf ">> wasm bundle: %d KB\n", $$5/1024 }'
+	@# (this build's modules only, not the fingerprinted copies of an earlier one; chunks under
+	@# 4 KB, most of them, gain nothing from it)
+	@ls $(SITE)/pkg/yinjian.wasm $(SITE)/pkg/split_*.wasm $(SITE)/pkg/chunk_*.wasm | grep -Ev '\.[0-9a-f]{16}\.wasm$$' | \
+	  while read -r f; do if [ "$$(stat -c %s "$$f")" -ge 4096 ]; then echo "$$f"; fi; done | \
+	  xargs -r -P 2 -I{} $(NODE_BIN)/wasm-opt -Oz $(WASM_OPT_FEATURES) {} -o {}
+	$(NODE_BIN)/wasm-opt -O3 $(WASM_OPT_FEATURES) $(SITE)/pkg/matcher.wasm -o $(SITE)/pkg/matcher.wasm
+	node frontend/fingerprint.mjs $(SITE)/pkg
 
 server-debug:
 	cargo build -p server
@@ -93,8 +114,9 @@ fmt-check:
 	cargo fmt --all -- --check
 
 clippy:
+	cargo clippy -p matcher -p wasm-split --all-targets -- -D warnings
 	cargo clippy -p app -p server --features app/ssr --all-targets -- -D warnings
-	cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
+	cargo clippy -p frontend -p matcher-wasm --target wasm32-unknown-unknown -- -D warnings
 
 # Decide whether the PostgreSQL half runs: required when a server answers, loudly skipped otherwise.
 pg-check:
@@ -112,6 +134,7 @@ pg-check:
 	fi
 
 unit: pg-check
+	cargo test -p matcher
 	YINJIAN_REQUIRE_PG=$$(cat $(TARGET_DIR)/.pg-required) cargo test -p app --features ssr
 	YINJIAN_REQUIRE_PG=$$(cat $(TARGET_DIR)/.pg-required) cargo test -p server
 
@@ -135,15 +158,15 @@ test: deps deps-browser deps-clamav deps-rsyslog
 
 # Accuracy, alignment and speed on the development set (path configurable: SEAL_DEV=…).
 eval:
-	cargo run --release -p app --example eval -- $(SEAL_DEV)
+	cargo run --release -p matcher --example eval -- $(SEAL_DEV)
 
-# A harsher synthetic stress set made from the registered impressions (see app/examples/stress.rs).
+# A harsher synthetic stress set made from the registered impressions (see crates/matcher/examples/stress.rs).
 stress:
-	cargo run --release -p app --example stress -- $(SEAL_DEV)
+	cargo run --release -p matcher --example stress -- $(SEAL_DEV)
 
 # Criterion benchmarks of the matcher (native, one thread).
 bench:
-	cargo bench -p app --bench matcher
+	cargo bench -p matcher --bench matcher
 
 # The matcher in headless Chromium, release bundle (median per pair).
 # The load benchmark (#14): real release servers, N clerks in a closed loop. Figures in the README.
@@ -168,14 +191,20 @@ bench-load: pg-check
 
 bench-wasm: deps deps-browser site-release server-debug
 	cd end2end && YINJIAN_BIN=$(TARGET_DIR)/debug/yinjian YINJIAN_SITE_ROOT=$(SITE) \
-		$(NODE_BIN)/playwright test -c playwright.bench.config.ts
+		$(NODE_BIN)/playwright test -c playwright.bench.config.ts matcher workbench
+
+# Cold page loads with Chromium's CPU throttled 4× (a tablet): bytes (gzip and over the wire) for
+# /login and /compare, navigation → hydrated, → first click handled. Release server and bundle.
+bench-load-page: deps deps-browser site-release server-release
+	cd end2end && YINJIAN_BIN=$(TARGET_DIR)/release/yinjian YINJIAN_SITE_ROOT=$(SITE) \
+		$(NODE_BIN)/playwright test -c playwright.bench.config.ts page-load
 
 # Fuzz decode + match with libFuzzer on stable (no sanitizer); FUZZ_SECONDS=60 by default.
 FUZZ_SECONDS ?= 60
 fuzz:
 	@command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked
-	mkdir -p app/fuzz/corpus/decode_match
-	cd app/fuzz && cargo fuzz run -s none decode_match corpus/decode_match ../tests/fixtures/seal/registered \
+	mkdir -p crates/matcher/fuzz/corpus/decode_match
+	cd crates/matcher/fuzz && cargo fuzz run -s none decode_match corpus/decode_match ../tests/fixtures/seal/registered \
 		-- -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=4096
 
 clean:

@@ -1,6 +1,6 @@
 // The seal matcher off the page's main thread (the comparison workbench). Loaded from
-// /pkg/matcher-worker.js as a module worker; runs the same WASM bundle the page hydrates from
-// (only MatchSession is used here; nothing of Leptos runs in the worker).
+// /pkg/matcher-worker.js as a module worker; runs the matcher's own small WASM bundle
+// (crates/matcher-wasm: MatchSession and nothing of Leptos or of the pages).
 //
 // Messages in (one at a time; the page waits for each answer before sending the next):
 //   {type: "init",    id, registered: ArrayBuffer}             -> {type: "ready", id, width, height} | {type: "failed", id, json}
@@ -10,9 +10,9 @@
 //   {type: "render",  id, renders}                              -> {type: "done", id, frames, ms}
 // renders: [{key, view, params (JSON string), w, h}]; frames: [{key, w, h, buf: ArrayBuffer (RGBA)}],
 // the buffers transferred, not copied. Anything thrown -> {type: "crashed", id, message}.
-import init, { MatchSession } from "/pkg/yinjian.js";
+import init, { MatchSession } from "/pkg/matcher.js";
 
-const ready = init({ module_or_path: "/pkg/yinjian.wasm" });
+const ready = init({ module_or_path: "/pkg/matcher.wasm" });
 let session = null;
 let chain = ready;
 

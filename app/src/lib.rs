@@ -7,25 +7,47 @@ pub mod api;
 pub mod components;
 pub mod domain;
 pub mod i18n;
-pub mod matcher;
+/// The seal matcher (`crates/matcher`), re-exported so call sites read `crate::matcher::…`.
+pub use ::matcher;
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod server;
-#[cfg(feature = "hydrate")]
-pub mod wasm;
 
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_meta::{provide_meta_context, MetaTags, Title};
 use leptos_router::{
     components::{Route, Router, Routes},
     path,
 };
 
 use i18n::{Locale, Msg};
+use leptos_router::Lazy;
 
 /// Per-response CSP nonce, put in request extensions by the server's header middleware.
 #[derive(Clone, Debug)]
 pub struct CspNonce(pub String);
+
+/// The names of the fingerprinted browser files (`pkg/assets.json`, written at bundle time by
+/// `frontend/fingerprint.mjs`), which the server provides to [`shell`]. The defaults are the
+/// plain names, for a site built without fingerprints.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Deserialize)]
+pub struct AssetNames {
+    /// The application bundle's stem: `<app>.js` and `<app>.wasm` (Leptos's output name).
+    pub app: String,
+    pub css: String,
+    /// The matcher's Web Worker script (which imports the matcher bundle).
+    pub worker: String,
+}
+
+impl Default for AssetNames {
+    fn default() -> Self {
+        Self { app: "yinjian".into(), css: "yinjian.css".into(), worker: "matcher-worker.js".into() }
+    }
+}
+
+/// Where the comparison workbench finds its worker: the shell names it in
+/// `<meta name="yinjian-worker">`.
+pub const WORKER_META: &str = "yinjian-worker";
 
 /// The HTML document. The server renders it; the browser hydrates `<App/>` inside it.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -36,6 +58,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
         }
     }
     let locale = initial_locale();
+    let assets = use_context::<AssetNames>().unwrap_or_default();
     view! {
         <!DOCTYPE html>
         <html lang=locale.tag()>
@@ -43,6 +66,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
+                <link rel="stylesheet" id="yinjian" href=format!("/pkg/{}", assets.css)/>
+                <meta name=WORKER_META content=format!("/pkg/{}", assets.worker)/>
                 <HydrationScripts options/>
                 <MetaTags/>
             </head>
@@ -81,42 +106,104 @@ pub fn App() -> impl IntoView {
     provide_context(locale);
     let me = Resource::new(|| (), |_| api::auth::me());
     provide_context(components::MeResource(me));
+    // Effects run only in the browser, once hydrated: `<html data-hydrated>` tells the browser
+    // tests and the page-load benchmark that clicks are handled from now on.
+    Effect::new(move |_| {
+        #[cfg(not(feature = "ssr"))]
+        if let Some(root) = document().document_element() {
+            let _ = root.set_attribute("data-hydrated", "1");
+        }
+    });
 
     view! {
-        <Stylesheet id="yinjian" href="/pkg/yinjian.css"/>
         <Title text=Msg::AppName.text(locale)/>
         <Router>
             <a class="skip-link" href="#main">{i18n::t(Msg::SkipToContent)}</a>
             <components::Header/>
             <Routes fallback=pages::NotFound>
-                <Route path=path!("/") view=pages::home::HomePage/>
-                <Route path=path!("/login") view=pages::login::LoginPage/>
-                <Route path=path!("/password") view=pages::password::PasswordPage/>
-                <Route path=path!("/admin/accounts") view=pages::admin::AccountsPage/>
-                <Route path=path!("/admin/units") view=pages::admin::UnitsPage/>
-                <Route path=path!("/admin/retention") view=pages::admin::RetentionPage/>
-                <Route path=path!("/admin/security") view=pages::security::SecurityPage/>
-                <Route path=path!("/audit") view=pages::audit::AuditPage/>
-                <Route path=path!("/audits") view=pages::audits::AuditsPage/>
-                <Route path=path!("/audits/followups") view=pages::audits::FollowupsPage/>
-                <Route path=path!("/audits/:id") view=pages::audits::AuditPage/>
-                <Route path=path!("/compare") view=pages::compare::ComparePage/>
-                <Route path=path!("/comparisons") view=pages::comparisons::HistoryPage/>
-                <Route path=path!("/comparisons/:id") view=pages::comparisons::RecordPage/>
-                <Route path=path!("/seals") view=pages::seals::SealsPage/>
-                <Route path=path!("/reports") view=pages::reports::ReportsPage/>
-                <Route path=path!("/liaison") view=pages::liaison::LiaisonListPage/>
-                <Route path=path!("/liaison/new") view=pages::liaison::NewLiaisonPage/>
-                <Route path=path!("/liaison/:id") view=pages::liaison::LiaisonPage/>
-                <Route path=path!("/admin/calendar") view=pages::calendar::CalendarPage/>
-                <Route path=path!("/accounts/requests") view=pages::requests::RequestsPage/>
-                <Route path=path!("/accounts/requests/new") view=pages::requests::NewRequestPage/>
-                <Route path=path!("/accounts/requests/:id") view=pages::requests::RequestPage/>
-                <Route path=path!("/accounts/unit") view=pages::requests::UnitAccountsPage/>
-                <Route path=path!("/accounts/review") view=pages::reviews::ReviewPage/>
-                <Route path=path!("/accounts/handover") view=pages::reviews::HandoverPage/>
-                <Route path=path!("/accounts/register") view=pages::register::RegisterPage/>
+                <Route path=path!("/") view={Lazy::<routes::Home>::new()}/>
+                <Route path=path!("/login") view={Lazy::<routes::Login>::new()}/>
+                <Route path=path!("/password") view={Lazy::<routes::Password>::new()}/>
+                <Route path=path!("/admin/accounts") view={Lazy::<routes::AdminAccounts>::new()}/>
+                <Route path=path!("/admin/units") view={Lazy::<routes::AdminUnits>::new()}/>
+                <Route path=path!("/admin/retention") view={Lazy::<routes::AdminRetention>::new()}/>
+                <Route path=path!("/admin/security") view={Lazy::<routes::Security>::new()}/>
+                <Route path=path!("/audit") view={Lazy::<routes::InternalAudit>::new()}/>
+                <Route path=path!("/audits") view={Lazy::<routes::Audits>::new()}/>
+                <Route path=path!("/audits/followups") view={Lazy::<routes::AuditFollowups>::new()}/>
+                <Route path=path!("/audits/:id") view={Lazy::<routes::AuditRecord>::new()}/>
+                <Route path=path!("/compare") view={Lazy::<routes::Compare>::new()}/>
+                <Route path=path!("/comparisons") view={Lazy::<routes::ComparisonHistory>::new()}/>
+                <Route path=path!("/comparisons/:id") view={Lazy::<routes::ComparisonRecord>::new()}/>
+                <Route path=path!("/seals") view={Lazy::<routes::Seals>::new()}/>
+                <Route path=path!("/reports") view={Lazy::<routes::Reports>::new()}/>
+                <Route path=path!("/liaison") view={Lazy::<routes::LiaisonList>::new()}/>
+                <Route path=path!("/liaison/new") view={Lazy::<routes::LiaisonNew>::new()}/>
+                <Route path=path!("/liaison/:id") view={Lazy::<routes::Liaison>::new()}/>
+                <Route path=path!("/admin/calendar") view={Lazy::<routes::Calendar>::new()}/>
+                <Route path=path!("/accounts/requests") view={Lazy::<routes::Requests>::new()}/>
+                <Route path=path!("/accounts/requests/new") view={Lazy::<routes::RequestNew>::new()}/>
+                <Route path=path!("/accounts/requests/:id") view={Lazy::<routes::Request>::new()}/>
+                <Route path=path!("/accounts/unit") view={Lazy::<routes::UnitAccounts>::new()}/>
+                <Route path=path!("/accounts/review") view={Lazy::<routes::Review>::new()}/>
+                <Route path=path!("/accounts/handover") view={Lazy::<routes::Handover>::new()}/>
+                <Route path=path!("/accounts/register") view={Lazy::<routes::Register>::new()}/>
             </Routes>
         </Router>
     }
+}
+
+/// Every page is a lazy route: the browser fetches a page's code (`split_*.wasm`, split off at
+/// build time by `crates/wasm-split`) when the page is first shown — the first page before it
+/// hydrates, with the server naming its files in `<link rel=preload>` — so a clerk's first load
+/// carries the shell and the comparison page, not the audit forms or the administrator's pages.
+/// On the server a lazy route renders like any other.
+mod routes {
+    use leptos::prelude::*;
+    use leptos_router::{lazy_route, LazyRoute};
+
+    macro_rules! lazy_page {
+        ($route:ident, $page:path) => {
+            pub struct $route;
+            #[lazy_route]
+            impl LazyRoute for $route {
+                fn data() -> Self {
+                    $route
+                }
+                fn view(this: Self) -> AnyView {
+                    let _ = this;
+                    use $page as Page;
+                    view! { <Page/> }.into_any()
+                }
+            }
+        };
+    }
+
+    lazy_page!(Home, crate::pages::home::HomePage);
+    lazy_page!(Login, crate::pages::login::LoginPage);
+    lazy_page!(Password, crate::pages::password::PasswordPage);
+    lazy_page!(AdminAccounts, crate::pages::admin::AccountsPage);
+    lazy_page!(AdminUnits, crate::pages::admin::UnitsPage);
+    lazy_page!(AdminRetention, crate::pages::admin::RetentionPage);
+    lazy_page!(Security, crate::pages::security::SecurityPage);
+    lazy_page!(InternalAudit, crate::pages::audit::AuditPage);
+    lazy_page!(Audits, crate::pages::audits::AuditsPage);
+    lazy_page!(AuditFollowups, crate::pages::audits::FollowupsPage);
+    lazy_page!(AuditRecord, crate::pages::audits::AuditPage);
+    lazy_page!(Compare, crate::pages::compare::ComparePage);
+    lazy_page!(ComparisonHistory, crate::pages::comparisons::HistoryPage);
+    lazy_page!(ComparisonRecord, crate::pages::comparisons::RecordPage);
+    lazy_page!(Seals, crate::pages::seals::SealsPage);
+    lazy_page!(Reports, crate::pages::reports::ReportsPage);
+    lazy_page!(LiaisonList, crate::pages::liaison::LiaisonListPage);
+    lazy_page!(LiaisonNew, crate::pages::liaison::NewLiaisonPage);
+    lazy_page!(Liaison, crate::pages::liaison::LiaisonPage);
+    lazy_page!(Calendar, crate::pages::calendar::CalendarPage);
+    lazy_page!(Requests, crate::pages::requests::RequestsPage);
+    lazy_page!(RequestNew, crate::pages::requests::NewRequestPage);
+    lazy_page!(Request, crate::pages::requests::RequestPage);
+    lazy_page!(UnitAccounts, crate::pages::requests::UnitAccountsPage);
+    lazy_page!(Review, crate::pages::reviews::ReviewPage);
+    lazy_page!(Handover, crate::pages::reviews::HandoverPage);
+    lazy_page!(Register, crate::pages::register::RegisterPage);
 }

@@ -4,7 +4,7 @@ import { expect, test } from "@playwright/test";
 
 // The matcher in headless Chromium (the release bundle): decode + match per pair, median over
 // the shipped fixture pairs × REPS. Target: ≤ 150 ms.
-const FIXTURES = path.join(__dirname, "..", "..", "app", "tests", "fixtures", "seal");
+const FIXTURES = path.join(__dirname, "..", "..", "crates", "matcher", "tests", "fixtures", "seal");
 const REPS = Number(process.env.BENCH_REPS || 5);
 
 test("matcher in WASM: median per pair", async ({ page }) => {
@@ -18,8 +18,8 @@ test("matcher in WASM: median per pair", async ({ page }) => {
   await page.waitForLoadState("networkidle");
   const times: number[] = await page.evaluate(
     async ({ pairs, reps }) => {
-      const m: any = await import("/pkg/yinjian.js");
-      await m.default({ module_or_path: "/pkg/yinjian.wasm" });
+      const m: any = await import("/pkg/matcher.js");
+      await m.default({ module_or_path: "/pkg/matcher.wasm" });
       const bytes = pairs.map((p: any) => ({ r: new Uint8Array(p.r), q: new Uint8Array(p.q) }));
       m.match_pair_json(bytes[0].r, bytes[0].q); // warm-up
       const out: number[] = [];

@@ -11,7 +11,7 @@ import { gotoHydrated, signInAs } from "../tests/helpers";
 //
 //   make bench-wasm        (or: cd end2end && YINJIAN_BIN=… npx playwright test -c playwright.bench.config.ts workbench)
 //   BENCH_RUNS=60 BENCH_FILE=demo/q0002.jpg BENCH_ID=A223456781 … to change the defaults.
-const FIXTURES = path.join(__dirname, "..", "..", "app", "tests", "fixtures", "seal");
+const FIXTURES = path.join(__dirname, "..", "..", "crates", "matcher", "tests", "fixtures", "seal");
 const RUNS = Math.max(30, Number(process.env.BENCH_RUNS || 40));
 const WARMUP = 3;
 // a genuine development-set scan and the ID whose registered impression it matches

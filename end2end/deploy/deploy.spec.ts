@@ -7,7 +7,7 @@ import { expect, test } from "@playwright/test";
 // session cookie is Secure with the __Host- prefix, HSTS is sent, and the audit trail reached
 // the collector with the proxy's client address.
 const STATE = JSON.parse(fs.readFileSync(path.join(__dirname, "..", ".run", "deploy-state.json"), "utf8"));
-const DEMO = path.join(__dirname, "..", "..", "app", "tests", "fixtures", "seal", "demo");
+const DEMO = path.join(__dirname, "..", "..", "crates", "matcher", "tests", "fixtures", "seal", "demo");
 
 test("sign-in, a look-up and a comparison through https://", async ({ page, context }) => {
   test.setTimeout(120_000);

@@ -20,6 +20,8 @@ test("a demo clerk signs in, must change the password, then signs out", async ({
   await expect(page.getByTestId("who")).toContainText(clerk.employeeNo);
   await expect(page.getByTestId("who")).toContainText("大安地政事務所");
 
+  // (a click before the page has hydrated would be a plain form submission)
+  await page.locator("html[data-hydrated]").waitFor({ state: "attached" });
   await page.getByTestId("sign-out").click();
   await expect(page).toHaveURL(/\/login$/);
   // the old one-time password no longer works; the new one does, with no forced change

@@ -4,7 +4,7 @@ import { gotoHydrated, signInAs } from "./helpers";
 
 // The comparison workspace: the lawful query first, the matcher in the page (WASM in a Web
 // Worker), the server's re-verification on submit, the printed record.
-const DEMO = path.join(__dirname, "..", "..", "app", "tests", "fixtures", "seal", "demo");
+const DEMO = path.join(__dirname, "..", "..", "crates", "matcher", "tests", "fixtures", "seal", "demo");
 const PERSON = "A123456789"; // registered r0004.png; q0037.jpg genuine, q0010.jpg a recarved copy
 
 async function query(page: Page, caseNo: string) {

@@ -15,6 +15,8 @@ export function demo(role: string): Account {
 export async function gotoHydrated(page: Page, url: string) {
   await page.goto(url);
   await page.waitForLoadState("networkidle");
+  // set by the app's first Effect, which runs only once the page is hydrated
+  await page.locator("html[data-hydrated]").waitFor({ state: "attached" });
 }
 
 export async function signIn(page: Page, a: Account, password = a.password) {

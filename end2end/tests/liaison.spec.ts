@@ -5,7 +5,7 @@ import { gotoHydrated, signInAs } from "./helpers";
 // 與戶政機關聯繫單 (附件一) online, in two browser contexts: a clerk sends a slip for an unclear
 // impression; the 大安區戶政事務所 user finds it in the inbox and replies 印模已完成重建 with a new
 // image; the clerk sees the reply and compares against the new version.
-const FIX = path.join(__dirname, "..", "..", "app", "tests", "fixtures", "seal");
+const FIX = path.join(__dirname, "..", "..", "crates", "matcher", "tests", "fixtures", "seal");
 const PERSON = "A128603153"; // demo: registered at 大安 from a blurred r0004.png (印模不清); q0037.jpg genuine
 
 async function as(browser: Browser, role: string): Promise<Page> {

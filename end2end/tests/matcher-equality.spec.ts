@@ -5,7 +5,7 @@ import { expect, test } from "@playwright/test";
 
 // The same bytes give the same verdict in the browser (WASM in headless Chromium) and on the
 // server (native): band equal, score within 1e-6, angle within 1e-4 degrees.
-const FIXTURES = path.join(__dirname, "..", "..", "app", "tests", "fixtures", "seal");
+const FIXTURES = path.join(__dirname, "..", "..", "crates", "matcher", "tests", "fixtures", "seal");
 
 test("WASM in Chromium and native agree on every fixture pair", async ({ page }) => {
   test.setTimeout(240_000);
@@ -25,8 +25,8 @@ test("WASM in Chromium and native agree on every fixture pair", async ({ page })
     const qBytes = Array.from(fs.readFileSync(path.join(FIXTURES, q)));
     const json = await page.evaluate(
       async ({ r, q }) => {
-        const m: any = await import("/pkg/yinjian.js");
-        await m.default({ module_or_path: "/pkg/yinjian.wasm" });
+        const m: any = await import("/pkg/matcher.js");
+        await m.default({ module_or_path: "/pkg/matcher.wasm" });
         return m.match_pair_json(new Uint8Array(r), new Uint8Array(q));
       },
       { r: regBytes, q: qBytes },

@@ -22,7 +22,7 @@ use serde_json::{json, Value};
 
 const PASSWORD: &str = "Load-Test-Clerk-2026!";
 const PERSON: &str = "A123456789";
-const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../app/tests/fixtures/seal");
+const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../crates/matcher/tests/fixtures/seal");
 
 struct Args {
     db: String,
@@ -199,7 +199,7 @@ async fn main() {
     // the submission every clerk sends: the browser's result as the page's WASM computes it
     let registered = std::fs::read(format!("{FIXTURES}/registered/r0004.png")).unwrap();
     let questioned = std::fs::read(format!("{FIXTURES}/demo/q0037.jpg")).unwrap();
-    let r = app::matcher::match_pair(&registered, &questioned, &Default::default()).unwrap();
+    let r = matcher::match_pair(&registered, &questioned, &Default::default()).unwrap();
     let questioned_b64 = {
         use base64::Engine;
         base64::engine::general_purpose::STANDARD.encode(&questioned)

@@ -85,7 +85,7 @@ pub async fn serve(common: &Common, args: &ServeArgs) -> CliResult {
         trusted_proxies: args.trusted_proxies.clone(),
         body_limit: upload_body_limit,
     };
-    if !cfg.site_root.join("pkg").join("yinjian.js").exists() {
+    if !cfg.site_root.join("pkg").join("assets.json").exists() {
         tracing::warn!(site_root = %cfg.site_root.display(), "the browser bundle is missing: run `make build` (pages will not hydrate)");
     }
     let router = web::router(state, sessions, cfg)?;

@@ -43,7 +43,7 @@ async fn run() -> ExitCode {
                 .await
         }
         Some(Command::Match { registered, questioned, registered_dpi, questioned_dpi }) => {
-            let opts = app::matcher::MatchOptions {
+            let opts = matcher::MatchOptions {
                 registered_dpi: *registered_dpi,
                 questioned_dpi: *questioned_dpi,
                 ..Default::default()
@@ -55,7 +55,7 @@ async fn run() -> ExitCode {
             })
         }
         Some(Command::MatchBatch { pairs, root }) => {
-            server::matching::match_batch(pairs, root.as_deref(), &app::matcher::MatchOptions::default())
+            server::matching::match_batch(pairs, root.as_deref(), &matcher::MatchOptions::default())
                 .map(|_| ExitCode::SUCCESS)
                 .map_err(Into::into)
         }

@@ -5,7 +5,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use app::matcher::{self, MatchOptions};
+use matcher::{self, MatchOptions};
 use serde_json::{json, Map, Value};
 
 /// Decode and match one pair; the JSON object the commands print (without `pair_id`).

@@ -119,7 +119,7 @@ async fn import(common: &Common, dir: &Path, csv_name: &str) -> CliResult {
             continue;
         };
         let name = row.name.trim().to_string();
-        ready.push((line, id, name, office.id, registered_on, image, quality == app::matcher::Quality::Unclear));
+        ready.push((line, id, name, office.id, registered_on, image, quality == matcher::Quality::Unclear));
     }
     if !errors.is_empty() {
         for e in &errors {

@@ -29,7 +29,7 @@ use tower_sessions::{cookie::SameSite, Expiry, SessionManagerLayer};
 use app::api::{ApiError, Authorized};
 use app::i18n::{Locale, LOCALE_COOKIE};
 use app::server::{authz, AppState, ClientIp};
-use app::{shell, App, CspNonce};
+use app::{shell, App, AssetNames, CspNonce};
 
 use crate::sessions::AnySessionStore;
 
@@ -45,9 +45,30 @@ pub struct WebConfig {
     pub body_limit: usize,
 }
 
+/// The fingerprinted bundle's names from `SITE/pkg/assets.json` (`frontend/fingerprint.mjs`); the
+/// plain names, with a warning, when the site was built without it.
+pub fn asset_names(site_root: &std::path::Path) -> AssetNames {
+    let path = site_root.join("pkg").join("assets.json");
+    match std::fs::read_to_string(&path) {
+        Ok(text) => match serde_json::from_str::<AssetNames>(&text) {
+            Ok(a) => a,
+            Err(e) => {
+                tracing::warn!(path = %path.display(), error = %e, "unreadable asset manifest: serving the plain names");
+                AssetNames::default()
+            }
+        },
+        Err(_) => AssetNames::default(),
+    }
+}
+
 pub fn leptos_options(cfg: &WebConfig) -> LeptosOptions {
+    leptos_options_for(cfg, &asset_names(&cfg.site_root))
+}
+
+fn leptos_options_for(cfg: &WebConfig, assets: &AssetNames) -> LeptosOptions {
     LeptosOptions::builder()
-        .output_name("yinjian")
+        // the hydration script loads `<output name>.js` and `.wasm`
+        .output_name(assets.app.clone())
         .site_root(cfg.site_root.display().to_string())
         .site_pkg_dir("pkg")
         .site_addr(cfg.addr)
@@ -58,11 +79,16 @@ pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
 /// The whole application as one router.
 pub fn router(state: AppState, sessions: AnySessionStore, cfg: WebConfig) -> Result<Router, String> {
-    let options = leptos_options(&cfg);
+    let assets = asset_names(&cfg.site_root);
+    let options = leptos_options_for(&cfg, &assets);
     let routes = generate_route_list(App);
 
     let ctx_state = state.clone();
-    let context = move || provide_context(ctx_state.clone());
+    let ctx_assets = assets.clone();
+    let context = move || {
+        provide_context(ctx_state.clone());
+        provide_context(ctx_assets.clone());
+    };
     let shell_options = options.clone();
     let fn_state = state.clone();
     let api = move |req: Request| {
@@ -87,7 +113,8 @@ pub fn router(state: AppState, sessions: AnySessionStore, cfg: WebConfig) -> Res
         csrf = csrf.add_trusted_origin(origin).map_err(|e| format!("trusted origin {origin}: {e}"))?;
     }
 
-    let pkg = ServeDir::new(cfg.site_root.join("pkg"));
+    // the .br / .gz written beside each fingerprinted file at bundle time
+    let pkg = ServeDir::new(cfg.site_root.join("pkg")).precompressed_br().precompressed_gzip();
     let site_root = cfg.site_root.clone();
     let error_ctx_state = state.clone();
     let router = Router::new()
@@ -107,7 +134,10 @@ pub fn router(state: AppState, sessions: AnySessionStore, cfg: WebConfig) -> Res
         .nest_service("/pkg", pkg)
         .route_service("/favicon.svg", tower_http::services::ServeFile::new(site_root.join("favicon.svg")))
         .fallback(leptos_axum::file_and_error_handler_with_context(
-            move || provide_context(error_ctx_state.clone()),
+            move || {
+                provide_context(error_ctx_state.clone());
+                provide_context(assets.clone());
+            },
             shell,
         ))
         .with_state(options)
@@ -258,8 +288,9 @@ async fn security_headers(State(secure): State<bool>, mut req: Request, next: Ne
     rand::rng().fill_bytes(&mut bytes);
     let nonce = hex::encode(bytes);
     req.extensions_mut().insert(CspNonce(nonce.clone()));
-    let is_static = req.uri().path().starts_with("/pkg/");
+    let static_cache = static_cache_control(req.uri().path());
     let mut resp: Response<Body> = next.run(req).await;
+    let ok = resp.status().is_success() || resp.status() == StatusCode::NOT_MODIFIED;
     let h = resp.headers_mut();
     let csp = format!(
         "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; \
@@ -276,14 +307,30 @@ async fn security_headers(State(secure): State<bool>, mut req: Request, next: Ne
         HeaderName::from_static("permissions-policy"),
         HeaderValue::from_static("camera=(self), microphone=(), geolocation=()"),
     );
-    if !is_static && !h.contains_key(header::CACHE_CONTROL) {
-        // pages and API answers carry personal data
-        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    match static_cache {
+        Some(policy) if ok => {
+            h.insert(header::CACHE_CONTROL, HeaderValue::from_static(policy));
+            h.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+        }
+        _ => {
+            if !h.contains_key(header::CACHE_CONTROL) {
+                // pages and API answers carry personal data
+                h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+            }
+        }
     }
     if secure {
         h.insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=31536000; includeSubDomains"));
     }
     resp
+}
+
+/// How a static file may be cached: a fingerprinted name (`name.<16 hex>.ext`) never changes
+/// its content, so a year and `immutable`; a plain name is revalidated on every use.
+fn static_cache_control(path: &str) -> Option<&'static str> {
+    let name = path.strip_prefix("/pkg/")?;
+    let fingerprinted = name.split('.').any(|part| part.len() == 16 && part.bytes().all(|b| b.is_ascii_hexdigit()));
+    Some(if fingerprinted { "public, max-age=31536000, immutable" } else { "no-cache" })
 }
 
 /// Remove expired sessions from the database now and then.

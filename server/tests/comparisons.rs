@@ -6,9 +6,9 @@
 mod common;
 
 use app::domain::Role;
-use app::matcher::{self, MatchOptions};
 use app::server::uploads::UploadLimits;
 use common::{b64, fixture, TestApp, TestDb};
+use matcher::{self, MatchOptions};
 use serde_json::{json, Value};
 
 /// The demo person A123456789 has r0004.png; q0037.jpg is genuine, q0010.jpg a recarved copy.

@@ -8,8 +8,8 @@ mod common;
 use std::sync::{Arc, Mutex};
 
 use app::domain::Role;
-use app::matcher::{self, MatchOptions};
 use common::{b64, fixture, Kind, TestApp, TestDb};
+use matcher::{self, MatchOptions};
 use serde_json::{json, Value};
 
 #[derive(Clone, Default)]

@@ -3,7 +3,7 @@
 use std::process::Command;
 
 fn fixtures() -> std::path::PathBuf {
-    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../app/tests/fixtures/seal")
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../crates/matcher/tests/fixtures/seal")
 }
 
 fn run(args: &[&str]) -> (i32, String, String) {

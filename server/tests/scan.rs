@@ -10,7 +10,8 @@ use app::server::scan::{ClamdTarget, ScanConfig, ScanError, ScanVerdict, Scanner
 use common::clamd::{self, Clamd};
 
 fn seal_png() -> Vec<u8> {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../app/tests/fixtures/seal/registered/r0004.png");
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../crates/matcher/tests/fixtures/seal/registered/r0004.png");
     std::fs::read(path).unwrap()
 }
 

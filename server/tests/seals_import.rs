@@ -4,7 +4,7 @@ use std::path::Path;
 
 use server::config::{Common, SealsCommand};
 
-const FIX: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../app/tests/fixtures/seal");
+const FIX: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../crates/matcher/tests/fixtures/seal");
 
 fn common(dir: &Path) -> Common {
     Common {

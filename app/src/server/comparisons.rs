@@ -135,7 +135,7 @@ mod tests {
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
     async fn decodes_are_bounded_by_the_cores() {
-        let png = include_bytes!("../../tests/fixtures/seal/registered/r0004.png").to_vec();
+        let png = include_bytes!("../../../crates/matcher/tests/fixtures/seal/registered/r0004.png").to_vec();
         let runs: Vec<_> = (0..12).map(|_| tokio::spawn(reverify(png.clone(), png.clone(), None))).collect();
         for r in runs {
             assert!(r.await.unwrap().unwrap().is_ok());

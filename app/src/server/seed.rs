@@ -74,7 +74,7 @@ pub async fn seed_demo_accounts(store: &dyn Store) -> Result<Vec<DemoAccount>, S
 
 /// Demo persons with registered impressions from the development set (synthetic seals), so a
 /// fresh start can be tried at once. Questioned scans to try are in
-/// `app/tests/fixtures/seal/demo/` (see the README).
+/// `crates/matcher/tests/fixtures/seal/demo/` (see the README).
 pub struct DemoPerson {
     pub national_id: &'static str,
     pub name: &'static str,
@@ -88,7 +88,7 @@ pub struct DemoPerson {
 
 macro_rules! demo_image {
     ($f:literal) => {
-        include_bytes!(concat!("../../tests/fixtures/seal/registered/", $f))
+        include_bytes!(concat!("../../../crates/matcher/tests/fixtures/seal/registered/", $f))
     };
 }
 

@@ -121,7 +121,7 @@ fn header(bytes: &[u8]) -> Result<(u32, u32, u64), UploadError> {
 mod tests {
     use super::*;
 
-    const PNG: &[u8] = include_bytes!("../../tests/fixtures/seal/registered/r0004.png");
+    const PNG: &[u8] = include_bytes!("../../../crates/matcher/tests/fixtures/seal/registered/r0004.png");
 
     #[tokio::test]
     async fn accepts_a_png_and_names_it_by_content() {

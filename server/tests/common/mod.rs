@@ -10,8 +10,8 @@ use app::server::store::{DynStore, Pool};
 
 pub const KEY: &[u8] = b"test-audit-key-0123456789abcdef-0123456789";
 
-/// The seal images shipped with the repository (`app/tests/fixtures/seal`).
-pub const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../app/tests/fixtures/seal");
+/// The seal images shipped with the repository (`crates/matcher/tests/fixtures/seal`).
+pub const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../crates/matcher/tests/fixtures/seal");
 
 /// A fixture image's bytes, e.g. `fixture("registered/r0004.png")`.
 pub fn fixture(rel: &str) -> Vec<u8> {
@@ -216,13 +216,27 @@ impl TestApp {
         auth: app::server::AuthConfig,
         adjust: impl FnOnce(app::server::AppState) -> app::server::AppState,
     ) -> Self {
+        Self::build(db, auth, adjust, std::env::temp_dir().join("yinjian-no-site")).await
+    }
+
+    /// Like [`TestApp::new`], serving the built site in `site_root` (pkg/, assets.json).
+    pub async fn with_site(db: TestDb, auth: app::server::AuthConfig, site_root: std::path::PathBuf) -> Self {
+        Self::build(db, auth, |s| s, site_root).await
+    }
+
+    async fn build(
+        db: TestDb,
+        auth: app::server::AuthConfig,
+        adjust: impl FnOnce(app::server::AppState) -> app::server::AppState,
+        site_root: std::path::PathBuf,
+    ) -> Self {
         app::server::seed::ensure_reference_data(db.store.as_ref()).await.unwrap();
         let sessions = server::sessions::AnySessionStore::new(&db.pool).await.unwrap();
         let state = adjust(app::server::AppState::new(db.store.clone(), auth, Arc::new(KEY.to_vec())));
         let clock = state.clock.clone();
         let cfg = server::web::WebConfig {
             addr: "127.0.0.1:0".parse().unwrap(),
-            site_root: std::env::temp_dir().join("yinjian-no-site"),
+            site_root,
             secure: false,
             trusted_origins: vec![],
             trusted_proxies: vec![],

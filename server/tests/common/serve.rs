@@ -152,7 +152,7 @@ pub fn lookup(case: u32) -> Value {
 /// A full comparison of `query_id` with the genuine scan, the browser's result computed as
 /// the page's WASM does.
 pub fn submission(query_id: i64) -> Value {
-    use app::matcher::{self, MatchOptions};
+    use matcher::{self, MatchOptions};
     let questioned = fixture("demo/q0037.jpg");
     let r = matcher::match_pair(&fixture("registered/r0004.png"), &questioned, &MatchOptions::default()).unwrap();
     serde_json::json!({ "submission": {

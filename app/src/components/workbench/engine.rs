@@ -29,7 +29,18 @@ use super::{Handles, Refs, Shown, Ui, WorkbenchOutcome};
 use crate::domain::BrowserResult;
 use crate::matcher::{Alignment, MatchResult};
 
+/// The worker's script when the page does not name a fingerprinted one.
 const WORKER_URL: &str = "/pkg/matcher-worker.js";
+
+/// The worker's (fingerprinted) URL from `<meta name="yinjian-worker">`, written by the shell.
+fn worker_url() -> String {
+    web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.query_selector(&format!("meta[name=\"{}\"]", crate::WORKER_META)).ok().flatten())
+        .and_then(|m| m.get_attribute("content"))
+        .filter(|u| u.starts_with("/pkg/"))
+        .unwrap_or_else(|| WORKER_URL.to_string())
+}
 /// CSS size of the main canvas (at most) and the cap on its device-pixel ratio.
 const CANVAS_CSS: f64 = 480.0;
 const MAX_DPR: f64 = 2.0;
@@ -266,7 +277,7 @@ impl Engine {
         })));
         let opts = WorkerOptions::new();
         opts.set_type(WorkerType::Module);
-        let worker = match Worker::new_with_options(WORKER_URL, &opts) {
+        let worker = match Worker::new_with_options(&worker_url(), &opts) {
             Ok(w) => w,
             Err(_) => {
                 engine.fatal("worker");

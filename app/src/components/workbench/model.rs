@@ -307,7 +307,7 @@ mod tests {
 
     #[test]
     fn sniffs_and_reads_header_sizes() {
-        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/seal/");
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../crates/matcher/tests/fixtures/seal/");
         let png = std::fs::read(format!("{dir}registered/r0004.png")).unwrap();
         assert_eq!(sniff(&png), Some("image/png"));
         assert_eq!(image_dims(&png), Some((326, 333)));

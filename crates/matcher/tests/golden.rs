@@ -1,7 +1,7 @@
 //! Golden tests on development pairs shipped with the repository: the verdict never calls a
 //! forgery consistent, genuine pairs are never inconsistent, and the alignment is right.
 
-use app::matcher::{self, Band, MatchOptions, Quality};
+use matcher::{self, Band, MatchOptions, Quality};
 
 struct Pair {
     id: String,

@@ -9,7 +9,7 @@
 use serde::Deserialize;
 use wasm_bindgen::prelude::*;
 
-use crate::matcher::{self, views, Alignment, Decoded, MatchError, MatchOptions, MatchResult};
+use matcher::{self, views, Alignment, Decoded, MatchError, MatchOptions, MatchResult};
 
 /// Match a pair of image files' bytes; returns `{"ok": MatchResult}` or
 /// `{"error": message, "error_code": code}` as JSON.

@@ -2,7 +2,7 @@
 //! Evaluation tool for the seal matcher on a dev set folder (pairs.csv + images).
 //! Usage: eval DATASET_DIR [--limit N] [--only p0001,p0002] [--views OUTDIR] [--features FILE]
 
-use app::matcher::{self, Band, FeatureScores, MatchOptions, MatchResult};
+use matcher::{self, Band, FeatureScores, MatchOptions, MatchResult};
 use std::collections::BTreeMap;
 use std::time::Instant;
 

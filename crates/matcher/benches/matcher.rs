@@ -4,7 +4,7 @@
 use criterion::{criterion_group, criterion_main, Criterion};
 use std::hint::black_box;
 
-use app::matcher::{self, views, MatchOptions};
+use matcher::{self, views, MatchOptions};
 
 fn fixture(rel: &str) -> Vec<u8> {
     std::fs::read(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/seal").join(rel)).unwrap()

@@ -9,8 +9,8 @@ fuzz_target!(|data: &[u8]| {
     // the first byte says where the registered image ends and the questioned one begins
     let cut = (first as usize * rest.len()) / 255;
     let (registered, questioned) = rest.split_at(cut.min(rest.len()));
-    let _ = app::matcher::decode(registered);
-    if let Ok(r) = app::matcher::match_pair(registered, questioned, &Default::default()) {
+    let _ = matcher::decode(registered);
+    if let Ok(r) = matcher::match_pair(registered, questioned, &Default::default()) {
         assert!(r.score.is_finite() && (0.0..=1.0).contains(&r.score));
     }
 });

@@ -6,8 +6,8 @@
 //! Usage: stress DIR_WITH_registered/ [--count N] [--seed S]
 //! (`make stress`; the registered impressions of ../shared/seal-dev by default.)
 
-use app::matcher::{self, Band, MatchOptions};
 use image::{codecs::jpeg::JpegEncoder, ImageEncoder, RgbImage};
+use matcher::{self, Band, MatchOptions};
 
 /// Small deterministic generator (xorshift64*).
 struct Rng(u64);
