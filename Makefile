@@ -85,9 +85,8 @@ site-release: deps wasm-split-tool
 	cargo build -p matcher-wasm --target wasm32-unknown-unknown --profile wasm-release
 	cargo rustc -p frontend --lib --crate-type cdylib --target wasm32-unknown-unknown --profile wasm-release -- -C link-arg=--emit-relocs
 	$(MAKE) --no-print-directory bundle PROFILE_DIR=wasm-release
-	@# (this build's modules only, not the fingerprinted copies of an earlier one; chunks under
-	@# 4 KB, most of them, gain nothing from it)
-	@ls $(SITE)/pkg/yinjian.wasm $(SITE)/pkg/split_*.wasm $(SITE)/pkg/chunk_*.wasm | grep -Ev '\.[0-9a-f]{16}\.wasm$$' | \
+	@# (chunks under 4 KB, most of them, gain nothing from it)
+	@ls $(SITE)/pkg/yinjian.wasm $(SITE)/pkg/split_*.wasm $(SITE)/pkg/chunk_*.wasm | \
 	  while read -r f; do if [ "$$(stat -c %s "$$f")" -ge 4096 ]; then echo "$$f"; fi; done | \
 	  xargs -r -P 2 -I{} $(NODE_BIN)/wasm-opt -Oz $(WASM_OPT_FEATURES) {} -o {}
 	$(NODE_BIN)/wasm-opt -O3 $(WASM_OPT_FEATURES) $(SITE)/pkg/matcher.wasm -o $(SITE)/pkg/matcher.wasm

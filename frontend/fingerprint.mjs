@@ -40,8 +40,8 @@ const hash = (...bufs) => {
   return h.digest("hex").slice(0, 16);
 };
 
-const written = [];
-const write = (name, bytes) => {
+// a file with its .gz and .br beside it
+const writeCompressed = (name, bytes) => {
   writeFileSync(join(dir, name), bytes);
   writeFileSync(join(dir, name + ".gz"), gzipSync(bytes, { level: 9 }));
   writeFileSync(
@@ -53,6 +53,11 @@ const write = (name, bytes) => {
       },
     }),
   );
+};
+// a fingerprinted file (listed in the size summary)
+const written = [];
+const write = (name, bytes) => {
+  writeCompressed(name, bytes);
   written.push(name);
 };
 
@@ -106,10 +111,7 @@ if (split) {
     for (const k of Object.keys(manifest)) manifest[k] = manifest[k].map((s) => (s === stem ? `${stem}.${h}` : s));
   }
   // the link module keeps its name (Leptos preloads it by that name; served `no-cache`)
-  const linkBytes = Buffer.from(link, "utf8");
-  writeFileSync(join(dir, LINK), linkBytes);
-  writeFileSync(join(dir, LINK + ".gz"), gzipSync(linkBytes, { level: 9 }));
-  writeFileSync(join(dir, LINK + ".br"), brotliCompressSync(linkBytes));
+  writeCompressed(LINK, Buffer.from(link, "utf8"));
   writeFileSync(join(dir, MANIFEST), JSON.stringify(manifest, null, 2) + "\n");
 }
 

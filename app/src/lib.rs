@@ -17,11 +17,10 @@ use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Title};
 use leptos_router::{
     components::{Route, Router, Routes},
-    path,
+    path, Lazy,
 };
 
 use i18n::{Locale, Msg};
-use leptos_router::Lazy;
 
 /// Per-response CSP nonce, put in request extensions by the server's header middleware.
 #[derive(Clone, Debug)]

@@ -61,11 +61,7 @@ pub fn asset_names(site_root: &std::path::Path) -> AssetNames {
     }
 }
 
-pub fn leptos_options(cfg: &WebConfig) -> LeptosOptions {
-    leptos_options_for(cfg, &asset_names(&cfg.site_root))
-}
-
-fn leptos_options_for(cfg: &WebConfig, assets: &AssetNames) -> LeptosOptions {
+pub fn leptos_options(cfg: &WebConfig, assets: &AssetNames) -> LeptosOptions {
     LeptosOptions::builder()
         // the hydration script loads `<output name>.js` and `.wasm`
         .output_name(assets.app.clone())
@@ -80,7 +76,7 @@ pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 /// The whole application as one router.
 pub fn router(state: AppState, sessions: AnySessionStore, cfg: WebConfig) -> Result<Router, String> {
     let assets = asset_names(&cfg.site_root);
-    let options = leptos_options_for(&cfg, &assets);
+    let options = leptos_options(&cfg, &assets);
     let routes = generate_route_list(App);
 
     let ctx_state = state.clone();
