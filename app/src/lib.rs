@@ -6,6 +6,7 @@
 pub mod api;
 pub mod components;
 pub mod domain;
+pub mod error;
 pub mod i18n;
 /// The seal matcher (`crates/matcher`), re-exported so call sites read `crate::matcher::…`.
 pub use ::matcher;

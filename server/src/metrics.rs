@@ -33,7 +33,7 @@ pub fn install() -> Result<PrometheusHandle, String> {
 /// unknown paths cannot make new series).
 pub fn endpoint(path: &str) -> &'static str {
     if path.starts_with("/api/") {
-        return app::api::POLICY.iter().find(|(p, _)| *p == path).map(|(p, _)| *p).unwrap_or("/api/other");
+        return app::server::authz::POLICY.iter().find(|(p, _)| *p == path).map(|(p, _)| *p).unwrap_or("/api/other");
     }
     match path {
         "/healthz" => "/healthz",

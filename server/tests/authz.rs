@@ -3,7 +3,7 @@
 
 mod common;
 
-use app::api::{policy, Access, POLICY};
+use app::server::authz::{policy, Access, POLICY};
 use app::domain::Role;
 use common::{TestApp, TestDb, PASSWORD};
 
@@ -22,10 +22,10 @@ async fn run(db: TestDb) {
     assert!(paths.len() >= 10, "server functions registered: {paths:?}");
     for p in &paths {
         assert!(p.starts_with("/api/"), "{p} is not under /api/");
-        assert!(policy(p).is_some(), "endpoint {p} has no entry in api::POLICY");
+        assert!(policy(p).is_some(), "endpoint {p} has no entry in authz::POLICY");
     }
     for (p, _) in POLICY {
-        assert!(paths.iter().any(|r| r == p), "api::POLICY lists {p}, which no server function serves");
+        assert!(paths.iter().any(|r| r == p), "authz::POLICY lists {p}, which no server function serves");
     }
 
     // nobody

@@ -7,7 +7,7 @@ mod common;
 use app::domain::Role;
 use app::server::audit::{AuditDraft, Outcome};
 use app::server::auth::Actor;
-use app::server::requests::{acts_as_manager, acts_as_supervisor};
+use app::server::authz::{acts_as_manager, acts_as_supervisor};
 use chrono::Utc;
 use common::{TestApp, TestDb};
 use serde_json::Value;

@@ -118,7 +118,7 @@ mod imp {
     /// May the caller see this request: its filer, its subject, and the supervisors, managers
     /// and deputies of the units it concerns; administrators.
     pub async fn may_see(ctx: &crate::api::Ctx, actor: &Actor, r: &RequestRecord) -> Result<bool, ApiError> {
-        use crate::server::requests::{acts_as_manager, acts_as_supervisor};
+        use crate::server::authz::{acts_as_manager, acts_as_supervisor};
         let now = Utc::now();
         let s = &ctx.state.store;
         Ok(r.filed_by == actor.account_id
@@ -249,7 +249,7 @@ pub async fn list_requests(
 
 #[server(prefix = "/api", endpoint = "accounts/requests/get")]
 pub async fn get_request(id: i64) -> Result<RequestDetail, ApiError> {
-    use crate::server::requests::{acts_as_manager, acts_as_supervisor};
+    use crate::server::authz::{acts_as_manager, acts_as_supervisor};
     let ctx = super::guard(GetRequest::PATH).await?;
     let actor = ctx.actor()?;
     let r = imp::load(&ctx, id).await?;
@@ -302,7 +302,7 @@ pub async fn endorse_request(id: i64) -> Result<(), ApiError> {
     let actor = ctx.actor()?;
     let r = imp::load(&ctx, id).await?;
     let now = Utc::now();
-    if !crate::server::requests::acts_as_supervisor(&ctx.state.store, actor, r.unit_id, now)
+    if !crate::server::authz::acts_as_supervisor(&ctx.state.store, actor, r.unit_id, now)
         .await
         .map_err(super::internal)?
     {
@@ -332,7 +332,7 @@ pub async fn review_request(
     let actor = ctx.actor()?;
     let r = imp::load(&ctx, id).await?;
     let now = Utc::now();
-    if !crate::server::requests::acts_as_manager(&ctx.state.store, actor, r.target_unit_id, now)
+    if !crate::server::authz::acts_as_manager(&ctx.state.store, actor, r.target_unit_id, now)
         .await
         .map_err(super::internal)?
     {
@@ -439,7 +439,7 @@ pub async fn revoke_account(account_id: i64, reason: String, text: String) -> Re
     let actor = ctx.actor()?;
     let target = ctx.state.store.account(account_id).await.map_err(super::internal)?.ok_or(ApiError::NotFound)?;
     let now = Utc::now();
-    if !crate::server::requests::acts_as_manager(&ctx.state.store, actor, target.unit_id, now)
+    if !crate::server::authz::acts_as_manager(&ctx.state.store, actor, target.unit_id, now)
         .await
         .map_err(super::internal)?
     {
@@ -468,7 +468,7 @@ pub async fn revoke_account(account_id: i64, reason: String, text: String) -> Re
 pub async fn unit_accounts() -> Result<Vec<super::admin::AccountView>, ApiError> {
     let ctx = super::guard(UnitAccounts::PATH).await?;
     let actor = ctx.actor()?;
-    if !crate::server::requests::acts_as_manager(&ctx.state.store, actor, actor.unit_id, Utc::now())
+    if !crate::server::authz::acts_as_manager(&ctx.state.store, actor, actor.unit_id, Utc::now())
         .await
         .map_err(super::internal)?
     {

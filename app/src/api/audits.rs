@@ -189,7 +189,7 @@ pub(crate) mod imp {
     use crate::domain::{roc_datetime, RocDate, Role, UnitKind};
     use crate::server::{
         auth::Actor,
-        requests::acts_as_supervisor,
+        authz::acts_as_supervisor,
         reviews::taipei_date,
         store::{AuditFilter, AuditFormRecord, FollowupRecord, StoreError},
     };

@@ -121,7 +121,7 @@ mod imp {
     use crate::domain::{NationalId, UnitKind, UnitView};
     use crate::server::{
         auth::Actor,
-        requests::acts_as_supervisor,
+        authz::acts_as_supervisor,
         store::{SlipFilter, SlipRecord, SlipState, SlipStep, StoreError},
     };
 
@@ -851,7 +851,7 @@ pub async fn liaison_counts() -> Result<SlipCounts, ApiError> {
     if actor.has(Role::Clerk) {
         c.replies_waiting = store.list_slips(&f("replied")).await.map_err(super::internal)?.len();
     }
-    if crate::server::requests::acts_as_supervisor(store, actor, actor.unit_id, now).await.map_err(super::internal)? {
+    if crate::server::authz::acts_as_supervisor(store, actor, actor.unit_id, now).await.map_err(super::internal)? {
         c.awaiting_approval = store
             .list_slips(&f("awaiting_approval"))
             .await

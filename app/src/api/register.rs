@@ -63,7 +63,7 @@ mod imp {
             return Ok(None);
         }
         let now = Utc::now();
-        let manager = crate::server::requests::acts_as_manager(&ctx.state.store, actor, actor.unit_id, now)
+        let manager = crate::server::authz::acts_as_manager(&ctx.state.store, actor, actor.unit_id, now)
             .await
             .map_err(crate::api::internal)?;
         if manager || actor.has(Role::Supervisor) || actor.has(Role::InternalAuditor) {

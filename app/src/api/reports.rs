@@ -54,7 +54,7 @@ mod imp {
     use crate::domain::Role;
     use crate::server::{
         auth::Actor,
-        requests::{acts_as_supervisor, is_report_producer},
+        authz::{acts_as_supervisor, is_report_producer},
         store::{ReportRecord, StoreError},
     };
 

@@ -2,7 +2,7 @@
 //! manager's hand-over (六(二): 列冊移交; 接辦人員應另行申請更改密碼).
 //!
 //! Who: the unit's account manager, or the deputy while designated (六(一)), through
-//! `server::requests::acts_as_manager` — which also refuses an incoming manager who
+//! `server::authz::acts_as_manager` — which also refuses an incoming manager who
 //! acknowledged a hand-over and has not changed the password since. Viewing a review is also
 //! open to administrators, the unit's internal auditor and external auditors. Every change and
 //! every read of the accounts' data writes an audit event.
@@ -251,7 +251,7 @@ pub(crate) mod imp {
     use crate::server::{
         audit::{AuditDraft, Outcome},
         auth::Actor,
-        requests::acts_as_manager,
+        authz::acts_as_manager,
         reviews,
         store::{ReviewItemRecord, ReviewRecord},
     };
@@ -484,7 +484,7 @@ pub async fn get_review(id: i64) -> Result<ReviewView, ApiError> {
     }
     let store = &ctx.state.store;
     let can_act = r.signed_at.is_none()
-        && crate::server::requests::acts_as_manager(store, actor, r.unit_id, Utc::now())
+        && crate::server::authz::acts_as_manager(store, actor, r.unit_id, Utc::now())
             .await
             .map_err(super::internal)?;
     let unit = store.unit(r.unit_id).await.map_err(super::internal)?.ok_or(ApiError::NotFound)?;

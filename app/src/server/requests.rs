@@ -1,63 +1,10 @@
-//! The account change request's service: who may act for a unit, and the scheduler that puts
-//! approved requests into effect at their 異動時間 (tested with an explicit clock).
+//! The account change request's scheduler, which puts approved requests into effect at their
+//! 異動時間 (tested with an explicit clock). Who may act for a unit is `authz`'s.
 
 use chrono::{DateTime, Utc};
 
 use super::audit::{AuditDraft, Outcome};
-use super::auth::Actor;
 use super::store::{DynStore, StoreError, StoreResult};
-use crate::domain::{Designation, Role};
-
-/// The unit's account manager, or the deputy while designated (六(一)) — but not an incoming
-/// manager who acknowledged a hand-over and has not changed the password since (六(二):
-/// 接辦人員應另行申請更改密碼).
-pub async fn acts_as_manager(store: &DynStore, actor: &Actor, unit_id: i64, now: DateTime<Utc>) -> StoreResult<bool> {
-    let manages = (actor.has(Role::AccountManager) && actor.unit_id == unit_id)
-        || designated(store, actor, unit_id, Designation::DeputyAccountManager, now).await?;
-    if !manages {
-        return Ok(false);
-    }
-    Ok(store.pending_handover_password(actor.account_id).await?.is_none())
-}
-
-/// The unit's supervisor, or the supervisor's delegate while designated.
-pub async fn acts_as_supervisor(
-    store: &DynStore,
-    actor: &Actor,
-    unit_id: i64,
-    now: DateTime<Utc>,
-) -> StoreResult<bool> {
-    if actor.has(Role::Supervisor) && actor.unit_id == unit_id {
-        return Ok(true);
-    }
-    designated(store, actor, unit_id, Designation::SupervisorDelegate, now).await
-}
-
-/// The person designated (指定專人) to produce the unit's monthly query report (五(二)2).
-pub async fn is_report_producer(
-    store: &DynStore,
-    actor: &Actor,
-    unit_id: i64,
-    now: DateTime<Utc>,
-) -> StoreResult<bool> {
-    designated(store, actor, unit_id, Designation::ReportProducer, now).await
-}
-
-async fn designated(
-    store: &DynStore,
-    actor: &Actor,
-    unit_id: i64,
-    kind: Designation,
-    now: DateTime<Utc>,
-) -> StoreResult<bool> {
-    // a designation holds only while the account is in the unit it was made for
-    if actor.unit_id != unit_id {
-        return Ok(false);
-    }
-    Ok(store.list_designations(Some(unit_id)).await?.iter().any(|d| {
-        d.account_id == actor.account_id && d.kind == kind && d.valid_from <= now && d.valid_to.is_none_or(|t| now < t)
-    }))
-}
 
 /// Apply every approved request whose time has come; returns the ids applied. A request
 /// that cannot be applied (e.g. the account was disabled meanwhile) is closed as failed with

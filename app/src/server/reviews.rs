@@ -134,7 +134,7 @@ pub struct Managed {
 }
 
 /// The units the caller manages by role or by a designation valid now — before the hand-over
-/// rule of [`super::requests::acts_as_manager`], so that the pages can say why the caller may
+/// rule of [`super::authz::acts_as_manager`], so that the pages can say why the caller may
 /// not act yet.
 pub async fn managed_units(store: &DynStore, actor: &Actor, now: DateTime<Utc>) -> StoreResult<Vec<Managed>> {
     let mut out = Vec::new();
