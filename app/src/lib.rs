@@ -128,7 +128,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/admin/units") view={Lazy::<routes::AdminUnits>::new()}/>
                 <Route path=path!("/admin/retention") view={Lazy::<routes::AdminRetention>::new()}/>
                 <Route path=path!("/admin/security") view={Lazy::<routes::Security>::new()}/>
-                <Route path=path!("/audit") view={Lazy::<routes::InternalAudit>::new()}/>
+                <Route path=path!("/audit") view={Lazy::<routes::Trail>::new()}/>
                 <Route path=path!("/audits") view={Lazy::<routes::Audits>::new()}/>
                 <Route path=path!("/audits/followups") view={Lazy::<routes::AuditFollowups>::new()}/>
                 <Route path=path!("/audits/:id") view={Lazy::<routes::AuditRecord>::new()}/>
@@ -186,7 +186,7 @@ mod routes {
     lazy_page!(AdminUnits, crate::pages::admin::UnitsPage);
     lazy_page!(AdminRetention, crate::pages::admin::RetentionPage);
     lazy_page!(Security, crate::pages::security::SecurityPage);
-    lazy_page!(InternalAudit, crate::pages::audit::AuditPage);
+    lazy_page!(Trail, crate::pages::trail::TrailPage);
     lazy_page!(Audits, crate::pages::audits::AuditsPage);
     lazy_page!(AuditFollowups, crate::pages::audits::FollowupsPage);
     lazy_page!(AuditRecord, crate::pages::audits::AuditPage);

@@ -8,7 +8,7 @@
 //!
 //! `yinjian restore-check BACKUP` restores into a scratch place (a temporary file; a scratch
 //! PostgreSQL database), checks the file against its manifest, runs the migrations (which
-//! refuse a schema whose applied migrations differ), verifies the audit chain with the key,
+//! refuse a schema whose applied migrations differ), verifies the trail chain with the key,
 //! compares the row counts and the head with the manifest, and prints a drill report. With
 //! `--record --by EMPLOYEE_NO` the drill is entered as done, with the report as its evidence,
 //! in the security-duty register of the live database (a quarterly duty).
@@ -430,7 +430,7 @@ async fn check_restored(r: &mut DrillReport, m: &Manifest, url: &str, key: &[u8]
             r.check("row counts", false, e.to_string());
         }
     }
-    match app::server::audit::verify_store(st.as_ref(), key).await {
+    match app::server::trail::verify_store(st.as_ref(), key).await {
         Ok(Ok(n)) => r.check("audit chain", true, format!("intact: {n} rows verified with the key")),
         Ok(Err((n, b))) => r.check("audit chain", false, format!("broken after {n} good rows: {b}")),
         Err(e) => r.check("audit chain", false, e.to_string()),
@@ -451,14 +451,14 @@ pub async fn record_drill(
     report: &DrillReport,
 ) -> Result<i64, BackupError> {
     use app::domain::security_task::TaskKind;
-    use app::server::audit::{AuditDraft, Outcome};
     use app::server::store::{NewTask, TaskDone};
+    use app::server::trail::{Outcome, TrailDraft};
     let by = live
         .account_by_employee_no(by_employee_no)
         .await?
         .filter(|a| !a.disabled && a.roles.contains(&app::domain::Role::Admin))
         .ok_or(BackupError::NotAdmin(by_employee_no.to_string()))?;
-    let actor = app::server::audit::ActorRef {
+    let actor = app::server::trail::ActorRef {
         id: by.id,
         employee_no: by.employee_no.clone(),
         roles: by.roles.clone(),
@@ -478,7 +478,7 @@ pub async fn record_drill(
                 created_by: Some(by.id),
                 now,
             };
-            let draft = AuditDraft::new("security.task.add", Outcome::Success)
+            let draft = TrailDraft::new("security.task.add", Outcome::Success)
                 .actor(Some(actor.clone()))
                 .details(serde_json::json!({ "kind": kind.code(), "by": "restore-check" }));
             (live.add_task(&new, draft).await?, today)
@@ -498,7 +498,7 @@ pub async fn record_drill(
             now,
         }),
     };
-    let draft = AuditDraft::new("security.task.done", Outcome::Success)
+    let draft = TrailDraft::new("security.task.done", Outcome::Success)
         .actor(Some(actor.clone()))
         .details(serde_json::json!({ "kind": kind.code(), "done_on": today, "backup": report.backup }));
     live.complete_task(id, &done, draft).await?;

@@ -3,9 +3,9 @@
 use std::process::ExitCode;
 
 use app::server::{
-    audit::{verify_store, AuditDraft, Outcome},
     auth::{generate_password, hash_password},
     store::{NewAccount, StoreError},
+    trail::{verify_store, Outcome, TrailDraft},
     AppState, AuthConfig,
 };
 
@@ -125,8 +125,8 @@ pub async fn migrate(common: &Common) -> CliResult {
     Ok(ExitCode::SUCCESS)
 }
 
-fn cli_draft(action: &str) -> AuditDraft {
-    AuditDraft::new(action, Outcome::Success)
+fn cli_draft(action: &str) -> TrailDraft {
+    TrailDraft::new(action, Outcome::Success)
         .details(serde_json::json!({ "via": "cli", "os_user": std::env::var("USER").unwrap_or_default() }))
 }
 

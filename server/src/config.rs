@@ -20,7 +20,7 @@ pub struct Common {
     /// Folder for the SQLite database and the audit key when not given otherwise.
     #[arg(long, env = "YINJIAN_DATA_DIR", default_value = "data", global = true)]
     pub data_dir: PathBuf,
-    /// Key of the audit chain's HMAC (generated with 0600 permissions on first start).
+    /// Key of the trail chain's HMAC (generated with 0600 permissions on first start).
     #[arg(long, env = "YINJIAN_SECRET_FILE", global = true)]
     pub secret_file: Option<PathBuf>,
     /// Malware scanning of uploads by ClamAV's clamd: `off`, `unix:/run/clamav/clamd.ctl`
@@ -69,7 +69,7 @@ pub enum Command {
     /// Manage accounts from the command line.
     #[command(subcommand)]
     User(UserCommand),
-    /// Audit trail tools.
+    /// Trail tools.
     #[command(subcommand)]
     Audit(AuditCommand),
     /// The registered-seal registry.
@@ -177,14 +177,14 @@ pub struct ServeArgs {
     /// How often approved account requests are checked for their effective time (seconds).
     #[arg(long, env = "YINJIAN_SCHEDULER_SECS", default_value_t = 30)]
     pub scheduler_secs: u64,
-    /// Collectors the audit trail is forwarded to (附件三 4(10)), comma-separated:
+    /// Collectors the trail is forwarded to (附件三 4(10)), comma-separated:
     /// `syslog+tcp://HOST:PORT`, `syslog+unix:/PATH` (datagram), `file:/PATH` (JSON lines).
     #[arg(long, env = "YINJIAN_AUDIT_FORWARD", value_delimiter = ',')]
     pub audit_forward: Vec<String>,
     /// Prometheus `/metrics` on an address of its own (off unless set; keep it internal).
     #[arg(long, env = "YINJIAN_METRICS_ADDR")]
     pub metrics_addr: Option<SocketAddr>,
-    /// How often new audit events are forwarded (seconds).
+    /// How often new trail events are forwarded (seconds).
     #[arg(long, env = "YINJIAN_AUDIT_FORWARD_SECS", default_value_t = 5)]
     pub audit_forward_secs: u64,
     /// Days without a sign-in or query after which the quarterly review flags an account.

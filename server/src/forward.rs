@@ -1,4 +1,4 @@
-//! Audit events to the central log system (附件三 4(10)): every event, in `seq` order, at least
+//! Trail events to the central log system (附件三 4(10)): every event, in `seq` order, at least
 //! once, to each configured collector — syslog (RFC 5424; over TCP with octet counting, RFC 6587,
 //! or to a local datagram socket) and/or JSON lines appended to a file.
 //!
@@ -16,8 +16,8 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use app::domain::NationalId;
-use app::server::audit::AuditRecord;
 use app::server::store::DynStore;
+use app::server::trail::TrailRecord;
 use chrono::{SecondsFormat, Utc};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
@@ -107,7 +107,7 @@ fn mask_json(v: &mut serde_json::Value) {
 }
 
 /// The event as forwarded: every field, IDs masked.
-pub fn event_json(r: &AuditRecord) -> serde_json::Value {
+pub fn event_json(r: &TrailRecord) -> serde_json::Value {
     let mut details: serde_json::Value =
         serde_json::from_str(&r.details).unwrap_or_else(|_| serde_json::Value::String(r.details.clone()));
     mask_json(&mut details);
@@ -136,7 +136,7 @@ fn sd_escape(s: &str) -> String {
 }
 
 /// One RFC 5424 message (facility 13, log audit; notice for refusals, info otherwise).
-pub fn syslog_message(r: &AuditRecord, hostname: &str) -> String {
+pub fn syslog_message(r: &TrailRecord, hostname: &str) -> String {
     let severity = if r.outcome == "success" { 6 } else { 5 };
     format!(
         "<{}>1 {} {} yinjian {} audit [{SD_ID} seq=\"{}\" action=\"{}\" outcome=\"{}\" hash=\"{}\"] {}",
@@ -160,7 +160,7 @@ fn hostname() -> String {
         .unwrap_or_else(|| "-".into())
 }
 
-async fn send(target: &Target, rows: &[AuditRecord]) -> Result<(), String> {
+async fn send(target: &Target, rows: &[TrailRecord]) -> Result<(), String> {
     let host = hostname();
     match target {
         Target::SyslogTcp(addr) => {
@@ -221,7 +221,7 @@ pub async fn forward_once(store: &DynStore, target: &Target, holder: &str) -> Re
     };
     let mut sent = 0;
     loop {
-        let rows = store.audit_rows(cursor, BATCH).await.map_err(|e| e.to_string())?;
+        let rows = store.trail_rows(cursor, BATCH).await.map_err(|e| e.to_string())?;
         let Some(last) = rows.last().map(|r| r.seq) else { break };
         if let Err(e) = send(target, &rows).await {
             let _ = store.forward_failed(&name, holder, &e, Utc::now()).await;

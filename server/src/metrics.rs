@@ -99,7 +99,7 @@ async fn scrape(State(s): State<Scrape>) -> impl IntoResponse {
     if let Ok(n) = sessions {
         metrics::gauge!("yinjian_sessions_live").set(n as f64);
     }
-    if let (Ok((head, _)), Ok(cursors)) = (s.store.audit_head().await, s.store.forward_status().await) {
+    if let (Ok((head, _)), Ok(cursors)) = (s.store.trail_head().await, s.store.forward_status().await) {
         metrics::gauge!("yinjian_audit_head_seq").set(head as f64);
         for c in cursors {
             metrics::gauge!("yinjian_audit_forward_behind", "target" => c.target)

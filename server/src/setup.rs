@@ -34,10 +34,10 @@ pub enum SetupError {
 /// audit key; refuse a key that does not verify the newest row and the head's seal.
 pub async fn open(url: &str, key_file: &Path) -> Result<(DynStore, Pool, Arc<Vec<u8>>), SetupError> {
     let (store, pool, key) = open_unchecked(url, key_file).await?;
-    if !app::server::audit::check_key(store.as_ref(), &key).await? {
+    if !app::server::trail::check_key(store.as_ref(), &key).await? {
         return Err(SetupError::WrongKey(key_file.display().to_string()));
     }
-    if app::server::audit::seal_legacy_head(store.as_ref()).await? {
+    if app::server::trail::seal_legacy_head(store.as_ref()).await? {
         tracing::info!("sealed the audit head written before head seals existed");
     }
     Ok((store, pool, key))
@@ -61,7 +61,7 @@ pub async fn open_unchecked(url: &str, key_file: &Path) -> Result<(DynStore, Poo
         None => {
             // No key: only acceptable while the trail is empty.
             probe.migrate().await?;
-            let (seq, _) = probe.audit_head().await?;
+            let (seq, _) = probe.trail_head().await?;
             if seq > 0 {
                 return Err(SetupError::KeyMissing(seq, key_file.display().to_string()));
             }

@@ -254,7 +254,7 @@ async fn cancel_at_a_future_time_and_revocation(db: TestDb) {
         .await;
     assert_eq!(r.status, 200, "{}", r.body);
     assert_eq!(app.post("/api/auth/me", "", Some(&clerk)).await.body, "null");
-    assert!(app.db.store.recent_audit(100).await.unwrap().iter().any(|e| e.action == "account.revoke"));
+    assert!(app.db.store.recent_trail(100).await.unwrap().iter().any(|e| e.action == "account.revoke"));
     app.db.close().await;
 }
 
@@ -280,7 +280,7 @@ async fn the_deputy_acts_only_while_designated(db: TestDb) {
         created_by: None,
         now: Utc::now(),
     };
-    let draft = || app::server::audit::AuditDraft::new("designation.add", app::server::audit::Outcome::Success);
+    let draft = || app::server::trail::TrailDraft::new("designation.add", app::server::trail::Outcome::Success);
     app.db
         .store
         .add_designation(&designate(Utc::now() - Duration::days(10), Some(Utc::now() - Duration::days(1))), draft())
@@ -343,7 +343,7 @@ async fn every_request_ends_and_none_revives_an_account(db: TestDb) {
     assert!(rec.initial_password_hash.is_none(), "the unused password hash is dropped");
     let detail = app.post("/api/accounts/requests/get", &format!("id={id}"), Some(&manager)).await;
     assert!(detail.body.contains("帳號重複"), "{}", detail.body);
-    assert!(app.db.store.recent_audit(50).await.unwrap().iter().any(|e| e.action == "account_request.failed"));
+    assert!(app.db.store.recent_trail(50).await.unwrap().iter().any(|e| e.action == "account_request.failed"));
     assert!(app.db.store.due_requests(due).await.unwrap().is_empty(), "nothing is retried forever");
     // a terminal state never changes, even by SQL
     assert!(app.db.try_exec(&format!("UPDATE account_request SET state = 'approved' WHERE id = {id}")).await.is_err());
@@ -366,7 +366,7 @@ async fn every_request_ends_and_none_revives_an_account(db: TestDb) {
     assert_eq!(r.status, 200, "{}", r.body);
     let rehire: i64 = r.body.trim().parse().unwrap();
     assert_eq!(approve(&app, rehire, &sup, &manager, Some(later)).await.status, 200);
-    let draft = app::server::audit::AuditDraft::new("account.disable", app::server::audit::Outcome::Success);
+    let draft = app::server::trail::TrailDraft::new("account.disable", app::server::trail::Outcome::Success);
     app.db.store.set_disabled(acc, true, Some("停職"), draft).await.unwrap();
     assert_eq!(state_of(&app, rehire).await, "superseded");
     assert!(app::server::requests::apply_due(&app.db.store, due).await.unwrap().is_empty());
@@ -437,7 +437,7 @@ async fn roles_suit_the_unit_and_nobody_signs_their_own(db: TestDb) {
     assert!(app
         .db
         .store
-        .recent_audit(100)
+        .recent_trail(100)
         .await
         .unwrap()
         .iter()

@@ -4,7 +4,7 @@
 //! sign-offs each by its own account, a referral to the Ethics Office followed up to closed;
 //! the office audit and the external schedule; the vendor audit (附件三) with the
 //! representative's drawn signature and a follow-up per 不符合. Who may do what, what the
-//! audit trail records, and what the database refuses.
+//! trail records, and what the database refuses.
 
 mod common;
 
@@ -287,7 +287,7 @@ async fn internal_audit_end_to_end(db: TestDb) {
     };
     assert!(bytes.starts_with(b"PK"));
     assert_eq!(app.post("/api/audits/export", &format!("id={id}"), Some(&colleague)).await.status, 403);
-    let actions: Vec<String> = store.recent_audit(500).await.unwrap().into_iter().map(|r| r.action).collect();
+    let actions: Vec<String> = store.recent_trail(500).await.unwrap().into_iter().map(|r| r.action).collect();
     for a in [
         "audit.open",
         "audit.view",
@@ -461,7 +461,7 @@ async fn one_audit_per_party_and_inactive_units(db: TestDb) {
     assert_eq!(r.status, 200, "{}", r.body);
     let rec = app.db.store.audit(first).await.unwrap().unwrap();
     assert!(rec.withdrawn_at.is_some() && rec.withdrawn_reason.as_deref() == Some("受稽核人當月請假，改期重抽"));
-    assert!(app.db.store.recent_audit(20).await.unwrap().iter().any(|e| e.action == "audit.withdraw"));
+    assert!(app.db.store.recent_trail(20).await.unwrap().iter().any(|e| e.action == "audit.withdraw"));
     assert_eq!(w(&auditor, "再撤一次看看").await.status, 400, "withdrawn once");
     let r = create(&app, &auditor, "internal", &month, 0, c1001, "").await;
     assert_eq!(r.status, 200, "a new draw after the withdrawal: {}", r.body);

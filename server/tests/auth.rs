@@ -49,7 +49,7 @@ async fn sign_in_and_cookie_attributes(db: TestDb) {
     // sign-out ends the session
     assert_eq!(app.post("/api/auth/logout", "", Some(&cookie)).await.status, 200);
     assert!(me(&app, &cookie).await.is_none());
-    let actions: Vec<String> = app.db.store.recent_audit(50).await.unwrap().into_iter().map(|r| r.action).collect();
+    let actions: Vec<String> = app.db.store.recent_trail(50).await.unwrap().into_iter().map(|r| r.action).collect();
     for a in ["auth.login", "auth.logout"] {
         assert!(actions.iter().any(|x| x == a), "{a} missing from {actions:?}");
     }
@@ -72,7 +72,7 @@ async fn five_failures_lock_for_fifteen_minutes(db: TestDb) {
     let a = app.db.store.account(id).await.unwrap().unwrap();
     let left = a.locked_until.unwrap() - chrono::Utc::now();
     assert!(left > chrono::Duration::minutes(14) && left <= chrono::Duration::minutes(15), "{left}");
-    let actions: Vec<String> = app.db.store.recent_audit(50).await.unwrap().into_iter().map(|r| r.action).collect();
+    let actions: Vec<String> = app.db.store.recent_trail(50).await.unwrap().into_iter().map(|r| r.action).collect();
     assert!(actions.iter().any(|a| a == "auth.lockout"));
     app.db.close().await;
 }

@@ -3,8 +3,8 @@
 
 mod common;
 
-use app::server::authz::{policy, Access, POLICY};
 use app::domain::Role;
+use app::server::authz::{policy, Access, POLICY};
 use common::{TestApp, TestDb, PASSWORD};
 
 fn registered() -> Vec<String> {
@@ -53,7 +53,7 @@ async fn run(db: TestDb) {
                 if r.status == 403 {
                     // past the policy, the function may still refuse on scope (unit, manager,
                     // deputy): then its own, audited reason is not a policy one
-                    let last = app.db.store.recent_audit(1).await.unwrap().remove(0);
+                    let last = app.db.store.recent_trail(1).await.unwrap().remove(0);
                     let reason = serde_json::from_str::<serde_json::Value>(&last.details).unwrap()["reason"].clone();
                     assert_eq!(last.action, "authz.denied", "{p} as {role:?}: a 403 must be an audited denial");
                     assert!(
@@ -79,9 +79,9 @@ async fn run(db: TestDb) {
         }
     }
 
-    // every denial is in the audit trail
+    // every denial is in the trail
     let denied =
-        app.db.store.recent_audit(10_000).await.unwrap().into_iter().filter(|r| r.action == "authz.denied").count();
+        app.db.store.recent_trail(10_000).await.unwrap().into_iter().filter(|r| r.action == "authz.denied").count();
     assert!(denied > paths.len(), "denials recorded: {denied}");
     app.db.close().await;
 }

@@ -73,14 +73,14 @@ async fn count(db: &TestDb, table: &str) -> i64 {
 }
 
 async fn audit_actions(app: &TestApp) -> Vec<String> {
-    app.db.store.recent_audit(500).await.unwrap().into_iter().map(|r| r.action).collect()
+    app.db.store.recent_trail(500).await.unwrap().into_iter().map(|r| r.action).collect()
 }
 
 async fn query_then_compare(db: TestDb) {
     let app = setup(db, UploadLimits::default(), None).await;
     let clerk = login(&app, "C1001").await;
 
-    // the query is recorded (with its audit event) before the impression comes back
+    // the query is recorded (with its trail event) before the impression comes back
     let s = start(&app, &clerk, PERSON).await;
     let query_id = s["query_id"].as_i64().unwrap();
     assert_eq!(s["national_id_masked"], "A12****789");
@@ -188,7 +188,7 @@ async fn query_then_compare(db: TestDb) {
     let v = app.post("/api/comparisons/verify", &format!("code={}", rec.verification_code), Some(&stranger)).await;
     assert_eq!(v.status, 404, "{}", v.body);
     assert!(!v.body.contains("A12") && !v.body.contains(&rec.case_number), "{}", v.body);
-    assert!(app.db.store.recent_audit(20).await.unwrap().iter().any(|e| e.details.contains("not_record_reader")));
+    assert!(app.db.store.recent_trail(20).await.unwrap().iter().any(|e| e.details.contains("not_record_reader")));
     // and guessing codes is throttled (45 tries: however a minute's edge splits them, one
     // window has more than 20)
     let mut statuses = Vec::new();
@@ -262,7 +262,7 @@ async fn no_seal_is_recorded_too(db: TestDb) {
     let today = app::domain::WorkCalendar::local_date(chrono::Utc::now());
     let holiday =
         app::domain::CalendarDay { date: today, kind: app::domain::DayKind::Holiday, name: "測試假日".into() };
-    let d = app::server::audit::AuditDraft::new("calendar.day.set", app::server::audit::Outcome::Success);
+    let d = app::server::trail::TrailDraft::new("calendar.day.set", app::server::trail::Outcome::Success);
     app.db.store.set_calendar_day(&holiday, None, d).await.unwrap();
     let s = start(&app, &clerk, PERSON).await;
     assert_eq!(s["after_hours"], true);

@@ -5,9 +5,9 @@
 mod common;
 
 use app::domain::Role;
-use app::server::audit::{AuditDraft, Outcome};
 use app::server::auth::Actor;
 use app::server::authz::{acts_as_manager, acts_as_supervisor};
+use app::server::trail::{Outcome, TrailDraft};
 use chrono::Utc;
 use common::{TestApp, TestDb};
 use serde_json::Value;
@@ -66,7 +66,7 @@ async fn designations_end(db: TestDb) {
     assert!(!acts_as_manager(&app.db.store, &actor(&app, "D7001").await, da, Utc::now()).await.unwrap());
     let r = app.post("/api/admin/designations/end", &format!("id={deputy_desig}"), Some(&admin)).await;
     assert_eq!(r.status, 400, "{}", r.body);
-    assert!(app.db.store.recent_audit(20).await.unwrap().iter().any(|e| e.action == "designation.end"));
+    assert!(app.db.store.recent_trail(20).await.unwrap().iter().any(|e| e.action == "designation.end"));
     let list: Value = serde_json::from_str(&app.post("/api/admin/designations", "", Some(&admin)).await.body).unwrap();
     let row = list.as_array().unwrap().iter().find(|d| d["id"] == deputy_desig).unwrap().clone();
     assert_eq!(row["open"], false);
@@ -77,7 +77,7 @@ async fn designations_end(db: TestDb) {
     moved.unit_id = ss;
     assert!(!acts_as_supervisor(&app.db.store, &moved, da, Utc::now()).await.unwrap(), "left the unit");
     // disabled: its designations end in the store
-    let draft = AuditDraft::new("account.disable", Outcome::Success);
+    let draft = TrailDraft::new("account.disable", Outcome::Success);
     app.db.store.set_disabled(delegate, true, Some("離職"), draft).await.unwrap();
     let ds = app.db.store.list_designations(Some(da)).await.unwrap();
     let d = ds.iter().find(|d| d.account_id == delegate).unwrap();

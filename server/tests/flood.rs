@@ -1,5 +1,5 @@
 //! A flood of 50,000 denied requests (not signed in, unknown paths, GETs) on both databases:
-//! the audit trail grows by a bounded number of rows, the flooding client is throttled (429),
+//! the trail grows by a bounded number of rows, the flooding client is throttled (429),
 //! GETs on /api/ write nothing, and a clerk's look-ups keep working meanwhile (their latency
 //! is measured and printed; the budget itself is proved by the load benchmark).
 
@@ -15,7 +15,7 @@ const FLOOD: usize = 50_000;
 const TASKS: usize = 4;
 
 async fn rows(app: &TestApp) -> i64 {
-    app.db.store.audit_head().await.unwrap().0
+    app.db.store.trail_head().await.unwrap().0
 }
 
 async fn a_flood_of_denials_is_bounded(db: TestDb) {

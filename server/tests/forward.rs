@@ -1,4 +1,4 @@
-//! The audit trail forwarded to a central log system — a real rsyslog started by the test
+//! The trail forwarded to a central log system — a real rsyslog started by the test
 //! (Debian's package; `make test` installs it), on both databases: every event arrives once and
 //! in order, also when the collector was down meanwhile; IDs are masked; of two instances one
 //! sends at a time.
@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
-use app::server::audit::{AuditDraft, Outcome};
+use app::server::trail::{Outcome, TrailDraft};
 use common::{Kind, TestDb};
 use server::forward::{forward_once, Target};
 
@@ -107,10 +107,10 @@ async fn wait_for(out: &Path, n: usize) -> Vec<i64> {
 
 async fn events(db: &TestDb, n: usize) {
     for i in 0..n {
-        let mut d = AuditDraft::new("seal.query", Outcome::Success)
+        let mut d = TrailDraft::new("seal.query", Outcome::Success)
             .details(serde_json::json!({ "i": i, "note": "查 A123456789 之印鑑" }));
         d.subject_national_id = Some("A123456789".into());
-        db.store.append_audit(d).await.unwrap();
+        db.store.append_trail(d).await.unwrap();
     }
 }
 

@@ -8,8 +8,8 @@ use std::collections::BTreeSet;
 
 use app::domain::report::Month;
 use app::domain::Role;
-use app::server::audit::{AuditDraft, Outcome};
 use app::server::store::{NewQuery, Pool};
+use app::server::trail::{Outcome, TrailDraft};
 use chrono::{Duration, Utc};
 use common::serve::{audit_verify, key_file, lookup, submission, Instance};
 use common::{Kind, TestApp, TestDb};
@@ -37,7 +37,7 @@ async fn prepare(db: TestDb) -> TestApp {
 /// Three instances on one PostgreSQL database: a session made on one is good on the others;
 /// look-ups and submits spread over all three are each stored once; the schedulers of all
 /// three (every second) replace last month's mid-month preview once and apply a due account
-/// request once; the one audit chain verifies.
+/// request once; the one trail chain verifies.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn three_instances_on_one_postgresql() {
     let Some(db) = TestDb::new(Kind::Postgres).await else { return };
@@ -62,13 +62,13 @@ async fn three_instances_on_one_postgresql() {
             person_name: None,
             after_hours: false,
         };
-        store.record_query(&q, AuditDraft::new("seal.query", Outcome::Success).at(q.queried_at)).await.unwrap();
+        store.record_query(&q, TrailDraft::new("seal.query", Outcome::Success).at(q.queried_at)).await.unwrap();
     }
-    let preview = AuditDraft::new("report.generate", Outcome::Success);
+    let preview = TrailDraft::new("report.generate", Outcome::Success);
     app::server::reports::generate(store, unit, last, Default::default(), None, preview, mid + Duration::days(1))
         .await
         .unwrap();
-    let seq_before = store.audit_head().await.unwrap().0;
+    let seq_before = store.trail_head().await.unwrap().0;
 
     let dir = tempfile::tempdir().unwrap();
     let key = key_file(dir.path());
@@ -161,7 +161,7 @@ async fn three_instances_on_one_postgresql() {
     // several more ticks of every scheduler
     tokio::time::sleep(std::time::Duration::from_secs(3)).await;
     // the collector has every event of the trail once, in order, though three instances forward
-    let head = store.audit_head().await.unwrap().0;
+    let head = store.trail_head().await.unwrap().0;
     let mut forwarded = Vec::new();
     for _ in 0..100 {
         forwarded = std::fs::read_to_string(&collector)

@@ -74,7 +74,7 @@ async fn counts(app: &TestApp, cookie: &str) -> Value {
 }
 
 async fn audit_actions(app: &TestApp) -> Vec<String> {
-    app.db.store.recent_audit(500).await.unwrap().into_iter().map(|r| r.action).collect()
+    app.db.store.recent_trail(500).await.unwrap().into_iter().map(|r| r.action).collect()
 }
 
 async fn exchange_with_rebuild(db: TestDb) {
@@ -201,8 +201,8 @@ async fn exchange_with_rebuild(db: TestDb) {
     ] {
         assert!(actions.contains(&a.to_string()), "{a} in the audit trail");
     }
-    // the audit event of the new version names the person
-    let ev = app.db.store.recent_audit(500).await.unwrap();
+    // the trail event of the new version names the person
+    let ev = app.db.store.recent_trail(500).await.unwrap();
     assert!(ev.iter().any(|e| e.action == "seal.version.add" && e.subject_national_id.as_deref() == Some(UNCLEAR)));
     app.db.close().await;
 }
@@ -251,7 +251,7 @@ async fn who_sees_what(db: TestDb) {
     assert_eq!(app.post("/api/liaison/close", &format!("id={id}"), Some(&songshan)).await.status, 403);
     // the refusals past the endpoint policy are recorded as scope denials
     let denials =
-        app.db.store.recent_audit(500).await.unwrap().into_iter().filter(|e| e.action == "authz.denied").count();
+        app.db.store.recent_trail(500).await.unwrap().into_iter().filter(|e| e.action == "authz.denied").count();
     assert!(denials >= 4, "{denials}");
 
     // the addressed office replies 其他 (no new version)

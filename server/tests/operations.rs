@@ -98,7 +98,7 @@ async fn health_clock_and_lag(db: TestDb) {
     for _ in 0..5 {
         app.db
             .store
-            .append_audit(app::server::audit::AuditDraft::new("test.event", app::server::audit::Outcome::Success))
+            .append_trail(app::server::trail::TrailDraft::new("test.event", app::server::trail::Outcome::Success))
             .await
             .unwrap();
     }

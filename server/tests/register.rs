@@ -58,7 +58,7 @@ async fn register_scope_and_exports(db: TestDb) {
         app.post("/api/accounts/register/export", "unit=0&status=all&format=pdf", Some(&admin)).await.status,
         400
     );
-    let actions: Vec<String> = app.db.store.recent_audit(50).await.unwrap().into_iter().map(|r| r.action).collect();
+    let actions: Vec<String> = app.db.store.recent_trail(50).await.unwrap().into_iter().map(|r| r.action).collect();
     assert!(actions.iter().any(|a| a == "account.register.export"));
     app.db.close().await;
 }

@@ -7,8 +7,8 @@ mod common;
 
 use app::domain::report::Month;
 use app::domain::{Designation, Role};
-use app::server::audit::{AuditDraft, Outcome};
 use app::server::store::NewDesignation;
+use app::server::trail::{Outcome, TrailDraft};
 use common::{TestApp, TestDb};
 use serde_json::{json, Value};
 
@@ -40,7 +40,7 @@ async fn setup(db: TestDb) -> TestApp {
                 created_by: None,
                 now,
             },
-            AuditDraft::new("designation.add", Outcome::Success),
+            TrailDraft::new("designation.add", Outcome::Success),
         )
         .await
         .unwrap();
@@ -131,7 +131,7 @@ async fn generate_read_and_sign(db: TestDb) {
     assert_eq!(r.status, 400, "{}", r.body);
     assert!(r.body.contains("本月尚未結束"), "{}", r.body);
     let s1001 = app.db.store.account_by_employee_no("S1001").await.unwrap().unwrap().id;
-    let draft = || AuditDraft::new("report.sign", Outcome::Success);
+    let draft = || TrailDraft::new("report.sign", Outcome::Success);
     let r = app.db.store.sign_report(id, &sha, s1001, "", chrono::Utc::now(), draft()).await;
     assert!(matches!(r, Err(app::server::store::StoreError::Stale(_))), "{r:?}");
     // the month ends: the preview was taken mid-month, so it must be remade before signing
@@ -165,7 +165,7 @@ async fn generate_read_and_sign(db: TestDb) {
         person_name: None,
         after_hours: false,
     };
-    app.db.store.record_query(&lookup, AuditDraft::new("query.start", Outcome::Success)).await.unwrap();
+    app.db.store.record_query(&lookup, TrailDraft::new("query.start", Outcome::Success)).await.unwrap();
     let r = app.db.store.sign_report(id, &sha, s1001, "", app.clock.now(), draft()).await;
     assert!(matches!(r, Err(app::server::store::StoreError::Stale(_))), "{r:?}");
     app.db.close().await;
@@ -221,7 +221,7 @@ async fn signing_a_closed_month(db: TestDb) {
     assert_eq!(p["can_sign"], true, "{p}");
     // the report signed is the one shown: another hash is refused
     assert_eq!(sign(&chief, &"0".repeat(64)).await.status, 400);
-    let (head_seq, _) = app.db.store.audit_head().await.unwrap();
+    let (head_seq, _) = app.db.store.trail_head().await.unwrap();
     let r = sign(&chief, &sha).await;
     assert_eq!(r.status, 200, "{}", r.body);
     let rec = app.db.store.report(id).await.unwrap().unwrap();
@@ -261,7 +261,7 @@ async fn signing_a_closed_month(db: TestDb) {
     };
     assert!(bytes.starts_with(b"PK"));
     assert_eq!(app.post("/api/reports/export", &format!("id={id}&format=csv"), Some(&other)).await.status, 403);
-    let actions: Vec<String> = app.db.store.recent_audit(300).await.unwrap().into_iter().map(|r| r.action).collect();
+    let actions: Vec<String> = app.db.store.recent_trail(300).await.unwrap().into_iter().map(|r| r.action).collect();
     for a in ["report.generate", "report.view", "report.sign", "report.export"] {
         assert!(actions.contains(&a.to_string()), "{a}");
     }
@@ -323,7 +323,7 @@ async fn concurrent_schedulers_generate_once(db: TestDb) {
     let r = app.post("/api/reports/generate", &format!("unit=0&month={}", month_now()), Some(&chief)).await;
     assert_eq!(r.status, 200, "{}", r.body);
     let store = app.db.store.clone();
-    let before = store.audit_head().await.unwrap().0;
+    let before = store.trail_head().await.unwrap().0;
     let later = Month::of(chrono::Utc::now()).end() + chrono::Duration::hours(1);
     let run = || app::server::reports::generate_due(&store, Default::default(), later);
     let (a, b, c) = tokio::join!(run(), run(), run());
@@ -331,7 +331,7 @@ async fn concurrent_schedulers_generate_once(db: TestDb) {
     let made: usize = [a, b, c].into_iter().map(|r| r.map(|v| v.len()).unwrap_or(0)).sum();
     assert_eq!(made, 1);
     let generated =
-        store.audit_rows(before, 100).await.unwrap().into_iter().filter(|r| r.action == "report.generate").count();
+        store.trail_rows(before, 100).await.unwrap().into_iter().filter(|r| r.action == "report.generate").count();
     assert_eq!(generated, 1, "one generation recorded");
     app.db.close().await;
 }

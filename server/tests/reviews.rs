@@ -7,16 +7,16 @@
 mod common;
 
 use app::domain::{Designation, Role};
-use app::server::audit::{AuditDraft, Outcome};
 use app::server::store::{
     HandoverRecord, ItemSnapshot, NewAccount, NewDesignation, NewHandover, NewReview, ReviewDecision, StoreError,
 };
+use app::server::trail::{Outcome, TrailDraft};
 use chrono::{DateTime, Duration, Utc};
 use common::{TestApp, TestDb, PASSWORD};
 use serde_json::{json, Value};
 
-fn draft(action: &str) -> AuditDraft {
-    AuditDraft::new(action, Outcome::Success)
+fn draft(action: &str) -> TrailDraft {
+    TrailDraft::new(action, Outcome::Success)
 }
 
 fn ts(t: DateTime<Utc>) -> String {
@@ -187,8 +187,8 @@ async fn store_reviews_and_handovers(db: TestDb) {
     assert!(db.try_exec(&format!("UPDATE handover SET ack_note = 'x' WHERE id = {h2}")).await.is_err());
     assert!(db.try_exec("DELETE FROM handover").await.is_err());
 
-    // every change above is in the audit trail
-    let actions: Vec<String> = s.recent_audit(1000).await.unwrap().into_iter().map(|r| r.action).collect();
+    // every change above is in the trail
+    let actions: Vec<String> = s.recent_trail(1000).await.unwrap().into_iter().map(|r| r.action).collect();
     for a in [
         "permission_review.started",
         "permission_review.refreshed",
@@ -407,7 +407,7 @@ async fn the_review_from_start_to_sign_off(db: TestDb) {
     assert!(dates.iter().any(|(u, d)| *u == da && d.is_some()));
     assert!(dates.iter().any(|(u, d)| *u == ss && d.is_none()));
 
-    let actions: Vec<String> = app.db.store.recent_audit(1000).await.unwrap().into_iter().map(|r| r.action).collect();
+    let actions: Vec<String> = app.db.store.recent_trail(1000).await.unwrap().into_iter().map(|r| r.action).collect();
     for a in [
         "permission_review.started",
         "permission_review.viewed",
@@ -494,7 +494,7 @@ async fn who_may_review(db: TestDb) {
     let denied = app
         .db
         .store
-        .recent_audit(1000)
+        .recent_trail(1000)
         .await
         .unwrap()
         .into_iter()
@@ -602,7 +602,7 @@ async fn the_hand_over(db: TestDb) {
     assert!(app
         .db
         .store
-        .recent_audit(200)
+        .recent_trail(200)
         .await
         .unwrap()
         .iter()

@@ -87,7 +87,7 @@ async fn duties(db: TestDb) {
     assert_eq!(next, None);
     let reg = register(&app, &admin).await;
     assert!(task(&reg, eos)["notice_plan"].as_str().unwrap().contains("汰換"));
-    let actions: Vec<String> = app.db.store.recent_audit(100).await.unwrap().into_iter().map(|r| r.action).collect();
+    let actions: Vec<String> = app.db.store.recent_trail(100).await.unwrap().into_iter().map(|r| r.action).collect();
     for a in ["security.task.add", "security.task.done", "security.register.view"] {
         assert!(actions.contains(&a.to_string()), "{a}");
     }

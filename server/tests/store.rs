@@ -5,12 +5,12 @@ mod common;
 use chrono::{Duration, NaiveDate, Utc};
 
 use app::domain::{Designation, Role, REFERENCE_UNITS};
-use app::server::audit::{verify_store, AuditDraft, Outcome};
 use app::server::store::{NewAccount, NewDesignation, StoreError};
+use app::server::trail::{verify_store, Outcome, TrailDraft};
 use common::{TestDb, KEY};
 
-fn draft(action: &str) -> AuditDraft {
-    AuditDraft::new(action, Outcome::Success)
+fn draft(action: &str) -> TrailDraft {
+    TrailDraft::new(action, Outcome::Success)
 }
 
 async fn new_account(db: &TestDb, employee_no: &str, roles: Vec<Role>) -> i64 {
@@ -156,26 +156,26 @@ async fn designations(db: &TestDb) {
 async fn every_change_is_audited_in_its_transaction(db: &TestDb) {
     let s = &db.store;
     s.ensure_units(REFERENCE_UNITS, Utc::now()).await.unwrap();
-    let before = s.audit_head().await.unwrap().0;
+    let before = s.trail_head().await.unwrap().0;
     let id = new_account(db, "A0042", vec![Role::Admin]).await;
     s.set_roles(id, &[Role::Clerk], draft("account.roles").object("account", id)).await.unwrap();
-    let rows = s.recent_audit(10).await.unwrap();
-    assert_eq!(s.audit_head().await.unwrap().0, before + 2);
+    let rows = s.recent_trail(10).await.unwrap();
+    assert_eq!(s.trail_head().await.unwrap().0, before + 2);
     assert_eq!(rows[0].action, "account.roles");
     assert_eq!(rows[1].action, "account.create");
     assert_eq!(rows[1].object_id.as_deref(), Some(id.to_string().as_str()));
-    // a failed change leaves no audit row behind
+    // a failed change leaves no trail row behind
     let _ = s.set_roles(999_999, &[Role::Clerk], draft("account.roles")).await;
-    assert_eq!(s.audit_head().await.unwrap().0, before + 2);
+    assert_eq!(s.trail_head().await.unwrap().0, before + 2);
     assert_eq!(verify_store(s.as_ref(), KEY).await.unwrap(), Ok(before + 2));
 }
 
 async fn audit_rows_are_append_only(db: &TestDb) {
     let s = &db.store;
-    s.append_audit(draft("test.one")).await.unwrap();
+    s.append_trail(draft("test.one")).await.unwrap();
     assert!(db.try_exec("UPDATE audit_event SET action = 'x'").await.is_err(), "UPDATE must be refused");
     assert!(db.try_exec("DELETE FROM audit_event").await.is_err(), "DELETE must be refused");
-    assert_eq!(s.recent_audit(5).await.unwrap()[0].action, "test.one");
+    assert_eq!(s.recent_trail(5).await.unwrap()[0].action, "test.one");
 }
 
 async fn concurrent_appends_form_one_chain(db: &TestDb) {
@@ -183,7 +183,7 @@ async fn concurrent_appends_form_one_chain(db: &TestDb) {
     for i in 0..24 {
         let s = db.store.clone();
         tasks.push(tokio::spawn(async move {
-            s.append_audit(draft("test.concurrent").details(serde_json::json!({ "i": i }))).await.unwrap()
+            s.append_trail(draft("test.concurrent").details(serde_json::json!({ "i": i }))).await.unwrap()
         }));
     }
     let mut seqs = Vec::new();
@@ -222,7 +222,7 @@ async fn the_working_calendar(db: &TestDb) {
     assert!(db.store.remove_calendar_day(d(2026, 9, 26), draft("calendar.day.remove")).await.unwrap());
     assert!(!db.store.remove_calendar_day(d(2026, 9, 26), draft("calendar.day.remove")).await.unwrap());
     assert_eq!(db.store.calendar_days().await.unwrap().len(), 1);
-    let actions: Vec<String> = db.store.recent_audit(20).await.unwrap().into_iter().map(|r| r.action).collect();
+    let actions: Vec<String> = db.store.recent_trail(20).await.unwrap().into_iter().map(|r| r.action).collect();
     assert_eq!(actions.iter().filter(|a| a.starts_with("calendar.")).count(), 5);
 }
 
@@ -314,7 +314,7 @@ async fn liaison_slips_move_one_step_at_a_time(db: &TestDb) {
     // a cancelled slip is final, even in SQL
     assert!(db.try_exec(&format!("UPDATE liaison_slip SET state = 'sent' WHERE id = {id}")).await.is_err());
     let audited =
-        db.store.recent_audit(50).await.unwrap().into_iter().filter(|r| r.action.starts_with("liaison.")).count();
+        db.store.recent_trail(50).await.unwrap().into_iter().filter(|r| r.action.starts_with("liaison.")).count();
     assert_eq!(audited, 4);
 }
 
@@ -417,7 +417,7 @@ both_databases! {
     concurrent_appends_form_one_chain,
 }
 
-/// SQLite writes with `synchronous=FULL`: a committed look-up or audit row survives a power loss
+/// SQLite writes with `synchronous=FULL`: a committed look-up or trail row survives a power loss
 /// (WAL with NORMAL may lose the last transactions). SQLite only: PostgreSQL's fsync is its own.
 #[tokio::test]
 async fn sqlite_commits_are_durable() {

@@ -84,13 +84,13 @@ mod imp {
         Role::check_for_unit(roles, unit.kind).map_err(ApiError::Invalid)
     }
     use crate::server::{
-        audit::{AuditDraft, Outcome},
         auth::Actor,
         store::{RequestRecord, RequestState},
+        trail::{Outcome, TrailDraft},
     };
 
-    pub fn draft(action: &str, actor: &Actor, ip: Option<String>) -> AuditDraft {
-        AuditDraft::new(action, Outcome::Success).actor(Some(actor.audit_ref())).ip(ip)
+    pub fn draft(action: &str, actor: &Actor, ip: Option<String>) -> TrailDraft {
+        TrailDraft::new(action, Outcome::Success).actor(Some(actor.trail_ref())).ip(ip)
     }
 
     pub async fn unit_name(ctx: &crate::api::Ctx, id: i64) -> String {
@@ -479,7 +479,7 @@ pub async fn unit_accounts() -> Result<Vec<super::admin::AccountView>, ApiError>
     let mine: Vec<_> = all.into_iter().filter(|a| a.unit_id == actor.unit_id).collect();
     let draft = imp::draft("account.list", actor, ctx.ip_string())
         .details(serde_json::json!({ "unit_id": actor.unit_id, "count": mine.len() }));
-    ctx.state.store.append_audit(draft).await.map_err(super::internal)?;
+    ctx.state.store.append_trail(draft).await.map_err(super::internal)?;
     Ok(mine.into_iter().map(super::admin::account_view).collect())
 }
 

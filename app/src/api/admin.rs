@@ -63,9 +63,9 @@ pub fn parse_roles(s: &str) -> Result<Vec<Role>, ApiError> {
 mod imp {
     use super::*;
     use crate::server::{
-        audit::{AuditDraft, Outcome},
         auth::Actor,
         store::AccountRecord,
+        trail::{Outcome, TrailDraft},
     };
     use chrono::Utc;
 
@@ -88,8 +88,8 @@ mod imp {
         }
     }
 
-    pub fn draft(action: &str, actor: &Actor, ip: Option<String>) -> AuditDraft {
-        AuditDraft::new(action, Outcome::Success).actor(Some(actor.audit_ref())).ip(ip)
+    pub fn draft(action: &str, actor: &Actor, ip: Option<String>) -> TrailDraft {
+        TrailDraft::new(action, Outcome::Success).actor(Some(actor.trail_ref())).ip(ip)
     }
 
     /// Separation of duties: nobody changes their own account through these pages.
@@ -169,8 +169,8 @@ pub async fn retention_report() -> Result<Vec<RetentionView>, ApiError> {
     let now = chrono::Utc::now();
     let cutoff = now.checked_sub_months(chrono::Months::new(60)).unwrap_or(now);
     let rows = ctx.state.store.retention(cutoff).await.map_err(super::internal)?;
-    let draft = ctx.audit("retention.view").details(serde_json::json!({ "cutoff": cutoff }));
-    ctx.state.store.append_audit(draft).await.map_err(super::internal)?;
+    let draft = ctx.trail("retention.view").details(serde_json::json!({ "cutoff": cutoff }));
+    ctx.state.store.append_trail(draft).await.map_err(super::internal)?;
     Ok(rows
         .into_iter()
         .map(|r| {
@@ -212,7 +212,7 @@ pub async fn list_accounts() -> Result<Vec<AccountView>, ApiError> {
     // Staff names and contact details are personal data: the read is recorded.
     ctx.state
         .store
-        .append_audit(
+        .append_trail(
             imp::draft("account.list", actor, ctx.ip_string()).details(serde_json::json!({ "count": accounts.len() })),
         )
         .await

@@ -23,9 +23,9 @@ pub struct CalendarView {
 }
 
 #[cfg(feature = "ssr")]
-fn draft(action: &str, actor: &crate::server::auth::Actor, ip: Option<String>) -> crate::server::audit::AuditDraft {
-    use crate::server::audit::{AuditDraft, Outcome};
-    AuditDraft::new(action, Outcome::Success).actor(Some(actor.audit_ref())).ip(ip)
+fn draft(action: &str, actor: &crate::server::auth::Actor, ip: Option<String>) -> crate::server::trail::TrailDraft {
+    use crate::server::trail::{Outcome, TrailDraft};
+    TrailDraft::new(action, Outcome::Success).actor(Some(actor.trail_ref())).ip(ip)
 }
 
 #[server(prefix = "/api", endpoint = "calendar")]

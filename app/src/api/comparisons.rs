@@ -132,13 +132,13 @@ mod imp {
     use super::*;
     use crate::domain::{NationalId, Role};
     use crate::server::{
-        audit::{AuditDraft, Outcome},
         auth::Actor,
         store::ComparisonRecord,
+        trail::{Outcome, TrailDraft},
     };
 
-    pub fn draft(action: &str, actor: &Actor, ip: Option<String>) -> AuditDraft {
-        AuditDraft::new(action, Outcome::Success).actor(Some(actor.audit_ref())).ip(ip)
+    pub fn draft(action: &str, actor: &Actor, ip: Option<String>) -> TrailDraft {
+        TrailDraft::new(action, Outcome::Success).actor(Some(actor.trail_ref())).ip(ip)
     }
 
     pub fn band(s: &str) -> Band {
@@ -306,7 +306,7 @@ pub async fn submit_comparison(submission: Submission) -> Result<Submitted, ApiE
         Ok(img) => img,
         Err(e) => {
             let draft = reject.details(serde_json::json!({ "reason": e.code() }));
-            ctx.state.store.append_audit(draft).await.map_err(super::internal)?;
+            ctx.state.store.append_trail(draft).await.map_err(super::internal)?;
             return Err(ApiError::Invalid(e.to_string()));
         }
     };
@@ -380,7 +380,7 @@ pub async fn submit_comparison(submission: Submission) -> Result<Submitted, ApiE
 }
 
 #[cfg(feature = "ssr")]
-use crate::server::audit::Outcome;
+use crate::server::trail::Outcome;
 
 #[cfg(feature = "ssr")]
 fn matcher_message(e: &crate::matcher::MatchError) -> &'static str {
@@ -416,7 +416,7 @@ pub async fn list_comparisons(scope: String) -> Result<Vec<ComparisonSummary>, A
     let draft = imp::draft("comparison.list", actor, ctx.ip_string()).details(
         serde_json::json!({ "scope": if filter.unit_id.is_some() { "unit" } else { "mine" }, "count": rows.len() }),
     );
-    ctx.state.store.append_audit(draft).await.map_err(super::internal)?;
+    ctx.state.store.append_trail(draft).await.map_err(super::internal)?;
     Ok(rows.iter().map(imp::summary).collect())
 }
 
@@ -448,7 +448,7 @@ pub async fn get_comparison(id: i64) -> Result<ComparisonDetail, ApiError> {
     let mut draft = imp::draft("comparison.view", actor, ctx.ip_string()).object("comparison", c.id);
     draft.case_number = Some(c.case_number.clone());
     draft.subject_national_id = Some(c.national_id.clone());
-    store.append_audit(draft).await.map_err(super::internal)?;
+    store.append_trail(draft).await.map_err(super::internal)?;
     Ok(ComparisonDetail {
         summary: imp::summary(&c),
         unit_name: imp::unit_name(&ctx, c.unit_id).await,
@@ -506,7 +506,7 @@ pub async fn verify_code(code: String) -> Result<Verified, ApiError> {
         draft.case_number = Some(c.case_number.clone());
         draft.subject_national_id = Some(c.national_id.clone());
     }
-    ctx.state.store.append_audit(draft).await.map_err(super::internal)?;
+    ctx.state.store.append_trail(draft).await.map_err(super::internal)?;
     let c = found.ok_or(ApiError::NotFound)?;
     Ok(Verified {
         id: c.id,

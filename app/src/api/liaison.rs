@@ -263,9 +263,9 @@ mod imp {
         Ok(cal.working_deadline(now, ctx.state.liaison.reply_days))
     }
 
-    /// Run one step with its audit event (which names the person).
+    /// Run one step with its trail event (which names the person).
     pub async fn step(ctx: &Ctx, actor: &Actor, slip: &SlipRecord, step: SlipStep, note: &str) -> Result<(), ApiError> {
-        let mut draft = ctx.audit(&format!("liaison.{}", step.action())).details(serde_json::json!({
+        let mut draft = ctx.trail(&format!("liaison.{}", step.action())).details(serde_json::json!({
             "from": slip.state,
             "to": step.to_state(),
         }));
@@ -422,12 +422,12 @@ mod imp {
                         Ok(img) => img,
                         Err(e) => {
                             let mut d = ctx
-                                .audit("liaison.reply_rejected")
+                                .trail("liaison.reply_rejected")
                                 .object("liaison_slip", slip.id)
                                 .details(serde_json::json!({ "reason": e.code() }));
-                            d.outcome = crate::server::audit::Outcome::Failure;
+                            d.outcome = crate::server::trail::Outcome::Failure;
                             d.subject_national_id = Some(slip.national_id.clone());
-                            ctx.state.store.append_audit(d).await.map_err(crate::api::internal)?;
+                            ctx.state.store.append_trail(d).await.map_err(crate::api::internal)?;
                             return Err(ApiError::Invalid(e.to_string()));
                         }
                     };
@@ -517,10 +517,10 @@ pub async fn liaison_form_data(query_id: i64) -> Result<SlipFormData, ApiError> 
         input.case_number = q.case_number.clone();
         input.person_name = q.person_name.clone().or(person.map(|p| p.name)).unwrap_or_default();
         input.national_id = q.national_id.clone();
-        let mut draft = ctx.audit("liaison.prefill").object("seal_query", q.id);
+        let mut draft = ctx.trail("liaison.prefill").object("seal_query", q.id);
         draft.case_number = Some(q.case_number.clone());
         draft.subject_national_id = Some(q.national_id.clone());
-        store.append_audit(draft).await.map_err(super::internal)?;
+        store.append_trail(draft).await.map_err(super::internal)?;
         from_query = Some(q.id);
     }
     Ok(SlipFormData {
@@ -560,7 +560,7 @@ pub async fn create_slip(input: LiaisonSlipInput, query_id: Option<i64>) -> Resu
         now: chrono::Utc::now(),
     };
     let mut draft =
-        ctx.audit("liaison.created").details(serde_json::json!({ "office": office.code, "subject": new.subject }));
+        ctx.trail("liaison.created").details(serde_json::json!({ "office": office.code, "subject": new.subject }));
     draft.subject_national_id = Some(new.national_id.clone());
     draft.case_number = Some(new.case_number.clone());
     ctx.state.store.create_slip(&new, draft).await.map_err(imp::store_err)
@@ -661,10 +661,10 @@ pub async fn get_slip(id: i64) -> Result<SlipDetail, ApiError> {
         }
         slip = store.slip(id).await.map_err(super::internal)?.ok_or(ApiError::NotFound)?;
     }
-    let mut draft = ctx.audit("liaison.view").object("liaison_slip", id);
+    let mut draft = ctx.trail("liaison.view").object("liaison_slip", id);
     draft.subject_national_id = Some(slip.national_id.clone());
     draft.case_number = Some(slip.case_number.clone());
-    store.append_audit(draft).await.map_err(super::internal)?;
+    store.append_trail(draft).await.map_err(super::internal)?;
     let units = store.list_units().await.map_err(super::internal)?;
     let row = imp::row(&slip, &units)?;
     let form = imp::form(&slip)?;
@@ -766,13 +766,13 @@ pub async fn reply_slip(id: i64, input: LiaisonReplyInput, image_b64: String) ->
         return Err(ApiError::Invalid("此聯繫單已回復或已撤銷".into()));
     }
     let new_version = imp::new_version(&ctx, actor, &slip, &reply, &image_b64).await?;
-    let mut draft = ctx.audit("liaison.replied").details(serde_json::json!({
+    let mut draft = ctx.trail("liaison.replied").details(serde_json::json!({
         "outcome": match reply.outcome { crate::domain::forms::liaison_slip::ReplyOutcome::Rebuilt => "rebuilt", _ => "other" },
         "new_version": new_version.is_some(),
     }));
     draft.subject_national_id = Some(slip.national_id.clone());
     draft.case_number = Some(slip.case_number.clone());
-    let mut version_draft = ctx.audit("seal.version.add").details(serde_json::json!({
+    let mut version_draft = ctx.trail("seal.version.add").details(serde_json::json!({
         "reason": new_version.as_ref().map(|v| v.reason.code()),
         "sha256": new_version.as_ref().map(|v| v.image.sha256.clone()),
         "unclear": new_version.as_ref().map(|v| v.unclear),
@@ -794,8 +794,8 @@ pub async fn list_slips(filter: ListFilter) -> Result<Vec<SlipRow>, ApiError> {
     let ctx = super::guard(ListSlips::PATH).await?;
     let actor = ctx.actor()?;
     let rows = imp::rows_for(&ctx, actor, filter.clone(), ListSlips::PATH).await?;
-    let draft = ctx.audit("liaison.list").details(serde_json::json!({ "count": rows.len(), "state": filter.state }));
-    ctx.state.store.append_audit(draft).await.map_err(super::internal)?;
+    let draft = ctx.trail("liaison.list").details(serde_json::json!({ "count": rows.len(), "state": filter.state }));
+    ctx.state.store.append_trail(draft).await.map_err(super::internal)?;
     Ok(rows)
 }
 
@@ -807,8 +807,8 @@ pub async fn export_slips(filter: ListFilter) -> Result<ExportFile, ApiError> {
     let actor = ctx.actor()?;
     let rows = imp::rows_for(&ctx, actor, filter, ExportSlips::PATH).await?;
     let bytes = imp::csv(&rows)?;
-    let draft = ctx.audit("liaison.export").details(serde_json::json!({ "count": rows.len(), "format": "csv" }));
-    ctx.state.store.append_audit(draft).await.map_err(super::internal)?;
+    let draft = ctx.trail("liaison.export").details(serde_json::json!({ "count": rows.len(), "format": "csv" }));
+    ctx.state.store.append_trail(draft).await.map_err(super::internal)?;
     let stamp = chrono::Utc::now().with_timezone(&crate::domain::taipei_offset()).format("%Y%m%d");
     Ok(ExportFile {
         filename: format!("聯繫單-{stamp}.csv"),
@@ -881,9 +881,9 @@ pub async fn slip_compare_input(id: i64) -> Result<QueryInput, ApiError> {
         }
         crate::domain::CaseNumber::FreeForm(s) => (String::new(), String::new(), String::new(), s.clone()),
     };
-    let mut draft = ctx.audit("liaison.compare_again").object("liaison_slip", id);
+    let mut draft = ctx.trail("liaison.compare_again").object("liaison_slip", id);
     draft.subject_national_id = Some(slip.national_id.clone());
-    ctx.state.store.append_audit(draft).await.map_err(super::internal)?;
+    ctx.state.store.append_trail(draft).await.map_err(super::internal)?;
     Ok(QueryInput {
         business_type: business_type.unwrap_or_else(|| crate::domain::BusinessType::LandRegistration.code().into()),
         case_year,

@@ -5,7 +5,6 @@
 
 pub mod accounts;
 pub mod admin;
-pub mod audit;
 pub mod audits;
 pub mod auth;
 pub mod calendar;
@@ -16,10 +15,11 @@ pub mod reports;
 pub mod reviews;
 pub mod seals;
 pub mod security;
+pub mod trail;
 
-pub use crate::error::ApiError;
 #[cfg(feature = "ssr")]
 pub use crate::error::internal;
+pub use crate::error::ApiError;
 
 #[cfg(feature = "ssr")]
 pub use guard::*;
@@ -53,11 +53,11 @@ mod guard {
         pub fn actor(&self) -> Result<&Actor, ApiError> {
             self.actor.as_ref().ok_or(ApiError::NotSignedIn)
         }
-        /// A successful audit event by the caller from the caller's address.
-        pub fn audit(&self, action: &str) -> crate::server::audit::AuditDraft {
-            use crate::server::audit::{AuditDraft, Outcome};
-            AuditDraft::new(action, Outcome::Success)
-                .actor(self.actor.as_ref().map(|a| a.audit_ref()))
+        /// A successful trail event by the caller from the caller's address.
+        pub fn trail(&self, action: &str) -> crate::server::trail::TrailDraft {
+            use crate::server::trail::{Outcome, TrailDraft};
+            TrailDraft::new(action, Outcome::Success)
+                .actor(self.actor.as_ref().map(|a| a.trail_ref()))
                 .ip(self.ip_string())
         }
     }

@@ -52,8 +52,8 @@ mod imp {
     use super::*;
     use crate::domain::{roc_datetime, RocDate};
     use crate::server::{
-        audit::{AuditDraft, Outcome},
         auth::Actor,
+        trail::{Outcome, TrailDraft},
     };
 
     /// Bureau-wide for administrators and external auditors; otherwise the caller's unit, for
@@ -99,8 +99,8 @@ mod imp {
             .collect())
     }
 
-    pub fn draft(action: &str, actor: &Actor, ip: Option<String>) -> AuditDraft {
-        AuditDraft::new(action, Outcome::Success).actor(Some(actor.audit_ref())).ip(ip)
+    pub fn draft(action: &str, actor: &Actor, ip: Option<String>) -> TrailDraft {
+        TrailDraft::new(action, Outcome::Success).actor(Some(actor.trail_ref())).ip(ip)
     }
 
     fn day(t: DateTime<Utc>) -> String {
@@ -167,7 +167,7 @@ pub async fn account_register(unit: i64, status: String) -> Result<Register, Api
     let rows = imp::rows(&ctx, unit, &status).await?;
     let draft = imp::draft("account.register.view", actor, ctx.ip_string())
         .details(serde_json::json!({ "unit_id": unit, "status": status, "count": rows.len() }));
-    ctx.state.store.append_audit(draft).await.map_err(super::internal)?;
+    ctx.state.store.append_trail(draft).await.map_err(super::internal)?;
     let units = ctx.state.store.list_units().await.map_err(super::internal)?;
     let reviews = ctx.state.store.last_review_dates().await.map_err(super::internal)?;
     let mut listed: Vec<i64> = rows.iter().map(|r| r.unit_id).collect();
@@ -208,7 +208,7 @@ pub async fn export_register(unit: i64, status: String, format: String) -> Resul
     };
     let draft = imp::draft("account.register.export", actor, ctx.ip_string())
         .details(serde_json::json!({ "unit_id": unit, "format": ext, "count": rows.len() }));
-    ctx.state.store.append_audit(draft).await.map_err(super::internal)?;
+    ctx.state.store.append_trail(draft).await.map_err(super::internal)?;
     let stamp = chrono::Utc::now().with_timezone(&crate::domain::taipei_offset()).format("%Y%m%d");
     Ok(ExportFile {
         filename: format!("使用者帳號清冊-{stamp}.{ext}"),

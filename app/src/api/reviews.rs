@@ -5,7 +5,7 @@
 //! `server::authz::acts_as_manager` — which also refuses an incoming manager who
 //! acknowledged a hand-over and has not changed the password since. Viewing a review is also
 //! open to administrators, the unit's internal auditor and external auditors. Every change and
-//! every read of the accounts' data writes an audit event.
+//! every read of the accounts' data writes an trail event.
 
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
@@ -249,15 +249,15 @@ pub(crate) mod imp {
     use super::*;
     use crate::api::Ctx;
     use crate::server::{
-        audit::{AuditDraft, Outcome},
         auth::Actor,
         authz::acts_as_manager,
         reviews,
         store::{ReviewItemRecord, ReviewRecord},
+        trail::{Outcome, TrailDraft},
     };
 
-    pub fn draft(action: &str, actor: &Actor, ip: Option<String>) -> AuditDraft {
-        AuditDraft::new(action, Outcome::Success).actor(Some(actor.audit_ref())).ip(ip)
+    pub fn draft(action: &str, actor: &Actor, ip: Option<String>) -> TrailDraft {
+        TrailDraft::new(action, Outcome::Success).actor(Some(actor.trail_ref())).ip(ip)
     }
 
     /// Refuse (audited) unless the caller acts as the unit's manager now. An incoming manager
@@ -484,9 +484,7 @@ pub async fn get_review(id: i64) -> Result<ReviewView, ApiError> {
     }
     let store = &ctx.state.store;
     let can_act = r.signed_at.is_none()
-        && crate::server::authz::acts_as_manager(store, actor, r.unit_id, Utc::now())
-            .await
-            .map_err(super::internal)?;
+        && crate::server::authz::acts_as_manager(store, actor, r.unit_id, Utc::now()).await.map_err(super::internal)?;
     let unit = store.unit(r.unit_id).await.map_err(super::internal)?.ok_or(ApiError::NotFound)?;
     // the unit's requests, newest first: for the section on the latest form and open requests
     let requests = store
@@ -541,7 +539,7 @@ pub async fn get_review(id: i64) -> Result<ReviewView, ApiError> {
     let draft = imp::draft("permission_review.viewed", actor, ctx.ip_string())
         .object("permission_review", r.id)
         .details(serde_json::json!({ "unit_id": r.unit_id, "quarter": r.quarter, "accounts": items.len() }));
-    store.append_audit(draft).await.map_err(super::internal)?;
+    store.append_trail(draft).await.map_err(super::internal)?;
     let (quarter_zh, quarter_en) = imp::quarter_labels(&r.quarter);
     Ok(ReviewView {
         id: r.id,
@@ -814,7 +812,7 @@ pub async fn handover_overview() -> Result<HandoverOverview, ApiError> {
     if !handovers.is_empty() || !candidates.is_empty() {
         let draft = imp::draft("handover.list", actor, ctx.ip_string())
             .details(serde_json::json!({ "handovers": handovers.len(), "candidates": candidates.len() }));
-        store.append_audit(draft).await.map_err(super::internal)?;
+        store.append_trail(draft).await.map_err(super::internal)?;
     }
     Ok(HandoverOverview {
         handovers,

@@ -52,13 +52,13 @@ mod imp {
     use super::*;
     use crate::domain::{NationalId, UnitKind};
     use crate::server::{
-        audit::{AuditDraft, Outcome},
         auth::Actor,
         store::{SealReason, SealVersionRecord},
+        trail::{Outcome, TrailDraft},
     };
 
-    pub fn draft(action: &str, actor: &Actor, ip: Option<String>, id: &NationalId) -> AuditDraft {
-        let mut d = AuditDraft::new(action, Outcome::Success).actor(Some(actor.audit_ref())).ip(ip);
+    pub fn draft(action: &str, actor: &Actor, ip: Option<String>, id: &NationalId) -> TrailDraft {
+        let mut d = TrailDraft::new(action, Outcome::Success).actor(Some(actor.trail_ref())).ip(ip);
         d.subject_national_id = Some(id.as_str().to_string());
         d
     }
@@ -113,7 +113,7 @@ pub async fn seal_versions(national_id: String) -> Result<PersonSeals, ApiError>
     let person = ctx.state.store.person(id.as_str()).await.map_err(super::internal)?;
     let draft = imp::draft("seal.versions.view", actor, ctx.ip_string(), &id)
         .details(serde_json::json!({ "versions": versions.len() }));
-    ctx.state.store.append_audit(draft).await.map_err(super::internal)?;
+    ctx.state.store.append_trail(draft).await.map_err(super::internal)?;
     let mut out = Vec::new();
     for v in versions {
         out.push(imp::view(&ctx, v).await?);
@@ -164,8 +164,8 @@ pub async fn upload_seal(upload: SealUpload) -> Result<SealVersionView, ApiError
         Err(e) => {
             let mut d = imp::draft("seal.upload_rejected", actor, ctx.ip_string(), &id)
                 .details(serde_json::json!({ "reason": e.code() }));
-            d.outcome = crate::server::audit::Outcome::Failure;
-            ctx.state.store.append_audit(d).await.map_err(super::internal)?;
+            d.outcome = crate::server::trail::Outcome::Failure;
+            ctx.state.store.append_trail(d).await.map_err(super::internal)?;
             return Err(ApiError::Invalid(e.to_string()));
         }
     };

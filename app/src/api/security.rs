@@ -36,7 +36,7 @@ pub struct SecurityRegister {
     /// Units whose quarterly account review is due or overdue (八(三)).
     pub reviews: Vec<UnitReviewStatus>,
     pub can_edit: bool,
-    /// The audit trail's forwarding to the central log system (附件三 4(10)), per collector.
+    /// The trail's forwarding to the central log system (附件三 4(10)), per collector.
     pub forwarding: Vec<ForwardView>,
     /// 系統更新紀錄 (附件三 3(6)), newest first.
     pub updates: Vec<UpdateView>,
@@ -55,7 +55,7 @@ pub struct UpdateView {
     pub first_started: String,
 }
 
-/// How far one collector is behind the audit trail.
+/// How far one collector is behind the trail.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ForwardView {
     pub target: String,
@@ -126,9 +126,9 @@ pub async fn security_tasks() -> Result<SecurityRegister, ApiError> {
         }
     }
     let overdue = tasks.iter().filter(|t| t.overdue).count() + reviews.iter().filter(|r| r.state == "overdue").count();
-    let draft = ctx.audit("security.register.view").details(serde_json::json!({ "overdue": overdue }));
-    store.append_audit(draft).await.map_err(super::internal)?;
-    let head = store.audit_head().await.map_err(super::internal)?.0;
+    let draft = ctx.trail("security.register.view").details(serde_json::json!({ "overdue": overdue }));
+    store.append_trail(draft).await.map_err(super::internal)?;
+    let head = store.trail_head().await.map_err(super::internal)?.0;
     let forwarding = store
         .forward_status()
         .await
@@ -184,7 +184,7 @@ pub async fn add_security_task(input: TaskInput) -> Result<i64, ApiError> {
         created_by: Some(actor.account_id),
         now: Utc::now(),
     };
-    let draft = ctx.audit("security.task.add").details(serde_json::json!({ "kind": new.kind, "due_on": new.due_on }));
+    let draft = ctx.trail("security.task.add").details(serde_json::json!({ "kind": new.kind, "due_on": new.due_on }));
     ctx.state.store.add_task(&new, draft).await.map_err(super::internal)
 }
 
@@ -217,7 +217,7 @@ pub async fn complete_security_task(id: i64, input: CompletionInput) -> Result<O
         now,
         next,
     };
-    let draft = ctx.audit("security.task.done").details(serde_json::json!({
+    let draft = ctx.trail("security.task.done").details(serde_json::json!({
         "kind": task.kind, "done_on": done.done_on, "notice_to_civil_affairs": done.notice_plan.is_some(),
     }));
     store.complete_task(id, &done, draft).await.map_err(|e| match e {

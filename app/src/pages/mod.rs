@@ -1,7 +1,6 @@
 //! One file per route.
 
 pub mod admin;
-pub mod audit;
 pub mod audits;
 pub mod calendar;
 pub mod compare;
@@ -16,6 +15,7 @@ pub mod requests;
 pub mod reviews;
 pub mod seals;
 pub mod security;
+pub mod trail;
 
 use leptos::prelude::*;
 

@@ -1,6 +1,6 @@
 //! `/reports`: the monthly query report (五(二)2) — every look-up of the unit in the month with
 //! its anomalies highlighted, totals per operator and business type; generate, sign off (核閱),
-//! export (CSV, XLSX) and print on A4 with the snapshot's SHA-256 and the audit chain's head.
+//! export (CSV, XLSX) and print on A4 with the snapshot's SHA-256 and the trail chain's head.
 
 use leptos::prelude::*;
 

@@ -5,8 +5,8 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 
-use super::audit::AuditDraft;
 use super::store::{AuditFilter, DynStore, NewAudit, StoreResult};
+use super::trail::TrailDraft;
 use crate::domain::audit::{AuditKind, Period};
 use crate::domain::audit_sample::{draw_queries, draw_users};
 
@@ -57,7 +57,7 @@ pub struct Opening {
 }
 
 /// Draw the sample and open the record; returns its id.
-pub async fn open(store: &DynStore, o: Opening, audit: AuditDraft) -> StoreResult<i64> {
+pub async fn open(store: &DynStore, o: Opening, trail: TrailDraft) -> StoreResult<i64> {
     let (drawn, changes, review) = match o.unit_id {
         Some(unit) => (
             redraw(store, unit, o.period, o.auditor_id, o.seed, o.now).await?,
@@ -87,12 +87,12 @@ pub async fn open(store: &DynStore, o: Opening, audit: AuditDraft) -> StoreResul
         samples,
         now: o.now,
     };
-    let audit = audit.details(serde_json::json!({
+    let trail = trail.details(serde_json::json!({
         "kind": o.kind.code(), "period": o.period.to_string(), "unit_id": o.unit_id, "seed": o.seed.to_string(),
         "lookups": drawn.lookups, "users": drawn.users,
         "sampled_queries": drawn.queries.len(), "sampled_users": drawn.accounts.len(),
     }));
-    store.create_audit(&new, audit).await
+    store.create_audit(&new, trail).await
 }
 
 /// The latest earlier audit of the same kind and target that the auditor has signed.

@@ -10,8 +10,8 @@ use serde::{Deserialize, Serialize};
 use std::sync::OnceLock;
 use tower_sessions::Session;
 
-use super::audit::{ActorRef, AuditDraft, Outcome};
 use super::store::{AccountRecord, StoreError};
+use super::trail::{ActorRef, Outcome, TrailDraft};
 use super::AppState;
 use crate::domain::{PasswordPolicy, Role};
 
@@ -121,7 +121,7 @@ impl Actor {
     pub fn has(&self, role: Role) -> bool {
         self.roles.contains(&role)
     }
-    pub fn audit_ref(&self) -> ActorRef {
+    pub fn trail_ref(&self) -> ActorRef {
         ActorRef {
             id: self.account_id,
             employee_no: self.employee_no.clone(),
@@ -160,16 +160,16 @@ pub async fn current_actor(state: &AppState, session: &Session) -> Result<Option
     Ok(Some(Actor::from_account(&account, &state.auth.policy, now)))
 }
 
-/// A refused sign-in of a known account, in the audit trail.
+/// A refused sign-in of a known account, in the trail.
 async fn deny_login(
     state: &AppState,
-    actor: Option<super::audit::ActorRef>,
+    actor: Option<super::trail::ActorRef>,
     ip: Option<String>,
     details: serde_json::Value,
 ) -> Result<(), AuthError> {
     state
         .store
-        .append_audit(AuditDraft::new("auth.login", Outcome::Denied).actor(actor).ip(ip).details(details))
+        .append_trail(TrailDraft::new("auth.login", Outcome::Denied).actor(actor).ip(ip).details(details))
         .await?;
     Ok(())
 }
@@ -200,8 +200,8 @@ pub async fn sign_in(
         let _ = verify_password(password, dummy_hash().await).await;
         state
             .store
-            .append_audit(
-                AuditDraft::new("auth.login", Outcome::Failure)
+            .append_trail(
+                TrailDraft::new("auth.login", Outcome::Failure)
                     .ip(ip_s)
                     .details(serde_json::json!({ "employee_no": employee_no, "reason": "unknown_account" })),
             )
@@ -209,7 +209,7 @@ pub async fn sign_in(
         return Err(AuthError::BadCredentials);
     };
     let actor = Actor::from_account(&account, &state.auth.policy, now);
-    let actor_ref = Some(actor.audit_ref());
+    let actor_ref = Some(actor.trail_ref());
     if let Some(until) = account.locked_until.filter(|u| *u > now) {
         let _ = verify_password(password, dummy_hash().await).await;
         deny_login(state, actor_ref, ip_s, serde_json::json!({ "reason": "locked", "locked_until": until })).await?;
@@ -226,11 +226,11 @@ pub async fn sign_in(
                 account.id,
                 i64::from(policy.max_failures),
                 lock_until,
-                AuditDraft::new("auth.login", Outcome::Failure)
+                TrailDraft::new("auth.login", Outcome::Failure)
                     .actor(actor_ref.clone())
                     .ip(ip_s.clone())
                     .details(serde_json::json!({ "reason": reason })),
-                AuditDraft::new("auth.lockout", Outcome::Success)
+                TrailDraft::new("auth.lockout", Outcome::Success)
                     .actor(actor_ref)
                     .ip(ip_s)
                     .object("account", account.id)
@@ -254,7 +254,7 @@ pub async fn sign_in(
         .record_login_success(
             account.id,
             now,
-            AuditDraft::new("auth.login", Outcome::Success).actor(actor_ref.clone()).ip(ip_s.clone()),
+            TrailDraft::new("auth.login", Outcome::Success).actor(actor_ref.clone()).ip(ip_s.clone()),
         )
         .await?;
     if !counted {
@@ -289,9 +289,9 @@ pub async fn change_password(
     if !verify_password(current, account.password_hash.clone()).await {
         state
             .store
-            .append_audit(
-                AuditDraft::new("auth.password_change", Outcome::Failure)
-                    .actor(Some(actor.audit_ref()))
+            .append_trail(
+                TrailDraft::new("auth.password_change", Outcome::Failure)
+                    .actor(Some(actor.trail_ref()))
                     .ip(ip)
                     .details(serde_json::json!({ "reason": "wrong_current_password" })),
             )
@@ -322,8 +322,8 @@ pub async fn change_password(
             &hash,
             false,
             now,
-            AuditDraft::new("auth.password_change", Outcome::Success)
-                .actor(Some(actor.audit_ref()))
+            TrailDraft::new("auth.password_change", Outcome::Success)
+                .actor(Some(actor.trail_ref()))
                 .ip(ip)
                 .object("account", account.id)
                 .details(serde_json::json!({ "forced": forced })),
@@ -349,7 +349,7 @@ pub async fn sign_out(
     if let Some(actor) = actor {
         state
             .store
-            .append_audit(AuditDraft::new("auth.logout", Outcome::Success).actor(Some(actor.audit_ref())).ip(ip))
+            .append_trail(TrailDraft::new("auth.logout", Outcome::Success).actor(Some(actor.trail_ref())).ip(ip))
             .await?;
     }
     session.flush().await.map_err(|e| AuthError::Session(e.to_string()))?;

@@ -1,15 +1,15 @@
 //! Authorisation: the policy of each endpoint ([`POLICY`]), checked on the server before an
 //! api function reads its arguments, and the unit-scope checks (who acts for a unit as its
 //! supervisor, manager or designated person) the functions narrow it with.
-//! Every denial of a signed-in account is an audit event; those of anonymous callers and of
+//! Every denial of a signed-in account is an trail event; those of anonymous callers and of
 //! unknown paths are counted into summary events (see `denials`).
 
 use chrono::{DateTime, Utc};
 use tower_sessions::Session;
 
-use super::audit::{AuditDraft, Outcome};
 use super::auth::{current_actor, Actor};
 use super::store::{DynStore, StoreResult};
+use super::trail::{Outcome, TrailDraft};
 use super::AppState;
 use crate::domain::{Designation, Role};
 use crate::error::{internal, ApiError};
@@ -147,7 +147,6 @@ pub fn policy(path: &str) -> Option<Access> {
     POLICY.iter().find(|(p, _)| *p == path).map(|(_, a)| *a)
 }
 
-
 pub async fn authorize(
     state: &AppState,
     session: &Session,
@@ -190,11 +189,11 @@ pub async fn authorize(
 
 /// Record a denied authorisation (also used by api functions for scope denials).
 pub async fn deny(state: &AppState, actor: Option<&Actor>, ip: Option<std::net::IpAddr>, path: &str, reason: &str) {
-    let draft = AuditDraft::new("authz.denied", Outcome::Denied)
-        .actor(actor.map(Actor::audit_ref))
+    let draft = TrailDraft::new("authz.denied", Outcome::Denied)
+        .actor(actor.map(Actor::trail_ref))
         .ip(ip.map(|i| i.to_string()))
         .details(serde_json::json!({ "path": path, "reason": reason }));
-    if let Err(e) = state.store.append_audit(draft).await {
+    if let Err(e) = state.store.append_trail(draft).await {
         tracing::error!(error = %e, "could not record a denied authorisation");
     }
 }

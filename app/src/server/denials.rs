@@ -1,5 +1,5 @@
 //! Denials nobody can be held to: callers who are not signed in, paths with no endpoint, and
-//! sign-ins refused by the rate limit. Writing an undeletable audit row for each would let
+//! sign-ins refused by the rate limit. Writing an undeletable trail row for each would let
 //! anyone on the network grow the trail at will, so they are counted per client instead: the
 //! first denial of a client in a window is recorded as it happens, the rest of the window as
 //! one summary row (`authz.denied.summary`: count, reasons, a few paths) — at most two rows per
@@ -12,8 +12,8 @@ use std::sync::Mutex;
 
 use chrono::{DateTime, Duration, Utc};
 
-use super::audit::{AuditDraft, Outcome};
 use super::store::DynStore;
+use super::trail::{Outcome, TrailDraft};
 
 /// How many distinct paths a summary names.
 const SAMPLE_PATHS: usize = 5;
@@ -36,7 +36,7 @@ struct Window {
 #[derive(Debug)]
 pub struct Noted {
     /// Rows to write now (the first denial of a window; the summary of the window before).
-    pub rows: Vec<AuditDraft>,
+    pub rows: Vec<TrailDraft>,
     /// The client is past the limit: answer 429.
     pub throttled: bool,
 }
@@ -80,7 +80,7 @@ impl DenialLog {
         }
         let w = clients.entry(key.clone()).or_insert_with(|| {
             rows.push(
-                AuditDraft::new("authz.denied", Outcome::Denied)
+                TrailDraft::new("authz.denied", Outcome::Denied)
                     .at(now)
                     .ip(client.map(str::to_string))
                     .details(serde_json::json!({ "path": clip(path), "reason": reason })),
@@ -99,7 +99,7 @@ impl DenialLog {
     }
 
     /// Summaries of the windows that have ended by `now` (all of them when `all`).
-    pub fn flush(&self, now: DateTime<Utc>, all: bool) -> Vec<AuditDraft> {
+    pub fn flush(&self, now: DateTime<Utc>, all: bool) -> Vec<TrailDraft> {
         let mut clients = self.clients.lock().unwrap_or_else(|p| p.into_inner());
         let ended: Vec<String> =
             clients.iter().filter(|(_, w)| all || now - w.since >= self.window).map(|(k, _)| k.clone()).collect();
@@ -124,9 +124,9 @@ fn clip(path: &str) -> String {
     path.chars().take(120).collect()
 }
 
-fn summary(key: &str, w: &Window, now: DateTime<Utc>) -> Option<AuditDraft> {
+fn summary(key: &str, w: &Window, now: DateTime<Utc>) -> Option<TrailDraft> {
     (w.suppressed > 0).then(|| {
-        AuditDraft::new("authz.denied.summary", Outcome::Denied)
+        TrailDraft::new("authz.denied.summary", Outcome::Denied)
             .at(now)
             .ip((key != "-" && key != POOLED).then(|| key.to_string()))
             .details(serde_json::json!({
@@ -140,9 +140,9 @@ fn summary(key: &str, w: &Window, now: DateTime<Utc>) -> Option<AuditDraft> {
     })
 }
 
-async fn write(store: &DynStore, rows: Vec<AuditDraft>) {
+async fn write(store: &DynStore, rows: Vec<TrailDraft>) {
     for r in rows {
-        if let Err(e) = store.append_audit(r).await {
+        if let Err(e) = store.append_trail(r).await {
             tracing::error!(error = %e, "could not record denials");
         }
     }

@@ -1,7 +1,6 @@
 //! Server-only code (feature `ssr`): what the api functions call. The store never touches
 //! HTTP; the api layer decides who may do what.
 
-pub mod audit;
 pub mod audits;
 pub mod auth;
 pub mod authz;
@@ -16,6 +15,7 @@ pub mod seed;
 pub mod state;
 pub mod store;
 pub mod system;
+pub mod trail;
 pub mod uploads;
 
 pub use state::{AppState, AuthConfig, ClientIp, Clock};

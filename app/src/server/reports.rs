@@ -5,8 +5,8 @@
 use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
 
-use super::audit::{AuditDraft, Outcome};
 use super::store::{DynStore, Seen, StoreError, StoreResult};
+use super::trail::{Outcome, TrailDraft};
 use crate::domain::report::{build, Month, MonthlyReport, Thresholds};
 
 /// Build the unit's report for the month (six months of history for the operators' baselines).
@@ -41,10 +41,10 @@ pub async fn generate(
     month: Month,
     thresholds: Thresholds,
     by: Option<i64>,
-    audit: AuditDraft,
+    trail: TrailDraft,
     now: DateTime<Utc>,
 ) -> StoreResult<(i64, MonthlyReport)> {
-    generate_if(store, unit_id, month, thresholds, by, audit, now, Seen::Anything).await
+    generate_if(store, unit_id, month, thresholds, by, trail, now, Seen::Anything).await
 }
 
 /// [`generate`], saved only if the unit's month is still as `seen` (else `Stale`).
@@ -55,16 +55,16 @@ pub async fn generate_if(
     month: Month,
     thresholds: Thresholds,
     by: Option<i64>,
-    audit: AuditDraft,
+    trail: TrailDraft,
     now: DateTime<Utc>,
     seen: Seen,
 ) -> StoreResult<(i64, MonthlyReport)> {
     let report = compute(store, unit_id, month, thresholds, now).await?;
     let (json, sha) = snapshot(&report).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-    let audit = audit.details(serde_json::json!({
+    let trail = trail.details(serde_json::json!({
         "unit_id": unit_id, "month": month.to_string(), "count": report.rows.len(), "sha256": sha,
     }));
-    let id = store.save_report(unit_id, &month.to_string(), &json, &sha, by, now, audit, seen).await?;
+    let id = store.save_report(unit_id, &month.to_string(), &json, &sha, by, now, trail, seen).await?;
     Ok((id, report))
 }
 
@@ -94,9 +94,9 @@ pub async fn generate_due(store: &DynStore, thresholds: Thresholds, now: DateTim
             Some(r) => Seen::GeneratedAt(r.generated_at),
             None => Seen::Nothing,
         };
-        let audit = AuditDraft::new("report.generate", Outcome::Success).at(now);
+        let trail = TrailDraft::new("report.generate", Outcome::Success).at(now);
         // another instance's scheduler may be at the same unit: only one of us saves
-        match generate_if(store, unit, month, thresholds, None, audit, now, seen).await {
+        match generate_if(store, unit, month, thresholds, None, trail, now, seen).await {
             Ok((id, _)) => made.push(id),
             // made by someone else meanwhile
             Err(StoreError::Stale(_)) | Err(StoreError::Duplicate(_)) => {}

@@ -3,8 +3,8 @@
 
 use chrono::{DateTime, Utc};
 
-use super::audit::{AuditDraft, Outcome};
 use super::store::{DynStore, StoreError, StoreResult};
+use super::trail::{Outcome, TrailDraft};
 
 /// Apply every approved request whose time has come; returns the ids applied. A request
 /// that cannot be applied (e.g. the account was disabled meanwhile) is closed as failed with
@@ -13,7 +13,7 @@ use super::store::{DynStore, StoreError, StoreResult};
 pub async fn apply_due(store: &DynStore, now: DateTime<Utc>) -> StoreResult<Vec<i64>> {
     let mut applied = Vec::new();
     for id in store.due_requests(now).await? {
-        let draft = AuditDraft::new("account_request.applied", Outcome::Success)
+        let draft = TrailDraft::new("account_request.applied", Outcome::Success)
             .at(now)
             .details(serde_json::json!({ "request_id": id, "by": "scheduler" }));
         match store.apply_request(id, now, draft).await {

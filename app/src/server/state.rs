@@ -35,8 +35,8 @@ impl Default for AuthConfig {
 pub struct AppState {
     pub store: DynStore,
     pub auth: Arc<AuthConfig>,
-    /// Key of the audit chain's HMAC.
-    pub audit_key: Arc<Vec<u8>>,
+    /// Key of the trail chain's HMAC.
+    pub trail_key: Arc<Vec<u8>>,
     /// Malware scanning of uploads (clamd), or disabled.
     pub scanner: Scanner,
     pub uploads: UploadLimits,
@@ -121,11 +121,11 @@ impl Default for LiaisonConfig {
 }
 
 impl AppState {
-    pub fn new(store: DynStore, auth: AuthConfig, audit_key: Arc<Vec<u8>>) -> Self {
+    pub fn new(store: DynStore, auth: AuthConfig, trail_key: Arc<Vec<u8>>) -> Self {
         Self {
             store,
             auth: Arc::new(auth),
-            audit_key,
+            trail_key,
             scanner: Scanner::disabled(),
             uploads: UploadLimits::default(),
             email_domains: Arc::new(

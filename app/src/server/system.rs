@@ -1,4 +1,4 @@
-//! The clock check of 附件三 4(9): the audit trail's times come from the instances, its order
+//! The clock check of 附件三 4(9): the trail's times come from the instances, its order
 //! from the database, so each instance's clock must agree with the database server's.
 
 use chrono::{DateTime, Utc};

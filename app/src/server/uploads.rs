@@ -41,7 +41,7 @@ pub enum UploadError {
 }
 
 impl UploadError {
-    /// For the audit trail.
+    /// For the trail.
     pub fn code(&self) -> &'static str {
         match self {
             Self::Empty => "empty",

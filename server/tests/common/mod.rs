@@ -270,7 +270,7 @@ impl TestApp {
                     roles,
                     now: chrono::Utc::now() - chrono::Duration::days(2),
                 },
-                app::server::audit::AuditDraft::new("account.create", app::server::audit::Outcome::Success),
+                app::server::trail::TrailDraft::new("account.create", app::server::trail::Outcome::Success),
             )
             .await
             .unwrap()

@@ -7,7 +7,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
 
 use super::StoreResult;
-use crate::server::audit::AuditDraft;
+use crate::server::trail::TrailDraft;
 
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct AuditFormRecord {
@@ -162,10 +162,10 @@ pub struct NewSignoff {
 pub trait AuditStore: Send + Sync {
     /// Open an audit; `Duplicate("audit")` while one of the same kind, period and party is
     /// not withdrawn (a unique index).
-    async fn create_audit(&self, new: &NewAudit, audit: AuditDraft) -> StoreResult<i64>;
+    async fn create_audit(&self, new: &NewAudit, trail: TrailDraft) -> StoreResult<i64>;
     /// Withdraw an audit the auditor has not signed, with the reason (to draw again); `Stale`
     /// once signed, withdrawn or complete.
-    async fn withdraw_audit(&self, id: i64, reason: &str, now: DateTime<Utc>, audit: AuditDraft) -> StoreResult<()>;
+    async fn withdraw_audit(&self, id: i64, reason: &str, now: DateTime<Utc>, trail: TrailDraft) -> StoreResult<()>;
     async fn audit(&self, id: i64) -> StoreResult<Option<AuditFormRecord>>;
     /// Newest period first.
     async fn list_audits(&self, filter: &AuditFilter) -> StoreResult<Vec<AuditFormRecord>>;
@@ -173,14 +173,14 @@ pub trait AuditStore: Send + Sync {
     async fn audit_samples(&self, id: i64) -> StoreResult<Vec<(String, i64)>>;
     async fn audit_answers(&self, id: i64) -> StoreResult<Vec<AnswerRecord>>;
     /// Save (or replace) one answer; `Stale` once the auditor has signed.
-    async fn save_answer(&self, id: i64, answer: &AnswerRecord, audit: AuditDraft) -> StoreResult<()>;
+    async fn save_answer(&self, id: i64, answer: &AnswerRecord, trail: TrailDraft) -> StoreResult<()>;
     /// Save one free-text field; `Stale` once the auditor has signed.
-    async fn save_audit_text(&self, id: i64, field: AuditText, text: &str, audit: AuditDraft) -> StoreResult<()>;
+    async fn save_audit_text(&self, id: i64, field: AuditText, text: &str, trail: TrailDraft) -> StoreResult<()>;
     async fn audit_signoffs(&self, id: i64) -> StoreResult<Vec<SignoffRecord>>;
     /// Sign one box; `Duplicate` when it is signed already, `Stale` when the record is complete.
-    async fn sign_audit(&self, id: i64, sign: &NewSignoff, audit: AuditDraft) -> StoreResult<()>;
+    async fn sign_audit(&self, id: i64, sign: &NewSignoff, trail: TrailDraft) -> StoreResult<()>;
 
-    async fn add_followup(&self, new: &NewFollowup, audit: AuditDraft) -> StoreResult<i64>;
+    async fn add_followup(&self, new: &NewFollowup, trail: TrailDraft) -> StoreResult<i64>;
     async fn followup(&self, id: i64) -> StoreResult<Option<FollowupRecord>>;
     /// Open ones first (by due date), then closed ones, newest first.
     async fn list_followups(&self, kind: Option<&str>, audit_id: Option<i64>) -> StoreResult<Vec<FollowupRecord>>;
@@ -192,7 +192,7 @@ pub trait AuditStore: Send + Sync {
         note: &str,
         by: i64,
         now: DateTime<Utc>,
-        audit: AuditDraft,
+        trail: TrailDraft,
     ) -> StoreResult<()>;
     async fn followup_events(&self, id: i64) -> StoreResult<Vec<FollowupEvent>>;
 
@@ -266,7 +266,7 @@ macro_rules! impl_audits {
 
         #[async_trait]
         impl AuditStore for $store {
-            async fn create_audit(&self, new: &NewAudit, audit: AuditDraft) -> StoreResult<i64> {
+            async fn create_audit(&self, new: &NewAudit, trail: TrailDraft) -> StoreResult<i64> {
                 let mut tx = self.begin().await?;
                 let (id,): (i64,) = sqlx::query_as(
                     "INSERT INTO audit (kind, period, unit_id, vendor, auditing_unit_id, auditor_id, audited_id, \
@@ -299,12 +299,12 @@ macro_rules! impl_audits {
                         .execute(&mut *tx)
                         .await?;
                 }
-                Self::audit_in(&mut tx, &self.key, audit.object("audit", id)).await?;
+                Self::trail_in(&mut tx, &self.key, trail.object("audit", id)).await?;
                 tx.commit().await?;
                 Ok(id)
             }
 
-            async fn withdraw_audit(&self, id: i64, reason: &str, now: DateTime<Utc>, audit: AuditDraft) -> StoreResult<()> {
+            async fn withdraw_audit(&self, id: i64, reason: &str, now: DateTime<Utc>, trail: TrailDraft) -> StoreResult<()> {
                 let mut tx = self.begin().await?;
                 let r = sqlx::query(
                     "UPDATE audit SET withdrawn_at = $1, withdrawn_reason = $2 \
@@ -318,7 +318,7 @@ macro_rules! impl_audits {
                 if r.rows_affected() == 0 {
                     return Err(StoreError::Stale("audit"));
                 }
-                Self::audit_in(&mut tx, &self.key, audit.object("audit", id)).await?;
+                Self::trail_in(&mut tx, &self.key, trail.object("audit", id)).await?;
                 tx.commit().await?;
                 Ok(())
             }
@@ -359,7 +359,7 @@ macro_rules! impl_audits {
                 .await?)
             }
 
-            async fn save_answer(&self, id: i64, a: &AnswerRecord, audit: AuditDraft) -> StoreResult<()> {
+            async fn save_answer(&self, id: i64, a: &AnswerRecord, trail: TrailDraft) -> StoreResult<()> {
                 let mut tx = self.begin().await?;
                 if Self::audit_state_in(&mut tx, id).await?.0 {
                     return Err(StoreError::Stale("audit"));
@@ -380,7 +380,7 @@ macro_rules! impl_audits {
                 .bind(a.answered_at)
                 .execute(&mut *tx)
                 .await?;
-                Self::audit_in(&mut tx, &self.key, audit.object("audit", id)).await?;
+                Self::trail_in(&mut tx, &self.key, trail.object("audit", id)).await?;
                 tx.commit().await?;
                 Ok(())
             }
@@ -390,7 +390,7 @@ macro_rules! impl_audits {
                 id: i64,
                 field: AuditText,
                 text: &str,
-                audit: AuditDraft,
+                trail: TrailDraft,
             ) -> StoreResult<()> {
                 let mut tx = self.begin().await?;
                 let r = sqlx::query(&format!(
@@ -404,7 +404,7 @@ macro_rules! impl_audits {
                 if r.rows_affected() == 0 {
                     return Err(StoreError::Stale("audit"));
                 }
-                Self::audit_in(&mut tx, &self.key, audit.object("audit", id)).await?;
+                Self::trail_in(&mut tx, &self.key, trail.object("audit", id)).await?;
                 tx.commit().await?;
                 Ok(())
             }
@@ -419,7 +419,7 @@ macro_rules! impl_audits {
                 .await?)
             }
 
-            async fn sign_audit(&self, id: i64, s: &NewSignoff, audit: AuditDraft) -> StoreResult<()> {
+            async fn sign_audit(&self, id: i64, s: &NewSignoff, trail: TrailDraft) -> StoreResult<()> {
                 let mut tx = self.begin().await?;
                 let (submitted, completed) = Self::audit_state_in(&mut tx, id).await?;
                 if completed || (submitted && s.submits) {
@@ -457,15 +457,15 @@ macro_rules! impl_audits {
                     .execute(&mut *tx)
                     .await?;
                 }
-                Self::audit_in(&mut tx, &self.key, audit.object("audit", id)).await?;
+                Self::trail_in(&mut tx, &self.key, trail.object("audit", id)).await?;
                 tx.commit().await?;
                 Ok(())
             }
 
-            async fn add_followup(&self, new: &NewFollowup, audit: AuditDraft) -> StoreResult<i64> {
+            async fn add_followup(&self, new: &NewFollowup, trail: TrailDraft) -> StoreResult<i64> {
                 let mut tx = self.begin().await?;
                 let id = Self::insert_followup_in(&mut tx, new).await?;
-                Self::audit_in(&mut tx, &self.key, audit.object("audit_followup", id)).await?;
+                Self::trail_in(&mut tx, &self.key, trail.object("audit_followup", id)).await?;
                 tx.commit().await?;
                 Ok(id)
             }
@@ -500,7 +500,7 @@ macro_rules! impl_audits {
                 note: &str,
                 by: i64,
                 now: DateTime<Utc>,
-                audit: AuditDraft,
+                trail: TrailDraft,
             ) -> StoreResult<()> {
                 let mut tx = self.begin().await?;
                 let r = sqlx::query(
@@ -523,7 +523,7 @@ macro_rules! impl_audits {
                     StepEvent { at: now, actor_id: Some(by), action: status, note },
                 )
                 .await?;
-                Self::audit_in(&mut tx, &self.key, audit.object("audit_followup", id)).await?;
+                Self::trail_in(&mut tx, &self.key, trail.object("audit_followup", id)).await?;
                 tx.commit().await?;
                 Ok(())
             }

@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 use super::registry::NewSealVersion;
 use super::sql::SetValue;
 use super::StoreResult;
-use crate::server::audit::AuditDraft;
+use crate::server::trail::TrailDraft;
 
 /// Where a slip stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -181,7 +181,7 @@ impl SlipStep {
             Self::Cancel => "cancelled",
         }
     }
-    /// The timeline's and the audit trail's name of the step.
+    /// The timeline's and the trail's name of the step.
     pub fn action(&self) -> &'static str {
         match self {
             Self::Edit { .. } => "edited",
@@ -242,7 +242,7 @@ pub struct SlipReply {
 
 #[async_trait]
 pub trait LiaisonStore: Send + Sync {
-    async fn create_slip(&self, new: &NewSlip, audit: AuditDraft) -> StoreResult<i64>;
+    async fn create_slip(&self, new: &NewSlip, trail: TrailDraft) -> StoreResult<i64>;
     async fn slip(&self, id: i64) -> StoreResult<Option<SlipRecord>>;
     /// Newest first, at most 1000.
     async fn list_slips(&self, filter: &SlipFilter) -> StoreResult<Vec<SlipRecord>>;
@@ -255,18 +255,18 @@ pub trait LiaisonStore: Send + Sync {
         actor_id: i64,
         note: &str,
         now: DateTime<Utc>,
-        audit: AuditDraft,
+        trail: TrailDraft,
     ) -> StoreResult<()>;
     /// The office's reply (from sent or received); with a new seal version when there is one
-    /// (its own audit event: the registry changed). Returns the new version's id.
+    /// (its own trail event: the registry changed). Returns the new version's id.
     async fn reply_slip(
         &self,
         id: i64,
         reply: &SlipReply,
         actor_id: i64,
         now: DateTime<Utc>,
-        audit: AuditDraft,
-        version_audit: AuditDraft,
+        trail: TrailDraft,
+        version_trail: TrailDraft,
     ) -> StoreResult<Option<i64>>;
 }
 
@@ -278,17 +278,17 @@ pub(super) const SLIP_COLUMNS: &str = "id, sender_unit_id, office_unit_id, creat
 macro_rules! impl_liaison {
     ($store:ident, $db:ty) => {
         impl $store {
-            /// The step's timeline row and audit event, then commit.
+            /// The step's timeline row and trail event, then commit.
             async fn finish_slip_step(
                 &self,
                 mut tx: sqlx::Transaction<'static, $db>,
                 id: i64,
                 ev: StepEvent<'_>,
-                audit: AuditDraft,
+                trail: TrailDraft,
             ) -> StoreResult<()> {
                 Self::event_in(&mut tx, "liaison_slip_event", "slip_id", id, ev).await?;
-                let audit = audit.object("liaison_slip", id);
-                Self::audit_in(&mut tx, &self.key, audit).await?;
+                let trail = trail.object("liaison_slip", id);
+                Self::trail_in(&mut tx, &self.key, trail).await?;
                 tx.commit().await?;
                 Ok(())
             }
@@ -296,7 +296,7 @@ macro_rules! impl_liaison {
 
         #[async_trait]
         impl LiaisonStore for $store {
-            async fn create_slip(&self, new: &NewSlip, audit: AuditDraft) -> StoreResult<i64> {
+            async fn create_slip(&self, new: &NewSlip, trail: TrailDraft) -> StoreResult<i64> {
                 let mut tx = self.begin().await?;
                 let (id,): (i64,) = sqlx::query_as(
                     "INSERT INTO liaison_slip (sender_unit_id, office_unit_id, created_by, created_at, query_id, national_id, \
@@ -315,7 +315,7 @@ macro_rules! impl_liaison {
                 .fetch_one(&mut *tx)
                 .await?;
                 let ev = StepEvent { at: new.now, actor_id: Some(new.created_by), action: "created", note: "" };
-                self.finish_slip_step(tx, id, ev, audit).await?;
+                self.finish_slip_step(tx, id, ev, trail).await?;
                 Ok(id)
             }
 
@@ -363,7 +363,7 @@ macro_rules! impl_liaison {
                 actor_id: i64,
                 note: &str,
                 now: DateTime<Utc>,
-                audit: AuditDraft,
+                trail: TrailDraft,
             ) -> StoreResult<()> {
                 let mut tx = self.begin().await?;
                 let columns = step.columns(actor_id, now);
@@ -371,7 +371,7 @@ macro_rules! impl_liaison {
                     return Err(StoreError::Stale("liaison slip"));
                 }
                 let ev = StepEvent { at: now, actor_id: Some(actor_id), action: step.action(), note };
-                self.finish_slip_step(tx, id, ev, audit).await
+                self.finish_slip_step(tx, id, ev, trail).await
             }
 
             async fn reply_slip(
@@ -380,12 +380,12 @@ macro_rules! impl_liaison {
                 reply: &SlipReply,
                 actor_id: i64,
                 now: DateTime<Utc>,
-                audit: AuditDraft,
-                version_audit: AuditDraft,
+                trail: TrailDraft,
+                version_trail: TrailDraft,
             ) -> StoreResult<Option<i64>> {
                 let mut tx = self.begin().await?;
                 // the store's lock order: the record's own rows first, the audit head last (see
-                // the `store` module) — so the slip is claimed before the version's audit row
+                // the `store` module) — so the slip is claimed before the version's trail row
                 let claimed = sqlx::query(
                     "UPDATE liaison_slip SET updated_at = $1 WHERE id = $2 AND state IN ('sent', 'received')",
                 )
@@ -399,8 +399,8 @@ macro_rules! impl_liaison {
                 let version = match &reply.new_version {
                     Some(v) => {
                         let rec = Self::insert_seal_version_in(&mut tx, v).await?;
-                        let va = version_audit.object("seal_version", rec.id);
-                        Self::audit_in(&mut tx, &self.key, va).await?;
+                        let va = version_trail.object("seal_version", rec.id);
+                        Self::trail_in(&mut tx, &self.key, va).await?;
                         Some(rec.id)
                     }
                     None => None,
@@ -421,7 +421,7 @@ macro_rules! impl_liaison {
                     return Err(StoreError::Stale("liaison slip"));
                 }
                 let ev = StepEvent { at: now, actor_id: Some(actor_id), action: "replied", note: "" };
-                self.finish_slip_step(tx, id, ev, audit).await?;
+                self.finish_slip_step(tx, id, ev, trail).await?;
                 Ok(version)
             }
         }

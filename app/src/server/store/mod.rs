@@ -3,7 +3,7 @@
 //!
 //! Lock order (PostgreSQL takes row locks; SQLite has one writer): inside a transaction, the
 //! record's own rows are written first (the slip, the request, the report, …), any row the
-//! step creates next, and the audit head last — `audit_in` (which updates `audit_head`) is the
+//! step creates next, and the audit head last — `trail_in` (which updates `audit_head`) is the
 //! final write of every transaction. Two transactions therefore never wait on each other in
 //! opposite orders; a step that needs a row's state checks it with its first UPDATE.
 
@@ -24,7 +24,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use std::sync::Arc;
 
-use super::audit::{AuditDraft, AuditRecord};
+use super::trail::{TrailDraft, TrailRecord};
 use crate::domain::{unit::UnitSeed, CalendarDay, Designation, OfficeHours, Role, UnitKind, UnitView};
 
 pub use audits::*;
@@ -153,20 +153,20 @@ pub trait Store:
     async fn list_units(&self) -> StoreResult<Vec<UnitView>>;
     async fn unit(&self, id: i64) -> StoreResult<Option<UnitView>>;
     async fn unit_by_code(&self, code: &str) -> StoreResult<Option<UnitView>>;
-    async fn set_unit_active(&self, id: i64, active: bool, audit: AuditDraft) -> StoreResult<()>;
+    async fn set_unit_active(&self, id: i64, active: bool, trail: TrailDraft) -> StoreResult<()>;
     /// The unit's contact numbers (printed on liaison slips).
-    async fn set_unit_contact(&self, id: i64, phone: &str, fax: &str, audit: AuditDraft) -> StoreResult<()>;
+    async fn set_unit_contact(&self, id: i64, phone: &str, fax: &str, trail: TrailDraft) -> StoreResult<()>;
 
     // ---- accounts
     async fn count_accounts(&self) -> StoreResult<i64>;
-    async fn create_account(&self, new: &NewAccount, audit: AuditDraft) -> StoreResult<i64>;
+    async fn create_account(&self, new: &NewAccount, trail: TrailDraft) -> StoreResult<i64>;
     async fn account(&self, id: i64) -> StoreResult<Option<AccountRecord>>;
     async fn account_by_employee_no(&self, employee_no: &str) -> StoreResult<Option<AccountRecord>>;
     async fn list_accounts(&self) -> StoreResult<Vec<AccountRecord>>;
     /// Replace the roles; ends every session of the account.
-    async fn set_roles(&self, id: i64, roles: &[Role], audit: AuditDraft) -> StoreResult<()>;
+    async fn set_roles(&self, id: i64, roles: &[Role], trail: TrailDraft) -> StoreResult<()>;
     /// Disable (ending every session at once) or re-enable.
-    async fn set_disabled(&self, id: i64, disabled: bool, reason: Option<&str>, audit: AuditDraft) -> StoreResult<()>;
+    async fn set_disabled(&self, id: i64, disabled: bool, reason: Option<&str>, trail: TrailDraft) -> StoreResult<()>;
     /// Store a new password hash (the old one goes to the history); returns the new session version.
     async fn set_password(
         &self,
@@ -174,7 +174,7 @@ pub trait Store:
         hash: &str,
         must_change: bool,
         now: DateTime<Utc>,
-        audit: AuditDraft,
+        trail: TrailDraft,
     ) -> StoreResult<i64>;
     /// The most recent `n` password hashes, the current one first.
     async fn password_history(&self, id: i64, n: i64) -> StoreResult<Vec<String>>;
@@ -184,36 +184,36 @@ pub trait Store:
         id: i64,
         max_failures: i64,
         lock_until: DateTime<Utc>,
-        audit: AuditDraft,
-        lockout_audit: AuditDraft,
+        trail: TrailDraft,
+        lockout_trail: TrailDraft,
     ) -> StoreResult<FailureOutcome>;
     /// A correct password: the sign-in counts only if the account is, in the same statement,
     /// still enabled and not locked (a lock set by parallel wrong guesses wins). `false`: refused.
-    async fn record_login_success(&self, id: i64, now: DateTime<Utc>, audit: AuditDraft) -> StoreResult<bool>;
+    async fn record_login_success(&self, id: i64, now: DateTime<Utc>, trail: TrailDraft) -> StoreResult<bool>;
 
     // ---- designations
-    async fn add_designation(&self, d: &NewDesignation, audit: AuditDraft) -> StoreResult<i64>;
+    async fn add_designation(&self, d: &NewDesignation, trail: TrailDraft) -> StoreResult<i64>;
     async fn list_designations(&self, unit_id: Option<i64>) -> StoreResult<Vec<DesignationRecord>>;
     /// End a designation at `now` (an administrator ends it early); `Stale` when it has ended.
-    async fn end_designation(&self, id: i64, now: DateTime<Utc>, audit: AuditDraft) -> StoreResult<()>;
+    async fn end_designation(&self, id: i64, now: DateTime<Utc>, trail: TrailDraft) -> StoreResult<()>;
 
     // ---- rate limits shared by every instance on the database
     /// Count one hit of `key` in the fixed window starting at `window_start` (epoch seconds) and
     /// return the window's hits so far; windows older than `drop_before` are removed.
     async fn hit_rate(&self, key: &str, window_start: i64, drop_before: i64) -> StoreResult<i64>;
 
-    // ---- audit trail
-    async fn append_audit(&self, audit: AuditDraft) -> StoreResult<i64>;
+    // ---- trail
+    async fn append_trail(&self, trail: TrailDraft) -> StoreResult<i64>;
     /// Rows with `seq > after`, ascending, at most `limit`.
-    async fn audit_rows(&self, after: i64, limit: i64) -> StoreResult<Vec<AuditRecord>>;
+    async fn trail_rows(&self, after: i64, limit: i64) -> StoreResult<Vec<TrailRecord>>;
     /// The newest rows, newest first.
-    async fn recent_audit(&self, limit: i64) -> StoreResult<Vec<AuditRecord>>;
-    async fn audit_head(&self) -> StoreResult<(i64, String)>;
+    async fn recent_trail(&self, limit: i64) -> StoreResult<Vec<TrailRecord>>;
+    async fn trail_head(&self) -> StoreResult<(i64, String)>;
     /// The head with its seal (HMAC; `None` before the first start that sealed it).
-    async fn audit_head_sealed(&self) -> StoreResult<(i64, String, Option<String>)>;
+    async fn trail_head_sealed(&self) -> StoreResult<(i64, String, Option<String>)>;
     /// Seal an unsealed head (the upgrade of a trail from before the seal); `Stale` when the head
     /// moved or is sealed already.
-    async fn seal_audit_head(&self, seq: i64, hash: &str) -> StoreResult<()>;
+    async fn seal_trail_head(&self, seq: i64, hash: &str) -> StoreResult<()>;
 
     // ---- retention (八(五))
     /// For every kind of record: how many there are, how many are older than `cutoff`, the oldest.
@@ -259,14 +259,14 @@ pub enum Pool {
 }
 
 /// Open the database named by the URL; the scheme picks the backend.
-pub async fn open(url: &str, audit_key: Arc<Vec<u8>>) -> StoreResult<(DynStore, Pool)> {
+pub async fn open(url: &str, trail_key: Arc<Vec<u8>>) -> StoreResult<(DynStore, Pool)> {
     if url.starts_with("sqlite:") {
-        let s = SqliteStore::connect(url, audit_key).await?;
+        let s = SqliteStore::connect(url, trail_key).await?;
         // sessions are written on every request: through the one writer connection too
         let pool = Pool::Sqlite(s.writer().clone());
         Ok((Arc::new(s), pool))
     } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
-        let s = PgStore::connect(url, audit_key).await?;
+        let s = PgStore::connect(url, trail_key).await?;
         let pool = Pool::Postgres(s.pool().clone());
         Ok((Arc::new(s), pool))
     } else {

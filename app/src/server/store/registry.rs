@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use super::StoreResult;
 use crate::domain::{CalendarDay, DayKind, OfficeHours};
-use crate::server::audit::AuditDraft;
+use crate::server::trail::TrailDraft;
 
 /// An image by its SHA-256 (hex, lower case).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -214,7 +214,7 @@ pub trait RegistryStore: Send + Sync {
 
     // ---- the registry
     /// Add a version (the next number for the person); creates the person when new.
-    async fn add_seal_version(&self, new: &NewSealVersion, audit: AuditDraft) -> StoreResult<SealVersionRecord>;
+    async fn add_seal_version(&self, new: &NewSealVersion, trail: TrailDraft) -> StoreResult<SealVersionRecord>;
     /// Every version, oldest first.
     async fn seal_versions(&self, national_id: &str) -> StoreResult<Vec<SealVersionRecord>>;
     async fn seal_version(&self, id: i64) -> StoreResult<Option<SealVersionRecord>>;
@@ -222,18 +222,18 @@ pub trait RegistryStore: Send + Sync {
     async fn count_persons(&self) -> StoreResult<i64>;
 
     // ---- the query log
-    /// Record the query and its audit event in one transaction, then return it with the
+    /// Record the query and its trail event in one transaction, then return it with the
     /// person's current seal version (if any).
     async fn record_query(
         &self,
         new: &NewQuery,
-        audit: AuditDraft,
+        trail: TrailDraft,
     ) -> StoreResult<(QueryRecord, Option<SealVersionRecord>)>;
     async fn query(&self, id: i64) -> StoreResult<Option<QueryRecord>>;
 
     // ---- comparisons
-    /// Store the questioned image (once per content) and the record with its audit event.
-    async fn create_comparison(&self, new: &NewComparison, audit: AuditDraft) -> StoreResult<i64>;
+    /// Store the questioned image (once per content) and the record with its trail event.
+    async fn create_comparison(&self, new: &NewComparison, trail: TrailDraft) -> StoreResult<i64>;
     async fn comparison(&self, id: i64) -> StoreResult<Option<ComparisonRecord>>;
     async fn comparison_by_code(&self, code: &str) -> StoreResult<Option<ComparisonRecord>>;
     async fn comparison_for_query(&self, query_id: i64) -> StoreResult<Option<i64>>;
@@ -245,16 +245,16 @@ pub trait RegistryStore: Send + Sync {
         author_id: i64,
         text: &str,
         now: DateTime<Utc>,
-        audit: AuditDraft,
+        trail: TrailDraft,
     ) -> StoreResult<i64>;
     async fn comparison_notes(&self, comparison_id: i64) -> StoreResult<Vec<ComparisonNote>>;
 
     // ---- the working-time calendar
     async fn office_hours(&self) -> StoreResult<OfficeHours>;
-    async fn set_office_hours(&self, hours: OfficeHours, audit: AuditDraft) -> StoreResult<()>;
+    async fn set_office_hours(&self, hours: OfficeHours, trail: TrailDraft) -> StoreResult<()>;
     async fn calendar_days(&self) -> StoreResult<Vec<CalendarDay>>;
-    async fn set_calendar_day(&self, day: &CalendarDay, by: Option<i64>, audit: AuditDraft) -> StoreResult<()>;
-    async fn remove_calendar_day(&self, day: NaiveDate, audit: AuditDraft) -> StoreResult<bool>;
+    async fn set_calendar_day(&self, day: &CalendarDay, by: Option<i64>, trail: TrailDraft) -> StoreResult<()>;
+    async fn remove_calendar_day(&self, day: NaiveDate, trail: TrailDraft) -> StoreResult<bool>;
 }
 
 pub(super) const SEAL_COLUMNS: &str = "id, national_id, version, image_sha256, registered_on, office_unit_id, reason, \
@@ -295,7 +295,7 @@ impl DayRow {
 }
 
 /// Implements [`RegistryStore`] for a store made by `impl_store!` (it uses that macro's
-/// `begin` and `audit_in`).
+/// `begin` and `trail_in`).
 macro_rules! impl_registry {
     ($store:ident, $db:ty) => {
         impl $store {
@@ -392,10 +392,10 @@ macro_rules! impl_registry {
                 }))
             }
 
-            async fn add_seal_version(&self, new: &NewSealVersion, audit: AuditDraft) -> StoreResult<SealVersionRecord> {
+            async fn add_seal_version(&self, new: &NewSealVersion, trail: TrailDraft) -> StoreResult<SealVersionRecord> {
                 let mut tx = self.begin().await?;
                 let rec = Self::insert_seal_version_in(&mut tx, new).await?;
-                Self::audit_in(&mut tx, &self.key, audit.object("seal_version", rec.id)).await?;
+                Self::trail_in(&mut tx, &self.key, trail.object("seal_version", rec.id)).await?;
                 tx.commit().await?;
                 Ok(rec)
             }
@@ -431,7 +431,7 @@ macro_rules! impl_registry {
             async fn record_query(
                 &self,
                 new: &NewQuery,
-                audit: AuditDraft,
+                trail: TrailDraft,
             ) -> StoreResult<(QueryRecord, Option<SealVersionRecord>)> {
                 let mut tx = self.begin().await?;
                 let current: Option<SealVersionRecord> = sqlx::query_as(&format!(
@@ -457,7 +457,7 @@ macro_rules! impl_registry {
                 .bind(current.as_ref().map(|s| s.id))
                 .fetch_one(&mut *tx)
                 .await?;
-                Self::audit_in(&mut tx, &self.key, audit.object("seal_query", rec.id)).await?;
+                Self::trail_in(&mut tx, &self.key, trail.object("seal_query", rec.id)).await?;
                 tx.commit().await?;
                 Ok((rec, current))
             }
@@ -469,7 +469,7 @@ macro_rules! impl_registry {
                     .await?)
             }
 
-            async fn create_comparison(&self, new: &NewComparison, audit: AuditDraft) -> StoreResult<i64> {
+            async fn create_comparison(&self, new: &NewComparison, trail: TrailDraft) -> StoreResult<i64> {
                 let mut tx = self.begin().await?;
                 Self::put_image(&mut tx, &new.questioned, new.created_at).await?;
                 let (id,): (i64,) = sqlx::query_as(
@@ -500,7 +500,7 @@ macro_rules! impl_registry {
                 .fetch_one(&mut *tx)
                 .await
                 .map_err(|e| map_unique(e, "comparison"))?;
-                Self::audit_in(&mut tx, &self.key, audit.object("comparison", id)).await?;
+                Self::trail_in(&mut tx, &self.key, trail.object("comparison", id)).await?;
                 tx.commit().await?;
                 Ok(id)
             }
@@ -537,7 +537,7 @@ macro_rules! impl_registry {
                 author_id: i64,
                 text: &str,
                 now: DateTime<Utc>,
-                audit: AuditDraft,
+                trail: TrailDraft,
             ) -> StoreResult<i64> {
                 let mut tx = self.begin().await?;
                 let (id,): (i64,) = sqlx::query_as(
@@ -551,7 +551,7 @@ macro_rules! impl_registry {
                 .bind(text)
                 .fetch_one(&mut *tx)
                 .await?;
-                Self::audit_in(&mut tx, &self.key, audit).await?;
+                Self::trail_in(&mut tx, &self.key, trail).await?;
                 tx.commit().await?;
                 Ok(id)
             }
@@ -573,7 +573,7 @@ macro_rules! impl_registry {
                 OfficeHours::from_minutes(s, e).map_err(|e| StoreError::Corrupt(format!("office hours: {e}")))
             }
 
-            async fn set_office_hours(&self, hours: OfficeHours, audit: AuditDraft) -> StoreResult<()> {
+            async fn set_office_hours(&self, hours: OfficeHours, trail: TrailDraft) -> StoreResult<()> {
                 let mut tx = self.begin().await?;
                 let (s, e) = hours.minutes();
                 sqlx::query("UPDATE office_hours SET start_minute = $1, end_minute = $2 WHERE id = 1")
@@ -581,7 +581,7 @@ macro_rules! impl_registry {
                     .bind(e)
                     .execute(&mut *tx)
                     .await?;
-                Self::audit_in(&mut tx, &self.key, audit).await?;
+                Self::trail_in(&mut tx, &self.key, trail).await?;
                 tx.commit().await?;
                 Ok(())
             }
@@ -592,7 +592,7 @@ macro_rules! impl_registry {
                 rows.into_iter().map(DayRow::into_day).collect()
             }
 
-            async fn set_calendar_day(&self, day: &CalendarDay, by: Option<i64>, audit: AuditDraft) -> StoreResult<()> {
+            async fn set_calendar_day(&self, day: &CalendarDay, by: Option<i64>, trail: TrailDraft) -> StoreResult<()> {
                 let mut tx = self.begin().await?;
                 sqlx::query(
                     "INSERT INTO calendar_day (day, kind, name, updated_at, updated_by) VALUES ($1, $2, $3, $4, $5) \
@@ -602,22 +602,22 @@ macro_rules! impl_registry {
                 .bind(day.date)
                 .bind(day.kind.code())
                 .bind(&day.name)
-                .bind(audit.occurred_at)
+                .bind(trail.occurred_at)
                 .bind(by)
                 .execute(&mut *tx)
                 .await?;
-                Self::audit_in(&mut tx, &self.key, audit).await?;
+                Self::trail_in(&mut tx, &self.key, trail).await?;
                 tx.commit().await?;
                 Ok(())
             }
 
-            async fn remove_calendar_day(&self, day: NaiveDate, audit: AuditDraft) -> StoreResult<bool> {
+            async fn remove_calendar_day(&self, day: NaiveDate, trail: TrailDraft) -> StoreResult<bool> {
                 let mut tx = self.begin().await?;
                 let r = sqlx::query("DELETE FROM calendar_day WHERE day = $1").bind(day).execute(&mut *tx).await?;
                 if r.rows_affected() == 0 {
                     return Ok(false);
                 }
-                Self::audit_in(&mut tx, &self.key, audit).await?;
+                Self::trail_in(&mut tx, &self.key, trail).await?;
                 tx.commit().await?;
                 Ok(true)
             }

@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 
 use super::StoreResult;
 use crate::domain::report::QueryLine;
-use crate::server::audit::AuditDraft;
+use crate::server::trail::TrailDraft;
 
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct ReportRecord {
@@ -79,7 +79,7 @@ pub trait ReportStore: Send + Sync {
         sha256: &str,
         generated_by: Option<i64>,
         now: DateTime<Utc>,
-        audit: AuditDraft,
+        trail: TrailDraft,
         seen: Seen,
     ) -> StoreResult<i64>;
     async fn report(&self, id: i64) -> StoreResult<Option<ReportRecord>>;
@@ -98,7 +98,7 @@ pub trait ReportStore: Send + Sync {
         signer: i64,
         comment: &str,
         now: DateTime<Utc>,
-        audit: AuditDraft,
+        trail: TrailDraft,
     ) -> StoreResult<()>;
 }
 
@@ -177,7 +177,7 @@ macro_rules! impl_reports {
                 sha256: &str,
                 generated_by: Option<i64>,
                 now: DateTime<Utc>,
-                audit: AuditDraft,
+                trail: TrailDraft,
                 seen: Seen,
             ) -> StoreResult<i64> {
                 let mut tx = self.begin().await?;
@@ -234,7 +234,7 @@ macro_rules! impl_reports {
                         id
                     }
                 };
-                Self::audit_in(&mut tx, &self.key, audit.object("query_report", id)).await?;
+                Self::trail_in(&mut tx, &self.key, trail.object("query_report", id)).await?;
                 tx.commit().await?;
                 Ok(id)
             }
@@ -280,7 +280,7 @@ macro_rules! impl_reports {
                 signer: i64,
                 comment: &str,
                 now: DateTime<Utc>,
-                audit: AuditDraft,
+                trail: TrailDraft,
             ) -> StoreResult<()> {
                 let mut tx = self.begin().await?;
                 // the chain's head at this moment (the row update also serialises with appends)
@@ -329,7 +329,7 @@ macro_rules! impl_reports {
                 if r.rows_affected() == 0 {
                     return Err(StoreError::Stale("query report"));
                 }
-                Self::audit_in(&mut tx, &self.key, audit.object("query_report", id)).await?;
+                Self::trail_in(&mut tx, &self.key, trail.object("query_report", id)).await?;
                 tx.commit().await?;
                 Ok(())
             }

@@ -1,5 +1,5 @@
 //! The account change request (附件五) in the store: filing, the workflow's transitions, and
-//! applying an approved request to the account — each with its timeline row and audit event in
+//! applying an approved request to the account — each with its timeline row and trail event in
 //! one transaction. Written once for both databases.
 
 use async_trait::async_trait;
@@ -9,7 +9,7 @@ use super::sql::SetValue;
 use super::StoreResult;
 use crate::domain::forms::account_request::RequestKind;
 use crate::domain::Role;
-use crate::server::audit::AuditDraft;
+use crate::server::trail::TrailDraft;
 
 /// Where a request stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -248,7 +248,7 @@ pub struct RequestFilter {
 pub trait RequestStore: Send + Sync {
     /// File a request. A 新增 is refused (`Duplicate("account")`) when the employee number has
     /// an active account, and (`Duplicate("request")`) when a 新增 for it is still open.
-    async fn create_request(&self, new: &NewRequest, audit: AuditDraft) -> StoreResult<i64>;
+    async fn create_request(&self, new: &NewRequest, trail: TrailDraft) -> StoreResult<i64>;
     async fn request(&self, id: i64) -> StoreResult<Option<RequestRecord>>;
     async fn list_requests(&self, filter: &RequestFilter) -> StoreResult<Vec<RequestRecord>>;
     async fn request_events(&self, id: i64) -> StoreResult<Vec<RequestEvent>>;
@@ -260,13 +260,13 @@ pub trait RequestStore: Send + Sync {
         actor_id: i64,
         note: &str,
         now: DateTime<Utc>,
-        audit: AuditDraft,
+        trail: TrailDraft,
     ) -> StoreResult<()>;
     /// Apply an approved request whose time has come: create, re-enable, change or disable
     /// the account (ending its sessions). A request that cannot be applied (the account already
     /// exists, or is no longer active) ends `failed` with its reason instead, so no approved
     /// request lingers to act later. `Stale` when it is not due.
-    async fn apply_request(&self, id: i64, now: DateTime<Utc>, audit: AuditDraft) -> StoreResult<Applied>;
+    async fn apply_request(&self, id: i64, now: DateTime<Utc>, trail: TrailDraft) -> StoreResult<Applied>;
     /// Approved requests whose effective time is at or before `now`.
     async fn due_requests(&self, now: DateTime<Utc>) -> StoreResult<Vec<i64>>;
 }
@@ -445,7 +445,7 @@ macro_rules! impl_requests {
 
         #[async_trait]
         impl RequestStore for $store {
-            async fn create_request(&self, new: &NewRequest, audit: AuditDraft) -> StoreResult<i64> {
+            async fn create_request(&self, new: &NewRequest, trail: TrailDraft) -> StoreResult<i64> {
                 let mut tx = self.begin().await?;
                 if new.kind == RequestKind::Create {
                     let active: Option<(i64,)> =
@@ -485,7 +485,7 @@ macro_rules! impl_requests {
                 .await?;
                 let ev = StepEvent { at: new.now, actor_id: Some(new.filed_by), action: "filed", note: "" };
                 Self::event_in(&mut tx, "account_request_event", "request_id", id, ev).await?;
-                Self::audit_in(&mut tx, &self.key, audit.object("account_request", id)).await?;
+                Self::trail_in(&mut tx, &self.key, trail.object("account_request", id)).await?;
                 tx.commit().await?;
                 Ok(id)
             }
@@ -527,7 +527,7 @@ macro_rules! impl_requests {
                 actor_id: i64,
                 note: &str,
                 now: DateTime<Utc>,
-                audit: AuditDraft,
+                trail: TrailDraft,
             ) -> StoreResult<()> {
                 let mut tx = self.begin().await?;
                 let columns = step.columns(actor_id, now);
@@ -536,18 +536,18 @@ macro_rules! impl_requests {
                 }
                 let ev = StepEvent { at: now, actor_id: Some(actor_id), action: step.action(), note };
                 Self::event_in(&mut tx, "account_request_event", "request_id", id, ev).await?;
-                Self::audit_in(&mut tx, &self.key, audit.object("account_request", id)).await?;
+                Self::trail_in(&mut tx, &self.key, trail.object("account_request", id)).await?;
                 tx.commit().await?;
                 Ok(())
             }
 
-            async fn apply_request(&self, id: i64, now: DateTime<Utc>, audit: AuditDraft) -> StoreResult<Applied> {
+            async fn apply_request(&self, id: i64, now: DateTime<Utc>, trail: TrailDraft) -> StoreResult<Applied> {
                 let mut tx = self.begin().await?;
                 match Self::apply_in(&mut tx, id, now).await {
                     Ok(account_id) => {
                         let ev = StepEvent { at: now, actor_id: None, action: "applied", note: "" };
                         Self::event_in(&mut tx, "account_request_event", "request_id", id, ev).await?;
-                        Self::audit_in(&mut tx, &self.key, audit.object("account", account_id)).await?;
+                        Self::trail_in(&mut tx, &self.key, trail.object("account", account_id)).await?;
                         tx.commit().await?;
                         Ok(Applied::Account(account_id))
                     }
@@ -569,11 +569,11 @@ macro_rules! impl_requests {
                         }
                         let ev = StepEvent { at: now, actor_id: None, action: "failed", note: &reason };
                         Self::event_in(&mut tx, "account_request_event", "request_id", id, ev).await?;
-                        let mut draft = audit.object("account_request", id);
+                        let mut draft = trail.object("account_request", id);
                         draft.action = "account_request.failed".into();
-                        draft.outcome = $crate::server::audit::Outcome::Failure;
+                        draft.outcome = $crate::server::trail::Outcome::Failure;
                         draft.details = serde_json::json!({ "request_id": id, "reason": reason });
-                        Self::audit_in(&mut tx, &self.key, draft).await?;
+                        Self::trail_in(&mut tx, &self.key, draft).await?;
                         tx.commit().await?;
                         Ok(Applied::Failed(reason))
                     }

@@ -1,7 +1,7 @@
 //! The quarterly account permission review (八(三)) and the account manager's hand-over
 //! (六(二)) in the store. Reviews, their items and hand-over lists are records: triggers refuse
 //! deleting them, and changing a signed review or an acknowledged (or superseded) hand-over.
-//! Every change writes its audit event in the same transaction. Written once for both
+//! Every change writes its trail event in the same transaction. Written once for both
 //! databases.
 
 use async_trait::async_trait;
@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 
 use super::StoreResult;
 use crate::domain::Role;
-use crate::server::audit::AuditDraft;
+use crate::server::trail::TrailDraft;
 
 /// A review's decision on one account.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -137,7 +137,7 @@ pub struct NewHandover {
 pub trait ReviewStore: Send + Sync {
     /// Start the unit's review of a quarter with its items; `Duplicate("permission review")`
     /// when it exists already.
-    async fn start_review(&self, new: &NewReview, audit: AuditDraft) -> StoreResult<i64>;
+    async fn start_review(&self, new: &NewReview, trail: TrailDraft) -> StoreResult<i64>;
     async fn review(&self, id: i64) -> StoreResult<Option<ReviewRecord>>;
     async fn review_for(&self, unit_id: i64, quarter: &str) -> StoreResult<Option<ReviewRecord>>;
     /// The unit's reviews (every unit's when `None`), newest quarter first.
@@ -150,7 +150,7 @@ pub trait ReviewStore: Send + Sync {
         review_id: i64,
         items: &[ItemSnapshot],
         now: DateTime<Utc>,
-        audit: AuditDraft,
+        trail: TrailDraft,
     ) -> StoreResult<()>;
     async fn review_items(&self, review_id: i64) -> StoreResult<Vec<ReviewItemRecord>>;
     async fn review_item(&self, id: i64) -> StoreResult<Option<ReviewItemRecord>>;
@@ -165,10 +165,10 @@ pub trait ReviewStore: Send + Sync {
         note: &str,
         by: i64,
         now: DateTime<Utc>,
-        audit: AuditDraft,
+        trail: TrailDraft,
     ) -> StoreResult<()>;
     /// Sign the review off; `Stale` when it is signed already or an item is undecided.
-    async fn sign_review(&self, id: i64, by: i64, note: &str, now: DateTime<Utc>, audit: AuditDraft)
+    async fn sign_review(&self, id: i64, by: i64, note: &str, now: DateTime<Utc>, trail: TrailDraft)
         -> StoreResult<()>;
     /// Every unit with the time of its last signed review (前次盤點日期), by unit id.
     async fn last_review_dates(&self) -> StoreResult<Vec<(i64, Option<DateTime<Utc>>)>>;
@@ -176,7 +176,7 @@ pub trait ReviewStore: Send + Sync {
     async fn last_queries(&self, unit_id: i64) -> StoreResult<Vec<(i64, DateTime<Utc>)>>;
 
     /// Create a hand-over list; an open list of the same unit is superseded by it.
-    async fn create_handover(&self, new: &NewHandover, audit: AuditDraft) -> StoreResult<i64>;
+    async fn create_handover(&self, new: &NewHandover, trail: TrailDraft) -> StoreResult<i64>;
     async fn handover(&self, id: i64) -> StoreResult<Option<HandoverRecord>>;
     /// Newest first; by unit, or where the account is outgoing or incoming, or all.
     async fn list_handovers(&self, unit_id: Option<i64>, account_id: Option<i64>) -> StoreResult<Vec<HandoverRecord>>;
@@ -187,7 +187,7 @@ pub trait ReviewStore: Send + Sync {
         incoming_id: i64,
         note: &str,
         now: DateTime<Utc>,
-        audit: AuditDraft,
+        trail: TrailDraft,
     ) -> StoreResult<()>;
     /// When the account acknowledged a hand-over and has not changed its password since (六(二)):
     /// the time of that acknowledgment.
@@ -269,7 +269,7 @@ macro_rules! impl_reviews {
             async fn start_review(
                 &self,
                 new: &$crate::server::store::reviews::NewReview,
-                audit: AuditDraft,
+                trail: TrailDraft,
             ) -> StoreResult<i64> {
                 let mut tx = self.begin().await?;
                 let row: Option<(i64,)> = sqlx::query_as(
@@ -285,7 +285,7 @@ macro_rules! impl_reviews {
                 .await?;
                 let Some((id,)) = row else { return Err(StoreError::Duplicate("permission review")) };
                 Self::upsert_items_in(&mut tx, id, &new.items, new.now).await?;
-                Self::audit_in(&mut tx, &self.key, audit.object("permission_review", id)).await?;
+                Self::trail_in(&mut tx, &self.key, trail.object("permission_review", id)).await?;
                 tx.commit().await?;
                 Ok(id)
             }
@@ -333,12 +333,12 @@ macro_rules! impl_reviews {
                 review_id: i64,
                 items: &[$crate::server::store::reviews::ItemSnapshot],
                 now: DateTime<Utc>,
-                audit: AuditDraft,
+                trail: TrailDraft,
             ) -> StoreResult<()> {
                 let mut tx = self.begin().await?;
                 Self::touch_review_in(&mut tx, review_id, now).await?;
                 Self::upsert_items_in(&mut tx, review_id, items, now).await?;
-                Self::audit_in(&mut tx, &self.key, audit.object("permission_review", review_id)).await?;
+                Self::trail_in(&mut tx, &self.key, trail.object("permission_review", review_id)).await?;
                 tx.commit().await?;
                 Ok(())
             }
@@ -377,7 +377,7 @@ macro_rules! impl_reviews {
                 note: &str,
                 by: i64,
                 now: DateTime<Utc>,
-                audit: AuditDraft,
+                trail: TrailDraft,
             ) -> StoreResult<()> {
                 let mut tx = self.begin().await?;
                 let row: Option<(i64,)> = sqlx::query_as("SELECT review_id FROM permission_review_item WHERE id = $1")
@@ -401,7 +401,7 @@ macro_rules! impl_reviews {
                 if r.rows_affected() == 0 {
                     return Err(StoreError::Stale("permission review item"));
                 }
-                Self::audit_in(&mut tx, &self.key, audit.object("permission_review_item", item_id)).await?;
+                Self::trail_in(&mut tx, &self.key, trail.object("permission_review_item", item_id)).await?;
                 tx.commit().await?;
                 Ok(())
             }
@@ -412,7 +412,7 @@ macro_rules! impl_reviews {
                 by: i64,
                 note: &str,
                 now: DateTime<Utc>,
-                audit: AuditDraft,
+                trail: TrailDraft,
             ) -> StoreResult<()> {
                 let mut tx = self.begin().await?;
                 Self::touch_review_in(&mut tx, id, now).await?;
@@ -431,7 +431,7 @@ macro_rules! impl_reviews {
                     .bind(note)
                     .execute(&mut *tx)
                     .await?;
-                Self::audit_in(&mut tx, &self.key, audit.object("permission_review", id)).await?;
+                Self::trail_in(&mut tx, &self.key, trail.object("permission_review", id)).await?;
                 tx.commit().await?;
                 Ok(())
             }
@@ -459,7 +459,7 @@ macro_rules! impl_reviews {
             async fn create_handover(
                 &self,
                 new: &$crate::server::store::reviews::NewHandover,
-                audit: AuditDraft,
+                trail: TrailDraft,
             ) -> StoreResult<i64> {
                 let mut tx = self.begin().await?;
                 let (id,): (i64,) = sqlx::query_as(
@@ -482,7 +482,7 @@ macro_rules! impl_reviews {
                 .bind(new.unit_id)
                 .execute(&mut *tx)
                 .await?;
-                Self::audit_in(&mut tx, &self.key, audit.object("handover", id)).await?;
+                Self::trail_in(&mut tx, &self.key, trail.object("handover", id)).await?;
                 tx.commit().await?;
                 Ok(id)
             }
@@ -519,7 +519,7 @@ macro_rules! impl_reviews {
                 incoming_id: i64,
                 note: &str,
                 now: DateTime<Utc>,
-                audit: AuditDraft,
+                trail: TrailDraft,
             ) -> StoreResult<()> {
                 let mut tx = self.begin().await?;
                 let r = sqlx::query(
@@ -535,7 +535,7 @@ macro_rules! impl_reviews {
                 if r.rows_affected() == 0 {
                     return Err(StoreError::Stale("handover"));
                 }
-                Self::audit_in(&mut tx, &self.key, audit.object("handover", id)).await?;
+                Self::trail_in(&mut tx, &self.key, trail.object("handover", id)).await?;
                 tx.commit().await?;
                 Ok(())
             }

@@ -139,12 +139,12 @@ macro_rules! impl_store {
                 Ok(self.tx_pool().begin_with($begin).await?)
             }
 
-            /// Append one audit row inside `tx`. The head row's update serialises appends
+            /// Append one trail row inside `tx`. The head row's update serialises appends
             /// (a row lock on PostgreSQL, the write lock on SQLite).
-            async fn audit_in(
+            async fn trail_in(
                 tx: &mut sqlx::Transaction<'static, $db>,
                 key: &[u8],
-                draft: AuditDraft,
+                draft: TrailDraft,
             ) -> StoreResult<i64> {
                 let (seq, prev): (i64, String) =
                     sqlx::query_as("UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash")
@@ -174,7 +174,7 @@ macro_rules! impl_store {
                 .await?;
                 sqlx::query("UPDATE audit_head SET hash = $1, mac = $2 WHERE id = 1")
                     .bind(&r.hash)
-                    .bind($crate::server::audit::head_mac(key, r.seq, &r.hash))
+                    .bind($crate::server::trail::head_mac(key, r.seq, &r.hash))
                     .execute(&mut **tx)
                     .await?;
                 Ok(seq)
@@ -323,7 +323,7 @@ macro_rules! impl_store {
                 row.map(UnitRow::into_view).transpose()
             }
 
-            async fn set_unit_active(&self, id: i64, active: bool, audit: AuditDraft) -> StoreResult<()> {
+            async fn set_unit_active(&self, id: i64, active: bool, trail: TrailDraft) -> StoreResult<()> {
                 let mut tx = self.begin().await?;
                 let r = sqlx::query("UPDATE unit SET active = $1 WHERE id = $2").bind(active).bind(id).execute(&mut *tx).await?;
                 if r.rows_affected() == 0 {
@@ -336,12 +336,12 @@ macro_rules! impl_store {
                         .execute(&mut *tx)
                         .await?;
                 }
-                Self::audit_in(&mut tx, &self.key, audit).await?;
+                Self::trail_in(&mut tx, &self.key, trail).await?;
                 tx.commit().await?;
                 Ok(())
             }
 
-            async fn set_unit_contact(&self, id: i64, phone: &str, fax: &str, audit: AuditDraft) -> StoreResult<()> {
+            async fn set_unit_contact(&self, id: i64, phone: &str, fax: &str, trail: TrailDraft) -> StoreResult<()> {
                 let mut tx = self.begin().await?;
                 let r = sqlx::query("UPDATE unit SET phone = $1, fax = $2 WHERE id = $3")
                     .bind(phone)
@@ -352,7 +352,7 @@ macro_rules! impl_store {
                 if r.rows_affected() == 0 {
                     return Err(StoreError::NotFound("unit"));
                 }
-                Self::audit_in(&mut tx, &self.key, audit).await?;
+                Self::trail_in(&mut tx, &self.key, trail).await?;
                 tx.commit().await?;
                 Ok(())
             }
@@ -362,7 +362,7 @@ macro_rules! impl_store {
                 Ok(n)
             }
 
-            async fn create_account(&self, new: &NewAccount, audit: AuditDraft) -> StoreResult<i64> {
+            async fn create_account(&self, new: &NewAccount, trail: TrailDraft) -> StoreResult<i64> {
                 let mut tx = self.begin().await?;
                 let (id,): (i64,) = sqlx::query_as(
                     "INSERT INTO account (employee_no, name, unit_id, email, phone, password_hash, password_changed_at, \
@@ -395,9 +395,9 @@ macro_rules! impl_store {
                     .bind(new.now)
                     .execute(&mut *tx)
                     .await?;
-                let mut audit = audit;
-                audit.object_id = Some(id.to_string());
-                Self::audit_in(&mut tx, &self.key, audit).await?;
+                let mut trail = trail;
+                trail.object_id = Some(id.to_string());
+                Self::trail_in(&mut tx, &self.key, trail).await?;
                 tx.commit().await?;
                 Ok(id)
             }
@@ -429,7 +429,7 @@ macro_rules! impl_store {
                     .collect()
             }
 
-            async fn set_roles(&self, id: i64, roles: &[Role], audit: AuditDraft) -> StoreResult<()> {
+            async fn set_roles(&self, id: i64, roles: &[Role], trail: TrailDraft) -> StoreResult<()> {
                 let mut tx = self.begin().await?;
                 let r = sqlx::query("UPDATE account SET session_version = session_version + 1 WHERE id = $1")
                     .bind(id)
@@ -446,14 +446,14 @@ macro_rules! impl_store {
                         .execute(&mut *tx)
                         .await?;
                 }
-                Self::audit_in(&mut tx, &self.key, audit).await?;
+                Self::trail_in(&mut tx, &self.key, trail).await?;
                 tx.commit().await?;
                 Ok(())
             }
 
-            async fn set_disabled(&self, id: i64, disabled: bool, reason: Option<&str>, audit: AuditDraft) -> StoreResult<()> {
+            async fn set_disabled(&self, id: i64, disabled: bool, reason: Option<&str>, trail: TrailDraft) -> StoreResult<()> {
                 let mut tx = self.begin().await?;
-                let when = disabled.then_some(audit.occurred_at);
+                let when = disabled.then_some(trail.occurred_at);
                 let row: Option<(String,)> = sqlx::query_as(
                     "UPDATE account SET disabled = $1, disabled_at = $2, disabled_reason = $3, \
                      session_version = session_version + 1, failed_attempts = 0, locked_until = NULL WHERE id = $4 \
@@ -466,25 +466,25 @@ macro_rules! impl_store {
                 .fetch_optional(&mut *tx)
                 .await?;
                 let Some((employee_no,)) = row else { return Err(StoreError::NotFound("account")) };
-                let mut audit = audit;
+                let mut trail = trail;
                 if disabled {
                     // a disabled account acts for no unit any more
-                    Self::end_designations_in(&mut tx, id, None, audit.occurred_at).await?;
+                    Self::end_designations_in(&mut tx, id, None, trail.occurred_at).await?;
                     // no request filed before this may bring the account back or change it later
                     let closed =
-                        Self::supersede_in(&mut tx, &employee_no, 0, audit.occurred_at, "帳號已停用或註銷").await?;
+                        Self::supersede_in(&mut tx, &employee_no, 0, trail.occurred_at, "帳號已停用或註銷").await?;
                     if !closed.is_empty() {
-                        if let serde_json::Value::Object(m) = &mut audit.details {
+                        if let serde_json::Value::Object(m) = &mut trail.details {
                             m.insert("superseded_requests".into(), serde_json::json!(closed));
                         }
                     }
                 }
-                Self::audit_in(&mut tx, &self.key, audit).await?;
+                Self::trail_in(&mut tx, &self.key, trail).await?;
                 tx.commit().await?;
                 Ok(())
             }
 
-            async fn set_password(&self, id: i64, hash: &str, must_change: bool, now: DateTime<Utc>, audit: AuditDraft) -> StoreResult<i64> {
+            async fn set_password(&self, id: i64, hash: &str, must_change: bool, now: DateTime<Utc>, trail: TrailDraft) -> StoreResult<i64> {
                 let mut tx = self.begin().await?;
                 let row: Option<(i64,)> = sqlx::query_as(
                     "UPDATE account SET password_hash = $1, password_changed_at = $2, must_change_password = $3, \
@@ -504,7 +504,7 @@ macro_rules! impl_store {
                     .bind(now)
                     .execute(&mut *tx)
                     .await?;
-                Self::audit_in(&mut tx, &self.key, audit).await?;
+                Self::trail_in(&mut tx, &self.key, trail).await?;
                 tx.commit().await?;
                 Ok(version)
             }
@@ -525,8 +525,8 @@ macro_rules! impl_store {
                 id: i64,
                 max_failures: i64,
                 lock_until: DateTime<Utc>,
-                audit: AuditDraft,
-                lockout_audit: AuditDraft,
+                trail: TrailDraft,
+                lockout_trail: TrailDraft,
             ) -> StoreResult<FailureOutcome> {
                 let mut tx = self.begin().await?;
                 let (attempts,): (i64,) = sqlx::query_as(
@@ -535,7 +535,7 @@ macro_rules! impl_store {
                 .bind(id)
                 .fetch_one(&mut *tx)
                 .await?;
-                Self::audit_in(&mut tx, &self.key, audit).await?;
+                Self::trail_in(&mut tx, &self.key, trail).await?;
                 let locked = attempts >= max_failures;
                 if locked {
                     sqlx::query("UPDATE account SET failed_attempts = 0, locked_until = $1 WHERE id = $2")
@@ -543,13 +543,13 @@ macro_rules! impl_store {
                         .bind(id)
                         .execute(&mut *tx)
                         .await?;
-                    Self::audit_in(&mut tx, &self.key, lockout_audit).await?;
+                    Self::trail_in(&mut tx, &self.key, lockout_trail).await?;
                 }
                 tx.commit().await?;
                 Ok(FailureOutcome { attempts, locked })
             }
 
-            async fn record_login_success(&self, id: i64, now: DateTime<Utc>, audit: AuditDraft) -> StoreResult<bool> {
+            async fn record_login_success(&self, id: i64, now: DateTime<Utc>, trail: TrailDraft) -> StoreResult<bool> {
                 let mut tx = self.begin().await?;
                 let r = sqlx::query(
                     "UPDATE account SET failed_attempts = 0, locked_until = NULL, last_login_at = $1 \
@@ -563,12 +563,12 @@ macro_rules! impl_store {
                 if r.rows_affected() == 0 {
                     return Ok(false);
                 }
-                Self::audit_in(&mut tx, &self.key, audit).await?;
+                Self::trail_in(&mut tx, &self.key, trail).await?;
                 tx.commit().await?;
                 Ok(true)
             }
 
-            async fn add_designation(&self, d: &NewDesignation, audit: AuditDraft) -> StoreResult<i64> {
+            async fn add_designation(&self, d: &NewDesignation, trail: TrailDraft) -> StoreResult<i64> {
                 let mut tx = self.begin().await?;
                 let (id,): (i64,) = sqlx::query_as(
                     "INSERT INTO designation (unit_id, account_id, kind, valid_from, valid_to, created_at, created_by) \
@@ -583,14 +583,14 @@ macro_rules! impl_store {
                 .bind(d.created_by)
                 .fetch_one(&mut *tx)
                 .await?;
-                let mut audit = audit;
-                audit.object_id = Some(id.to_string());
-                Self::audit_in(&mut tx, &self.key, audit).await?;
+                let mut trail = trail;
+                trail.object_id = Some(id.to_string());
+                Self::trail_in(&mut tx, &self.key, trail).await?;
                 tx.commit().await?;
                 Ok(id)
             }
 
-            async fn end_designation(&self, id: i64, now: DateTime<Utc>, audit: AuditDraft) -> StoreResult<()> {
+            async fn end_designation(&self, id: i64, now: DateTime<Utc>, trail: TrailDraft) -> StoreResult<()> {
                 let mut tx = self.begin().await?;
                 let r = sqlx::query(
                     "UPDATE designation SET valid_to = CASE WHEN valid_from > $1 THEN valid_from ELSE $1 END \
@@ -603,7 +603,7 @@ macro_rules! impl_store {
                 if r.rows_affected() == 0 {
                     return Err(StoreError::Stale("designation"));
                 }
-                Self::audit_in(&mut tx, &self.key, audit.object("designation", id)).await?;
+                Self::trail_in(&mut tx, &self.key, trail.object("designation", id)).await?;
                 tx.commit().await?;
                 Ok(())
             }
@@ -623,14 +623,14 @@ macro_rules! impl_store {
                 rows.into_iter().map(DesignationRow::into_record).collect()
             }
 
-            async fn append_audit(&self, audit: AuditDraft) -> StoreResult<i64> {
+            async fn append_trail(&self, trail: TrailDraft) -> StoreResult<i64> {
                 let mut tx = self.begin().await?;
-                let seq = Self::audit_in(&mut tx, &self.key, audit).await?;
+                let seq = Self::trail_in(&mut tx, &self.key, trail).await?;
                 tx.commit().await?;
                 Ok(seq)
             }
 
-            async fn audit_rows(&self, after: i64, limit: i64) -> StoreResult<Vec<AuditRecord>> {
+            async fn trail_rows(&self, after: i64, limit: i64) -> StoreResult<Vec<TrailRecord>> {
                 Ok(sqlx::query_as(&format!("SELECT {AUDIT_COLUMNS} FROM audit_event WHERE seq > $1 ORDER BY seq LIMIT $2"))
                     .bind(after)
                     .bind(limit)
@@ -638,7 +638,7 @@ macro_rules! impl_store {
                     .await?)
             }
 
-            async fn recent_audit(&self, limit: i64) -> StoreResult<Vec<AuditRecord>> {
+            async fn recent_trail(&self, limit: i64) -> StoreResult<Vec<TrailRecord>> {
                 Ok(sqlx::query_as(&format!("SELECT {AUDIT_COLUMNS} FROM audit_event ORDER BY seq DESC LIMIT $1"))
                     .bind(limit)
                     .fetch_all(&self.pool)
@@ -660,17 +660,17 @@ macro_rules! impl_store {
                 Ok(hits)
             }
 
-            async fn audit_head(&self) -> StoreResult<(i64, String)> {
+            async fn trail_head(&self) -> StoreResult<(i64, String)> {
                 Ok(sqlx::query_as("SELECT seq, hash FROM audit_head WHERE id = 1").fetch_one(&self.pool).await?)
             }
 
-            async fn audit_head_sealed(&self) -> StoreResult<(i64, String, Option<String>)> {
+            async fn trail_head_sealed(&self) -> StoreResult<(i64, String, Option<String>)> {
                 Ok(sqlx::query_as("SELECT seq, hash, mac FROM audit_head WHERE id = 1").fetch_one(&self.pool).await?)
             }
 
-            async fn seal_audit_head(&self, seq: i64, hash: &str) -> StoreResult<()> {
+            async fn seal_trail_head(&self, seq: i64, hash: &str) -> StoreResult<()> {
                 let r = sqlx::query("UPDATE audit_head SET mac = $1 WHERE id = 1 AND seq = $2 AND hash = $3 AND mac IS NULL")
-                    .bind($crate::server::audit::head_mac(&self.key, seq, hash))
+                    .bind($crate::server::trail::head_mac(&self.key, seq, hash))
                     .bind(seq)
                     .bind(hash)
                     .execute(&self.pool)

@@ -20,7 +20,7 @@ use super::*;
 use crate::domain::forms::account_request::RequestKind;
 
 /// The embedded default: one file, WAL journal with `synchronous=FULL` (a committed look-up or
-/// audit row survives a power loss: the image was shown only after it was written), foreign keys
+/// trail row survives a power loss: the image was shown only after it was written), foreign keys
 /// on.
 #[derive(Clone)]
 pub struct SqliteStore {

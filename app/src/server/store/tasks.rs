@@ -4,7 +4,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
 
 use super::StoreResult;
-use crate::server::audit::AuditDraft;
+use crate::server::trail::TrailDraft;
 
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct TaskRecord {
@@ -51,12 +51,12 @@ pub struct TaskDone {
 
 #[async_trait]
 pub trait TaskStore: Send + Sync {
-    async fn add_task(&self, new: &NewTask, audit: AuditDraft) -> StoreResult<i64>;
+    async fn add_task(&self, new: &NewTask, trail: TrailDraft) -> StoreResult<i64>;
     async fn task(&self, id: i64) -> StoreResult<Option<TaskRecord>>;
     /// Open ones first by due date, then the done ones, newest first.
     async fn list_tasks(&self) -> StoreResult<Vec<TaskRecord>>;
     /// Record it done (and open the next one); `Stale` when it was done already.
-    async fn complete_task(&self, id: i64, done: &TaskDone, audit: AuditDraft) -> StoreResult<Option<i64>>;
+    async fn complete_task(&self, id: i64, done: &TaskDone, trail: TrailDraft) -> StoreResult<Option<i64>>;
 }
 
 pub(super) const TASK_COLUMNS: &str =
@@ -82,10 +82,10 @@ macro_rules! impl_tasks {
 
         #[async_trait]
         impl TaskStore for $store {
-            async fn add_task(&self, new: &NewTask, audit: AuditDraft) -> StoreResult<i64> {
+            async fn add_task(&self, new: &NewTask, trail: TrailDraft) -> StoreResult<i64> {
                 let mut tx = self.begin().await?;
                 let id = Self::insert_task_in(&mut tx, new).await?;
-                Self::audit_in(&mut tx, &self.key, audit.object("security_task", id)).await?;
+                Self::trail_in(&mut tx, &self.key, trail.object("security_task", id)).await?;
                 tx.commit().await?;
                 Ok(id)
             }
@@ -107,7 +107,7 @@ macro_rules! impl_tasks {
                 .await?)
             }
 
-            async fn complete_task(&self, id: i64, done: &TaskDone, audit: AuditDraft) -> StoreResult<Option<i64>> {
+            async fn complete_task(&self, id: i64, done: &TaskDone, trail: TrailDraft) -> StoreResult<Option<i64>> {
                 let mut tx = self.begin().await?;
                 let next = match &done.next {
                     Some(n) => Some(Self::insert_task_in(&mut tx, n).await?),
@@ -129,7 +129,7 @@ macro_rules! impl_tasks {
                 if r.rows_affected() == 0 {
                     return Err(StoreError::Stale("security task"));
                 }
-                Self::audit_in(&mut tx, &self.key, audit.object("security_task", id)).await?;
+                Self::trail_in(&mut tx, &self.key, trail.object("security_task", id)).await?;
                 tx.commit().await?;
                 Ok(next)
             }

@@ -1,4 +1,4 @@
-//! The tamper-evident audit trail: every row carries HMAC-SHA256 over the previous row's hash
+//! The tamper-evident trail: every row carries HMAC-SHA256 over the previous row's hash
 //! and its own canonical encoding, keyed by the secret file.
 
 use chrono::{DateTime, SubsecRound, Utc};
@@ -37,9 +37,9 @@ pub struct ActorRef {
     pub unit_id: i64,
 }
 
-/// An audit event about to be written (in the same transaction as the change it records).
+/// An trail event about to be written (in the same transaction as the change it records).
 #[derive(Debug, Clone)]
-pub struct AuditDraft {
+pub struct TrailDraft {
     pub occurred_at: DateTime<Utc>,
     pub actor: Option<ActorRef>,
     pub action: String,
@@ -52,7 +52,7 @@ pub struct AuditDraft {
     pub details: serde_json::Value,
 }
 
-impl AuditDraft {
+impl TrailDraft {
     pub fn new(action: impl Into<String>, outcome: Outcome) -> Self {
         Self {
             occurred_at: Utc::now().trunc_subsecs(3),
@@ -90,8 +90,8 @@ impl AuditDraft {
     }
 
     /// The row as it will be stored.
-    pub fn into_record(self, seq: i64, prev_hash: String, key: &[u8]) -> AuditRecord {
-        let mut r = AuditRecord {
+    pub fn into_record(self, seq: i64, prev_hash: String, key: &[u8]) -> TrailRecord {
+        let mut r = TrailRecord {
             seq,
             occurred_at: self.occurred_at.trunc_subsecs(3),
             actor_id: self.actor.as_ref().map(|a| a.id),
@@ -114,9 +114,9 @@ impl AuditDraft {
     }
 }
 
-/// A stored audit row.
+/// A stored trail row.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow, Serialize, Deserialize)]
-pub struct AuditRecord {
+pub struct TrailRecord {
     pub seq: i64,
     pub occurred_at: DateTime<Utc>,
     pub actor_id: Option<i64>,
@@ -135,7 +135,7 @@ pub struct AuditRecord {
     pub hash: String,
 }
 
-impl AuditRecord {
+impl TrailRecord {
     /// Canonical encoding: a JSON array of the fields in a fixed order.
     pub fn canonical(&self) -> String {
         serde_json::json!([
@@ -210,7 +210,7 @@ impl<'k> Verifier<'k> {
         Self { key, next_seq: 1, prev_hash: GENESIS_HASH.to_string() }
     }
 
-    pub fn feed(&mut self, row: &AuditRecord) -> Result<(), ChainBreak> {
+    pub fn feed(&mut self, row: &TrailRecord) -> Result<(), ChainBreak> {
         if row.seq != self.next_seq {
             return Err(ChainBreak::MissingRow(self.next_seq, row.seq));
         }
@@ -260,7 +260,7 @@ pub async fn verify_store(
     let mut v = Verifier::new(key);
     let mut after = 0;
     loop {
-        let rows = store.audit_rows(after, 1000).await?;
+        let rows = store.trail_rows(after, 1000).await?;
         if rows.is_empty() {
             break;
         }
@@ -276,7 +276,7 @@ pub async fn verify_store(
             after = r.seq;
         }
     }
-    let (head_seq, head_hash, mac) = store.audit_head_sealed().await?;
+    let (head_seq, head_hash, mac) = store.trail_head_sealed().await?;
     let checked = v.count();
     if let Some((seq, (report, _))) = anchors.into_iter().find_map(|(seq, v)| v.into_iter().next().map(|a| (seq, a))) {
         return Ok(Err((checked, ChainBreak::AnchorMissing { report, seq })));
@@ -298,11 +298,11 @@ pub async fn verify_store(
 /// Whether `key` is the trail's key: it verifies the newest row and the head's seal (a head
 /// from before the seal existed passes on the row alone). Checked at every start; a read only.
 pub async fn check_key(store: &dyn super::store::Store, key: &[u8]) -> Result<bool, super::store::StoreError> {
-    let (seq, hash, mac) = store.audit_head_sealed().await?;
+    let (seq, hash, mac) = store.trail_head_sealed().await?;
     if seq == 0 {
         return Ok(true);
     }
-    let Some(newest) = store.audit_rows(seq - 1, 1).await?.into_iter().next() else { return Ok(false) };
+    let Some(newest) = store.trail_rows(seq - 1, 1).await?.into_iter().next() else { return Ok(false) };
     if newest.seq != seq || newest.hash != hash || newest.compute_hash(key) != newest.hash {
         return Ok(false);
     }
@@ -312,11 +312,11 @@ pub async fn check_key(store: &dyn super::store::Store, key: &[u8]) -> Result<bo
 /// Seal a head from before the seal existed (migration 0011), once the key has been checked
 /// against the newest row; nothing to do when it is sealed. Returns whether it sealed.
 pub async fn seal_legacy_head(store: &dyn super::store::Store) -> Result<bool, super::store::StoreError> {
-    let (seq, hash, mac) = store.audit_head_sealed().await?;
+    let (seq, hash, mac) = store.trail_head_sealed().await?;
     if seq == 0 || mac.is_some() {
         return Ok(false);
     }
-    match store.seal_audit_head(seq, &hash).await {
+    match store.seal_trail_head(seq, &hash).await {
         Ok(()) => Ok(true),
         // another instance starting at the same moment sealed it (or the head moved on, sealed)
         Err(super::store::StoreError::Stale(_)) => Ok(false),
@@ -328,11 +328,11 @@ pub async fn seal_legacy_head(store: &dyn super::store::Store) -> Result<bool, s
 mod tests {
     use super::*;
 
-    fn chain(n: i64, key: &[u8]) -> Vec<AuditRecord> {
+    fn chain(n: i64, key: &[u8]) -> Vec<TrailRecord> {
         let mut prev = GENESIS_HASH.to_string();
         (1..=n)
             .map(|seq| {
-                let r = AuditDraft::new("test.event", Outcome::Success)
+                let r = TrailDraft::new("test.event", Outcome::Success)
                     .details(serde_json::json!({ "n": seq }))
                     .into_record(seq, prev.clone(), key);
                 prev = r.hash.clone();
@@ -341,7 +341,7 @@ mod tests {
             .collect()
     }
 
-    fn verify(rows: &[AuditRecord], head: (i64, &str), key: &[u8]) -> Result<i64, ChainBreak> {
+    fn verify(rows: &[TrailRecord], head: (i64, &str), key: &[u8]) -> Result<i64, ChainBreak> {
         let mut v = Verifier::new(key);
         for r in rows {
             v.feed(r)?;

@@ -1,21 +1,23 @@
+//! The tamper-evident trail (稽核軌跡) for its readers: recent events, and the chain check.
+
 use leptos::prelude::*;
 
-use crate::api::audit::{recent_events, VerifyChain};
+use crate::api::trail::{recent_events, VerifyChain};
 use crate::components::RequireAuth;
 use crate::domain::roc_datetime;
 use crate::i18n::{t, use_locale, Msg};
 
 #[component]
-pub fn AuditPage() -> impl IntoView {
+pub fn TrailPage() -> impl IntoView {
     view! {
         <RequireAuth>
-            {|| view! { <Audit/> }}
+            {|| view! { <Trail/> }}
         </RequireAuth>
     }
 }
 
 #[component]
-fn Audit() -> impl IntoView {
+fn Trail() -> impl IntoView {
     let locale = use_locale();
     let me = expect_context::<crate::api::auth::Me>();
     // The trail grows with every request (reading it is itself recorded): load it once the page
@@ -37,13 +39,13 @@ fn Audit() -> impl IntoView {
                     })}
                 </p>
             })}
-            {move || live.get().then(|| view! { <AuditTable/> })}
+            {move || live.get().then(|| view! { <TrailTable/> })}
         </main>
     }
 }
 
 #[component]
-fn AuditTable() -> impl IntoView {
+fn TrailTable() -> impl IntoView {
     let locale = use_locale();
     let events = Resource::new(|| (), |_| recent_events(200));
     view! {

@@ -1,11 +1,11 @@
-//! The audit chain against tampering behind the application's back, checked with the real
+//! The trail chain against tampering behind the application's back, checked with the real
 //! `yinjian audit verify` command.
 
 mod common;
 
 use std::process::Command;
 
-use app::server::audit::{AuditDraft, Outcome};
+use app::server::trail::{Outcome, TrailDraft};
 use common::{Kind, TestDb, KEY};
 
 fn yinjian(db: &TestDb, key_file: &std::path::Path, args: &[&str]) -> (i32, String) {
@@ -23,7 +23,7 @@ fn yinjian(db: &TestDb, key_file: &std::path::Path, args: &[&str]) -> (i32, Stri
 async fn fill(db: &TestDb, n: i64) {
     for i in 1..=n {
         db.store
-            .append_audit(AuditDraft::new("test.event", Outcome::Success).details(serde_json::json!({ "i": i })))
+            .append_trail(TrailDraft::new("test.event", Outcome::Success).details(serde_json::json!({ "i": i })))
             .await
             .unwrap();
     }
@@ -49,14 +49,14 @@ async fn sign_a_report(db: &TestDb) -> i64 {
     let store = db.store.clone();
     let unit = store.unit_by_code("LO-DA").await.unwrap().unwrap().id;
     let month = Month::of(chrono::Utc::now()).prev().prev();
-    let draft = AuditDraft::new("report.generate", Outcome::Success);
+    let draft = TrailDraft::new("report.generate", Outcome::Success);
     let (id, _) =
         app::server::reports::generate(&store, unit, month, Default::default(), None, draft, chrono::Utc::now())
             .await
             .unwrap();
     let rec = store.report(id).await.unwrap().unwrap();
     let signer = store.list_accounts().await.unwrap()[0].id;
-    let draft = AuditDraft::new("report.sign", Outcome::Success);
+    let draft = TrailDraft::new("report.sign", Outcome::Success);
     store.sign_report(id, &rec.sha256, signer, "", chrono::Utc::now(), draft).await.unwrap();
     id
 }
@@ -71,7 +71,7 @@ async fn the_head_is_sealed_and_anchored(kind: Kind) {
     app::server::seed::ensure_reference_data(db.store.as_ref()).await.unwrap();
     fill(&db, 6).await;
     // rows 5 and 6 cut off and the head rewritten to row 4 (what an editor of the file can do)
-    let row4 = db.store.audit_rows(3, 1).await.unwrap().remove(0);
+    let row4 = db.store.trail_rows(3, 1).await.unwrap().remove(0);
     db.exec(drop_triggers(&kind)).await;
     db.exec("DELETE FROM audit_event WHERE seq > 4").await;
     db.exec(&format!("UPDATE audit_head SET seq = 4, hash = '{}' WHERE id = 1", row4.hash)).await;
@@ -96,9 +96,9 @@ async fn the_head_is_sealed_and_anchored(kind: Kind) {
         roles: vec![app::domain::Role::Supervisor],
         now: chrono::Utc::now(),
     };
-    db.store.create_account(&new, AuditDraft::new("account.create", Outcome::Success)).await.unwrap();
+    db.store.create_account(&new, TrailDraft::new("account.create", Outcome::Success)).await.unwrap();
     fill(&db, 3).await;
-    let old_head = db.store.audit_head_sealed().await.unwrap();
+    let old_head = db.store.trail_head_sealed().await.unwrap();
     sign_a_report(&db).await;
     fill(&db, 2).await;
     let (code, out) = yinjian(&db, &key_file, &["audit", "verify"]);
@@ -156,7 +156,7 @@ async fn every_anchor_is_checked(kind: Kind) {
     let Some(db) = TestDb::new(kind).await else { return };
     app::server::seed::ensure_reference_data(db.store.as_ref()).await.unwrap();
     fill(&db, 3).await;
-    let row2 = db.store.audit_rows(1, 1).await.unwrap().remove(0);
+    let row2 = db.store.trail_rows(1, 1).await.unwrap().remove(0);
     let unit = db.store.unit_by_code("LO-DA").await.unwrap().unwrap().id;
     // months 1900-01 … (1,001 of them), signed, each recording row 2; the oldest with a wrong hash
     let (month, at) = match kind {

@@ -1,4 +1,4 @@
-//! The audit trail as auditors see it.
+//! The trail as auditors see it.
 
 use leptos::prelude::*;
 #[cfg(feature = "ssr")]
@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use super::ApiError;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AuditEventView {
+pub struct TrailEventView {
     pub seq: i64,
     pub occurred_at: chrono::DateTime<chrono::Utc>,
     pub actor_employee_no: Option<String>,
@@ -29,16 +29,16 @@ pub struct VerifyReport {
 }
 
 #[server(prefix = "/api", endpoint = "audit/recent")]
-pub async fn recent_events(limit: i64) -> Result<Vec<AuditEventView>, ApiError> {
-    use crate::server::audit::{AuditDraft, Outcome};
+pub async fn recent_events(limit: i64) -> Result<Vec<TrailEventView>, ApiError> {
+    use crate::server::trail::{Outcome, TrailDraft};
     let ctx = super::guard(RecentEvents::PATH).await?;
     let actor = ctx.actor()?;
-    let rows = ctx.state.store.recent_audit(limit.clamp(1, 500)).await.map_err(super::internal)?;
+    let rows = ctx.state.store.recent_trail(limit.clamp(1, 500)).await.map_err(super::internal)?;
     ctx.state
         .store
-        .append_audit(
-            AuditDraft::new("audit.read", Outcome::Success)
-                .actor(Some(actor.audit_ref()))
+        .append_trail(
+            TrailDraft::new("audit.read", Outcome::Success)
+                .actor(Some(actor.trail_ref()))
                 .ip(ctx.ip_string())
                 .details(serde_json::json!({ "rows": rows.len() })),
         )
@@ -46,7 +46,7 @@ pub async fn recent_events(limit: i64) -> Result<Vec<AuditEventView>, ApiError> 
         .map_err(super::internal)?;
     Ok(rows
         .into_iter()
-        .map(|r| AuditEventView {
+        .map(|r| TrailEventView {
             seq: r.seq,
             occurred_at: r.occurred_at,
             actor_employee_no: r.actor_employee_no,
@@ -65,19 +65,19 @@ pub async fn recent_events(limit: i64) -> Result<Vec<AuditEventView>, ApiError> 
 
 #[server(prefix = "/api", endpoint = "audit/verify")]
 pub async fn verify_chain() -> Result<VerifyReport, ApiError> {
-    use crate::server::audit::{AuditDraft, Outcome};
+    use crate::server::trail::{Outcome, TrailDraft};
     let ctx = super::guard(VerifyChain::PATH).await?;
     let actor = ctx.actor()?;
-    let report = match crate::server::audit::verify_store(ctx.state.store.as_ref(), &ctx.state.audit_key).await {
+    let report = match crate::server::trail::verify_store(ctx.state.store.as_ref(), &ctx.state.trail_key).await {
         Ok(Ok(rows)) => VerifyReport { rows, broken: None },
         Ok(Err((rows, b))) => VerifyReport { rows, broken: Some(b.to_string()) },
         Err(e) => return Err(super::internal(e)),
     };
     ctx.state
         .store
-        .append_audit(
-            AuditDraft::new("audit.verify", if report.broken.is_none() { Outcome::Success } else { Outcome::Failure })
-                .actor(Some(actor.audit_ref()))
+        .append_trail(
+            TrailDraft::new("audit.verify", if report.broken.is_none() { Outcome::Success } else { Outcome::Failure })
+                .actor(Some(actor.trail_ref()))
                 .ip(ctx.ip_string())
                 .details(serde_json::json!({ "rows": report.rows, "broken": report.broken })),
         )
