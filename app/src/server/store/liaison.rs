@@ -6,8 +6,8 @@
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
-use super::registry::NewSealVersion;
-use super::sql::SetValue;
+use super::database::SetValue;
+use super::seals::NewSealVersion;
 use super::StoreResult;
 use crate::server::trail::TrailDraft;
 
@@ -274,7 +274,7 @@ pub(super) const SLIP_COLUMNS: &str = "id, sender_unit_id, office_unit_id, creat
      case_number, subject, form, state, approved_by, sent_at, due_at, received_at, received_by, replied_at, replied_by, \
      reply, new_seal_version_id, closed_at, cancelled_at, updated_at";
 
-/// Implements [`LiaisonStore`] for a store made by `impl_store!` and `impl_registry!`.
+/// Implements [`LiaisonStore`] for a store made by `impl_database!` and `impl_seals!`.
 macro_rules! impl_liaison {
     ($store:ident, $db:ty) => {
         impl $store {

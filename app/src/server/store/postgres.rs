@@ -3,19 +3,21 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::postgres::PgPoolOptions;
 use std::sync::Arc;
 
+use super::accounts::*;
 use super::audits::{impl_audits, AUDIT_RECORD_COLUMNS, FOLLOWUP_COLUMNS};
+use super::calendar::*;
+use super::comparisons::*;
+use super::database::*;
 use super::forward::{impl_forward, FORWARD_COLUMNS};
 use super::liaison::{impl_liaison, SLIP_COLUMNS};
-use super::registry::{impl_registry, BlobRow, DayRow, COMPARISON_SELECT, QUERY_COLUMNS, SEAL_COLUMNS};
+use super::queries::*;
 use super::reports::{impl_reports, ReportRecord, REPORT_COLUMNS};
 use super::requests::{impl_requests, REQUEST_COLUMNS};
 use super::reviews::impl_reviews;
-use super::sql::{
-    impl_store, map_unique, parse_roles, AccountRow, BindArg, DesignationRow, SetValue, StepEvent, UnitRow,
-    ACCOUNT_COLUMNS, AUDIT_COLUMNS,
-};
+use super::seals::*;
 use super::system::impl_system;
 use super::tasks::{impl_tasks, TASK_COLUMNS};
+use super::trail::*;
 use super::*;
 use crate::domain::forms::account_request::RequestKind;
 
@@ -48,8 +50,13 @@ impl PgStore {
     }
 }
 
-impl_store!(PgStore, sqlx::Postgres, Backend::Postgres, "BEGIN");
-impl_registry!(PgStore, sqlx::Postgres);
+impl_database!(PgStore, sqlx::Postgres, Backend::Postgres, "BEGIN");
+impl_accounts!(PgStore, sqlx::Postgres);
+impl_trail!(PgStore, sqlx::Postgres);
+impl_seals!(PgStore, sqlx::Postgres);
+impl_queries!(PgStore, sqlx::Postgres);
+impl_comparisons!(PgStore, sqlx::Postgres);
+impl_calendar!(PgStore, sqlx::Postgres);
 impl_requests!(PgStore, sqlx::Postgres);
 impl_reviews!(PgStore, sqlx::Postgres);
 impl_liaison!(PgStore, sqlx::Postgres);

@@ -117,7 +117,7 @@ pub enum Seen {
 pub(super) const REPORT_COLUMNS: &str = "id, unit_id, month, generated_at, generated_by, snapshot, sha256, signed_by, \
      signed_at, comment, head_seq, head_hash";
 
-/// Implements [`ReportStore`] for a store made by `impl_store!`.
+/// Implements [`ReportStore`] for a store made by `impl_database!`.
 macro_rules! impl_reports {
     ($store:ident, $db:ty) => {
         #[async_trait]

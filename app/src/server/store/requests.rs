@@ -5,7 +5,7 @@
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
-use super::sql::SetValue;
+use super::database::SetValue;
 use super::StoreResult;
 use crate::domain::forms::account_request::RequestKind;
 use crate::domain::Role;
@@ -276,7 +276,7 @@ pub(super) const REQUEST_COLUMNS: &str =
      filed_at, endorsed_by, endorsed_at, reviewed_by, reviewed_at, decline_reason, decline_text, effective_at, \
      initial_password_hash, applied_at, account_id, failure_reason";
 
-/// Implements [`RequestStore`] for a store made by `impl_store!`.
+/// Implements [`RequestStore`] for a store made by `impl_database!`.
 macro_rules! impl_requests {
     ($store:ident, $db:ty) => {
         impl $store {

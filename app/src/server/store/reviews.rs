@@ -208,7 +208,7 @@ pub(super) fn role_codes(roles: &[Role]) -> String {
     roles.iter().map(|r| r.code()).collect::<Vec<_>>().join(",")
 }
 
-/// Implements [`ReviewStore`] for a store made by `impl_store!`.
+/// Implements [`ReviewStore`] for a store made by `impl_database!`.
 macro_rules! impl_reviews {
     ($store:ident, $db:ty) => {
         impl $store {

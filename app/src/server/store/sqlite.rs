@@ -3,19 +3,21 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use std::{str::FromStr, sync::Arc, time::Duration};
 
+use super::accounts::*;
 use super::audits::{impl_audits, AUDIT_RECORD_COLUMNS, FOLLOWUP_COLUMNS};
+use super::calendar::*;
+use super::comparisons::*;
+use super::database::*;
 use super::forward::{impl_forward, FORWARD_COLUMNS};
 use super::liaison::{impl_liaison, SLIP_COLUMNS};
-use super::registry::{impl_registry, BlobRow, DayRow, COMPARISON_SELECT, QUERY_COLUMNS, SEAL_COLUMNS};
+use super::queries::*;
 use super::reports::{impl_reports, ReportRecord, REPORT_COLUMNS};
 use super::requests::{impl_requests, REQUEST_COLUMNS};
 use super::reviews::impl_reviews;
-use super::sql::{
-    impl_store, map_unique, parse_roles, AccountRow, BindArg, DesignationRow, SetValue, StepEvent, UnitRow,
-    ACCOUNT_COLUMNS, AUDIT_COLUMNS,
-};
+use super::seals::*;
 use super::system::impl_system;
 use super::tasks::{impl_tasks, TASK_COLUMNS};
+use super::trail::*;
 use super::*;
 use crate::domain::forms::account_request::RequestKind;
 
@@ -91,8 +93,13 @@ fn synchronous_of(url: &str) -> (String, SqliteSynchronous) {
     }
 }
 
-impl_store!(SqliteStore, sqlx::Sqlite, Backend::Sqlite, "BEGIN IMMEDIATE");
-impl_registry!(SqliteStore, sqlx::Sqlite);
+impl_database!(SqliteStore, sqlx::Sqlite, Backend::Sqlite, "BEGIN IMMEDIATE");
+impl_accounts!(SqliteStore, sqlx::Sqlite);
+impl_trail!(SqliteStore, sqlx::Sqlite);
+impl_seals!(SqliteStore, sqlx::Sqlite);
+impl_queries!(SqliteStore, sqlx::Sqlite);
+impl_comparisons!(SqliteStore, sqlx::Sqlite);
+impl_calendar!(SqliteStore, sqlx::Sqlite);
 impl_requests!(SqliteStore, sqlx::Sqlite);
 impl_reviews!(SqliteStore, sqlx::Sqlite);
 impl_liaison!(SqliteStore, sqlx::Sqlite);

@@ -1,10 +1,142 @@
-//! The store written once for both databases. The SQL text is shared: `$n` placeholders,
-//! `RETURNING` and `ON CONFLICT` mean the same in SQLite and PostgreSQL.
+//! Units, accounts (roles, passwords, sign-in failures and locks) and designations (指定專人,
+//! 代理). Written once for both databases.
 
+use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
-use super::{parse_kind, AccountRecord, DesignationRecord, StoreError, StoreResult};
-use crate::domain::{Designation, Role, UnitView};
+use super::{StoreError, StoreResult};
+use crate::domain::{unit::UnitSeed, Designation, Role, UnitKind, UnitView};
+use crate::server::trail::TrailDraft;
+
+#[async_trait]
+pub trait AccountStore: Send + Sync {
+    /// Insert reference units that are missing (by code); existing ones are left alone.
+    async fn ensure_units(&self, seeds: &[UnitSeed], now: DateTime<Utc>) -> StoreResult<usize>;
+
+    async fn list_units(&self) -> StoreResult<Vec<UnitView>>;
+
+    async fn unit(&self, id: i64) -> StoreResult<Option<UnitView>>;
+
+    async fn unit_by_code(&self, code: &str) -> StoreResult<Option<UnitView>>;
+
+    async fn set_unit_active(&self, id: i64, active: bool, trail: TrailDraft) -> StoreResult<()>;
+
+    /// The unit's contact numbers (printed on liaison slips).
+    async fn set_unit_contact(&self, id: i64, phone: &str, fax: &str, trail: TrailDraft) -> StoreResult<()>;
+
+    async fn count_accounts(&self) -> StoreResult<i64>;
+
+    async fn create_account(&self, new: &NewAccount, trail: TrailDraft) -> StoreResult<i64>;
+
+    async fn account(&self, id: i64) -> StoreResult<Option<AccountRecord>>;
+
+    async fn account_by_employee_no(&self, employee_no: &str) -> StoreResult<Option<AccountRecord>>;
+
+    async fn list_accounts(&self) -> StoreResult<Vec<AccountRecord>>;
+
+    /// Replace the roles; ends every session of the account.
+    async fn set_roles(&self, id: i64, roles: &[Role], trail: TrailDraft) -> StoreResult<()>;
+
+    /// Disable (ending every session at once) or re-enable.
+    async fn set_disabled(&self, id: i64, disabled: bool, reason: Option<&str>, trail: TrailDraft) -> StoreResult<()>;
+
+    /// Store a new password hash (the old one goes to the history); returns the new session version.
+    async fn set_password(
+        &self,
+        id: i64,
+        hash: &str,
+        must_change: bool,
+        now: DateTime<Utc>,
+        trail: TrailDraft,
+    ) -> StoreResult<i64>;
+
+    /// The most recent `n` password hashes, the current one first.
+    async fn password_history(&self, id: i64, n: i64) -> StoreResult<Vec<String>>;
+
+    /// Count a failed sign-in; lock the account when `max_failures` is reached.
+    async fn record_login_failure(
+        &self,
+        id: i64,
+        max_failures: i64,
+        lock_until: DateTime<Utc>,
+        trail: TrailDraft,
+        lockout_trail: TrailDraft,
+    ) -> StoreResult<FailureOutcome>;
+
+    /// A correct password: the sign-in counts only if the account is, in the same statement,
+    /// still enabled and not locked (a lock set by parallel wrong guesses wins). `false`: refused.
+    async fn record_login_success(&self, id: i64, now: DateTime<Utc>, trail: TrailDraft) -> StoreResult<bool>;
+
+    async fn add_designation(&self, d: &NewDesignation, trail: TrailDraft) -> StoreResult<i64>;
+
+    async fn list_designations(&self, unit_id: Option<i64>) -> StoreResult<Vec<DesignationRecord>>;
+
+    /// End a designation at `now` (an administrator ends it early); `Stale` when it has ended.
+    async fn end_designation(&self, id: i64, now: DateTime<Utc>, trail: TrailDraft) -> StoreResult<()>;
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccountRecord {
+    pub id: i64,
+    pub employee_no: String,
+    pub name: String,
+    pub unit_id: i64,
+    pub email: String,
+    pub phone: String,
+    pub password_hash: String,
+    pub password_changed_at: DateTime<Utc>,
+    pub must_change_password: bool,
+    pub failed_attempts: i64,
+    pub locked_until: Option<DateTime<Utc>>,
+    pub disabled: bool,
+    pub disabled_at: Option<DateTime<Utc>>,
+    pub disabled_reason: Option<String>,
+    pub session_version: i64,
+    pub created_at: DateTime<Utc>,
+    pub last_login_at: Option<DateTime<Utc>>,
+    pub roles: Vec<Role>,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewAccount {
+    pub employee_no: String,
+    pub name: String,
+    pub unit_id: i64,
+    pub email: String,
+    pub phone: String,
+    pub password_hash: String,
+    pub must_change_password: bool,
+    pub roles: Vec<Role>,
+    pub now: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DesignationRecord {
+    pub id: i64,
+    pub unit_id: i64,
+    pub account_id: i64,
+    pub kind: Designation,
+    pub valid_from: DateTime<Utc>,
+    pub valid_to: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewDesignation {
+    pub unit_id: i64,
+    pub account_id: i64,
+    pub kind: Designation,
+    pub valid_from: DateTime<Utc>,
+    pub valid_to: Option<DateTime<Utc>>,
+    pub created_by: Option<i64>,
+    pub now: DateTime<Utc>,
+}
+
+/// What a failed sign-in did to the account.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FailureOutcome {
+    pub attempts: i64,
+    pub locked: bool,
+}
 
 #[derive(sqlx::FromRow)]
 pub(super) struct UnitRow {
@@ -112,11 +244,8 @@ pub(super) fn parse_roles(rows: Vec<(String,)>) -> StoreResult<Vec<Role>> {
     Ok(roles)
 }
 
-pub(super) fn map_unique(e: sqlx::Error, what: &'static str) -> StoreError {
-    match &e {
-        sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::Duplicate(what),
-        _ => StoreError::Db(e),
-    }
+pub(crate) fn parse_kind(s: &str) -> StoreResult<UnitKind> {
+    UnitKind::parse(s).ok_or_else(|| StoreError::Corrupt(format!("unit kind {s}")))
 }
 
 pub(super) const ACCOUNT_COLUMNS: &str =
@@ -124,90 +253,10 @@ pub(super) const ACCOUNT_COLUMNS: &str =
      must_change_password, failed_attempts, locked_until, disabled, disabled_at, disabled_reason, session_version, \
      created_at, last_login_at";
 
-pub(super) const AUDIT_COLUMNS: &str =
-    "seq, occurred_at, actor_id, actor_employee_no, actor_roles, actor_unit_id, action, \
-     object_type, object_id, case_number, subject_national_id, client_ip, outcome, details, prev_hash, hash";
-
-/// Implements [`super::Store`] for a store struct with `pool: sqlx::Pool<$db>` and
-/// `key: Arc<Vec<u8>>`. `$begin` is the statement that opens a write transaction
-/// (`BEGIN IMMEDIATE` on SQLite takes the write lock up front, so concurrent writers queue
-/// instead of failing).
-macro_rules! impl_store {
-    ($store:ident, $db:ty, $backend:expr, $begin:literal) => {
+/// Implements [`AccountStore`] for a store made by `impl_database!`.
+macro_rules! impl_accounts {
+    ($store:ident, $db:ty) => {
         impl $store {
-            async fn begin(&self) -> StoreResult<sqlx::Transaction<'static, $db>> {
-                Ok(self.tx_pool().begin_with($begin).await?)
-            }
-
-            /// Append one trail row inside `tx`. The head row's update serialises appends
-            /// (a row lock on PostgreSQL, the write lock on SQLite).
-            async fn trail_in(
-                tx: &mut sqlx::Transaction<'static, $db>,
-                key: &[u8],
-                draft: TrailDraft,
-            ) -> StoreResult<i64> {
-                let (seq, prev): (i64, String) =
-                    sqlx::query_as("UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash")
-                        .fetch_one(&mut **tx)
-                        .await?;
-                let r = draft.into_record(seq, prev, key);
-                sqlx::query(&format!(
-                    "INSERT INTO audit_event ({AUDIT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)"
-                ))
-                .bind(r.seq)
-                .bind(r.occurred_at)
-                .bind(r.actor_id)
-                .bind(&r.actor_employee_no)
-                .bind(&r.actor_roles)
-                .bind(r.actor_unit_id)
-                .bind(&r.action)
-                .bind(&r.object_type)
-                .bind(&r.object_id)
-                .bind(&r.case_number)
-                .bind(&r.subject_national_id)
-                .bind(&r.client_ip)
-                .bind(&r.outcome)
-                .bind(&r.details)
-                .bind(&r.prev_hash)
-                .bind(&r.hash)
-                .execute(&mut **tx)
-                .await?;
-                sqlx::query("UPDATE audit_head SET hash = $1, mac = $2 WHERE id = 1")
-                    .bind(&r.hash)
-                    .bind($crate::server::trail::head_mac(key, r.seq, &r.hash))
-                    .execute(&mut **tx)
-                    .await?;
-                Ok(seq)
-            }
-
-            /// One step of a workflow: `UPDATE table SET state = to, <columns> WHERE id = … AND
-            /// state IN (from…)`. Whether a row moved (none: it was no longer in such a state).
-            async fn step_in(
-                tx: &mut sqlx::Transaction<'static, $db>,
-                table: &str,
-                id: i64,
-                from: &[&str],
-                to: &str,
-                columns: Vec<(&'static str, SetValue)>,
-            ) -> StoreResult<bool> {
-                let mut set = vec!["state = $2".to_string()];
-                for (i, (col, _)) in columns.iter().enumerate() {
-                    set.push(format!("{col} = ${}", i + 3));
-                }
-                let from = from.iter().map(|s| format!("'{s}'")).collect::<Vec<_>>().join(", ");
-                let sql = format!("UPDATE {table} SET {} WHERE id = $1 AND state IN ({from})", set.join(", "));
-                let mut q = sqlx::query(&sql).bind(id).bind(to);
-                for (_, v) in columns {
-                    q = match v {
-                        SetValue::Time(t) => q.bind(t),
-                        SetValue::Int(i) => q.bind(i),
-                        SetValue::Text(s) => q.bind(s),
-                        SetValue::OptText(s) => q.bind(s),
-                    };
-                }
-                Ok(q.execute(&mut **tx).await?.rows_affected() > 0)
-            }
-
             /// A workflow's timeline row: `table (fk, at, actor_id, action, note)`.
             /// End the account's current and future designations (all, or those outside
             /// `keep_unit`): it was disabled, or moved to another unit.
@@ -227,24 +276,6 @@ macro_rules! impl_store {
                 .execute(&mut **tx)
                 .await?;
                 Ok(r.rows_affected())
-            }
-
-            async fn event_in(
-                tx: &mut sqlx::Transaction<'static, $db>,
-                table: &str,
-                fk: &str,
-                id: i64,
-                ev: StepEvent<'_>,
-            ) -> StoreResult<()> {
-                sqlx::query(&format!("INSERT INTO {table} ({fk}, at, actor_id, action, note) VALUES ($1, $2, $3, $4, $5)"))
-                    .bind(id)
-                    .bind(ev.at)
-                    .bind(ev.actor_id)
-                    .bind(ev.action)
-                    .bind(ev.note)
-                    .execute(&mut **tx)
-                    .await?;
-                Ok(())
             }
 
             async fn roles_of<'e, E>(exec: E, id: i64) -> StoreResult<Vec<Role>>
@@ -270,15 +301,7 @@ macro_rules! impl_store {
         }
 
         #[async_trait]
-        impl Store for $store {
-            fn backend(&self) -> Backend {
-                $backend
-            }
-
-            async fn migrate(&self) -> StoreResult<()> {
-                self.run_migrations().await
-            }
-
+        impl AccountStore for $store {
             async fn ensure_units(&self, seeds: &[UnitSeed], now: DateTime<Utc>) -> StoreResult<usize> {
                 let mut tx = self.begin().await?;
                 let mut added = 0;
@@ -590,6 +613,21 @@ macro_rules! impl_store {
                 Ok(id)
             }
 
+            async fn list_designations(&self, unit_id: Option<i64>) -> StoreResult<Vec<DesignationRecord>> {
+                let rows: Vec<DesignationRow> = match unit_id {
+                    Some(u) => sqlx::query_as(
+                        "SELECT id, unit_id, account_id, kind, valid_from, valid_to FROM designation WHERE unit_id = $1 ORDER BY id",
+                    )
+                    .bind(u)
+                    .fetch_all(&self.pool)
+                    .await?,
+                    None => sqlx::query_as("SELECT id, unit_id, account_id, kind, valid_from, valid_to FROM designation ORDER BY id")
+                        .fetch_all(&self.pool)
+                        .await?,
+                };
+                rows.into_iter().map(DesignationRow::into_record).collect()
+            }
+
             async fn end_designation(&self, id: i64, now: DateTime<Utc>, trail: TrailDraft) -> StoreResult<()> {
                 let mut tx = self.begin().await?;
                 let r = sqlx::query(
@@ -607,121 +645,8 @@ macro_rules! impl_store {
                 tx.commit().await?;
                 Ok(())
             }
-
-            async fn list_designations(&self, unit_id: Option<i64>) -> StoreResult<Vec<DesignationRecord>> {
-                let rows: Vec<DesignationRow> = match unit_id {
-                    Some(u) => sqlx::query_as(
-                        "SELECT id, unit_id, account_id, kind, valid_from, valid_to FROM designation WHERE unit_id = $1 ORDER BY id",
-                    )
-                    .bind(u)
-                    .fetch_all(&self.pool)
-                    .await?,
-                    None => sqlx::query_as("SELECT id, unit_id, account_id, kind, valid_from, valid_to FROM designation ORDER BY id")
-                        .fetch_all(&self.pool)
-                        .await?,
-                };
-                rows.into_iter().map(DesignationRow::into_record).collect()
-            }
-
-            async fn append_trail(&self, trail: TrailDraft) -> StoreResult<i64> {
-                let mut tx = self.begin().await?;
-                let seq = Self::trail_in(&mut tx, &self.key, trail).await?;
-                tx.commit().await?;
-                Ok(seq)
-            }
-
-            async fn trail_rows(&self, after: i64, limit: i64) -> StoreResult<Vec<TrailRecord>> {
-                Ok(sqlx::query_as(&format!("SELECT {AUDIT_COLUMNS} FROM audit_event WHERE seq > $1 ORDER BY seq LIMIT $2"))
-                    .bind(after)
-                    .bind(limit)
-                    .fetch_all(&self.pool)
-                    .await?)
-            }
-
-            async fn recent_trail(&self, limit: i64) -> StoreResult<Vec<TrailRecord>> {
-                Ok(sqlx::query_as(&format!("SELECT {AUDIT_COLUMNS} FROM audit_event ORDER BY seq DESC LIMIT $1"))
-                    .bind(limit)
-                    .fetch_all(&self.pool)
-                    .await?)
-            }
-
-            async fn hit_rate(&self, key: &str, window_start: i64, drop_before: i64) -> StoreResult<i64> {
-                let (hits,): (i64,) = sqlx::query_as(
-                    "INSERT INTO rate_window (key, window_start, hits) VALUES ($1, $2, 1) \
-                     ON CONFLICT (key, window_start) DO UPDATE SET hits = rate_window.hits + 1 RETURNING hits",
-                )
-                .bind(key)
-                .bind(window_start)
-                .fetch_one(&self.pool)
-                .await?;
-                if hits == 1 {
-                    sqlx::query("DELETE FROM rate_window WHERE window_start < $1").bind(drop_before).execute(&self.pool).await?;
-                }
-                Ok(hits)
-            }
-
-            async fn trail_head(&self) -> StoreResult<(i64, String)> {
-                Ok(sqlx::query_as("SELECT seq, hash FROM audit_head WHERE id = 1").fetch_one(&self.pool).await?)
-            }
-
-            async fn trail_head_sealed(&self) -> StoreResult<(i64, String, Option<String>)> {
-                Ok(sqlx::query_as("SELECT seq, hash, mac FROM audit_head WHERE id = 1").fetch_one(&self.pool).await?)
-            }
-
-            async fn seal_trail_head(&self, seq: i64, hash: &str) -> StoreResult<()> {
-                let r = sqlx::query("UPDATE audit_head SET mac = $1 WHERE id = 1 AND seq = $2 AND hash = $3 AND mac IS NULL")
-                    .bind($crate::server::trail::head_mac(&self.key, seq, hash))
-                    .bind(seq)
-                    .bind(hash)
-                    .execute(&self.pool)
-                    .await?;
-                if r.rows_affected() == 0 {
-                    return Err(StoreError::Stale("audit head"));
-                }
-                Ok(())
-            }
-
-            async fn retention(&self, cutoff: DateTime<Utc>) -> StoreResult<Vec<RetentionRow>> {
-                let mut out = Vec::new();
-                for (table, col) in RECORD_TABLES {
-                    let (total, older): (i64, i64) = sqlx::query_as(&format!(
-                        "SELECT COUNT(*), COALESCE(SUM(CASE WHEN {col} < $1 THEN 1 ELSE 0 END), 0) FROM {table}"
-                    ))
-                    .bind(cutoff)
-                    .fetch_one(&self.pool)
-                    .await?;
-                    let oldest: Option<(DateTime<Utc>,)> =
-                        sqlx::query_as(&format!("SELECT {col} FROM {table} ORDER BY {col} LIMIT 1"))
-                            .fetch_optional(&self.pool)
-                            .await?;
-                    out.push(RetentionRow { table, total, older, oldest: oldest.map(|(t,)| t) });
-                }
-                Ok(out)
-            }
         }
     };
 }
 
-pub(super) use impl_store;
-
-/// A timeline row as a workflow step writes it (see `event_in`); no actor: the scheduler.
-pub(super) struct StepEvent<'a> {
-    pub at: DateTime<Utc>,
-    pub actor_id: Option<i64>,
-    pub action: &'a str,
-    pub note: &'a str,
-}
-
-/// A value for a workflow step's SET list (see `step_in`).
-#[derive(Debug, Clone)]
-pub(super) enum SetValue {
-    Time(DateTime<Utc>),
-    Int(i64),
-    Text(String),
-    OptText(Option<String>),
-}
-
-pub(super) enum BindArg<'a> {
-    Int(i64),
-    Text(&'a str),
-}
+pub(super) use impl_accounts;
