@@ -17,7 +17,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use app::domain::Role;
-use app::server::trail::{Outcome, TrailDraft};
+use app::server::trail::{Outcome, TrailAction, TrailDraft};
 use serde_json::{json, Value};
 
 const PASSWORD: &str = "Load-Test-Clerk-2026!";
@@ -189,7 +189,7 @@ async fn main() {
                 roles: vec![Role::Clerk],
                 now: chrono::Utc::now() - chrono::Duration::days(2),
             };
-            store.create_account(&new, TrailDraft::new("account.create", Outcome::Success)).await.unwrap();
+            store.create_account(&new, TrailDraft::new(TrailAction::AccountCreate, Outcome::Success)).await.unwrap();
         }
     }
     let site = dir.path().join("site");

@@ -452,7 +452,7 @@ pub async fn record_drill(
 ) -> Result<i64, BackupError> {
     use app::domain::security_task::TaskKind;
     use app::server::store::{NewTask, TaskDone};
-    use app::server::trail::{Outcome, TrailDraft};
+    use app::server::trail::{Outcome, TrailAction, TrailDraft};
     let by = live
         .account_by_employee_no(by_employee_no)
         .await?
@@ -478,7 +478,7 @@ pub async fn record_drill(
                 created_by: Some(by.id),
                 now,
             };
-            let draft = TrailDraft::new("security.task.add", Outcome::Success)
+            let draft = TrailDraft::new(TrailAction::SecurityTaskAdd, Outcome::Success)
                 .actor(Some(actor.clone()))
                 .details(serde_json::json!({ "kind": kind.code(), "by": "restore-check" }));
             (live.add_task(&new, draft).await?, today)
@@ -498,7 +498,7 @@ pub async fn record_drill(
             now,
         }),
     };
-    let draft = TrailDraft::new("security.task.done", Outcome::Success)
+    let draft = TrailDraft::new(TrailAction::SecurityTaskDone, Outcome::Success)
         .actor(Some(actor.clone()))
         .details(serde_json::json!({ "kind": kind.code(), "done_on": today, "backup": report.backup }));
     live.complete_task(id, &done, draft).await?;

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 use app::server::{
     auth::{generate_password, hash_password},
     store::{NewAccount, StoreError},
-    trail::{verify_store, Outcome, TrailDraft},
+    trail::{verify_store, Outcome, TrailAction, TrailDraft},
     AppState, AuthConfig,
 };
 
@@ -125,7 +125,7 @@ pub async fn migrate(common: &Common) -> CliResult {
     Ok(ExitCode::SUCCESS)
 }
 
-fn cli_draft(action: &str) -> TrailDraft {
+fn cli_draft(action: TrailAction) -> TrailDraft {
     TrailDraft::new(action, Outcome::Success)
         .details(serde_json::json!({ "via": "cli", "os_user": std::env::var("USER").unwrap_or_default() }))
 }
@@ -158,7 +158,7 @@ pub async fn user(common: &Common, cmd: &UserCommand) -> CliResult {
                 roles: roles.clone(),
                 now: chrono::Utc::now(),
             };
-            let draft = cli_draft("account.create").object("account", "");
+            let draft = cli_draft(TrailAction::AccountCreate).object("account", "");
             match store.create_account(&new, draft).await {
                 Ok(id) => println!("created account {id} {employee_no}; one-time password: {password}"),
                 Err(StoreError::Duplicate(_)) => return Err(format!("{employee_no} already has an account").into()),
@@ -175,14 +175,14 @@ pub async fn user(common: &Common, cmd: &UserCommand) -> CliResult {
                     &hash,
                     true,
                     chrono::Utc::now(),
-                    cli_draft("account.password_reset").object("account", a.id),
+                    cli_draft(TrailAction::AccountPasswordReset).object("account", a.id),
                 )
                 .await?;
             println!("{}: one-time password: {password}", a.employee_no);
         }
         UserCommand::Disable { employee_no, reason } => {
             let a = store.account_by_employee_no(&employee_no.to_ascii_uppercase()).await?.ok_or("no such account")?;
-            let draft = cli_draft("account.disable").object("account", a.id);
+            let draft = cli_draft(TrailAction::AccountDisable).object("account", a.id);
             store.set_disabled(a.id, true, Some(reason), draft).await?;
             println!("{} disabled; its sessions have ended", a.employee_no);
         }

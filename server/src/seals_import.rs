@@ -9,7 +9,7 @@ use app::domain::{NationalId, RocDate, UnitKind};
 use app::server::{
     comparisons::assess,
     store::{NewSealVersion, SealReason},
-    trail::{Outcome, TrailDraft},
+    trail::{Outcome, TrailAction, TrailDraft},
     uploads::accept_image,
 };
 
@@ -149,7 +149,7 @@ async fn import(common: &Common, dir: &Path, csv_name: &str) -> CliResult {
             created_by: None,
             now: chrono::Utc::now(),
         };
-        let mut draft = TrailDraft::new("seal.version.add", Outcome::Success).details(serde_json::json!({
+        let mut draft = TrailDraft::new(TrailAction::SealVersionAdd, Outcome::Success).details(serde_json::json!({
             "via": "cli", "reason": "import", "os_user": std::env::var("USER").unwrap_or_default(),
             "sha256": new.image.sha256, "unclear": unclear,
         }));

@@ -280,7 +280,12 @@ async fn the_deputy_acts_only_while_designated(db: TestDb) {
         created_by: None,
         now: Utc::now(),
     };
-    let draft = || app::server::trail::TrailDraft::new("designation.add", app::server::trail::Outcome::Success);
+    let draft = || {
+        app::server::trail::TrailDraft::new(
+            app::server::trail::TrailAction::DesignationAdd,
+            app::server::trail::Outcome::Success,
+        )
+    };
     app.db
         .store
         .add_designation(&designate(Utc::now() - Duration::days(10), Some(Utc::now() - Duration::days(1))), draft())
@@ -366,7 +371,10 @@ async fn every_request_ends_and_none_revives_an_account(db: TestDb) {
     assert_eq!(r.status, 200, "{}", r.body);
     let rehire: i64 = r.body.trim().parse().unwrap();
     assert_eq!(approve(&app, rehire, &sup, &manager, Some(later)).await.status, 200);
-    let draft = app::server::trail::TrailDraft::new("account.disable", app::server::trail::Outcome::Success);
+    let draft = app::server::trail::TrailDraft::new(
+        app::server::trail::TrailAction::AccountDisable,
+        app::server::trail::Outcome::Success,
+    );
     app.db.store.set_disabled(acc, true, Some("停職"), draft).await.unwrap();
     assert_eq!(state_of(&app, rehire).await, "superseded");
     assert!(app::server::requests::apply_due(&app.db.store, due).await.unwrap().is_empty());

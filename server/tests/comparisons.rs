@@ -262,7 +262,10 @@ async fn no_seal_is_recorded_too(db: TestDb) {
     let today = app::domain::WorkCalendar::local_date(chrono::Utc::now());
     let holiday =
         app::domain::CalendarDay { date: today, kind: app::domain::DayKind::Holiday, name: "測試假日".into() };
-    let d = app::server::trail::TrailDraft::new("calendar.day.set", app::server::trail::Outcome::Success);
+    let d = app::server::trail::TrailDraft::new(
+        app::server::trail::TrailAction::CalendarDaySet,
+        app::server::trail::Outcome::Success,
+    );
     app.db.store.set_calendar_day(&holiday, None, d).await.unwrap();
     let s = start(&app, &clerk, PERSON).await;
     assert_eq!(s["after_hours"], true);

@@ -7,7 +7,7 @@ mod common;
 use app::domain::Role;
 use app::server::auth::Actor;
 use app::server::authz::{acts_as_manager, acts_as_supervisor};
-use app::server::trail::{Outcome, TrailDraft};
+use app::server::trail::{Outcome, TrailAction, TrailDraft};
 use chrono::Utc;
 use common::{TestApp, TestDb};
 use serde_json::Value;
@@ -77,7 +77,7 @@ async fn designations_end(db: TestDb) {
     moved.unit_id = ss;
     assert!(!acts_as_supervisor(&app.db.store, &moved, da, Utc::now()).await.unwrap(), "left the unit");
     // disabled: its designations end in the store
-    let draft = TrailDraft::new("account.disable", Outcome::Success);
+    let draft = TrailDraft::new(TrailAction::AccountDisable, Outcome::Success);
     app.db.store.set_disabled(delegate, true, Some("離職"), draft).await.unwrap();
     let ds = app.db.store.list_designations(Some(da)).await.unwrap();
     let d = ds.iter().find(|d| d.account_id == delegate).unwrap();

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
-use app::server::trail::{Outcome, TrailDraft};
+use app::server::trail::{Outcome, TrailAction, TrailDraft};
 use common::{Kind, TestDb};
 use server::forward::{forward_once, Target};
 
@@ -107,7 +107,7 @@ async fn wait_for(out: &Path, n: usize) -> Vec<i64> {
 
 async fn events(db: &TestDb, n: usize) {
     for i in 0..n {
-        let mut d = TrailDraft::new("seal.query", Outcome::Success)
+        let mut d = TrailDraft::new(TrailAction::SealQuery, Outcome::Success)
             .details(serde_json::json!({ "i": i, "note": "查 A123456789 之印鑑" }));
         d.subject_national_id = Some("A123456789".into());
         db.store.append_trail(d).await.unwrap();

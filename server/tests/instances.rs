@@ -9,7 +9,7 @@ use std::collections::BTreeSet;
 use app::domain::report::Month;
 use app::domain::Role;
 use app::server::store::{NewQuery, Pool};
-use app::server::trail::{Outcome, TrailDraft};
+use app::server::trail::{Outcome, TrailAction, TrailDraft};
 use chrono::{Duration, Utc};
 use common::serve::{audit_verify, key_file, lookup, submission, Instance};
 use common::{Kind, TestApp, TestDb};
@@ -62,9 +62,12 @@ async fn three_instances_on_one_postgresql() {
             person_name: None,
             after_hours: false,
         };
-        store.record_query(&q, TrailDraft::new("seal.query", Outcome::Success).at(q.queried_at)).await.unwrap();
+        store
+            .record_query(&q, TrailDraft::new(TrailAction::SealQuery, Outcome::Success).at(q.queried_at))
+            .await
+            .unwrap();
     }
-    let preview = TrailDraft::new("report.generate", Outcome::Success);
+    let preview = TrailDraft::new(TrailAction::ReportGenerate, Outcome::Success);
     app::server::reports::generate(store, unit, last, Default::default(), None, preview, mid + Duration::days(1))
         .await
         .unwrap();

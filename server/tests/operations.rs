@@ -98,7 +98,10 @@ async fn health_clock_and_lag(db: TestDb) {
     for _ in 0..5 {
         app.db
             .store
-            .append_trail(app::server::trail::TrailDraft::new("test.event", app::server::trail::Outcome::Success))
+            .append_trail(app::server::trail::TrailDraft::new(
+                app::server::trail::TrailAction::AuditRead,
+                app::server::trail::Outcome::Success,
+            ))
             .await
             .unwrap();
     }

@@ -8,7 +8,7 @@ mod common;
 use app::domain::report::Month;
 use app::domain::{Designation, Role};
 use app::server::store::NewDesignation;
-use app::server::trail::{Outcome, TrailDraft};
+use app::server::trail::{Outcome, TrailAction, TrailDraft};
 use common::{TestApp, TestDb};
 use serde_json::{json, Value};
 
@@ -40,7 +40,7 @@ async fn setup(db: TestDb) -> TestApp {
                 created_by: None,
                 now,
             },
-            TrailDraft::new("designation.add", Outcome::Success),
+            TrailDraft::new(TrailAction::DesignationAdd, Outcome::Success),
         )
         .await
         .unwrap();
@@ -131,7 +131,7 @@ async fn generate_read_and_sign(db: TestDb) {
     assert_eq!(r.status, 400, "{}", r.body);
     assert!(r.body.contains("本月尚未結束"), "{}", r.body);
     let s1001 = app.db.store.account_by_employee_no("S1001").await.unwrap().unwrap().id;
-    let draft = || TrailDraft::new("report.sign", Outcome::Success);
+    let draft = || TrailDraft::new(TrailAction::ReportSign, Outcome::Success);
     let r = app.db.store.sign_report(id, &sha, s1001, "", chrono::Utc::now(), draft()).await;
     assert!(matches!(r, Err(app::server::store::StoreError::Stale(_))), "{r:?}");
     // the month ends: the preview was taken mid-month, so it must be remade before signing
@@ -165,7 +165,7 @@ async fn generate_read_and_sign(db: TestDb) {
         person_name: None,
         after_hours: false,
     };
-    app.db.store.record_query(&lookup, TrailDraft::new("query.start", Outcome::Success)).await.unwrap();
+    app.db.store.record_query(&lookup, TrailDraft::new(TrailAction::QueryStart, Outcome::Success)).await.unwrap();
     let r = app.db.store.sign_report(id, &sha, s1001, "", app.clock.now(), draft()).await;
     assert!(matches!(r, Err(app::server::store::StoreError::Stale(_))), "{r:?}");
     app.db.close().await;

@@ -10,12 +10,12 @@ use app::domain::{Designation, Role};
 use app::server::store::{
     HandoverRecord, ItemSnapshot, NewAccount, NewDesignation, NewHandover, NewReview, ReviewDecision, StoreError,
 };
-use app::server::trail::{Outcome, TrailDraft};
+use app::server::trail::{Outcome, TrailAction, TrailDraft};
 use chrono::{DateTime, Duration, Utc};
 use common::{TestApp, TestDb, PASSWORD};
 use serde_json::{json, Value};
 
-fn draft(action: &str) -> TrailDraft {
+fn draft(action: TrailAction) -> TrailDraft {
     TrailDraft::new(action, Outcome::Success)
 }
 
@@ -46,7 +46,7 @@ async fn store_reviews_and_handovers(db: TestDb) {
                     roles: vec![Role::Clerk],
                     now: now - Duration::days(10),
                 },
-                draft("account.create"),
+                draft(TrailAction::AccountCreate),
             )
             .await
             .unwrap();
@@ -70,9 +70,12 @@ async fn store_reviews_and_handovers(db: TestDb) {
         now,
         items: vec![snap(ids[0], "M7001", 0), snap(ids[1], "C7001", 120)],
     };
-    let rid = s.start_review(&new, draft("permission_review.started")).await.unwrap();
+    let rid = s.start_review(&new, draft(TrailAction::PermissionReviewStarted)).await.unwrap();
     // one review per unit and quarter
-    assert!(matches!(s.start_review(&new, draft("x")).await, Err(StoreError::Duplicate(_))));
+    assert!(matches!(
+        s.start_review(&new, draft(TrailAction::PermissionReviewStarted)).await,
+        Err(StoreError::Duplicate(_))
+    ));
     assert_eq!(s.review_for(unit.id, "2026Q4").await.unwrap().unwrap().id, rid);
     assert!(s.review_for(other.id, "2026Q4").await.unwrap().is_none());
     let items = s.review_items(rid).await.unwrap();
@@ -84,11 +87,11 @@ async fn store_reviews_and_handovers(db: TestDb) {
 
     // decide one; a refresh adds the new account, refreshes the undecided, keeps the decided
     let m1 = items.iter().find(|i| i.employee_no == "M7001").unwrap().clone();
-    s.decide_review_item(m1.id, ReviewDecision::Keep, None, "", ids[0], now, draft("permission_review.kept"))
+    s.decide_review_item(m1.id, ReviewDecision::Keep, None, "", ids[0], now, draft(TrailAction::PermissionReviewKept))
         .await
         .unwrap();
     let refreshed = vec![snap(ids[0], "M7001", 5), snap(ids[1], "C7001", 1), snap(ids[2], "C7002", 3)];
-    s.sync_review_items(rid, &refreshed, now, draft("permission_review.refreshed")).await.unwrap();
+    s.sync_review_items(rid, &refreshed, now, draft(TrailAction::PermissionReviewRefreshed)).await.unwrap();
     let items = s.review_items(rid).await.unwrap();
     assert_eq!(items.len(), 3);
     let get = |emp: &str| items.iter().find(|i| i.employee_no == emp).unwrap().clone();
@@ -98,30 +101,86 @@ async fn store_reviews_and_handovers(db: TestDb) {
     assert!(!get("C7001").flagged_idle);
 
     // sign-off needs every item decided
-    assert!(matches!(s.sign_review(rid, ids[0], "", now, draft("x")).await, Err(StoreError::Stale(_))));
-    s.decide_review_item(get("C7001").id, ReviewDecision::Keep, None, "", ids[0], now, draft("k")).await.unwrap();
-    s.decide_review_item(get("C7002").id, ReviewDecision::Change, None, "調職", ids[0], now, draft("c")).await.unwrap();
+    assert!(matches!(
+        s.sign_review(rid, ids[0], "", now, draft(TrailAction::PermissionReviewSigned)).await,
+        Err(StoreError::Stale(_))
+    ));
+    s.decide_review_item(
+        get("C7001").id,
+        ReviewDecision::Keep,
+        None,
+        "",
+        ids[0],
+        now,
+        draft(TrailAction::PermissionReviewKept),
+    )
+    .await
+    .unwrap();
+    s.decide_review_item(
+        get("C7002").id,
+        ReviewDecision::Change,
+        None,
+        "調職",
+        ids[0],
+        now,
+        draft(TrailAction::PermissionReviewChanged),
+    )
+    .await
+    .unwrap();
     // a change is final; a keep may still become a change before sign-off
     assert!(matches!(
-        s.decide_review_item(get("C7002").id, ReviewDecision::Keep, None, "", ids[0], now, draft("k")).await,
+        s.decide_review_item(
+            get("C7002").id,
+            ReviewDecision::Keep,
+            None,
+            "",
+            ids[0],
+            now,
+            draft(TrailAction::PermissionReviewKept)
+        )
+        .await,
         Err(StoreError::Stale(_))
     ));
     assert!(matches!(
-        s.decide_review_item(999_999, ReviewDecision::Keep, None, "", ids[0], now, draft("k")).await,
+        s.decide_review_item(
+            999_999,
+            ReviewDecision::Keep,
+            None,
+            "",
+            ids[0],
+            now,
+            draft(TrailAction::PermissionReviewKept)
+        )
+        .await,
         Err(StoreError::NotFound(_))
     ));
     let signed_at = now + Duration::seconds(1);
-    s.sign_review(rid, ids[0], "無異常", signed_at, draft("permission_review.signed")).await.unwrap();
+    s.sign_review(rid, ids[0], "無異常", signed_at, draft(TrailAction::PermissionReviewSigned)).await.unwrap();
     let r = s.review(rid).await.unwrap().unwrap();
     assert_eq!(r.signed_by, Some(ids[0]));
     assert_eq!(r.note, "無異常");
     // signed: nothing changes any more, not through the store and not behind its back
-    assert!(matches!(s.sign_review(rid, ids[0], "", now, draft("x")).await, Err(StoreError::Stale(_))));
     assert!(matches!(
-        s.decide_review_item(get("M7001").id, ReviewDecision::Change, None, "", ids[0], now, draft("c")).await,
+        s.sign_review(rid, ids[0], "", now, draft(TrailAction::PermissionReviewSigned)).await,
         Err(StoreError::Stale(_))
     ));
-    assert!(matches!(s.sync_review_items(rid, &refreshed, now, draft("x")).await, Err(StoreError::Stale(_))));
+    assert!(matches!(
+        s.decide_review_item(
+            get("M7001").id,
+            ReviewDecision::Change,
+            None,
+            "",
+            ids[0],
+            now,
+            draft(TrailAction::PermissionReviewChanged)
+        )
+        .await,
+        Err(StoreError::Stale(_))
+    ));
+    assert!(matches!(
+        s.sync_review_items(rid, &refreshed, now, draft(TrailAction::PermissionReviewRefreshed)).await,
+        Err(StoreError::Stale(_))
+    ));
     assert!(db.try_exec(&format!("UPDATE permission_review SET note = 'x' WHERE id = {rid}")).await.is_err());
     assert!(db
         .try_exec(&format!("UPDATE permission_review_item SET note = 'x' WHERE review_id = {rid}"))
@@ -167,19 +226,27 @@ async fn store_reviews_and_handovers(db: TestDb) {
         list_json: "{}".into(),
         now,
     };
-    let h1 = s.create_handover(&h(ids[1]), draft("handover.created")).await.unwrap();
-    let h2 = s.create_handover(&h(ids[2]), draft("handover.created")).await.unwrap();
+    let h1 = s.create_handover(&h(ids[1]), draft(TrailAction::HandoverCreated)).await.unwrap();
+    let h2 = s.create_handover(&h(ids[2]), draft(TrailAction::HandoverCreated)).await.unwrap();
     let first: HandoverRecord = s.handover(h1).await.unwrap().unwrap();
     assert_eq!(first.superseded_by, Some(h2));
     assert!(!first.is_open());
-    assert!(matches!(s.acknowledge_handover(h1, ids[1], "", now, draft("x")).await, Err(StoreError::Stale(_))));
-    assert!(matches!(s.acknowledge_handover(h2, ids[1], "", now, draft("x")).await, Err(StoreError::Stale(_))));
+    assert!(matches!(
+        s.acknowledge_handover(h1, ids[1], "", now, draft(TrailAction::HandoverAcknowledged)).await,
+        Err(StoreError::Stale(_))
+    ));
+    assert!(matches!(
+        s.acknowledge_handover(h2, ids[1], "", now, draft(TrailAction::HandoverAcknowledged)).await,
+        Err(StoreError::Stale(_))
+    ));
     assert_eq!(s.pending_handover_password(ids[2]).await.unwrap(), None);
     let ack = now + Duration::seconds(5);
-    s.acknowledge_handover(h2, ids[2], "收到", ack, draft("handover.acknowledged")).await.unwrap();
+    s.acknowledge_handover(h2, ids[2], "收到", ack, draft(TrailAction::HandoverAcknowledged)).await.unwrap();
     // the password was last changed before the acknowledgment: pending
     assert_eq!(s.pending_handover_password(ids[2]).await.unwrap().map(|t| t.timestamp()), Some(ack.timestamp()));
-    s.set_password(ids[2], "y", false, ack + Duration::seconds(1), draft("auth.password_change")).await.unwrap();
+    s.set_password(ids[2], "y", false, ack + Duration::seconds(1), draft(TrailAction::AuthPasswordChange))
+        .await
+        .unwrap();
     assert_eq!(s.pending_handover_password(ids[2]).await.unwrap(), None);
     assert_eq!(s.list_handovers(Some(unit.id), None).await.unwrap().len(), 2);
     assert_eq!(s.list_handovers(None, Some(ids[2])).await.unwrap().len(), 1);
@@ -281,7 +348,7 @@ async fn the_review_from_start_to_sign_off(db: TestDb) {
     )
     .await;
     let x = app.account("X5001", vec![Role::Clerk], "LO-DA", false).await;
-    app.db.store.set_disabled(x, true, Some("離職"), draft("account.disable")).await.unwrap();
+    app.db.store.set_disabled(x, true, Some("離職"), draft(TrailAction::AccountDisable)).await.unwrap();
 
     let manager = login(&app, "M5001").await;
     let s = status(&app, &manager).await;
@@ -468,12 +535,19 @@ async fn who_may_review(db: TestDb) {
     };
     app.db
         .store
-        .add_designation(&designate(Utc::now() - Duration::days(10), Some(Utc::now() - Duration::days(1))), draft("d"))
+        .add_designation(
+            &designate(Utc::now() - Duration::days(10), Some(Utc::now() - Duration::days(1))),
+            draft(TrailAction::DesignationAdd),
+        )
         .await
         .unwrap();
     assert_eq!(start(&app, &deputy, da).await.status, 403, "an ended designation does not count");
     assert_eq!(status(&app, &deputy).await["units"], json!([]));
-    app.db.store.add_designation(&designate(Utc::now() - Duration::hours(1), None), draft("d")).await.unwrap();
+    app.db
+        .store
+        .add_designation(&designate(Utc::now() - Duration::hours(1), None), draft(TrailAction::DesignationAdd))
+        .await
+        .unwrap();
     let r = start(&app, &deputy, da).await;
     assert_eq!(r.status, 200, "{}", r.body);
     assert_eq!(r.body.trim(), id.to_string());
@@ -568,10 +642,14 @@ async fn the_hand_over(db: TestDb) {
     );
     // the successor becomes the manager (through a 異動 in real life)
     let d = account_id(&app, "D5001").await;
-    app.db.store.set_roles(d, &[Role::Clerk, Role::AccountManager], draft("account.roles")).await.unwrap();
+    app.db.store.set_roles(d, &[Role::Clerk, Role::AccountManager], draft(TrailAction::AccountRoles)).await.unwrap();
     // the successor changed the password just today (so the 1-day minimum age would apply)
     let hash = app::server::auth::hash_password(PASSWORD.into()).await.unwrap();
-    app.db.store.set_password(d, &hash, false, chrono::Utc::now(), draft("auth.password_change")).await.unwrap();
+    app.db
+        .store
+        .set_password(d, &hash, false, chrono::Utc::now(), draft(TrailAction::AuthPasswordChange))
+        .await
+        .unwrap();
     let d_cookie = login(&app, "D5001").await;
     let r = app
         .post(

@@ -6,10 +6,10 @@ use chrono::{Duration, NaiveDate, Utc};
 
 use app::domain::{Designation, Role, REFERENCE_UNITS};
 use app::server::store::{NewAccount, NewDesignation, StoreError};
-use app::server::trail::{verify_store, Outcome, TrailDraft};
+use app::server::trail::{verify_store, Outcome, TrailAction, TrailDraft};
 use common::{TestDb, KEY};
 
-fn draft(action: &str) -> TrailDraft {
+fn draft(action: TrailAction) -> TrailDraft {
     TrailDraft::new(action, Outcome::Success)
 }
 
@@ -28,7 +28,7 @@ async fn new_account(db: &TestDb, employee_no: &str, roles: Vec<Role>) -> i64 {
                 roles,
                 now: Utc::now(),
             },
-            draft("account.create").object("account", ""),
+            draft(TrailAction::AccountCreate).object("account", ""),
         )
         .await
         .unwrap()
@@ -42,9 +42,12 @@ async fn units_are_seeded_once(db: &TestDb) {
     assert_eq!(units.len(), REFERENCE_UNITS.len());
     let da = s.unit_by_code("HR-DA").await.unwrap().unwrap();
     assert_eq!(da.name_zh, "臺北市大安區戶政事務所");
-    s.set_unit_active(da.id, false, draft("unit.disable")).await.unwrap();
+    s.set_unit_active(da.id, false, draft(TrailAction::UnitDisable)).await.unwrap();
     assert!(!s.unit(da.id).await.unwrap().unwrap().active);
-    assert!(matches!(s.set_unit_active(999_999, false, draft("unit.disable")).await, Err(StoreError::NotFound(_))));
+    assert!(matches!(
+        s.set_unit_active(999_999, false, draft(TrailAction::UnitDisable)).await,
+        Err(StoreError::NotFound(_))
+    ));
 }
 
 async fn accounts_roles_and_sessions(db: &TestDb) {
@@ -74,31 +77,31 @@ async fn accounts_roles_and_sessions(db: &TestDb) {
                 roles: vec![],
                 now: Utc::now(),
             },
-            draft("account.create"),
+            draft(TrailAction::AccountCreate),
         )
         .await;
     assert!(matches!(dup, Err(StoreError::Duplicate(_))), "{dup:?}");
     assert_eq!(s.count_accounts().await.unwrap(), 1);
 
     // role change and disable end every session (the version moves)
-    s.set_roles(id, &[Role::Admin], draft("account.roles")).await.unwrap();
+    s.set_roles(id, &[Role::Admin], draft(TrailAction::AccountRoles)).await.unwrap();
     let a = s.account(id).await.unwrap().unwrap();
     assert_eq!(a.roles, vec![Role::Admin]);
     assert_eq!(a.session_version, 2);
-    s.set_disabled(id, true, Some("離職"), draft("account.disable")).await.unwrap();
+    s.set_disabled(id, true, Some("離職"), draft(TrailAction::AccountDisable)).await.unwrap();
     let a = s.account(id).await.unwrap().unwrap();
     assert!(a.disabled);
     assert_eq!(a.disabled_reason.as_deref(), Some("離職"));
     assert!(a.disabled_at.is_some());
     assert_eq!(a.session_version, 3);
-    s.set_disabled(id, false, None, draft("account.enable")).await.unwrap();
+    s.set_disabled(id, false, None, draft(TrailAction::AccountEnable)).await.unwrap();
     assert!(!s.account(id).await.unwrap().unwrap().disabled);
 
     // password change: history, version, flags
-    let v = s.set_password(id, "hash-2", false, Utc::now(), draft("auth.password_change")).await.unwrap();
+    let v = s.set_password(id, "hash-2", false, Utc::now(), draft(TrailAction::AuthPasswordChange)).await.unwrap();
     assert_eq!(v, 5);
-    s.set_password(id, "hash-3", false, Utc::now(), draft("auth.password_change")).await.unwrap();
-    s.set_password(id, "hash-4", false, Utc::now(), draft("auth.password_change")).await.unwrap();
+    s.set_password(id, "hash-3", false, Utc::now(), draft(TrailAction::AuthPasswordChange)).await.unwrap();
+    s.set_password(id, "hash-4", false, Utc::now(), draft(TrailAction::AuthPasswordChange)).await.unwrap();
     assert_eq!(s.password_history(id, 3).await.unwrap(), vec!["hash-4", "hash-3", "hash-2"]);
     assert!(!s.account(id).await.unwrap().unwrap().must_change_password);
 
@@ -113,20 +116,26 @@ async fn failures_lock_the_account(db: &TestDb) {
     let id = new_account(db, "E0042", vec![Role::Clerk]).await;
     let until = Utc::now() + Duration::minutes(15);
     for n in 1..=4 {
-        let o = s.record_login_failure(id, 5, until, draft("auth.login"), draft("auth.lockout")).await.unwrap();
+        let o = s
+            .record_login_failure(id, 5, until, draft(TrailAction::AuthLogin), draft(TrailAction::AuthLockout))
+            .await
+            .unwrap();
         assert_eq!((o.attempts, o.locked), (n, false));
     }
-    let o = s.record_login_failure(id, 5, until, draft("auth.login"), draft("auth.lockout")).await.unwrap();
+    let o = s
+        .record_login_failure(id, 5, until, draft(TrailAction::AuthLogin), draft(TrailAction::AuthLockout))
+        .await
+        .unwrap();
     assert!(o.locked);
     let a = s.account(id).await.unwrap().unwrap();
     assert_eq!(a.failed_attempts, 0);
     let stored = a.locked_until.expect("locked");
     assert!((stored - until).num_milliseconds().abs() < 1000, "{stored} vs {until}");
     // a correct password while locked does not count (the lock is checked in the same statement)
-    assert!(!s.record_login_success(id, Utc::now(), draft("auth.login")).await.unwrap());
+    assert!(!s.record_login_success(id, Utc::now(), draft(TrailAction::AuthLogin)).await.unwrap());
     assert!(s.account(id).await.unwrap().unwrap().locked_until.is_some());
     // once the lock has run out it does
-    assert!(s.record_login_success(id, until + Duration::seconds(1), draft("auth.login")).await.unwrap());
+    assert!(s.record_login_success(id, until + Duration::seconds(1), draft(TrailAction::AuthLogin)).await.unwrap());
     let a = s.account(id).await.unwrap().unwrap();
     assert!(a.locked_until.is_none() && a.last_login_at.is_some());
 }
@@ -146,7 +155,7 @@ async fn designations(db: &TestDb) {
         created_by: None,
         now: from,
     };
-    let did = s.add_designation(&d, draft("designation.add")).await.unwrap();
+    let did = s.add_designation(&d, draft(TrailAction::DesignationAdd)).await.unwrap();
     let list = s.list_designations(Some(unit.id)).await.unwrap();
     assert_eq!(list.len(), 1);
     assert_eq!((list[0].id, list[0].kind, list[0].account_id), (did, Designation::DeputyAccountManager, id));
@@ -158,24 +167,24 @@ async fn every_change_is_audited_in_its_transaction(db: &TestDb) {
     s.ensure_units(REFERENCE_UNITS, Utc::now()).await.unwrap();
     let before = s.trail_head().await.unwrap().0;
     let id = new_account(db, "A0042", vec![Role::Admin]).await;
-    s.set_roles(id, &[Role::Clerk], draft("account.roles").object("account", id)).await.unwrap();
+    s.set_roles(id, &[Role::Clerk], draft(TrailAction::AccountRoles).object("account", id)).await.unwrap();
     let rows = s.recent_trail(10).await.unwrap();
     assert_eq!(s.trail_head().await.unwrap().0, before + 2);
     assert_eq!(rows[0].action, "account.roles");
     assert_eq!(rows[1].action, "account.create");
     assert_eq!(rows[1].object_id.as_deref(), Some(id.to_string().as_str()));
     // a failed change leaves no trail row behind
-    let _ = s.set_roles(999_999, &[Role::Clerk], draft("account.roles")).await;
+    let _ = s.set_roles(999_999, &[Role::Clerk], draft(TrailAction::AccountRoles)).await;
     assert_eq!(s.trail_head().await.unwrap().0, before + 2);
     assert_eq!(verify_store(s.as_ref(), KEY).await.unwrap(), Ok(before + 2));
 }
 
 async fn audit_rows_are_append_only(db: &TestDb) {
     let s = &db.store;
-    s.append_trail(draft("test.one")).await.unwrap();
+    s.append_trail(draft(TrailAction::RetentionView)).await.unwrap();
     assert!(db.try_exec("UPDATE audit_event SET action = 'x'").await.is_err(), "UPDATE must be refused");
     assert!(db.try_exec("DELETE FROM audit_event").await.is_err(), "DELETE must be refused");
-    assert_eq!(s.recent_trail(5).await.unwrap()[0].action, "test.one");
+    assert_eq!(s.recent_trail(5).await.unwrap()[0].action, "retention.view");
 }
 
 async fn concurrent_appends_form_one_chain(db: &TestDb) {
@@ -183,7 +192,7 @@ async fn concurrent_appends_form_one_chain(db: &TestDb) {
     for i in 0..24 {
         let s = db.store.clone();
         tasks.push(tokio::spawn(async move {
-            s.append_trail(draft("test.concurrent").details(serde_json::json!({ "i": i }))).await.unwrap()
+            s.append_trail(draft(TrailAction::TestConcurrent).details(serde_json::json!({ "i": i }))).await.unwrap()
         }));
     }
     let mut seqs = Vec::new();
@@ -204,14 +213,14 @@ async fn the_working_calendar(db: &TestDb) {
     assert_eq!(db.store.office_hours().await.unwrap(), OfficeHours::default());
     let holiday = CalendarDay { date: d(2026, 10, 9), kind: DayKind::Holiday, name: "國慶日補假".into() };
     let makeup = CalendarDay { date: d(2026, 9, 26), kind: DayKind::Workday, name: "補班".into() };
-    db.store.set_calendar_day(&holiday, None, draft("calendar.day.set")).await.unwrap();
-    db.store.set_calendar_day(&makeup, None, draft("calendar.day.set")).await.unwrap();
+    db.store.set_calendar_day(&holiday, None, draft(TrailAction::CalendarDaySet)).await.unwrap();
+    db.store.set_calendar_day(&makeup, None, draft(TrailAction::CalendarDaySet)).await.unwrap();
     // setting the same day again replaces it
     let renamed = CalendarDay { name: "國慶日".into(), ..holiday.clone() };
-    db.store.set_calendar_day(&renamed, None, draft("calendar.day.set")).await.unwrap();
+    db.store.set_calendar_day(&renamed, None, draft(TrailAction::CalendarDaySet)).await.unwrap();
     assert_eq!(db.store.calendar_days().await.unwrap(), vec![makeup.clone(), renamed]);
     db.store
-        .set_office_hours(OfficeHours::parse("09:00", "18:00").unwrap(), draft("calendar.hours.set"))
+        .set_office_hours(OfficeHours::parse("09:00", "18:00").unwrap(), draft(TrailAction::CalendarHoursSet))
         .await
         .unwrap();
     let cal = app::server::comparisons::calendar(&db.store).await.unwrap();
@@ -219,8 +228,8 @@ async fn the_working_calendar(db: &TestDb) {
     assert!(!cal.is_after_hours(taipei(2026, 9, 26, 10)));
     assert!(cal.is_after_hours(taipei(2026, 11, 26, 8)));
     assert!(!cal.is_after_hours(taipei(2026, 11, 26, 17)));
-    assert!(db.store.remove_calendar_day(d(2026, 9, 26), draft("calendar.day.remove")).await.unwrap());
-    assert!(!db.store.remove_calendar_day(d(2026, 9, 26), draft("calendar.day.remove")).await.unwrap());
+    assert!(db.store.remove_calendar_day(d(2026, 9, 26), draft(TrailAction::CalendarDayRemove)).await.unwrap());
+    assert!(!db.store.remove_calendar_day(d(2026, 9, 26), draft(TrailAction::CalendarDayRemove)).await.unwrap());
     assert_eq!(db.store.calendar_days().await.unwrap().len(), 1);
     let actions: Vec<String> = db.store.recent_trail(20).await.unwrap().into_iter().map(|r| r.action).collect();
     assert_eq!(actions.iter().filter(|a| a.starts_with("calendar.")).count(), 5);
@@ -252,7 +261,7 @@ async fn registry_versions_and_images(db: &TestDb) {
         created_by: None,
         now: Utc::now(),
     };
-    let v2 = db.store.add_seal_version(&new, draft("seal.version.add")).await.unwrap();
+    let v2 = db.store.add_seal_version(&new, draft(TrailAction::SealVersionAdd)).await.unwrap();
     assert_eq!(v2.version, 2);
     let all = db.store.seal_versions("A123456789").await.unwrap();
     assert_eq!(all[0], v1[0]);
@@ -284,9 +293,10 @@ async fn liaison_slips_move_one_step_at_a_time(db: &TestDb) {
         form_json: "{}".into(),
         now,
     };
-    let id = db.store.create_slip(&new, draft("liaison.created")).await.unwrap();
-    let step =
-        |s: SlipStep| async move { db.store.slip_step(id, &s, clerk, "", Utc::now(), draft("liaison.step")).await };
+    let id = db.store.create_slip(&new, draft(TrailAction::LiaisonCreated)).await.unwrap();
+    let step = |s: SlipStep| async move {
+        db.store.slip_step(id, &s, clerk, "", Utc::now(), draft(TrailAction::LiaisonStep)).await
+    };
     // a step from the wrong state is stale and changes nothing
     assert!(matches!(step(SlipStep::Close).await, Err(StoreError::Stale(_))));
     assert!(matches!(step(SlipStep::Receive).await, Err(StoreError::Stale(_))));
@@ -301,7 +311,7 @@ async fn liaison_slips_move_one_step_at_a_time(db: &TestDb) {
     assert_eq!(db.store.list_slips(&f).await.unwrap().len(), 1);
     let mut other = new.clone();
     other.case_number = "115年大安字第000002號".into();
-    db.store.create_slip(&other, draft("liaison.created")).await.unwrap();
+    db.store.create_slip(&other, draft(TrailAction::LiaisonCreated)).await.unwrap();
     assert_eq!(db.store.list_slips(&f).await.unwrap().len(), 1, "a draft is not the office's");
     let by_case = SlipFilter { case_number: Some("000002".into()), ..Default::default() };
     assert_eq!(db.store.list_slips(&by_case).await.unwrap().len(), 1);
@@ -367,9 +377,9 @@ async fn racing_slip_steps_never_deadlock(db: &TestDb) {
             form_json: "{}".into(),
             now: Utc::now(),
         };
-        let id = db.store.create_slip(&new, draft("liaison.created")).await.unwrap();
+        let id = db.store.create_slip(&new, draft(TrailAction::LiaisonCreated)).await.unwrap();
         let send = SlipStep::Send { due_at: Utc::now() + chrono::Duration::days(3) };
-        db.store.slip_step(id, &send, clerk, "", Utc::now(), draft("liaison.step")).await.unwrap();
+        db.store.slip_step(id, &send, clerk, "", Utc::now(), draft(TrailAction::LiaisonStep)).await.unwrap();
         let reply = SlipReply {
             reply_json: "{}".into(),
             new_version: Some(NewSealVersion {
@@ -386,8 +396,15 @@ async fn racing_slip_steps_never_deadlock(db: &TestDb) {
             }),
         };
         let (a, b) = tokio::join!(
-            db.store.reply_slip(id, &reply, clerk, Utc::now(), draft("liaison.reply"), draft("seal.version.add")),
-            db.store.slip_step(id, &SlipStep::Cancel, clerk, "", Utc::now(), draft("liaison.step")),
+            db.store.reply_slip(
+                id,
+                &reply,
+                clerk,
+                Utc::now(),
+                draft(TrailAction::LiaisonReply),
+                draft(TrailAction::SealVersionAdd)
+            ),
+            db.store.slip_step(id, &SlipStep::Cancel, clerk, "", Utc::now(), draft(TrailAction::LiaisonStep)),
         );
         for r in [a.map(|_| ()), b] {
             match r {

@@ -5,7 +5,7 @@ mod common;
 
 use std::process::Command;
 
-use app::server::trail::{Outcome, TrailDraft};
+use app::server::trail::{Outcome, TrailAction, TrailDraft};
 use common::{Kind, TestDb, KEY};
 
 fn yinjian(db: &TestDb, key_file: &std::path::Path, args: &[&str]) -> (i32, String) {
@@ -23,7 +23,9 @@ fn yinjian(db: &TestDb, key_file: &std::path::Path, args: &[&str]) -> (i32, Stri
 async fn fill(db: &TestDb, n: i64) {
     for i in 1..=n {
         db.store
-            .append_trail(TrailDraft::new("test.event", Outcome::Success).details(serde_json::json!({ "i": i })))
+            .append_trail(
+                TrailDraft::new(TrailAction::AuditRead, Outcome::Success).details(serde_json::json!({ "i": i })),
+            )
             .await
             .unwrap();
     }
@@ -49,14 +51,14 @@ async fn sign_a_report(db: &TestDb) -> i64 {
     let store = db.store.clone();
     let unit = store.unit_by_code("LO-DA").await.unwrap().unwrap().id;
     let month = Month::of(chrono::Utc::now()).prev().prev();
-    let draft = TrailDraft::new("report.generate", Outcome::Success);
+    let draft = TrailDraft::new(TrailAction::ReportGenerate, Outcome::Success);
     let (id, _) =
         app::server::reports::generate(&store, unit, month, Default::default(), None, draft, chrono::Utc::now())
             .await
             .unwrap();
     let rec = store.report(id).await.unwrap().unwrap();
     let signer = store.list_accounts().await.unwrap()[0].id;
-    let draft = TrailDraft::new("report.sign", Outcome::Success);
+    let draft = TrailDraft::new(TrailAction::ReportSign, Outcome::Success);
     store.sign_report(id, &rec.sha256, signer, "", chrono::Utc::now(), draft).await.unwrap();
     id
 }
@@ -96,7 +98,7 @@ async fn the_head_is_sealed_and_anchored(kind: Kind) {
         roles: vec![app::domain::Role::Supervisor],
         now: chrono::Utc::now(),
     };
-    db.store.create_account(&new, TrailDraft::new("account.create", Outcome::Success)).await.unwrap();
+    db.store.create_account(&new, TrailDraft::new(TrailAction::AccountCreate, Outcome::Success)).await.unwrap();
     fill(&db, 3).await;
     let old_head = db.store.trail_head_sealed().await.unwrap();
     sign_a_report(&db).await;

@@ -8,6 +8,8 @@ use serde::{Deserialize, Serialize};
 
 use super::ApiError;
 use crate::domain::{Designation, Role, UnitView};
+#[cfg(feature = "ssr")]
+use crate::server::trail::TrailAction;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AccountView {
@@ -65,7 +67,7 @@ mod imp {
     use crate::server::{
         auth::Actor,
         store::AccountRecord,
-        trail::{Outcome, TrailDraft},
+        trail::{Outcome, TrailAction, TrailDraft},
     };
     use chrono::Utc;
 
@@ -88,7 +90,7 @@ mod imp {
         }
     }
 
-    pub fn draft(action: &str, actor: &Actor, ip: Option<String>) -> TrailDraft {
+    pub fn draft(action: TrailAction, actor: &Actor, ip: Option<String>) -> TrailDraft {
         TrailDraft::new(action, Outcome::Success).actor(Some(actor.trail_ref())).ip(ip)
     }
 
@@ -123,7 +125,8 @@ pub async fn set_unit_active(unit_id: i64, active: bool) -> Result<(), ApiError>
     let ctx = super::guard(SetUnitActive::PATH).await?;
     let actor = ctx.actor()?;
     let draft =
-        imp::draft(if active { "unit.enable" } else { "unit.disable" }, actor, ctx.ip_string()).object("unit", unit_id);
+        imp::draft(if active { TrailAction::UnitEnable } else { TrailAction::UnitDisable }, actor, ctx.ip_string())
+            .object("unit", unit_id);
     ctx.state.store.set_unit_active(unit_id, active, draft).await.map_err(|e| match e {
         crate::server::store::StoreError::NotFound(_) => ApiError::NotFound,
         e => super::internal(e),
@@ -169,7 +172,7 @@ pub async fn retention_report() -> Result<Vec<RetentionView>, ApiError> {
     let now = chrono::Utc::now();
     let cutoff = now.checked_sub_months(chrono::Months::new(60)).unwrap_or(now);
     let rows = ctx.state.store.retention(cutoff).await.map_err(super::internal)?;
-    let draft = ctx.trail("retention.view").details(serde_json::json!({ "cutoff": cutoff }));
+    let draft = ctx.trail(TrailAction::RetentionView).details(serde_json::json!({ "cutoff": cutoff }));
     ctx.state.store.append_trail(draft).await.map_err(super::internal)?;
     Ok(rows
         .into_iter()
@@ -195,7 +198,7 @@ pub async fn set_unit_contact(unit_id: i64, phone: String, fax: String) -> Resul
     use crate::domain::forms::liaison_slip::phone_number;
     let phone = phone_number(&phone, "電話").map_err(ApiError::Invalid)?;
     let fax = phone_number(&fax, "傳真").map_err(ApiError::Invalid)?;
-    let draft = imp::draft("unit.contact", actor, ctx.ip_string())
+    let draft = imp::draft(TrailAction::UnitContact, actor, ctx.ip_string())
         .object("unit", unit_id)
         .details(serde_json::json!({ "phone": phone, "fax": fax }));
     ctx.state.store.set_unit_contact(unit_id, &phone, &fax, draft).await.map_err(|e| match e {
@@ -213,7 +216,8 @@ pub async fn list_accounts() -> Result<Vec<AccountView>, ApiError> {
     ctx.state
         .store
         .append_trail(
-            imp::draft("account.list", actor, ctx.ip_string()).details(serde_json::json!({ "count": accounts.len() })),
+            imp::draft(TrailAction::AccountList, actor, ctx.ip_string())
+                .details(serde_json::json!({ "count": accounts.len() })),
         )
         .await
         .map_err(super::internal)?;
@@ -268,11 +272,13 @@ pub async fn create_account(
         roles: roles.clone(),
         now: chrono::Utc::now(),
     };
-    let draft = imp::draft("account.create", actor, ctx.ip_string()).object("account", "").details(serde_json::json!({
-        "employee_no": new.employee_no,
-        "unit_id": unit_id,
-        "roles": roles.iter().map(|r| r.code()).collect::<Vec<_>>(),
-    }));
+    let draft = imp::draft(TrailAction::AccountCreate, actor, ctx.ip_string()).object("account", "").details(
+        serde_json::json!({
+            "employee_no": new.employee_no,
+            "unit_id": unit_id,
+            "roles": roles.iter().map(|r| r.code()).collect::<Vec<_>>(),
+        }),
+    );
     let id = ctx.state.store.create_account(&new, draft).await.map_err(|e| match e {
         StoreError::Duplicate(_) => ApiError::Invalid("此員工編號已有帳號（使用者帳號重複）".into()),
         e => super::internal(e),
@@ -289,11 +295,12 @@ pub async fn set_account_roles(account_id: i64, roles: String) -> Result<(), Api
     let roles = parse_roles(&roles)?;
     let unit = ctx.state.store.unit(before.unit_id).await.map_err(super::internal)?.ok_or(ApiError::NotFound)?;
     Role::check_for_unit(&roles, unit.kind).map_err(ApiError::Invalid)?;
-    let draft =
-        imp::draft("account.roles", actor, ctx.ip_string()).object("account", account_id).details(serde_json::json!({
+    let draft = imp::draft(TrailAction::AccountRoles, actor, ctx.ip_string()).object("account", account_id).details(
+        serde_json::json!({
             "before": before.roles.iter().map(|r| r.code()).collect::<Vec<_>>(),
             "after": roles.iter().map(|r| r.code()).collect::<Vec<_>>(),
-        }));
+        }),
+    );
     ctx.state.store.set_roles(account_id, &roles, draft).await.map_err(super::internal)
 }
 
@@ -307,7 +314,7 @@ pub async fn disable_account(account_id: i64, reason: String) -> Result<(), ApiE
     if reason.is_empty() {
         return Err(ApiError::Invalid("請輸入停用原因".into()));
     }
-    let draft = imp::draft("account.disable", actor, ctx.ip_string())
+    let draft = imp::draft(TrailAction::AccountDisable, actor, ctx.ip_string())
         .object("account", account_id)
         .details(serde_json::json!({ "reason": reason }));
     ctx.state.store.set_disabled(account_id, true, Some(&reason), draft).await.map_err(super::internal)
@@ -319,7 +326,7 @@ pub async fn enable_account(account_id: i64) -> Result<(), ApiError> {
     let actor = ctx.actor()?;
     imp::not_self(&ctx, actor, account_id, EnableAccount::PATH).await?;
     imp::target(&ctx, account_id).await?;
-    let draft = imp::draft("account.enable", actor, ctx.ip_string()).object("account", account_id);
+    let draft = imp::draft(TrailAction::AccountEnable, actor, ctx.ip_string()).object("account", account_id);
     ctx.state.store.set_disabled(account_id, false, None, draft).await.map_err(super::internal)
 }
 
@@ -332,7 +339,7 @@ pub async fn reset_password(account_id: i64) -> Result<CreatedAccount, ApiError>
     let target = imp::target(&ctx, account_id).await?;
     let password = auth::generate_password();
     let hash = auth::hash_password(password.clone()).await.map_err(super::internal)?;
-    let draft = imp::draft("account.password_reset", actor, ctx.ip_string()).object("account", account_id);
+    let draft = imp::draft(TrailAction::AccountPasswordReset, actor, ctx.ip_string()).object("account", account_id);
     ctx.state.store.set_password(account_id, &hash, true, chrono::Utc::now(), draft).await.map_err(super::internal)?;
     Ok(CreatedAccount { id: account_id, employee_no: target.employee_no, one_time_password: password })
 }
@@ -413,7 +420,7 @@ pub async fn add_designation(
         created_by: Some(actor.account_id),
         now: chrono::Utc::now(),
     };
-    let draft = imp::draft("designation.add", actor, ctx.ip_string())
+    let draft = imp::draft(TrailAction::DesignationAdd, actor, ctx.ip_string())
         .object("designation", "")
         .details(serde_json::json!({ "account_id": account_id, "kind": kind.code(), "unit_id": target.unit_id }));
     ctx.state.store.add_designation(&d, draft).await.map_err(super::internal)
@@ -424,7 +431,7 @@ pub async fn add_designation(
 pub async fn end_designation(id: i64) -> Result<(), ApiError> {
     let ctx = super::guard(EndDesignation::PATH).await?;
     let actor = ctx.actor()?;
-    let draft = imp::draft("designation.end", actor, ctx.ip_string());
+    let draft = imp::draft(TrailAction::DesignationEnd, actor, ctx.ip_string());
     ctx.state.store.end_designation(id, chrono::Utc::now(), draft).await.map_err(|e| match e {
         crate::server::store::StoreError::Stale(_) => ApiError::Invalid("此指定已結束".into()),
         e => super::internal(e),

@@ -20,6 +20,8 @@ use super::ApiError;
 use crate::domain::audit::{AuditKind, DueState, FollowupStatus, Slot};
 use crate::domain::forms::internal_audit::AnswerInput;
 use crate::domain::forms::vendor_audit::VendorAnswerInput;
+#[cfg(feature = "ssr")]
+use crate::server::trail::TrailAction;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AuditSummary {
@@ -608,7 +610,7 @@ pub async fn create_audit(
         seed: fresh_seed(),
         now,
     };
-    open(store, opening, ctx.trail("audit.open")).await.map_err(|e| match e {
+    open(store, opening, ctx.trail(TrailAction::AuditOpen)).await.map_err(|e| match e {
         crate::server::store::StoreError::Duplicate("audit") => {
             ApiError::Invalid("此期間已有同一受稽核對象的稽核；如需重新抽樣，請先在該稽核撤銷並說明理由".into())
         }
@@ -714,7 +716,7 @@ pub async fn get_audit(id: i64) -> Result<AuditView, ApiError> {
         None => true,
     };
     let missing = imp::missing(kind, &samples, &answers, &a);
-    let draft = ctx.trail("audit.view").object("audit", id).details(serde_json::json!({
+    let draft = ctx.trail(TrailAction::AuditView).object("audit", id).details(serde_json::json!({
         "sampled_lookups": sample_lookups.iter().map(|l| l.id).collect::<Vec<_>>(),
     }));
     store.append_trail(draft).await.map_err(super::internal)?;
@@ -781,7 +783,7 @@ pub async fn save_answer(id: i64, input: AnswerInput) -> Result<(), ApiError> {
         answered_by: actor.account_id,
         answered_at: Utc::now(),
     };
-    let draft = ctx.trail("audit.answer").details(serde_json::json!({
+    let draft = ctx.trail(TrailAction::AuditAnswer).details(serde_json::json!({
         "part": rec.part, "item": rec.item, "sample": rec.sample, "result": rec.result,
     }));
     ctx.state.store.save_answer(id, &rec, draft).await.map_err(imp::store_err)
@@ -813,7 +815,8 @@ pub async fn save_vendor_answer(id: i64, input: VendorAnswerInput) -> Result<(),
         answered_by: actor.account_id,
         answered_at: Utc::now(),
     };
-    let draft = ctx.trail("audit.answer").details(serde_json::json!({ "item": rec.item, "result": rec.result }));
+    let draft =
+        ctx.trail(TrailAction::AuditAnswer).details(serde_json::json!({ "item": rec.item, "result": rec.result }));
     ctx.state.store.save_answer(id, &rec, draft).await.map_err(imp::store_err)
 }
 
@@ -835,7 +838,7 @@ pub async fn save_audit_text(id: i64, field: String, text: String) -> Result<(),
     if text.chars().count() > 2000 || text.chars().any(|c| c.is_control() && c != '\n' && c != '\r') {
         return Err(ApiError::Invalid("內容最多 2000 字".into()));
     }
-    let draft = ctx.trail("audit.text").details(serde_json::json!({ "field": format!("{field:?}") }));
+    let draft = ctx.trail(TrailAction::AuditText).details(serde_json::json!({ "field": format!("{field:?}") }));
     ctx.state.store.save_audit_text(id, field, text, draft).await.map_err(imp::store_err)
 }
 
@@ -924,7 +927,7 @@ pub async fn sign_audit(id: i64, slot: String, name: String, signature: String) 
         followups,
         boxes: kind.slots().len(),
     };
-    let draft = ctx.trail("audit.sign").details(serde_json::json!({ "slot": slot.code() }));
+    let draft = ctx.trail(TrailAction::AuditSign).details(serde_json::json!({ "slot": slot.code() }));
     store.sign_audit(id, &sign, draft).await.map_err(imp::store_err)
 }
 
@@ -968,7 +971,7 @@ pub async fn refer_to_ethics(
         created_by: actor.account_id,
         now: Utc::now(),
     };
-    store.add_followup(&new, ctx.trail("audit.refer")).await.map_err(imp::store_err)
+    store.add_followup(&new, ctx.trail(TrailAction::AuditRefer)).await.map_err(imp::store_err)
 }
 
 /// Follow-ups: the Ethics Office's referrals, the vendors' findings (`kind` ethics | vendor | all).
@@ -987,7 +990,7 @@ pub async fn list_followups(kind: String) -> Result<Vec<FollowupView>, ApiError>
     for f in ctx.state.store.list_followups(kind, None).await.map_err(super::internal)? {
         out.push(imp::followup_view(&ctx, actor, &f, true).await?);
     }
-    ctx.state.store.append_trail(ctx.trail("audit.followups")).await.map_err(super::internal)?;
+    ctx.state.store.append_trail(ctx.trail(TrailAction::AuditFollowups)).await.map_err(super::internal)?;
     Ok(out)
 }
 
@@ -1014,7 +1017,7 @@ pub async fn update_followup(id: i64, status: String, note: String) -> Result<()
     if note.is_empty() || note.chars().count() > 1000 {
         return Err(ApiError::Invalid("請填寫處理情形（1000 字以內）".into()));
     }
-    let draft = ctx.trail("audit.followup").details(serde_json::json!({ "status": status.code() }));
+    let draft = ctx.trail(TrailAction::AuditFollowup).details(serde_json::json!({ "status": status.code() }));
     store.update_followup(id, status.code(), note, actor.account_id, Utc::now(), draft).await.map_err(imp::store_err)
 }
 
@@ -1025,7 +1028,7 @@ pub async fn export_audit(id: i64) -> Result<ExportFile, ApiError> {
     let v = get_audit(id).await?;
     let ctx = super::guard(ExportAudit::PATH).await?;
     let bytes = crate::api::audits::xlsx::workbook(&v).map_err(super::internal)?;
-    let draft = ctx.trail("audit.export").object("audit", id);
+    let draft = ctx.trail(TrailAction::AuditExport).object("audit", id);
     ctx.state.store.append_trail(draft).await.map_err(super::internal)?;
     Ok(ExportFile {
         filename: format!("稽核紀錄表-{}-{}.xlsx", v.target, v.period),
@@ -1209,6 +1212,6 @@ pub async fn withdraw_audit(id: i64, reason: String) -> Result<(), ApiError> {
     if reason.chars().count() < 4 || reason.chars().count() > 500 {
         return Err(ApiError::Invalid("請說明重新抽樣的理由（4 至 500 字）".into()));
     }
-    let draft = ctx.trail("audit.withdraw").details(serde_json::json!({ "reason": reason }));
+    let draft = ctx.trail(TrailAction::AuditWithdraw).details(serde_json::json!({ "reason": reason }));
     ctx.state.store.withdraw_audit(id, &reason, Utc::now(), draft).await.map_err(imp::store_err)
 }

@@ -7,6 +7,8 @@ use serde::{Deserialize, Serialize};
 
 use super::ApiError;
 use crate::domain::{DayKind, RocDate};
+#[cfg(feature = "ssr")]
+use crate::server::trail::TrailAction;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CalendarDayView {
@@ -23,7 +25,11 @@ pub struct CalendarView {
 }
 
 #[cfg(feature = "ssr")]
-fn draft(action: &str, actor: &crate::server::auth::Actor, ip: Option<String>) -> crate::server::trail::TrailDraft {
+fn draft(
+    action: TrailAction,
+    actor: &crate::server::auth::Actor,
+    ip: Option<String>,
+) -> crate::server::trail::TrailDraft {
     use crate::server::trail::{Outcome, TrailDraft};
     TrailDraft::new(action, Outcome::Success).actor(Some(actor.trail_ref())).ip(ip)
 }
@@ -57,7 +63,7 @@ pub async fn set_calendar_day(date: String, kind: String, name: String) -> Resul
         return Err(ApiError::Invalid("請輸入名稱（最多 40 字）".into()));
     }
     let day = crate::domain::CalendarDay { date: date.gregorian(), kind, name };
-    let d = draft("calendar.day.set", actor, ctx.ip_string())
+    let d = draft(TrailAction::CalendarDaySet, actor, ctx.ip_string())
         .object("calendar_day", date.gregorian())
         .details(serde_json::json!({ "kind": kind.code(), "name": day.name }));
     ctx.state.store.set_calendar_day(&day, Some(actor.account_id), d).await.map_err(super::internal)
@@ -68,7 +74,7 @@ pub async fn remove_calendar_day(date: String) -> Result<(), ApiError> {
     let ctx = super::guard(RemoveCalendarDay::PATH).await?;
     let actor = ctx.actor()?;
     let date = RocDate::parse(&date).map_err(|e| ApiError::Invalid(e.to_string()))?;
-    let d = draft("calendar.day.remove", actor, ctx.ip_string()).object("calendar_day", date.gregorian());
+    let d = draft(TrailAction::CalendarDayRemove, actor, ctx.ip_string()).object("calendar_day", date.gregorian());
     if ctx.state.store.remove_calendar_day(date.gregorian(), d).await.map_err(super::internal)? {
         Ok(())
     } else {
@@ -81,6 +87,7 @@ pub async fn set_office_hours(start: String, end: String) -> Result<(), ApiError
     let ctx = super::guard(SetOfficeHours::PATH).await?;
     let actor = ctx.actor()?;
     let hours = crate::domain::OfficeHours::parse(&start, &end).map_err(|e| ApiError::Invalid(e.to_string()))?;
-    let d = draft("calendar.hours.set", actor, ctx.ip_string()).details(serde_json::json!({ "hours": hours.label() }));
+    let d = draft(TrailAction::CalendarHoursSet, actor, ctx.ip_string())
+        .details(serde_json::json!({ "hours": hours.label() }));
     ctx.state.store.set_office_hours(hours, d).await.map_err(super::internal)
 }

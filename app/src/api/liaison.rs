@@ -17,6 +17,8 @@ use crate::domain::forms::liaison_slip::{
     LiaisonReplyForm, LiaisonReplyInput, LiaisonSlipForm, LiaisonSlipInput, SubjectKind,
 };
 use crate::domain::{QueryInput, RocDate};
+#[cfg(feature = "ssr")]
+use crate::server::trail::TrailAction;
 
 /// A household registration office as the form offers it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -265,7 +267,7 @@ mod imp {
 
     /// Run one step with its trail event (which names the person).
     pub async fn step(ctx: &Ctx, actor: &Actor, slip: &SlipRecord, step: SlipStep, note: &str) -> Result<(), ApiError> {
-        let mut draft = ctx.trail(&format!("liaison.{}", step.action())).details(serde_json::json!({
+        let mut draft = ctx.trail(step.trail_action()).details(serde_json::json!({
             "from": slip.state,
             "to": step.to_state(),
         }));
@@ -422,7 +424,7 @@ mod imp {
                         Ok(img) => img,
                         Err(e) => {
                             let mut d = ctx
-                                .trail("liaison.reply_rejected")
+                                .trail(TrailAction::LiaisonReplyRejected)
                                 .object("liaison_slip", slip.id)
                                 .details(serde_json::json!({ "reason": e.code() }));
                             d.outcome = crate::server::trail::Outcome::Failure;
@@ -517,7 +519,7 @@ pub async fn liaison_form_data(query_id: i64) -> Result<SlipFormData, ApiError> 
         input.case_number = q.case_number.clone();
         input.person_name = q.person_name.clone().or(person.map(|p| p.name)).unwrap_or_default();
         input.national_id = q.national_id.clone();
-        let mut draft = ctx.trail("liaison.prefill").object("seal_query", q.id);
+        let mut draft = ctx.trail(TrailAction::LiaisonPrefill).object("seal_query", q.id);
         draft.case_number = Some(q.case_number.clone());
         draft.subject_national_id = Some(q.national_id.clone());
         store.append_trail(draft).await.map_err(super::internal)?;
@@ -559,8 +561,9 @@ pub async fn create_slip(input: LiaisonSlipInput, query_id: Option<i64>) -> Resu
         form_json: serde_json::to_string(&form).map_err(super::internal)?,
         now: chrono::Utc::now(),
     };
-    let mut draft =
-        ctx.trail("liaison.created").details(serde_json::json!({ "office": office.code, "subject": new.subject }));
+    let mut draft = ctx
+        .trail(TrailAction::LiaisonCreated)
+        .details(serde_json::json!({ "office": office.code, "subject": new.subject }));
     draft.subject_national_id = Some(new.national_id.clone());
     draft.case_number = Some(new.case_number.clone());
     ctx.state.store.create_slip(&new, draft).await.map_err(imp::store_err)
@@ -661,7 +664,7 @@ pub async fn get_slip(id: i64) -> Result<SlipDetail, ApiError> {
         }
         slip = store.slip(id).await.map_err(super::internal)?.ok_or(ApiError::NotFound)?;
     }
-    let mut draft = ctx.trail("liaison.view").object("liaison_slip", id);
+    let mut draft = ctx.trail(TrailAction::LiaisonView).object("liaison_slip", id);
     draft.subject_national_id = Some(slip.national_id.clone());
     draft.case_number = Some(slip.case_number.clone());
     store.append_trail(draft).await.map_err(super::internal)?;
@@ -766,13 +769,13 @@ pub async fn reply_slip(id: i64, input: LiaisonReplyInput, image_b64: String) ->
         return Err(ApiError::Invalid("此聯繫單已回復或已撤銷".into()));
     }
     let new_version = imp::new_version(&ctx, actor, &slip, &reply, &image_b64).await?;
-    let mut draft = ctx.trail("liaison.replied").details(serde_json::json!({
+    let mut draft = ctx.trail(TrailAction::LiaisonReplied).details(serde_json::json!({
         "outcome": match reply.outcome { crate::domain::forms::liaison_slip::ReplyOutcome::Rebuilt => "rebuilt", _ => "other" },
         "new_version": new_version.is_some(),
     }));
     draft.subject_national_id = Some(slip.national_id.clone());
     draft.case_number = Some(slip.case_number.clone());
-    let mut version_draft = ctx.trail("seal.version.add").details(serde_json::json!({
+    let mut version_draft = ctx.trail(TrailAction::SealVersionAdd).details(serde_json::json!({
         "reason": new_version.as_ref().map(|v| v.reason.code()),
         "sha256": new_version.as_ref().map(|v| v.image.sha256.clone()),
         "unclear": new_version.as_ref().map(|v| v.unclear),
@@ -794,7 +797,8 @@ pub async fn list_slips(filter: ListFilter) -> Result<Vec<SlipRow>, ApiError> {
     let ctx = super::guard(ListSlips::PATH).await?;
     let actor = ctx.actor()?;
     let rows = imp::rows_for(&ctx, actor, filter.clone(), ListSlips::PATH).await?;
-    let draft = ctx.trail("liaison.list").details(serde_json::json!({ "count": rows.len(), "state": filter.state }));
+    let draft =
+        ctx.trail(TrailAction::LiaisonList).details(serde_json::json!({ "count": rows.len(), "state": filter.state }));
     ctx.state.store.append_trail(draft).await.map_err(super::internal)?;
     Ok(rows)
 }
@@ -807,7 +811,8 @@ pub async fn export_slips(filter: ListFilter) -> Result<ExportFile, ApiError> {
     let actor = ctx.actor()?;
     let rows = imp::rows_for(&ctx, actor, filter, ExportSlips::PATH).await?;
     let bytes = imp::csv(&rows)?;
-    let draft = ctx.trail("liaison.export").details(serde_json::json!({ "count": rows.len(), "format": "csv" }));
+    let draft =
+        ctx.trail(TrailAction::LiaisonExport).details(serde_json::json!({ "count": rows.len(), "format": "csv" }));
     ctx.state.store.append_trail(draft).await.map_err(super::internal)?;
     let stamp = chrono::Utc::now().with_timezone(&crate::domain::taipei_offset()).format("%Y%m%d");
     Ok(ExportFile {
@@ -881,7 +886,7 @@ pub async fn slip_compare_input(id: i64) -> Result<QueryInput, ApiError> {
         }
         crate::domain::CaseNumber::FreeForm(s) => (String::new(), String::new(), String::new(), s.clone()),
     };
-    let mut draft = ctx.trail("liaison.compare_again").object("liaison_slip", id);
+    let mut draft = ctx.trail(TrailAction::LiaisonCompareAgain).object("liaison_slip", id);
     draft.subject_national_id = Some(slip.national_id.clone());
     ctx.state.store.append_trail(draft).await.map_err(super::internal)?;
     Ok(QueryInput {

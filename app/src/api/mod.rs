@@ -54,7 +54,7 @@ mod guard {
             self.actor.as_ref().ok_or(ApiError::NotSignedIn)
         }
         /// A successful trail event by the caller from the caller's address.
-        pub fn trail(&self, action: &str) -> crate::server::trail::TrailDraft {
+        pub fn trail(&self, action: crate::server::trail::TrailAction) -> crate::server::trail::TrailDraft {
             use crate::server::trail::{Outcome, TrailDraft};
             TrailDraft::new(action, Outcome::Success)
                 .actor(self.actor.as_ref().map(|a| a.trail_ref()))

@@ -10,6 +10,8 @@ use serde::{Deserialize, Serialize};
 
 use super::ApiError;
 use crate::domain::Role;
+#[cfg(feature = "ssr")]
+use crate::server::trail::TrailAction;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RegisterRow {
@@ -53,7 +55,7 @@ mod imp {
     use crate::domain::{roc_datetime, RocDate};
     use crate::server::{
         auth::Actor,
-        trail::{Outcome, TrailDraft},
+        trail::{Outcome, TrailAction, TrailDraft},
     };
 
     /// Bureau-wide for administrators and external auditors; otherwise the caller's unit, for
@@ -99,7 +101,7 @@ mod imp {
             .collect())
     }
 
-    pub fn draft(action: &str, actor: &Actor, ip: Option<String>) -> TrailDraft {
+    pub fn draft(action: TrailAction, actor: &Actor, ip: Option<String>) -> TrailDraft {
         TrailDraft::new(action, Outcome::Success).actor(Some(actor.trail_ref())).ip(ip)
     }
 
@@ -165,7 +167,7 @@ pub async fn account_register(unit: i64, status: String) -> Result<Register, Api
     let scope = imp::scope(&ctx, actor, AccountRegister::PATH).await?;
     let unit = scope.or((unit > 0).then_some(unit));
     let rows = imp::rows(&ctx, unit, &status).await?;
-    let draft = imp::draft("account.register.view", actor, ctx.ip_string())
+    let draft = imp::draft(TrailAction::AccountRegisterView, actor, ctx.ip_string())
         .details(serde_json::json!({ "unit_id": unit, "status": status, "count": rows.len() }));
     ctx.state.store.append_trail(draft).await.map_err(super::internal)?;
     let units = ctx.state.store.list_units().await.map_err(super::internal)?;
@@ -206,7 +208,7 @@ pub async fn export_register(unit: i64, status: String, format: String) -> Resul
         "xlsx" => (imp::xlsx(&rows)?, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
         _ => return Err(ApiError::Invalid("匯出格式須為 CSV 或 XLSX".into())),
     };
-    let draft = imp::draft("account.register.export", actor, ctx.ip_string())
+    let draft = imp::draft(TrailAction::AccountRegisterExport, actor, ctx.ip_string())
         .details(serde_json::json!({ "unit_id": unit, "format": ext, "count": rows.len() }));
     ctx.state.store.append_trail(draft).await.map_err(super::internal)?;
     let stamp = chrono::Utc::now().with_timezone(&crate::domain::taipei_offset()).format("%Y%m%d");

@@ -14,6 +14,8 @@ use serde::{Deserialize, Serialize};
 use super::register::ExportFile;
 use super::ApiError;
 use crate::domain::report::MonthlyReport;
+#[cfg(feature = "ssr")]
+use crate::server::trail::TrailAction;
 
 /// A saved report's stamp.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -211,8 +213,10 @@ pub async fn report_page(unit: i64, month: String) -> Result<ReportView, ApiErro
     };
     let own = report.as_ref().is_some_and(|r| r.operators.contains(&actor.employee_no));
     let signed = saved.as_ref().is_some_and(|r| r.signed_at.is_some());
-    let draft =
-        ctx.trail("report.view").object("unit", unit_id).details(serde_json::json!({ "month": month.to_string() }));
+    let draft = ctx
+        .trail(TrailAction::ReportView)
+        .object("unit", unit_id)
+        .details(serde_json::json!({ "month": month.to_string() }));
     store.append_trail(draft).await.map_err(super::internal)?;
     let units = if rights.bureau_wide {
         store
@@ -278,7 +282,7 @@ pub async fn generate_report(unit: i64, month: String) -> Result<i64, ApiError> 
         month,
         thresholds,
         Some(actor.account_id),
-        ctx.trail("report.generate"),
+        ctx.trail(TrailAction::ReportGenerate),
         now,
     )
     .await
@@ -306,7 +310,8 @@ pub async fn sign_report(id: i64, sha256: String, comment: String) -> Result<(),
     if comment.chars().count() > 1000 || comment.chars().any(|c| c.is_control() && c != '\n') {
         return Err(ApiError::Invalid("核閱意見最多 1000 字".into()));
     }
-    let draft = ctx.trail("report.sign").details(serde_json::json!({ "month": rec.month, "sha256": rec.sha256 }));
+    let draft =
+        ctx.trail(TrailAction::ReportSign).details(serde_json::json!({ "month": rec.month, "sha256": rec.sha256 }));
     store.sign_report(id, sha256.trim(), actor.account_id, &comment, now, draft).await.map_err(imp::store_err)
 }
 
@@ -326,7 +331,8 @@ pub async fn export_report(id: i64, format: String) -> Result<ExportFile, ApiErr
         "xlsx" => (imp::xlsx(&report)?, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
         _ => return Err(ApiError::Invalid("匯出格式須為 CSV 或 XLSX".into())),
     };
-    let draft = ctx.trail("report.export").object("query_report", id).details(serde_json::json!({ "format": ext }));
+    let draft =
+        ctx.trail(TrailAction::ReportExport).object("query_report", id).details(serde_json::json!({ "format": ext }));
     ctx.state.store.append_trail(draft).await.map_err(super::internal)?;
     Ok(ExportFile {
         filename: format!("查詢紀錄月報-{}-{}.{ext}", report.unit_code, report.month),

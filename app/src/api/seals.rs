@@ -10,6 +10,8 @@ use serde::{Deserialize, Serialize};
 
 use super::ApiError;
 use crate::domain::RocDate;
+#[cfg(feature = "ssr")]
+use crate::server::trail::TrailAction;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SealVersionView {
@@ -54,10 +56,10 @@ mod imp {
     use crate::server::{
         auth::Actor,
         store::{SealReason, SealVersionRecord},
-        trail::{Outcome, TrailDraft},
+        trail::{Outcome, TrailAction, TrailDraft},
     };
 
-    pub fn draft(action: &str, actor: &Actor, ip: Option<String>, id: &NationalId) -> TrailDraft {
+    pub fn draft(action: TrailAction, actor: &Actor, ip: Option<String>, id: &NationalId) -> TrailDraft {
         let mut d = TrailDraft::new(action, Outcome::Success).actor(Some(actor.trail_ref())).ip(ip);
         d.subject_national_id = Some(id.as_str().to_string());
         d
@@ -111,7 +113,7 @@ pub async fn seal_versions(national_id: String) -> Result<PersonSeals, ApiError>
     let versions = ctx.state.store.seal_versions(id.as_str()).await.map_err(super::internal)?;
     imp::own_district(&ctx, actor, &versions, SealVersions::PATH).await?;
     let person = ctx.state.store.person(id.as_str()).await.map_err(super::internal)?;
-    let draft = imp::draft("seal.versions.view", actor, ctx.ip_string(), &id)
+    let draft = imp::draft(TrailAction::SealVersionsView, actor, ctx.ip_string(), &id)
         .details(serde_json::json!({ "versions": versions.len() }));
     ctx.state.store.append_trail(draft).await.map_err(super::internal)?;
     let mut out = Vec::new();
@@ -162,7 +164,7 @@ pub async fn upload_seal(upload: SealUpload) -> Result<SealVersionView, ApiError
     let image = match uploads::accept_image(&ctx.state.scanner, ctx.state.uploads, bytes).await {
         Ok(img) => img,
         Err(e) => {
-            let mut d = imp::draft("seal.upload_rejected", actor, ctx.ip_string(), &id)
+            let mut d = imp::draft(TrailAction::SealUploadRejected, actor, ctx.ip_string(), &id)
                 .details(serde_json::json!({ "reason": e.code() }));
             d.outcome = crate::server::trail::Outcome::Failure;
             ctx.state.store.append_trail(d).await.map_err(super::internal)?;
@@ -185,7 +187,7 @@ pub async fn upload_seal(upload: SealUpload) -> Result<SealVersionView, ApiError
         created_by: Some(actor.account_id),
         now: Utc::now(),
     };
-    let draft = imp::draft("seal.version.add", actor, ctx.ip_string(), &id).details(serde_json::json!({
+    let draft = imp::draft(TrailAction::SealVersionAdd, actor, ctx.ip_string(), &id).details(serde_json::json!({
         "reason": reason.code(),
         "sha256": new.image.sha256,
         "unclear": new.unclear,

@@ -13,6 +13,8 @@ use super::reviews::UnitReviewStatus;
 use super::ApiError;
 use crate::domain::security_task::{CompletionInput, TaskInput, TaskKind};
 use crate::domain::RocDate;
+#[cfg(feature = "ssr")]
+use crate::server::trail::TrailAction;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TaskView {
@@ -126,7 +128,7 @@ pub async fn security_tasks() -> Result<SecurityRegister, ApiError> {
         }
     }
     let overdue = tasks.iter().filter(|t| t.overdue).count() + reviews.iter().filter(|r| r.state == "overdue").count();
-    let draft = ctx.trail("security.register.view").details(serde_json::json!({ "overdue": overdue }));
+    let draft = ctx.trail(TrailAction::SecurityRegisterView).details(serde_json::json!({ "overdue": overdue }));
     store.append_trail(draft).await.map_err(super::internal)?;
     let head = store.trail_head().await.map_err(super::internal)?.0;
     let forwarding = store
@@ -184,7 +186,8 @@ pub async fn add_security_task(input: TaskInput) -> Result<i64, ApiError> {
         created_by: Some(actor.account_id),
         now: Utc::now(),
     };
-    let draft = ctx.trail("security.task.add").details(serde_json::json!({ "kind": new.kind, "due_on": new.due_on }));
+    let draft =
+        ctx.trail(TrailAction::SecurityTaskAdd).details(serde_json::json!({ "kind": new.kind, "due_on": new.due_on }));
     ctx.state.store.add_task(&new, draft).await.map_err(super::internal)
 }
 
@@ -217,7 +220,7 @@ pub async fn complete_security_task(id: i64, input: CompletionInput) -> Result<O
         now,
         next,
     };
-    let draft = ctx.trail("security.task.done").details(serde_json::json!({
+    let draft = ctx.trail(TrailAction::SecurityTaskDone).details(serde_json::json!({
         "kind": task.kind, "done_on": done.done_on, "notice_to_civil_affairs": done.notice_plan.is_some(),
     }));
     store.complete_task(id, &done, draft).await.map_err(|e| match e {

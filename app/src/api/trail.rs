@@ -30,14 +30,14 @@ pub struct VerifyReport {
 
 #[server(prefix = "/api", endpoint = "audit/recent")]
 pub async fn recent_events(limit: i64) -> Result<Vec<TrailEventView>, ApiError> {
-    use crate::server::trail::{Outcome, TrailDraft};
+    use crate::server::trail::{Outcome, TrailAction, TrailDraft};
     let ctx = super::guard(RecentEvents::PATH).await?;
     let actor = ctx.actor()?;
     let rows = ctx.state.store.recent_trail(limit.clamp(1, 500)).await.map_err(super::internal)?;
     ctx.state
         .store
         .append_trail(
-            TrailDraft::new("audit.read", Outcome::Success)
+            TrailDraft::new(TrailAction::AuditRead, Outcome::Success)
                 .actor(Some(actor.trail_ref()))
                 .ip(ctx.ip_string())
                 .details(serde_json::json!({ "rows": rows.len() })),
@@ -65,7 +65,7 @@ pub async fn recent_events(limit: i64) -> Result<Vec<TrailEventView>, ApiError> 
 
 #[server(prefix = "/api", endpoint = "audit/verify")]
 pub async fn verify_chain() -> Result<VerifyReport, ApiError> {
-    use crate::server::trail::{Outcome, TrailDraft};
+    use crate::server::trail::{Outcome, TrailAction, TrailDraft};
     let ctx = super::guard(VerifyChain::PATH).await?;
     let actor = ctx.actor()?;
     let report = match crate::server::trail::verify_store(ctx.state.store.as_ref(), &ctx.state.trail_key).await {
@@ -76,10 +76,13 @@ pub async fn verify_chain() -> Result<VerifyReport, ApiError> {
     ctx.state
         .store
         .append_trail(
-            TrailDraft::new("audit.verify", if report.broken.is_none() { Outcome::Success } else { Outcome::Failure })
-                .actor(Some(actor.trail_ref()))
-                .ip(ctx.ip_string())
-                .details(serde_json::json!({ "rows": report.rows, "broken": report.broken })),
+            TrailDraft::new(
+                TrailAction::AuditVerify,
+                if report.broken.is_none() { Outcome::Success } else { Outcome::Failure },
+            )
+            .actor(Some(actor.trail_ref()))
+            .ip(ctx.ip_string())
+            .details(serde_json::json!({ "rows": report.rows, "broken": report.broken })),
         )
         .await
         .map_err(super::internal)?;

@@ -11,7 +11,7 @@ use std::sync::OnceLock;
 use tower_sessions::Session;
 
 use super::store::{AccountRecord, StoreError};
-use super::trail::{ActorRef, Outcome, TrailDraft};
+use super::trail::{ActorRef, Outcome, TrailAction, TrailDraft};
 use super::AppState;
 use crate::domain::{PasswordPolicy, Role};
 
@@ -169,7 +169,7 @@ async fn deny_login(
 ) -> Result<(), AuthError> {
     state
         .store
-        .append_trail(TrailDraft::new("auth.login", Outcome::Denied).actor(actor).ip(ip).details(details))
+        .append_trail(TrailDraft::new(TrailAction::AuthLogin, Outcome::Denied).actor(actor).ip(ip).details(details))
         .await?;
     Ok(())
 }
@@ -201,7 +201,7 @@ pub async fn sign_in(
         state
             .store
             .append_trail(
-                TrailDraft::new("auth.login", Outcome::Failure)
+                TrailDraft::new(TrailAction::AuthLogin, Outcome::Failure)
                     .ip(ip_s)
                     .details(serde_json::json!({ "employee_no": employee_no, "reason": "unknown_account" })),
             )
@@ -226,11 +226,11 @@ pub async fn sign_in(
                 account.id,
                 i64::from(policy.max_failures),
                 lock_until,
-                TrailDraft::new("auth.login", Outcome::Failure)
+                TrailDraft::new(TrailAction::AuthLogin, Outcome::Failure)
                     .actor(actor_ref.clone())
                     .ip(ip_s.clone())
                     .details(serde_json::json!({ "reason": reason })),
-                TrailDraft::new("auth.lockout", Outcome::Success)
+                TrailDraft::new(TrailAction::AuthLockout, Outcome::Success)
                     .actor(actor_ref)
                     .ip(ip_s)
                     .object("account", account.id)
@@ -254,7 +254,7 @@ pub async fn sign_in(
         .record_login_success(
             account.id,
             now,
-            TrailDraft::new("auth.login", Outcome::Success).actor(actor_ref.clone()).ip(ip_s.clone()),
+            TrailDraft::new(TrailAction::AuthLogin, Outcome::Success).actor(actor_ref.clone()).ip(ip_s.clone()),
         )
         .await?;
     if !counted {
@@ -290,7 +290,7 @@ pub async fn change_password(
         state
             .store
             .append_trail(
-                TrailDraft::new("auth.password_change", Outcome::Failure)
+                TrailDraft::new(TrailAction::AuthPasswordChange, Outcome::Failure)
                     .actor(Some(actor.trail_ref()))
                     .ip(ip)
                     .details(serde_json::json!({ "reason": "wrong_current_password" })),
@@ -322,7 +322,7 @@ pub async fn change_password(
             &hash,
             false,
             now,
-            TrailDraft::new("auth.password_change", Outcome::Success)
+            TrailDraft::new(TrailAction::AuthPasswordChange, Outcome::Success)
                 .actor(Some(actor.trail_ref()))
                 .ip(ip)
                 .object("account", account.id)
@@ -349,7 +349,9 @@ pub async fn sign_out(
     if let Some(actor) = actor {
         state
             .store
-            .append_trail(TrailDraft::new("auth.logout", Outcome::Success).actor(Some(actor.trail_ref())).ip(ip))
+            .append_trail(
+                TrailDraft::new(TrailAction::AuthLogout, Outcome::Success).actor(Some(actor.trail_ref())).ip(ip),
+            )
             .await?;
     }
     session.flush().await.map_err(|e| AuthError::Session(e.to_string()))?;

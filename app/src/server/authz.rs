@@ -9,7 +9,7 @@ use tower_sessions::Session;
 
 use super::auth::{current_actor, Actor};
 use super::store::{DynStore, StoreResult};
-use super::trail::{Outcome, TrailDraft};
+use super::trail::{Outcome, TrailAction, TrailDraft};
 use super::AppState;
 use crate::domain::{Designation, Role};
 use crate::error::{internal, ApiError};
@@ -189,7 +189,7 @@ pub async fn authorize(
 
 /// Record a denied authorisation (also used by api functions for scope denials).
 pub async fn deny(state: &AppState, actor: Option<&Actor>, ip: Option<std::net::IpAddr>, path: &str, reason: &str) {
-    let draft = TrailDraft::new("authz.denied", Outcome::Denied)
+    let draft = TrailDraft::new(TrailAction::AuthzDenied, Outcome::Denied)
         .actor(actor.map(Actor::trail_ref))
         .ip(ip.map(|i| i.to_string()))
         .details(serde_json::json!({ "path": path, "reason": reason }));

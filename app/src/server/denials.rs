@@ -13,7 +13,7 @@ use std::sync::Mutex;
 use chrono::{DateTime, Duration, Utc};
 
 use super::store::DynStore;
-use super::trail::{Outcome, TrailDraft};
+use super::trail::{Outcome, TrailAction, TrailDraft};
 
 /// How many distinct paths a summary names.
 const SAMPLE_PATHS: usize = 5;
@@ -80,7 +80,7 @@ impl DenialLog {
         }
         let w = clients.entry(key.clone()).or_insert_with(|| {
             rows.push(
-                TrailDraft::new("authz.denied", Outcome::Denied)
+                TrailDraft::new(TrailAction::AuthzDenied, Outcome::Denied)
                     .at(now)
                     .ip(client.map(str::to_string))
                     .details(serde_json::json!({ "path": clip(path), "reason": reason })),
@@ -126,7 +126,7 @@ fn clip(path: &str) -> String {
 
 fn summary(key: &str, w: &Window, now: DateTime<Utc>) -> Option<TrailDraft> {
     (w.suppressed > 0).then(|| {
-        TrailDraft::new("authz.denied.summary", Outcome::Denied)
+        TrailDraft::new(TrailAction::AuthzDeniedSummary, Outcome::Denied)
             .at(now)
             .ip((key != "-" && key != POOLED).then(|| key.to_string()))
             .details(serde_json::json!({
@@ -193,7 +193,7 @@ mod tests {
         log.note(None, "/api/a", "not_signed_in", t0);
         log.note(None, "/api/a", "not_signed_in", t0);
         let n = log.note(None, "/api/a", "not_signed_in", t0 + Duration::minutes(2));
-        let actions: Vec<_> = n.rows.iter().map(|r| r.action.as_str()).collect();
+        let actions: Vec<_> = n.rows.iter().map(|r| r.action.code()).collect();
         assert_eq!(actions, ["authz.denied.summary", "authz.denied"]);
         assert!(log.flush(t0 + Duration::minutes(2), true).is_empty(), "one denial: no summary");
     }

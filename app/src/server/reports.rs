@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
 
 use super::store::{DynStore, Seen, StoreError, StoreResult};
-use super::trail::{Outcome, TrailDraft};
+use super::trail::{Outcome, TrailAction, TrailDraft};
 use crate::domain::report::{build, Month, MonthlyReport, Thresholds};
 
 /// Build the unit's report for the month (six months of history for the operators' baselines).
@@ -94,7 +94,7 @@ pub async fn generate_due(store: &DynStore, thresholds: Thresholds, now: DateTim
             Some(r) => Seen::GeneratedAt(r.generated_at),
             None => Seen::Nothing,
         };
-        let trail = TrailDraft::new("report.generate", Outcome::Success).at(now);
+        let trail = TrailDraft::new(TrailAction::ReportGenerate, Outcome::Success).at(now);
         // another instance's scheduler may be at the same unit: only one of us saves
         match generate_if(store, unit, month, thresholds, None, trail, now, seen).await {
             Ok((id, _)) => made.push(id),

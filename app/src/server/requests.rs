@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 
 use super::store::{DynStore, StoreError, StoreResult};
-use super::trail::{Outcome, TrailDraft};
+use super::trail::{Outcome, TrailAction, TrailDraft};
 
 /// Apply every approved request whose time has come; returns the ids applied. A request
 /// that cannot be applied (e.g. the account was disabled meanwhile) is closed as failed with
@@ -13,7 +13,7 @@ use super::trail::{Outcome, TrailDraft};
 pub async fn apply_due(store: &DynStore, now: DateTime<Utc>) -> StoreResult<Vec<i64>> {
     let mut applied = Vec::new();
     for id in store.due_requests(now).await? {
-        let draft = TrailDraft::new("account_request.applied", Outcome::Success)
+        let draft = TrailDraft::new(TrailAction::AccountRequestApplied, Outcome::Success)
             .at(now)
             .details(serde_json::json!({ "request_id": id, "by": "scheduler" }));
         match store.apply_request(id, now, draft).await {

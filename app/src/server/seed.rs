@@ -5,7 +5,7 @@ use chrono::Utc;
 
 use super::auth::{generate_password, hash_password, AuthError};
 use super::store::{NewAccount, Store, StoreError};
-use super::trail::{Outcome, TrailDraft};
+use super::trail::{Outcome, TrailAction, TrailDraft};
 use crate::domain::{Role, REFERENCE_UNITS};
 
 /// A demo account created on first start, with its one-time password.
@@ -63,7 +63,7 @@ pub async fn seed_demo_accounts(store: &dyn Store) -> Result<Vec<DemoAccount>, S
             roles: vec![*role],
             now: Utc::now(),
         };
-        let draft = TrailDraft::new("account.create", Outcome::Success)
+        let draft = TrailDraft::new(TrailAction::AccountCreate, Outcome::Success)
             .object("account", "")
             .details(serde_json::json!({ "seed": "demo", "employee_no": employee_no, "roles": [role.code()] }));
         store.create_account(&new, draft).await?;
@@ -195,7 +195,7 @@ pub async fn seed_demo_seals(store: &dyn Store) -> Result<usize, SeedError> {
             created_by: None,
             now: Utc::now(),
         };
-        let mut draft = TrailDraft::new("seal.version.add", Outcome::Success)
+        let mut draft = TrailDraft::new(TrailAction::SealVersionAdd, Outcome::Success)
             .details(serde_json::json!({ "seed": "demo", "reason": "import" }));
         draft.subject_national_id = Some(p.national_id.to_string());
         store.add_seal_version(&new, draft).await?;
@@ -240,7 +240,7 @@ pub async fn seed_demo_history(store: &dyn Store, now: chrono::DateTime<Utc>) ->
             person_name: None,
             after_hours: false,
         };
-        let mut draft = TrailDraft::new("query.start", Outcome::Success)
+        let mut draft = TrailDraft::new(TrailAction::QueryStart, Outcome::Success)
             .details(serde_json::json!({ "seed": "demo", "queried_at": at }));
         draft.case_number = Some(new.case_number.clone());
         draft.subject_national_id = Some(new.national_id.clone());

@@ -270,7 +270,10 @@ impl TestApp {
                     roles,
                     now: chrono::Utc::now() - chrono::Duration::days(2),
                 },
-                app::server::trail::TrailDraft::new("account.create", app::server::trail::Outcome::Success),
+                app::server::trail::TrailDraft::new(
+                    app::server::trail::TrailAction::AccountCreate,
+                    app::server::trail::Outcome::Success,
+                ),
             )
             .await
             .unwrap()

@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 use super::database::SetValue;
 use super::seals::NewSealVersion;
 use super::StoreResult;
-use crate::server::trail::TrailDraft;
+use crate::server::trail::{TrailAction, TrailDraft};
 
 /// Where a slip stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -192,6 +192,19 @@ impl SlipStep {
             Self::Receive => "received",
             Self::Close => "closed",
             Self::Cancel => "cancelled",
+        }
+    }
+    /// The step's trail action (`liaison.` and [`Self::action`]).
+    pub fn trail_action(&self) -> TrailAction {
+        match self {
+            Self::Edit { .. } => TrailAction::LiaisonEdited,
+            Self::Submit => TrailAction::LiaisonSubmitted,
+            Self::Send { .. } => TrailAction::LiaisonSent,
+            Self::Approve { .. } => TrailAction::LiaisonApproved,
+            Self::Return => TrailAction::LiaisonReturned,
+            Self::Receive => TrailAction::LiaisonReceived,
+            Self::Close => TrailAction::LiaisonClosed,
+            Self::Cancel => TrailAction::LiaisonCancelled,
         }
     }
     /// The columns the step sets besides `state` (`updated_at` always).

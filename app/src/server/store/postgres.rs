@@ -20,6 +20,7 @@ use super::tasks::{impl_tasks, TASK_COLUMNS};
 use super::trail::*;
 use super::*;
 use crate::domain::forms::account_request::RequestKind;
+use crate::server::trail::TrailAction;
 
 /// The production and scale-out engine; several server processes may share one database.
 #[derive(Clone)]

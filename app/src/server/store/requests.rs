@@ -570,7 +570,7 @@ macro_rules! impl_requests {
                         let ev = StepEvent { at: now, actor_id: None, action: "failed", note: &reason };
                         Self::event_in(&mut tx, "account_request_event", "request_id", id, ev).await?;
                         let mut draft = trail.object("account_request", id);
-                        draft.action = "account_request.failed".into();
+                        draft.action = TrailAction::AccountRequestFailed;
                         draft.outcome = $crate::server::trail::Outcome::Failure;
                         draft.details = serde_json::json!({ "request_id": id, "reason": reason });
                         Self::trail_in(&mut tx, &self.key, draft).await?;

@@ -20,6 +20,7 @@ use super::tasks::{impl_tasks, TASK_COLUMNS};
 use super::trail::*;
 use super::*;
 use crate::domain::forms::account_request::RequestKind;
+use crate::server::trail::TrailAction;
 
 /// The embedded default: one file, WAL journal with `synchronous=FULL` (a committed look-up or
 /// trail row survives a power loss: the image was shown only after it was written), foreign keys
