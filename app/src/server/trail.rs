@@ -28,382 +28,125 @@ impl Outcome {
     }
 }
 
-/// What a trail row records. The codes are stored and read by the trail's readers and the
-/// central log system, so a code never changes once written; new actions get new codes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum TrailAction {
-    /// `account.create`
-    AccountCreate,
-    /// `account.disable`
-    AccountDisable,
-    /// `account.enable`
-    AccountEnable,
-    /// `account.list`
-    AccountList,
-    /// `account.password_reset`
-    AccountPasswordReset,
-    /// `account.register.export`
-    AccountRegisterExport,
-    /// `account.register.view`
-    AccountRegisterView,
-    /// `account.revoke`
-    AccountRevoke,
-    /// `account.roles`
-    AccountRoles,
-    /// `account_request.applied`
-    AccountRequestApplied,
-    /// `account_request.approved`
-    AccountRequestApproved,
-    /// `account_request.declined`
-    AccountRequestDeclined,
-    /// `account_request.endorsed`
-    AccountRequestEndorsed,
-    /// `account_request.failed`
-    AccountRequestFailed,
-    /// `account_request.filed`
-    AccountRequestFiled,
-    /// `account_request.withdrawn`
-    AccountRequestWithdrawn,
-    /// `audit.answer`
-    AuditAnswer,
-    /// `audit.export`
-    AuditExport,
-    /// `audit.followup`
-    AuditFollowup,
-    /// `audit.followups`
-    AuditFollowups,
-    /// `audit.open`
-    AuditOpen,
-    /// `audit.read`
-    AuditRead,
-    /// `audit.refer`
-    AuditRefer,
-    /// `audit.sign`
-    AuditSign,
-    /// `audit.text`
-    AuditText,
-    /// `audit.verify`
-    AuditVerify,
-    /// `audit.view`
-    AuditView,
-    /// `audit.withdraw`
-    AuditWithdraw,
-    /// `auth.lockout`
-    AuthLockout,
-    /// `auth.login`
-    AuthLogin,
-    /// `auth.logout`
-    AuthLogout,
-    /// `auth.password_change`
-    AuthPasswordChange,
-    /// `authz.denied`
-    AuthzDenied,
-    /// `authz.denied.summary`
-    AuthzDeniedSummary,
-    /// `calendar.day.remove`
-    CalendarDayRemove,
-    /// `calendar.day.set`
-    CalendarDaySet,
-    /// `calendar.hours.set`
-    CalendarHoursSet,
-    /// `comparison.annotate`
-    ComparisonAnnotate,
-    /// `comparison.list`
-    ComparisonList,
-    /// `comparison.print`
-    ComparisonPrint,
-    /// `comparison.submit`
-    ComparisonSubmit,
-    /// `comparison.upload_rejected`
-    ComparisonUploadRejected,
-    /// `comparison.verify_code`
-    ComparisonVerifyCode,
-    /// `comparison.view`
-    ComparisonView,
-    /// `designation.add`
-    DesignationAdd,
-    /// `designation.end`
-    DesignationEnd,
-    /// `handover.acknowledged`
-    HandoverAcknowledged,
-    /// `handover.created`
-    HandoverCreated,
-    /// `handover.list`
-    HandoverList,
-    /// `liaison.approved`
-    LiaisonApproved,
-    /// `liaison.cancelled`
-    LiaisonCancelled,
-    /// `liaison.closed`
-    LiaisonClosed,
-    /// `liaison.compare_again`
-    LiaisonCompareAgain,
-    /// `liaison.created`
-    LiaisonCreated,
-    /// `liaison.edited`
-    LiaisonEdited,
-    /// `liaison.export`
-    LiaisonExport,
-    /// `liaison.list`
-    LiaisonList,
-    /// `liaison.prefill`
-    LiaisonPrefill,
-    /// `liaison.received`
-    LiaisonReceived,
-    /// `liaison.replied`
-    LiaisonReplied,
-    /// `liaison.reply`
-    LiaisonReply,
-    /// `liaison.reply_rejected`
-    LiaisonReplyRejected,
-    /// `liaison.returned`
-    LiaisonReturned,
-    /// `liaison.sent`
-    LiaisonSent,
-    /// `liaison.step`
-    LiaisonStep,
-    /// `liaison.submitted`
-    LiaisonSubmitted,
-    /// `liaison.view`
-    LiaisonView,
-    /// `permission_review.changed`
-    PermissionReviewChanged,
-    /// `permission_review.kept`
-    PermissionReviewKept,
-    /// `permission_review.refreshed`
-    PermissionReviewRefreshed,
-    /// `permission_review.signed`
-    PermissionReviewSigned,
-    /// `permission_review.started`
-    PermissionReviewStarted,
-    /// `permission_review.viewed`
-    PermissionReviewViewed,
-    /// `query.start`
-    QueryStart,
-    /// `report.export`
-    ReportExport,
-    /// `report.generate`
-    ReportGenerate,
-    /// `report.sign`
-    ReportSign,
-    /// `report.view`
-    ReportView,
-    /// `retention.view`
-    RetentionView,
-    /// `seal.query`
-    SealQuery,
-    /// `seal.upload_rejected`
-    SealUploadRejected,
-    /// `seal.version.add`
-    SealVersionAdd,
-    /// `seal.versions.view`
-    SealVersionsView,
-    /// `security.register.view`
-    SecurityRegisterView,
-    /// `security.task.add`
-    SecurityTaskAdd,
-    /// `security.task.done`
-    SecurityTaskDone,
-    /// `test.concurrent`
-    TestConcurrent,
-    /// `unit.contact`
-    UnitContact,
-    /// `unit.disable`
-    UnitDisable,
-    /// `unit.enable`
-    UnitEnable,
+/// Declares [`TrailAction`] from one list of variants and their stored codes: the enum,
+/// [`TrailAction::ALL`] and [`TrailAction::code`] cannot drift apart.
+macro_rules! trail_actions {
+    ($($variant:ident => $code:literal),+ $(,)?) => {
+        /// What a trail row records. The codes are stored and read by the trail's readers and
+        /// the central log system, so a code never changes once written; new actions get new
+        /// codes.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum TrailAction {
+            $(#[doc = concat!("`", $code, "`")] $variant,)+
+        }
+
+        impl TrailAction {
+            pub const ALL: &'static [TrailAction] = &[$(Self::$variant,)+];
+
+            /// The code stored in `audit_event.action`.
+            pub fn code(self) -> &'static str {
+                match self {
+                    $(Self::$variant => $code,)+
+                }
+            }
+        }
+    };
+}
+
+trail_actions! {
+    AccountCreate => "account.create",
+    AccountDisable => "account.disable",
+    AccountEnable => "account.enable",
+    AccountList => "account.list",
+    AccountPasswordReset => "account.password_reset",
+    AccountRegisterExport => "account.register.export",
+    AccountRegisterView => "account.register.view",
+    AccountRevoke => "account.revoke",
+    AccountRoles => "account.roles",
+    AccountRequestApplied => "account_request.applied",
+    AccountRequestApproved => "account_request.approved",
+    AccountRequestDeclined => "account_request.declined",
+    AccountRequestEndorsed => "account_request.endorsed",
+    AccountRequestFailed => "account_request.failed",
+    AccountRequestFiled => "account_request.filed",
+    AccountRequestWithdrawn => "account_request.withdrawn",
+    AuditAnswer => "audit.answer",
+    AuditExport => "audit.export",
+    AuditFollowup => "audit.followup",
+    AuditFollowups => "audit.followups",
+    AuditOpen => "audit.open",
+    AuditRead => "audit.read",
+    AuditRefer => "audit.refer",
+    AuditSign => "audit.sign",
+    AuditText => "audit.text",
+    AuditVerify => "audit.verify",
+    AuditView => "audit.view",
+    AuditWithdraw => "audit.withdraw",
+    AuthLockout => "auth.lockout",
+    AuthLogin => "auth.login",
+    AuthLogout => "auth.logout",
+    AuthPasswordChange => "auth.password_change",
+    AuthzDenied => "authz.denied",
+    AuthzDeniedSummary => "authz.denied.summary",
+    CalendarDayRemove => "calendar.day.remove",
+    CalendarDaySet => "calendar.day.set",
+    CalendarHoursSet => "calendar.hours.set",
+    ComparisonAnnotate => "comparison.annotate",
+    ComparisonList => "comparison.list",
+    ComparisonPrint => "comparison.print",
+    ComparisonSubmit => "comparison.submit",
+    ComparisonUploadRejected => "comparison.upload_rejected",
+    ComparisonVerifyCode => "comparison.verify_code",
+    ComparisonView => "comparison.view",
+    DesignationAdd => "designation.add",
+    DesignationEnd => "designation.end",
+    HandoverAcknowledged => "handover.acknowledged",
+    HandoverCreated => "handover.created",
+    HandoverList => "handover.list",
+    LiaisonApproved => "liaison.approved",
+    LiaisonCancelled => "liaison.cancelled",
+    LiaisonClosed => "liaison.closed",
+    LiaisonCompareAgain => "liaison.compare_again",
+    LiaisonCreated => "liaison.created",
+    LiaisonEdited => "liaison.edited",
+    LiaisonExport => "liaison.export",
+    LiaisonList => "liaison.list",
+    LiaisonPrefill => "liaison.prefill",
+    LiaisonReceived => "liaison.received",
+    LiaisonReplied => "liaison.replied",
+    LiaisonReply => "liaison.reply",
+    LiaisonReplyRejected => "liaison.reply_rejected",
+    LiaisonReturned => "liaison.returned",
+    LiaisonSent => "liaison.sent",
+    LiaisonStep => "liaison.step",
+    LiaisonSubmitted => "liaison.submitted",
+    LiaisonView => "liaison.view",
+    PermissionReviewChanged => "permission_review.changed",
+    PermissionReviewKept => "permission_review.kept",
+    PermissionReviewRefreshed => "permission_review.refreshed",
+    PermissionReviewSigned => "permission_review.signed",
+    PermissionReviewStarted => "permission_review.started",
+    PermissionReviewViewed => "permission_review.viewed",
+    QueryStart => "query.start",
+    ReportExport => "report.export",
+    ReportGenerate => "report.generate",
+    ReportSign => "report.sign",
+    ReportView => "report.view",
+    RetentionView => "retention.view",
+    SealQuery => "seal.query",
+    SealUploadRejected => "seal.upload_rejected",
+    SealVersionAdd => "seal.version.add",
+    SealVersionsView => "seal.versions.view",
+    SecurityRegisterView => "security.register.view",
+    SecurityTaskAdd => "security.task.add",
+    SecurityTaskDone => "security.task.done",
+    TestConcurrent => "test.concurrent",
+    UnitContact => "unit.contact",
+    UnitDisable => "unit.disable",
+    UnitEnable => "unit.enable",
 }
 
 impl TrailAction {
-    pub const ALL: &'static [TrailAction] = &[
-        Self::AccountCreate,
-        Self::AccountDisable,
-        Self::AccountEnable,
-        Self::AccountList,
-        Self::AccountPasswordReset,
-        Self::AccountRegisterExport,
-        Self::AccountRegisterView,
-        Self::AccountRevoke,
-        Self::AccountRoles,
-        Self::AccountRequestApplied,
-        Self::AccountRequestApproved,
-        Self::AccountRequestDeclined,
-        Self::AccountRequestEndorsed,
-        Self::AccountRequestFailed,
-        Self::AccountRequestFiled,
-        Self::AccountRequestWithdrawn,
-        Self::AuditAnswer,
-        Self::AuditExport,
-        Self::AuditFollowup,
-        Self::AuditFollowups,
-        Self::AuditOpen,
-        Self::AuditRead,
-        Self::AuditRefer,
-        Self::AuditSign,
-        Self::AuditText,
-        Self::AuditVerify,
-        Self::AuditView,
-        Self::AuditWithdraw,
-        Self::AuthLockout,
-        Self::AuthLogin,
-        Self::AuthLogout,
-        Self::AuthPasswordChange,
-        Self::AuthzDenied,
-        Self::AuthzDeniedSummary,
-        Self::CalendarDayRemove,
-        Self::CalendarDaySet,
-        Self::CalendarHoursSet,
-        Self::ComparisonAnnotate,
-        Self::ComparisonList,
-        Self::ComparisonPrint,
-        Self::ComparisonSubmit,
-        Self::ComparisonUploadRejected,
-        Self::ComparisonVerifyCode,
-        Self::ComparisonView,
-        Self::DesignationAdd,
-        Self::DesignationEnd,
-        Self::HandoverAcknowledged,
-        Self::HandoverCreated,
-        Self::HandoverList,
-        Self::LiaisonApproved,
-        Self::LiaisonCancelled,
-        Self::LiaisonClosed,
-        Self::LiaisonCompareAgain,
-        Self::LiaisonCreated,
-        Self::LiaisonEdited,
-        Self::LiaisonExport,
-        Self::LiaisonList,
-        Self::LiaisonPrefill,
-        Self::LiaisonReceived,
-        Self::LiaisonReplied,
-        Self::LiaisonReply,
-        Self::LiaisonReplyRejected,
-        Self::LiaisonReturned,
-        Self::LiaisonSent,
-        Self::LiaisonStep,
-        Self::LiaisonSubmitted,
-        Self::LiaisonView,
-        Self::PermissionReviewChanged,
-        Self::PermissionReviewKept,
-        Self::PermissionReviewRefreshed,
-        Self::PermissionReviewSigned,
-        Self::PermissionReviewStarted,
-        Self::PermissionReviewViewed,
-        Self::QueryStart,
-        Self::ReportExport,
-        Self::ReportGenerate,
-        Self::ReportSign,
-        Self::ReportView,
-        Self::RetentionView,
-        Self::SealQuery,
-        Self::SealUploadRejected,
-        Self::SealVersionAdd,
-        Self::SealVersionsView,
-        Self::SecurityRegisterView,
-        Self::SecurityTaskAdd,
-        Self::SecurityTaskDone,
-        Self::TestConcurrent,
-        Self::UnitContact,
-        Self::UnitDisable,
-        Self::UnitEnable,
-    ];
-
-    /// The code stored in `audit_event.action`.
-    pub fn code(self) -> &'static str {
-        match self {
-            Self::AccountCreate => "account.create",
-            Self::AccountDisable => "account.disable",
-            Self::AccountEnable => "account.enable",
-            Self::AccountList => "account.list",
-            Self::AccountPasswordReset => "account.password_reset",
-            Self::AccountRegisterExport => "account.register.export",
-            Self::AccountRegisterView => "account.register.view",
-            Self::AccountRevoke => "account.revoke",
-            Self::AccountRoles => "account.roles",
-            Self::AccountRequestApplied => "account_request.applied",
-            Self::AccountRequestApproved => "account_request.approved",
-            Self::AccountRequestDeclined => "account_request.declined",
-            Self::AccountRequestEndorsed => "account_request.endorsed",
-            Self::AccountRequestFailed => "account_request.failed",
-            Self::AccountRequestFiled => "account_request.filed",
-            Self::AccountRequestWithdrawn => "account_request.withdrawn",
-            Self::AuditAnswer => "audit.answer",
-            Self::AuditExport => "audit.export",
-            Self::AuditFollowup => "audit.followup",
-            Self::AuditFollowups => "audit.followups",
-            Self::AuditOpen => "audit.open",
-            Self::AuditRead => "audit.read",
-            Self::AuditRefer => "audit.refer",
-            Self::AuditSign => "audit.sign",
-            Self::AuditText => "audit.text",
-            Self::AuditVerify => "audit.verify",
-            Self::AuditView => "audit.view",
-            Self::AuditWithdraw => "audit.withdraw",
-            Self::AuthLockout => "auth.lockout",
-            Self::AuthLogin => "auth.login",
-            Self::AuthLogout => "auth.logout",
-            Self::AuthPasswordChange => "auth.password_change",
-            Self::AuthzDenied => "authz.denied",
-            Self::AuthzDeniedSummary => "authz.denied.summary",
-            Self::CalendarDayRemove => "calendar.day.remove",
-            Self::CalendarDaySet => "calendar.day.set",
-            Self::CalendarHoursSet => "calendar.hours.set",
-            Self::ComparisonAnnotate => "comparison.annotate",
-            Self::ComparisonList => "comparison.list",
-            Self::ComparisonPrint => "comparison.print",
-            Self::ComparisonSubmit => "comparison.submit",
-            Self::ComparisonUploadRejected => "comparison.upload_rejected",
-            Self::ComparisonVerifyCode => "comparison.verify_code",
-            Self::ComparisonView => "comparison.view",
-            Self::DesignationAdd => "designation.add",
-            Self::DesignationEnd => "designation.end",
-            Self::HandoverAcknowledged => "handover.acknowledged",
-            Self::HandoverCreated => "handover.created",
-            Self::HandoverList => "handover.list",
-            Self::LiaisonApproved => "liaison.approved",
-            Self::LiaisonCancelled => "liaison.cancelled",
-            Self::LiaisonClosed => "liaison.closed",
-            Self::LiaisonCompareAgain => "liaison.compare_again",
-            Self::LiaisonCreated => "liaison.created",
-            Self::LiaisonEdited => "liaison.edited",
-            Self::LiaisonExport => "liaison.export",
-            Self::LiaisonList => "liaison.list",
-            Self::LiaisonPrefill => "liaison.prefill",
-            Self::LiaisonReceived => "liaison.received",
-            Self::LiaisonReplied => "liaison.replied",
-            Self::LiaisonReply => "liaison.reply",
-            Self::LiaisonReplyRejected => "liaison.reply_rejected",
-            Self::LiaisonReturned => "liaison.returned",
-            Self::LiaisonSent => "liaison.sent",
-            Self::LiaisonStep => "liaison.step",
-            Self::LiaisonSubmitted => "liaison.submitted",
-            Self::LiaisonView => "liaison.view",
-            Self::PermissionReviewChanged => "permission_review.changed",
-            Self::PermissionReviewKept => "permission_review.kept",
-            Self::PermissionReviewRefreshed => "permission_review.refreshed",
-            Self::PermissionReviewSigned => "permission_review.signed",
-            Self::PermissionReviewStarted => "permission_review.started",
-            Self::PermissionReviewViewed => "permission_review.viewed",
-            Self::QueryStart => "query.start",
-            Self::ReportExport => "report.export",
-            Self::ReportGenerate => "report.generate",
-            Self::ReportSign => "report.sign",
-            Self::ReportView => "report.view",
-            Self::RetentionView => "retention.view",
-            Self::SealQuery => "seal.query",
-            Self::SealUploadRejected => "seal.upload_rejected",
-            Self::SealVersionAdd => "seal.version.add",
-            Self::SealVersionsView => "seal.versions.view",
-            Self::SecurityRegisterView => "security.register.view",
-            Self::SecurityTaskAdd => "security.task.add",
-            Self::SecurityTaskDone => "security.task.done",
-            Self::TestConcurrent => "test.concurrent",
-            Self::UnitContact => "unit.contact",
-            Self::UnitDisable => "unit.disable",
-            Self::UnitEnable => "unit.enable",
-        }
-    }
-
     pub fn parse(code: &str) -> Option<Self> {
         Self::ALL.iter().copied().find(|a| a.code() == code)
     }
