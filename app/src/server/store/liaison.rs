@@ -181,20 +181,12 @@ impl SlipStep {
             Self::Cancel => "cancelled",
         }
     }
-    /// The timeline's and the trail's name of the step.
+    /// The timeline's name of the step: its trail code without the `liaison.` prefix.
     pub fn action(&self) -> &'static str {
-        match self {
-            Self::Edit { .. } => "edited",
-            Self::Submit => "submitted",
-            Self::Send { .. } => "sent",
-            Self::Approve { .. } => "approved",
-            Self::Return => "returned",
-            Self::Receive => "received",
-            Self::Close => "closed",
-            Self::Cancel => "cancelled",
-        }
+        let code = self.trail_action().code();
+        code.strip_prefix("liaison.").unwrap_or(code)
     }
-    /// The step's trail action (`liaison.` and [`Self::action`]).
+    /// The step's trail action (`liaison.` and the timeline's [`Self::action`]).
     pub fn trail_action(&self) -> TrailAction {
         match self {
             Self::Edit { .. } => TrailAction::LiaisonEdited,
