@@ -3,9 +3,11 @@
 
 #![recursion_limit = "256"]
 
+// first, so that its `coded!` macro is in scope everywhere after it
+#[macro_use]
+pub mod domain;
 pub mod api;
 pub mod components;
-pub mod domain;
 pub mod error;
 pub mod i18n;
 /// The seal matcher (`crates/matcher`), re-exported so call sites read `crate::matcher::…`.

@@ -467,12 +467,12 @@ pub async fn record_drill(
     let now = Utc::now();
     let today = app::server::reviews::taipei_date(now);
     let kind = TaskKind::RestoreDrill;
-    let open = live.list_tasks().await?.into_iter().find(|t| t.kind == kind.code() && t.done_at.is_none());
+    let open = live.list_tasks().await?.into_iter().find(|t| t.kind == kind && t.done_at.is_none());
     let (id, due_on) = match open {
         Some(t) => (t.id, t.due_on),
         None => {
             let new = NewTask {
-                kind: kind.code().into(),
+                kind,
                 title: "備份還原演練（附件三 8(4)(5)）".into(),
                 due_on: today,
                 created_by: Some(by.id),
@@ -491,7 +491,7 @@ pub async fn record_drill(
         by: by.id,
         now,
         next: Some(NewTask {
-            kind: kind.code().into(),
+            kind,
             title: "備份還原演練（附件三 8(4)(5)）".into(),
             due_on: due_on.max(today).checked_add_months(chrono::Months::new(kind.period_months())).unwrap_or(today),
             created_by: Some(by.id),

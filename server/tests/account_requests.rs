@@ -36,7 +36,7 @@ async fn file(app: &TestApp, cookie: &str, body: &Value) -> common::Reply {
 }
 
 async fn state_of(app: &TestApp, id: i64) -> String {
-    app.db.store.request(id).await.unwrap().unwrap().state
+    app.db.store.request(id).await.unwrap().unwrap().state.code().to_string()
 }
 
 async fn new_account_from_filing_to_first_sign_in(db: TestDb) {
@@ -343,7 +343,7 @@ async fn every_request_ends_and_none_revives_an_account(db: TestDb) {
     let due = later + Duration::minutes(1);
     assert!(app::server::requests::apply_due(&app.db.store, due).await.unwrap().is_empty());
     let rec = app.db.store.request(id).await.unwrap().unwrap();
-    assert_eq!(rec.state, "failed");
+    assert_eq!(rec.state, app::server::store::RequestState::Failed);
     assert!(rec.failure_reason.as_deref().unwrap().contains("帳號重複"), "{rec:?}");
     assert!(rec.initial_password_hash.is_none(), "the unused password hash is dropped");
     let detail = app.post("/api/accounts/requests/get", &format!("id={id}"), Some(&manager)).await;

@@ -8,7 +8,7 @@
 
 mod common;
 
-use app::domain::audit::{AuditKind, Period};
+use app::domain::audit::{AuditKind, FollowupKind, Period, Slot};
 use app::domain::Role;
 use common::{TestApp, TestDb};
 use serde_json::{json, Value};
@@ -206,7 +206,7 @@ async fn internal_audit_end_to_end(db: TestDb) {
     assert_eq!(answer(&app, &auditor, id, "queries", 0, q, "does_not_conform", "非公務查詢").await, 200);
     let saved = store.audit_answers(id).await.unwrap();
     assert_eq!(saved.len(), 1);
-    assert_eq!((saved[0].result.as_str(), saved[0].note.as_deref()), ("does_not_conform", Some("非公務查詢")));
+    assert_eq!((saved[0].result.code(), saved[0].note.as_deref()), ("does_not_conform", Some("非公務查詢")));
 
     // signing: nobody before the auditor; the auditor only when every item is answered
     assert_eq!(sign(&app, &chief, id, "audited_supervisor").await.status, 400);
@@ -408,10 +408,10 @@ async fn vendor_audit(db: TestDb) {
     let slots = v["slots"].as_array().unwrap();
     assert_eq!(slots[1]["signed_by"], "王大明");
     assert!(slots[1]["signature"].as_str().unwrap().starts_with("data:image/png;base64,"));
-    let vendor_rep = store.audit_signoffs(id).await.unwrap().into_iter().find(|s| s.slot == "vendor").unwrap();
+    let vendor_rep = store.audit_signoffs(id).await.unwrap().into_iter().find(|s| s.slot == Slot::Vendor).unwrap();
     assert_eq!(vendor_rep.account_id, None, "the representative has no account");
     // the 不符合 became a follow-up due in 30 days, kept until closed by the external team
-    let fs = store.list_followups(Some("vendor"), Some(id)).await.unwrap();
+    let fs = store.list_followups(Some(FollowupKind::Vendor), Some(id)).await.unwrap();
     assert_eq!(fs.len(), 1);
     assert_eq!(fs[0].item, "3.(8)");
     let rec = store.audit(id).await.unwrap().unwrap();

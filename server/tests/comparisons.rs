@@ -108,7 +108,7 @@ async fn query_then_compare(db: TestDb) {
     assert_eq!(sub["discrepancy"], false);
     let id = sub["id"].as_i64().unwrap();
     let rec = app.db.store.comparison(id).await.unwrap().unwrap();
-    assert_eq!(rec.decision, "match");
+    assert_eq!(rec.decision, app::domain::Decision::Match);
     assert_eq!(rec.server_band, "consistent");
     assert!((rec.server_score - rec.browser_score).abs() < 1e-9, "same matcher, same inputs");
     // both images are in the database, by SHA-256

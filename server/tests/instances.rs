@@ -148,13 +148,13 @@ async fn three_instances_on_one_postgresql() {
         )
         .await;
     assert_eq!(status, 200, "{body}");
-    assert_eq!(store.request(request).await.unwrap().unwrap().state, "approved");
+    assert_eq!(store.request(request).await.unwrap().unwrap().state, app::server::store::RequestState::Approved);
     // … and its time comes (as if the hours had passed): all three schedulers see it due
     db.exec(&format!("UPDATE account_request SET effective_at = now() - interval '1 second' WHERE id = {request}"))
         .await;
     let mut applied = false;
     for _ in 0..100 {
-        if store.request(request).await.unwrap().unwrap().state == "applied" {
+        if store.request(request).await.unwrap().unwrap().state == app::server::store::RequestState::Applied {
             applied = true;
             break;
         }

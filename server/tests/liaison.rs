@@ -7,6 +7,7 @@ mod common;
 
 use app::domain::Role;
 use app::server::state::LiaisonConfig;
+use app::server::store::SlipState;
 use common::{b64, fixture, TestApp, TestDb};
 use serde_json::{json, Value};
 
@@ -109,7 +110,7 @@ async fn exchange_with_rebuild(db: TestDb) {
     let r = app.post("/api/liaison/send", &format!("id={id}"), Some(&clerk)).await;
     assert_eq!(r.status, 200, "{}", r.body);
     let rec = app.db.store.slip(id).await.unwrap().unwrap();
-    assert_eq!(rec.state, "sent");
+    assert_eq!(rec.state, SlipState::Sent);
     let cal = app::server::comparisons::calendar(&app.db.store).await.unwrap();
     assert_eq!(rec.due_at, Some(cal.working_deadline(rec.sent_at.unwrap(), 3)));
     assert!(rec.due_at.unwrap() > rec.sent_at.unwrap() + chrono::Duration::days(2));
@@ -147,7 +148,7 @@ async fn exchange_with_rebuild(db: TestDb) {
     assert!(!versions[1].unclear, "the rebuilt impression is clear");
     assert_eq!(versions[1].registered_on, versions[0].registered_on, "a rebuild keeps the registration date");
     let rec = app.db.store.slip(id).await.unwrap().unwrap();
-    assert_eq!(rec.state, "replied");
+    assert_eq!(rec.state, SlipState::Replied);
     assert_eq!(rec.new_seal_version_id, Some(versions[1].id));
     // a second reply is refused
     let r = app
@@ -289,7 +290,7 @@ async fn approval_cancel_and_deadline(db: TestDb) {
     let office = login(&app, "H1001").await;
     let id = create(&app, &clerk, slip_input(UNCLEAR, "unclear")).await;
     assert_eq!(app.post("/api/liaison/send", &format!("id={id}"), Some(&clerk)).await.status, 200);
-    assert_eq!(app.db.store.slip(id).await.unwrap().unwrap().state, "awaiting_approval");
+    assert_eq!(app.db.store.slip(id).await.unwrap().unwrap().state, SlipState::AwaitingApproval);
     // not yet in the office's inbox; the clerk cannot approve; the chief sees it waiting
     assert!(list(&app, &office, json!({})).await.is_empty());
     assert_eq!(
@@ -308,12 +309,12 @@ async fn approval_cancel_and_deadline(db: TestDb) {
         )
         .await;
     assert_eq!(r.status, 200, "{}", r.body);
-    assert_eq!(app.db.store.slip(id).await.unwrap().unwrap().state, "draft");
+    assert_eq!(app.db.store.slip(id).await.unwrap().unwrap().state, SlipState::Draft);
     assert_eq!(app.post("/api/liaison/send", &format!("id={id}"), Some(&clerk)).await.status, 200);
     let r = app.post("/api/liaison/approve", &format!("id={id}&approve=true&note="), Some(&chief)).await;
     assert_eq!(r.status, 200, "{}", r.body);
     let rec = app.db.store.slip(id).await.unwrap().unwrap();
-    assert_eq!(rec.state, "sent");
+    assert_eq!(rec.state, SlipState::Sent);
     assert!(rec.approved_by.is_some() && rec.due_at.is_some());
 
     // past the deadline it is overdue, in the list and in the office's count

@@ -7,6 +7,7 @@
 mod common;
 
 use app::domain::{Designation, Role};
+use app::domain::forms::account_request::RequestKind;
 use app::server::store::{
     HandoverRecord, ItemSnapshot, NewAccount, NewDesignation, NewHandover, NewReview, ReviewDecision, StoreError,
 };
@@ -96,7 +97,7 @@ async fn store_reviews_and_handovers(db: TestDb) {
     assert_eq!(items.len(), 3);
     let get = |emp: &str| items.iter().find(|i| i.employee_no == emp).unwrap().clone();
     assert_eq!(get("M7001").idle_days, 0, "a decided item keeps what it was decided on");
-    assert_eq!(get("M7001").decision(), Some(ReviewDecision::Keep));
+    assert_eq!(get("M7001").decision, Some(ReviewDecision::Keep));
     assert_eq!(get("C7001").idle_days, 1);
     assert!(!get("C7001").flagged_idle);
 
@@ -414,8 +415,8 @@ async fn the_review_from_start_to_sign_off(db: TestDb) {
     assert_eq!(r.status, 200, "{}", r.body);
     let request_id = body(&r)["request_id"].as_i64().expect("a request was opened");
     let req = app.db.store.request(request_id).await.unwrap().unwrap();
-    assert_eq!(req.kind, "cancel");
-    assert_eq!(req.state, "filed");
+    assert_eq!(req.kind, RequestKind::Cancel);
+    assert_eq!(req.state, app::server::store::RequestState::Filed);
     assert_eq!(req.employee_no, "C5002");
     assert_eq!(req.unit_id, da);
     assert_eq!(req.filed_by, account_id(&app, "M5001").await);
@@ -440,7 +441,7 @@ async fn the_review_from_start_to_sign_off(db: TestDb) {
     .await;
     assert_eq!(r.status, 200, "{}", r.body);
     let d_req = app.db.store.request(body(&r)["request_id"].as_i64().unwrap()).await.unwrap().unwrap();
-    assert_eq!(d_req.kind, "change");
+    assert_eq!(d_req.kind, RequestKind::Change);
     assert_eq!(d_req.role_list(), vec![Role::Clerk, Role::Supervisor]);
     assert!(d_req.form.contains("登記課"));
 

@@ -304,7 +304,7 @@ async fn liaison_slips_move_one_step_at_a_time(db: &TestDb) {
     step(SlipStep::Send { due_at: due }).await.unwrap();
     assert!(matches!(step(SlipStep::Send { due_at: due }).await, Err(StoreError::Stale(_))));
     let rec = db.store.slip(id).await.unwrap().unwrap();
-    assert_eq!((rec.state.as_str(), rec.due_at.map(|d| d.timestamp())), ("sent", Some(due.timestamp())));
+    assert_eq!((rec.state.code(), rec.due_at.map(|d| d.timestamp())), ("sent", Some(due.timestamp())));
     assert!(!rec.overdue(now) && rec.overdue(due + chrono::Duration::seconds(1)));
     // the office's view: only sent slips
     let f = SlipFilter { office_unit_id: Some(office.id), sent_only: true, ..Default::default() };
@@ -419,7 +419,40 @@ async fn racing_slip_steps_never_deadlock(db: &TestDb) {
     assert_eq!(verify_store(db.store.as_ref(), common::KEY).await.unwrap().map(|_| ()), Ok(()));
 }
 
+/// A stored code is an enum from the row on: every known code decodes, an unknown one is a
+/// decode error naming the code (never a string compared further in), and a bind writes the code.
+async fn codes_are_enums_at_the_row_boundary(db: &TestDb) {
+    use app::domain::audit::AnswerResult;
+    use app::server::store::{Pool, SlipState};
+    async fn read<T>(db: &TestDb, code: &str) -> Result<T, sqlx::Error>
+    where
+        T: for<'r> sqlx::Decode<'r, sqlx::Sqlite> + sqlx::Type<sqlx::Sqlite>,
+        T: for<'r> sqlx::Decode<'r, sqlx::Postgres> + sqlx::Type<sqlx::Postgres>,
+        T: Send + Unpin,
+    {
+        let sql = format!("SELECT CAST('{code}' AS TEXT)");
+        match &db.pool {
+            Pool::Sqlite(p) => sqlx::query_scalar(&sql).fetch_one(p).await,
+            Pool::Postgres(p) => sqlx::query_scalar(&sql).fetch_one(p).await,
+        }
+    }
+    for s in SlipState::ALL {
+        assert_eq!(read::<SlipState>(db, s.code()).await.unwrap(), s);
+    }
+    assert_eq!(read::<AnswerResult>(db, "does_not_conform").await.unwrap(), AnswerResult::DoesNotConform);
+    let e = read::<SlipState>(db, "lost").await.unwrap_err();
+    assert!(matches!(e, sqlx::Error::ColumnDecode { .. }), "{e}");
+    assert!(e.to_string().contains(r#"unknown SlipState code "lost""#), "{e}");
+    let sql = "SELECT CAST($1 AS TEXT)";
+    let written: String = match &db.pool {
+        Pool::Sqlite(p) => sqlx::query_scalar(sql).bind(SlipState::AwaitingApproval).fetch_one(p).await.unwrap(),
+        Pool::Postgres(p) => sqlx::query_scalar(sql).bind(SlipState::AwaitingApproval).fetch_one(p).await.unwrap(),
+    };
+    assert_eq!(written, "awaiting_approval");
+}
+
 both_databases! {
+    codes_are_enums_at_the_row_boundary,
     racing_slip_steps_never_deadlock,
     rate_limits_are_shared_by_instances,
     liaison_slips_move_one_step_at_a_time,

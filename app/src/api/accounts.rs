@@ -87,7 +87,7 @@ mod imp {
     }
     use crate::server::{
         auth::Actor,
-        store::{RequestRecord, RequestState},
+        store::RequestRecord,
         trail::{Outcome, TrailAction, TrailDraft},
     };
 
@@ -101,7 +101,7 @@ mod imp {
 
     pub async fn summary(ctx: &crate::api::Ctx, r: &RequestRecord) -> Result<RequestSummary, ApiError> {
         let form: AccountRequestForm = serde_json::from_str(&r.form).map_err(crate::api::internal)?;
-        let state = r.state().ok_or(ApiError::Internal)?;
+        let state = r.state;
         Ok(RequestSummary {
             id: r.id,
             kind: form.kind,
@@ -145,7 +145,7 @@ mod imp {
     }
 
     pub fn open(r: &RequestRecord) -> bool {
-        r.state().is_some_and(RequestState::is_open)
+        r.state.is_open()
     }
 }
 
@@ -276,7 +276,7 @@ pub async fn get_request(id: i64) -> Result<RequestDetail, ApiError> {
         timeline.push(TimelineEntry { at: e.at, action: e.action, actor: actor_name, note: e.note });
     }
     let own = r.filed_by == actor.account_id || r.employee_no == actor.employee_no;
-    let state = r.state();
+    let state = r.state;
     use crate::server::store::RequestState as S;
     Ok(RequestDetail {
         summary: imp::summary(&ctx, &r).await?,
@@ -286,13 +286,13 @@ pub async fn get_request(id: i64) -> Result<RequestDetail, ApiError> {
         decline_text: r.decline_text.clone(),
         failure_reason: r.failure_reason.clone(),
         timeline,
-        can_endorse: state == Some(S::Filed)
+        can_endorse: state == S::Filed
             && !own
             && acts_as_supervisor(store, actor, r.unit_id, now).await.map_err(super::internal)?,
-        can_review: state == Some(S::Endorsed)
+        can_review: state == S::Endorsed
             && !own
             && acts_as_manager(store, actor, r.target_unit_id, now).await.map_err(super::internal)?,
-        can_withdraw: matches!(state, Some(S::Filed) | Some(S::Endorsed)) && r.filed_by == actor.account_id,
+        can_withdraw: matches!(state, S::Filed | S::Endorsed) && r.filed_by == actor.account_id,
     })
 }
 
@@ -385,7 +385,7 @@ pub async fn review_request(
                 }
                 t.max(now)
             };
-            let (password, hash) = if r.kind() == Some(RequestKind::Create) {
+            let (password, hash) = if r.kind == RequestKind::Create {
                 let p = auth::generate_password();
                 let h = auth::hash_password(p.clone()).await.map_err(super::internal)?;
                 (Some(p), Some(h))

@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 
 use super::register::ExportFile;
 use super::ApiError;
-use crate::domain::audit::{AuditKind, DueState, FollowupStatus, Slot};
+use crate::domain::audit::{AnswerResult, AuditKind, DueState, FollowupKind, FollowupStatus, Part, Slot};
 use crate::domain::forms::internal_audit::AnswerInput;
 use crate::domain::forms::vendor_audit::VendorAnswerInput;
 #[cfg(feature = "ssr")]
@@ -91,16 +91,16 @@ pub struct SampleLookup {
     pub case_number: String,
     pub national_id_masked: String,
     pub after_hours: bool,
-    pub decision: Option<String>,
+    pub decision: Option<crate::domain::Decision>,
     pub printed: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AnswerView {
-    pub part: String,
+    pub part: Part,
     pub item: String,
     pub sample: i64,
-    pub result: String,
+    pub result: AnswerResult,
     pub note: String,
 }
 
@@ -119,8 +119,8 @@ pub struct SlotView {
 pub struct FollowupView {
     pub id: i64,
     pub audit_id: i64,
-    pub kind: String,
-    pub part: String,
+    pub kind: FollowupKind,
+    pub part: Part,
     pub item: String,
     pub sample: i64,
     pub description: String,
@@ -200,10 +200,6 @@ pub(crate) mod imp {
 
     pub fn bureau_wide(actor: &Actor) -> bool {
         BUREAU.iter().any(|r| actor.has(*r))
-    }
-
-    pub fn kind_of(a: &AuditFormRecord) -> Result<AuditKind, ApiError> {
-        AuditKind::parse(&a.kind).ok_or(ApiError::Internal)
     }
 
     /// May the caller read this audit?
@@ -299,7 +295,7 @@ pub(crate) mod imp {
     pub async fn summary(ctx: &Ctx, a: &AuditFormRecord) -> Result<AuditSummary, ApiError> {
         Ok(AuditSummary {
             id: a.id,
-            kind: kind_of(a)?,
+            kind: a.kind,
             period: a.period.clone(),
             period_label: period_label(&a.period),
             target: target(ctx, a).await,
@@ -317,7 +313,7 @@ pub(crate) mod imp {
         let submitted = a.submitted_at.is_some();
         Ok(match slot {
             Slot::Auditor => me == a.auditor_id && !submitted,
-            Slot::Vendor => me == a.auditor_id && kind_of(a)? == AuditKind::Vendor,
+            Slot::Vendor => me == a.auditor_id && a.kind == AuditKind::Vendor,
             Slot::Audited => submitted && a.audited_id == Some(me),
             Slot::AuditedSupervisor => {
                 submitted
@@ -337,9 +333,9 @@ pub(crate) mod imp {
     }
 
     /// How many answers the form still needs before the auditor signs (and the result text).
-    pub fn missing(kind: AuditKind, samples: &[(String, i64)], answers: &[AnswerView], a: &AuditFormRecord) -> usize {
-        let ids = |part: &str| samples.iter().filter(|(p, _)| p == part).map(|(_, id)| *id).collect::<Vec<_>>();
-        let unanswered = crate::domain::audit::required_answers(kind, &ids("users"), &ids("queries"))
+    pub fn missing(kind: AuditKind, samples: &[(Part, i64)], answers: &[AnswerView], a: &AuditFormRecord) -> usize {
+        let ids = |part: Part| samples.iter().filter(|(p, _)| *p == part).map(|(_, id)| *id).collect::<Vec<_>>();
+        let unanswered = crate::domain::audit::required_answers(kind, &ids(Part::Users), &ids(Part::Queries))
             .into_iter()
             .filter(|(p, i, s)| !answers.iter().any(|x| x.part == *p && x.item == *i && x.sample == *s))
             .count();
@@ -377,11 +373,7 @@ pub(crate) mod imp {
         for e in store.followup_events(f.id).await.map_err(crate::api::internal)? {
             history.push((e.at, name_of(ctx, e.actor_id).await, e.action, e.note));
         }
-        let can_update = f.closed_at.is_none()
-            && match f.kind.as_str() {
-                "ethics" => actor.has(Role::Ethics),
-                _ => actor.has(Role::ExternalAuditor),
-            };
+        let can_update = f.closed_at.is_none() && crate::server::audits::may_move_followup(actor, f.kind);
         let source = if with_source {
             match store.audit(f.audit_id).await.map_err(crate::api::internal)? {
                 Some(a) => format!("{} {}", period_label(&a.period), target(ctx, &a).await),
@@ -393,14 +385,14 @@ pub(crate) mod imp {
         Ok(FollowupView {
             id: f.id,
             audit_id: f.audit_id,
-            kind: f.kind.clone(),
-            part: f.part.clone(),
+            kind: f.kind,
+            part: f.part,
             item: f.item.clone(),
             sample: f.sample,
             description: f.description.clone(),
             due_on: f.due_on.map(roc),
             overdue: f.closed_at.is_none() && f.due_on.is_some_and(|d| d < today),
-            status: FollowupStatus::parse(&f.status).unwrap_or(FollowupStatus::Open),
+            status: f.status,
             created_at: f.created_at,
             history,
             can_update,
@@ -433,7 +425,7 @@ pub(crate) mod imp {
             for p in periods_since(kind, since, now) {
                 let of: Vec<&AuditFormRecord> = audits
                     .iter()
-                    .filter(|a| a.kind == kind.code() && a.period == p.to_string())
+                    .filter(|a| a.kind == kind && a.period == p.to_string())
                     .filter(|a| kind == AuditKind::Vendor || a.unit_id == Some(unit_id))
                     .filter(|a| a.withdrawn_at.is_none())
                     .collect();
@@ -489,9 +481,9 @@ pub async fn audits_page() -> Result<AuditsOverview, ApiError> {
         let summary = imp::summary(&ctx, &a).await?;
         if a.submitted_at.is_some() && a.completed_at.is_none() {
             let signed = store.audit_signoffs(a.id).await.map_err(super::internal)?;
-            let kind = imp::kind_of(&a)?;
+            let kind = a.kind;
             for slot in kind.slots() {
-                if !signed.iter().any(|s| s.slot == slot.code())
+                if !signed.iter().any(|s| s.slot == *slot)
                     && *slot != Slot::Vendor
                     && imp::may_sign(&ctx, actor, &a, *slot).await?
                 {
@@ -622,7 +614,6 @@ pub async fn create_audit(
 #[server(prefix = "/api", endpoint = "audits/get")]
 pub async fn get_audit(id: i64) -> Result<AuditView, ApiError> {
     use crate::domain::audit::Period;
-    use crate::domain::forms::internal_audit::Part;
     let ctx = super::guard(GetAudit::PATH).await?;
     let actor = ctx.actor()?;
     let store = &ctx.state.store;
@@ -630,14 +621,13 @@ pub async fn get_audit(id: i64) -> Result<AuditView, ApiError> {
     if !imp::can_read(&ctx, actor, &a).await? {
         return Err(imp::refuse(&ctx, actor, GetAudit::PATH).await);
     }
-    let kind = imp::kind_of(&a)?;
+    let kind = a.kind;
     let period = Period::parse(&a.period).map_err(super::internal)?;
     let samples = store.audit_samples(id).await.map_err(super::internal)?;
     let mut sample_users = Vec::new();
     let mut sample_lookups = Vec::new();
     if let Some(unit) = a.unit_id {
-        for (part, ref_id) in samples.iter().filter(|(p, _)| p == Part::Users.code()) {
-            let _ = part;
+        for (_, ref_id) in samples.iter().filter(|(p, _)| *p == Part::Users) {
             if let Some(acc) = store.account(*ref_id).await.map_err(super::internal)? {
                 sample_users.push(SampleUser {
                     id: acc.id,
@@ -648,7 +638,7 @@ pub async fn get_audit(id: i64) -> Result<AuditView, ApiError> {
                 });
             }
         }
-        let wanted: Vec<i64> = samples.iter().filter(|(p, _)| p == Part::Queries.code()).map(|(_, id)| *id).collect();
+        let wanted: Vec<i64> = samples.iter().filter(|(p, _)| *p == Part::Queries).map(|(_, id)| *id).collect();
         if !wanted.is_empty() {
             let printed = store.printed_lookups(unit, period.start(), period.end()).await.map_err(super::internal)?;
             for l in store.query_lines(unit, period.start(), period.end()).await.map_err(super::internal)? {
@@ -661,7 +651,7 @@ pub async fn get_audit(id: i64) -> Result<AuditView, ApiError> {
                         case_number: l.case_number.clone(),
                         national_id_masked: crate::domain::NationalId::mask_stored(&l.national_id),
                         after_hours: l.after_hours,
-                        decision: l.decision.clone(),
+                        decision: l.decision,
                         printed: printed.contains(&l.query_id),
                     });
                 }
@@ -672,7 +662,7 @@ pub async fn get_audit(id: i64) -> Result<AuditView, ApiError> {
     let signoffs = store.audit_signoffs(id).await.map_err(super::internal)?;
     let mut slots = Vec::new();
     for slot in kind.slots() {
-        let s = signoffs.iter().find(|s| s.slot == slot.code());
+        let s = signoffs.iter().find(|s| s.slot == *slot);
         let expected = match slot {
             Slot::Auditor => imp::name_of(&ctx, Some(a.auditor_id)).await,
             Slot::Audited => imp::name_of(&ctx, a.audited_id).await,
@@ -706,8 +696,8 @@ pub async fn get_audit(id: i64) -> Result<AuditView, ApiError> {
             let d = crate::server::audits::redraw(store, unit, period, a.auditor_id, a.seed as u64, a.created_at)
                 .await
                 .map_err(super::internal)?;
-            let mut mine: Vec<(String, i64)> = d.accounts.iter().map(|i| ("users".to_string(), *i)).collect();
-            mine.extend(d.queries.iter().map(|i| ("queries".to_string(), *i)));
+            let mut mine: Vec<(Part, i64)> = d.accounts.iter().map(|i| (Part::Users, *i)).collect();
+            mine.extend(d.queries.iter().map(|i| (Part::Queries, *i)));
             let mut stored = samples.clone();
             stored.sort();
             mine.sort();
@@ -759,26 +749,25 @@ pub async fn get_audit(id: i64) -> Result<AuditView, ApiError> {
 /// Save one 附件二 answer as given (the auditor, until they sign). Only sampled items.
 #[server(prefix = "/api", endpoint = "audits/answer", input = Json)]
 pub async fn save_answer(id: i64, input: AnswerInput) -> Result<(), ApiError> {
-    use crate::domain::forms::internal_audit::Part;
     use crate::server::store::AnswerRecord;
     let ctx = super::guard(SaveAnswer::PATH).await?;
     let actor = ctx.actor()?;
     let a = imp::load_for_auditor(&ctx, actor, id, SaveAnswer::PATH).await?;
-    if imp::kind_of(&a)? == AuditKind::Vendor {
+    if a.kind == AuditKind::Vendor {
         return Err(ApiError::Invalid("委外廠商稽核請依附件三填寫".into()));
     }
     let ans = input.parse().map_err(crate::api::invalid_fields)?;
     if ans.part != Part::Retention {
         let samples = ctx.state.store.audit_samples(id).await.map_err(super::internal)?;
-        if !samples.iter().any(|(p, s)| p == ans.part.code() && *s == ans.sample) {
+        if !samples.iter().any(|(p, s)| *p == ans.part && *s == ans.sample) {
             return Err(ApiError::Invalid("此項目不在抽查樣本內".into()));
         }
     }
     let rec = AnswerRecord {
-        part: ans.part.code().into(),
+        part: ans.part,
         item: ans.item.to_string(),
         sample: ans.sample,
-        result: if ans.conforms { "conforms" } else { "does_not_conform" }.into(),
+        result: if ans.conforms { AnswerResult::Conforms } else { AnswerResult::DoesNotConform },
         note: ans.note,
         answered_by: actor.account_id,
         answered_at: Utc::now(),
@@ -792,25 +781,19 @@ pub async fn save_answer(id: i64, input: AnswerInput) -> Result<(), ApiError> {
 /// Save one 附件三 answer as given (the auditor, until they sign).
 #[server(prefix = "/api", endpoint = "audits/vendor-answer", input = Json)]
 pub async fn save_vendor_answer(id: i64, input: VendorAnswerInput) -> Result<(), ApiError> {
-    use crate::domain::forms::vendor_audit::VendorResult;
     use crate::server::store::AnswerRecord;
     let ctx = super::guard(SaveVendorAnswer::PATH).await?;
     let actor = ctx.actor()?;
     let a = imp::load_for_auditor(&ctx, actor, id, SaveVendorAnswer::PATH).await?;
-    if imp::kind_of(&a)? != AuditKind::Vendor {
+    if a.kind != AuditKind::Vendor {
         return Err(ApiError::Invalid("此稽核依附件二填寫".into()));
     }
     let ans = input.parse().map_err(crate::api::invalid_fields)?;
     let rec = AnswerRecord {
-        part: "vendor".into(),
+        part: Part::Vendor,
         item: ans.item.clone(),
         sample: 0,
-        result: match ans.result {
-            VendorResult::Conforms => "conforms",
-            VendorResult::DoesNotConform => "does_not_conform",
-            VendorResult::NotApplicable => "not_applicable",
-        }
-        .into(),
+        result: ans.result,
         note: ans.finding,
         answered_by: actor.account_id,
         answered_at: Utc::now(),
@@ -854,14 +837,14 @@ pub async fn sign_audit(id: i64, slot: String, name: String, signature: String) 
     let store = &ctx.state.store;
     let now = Utc::now();
     let a = imp::load(&ctx, id).await?;
-    let kind = imp::kind_of(&a)?;
+    let kind = a.kind;
     let slot = Slot::parse(&slot)
         .filter(|s| kind.slots().contains(s))
         .ok_or_else(|| ApiError::Invalid("沒有這個簽章欄".into()))?;
     // a party to the record is told why a box is not theirs yet; anyone else is refused
     let party = imp::can_read(&ctx, actor, &a).await?;
     let signed = store.audit_signoffs(id).await.map_err(super::internal)?;
-    if party && signed.iter().any(|s| s.slot == slot.code()) {
+    if party && signed.iter().any(|s| s.slot == slot) {
         return Err(ApiError::Invalid("此欄已簽章".into()));
     }
     if !party || !imp::may_sign(&ctx, actor, &a, slot).await? {
@@ -901,11 +884,11 @@ pub async fn sign_audit(id: i64, slot: String, name: String, signature: String) 
     let followups = if slot == Slot::Auditor && kind == AuditKind::Vendor {
         answers
             .iter()
-            .filter(|x| x.result == "does_not_conform")
+            .filter(|x| x.result == AnswerResult::DoesNotConform)
             .map(|x| NewFollowup {
                 audit_id: id,
-                kind: "vendor",
-                part: x.part.clone(),
+                kind: FollowupKind::Vendor,
+                part: x.part,
                 item: x.item.clone(),
                 sample: 0,
                 description: x.note.clone(),
@@ -918,7 +901,7 @@ pub async fn sign_audit(id: i64, slot: String, name: String, signature: String) 
         Vec::new()
     };
     let sign = NewSignoff {
-        slot: slot.code(),
+        slot,
         account_id: (slot != Slot::Vendor).then_some(actor.account_id),
         name: signer,
         signature,
@@ -949,10 +932,11 @@ pub async fn refer_to_ethics(
         return Err(imp::refuse(&ctx, actor, ReferToEthics::PATH).await);
     }
     let answers = store.audit_answers(id).await.map_err(super::internal)?;
-    let Some(ans) = answers.iter().find(|x| x.part == part && x.item == item && x.sample == sample) else {
+    let part = Part::parse(&part);
+    let Some(ans) = answers.iter().find(|x| Some(x.part) == part && x.item == item && x.sample == sample) else {
         return Err(ApiError::Invalid("只有勾選「不符」的項目可以移送政風室".into()));
     };
-    if ans.result != "does_not_conform" {
+    if ans.result != AnswerResult::DoesNotConform {
         return Err(ApiError::Invalid("只有勾選「不符」的項目可以移送政風室".into()));
     }
     let d = description.trim();
@@ -962,8 +946,8 @@ pub async fn refer_to_ethics(
     }
     let new = NewFollowup {
         audit_id: id,
-        kind: "ethics",
-        part,
+        kind: FollowupKind::Ethics,
+        part: ans.part,
         item,
         sample,
         description,
@@ -980,12 +964,10 @@ pub async fn list_followups(kind: String) -> Result<Vec<FollowupView>, ApiError>
     use crate::domain::Role;
     let ctx = super::guard(ListFollowups::PATH).await?;
     let actor = ctx.actor()?;
-    let kind = match kind.as_str() {
-        "ethics" | "vendor" => Some(kind.as_str()),
-        _ => None,
-    };
+    let kind = FollowupKind::parse(&kind);
     // the Ethics Office sees its referrals; the external team and administrators see all
-    let kind = if actor.has(Role::ExternalAuditor) || actor.has(Role::Admin) { kind } else { Some("ethics") };
+    let kind =
+        if actor.has(Role::ExternalAuditor) || actor.has(Role::Admin) { kind } else { Some(FollowupKind::Ethics) };
     let mut out = Vec::new();
     for f in ctx.state.store.list_followups(kind, None).await.map_err(super::internal)? {
         out.push(imp::followup_view(&ctx, actor, &f, true).await?);
@@ -998,16 +980,11 @@ pub async fn list_followups(kind: String) -> Result<Vec<FollowupView>, ApiError>
 /// external team for vendors' findings.
 #[server(prefix = "/api", endpoint = "audits/followup-update", input = Json)]
 pub async fn update_followup(id: i64, status: String, note: String) -> Result<(), ApiError> {
-    use crate::domain::Role;
     let ctx = super::guard(UpdateFollowup::PATH).await?;
     let actor = ctx.actor()?;
     let store = &ctx.state.store;
     let f = store.followup(id).await.map_err(super::internal)?.ok_or(ApiError::NotFound)?;
-    let allowed = match f.kind.as_str() {
-        "ethics" => actor.has(Role::Ethics),
-        _ => actor.has(Role::ExternalAuditor),
-    };
-    if !allowed {
+    if !crate::server::audits::may_move_followup(actor, f.kind) {
         return Err(imp::refuse(&ctx, actor, UpdateFollowup::PATH).await);
     }
     let status = FollowupStatus::parse(&status)
@@ -1018,7 +995,7 @@ pub async fn update_followup(id: i64, status: String, note: String) -> Result<()
         return Err(ApiError::Invalid("請填寫處理情形（1000 字以內）".into()));
     }
     let draft = ctx.trail(TrailAction::AuditFollowup).details(serde_json::json!({ "status": status.code() }));
-    store.update_followup(id, status.code(), note, actor.account_id, Utc::now(), draft).await.map_err(imp::store_err)
+    store.update_followup(id, status, note, actor.account_id, Utc::now(), draft).await.map_err(imp::store_err)
 }
 
 /// The record as an XLSX workbook for inspection by 民政局: the form and the sampled items.
@@ -1044,12 +1021,11 @@ mod xlsx {
     use crate::domain::forms::vendor_audit::{item_code, VENDOR_SECTIONS};
     use rust_xlsxwriter::{Format, Workbook, XlsxError};
 
-    fn result_zh(r: &str) -> &'static str {
+    fn result_zh(r: AnswerResult) -> &'static str {
         match r {
-            "conforms" => "符合",
-            "does_not_conform" => "不符",
-            "not_applicable" => "不適用",
-            _ => "",
+            AnswerResult::Conforms => "符合",
+            AnswerResult::DoesNotConform => "不符",
+            AnswerResult::NotApplicable => "不適用",
         }
     }
 
@@ -1078,7 +1054,7 @@ mod xlsx {
         line(sheet, &["稽核單位".into(), v.auditing_unit.clone(), "受稽核單位".into(), v.target.clone()], false)?;
         line(sheet, &["稽核期間".into(), v.period_label.clone(), "稽核日期".into(), v.audited_on.clone()], false)?;
         line(sheet, &["抽樣種子".into(), v.seed.clone(), "查詢總數".into(), v.lookups.to_string()], false)?;
-        let count = |part: &str, item: usize, res: &str| {
+        let count = |part: Part, item: usize, res: AnswerResult| {
             v.answers.iter().filter(|a| a.part == part && a.item == item.to_string() && a.result == res).count()
         };
         if v.kind == AuditKind::Vendor {
@@ -1087,13 +1063,13 @@ mod xlsx {
                 line(sheet, &[format!("{}、{section}", s + 1)], true)?;
                 for (i, text) in items.iter().enumerate() {
                     let code = item_code(s, i);
-                    let a = v.answers.iter().find(|a| a.part == "vendor" && a.item == code);
+                    let a = v.answers.iter().find(|a| a.part == Part::Vendor && a.item == code);
                     line(
                         sheet,
                         &[
                             code.clone(),
                             text.to_string(),
-                            a.map(|a| result_zh(&a.result).to_string()).unwrap_or_default(),
+                            a.map(|a| result_zh(a.result).to_string()).unwrap_or_default(),
                             a.map(|a| a.note.clone()).unwrap_or_default(),
                         ],
                         false,
@@ -1109,7 +1085,7 @@ mod xlsx {
                     _ => String::new(),
                 };
                 let (y, n) =
-                    if i < 2 { (count("users", i, "conforms"), count("users", i, "does_not_conform")) } else { (0, 0) };
+                    if i < 2 { (count(Part::Users, i, AnswerResult::Conforms), count(Part::Users, i, AnswerResult::DoesNotConform)) } else { (0, 0) };
                 line(
                     sheet,
                     &[format!("{text}{extra}"), v.sample_users.len().to_string(), y.to_string(), n.to_string()],
@@ -1127,13 +1103,13 @@ mod xlsx {
                     &[
                         text.to_string(),
                         v.sample_lookups.len().to_string(),
-                        count("queries", i, "conforms").to_string(),
-                        count("queries", i, "does_not_conform").to_string(),
+                        count(Part::Queries, i, AnswerResult::Conforms).to_string(),
+                        count(Part::Queries, i, AnswerResult::DoesNotConform).to_string(),
                     ],
                     false,
                 )?;
             }
-            let kept = v.answers.iter().find(|a| a.part == "retention").map(|a| result_zh(&a.result)).unwrap_or("");
+            let kept = v.answers.iter().find(|a| a.part == Part::Retention).map(|a| result_zh(a.result)).unwrap_or("");
             line(sheet, &[RETENTION_ITEM.into(), kept.into()], false)?;
             let prev = v
                 .previous
@@ -1165,8 +1141,8 @@ mod xlsx {
             for (c, h) in heads.iter().enumerate() {
                 detail.write_string_with_format(0, c as u16, *h, &bold)?;
             }
-            for (r, a) in (1u32..).zip(v.answers.iter().filter(|a| a.part != "retention")) {
-                let what = if a.part == "users" {
+            for (r, a) in (1u32..).zip(v.answers.iter().filter(|a| a.part != Part::Retention)) {
+                let what = if a.part == Part::Users {
                     v.sample_users.iter().find(|u| u.id == a.sample).map(|u| format!("{} {}", u.name, u.employee_no))
                 } else {
                     v.sample_lookups.iter().find(|l| l.id == a.sample).map(|l| {
@@ -1180,11 +1156,11 @@ mod xlsx {
                     })
                 };
                 let cells = [
-                    if a.part == "users" { "使用者" } else { "查詢紀錄" }.to_string(),
+                    if a.part == Part::Users { "使用者" } else { "查詢紀錄" }.to_string(),
                     a.sample.to_string(),
                     what.unwrap_or_default(),
                     (a.item.parse::<usize>().unwrap_or(0) + 1).to_string(),
-                    result_zh(&a.result).to_string(),
+                    result_zh(a.result).to_string(),
                     a.note.clone(),
                 ];
                 for (c, v) in cells.iter().enumerate() {

@@ -168,7 +168,7 @@ mod imp {
             operator: format!("{} ({})", c.operator_name, c.operator_employee_no),
             server_score: c.server_score,
             server_band: band(&c.server_band),
-            decision: Decision::parse(&c.decision).unwrap_or(Decision::ContactOffice),
+            decision: c.decision,
             discrepancy: c.discrepancy,
             manual: c.manual_alignment.is_some(),
             verification_code: c.verification_code.clone(),
@@ -356,7 +356,7 @@ pub async fn submit_comparison(submission: Submission) -> Result<Submitted, ApiE
         auto_score: re.automatic.score,
         auto_band: imp::band_code(re.automatic.band).into(),
         discrepancy,
-        decision: s.decision.code().into(),
+        decision: s.decision,
         comment,
         verification_code: code.clone(),
     };
@@ -515,7 +515,7 @@ pub async fn verify_code(code: String) -> Result<Verified, ApiError> {
         case_number: c.case_number.clone(),
         national_id_masked: crate::domain::NationalId::mask_stored(&c.national_id),
         server_band: imp::band(&c.server_band),
-        decision: Decision::parse(&c.decision).unwrap_or(Decision::ContactOffice),
+        decision: c.decision,
         can_open: true,
     })
 }

@@ -183,7 +183,7 @@ mod imp {
         let sent = slip.sent_at.is_some();
         if actor.unit_id == slip.office_unit_id
             && actor.has(crate::domain::Role::HouseholdOffice)
-            && slip.state().is_some_and(|s| s.visible_to_office(sent))
+            && slip.state.visible_to_office(sent)
         {
             return Ok(Some(Side::Office));
         }
@@ -215,7 +215,7 @@ mod imp {
     pub fn row(slip: &SlipRecord, units: &[UnitView]) -> Result<SlipRow, ApiError> {
         let f = form(slip)?;
         let name = |id: i64| units.iter().find(|u| u.id == id).map(|u| u.name_zh.clone()).unwrap_or_default();
-        let state = slip.state().ok_or(ApiError::Internal)?;
+        let state = slip.state;
         Ok(SlipRow {
             id: slip.id,
             state: state.code().into(),
@@ -627,12 +627,12 @@ pub async fn approve_slip(id: i64, approve: bool, note: String) -> Result<(), Ap
 /// Cancel a slip the office has not yet opened.
 #[server(prefix = "/api", endpoint = "liaison/cancel")]
 pub async fn cancel_slip(id: i64, note: String) -> Result<(), ApiError> {
-    use crate::server::store::SlipStep;
+    use crate::server::store::{SlipState, SlipStep};
     let ctx = super::guard(CancelSlip::PATH).await?;
     let actor = ctx.actor()?;
     let (slip, _) = imp::load(&ctx, actor, id, &[imp::Side::SenderClerk], CancelSlip::PATH).await?;
     let note = imp::note(&note)?;
-    if matches!(slip.state.as_str(), "received" | "replied") {
+    if matches!(slip.state, SlipState::Received | SlipState::Replied) {
         return Err(ApiError::Invalid("戶政事務所已收件，無法撤銷".into()));
     }
     imp::step(&ctx, actor, &slip, SlipStep::Cancel, &note).await
@@ -657,7 +657,7 @@ pub async fn get_slip(id: i64) -> Result<SlipDetail, ApiError> {
     let sides = [imp::Side::SenderClerk, imp::Side::Chief, imp::Side::Office];
     let (mut slip, side) = imp::load(&ctx, actor, id, &sides, GetSlip::PATH).await?;
     let store = &ctx.state.store;
-    if side == imp::Side::Office && slip.state == "sent" {
+    if side == imp::Side::Office && slip.state == SlipState::Sent {
         match imp::step(&ctx, actor, &slip, SlipStep::Receive, "").await {
             Ok(()) | Err(ApiError::Invalid(_)) => {}
             Err(e) => return Err(e),
@@ -729,7 +729,7 @@ pub async fn get_slip(id: i64) -> Result<SlipDetail, ApiError> {
         };
         timeline.push(SlipEventView { at: e.at, action: e.action, actor: actor_name, note: e.note });
     }
-    let state = slip.state().ok_or(ApiError::Internal)?;
+    let state = slip.state;
     let clerk = side == imp::Side::SenderClerk;
     Ok(SlipDetail {
         form,
@@ -765,7 +765,7 @@ pub async fn reply_slip(id: i64, input: LiaisonReplyInput, image_b64: String) ->
     let (slip, _) = imp::load(&ctx, actor, id, &[imp::Side::Office], ReplySlip::PATH).await?;
     let input = LiaisonReplyInput { has_image: !image_b64.trim().is_empty(), ..input };
     let reply = input.parse().map_err(crate::api::invalid_fields)?;
-    if !slip.state().is_some_and(|s| s.awaits_reply()) {
+    if !slip.state.awaits_reply() {
         return Err(ApiError::Invalid("此聯繫單已回復或已撤銷".into()));
     }
     let new_version = imp::new_version(&ctx, actor, &slip, &reply, &image_b64).await?;
@@ -841,7 +841,7 @@ pub async fn liaison_counts() -> Result<SlipCounts, ApiError> {
                 .await
                 .map_err(super::internal)?
                 .into_iter()
-                .filter(|s| s.state().is_some_and(|x| x.awaits_reply()))
+                .filter(|s| s.state.awaits_reply())
                 .collect();
             c.inbox_overdue = open.iter().filter(|s| s.overdue(now)).count();
             c.inbox_open = open.len();

@@ -119,7 +119,7 @@ mod imp {
         ["查詢時間", "操作者", "員工編號", "業務類別", "案號", "身分證統一編號", "非上班時間", "比對結果", "異常"];
 
     pub fn cells(r: &crate::domain::report::ReportRow) -> [String; 9] {
-        use crate::domain::{roc_datetime, BusinessType, Decision};
+        use crate::domain::{roc_datetime, BusinessType};
         [
             roc_datetime(r.queried_at),
             r.operator_name.clone(),
@@ -131,8 +131,6 @@ mod imp {
             r.national_id_masked.clone(),
             if r.after_hours { "是".into() } else { String::new() },
             r.decision
-                .as_deref()
-                .and_then(Decision::parse)
                 .map(|d| d.zh().to_string())
                 .unwrap_or_else(|| "（無）".into()),
             r.anomalies.iter().map(|a| a.zh()).collect::<Vec<_>>().join("、"),

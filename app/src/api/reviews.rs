@@ -32,8 +32,7 @@ pub struct UnitReviewStatus {
     pub quarter: String,
     pub quarter_zh: String,
     pub quarter_en: String,
-    /// `signed`, `due`, `overdue` or `not_required` (see `server::reviews`).
-    pub state: String,
+    pub state: crate::domain::review::ReviewState,
     /// The deadline of this quarter's review, an ROC date (`115/10/30`).
     pub deadline: Option<String>,
     /// This quarter's review, when started.
@@ -59,7 +58,7 @@ pub struct ReviewStatus {
 
 impl ReviewStatus {
     pub fn overdue(&self) -> bool {
-        self.units.iter().any(|u| u.state == "overdue")
+        self.units.iter().any(|u| u.state == crate::domain::review::ReviewState::Overdue)
     }
 }
 
@@ -350,7 +349,7 @@ pub(crate) mod imp {
             quarter: quarter.code(),
             quarter_zh: quarter.zh(),
             quarter_en: quarter.en(),
-            state: state.code().into(),
+            state,
             deadline,
             current_review_id: current.map(|r| r.id),
             current_signed: current.is_some_and(|r| r.signed_at.is_some()),
@@ -477,7 +476,7 @@ pub async fn start_review(unit_id: i64) -> Result<i64, ApiError> {
 /// A review with its items (a read of the accounts' data: audited).
 #[server(prefix = "/api", endpoint = "accounts/review/get")]
 pub async fn get_review(id: i64) -> Result<ReviewView, ApiError> {
-    use crate::server::store::{RequestFilter, RequestState};
+    use crate::server::store::RequestFilter;
     let ctx = super::guard(GetReview::PATH).await?;
     let actor = ctx.actor()?;
     let r = imp::load_review(&ctx, id).await?;
@@ -507,15 +506,15 @@ pub async fn get_review(id: i64) -> Result<ReviewView, ApiError> {
             .unwrap_or_default();
         let open_request_id = mine()
             .find(|q| {
-                q.state().is_some_and(RequestState::is_open)
-                    && q.kind() != Some(crate::domain::forms::account_request::RequestKind::Create)
+                q.state.is_open()
+                    && q.kind != crate::domain::forms::account_request::RequestKind::Create
             })
             .map(|q| q.id);
         let request = match it.request_id {
             Some(rid) => store.request(rid).await.map_err(super::internal)?,
             None => None,
         };
-        let req_state = request.as_ref().and_then(|q| q.state());
+        let req_state = request.as_ref().map(|q| q.state);
         items.push(ReviewItemView {
             id: it.id,
             account_id: it.account_id,
@@ -526,7 +525,7 @@ pub async fn get_review(id: i64) -> Result<ReviewView, ApiError> {
             last_query_at: it.last_query_at,
             idle_days: it.idle_days,
             flagged_idle: it.flagged_idle,
-            decision: it.decision.clone(),
+            decision: it.decision.map(|d| d.code().to_string()),
             decided_at: it.decided_at,
             decided_by: imp::person(&ctx, it.decided_by).await,
             note: it.note.clone(),
@@ -568,7 +567,7 @@ pub async fn get_review(id: i64) -> Result<ReviewView, ApiError> {
 #[server(prefix = "/api", endpoint = "accounts/review/decide", input = Json)]
 pub async fn decide_review(input: DecisionInput) -> Result<DecisionOutcome, ApiError> {
     use crate::domain::forms::account_request::{AccountRequestInput, RequestKind};
-    use crate::server::store::{NewRequest, RequestState, ReviewDecision, StoreError, Transition};
+    use crate::server::store::{NewRequest, ReviewDecision, StoreError, Transition};
     let ctx = super::guard(DecideReview::PATH).await?;
     let actor = ctx.actor()?;
     let store = &ctx.state.store;
@@ -580,7 +579,7 @@ pub async fn decide_review(input: DecisionInput) -> Result<DecisionOutcome, ApiE
     }
     let decision =
         ReviewDecision::parse(input.decision.trim()).ok_or_else(|| ApiError::Invalid("請選擇維持或異動".into()))?;
-    if item.decision() == Some(ReviewDecision::Change) {
+    if item.decision == Some(ReviewDecision::Change) {
         return Err(ApiError::Invalid("此帳號已標記異動並開立申請單".into()));
     }
     let note = input.note.trim().to_string();
@@ -610,8 +609,8 @@ pub async fn decide_review(input: DecisionInput) -> Result<DecisionOutcome, ApiE
     } else if let Some(rid) = input.request_id {
         let r = store.request(rid).await.map_err(super::internal)?.ok_or(ApiError::NotFound)?;
         let fits = r.employee_no == account.employee_no
-            && r.kind() != Some(RequestKind::Create)
-            && (r.state().is_some_and(RequestState::is_open) || r.filed_at >= review.started_at);
+            && r.kind != RequestKind::Create
+            && (r.state.is_open() || r.filed_at >= review.started_at);
         if !fits {
             return Err(ApiError::Invalid("只能連結此帳號在辦理中的異動或註銷申請單".into()));
         }
@@ -733,7 +732,7 @@ pub async fn sign_review(id: i64, note: String) -> Result<(), ApiError> {
     if open > 0 {
         return Err(ApiError::Invalid(format!("尚有 {open} 個帳號未標記維持或異動，不能簽核")));
     }
-    let changed = items.iter().filter(|i| i.decision() == Some(ReviewDecision::Change)).count();
+    let changed = items.iter().filter(|i| i.decision == Some(ReviewDecision::Change)).count();
     let draft = imp::draft(TrailAction::PermissionReviewSigned, actor, ctx.ip_string()).details(serde_json::json!({
         "unit_id": review.unit_id, "quarter": review.quarter, "accounts": items.len(), "changed": changed,
     }));
@@ -767,8 +766,8 @@ pub async fn list_reviews(unit_id: i64) -> Result<Vec<ReviewSummary>, ApiError> 
             signed_at: r.signed_at,
             signed_by: imp::person(&ctx, r.signed_by).await,
             accounts: items.len(),
-            kept: items.iter().filter(|i| i.decision() == Some(ReviewDecision::Keep)).count(),
-            changed: items.iter().filter(|i| i.decision() == Some(ReviewDecision::Change)).count(),
+            kept: items.iter().filter(|i| i.decision == Some(ReviewDecision::Keep)).count(),
+            changed: items.iter().filter(|i| i.decision == Some(ReviewDecision::Change)).count(),
             flagged_idle: items.iter().filter(|i| i.flagged_idle).count(),
         });
     }
@@ -837,7 +836,7 @@ pub async fn handover_overview() -> Result<HandoverOverview, ApiError> {
 pub async fn create_handover(input: HandoverInput) -> Result<i64, ApiError> {
     use crate::server::{
         reviews::Quarter,
-        store::{NewHandover, RequestFilter, RequestState},
+        store::{NewHandover, RequestFilter},
     };
     let ctx = super::guard(CreateHandover::PATH).await?;
     let actor = ctx.actor()?;
@@ -899,17 +898,17 @@ pub async fn create_handover(input: HandoverInput) -> Result<i64, ApiError> {
         .await
         .map_err(super::internal)?
         .into_iter()
-        .filter(|r| r.state().is_some_and(RequestState::is_open))
+        .filter(|r| r.state.is_open())
         .map(|r| {
             let user_name = serde_json::from_str::<crate::domain::forms::account_request::AccountRequestForm>(&r.form)
                 .map(|f| f.user_name)
                 .unwrap_or_default();
             HandoverRequestLine {
                 id: r.id,
-                kind_zh: r.kind().map(|k| k.zh()).unwrap_or_default().to_string(),
+                kind_zh: r.kind.zh().to_string(),
                 employee_no: r.employee_no.clone(),
                 user_name,
-                state_zh: r.state().map(|s| s.zh()).unwrap_or_default().to_string(),
+                state_zh: r.state.zh().to_string(),
             }
         })
         .collect();

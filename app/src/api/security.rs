@@ -101,7 +101,7 @@ pub async fn security_tasks() -> Result<SecurityRegister, ApiError> {
         };
         tasks.push(TaskView {
             id: t.id,
-            kind: TaskKind::parse(&t.kind).ok_or(ApiError::Internal)?,
+            kind: t.kind,
             title: t.title.clone(),
             due_on: roc(t.due_on)?,
             overdue: t.overdue(day),
@@ -122,12 +122,12 @@ pub async fn security_tasks() -> Result<SecurityRegister, ApiError> {
         }
         let m = crate::server::reviews::Managed { unit_id: u.id, as_deputy: false };
         if let Some(s) = super::reviews::imp::unit_status(&ctx, m, now).await? {
-            if s.state == "due" || s.state == "overdue" {
+            if s.state.pending() {
                 reviews.push(s);
             }
         }
     }
-    let overdue = tasks.iter().filter(|t| t.overdue).count() + reviews.iter().filter(|r| r.state == "overdue").count();
+    let overdue = tasks.iter().filter(|t| t.overdue).count() + reviews.iter().filter(|r| r.state == crate::domain::review::ReviewState::Overdue).count();
     let draft = ctx.trail(TrailAction::SecurityRegisterView).details(serde_json::json!({ "overdue": overdue }));
     store.append_trail(draft).await.map_err(super::internal)?;
     let head = store.trail_head().await.map_err(super::internal)?.0;
@@ -180,7 +180,7 @@ pub async fn add_security_task(input: TaskInput) -> Result<i64, ApiError> {
     let actor = ctx.actor()?;
     let f = input.parse().map_err(crate::api::invalid_fields)?;
     let new = NewTask {
-        kind: f.kind.code().into(),
+        kind: f.kind,
         title: f.title.clone(),
         due_on: f.due_on.gregorian(),
         created_by: Some(actor.account_id),
@@ -199,14 +199,14 @@ pub async fn complete_security_task(id: i64, input: CompletionInput) -> Result<O
     let actor = ctx.actor()?;
     let store = &ctx.state.store;
     let task = store.task(id).await.map_err(super::internal)?.ok_or(ApiError::NotFound)?;
-    let kind = TaskKind::parse(&task.kind).ok_or(ApiError::Internal)?;
+    let kind = task.kind;
     let c = input.parse(roc(today())?).map_err(crate::api::invalid_fields)?;
     if c.notice_plan.is_some() && kind != TaskKind::OsEndOfSupport {
         return Err(ApiError::Invalid("通知民政局之風險控制措施僅適用於作業系統停止服務".into()));
     }
     let now = Utc::now();
     let next = (kind.period_months() > 0).then(|| NewTask {
-        kind: task.kind.clone(),
+        kind: task.kind,
         title: task.title.clone(),
         due_on: task.due_on.checked_add_months(chrono::Months::new(kind.period_months())).unwrap_or(task.due_on),
         created_by: Some(actor.account_id),

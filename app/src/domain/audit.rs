@@ -6,34 +6,72 @@
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
+use super::forms::internal_audit::QUERY_ITEMS;
 use super::report::Month;
 use super::Quarter;
 
 /// Days a vendor's 不符合 finding has to be put right (the follow-up's due date).
 pub const VENDOR_FOLLOWUP_DAYS: i64 = 30;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum AuditKind {
-    /// 內部稽核: the using unit's own auditor, monthly, 附件二
-    Internal,
-    /// 外部稽核 of a land office or 土地開發總隊, quarterly, 附件二
-    Office,
-    /// 外部稽核 of the software vendor, half-yearly, 附件三
-    Vendor,
+coded! {
+    pub enum AuditKind {
+        /// 內部稽核: the using unit's own auditor, monthly, 附件二
+        Internal = "internal",
+        /// 外部稽核 of a land office or 土地開發總隊, quarterly, 附件二
+        Office = "office",
+        /// 外部稽核 of the software vendor, half-yearly, 附件三
+        Vendor = "vendor",
+    }
+}
+
+coded! {
+    /// 稽核結果 of one item on either checklist (不適用 is the vendor checklist's only).
+    pub enum AnswerResult {
+        Conforms = "conforms",
+        DoesNotConform = "does_not_conform",
+        NotApplicable = "not_applicable",
+    }
+}
+
+coded! {
+    /// Which list of a checklist an answer belongs to.
+    #[derive(PartialOrd, Ord)]
+    pub enum Part {
+        /// 附件二's sampled users
+        Users = "users",
+        /// 附件二's sampled look-ups
+        Queries = "queries",
+        /// 附件二's 內部稽核資料書面至少保留五年 (answered once: sample 0)
+        Retention = "retention",
+        /// 附件三's items, each answered once (sample 0); the item is its code, `3.(8)`
+        Vendor = "vendor",
+    }
+}
+
+impl Part {
+    /// How many items are answered per sampled user or look-up (the users' third item is the
+    /// date of the last review, printed, not answered per user).
+    pub fn items(self) -> usize {
+        match self {
+            Self::Users => 2,
+            Self::Queries => QUERY_ITEMS.len(),
+            Self::Retention => 1,
+            Self::Vendor => super::forms::vendor_audit::item_codes().len(),
+        }
+    }
+}
+
+impl AnswerResult {
+    pub fn zh(self) -> &'static str {
+        match self {
+            Self::Conforms => "符合",
+            Self::DoesNotConform => "不符合",
+            Self::NotApplicable => "不適用",
+        }
+    }
 }
 
 impl AuditKind {
-    pub fn code(self) -> &'static str {
-        match self {
-            Self::Internal => "internal",
-            Self::Office => "office",
-            Self::Vendor => "vendor",
-        }
-    }
-    pub fn parse(s: &str) -> Option<Self> {
-        [Self::Internal, Self::Office, Self::Vendor].into_iter().find(|k| k.code() == s)
-    }
     pub fn zh(self) -> &'static str {
         match self {
             Self::Internal => "內部稽核",
@@ -59,37 +97,23 @@ impl AuditKind {
     }
 }
 
-/// A sign-off box on the form.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Slot {
-    /// 受稽核人
-    Audited,
-    /// 受稽核人之主管
-    AuditedSupervisor,
-    /// 稽核人
-    Auditor,
-    /// 稽核人之主管
-    AuditorSupervisor,
-    /// 廠商代表 (no account: name and a signature drawn on the tablet, recorded by the auditor)
-    Vendor,
+coded! {
+    /// A sign-off box on the form.
+    pub enum Slot {
+        /// 受稽核人
+        Audited = "audited",
+        /// 受稽核人之主管
+        AuditedSupervisor = "audited_supervisor",
+        /// 稽核人
+        Auditor = "auditor",
+        /// 稽核人之主管
+        AuditorSupervisor = "auditor_supervisor",
+        /// 廠商代表 (no account: name and a signature drawn on the tablet, recorded by the auditor)
+        Vendor = "vendor",
+    }
 }
 
 impl Slot {
-    pub fn code(self) -> &'static str {
-        match self {
-            Self::Audited => "audited",
-            Self::AuditedSupervisor => "audited_supervisor",
-            Self::Auditor => "auditor",
-            Self::AuditorSupervisor => "auditor_supervisor",
-            Self::Vendor => "vendor",
-        }
-    }
-    pub fn parse(s: &str) -> Option<Self> {
-        [Self::Audited, Self::AuditedSupervisor, Self::Auditor, Self::AuditorSupervisor, Self::Vendor]
-            .into_iter()
-            .find(|k| k.code() == s)
-    }
     pub fn zh(self) -> &'static str {
         match self {
             Self::Audited => "受稽核人",
@@ -235,46 +259,45 @@ impl From<Period> for String {
 /// Every answer a record needs before the auditor signs, as (part, item, sample): on 附件二 each
 /// sampled user's and look-up's items and the retention item; on 附件三 the 41 items. (The
 /// result text is needed too.) The page counts what is left as given; the server checks again.
-pub fn required_answers(kind: AuditKind, users: &[i64], lookups: &[i64]) -> Vec<(&'static str, String, i64)> {
-    use super::forms::internal_audit::Part;
+pub fn required_answers(kind: AuditKind, users: &[i64], lookups: &[i64]) -> Vec<(Part, String, i64)> {
     match kind {
         AuditKind::Vendor => {
-            super::forms::vendor_audit::item_codes().into_iter().map(|code| ("vendor", code, 0)).collect()
+            super::forms::vendor_audit::item_codes().into_iter().map(|code| (Part::Vendor, code, 0)).collect()
         }
         AuditKind::Internal | AuditKind::Office => {
             let per = |part: Part, ids: &[i64]| {
                 ids.iter()
-                    .flat_map(move |id| (0..part.items()).map(move |i| (part.code(), i.to_string(), *id)))
+                    .flat_map(move |id| (0..part.items()).map(move |i| (part, i.to_string(), *id)))
                     .collect::<Vec<_>>()
             };
             let mut out = per(Part::Users, users);
             out.extend(per(Part::Queries, lookups));
-            out.push((Part::Retention.code(), "0".into(), 0));
+            out.push((Part::Retention, "0".into(), 0));
             out
         }
     }
 }
 
-/// A follow-up's state: a referral to the Ethics Office (七(三)) or a vendor's finding.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum FollowupStatus {
-    Open,
-    InProgress,
-    Closed,
+coded! {
+    /// A follow-up's state: a referral to the Ethics Office (七(三)) or a vendor's finding.
+    pub enum FollowupStatus {
+        Open = "open",
+        InProgress = "in_progress",
+        Closed = "closed",
+    }
+}
+
+coded! {
+    /// What a follow-up is.
+    pub enum FollowupKind {
+        /// 移送政風室: a 不符 in an internal or office audit referred to the Ethics Office (七(三))
+        Ethics = "ethics",
+        /// 廠商改善事項: a vendor's 不符合 to be put right within [`VENDOR_FOLLOWUP_DAYS`]
+        Vendor = "vendor",
+    }
 }
 
 impl FollowupStatus {
-    pub fn code(self) -> &'static str {
-        match self {
-            Self::Open => "open",
-            Self::InProgress => "in_progress",
-            Self::Closed => "closed",
-        }
-    }
-    pub fn parse(s: &str) -> Option<Self> {
-        [Self::Open, Self::InProgress, Self::Closed].into_iter().find(|k| k.code() == s)
-    }
     pub fn zh(self) -> &'static str {
         match self {
             Self::Open => "待處理",
@@ -382,13 +405,13 @@ mod tests {
         let r = required_answers(AuditKind::Internal, &[7, 8], &[3]);
         // 2 users × 2 items, 1 look-up × 3 items, retention
         assert_eq!(r.len(), 8);
-        assert!(r.contains(&("users", "1".into(), 8)) && r.contains(&("queries", "2".into(), 3)));
-        assert!(!r.contains(&("users", "2".into(), 7)), "the review date is not answered per user");
-        assert_eq!(r.last(), Some(&("retention", "0".into(), 0)));
+        assert!(r.contains(&(Part::Users, "1".into(), 8)) && r.contains(&(Part::Queries, "2".into(), 3)));
+        assert!(!r.contains(&(Part::Users, "2".into(), 7)), "the review date is not answered per user");
+        assert_eq!(r.last(), Some(&(Part::Retention, "0".into(), 0)));
         assert_eq!(required_answers(AuditKind::Office, &[], &[]).len(), 1);
         let v = required_answers(AuditKind::Vendor, &[7], &[3]);
         assert_eq!(v.len(), 41);
-        assert_eq!(v[0], ("vendor", "1.(1)".into(), 0));
+        assert_eq!(v[0], (Part::Vendor, "1.(1)".into(), 0));
     }
 
     #[test]

@@ -119,30 +119,19 @@ impl BrowserResult {
     }
 }
 
-/// The clerk's decision.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Decision {
-    /// 相符
-    Match,
-    /// 不符
-    Mismatch,
-    /// 需聯繫戶政
-    ContactOffice,
+coded! {
+    /// The clerk's decision.
+    pub enum Decision {
+        /// 相符
+        Match = "match",
+        /// 不符
+        Mismatch = "mismatch",
+        /// 需聯繫戶政
+        ContactOffice = "contact_office",
+    }
 }
 
 impl Decision {
-    pub const ALL: [Decision; 3] = [Self::Match, Self::Mismatch, Self::ContactOffice];
-    pub fn code(self) -> &'static str {
-        match self {
-            Self::Match => "match",
-            Self::Mismatch => "mismatch",
-            Self::ContactOffice => "contact_office",
-        }
-    }
-    pub fn parse(code: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|d| d.code() == code)
-    }
     pub fn zh(self) -> &'static str {
         match self {
             Self::Match => "相符",

@@ -1,5 +1,7 @@
 //! Domain types shared by browser and server. Each validates on construction.
 
+#[macro_use]
+pub mod code;
 pub mod audit;
 pub mod audit_sample;
 pub mod business_type;
@@ -12,6 +14,7 @@ pub mod national_id;
 pub mod password;
 pub mod quarter;
 pub mod report;
+pub mod review;
 pub mod roc_date;
 pub mod role;
 pub mod security_task;

@@ -6,6 +6,8 @@ use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
+use super::Decision;
+
 /// A calendar month (Taipei time), written `2026-11`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
@@ -156,7 +158,7 @@ pub struct QueryLine {
     pub case_number: String,
     pub national_id: String,
     pub after_hours: bool,
-    pub decision: Option<String>,
+    pub decision: Option<Decision>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -169,8 +171,7 @@ pub struct ReportRow {
     pub case_number: String,
     pub national_id_masked: String,
     pub after_hours: bool,
-    /// `match`, `mismatch`, `contact_office`, or none.
-    pub decision: Option<String>,
+    pub decision: Option<Decision>,
     pub anomalies: Vec<Anomaly>,
 }
 
@@ -296,7 +297,7 @@ pub fn build(
                 case_number: l.case_number.clone(),
                 national_id_masked: super::NationalId::mask_stored(&l.national_id),
                 after_hours: l.after_hours,
-                decision: l.decision.clone(),
+                decision: l.decision,
                 anomalies: a,
             }
         })
@@ -333,7 +334,7 @@ mod tests {
         taipei_offset().with_ymd_and_hms(y, mo, d, h, 0, 0).unwrap().with_timezone(&Utc)
     }
 
-    fn line(id: i64, op: i64, nid: &str, t: DateTime<Utc>, after: bool, decision: Option<&str>) -> QueryLine {
+    fn line(id: i64, op: i64, nid: &str, t: DateTime<Utc>, after: bool, decision: Option<Decision>) -> QueryLine {
         QueryLine {
             query_id: id,
             queried_at: t,
@@ -344,7 +345,7 @@ mod tests {
             case_number: format!("115年大安字第{id:06}號"),
             national_id: nid.into(),
             after_hours: after,
-            decision: decision.map(String::from),
+            decision,
         }
     }
 
@@ -368,10 +369,10 @@ mod tests {
     fn anomalies_and_totals() {
         let m = Month::parse("2026-11").unwrap();
         let lines = vec![
-            line(1, 1, "A123456789", at(2026, 11, 2, 10), false, Some("match")),
-            line(2, 1, "A123456789", at(2026, 11, 3, 10), false, Some("match")),
+            line(1, 1, "A123456789", at(2026, 11, 2, 10), false, Some(Decision::Match)),
+            line(2, 1, "A123456789", at(2026, 11, 3, 10), false, Some(Decision::Match)),
             line(3, 1, "A123456789", at(2026, 11, 4, 20), true, None),
-            line(4, 2, "A123456789", at(2026, 11, 5, 10), false, Some("mismatch")),
+            line(4, 2, "A123456789", at(2026, 11, 5, 10), false, Some(Decision::Mismatch)),
             line(5, 2, "F123456784", at(2026, 11, 6, 10), false, None),
         ];
         // operator 2 looked up once a month before; operator 1 never
@@ -404,7 +405,7 @@ mod tests {
         let lines: Vec<QueryLine> = ids
             .iter()
             .enumerate()
-            .map(|(i, id)| line(i as i64, 1, id, at(2026, 11, 2, 10), false, Some("match")))
+            .map(|(i, id)| line(i as i64, 1, id, at(2026, 11, 2, 10), false, Some(Decision::Match)))
             .collect();
         let r = build("LO-DA", "x", m, &lines, &history, Thresholds::default(), at(2026, 12, 1, 1));
         assert!(r.by_operator[0].spike);

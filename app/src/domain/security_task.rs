@@ -8,36 +8,22 @@ use serde::{Deserialize, Serialize};
 use super::forms::{optional_text, required_text, FieldError};
 use super::RocDate;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum TaskKind {
-    /// 每季安全弱點檢測（作業系統及應用系統）
-    VulnerabilityScan,
-    /// 依弱點掃描結果進行弱點修補
-    Remediation,
-    /// 防毒軟體連線至防毒軟體主機更新
-    Antivirus,
-    /// 作業系統原廠停止服務前完成升級、更新或汰換
-    OsEndOfSupport,
-    /// 備份還原演練（附件三 8(4)(5)）: entered by `yinjian restore-check --record`
-    RestoreDrill,
+coded! {
+    pub enum TaskKind {
+        /// 每季安全弱點檢測（作業系統及應用系統）
+        VulnerabilityScan = "vulnerability_scan",
+        /// 依弱點掃描結果進行弱點修補
+        Remediation = "remediation",
+        /// 防毒軟體連線至防毒軟體主機更新
+        Antivirus = "antivirus",
+        /// 作業系統原廠停止服務前完成升級、更新或汰換
+        OsEndOfSupport = "os_end_of_support",
+        /// 備份還原演練（附件三 8(4)(5)）: entered by `yinjian restore-check --record`
+        RestoreDrill = "restore_drill",
+    }
 }
 
 impl TaskKind {
-    pub const ALL: [TaskKind; 5] =
-        [Self::VulnerabilityScan, Self::Remediation, Self::Antivirus, Self::OsEndOfSupport, Self::RestoreDrill];
-    pub fn code(self) -> &'static str {
-        match self {
-            Self::VulnerabilityScan => "vulnerability_scan",
-            Self::Remediation => "remediation",
-            Self::Antivirus => "antivirus",
-            Self::OsEndOfSupport => "os_end_of_support",
-            Self::RestoreDrill => "restore_drill",
-        }
-    }
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|k| k.code() == s)
-    }
     pub fn zh(self) -> &'static str {
         match self {
             Self::VulnerabilityScan => "安全弱點檢測（作業系統及應用系統）",

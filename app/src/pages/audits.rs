@@ -7,7 +7,7 @@ use leptos::prelude::*;
 
 use crate::api::audits::*;
 use crate::components::RequireAuth;
-use crate::domain::audit::{AuditKind, DueState, FollowupStatus};
+use crate::domain::audit::{AuditKind, DueState, FollowupKind, FollowupStatus};
 use crate::i18n::{t, use_locale, Locale, Msg};
 
 pub mod audit_form;
@@ -258,8 +258,8 @@ pub fn FollowupCard(f: FollowupView, update: ServerAction<UpdateFollowup>) -> im
     let id = f.id;
     view! {
         <li class="card followup" class:overdue=f.overdue data-testid=format!("followup-{}", f.id) data-status=f.status.code()>
-            <p><strong>{if f.kind == "ethics" { locale.pick("移送政風室", "Referred to the Ethics Office") } else { locale.pick("廠商改善事項", "Vendor finding") }}</strong>
-                " · " <span data-testid="followup-item">{item_label(&f.part, &f.item)}</span>
+            <p><strong>{if f.kind == FollowupKind::Ethics { locale.pick("移送政風室", "Referred to the Ethics Office") } else { locale.pick("廠商改善事項", "Vendor finding") }}</strong>
+                " · " <span data-testid="followup-item">{item_label(f.part.code(), &f.item)}</span>
                 " · " {locale.pick(f.status.zh(), f.status.en())}
                 {f.due_on.clone().map(|d| format!(" · {}{d}", locale.pick("改善期限 ", "due ")))}
                 {f.overdue.then(|| view! { <span class="badge overdue">{locale.pick("逾期", "overdue")}</span> })}</p>

@@ -3,6 +3,7 @@ use leptos::prelude::*;
 use crate::api::auth::Me;
 use crate::api::reviews::{ReviewStatus, UnitReviewStatus};
 use crate::components::{role_label, RequireAuth};
+use crate::domain::review::ReviewState;
 use crate::domain::Role;
 use crate::i18n::{t, use_locale, Locale, Msg};
 
@@ -207,8 +208,8 @@ fn LiaisonBadge() -> impl IntoView {
 /// The account manager's flags (八(三), 六(二)): an overdue or due quarterly review, a
 /// hand-over waiting for acknowledgment, a password change owed after taking over.
 fn review_notices(s: &ReviewStatus, locale: Locale) -> impl IntoView {
-    let overdue: Vec<_> = s.units.iter().filter(|u| u.state == "overdue").collect();
-    let due: Vec<_> = s.units.iter().filter(|u| u.state == "due").collect();
+    let overdue: Vec<_> = s.units.iter().filter(|u| u.state == ReviewState::Overdue).collect();
+    let due: Vec<_> = s.units.iter().filter(|u| u.state == ReviewState::Due).collect();
     let name = |u: &UnitReviewStatus| locale.pick(&u.unit_zh, &u.unit_en).to_string();
     view! {
         {s.password_change_for_handover.is_some().then(|| view! {

@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use crate::api::reports::*;
 use crate::components::{PrintButton, RequireAuth};
 use crate::domain::report::{Anomaly, Month};
-use crate::domain::{roc_datetime, BusinessType, Decision};
+use crate::domain::{roc_datetime, BusinessType};
 use crate::i18n::{t, use_locale, Msg};
 
 #[component]
@@ -154,7 +154,7 @@ fn ReportSheet(rep: crate::domain::report::MonthlyReport, stamp: ReportStamp, un
                             <td>{BusinessType::parse(&r.business_type).map(|x| locale.pick(x.zh(), x.en()).to_string()).unwrap_or_default()}</td>
                             <td>{r.case_number.clone()}</td>
                             <td class="mono">{r.national_id_masked.clone()}</td>
-                            <td>{r.decision.as_deref().and_then(Decision::parse).map(|d| locale.pick(d.zh(), d.en()).to_string()).unwrap_or_else(|| locale.pick("（無）", "(none)").to_string())}</td>
+                            <td>{r.decision.map(|d| locale.pick(d.zh(), d.en()).to_string()).unwrap_or_else(|| locale.pick("（無）", "(none)").to_string())}</td>
                             <td>{r.anomalies.iter().map(|a| anomaly_label(*a)).collect::<Vec<_>>().join("、")}</td>
                         </tr>
                     }).collect_view()}</tbody>

@@ -7,17 +7,9 @@ use leptos::prelude::*;
 
 use crate::api::reviews::*;
 use crate::components::{role_label, RequireAuth};
+use crate::domain::review::ReviewState;
 use crate::domain::{roc_datetime, Role};
 use crate::i18n::{t, use_locale, Locale, Msg};
-
-fn state_label(state: &str, l: Locale) -> &'static str {
-    match state {
-        "signed" => l.pick("本季已簽核", "Signed off this quarter"),
-        "due" => l.pick("待辦理", "Due"),
-        "overdue" => l.pick("已逾期", "Overdue"),
-        _ => l.pick("本季免辦（帳號新設）", "Not required this quarter (new accounts)"),
-    }
-}
 
 fn pick(l: Locale, zh: String, en: String) -> String {
     match l {
@@ -115,11 +107,11 @@ fn Review() -> impl IntoView {
                                     </select>
                                 </div>
                             })}
-                            <section class="card review-status" data-testid="review-status" data-state=u.state.clone()>
+                            <section class="card review-status" data-testid="review-status" data-state=u.state.code()>
                                 <h2>{locale.pick(&u.unit_zh, &u.unit_en).to_string()} " · " {locale.pick(&u.quarter_zh, &u.quarter_en).to_string()}</h2>
                                 <p>
-                                    <span class=format!("badge state-{}", u.state)>{state_label(&u.state, locale)}</span>
-                                    {u.deadline.clone().filter(|_| u.state != "signed").map(|d| view! {
+                                    <span class=format!("badge state-{}", u.state)>{locale.pick(u.state.zh(), u.state.en())}</span>
+                                    {u.deadline.clone().filter(|_| u.state != ReviewState::Signed).map(|d| view! {
                                         " " <span>{locale.pick("期限：", "Deadline: ")}{d}</span>
                                     })}
                                 </p>

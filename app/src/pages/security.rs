@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use crate::api::security::*;
 use crate::components::RequireAuth;
 use crate::domain::security_task::{CompletionInput, TaskInput, TaskKind};
+use crate::domain::review::ReviewState;
 use crate::domain::RocDate;
 use crate::i18n::{t, use_locale, Msg};
 
@@ -48,8 +49,8 @@ fn Security() -> impl IntoView {
                                 <section class="card">
                                     <h2>{locale.pick("每季帳號權限審查", "Quarterly account reviews")}</h2>
                                     <ul data-testid="security-reviews">{reg.reviews.iter().map(|u| view! {
-                                        <li class:overdue=u.state == "overdue">{u.unit_zh.clone()} " · " {u.quarter_zh.clone()} " · "
-                                            {if u.state == "overdue" { locale.pick("逾期", "overdue") } else { locale.pick("待辦理", "due") }}
+                                        <li class:overdue=u.state == ReviewState::Overdue>{u.unit_zh.clone()} " · " {u.quarter_zh.clone()} " · "
+                                            {if u.state == ReviewState::Overdue { locale.pick("逾期", "overdue") } else { locale.pick("待辦理", "due") }}
                                             {u.deadline.clone().map(|d| format!("（{}{d}）", locale.pick("期限 ", "by ")))}</li>
                                     }).collect_view()}</ul>
                                 </section>

@@ -7,7 +7,9 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 use super::store::{AuditFilter, DynStore, NewAudit, StoreResult};
 use super::trail::TrailDraft;
-use crate::domain::audit::{AuditKind, Period};
+use super::auth::Actor;
+use crate::domain::audit::{AuditKind, FollowupKind, Part, Period};
+use crate::domain::Role;
 use crate::domain::audit_sample::{draw_queries, draw_users};
 
 /// A drawn sample and the populations it came from.
@@ -67,10 +69,10 @@ pub async fn open(store: &DynStore, o: Opening, trail: TrailDraft) -> StoreResul
         None => (Drawn { lookups: 0, users: 0, queries: Vec::new(), accounts: Vec::new() }, 0, None),
     };
     let previous = previous_audit(store, o.kind, o.unit_id, o.vendor.as_deref(), o.period).await?;
-    let mut samples: Vec<(&'static str, i64)> = drawn.accounts.iter().map(|id| ("users", *id)).collect();
-    samples.extend(drawn.queries.iter().map(|id| ("queries", *id)));
+    let mut samples: Vec<(Part, i64)> = drawn.accounts.iter().map(|id| (Part::Users, *id)).collect();
+    samples.extend(drawn.queries.iter().map(|id| (Part::Queries, *id)));
     let new = NewAudit {
-        kind: o.kind.code().into(),
+        kind: o.kind,
         period: o.period.to_string(),
         unit_id: o.unit_id,
         vendor: o.vendor,
@@ -103,7 +105,7 @@ pub async fn previous_audit(
     vendor: Option<&str>,
     period: Period,
 ) -> StoreResult<Option<i64>> {
-    let all = store.list_audits(&AuditFilter { kind: Some(kind.code().into()), unit_id }).await?;
+    let all = store.list_audits(&AuditFilter { kind: Some(kind), unit_id }).await?;
     Ok(all
         .into_iter()
         .filter(|a| a.unit_id == unit_id && a.submitted_at.is_some())
@@ -117,4 +119,13 @@ pub async fn previous_audit(
 pub fn fresh_seed() -> u64 {
     use rand::Rng;
     rand::rng().random::<u64>() >> 1
+}
+
+/// Who moves a follow-up on: the Ethics Office its referrals (七(三)), the external team the
+/// vendors' findings.
+pub fn may_move_followup(actor: &Actor, kind: FollowupKind) -> bool {
+    match kind {
+        FollowupKind::Ethics => actor.has(Role::Ethics),
+        FollowupKind::Vendor => actor.has(Role::ExternalAuditor),
+    }
 }

@@ -12,7 +12,6 @@
 //! signed review for the current quarter clears the flag.
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
-use serde::{Deserialize, Serialize};
 
 use super::auth::Actor;
 use super::store::{AccountRecord, DynStore, ItemSnapshot, StoreResult};
@@ -26,30 +25,7 @@ pub const DEFAULT_IDLE_DAYS: i64 = 90;
 
 pub use crate::domain::{taipei_date, taipei_midnight, Quarter};
 
-/// Where a unit's review of the current quarter stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ReviewState {
-    /// Signed off for this quarter.
-    Signed,
-    /// Not signed yet; the deadline has not passed.
-    Due,
-    /// See the module documentation.
-    Overdue,
-    /// No review is asked for this quarter (the unit's accounts are too new); one may be done.
-    NotRequired,
-}
-
-impl ReviewState {
-    pub fn code(self) -> &'static str {
-        match self {
-            Self::Signed => "signed",
-            Self::Due => "due",
-            Self::Overdue => "overdue",
-            Self::NotRequired => "not_required",
-        }
-    }
-}
+pub use crate::domain::review::ReviewState;
 
 /// The deadline of a quarter's review for a unit whose first account appeared on `since`, or
 /// `None` when the quarter asks for no review.

@@ -7,30 +7,19 @@ use serde::{Deserialize, Serialize};
 use super::{optional_text, required_text, FieldError};
 use crate::domain::{EmployeeNo, RocDate, Role};
 
-/// 申請事項.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum RequestKind {
-    /// 新增
-    Create,
-    /// 異動
-    Change,
-    /// 註銷
-    Cancel,
+coded! {
+    /// 申請事項.
+    pub enum RequestKind {
+        /// 新增
+        Create = "create",
+        /// 異動
+        Change = "change",
+        /// 註銷
+        Cancel = "cancel",
+    }
 }
 
 impl RequestKind {
-    pub const ALL: [RequestKind; 3] = [Self::Create, Self::Change, Self::Cancel];
-    pub fn code(self) -> &'static str {
-        match self {
-            Self::Create => "create",
-            Self::Change => "change",
-            Self::Cancel => "cancel",
-        }
-    }
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|k| k.code() == s)
-    }
     pub fn zh(self) -> &'static str {
         match self {
             Self::Create => "新增",

@@ -23,37 +23,7 @@ pub const QUERY_ITEMS: [&str; 3] = [
 
 pub const RETENTION_ITEM: &str = "內部稽核資料書面至少保留五年";
 
-/// Which list an answer belongs to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Part {
-    Users,
-    Queries,
-    /// 內部稽核資料書面至少保留五年 (answered once: sample 0)
-    Retention,
-}
-
-impl Part {
-    pub fn code(self) -> &'static str {
-        match self {
-            Self::Users => "users",
-            Self::Queries => "queries",
-            Self::Retention => "retention",
-        }
-    }
-    pub fn parse(s: &str) -> Option<Self> {
-        [Self::Users, Self::Queries, Self::Retention].into_iter().find(|p| p.code() == s)
-    }
-    /// How many items are answered per sampled user or look-up (the users' third item is the
-    /// date of the last review, printed, not answered per user).
-    pub fn items(self) -> usize {
-        match self {
-            Self::Users => 2,
-            Self::Queries => QUERY_ITEMS.len(),
-            Self::Retention => 1,
-        }
-    }
-}
+pub use crate::domain::audit::Part;
 
 /// One answer (符合 / 不符) to one item for one sampled user or look-up.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -83,7 +53,7 @@ impl AnswerInput {
     pub fn parse(&self) -> Result<Answer, Vec<FieldError>> {
         let mut e = Vec::new();
         let part = Part::parse(self.part.trim());
-        if part.is_none() {
+        if part.is_none_or(|p| p == Part::Vendor) {
             e.push(FieldError::new("part", "沒有這個稽核項目"));
         }
         if self.item >= part.map_or(QUERY_ITEMS.len(), Part::items) {

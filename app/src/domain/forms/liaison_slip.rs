@@ -9,30 +9,19 @@ use serde::{Deserialize, Serialize};
 use super::{optional_text, required_text, FieldError};
 use crate::domain::{CaseNumber, NationalId, RocDate};
 
-/// 查詢事項.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum SubjectKind {
-    /// ☐ 印模不清無法比對，請進行印鑑章印模重建(不包含已變更印模重建)
-    Unclear,
-    /// ☐ 戶役政資訊系統與印鑑比對系統印登記日期不一致
-    DateMismatch,
-    /// ☐ 其他
-    Other,
+coded! {
+    /// 查詢事項.
+    pub enum SubjectKind {
+        /// ☐ 印模不清無法比對，請進行印鑑章印模重建(不包含已變更印模重建)
+        Unclear = "unclear",
+        /// ☐ 戶役政資訊系統與印鑑比對系統印登記日期不一致
+        DateMismatch = "date_mismatch",
+        /// ☐ 其他
+        Other = "other",
+    }
 }
 
 impl SubjectKind {
-    pub const ALL: [SubjectKind; 3] = [Self::Unclear, Self::DateMismatch, Self::Other];
-    pub fn code(self) -> &'static str {
-        match self {
-            Self::Unclear => "unclear",
-            Self::DateMismatch => "date_mismatch",
-            Self::Other => "other",
-        }
-    }
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|k| k.code() == s)
-    }
     /// As printed on the form.
     pub fn zh(self) -> &'static str {
         match self {

@@ -5,6 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::{optional_text, FieldError};
+pub use crate::domain::audit::AnswerResult;
 
 /// The checklist, as printed on the attachment: (section, items).
 pub const VENDOR_SECTIONS: &[(&str, &[&str])] = &[
@@ -67,33 +68,6 @@ pub const VENDOR_SECTIONS: &[(&str, &[&str])] = &[
     ]),
 ];
 
-/// 稽核結果.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum VendorResult {
-    Conforms,
-    DoesNotConform,
-    NotApplicable,
-}
-
-impl VendorResult {
-    pub fn parse(s: &str) -> Option<Self> {
-        match s {
-            "conforms" => Some(Self::Conforms),
-            "does_not_conform" => Some(Self::DoesNotConform),
-            "not_applicable" => Some(Self::NotApplicable),
-            _ => None,
-        }
-    }
-    pub fn zh(self) -> &'static str {
-        match self {
-            Self::Conforms => "符合",
-            Self::DoesNotConform => "不符合",
-            Self::NotApplicable => "不適用",
-        }
-    }
-}
-
 /// Items numbered as on the form: `3.(5)` is section 3, item 5.
 pub fn item_code(section: usize, item: usize) -> String {
     format!("{}.({})", section + 1, item + 1)
@@ -123,7 +97,7 @@ pub struct VendorAnswerInput {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct VendorAnswer {
     pub item: String,
-    pub result: VendorResult,
+    pub result: AnswerResult,
     pub finding: Option<String>,
 }
 
@@ -135,12 +109,12 @@ impl VendorAnswerInput {
         if !item_codes().contains(&item) {
             e.push(FieldError::new("item", "沒有這個稽核項目"));
         }
-        let result = VendorResult::parse(self.result.trim());
+        let result = AnswerResult::parse(self.result.trim());
         if result.is_none() {
             e.push(FieldError::new("result", "請勾選符合、不符合或不適用"));
         }
         let finding = optional_text(&mut e, "finding", "稽核情形", &self.finding, 1000);
-        if result == Some(VendorResult::DoesNotConform) && finding.is_none() && e.is_empty() {
+        if result == Some(AnswerResult::DoesNotConform) && finding.is_none() && e.is_empty() {
             e.push(FieldError::new("finding", "不符合時請填寫稽核情形"));
         }
         match result {
@@ -191,7 +165,7 @@ mod tests {
     #[test]
     fn answers() {
         let a = VendorAnswerInput { item: "3.(8)".into(), result: "conforms".into(), finding: "".into() };
-        assert_eq!(a.parse().unwrap().result, VendorResult::Conforms);
+        assert_eq!(a.parse().unwrap().result, AnswerResult::Conforms);
         let no = VendorAnswerInput { result: "does_not_conform".into(), ..a.clone() };
         let fields = |i: &VendorAnswerInput| {
             i.parse().err().unwrap_or_default().into_iter().map(|e| e.field).collect::<Vec<_>>()
@@ -202,7 +176,7 @@ mod tests {
         assert_eq!(fields(&VendorAnswerInput { result: "maybe".into(), ..a }), ["result"]);
         let all: Vec<VendorAnswer> = item_codes()
             .into_iter()
-            .map(|item| VendorAnswer { item, result: VendorResult::NotApplicable, finding: None })
+            .map(|item| VendorAnswer { item, result: AnswerResult::NotApplicable, finding: None })
             .collect();
         assert!(complete(&all).is_ok());
         assert_eq!(complete(&all[1..]).unwrap_err(), ["1.(1)"]);

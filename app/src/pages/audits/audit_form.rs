@@ -13,10 +13,10 @@ use serde::{Deserialize, Serialize};
 use crate::api::audits::*;
 use crate::api::ApiError;
 use crate::components::{PrintButton, RequireAuth};
-use crate::domain::audit::{required_answers, AuditKind, Slot};
+use crate::domain::audit::{required_answers, AuditKind, FollowupKind, Slot};
 use crate::domain::forms::internal_audit::{AnswerInput, QUERY_ITEMS, RETENTION_ITEM, USER_ITEMS};
 use crate::domain::forms::vendor_audit::{item_code, VendorAnswerInput, VENDOR_SECTIONS};
-use crate::domain::{roc_datetime, BusinessType, Decision};
+use crate::domain::{roc_datetime, BusinessType};
 use crate::i18n::{t, use_locale, Msg};
 
 use super::{kind_label, state_label};
@@ -236,7 +236,7 @@ fn Record(
     let answers: Answers = v
         .answers
         .iter()
-        .map(|a| ((a.part.clone(), a.item.clone(), a.sample), (a.result.clone(), a.note.clone())))
+        .map(|a| ((a.part.code().to_string(), a.item.clone(), a.sample), (a.result.code().to_string(), a.note.clone())))
         .collect();
     let texts: HashMap<String, String> = [
         ("previous_followup".to_string(), v.previous_followup.clone()),
@@ -369,8 +369,8 @@ fn Record(
             <section class="card no-print">
                 <h2>{locale.pick("移送及追蹤", "Referrals and follow-ups")}</h2>
                 <ul data-testid="audit-followups">{v.followups.iter().map(|f| view! {
-                    <li data-status=f.status.code()>{if f.kind == "ethics" { locale.pick("移送政風室", "Ethics referral") } else { locale.pick("改善事項", "Finding") }}
-                        " " {super::item_label(&f.part, &f.item)} " · " {locale.pick(f.status.zh(), f.status.en())} {f.due_on.clone().map(|d| format!("（期限 {d}）"))} "：" {f.description.clone()}</li>
+                    <li data-status=f.status.code()>{if f.kind == FollowupKind::Ethics { locale.pick("移送政風室", "Ethics referral") } else { locale.pick("改善事項", "Finding") }}
+                        " " {super::item_label(f.part.code(), &f.item)} " · " {locale.pick(f.status.zh(), f.status.en())} {f.due_on.clone().map(|d| format!("（期限 {d}）"))} "：" {f.description.clone()}</li>
                 }).collect_view()}</ul>
             </section>
         }))}
@@ -481,8 +481,8 @@ fn Checklist(v: AuditView, sheet: Sheet, refer: ServerAction<ReferToEthics>) -> 
     let referred = v
         .followups
         .iter()
-        .filter(|f| f.kind == "ethics")
-        .map(|f| (f.part.clone(), f.item.clone(), f.sample))
+        .filter(|f| f.kind == FollowupKind::Ethics)
+        .map(|f| (f.part.code().to_string(), f.item.clone(), f.sample))
         .collect::<Vec<_>>();
     let referred = StoredValue::new(referred);
     let can_refer = v.is_auditor;
@@ -547,7 +547,7 @@ fn Checklist(v: AuditView, sheet: Sheet, refer: ServerAction<ReferToEthics>) -> 
                         <p class="muted">
                             {BusinessType::parse(&l.business_type).map(|b| locale.pick(b.zh(), b.en()).to_string()).unwrap_or_default()}
                             " · " {t(Msg::CaseNo)} " " {l.case_number.clone()} " · " <span class="mono">{l.national_id_masked.clone()}</span>
-                            " · " {l.decision.as_deref().and_then(Decision::parse).map(|d| locale.pick(d.zh(), d.en()).to_string()).unwrap_or_else(|| locale.pick("（未送出比對）", "(no comparison)").to_string())}
+                            " · " {l.decision.map(|d| locale.pick(d.zh(), d.en()).to_string()).unwrap_or_else(|| locale.pick("（未送出比對）", "(no comparison)").to_string())}
                             " · " {if l.printed { locale.pick("已列印", "printed") } else { locale.pick("未列印", "not printed") }}
                         </p>
                         {(0..3).map(|i| view! {

@@ -7,12 +7,13 @@ use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
 
 use super::StoreResult;
+use crate::domain::audit::{AnswerResult, AuditKind, FollowupKind, FollowupStatus, Part, Slot};
 use crate::server::trail::TrailDraft;
 
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct AuditFormRecord {
     pub id: i64,
-    pub kind: String,
+    pub kind: AuditKind,
     pub period: String,
     pub unit_id: Option<i64>,
     pub vendor: Option<String>,
@@ -39,7 +40,7 @@ pub struct AuditFormRecord {
 
 #[derive(Debug, Clone)]
 pub struct NewAudit {
-    pub kind: String,
+    pub kind: AuditKind,
     pub period: String,
     pub unit_id: Option<i64>,
     pub vendor: Option<String>,
@@ -54,16 +55,16 @@ pub struct NewAudit {
     pub last_review_at: Option<DateTime<Utc>>,
     pub previous_id: Option<i64>,
     /// (part, id): `users` → account ids, `queries` → look-up ids
-    pub samples: Vec<(&'static str, i64)>,
+    pub samples: Vec<(Part, i64)>,
     pub now: DateTime<Utc>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct AnswerRecord {
-    pub part: String,
+    pub part: Part,
     pub item: String,
     pub sample: i64,
-    pub result: String,
+    pub result: AnswerResult,
     pub note: Option<String>,
     pub answered_by: i64,
     pub answered_at: DateTime<Utc>,
@@ -71,7 +72,7 @@ pub struct AnswerRecord {
 
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct SignoffRecord {
-    pub slot: String,
+    pub slot: Slot,
     pub account_id: Option<i64>,
     pub name: String,
     pub signature: Option<String>,
@@ -101,7 +102,7 @@ impl AuditText {
 
 #[derive(Debug, Clone, Default)]
 pub struct AuditFilter {
-    pub kind: Option<String>,
+    pub kind: Option<AuditKind>,
     /// Audits of this unit, or by it.
     pub unit_id: Option<i64>,
 }
@@ -110,13 +111,13 @@ pub struct AuditFilter {
 pub struct FollowupRecord {
     pub id: i64,
     pub audit_id: i64,
-    pub kind: String,
-    pub part: String,
+    pub kind: FollowupKind,
+    pub part: Part,
     pub item: String,
     pub sample: i64,
     pub description: String,
     pub due_on: Option<NaiveDate>,
-    pub status: String,
+    pub status: FollowupStatus,
     pub created_by: i64,
     pub created_at: DateTime<Utc>,
     pub closed_at: Option<DateTime<Utc>>,
@@ -125,8 +126,8 @@ pub struct FollowupRecord {
 #[derive(Debug, Clone)]
 pub struct NewFollowup {
     pub audit_id: i64,
-    pub kind: &'static str,
-    pub part: String,
+    pub kind: FollowupKind,
+    pub part: Part,
     pub item: String,
     pub sample: i64,
     pub description: String,
@@ -146,7 +147,7 @@ pub struct FollowupEvent {
 /// A sign-off as given.
 #[derive(Debug, Clone)]
 pub struct NewSignoff {
-    pub slot: &'static str,
+    pub slot: Slot,
     pub account_id: Option<i64>,
     pub name: String,
     pub signature: Option<String>,
@@ -170,7 +171,7 @@ pub trait AuditStore: Send + Sync {
     /// Newest period first.
     async fn list_audits(&self, filter: &AuditFilter) -> StoreResult<Vec<AuditFormRecord>>;
     /// (part, id), in part then id order.
-    async fn audit_samples(&self, id: i64) -> StoreResult<Vec<(String, i64)>>;
+    async fn audit_samples(&self, id: i64) -> StoreResult<Vec<(Part, i64)>>;
     async fn audit_answers(&self, id: i64) -> StoreResult<Vec<AnswerRecord>>;
     /// Save (or replace) one answer; `Stale` once the auditor has signed.
     async fn save_answer(&self, id: i64, answer: &AnswerRecord, trail: TrailDraft) -> StoreResult<()>;
@@ -183,12 +184,12 @@ pub trait AuditStore: Send + Sync {
     async fn add_followup(&self, new: &NewFollowup, trail: TrailDraft) -> StoreResult<i64>;
     async fn followup(&self, id: i64) -> StoreResult<Option<FollowupRecord>>;
     /// Open ones first (by due date), then closed ones, newest first.
-    async fn list_followups(&self, kind: Option<&str>, audit_id: Option<i64>) -> StoreResult<Vec<FollowupRecord>>;
+    async fn list_followups(&self, kind: Option<FollowupKind>, audit_id: Option<i64>) -> StoreResult<Vec<FollowupRecord>>;
     /// Move to a status with a note; `Stale` when it is closed.
     async fn update_followup(
         &self,
         id: i64,
-        status: &str,
+        status: FollowupStatus,
         note: &str,
         by: i64,
         now: DateTime<Utc>,
@@ -342,7 +343,7 @@ macro_rules! impl_audits {
                 .await?)
             }
 
-            async fn audit_samples(&self, id: i64) -> StoreResult<Vec<(String, i64)>> {
+            async fn audit_samples(&self, id: i64) -> StoreResult<Vec<(crate::domain::audit::Part, i64)>> {
                 Ok(sqlx::query_as("SELECT part, ref_id FROM audit_sample WHERE audit_id = $1 ORDER BY part DESC, ref_id")
                     .bind(id)
                     .fetch_all(&self.pool)
@@ -479,7 +480,7 @@ macro_rules! impl_audits {
 
             async fn list_followups(
                 &self,
-                kind: Option<&str>,
+                kind: Option<crate::domain::audit::FollowupKind>,
                 audit_id: Option<i64>,
             ) -> StoreResult<Vec<FollowupRecord>> {
                 Ok(sqlx::query_as(&format!(
@@ -496,7 +497,7 @@ macro_rules! impl_audits {
             async fn update_followup(
                 &self,
                 id: i64,
-                status: &str,
+                status: crate::domain::audit::FollowupStatus,
                 note: &str,
                 by: i64,
                 now: DateTime<Utc>,
@@ -520,7 +521,7 @@ macro_rules! impl_audits {
                     "audit_followup_event",
                     "followup_id",
                     id,
-                    StepEvent { at: now, actor_id: Some(by), action: status, note },
+                    StepEvent { at: now, actor_id: Some(by), action: status.code(), note },
                 )
                 .await?;
                 Self::trail_in(&mut tx, &self.key, trail.object("audit_followup", id)).await?;

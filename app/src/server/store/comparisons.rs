@@ -50,7 +50,7 @@ pub struct NewComparison {
     pub auto_score: f64,
     pub auto_band: String,
     pub discrepancy: bool,
-    pub decision: String,
+    pub decision: crate::domain::Decision,
     pub comment: String,
     pub verification_code: String,
 }
@@ -75,7 +75,7 @@ pub struct ComparisonRecord {
     pub auto_score: f64,
     pub auto_band: String,
     pub discrepancy: bool,
-    pub decision: String,
+    pub decision: crate::domain::Decision,
     pub comment: String,
     pub verification_code: String,
     // from the query

@@ -11,43 +11,27 @@ use super::seals::NewSealVersion;
 use super::StoreResult;
 use crate::server::trail::{TrailAction, TrailDraft};
 
-/// Where a slip stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum SlipState {
-    /// 草稿: only the sending unit sees it.
-    Draft,
-    /// 待課(股)長核准 (when approval is required).
-    AwaitingApproval,
-    /// 已發送: in the office's inbox, not yet opened.
-    Sent,
-    /// 戶政已收件: opened by the office.
-    Received,
-    /// 戶政已回復
-    Replied,
-    /// 已結案 (by the sender, after reading the reply)
-    Closed,
-    /// 已撤銷 (possible until the office has received it)
-    Cancelled,
+coded! {
+    /// Where a slip stands.
+    pub enum SlipState {
+        /// 草稿: only the sending unit sees it.
+        Draft = "draft",
+        /// 待課(股)長核准 (when approval is required).
+        AwaitingApproval = "awaiting_approval",
+        /// 已發送: in the office's inbox, not yet opened.
+        Sent = "sent",
+        /// 戶政已收件: opened by the office.
+        Received = "received",
+        /// 戶政已回復
+        Replied = "replied",
+        /// 已結案 (by the sender, after reading the reply)
+        Closed = "closed",
+        /// 已撤銷 (possible until the office has received it)
+        Cancelled = "cancelled",
+    }
 }
 
 impl SlipState {
-    pub const ALL: [SlipState; 7] =
-        [Self::Draft, Self::AwaitingApproval, Self::Sent, Self::Received, Self::Replied, Self::Closed, Self::Cancelled];
-    pub fn code(self) -> &'static str {
-        match self {
-            Self::Draft => "draft",
-            Self::AwaitingApproval => "awaiting_approval",
-            Self::Sent => "sent",
-            Self::Received => "received",
-            Self::Replied => "replied",
-            Self::Closed => "closed",
-            Self::Cancelled => "cancelled",
-        }
-    }
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|x| x.code() == s)
-    }
     pub fn zh(self) -> &'static str {
         match self {
             Self::Draft => "草稿",
@@ -105,7 +89,7 @@ pub struct SlipRecord {
     pub case_number: String,
     pub subject: String,
     pub form: String,
-    pub state: String,
+    pub state: SlipState,
     pub approved_by: Option<i64>,
     pub sent_at: Option<DateTime<Utc>>,
     pub due_at: Option<DateTime<Utc>>,
@@ -121,12 +105,9 @@ pub struct SlipRecord {
 }
 
 impl SlipRecord {
-    pub fn state(&self) -> Option<SlipState> {
-        SlipState::parse(&self.state)
-    }
     /// Past its reply deadline without a reply.
     pub fn overdue(&self, now: DateTime<Utc>) -> bool {
-        self.state().is_some_and(SlipState::awaits_reply) && self.due_at.is_some_and(|d| d < now)
+        self.state.awaits_reply() && self.due_at.is_some_and(|d| d < now)
     }
 }
 

@@ -36,7 +36,7 @@ pub(super) struct LineRow {
     case_number: String,
     national_id: String,
     after_hours: bool,
-    decision: Option<String>,
+    decision: Option<crate::domain::Decision>,
 }
 
 impl From<LineRow> for QueryLine {

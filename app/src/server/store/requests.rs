@@ -11,54 +11,29 @@ use crate::domain::forms::account_request::RequestKind;
 use crate::domain::Role;
 use crate::server::trail::TrailDraft;
 
-/// Where a request stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum RequestState {
-    /// 已申請: waiting for the business unit's sign-off.
-    Filed,
-    /// 業務單位已核章: waiting for the account manager.
-    Endorsed,
-    /// 提供: waiting for its effective time.
-    Approved,
-    /// 不提供
-    Declined,
-    /// 已生效
-    Applied,
-    /// 已撤回
-    Withdrawn,
-    /// 未能生效: could not be applied (the reason is kept and shown).
-    Failed,
-    /// 已失效: the account was revoked or disabled before the request took effect.
-    Superseded,
+coded! {
+    /// Where a request stands.
+    pub enum RequestState {
+        /// 已申請: waiting for the business unit's sign-off.
+        Filed = "filed",
+        /// 業務單位已核章: waiting for the account manager.
+        Endorsed = "endorsed",
+        /// 提供: waiting for its effective time.
+        Approved = "approved",
+        /// 不提供
+        Declined = "declined",
+        /// 已生效
+        Applied = "applied",
+        /// 已撤回
+        Withdrawn = "withdrawn",
+        /// 未能生效: could not be applied (the reason is kept and shown).
+        Failed = "failed",
+        /// 已失效: the account was revoked or disabled before the request took effect.
+        Superseded = "superseded",
+    }
 }
 
 impl RequestState {
-    pub const ALL: [RequestState; 8] = [
-        Self::Filed,
-        Self::Endorsed,
-        Self::Approved,
-        Self::Declined,
-        Self::Applied,
-        Self::Withdrawn,
-        Self::Failed,
-        Self::Superseded,
-    ];
-    pub fn code(self) -> &'static str {
-        match self {
-            Self::Filed => "filed",
-            Self::Endorsed => "endorsed",
-            Self::Approved => "approved",
-            Self::Declined => "declined",
-            Self::Applied => "applied",
-            Self::Withdrawn => "withdrawn",
-            Self::Failed => "failed",
-            Self::Superseded => "superseded",
-        }
-    }
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|x| x.code() == s)
-    }
     pub fn zh(self) -> &'static str {
         match self {
             Self::Filed => "待業務單位核章",
@@ -104,13 +79,13 @@ pub struct NewRequest {
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct RequestRecord {
     pub id: i64,
-    pub kind: String,
+    pub kind: RequestKind,
     pub employee_no: String,
     pub form: String,
     pub unit_id: i64,
     pub target_unit_id: i64,
     pub roles: String,
-    pub state: String,
+    pub state: RequestState,
     pub filed_by: i64,
     pub filed_at: DateTime<Utc>,
     pub endorsed_by: Option<i64>,
@@ -128,12 +103,6 @@ pub struct RequestRecord {
 }
 
 impl RequestRecord {
-    pub fn state(&self) -> Option<RequestState> {
-        RequestState::parse(&self.state)
-    }
-    pub fn kind(&self) -> Option<RequestKind> {
-        RequestKind::parse(&self.kind)
-    }
     pub fn role_list(&self) -> Vec<Role> {
         self.roles.split(',').filter_map(|r| Role::parse(r.trim())).collect()
     }
@@ -310,8 +279,8 @@ macro_rules! impl_requests {
                         .bind(&req.employee_no)
                         .fetch_optional(&mut **tx)
                         .await?;
-                let account_id = match req.kind() {
-                    Some(RequestKind::Create) => {
+                let account_id = match req.kind {
+                    RequestKind::Create => {
                         let hash = req
                             .initial_password_hash
                             .clone()
@@ -372,7 +341,7 @@ macro_rules! impl_requests {
                         Self::replace_roles_in(tx, id, &roles).await?;
                         id
                     }
-                    Some(RequestKind::Change) => {
+                    RequestKind::Change => {
                         let Some((acc, false)) = existing else {
                             return Err(NotApplicable::Rule("查無有效帳號（已停用或註銷），無法異動".into()));
                         };
@@ -388,7 +357,7 @@ macro_rules! impl_requests {
                         }
                         acc
                     }
-                    Some(RequestKind::Cancel) => {
+                    RequestKind::Cancel => {
                         let Some((acc, false)) = existing else {
                             return Err(NotApplicable::Rule("查無有效帳號（已停用或註銷），無須註銷".into()));
                         };
@@ -407,7 +376,6 @@ macro_rules! impl_requests {
                         Self::supersede_in(tx, &req.employee_no, id, now, "帳號已註銷").await?;
                         acc
                     }
-                    None => return Err(StoreError::Corrupt(format!("request kind {}", req.kind)).into()),
                 };
                 sqlx::query("UPDATE account_request SET account_id = $1, initial_password_hash = NULL WHERE id = $2")
                     .bind(account_id)

@@ -11,25 +11,13 @@ use super::StoreResult;
 use crate::domain::Role;
 use crate::server::trail::TrailDraft;
 
-/// A review's decision on one account.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ReviewDecision {
-    /// 維持: the account and its roles stay as they are.
-    Keep,
-    /// 異動: a change (or cancellation) is needed; the matching account change request is opened.
-    Change,
-}
-
-impl ReviewDecision {
-    pub fn code(self) -> &'static str {
-        match self {
-            Self::Keep => "keep",
-            Self::Change => "change",
-        }
-    }
-    pub fn parse(s: &str) -> Option<Self> {
-        [Self::Keep, Self::Change].into_iter().find(|d| d.code() == s)
+coded! {
+    /// A review's decision on one account.
+    pub enum ReviewDecision {
+        /// 維持: the account and its roles stay as they are.
+        Keep = "keep",
+        /// 異動: a change (or cancellation) is needed; the matching account change request is opened.
+        Change = "change",
     }
 }
 
@@ -75,7 +63,7 @@ pub struct ReviewItemRecord {
     pub idle_days: i64,
     pub flagged_idle: bool,
     pub snapshot_at: DateTime<Utc>,
-    pub decision: Option<String>,
+    pub decision: Option<ReviewDecision>,
     pub request_id: Option<i64>,
     pub decided_by: Option<i64>,
     pub decided_at: Option<DateTime<Utc>>,
@@ -83,9 +71,6 @@ pub struct ReviewItemRecord {
 }
 
 impl ReviewItemRecord {
-    pub fn decision(&self) -> Option<ReviewDecision> {
-        self.decision.as_deref().and_then(ReviewDecision::parse)
-    }
     pub fn role_list(&self) -> Vec<Role> {
         self.roles.split(',').filter_map(|r| Role::parse(r.trim())).collect()
     }

@@ -4,12 +4,13 @@ use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
 
 use super::StoreResult;
+use crate::domain::security_task::TaskKind;
 use crate::server::trail::TrailDraft;
 
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct TaskRecord {
     pub id: i64,
-    pub kind: String,
+    pub kind: TaskKind,
     pub title: String,
     pub due_on: NaiveDate,
     pub created_by: Option<i64>,
@@ -31,7 +32,7 @@ impl TaskRecord {
 
 #[derive(Debug, Clone)]
 pub struct NewTask {
-    pub kind: String,
+    pub kind: TaskKind,
     pub title: String,
     pub due_on: NaiveDate,
     pub created_by: Option<i64>,
