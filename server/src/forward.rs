@@ -137,7 +137,7 @@ fn sd_escape(s: &str) -> String {
 
 /// One RFC 5424 message (facility 13, log audit; notice for refusals, info otherwise).
 pub fn syslog_message(r: &TrailRecord, hostname: &str) -> String {
-    let severity = if r.outcome == "success" { 6 } else { 5 };
+    let severity = if r.outcome == app::server::trail::Outcome::Success.code() { 6 } else { 5 };
     format!(
         "<{}>1 {} {} yinjian {} audit [{SD_ID} seq=\"{}\" action=\"{}\" outcome=\"{}\" hash=\"{}\"] {}",
         13 * 8 + severity,

@@ -88,12 +88,8 @@ mod imp {
     use crate::server::{
         auth::Actor,
         store::RequestRecord,
-        trail::{Outcome, TrailAction, TrailDraft},
     };
 
-    pub fn draft(action: TrailAction, actor: &Actor, ip: Option<String>) -> TrailDraft {
-        TrailDraft::new(action, Outcome::Success).actor(Some(actor.trail_ref())).ip(ip)
-    }
 
     pub async fn unit_name(ctx: &crate::api::Ctx, id: i64) -> String {
         ctx.state.store.unit(id).await.ok().flatten().map(|u| u.name_zh).unwrap_or_default()
@@ -202,7 +198,7 @@ pub async fn file_request(input: AccountRequestInput) -> Result<i64, ApiError> {
         filed_by: actor.account_id,
         now: Utc::now(),
     };
-    let draft = imp::draft(TrailAction::AccountRequestFiled, actor, ctx.ip_string()).details(serde_json::json!({
+    let draft = ctx.trail(TrailAction::AccountRequestFiled).details(serde_json::json!({
         "kind": form.kind.code(), "employee_no": new.employee_no,
         "roles": form.roles.iter().map(|r| r.code()).collect::<Vec<_>>(),
     }));
@@ -315,7 +311,7 @@ pub async fn endorse_request(id: i64) -> Result<(), ApiError> {
         crate::server::authz::deny(&ctx.state, Some(actor), ctx.ip, EndorseRequest::PATH, "own_request").await;
         return Err(ApiError::Invalid("不可核章自己申請或與自己有關的申請單".into()));
     }
-    let draft = imp::draft(TrailAction::AccountRequestEndorsed, actor, ctx.ip_string());
+    let draft = ctx.trail(TrailAction::AccountRequestEndorsed);
     ctx.state.store.transition(id, &Transition::Endorse, actor.account_id, "", now, draft).await.map_err(imp::stale)
 }
 
@@ -360,7 +356,7 @@ pub async fn review_request(
             if *code == "other" && text.is_empty() {
                 return Err(ApiError::Invalid("請說明其他原因".into()));
             }
-            let draft = imp::draft(TrailAction::AccountRequestDeclined, actor, ctx.ip_string())
+            let draft = ctx.trail(TrailAction::AccountRequestDeclined)
                 .details(serde_json::json!({ "reason": code }));
             let step = Transition::Decline { reason: code.to_string(), text: text.clone() };
             let note = if text.is_empty() { zh.to_string() } else { format!("{zh}：{text}") };
@@ -392,13 +388,13 @@ pub async fn review_request(
             } else {
                 (None, None)
             };
-            let draft = imp::draft(TrailAction::AccountRequestApproved, actor, ctx.ip_string())
+            let draft = ctx.trail(TrailAction::AccountRequestApproved)
                 .details(serde_json::json!({ "effective_at": effective_at }));
             let step = Transition::Approve { effective_at, initial_password_hash: hash };
             ctx.state.store.transition(id, &step, actor.account_id, "", now, draft).await.map_err(imp::stale)?;
             let mut applied = false;
             if effective_at <= now {
-                let draft = imp::draft(TrailAction::AccountRequestApplied, actor, ctx.ip_string())
+                let draft = ctx.trail(TrailAction::AccountRequestApplied)
                     .details(serde_json::json!({ "request_id": id }));
                 match ctx.state.store.apply_request(id, now, draft).await.map_err(imp::stale)? {
                     crate::server::store::Applied::Account(_) => applied = true,
@@ -425,7 +421,7 @@ pub async fn withdraw_request(id: i64) -> Result<(), ApiError> {
         crate::server::authz::deny(&ctx.state, Some(actor), ctx.ip, WithdrawRequest::PATH, "not_filer").await;
         return Err(ApiError::Forbidden);
     }
-    let draft = imp::draft(TrailAction::AccountRequestWithdrawn, actor, ctx.ip_string());
+    let draft = ctx.trail(TrailAction::AccountRequestWithdrawn);
     ctx.state
         .store
         .transition(id, &Transition::Withdraw, actor.account_id, "", Utc::now(), draft)
@@ -459,7 +455,7 @@ pub async fn revoke_account(account_id: i64, reason: String, text: String) -> Re
         return Err(ApiError::Invalid("請說明其他原因".into()));
     }
     let why = if text.is_empty() { zh.to_string() } else { format!("{zh}：{text}") };
-    let draft = imp::draft(TrailAction::AccountRevoke, actor, ctx.ip_string())
+    let draft = ctx.trail(TrailAction::AccountRevoke)
         .object("account", target.id)
         .details(serde_json::json!({ "reason": code, "text": text, "employee_no": target.employee_no }));
     ctx.state.store.set_disabled(target.id, true, Some(&why), draft).await.map_err(super::internal)
@@ -479,7 +475,7 @@ pub async fn unit_accounts() -> Result<Vec<super::admin::AccountView>, ApiError>
     }
     let all = ctx.state.store.list_accounts().await.map_err(super::internal)?;
     let mine: Vec<_> = all.into_iter().filter(|a| a.unit_id == actor.unit_id).collect();
-    let draft = imp::draft(TrailAction::AccountList, actor, ctx.ip_string())
+    let draft = ctx.trail(TrailAction::AccountList)
         .details(serde_json::json!({ "unit_id": actor.unit_id, "count": mine.len() }));
     ctx.state.store.append_trail(draft).await.map_err(super::internal)?;
     Ok(mine.into_iter().map(super::admin::account_view).collect())

@@ -67,7 +67,6 @@ mod imp {
     use crate::server::{
         auth::Actor,
         store::AccountRecord,
-        trail::{Outcome, TrailAction, TrailDraft},
     };
     use chrono::Utc;
 
@@ -90,9 +89,6 @@ mod imp {
         }
     }
 
-    pub fn draft(action: TrailAction, actor: &Actor, ip: Option<String>) -> TrailDraft {
-        TrailDraft::new(action, Outcome::Success).actor(Some(actor.trail_ref())).ip(ip)
-    }
 
     /// Separation of duties: nobody changes their own account through these pages.
     pub async fn not_self(ctx: &crate::api::Ctx, actor: &Actor, target: i64, path: &str) -> Result<(), ApiError> {
@@ -123,9 +119,9 @@ pub async fn list_units() -> Result<Vec<UnitView>, ApiError> {
 #[server(prefix = "/api", endpoint = "admin/units/active")]
 pub async fn set_unit_active(unit_id: i64, active: bool) -> Result<(), ApiError> {
     let ctx = super::guard(SetUnitActive::PATH).await?;
-    let actor = ctx.actor()?;
+    let _actor = ctx.actor()?;
     let draft =
-        imp::draft(if active { TrailAction::UnitEnable } else { TrailAction::UnitDisable }, actor, ctx.ip_string())
+        ctx.trail(if active { TrailAction::UnitEnable } else { TrailAction::UnitDisable })
             .object("unit", unit_id);
     ctx.state.store.set_unit_active(unit_id, active, draft).await.map_err(|e| match e {
         crate::server::store::StoreError::NotFound(_) => ApiError::NotFound,
@@ -194,11 +190,11 @@ pub async fn retention_report() -> Result<Vec<RetentionView>, ApiError> {
 #[server(prefix = "/api", endpoint = "admin/units/contact")]
 pub async fn set_unit_contact(unit_id: i64, phone: String, fax: String) -> Result<(), ApiError> {
     let ctx = super::guard(SetUnitContact::PATH).await?;
-    let actor = ctx.actor()?;
+    let _actor = ctx.actor()?;
     use crate::domain::forms::liaison_slip::phone_number;
     let phone = phone_number(&phone, "電話").map_err(ApiError::Invalid)?;
     let fax = phone_number(&fax, "傳真").map_err(ApiError::Invalid)?;
-    let draft = imp::draft(TrailAction::UnitContact, actor, ctx.ip_string())
+    let draft = ctx.trail(TrailAction::UnitContact)
         .object("unit", unit_id)
         .details(serde_json::json!({ "phone": phone, "fax": fax }));
     ctx.state.store.set_unit_contact(unit_id, &phone, &fax, draft).await.map_err(|e| match e {
@@ -210,13 +206,13 @@ pub async fn set_unit_contact(unit_id: i64, phone: String, fax: String) -> Resul
 #[server(prefix = "/api", endpoint = "admin/accounts")]
 pub async fn list_accounts() -> Result<Vec<AccountView>, ApiError> {
     let ctx = super::guard(ListAccounts::PATH).await?;
-    let actor = ctx.actor()?;
+    let _actor = ctx.actor()?;
     let accounts = ctx.state.store.list_accounts().await.map_err(super::internal)?;
     // Staff names and contact details are personal data: the read is recorded.
     ctx.state
         .store
         .append_trail(
-            imp::draft(TrailAction::AccountList, actor, ctx.ip_string())
+            ctx.trail(TrailAction::AccountList)
                 .details(serde_json::json!({ "count": accounts.len() })),
         )
         .await
@@ -238,7 +234,7 @@ pub async fn create_account(
         store::{NewAccount, StoreError},
     };
     let ctx = super::guard(CreateAccount::PATH).await?;
-    let actor = ctx.actor()?;
+    let _actor = ctx.actor()?;
     let employee_no = crate::domain::EmployeeNo::parse(&employee_no).map_err(|e| ApiError::Invalid(e.to_string()))?;
     let name = name.trim().to_string();
     if name.is_empty() || name.chars().count() > 40 {
@@ -272,7 +268,7 @@ pub async fn create_account(
         roles: roles.clone(),
         now: chrono::Utc::now(),
     };
-    let draft = imp::draft(TrailAction::AccountCreate, actor, ctx.ip_string()).object("account", "").details(
+    let draft = ctx.trail(TrailAction::AccountCreate).object("account", "").details(
         serde_json::json!({
             "employee_no": new.employee_no,
             "unit_id": unit_id,
@@ -295,7 +291,7 @@ pub async fn set_account_roles(account_id: i64, roles: String) -> Result<(), Api
     let roles = parse_roles(&roles)?;
     let unit = ctx.state.store.unit(before.unit_id).await.map_err(super::internal)?.ok_or(ApiError::NotFound)?;
     Role::check_for_unit(&roles, unit.kind).map_err(ApiError::Invalid)?;
-    let draft = imp::draft(TrailAction::AccountRoles, actor, ctx.ip_string()).object("account", account_id).details(
+    let draft = ctx.trail(TrailAction::AccountRoles).object("account", account_id).details(
         serde_json::json!({
             "before": before.roles.iter().map(|r| r.code()).collect::<Vec<_>>(),
             "after": roles.iter().map(|r| r.code()).collect::<Vec<_>>(),
@@ -314,7 +310,7 @@ pub async fn disable_account(account_id: i64, reason: String) -> Result<(), ApiE
     if reason.is_empty() {
         return Err(ApiError::Invalid("請輸入停用原因".into()));
     }
-    let draft = imp::draft(TrailAction::AccountDisable, actor, ctx.ip_string())
+    let draft = ctx.trail(TrailAction::AccountDisable)
         .object("account", account_id)
         .details(serde_json::json!({ "reason": reason }));
     ctx.state.store.set_disabled(account_id, true, Some(&reason), draft).await.map_err(super::internal)
@@ -326,7 +322,7 @@ pub async fn enable_account(account_id: i64) -> Result<(), ApiError> {
     let actor = ctx.actor()?;
     imp::not_self(&ctx, actor, account_id, EnableAccount::PATH).await?;
     imp::target(&ctx, account_id).await?;
-    let draft = imp::draft(TrailAction::AccountEnable, actor, ctx.ip_string()).object("account", account_id);
+    let draft = ctx.trail(TrailAction::AccountEnable).object("account", account_id);
     ctx.state.store.set_disabled(account_id, false, None, draft).await.map_err(super::internal)
 }
 
@@ -339,7 +335,7 @@ pub async fn reset_password(account_id: i64) -> Result<CreatedAccount, ApiError>
     let target = imp::target(&ctx, account_id).await?;
     let password = auth::generate_password();
     let hash = auth::hash_password(password.clone()).await.map_err(super::internal)?;
-    let draft = imp::draft(TrailAction::AccountPasswordReset, actor, ctx.ip_string()).object("account", account_id);
+    let draft = ctx.trail(TrailAction::AccountPasswordReset).object("account", account_id);
     ctx.state.store.set_password(account_id, &hash, true, chrono::Utc::now(), draft).await.map_err(super::internal)?;
     Ok(CreatedAccount { id: account_id, employee_no: target.employee_no, one_time_password: password })
 }
@@ -420,7 +416,7 @@ pub async fn add_designation(
         created_by: Some(actor.account_id),
         now: chrono::Utc::now(),
     };
-    let draft = imp::draft(TrailAction::DesignationAdd, actor, ctx.ip_string())
+    let draft = ctx.trail(TrailAction::DesignationAdd)
         .object("designation", "")
         .details(serde_json::json!({ "account_id": account_id, "kind": kind.code(), "unit_id": target.unit_id }));
     ctx.state.store.add_designation(&d, draft).await.map_err(super::internal)
@@ -430,8 +426,8 @@ pub async fn add_designation(
 #[server(prefix = "/api", endpoint = "admin/designations/end")]
 pub async fn end_designation(id: i64) -> Result<(), ApiError> {
     let ctx = super::guard(EndDesignation::PATH).await?;
-    let actor = ctx.actor()?;
-    let draft = imp::draft(TrailAction::DesignationEnd, actor, ctx.ip_string());
+    let _actor = ctx.actor()?;
+    let draft = ctx.trail(TrailAction::DesignationEnd);
     ctx.state.store.end_designation(id, chrono::Utc::now(), draft).await.map_err(|e| match e {
         crate::server::store::StoreError::Stale(_) => ApiError::Invalid("此指定已結束".into()),
         e => super::internal(e),

@@ -24,16 +24,6 @@ pub struct CalendarView {
     pub days: Vec<CalendarDayView>,
 }
 
-#[cfg(feature = "ssr")]
-fn draft(
-    action: TrailAction,
-    actor: &crate::server::auth::Actor,
-    ip: Option<String>,
-) -> crate::server::trail::TrailDraft {
-    use crate::server::trail::{Outcome, TrailDraft};
-    TrailDraft::new(action, Outcome::Success).actor(Some(actor.trail_ref())).ip(ip)
-}
-
 #[server(prefix = "/api", endpoint = "calendar")]
 pub async fn get_calendar() -> Result<CalendarView, ApiError> {
     let ctx = super::guard(GetCalendar::PATH).await?;
@@ -63,7 +53,7 @@ pub async fn set_calendar_day(date: String, kind: String, name: String) -> Resul
         return Err(ApiError::Invalid("請輸入名稱（最多 40 字）".into()));
     }
     let day = crate::domain::CalendarDay { date: date.gregorian(), kind, name };
-    let d = draft(TrailAction::CalendarDaySet, actor, ctx.ip_string())
+    let d = ctx.trail(TrailAction::CalendarDaySet)
         .object("calendar_day", date.gregorian())
         .details(serde_json::json!({ "kind": kind.code(), "name": day.name }));
     ctx.state.store.set_calendar_day(&day, Some(actor.account_id), d).await.map_err(super::internal)
@@ -72,9 +62,9 @@ pub async fn set_calendar_day(date: String, kind: String, name: String) -> Resul
 #[server(prefix = "/api", endpoint = "calendar/remove")]
 pub async fn remove_calendar_day(date: String) -> Result<(), ApiError> {
     let ctx = super::guard(RemoveCalendarDay::PATH).await?;
-    let actor = ctx.actor()?;
+    let _actor = ctx.actor()?;
     let date = RocDate::parse(&date).map_err(|e| ApiError::Invalid(e.to_string()))?;
-    let d = draft(TrailAction::CalendarDayRemove, actor, ctx.ip_string()).object("calendar_day", date.gregorian());
+    let d = ctx.trail(TrailAction::CalendarDayRemove).object("calendar_day", date.gregorian());
     if ctx.state.store.remove_calendar_day(date.gregorian(), d).await.map_err(super::internal)? {
         Ok(())
     } else {
@@ -85,9 +75,9 @@ pub async fn remove_calendar_day(date: String) -> Result<(), ApiError> {
 #[server(prefix = "/api", endpoint = "calendar/hours")]
 pub async fn set_office_hours(start: String, end: String) -> Result<(), ApiError> {
     let ctx = super::guard(SetOfficeHours::PATH).await?;
-    let actor = ctx.actor()?;
+    let _actor = ctx.actor()?;
     let hours = crate::domain::OfficeHours::parse(&start, &end).map_err(|e| ApiError::Invalid(e.to_string()))?;
-    let d = draft(TrailAction::CalendarHoursSet, actor, ctx.ip_string())
+    let d = ctx.trail(TrailAction::CalendarHoursSet)
         .details(serde_json::json!({ "hours": hours.label() }));
     ctx.state.store.set_office_hours(hours, d).await.map_err(super::internal)
 }

@@ -134,12 +134,8 @@ mod imp {
     use crate::server::{
         auth::Actor,
         store::ComparisonRecord,
-        trail::{Outcome, TrailAction, TrailDraft},
     };
 
-    pub fn draft(action: TrailAction, actor: &Actor, ip: Option<String>) -> TrailDraft {
-        TrailDraft::new(action, Outcome::Success).actor(Some(actor.trail_ref())).ip(ip)
-    }
 
     pub fn band(s: &str) -> Band {
         match s {
@@ -234,7 +230,7 @@ pub async fn start_comparison(input: QueryInput) -> Result<Started, ApiError> {
         person_name: q.person_name.clone(),
         after_hours,
     };
-    let mut draft = imp::draft(TrailAction::SealQuery, actor, ctx.ip_string())
+    let mut draft = ctx.trail(TrailAction::SealQuery)
         .details(serde_json::json!({ "business_type": new.business_type, "after_hours": after_hours }));
     draft.case_number = Some(new.case_number.clone());
     draft.subject_national_id = Some(new.national_id.clone());
@@ -298,7 +294,7 @@ pub async fn submit_comparison(submission: Submission) -> Result<Submitted, ApiE
         return Err(ApiError::Invalid("說明最多 1000 字".into()));
     }
     let bytes = imp::unb64(&s.questioned_b64)?;
-    let mut reject = imp::draft(TrailAction::ComparisonUploadRejected, actor, ctx.ip_string());
+    let mut reject = ctx.trail(TrailAction::ComparisonUploadRejected);
     reject.outcome = Outcome::Failure;
     reject.case_number = Some(query.case_number.clone());
     reject.subject_national_id = Some(query.national_id.clone());
@@ -360,7 +356,7 @@ pub async fn submit_comparison(submission: Submission) -> Result<Submitted, ApiE
         comment,
         verification_code: code.clone(),
     };
-    let mut draft = imp::draft(TrailAction::ComparisonSubmit, actor, ctx.ip_string()).details(serde_json::json!({
+    let mut draft = ctx.trail(TrailAction::ComparisonSubmit).details(serde_json::json!({
         "query_id": query.id,
         "decision": s.decision.code(),
         "server_band": imp::band_code(server.band),
@@ -413,7 +409,7 @@ pub async fn list_comparisons(scope: String) -> Result<Vec<ComparisonSummary>, A
         _ => ComparisonFilter { operator_id: Some(actor.account_id), limit: 500, ..Default::default() },
     };
     let rows = ctx.state.store.list_comparisons(filter).await.map_err(super::internal)?;
-    let draft = imp::draft(TrailAction::ComparisonList, actor, ctx.ip_string()).details(
+    let draft = ctx.trail(TrailAction::ComparisonList).details(
         serde_json::json!({ "scope": if filter.unit_id.is_some() { "unit" } else { "mine" }, "count": rows.len() }),
     );
     ctx.state.store.append_trail(draft).await.map_err(super::internal)?;
@@ -424,7 +420,7 @@ pub async fn list_comparisons(scope: String) -> Result<Vec<ComparisonSummary>, A
 #[server(prefix = "/api", endpoint = "comparisons/get")]
 pub async fn get_comparison(id: i64) -> Result<ComparisonDetail, ApiError> {
     let ctx = super::guard(GetComparison::PATH).await?;
-    let actor = ctx.actor()?;
+    let _actor = ctx.actor()?;
     let c = imp::open(&ctx, id, GetComparison::PATH).await?;
     let store = &ctx.state.store;
     let version = store.seal_version(c.seal_version_id).await.map_err(super::internal)?.ok_or(ApiError::Internal)?;
@@ -445,7 +441,7 @@ pub async fn get_comparison(id: i64) -> Result<ComparisonDetail, ApiError> {
         };
         note_views.push(NoteView { kind: n.kind, author, created_at: n.created_at, text: n.text });
     }
-    let mut draft = imp::draft(TrailAction::ComparisonView, actor, ctx.ip_string()).object("comparison", c.id);
+    let mut draft = ctx.trail(TrailAction::ComparisonView).object("comparison", c.id);
     draft.case_number = Some(c.case_number.clone());
     draft.subject_national_id = Some(c.national_id.clone());
     store.append_trail(draft).await.map_err(super::internal)?;
@@ -499,7 +495,7 @@ pub async fn verify_code(code: String) -> Result<Verified, ApiError> {
         crate::server::authz::deny(&ctx.state, Some(actor), ctx.ip, VerifyCode::PATH, "not_record_reader").await;
         return Err(ApiError::NotFound);
     }
-    let mut draft = imp::draft(TrailAction::ComparisonVerifyCode, actor, ctx.ip_string())
+    let mut draft = ctx.trail(TrailAction::ComparisonVerifyCode)
         .details(serde_json::json!({ "code": code, "found": found.is_some() }));
     if let Some(c) = &found {
         draft = draft.object("comparison", c.id);
@@ -526,7 +522,7 @@ pub async fn record_printed(id: i64) -> Result<(), ApiError> {
     let ctx = super::guard(RecordPrinted::PATH).await?;
     let actor = ctx.actor()?;
     let c = imp::open(&ctx, id, RecordPrinted::PATH).await?;
-    let mut draft = imp::draft(TrailAction::ComparisonPrint, actor, ctx.ip_string()).object("comparison", c.id);
+    let mut draft = ctx.trail(TrailAction::ComparisonPrint).object("comparison", c.id);
     draft.case_number = Some(c.case_number.clone());
     draft.subject_national_id = Some(c.national_id.clone());
     ctx.state
@@ -547,7 +543,7 @@ pub async fn annotate(id: i64, text: String) -> Result<(), ApiError> {
         return Err(ApiError::Invalid("請輸入加註內容（最多 1000 字）".into()));
     }
     let c = imp::open(&ctx, id, Annotate::PATH).await?;
-    let mut draft = imp::draft(TrailAction::ComparisonAnnotate, actor, ctx.ip_string()).object("comparison", c.id);
+    let mut draft = ctx.trail(TrailAction::ComparisonAnnotate).object("comparison", c.id);
     draft.case_number = Some(c.case_number.clone());
     draft.subject_national_id = Some(c.national_id.clone());
     ctx.state

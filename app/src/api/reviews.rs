@@ -254,12 +254,8 @@ pub(crate) mod imp {
         authz::acts_as_manager,
         reviews,
         store::{ReviewItemRecord, ReviewRecord},
-        trail::{Outcome, TrailAction, TrailDraft},
     };
 
-    pub fn draft(action: TrailAction, actor: &Actor, ip: Option<String>) -> TrailDraft {
-        TrailDraft::new(action, Outcome::Success).actor(Some(actor.trail_ref())).ip(ip)
-    }
 
     /// Refuse (audited) unless the caller acts as the unit's manager now. An incoming manager
     /// held back by the hand-over rule is told to change the password.
@@ -445,7 +441,7 @@ pub async fn start_review(unit_id: i64) -> Result<i64, ApiError> {
                 items,
             };
             let draft =
-                imp::draft(TrailAction::PermissionReviewStarted, actor, ctx.ip_string()).details(serde_json::json!({
+                ctx.trail(TrailAction::PermissionReviewStarted).details(serde_json::json!({
                     "unit_id": unit_id, "quarter": new.quarter, "accounts": new.items.len(),
                     "flagged_idle": new.items.iter().filter(|i| i.flagged_idle).count(),
                 }));
@@ -463,7 +459,7 @@ pub async fn start_review(unit_id: i64) -> Result<i64, ApiError> {
     };
     if review.signed_at.is_none() {
         let items = snapshot(store, unit_id, review.idle_threshold, now).await.map_err(super::internal)?;
-        let draft = imp::draft(TrailAction::PermissionReviewRefreshed, actor, ctx.ip_string())
+        let draft = ctx.trail(TrailAction::PermissionReviewRefreshed)
             .details(serde_json::json!({ "unit_id": unit_id, "quarter": review.quarter, "accounts": items.len() }));
         match store.sync_review_items(review.id, &items, now, draft).await {
             Ok(()) | Err(StoreError::Stale(_)) => {}
@@ -538,7 +534,7 @@ pub async fn get_review(id: i64) -> Result<ReviewView, ApiError> {
             open_request_id,
         });
     }
-    let draft = imp::draft(TrailAction::PermissionReviewViewed, actor, ctx.ip_string())
+    let draft = ctx.trail(TrailAction::PermissionReviewViewed)
         .object("permission_review", r.id)
         .details(serde_json::json!({ "unit_id": r.unit_id, "quarter": r.quarter, "accounts": items.len() }));
     store.append_trail(draft).await.map_err(super::internal)?;
@@ -593,7 +589,7 @@ pub async fn decide_review(input: DecisionInput) -> Result<DecisionOutcome, ApiE
         if account.disabled {
             return Err(ApiError::Invalid("此帳號已停用，請標記為異動".into()));
         }
-        let draft = imp::draft(TrailAction::PermissionReviewKept, actor, ctx.ip_string())
+        let draft = ctx.trail(TrailAction::PermissionReviewKept)
             .details(serde_json::json!({ "review_id": review.id, "employee_no": item.employee_no }));
         return match store.decide_review_item(item.id, decision, None, &note, actor.account_id, now, draft).await {
             Ok(()) => Ok(DecisionOutcome { request_id: None }),
@@ -664,7 +660,7 @@ pub async fn decide_review(input: DecisionInput) -> Result<DecisionOutcome, ApiE
             filed_by: actor.account_id,
             now,
         };
-        let draft = imp::draft(TrailAction::AccountRequestFiled, actor, ctx.ip_string()).details(serde_json::json!({
+        let draft = ctx.trail(TrailAction::AccountRequestFiled).details(serde_json::json!({
             "kind": kind.code(), "employee_no": new.employee_no,
             "roles": form.roles.iter().map(|r| r.code()).collect::<Vec<_>>(),
             "permission_review": review.id,
@@ -673,7 +669,7 @@ pub async fn decide_review(input: DecisionInput) -> Result<DecisionOutcome, ApiE
         filed = Some(id);
         Some(id)
     };
-    let draft = imp::draft(TrailAction::PermissionReviewChanged, actor, ctx.ip_string()).details(serde_json::json!({
+    let draft = ctx.trail(TrailAction::PermissionReviewChanged).details(serde_json::json!({
         "review_id": review.id, "employee_no": item.employee_no, "request_id": request_id,
         "account_disabled": account.disabled,
     }));
@@ -687,7 +683,7 @@ pub async fn decide_review(input: DecisionInput) -> Result<DecisionOutcome, ApiE
         Err(e) => {
             // the item was decided meanwhile: take back the request just filed
             if let Some(id) = filed {
-                let draft = imp::draft(TrailAction::AccountRequestWithdrawn, actor, ctx.ip_string())
+                let draft = ctx.trail(TrailAction::AccountRequestWithdrawn)
                     .details(serde_json::json!({ "reason": "permission review item decided meanwhile" }));
                 if let Err(e) = store
                     .transition(
@@ -733,7 +729,7 @@ pub async fn sign_review(id: i64, note: String) -> Result<(), ApiError> {
         return Err(ApiError::Invalid(format!("尚有 {open} 個帳號未標記維持或異動，不能簽核")));
     }
     let changed = items.iter().filter(|i| i.decision == Some(ReviewDecision::Change)).count();
-    let draft = imp::draft(TrailAction::PermissionReviewSigned, actor, ctx.ip_string()).details(serde_json::json!({
+    let draft = ctx.trail(TrailAction::PermissionReviewSigned).details(serde_json::json!({
         "unit_id": review.unit_id, "quarter": review.quarter, "accounts": items.len(), "changed": changed,
     }));
     store.sign_review(id, actor.account_id, &note, Utc::now(), draft).await.map_err(|e| match e {
@@ -812,7 +808,7 @@ pub async fn handover_overview() -> Result<HandoverOverview, ApiError> {
         Vec::new()
     };
     if !handovers.is_empty() || !candidates.is_empty() {
-        let draft = imp::draft(TrailAction::HandoverList, actor, ctx.ip_string())
+        let draft = ctx.trail(TrailAction::HandoverList)
             .details(serde_json::json!({ "handovers": handovers.len(), "candidates": candidates.len() }));
         store.append_trail(draft).await.map_err(super::internal)?;
     }
@@ -938,7 +934,7 @@ pub async fn create_handover(input: HandoverInput) -> Result<i64, ApiError> {
         list_json: serde_json::to_string(&list).map_err(super::internal)?,
         now,
     };
-    let draft = imp::draft(TrailAction::HandoverCreated, actor, ctx.ip_string()).details(serde_json::json!({
+    let draft = ctx.trail(TrailAction::HandoverCreated).details(serde_json::json!({
         "unit_id": unit.id, "outgoing_id": outgoing, "incoming_employee_no": incoming.employee_no,
         "open_requests": list.open_requests.len(), "documents": list.documents.len(),
     }));
@@ -962,7 +958,7 @@ pub async fn acknowledge_handover(id: i64, note: String) -> Result<(), ApiError>
     if note.chars().count() > 500 {
         return Err(ApiError::Invalid("備註最多 500 字".into()));
     }
-    let draft = imp::draft(TrailAction::HandoverAcknowledged, actor, ctx.ip_string())
+    let draft = ctx.trail(TrailAction::HandoverAcknowledged)
         .details(serde_json::json!({ "unit_id": h.unit_id, "outgoing_id": h.outgoing_id }));
     store.acknowledge_handover(id, actor.account_id, &note, Utc::now(), draft).await.map_err(|e| match e {
         StoreError::Stale(_) => ApiError::Invalid("此移交清冊已確認，或已由較新的清冊取代".into()),

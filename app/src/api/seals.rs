@@ -52,18 +52,12 @@ pub struct SealUpload {
 #[cfg(feature = "ssr")]
 mod imp {
     use super::*;
-    use crate::domain::{NationalId, UnitKind};
+    use crate::domain::UnitKind;
     use crate::server::{
         auth::Actor,
         store::{SealReason, SealVersionRecord},
-        trail::{Outcome, TrailAction, TrailDraft},
     };
 
-    pub fn draft(action: TrailAction, actor: &Actor, ip: Option<String>, id: &NationalId) -> TrailDraft {
-        let mut d = TrailDraft::new(action, Outcome::Success).actor(Some(actor.trail_ref())).ip(ip);
-        d.subject_national_id = Some(id.as_str().to_string());
-        d
-    }
 
     /// The caller's unit must be a household registration office, and — when the person has a
     /// registered seal — the office that registered it.
@@ -113,7 +107,7 @@ pub async fn seal_versions(national_id: String) -> Result<PersonSeals, ApiError>
     let versions = ctx.state.store.seal_versions(id.as_str()).await.map_err(super::internal)?;
     imp::own_district(&ctx, actor, &versions, SealVersions::PATH).await?;
     let person = ctx.state.store.person(id.as_str()).await.map_err(super::internal)?;
-    let draft = imp::draft(TrailAction::SealVersionsView, actor, ctx.ip_string(), &id)
+    let draft = ctx.trail(TrailAction::SealVersionsView).subject(id.as_str())
         .details(serde_json::json!({ "versions": versions.len() }));
     ctx.state.store.append_trail(draft).await.map_err(super::internal)?;
     let mut out = Vec::new();
@@ -164,7 +158,7 @@ pub async fn upload_seal(upload: SealUpload) -> Result<SealVersionView, ApiError
     let image = match uploads::accept_image(&ctx.state.scanner, ctx.state.uploads, bytes).await {
         Ok(img) => img,
         Err(e) => {
-            let mut d = imp::draft(TrailAction::SealUploadRejected, actor, ctx.ip_string(), &id)
+            let mut d = ctx.trail(TrailAction::SealUploadRejected).subject(id.as_str())
                 .details(serde_json::json!({ "reason": e.code() }));
             d.outcome = crate::server::trail::Outcome::Failure;
             ctx.state.store.append_trail(d).await.map_err(super::internal)?;
@@ -187,7 +181,7 @@ pub async fn upload_seal(upload: SealUpload) -> Result<SealVersionView, ApiError
         created_by: Some(actor.account_id),
         now: Utc::now(),
     };
-    let draft = imp::draft(TrailAction::SealVersionAdd, actor, ctx.ip_string(), &id).details(serde_json::json!({
+    let draft = ctx.trail(TrailAction::SealVersionAdd).subject(id.as_str()).details(serde_json::json!({
         "reason": reason.code(),
         "sha256": new.image.sha256,
         "unclear": new.unclear,
