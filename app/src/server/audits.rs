@@ -5,10 +5,11 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 
-use super::store::{AuditFilter, DynStore, NewAudit, StoreResult};
+use super::authz::acts_as_supervisor;
+use super::store::{AuditFilter, AuditFormRecord, DynStore, NewAudit, StoreResult};
 use super::trail::TrailDraft;
 use super::auth::Actor;
-use crate::domain::audit::{AuditKind, FollowupKind, Part, Period};
+use crate::domain::audit::{AuditKind, FollowupKind, Part, Period, Slot};
 use crate::domain::Role;
 use crate::domain::audit_sample::{draw_queries, draw_users};
 
@@ -119,6 +120,62 @@ pub async fn previous_audit(
 pub fn fresh_seed() -> u64 {
     use rand::Rng;
     rand::rng().random::<u64>() >> 1
+}
+
+/// The bureau's roles that read every audit: administrators, the external team, the Ethics
+/// Office.
+pub const BUREAU: [Role; 3] = [Role::Admin, Role::ExternalAuditor, Role::Ethics];
+
+pub fn bureau_wide(actor: &Actor) -> bool {
+    BUREAU.iter().any(|r| actor.has(*r))
+}
+
+/// Who reads an audit: the bureau; its auditor and audited person; the audited unit's internal
+/// auditors; the supervisors (or their delegates) of the audited and the auditing unit.
+pub async fn may_read(store: &DynStore, actor: &Actor, a: &AuditFormRecord, now: DateTime<Utc>) -> StoreResult<bool> {
+    if bureau_wide(actor) || a.auditor_id == actor.account_id || a.audited_id == Some(actor.account_id) {
+        return Ok(true);
+    }
+    if let Some(unit) = a.unit_id {
+        if actor.has(Role::InternalAuditor) && actor.unit_id == unit {
+            return Ok(true);
+        }
+        if acts_as_supervisor(store, actor, unit, now).await? {
+            return Ok(true);
+        }
+    }
+    acts_as_supervisor(store, actor, a.auditing_unit_id, now).await
+}
+
+/// Who signs a box, and when: the auditor first (their box, and the vendor's representative on
+/// their tablet); once the auditor has, the audited person and the two units' supervisors (or
+/// delegates), never the auditor or the audited person in a supervisor's box.
+pub async fn may_sign(
+    store: &DynStore,
+    actor: &Actor,
+    a: &AuditFormRecord,
+    slot: Slot,
+    now: DateTime<Utc>,
+) -> StoreResult<bool> {
+    let me = actor.account_id;
+    let submitted = a.submitted_at.is_some();
+    Ok(match slot {
+        Slot::Auditor => me == a.auditor_id && !submitted,
+        Slot::Vendor => me == a.auditor_id && a.kind == AuditKind::Vendor,
+        Slot::Audited => submitted && a.audited_id == Some(me),
+        Slot::AuditedSupervisor => {
+            submitted
+                && me != a.auditor_id
+                && a.audited_id != Some(me)
+                && match a.unit_id {
+                    Some(u) => acts_as_supervisor(store, actor, u, now).await?,
+                    None => false,
+                }
+        }
+        Slot::AuditorSupervisor => {
+            submitted && me != a.auditor_id && acts_as_supervisor(store, actor, a.auditing_unit_id, now).await?
+        }
+    })
 }
 
 /// Who moves a follow-up on: the Ethics Office its referrals (七(三)), the external team the
