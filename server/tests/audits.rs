@@ -485,4 +485,83 @@ async fn one_audit_per_party_and_inactive_units(db: TestDb) {
     app.db.close().await;
 }
 
-on_both!(internal_audit_end_to_end, office_audit_and_schedule, vendor_audit, one_audit_per_party_and_inactive_units);
+/// The rules themselves, without HTTP: who reads an internal audit and who signs which box,
+/// before and after the auditor's signature.
+async fn who_reads_and_signs(db: TestDb) {
+    use app::server::audits::{may_read, may_sign};
+    use app::server::auth::Actor;
+    use app::server::store::AuditFormRecord;
+    let app = setup(db).await;
+    let store = &app.db.store;
+    let now = chrono::Utc::now();
+    let mut who = std::collections::HashMap::new();
+    for no in ["C1001", "C1002", "S1001", "I1001", "E1001", "T1001", "I2001", "S3001"] {
+        let acc = store.account_by_employee_no(no).await.unwrap().unwrap();
+        who.insert(no, Actor::from_account(&acc, &Default::default(), now));
+    }
+    let unit = store.unit_by_code("LO-DA").await.unwrap().unwrap().id;
+    let mut a = AuditFormRecord {
+        id: 1,
+        kind: AuditKind::Internal,
+        period: "2026-11".into(),
+        unit_id: Some(unit),
+        vendor: None,
+        auditing_unit_id: unit,
+        auditor_id: who["I1001"].account_id,
+        audited_id: Some(who["C1001"].account_id),
+        audited_on: now.date_naive(),
+        seed: 7,
+        lookups: 0,
+        users: 0,
+        account_changes: 0,
+        last_review_at: None,
+        previous_id: None,
+        previous_followup: String::new(),
+        result: String::new(),
+        recommendations: String::new(),
+        created_at: now,
+        submitted_at: None,
+        completed_at: None,
+        withdrawn_at: None,
+        withdrawn_reason: None,
+    };
+    for (no, reads) in [
+        ("I1001", true),  // the auditor
+        ("C1001", true),  // the audited person
+        ("S1001", true),  // the unit's supervisor
+        ("T1001", true),  // the Ethics Office reads all
+        ("E1001", true),  // so does the external team
+        ("C1002", false), // a colleague who is no party
+        ("I2001", false), // another unit's internal auditor
+        ("S3001", false), // another unit's supervisor
+    ] {
+        assert_eq!(may_read(store, &who[no], &a, now).await.unwrap(), reads, "{no} reads");
+    }
+    let signs = |a: AuditFormRecord, who: std::collections::HashMap<&'static str, Actor>| async move {
+        let mut out = Vec::new();
+        for slot in [Slot::Auditor, Slot::Audited, Slot::AuditedSupervisor, Slot::AuditorSupervisor, Slot::Vendor] {
+            for no in ["I1001", "C1001", "S1001", "C1002"] {
+                if may_sign(store, &who[no], &a, slot, now).await.unwrap() {
+                    out.push((slot, no));
+                }
+            }
+        }
+        out
+    };
+    // before the auditor signs, only the auditor's box is open, to the auditor
+    assert_eq!(signs(a.clone(), who.clone()).await, [(Slot::Auditor, "I1001")]);
+    a.submitted_at = Some(now);
+    // then the audited person and the supervisor (both supervisor boxes: one unit audits itself)
+    assert_eq!(
+        signs(a, who).await,
+        [(Slot::Audited, "C1001"), (Slot::AuditedSupervisor, "S1001"), (Slot::AuditorSupervisor, "S1001")]
+    );
+}
+
+on_both!(
+    who_reads_and_signs,
+    internal_audit_end_to_end,
+    office_audit_and_schedule,
+    vendor_audit,
+    one_audit_per_party_and_inactive_units
+);
