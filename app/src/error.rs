@@ -45,7 +45,7 @@ impl ApiError {
             Self::BadCredentials => "Wrong employee number or password".into(),
             Self::Locked(t) => format!("Account locked; try again after {t}"),
             Self::RateLimited => "Too many attempts; try again later".into(),
-            Self::Invalid(m) => m.clone(),
+            Self::Invalid(m) => crate::i18n::errors::en(m),
             Self::NotFound => "Not found".into(),
             Self::Internal => "Something went wrong; please try again".into(),
             Self::ServerFn(e) => format!("Connection or format error: {e}"),

@@ -2,6 +2,8 @@
 //! (leptos_i18n would pull ICU data and leptos-use into both builds; a typed table is all
 //! this UI needs.)
 
+pub mod errors;
+
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 

@@ -1,0 +1,964 @@
+//! English for the zh-TW messages the API reports as [`crate::error::ApiError::Invalid`]: the
+//! literals of the api functions, the form parsers' field errors, and the `Display` texts of
+//! the domain's error types. Shared by the browser and the server.
+//!
+//! An entry's zh may hold `{}` for text filled in at run time (`尚有 {} 個項目未填寫…`): a
+//! message matches it when it has the literal parts in order with some text in each gap (never
+//! containing `；`), and the gaps go into the English `{}` in the same order, themselves in
+//! English when the catalogue knows them (a form label, a role, a date, an inner message; a list
+//! joined with `、` item by item). Form errors come joined with `；` (`api::invalid_fields`):
+//! each part is translated and the parts are joined with `; `. Text the catalogue does not know
+//! comes back unchanged. The test below reads the sources and fails on a message without an entry.
+
+/// Separates the messages of one form (`api::invalid_fields`).
+const SEPARATOR: char = '；';
+/// Separates the items of a list inside one message (role names, e-mail domains).
+const LIST: char = '、';
+/// The most gaps one entry has.
+const MAX_GAPS: usize = 4;
+
+/// (zh-TW, English). `{}` marks a gap (see the module's comment).
+const CATALOGUE: &[(&str, &str)] = &[
+    // ---- forms: templates built from a label (domain/forms/mod.rs, liaison_slip.rs) ----
+    ("請填寫{}", "{} is required"),
+    ("{}最多 {} 字，且不可含控制字元", "{} can be at most {} characters and must not contain control characters"),
+    ("{}：{}", "{}: {}"),
+    ("{}格式不正確（數字、括號、連字號，最多 30 字）", "{} is not valid (digits, brackets and hyphens; at most 30 characters)"),
+    ("{}最多 50 行", "{} can have at most 50 lines"),
+    ("{}每行最多 200 字", "{}: each line can be at most 200 characters"),
+    // ---- form labels (the gaps of the templates above) ----
+    ("佐證（報告、文號或紀錄）", "Evidence (report, document number or record)"),
+    ("使用者中文姓名", "User's name (in Chinese)"),
+    ("保管文件", "Documents in custody"),
+    ("傳真", "Fax"),
+    ("傳真電話", "Fax number"),
+    ("其他事項說明", "Explanation of the “Other” subject"),
+    ("其他回復說明", "Explanation of the “Other” reply"),
+    ("印鑑登記當事人姓名", "Person's name"),
+    ("待辦事項", "Pending items"),
+    ("戶役政資訊系統印鑑登記日期", "Seal registration date in the household registration system"),
+    ("承辦人", "Handler"),
+    ("承辦人員", "Handler"),
+    ("機關名稱", "Agency"),
+    ("異動原因", "Reason for the change"),
+    ("異動後單位", "New unit"),
+    ("科(課)室名稱", "Section"),
+    ("稽核情形", "Audit findings"),
+    ("聯絡電話", "Contact phone"),
+    ("聯繫日期", "Contact date"),
+    ("說明", "Description"),
+    ("課(股)長", "Section chief"),
+    ("起日", "Start date"),
+    ("迄日", "End date"),
+    ("電話", "Phone"),
+    ("風險控制措施與後續處置規劃", "Risk controls and follow-up plan"),
+    // ---- names that fill gaps: unit kinds, roles, designations, matcher bands, ROC dates ----
+    ("地政局科室", "bureau section"),
+    ("所屬機關", "subordinate agency"),
+    ("地政事務所", "land office"),
+    ("戶政事務所", "household registration office"),
+    ("使用者", "clerk"),
+    ("通行碼管理者", "account manager"),
+    ("單位主管", "unit supervisor"),
+    ("內部稽核", "internal auditor"),
+    ("外部稽核", "external auditor"),
+    ("政風", "ethics officer"),
+    ("戶政事務所人員", "household registration office staff"),
+    ("系統管理者", "system administrator"),
+    ("職務代理人（通行碼管理）", "deputy account manager"),
+    ("查詢資料產製專人", "query report producer"),
+    ("主管授權人", "supervisor's delegate"),
+    ("相符", "match"),
+    ("待人工判斷", "needs manual review"),
+    ("不符", "mismatch"),
+    ("民國 {} 年 {} 月 {} 日", "ROC {}/{}/{}"),
+    // ---- dates, numbers, IDs (domain) ----
+    ("日期格式不正確，請輸入如 115/11/26 或 民國115年11月26日", "Invalid date: enter an ROC date such as 115/11/26 or 民國115年11月26日"),
+    ("沒有這一天", "There is no such day"),
+    ("民國年須在 1 年之後", "The ROC year must be 1 or later"),
+    ("身分證統一編號須為 1 個英文字母加 9 位數字", "The national ID number must be 1 letter followed by 9 digits"),
+    ("第 2 碼須為 1、2（國民）或 8、9（居留證）", "The 2nd character must be 1 or 2 (citizen) or 8 or 9 (resident certificate)"),
+    ("身分證統一編號檢查碼不符", "The national ID number's check digit does not match"),
+    ("請輸入案號", "Please enter the case number"),
+    ("案號年度須為民國 1 至 999 年", "The case number's year must be ROC year 1 to 999"),
+    ("案號的「字」須為 1 至 10 個字，不含數字或符號", "The “Word” part of the case number must be 1 to 10 characters, without digits or symbols"),
+    ("案號的「號」須為 1 至 10 位數字", "The “Number” part of the case number must be 1 to 10 digits"),
+    ("案號過長（最多 60 字）或含控制字元", "The case number is too long (at most 60 characters) or contains control characters"),
+    ("員工編號須為 4 至 12 個英文字母或數字", "The employee number must be 4 to 12 letters or digits"),
+    ("上班時間格式應為 HH:MM", "Office hours must be given as HH:MM"),
+    ("下班時間須晚於上班時間", "The closing time must be later than the opening time"),
+    ("月份格式不正確（例：2026-11 或 115/11）", "Invalid month (e.g. 2026-11 or 115/11)"),
+    ("期間格式不正確（例：2026-11、2026Q4、2026H2）", "Invalid period (e.g. 2026-11, 2026Q4, 2026H2)"),
+    ("{}的帳號不能申請或持有這些權限：{}", "Accounts of a {} cannot request or hold these roles: {}"),
+    // ---- passwords ----
+    ("密碼至少需 {} 個字元", "The password must be at least {} characters long"),
+    ("密碼需包含大寫字母、小寫字母、數字、符號其中 {} 類", "The password must contain {} of these: upper-case letters, lower-case letters, digits, symbols"),
+    ("密碼不可包含員工編號", "The password must not contain your employee number"),
+    ("密碼不可包含姓名", "The password must not contain your name"),
+    ("目前密碼不正確", "The current password is wrong"),
+    ("密碼變更後 {} 天內不得再次變更", "The password cannot be changed again within {} days of the last change"),
+    ("新密碼不可與最近 {} 次使用過的密碼相同", "The new password must differ from your last {} passwords"),
+    ("兩次輸入的新密碼不一致", "The two new passwords differ"),
+    ("請輸入員工編號與密碼", "Please enter your employee number and password"),
+    ("所屬單位已停用，帳號無法登入；請洽系統管理者", "Your unit has been disabled, so the account cannot sign in; please contact the system administrator"),
+    // ---- image uploads ----
+    ("未收到影像檔", "No image file was received"),
+    ("檔案過大（{} KB），上限為 {} KB", "The file is too large ({} KB); the limit is {} KB"),
+    ("檔案不是 PNG 或 JPEG 影像", "The file is not a PNG or JPEG image"),
+    ("影像損毀或無法讀取", "The image is damaged or cannot be read"),
+    ("影像像素過多（{}×{}），上限為 {} 萬像素", "The image has too many pixels ({}×{}); the limit is {} × 10,000 pixels"),
+    ("影像解碼後過大（{} MB），上限為 {} MB；請以 8 位元灰階或彩色、較低解析度掃描", "The decoded image is too large ({} MB; the limit is {} MB); please scan in 8-bit greyscale or colour at a lower resolution"),
+    ("檔案含有惡意程式（{}），已拒收", "The file contains malware ({}) and was rejected"),
+    ("病毒掃描服務無法使用，暫時無法上傳；請稍後再試或通知資訊室", "The virus scanning service is unavailable, so nothing can be uploaded for now; please try again later or notify the IT Office"),
+    ("影像資料格式錯誤，請重新選擇檔案", "The image data is malformed; please choose the file again"),
+    ("影像中找不到紅色印模，請確認掃描檔", "No red seal impression was found in the image; please check the scan"),
+    // ---- seal comparison (api/comparisons.rs, domain/comparison.rs) ----
+    ("請選擇業務類別", "Please choose the business type"),
+    ("姓名最多 40 字且不可含控制字元", "The name can be at most 40 characters and must not contain control characters"),
+    ("此身分證統一編號沒有登記印鑑，無法比對", "There is no registered seal for this national ID number, so it cannot be compared"),
+    ("此查詢已送出比對結果", "The comparison result for this query has already been submitted"),
+    ("此查詢已送出比對結果；紀錄不可修改，只能加註", "The comparison result for this query has already been submitted; the record cannot be changed, only annotated"),
+    ("此查詢的比對結果正在送出中", "The comparison result for this query is being submitted"),
+    ("說明最多 1000 字", "The comment can be at most 1000 characters"),
+    ("伺服器無法比對此影像：{}", "The server could not compare this image: {}"),
+    ("不是 PNG 或 JPEG 影像", "not a PNG or JPEG image"),
+    ("影像是空的", "the image is empty"),
+    ("影像過大", "the image is too large"),
+    ("影像中找不到紅色印文", "no red seal impression was found in the image"),
+    ("影像損毀", "the image is damaged"),
+    ("比對參數錯誤", "invalid comparison settings"),
+    ("瀏覽器與伺服器的比對結果不一致（伺服器：{} {}；瀏覽器：{} {}），請於說明欄填寫理由後再送出", "The browser's and the server's comparison results differ (server: {} {}; browser: {} {}); please give your reason in the comment field before submitting"),
+    ("系統判定「不符」而您判定「相符」，請於說明欄填寫理由", "The system found a mismatch but you decided it is a match; please give your reason in the comment field"),
+    ("請輸入加註內容（最多 1000 字）", "Please enter the annotation (at most 1000 characters)"),
+    // ---- registered seals (api/seals.rs) ----
+    ("請選擇上傳原因（新登記或印模重建）", "Please choose the reason for the upload (new registration or impression rebuild)"),
+    ("姓名最多 40 字", "The name can be at most 40 characters"),
+    ("備註最多 500 字", "The note can be at most 500 characters"),
+    ("此人尚無登記印鑑，無法辦理印模重建；請選擇「新登記」", "This person has no registered seal yet, so the impression cannot be rebuilt; please choose “New registration”"),
+    // ---- liaison slips (api/liaison.rs, domain/forms/liaison_slip.rs) ----
+    ("請選擇收件的戶政事務所", "Please choose the receiving household registration office"),
+    ("收件單位須為臺北市各區戶政事務所", "The recipient must be one of the Taipei City district household registration offices"),
+    ("請填寫發件單位聯絡電話", "Please enter the sending unit's contact phone"),
+    ("分機須為 1 至 8 位數字", "The extension must be 1 to 8 digits"),
+    ("請填寫身分證統一編號", "Please enter the national ID number"),
+    ("請勾選查詢事項", "Please tick the subject of the inquiry"),
+    ("印鑑比對系統登記日期：{}", "Registration date in the seal comparison system: {}"),
+    ("兩系統的登記日期相同，無須聯繫", "Both systems have the same registration date; no liaison is needed"),
+    ("兩系統的登記日期相同（印鑑比對系統：{}），無須聯繫", "Both systems have the same registration date (seal comparison system: {}); no liaison is needed"),
+    ("請填寫聯絡電話", "Please enter the contact phone"),
+    ("印模已完成重建：請同時上傳重建後的印模影像", "Impression rebuilt: please upload the rebuilt impression image with the reply"),
+    ("請勾選回復內容（印模已完成重建或其他）", "Please tick the reply (impression rebuilt, or other)"),
+    ("聯繫單狀態已變更，請重新整理後再試", "The liaison slip's status has changed; please refresh and try again"),
+    ("說明最多 500 字", "The explanation can be at most 500 characters"),
+    ("沒有這個狀態", "There is no such status"),
+    ("此人的印鑑登記於其他戶政事務所，本所無法重建或更正；請回復「其他」並說明", "This person's seal is registered at another household registration office, so this office cannot rebuild or correct it; please reply “Other” and explain"),
+    ("此人尚無登記印鑑，無法更正登記日期", "This person has no registered seal yet, so the registration date cannot be corrected"),
+    ("不可核准自己填寫的聯繫單", "You cannot approve a liaison slip you filled in yourself"),
+    ("退回請說明原因", "Please give the reason for returning the slip"),
+    ("戶政事務所已收件，無法撤銷", "The household registration office has already received the slip, so it cannot be cancelled"),
+    ("此聯繫單已回復或已撤銷", "This liaison slip has already been answered or cancelled"),
+    // ---- monthly query reports (api/reports.rs, server/reports.rs, api/register.rs) ----
+    ("報表已核閱或已重新產製，請重新整理後再試", "The report has already been reviewed or regenerated; please refresh and try again"),
+    ("不能產製未來月份的報表", "A report cannot be produced for a future month"),
+    ("本報表含您本人的查詢紀錄，依規定應由其他主管或授權人核閱", "This report includes your own queries; under the rules another supervisor or delegate must review it"),
+    ("核閱意見最多 1000 字", "The review comment can be at most 1000 characters"),
+    ("匯出格式須為 CSV 或 XLSX", "The export format must be CSV or XLSX"),
+    ("報表月份不正確", "The report's month is invalid"),
+    ("本月尚未結束，報表僅供預覽；月份結束後由系統重新產製全月報表，再行核閱", "The month is not over, so the report is only a preview; when the month ends the system regenerates the full-month report, which is then reviewed"),
+    ("此報表是月中產製的預覽，未含全月查詢紀錄；請重新產製後再核閱", "This report is a preview made during the month and lacks the rest of the month's queries; please regenerate it before reviewing"),
+    // ---- security duties and calendar (api/security.rs, api/calendar.rs, domain/security_task.rs) ----
+    ("通知民政局之風險控制措施僅適用於作業系統停止服務", "A risk-control plan notified to the Department of Civil Affairs applies only to the operating system end-of-support duty"),
+    ("此項工作已登錄完成", "This duty has already been recorded as done"),
+    ("請選擇工作項目", "Please choose the duty"),
+    ("請填寫期限", "Please enter the due date"),
+    ("請填寫完成日期", "Please enter the completion date"),
+    ("完成日期不可晚於今天", "The completion date cannot be later than today"),
+    ("請選擇放假或補班", "Please choose Holiday or Make-up workday"),
+    ("請輸入名稱（最多 40 字）", "Please enter a name (at most 40 characters)"),
+    // ---- audits (api/audits, domain/forms/internal_audit.rs, vendor_audit.rs) ----
+    ("稽核人已簽章，紀錄不能再修改", "The auditor has signed; the record can no longer be changed"),
+    ("此稽核已撤回重新抽樣，紀錄不能再修改", "This audit was withdrawn to draw a new sample; the record can no longer be changed"),
+    ("紀錄已簽章或已變更，請重新整理後再試", "The record has been signed or changed; please refresh and try again"),
+    ("此欄已簽章", "This signature box has already been signed"),
+    ("已移送，請勿重複", "Already referred; please do not refer it again"),
+    ("請選擇稽核類別", "Please choose the audit type"),
+    ("內部稽核以月為期", "An internal audit covers one month"),
+    ("所隊外部稽核以季為期", "An external audit of an office covers one quarter"),
+    ("委外廠商稽核以半年為期", "A vendor audit covers half a year"),
+    ("不能稽核尚未開始的期間", "A period that has not started yet cannot be audited"),
+    ("外部稽核對象須為地政事務所或土地開發總隊", "An external audit must be of a land office or the Land Development Agency"),
+    ("請選擇受稽核單位的受稽核人（不得為稽核人本人）", "Please choose the audited person in the audited unit (it cannot be the auditor)"),
+    ("請填寫受稽核廠商名稱（100 字以內）", "Please enter the audited vendor's name (up to 100 characters)"),
+    ("此期間已有同一受稽核對象的稽核；如需重新抽樣，請先在該稽核撤銷並說明理由", "There is already an audit of the same auditee for this period; to draw a new sample, withdraw that audit first and give the reason"),
+    ("委外廠商稽核請依附件三填寫", "A vendor audit is filled in on Attachment 3"),
+    ("此項目不在抽查樣本內", "This item is not in the sample"),
+    ("此稽核依附件二填寫", "This audit is filled in on Attachment 2"),
+    ("沒有這個欄位", "There is no such field"),
+    ("內容最多 2000 字", "The text can be at most 2000 characters"),
+    ("沒有這個簽章欄", "There is no such signature box"),
+    ("請待稽核人簽章後再簽", "Please wait until the auditor has signed"),
+    ("尚有 {} 個項目未填寫（含稽核結果），請完成後再簽章", "{} item(s) are not filled in yet (including audit results); please complete them before signing"),
+    ("請填寫廠商代表姓名", "Please enter the vendor representative's name"),
+    ("請廠商代表於簽名區簽名", "The vendor representative must sign in the signature area"),
+    ("只有勾選「不符」的項目可以移送政風室", "Only items marked “Does not conform” can be referred to the Ethics Office"),
+    ("請說明移送事由（1000 字以內）", "Please give the reason for the referral (up to 1000 characters)"),
+    ("請選擇處理狀態", "Please choose the follow-up status"),
+    ("請填寫處理情形（1000 字以內）", "Please describe the action taken (up to 1000 characters)"),
+    ("請說明重新抽樣的理由（4 至 500 字）", "Please give the reason for drawing a new sample (4 to 500 characters)"),
+    ("沒有這個稽核項目", "There is no such audit item"),
+    ("請勾選符合、不符合或不適用", "Please tick Conforms, Does not conform or Not applicable"),
+    ("不符合時請填寫稽核情形", "Please describe the findings for an item that does not conform"),
+    ("請勾選符合或不符", "Please tick Conforms or Does not conform"),
+    ("不符時請說明情形", "Please explain what was found for an item that does not conform"),
+    // ---- account requests (api/accounts.rs, domain/forms/account_request.rs, server/store) ----
+    ("請選擇申請事項（新增、異動或註銷）", "Please choose the request type (create, change or cancel)"),
+    ("請填寫申請日期", "Please enter the application date"),
+    ("請填寫使用者帳號（員工編號）", "Please enter the user account (employee number)"),
+    ("請填寫 E-Mail 公務信箱", "Please enter the official e-mail address"),
+    ("E-Mail 格式不正確", "The e-mail address is not valid"),
+    ("請填寫公務信箱（{}）", "Please enter an official e-mail address ({})"),
+    ("沒有這個角色：{}", "There is no such role: {}"),
+    ("新增帳號須勾選申請權限", "A new account needs at least one requested role ticked"),
+    ("異動須勾選新的申請權限，或選擇異動後單位", "A change needs the new requested roles ticked, or a new unit chosen"),
+    ("申請單狀態已變更，請重新整理後再試", "The request's status has changed; please refresh and try again"),
+    ("查無此員工編號的有效帳號", "No active account has this employee number"),
+    ("只能為本單位的同仁申請異動或註銷", "You can only request a change or cancellation for colleagues in your own unit"),
+    ("沒有這個單位：{}", "There is no such unit: {}"),
+    ("使用者帳號重複：此員工編號已有有效帳號或尚在辦理中的新增申請", "Duplicate user account: this employee number already has an active account or a pending request for one"),
+    ("使用者帳號重複：此員工編號已有有效帳號", "Duplicate user account: this employee number already has an active account"),
+    ("查無有效帳號（已停用或註銷），無法異動", "There is no active account (it was disabled or cancelled), so it cannot be changed"),
+    ("查無有效帳號（已停用或註銷），無須註銷", "There is no active account (it was disabled or cancelled), so there is nothing to cancel"),
+    ("不可核章自己申請或與自己有關的申請單", "You cannot endorse a request you filed or that concerns you"),
+    ("不可審核自己申請或與自己有關的申請單", "You cannot review a request you filed or that concerns you"),
+    ("申請單已結案", "The request is already closed"),
+    ("請選擇不提供的原因", "Please choose the reason for declining"),
+    ("請說明其他原因", "Please explain the other reason"),
+    ("異動時間格式錯誤", "The effective time is not valid"),
+    ("異動時間不可早於現在", "The effective time cannot be in the past"),
+    ("已核准，但未能生效：{}（本申請已結案）", "Approved, but it could not take effect: {} (this request is now closed)"),
+    ("請選擇提供或不提供", "Please choose Provide or Decline"),
+    ("不可停用自己的帳號", "You cannot disable your own account"),
+    ("請選擇停用原因", "Please choose the reason for disabling"),
+    // ---- quarterly permission reviews and hand-overs (api/reviews.rs) ----
+    ("此次審查已簽核，不能再變更", "This review has been signed off and can no longer be changed"),
+    ("請選擇維持或異動", "Please choose Keep or Change"),
+    ("此帳號已標記異動並開立申請單", "This account is already marked for change with a request opened"),
+    ("備註最多 200 字", "The note can be at most 200 characters"),
+    ("此項目已由他人處理或審查已簽核，請重新整理", "Someone else has handled this item or the review has been signed off; please refresh"),
+    ("此帳號已停用，請標記為異動", "This account is disabled; please mark it as Change"),
+    ("只能連結此帳號在辦理中的異動或註銷申請單", "Only a pending change or cancellation request for this account can be linked"),
+    ("請選擇異動（變更權限）或註銷", "Please choose Change (change the roles) or Cancel the account"),
+    ("新的申請權限與現有權限相同；不需異動請標記維持", "The requested roles are the same as the current ones; if nothing changes, please mark it Keep"),
+    ("此次審查已簽核", "This review has already been signed off"),
+    ("審查意見最多 500 字", "The review remarks can be at most 500 characters"),
+    ("尚有 {} 個帳號未標記維持或異動，不能簽核", "{} account(s) are not yet marked Keep or Change, so the review cannot be signed off"),
+    ("審查已簽核或有帳號尚未標記，請重新整理", "The review has been signed off or some accounts are not marked yet; please refresh"),
+    ("移交人須為該單位的帳號", "The outgoing account manager must be an account of that unit"),
+    ("請填寫移交人（原通行碼管理者）的員工編號", "Please enter the employee number of the outgoing (former) account manager"),
+    ("接辦人須為同一單位的有效帳號", "The successor must be an active account of the same unit"),
+    ("接辦人不可與移交人相同", "The successor cannot be the same person as the outgoing account manager"),
+    ("此移交清冊已確認，或已由較新的清冊取代", "This hand-over list has already been acknowledged, or a newer list has replaced it"),
+    // ---- administration (api/admin.rs) ----
+    ("不可變更自己的帳號；請由其他管理者辦理", "You cannot change your own account; please ask another administrator"),
+    ("請輸入使用者姓名（最多 40 字）", "Please enter the user's name (at most 40 characters)"),
+    ("請至少選擇一個角色", "Please choose at least one role"),
+    ("沒有這個單位", "There is no such unit"),
+    ("單位已停用", "The unit is disabled"),
+    ("此員工編號已有帳號（使用者帳號重複）", "This employee number already has an account (duplicate user account)"),
+    ("請輸入停用原因", "Please enter the reason for disabling"),
+    ("沒有這種指定", "There is no such designation"),
+    ("不可指定自己", "You cannot designate yourself"),
+    ("帳號已停用，不能指定", "The account is disabled and cannot be designated"),
+    ("起日：{}", "Start date: {}"),
+    ("請填寫迄日（指定期間最長一年）", "Please enter the end date (a designation lasts at most one year)"),
+    ("迄日：{}", "End date: {}"),
+    ("迄日不可早於起日", "The end date cannot be earlier than the start date"),
+    ("指定期間最長一年", "A designation lasts at most one year"),
+    ("此指定已結束", "This designation has already ended"),
+];
+
+/// The English of a message the API reported in zh-TW; the message itself when the catalogue
+/// does not know it.
+pub fn en(zh: &str) -> String {
+    match one(zh) {
+        Some(s) => s,
+        None if zh.contains(SEPARATOR) => joined(zh),
+        None => zh.to_string(),
+    }
+}
+
+/// Messages joined with `；`, part by part; a part is the longest run of `；`-separated pieces the
+/// catalogue knows (some messages contain `；` themselves), else one piece unchanged.
+fn joined(zh: &str) -> String {
+    let mut out = String::with_capacity(zh.len() * 2);
+    let mut known = false;
+    let mut rest = zh;
+    for n in 0.. {
+        let ends = std::iter::once(rest.len()).chain(rest.rmatch_indices(SEPARATOR).map(|(i, _)| i));
+        let mut part = None;
+        for end in ends {
+            if let Some(s) = one(&rest[..end]) {
+                part = Some((end, s));
+                break;
+            }
+        }
+        if n > 0 {
+            out.push_str("; ");
+        }
+        let end = match part {
+            Some((end, s)) => {
+                known = true;
+                out.push_str(&s);
+                end
+            }
+            None => {
+                let end = rest.find(SEPARATOR).unwrap_or(rest.len());
+                out.push_str(&rest[..end]);
+                end
+            }
+        };
+        if end == rest.len() {
+            break;
+        }
+        rest = &rest[end + SEPARATOR.len_utf8()..];
+    }
+    if known {
+        out
+    } else {
+        zh.to_string()
+    }
+}
+
+/// One message: an exact entry, else the matching template with the most literal text.
+fn one(msg: &str) -> Option<String> {
+    if msg.is_empty() {
+        return None;
+    }
+    if let Some((_, e)) = CATALOGUE.iter().find(|(z, _)| *z == msg) {
+        return Some((*e).to_string());
+    }
+    let mut best: Option<(usize, &str, [&str; MAX_GAPS])> = None;
+    for (z, e) in CATALOGUE {
+        let holes = z.matches("{}").count();
+        let literal = z.len() - 2 * holes;
+        if holes == 0 || literal == 0 || best.is_some_and(|(l, ..)| l >= literal) {
+            continue;
+        }
+        let Some(gaps) = gaps(z, msg) else { continue };
+        // A template of punctuation only (`{}：{}`) matches only when it knows the gaps' words.
+        if !has_chinese(z) && !gaps[..holes].iter().all(|g| gap_en(g, &mut String::new())) {
+            continue;
+        }
+        best = Some((literal, e, gaps));
+    }
+    let (_, e, gaps) = best?;
+    let mut out = String::with_capacity(e.len() + msg.len());
+    for (i, piece) in e.split("{}").enumerate() {
+        if i > 0 {
+            gap_en(gaps.get(i - 1).copied().unwrap_or(""), &mut out);
+        }
+        out.push_str(piece);
+    }
+    Some(out)
+}
+
+/// The gaps of `msg` in `template`: the literal parts in order (the first at the start, the last
+/// at the end), each gap at least one character and without `；`.
+fn gaps<'m>(template: &str, msg: &'m str) -> Option<[&'m str; MAX_GAPS]> {
+    let mut pieces = template.split("{}");
+    let mut rest = msg.strip_prefix(pieces.next()?)?;
+    let mut out = [""; MAX_GAPS];
+    let mut pieces = pieces.enumerate().peekable();
+    while let Some((n, piece)) = pieces.next() {
+        let slot = out.get_mut(n)?;
+        let first = rest.chars().next()?.len_utf8();
+        let end = if pieces.peek().is_none() {
+            if rest.len() < first + piece.len() || !rest.ends_with(piece) {
+                return None;
+            }
+            rest.len() - piece.len()
+        } else if piece.is_empty() {
+            return None; // `{}{}`: no way to tell the gaps apart
+        } else {
+            first + rest[first..].find(piece)?
+        };
+        let gap = &rest[..end];
+        if gap.contains(SEPARATOR) {
+            return None;
+        }
+        *slot = gap;
+        rest = &rest[end + piece.len()..];
+    }
+    Some(out)
+}
+
+/// Appends a gap's English (an entry, or a `、` list of entries, or the gap unchanged); false
+/// when Chinese the catalogue does not know is left in it.
+fn gap_en(gap: &str, out: &mut String) -> bool {
+    if let Some(s) = one(gap) {
+        out.push_str(&s);
+        return true;
+    }
+    if !gap.contains(LIST) {
+        out.push_str(gap);
+        return !has_chinese(gap);
+    }
+    let mut known = true;
+    for (i, item) in gap.split(LIST).enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        match one(item) {
+            Some(s) => out.push_str(&s),
+            None => {
+                out.push_str(item);
+                known &= !has_chinese(item);
+            }
+        }
+    }
+    known
+}
+
+fn has_chinese(s: &str) -> bool {
+    s.chars().any(|c| matches!(c, '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::{BTreeMap, BTreeSet};
+    use std::path::{Path, PathBuf};
+
+    #[test]
+    fn exact_messages_translate() {
+        assert_eq!(en("此欄已簽章"), "This signature box has already been signed");
+        assert_eq!(en("請填寫聯絡電話"), "Please enter the contact phone");
+    }
+
+    #[test]
+    fn templates_substitute_their_gaps_in_order() {
+        assert_eq!(
+            en("尚有 3 個項目未填寫（含稽核結果），請完成後再簽章"),
+            "3 item(s) are not filled in yet (including audit results); please complete them before signing"
+        );
+        assert_eq!(en("檔案過大（5120 KB），上限為 4096 KB"), "The file is too large (5120 KB); the limit is 4096 KB");
+        assert_eq!(en("沒有這個單位：LO-XX"), "There is no such unit: LO-XX");
+        // the gaps are themselves translated: labels, inner messages, names, dates, lists
+        assert_eq!(en("請填寫聯繫日期"), "Contact date is required");
+        assert_eq!(
+            en("承辦人最多 40 字，且不可含控制字元"),
+            "Handler can be at most 40 characters and must not contain control characters"
+        );
+        assert_eq!(en("起日：沒有這一天"), "Start date: There is no such day");
+        assert_eq!(en("聯繫日期：沒有這一天"), "Contact date: There is no such day");
+        assert_eq!(
+            en("地政事務所的帳號不能申請或持有這些權限：系統管理者、政風"),
+            "Accounts of a land office cannot request or hold these roles: system administrator, ethics officer"
+        );
+        assert_eq!(
+            en("請填寫公務信箱（gov.taipei、mail.taipei.gov.tw）"),
+            "Please enter an official e-mail address (gov.taipei, mail.taipei.gov.tw)"
+        );
+        assert_eq!(
+            en("兩系統的登記日期相同（印鑑比對系統：民國 108 年 3 月 14 日），無須聯繫"),
+            "Both systems have the same registration date (seal comparison system: ROC 108/3/14); no liaison is needed"
+        );
+        assert_eq!(
+            en("瀏覽器與伺服器的比對結果不一致（伺服器：相符 0.912；瀏覽器：待人工判斷 0.640），請於說明欄填寫理由後再送出"),
+            "The browser's and the server's comparison results differ (server: match 0.912; browser: needs manual review \
+             0.640); please give your reason in the comment field before submitting"
+        );
+        assert_eq!(
+            en("已核准，但未能生效：查無有效帳號（已停用或註銷），無法異動（本申請已結案）"),
+            "Approved, but it could not take effect: There is no active account (it was disabled or cancelled), so it \
+             cannot be changed (this request is now closed)"
+        );
+        // a gap the catalogue does not know stays as it is
+        assert_eq!(en("請填寫某個新欄位"), "某個新欄位 is required");
+    }
+
+    #[test]
+    fn joined_messages_translate_part_by_part() {
+        assert_eq!(
+            en("請填寫聯繫日期；身分證統一編號檢查碼不符"),
+            "Contact date is required; The national ID number's check digit does not match"
+        );
+        // a part that contains `；` itself, and an unknown part
+        assert_eq!(
+            en("此查詢已送出比對結果；紀錄不可修改，只能加註；沒有這一天；還不知道的訊息"),
+            "The comparison result for this query has already been submitted; the record cannot be changed, only \
+             annotated; There is no such day; 還不知道的訊息"
+        );
+    }
+
+    #[test]
+    fn unknown_text_comes_back_unchanged() {
+        for m in [
+            "",
+            "還不知道的訊息",
+            "還不知道；也不知道",
+            "某人：還不知道",
+            "請填寫",
+            "{}",
+            "{}：{}",
+            "；",
+            "；；",
+            "、",
+            "：",
+            "plain ASCII",
+        ] {
+            let e = en(m);
+            if m.starts_with('{') {
+                continue; // a template's own text may match itself; it only must not panic
+            }
+            assert_eq!(e, m);
+        }
+    }
+
+    #[test]
+    fn real_form_errors_come_out_in_english() {
+        use crate::domain::forms::{account_request::AccountRequestInput, liaison_slip::*};
+        let join =
+            |e: Vec<crate::domain::forms::FieldError>| e.into_iter().map(|e| e.message).collect::<Vec<_>>().join("；");
+        let slip = LiaisonSlipInput {
+            contact_date: "115/02/30".into(),
+            sender_phone: "call me".into(),
+            national_id: "A123456788".into(),
+            handler: "x".repeat(41),
+            subject: "date_mismatch".into(),
+            household_date: "abc".into(),
+            seal_date: "0/1/1".into(),
+            ..Default::default()
+        };
+        let messages = [
+            join(slip.parse().unwrap_err()),
+            join(LiaisonSlipInput::default().parse().unwrap_err()),
+            join(LiaisonReplyInput::default().parse().unwrap_err()),
+            join(AccountRequestInput::default().parse(&["gov.taipei".into()]).unwrap_err()),
+            join(
+                AccountRequestInput { email: "x@example.org".into(), ..Default::default() }
+                    .parse(&["gov.taipei".into(), "taipei.gov.tw".into()])
+                    .unwrap_err(),
+            ),
+            crate::domain::Role::check_for_unit(
+                &[crate::domain::Role::Admin, crate::domain::Role::Clerk],
+                crate::domain::UnitKind::HouseholdOffice,
+            )
+            .unwrap_err(),
+            crate::domain::PasswordProblem::TooShort(12).to_string(),
+            crate::domain::comparison::QueryInput::default()
+                .parse()
+                .unwrap_err()
+                .iter()
+                .map(|e| e.to_string())
+                .collect::<Vec<_>>()
+                .join("；"),
+        ];
+        for m in messages {
+            let e = en(&m);
+            assert!(!has_chinese(&e.replace("民國115年11月26日", "")), "{m}\n→ {e}");
+            let api = crate::error::ApiError::Invalid(m.clone());
+            assert_eq!(api.text(crate::i18n::Locale::En), e);
+            assert_eq!(api.text(crate::i18n::Locale::ZhTw), m);
+        }
+    }
+
+    #[test]
+    fn entries_are_well_formed() {
+        let mut seen = BTreeSet::new();
+        for (zh, en) in CATALOGUE {
+            assert!(seen.insert(*zh), "{zh:?} is catalogued twice");
+            let holes = zh.matches("{}").count();
+            assert_eq!(holes, en.matches("{}").count(), "{zh:?} → {en:?}: the English needs as many {{}} as the zh");
+            assert!(holes <= MAX_GAPS, "{zh:?} has more than {MAX_GAPS} gaps");
+            assert!(!zh.contains("{}{}"), "{zh:?}: two gaps side by side cannot be told apart");
+            assert!(holes == 0 || zh.len() > 2 * holes, "{zh:?} is all gaps");
+            assert_eq!(zh.trim(), *zh);
+            assert_eq!(en.trim(), *en);
+            assert!(!en.is_empty() && zh != en, "{zh:?} has no English");
+            // English is English (the date example is what the user may type)
+            assert!(!has_chinese(&en.replace("民國115年11月26日", "")), "{en:?} has Chinese in it");
+        }
+    }
+
+    // ---- the sources ----
+
+    /// Functions whose message is the second argument or whose label is a string argument.
+    const HELPERS: &[&str] =
+        &["required_text", "optional_text", "date_field", "phone_field", "phone_number", "lines", "day"];
+    /// Functions that produce the text of a gap (names, dates, the matcher's reasons).
+    const GAP_FNS: &[(&str, &str)] = &[
+        ("api/comparisons.rs", "matcher_message"),
+        ("domain/comparison.rs", "band_zh"),
+        ("domain/role.rs", "zh"),
+        ("domain/unit.rs", "zh"),
+        ("domain/roc_date.rs", "long"),
+    ];
+
+    #[derive(Debug, Clone, PartialEq)]
+    enum Tok {
+        Str(String),
+        Ident(String),
+        Punct(char),
+    }
+
+    fn is_ident(t: Option<&Tok>, name: &str) -> bool {
+        matches!(t, Some(Tok::Ident(s)) if s == name)
+    }
+    fn is_punct(t: Option<&Tok>, c: char) -> bool {
+        t == Some(&Tok::Punct(c))
+    }
+
+    /// Rust tokens, enough for string literals: comments dropped, escapes decoded, raw strings
+    /// read, char literals told from lifetimes.
+    fn lex(src: &str) -> Vec<Tok> {
+        let s: Vec<char> = src.chars().collect();
+        let at = |i: usize| s.get(i).copied().unwrap_or('\0');
+        let mut t = Vec::new();
+        let mut i = 0;
+        while i < s.len() {
+            let c = s[i];
+            if c.is_whitespace() {
+                i += 1;
+            } else if c == '/' && at(i + 1) == '/' {
+                while i < s.len() && s[i] != '\n' {
+                    i += 1;
+                }
+            } else if c == '/' && at(i + 1) == '*' {
+                let mut depth = 0;
+                while i < s.len() {
+                    if s[i] == '/' && at(i + 1) == '*' {
+                        depth += 1;
+                        i += 2;
+                    } else if s[i] == '*' && at(i + 1) == '/' {
+                        depth -= 1;
+                        i += 2;
+                        if depth == 0 {
+                            break;
+                        }
+                    } else {
+                        i += 1;
+                    }
+                }
+            } else if let Some(j) = raw_string_start(&s, i) {
+                let hashes = j - i - if c == 'b' { 2 } else { 1 };
+                let start = j + 1;
+                let mut k = start;
+                while k < s.len() && !(s[k] == '"' && (1..=hashes).all(|h| at(k + h) == '#')) {
+                    k += 1;
+                }
+                t.push(Tok::Str(s[start..k.min(s.len())].iter().collect()));
+                i = k + 1 + hashes;
+            } else if c == '"' || (c == 'b' && at(i + 1) == '"') {
+                let mut j = if c == 'b' { i + 2 } else { i + 1 };
+                let mut buf = String::new();
+                while j < s.len() && s[j] != '"' {
+                    if s[j] != '\\' {
+                        buf.push(s[j]);
+                        j += 1;
+                        continue;
+                    }
+                    let e = at(j + 1);
+                    j += 2;
+                    match e {
+                        'n' => buf.push('\n'),
+                        't' => buf.push('\t'),
+                        'r' => buf.push('\r'),
+                        '0' => buf.push('\0'),
+                        '\n' => {
+                            while j < s.len() && s[j].is_whitespace() {
+                                j += 1;
+                            }
+                        }
+                        'u' => {
+                            let close = (j..s.len()).find(|&k| s[k] == '}').unwrap_or(s.len());
+                            let hex: String = s[(j + 1).min(close)..close].iter().collect();
+                            buf.extend(u32::from_str_radix(&hex, 16).ok().and_then(char::from_u32));
+                            j = close + 1;
+                        }
+                        'x' => {
+                            let hex: String = s[j.min(s.len())..(j + 2).min(s.len())].iter().collect();
+                            buf.extend(u32::from_str_radix(&hex, 16).ok().and_then(char::from_u32));
+                            j += 2;
+                        }
+                        other => buf.push(other),
+                    }
+                }
+                t.push(Tok::Str(buf));
+                i = j + 1;
+            } else if c == '\'' {
+                // a char literal ('x', '\n', '\u{..}') or a lifetime / label
+                if at(i + 1) == '\\' {
+                    let mut j = i + 3;
+                    while j < s.len() && s[j] != '\'' {
+                        j += 1;
+                    }
+                    i = j + 1;
+                } else if at(i + 2) == '\'' {
+                    i += 3;
+                } else {
+                    i += 1;
+                }
+                t.push(Tok::Punct('\''));
+            } else if c.is_ascii_alphanumeric() || c == '_' {
+                let mut j = i;
+                while j < s.len() && (s[j].is_ascii_alphanumeric() || s[j] == '_') {
+                    j += 1;
+                }
+                t.push(Tok::Ident(s[i..j].iter().collect()));
+                i = j;
+            } else {
+                t.push(Tok::Punct(c));
+                i += 1;
+            }
+        }
+        t
+    }
+
+    /// Where the opening quote of a raw string starting at `i` is (`r"`, `r#"`, `br"`).
+    fn raw_string_start(s: &[char], i: usize) -> Option<usize> {
+        let mut j = match (s.get(i), s.get(i + 1)) {
+            (Some('r'), _) => i + 1,
+            (Some('b'), Some('r')) => i + 2,
+            _ => return None,
+        };
+        while s.get(j) == Some(&'#') {
+            j += 1;
+        }
+        (s.get(j) == Some(&'"')).then_some(j)
+    }
+
+    /// The tokens without `#[cfg(test)] mod … { … }`.
+    fn without_tests(t: Vec<Tok>) -> Vec<Tok> {
+        let cfg_test = [
+            Tok::Punct('#'),
+            Tok::Punct('['),
+            Tok::Ident("cfg".into()),
+            Tok::Punct('('),
+            Tok::Ident("test".into()),
+            Tok::Punct(')'),
+            Tok::Punct(']'),
+        ];
+        let mut out = Vec::with_capacity(t.len());
+        let mut i = 0;
+        while i < t.len() {
+            let mod_at = (i + cfg_test.len()..t.len()).find(|&k| !is_ident(t.get(k), "pub"));
+            if t[i..].starts_with(&cfg_test) && mod_at.is_some_and(|k| is_ident(t.get(k), "mod")) {
+                let mut j = mod_at.unwrap_or(i);
+                while j < t.len() && !is_punct(t.get(j), '{') && !is_punct(t.get(j), ';') {
+                    j += 1;
+                }
+                if is_punct(t.get(j), '{') {
+                    j = close(&t, j);
+                }
+                i = j + 1;
+                continue;
+            }
+            out.push(t[i].clone());
+            i += 1;
+        }
+        out
+    }
+
+    /// The index of the bracket closing the one at `open`.
+    fn close(t: &[Tok], open: usize) -> usize {
+        let mut depth = 0usize;
+        for (j, tok) in t.iter().enumerate().skip(open) {
+            match tok {
+                Tok::Punct('(' | '[' | '{') => depth += 1,
+                Tok::Punct(')' | ']' | '}') => {
+                    depth -= 1;
+                    if depth == 0 {
+                        return j;
+                    }
+                }
+                _ => {}
+            }
+        }
+        t.len()
+    }
+
+    /// `{name}`, `{}`, `{x:?}`, `{:.3}` → `{}`.
+    fn placeholders(s: &str) -> String {
+        let mut out = String::with_capacity(s.len());
+        let mut chars = s.chars().peekable();
+        while let Some(c) = chars.next() {
+            match c {
+                '{' if chars.peek() == Some(&'{') => {
+                    chars.next();
+                    out.push('{');
+                }
+                '}' if chars.peek() == Some(&'}') => {
+                    chars.next();
+                    out.push('}');
+                }
+                '{' => {
+                    for c in chars.by_ref() {
+                        if c == '}' {
+                            break;
+                        }
+                    }
+                    out.push_str("{}");
+                }
+                c => out.push(c),
+            }
+        }
+        out
+    }
+
+    /// A message for people: Chinese in it, or a template of full-width punctuation (`{}：{}`).
+    fn is_message(s: &str) -> bool {
+        has_chinese(s)
+            || (s.contains("{}") && s.chars().any(|c| matches!(c, '\u{3000}'..='\u{303F}' | '\u{FF00}'..='\u{FFEF}')))
+    }
+
+    #[derive(Debug, Default)]
+    struct Found {
+        files: BTreeSet<String>,
+        /// Concatenated with `+` (a piece of a message).
+        piece: bool,
+    }
+
+    /// The string literals inside the brackets opening at `open` (a `format!` string or an
+    /// `#[error]` text with its placeholders as `{}`).
+    fn literals(t: &[Tok], open: usize, format: bool, out: &mut Vec<(String, bool)>) {
+        let end = close(t, open).min(t.len());
+        for j in open..end {
+            let Tok::Str(s) = &t[j] else { continue };
+            let is_format = format
+                || (j >= 3
+                    && is_ident(t.get(j - 3), "format")
+                    && is_punct(t.get(j - 2), '!')
+                    && is_punct(t.get(j - 1), '('));
+            let text = if is_format { placeholders(s) } else { s.clone() };
+            let piece = is_punct(t.get(j - 1), '+')
+                || is_punct(t.get(j + 1), '+')
+                || (is_punct(t.get(j + 1), '.') && is_punct(t.get(j + 3), '(') && is_punct(t.get(j + 5), '+'));
+            out.push((text, piece));
+        }
+    }
+
+    fn rs_files(dir: &Path, out: &mut Vec<PathBuf>) {
+        let mut entries: Vec<_> =
+            std::fs::read_dir(dir).expect("read app/src").map(|e| e.expect("dir entry").path()).collect();
+        entries.sort();
+        for p in entries {
+            if p.is_dir() {
+                rs_files(&p, out);
+            } else if p.extension().is_some_and(|e| e == "rs") {
+                out.push(p);
+            }
+        }
+    }
+
+    /// Every message in app/src (outside tests, this catalogue and error.rs): the literals given
+    /// to `ApiError::Invalid(…)` and `FieldError::new(…)` anywhere; in api/, domain/ and server/
+    /// also those given to `Err(…)`, to `#[error(…)]`, to the label helpers, and returned by a
+    /// closure in domain/ and server/; and the names of [`GAP_FNS`].
+    fn messages() -> BTreeMap<String, Found> {
+        let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let mut files = Vec::new();
+        rs_files(&src, &mut files);
+        let mut found: BTreeMap<String, Found> = BTreeMap::new();
+        let mut gap_fns_seen = BTreeSet::new();
+        for path in files {
+            let rel = path.strip_prefix(&src).expect("under src").to_string_lossy().replace('\\', "/");
+            if rel.starts_with("i18n/") || rel == "error.rs" {
+                continue;
+            }
+            let t = without_tests(lex(&std::fs::read_to_string(&path).expect("read source")));
+            let backend = ["api/", "domain/", "server/"].iter().any(|d| rel.starts_with(d));
+            let closures = rel.starts_with("domain/") || rel.starts_with("server/");
+            let mut lits = Vec::new();
+            for i in 0..t.len() {
+                let path2 = |a: &str, b: &str| {
+                    is_ident(t.get(i), a)
+                        && is_punct(t.get(i + 1), ':')
+                        && is_punct(t.get(i + 2), ':')
+                        && is_ident(t.get(i + 3), b)
+                        && is_punct(t.get(i + 4), '(')
+                };
+                if path2("ApiError", "Invalid") || path2("FieldError", "new") {
+                    literals(&t, i + 4, false, &mut lits);
+                } else if backend
+                    && is_punct(t.get(i + 1), '(')
+                    && (is_ident(t.get(i), "Err")
+                        || (HELPERS.iter().any(|h| is_ident(t.get(i), h)) && !(i > 0 && is_ident(t.get(i - 1), "fn"))))
+                {
+                    literals(&t, i + 1, false, &mut lits);
+                } else if backend
+                    && is_punct(t.get(i), '#')
+                    && is_punct(t.get(i + 1), '[')
+                    && is_ident(t.get(i + 2), "error")
+                    && is_punct(t.get(i + 3), '(')
+                {
+                    literals(&t, i + 3, true, &mut lits);
+                } else if closures && is_punct(t.get(i), '|') {
+                    // `|| "…".into()`, `|_| "…"`, not `|| "…".contains(c)`
+                    if let Some(Tok::Str(s)) = t.get(i + 1) {
+                        let method = is_punct(t.get(i + 2), '.');
+                        if !method || ["to_string", "into", "to_owned"].iter().any(|m| is_ident(t.get(i + 3), m)) {
+                            lits.push((s.clone(), false));
+                        }
+                    }
+                }
+                for (file, name) in GAP_FNS {
+                    if rel == *file && is_ident(t.get(i), "fn") && is_ident(t.get(i + 1), name) {
+                        gap_fns_seen.insert((*file, *name));
+                        if let Some(open) = (i..t.len()).find(|&k| is_punct(t.get(k), '{')) {
+                            literals(&t, open, false, &mut lits);
+                        }
+                    }
+                }
+            }
+            for (text, piece) in lits {
+                if is_message(&text) {
+                    let f = found.entry(text).or_default();
+                    f.files.insert(rel.clone());
+                    f.piece |= piece;
+                }
+            }
+        }
+        for g in GAP_FNS {
+            assert!(gap_fns_seen.contains(g), "fn {} not found in app/src/{}: update GAP_FNS", g.1, g.0);
+        }
+        found
+    }
+
+    fn catalogued(msg: &str, piece: bool) -> bool {
+        CATALOGUE.iter().any(|(z, _)| *z == msg)
+            || piece && CATALOGUE.iter().any(|(z, _)| z.contains("{}") && z.split("{}").any(|p| p == msg))
+    }
+
+    #[test]
+    fn every_message_in_the_sources_has_english() {
+        let found = messages();
+        assert!(found.len() > 150, "the scan found only {} messages: is it still reading the sources?", found.len());
+        let missing: Vec<String> = found
+            .iter()
+            .filter(|(m, f)| !catalogued(m, f.piece))
+            .map(|(m, f)| {
+                format!("    (\"{m}\", \"…\"),  // {}", f.files.iter().cloned().collect::<Vec<_>>().join(", "))
+            })
+            .collect();
+        assert!(
+            missing.is_empty(),
+            "{} message(s) in app/src have no English in app/src/i18n/errors.rs:\n{}",
+            missing.len(),
+            missing.join("\n")
+        );
+    }
+
+    #[test]
+    fn every_entry_is_used_in_the_sources() {
+        let found = messages();
+        let pieces: BTreeSet<&str> = found.iter().filter(|(_, f)| f.piece).map(|(m, _)| m.as_str()).collect();
+        let unused: Vec<&str> = CATALOGUE
+            .iter()
+            .map(|(z, _)| *z)
+            .filter(|z| !found.contains_key(*z))
+            .filter(|z| !(z.contains("{}") && z.split("{}").filter(|p| !p.is_empty()).all(|p| pieces.contains(p))))
+            .collect();
+        assert!(unused.is_empty(), "catalogue entries no source produces (remove them):\n{}", unused.join("\n"));
+    }
+}
