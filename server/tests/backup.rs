@@ -98,9 +98,15 @@ async fn backup_and_drill(kind: Kind) {
     let (code, out) = yinjian(db, &key, &["restore-check", f, "--record", "--by", "A6001"]);
     assert_eq!(code, 0, "{out}");
     let tasks = db.store.list_tasks().await.unwrap();
-    let done = tasks.iter().find(|t| t.kind == app::domain::security_task::TaskKind::RestoreDrill && t.done_at.is_some()).expect("the drill, done");
+    let done = tasks
+        .iter()
+        .find(|t| t.kind == app::domain::security_task::TaskKind::RestoreDrill && t.done_at.is_some())
+        .expect("the drill, done");
     assert!(done.evidence.as_deref().unwrap_or_default().contains("PASSED"), "{:?}", done.evidence);
-    let next = tasks.iter().find(|t| t.kind == app::domain::security_task::TaskKind::RestoreDrill && t.done_at.is_none()).expect("the next drill");
+    let next = tasks
+        .iter()
+        .find(|t| t.kind == app::domain::security_task::TaskKind::RestoreDrill && t.done_at.is_none())
+        .expect("the next drill");
     assert!(next.due_on > done.done_on.unwrap() + chrono::Duration::days(80), "due a quarter later");
 
     // a corrupted backup is reported as such and fails

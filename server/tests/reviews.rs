@@ -6,8 +6,8 @@
 
 mod common;
 
-use app::domain::{Designation, Role};
 use app::domain::forms::account_request::RequestKind;
+use app::domain::{Designation, Role};
 use app::server::store::{
     HandoverRecord, ItemSnapshot, NewAccount, NewDesignation, NewHandover, NewReview, ReviewDecision, StoreError,
 };

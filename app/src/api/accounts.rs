@@ -85,11 +85,7 @@ mod imp {
         let unit = ctx.state.store.unit(unit_id).await.map_err(crate::api::internal)?.ok_or(ApiError::NotFound)?;
         Role::check_for_unit(roles, unit.kind).map_err(ApiError::Invalid)
     }
-    use crate::server::{
-        auth::Actor,
-        store::RequestRecord,
-    };
-
+    use crate::server::{auth::Actor, store::RequestRecord};
 
     pub async fn unit_name(ctx: &crate::api::Ctx, id: i64) -> String {
         ctx.state.store.unit(id).await.ok().flatten().map(|u| u.name_zh).unwrap_or_default()
@@ -356,8 +352,7 @@ pub async fn review_request(
             if *code == "other" && text.is_empty() {
                 return Err(ApiError::Invalid("請說明其他原因".into()));
             }
-            let draft = ctx.trail(TrailAction::AccountRequestDeclined)
-                .details(serde_json::json!({ "reason": code }));
+            let draft = ctx.trail(TrailAction::AccountRequestDeclined).details(serde_json::json!({ "reason": code }));
             let step = Transition::Decline { reason: code.to_string(), text: text.clone() };
             let note = if text.is_empty() { zh.to_string() } else { format!("{zh}：{text}") };
             ctx.state.store.transition(id, &step, actor.account_id, &note, now, draft).await.map_err(imp::stale)?;
@@ -388,14 +383,15 @@ pub async fn review_request(
             } else {
                 (None, None)
             };
-            let draft = ctx.trail(TrailAction::AccountRequestApproved)
+            let draft = ctx
+                .trail(TrailAction::AccountRequestApproved)
                 .details(serde_json::json!({ "effective_at": effective_at }));
             let step = Transition::Approve { effective_at, initial_password_hash: hash };
             ctx.state.store.transition(id, &step, actor.account_id, "", now, draft).await.map_err(imp::stale)?;
             let mut applied = false;
             if effective_at <= now {
-                let draft = ctx.trail(TrailAction::AccountRequestApplied)
-                    .details(serde_json::json!({ "request_id": id }));
+                let draft =
+                    ctx.trail(TrailAction::AccountRequestApplied).details(serde_json::json!({ "request_id": id }));
                 match ctx.state.store.apply_request(id, now, draft).await.map_err(imp::stale)? {
                     crate::server::store::Applied::Account(_) => applied = true,
                     // closed as failed, with its reason on the request
@@ -455,7 +451,8 @@ pub async fn revoke_account(account_id: i64, reason: String, text: String) -> Re
         return Err(ApiError::Invalid("請說明其他原因".into()));
     }
     let why = if text.is_empty() { zh.to_string() } else { format!("{zh}：{text}") };
-    let draft = ctx.trail(TrailAction::AccountRevoke)
+    let draft = ctx
+        .trail(TrailAction::AccountRevoke)
         .object("account", target.id)
         .details(serde_json::json!({ "reason": code, "text": text, "employee_no": target.employee_no }));
     ctx.state.store.set_disabled(target.id, true, Some(&why), draft).await.map_err(super::internal)
@@ -475,7 +472,8 @@ pub async fn unit_accounts() -> Result<Vec<super::admin::AccountView>, ApiError>
     }
     let all = ctx.state.store.list_accounts().await.map_err(super::internal)?;
     let mine: Vec<_> = all.into_iter().filter(|a| a.unit_id == actor.unit_id).collect();
-    let draft = ctx.trail(TrailAction::AccountList)
+    let draft = ctx
+        .trail(TrailAction::AccountList)
         .details(serde_json::json!({ "unit_id": actor.unit_id, "count": mine.len() }));
     ctx.state.store.append_trail(draft).await.map_err(super::internal)?;
     Ok(mine.into_iter().map(super::admin::account_view).collect())

@@ -64,10 +64,7 @@ pub fn parse_roles(s: &str) -> Result<Vec<Role>, ApiError> {
 #[cfg(feature = "ssr")]
 mod imp {
     use super::*;
-    use crate::server::{
-        auth::Actor,
-        store::AccountRecord,
-    };
+    use crate::server::{auth::Actor, store::AccountRecord};
     use chrono::Utc;
 
     pub fn view(a: AccountRecord) -> AccountView {
@@ -88,7 +85,6 @@ mod imp {
             last_login_at: a.last_login_at,
         }
     }
-
 
     /// Separation of duties: nobody changes their own account through these pages.
     pub async fn not_self(ctx: &crate::api::Ctx, actor: &Actor, target: i64, path: &str) -> Result<(), ApiError> {
@@ -121,8 +117,7 @@ pub async fn set_unit_active(unit_id: i64, active: bool) -> Result<(), ApiError>
     let ctx = super::guard(SetUnitActive::PATH).await?;
     let _actor = ctx.actor()?;
     let draft =
-        ctx.trail(if active { TrailAction::UnitEnable } else { TrailAction::UnitDisable })
-            .object("unit", unit_id);
+        ctx.trail(if active { TrailAction::UnitEnable } else { TrailAction::UnitDisable }).object("unit", unit_id);
     ctx.state.store.set_unit_active(unit_id, active, draft).await.map_err(|e| match e {
         crate::server::store::StoreError::NotFound(_) => ApiError::NotFound,
         e => super::internal(e),
@@ -194,7 +189,8 @@ pub async fn set_unit_contact(unit_id: i64, phone: String, fax: String) -> Resul
     use crate::domain::forms::liaison_slip::phone_number;
     let phone = phone_number(&phone, "電話").map_err(ApiError::Invalid)?;
     let fax = phone_number(&fax, "傳真").map_err(ApiError::Invalid)?;
-    let draft = ctx.trail(TrailAction::UnitContact)
+    let draft = ctx
+        .trail(TrailAction::UnitContact)
         .object("unit", unit_id)
         .details(serde_json::json!({ "phone": phone, "fax": fax }));
     ctx.state.store.set_unit_contact(unit_id, &phone, &fax, draft).await.map_err(|e| match e {
@@ -211,10 +207,7 @@ pub async fn list_accounts() -> Result<Vec<AccountView>, ApiError> {
     // Staff names and contact details are personal data: the read is recorded.
     ctx.state
         .store
-        .append_trail(
-            ctx.trail(TrailAction::AccountList)
-                .details(serde_json::json!({ "count": accounts.len() })),
-        )
+        .append_trail(ctx.trail(TrailAction::AccountList).details(serde_json::json!({ "count": accounts.len() })))
         .await
         .map_err(super::internal)?;
     Ok(accounts.into_iter().map(imp::view).collect())
@@ -268,13 +261,11 @@ pub async fn create_account(
         roles: roles.clone(),
         now: chrono::Utc::now(),
     };
-    let draft = ctx.trail(TrailAction::AccountCreate).object("account", "").details(
-        serde_json::json!({
-            "employee_no": new.employee_no,
-            "unit_id": unit_id,
-            "roles": roles.iter().map(|r| r.code()).collect::<Vec<_>>(),
-        }),
-    );
+    let draft = ctx.trail(TrailAction::AccountCreate).object("account", "").details(serde_json::json!({
+        "employee_no": new.employee_no,
+        "unit_id": unit_id,
+        "roles": roles.iter().map(|r| r.code()).collect::<Vec<_>>(),
+    }));
     let id = ctx.state.store.create_account(&new, draft).await.map_err(|e| match e {
         StoreError::Duplicate(_) => ApiError::Invalid("此員工編號已有帳號（使用者帳號重複）".into()),
         e => super::internal(e),
@@ -291,12 +282,10 @@ pub async fn set_account_roles(account_id: i64, roles: String) -> Result<(), Api
     let roles = parse_roles(&roles)?;
     let unit = ctx.state.store.unit(before.unit_id).await.map_err(super::internal)?.ok_or(ApiError::NotFound)?;
     Role::check_for_unit(&roles, unit.kind).map_err(ApiError::Invalid)?;
-    let draft = ctx.trail(TrailAction::AccountRoles).object("account", account_id).details(
-        serde_json::json!({
-            "before": before.roles.iter().map(|r| r.code()).collect::<Vec<_>>(),
-            "after": roles.iter().map(|r| r.code()).collect::<Vec<_>>(),
-        }),
-    );
+    let draft = ctx.trail(TrailAction::AccountRoles).object("account", account_id).details(serde_json::json!({
+        "before": before.roles.iter().map(|r| r.code()).collect::<Vec<_>>(),
+        "after": roles.iter().map(|r| r.code()).collect::<Vec<_>>(),
+    }));
     ctx.state.store.set_roles(account_id, &roles, draft).await.map_err(super::internal)
 }
 
@@ -310,7 +299,8 @@ pub async fn disable_account(account_id: i64, reason: String) -> Result<(), ApiE
     if reason.is_empty() {
         return Err(ApiError::Invalid("請輸入停用原因".into()));
     }
-    let draft = ctx.trail(TrailAction::AccountDisable)
+    let draft = ctx
+        .trail(TrailAction::AccountDisable)
         .object("account", account_id)
         .details(serde_json::json!({ "reason": reason }));
     ctx.state.store.set_disabled(account_id, true, Some(&reason), draft).await.map_err(super::internal)
@@ -416,7 +406,8 @@ pub async fn add_designation(
         created_by: Some(actor.account_id),
         now: chrono::Utc::now(),
     };
-    let draft = ctx.trail(TrailAction::DesignationAdd)
+    let draft = ctx
+        .trail(TrailAction::DesignationAdd)
         .object("designation", "")
         .details(serde_json::json!({ "account_id": account_id, "kind": kind.code(), "unit_id": target.unit_id }));
     ctx.state.store.add_designation(&d, draft).await.map_err(super::internal)

@@ -53,7 +53,8 @@ pub async fn set_calendar_day(date: String, kind: String, name: String) -> Resul
         return Err(ApiError::Invalid("請輸入名稱（最多 40 字）".into()));
     }
     let day = crate::domain::CalendarDay { date: date.gregorian(), kind, name };
-    let d = ctx.trail(TrailAction::CalendarDaySet)
+    let d = ctx
+        .trail(TrailAction::CalendarDaySet)
         .object("calendar_day", date.gregorian())
         .details(serde_json::json!({ "kind": kind.code(), "name": day.name }));
     ctx.state.store.set_calendar_day(&day, Some(actor.account_id), d).await.map_err(super::internal)
@@ -77,7 +78,6 @@ pub async fn set_office_hours(start: String, end: String) -> Result<(), ApiError
     let ctx = super::guard(SetOfficeHours::PATH).await?;
     let _actor = ctx.actor()?;
     let hours = crate::domain::OfficeHours::parse(&start, &end).map_err(|e| ApiError::Invalid(e.to_string()))?;
-    let d = ctx.trail(TrailAction::CalendarHoursSet)
-        .details(serde_json::json!({ "hours": hours.label() }));
+    let d = ctx.trail(TrailAction::CalendarHoursSet).details(serde_json::json!({ "hours": hours.label() }));
     ctx.state.store.set_office_hours(hours, d).await.map_err(super::internal)
 }

@@ -131,11 +131,7 @@ pub struct Verified {
 mod imp {
     use super::*;
     use crate::domain::{NationalId, Role};
-    use crate::server::{
-        auth::Actor,
-        store::ComparisonRecord,
-    };
-
+    use crate::server::{auth::Actor, store::ComparisonRecord};
 
     pub fn band(s: &str) -> Band {
         match s {
@@ -230,7 +226,8 @@ pub async fn start_comparison(input: QueryInput) -> Result<Started, ApiError> {
         person_name: q.person_name.clone(),
         after_hours,
     };
-    let mut draft = ctx.trail(TrailAction::SealQuery)
+    let mut draft = ctx
+        .trail(TrailAction::SealQuery)
         .details(serde_json::json!({ "business_type": new.business_type, "after_hours": after_hours }));
     draft.case_number = Some(new.case_number.clone());
     draft.subject_national_id = Some(new.national_id.clone());
@@ -495,7 +492,8 @@ pub async fn verify_code(code: String) -> Result<Verified, ApiError> {
         crate::server::authz::deny(&ctx.state, Some(actor), ctx.ip, VerifyCode::PATH, "not_record_reader").await;
         return Err(ApiError::NotFound);
     }
-    let mut draft = ctx.trail(TrailAction::ComparisonVerifyCode)
+    let mut draft = ctx
+        .trail(TrailAction::ComparisonVerifyCode)
         .details(serde_json::json!({ "code": code, "found": found.is_some() }));
     if let Some(c) = &found {
         draft = draft.object("comparison", c.id);

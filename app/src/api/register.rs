@@ -98,7 +98,6 @@ mod imp {
             .collect())
     }
 
-
     fn day(t: DateTime<Utc>) -> String {
         RocDate::from_gregorian(t.with_timezone(&crate::domain::taipei_offset()).date_naive())
             .map(|d| d.short())
@@ -161,7 +160,8 @@ pub async fn account_register(unit: i64, status: String) -> Result<Register, Api
     let scope = imp::scope(&ctx, actor, AccountRegister::PATH).await?;
     let unit = scope.or((unit > 0).then_some(unit));
     let rows = imp::rows(&ctx, unit, &status).await?;
-    let draft = ctx.trail(TrailAction::AccountRegisterView)
+    let draft = ctx
+        .trail(TrailAction::AccountRegisterView)
         .details(serde_json::json!({ "unit_id": unit, "status": status, "count": rows.len() }));
     ctx.state.store.append_trail(draft).await.map_err(super::internal)?;
     let units = ctx.state.store.list_units().await.map_err(super::internal)?;
@@ -202,7 +202,8 @@ pub async fn export_register(unit: i64, status: String, format: String) -> Resul
         "xlsx" => (imp::xlsx(&rows)?, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
         _ => return Err(ApiError::Invalid("匯出格式須為 CSV 或 XLSX".into())),
     };
-    let draft = ctx.trail(TrailAction::AccountRegisterExport)
+    let draft = ctx
+        .trail(TrailAction::AccountRegisterExport)
         .details(serde_json::json!({ "unit_id": unit, "format": ext, "count": rows.len() }));
     ctx.state.store.append_trail(draft).await.map_err(super::internal)?;
     let stamp = chrono::Utc::now().with_timezone(&crate::domain::taipei_offset()).format("%Y%m%d");

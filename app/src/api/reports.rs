@@ -130,9 +130,7 @@ mod imp {
             r.case_number.clone(),
             r.national_id_masked.clone(),
             if r.after_hours { "是".into() } else { String::new() },
-            r.decision
-                .map(|d| d.zh().to_string())
-                .unwrap_or_else(|| "（無）".into()),
+            r.decision.map(|d| d.zh().to_string()).unwrap_or_else(|| "（無）".into()),
             r.anomalies.iter().map(|a| a.zh()).collect::<Vec<_>>().join("、"),
         ]
     }

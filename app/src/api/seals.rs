@@ -58,7 +58,6 @@ mod imp {
         store::{SealReason, SealVersionRecord},
     };
 
-
     /// The caller's unit must be a household registration office, and — when the person has a
     /// registered seal — the office that registered it.
     pub async fn own_district(
@@ -107,7 +106,9 @@ pub async fn seal_versions(national_id: String) -> Result<PersonSeals, ApiError>
     let versions = ctx.state.store.seal_versions(id.as_str()).await.map_err(super::internal)?;
     imp::own_district(&ctx, actor, &versions, SealVersions::PATH).await?;
     let person = ctx.state.store.person(id.as_str()).await.map_err(super::internal)?;
-    let draft = ctx.trail(TrailAction::SealVersionsView).subject(id.as_str())
+    let draft = ctx
+        .trail(TrailAction::SealVersionsView)
+        .subject(id.as_str())
         .details(serde_json::json!({ "versions": versions.len() }));
     ctx.state.store.append_trail(draft).await.map_err(super::internal)?;
     let mut out = Vec::new();
@@ -158,7 +159,9 @@ pub async fn upload_seal(upload: SealUpload) -> Result<SealVersionView, ApiError
     let image = match uploads::accept_image(&ctx.state.scanner, ctx.state.uploads, bytes).await {
         Ok(img) => img,
         Err(e) => {
-            let mut d = ctx.trail(TrailAction::SealUploadRejected).subject(id.as_str())
+            let mut d = ctx
+                .trail(TrailAction::SealUploadRejected)
+                .subject(id.as_str())
                 .details(serde_json::json!({ "reason": e.code() }));
             d.outcome = crate::server::trail::Outcome::Failure;
             ctx.state.store.append_trail(d).await.map_err(super::internal)?;

@@ -127,7 +127,8 @@ pub async fn security_tasks() -> Result<SecurityRegister, ApiError> {
             }
         }
     }
-    let overdue = tasks.iter().filter(|t| t.overdue).count() + reviews.iter().filter(|r| r.state == crate::domain::review::ReviewState::Overdue).count();
+    let overdue = tasks.iter().filter(|t| t.overdue).count()
+        + reviews.iter().filter(|r| r.state == crate::domain::review::ReviewState::Overdue).count();
     let draft = ctx.trail(TrailAction::SecurityRegisterView).details(serde_json::json!({ "overdue": overdue }));
     store.append_trail(draft).await.map_err(super::internal)?;
     let head = store.trail_head().await.map_err(super::internal)?.0;

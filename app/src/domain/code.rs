@@ -103,7 +103,6 @@ macro_rules! coded {
     };
 }
 
-
 #[cfg(test)]
 mod tests {
     coded! {

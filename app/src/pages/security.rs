@@ -5,8 +5,8 @@ use leptos::prelude::*;
 
 use crate::api::security::*;
 use crate::components::RequireAuth;
-use crate::domain::security_task::{CompletionInput, TaskInput, TaskKind};
 use crate::domain::review::ReviewState;
+use crate::domain::security_task::{CompletionInput, TaskInput, TaskKind};
 use crate::domain::RocDate;
 use crate::i18n::{t, use_locale, Msg};
 

@@ -5,13 +5,13 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 
+use super::auth::Actor;
 use super::authz::acts_as_supervisor;
 use super::store::{AuditFilter, AuditFormRecord, DynStore, NewAudit, StoreResult};
 use super::trail::TrailDraft;
-use super::auth::Actor;
 use crate::domain::audit::{AuditKind, FollowupKind, Part, Period, Slot};
-use crate::domain::Role;
 use crate::domain::audit_sample::{draw_queries, draw_users};
+use crate::domain::Role;
 
 /// A drawn sample and the populations it came from.
 #[derive(Debug, Clone, PartialEq, Eq)]

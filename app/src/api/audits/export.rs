@@ -94,8 +94,11 @@ mod xlsx {
                     2 => format!("（前次盤點日期：{}）", v.last_review.clone().unwrap_or_else(|| "無".into())),
                     _ => String::new(),
                 };
-                let (y, n) =
-                    if i < 2 { (count(Part::Users, i, AnswerResult::Conforms), count(Part::Users, i, AnswerResult::DoesNotConform)) } else { (0, 0) };
+                let (y, n) = if i < 2 {
+                    (count(Part::Users, i, AnswerResult::Conforms), count(Part::Users, i, AnswerResult::DoesNotConform))
+                } else {
+                    (0, 0)
+                };
                 line(
                     sheet,
                     &[format!("{text}{extra}"), v.sample_users.len().to_string(), y.to_string(), n.to_string()],

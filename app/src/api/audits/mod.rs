@@ -177,11 +177,11 @@ pub struct AuditView {
     pub can_withdraw: bool,
 }
 
-#[cfg(feature = "ssr")]
-pub(crate) mod imp;
 mod export;
 mod followups;
 mod form;
+#[cfg(feature = "ssr")]
+pub(crate) mod imp;
 mod record;
 pub use export::*;
 pub use followups::*;

@@ -191,7 +191,8 @@ pub async fn get_audit(id: i64) -> Result<AuditView, ApiError> {
         }
         let wanted: Vec<i64> = samples.iter().filter(|(p, _)| *p == Part::Queries).map(|(_, id)| *id).collect();
         if !wanted.is_empty() {
-            let printed = store.printed_lookups(unit, period.start(), period.end()).await.map_err(crate::api::internal)?;
+            let printed =
+                store.printed_lookups(unit, period.start(), period.end()).await.map_err(crate::api::internal)?;
             for l in store.query_lines(unit, period.start(), period.end()).await.map_err(crate::api::internal)? {
                 if wanted.contains(&l.query_id) {
                     sample_lookups.push(SampleLookup {

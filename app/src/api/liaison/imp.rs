@@ -132,8 +132,7 @@ pub async fn settle(ctx: &Ctx, input: &LiaisonSlipInput) -> Result<(LiaisonSlipF
         .filter(|u| u.kind == UnitKind::HouseholdOffice && u.active)
         .ok_or_else(|| ApiError::Invalid("收件單位須為臺北市各區戶政事務所".into()))?;
     if let Subject::DateMismatch { household, seal } = &mut form.subject {
-        let versions =
-            ctx.state.store.seal_versions(form.national_id.as_str()).await.map_err(crate::api::internal)?;
+        let versions = ctx.state.store.seal_versions(form.national_id.as_str()).await.map_err(crate::api::internal)?;
         *seal = versions.last().and_then(|v| v.registered_on).and_then(|d| RocDate::from_gregorian(d).ok());
         if *seal == Some(*household) {
             return Err(ApiError::Invalid(
@@ -280,8 +279,7 @@ pub async fn new_version(
             "此人的印鑑登記於其他戶政事務所，本所無法重建或更正；請回復「其他」並說明".into(),
         ));
     }
-    let registered_on =
-        reply.corrected_date.map(|d| d.gregorian()).or_else(|| current.and_then(|v| v.registered_on));
+    let registered_on = reply.corrected_date.map(|d| d.gregorian()).or_else(|| current.and_then(|v| v.registered_on));
     let base = |image, reason, unclear| NewSealVersion {
         national_id: id.as_str().to_string(),
         person_name: None,
@@ -303,20 +301,19 @@ pub async fn new_version(
             if bytes.is_empty() {
                 return Err(ApiError::Invalid("印模已完成重建：請同時上傳重建後的印模影像".into()));
             }
-            let image =
-                match crate::server::uploads::accept_image(&ctx.state.scanner, ctx.state.uploads, bytes).await {
-                    Ok(img) => img,
-                    Err(e) => {
-                        let mut d = ctx
-                            .trail(TrailAction::LiaisonReplyRejected)
-                            .object("liaison_slip", slip.id)
-                            .details(serde_json::json!({ "reason": e.code() }));
-                        d.outcome = crate::server::trail::Outcome::Failure;
-                        d.subject_national_id = Some(slip.national_id.clone());
-                        ctx.state.store.append_trail(d).await.map_err(crate::api::internal)?;
-                        return Err(ApiError::Invalid(e.to_string()));
-                    }
-                };
+            let image = match crate::server::uploads::accept_image(&ctx.state.scanner, ctx.state.uploads, bytes).await {
+                Ok(img) => img,
+                Err(e) => {
+                    let mut d = ctx
+                        .trail(TrailAction::LiaisonReplyRejected)
+                        .object("liaison_slip", slip.id)
+                        .details(serde_json::json!({ "reason": e.code() }));
+                    d.outcome = crate::server::trail::Outcome::Failure;
+                    d.subject_national_id = Some(slip.national_id.clone());
+                    ctx.state.store.append_trail(d).await.map_err(crate::api::internal)?;
+                    return Err(ApiError::Invalid(e.to_string()));
+                }
+            };
             let quality = crate::server::comparisons::assess(image.data.clone())
                 .await
                 .ok_or_else(|| ApiError::Invalid("影像中找不到紅色印模，請確認掃描檔".into()))?;

@@ -128,9 +128,9 @@ pub struct ListFilter {
 
 #[cfg(feature = "ssr")]
 pub(crate) mod imp;
+mod lists;
 mod sending;
 mod slip;
-mod lists;
+pub use lists::*;
 pub use sending::*;
 pub use slip::*;
-pub use lists::*;

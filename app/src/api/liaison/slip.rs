@@ -53,7 +53,8 @@ pub async fn get_slip(id: i64) -> Result<SlipDetail, ApiError> {
             use base64::Engine;
             let v = store.seal_version(v).await.map_err(crate::api::internal)?.ok_or(ApiError::Internal)?;
             let (image_b64, media_type, registered_on) = if side == super::imp::Side::Office {
-                let img = store.image(&v.image_sha256).await.map_err(crate::api::internal)?.ok_or(ApiError::Internal)?;
+                let img =
+                    store.image(&v.image_sha256).await.map_err(crate::api::internal)?.ok_or(ApiError::Internal)?;
                 (
                     base64::engine::general_purpose::STANDARD.encode(&img.data),
                     img.media_type,

@@ -45,7 +45,8 @@ pub async fn handover_overview() -> Result<HandoverOverview, ApiError> {
         Vec::new()
     };
     if !handovers.is_empty() || !candidates.is_empty() {
-        let draft = ctx.trail(TrailAction::HandoverList)
+        let draft = ctx
+            .trail(TrailAction::HandoverList)
             .details(serde_json::json!({ "handovers": handovers.len(), "candidates": candidates.len() }));
         store.append_trail(draft).await.map_err(crate::api::internal)?;
     }
@@ -195,7 +196,8 @@ pub async fn acknowledge_handover(id: i64, note: String) -> Result<(), ApiError>
     if note.chars().count() > 500 {
         return Err(ApiError::Invalid("備註最多 500 字".into()));
     }
-    let draft = ctx.trail(TrailAction::HandoverAcknowledged)
+    let draft = ctx
+        .trail(TrailAction::HandoverAcknowledged)
         .details(serde_json::json!({ "unit_id": h.unit_id, "outgoing_id": h.outgoing_id }));
     store.acknowledge_handover(id, actor.account_id, &note, Utc::now(), draft).await.map_err(|e| match e {
         StoreError::Stale(_) => ApiError::Invalid("此移交清冊已確認，或已由較新的清冊取代".into()),

@@ -10,7 +10,6 @@ use crate::server::{
     store::{ReviewItemRecord, ReviewRecord},
 };
 
-
 /// Refuse (audited) unless the caller acts as the unit's manager now. An incoming manager
 /// held back by the hand-over rule is told to change the password.
 pub async fn require_manager(ctx: &Ctx, actor: &Actor, unit_id: i64, path: &str) -> Result<(), ApiError> {

@@ -242,9 +242,9 @@ pub struct HandoverOverview {
     pub password_change_pending: bool,
 }
 
+mod handover;
 #[cfg(feature = "ssr")]
 pub(crate) mod imp;
-mod handover;
 mod review;
 pub use handover::*;
 pub use review::*;

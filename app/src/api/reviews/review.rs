@@ -67,11 +67,10 @@ pub async fn start_review(unit_id: i64) -> Result<i64, ApiError> {
                 now,
                 items,
             };
-            let draft =
-                ctx.trail(TrailAction::PermissionReviewStarted).details(serde_json::json!({
-                    "unit_id": unit_id, "quarter": new.quarter, "accounts": new.items.len(),
-                    "flagged_idle": new.items.iter().filter(|i| i.flagged_idle).count(),
-                }));
+            let draft = ctx.trail(TrailAction::PermissionReviewStarted).details(serde_json::json!({
+                "unit_id": unit_id, "quarter": new.quarter, "accounts": new.items.len(),
+                "flagged_idle": new.items.iter().filter(|i| i.flagged_idle).count(),
+            }));
             match store.start_review(&new, draft).await {
                 Ok(id) => return Ok(id),
                 // started by someone else a moment ago
@@ -86,7 +85,8 @@ pub async fn start_review(unit_id: i64) -> Result<i64, ApiError> {
     };
     if review.signed_at.is_none() {
         let items = snapshot(store, unit_id, review.idle_threshold, now).await.map_err(crate::api::internal)?;
-        let draft = ctx.trail(TrailAction::PermissionReviewRefreshed)
+        let draft = ctx
+            .trail(TrailAction::PermissionReviewRefreshed)
             .details(serde_json::json!({ "unit_id": unit_id, "quarter": review.quarter, "accounts": items.len() }));
         match store.sync_review_items(review.id, &items, now, draft).await {
             Ok(()) | Err(StoreError::Stale(_)) => {}
@@ -109,7 +109,9 @@ pub async fn get_review(id: i64) -> Result<ReviewView, ApiError> {
     }
     let store = &ctx.state.store;
     let can_act = r.signed_at.is_none()
-        && crate::server::authz::acts_as_manager(store, actor, r.unit_id, Utc::now()).await.map_err(crate::api::internal)?;
+        && crate::server::authz::acts_as_manager(store, actor, r.unit_id, Utc::now())
+            .await
+            .map_err(crate::api::internal)?;
     let unit = store.unit(r.unit_id).await.map_err(crate::api::internal)?.ok_or(ApiError::NotFound)?;
     // the unit's requests, newest first: for the section on the latest form and open requests
     let requests = store
@@ -128,10 +130,7 @@ pub async fn get_review(id: i64) -> Result<ReviewView, ApiError> {
             })
             .unwrap_or_default();
         let open_request_id = mine()
-            .find(|q| {
-                q.state.is_open()
-                    && q.kind != crate::domain::forms::account_request::RequestKind::Create
-            })
+            .find(|q| q.state.is_open() && q.kind != crate::domain::forms::account_request::RequestKind::Create)
             .map(|q| q.id);
         let request = match it.request_id {
             Some(rid) => store.request(rid).await.map_err(crate::api::internal)?,
@@ -161,7 +160,8 @@ pub async fn get_review(id: i64) -> Result<ReviewView, ApiError> {
             open_request_id,
         });
     }
-    let draft = ctx.trail(TrailAction::PermissionReviewViewed)
+    let draft = ctx
+        .trail(TrailAction::PermissionReviewViewed)
         .object("permission_review", r.id)
         .details(serde_json::json!({ "unit_id": r.unit_id, "quarter": r.quarter, "accounts": items.len() }));
     store.append_trail(draft).await.map_err(crate::api::internal)?;
@@ -216,7 +216,8 @@ pub async fn decide_review(input: DecisionInput) -> Result<DecisionOutcome, ApiE
         if account.disabled {
             return Err(ApiError::Invalid("此帳號已停用，請標記為異動".into()));
         }
-        let draft = ctx.trail(TrailAction::PermissionReviewKept)
+        let draft = ctx
+            .trail(TrailAction::PermissionReviewKept)
             .details(serde_json::json!({ "review_id": review.id, "employee_no": item.employee_no }));
         return match store.decide_review_item(item.id, decision, None, &note, actor.account_id, now, draft).await {
             Ok(()) => Ok(DecisionOutcome { request_id: None }),
@@ -310,7 +311,8 @@ pub async fn decide_review(input: DecisionInput) -> Result<DecisionOutcome, ApiE
         Err(e) => {
             // the item was decided meanwhile: take back the request just filed
             if let Some(id) = filed {
-                let draft = ctx.trail(TrailAction::AccountRequestWithdrawn)
+                let draft = ctx
+                    .trail(TrailAction::AccountRequestWithdrawn)
                     .details(serde_json::json!({ "reason": "permission review item decided meanwhile" }));
                 if let Err(e) = store
                     .transition(

@@ -184,7 +184,11 @@ pub trait AuditStore: Send + Sync {
     async fn add_followup(&self, new: &NewFollowup, trail: TrailDraft) -> StoreResult<i64>;
     async fn followup(&self, id: i64) -> StoreResult<Option<FollowupRecord>>;
     /// Open ones first (by due date), then closed ones, newest first.
-    async fn list_followups(&self, kind: Option<FollowupKind>, audit_id: Option<i64>) -> StoreResult<Vec<FollowupRecord>>;
+    async fn list_followups(
+        &self,
+        kind: Option<FollowupKind>,
+        audit_id: Option<i64>,
+    ) -> StoreResult<Vec<FollowupRecord>>;
     /// Move to a status with a note; `Stale` when it is closed.
     async fn update_followup(
         &self,
