@@ -71,7 +71,7 @@ mod imp {
     pub async fn rights(ctx: &Ctx, actor: &Actor, unit_id: i64) -> Result<Rights, ApiError> {
         let now = ctx.state.clock.now();
         let store = &ctx.state.store;
-        let bureau_wide = [Role::Admin, Role::ExternalAuditor, Role::Ethics].iter().any(|r| actor.has(*r));
+        let bureau_wide = crate::server::authz::bureau_wide(actor);
         let chief = acts_as_supervisor(store, actor, unit_id, now).await.map_err(crate::api::internal)?;
         let producer = is_report_producer(store, actor, unit_id, now).await.map_err(crate::api::internal)?;
         let auditor = actor.has(Role::InternalAuditor) && actor.unit_id == unit_id;

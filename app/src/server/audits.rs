@@ -6,7 +6,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 
 use super::auth::Actor;
-use super::authz::acts_as_supervisor;
+use super::authz::{acts_as_supervisor, bureau_wide};
 use super::store::{AuditFilter, AuditFormRecord, DynStore, NewAudit, StoreResult};
 use super::trail::TrailDraft;
 use crate::domain::audit::{AuditKind, FollowupKind, Part, Period, Slot};
@@ -120,14 +120,6 @@ pub async fn previous_audit(
 pub fn fresh_seed() -> u64 {
     use rand::Rng;
     rand::rng().random::<u64>() >> 1
-}
-
-/// The bureau's roles that read every audit: administrators, the external team, the Ethics
-/// Office.
-pub const BUREAU: [Role; 3] = [Role::Admin, Role::ExternalAuditor, Role::Ethics];
-
-pub fn bureau_wide(actor: &Actor) -> bool {
-    BUREAU.iter().any(|r| actor.has(*r))
 }
 
 /// Who reads an audit: the bureau; its auditor and audited person; the audited unit's internal

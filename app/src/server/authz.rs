@@ -210,6 +210,14 @@ pub async fn acts_as_manager(store: &DynStore, actor: &Actor, unit_id: i64, now:
     Ok(store.pending_handover_password(actor.account_id).await?.is_none())
 }
 
+/// The bureau's roles that read every unit's audits and reports: administrators, the external
+/// team, the Ethics Office.
+pub const BUREAU: [Role; 3] = [Role::Admin, Role::ExternalAuditor, Role::Ethics];
+
+pub fn bureau_wide(actor: &Actor) -> bool {
+    BUREAU.iter().any(|r| actor.has(*r))
+}
+
 /// The unit's supervisor, or the supervisor's delegate while designated.
 pub async fn acts_as_supervisor(
     store: &DynStore,

@@ -11,8 +11,6 @@ use crate::server::{
     store::{AuditFilter, AuditFormRecord, FollowupRecord, StoreError},
 };
 
-pub use crate::server::audits::bureau_wide;
-
 /// May the caller read this audit? (see [`crate::server::audits::may_read`])
 pub async fn can_read(ctx: &Ctx, actor: &Actor, a: &AuditFormRecord) -> Result<bool, ApiError> {
     crate::server::audits::may_read(&ctx.state.store, actor, a, Utc::now()).await.map_err(crate::api::internal)

@@ -21,7 +21,7 @@ pub async fn audits_page() -> Result<AuditsOverview, ApiError> {
     let actor = ctx.actor()?;
     let store = &ctx.state.store;
     let now = Utc::now();
-    let bureau = super::imp::bureau_wide(actor);
+    let bureau = crate::server::authz::bureau_wide(actor);
     let filter = AuditFilter { kind: None, unit_id: if bureau { None } else { Some(actor.unit_id) } };
     let mut audits = Vec::new();
     let mut to_sign = Vec::new();
