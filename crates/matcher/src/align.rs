@@ -424,6 +424,11 @@ pub struct Block {
     pub occ_frac: f64,
     /// smaller / larger eigenvalue of the block's gradient structure tensor (1 = isotropic)
     pub iso: f64,
+    /// the registered block's gradient structure tensor [sum gx^2, sum gx*gy, sum gy^2]
+    pub tensor: [f64; 3],
+    /// mean ink strength of the registered block and of the questioned one (at the match)
+    pub r_mean: f64,
+    pub q_mean: f64,
 }
 
 pub struct BlockGrid {
@@ -587,6 +592,7 @@ pub fn match_blocks(
                 let l1 = 0.5 * (tr + disc);
                 let l2 = 0.5 * (tr - disc);
                 blk.iso = if l1 > 1e-12 { (l2 / l1).max(0.0) } else { 0.0 };
+                blk.tensor = [a, b, c];
             }
             // occlusion fraction at zero shift
             let ox = (bx - wx0) as usize;
@@ -678,6 +684,8 @@ pub fn match_blocks(
             }
             let (pk, bdx, bdy) = best;
             blk.ncc = pk;
+            blk.r_mean = mean_r;
+            blk.q_mean = rect(&s1, (bx + bdx - wx0) as usize, (by + bdy - wy0) as usize, bs, bs) / nb;
             blk.at_edge = bdx.abs() == search || bdy.abs() == search;
             let at = |dx: i64, dy: i64| nccs[((dy + search) as usize) * side + (dx + search) as usize];
             let sub = |m: f64, c: f64, p: f64| -> f64 {

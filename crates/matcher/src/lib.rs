@@ -20,7 +20,7 @@ pub mod views;
 
 pub use decode::{decode, Decoded};
 pub use quality::{Quality, QualityMetrics};
-pub use score::FeatureScores;
+pub use score::{FeatureScores, QuestionedQuality, UnclearReason};
 
 use geom::{blur121, Sim};
 use serde::{Deserialize, Serialize};
@@ -103,9 +103,12 @@ pub enum Band {
     Inconsistent,
 }
 
-/// Default band thresholds (calibrated on the dev set by the eval tool).
-pub const DEFAULT_CONSISTENT_THRESHOLD: f64 = 0.91;
-pub const DEFAULT_INCONSISTENT_THRESHOLD: f64 = 0.25;
+/// Default band thresholds, set by the eval tool's margin rule on the dev set: 相符 lies 0.15
+/// (in the fusion's log-feature space) beyond the most genuine-looking forgery, 不符 0.9 below
+/// the least genuine-looking genuine pair. Checked by identity-grouped and leave-one-font-out
+/// cross-validation (README, "Matcher figures").
+pub const DEFAULT_CONSISTENT_THRESHOLD: f64 = 0.76;
+pub const DEFAULT_INCONSISTENT_THRESHOLD: f64 = 0.047;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MatchOptions {
@@ -181,15 +184,42 @@ pub struct MatchResult {
     pub blocks: BlockHeat,
     /// True when a manual alignment was used.
     pub manual: bool,
+    /// How much of the seal the questioned impression shows (印文不清 check); an unclear
+    /// impression is never called 不符, and one that hides most of the seal never 相符.
+    #[serde(default)]
+    pub questioned_quality: QuestionedQuality,
 }
 
-fn band_for(score: f64, opts: &MatchOptions) -> Band {
-    if score >= opts.consistent_threshold {
+/// An unclear impression that hides more than this share of the registered ink cannot be
+/// called 相符 either: too little of the seal was compared.
+pub const MAX_HIDDEN_FOR_CONSISTENT: f64 = 0.5;
+
+fn band_for(score: f64, opts: &MatchOptions, f: &FeatureScores, q: &QuestionedQuality) -> Band {
+    band_of(score, opts.consistent_threshold, opts.inconsistent_threshold, f, q)
+}
+
+/// The band for a score and thresholds, after two checks the score cannot overrule: ink the
+/// registered seal lacks (overall, or filling one block: an added or moved stroke that the
+/// medians of the residual field do not see) keeps a pair out of 相符, and the questioned
+/// impression's 印文不清 check keeps an unclear one without foreign ink out of 不符 (and any
+/// unclear one out of 相符 when it hides most of the seal).
+pub fn band_of(score: f64, consistent: f64, inconsistent: f64, f: &FeatureScores, q: &QuestionedQuality) -> Band {
+    let foreign_ink =
+        f.extra_ink > score::CONSISTENT_MAX_EXTRA_INK || f.worst_block > score::CONSISTENT_MAX_WORST_BLOCK;
+    let band = if score >= consistent {
         Band::Consistent
-    } else if score < opts.inconsistent_threshold {
+    } else if score < inconsistent {
         Band::Inconsistent
     } else {
         Band::Review
+    };
+    match band {
+        Band::Consistent if foreign_ink => Band::Review,
+        // occlusion and fading take ink away, they never add red ink: foreign ink still
+        // proves a different seal, but a verdict on missing or displaced ink alone does not
+        Band::Inconsistent if q.unclear() && !foreign_ink => Band::Review,
+        Band::Consistent if q.unclear() && q.hidden_share() > MAX_HIDDEN_FOR_CONSISTENT => Band::Review,
+        b => b,
     }
 }
 
@@ -328,20 +358,7 @@ fn match_core(
             _ => None,
         },
     };
-    let rdim = rbox.w().max(rbox.h()) as f64;
-    let bs = (libm::round(rdim / 8.0) as usize).clamp(24, 48);
-    // matching representation: lightly blurred ink strength (band-passing with a local-mean
-    // subtraction was tried and made genuine residuals noisier)
-    let rs = match_map(&reg.ink.strength, reg.ink.w, reg.ink.h, 0, 0, reg.ink.w, reg.ink.h).v;
-    let qs = {
-        let m = rdim.max(qbox.w().max(qbox.h()) as f64) * 0.6;
-        let (cx, cy) = qbox.center();
-        let x0 = (cx - m).max(0.0) as usize;
-        let y0 = (cy - m).max(0.0) as usize;
-        let x1 = ((cx + m).max(0.0) as usize + 1).min(q.ink.w);
-        let y1 = ((cy + m).max(0.0) as usize + 1).min(q.ink.h);
-        match_map(&q.ink.strength, q.ink.w, q.ink.h, x0, y0, x1, y1)
-    };
+    let (rs, qs, bs) = match_planes(reg, q, &rbox, &qbox);
     // pass 1: integer block search (hill climbing); pass 2: sub-pixel (Lucas-Kanade)
     let refine = |mut sim: Sim| {
         for &(s, lk) in &[(4i64, 0usize), (2, 5)] {
@@ -392,7 +409,7 @@ fn match_core(
     let (cx, cy) = sim.apply(rc.0, rc.1);
     Ok(MatchResult {
         score,
-        band: band_for(score, opts),
+        band: band_for(score, opts, &so.features, &so.questioned),
         rotation_deg: sim.rotation_deg(),
         scale: sim.scale(),
         center_x: cx,
@@ -413,7 +430,73 @@ fn match_core(
             values: so.heat,
         },
         manual,
+        questioned_quality: so.questioned,
     })
+}
+
+/// The residual field behind a result, for calibration tools: one row per block of
+/// `[cx, cy, valid, at_edge, dx, dy, ncc, iso, txx, txy, tyy, occ]` (registered working pixels).
+/// `None` when the pair was matched on downsampled copies.
+#[doc(hidden)]
+pub fn residual_field(reg: &Decoded, q: &Decoded, m: &MatchResult) -> Option<Vec<[f64; 14]>> {
+    let rbox = locate::locate(&reg.ink)?;
+    let qbox = locate::locate(&q.ink)?;
+    if m.blocks.block_size != (libm::round(rbox.w().max(rbox.h()) as f64 / 8.0) as usize).clamp(24, 48) {
+        return None;
+    }
+    let grid = final_grid(reg, q, &rbox, &qbox, &m.alignment.to_sim());
+    Some(
+        grid.blocks
+            .iter()
+            .map(|b| {
+                [
+                    b.cx,
+                    b.cy,
+                    b.valid as u8 as f64,
+                    b.at_edge as u8 as f64,
+                    b.dx,
+                    b.dy,
+                    b.ncc,
+                    b.iso,
+                    b.tensor[0],
+                    b.tensor[1],
+                    b.tensor[2],
+                    b.occ_frac,
+                    b.r_mean,
+                    b.q_mean,
+                ]
+            })
+            .collect(),
+    )
+}
+
+fn final_grid(reg: &Decoded, q: &Decoded, rbox: &locate::BoxI, qbox: &locate::BoxI, sim: &Sim) -> align::BlockGrid {
+    let (rs, qs, bs) = match_planes(reg, q, rbox, qbox);
+    align::match_blocks(&rs, reg.ink.w, reg.ink.h, rbox, &qs, &q.ink, sim, bs, 4, 3)
+}
+
+/// The matching representation of both images and the block size.
+fn match_planes(
+    reg: &Decoded,
+    q: &Decoded,
+    rbox: &locate::BoxI,
+    qbox: &locate::BoxI,
+) -> (Vec<f32>, align::Plane, usize) {
+    let rdim = rbox.w().max(rbox.h()) as f64;
+    let bs = (libm::round(rdim / 8.0) as usize).clamp(24, 48);
+    // matching representation: lightly blurred ink strength (band-passing with a local-mean
+    // subtraction was tried and made genuine residuals noisier)
+    let rs = match_map(&reg.ink.strength, reg.ink.w, reg.ink.h, 0, 0, reg.ink.w, reg.ink.h).v;
+    let qs = {
+        let m = rdim.max(qbox.w().max(qbox.h()) as f64) * 0.6;
+        let (cx, cy) = qbox.center();
+        let x0 = (cx - m).max(0.0) as usize;
+        let y0 = (cy - m).max(0.0) as usize;
+        let x1 = ((cx + m).max(0.0) as usize + 1).min(q.ink.w);
+        let y1 = ((cy + m).max(0.0) as usize + 1).min(q.ink.h);
+        match_map(&q.ink.strength, q.ink.w, q.ink.h, x0, y0, x1, y1)
+    };
+    (rs, qs, bs)
 }
 
 /// Names of the fusion inputs, and their values for a feature set (for calibration tools).

@@ -147,7 +147,7 @@ fn different_carving_scores_lower() {
         same.features.extra_ink
     );
     assert!(diff.score < same.score);
-    assert_ne!(diff.band, Band::Consistent);
+    assert_ne!(diff.band, Band::Consistent, "{:?}", diff.features);
 }
 
 #[test]
@@ -463,4 +463,105 @@ fn a_hand_nudge_does_not_decide_a_genuine_pair() {
         assert_ne!(m2.band, Band::Inconsistent, "nudge {dr} deg ({dx}, {dy}) px: {}", m2.score);
         assert!((m2.score - m.score).abs() < 0.02, "nudge {dr} ({dx}, {dy}): {} vs {}", m2.score, m.score);
     }
+}
+
+/// Questioned scan (no rotation, scale 1, centre (205, 185)) with `edit` applied to its pixels.
+fn questioned_edited(variant: u32, edit: &dyn Fn(&mut [u8], usize, usize)) -> Vec<u8> {
+    let (w, h) = (420usize, 380usize);
+    let c = (205.0, 185.0);
+    let f = move |x: f64, y: f64| ((x - c.0) / HALF, (y - c.1) / HALF);
+    let mut rgb = render(w, h, variant, &f, [190, 30, 60]);
+    edit(&mut rgb, w, h);
+    png(w, h, &rgb)
+}
+
+#[test]
+fn a_clear_impression_has_no_unclear_reason() {
+    let m =
+        match_pair(&registered(0), &questioned(0, 12.0, 1.0, (200.0, 190.0), false), &MatchOptions::default()).unwrap();
+    assert!(m.questioned_quality.reasons.is_empty(), "{:?}", m.questioned_quality);
+    assert!(m.questioned_quality.occluded_share < 0.05);
+    assert!(m.questioned_quality.faded_share < 0.05);
+}
+
+#[test]
+fn print_over_much_of_the_seal_makes_it_unclear() {
+    // four thick black bars of printed text across the seal
+    let q = questioned_edited(0, &|rgb, w, h| {
+        for y in 0..h {
+            let band = (y as i64 - 100).rem_euclid(45) < 14 && (100..280).contains(&y);
+            if band {
+                for x in 100..310 {
+                    put(rgb, w, x, y, [20, 20, 22]);
+                }
+            }
+        }
+    });
+    let m = match_pair(&registered(0), &q, &MatchOptions::default()).unwrap();
+    let qq = &m.questioned_quality;
+    assert!(qq.occluded_share > MAX_OCCLUDED_SHARE_FOR_TEST, "{qq:?}");
+    assert!(qq.reasons.contains(&UnclearReason::Occluded), "{qq:?}");
+    assert_ne!(m.band, Band::Inconsistent);
+}
+
+const MAX_OCCLUDED_SHARE_FOR_TEST: f64 = score::MAX_OCCLUDED_SHARE;
+
+#[test]
+fn an_impression_missing_a_side_is_faded_not_a_different_seal() {
+    // uneven pressure: no ink on the seal's left third
+    let q = questioned_edited(0, &|rgb, w, _h| {
+        for y in 60..320 {
+            for x in 95..170 {
+                put(rgb, w, x, y, PAPER);
+            }
+        }
+    });
+    let m = match_pair(&registered(0), &q, &MatchOptions::default()).unwrap();
+    let qq = &m.questioned_quality;
+    assert!(qq.reasons.contains(&UnclearReason::Faded), "{qq:?} features {:?}", m.features);
+    assert!(!qq.reasons.contains(&UnclearReason::Occluded), "{qq:?}");
+    assert_ne!(m.band, Band::Inconsistent, "score {}", m.score);
+    // a different carving with the same loss adds ink of its own: not excused as fading
+    let d = questioned_edited(1, &|rgb, w, _h| {
+        for y in 60..320 {
+            for x in 95..130 {
+                put(rgb, w, x, y, PAPER);
+            }
+        }
+    });
+    let md = match_pair(&registered(0), &d, &MatchOptions::default()).unwrap();
+    assert!(md.features.extra_ink > score::FADED_MAX_EXTRA, "{:?}", md.features);
+    assert!(!md.questioned_quality.reasons.contains(&UnclearReason::Faded), "{:?}", md.questioned_quality);
+}
+
+#[test]
+fn unclear_impressions_are_never_inconsistent_and_hidden_ones_never_consistent() {
+    let clear = QuestionedQuality::default();
+    let f = FeatureScores::default();
+    let foreign = FeatureScores { worst_block: 0.6, ..f };
+    assert_eq!(band_of(0.99, 0.76, 0.05, &foreign, &clear), Band::Review);
+    assert_eq!(band_of(0.99, 0.76, 0.05, &FeatureScores { extra_ink: 0.02, ..f }, &clear), Band::Review);
+    let occluded = QuestionedQuality { occluded_share: 0.3, faded_share: 0.0, reasons: vec![UnclearReason::Occluded] };
+    let mostly_hidden = QuestionedQuality {
+        occluded_share: 0.4,
+        faded_share: 0.3,
+        reasons: vec![UnclearReason::Occluded, UnclearReason::Faded],
+    };
+    assert_eq!(band_of(0.01, 0.76, 0.05, &f, &clear), Band::Inconsistent);
+    assert_eq!(band_of(0.01, 0.76, 0.05, &f, &occluded), Band::Review);
+    // foreign ink is evidence occlusion cannot explain
+    assert_eq!(band_of(0.01, 0.76, 0.05, &foreign, &occluded), Band::Inconsistent);
+    assert_eq!(band_of(0.90, 0.76, 0.05, &f, &clear), Band::Consistent);
+    assert_eq!(band_of(0.90, 0.76, 0.05, &f, &occluded), Band::Consistent);
+    assert!(mostly_hidden.hidden_share() > MAX_HIDDEN_FOR_CONSISTENT);
+    assert_eq!(band_of(0.90, 0.76, 0.05, &f, &mostly_hidden), Band::Review);
+    assert_eq!(band_of(0.5, 0.76, 0.05, &f, &clear), Band::Review);
+    // results stored before the check existed still deserialise
+    let mut v = serde_json::to_value(
+        match_pair(&registered(0), &questioned(0, 0.0, 1.0, (200.0, 190.0), false), &MatchOptions::default()).unwrap(),
+    )
+    .unwrap();
+    v.as_object_mut().unwrap().remove("questioned_quality");
+    let back: MatchResult = serde_json::from_value(v).unwrap();
+    assert!(back.questioned_quality.reasons.is_empty());
 }
