@@ -20,6 +20,7 @@ struct Row {
     rcy: f64,
     scale: f64,
     identity: String,
+    font: String,
 }
 
 fn parse_csv(text: &str) -> Vec<Row> {
@@ -41,6 +42,7 @@ fn parse_csv(text: &str) -> Vec<Row> {
         col("scale"),
         col("identity"),
     );
+    let cfont = header.iter().position(|h| *h == "font_registered");
     let mut out = Vec::new();
     for l in lines {
         if l.trim().is_empty() {
@@ -62,6 +64,7 @@ fn parse_csv(text: &str) -> Vec<Row> {
             rcy: num(cry),
             scale: num(csc),
             identity: f[cid].to_string(),
+            font: cfont.and_then(|c| f.get(c)).unwrap_or(&"?").to_string(),
         });
     }
     out
@@ -129,10 +132,6 @@ fn frr_at_far(gen: &[f64], forg: &[f64], max_far: f64) -> (f64, f64) {
     (1.0, f64::INFINITY)
 }
 
-fn logit(p: f64) -> f64 {
-    let p = p.clamp(1e-12, 1.0 - 1e-12);
-    (p / (1.0 - p)).ln()
-}
 fn sigmoid(z: f64) -> f64 {
     1.0 / (1.0 + (-z).exp())
 }
@@ -206,14 +205,32 @@ fn solve(mut a: Vec<Vec<f64>>, mut b: Vec<f64>) -> Vec<f64> {
     (0..n).map(|i| if a[i][i].abs() > 1e-15 { b[i] / a[i][i] } else { 0.0 }).collect()
 }
 
-/// Band thresholds from training scores: consistent above every forged score (margin in logit
-/// space), inconsistent below every genuine score.
-fn fit_thresholds(gen: &[f64], forg: &[f64]) -> (f64, f64) {
-    let maxf = forg.iter().cloned().fold(0.0, f64::max);
-    let ming = gen.iter().cloned().fold(1.0, f64::min);
-    let hi = sigmoid(logit(maxf) + 1.5);
-    let lo = sigmoid(logit(ming) - 1.5).min(hi);
+/// Margins of the band thresholds, in the fusion's input space (natural-log units of the
+/// features). The consistent threshold lies `MARGIN` beyond the most genuine-looking forgery: a
+/// forgery would need features ~16 % better than any seen in training to be called 相符. The
+/// inconsistent one lies `MARGIN_INCONSISTENT` below the least genuine-looking genuine pair
+/// (features ~2.5 times worse): unseen data shift genuine scores down (other fonts, heavier
+/// artifacts), and a genuine seal called 不符 costs more than a forgery left for review. A margin
+/// in logits would depend on the weights' scale (a sharper fit would shrink it); these do not.
+const MARGIN: f64 = 0.15;
+const MARGIN_INCONSISTENT: f64 = 0.9;
+
+/// Band thresholds (as logits) from training logits: see [`MARGIN`].
+fn fit_thresholds(gen: &[f64], forg: &[f64], wnorm: f64) -> (f64, f64) {
+    let maxf = forg.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
+    let ming = gen.iter().cloned().fold(f64::INFINITY, f64::min);
+    let hi = maxf + MARGIN * wnorm;
+    let lo = (ming - MARGIN_INCONSISTENT * wnorm).min(hi);
     (hi, lo)
+}
+
+/// The fusion's logit for given inputs and weights (bias first).
+fn z_of(x: &[f64], w: &[f64]) -> f64 {
+    w[0] + x.iter().zip(w[1..].iter()).map(|(a, b)| a * b).sum::<f64>()
+}
+
+fn wnorm(w: &[f64]) -> f64 {
+    w[1..].iter().map(|v| v * v).sum::<f64>().sqrt()
 }
 
 fn main() {
@@ -228,6 +245,8 @@ fn main() {
     let mut views: Option<String> = None;
     let mut feat_file: Option<String> = None;
     let mut reps: usize = 1;
+    let mut dump: Option<String> = None;
+    let mut dump_out = String::new();
     let mut i = 2;
     while i < args.len() {
         match args[i].as_str() {
@@ -245,6 +264,10 @@ fn main() {
             }
             "--reps" => {
                 reps = args.get(i + 1).and_then(|s| s.parse().ok()).unwrap_or(1);
+                i += 1;
+            }
+            "--dump" => {
+                dump = args.get(i + 1).cloned();
                 i += 1;
             }
             "--features" => {
@@ -297,6 +320,17 @@ fn main() {
                 println!("{}", line);
                 feat_out.push_str(&line);
                 feat_out.push('\n');
+                if dump.is_some() {
+                    let rd = matcher::decode(&rb).unwrap();
+                    let qd = matcher::decode(&qb).unwrap();
+                    let field = matcher::residual_field(&rd, &qd, &m).unwrap_or_default();
+                    dump_out.push_str(&format!(
+                        "{{\"id\":\"{}\",\"features\":{},\"blocks\":{}}}\n",
+                        r.id,
+                        serde_json::to_string(&m.features).unwrap(),
+                        serde_json::to_string(&field).unwrap()
+                    ));
+                }
                 if let Some(vd) = &views {
                     let _ = std::fs::create_dir_all(vd);
                     let rd = matcher::decode(&rb).unwrap();
@@ -325,6 +359,9 @@ fn main() {
                 println!("{} {} ERROR {} ({})", r.id, r.tier, e, e.code());
             }
         }
+    }
+    if let Some(d) = dump {
+        let _ = std::fs::write(d, dump_out);
     }
     if let Some(ff) = feat_file {
         let _ = std::fs::write(ff, feat_out);
@@ -449,7 +486,9 @@ fn main() {
     // fit on all data
     let x: Vec<Vec<f64>> = results.iter().map(|(_, m, _)| matcher::fusion_inputs(&m.features)).collect();
     let y: Vec<bool> = results.iter().map(|(k, _, _)| rows[*k].tier == "genuine").collect();
-    let lambda = 0.02;
+    // L2 strength per unit of (class-balanced, mean) loss; weak: the margins, not shrinkage,
+    // keep the bands away from the training data
+    let lambda = 0.005;
     // tier-balanced weights: every forged tier carries the same total weight
     let mut tier_n: BTreeMap<String, f64> = BTreeMap::new();
     for (k, _, _) in results.iter() {
@@ -458,150 +497,92 @@ fn main() {
     let tw: Vec<f64> =
         results.iter().map(|(k, _, _)| 1.0 / tier_n.get(&rows[*k].tier).copied().unwrap_or(1.0)).collect();
     let w_all = fit_lr_w(&x, &y, &tw, lambda);
-    let s_all: Vec<f64> = results.iter().map(|(_, m, _)| matcher::fuse_with(&m.features, &w_all)).collect();
-    let gen_all: Vec<f64> = s_all.iter().zip(y.iter()).filter(|(_, &g)| g).map(|(s, _)| *s).collect();
-    let forg_all: Vec<f64> = s_all.iter().zip(y.iter()).filter(|(_, &g)| !g).map(|(s, _)| *s).collect();
-    let (hi, lo) = fit_thresholds(&gen_all, &forg_all);
+    let z_all: Vec<f64> = x.iter().map(|xi| z_of(xi, &w_all)).collect();
+    let gen_all: Vec<f64> = z_all.iter().zip(y.iter()).filter(|(_, &g)| g).map(|(s, _)| *s).collect();
+    let forg_all: Vec<f64> = z_all.iter().zip(y.iter()).filter(|(_, &g)| !g).map(|(s, _)| *s).collect();
+    let (hi, lo) = fit_thresholds(&gen_all, &forg_all, wnorm(&w_all));
     println!("\nfitted on all (names {:?}): FUSION_W = {:?}", matcher::fusion_names(), w_all);
-    println!("suggested thresholds: consistent {:.4}, inconsistent {:.4}", hi, lo);
-    report("refit-all (in-sample)", &|j| s_all[j]);
+    println!(
+        "suggested thresholds (margins {MARGIN} / {MARGIN_INCONSISTENT} in input space): consistent {:.4}, inconsistent {:.4}",
+        sigmoid(hi),
+        sigmoid(lo)
+    );
+    report("refit-all (in-sample)", &|j| sigmoid(z_all[j]));
 
-    // exploratory: CV EERs for alternative fusion input sets
-    {
-        let l = |v: f64, e: f64| (v + e).ln();
-        let sets: Vec<(&str, Box<dyn Fn(&FeatureScores) -> Vec<f64>>)> = vec![
-            (
-                "rmed,rsm,extra,fail",
-                Box::new(move |f: &FeatureScores| {
-                    vec![l(f.residual_median, 0.05), l(f.residual_smooth, 0.05), l(f.extra_ink, 0.002), f.block_fail]
-                }),
-            ),
-            (
-                "rmed,rsm,extra",
-                Box::new(move |f: &FeatureScores| {
-                    vec![l(f.residual_median, 0.05), l(f.residual_smooth, 0.05), l(f.extra_ink, 0.002)]
-                }),
-            ),
-            (
-                "rall,rsm,extra",
-                Box::new(move |f: &FeatureScores| {
-                    vec![l(f.residual_all, 0.05), l(f.residual_smooth, 0.05), l(f.extra_ink, 0.002)]
-                }),
-            ),
-            (
-                "rall,rmed,rsm,extra",
-                Box::new(move |f: &FeatureScores| {
-                    vec![
-                        l(f.residual_all, 0.05),
-                        l(f.residual_median, 0.05),
-                        l(f.residual_smooth, 0.05),
-                        l(f.extra_ink, 0.002),
-                    ]
-                }),
-            ),
-            (
-                "rall,rmed,rsm,extra,worst",
-                Box::new(move |f: &FeatureScores| {
-                    vec![
-                        l(f.residual_all, 0.05),
-                        l(f.residual_median, 0.05),
-                        l(f.residual_smooth, 0.05),
-                        l(f.extra_ink, 0.002),
-                        l(f.worst_block, 0.01),
-                    ]
-                }),
-            ),
-            (
-                "rall,rmed,rsm,extra,fail,ncc",
-                Box::new(move |f: &FeatureScores| {
-                    vec![
-                        l(f.residual_all, 0.05),
-                        l(f.residual_median, 0.05),
-                        l(f.residual_smooth, 0.05),
-                        l(f.extra_ink, 0.002),
-                        f.block_fail,
-                        f.block_ncc,
-                    ]
-                }),
-            ),
-        ];
-        let kf = 5usize;
-        let mut ids: Vec<String> = rows.iter().map(|r| r.identity.clone()).collect();
-        ids.sort();
-        ids.dedup();
-        for (name, tf) in sets.iter() {
-            let xs: Vec<Vec<f64>> = results.iter().map(|(_, m, _)| tf(&m.features)).collect();
-            let mut oof = vec![0.0; results.len()];
-            for fold in 0..kf {
-                let tr: Vec<usize> = (0..results.len())
-                    .filter(|&j| ids.iter().position(|x| *x == rows[results[j].0].identity).unwrap_or(0) % kf != fold)
-                    .collect();
-                let w = fit_lr_w(
-                    &tr.iter().map(|&j| xs[j].clone()).collect::<Vec<_>>(),
-                    &tr.iter().map(|&j| y[j]).collect::<Vec<_>>(),
-                    &tr.iter().map(|&j| tw[j]).collect::<Vec<_>>(),
-                    lambda,
-                );
-                for j in 0..results.len() {
-                    if ids.iter().position(|x| *x == rows[results[j].0].identity).unwrap_or(0) % kf == fold {
-                        let mut z = w[0];
-                        for k in 0..xs[j].len() {
-                            z += w[k + 1] * xs[j][k];
-                        }
-                        oof[j] = sigmoid(z);
-                    }
-                }
-            }
-            report(&format!("CV set [{}]", name), &|j| oof[j]);
-        }
+    let mut unclear: BTreeMap<String, (usize, usize, usize)> = BTreeMap::new();
+    for (k, m, _) in results.iter() {
+        let q = &m.questioned_quality;
+        let e = unclear.entry(rows[*k].tier.clone()).or_default();
+        e.0 += q.reasons.contains(&matcher::UnclearReason::Occluded) as usize;
+        e.1 += q.reasons.contains(&matcher::UnclearReason::Faded) as usize;
+        e.2 += 1;
+    }
+    println!("\nquestioned impression unclear (印文不清): occluded / faded / pairs");
+    for (t, (o, f, n)) in unclear.iter() {
+        println!("  {:<26} {:>3} {:>3} {:>4}", t, o, f, n);
     }
 
-    // identity-grouped k-fold CV
-    let kf = 5usize;
+    // cross-validation: weights and thresholds fitted without the held-out group
     let mut ids: Vec<String> = rows.iter().map(|r| r.identity.clone()).collect();
     ids.sort();
     ids.dedup();
-    let fold_of = |id: &str| ids.iter().position(|x| x == id).unwrap_or(0) % kf;
-    let mut oof = vec![0.0; results.len()];
-    let mut oof_band: Vec<Band> = vec![Band::Review; results.len()];
-    for fold in 0..kf {
-        let tr: Vec<usize> = (0..results.len()).filter(|&j| fold_of(&rows[results[j].0].identity) != fold).collect();
-        let te: Vec<usize> = (0..results.len()).filter(|&j| fold_of(&rows[results[j].0].identity) == fold).collect();
-        let xt: Vec<Vec<f64>> = tr.iter().map(|&j| x[j].clone()).collect();
-        let yt: Vec<bool> = tr.iter().map(|&j| y[j]).collect();
-        let wt: Vec<f64> = tr.iter().map(|&j| tw[j]).collect();
-        let w = fit_lr_w(&xt, &yt, &wt, lambda);
-        let st: Vec<f64> = tr.iter().map(|&j| matcher::fuse_with(&results[j].1.features, &w)).collect();
-        let g: Vec<f64> = st.iter().zip(yt.iter()).filter(|(_, &b)| b).map(|(s, _)| *s).collect();
-        let f: Vec<f64> = st.iter().zip(yt.iter()).filter(|(_, &b)| !b).map(|(s, _)| *s).collect();
-        let (h, l) = fit_thresholds(&g, &f);
-        for &j in te.iter() {
-            let s = matcher::fuse_with(&results[j].1.features, &w);
-            oof[j] = s;
-            oof_band[j] = if s >= h {
-                Band::Consistent
-            } else if s < l {
-                Band::Inconsistent
-            } else {
-                Band::Review
-            };
+    let mut fonts: Vec<String> = rows.iter().map(|r| r.font.clone()).collect();
+    fonts.sort();
+    fonts.dedup();
+    let kf = 5usize;
+    let by_identity = |j: usize| ids.iter().position(|x| *x == rows[results[j].0].identity).unwrap_or(0) % kf;
+    let by_font = |j: usize| fonts.iter().position(|x| *x == rows[results[j].0].font).unwrap_or(0);
+    let protocols: Vec<(String, usize, &dyn Fn(usize) -> usize)> = vec![
+        (format!("identity-grouped {kf}-fold CV"), kf, &by_identity),
+        (format!("leave-one-font-out CV ({} fonts)", fonts.len()), fonts.len(), &by_font),
+    ];
+    for (name, nfold, fold_of) in protocols {
+        if nfold < 2 {
+            continue;
         }
-    }
-    println!("\n-- identity-grouped {}-fold CV (weights and thresholds fitted on the other folds) --", kf);
-    report("CV", &|j| oof[j]);
-    let mut cvt: BTreeMap<(String, String), usize> = BTreeMap::new();
-    for (j, (k, _, _)) in results.iter().enumerate() {
-        *cvt.entry((rows[*k].tier.clone(), format!("{:?}", oof_band[j]))).or_default() += 1;
-    }
-    for t in ["genuine", tiers[0], tiers[1], tiers[2]] {
-        let g = |b: &str| cvt.get(&(t.to_string(), b.to_string())).copied().unwrap_or(0);
-        println!(
-            "  CV bands {:<26} consistent {:>3} review {:>3} inconsistent {:>3}",
-            t,
-            g("Consistent"),
-            g("Review"),
-            g("Inconsistent")
-        );
+        let mut oof = vec![0.0; results.len()];
+        let mut oof_band: Vec<Band> = vec![Band::Review; results.len()];
+        for fold in 0..nfold {
+            let tr: Vec<usize> = (0..results.len()).filter(|&j| fold_of(j) != fold).collect();
+            if tr.len() == results.len() {
+                continue;
+            }
+            let xt: Vec<Vec<f64>> = tr.iter().map(|&j| x[j].clone()).collect();
+            let yt: Vec<bool> = tr.iter().map(|&j| y[j]).collect();
+            let wt: Vec<f64> = tr.iter().map(|&j| tw[j]).collect();
+            let w = fit_lr_w(&xt, &yt, &wt, lambda);
+            let zt: Vec<f64> = xt.iter().map(|xi| z_of(xi, &w)).collect();
+            let g: Vec<f64> = zt.iter().zip(yt.iter()).filter(|(_, &b)| b).map(|(s, _)| *s).collect();
+            let f: Vec<f64> = zt.iter().zip(yt.iter()).filter(|(_, &b)| !b).map(|(s, _)| *s).collect();
+            let (h, l) = fit_thresholds(&g, &f, wnorm(&w));
+            for j in (0..results.len()).filter(|&j| fold_of(j) == fold) {
+                let z = z_of(&x[j], &w);
+                oof[j] = sigmoid(z);
+                oof_band[j] = matcher::band_of(
+                    sigmoid(z),
+                    sigmoid(h),
+                    sigmoid(l),
+                    &results[j].1.features,
+                    &results[j].1.questioned_quality,
+                );
+            }
+        }
+        println!("\n-- {name} (weights and thresholds fitted on the other folds) --");
+        report("CV", &|j| oof[j]);
+        let mut cvt: BTreeMap<(String, String), usize> = BTreeMap::new();
+        for (j, (k, _, _)) in results.iter().enumerate() {
+            *cvt.entry((rows[*k].tier.clone(), format!("{:?}", oof_band[j]))).or_default() += 1;
+        }
+        for t in ["genuine", tiers[0], tiers[1], tiers[2]] {
+            let g = |b: &str| cvt.get(&(t.to_string(), b.to_string())).copied().unwrap_or(0);
+            println!(
+                "  CV bands {:<26} consistent {:>3} review {:>3} inconsistent {:>3}",
+                t,
+                g("Consistent"),
+                g("Review"),
+                g("Inconsistent")
+            );
+        }
     }
     if let Some(r) = rows.first() {
         let _ = (r.style.len(), r.shape.len());
