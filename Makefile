@@ -17,7 +17,7 @@ WASM_OPT_FEATURES := --enable-bulk-memory --enable-nontrapping-float-to-int --en
 
 SEAL_DEV ?= $(CURDIR)/../shared/seal-dev
 
-.PHONY: eval stress bench bench-load bench-load-page test-deploy bench-wasm fuzz run test deps deps-browser deps-clamav deps-rsyslog build site-debug site-release bundle wasm-split-tool server-debug server-release \
+.PHONY: eval stress synth-eval bench bench-load bench-load-page test-deploy bench-wasm fuzz run test deps deps-browser deps-clamav deps-rsyslog build site-debug site-release bundle wasm-split-tool server-debug server-release \
 	fmt-check clippy unit e2e pg-check clean
 
 ## ---- setup ---------------------------------------------------------------------------------
@@ -162,6 +162,19 @@ eval:
 # A harsher synthetic stress set made from the registered impressions (see crates/matcher/examples/stress.rs).
 stress:
 	cargo run --release -p matcher --example stress -- $(SEAL_DEV)
+
+# Our own synthetic pairs on CJK fonts the dev set does not use, scored with the shipped
+# weights and bands (fonts from Debian, installed here only; SYNTH_DIR=… to keep the sets).
+SYNTH_DIR ?= $(TARGET_DIR)/synth
+SYNTH_FONTS = /usr/share/fonts/truetype/arphic-bkai00mp/bkai00mp.ttf /usr/share/fonts/truetype/arphic-bsmi00lp/bsmi00lp.ttf \
+	/usr/share/fonts/truetype/cwtex/cwkai.ttf /usr/share/fonts/truetype/cwtex/cwming.ttf /usr/share/fonts/truetype/cwtex/cwfs.ttf
+synth-eval:
+	@for f in $(SYNTH_FONTS); do test -f $$f || { apt-get install -y fonts-arphic-bkai00mp fonts-arphic-bsmi00lp fonts-cwtex-kai fonts-cwtex-ming fonts-cwtex-fs; break; }; done
+	cargo build --release -p matcher --example synth --example eval
+	$(TARGET_DIR)/release/examples/synth $(SYNTH_DIR)/normal $(addprefix --font ,$(SYNTH_FONTS)) --count 150 --seed 7
+	$(TARGET_DIR)/release/examples/synth $(SYNTH_DIR)/harsh $(addprefix --font ,$(SYNTH_FONTS)) --count 150 --seed 11 --harsh
+	$(TARGET_DIR)/release/examples/eval $(SYNTH_DIR)/normal | sed -n '/^bands at shipped/,$$p'
+	$(TARGET_DIR)/release/examples/eval $(SYNTH_DIR)/harsh | sed -n '/^bands at shipped/,$$p'
 
 # Criterion benchmarks of the matcher (native, one thread).
 bench:

@@ -1,0 +1,778 @@
+#![allow(clippy::too_many_arguments, clippy::needless_range_loop)]
+//! A synthetic seal-pair generator of our own, for testing that the matcher's bands hold on
+//! fonts, names and artifacts it was not tuned on. It carves seals from any CJK font (a binary
+//! master at 30 px/mm: characters stretched to their cells, stroke weight, border, edge
+//! roughness, chips), stamps them (rotation, scale, ink bleed and erosion, uneven pressure,
+//! paper gaps, ruling lines, printed strokes and signatures, optical blur, noise, JPEG) and
+//! writes a folder in the development set's format (`pairs.csv`, `registered/`, `questioned/`),
+//! so `eval` reads it as it reads ../shared/seal-dev.
+//!
+//! Each identity gives one genuine pair and one forgery, tiers in turn: a different seal with
+//! the same name (another font, or the same font re-laid), a recarved copy (characters shifted
+//! and resized 2–5 %, stroke weight ±12–30 %, border ±15–40 %, new micro-structure) and a traced
+//! copy (a genuine stamping scanned at 300–600 dpi, binarised, blurred and re-thresholded,
+//! elastically distorted by 1–3 questioned pixels over a 2.5–5 mm field, carved again).
+//!
+//! Usage: synth OUT_DIR --font FILE[:FACE] [--font …] [--count N] [--seed S] [--harsh]
+//! (`make synth-eval`; the fonts default to Debian CJK fonts that ../shared/seal-dev does not use.)
+
+use ab_glyph::{Font, FontVec, PxScale};
+use image::{codecs::jpeg::JpegEncoder, ImageEncoder, RgbImage};
+use std::fmt::Write as _;
+
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+    fn unit(&mut self) -> f64 {
+        (self.next() >> 11) as f64 / (1u64 << 53) as f64
+    }
+    fn range(&mut self, a: f64, b: f64) -> f64 {
+        a + (b - a) * self.unit()
+    }
+    fn chance(&mut self, p: f64) -> bool {
+        self.unit() < p
+    }
+    fn gauss(&mut self) -> f64 {
+        let (u, v) = (self.unit().max(1e-12), self.unit());
+        (-2.0 * u.ln()).sqrt() * (2.0 * std::f64::consts::PI * v).cos()
+    }
+    fn pick<'a, T>(&mut self, v: &'a [T]) -> &'a T {
+        &v[self.next() as usize % v.len()]
+    }
+}
+
+/// A float image (row-major).
+#[derive(Clone)]
+struct Plane {
+    w: usize,
+    h: usize,
+    v: Vec<f32>,
+}
+
+impl Plane {
+    fn new(w: usize, h: usize) -> Plane {
+        Plane { w, h, v: vec![0.0; w * h] }
+    }
+    fn at(&self, x: f64, y: f64) -> f32 {
+        if !(x >= 0.0 && y >= 0.0 && x < (self.w - 1) as f64 && y < (self.h - 1) as f64) {
+            return 0.0;
+        }
+        let (x0, y0) = (x as usize, y as usize);
+        let (fx, fy) = ((x - x0 as f64) as f32, (y - y0 as f64) as f32);
+        let i = y0 * self.w + x0;
+        let t = self.v[i] + (self.v[i + 1] - self.v[i]) * fx;
+        let b = self.v[i + self.w] + (self.v[i + self.w + 1] - self.v[i + self.w]) * fx;
+        t + (b - t) * fy
+    }
+    fn blur(&mut self, sigma: f64) {
+        if sigma < 0.05 {
+            return;
+        }
+        let r = (3.0 * sigma).ceil() as i64;
+        let k: Vec<f32> = (-r..=r).map(|i| (-(i * i) as f64 / (2.0 * sigma * sigma)).exp() as f32).collect();
+        let s: f32 = k.iter().sum();
+        let k: Vec<f32> = k.iter().map(|v| v / s).collect();
+        let (w, h) = (self.w as i64, self.h as i64);
+        let mut tmp = vec![0.0f32; self.v.len()];
+        for y in 0..h {
+            for x in 0..w {
+                let mut a = 0.0;
+                for (j, kv) in k.iter().enumerate() {
+                    let xx = (x + j as i64 - r).clamp(0, w - 1);
+                    a += kv * self.v[(y * w + xx) as usize];
+                }
+                tmp[(y * w + x) as usize] = a;
+            }
+        }
+        for y in 0..h {
+            for x in 0..w {
+                let mut a = 0.0;
+                for (j, kv) in k.iter().enumerate() {
+                    let yy = (y + j as i64 - r).clamp(0, h - 1);
+                    a += kv * tmp[(yy * w + x) as usize];
+                }
+                self.v[(y * w + x) as usize] = a;
+            }
+        }
+    }
+    /// Smooth random field in about [-1, 1] with the given correlation length (px).
+    fn noise(w: usize, h: usize, corr: f64, rng: &mut Rng) -> Plane {
+        let step = corr.max(1.0);
+        let (gw, gh) = ((w as f64 / step).ceil() as usize + 2, (h as f64 / step).ceil() as usize + 2);
+        let g: Vec<f64> = (0..gw * gh).map(|_| rng.gauss()).collect();
+        let mut p = Plane::new(w, h);
+        let sm = |t: f64| t * t * (3.0 - 2.0 * t);
+        for y in 0..h {
+            for x in 0..w {
+                let (fx, fy) = (x as f64 / step, y as f64 / step);
+                let (ix, iy) = (fx as usize, fy as usize);
+                let (tx, ty) = (sm(fx - ix as f64), sm(fy - iy as f64));
+                let v = |a: usize, b: usize| g[(iy + b) * gw + ix + a];
+                let top = v(0, 0) + (v(1, 0) - v(0, 0)) * tx;
+                let bot = v(0, 1) + (v(1, 1) - v(0, 1)) * tx;
+                p.v[y * w + x] = (0.5 * (top + (bot - top) * ty)) as f32;
+            }
+        }
+        p
+    }
+}
+
+const PX_MM: f64 = 30.0;
+
+#[derive(Clone, Copy, PartialEq)]
+enum Shape {
+    Square,
+    Round,
+    Oval,
+}
+impl Shape {
+    fn name(self) -> &'static str {
+        match self {
+            Shape::Square => "square",
+            Shape::Round => "round",
+            Shape::Oval => "oval",
+        }
+    }
+}
+
+/// Everything that decides a carving.
+#[derive(Clone)]
+struct Design {
+    font: usize,
+    chars: Vec<char>,
+    shape: Shape,
+    yin: bool,
+    w_mm: f64,
+    h_mm: f64,
+    border_mm: f64,
+    gap_mm: f64,
+    /// stroke weight: threshold shift on the blurred glyph (+ thicker)
+    weight: f64,
+    /// per character: (dx, dy, sx, sy) of its cell, as fractions
+    jitter: Vec<(f64, f64, f64, f64)>,
+    grid: bool,
+    seed: u64,
+}
+
+fn glyph_plane(font: &FontVec, c: char) -> Option<Plane> {
+    let g = font.glyph_id(c).with_scale(PxScale::from(256.0));
+    if g.id.0 == 0 {
+        return None;
+    }
+    let o = font.outline_glyph(g)?;
+    let b = o.px_bounds();
+    let (w, h) = (b.width().ceil() as usize + 2, b.height().ceil() as usize + 2);
+    let mut p = Plane::new(w, h);
+    o.draw(|x, y, cov| {
+        let (x, y) = (x as usize + 1, y as usize + 1);
+        if x < w && y < h {
+            p.v[y * w + x] = cov;
+        }
+    });
+    Some(p)
+}
+
+/// The binary master (1 = raised, inked surface) at PX_MM.
+fn carve(d: &Design, fonts: &[FontVec]) -> Plane {
+    let mut rng = Rng(d.seed | 1);
+    let (w, h) = ((d.w_mm * PX_MM).round() as usize, (d.h_mm * PX_MM).round() as usize);
+    let pad = 12usize;
+    let (cw, ch) = (w + 2 * pad, h + 2 * pad);
+    let (cx, cy) = ((cw as f64 - 1.0) / 2.0, (ch as f64 - 1.0) / 2.0);
+    let inside = |x: f64, y: f64, shrink: f64| -> bool {
+        let (hx, hy) = (w as f64 / 2.0 - shrink, h as f64 / 2.0 - shrink);
+        if hx <= 0.0 || hy <= 0.0 {
+            return false;
+        }
+        let (u, v) = ((x - cx) / hx, (y - cy) / hy);
+        match d.shape {
+            Shape::Square => u.abs() <= 1.0 && v.abs() <= 1.0,
+            _ => u * u + v * v <= 1.0,
+        }
+    };
+    let bt = d.border_mm * PX_MM;
+    let inner = bt + d.gap_mm * PX_MM;
+    // character cells inside the inner region
+    let (ix0, iy0) = (cx - w as f64 / 2.0 + inner, cy - h as f64 / 2.0 + inner);
+    let (iw, ih) = (w as f64 - 2.0 * inner, h as f64 - 2.0 * inner);
+    let n = d.chars.len();
+    let mut cells = Vec::new();
+    if d.shape == Shape::Oval {
+        for k in 0..n {
+            cells.push((ix0 + 0.12 * iw, iy0 + ih * k as f64 / n as f64, iw * 0.76, ih / n as f64));
+        }
+    } else if n == 4 || d.grid {
+        // right column top to bottom, then the left column
+        for k in 0..n.min(4) {
+            let col = 1 - k / 2;
+            let row = k % 2;
+            cells.push((ix0 + iw * col as f64 / 2.0, iy0 + ih * row as f64 / 2.0, iw / 2.0, ih / 2.0));
+        }
+    } else {
+        // three characters: the surname fills the right column
+        cells.push((ix0 + iw / 2.0, iy0, iw / 2.0, ih));
+        cells.push((ix0, iy0, iw / 2.0, ih / 2.0));
+        cells.push((ix0, iy0 + ih / 2.0, iw / 2.0, ih / 2.0));
+    }
+    let mut chars = Plane::new(cw, ch);
+    for (k, &c) in d.chars.iter().enumerate() {
+        let Some(g) = glyph_plane(&fonts[d.font], c) else { continue };
+        let (mut x0, mut y0, mut ww, mut hh) = cells[k.min(cells.len() - 1)];
+        let (jx, jy, sx, sy) = d.jitter.get(k).copied().unwrap_or((0.0, 0.0, 1.0, 1.0));
+        let m = 0.04; // a small gap between cells
+        x0 += ww * (m + jx);
+        y0 += hh * (m + jy);
+        ww *= (1.0 - 2.0 * m) * sx;
+        hh *= (1.0 - 2.0 * m) * sy;
+        for y in 0..ch {
+            for x in 0..cw {
+                let (u, v) = ((x as f64 - x0) / ww, (y as f64 - y0) / hh);
+                if (0.0..1.0).contains(&u) && (0.0..1.0).contains(&v) {
+                    let val = g.at(u * (g.w - 1) as f64, v * (g.h - 1) as f64);
+                    let i = y * cw + x;
+                    chars.v[i] = chars.v[i].max(val);
+                }
+            }
+        }
+    }
+    // stroke weight and rounded, rough edges: blur, add a fine random field, threshold
+    chars.blur(2.5);
+    let rough = Plane::noise(cw, ch, rng.range(2.5, 5.0), &mut rng);
+    let ramp = rng.range(0.05, 0.10) as f32;
+    let mut m = Plane::new(cw, ch);
+    let frame_rough = Plane::noise(cw, ch, rng.range(3.0, 6.0), &mut rng);
+    for y in 0..ch {
+        for x in 0..cw {
+            let i = y * cw + x;
+            let (xf, yf) = (x as f64, y as f64);
+            let t = 0.5 - d.weight as f32 + ramp * rough.v[i];
+            let ch_on = chars.v[i] > t && inside(xf, yf, inner - 2.0);
+            let jag = 0.8 * frame_rough.v[i] as f64;
+            let face = inside(xf, yf, jag);
+            let ring = face && !inside(xf, yf, bt + jag);
+            let on = if d.yin { face && !ch_on } else { ring || ch_on };
+            m.v[i] = on as u8 as f32;
+        }
+    }
+    // 0–4 chips out of the raised surface
+    for _ in 0..(rng.next() % 5) {
+        let (px, py) = (rng.range(0.0, cw as f64), rng.range(0.0, ch as f64));
+        let r = rng.range(2.0, 6.0);
+        for y in (py - r).max(0.0) as usize..((py + r) as usize).min(ch) {
+            for x in (px - r).max(0.0) as usize..((px + r) as usize).min(cw) {
+                if (x as f64 - px).powi(2) + (y as f64 - py).powi(2) <= r * r {
+                    m.v[y * cw + x] = 0.0;
+                }
+            }
+        }
+    }
+    m
+}
+
+/// How one impression is made and scanned.
+#[derive(Clone)]
+struct Stamp {
+    /// output px per mm
+    px_mm: f64,
+    rot_deg: f64,
+    /// where the master's centre lands (output px)
+    cx: f64,
+    cy: f64,
+    out_w: usize,
+    out_h: usize,
+    bleed: f64,
+    bias: f64,
+    fade: f64,
+    gaps: f64,
+    lines: usize,
+    text: bool,
+    signature: bool,
+    optical: f64,
+    noise: f64,
+    jpeg: Option<u8>,
+    /// micro-deformation of rubber and paper: a smooth displacement of at most this many
+    /// output px, correlated over `warp_mm`
+    warp: f64,
+    warp_mm: f64,
+}
+
+/// Stamp a master; returns RGB pixels and, separately, the ink alpha (for tracing).
+fn stamp(master: &Plane, s: &Stamp, rng: &mut Rng) -> (RgbImage, Plane) {
+    let (mcx, mcy) = ((master.w as f64 - 1.0) / 2.0, (master.h as f64 - 1.0) / 2.0);
+    let t = s.rot_deg.to_radians();
+    let (c, sn) = (t.cos(), t.sin());
+    let k = PX_MM / s.px_mm;
+    let (w, h) = (s.out_w, s.out_h);
+    let mut cov = Plane::new(w, h);
+    let warp = if s.warp > 0.0 {
+        let corr = (s.warp_mm * s.px_mm).max(2.0);
+        let (fx, fy) = (Plane::noise(w, h, corr, rng), Plane::noise(w, h, corr, rng));
+        let peak = fx.v.iter().chain(fy.v.iter()).fold(1e-6f32, |m, v| m.max(v.abs()));
+        Some((fx, fy, s.warp as f32 / peak))
+    } else {
+        None
+    };
+    for y in 0..h {
+        for x in 0..w {
+            // m = mc + R(-t) (p - c) * k, R(t) = [[cos, sin], [-sin, cos]]
+            let mut a = 0.0;
+            let (ex, ey) = match &warp {
+                Some((fx, fy, g)) => ((fx.v[y * w + x] * g) as f64, (fy.v[y * w + x] * g) as f64),
+                None => (0.0, 0.0),
+            };
+            for (ox, oy) in [(-0.25, -0.25), (0.25, -0.25), (-0.25, 0.25), (0.25, 0.25)] {
+                let (dx, dy) = (x as f64 + ox + ex - s.cx, y as f64 + oy + ey - s.cy);
+                let mx = mcx + k * (c * dx - sn * dy);
+                let my = mcy + k * (sn * dx + c * dy);
+                a += master.at(mx, my);
+            }
+            cov.v[y * w + x] = 0.25 * a;
+        }
+    }
+    cov.blur(s.bleed);
+    // uneven pressure: a ramp along a random direction plus low-frequency unevenness
+    let dir = rng.range(0.0, std::f64::consts::TAU);
+    let seal_r = 0.5 * master.w.max(master.h) as f64 / k;
+    let low = Plane::noise(w, h, seal_r * 0.6, rng);
+    let fine = Plane::noise(w, h, 1.5, rng);
+    let mut alpha = Plane::new(w, h);
+    for y in 0..h {
+        for x in 0..w {
+            let i = y * w + x;
+            let u = ((x as f64 - s.cx) * dir.cos() + (y as f64 - s.cy) * dir.sin()) / seal_r;
+            let press = 1.0 - s.fade * (0.5 + 0.5 * u.clamp(-1.0, 1.0)).powi(2) + 0.12 * low.v[i] as f64;
+            let thr = 0.5 + s.bias + 0.35 * (1.0 - press.clamp(0.0, 1.0));
+            let mut a = ((cov.v[i] as f64 - thr) / 0.12 + 0.5).clamp(0.0, 1.0);
+            if fine.v[i] as f64 > 1.0 - s.gaps {
+                a *= 0.3;
+            }
+            alpha.v[i] = a as f32;
+        }
+    }
+    let ink = [rng.range(175.0, 225.0), rng.range(20.0, 60.0), rng.range(30.0, 70.0)];
+    let paper_tex = Plane::noise(w, h, 2.0, rng);
+    let mut rgb = vec![0.0f64; w * h * 3];
+    for i in 0..w * h {
+        let paper = 240.0 + 6.0 * paper_tex.v[i] as f64;
+        for ch in 0..3 {
+            let p = paper.min(255.0);
+            rgb[i * 3 + ch] = p * (1.0 - alpha.v[i] as f64 * (1.0 - ink[ch] / 255.0));
+        }
+    }
+    // black print and blue-black handwriting over the seal (subtractive)
+    let mut darken = |x: f64, y: f64, r: f64, col: [f64; 3]| {
+        let ri = r.ceil() as i64;
+        for yy in (y as i64 - ri)..=(y as i64 + ri) {
+            for xx in (x as i64 - ri)..=(x as i64 + ri) {
+                if xx < 0 || yy < 0 || xx as usize >= w || yy as usize >= h {
+                    continue;
+                }
+                let d = ((xx as f64 - x).powi(2) + (yy as f64 - y).powi(2)).sqrt();
+                let a = (r + 0.5 - d).clamp(0.0, 1.0);
+                let i = yy as usize * w + xx as usize;
+                for ch in 0..3 {
+                    rgb[i * 3 + ch] *= 1.0 - a * (1.0 - col[ch] / 255.0);
+                }
+            }
+        }
+    };
+    for _ in 0..s.lines {
+        let (y0, ang) = (s.cy + rng.range(-0.8, 0.8) * seal_r, rng.range(-0.05, 0.05));
+        let th = rng.range(0.6, 1.4);
+        let mut u = 0.0;
+        while u < w as f64 {
+            darken(u, y0 + u * ang, th, [25.0, 25.0, 25.0]);
+            u += 0.7;
+        }
+    }
+    if s.text {
+        // a row of blocky printed strokes
+        let y0 = s.cy + rng.range(-0.6, 0.6) * seal_r;
+        let mut x = s.cx - seal_r * 1.5;
+        while x < s.cx + seal_r * 1.5 {
+            let cs = rng.range(9.0, 13.0);
+            for _ in 0..4 {
+                let (a, b) = ((rng.range(0.0, cs), rng.range(0.0, cs)), (rng.range(0.0, cs), rng.range(0.0, cs)));
+                for j in 0..20 {
+                    let f = j as f64 / 19.0;
+                    darken(x + a.0 + (b.0 - a.0) * f, y0 + a.1 + (b.1 - a.1) * f, 0.7, [20.0, 20.0, 20.0]);
+                }
+            }
+            x += cs * 1.2;
+        }
+    }
+    if s.signature {
+        let (mut x, mut y) = (s.cx - seal_r * 1.2, s.cy + rng.range(-0.5, 0.5) * seal_r);
+        let (mut vx, mut vy) = (1.5, 0.0);
+        for _ in 0..((seal_r * 2.4 / 1.5) as usize * 2) {
+            vy += rng.range(-0.6, 0.6);
+            vy = vy.clamp(-2.5, 2.5);
+            vx = (vx + rng.range(-0.2, 0.2)).clamp(0.4, 1.8);
+            x += vx * 0.5;
+            y += vy * 0.5;
+            darken(x, y, 1.2, [30.0, 35.0, 70.0]);
+        }
+    }
+    let mut out = Plane::new(w, h);
+    let mut img = RgbImage::new(w as u32, h as u32);
+    for ch in 0..3 {
+        for i in 0..w * h {
+            out.v[i] = rgb[i * 3 + ch] as f32;
+        }
+        out.blur(s.optical);
+        for i in 0..w * h {
+            let v = out.v[i] as f64 + s.noise * rng.gauss();
+            img.get_pixel_mut((i % w) as u32, (i / w) as u32).0[ch] = v.clamp(0.0, 255.0) as u8;
+        }
+    }
+    (img, alpha)
+}
+
+fn jpeg(img: &RgbImage, q: u8) -> Vec<u8> {
+    let mut out = Vec::new();
+    JpegEncoder::new_with_quality(&mut out, q)
+        .write_image(img.as_raw(), img.width(), img.height(), image::ExtendedColorType::Rgb8)
+        .expect("jpeg");
+    out
+}
+
+/// A traced copy's master: a genuine stamping scanned at `dpi`, binarised, smoothed, distorted
+/// by a smooth field of at most `elastic` master px, and carved again.
+fn traced_master(master: &Plane, dpi: f64, elastic: f64, corr_mm: f64, rng: &mut Rng) -> Plane {
+    let px_mm = dpi / 25.4;
+    let (w, h) =
+        ((master.w as f64 * px_mm / PX_MM).ceil() as usize + 4, (master.h as f64 * px_mm / PX_MM).ceil() as usize + 4);
+    let s = Stamp {
+        px_mm,
+        rot_deg: 0.0,
+        cx: (w as f64 - 1.0) / 2.0,
+        cy: (h as f64 - 1.0) / 2.0,
+        out_w: w,
+        out_h: h,
+        bleed: rng.range(0.4, 0.9),
+        bias: rng.range(-0.05, 0.05),
+        fade: rng.range(0.0, 0.3),
+        gaps: 0.03,
+        lines: 0,
+        text: false,
+        signature: false,
+        optical: 0.0,
+        noise: 0.0,
+        jpeg: None,
+        warp: 0.0,
+        warp_mm: 4.0,
+    };
+    let (_, alpha) = stamp(master, &s, rng);
+    let mut bin = Plane::new(w, h);
+    for i in 0..w * h {
+        bin.v[i] = (alpha.v[i] > 0.5) as u8 as f32;
+    }
+    bin.blur(0.8);
+    let (fx, fy) = (
+        Plane::noise(master.w, master.h, corr_mm * PX_MM, rng),
+        Plane::noise(master.w, master.h, corr_mm * PX_MM, rng),
+    );
+    let peak = fx.v.iter().chain(fy.v.iter()).fold(1e-6f32, |m, v| m.max(v.abs())) as f64;
+    let rough = Plane::noise(master.w, master.h, rng.range(2.5, 5.0), rng);
+    let mut out = Plane::new(master.w, master.h);
+    let k = px_mm / PX_MM;
+    for y in 0..master.h {
+        for x in 0..master.w {
+            let i = y * master.w + x;
+            let (ex, ey) = (elastic * fx.v[i] as f64 / peak, elastic * fy.v[i] as f64 / peak);
+            let (sx, sy) = (
+                (x as f64 + ex - (master.w as f64 - 1.0) / 2.0) * k,
+                (y as f64 + ey - (master.h as f64 - 1.0) / 2.0) * k,
+            );
+            let v = bin.at(sx + (w as f64 - 1.0) / 2.0, sy + (h as f64 - 1.0) / 2.0);
+            out.v[i] = (v > 0.5 + 0.08 * rough.v[i]) as u8 as f32;
+        }
+    }
+    out
+}
+
+const SURNAMES: &str = "陳林黃張李王吳劉蔡楊許鄭謝郭洪曾邱廖賴周徐蘇葉莊呂江何蕭羅高潘簡朱鍾彭游詹胡施沈余盧梁趙顏柯翁魏孫戴范方宋鄧杜傅侯曹薛丁卓馬阮董唐溫藍蔣石古紀姚連馮歐程湯黎田康";
+const GIVEN: &str = "志明雅婷家豪淑芬俊宏怡君建國美玲宗翰佳穎冠宇欣承恩嘉文華秀英榮德偉惠珍麗娟瑞祥正義信忠孝仁智勇光輝金龍鳳春秋雲海山川永福壽安平和順昌盛興旺";
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let Some(out) = args.get(1).filter(|a| !a.starts_with("--")) else {
+        eprintln!("usage: synth OUT_DIR --font FILE[:FACE] [--font ...] [--count N] [--seed S] [--harsh]");
+        std::process::exit(2);
+    };
+    let flag = |name: &str, d: u64| {
+        args.iter().position(|a| a == name).and_then(|i| args.get(i + 1)).and_then(|v| v.parse().ok()).unwrap_or(d)
+    };
+    let count = flag("--count", 60) as usize;
+    let harsh = args.iter().any(|a| a == "--harsh");
+    let mut rng = Rng(flag("--seed", 20261203) | 1);
+    let mut fonts = Vec::new();
+    let mut font_keys = Vec::new();
+    for (i, a) in args.iter().enumerate() {
+        if a != "--font" {
+            continue;
+        }
+        let spec = args.get(i + 1).expect("--font FILE");
+        let (path, face) = match spec.rsplit_once(':') {
+            Some((p, f)) if f.parse::<u32>().is_ok() => (p, f.parse().unwrap()),
+            _ => (spec.as_str(), 0),
+        };
+        let data = std::fs::read(path).unwrap_or_else(|e| panic!("{path}: {e}"));
+        fonts.push(FontVec::try_from_vec_and_index(data, face).unwrap_or_else(|e| panic!("{path}: {e}")));
+        font_keys.push(std::path::Path::new(path).file_stem().unwrap().to_string_lossy().to_string());
+    }
+    if fonts.is_empty() {
+        eprintln!("synth: give at least one --font");
+        std::process::exit(2);
+    }
+    let dir = std::path::Path::new(out);
+    std::fs::create_dir_all(dir.join("registered")).unwrap();
+    std::fs::create_dir_all(dir.join("questioned")).unwrap();
+    let surnames: Vec<char> = SURNAMES.chars().collect();
+    let given: Vec<char> = GIVEN.chars().collect();
+    let mut csv = String::from("pair_id,registered,questioned,label,tier,seal_shape,style,chars,font_registered,font_questioned,rotation_deg,scale,seal_center_x,seal_center_y,reg_center_x,reg_center_y,reg_dpi,fade_strength,ink_bias,occlusion,jpeg_quality,identity\n");
+    let tiers = ["different_seal_same_name", "recarved_copy", "traced_copy"];
+    let mut rows = Vec::new();
+    for id in 0..count {
+        let font = id % fonts.len();
+        // a name every character of which the font has
+        let chars: Vec<char> = loop {
+            let n = if rng.chance(0.6) { 3 } else { 2 };
+            let mut v = vec![*rng.pick(&surnames)];
+            for _ in 1..n {
+                v.push(*rng.pick(&given));
+            }
+            if v.len() == 2 || rng.chance(0.5) {
+                v.push('印');
+            }
+            if v.iter().all(|&c| fonts[font].glyph_id(c).0 != 0) {
+                break v;
+            }
+        };
+        let shape = match rng.unit() {
+            u if u < 0.7 => Shape::Square,
+            u if u < 0.88 => Shape::Round,
+            _ => Shape::Oval,
+        };
+        let size = rng.range(12.0, 22.0);
+        let (w_mm, h_mm) = if shape == Shape::Oval { (size * 0.62, size) } else { (size, size) };
+        let design = Design {
+            font,
+            chars: if shape == Shape::Oval { chars.iter().copied().take(3).collect() } else { chars.clone() },
+            shape,
+            yin: rng.chance(0.37),
+            w_mm,
+            h_mm,
+            border_mm: rng.range(0.5, 1.1),
+            gap_mm: rng.range(0.3, 0.7),
+            weight: rng.range(-0.08, 0.12),
+            jitter: vec![(0.0, 0.0, 1.0, 1.0); 4],
+            grid: false,
+            seed: rng.next(),
+        };
+        let master = carve(&design, &fonts);
+        let reg_dpi = rng.range(300.0, 400.0);
+        let reg_pxmm = reg_dpi / 25.4;
+        // the registered impression: a clean stamping, cropped
+        let reg_rot = rng.range(-2.0, 2.0);
+        let side = (master.w.max(master.h) as f64 / PX_MM * reg_pxmm * 1.25) as usize + 20;
+        let rs = Stamp {
+            px_mm: reg_pxmm,
+            rot_deg: reg_rot,
+            cx: side as f64 / 2.0,
+            cy: side as f64 / 2.0,
+            out_w: side,
+            out_h: side,
+            bleed: rng.range(0.4, 0.8),
+            bias: rng.range(-0.05, 0.05),
+            fade: rng.range(0.0, 0.15),
+            gaps: 0.01,
+            lines: 0,
+            text: false,
+            signature: false,
+            optical: 0.5,
+            noise: 1.5,
+            jpeg: None,
+            warp: 0.0,
+            warp_mm: 4.0,
+        };
+        let (reg_img, reg_alpha) = stamp(&master, &rs, &mut rng);
+        // crop to the ink with a small margin
+        let (mut x0, mut y0, mut x1, mut y1) = (side, side, 0, 0);
+        for y in 0..side {
+            for x in 0..side {
+                if reg_alpha.v[y * side + x] > 0.3 {
+                    x0 = x0.min(x);
+                    y0 = y0.min(y);
+                    x1 = x1.max(x);
+                    y1 = y1.max(y);
+                }
+            }
+        }
+        let m = rng.range(6.0, 14.0) as usize;
+        let (x0, y0) = (x0.saturating_sub(m), y0.saturating_sub(m));
+        let (x1, y1) = ((x1 + m).min(side - 1), (y1 + m).min(side - 1));
+        let reg_crop =
+            image::imageops::crop_imm(&reg_img, x0 as u32, y0 as u32, (x1 - x0 + 1) as u32, (y1 - y0 + 1) as u32)
+                .to_image();
+        let (rcx, rcy) = (rs.cx - x0 as f64, rs.cy - y0 as f64);
+        let reg_name = format!("registered/r{:04}.png", id);
+        reg_crop.save(dir.join(&reg_name)).unwrap();
+        let tier = tiers[id % 3];
+        for forged in [false, true] {
+            let mut fdesign = design.clone();
+            let mut qmaster = master.clone();
+            let mut qfont = font;
+            if forged {
+                match tier {
+                    "different_seal_same_name" => {
+                        if fonts.len() > 1 {
+                            // another font that has the characters (a different seal of the
+                            // same name from the same font and layout would be a copy, not a
+                            // different seal)
+                            for _ in 0..30 {
+                                let f = rng.next() as usize % fonts.len();
+                                if f != font && design.chars.iter().all(|&c| fonts[f].glyph_id(c).0 != 0) {
+                                    qfont = f;
+                                    break;
+                                }
+                            }
+                        }
+                        fdesign.font = qfont;
+                        fdesign.weight = rng.range(-0.08, 0.12);
+                        fdesign.border_mm = rng.range(0.5, 1.1);
+                        fdesign.gap_mm = rng.range(0.3, 0.7);
+                        let f = rng.range(0.92, 1.08);
+                        fdesign.w_mm *= f;
+                        fdesign.h_mm *= f;
+                        fdesign.grid = design.chars.len() == 3 && rng.chance(0.5);
+                        if qfont == font {
+                            // same font: another carver's layout (characters placed and sized anew)
+                            fdesign.jitter = (0..4)
+                                .map(|_| {
+                                    (
+                                        rng.range(-0.08, 0.08),
+                                        rng.range(-0.08, 0.08),
+                                        rng.range(0.85, 0.97),
+                                        rng.range(0.85, 0.97),
+                                    )
+                                })
+                                .collect();
+                        }
+                        fdesign.seed = rng.next();
+                        qmaster = carve(&fdesign, &fonts);
+                    }
+                    "recarved_copy" => {
+                        let sgn = |r: &mut Rng| if r.chance(0.5) { 1.0 } else { -1.0 };
+                        fdesign.jitter = (0..4)
+                            .map(|_| {
+                                (
+                                    sgn(&mut rng) * rng.range(0.02, 0.05),
+                                    sgn(&mut rng) * rng.range(0.02, 0.05),
+                                    1.0 - rng.range(0.02, 0.05),
+                                    1.0 - rng.range(0.02, 0.05),
+                                )
+                            })
+                            .collect();
+                        fdesign.weight += sgn(&mut rng) * rng.range(0.04, 0.09);
+                        fdesign.border_mm *= 1.0 + sgn(&mut rng) * rng.range(0.15, 0.4);
+                        fdesign.seed = rng.next();
+                        qmaster = carve(&fdesign, &fonts);
+                    }
+                    _ => {
+                        let dpi = rng.range(300.0, 600.0);
+                        let q_pxmm = reg_pxmm;
+                        let elastic = rng.range(1.0, 3.0) * PX_MM / q_pxmm;
+                        qmaster = traced_master(&master, dpi, elastic, rng.range(2.5, 5.0), &mut rng);
+                    }
+                }
+            }
+            let rot = if rng.chance(0.8) { rng.range(-30.0, 30.0) } else { rng.range(-180.0, 180.0) };
+            let scale = rng.range(0.97, 1.03);
+            let (qw, qh) = (rng.range(600.0, 800.0) as usize, rng.range(420.0, 560.0) as usize);
+            let occl = if harsh { 0.5 } else { 0.35 };
+            let qs = Stamp {
+                px_mm: reg_pxmm * scale,
+                rot_deg: reg_rot + rot,
+                cx: rng.range(0.4, 0.6) * qw as f64,
+                cy: rng.range(0.4, 0.6) * qh as f64,
+                out_w: qw,
+                out_h: qh,
+                bleed: rng.range(0.5, 1.1),
+                bias: rng.range(-0.12, 0.12),
+                fade: if rng.chance(0.3) { rng.range(0.6, if harsh { 1.3 } else { 1.1 }) } else { rng.range(0.0, 0.6) },
+                gaps: rng.range(0.01, if harsh { 0.08 } else { 0.05 }),
+                lines: if rng.chance(occl) { 1 + (rng.next() % 2) as usize } else { 0 },
+                text: rng.chance(occl),
+                signature: rng.chance(0.25),
+                optical: rng.range(0.4, if harsh { 1.3 } else { 0.9 }),
+                noise: rng.range(1.5, if harsh { 6.0 } else { 4.0 }),
+                jpeg: Some(rng.range(if harsh { 55.0 } else { 70.0 }, 92.0) as u8),
+                warp: rng.range(0.0, if harsh { 0.6 } else { 0.25 }),
+                warp_mm: rng.range(3.0, 6.0),
+            };
+            let (qimg, _) = stamp(&qmaster, &qs, &mut rng);
+            let qbytes = jpeg(&qimg, qs.jpeg.unwrap_or(85));
+            let (label, t) = if forged { ("forged", tier) } else { ("genuine", "genuine") };
+            rows.push((
+                qbytes,
+                reg_name.clone(),
+                label,
+                t,
+                design.clone(),
+                qfont,
+                rot,
+                scale,
+                qs.clone(),
+                (rcx, rcy),
+                reg_dpi,
+                id,
+            ));
+        }
+    }
+    // shuffle pair ids
+    let mut order: Vec<usize> = (0..rows.len()).collect();
+    for i in (1..order.len()).rev() {
+        let j = rng.next() as usize % (i + 1);
+        order.swap(i, j);
+    }
+    for (pid, &k) in order.iter().enumerate() {
+        let (qbytes, reg_name, label, tier, d, qfont, rot, scale, qs, (rcx, rcy), reg_dpi, id) = &rows[k];
+        let qname = format!("questioned/q{:04}.jpg", pid);
+        std::fs::write(dir.join(&qname), qbytes).unwrap();
+        let occ = (qs.lines > 0) as u8 + qs.text as u8 + qs.signature as u8;
+        let _ = writeln!(
+            csv,
+            "p{:04},{},{},{},{},{},{},{},{},{},{:.4},{:.6},{:.2},{:.2},{:.2},{:.2},{:.1},{:.3},{:.3},{},{},i{:04}",
+            pid,
+            reg_name,
+            qname,
+            label,
+            tier,
+            d.shape.name(),
+            if d.yin { "yin" } else { "yang" },
+            d.chars.iter().collect::<String>(),
+            font_keys[d.font],
+            font_keys[*qfont],
+            rot,
+            scale,
+            qs.cx,
+            qs.cy,
+            rcx,
+            rcy,
+            reg_dpi,
+            qs.fade,
+            qs.bias,
+            occ,
+            qs.jpeg.unwrap_or(0),
+            id
+        );
+    }
+    std::fs::write(dir.join("pairs.csv"), csv).unwrap();
+    eprintln!("synth: {} pairs in {}", rows.len(), dir.display());
+}
