@@ -14,7 +14,7 @@ use leptos::prelude::*;
 use crate::domain::comparison::{band_en, band_zh};
 use crate::domain::BrowserResult;
 use crate::i18n::{use_locale, Locale};
-use crate::matcher::{Alignment, Band, MatchResult, Quality};
+use crate::matcher::{Alignment, Band, MatchResult, Quality, UnclearReason};
 
 #[cfg(feature = "hydrate")]
 mod engine;
@@ -52,6 +52,8 @@ pub(crate) struct Shown {
     scale: f64,
     manual: bool,
     unclear: bool,
+    /// Why the questioned impression is unclear (印文不清); empty when it is clear.
+    q_unclear: Vec<UnclearReason>,
     alignment: Alignment,
 }
 
@@ -65,6 +67,7 @@ impl Shown {
             scale: r.scale,
             manual: r.manual,
             unclear: r.registered_quality == Quality::Unclear,
+            q_unclear: r.questioned_quality.reasons.clone(),
             alignment: r.alignment,
         }
     }
@@ -122,6 +125,29 @@ fn band_code(b: Band) -> &'static str {
 
 fn band_text(b: Band, l: Locale) -> &'static str {
     l.pick(band_zh(b), band_en(b))
+}
+
+/// The 印文不清 notice for a questioned impression, in the UI language.
+pub(crate) fn questioned_unclear_text(reasons: &[UnclearReason], l: Locale) -> String {
+    let parts: Vec<&str> = reasons
+        .iter()
+        .map(|r| match r {
+            UnclearReason::Occluded => {
+                l.pick("印文大部分被文字、線條或簽名遮蓋", "much of the seal is covered by print, lines or a signature")
+            }
+            UnclearReason::Faded => {
+                l.pick("印文部分缺墨（用印不均）", "part of the seal carries no ink (uneven pressure)")
+            }
+        })
+        .collect();
+    if l.pick("zh", "en") == "zh" {
+        format!("印文不清：{}，不作「不符」判定，請人工判斷", parts.join("；"))
+    } else {
+        format!(
+            "The questioned impression is unclear: {}. It is not called inconsistent; judge it by eye",
+            parts.join("; ")
+        )
+    }
 }
 
 /// Run `$body` with the engine (browser only; nothing on the server).
@@ -672,6 +698,14 @@ pub fn Workbench(
                                                         "印模不清：比對結果僅供參考，請依規定處理",
                                                         "The registered impression is unclear: treat the result with care",
                                                     )}
+                                                </p>
+                                            }
+                                        })}
+                                    {(!s.q_unclear.is_empty())
+                                        .then(|| {
+                                            view! {
+                                                <p class="notice" data-testid="questioned-unclear">
+                                                    {questioned_unclear_text(&s.q_unclear, locale)}
                                                 </p>
                                             }
                                         })}
