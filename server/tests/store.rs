@@ -276,7 +276,7 @@ async fn registry_versions_and_images(db: &TestDb) {
 }
 
 async fn liaison_slips_move_one_step_at_a_time(db: &TestDb) {
-    use app::server::store::{NewSlip, SlipFilter, SlipStep, StoreError};
+    use app::server::store::{NewSlip, SlipFilter, SlipState, SlipStep, StoreError};
     app::server::seed::ensure_reference_data(db.store.as_ref()).await.unwrap();
     let clerk = new_account(db, "C0001", vec![Role::Clerk]).await;
     let sender = db.store.unit_by_code("LO-DA").await.unwrap().unwrap();
@@ -318,6 +318,12 @@ async fn liaison_slips_move_one_step_at_a_time(db: &TestDb) {
     // LIKE wildcards in a search are taken literally
     let wild = SlipFilter { case_number: Some("%".into()), ..Default::default() };
     assert_eq!(db.store.list_slips(&wild).await.unwrap().len(), 0);
+    // by state: one sent slip, one draft
+    let by_state = |state| SlipFilter { state: Some(state), ..Default::default() };
+    let sent = db.store.list_slips(&by_state(SlipState::Sent)).await.unwrap();
+    assert_eq!(sent.iter().map(|s| s.id).collect::<Vec<_>>(), [id]);
+    assert_eq!(db.store.list_slips(&by_state(SlipState::Draft)).await.unwrap().len(), 1);
+    assert_eq!(db.store.list_slips(&by_state(SlipState::Replied)).await.unwrap().len(), 0);
     step(SlipStep::Cancel).await.unwrap();
     let events: Vec<String> = db.store.slip_events(id).await.unwrap().into_iter().map(|e| e.action).collect();
     assert_eq!(events, ["created", "sent", "cancelled"]);

@@ -170,16 +170,17 @@ pub fn note(text: &str) -> Result<String, ApiError> {
 /// The rows the caller may list (an audited refusal for anyone on neither side).
 pub async fn rows_for(ctx: &Ctx, actor: &Actor, f: ListFilter, path: &str) -> Result<Vec<SlipRow>, ApiError> {
     let unit = unit(ctx, actor.unit_id).await?;
+    let state = match f.state.trim() {
+        "" => None,
+        s => Some(SlipState::parse(s).ok_or_else(|| ApiError::Invalid("沒有這個狀態".into()))?),
+    };
     let mut filter = SlipFilter {
-        state: (!f.state.is_empty()).then(|| f.state.clone()),
+        state,
         case_number: (!f.case_number.trim().is_empty()).then(|| f.case_number.trim().to_string()),
         from: roc_day(&f.from)?,
         to: roc_day(&f.to)?.map(|d| d + chrono::Duration::days(1)),
         ..Default::default()
     };
-    if filter.state.as_deref().is_some_and(|s| SlipState::parse(s).is_none()) {
-        return Err(ApiError::Invalid("沒有這個狀態".into()));
-    }
     if unit.kind == UnitKind::HouseholdOffice {
         if !actor.has(crate::domain::Role::HouseholdOffice) {
             crate::server::authz::deny(&ctx.state, Some(actor), ctx.ip, path, "not_party_to_slips").await;

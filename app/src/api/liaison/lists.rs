@@ -42,7 +42,7 @@ pub async fn export_slips(filter: ListFilter) -> Result<ExportFile, ApiError> {
 #[server(prefix = "/api", endpoint = "liaison/waiting")]
 pub async fn liaison_counts() -> Result<SlipCounts, ApiError> {
     use crate::domain::{Role, UnitKind};
-    use crate::server::store::SlipFilter;
+    use crate::server::store::{SlipFilter, SlipState};
     let ctx = crate::api::guard(LiaisonCounts::PATH).await?;
     let actor = ctx.actor()?;
     let unit = super::imp::unit(&ctx, actor.unit_id).await?;
@@ -64,17 +64,14 @@ pub async fn liaison_counts() -> Result<SlipCounts, ApiError> {
         }
         return Ok(c);
     }
-    let f = |state: &str| SlipFilter {
-        sender_unit_id: Some(actor.unit_id),
-        state: Some(state.to_string()),
-        ..Default::default()
-    };
+    let f =
+        |state: SlipState| SlipFilter { sender_unit_id: Some(actor.unit_id), state: Some(state), ..Default::default() };
     if actor.has(Role::Clerk) {
-        c.replies_waiting = store.list_slips(&f("replied")).await.map_err(crate::api::internal)?.len();
+        c.replies_waiting = store.list_slips(&f(SlipState::Replied)).await.map_err(crate::api::internal)?.len();
     }
     if crate::server::authz::acts_as_supervisor(store, actor, actor.unit_id, now).await.map_err(crate::api::internal)? {
         c.awaiting_approval = store
-            .list_slips(&f("awaiting_approval"))
+            .list_slips(&f(SlipState::AwaitingApproval))
             .await
             .map_err(crate::api::internal)?
             .into_iter()

@@ -211,7 +211,7 @@ pub struct SlipFilter {
     pub office_unit_id: Option<i64>,
     /// Only slips that were sent (what an office may see).
     pub sent_only: bool,
-    pub state: Option<String>,
+    pub state: Option<SlipState>,
     pub from: Option<DateTime<Utc>>,
     pub to: Option<DateTime<Utc>>,
     /// Part of the case number.
@@ -325,7 +325,7 @@ macro_rules! impl_liaison {
                 .bind(f.sender_unit_id)
                 .bind(f.office_unit_id)
                 .bind(f.sent_only)
-                .bind(&f.state)
+                .bind(f.state)
                 .bind(f.from)
                 .bind(f.to)
                 .bind(pattern)

@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 
 use super::database::SetValue;
 use super::StoreResult;
-use crate::domain::forms::account_request::RequestKind;
+use crate::domain::forms::account_request::{DeclineReason, RequestKind};
 use crate::domain::Role;
 use crate::server::trail::TrailDraft;
 
@@ -92,7 +92,7 @@ pub struct RequestRecord {
     pub endorsed_at: Option<DateTime<Utc>>,
     pub reviewed_by: Option<i64>,
     pub reviewed_at: Option<DateTime<Utc>>,
-    pub decline_reason: Option<String>,
+    pub decline_reason: Option<DeclineReason>,
     pub decline_text: Option<String>,
     pub effective_at: Option<DateTime<Utc>>,
     pub initial_password_hash: Option<String>,
@@ -126,7 +126,7 @@ pub enum Transition {
     /// 提供 (endorsed → approved), effective at the given time; for 新增 the initial password's hash.
     Approve { effective_at: DateTime<Utc>, initial_password_hash: Option<String> },
     /// 不提供 (endorsed → declined) with the reason code and text.
-    Decline { reason: String, text: String },
+    Decline { reason: DeclineReason, text: String },
     /// The filer withdraws (filed or endorsed → withdrawn).
     Withdraw,
 }
@@ -169,7 +169,7 @@ impl Transition {
             Self::Decline { reason, text } => vec![
                 ("reviewed_by", Int(actor_id)),
                 ("reviewed_at", Time(now)),
-                ("decline_reason", Text(reason.clone())),
+                ("decline_reason", Text(reason.code().to_string())),
                 ("decline_text", Text(text.clone())),
             ],
             Self::Withdraw => vec![],
@@ -206,7 +206,7 @@ impl From<super::StoreError> for NotApplicable {
 
 #[derive(Debug, Clone, Default)]
 pub struct RequestFilter {
-    pub state: Option<String>,
+    pub state: Option<RequestState>,
     /// Filed by, or addressed to, this unit.
     pub unit_id: Option<i64>,
     pub from: Option<DateTime<Utc>>,
@@ -471,7 +471,7 @@ macro_rules! impl_requests {
                      AND ($2 IS NULL OR unit_id = $2 OR target_unit_id = $2) \
                      AND ($3 IS NULL OR filed_at >= $3) AND ($4 IS NULL OR filed_at < $4) ORDER BY id DESC LIMIT 1000"
                 ))
-                .bind(&f.state)
+                .bind(f.state)
                 .bind(f.unit_id)
                 .bind(f.from)
                 .bind(f.to)
