@@ -9,26 +9,12 @@ use leptos::server_fn::ServerFn;
 use serde::{Deserialize, Serialize};
 
 use super::ApiError;
-use crate::domain::forms::account_request::{AccountRequestForm, AccountRequestInput, RequestKind};
+use crate::domain::forms::account_request::{AccountRequestForm, AccountRequestInput, DeclineReason, RequestKind};
+#[cfg(feature = "ssr")]
+use crate::domain::forms::account_request::{ReviewDecision, RevokeReason};
 use crate::domain::Role;
 #[cfg(feature = "ssr")]
 use crate::server::trail::TrailAction;
-
-/// 不提供 reasons of the form.
-pub const DECLINE_REASONS: &[(&str, &str, &str)] = &[
-    ("wrong_data", "資料填寫錯誤", "Wrong data on the form"),
-    ("duplicate_account", "使用者帳號重複", "Duplicate account"),
-    ("duties_mismatch", "負責業務不符", "Duties do not need it"),
-    ("other", "其他原因", "Other reason"),
-];
-
-/// Reasons for an immediate revocation.
-pub const REVOKE_REASONS: &[(&str, &str, &str)] = &[
-    ("job_change", "職務異動", "Job change"),
-    ("left", "離職", "Left the service"),
-    ("retired", "退休", "Retired"),
-    ("other", "其他", "Other"),
-];
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RequestSummary {
@@ -58,7 +44,7 @@ pub struct RequestDetail {
     pub summary: RequestSummary,
     pub form: AccountRequestForm,
     pub roles: Vec<Role>,
-    pub decline_reason: Option<String>,
+    pub decline_reason: Option<DeclineReason>,
     pub decline_text: Option<String>,
     /// Why the request could not be applied, or was superseded.
     pub failure_reason: Option<String>,
@@ -215,7 +201,7 @@ pub async fn list_requests(
     from: String,
     to: String,
 ) -> Result<Vec<RequestSummary>, ApiError> {
-    use crate::server::store::RequestFilter;
+    use crate::server::store::{RequestFilter, RequestState};
     let ctx = super::guard(ListRequests::PATH).await?;
     let actor = ctx.actor()?;
     let day = |s: &str, label: &str| -> Result<Option<DateTime<Utc>>, ApiError> {
@@ -225,8 +211,12 @@ pub async fn list_requests(
         let d = crate::domain::RocDate::parse(s).map_err(|e| ApiError::Invalid(format!("{label}：{e}")))?;
         Ok(Some(crate::domain::taipei_midnight(d.gregorian())))
     };
+    let state = match state.trim() {
+        "" => None,
+        s => Some(RequestState::parse(s).ok_or_else(|| ApiError::Invalid("沒有這個狀態".into()))?),
+    };
     let filter = RequestFilter {
-        state: Some(state.trim().to_string()).filter(|s| !s.is_empty()),
+        state,
         unit_id: if actor.has(Role::Admin) { (unit > 0).then_some(unit) } else { Some(actor.unit_id) },
         from: day(&from, "起日")?,
         to: day(&to, "迄日")?.map(|t| t + chrono::Duration::days(1)),
@@ -274,7 +264,7 @@ pub async fn get_request(id: i64) -> Result<RequestDetail, ApiError> {
         summary: imp::summary(&ctx, &r).await?,
         form: serde_json::from_str(&r.form).map_err(super::internal)?,
         roles: r.role_list(),
-        decline_reason: r.decline_reason.clone(),
+        decline_reason: r.decline_reason,
         decline_text: r.decline_text.clone(),
         failure_reason: r.failure_reason.clone(),
         timeline,
@@ -340,25 +330,28 @@ pub async fn review_request(
     if !imp::open(&r) {
         return Err(ApiError::Invalid("申請單已結案".into()));
     }
-    if decision == "provide" {
+    let decision =
+        ReviewDecision::parse(decision.trim()).ok_or_else(|| ApiError::Invalid("請選擇提供或不提供".into()))?;
+    if decision == ReviewDecision::Provide {
         imp::roles_suit_unit(&ctx, &r.role_list(), r.target_unit_id).await?;
     }
-    match decision.as_str() {
-        "decline" => {
-            let Some((code, zh, _)) = DECLINE_REASONS.iter().find(|(c, _, _)| *c == reason) else {
+    match decision {
+        ReviewDecision::Decline => {
+            let Some(why) = DeclineReason::parse(reason.trim()) else {
                 return Err(ApiError::Invalid("請選擇不提供的原因".into()));
             };
             let text = text.trim().to_string();
-            if *code == "other" && text.is_empty() {
+            if why == DeclineReason::Other && text.is_empty() {
                 return Err(ApiError::Invalid("請說明其他原因".into()));
             }
-            let draft = ctx.trail(TrailAction::AccountRequestDeclined).details(serde_json::json!({ "reason": code }));
-            let step = Transition::Decline { reason: code.to_string(), text: text.clone() };
-            let note = if text.is_empty() { zh.to_string() } else { format!("{zh}：{text}") };
+            let draft =
+                ctx.trail(TrailAction::AccountRequestDeclined).details(serde_json::json!({ "reason": why.code() }));
+            let step = Transition::Decline { reason: why, text: text.clone() };
+            let note = if text.is_empty() { why.zh().to_string() } else { format!("{}：{text}", why.zh()) };
             ctx.state.store.transition(id, &step, actor.account_id, &note, now, draft).await.map_err(imp::stale)?;
             Ok(ReviewOutcome { one_time_password: None, applied: false })
         }
-        "provide" => {
+        ReviewDecision::Provide => {
             let effective_at = if effective.trim().is_empty() {
                 now
             } else {
@@ -402,7 +395,6 @@ pub async fn review_request(
             }
             Ok(ReviewOutcome { one_time_password: password, applied })
         }
-        _ => Err(ApiError::Invalid("請選擇提供或不提供".into())),
     }
 }
 
@@ -443,18 +435,18 @@ pub async fn revoke_account(account_id: i64, reason: String, text: String) -> Re
     if target.id == actor.account_id {
         return Err(ApiError::Invalid("不可停用自己的帳號".into()));
     }
-    let Some((code, zh, _)) = REVOKE_REASONS.iter().find(|(c, _, _)| *c == reason) else {
+    let Some(code) = RevokeReason::parse(reason.trim()) else {
         return Err(ApiError::Invalid("請選擇停用原因".into()));
     };
     let text = text.trim();
-    if *code == "other" && text.is_empty() {
+    if code == RevokeReason::Other && text.is_empty() {
         return Err(ApiError::Invalid("請說明其他原因".into()));
     }
-    let why = if text.is_empty() { zh.to_string() } else { format!("{zh}：{text}") };
+    let why = if text.is_empty() { code.zh().to_string() } else { format!("{}：{text}", code.zh()) };
     let draft = ctx
         .trail(TrailAction::AccountRevoke)
         .object("account", target.id)
-        .details(serde_json::json!({ "reason": code, "text": text, "employee_no": target.employee_no }));
+        .details(serde_json::json!({ "reason": code.code(), "text": text, "employee_no": target.employee_no }));
     ctx.state.store.set_disabled(target.id, true, Some(&why), draft).await.map_err(super::internal)
 }
 

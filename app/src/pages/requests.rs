@@ -7,7 +7,7 @@ use leptos_router::hooks::use_params_map;
 
 use crate::api::accounts::*;
 use crate::components::{role_label, RequireAuth};
-use crate::domain::forms::account_request::{AccountRequestInput, RequestKind};
+use crate::domain::forms::account_request::{AccountRequestInput, DeclineReason, RequestKind, RevokeReason};
 use crate::domain::{roc_datetime, RocDate, Role};
 use crate::i18n::{t, use_locale, Locale, Msg};
 
@@ -296,7 +296,7 @@ fn RequestDetailView() -> impl IntoView {
                         let roles = d.roles.iter().map(|r| role_label(*r, locale)).collect::<Vec<_>>().join("、");
                         let approved_or_later = matches!(d.summary.state.as_str(), "approved" | "applied");
                         let declined = d.summary.state == "declined";
-                        let reason_ticks = DECLINE_REASONS.iter().map(|(c, zh, _)| format!("{} {}", tick(d.decline_reason.as_deref() == Some(*c)), zh)).collect::<Vec<_>>().join("　");
+                        let reason_ticks = DeclineReason::ALL.iter().map(|r| format!("{} {}", tick(d.decline_reason == Some(*r)), r.zh())).collect::<Vec<_>>().join("　");
                         view! {
                             <article class="print-form request-form" data-testid="request" data-state=d.summary.state.clone()>
                                 <header class="form-title">
@@ -358,7 +358,7 @@ fn RequestDetailView() -> impl IntoView {
                                         <label for="rv-reason">{locale.pick("不提供意見", "Reason for declining")}</label>
                                         <select id="rv-reason" on:change=move |ev| reason.set(event_target_value(&ev))>
                                             <option value="">"—"</option>
-                                            {DECLINE_REASONS.iter().map(|(c, zh, en)| view! { <option value=*c>{locale.pick(zh, en)}</option> }).collect_view()}
+                                            {DeclineReason::ALL.iter().map(|r| view! { <option value=r.code()>{locale.pick(r.zh(), r.en())}</option> }).collect_view()}
                                         </select>
                                         <input aria-label=locale.pick("其他原因說明", "Other reason") maxlength="200" on:input=move |ev| text.set(event_target_value(&ev))/>
                                     </div>
@@ -419,7 +419,7 @@ fn UnitAccountsView() -> impl IntoView {
                                         <td class="row-actions">{(!a.disabled).then(|| view! {
                                             <select aria-label=t(Msg::Reason) data-testid=format!("revoke-reason-{emp}") on:change=move |ev| reason.set(event_target_value(&ev))>
                                                 <option value="">{t(Msg::Reason)}</option>
-                                                {REVOKE_REASONS.iter().map(|(c, zh, en)| view! { <option value=*c>{locale.pick(zh, en)}</option> }).collect_view()}
+                                                {RevokeReason::ALL.iter().map(|r| view! { <option value=r.code()>{locale.pick(r.zh(), r.en())}</option> }).collect_view()}
                                             </select>
                                             <button type="button" class="secondary" data-testid=format!("revoke-{}", a.employee_no)
                                                 on:click=move |_| { revoke.dispatch(RevokeAccount { account_id: id, reason: reason.get(), text: String::new() }); }>

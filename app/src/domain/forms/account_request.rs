@@ -36,6 +36,82 @@ impl RequestKind {
     }
 }
 
+coded! {
+    /// The account manager's review of a request.
+    pub enum ReviewDecision {
+        /// 提供
+        Provide = "provide",
+        /// 不提供
+        Decline = "decline",
+    }
+}
+
+coded! {
+    /// Why a request is declined (不提供), as the form lists them.
+    pub enum DeclineReason {
+        /// 資料填寫錯誤
+        WrongData = "wrong_data",
+        /// 使用者帳號重複
+        DuplicateAccount = "duplicate_account",
+        /// 負責業務不符
+        DutiesMismatch = "duties_mismatch",
+        /// 其他原因 (explained in text)
+        Other = "other",
+    }
+}
+
+impl DeclineReason {
+    pub fn zh(self) -> &'static str {
+        match self {
+            Self::WrongData => "資料填寫錯誤",
+            Self::DuplicateAccount => "使用者帳號重複",
+            Self::DutiesMismatch => "負責業務不符",
+            Self::Other => "其他原因",
+        }
+    }
+    pub fn en(self) -> &'static str {
+        match self {
+            Self::WrongData => "Wrong data on the form",
+            Self::DuplicateAccount => "Duplicate account",
+            Self::DutiesMismatch => "Duties do not need it",
+            Self::Other => "Other reason",
+        }
+    }
+}
+
+coded! {
+    /// Why an account manager disables an account at once.
+    pub enum RevokeReason {
+        /// 職務異動
+        JobChange = "job_change",
+        /// 離職
+        Left = "left",
+        /// 退休
+        Retired = "retired",
+        /// 其他 (explained in text)
+        Other = "other",
+    }
+}
+
+impl RevokeReason {
+    pub fn zh(self) -> &'static str {
+        match self {
+            Self::JobChange => "職務異動",
+            Self::Left => "離職",
+            Self::Retired => "退休",
+            Self::Other => "其他",
+        }
+    }
+    pub fn en(self) -> &'static str {
+        match self {
+            Self::JobChange => "Job change",
+            Self::Left => "Left the service",
+            Self::Retired => "Retired",
+            Self::Other => "Other",
+        }
+    }
+}
+
 /// An official e-mail address (公務信箱): its domain is one of the allowed ones (or below one).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct OfficialEmail(String);
