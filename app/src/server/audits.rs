@@ -170,11 +170,48 @@ pub async fn may_sign(
     })
 }
 
+/// How many answers a form still needs before the auditor signs: every required (part, item,
+/// sample) of the kind and its drawn samples that has no answer, plus one while the result
+/// text is blank.
+pub fn missing(kind: AuditKind, samples: &[(Part, i64)], answered: &[(Part, &str, i64)], result: &str) -> usize {
+    let ids = |part: Part| samples.iter().filter(|(p, _)| *p == part).map(|(_, id)| *id).collect::<Vec<_>>();
+    let unanswered = crate::domain::audit::required_answers(kind, &ids(Part::Users), &ids(Part::Queries))
+        .into_iter()
+        .filter(|(p, i, s)| !answered.iter().any(|(ap, ai, asample)| ap == p && *ai == i.as_str() && asample == s))
+        .count();
+    unanswered + usize::from(result.trim().is_empty())
+}
+
 /// Who moves a follow-up on: the Ethics Office its referrals (七(三)), the external team the
 /// vendors' findings.
 pub fn may_move_followup(actor: &Actor, kind: FollowupKind) -> bool {
     match kind {
         FollowupKind::Ethics => actor.has(Role::Ethics),
         FollowupKind::Vendor => actor.has(Role::ExternalAuditor),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_internal_audit_needs_every_sample_answered_and_a_result() {
+        let samples = [(Part::Users, 7), (Part::Queries, 11), (Part::Queries, 12)];
+        let all = Part::Users.items() + 2 * Part::Queries.items() + 1;
+        assert_eq!(missing(AuditKind::Internal, &samples, &[], ""), all + 1);
+        assert_eq!(missing(AuditKind::Internal, &samples, &[], "無不符合項目"), all);
+        // an answer counts only for its own part, item and sample
+        let one = [(Part::Users, "0", 7)];
+        assert_eq!(missing(AuditKind::Internal, &samples, &one, "x"), all - 1);
+        let elsewhere = [(Part::Users, "0", 8), (Part::Queries, "0", 7)];
+        assert_eq!(missing(AuditKind::Internal, &samples, &elsewhere, "x"), all);
+        let items: Vec<String> = (0..Part::Queries.items().max(Part::Users.items())).map(|i| i.to_string()).collect();
+        let mut every: Vec<(Part, &str, i64)> = vec![(Part::Retention, "0", 0)];
+        for (p, id) in samples {
+            every.extend((0..p.items()).map(|i| (p, items[i].as_str(), id)));
+        }
+        assert_eq!(missing(AuditKind::Internal, &samples, &every, "x"), 0);
+        assert_eq!(missing(AuditKind::Internal, &samples, &every, "  "), 1);
     }
 }

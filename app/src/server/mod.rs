@@ -7,6 +7,7 @@ pub mod authz;
 pub mod comparisons;
 pub mod denials;
 pub mod export;
+pub mod liaison;
 pub mod reports;
 pub mod requests;
 pub mod reviews;

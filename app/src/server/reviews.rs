@@ -130,6 +130,42 @@ pub async fn managed_units(store: &DynStore, actor: &Actor, now: DateTime<Utc>) 
     Ok(out)
 }
 
+/// Whether an account may manage a unit's accounts now, and if not, why.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ManagerStanding {
+    /// Acts as the unit's account manager (or deputy) now.
+    Acts,
+    /// Manages the unit by role or designation, but the hand-over rule holds them back until
+    /// they change their password.
+    HandoverPending,
+    /// Does not manage the unit.
+    No,
+}
+
+pub async fn manager_standing(
+    store: &DynStore,
+    actor: &Actor,
+    unit_id: i64,
+    now: DateTime<Utc>,
+) -> StoreResult<ManagerStanding> {
+    if super::authz::acts_as_manager(store, actor, unit_id, now).await? {
+        return Ok(ManagerStanding::Acts);
+    }
+    if managed_units(store, actor, now).await?.iter().any(|m| m.unit_id == unit_id) {
+        return Ok(ManagerStanding::HandoverPending);
+    }
+    Ok(ManagerStanding::No)
+}
+
+/// Who reads a unit's reviews: its managers and deputies, administrators, the unit's internal
+/// auditor and external auditors.
+pub async fn may_view(store: &DynStore, actor: &Actor, unit_id: i64, now: DateTime<Utc>) -> StoreResult<bool> {
+    Ok(actor.has(Role::Admin)
+        || actor.has(Role::ExternalAuditor)
+        || (actor.has(Role::InternalAuditor) && actor.unit_id == unit_id)
+        || super::authz::acts_as_manager(store, actor, unit_id, now).await?)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -106,14 +106,11 @@ pub async fn may_sign(ctx: &Ctx, actor: &Actor, a: &AuditFormRecord, slot: Slot)
     crate::server::audits::may_sign(&ctx.state.store, actor, a, slot, Utc::now()).await.map_err(crate::api::internal)
 }
 
-/// How many answers the form still needs before the auditor signs (and the result text).
+/// How many answers the form still needs before the auditor signs (see
+/// [`crate::server::audits::missing`]).
 pub fn missing(kind: AuditKind, samples: &[(Part, i64)], answers: &[AnswerView], a: &AuditFormRecord) -> usize {
-    let ids = |part: Part| samples.iter().filter(|(p, _)| *p == part).map(|(_, id)| *id).collect::<Vec<_>>();
-    let unanswered = crate::domain::audit::required_answers(kind, &ids(Part::Users), &ids(Part::Queries))
-        .into_iter()
-        .filter(|(p, i, s)| !answers.iter().any(|x| x.part == *p && x.item == *i && x.sample == *s))
-        .count();
-    unanswered + usize::from(a.result.trim().is_empty())
+    let given: Vec<(Part, &str, i64)> = answers.iter().map(|x| (x.part, x.item.as_str(), x.sample)).collect();
+    crate::server::audits::missing(kind, samples, &given, &a.result)
 }
 
 /// The answers as given.

@@ -11,16 +11,7 @@ use crate::server::{
     store::{SlipFilter, SlipRecord, SlipState, SlipStep, StoreError},
 };
 
-/// How the caller stands to a slip.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Side {
-    /// A clerk of the sending unit.
-    SenderClerk,
-    /// The sending unit's chief (supervisor or delegate), who is not one of its clerks.
-    Chief,
-    /// The addressed office.
-    Office,
-}
+pub use crate::server::liaison::Side;
 
 pub fn store_err(e: StoreError) -> ApiError {
     match e {
@@ -53,25 +44,9 @@ pub async fn offices(ctx: &Ctx) -> Result<Vec<OfficeRef>, ApiError> {
         .collect())
 }
 
-/// The caller's side for this slip, or `None`. An office sees a slip only once it was sent.
+/// The caller's side for this slip, or `None` (see [`crate::server::liaison::side`]).
 pub async fn side(ctx: &Ctx, actor: &Actor, slip: &SlipRecord) -> Result<Option<Side>, ApiError> {
-    if actor.unit_id == slip.sender_unit_id && actor.has(crate::domain::Role::Clerk) {
-        return Ok(Some(Side::SenderClerk));
-    }
-    if acts_as_supervisor(&ctx.state.store, actor, slip.sender_unit_id, Utc::now())
-        .await
-        .map_err(crate::api::internal)?
-    {
-        return Ok(Some(Side::Chief));
-    }
-    let sent = slip.sent_at.is_some();
-    if actor.unit_id == slip.office_unit_id
-        && actor.has(crate::domain::Role::HouseholdOffice)
-        && slip.state.visible_to_office(sent)
-    {
-        return Ok(Some(Side::Office));
-    }
-    Ok(None)
+    crate::server::liaison::side(&ctx.state.store, actor, slip, Utc::now()).await.map_err(crate::api::internal)
 }
 
 /// The slip, if the caller is on one of the allowed sides (else an audited refusal).

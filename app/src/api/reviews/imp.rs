@@ -5,7 +5,6 @@ use super::*;
 use crate::api::Ctx;
 use crate::server::{
     auth::Actor,
-    authz::acts_as_manager,
     reviews,
     store::{ReviewItemRecord, ReviewRecord},
 };
@@ -13,31 +12,23 @@ use crate::server::{
 /// Refuse (audited) unless the caller acts as the unit's manager now. An incoming manager
 /// held back by the hand-over rule is told to change the password.
 pub async fn require_manager(ctx: &Ctx, actor: &Actor, unit_id: i64, path: &str) -> Result<(), ApiError> {
-    let now = Utc::now();
-    let store = &ctx.state.store;
-    if acts_as_manager(store, actor, unit_id, now).await.map_err(crate::api::internal)? {
-        return Ok(());
+    use reviews::ManagerStanding;
+    match reviews::manager_standing(&ctx.state.store, actor, unit_id, Utc::now()).await.map_err(crate::api::internal)? {
+        ManagerStanding::Acts => Ok(()),
+        ManagerStanding::HandoverPending => {
+            crate::server::authz::deny(&ctx.state, Some(actor), ctx.ip, path, "handover_password_change").await;
+            Err(ApiError::PasswordChangeRequired)
+        }
+        ManagerStanding::No => {
+            crate::server::authz::deny(&ctx.state, Some(actor), ctx.ip, path, "not_unit_manager").await;
+            Err(ApiError::Forbidden)
+        }
     }
-    let manages = reviews::managed_units(store, actor, now)
-        .await
-        .map_err(crate::api::internal)?
-        .iter()
-        .any(|m| m.unit_id == unit_id);
-    if manages {
-        crate::server::authz::deny(&ctx.state, Some(actor), ctx.ip, path, "handover_password_change").await;
-        return Err(ApiError::PasswordChangeRequired);
-    }
-    crate::server::authz::deny(&ctx.state, Some(actor), ctx.ip, path, "not_unit_manager").await;
-    Err(ApiError::Forbidden)
 }
 
-/// Managers and deputies of the unit, administrators, the unit's internal auditor and
-/// external auditors may read its reviews.
+/// May the caller read the unit's reviews? (see [`reviews::may_view`])
 pub async fn may_view(ctx: &Ctx, actor: &Actor, unit_id: i64) -> Result<bool, ApiError> {
-    Ok(actor.has(Role::Admin)
-        || actor.has(Role::ExternalAuditor)
-        || (actor.has(Role::InternalAuditor) && actor.unit_id == unit_id)
-        || acts_as_manager(&ctx.state.store, actor, unit_id, Utc::now()).await.map_err(crate::api::internal)?)
+    reviews::may_view(&ctx.state.store, actor, unit_id, Utc::now()).await.map_err(crate::api::internal)
 }
 
 pub async fn person(ctx: &Ctx, id: Option<i64>) -> Option<String> {
