@@ -226,11 +226,11 @@ pub async fn start_comparison(input: QueryInput) -> Result<Started, ApiError> {
         person_name: q.person_name.clone(),
         after_hours,
     };
-    let mut draft = ctx
+    let draft = ctx
         .trail(TrailAction::SealQuery)
-        .details(serde_json::json!({ "business_type": new.business_type, "after_hours": after_hours }));
-    draft.case_number = Some(new.case_number.clone());
-    draft.subject_national_id = Some(new.national_id.clone());
+        .details(serde_json::json!({ "business_type": new.business_type, "after_hours": after_hours }))
+        .case(new.case_number.clone())
+        .subject(new.national_id.clone());
     let (rec, current) = ctx.state.store.record_query(&new, draft).await.map_err(super::internal)?;
     metrics::counter!("yinjian_lookups_total").increment(1);
     let seal = match current {
@@ -291,10 +291,11 @@ pub async fn submit_comparison(submission: Submission) -> Result<Submitted, ApiE
         return Err(ApiError::Invalid("說明最多 1000 字".into()));
     }
     let bytes = imp::unb64(&s.questioned_b64)?;
-    let mut reject = ctx.trail(TrailAction::ComparisonUploadRejected);
-    reject.outcome = Outcome::Failure;
-    reject.case_number = Some(query.case_number.clone());
-    reject.subject_national_id = Some(query.national_id.clone());
+    let reject = ctx
+        .trail(TrailAction::ComparisonUploadRejected)
+        .failed()
+        .case(query.case_number.clone())
+        .subject(query.national_id.clone());
     let questioned = match uploads::accept_image(&ctx.state.scanner, ctx.state.uploads, bytes).await {
         Ok(img) => img,
         Err(e) => {
@@ -353,17 +354,19 @@ pub async fn submit_comparison(submission: Submission) -> Result<Submitted, ApiE
         comment,
         verification_code: code.clone(),
     };
-    let mut draft = ctx.trail(TrailAction::ComparisonSubmit).details(serde_json::json!({
-        "query_id": query.id,
-        "decision": s.decision.code(),
-        "server_band": imp::band_code(server.band),
-        "server_score": server.score,
-        "manual": s.manual_alignment.is_some(),
-        "discrepancy": discrepancy,
-        "questioned_sha256": new.questioned.sha256,
-    }));
-    draft.case_number = Some(query.case_number.clone());
-    draft.subject_national_id = Some(query.national_id.clone());
+    let draft = ctx
+        .trail(TrailAction::ComparisonSubmit)
+        .details(serde_json::json!({
+            "query_id": query.id,
+            "decision": s.decision.code(),
+            "server_band": imp::band_code(server.band),
+            "server_score": server.score,
+            "manual": s.manual_alignment.is_some(),
+            "discrepancy": discrepancy,
+            "questioned_sha256": new.questioned.sha256,
+        }))
+        .case(query.case_number.clone())
+        .subject(query.national_id.clone());
     let id = ctx.state.store.create_comparison(&new, draft).await.map_err(|e| match e {
         crate::server::store::StoreError::Duplicate(_) => ApiError::Invalid("此查詢已送出比對結果".into()),
         e => super::internal(e),
@@ -373,7 +376,7 @@ pub async fn submit_comparison(submission: Submission) -> Result<Submitted, ApiE
 }
 
 #[cfg(feature = "ssr")]
-use crate::server::trail::{Outcome, TrailAction};
+use crate::server::trail::TrailAction;
 
 #[cfg(feature = "ssr")]
 fn matcher_message(e: &crate::matcher::MatchError) -> &'static str {
@@ -438,9 +441,11 @@ pub async fn get_comparison(id: i64) -> Result<ComparisonDetail, ApiError> {
         };
         note_views.push(NoteView { kind: n.kind, author, created_at: n.created_at, text: n.text });
     }
-    let mut draft = ctx.trail(TrailAction::ComparisonView).object("comparison", c.id);
-    draft.case_number = Some(c.case_number.clone());
-    draft.subject_national_id = Some(c.national_id.clone());
+    let draft = ctx
+        .trail(TrailAction::ComparisonView)
+        .object("comparison", c.id)
+        .case(c.case_number.clone())
+        .subject(c.national_id.clone());
     store.append_trail(draft).await.map_err(super::internal)?;
     Ok(ComparisonDetail {
         summary: imp::summary(&c),
@@ -496,9 +501,7 @@ pub async fn verify_code(code: String) -> Result<Verified, ApiError> {
         .trail(TrailAction::ComparisonVerifyCode)
         .details(serde_json::json!({ "code": code, "found": found.is_some() }));
     if let Some(c) = &found {
-        draft = draft.object("comparison", c.id);
-        draft.case_number = Some(c.case_number.clone());
-        draft.subject_national_id = Some(c.national_id.clone());
+        draft = draft.object("comparison", c.id).case(c.case_number.clone()).subject(c.national_id.clone());
     }
     ctx.state.store.append_trail(draft).await.map_err(super::internal)?;
     let c = found.ok_or(ApiError::NotFound)?;
@@ -520,9 +523,11 @@ pub async fn record_printed(id: i64) -> Result<(), ApiError> {
     let ctx = super::guard(RecordPrinted::PATH).await?;
     let actor = ctx.actor()?;
     let c = imp::open(&ctx, id, RecordPrinted::PATH).await?;
-    let mut draft = ctx.trail(TrailAction::ComparisonPrint).object("comparison", c.id);
-    draft.case_number = Some(c.case_number.clone());
-    draft.subject_national_id = Some(c.national_id.clone());
+    let draft = ctx
+        .trail(TrailAction::ComparisonPrint)
+        .object("comparison", c.id)
+        .case(c.case_number.clone())
+        .subject(c.national_id.clone());
     ctx.state
         .store
         .add_comparison_note(c.id, "printed", actor.account_id, "", Utc::now(), draft)
@@ -541,9 +546,11 @@ pub async fn annotate(id: i64, text: String) -> Result<(), ApiError> {
         return Err(ApiError::Invalid("請輸入加註內容（最多 1000 字）".into()));
     }
     let c = imp::open(&ctx, id, Annotate::PATH).await?;
-    let mut draft = ctx.trail(TrailAction::ComparisonAnnotate).object("comparison", c.id);
-    draft.case_number = Some(c.case_number.clone());
-    draft.subject_national_id = Some(c.national_id.clone());
+    let draft = ctx
+        .trail(TrailAction::ComparisonAnnotate)
+        .object("comparison", c.id)
+        .case(c.case_number.clone())
+        .subject(c.national_id.clone());
     ctx.state
         .store
         .add_comparison_note(c.id, "note", actor.account_id, &text, Utc::now(), draft)

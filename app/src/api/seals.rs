@@ -159,11 +159,11 @@ pub async fn upload_seal(upload: SealUpload) -> Result<SealVersionView, ApiError
     let image = match uploads::accept_image(&ctx.state.scanner, ctx.state.uploads, bytes).await {
         Ok(img) => img,
         Err(e) => {
-            let mut d = ctx
+            let d = ctx
                 .trail(TrailAction::SealUploadRejected)
                 .subject(id.as_str())
-                .details(serde_json::json!({ "reason": e.code() }));
-            d.outcome = crate::server::trail::Outcome::Failure;
+                .details(serde_json::json!({ "reason": e.code() }))
+                .failed();
             ctx.state.store.append_trail(d).await.map_err(super::internal)?;
             return Err(ApiError::Invalid(e.to_string()));
         }

@@ -195,9 +195,9 @@ pub async fn seed_demo_seals(store: &dyn Store) -> Result<usize, SeedError> {
             created_by: None,
             now: Utc::now(),
         };
-        let mut draft = TrailDraft::new(TrailAction::SealVersionAdd, Outcome::Success)
-            .details(serde_json::json!({ "seed": "demo", "reason": "import" }));
-        draft.subject_national_id = Some(p.national_id.to_string());
+        let draft = TrailDraft::new(TrailAction::SealVersionAdd, Outcome::Success)
+            .details(serde_json::json!({ "seed": "demo", "reason": "import" }))
+            .subject(p.national_id.to_string());
         store.add_seal_version(&new, draft).await?;
         added += 1;
     }
@@ -240,10 +240,10 @@ pub async fn seed_demo_history(store: &dyn Store, now: chrono::DateTime<Utc>) ->
             person_name: None,
             after_hours: false,
         };
-        let mut draft = TrailDraft::new(TrailAction::QueryStart, Outcome::Success)
-            .details(serde_json::json!({ "seed": "demo", "queried_at": at }));
-        draft.case_number = Some(new.case_number.clone());
-        draft.subject_national_id = Some(new.national_id.clone());
+        let draft = TrailDraft::new(TrailAction::QueryStart, Outcome::Success)
+            .details(serde_json::json!({ "seed": "demo", "queried_at": at }))
+            .case(new.case_number.clone())
+            .subject(new.national_id.clone());
         store.record_query(&new, draft).await?;
         added += 1;
     }

@@ -163,9 +163,19 @@ impl TrailDraft {
         self.subject_national_id = Some(national_id.into());
         self
     }
+    /// The case (案件文號) the event was done for.
+    pub fn case(mut self, case_number: impl Into<String>) -> Self {
+        self.case_number = Some(case_number.into());
+        self
+    }
     pub fn object(mut self, kind: &str, id: impl ToString) -> Self {
         self.object_type = Some(kind.to_string());
         self.object_id = Some(id.to_string());
+        self
+    }
+    /// The event records a refusal or a failure.
+    pub fn failed(mut self) -> Self {
+        self.outcome = Outcome::Failure;
         self
     }
     pub fn ip(mut self, ip: Option<String>) -> Self {

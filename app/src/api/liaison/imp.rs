@@ -125,12 +125,14 @@ pub async fn due(ctx: &Ctx, now: DateTime<Utc>) -> Result<DateTime<Utc>, ApiErro
 
 /// Run one step with its trail event (which names the person).
 pub async fn step(ctx: &Ctx, actor: &Actor, slip: &SlipRecord, step: SlipStep, note: &str) -> Result<(), ApiError> {
-    let mut draft = ctx.trail(step.trail_action()).details(serde_json::json!({
-        "from": slip.state,
-        "to": step.to_state(),
-    }));
-    draft.subject_national_id = Some(slip.national_id.clone());
-    draft.case_number = Some(slip.case_number.clone());
+    let draft = ctx
+        .trail(step.trail_action())
+        .details(serde_json::json!({
+            "from": slip.state,
+            "to": step.to_state(),
+        }))
+        .subject(slip.national_id.clone())
+        .case(slip.case_number.clone());
     ctx.state.store.slip_step(slip.id, &step, actor.account_id, note, Utc::now(), draft).await.map_err(store_err)
 }
 
@@ -280,12 +282,12 @@ pub async fn new_version(
             let image = match crate::server::uploads::accept_image(&ctx.state.scanner, ctx.state.uploads, bytes).await {
                 Ok(img) => img,
                 Err(e) => {
-                    let mut d = ctx
+                    let d = ctx
                         .trail(TrailAction::LiaisonReplyRejected)
                         .object("liaison_slip", slip.id)
-                        .details(serde_json::json!({ "reason": e.code() }));
-                    d.outcome = crate::server::trail::Outcome::Failure;
-                    d.subject_national_id = Some(slip.national_id.clone());
+                        .details(serde_json::json!({ "reason": e.code() }))
+                        .failed()
+                        .subject(slip.national_id.clone());
                     ctx.state.store.append_trail(d).await.map_err(crate::api::internal)?;
                     return Err(ApiError::Invalid(e.to_string()));
                 }

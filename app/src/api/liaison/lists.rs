@@ -99,8 +99,8 @@ pub async fn slip_compare_input(id: i64) -> Result<QueryInput, ApiError> {
         }
         crate::domain::CaseNumber::FreeForm(s) => (String::new(), String::new(), String::new(), s.clone()),
     };
-    let mut draft = ctx.trail(TrailAction::LiaisonCompareAgain).object("liaison_slip", id);
-    draft.subject_national_id = Some(slip.national_id.clone());
+    let draft =
+        ctx.trail(TrailAction::LiaisonCompareAgain).object("liaison_slip", id).subject(slip.national_id.clone());
     ctx.state.store.append_trail(draft).await.map_err(crate::api::internal)?;
     Ok(QueryInput {
         business_type: business_type.unwrap_or_else(|| crate::domain::BusinessType::LandRegistration.code().into()),

@@ -52,9 +52,11 @@ pub async fn liaison_form_data(query_id: i64) -> Result<SlipFormData, ApiError> 
         input.case_number = q.case_number.clone();
         input.person_name = q.person_name.clone().or(person.map(|p| p.name)).unwrap_or_default();
         input.national_id = q.national_id.clone();
-        let mut draft = ctx.trail(TrailAction::LiaisonPrefill).object("seal_query", q.id);
-        draft.case_number = Some(q.case_number.clone());
-        draft.subject_national_id = Some(q.national_id.clone());
+        let draft = ctx
+            .trail(TrailAction::LiaisonPrefill)
+            .object("seal_query", q.id)
+            .case(q.case_number.clone())
+            .subject(q.national_id.clone());
         store.append_trail(draft).await.map_err(crate::api::internal)?;
         from_query = Some(q.id);
     }
@@ -94,11 +96,11 @@ pub async fn create_slip(input: LiaisonSlipInput, query_id: Option<i64>) -> Resu
         form_json: serde_json::to_string(&form).map_err(crate::api::internal)?,
         now: chrono::Utc::now(),
     };
-    let mut draft = ctx
+    let draft = ctx
         .trail(TrailAction::LiaisonCreated)
-        .details(serde_json::json!({ "office": office.code, "subject": new.subject }));
-    draft.subject_national_id = Some(new.national_id.clone());
-    draft.case_number = Some(new.case_number.clone());
+        .details(serde_json::json!({ "office": office.code, "subject": new.subject }))
+        .subject(new.national_id.clone())
+        .case(new.case_number.clone());
     ctx.state.store.create_slip(&new, draft).await.map_err(super::imp::store_err)
 }
 

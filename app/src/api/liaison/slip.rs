@@ -23,9 +23,11 @@ pub async fn get_slip(id: i64) -> Result<SlipDetail, ApiError> {
         }
         slip = store.slip(id).await.map_err(crate::api::internal)?.ok_or(ApiError::NotFound)?;
     }
-    let mut draft = ctx.trail(TrailAction::LiaisonView).object("liaison_slip", id);
-    draft.subject_national_id = Some(slip.national_id.clone());
-    draft.case_number = Some(slip.case_number.clone());
+    let draft = ctx
+        .trail(TrailAction::LiaisonView)
+        .object("liaison_slip", id)
+        .subject(slip.national_id.clone())
+        .case(slip.case_number.clone());
     store.append_trail(draft).await.map_err(crate::api::internal)?;
     let units = store.list_units().await.map_err(crate::api::internal)?;
     let row = super::imp::row(&slip, &units)?;
@@ -129,19 +131,19 @@ pub async fn reply_slip(id: i64, input: LiaisonReplyInput, image_b64: String) ->
         return Err(ApiError::Invalid("此聯繫單已回復或已撤銷".into()));
     }
     let new_version = super::imp::new_version(&ctx, actor, &slip, &reply, &image_b64).await?;
-    let mut draft = ctx.trail(TrailAction::LiaisonReplied).details(serde_json::json!({
+    let draft = ctx.trail(TrailAction::LiaisonReplied).details(serde_json::json!({
         "outcome": match reply.outcome { crate::domain::forms::liaison_slip::ReplyOutcome::Rebuilt => "rebuilt", _ => "other" },
         "new_version": new_version.is_some(),
-    }));
-    draft.subject_national_id = Some(slip.national_id.clone());
-    draft.case_number = Some(slip.case_number.clone());
-    let mut version_draft = ctx.trail(TrailAction::SealVersionAdd).details(serde_json::json!({
-        "reason": new_version.as_ref().map(|v| v.reason.code()),
-        "sha256": new_version.as_ref().map(|v| v.image.sha256.clone()),
-        "unclear": new_version.as_ref().map(|v| v.unclear),
-        "liaison_slip": id,
-    }));
-    version_draft.subject_national_id = Some(slip.national_id.clone());
+    })).subject(slip.national_id.clone()).case(slip.case_number.clone());
+    let version_draft = ctx
+        .trail(TrailAction::SealVersionAdd)
+        .details(serde_json::json!({
+            "reason": new_version.as_ref().map(|v| v.reason.code()),
+            "sha256": new_version.as_ref().map(|v| v.image.sha256.clone()),
+            "unclear": new_version.as_ref().map(|v| v.unclear),
+            "liaison_slip": id,
+        }))
+        .subject(slip.national_id.clone());
     let r = SlipReply { reply_json: serde_json::to_string(&reply).map_err(crate::api::internal)?, new_version };
     ctx.state
         .store
