@@ -435,13 +435,15 @@ fn match_core(
 }
 
 /// The residual field behind a result, for calibration tools: one row per block of
-/// `[cx, cy, valid, at_edge, dx, dy, ncc, iso, txx, txy, tyy, occ]` (registered working pixels).
+/// `[cx, cy, valid, at_edge, dx, dy, ncc, iso, txx, txy, tyy, occ, r_mean, q_mean]` (registered
+/// working pixels; the t's are the registered block's structure tensor, the means its and the
+/// matched questioned block's ink strength).
 /// `None` when the pair was matched on downsampled copies.
 #[doc(hidden)]
 pub fn residual_field(reg: &Decoded, q: &Decoded, m: &MatchResult) -> Option<Vec<[f64; 14]>> {
     let rbox = locate::locate(&reg.ink)?;
     let qbox = locate::locate(&q.ink)?;
-    if m.blocks.block_size != (libm::round(rbox.w().max(rbox.h()) as f64 / 8.0) as usize).clamp(24, 48) {
+    if m.blocks.block_size != block_size(&rbox) {
         return None;
     }
     let grid = final_grid(reg, q, &rbox, &qbox, &m.alignment.to_sim());
@@ -475,6 +477,11 @@ fn final_grid(reg: &Decoded, q: &Decoded, rbox: &locate::BoxI, qbox: &locate::Bo
     align::match_blocks(&rs, reg.ink.w, reg.ink.h, rbox, &qs, &q.ink, sim, bs, 4, 3)
 }
 
+/// Side of the residual field's blocks: an eighth of the registered seal, 24–48 px.
+fn block_size(rbox: &locate::BoxI) -> usize {
+    (libm::round(rbox.w().max(rbox.h()) as f64 / 8.0) as usize).clamp(24, 48)
+}
+
 /// The matching representation of both images and the block size.
 fn match_planes(
     reg: &Decoded,
@@ -483,7 +490,7 @@ fn match_planes(
     qbox: &locate::BoxI,
 ) -> (Vec<f32>, align::Plane, usize) {
     let rdim = rbox.w().max(rbox.h()) as f64;
-    let bs = (libm::round(rdim / 8.0) as usize).clamp(24, 48);
+    let bs = block_size(rbox);
     // matching representation: lightly blurred ink strength (band-passing with a local-mean
     // subtraction was tried and made genuine residuals noisier)
     let rs = match_map(&reg.ink.strength, reg.ink.w, reg.ink.h, 0, 0, reg.ink.w, reg.ink.h).v;
