@@ -140,13 +140,12 @@ pub(crate) fn questioned_unclear_text(reasons: &[UnclearReason], l: Locale) -> S
             }
         })
         .collect();
-    if l.pick("zh", "en") == "zh" {
-        format!("印文不清：{}，不作「不符」判定，請人工判斷", parts.join("；"))
-    } else {
-        format!(
+    match l {
+        Locale::ZhTw => format!("印文不清：{}，不作「不符」判定，請人工判斷", parts.join("；")),
+        Locale::En => format!(
             "The questioned impression is unclear: {}. It is not called inconsistent; judge it by eye",
             parts.join("; ")
-        )
+        ),
     }
 }
 
