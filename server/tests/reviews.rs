@@ -430,7 +430,7 @@ async fn the_review_from_start_to_sign_off(db: TestDb) {
     let v = body(&get(&app, &manager, id).await);
     assert_eq!(item(&v, "C5002")["decision"], "change");
     assert_eq!(item(&v, "C5002")["request_id"], request_id);
-    assert_eq!(item(&v, "C5002")["request_state_zh"], "待業務單位核章");
+    assert_eq!(item(&v, "C5002")["request_state"], "filed");
     // a keep may still become a change: a 異動 of D5001's roles
     let r = decide(
         &app,

@@ -9,7 +9,9 @@ use leptos::server_fn::ServerFn;
 use serde::{Deserialize, Serialize};
 
 use super::ApiError;
-use crate::domain::forms::account_request::{AccountRequestForm, AccountRequestInput, DeclineReason, RequestKind};
+use crate::domain::forms::account_request::{
+    AccountRequestForm, AccountRequestInput, DeclineReason, RequestKind, RequestState,
+};
 #[cfg(feature = "ssr")]
 use crate::domain::forms::account_request::{ReviewDecision, RevokeReason};
 use crate::domain::Role;
@@ -22,9 +24,7 @@ pub struct RequestSummary {
     pub kind: RequestKind,
     pub employee_no: String,
     pub user_name: String,
-    pub state: String,
-    pub state_zh: String,
-    pub state_en: String,
+    pub state: RequestState,
     pub unit_name: String,
     pub target_unit_name: String,
     pub filed_at: DateTime<Utc>,
@@ -79,15 +79,12 @@ mod imp {
 
     pub async fn summary(ctx: &crate::api::Ctx, r: &RequestRecord) -> Result<RequestSummary, ApiError> {
         let form: AccountRequestForm = serde_json::from_str(&r.form).map_err(crate::api::internal)?;
-        let state = r.state;
         Ok(RequestSummary {
             id: r.id,
             kind: form.kind,
             employee_no: r.employee_no.clone(),
             user_name: form.user_name.clone(),
-            state: state.code().into(),
-            state_zh: state.zh().into(),
-            state_en: state.en().into(),
+            state: r.state,
             unit_name: unit_name(ctx, r.unit_id).await,
             target_unit_name: unit_name(ctx, r.target_unit_id).await,
             filed_at: r.filed_at,

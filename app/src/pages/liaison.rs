@@ -9,7 +9,9 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::api::liaison::*;
 use crate::components::RequireAuth;
-use crate::domain::forms::liaison_slip::{LiaisonReplyInput, LiaisonSlipInput, ReplyOutcome, Subject, SubjectKind};
+use crate::domain::forms::liaison_slip::{
+    LiaisonReplyInput, LiaisonSlipInput, ReplyOutcome, SlipState, Subject, SubjectKind,
+};
 use crate::domain::roc_datetime;
 use crate::i18n::{t, use_locale, Locale, Msg};
 
@@ -36,16 +38,6 @@ fn action_label(a: &str, l: Locale) -> &'static str {
         _ => "",
     }
 }
-
-const STATES: [(&str, &str, &str); 7] = [
-    ("draft", "草稿", "Draft"),
-    ("awaiting_approval", "待核准", "Awaiting approval"),
-    ("sent", "待收件", "Sent"),
-    ("received", "待回復", "Opened"),
-    ("replied", "已回復", "Replied"),
-    ("closed", "已結案", "Closed"),
-    ("cancelled", "已撤銷", "Cancelled"),
-];
 
 #[component]
 pub fn LiaisonListPage() -> impl IntoView {
@@ -106,8 +98,8 @@ fn SlipList() -> impl IntoView {
                 <label for="l-state">{t(Msg::Status)}</label>
                 <select id="l-state" data-testid="filter-state" on:change=set(|f| &mut f.state)>
                     <option value="">{locale.pick("全部", "All")}</option>
-                    {STATES.into_iter().filter(|(c, _, _)| !office_side || !matches!(*c, "draft" | "awaiting_approval"))
-                        .map(|(c, zh, en)| view! { <option value=c>{locale.pick(zh, en)}</option> }).collect_view()}
+                    {SlipState::ALL.into_iter().filter(|s| !office_side || s.visible_to_office(true))
+                        .map(|s| view! { <option value=s.code()>{locale.pick(s.zh(), s.en())}</option> }).collect_view()}
                 </select>
                 {(!office_side).then(|| view! {
                     <label for="l-office">{locale.pick("收件單位", "Office")}</label>
@@ -146,9 +138,9 @@ fn SlipList() -> impl IntoView {
                                 <th>{locale.pick("發送", "Sent")}</th><th>{locale.pick("回復期限", "Reply by")}</th><th></th>
                             </tr></thead>
                             <tbody>{list.into_iter().map(|s| view! {
-                                <tr class:overdue=s.overdue data-testid=format!("slip-row-{}", s.id) data-state=s.state.clone()>
+                                <tr class:overdue=s.overdue data-testid=format!("slip-row-{}", s.id) data-state=s.state.code()>
                                     <td>{s.id}</td>
-                                    <td>{locale.pick(&s.state_zh, &s.state_en).to_string()}
+                                    <td>{locale.pick(s.state.zh(), s.state.en())}
                                         {s.overdue.then(|| view! { " " <strong class="badge danger">{locale.pick("逾期", "Overdue")}</strong> })}</td>
                                     <td>{locale.pick(short_subject_zh(s.subject), short_subject_en(s.subject))}</td>
                                     <td>{s.case_number.clone()}</td>
@@ -517,10 +509,10 @@ fn SlipSheet(d: SlipDetail) -> impl IntoView {
     };
     let chief = f.section_chief.clone().unwrap_or_else(|| "＿＿＿＿".into());
     view! {
-        <article class="print-form liaison" data-testid="liaison-slip" data-state=d.row.state.clone()>
+        <article class="print-form liaison" data-testid="liaison-slip" data-state=d.row.state.code()>
             <header class="form-title">
                 <h1>"臺北市政府地政局暨所屬所隊介接數位印鑑比對系統 與戶政機關聯繫單"</h1>
-                <p class="no-print" data-testid="slip-state">{format!("#{} · ", d.row.id)}{locale.pick(&d.row.state_zh, &d.row.state_en).to_string()}
+                <p class="no-print" data-testid="slip-state">{format!("#{} · ", d.row.id)}{locale.pick(d.row.state.zh(), d.row.state.en())}
                     {d.row.due_at.map(|t| format!(" · {}{}", locale.pick("回復期限 ", "reply by "), roc_datetime(t)))}
                     {d.row.overdue.then(|| view! { " " <strong class="badge danger">{locale.pick("逾期", "Overdue")}</strong> })}</p>
             </header>

@@ -7,12 +7,14 @@ use leptos_router::hooks::use_params_map;
 
 use crate::api::accounts::*;
 use crate::components::{role_label, RequireAuth};
-use crate::domain::forms::account_request::{AccountRequestInput, DeclineReason, RequestKind, RevokeReason};
+use crate::domain::forms::account_request::{
+    AccountRequestInput, DeclineReason, RequestKind, RequestState, RevokeReason,
+};
 use crate::domain::{roc_datetime, RocDate, Role};
 use crate::i18n::{t, use_locale, Locale, Msg};
 
-fn state_label(s: &RequestSummary, l: Locale) -> String {
-    l.pick(&s.state_zh, &s.state_en).to_string()
+fn state_label(s: &RequestSummary, l: Locale) -> &'static str {
+    l.pick(s.state.zh(), s.state.en())
 }
 
 fn action_label(a: &str, l: Locale) -> &'static str {
@@ -65,9 +67,8 @@ fn Requests() -> impl IntoView {
                 <label for="f-state">{t(Msg::Status)}</label>
                 <select id="f-state" on:change=move |ev| state.set(event_target_value(&ev))>
                     <option value="">{locale.pick("全部", "All")}</option>
-                    {[("filed", "待業務單位核章", "Awaiting sign-off"), ("endorsed", "待審核", "Awaiting review"), ("approved", "待生效", "Approved"),
-                      ("applied", "已生效", "In effect"), ("declined", "不提供", "Declined"), ("withdrawn", "已撤回", "Withdrawn")]
-                        .into_iter().map(|(c, zh, en)| view! { <option value=c>{locale.pick(zh, en)}</option> }).collect_view()}
+                    {RequestState::ALL.into_iter()
+                        .map(|s| view! { <option value=s.code()>{locale.pick(s.zh(), s.en())}</option> }).collect_view()}
                 </select>
                 {admin.then(|| view! {
                     <label for="f-unit">{t(Msg::Unit)}</label>
@@ -294,11 +295,11 @@ fn RequestDetailView() -> impl IntoView {
                         let f = d.form.clone();
                         let rid = d.summary.id;
                         let roles = d.roles.iter().map(|r| role_label(*r, locale)).collect::<Vec<_>>().join("、");
-                        let approved_or_later = matches!(d.summary.state.as_str(), "approved" | "applied");
-                        let declined = d.summary.state == "declined";
+                        let approved_or_later = matches!(d.summary.state, RequestState::Approved | RequestState::Applied);
+                        let declined = d.summary.state == RequestState::Declined;
                         let reason_ticks = DeclineReason::ALL.iter().map(|r| format!("{} {}", tick(d.decline_reason == Some(*r)), r.zh())).collect::<Vec<_>>().join("　");
                         view! {
-                            <article class="print-form request-form" data-testid="request" data-state=d.summary.state.clone()>
+                            <article class="print-form request-form" data-testid="request" data-state=d.summary.state.code()>
                                 <header class="form-title">
                                     <h1>"臺北市政府地政局暨所屬所隊 介接使用臺北市數位印鑑比對系統帳號異動申請單"</h1>
                                     <p class="no-print">{state_label(&d.summary, locale)}</p>

@@ -231,7 +231,7 @@ fn ReviewDetail(id: i64, version: RwSignal<u32>) -> impl IntoView {
                                         (Some(_), Some(rid)) => view! {
                                             <span class="decision change">{locale.pick("異動", "Change")}</span> " "
                                             <a href=format!("/accounts/requests/{rid}")>{format!("#{rid}")}</a>
-                                            {it.request_state_zh.clone().map(|zh| format!("（{}）", locale.pick(&zh, it.request_state_en.as_deref().unwrap_or_default())))}
+                                            {it.request_state.map(|s| format!("（{}）", locale.pick(s.zh(), s.en())))}
                                         }.into_any(),
                                         (Some(_), None) => view! { <span class="decision change">{locale.pick("異動", "Change")}</span> }.into_any(),
                                         (None, _) => view! { <span class="decision none">{locale.pick("未標記", "Not yet")}</span> }.into_any(),
@@ -614,7 +614,7 @@ fn HandoverCard(h: HandoverView, ack: ServerAction<AcknowledgeHandover>) -> impl
             } else {
                 view! {
                     <ul>{l.open_requests.iter().map(|r| view! {
-                        <li><a href=format!("/accounts/requests/{}", r.id)>{format!("#{}", r.id)}</a> " " {r.kind_zh.clone()} " " <span class="mono">{r.employee_no.clone()}</span> " " {r.user_name.clone()} "（" {r.state_zh.clone()} "）"</li>
+                        <li><a href=format!("/accounts/requests/{}", r.id)>{format!("#{}", r.id)}</a> " " {locale.pick(r.kind.zh(), r.kind.en())} " " <span class="mono">{r.employee_no.clone()}</span> " " {r.user_name.clone()} "（" {locale.pick(r.state.zh(), r.state.en())} "）"</li>
                     }).collect_view()}</ul>
                 }.into_any()
             }}

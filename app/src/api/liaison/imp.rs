@@ -74,12 +74,9 @@ pub fn form(slip: &SlipRecord) -> Result<LiaisonSlipForm, ApiError> {
 pub fn row(slip: &SlipRecord, units: &[UnitView]) -> Result<SlipRow, ApiError> {
     let f = form(slip)?;
     let name = |id: i64| units.iter().find(|u| u.id == id).map(|u| u.name_zh.clone()).unwrap_or_default();
-    let state = slip.state;
     Ok(SlipRow {
         id: slip.id,
-        state: state.code().into(),
-        state_zh: state.zh().into(),
-        state_en: state.en().into(),
+        state: slip.state,
         subject: f.subject.kind(),
         case_number: slip.case_number.clone(),
         person_name: f.person_name.clone(),
@@ -219,7 +216,7 @@ pub fn csv(rows: &[SlipRow]) -> Result<Vec<u8>, ApiError> {
         for r in rows {
             w.write_record(crate::server::export::row([
                 r.id.to_string(),
-                r.state_zh.clone(),
+                r.state.zh().to_string(),
                 r.subject.zh().to_string(),
                 r.case_number.clone(),
                 r.person_name.clone(),

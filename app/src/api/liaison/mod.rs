@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use super::register::ExportFile;
 use super::ApiError;
 use crate::domain::forms::liaison_slip::{
-    LiaisonReplyForm, LiaisonReplyInput, LiaisonSlipForm, LiaisonSlipInput, SubjectKind,
+    LiaisonReplyForm, LiaisonReplyInput, LiaisonSlipForm, LiaisonSlipInput, SlipState, SubjectKind,
 };
 use crate::domain::{QueryInput, RocDate};
 #[cfg(feature = "ssr")]
@@ -42,9 +42,7 @@ pub struct SlipFormData {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SlipRow {
     pub id: i64,
-    pub state: String,
-    pub state_zh: String,
-    pub state_en: String,
+    pub state: SlipState,
     pub subject: SubjectKind,
     pub case_number: String,
     pub person_name: String,

@@ -139,10 +139,10 @@ pub async fn create_handover(input: HandoverInput) -> Result<i64, ApiError> {
                 .unwrap_or_default();
             HandoverRequestLine {
                 id: r.id,
-                kind_zh: r.kind.zh().to_string(),
+                kind: r.kind,
                 employee_no: r.employee_no.clone(),
                 user_name,
-                state_zh: r.state.zh().to_string(),
+                state: r.state,
             }
         })
         .collect();

@@ -12,6 +12,7 @@ use leptos::server_fn::codec::Json;
 use serde::{Deserialize, Serialize};
 
 use super::ApiError;
+use crate::domain::forms::account_request::{RequestKind, RequestState};
 use crate::domain::Role;
 #[cfg(feature = "ssr")]
 use crate::server::trail::TrailAction;
@@ -77,8 +78,7 @@ pub struct ReviewItemView {
     pub note: String,
     /// The account change request the decision opened (or linked).
     pub request_id: Option<i64>,
-    pub request_state_zh: Option<String>,
-    pub request_state_en: Option<String>,
+    pub request_state: Option<RequestState>,
     /// The account is still active (it may have been disabled since the review began).
     pub account_active: bool,
     /// For the change form: the account's e-mail and the section of its latest request.
@@ -160,10 +160,10 @@ pub struct DecisionOutcome {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HandoverRequestLine {
     pub id: i64,
-    pub kind_zh: String,
+    pub kind: RequestKind,
     pub employee_no: String,
     pub user_name: String,
-    pub state_zh: String,
+    pub state: RequestState,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

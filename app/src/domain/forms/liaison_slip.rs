@@ -348,6 +348,59 @@ impl LiaisonReplyInput {
     }
 }
 
+coded! {
+    /// Where a slip stands.
+    pub enum SlipState {
+        /// 草稿: only the sending unit sees it.
+        Draft = "draft",
+        /// 待課(股)長核准 (when approval is required).
+        AwaitingApproval = "awaiting_approval",
+        /// 已發送: in the office's inbox, not yet opened.
+        Sent = "sent",
+        /// 戶政已收件: opened by the office.
+        Received = "received",
+        /// 戶政已回復
+        Replied = "replied",
+        /// 已結案 (by the sender, after reading the reply)
+        Closed = "closed",
+        /// 已撤銷 (possible until the office has received it)
+        Cancelled = "cancelled",
+    }
+}
+
+impl SlipState {
+    pub fn zh(self) -> &'static str {
+        match self {
+            Self::Draft => "草稿",
+            Self::AwaitingApproval => "待課(股)長核准",
+            Self::Sent => "已發送，待戶政收件",
+            Self::Received => "戶政已收件，待回復",
+            Self::Replied => "戶政已回復",
+            Self::Closed => "已結案",
+            Self::Cancelled => "已撤銷",
+        }
+    }
+    pub fn en(self) -> &'static str {
+        match self {
+            Self::Draft => "Draft",
+            Self::AwaitingApproval => "Awaiting the section chief",
+            Self::Sent => "Sent, not yet opened",
+            Self::Received => "Opened by the office",
+            Self::Replied => "Replied",
+            Self::Closed => "Closed",
+            Self::Cancelled => "Cancelled",
+        }
+    }
+    /// Waiting for the office's reply (the deadline runs).
+    pub fn awaits_reply(self) -> bool {
+        matches!(self, Self::Sent | Self::Received)
+    }
+    /// The office has it (it was sent at some point).
+    pub fn visible_to_office(self, sent: bool) -> bool {
+        !matches!(self, Self::Draft | Self::AwaitingApproval) && (sent || self != Self::Cancelled)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -7,62 +7,10 @@ use chrono::{DateTime, Utc};
 
 use super::database::SetValue;
 use super::StoreResult;
+pub use crate::domain::forms::account_request::RequestState;
 use crate::domain::forms::account_request::{DeclineReason, RequestKind};
 use crate::domain::Role;
 use crate::server::trail::TrailDraft;
-
-coded! {
-    /// Where a request stands.
-    pub enum RequestState {
-        /// 已申請: waiting for the business unit's sign-off.
-        Filed = "filed",
-        /// 業務單位已核章: waiting for the account manager.
-        Endorsed = "endorsed",
-        /// 提供: waiting for its effective time.
-        Approved = "approved",
-        /// 不提供
-        Declined = "declined",
-        /// 已生效
-        Applied = "applied",
-        /// 已撤回
-        Withdrawn = "withdrawn",
-        /// 未能生效: could not be applied (the reason is kept and shown).
-        Failed = "failed",
-        /// 已失效: the account was revoked or disabled before the request took effect.
-        Superseded = "superseded",
-    }
-}
-
-impl RequestState {
-    pub fn zh(self) -> &'static str {
-        match self {
-            Self::Filed => "待業務單位核章",
-            Self::Endorsed => "待通行碼管理者審核",
-            Self::Approved => "已核准，待生效",
-            Self::Declined => "不提供",
-            Self::Applied => "已生效",
-            Self::Withdrawn => "已撤回",
-            Self::Failed => "未能生效",
-            Self::Superseded => "已失效（帳號已停用或註銷）",
-        }
-    }
-    pub fn en(self) -> &'static str {
-        match self {
-            Self::Filed => "Awaiting the business unit's sign-off",
-            Self::Endorsed => "Awaiting the account manager",
-            Self::Approved => "Approved, not yet effective",
-            Self::Declined => "Declined",
-            Self::Applied => "In effect",
-            Self::Withdrawn => "Withdrawn",
-            Self::Failed => "Could not be applied",
-            Self::Superseded => "Superseded (the account was disabled or revoked)",
-        }
-    }
-    /// Still in the workflow.
-    pub fn is_open(self) -> bool {
-        matches!(self, Self::Filed | Self::Endorsed | Self::Approved)
-    }
-}
 
 #[derive(Debug, Clone)]
 pub struct NewRequest {
