@@ -9,7 +9,7 @@ mod common;
 use app::domain::forms::account_request::RequestKind;
 use app::domain::{Designation, Role};
 use app::server::store::{
-    HandoverRecord, ItemSnapshot, NewAccount, NewDesignation, NewHandover, NewReview, ReviewDecision, StoreError,
+    AccountDecision, HandoverRecord, ItemSnapshot, NewAccount, NewDesignation, NewHandover, NewReview, StoreError,
 };
 use app::server::trail::{Outcome, TrailAction, TrailDraft};
 use chrono::{DateTime, Duration, Utc};
@@ -88,7 +88,7 @@ async fn store_reviews_and_handovers(db: TestDb) {
 
     // decide one; a refresh adds the new account, refreshes the undecided, keeps the decided
     let m1 = items.iter().find(|i| i.employee_no == "M7001").unwrap().clone();
-    s.decide_review_item(m1.id, ReviewDecision::Keep, None, "", ids[0], now, draft(TrailAction::PermissionReviewKept))
+    s.decide_review_item(m1.id, AccountDecision::Keep, None, "", ids[0], now, draft(TrailAction::PermissionReviewKept))
         .await
         .unwrap();
     let refreshed = vec![snap(ids[0], "M7001", 5), snap(ids[1], "C7001", 1), snap(ids[2], "C7002", 3)];
@@ -97,7 +97,7 @@ async fn store_reviews_and_handovers(db: TestDb) {
     assert_eq!(items.len(), 3);
     let get = |emp: &str| items.iter().find(|i| i.employee_no == emp).unwrap().clone();
     assert_eq!(get("M7001").idle_days, 0, "a decided item keeps what it was decided on");
-    assert_eq!(get("M7001").decision, Some(ReviewDecision::Keep));
+    assert_eq!(get("M7001").decision, Some(AccountDecision::Keep));
     assert_eq!(get("C7001").idle_days, 1);
     assert!(!get("C7001").flagged_idle);
 
@@ -108,7 +108,7 @@ async fn store_reviews_and_handovers(db: TestDb) {
     ));
     s.decide_review_item(
         get("C7001").id,
-        ReviewDecision::Keep,
+        AccountDecision::Keep,
         None,
         "",
         ids[0],
@@ -119,7 +119,7 @@ async fn store_reviews_and_handovers(db: TestDb) {
     .unwrap();
     s.decide_review_item(
         get("C7002").id,
-        ReviewDecision::Change,
+        AccountDecision::Change,
         None,
         "調職",
         ids[0],
@@ -132,7 +132,7 @@ async fn store_reviews_and_handovers(db: TestDb) {
     assert!(matches!(
         s.decide_review_item(
             get("C7002").id,
-            ReviewDecision::Keep,
+            AccountDecision::Keep,
             None,
             "",
             ids[0],
@@ -145,7 +145,7 @@ async fn store_reviews_and_handovers(db: TestDb) {
     assert!(matches!(
         s.decide_review_item(
             999_999,
-            ReviewDecision::Keep,
+            AccountDecision::Keep,
             None,
             "",
             ids[0],
@@ -168,7 +168,7 @@ async fn store_reviews_and_handovers(db: TestDb) {
     assert!(matches!(
         s.decide_review_item(
             get("M7001").id,
-            ReviewDecision::Change,
+            AccountDecision::Change,
             None,
             "",
             ids[0],

@@ -2,6 +2,17 @@
 //! decided on the server (`server::reviews`), the pages show the state.
 
 coded! {
+    /// A review's decision on one account (not the account manager's 提供/不提供 on a request,
+    /// which is `forms::account_request::ReviewDecision`).
+    pub enum AccountDecision {
+        /// 維持: the account and its roles stay as they are.
+        Keep = "keep",
+        /// 異動: a change (or cancellation) is needed; the matching account change request is opened.
+        Change = "change",
+    }
+}
+
+coded! {
     /// Where a unit's review of the current quarter stands.
     pub enum ReviewState {
         /// Signed off for this quarter.

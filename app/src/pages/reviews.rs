@@ -7,7 +7,7 @@ use leptos::prelude::*;
 
 use crate::api::reviews::*;
 use crate::components::{role_label, RequireAuth};
-use crate::domain::review::ReviewState;
+use crate::domain::review::{AccountDecision, ReviewState};
 use crate::domain::{roc_datetime, Role};
 use crate::i18n::{t, use_locale, Locale, Msg};
 
@@ -226,8 +226,8 @@ fn ReviewDetail(id: i64, version: RwSignal<u32>) -> impl IntoView {
                                     let email = it.email.clone();
                                     let section = it.section.clone();
                                     let open_request = it.open_request_id;
-                                    let decision = match (it.decision.as_deref(), it.request_id) {
-                                        (Some("keep"), _) => view! { <span class="decision keep">{locale.pick("維持", "Keep")}</span> }.into_any(),
+                                    let decision = match (it.decision, it.request_id) {
+                                        (Some(AccountDecision::Keep), _) => view! { <span class="decision keep">{locale.pick("維持", "Keep")}</span> }.into_any(),
                                         (Some(_), Some(rid)) => view! {
                                             <span class="decision change">{locale.pick("異動", "Change")}</span> " "
                                             <a href=format!("/accounts/requests/{rid}")>{format!("#{rid}")}</a>
@@ -237,11 +237,11 @@ fn ReviewDetail(id: i64, version: RwSignal<u32>) -> impl IntoView {
                                         (None, _) => view! { <span class="decision none">{locale.pick("未標記", "Not yet")}</span> }.into_any(),
                                     };
                                     let decided = it.decided_by.clone().map(|who| format!("{} {}", who, it.decided_at.map(roc_datetime).unwrap_or_default()));
-                                    let kept = it.decision.as_deref() == Some("keep");
-                                    let changed = it.decision.as_deref() == Some("change");
+                                    let kept = it.decision == Some(AccountDecision::Keep);
+                                    let changed = it.decision == Some(AccountDecision::Change);
                                     let active = it.account_active;
                                     view! {
-                                        <tr data-testid=format!("item-{emp}") data-decision=it.decision.clone().unwrap_or_default() class:flagged=it.flagged_idle>
+                                        <tr data-testid=format!("item-{emp}") data-decision=it.decision.map(|d| d.code()).unwrap_or_default() class:flagged=it.flagged_idle>
                                             <td class="mono">{it.employee_no.clone()}</td>
                                             <td>{it.name.clone()}{(!active).then(|| view! { <small class="muted">{locale.pick("（已停用）", " (disabled)")}</small> })}</td>
                                             <td>{roles_text(&it.roles, locale)}</td>
@@ -256,12 +256,12 @@ fn ReviewDetail(id: i64, version: RwSignal<u32>) -> impl IntoView {
                                             <td class="no-print"><div class="row-actions">
                                                 {(can_act && !changed).then(|| view! {
                                                     <button type="button" class="secondary" data-testid=format!("keep-{emp}") disabled={kept || !active}
-                                                        on:click=move |_| { decide.dispatch(DecideReview { input: DecisionInput { item_id, decision: "keep".into(), ..Default::default() } }); }>
+                                                        on:click=move |_| { decide.dispatch(DecideReview { input: DecisionInput { item_id, decision: AccountDecision::Keep.code().into(), ..Default::default() } }); }>
                                                         {locale.pick("維持", "Keep")}</button>
                                                     <button type="button" class="secondary" data-testid=format!("change-{emp}")
                                                         on:click=move |_| {
                                                             form.set(DecisionInput {
-                                                                item_id, decision: "change".into(), kind: "change".into(),
+                                                                item_id, decision: AccountDecision::Change.code().into(), kind: "change".into(),
                                                                 roles: current_roles.clone(), email: email.clone(), section: section.clone(),
                                                                 ..Default::default()
                                                             });

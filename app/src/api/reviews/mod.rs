@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use super::ApiError;
 use crate::domain::forms::account_request::{RequestKind, RequestState};
+use crate::domain::review::AccountDecision;
 use crate::domain::Role;
 #[cfg(feature = "ssr")]
 use crate::server::trail::TrailAction;
@@ -71,8 +72,8 @@ pub struct ReviewItemView {
     pub last_query_at: Option<DateTime<Utc>>,
     pub idle_days: i64,
     pub flagged_idle: bool,
-    /// `keep`, `change`, or none yet.
-    pub decision: Option<String>,
+    /// 維持, 異動, or none yet.
+    pub decision: Option<AccountDecision>,
     pub decided_at: Option<DateTime<Utc>>,
     pub decided_by: Option<String>,
     pub note: String,

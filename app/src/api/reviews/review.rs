@@ -147,7 +147,7 @@ pub async fn get_review(id: i64) -> Result<ReviewView, ApiError> {
             last_query_at: it.last_query_at,
             idle_days: it.idle_days,
             flagged_idle: it.flagged_idle,
-            decision: it.decision.map(|d| d.code().to_string()),
+            decision: it.decision,
             decided_at: it.decided_at,
             decided_by: super::imp::person(&ctx, it.decided_by).await,
             note: it.note.clone(),
@@ -189,7 +189,7 @@ pub async fn get_review(id: i64) -> Result<ReviewView, ApiError> {
 #[server(prefix = "/api", endpoint = "accounts/review/decide", input = Json)]
 pub async fn decide_review(input: DecisionInput) -> Result<DecisionOutcome, ApiError> {
     use crate::domain::forms::account_request::{AccountRequestInput, RequestKind};
-    use crate::server::store::{NewRequest, ReviewDecision, StoreError, Transition};
+    use crate::server::store::{AccountDecision, NewRequest, StoreError, Transition};
     let ctx = crate::api::guard(DecideReview::PATH).await?;
     let actor = ctx.actor()?;
     let store = &ctx.state.store;
@@ -200,8 +200,8 @@ pub async fn decide_review(input: DecisionInput) -> Result<DecisionOutcome, ApiE
         return Err(ApiError::Invalid("此次審查已簽核，不能再變更".into()));
     }
     let decision =
-        ReviewDecision::parse(input.decision.trim()).ok_or_else(|| ApiError::Invalid("請選擇維持或異動".into()))?;
-    if item.decision == Some(ReviewDecision::Change) {
+        AccountDecision::parse(input.decision.trim()).ok_or_else(|| ApiError::Invalid("請選擇維持或異動".into()))?;
+    if item.decision == Some(AccountDecision::Change) {
         return Err(ApiError::Invalid("此帳號已標記異動並開立申請單".into()));
     }
     let note = input.note.trim().to_string();
@@ -211,7 +211,7 @@ pub async fn decide_review(input: DecisionInput) -> Result<DecisionOutcome, ApiE
     let account = store.account(item.account_id).await.map_err(crate::api::internal)?.ok_or(ApiError::NotFound)?;
     let now = Utc::now();
     let stale = || ApiError::Invalid("此項目已由他人處理或審查已簽核，請重新整理".into());
-    if decision == ReviewDecision::Keep {
+    if decision == AccountDecision::Keep {
         if account.disabled {
             return Err(ApiError::Invalid("此帳號已停用，請標記為異動".into()));
         }
@@ -338,7 +338,7 @@ pub async fn decide_review(input: DecisionInput) -> Result<DecisionOutcome, ApiE
 /// Sign the review off (簽核): every account must be marked keep or change.
 #[server(prefix = "/api", endpoint = "accounts/review/sign")]
 pub async fn sign_review(id: i64, note: String) -> Result<(), ApiError> {
-    use crate::server::store::{ReviewDecision, StoreError};
+    use crate::server::store::{AccountDecision, StoreError};
     let ctx = crate::api::guard(SignReview::PATH).await?;
     let actor = ctx.actor()?;
     let store = &ctx.state.store;
@@ -356,7 +356,7 @@ pub async fn sign_review(id: i64, note: String) -> Result<(), ApiError> {
     if open > 0 {
         return Err(ApiError::Invalid(format!("尚有 {open} 個帳號未標記維持或異動，不能簽核")));
     }
-    let changed = items.iter().filter(|i| i.decision == Some(ReviewDecision::Change)).count();
+    let changed = items.iter().filter(|i| i.decision == Some(AccountDecision::Change)).count();
     let draft = ctx.trail(TrailAction::PermissionReviewSigned).details(serde_json::json!({
         "unit_id": review.unit_id, "quarter": review.quarter, "accounts": items.len(), "changed": changed,
     }));
@@ -369,7 +369,7 @@ pub async fn sign_review(id: i64, note: String) -> Result<(), ApiError> {
 /// The unit's reviews, newest quarter first.
 #[server(prefix = "/api", endpoint = "accounts/review/list")]
 pub async fn list_reviews(unit_id: i64) -> Result<Vec<ReviewSummary>, ApiError> {
-    use crate::server::store::ReviewDecision;
+    use crate::server::store::AccountDecision;
     let ctx = crate::api::guard(ListReviews::PATH).await?;
     let actor = ctx.actor()?;
     if !super::imp::may_view(&ctx, actor, unit_id).await? {
@@ -390,8 +390,8 @@ pub async fn list_reviews(unit_id: i64) -> Result<Vec<ReviewSummary>, ApiError> 
             signed_at: r.signed_at,
             signed_by: super::imp::person(&ctx, r.signed_by).await,
             accounts: items.len(),
-            kept: items.iter().filter(|i| i.decision == Some(ReviewDecision::Keep)).count(),
-            changed: items.iter().filter(|i| i.decision == Some(ReviewDecision::Change)).count(),
+            kept: items.iter().filter(|i| i.decision == Some(AccountDecision::Keep)).count(),
+            changed: items.iter().filter(|i| i.decision == Some(AccountDecision::Change)).count(),
             flagged_idle: items.iter().filter(|i| i.flagged_idle).count(),
         });
     }

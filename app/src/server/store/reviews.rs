@@ -11,15 +11,7 @@ use super::StoreResult;
 use crate::domain::Role;
 use crate::server::trail::TrailDraft;
 
-coded! {
-    /// A review's decision on one account.
-    pub enum ReviewDecision {
-        /// 維持: the account and its roles stay as they are.
-        Keep = "keep",
-        /// 異動: a change (or cancellation) is needed; the matching account change request is opened.
-        Change = "change",
-    }
-}
+pub use crate::domain::review::AccountDecision;
 
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct ReviewRecord {
@@ -63,7 +55,7 @@ pub struct ReviewItemRecord {
     pub idle_days: i64,
     pub flagged_idle: bool,
     pub snapshot_at: DateTime<Utc>,
-    pub decision: Option<ReviewDecision>,
+    pub decision: Option<AccountDecision>,
     pub request_id: Option<i64>,
     pub decided_by: Option<i64>,
     pub decided_at: Option<DateTime<Utc>>,
@@ -145,7 +137,7 @@ pub trait ReviewStore: Send + Sync {
     async fn decide_review_item(
         &self,
         item_id: i64,
-        decision: ReviewDecision,
+        decision: AccountDecision,
         request_id: Option<i64>,
         note: &str,
         by: i64,
@@ -357,7 +349,7 @@ macro_rules! impl_reviews {
             async fn decide_review_item(
                 &self,
                 item_id: i64,
-                decision: $crate::server::store::reviews::ReviewDecision,
+                decision: $crate::server::store::reviews::AccountDecision,
                 request_id: Option<i64>,
                 note: &str,
                 by: i64,
