@@ -7,6 +7,7 @@ use leptos::prelude::*;
 
 use crate::api::reviews::*;
 use crate::components::{role_label, RequireAuth};
+use crate::domain::forms::account_request::RequestKind;
 use crate::domain::review::{AccountDecision, ReviewState};
 use crate::domain::{roc_datetime, Role};
 use crate::i18n::{t, use_locale, Locale, Msg};
@@ -256,12 +257,12 @@ fn ReviewDetail(id: i64, version: RwSignal<u32>) -> impl IntoView {
                                             <td class="no-print"><div class="row-actions">
                                                 {(can_act && !changed).then(|| view! {
                                                     <button type="button" class="secondary" data-testid=format!("keep-{emp}") disabled={kept || !active}
-                                                        on:click=move |_| { decide.dispatch(DecideReview { input: DecisionInput { item_id, decision: AccountDecision::Keep.code().into(), ..Default::default() } }); }>
+                                                        on:click=move |_| { decide.dispatch(DecideReview { input: DecisionInput { item_id, decision: Some(AccountDecision::Keep), ..Default::default() } }); }>
                                                         {locale.pick("維持", "Keep")}</button>
                                                     <button type="button" class="secondary" data-testid=format!("change-{emp}")
                                                         on:click=move |_| {
                                                             form.set(DecisionInput {
-                                                                item_id, decision: AccountDecision::Change.code().into(), kind: "change".into(),
+                                                                item_id, decision: Some(AccountDecision::Change), kind: Some(RequestKind::Change),
                                                                 roles: current_roles.clone(), email: email.clone(), section: section.clone(),
                                                                 ..Default::default()
                                                             });
@@ -358,12 +359,12 @@ fn ChangeForm(
                         <legend>{locale.pick("申請事項", "Request")}</legend>
                         <div class="choices">
                             <label class="choice"><input type="radio" name="change-kind" checked data-testid="kind-change"
-                                on:change=move |_| form.update(|f| f.kind = "change".into())/>{locale.pick("異動（變更權限）", "Change the roles")}</label>
+                                on:change=move |_| form.update(|f| f.kind = Some(RequestKind::Change))/>{locale.pick("異動（變更權限）", "Change the roles")}</label>
                             <label class="choice"><input type="radio" name="change-kind" data-testid="kind-cancel"
-                                on:change=move |_| form.update(|f| f.kind = "cancel".into())/>{locale.pick("註銷", "Cancel the account")}</label>
+                                on:change=move |_| form.update(|f| f.kind = Some(RequestKind::Cancel))/>{locale.pick("註銷", "Cancel the account")}</label>
                         </div>
                     </fieldset>
-                    {move || (form.with(|f| f.kind == "change") && !link.get()).then(|| view! {
+                    {move || (form.with(|f| f.kind == Some(RequestKind::Change)) && !link.get()).then(|| view! {
                         <fieldset class="field roles">
                             <legend>{locale.pick("新的申請權限", "New roles")}</legend>
                             {Role::ALL.into_iter().map(|r| view! {

@@ -135,10 +135,10 @@ pub struct ReviewSummary {
 #[serde(default)]
 pub struct DecisionInput {
     pub item_id: i64,
-    /// `keep` or `change`
-    pub decision: String,
-    /// For a change: `change` (異動, with the new roles) or `cancel` (註銷).
-    pub kind: String,
+    /// 維持 or 異動 (none: not chosen yet, refused).
+    pub decision: Option<crate::domain::review::AccountDecision>,
+    /// For a change: 異動 (`Change`, with the new roles) or 註銷 (`Cancel`); `Create` is refused.
+    pub kind: Option<crate::domain::forms::account_request::RequestKind>,
     pub roles: Vec<String>,
     /// 異動原因 (blank: "帳號權限審查（quarter）").
     pub reason: String,

@@ -199,8 +199,7 @@ pub async fn decide_review(input: DecisionInput) -> Result<DecisionOutcome, ApiE
     if review.signed_at.is_some() {
         return Err(ApiError::Invalid("此次審查已簽核，不能再變更".into()));
     }
-    let decision =
-        AccountDecision::parse(input.decision.trim()).ok_or_else(|| ApiError::Invalid("請選擇維持或異動".into()))?;
+    let decision = input.decision.ok_or_else(|| ApiError::Invalid("請選擇維持或異動".into()))?;
     if item.decision == Some(AccountDecision::Change) {
         return Err(ApiError::Invalid("此帳號已標記異動並開立申請單".into()));
     }
@@ -239,10 +238,9 @@ pub async fn decide_review(input: DecisionInput) -> Result<DecisionOutcome, ApiE
         }
         Some(rid)
     } else {
-        let kind = match input.kind.trim() {
-            "change" => RequestKind::Change,
-            "cancel" => RequestKind::Cancel,
-            _ => return Err(ApiError::Invalid("請選擇異動（變更權限）或註銷".into())),
+        let kind = match input.kind {
+            Some(k @ (RequestKind::Change | RequestKind::Cancel)) => k,
+            Some(RequestKind::Create) | None => return Err(ApiError::Invalid("請選擇異動（變更權限）或註銷".into())),
         };
         let unit = store.unit(review.unit_id).await.map_err(crate::api::internal)?.ok_or(ApiError::NotFound)?;
         let (quarter_zh, _) = super::imp::quarter_labels(&review.quarter);
