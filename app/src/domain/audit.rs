@@ -16,11 +16,11 @@ pub const VENDOR_FOLLOWUP_DAYS: i64 = 30;
 coded! {
     pub enum AuditKind {
         /// 內部稽核: the using unit's own auditor, monthly, 附件二
-        Internal = "internal",
+        Internal = "internal" ("內部稽核", "Internal audit"),
         /// 外部稽核 of a land office or 土地開發總隊, quarterly, 附件二
-        Office = "office",
+        Office = "office" ("外部稽核（所隊）", "External audit (office)"),
         /// 外部稽核 of the software vendor, half-yearly, 附件三
-        Vendor = "vendor",
+        Vendor = "vendor" ("外部稽核（委外廠商）", "External audit (vendor)"),
     }
 }
 
@@ -72,20 +72,6 @@ impl AnswerResult {
 }
 
 impl AuditKind {
-    pub fn zh(self) -> &'static str {
-        match self {
-            Self::Internal => "內部稽核",
-            Self::Office => "外部稽核（所隊）",
-            Self::Vendor => "外部稽核（委外廠商）",
-        }
-    }
-    pub fn en(self) -> &'static str {
-        match self {
-            Self::Internal => "Internal audit",
-            Self::Office => "External audit (office)",
-            Self::Vendor => "External audit (vendor)",
-        }
-    }
     /// The sign-off slots of the form, in the order printed.
     pub fn slots(self) -> &'static [Slot] {
         match self {
@@ -101,36 +87,15 @@ coded! {
     /// A sign-off box on the form.
     pub enum Slot {
         /// 受稽核人
-        Audited = "audited",
+        Audited = "audited" ("受稽核人", "Audited person"),
         /// 受稽核人之主管
-        AuditedSupervisor = "audited_supervisor",
+        AuditedSupervisor = "audited_supervisor" ("受稽核人之主管", "Their supervisor"),
         /// 稽核人
-        Auditor = "auditor",
+        Auditor = "auditor" ("稽核人", "Auditor"),
         /// 稽核人之主管
-        AuditorSupervisor = "auditor_supervisor",
+        AuditorSupervisor = "auditor_supervisor" ("稽核人之主管", "Auditor's supervisor"),
         /// 廠商代表 (no account: name and a signature drawn on the tablet, recorded by the auditor)
-        Vendor = "vendor",
-    }
-}
-
-impl Slot {
-    pub fn zh(self) -> &'static str {
-        match self {
-            Self::Audited => "受稽核人",
-            Self::AuditedSupervisor => "受稽核人之主管",
-            Self::Auditor => "稽核人",
-            Self::AuditorSupervisor => "稽核人之主管",
-            Self::Vendor => "廠商代表",
-        }
-    }
-    pub fn en(self) -> &'static str {
-        match self {
-            Self::Audited => "Audited person",
-            Self::AuditedSupervisor => "Their supervisor",
-            Self::Auditor => "Auditor",
-            Self::AuditorSupervisor => "Auditor's supervisor",
-            Self::Vendor => "Vendor's representative",
-        }
+        Vendor = "vendor" ("廠商代表", "Vendor's representative"),
     }
 }
 
@@ -281,9 +246,9 @@ pub fn required_answers(kind: AuditKind, users: &[i64], lookups: &[i64]) -> Vec<
 coded! {
     /// A follow-up's state: a referral to the Ethics Office (七(三)) or a vendor's finding.
     pub enum FollowupStatus {
-        Open = "open",
-        InProgress = "in_progress",
-        Closed = "closed",
+        Open = "open" ("待處理", "Open"),
+        InProgress = "in_progress" ("處理中", "In progress"),
+        Closed = "closed" ("已結案", "Closed"),
     }
 }
 
@@ -294,23 +259,6 @@ coded! {
         Ethics = "ethics",
         /// 廠商改善事項: a vendor's 不符合 to be put right within [`VENDOR_FOLLOWUP_DAYS`]
         Vendor = "vendor",
-    }
-}
-
-impl FollowupStatus {
-    pub fn zh(self) -> &'static str {
-        match self {
-            Self::Open => "待處理",
-            Self::InProgress => "處理中",
-            Self::Closed => "已結案",
-        }
-    }
-    pub fn en(self) -> &'static str {
-        match self {
-            Self::Open => "Open",
-            Self::InProgress => "In progress",
-            Self::Closed => "Closed",
-        }
     }
 }
 

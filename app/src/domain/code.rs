@@ -14,7 +14,39 @@ pub struct UnknownCode {
 
 /// `coded! { /// doc  pub enum Name { /// doc  Variant = "code", … } }`. The enum gets Debug,
 /// Clone, Copy, PartialEq, Eq, Hash, Serialize and Deserialize; further derives may be given.
+///
+/// With a label pair on every variant, `Variant = "code" ("中文", "English")`, it also gets
+/// `zh()` and `en()`: the words the pages and forms print, kept beside the code they name.
 macro_rules! coded {
+    (
+        $(#[$meta:meta])*
+        $vis:vis enum $name:ident {
+            $($(#[$vmeta:meta])* $variant:ident = $code:literal ($zh:literal, $en:literal)),+ $(,)?
+        }
+    ) => {
+        coded! {
+            $(#[$meta])*
+            $vis enum $name {
+                $($(#[$vmeta])* $variant = $code),+
+            }
+        }
+
+        impl $name {
+            /// The zh-TW label.
+            pub fn zh(self) -> &'static str {
+                match self {
+                    $(Self::$variant => $zh,)+
+                }
+            }
+
+            /// The English label.
+            pub fn en(self) -> &'static str {
+                match self {
+                    $(Self::$variant => $en,)+
+                }
+            }
+        }
+    };
     (
         $(#[$meta:meta])*
         $vis:vis enum $name:ident {
@@ -127,5 +159,22 @@ mod tests {
         let e = Colour::try_from("blue".to_string()).unwrap_err();
         assert_eq!(e.to_string(), "unknown Colour code \"blue\"");
         assert!(serde_json::from_str::<Colour>("\"blue\"").is_err());
+    }
+
+    coded! {
+        /// A labelled test enum.
+        enum Shade {
+            /// light
+            Light = "light" ("淺", "Light"),
+            Dark = "dark" ("深", "Dark"),
+        }
+    }
+
+    #[test]
+    fn labels_sit_beside_their_codes() {
+        assert_eq!(Shade::ALL.map(Shade::code), ["light", "dark"]);
+        assert_eq!(Shade::ALL.map(Shade::zh), ["淺", "深"]);
+        assert_eq!(Shade::ALL.map(Shade::en), ["Light", "Dark"]);
+        assert_eq!(Shade::parse("dark"), Some(Shade::Dark));
     }
 }

@@ -123,28 +123,11 @@ coded! {
     /// The clerk's decision.
     pub enum Decision {
         /// 相符
-        Match = "match",
+        Match = "match" ("相符", "Match"),
         /// 不符
-        Mismatch = "mismatch",
+        Mismatch = "mismatch" ("不符", "Mismatch"),
         /// 需聯繫戶政
-        ContactOffice = "contact_office",
-    }
-}
-
-impl Decision {
-    pub fn zh(self) -> &'static str {
-        match self {
-            Self::Match => "相符",
-            Self::Mismatch => "不符",
-            Self::ContactOffice => "需聯繫戶政",
-        }
-    }
-    pub fn en(self) -> &'static str {
-        match self {
-            Self::Match => "Match",
-            Self::Mismatch => "Mismatch",
-            Self::ContactOffice => "Contact the household registration office",
-        }
+        ContactOffice = "contact_office" ("需聯繫戶政", "Contact the household registration office"),
     }
 }
 

@@ -16,33 +16,17 @@ coded! {
     /// Where a unit's review of the current quarter stands.
     pub enum ReviewState {
         /// Signed off for this quarter.
-        Signed = "signed",
+        Signed = "signed" ("本季已簽核", "Signed off this quarter"),
         /// Not signed yet; the deadline has not passed.
-        Due = "due",
+        Due = "due" ("待辦理", "Due"),
         /// See `server::reviews` (a missed quarter counts too).
-        Overdue = "overdue",
+        Overdue = "overdue" ("已逾期", "Overdue"),
         /// No review is asked for this quarter (the unit's accounts are too new); one may be done.
-        NotRequired = "not_required",
+        NotRequired = "not_required" ("本季免辦（帳號新設）", "Not required this quarter (new accounts)"),
     }
 }
 
 impl ReviewState {
-    pub fn zh(self) -> &'static str {
-        match self {
-            Self::Signed => "本季已簽核",
-            Self::Due => "待辦理",
-            Self::Overdue => "已逾期",
-            Self::NotRequired => "本季免辦（帳號新設）",
-        }
-    }
-    pub fn en(self) -> &'static str {
-        match self {
-            Self::Signed => "Signed off this quarter",
-            Self::Due => "Due",
-            Self::Overdue => "Overdue",
-            Self::NotRequired => "Not required this quarter (new accounts)",
-        }
-    }
     /// Waiting for a sign-off (the security register and the home page list these).
     pub fn pending(self) -> bool {
         matches!(self, Self::Due | Self::Overdue)

@@ -11,37 +11,19 @@ use super::RocDate;
 coded! {
     pub enum TaskKind {
         /// 每季安全弱點檢測（作業系統及應用系統）
-        VulnerabilityScan = "vulnerability_scan",
+        VulnerabilityScan = "vulnerability_scan" ("安全弱點檢測（作業系統及應用系統）", "Vulnerability scan (OS and application)"),
         /// 依弱點掃描結果進行弱點修補
-        Remediation = "remediation",
+        Remediation = "remediation" ("弱點修補", "Remediation of scan findings"),
         /// 防毒軟體連線至防毒軟體主機更新
-        Antivirus = "antivirus",
+        Antivirus = "antivirus" ("防毒軟體連線更新", "Anti-virus connection and updates"),
         /// 作業系統原廠停止服務前完成升級、更新或汰換
-        OsEndOfSupport = "os_end_of_support",
+        OsEndOfSupport = "os_end_of_support" ("作業系統停止服務前升級、更新或汰換", "OS upgrade before end of support"),
         /// 備份還原演練（附件三 8(4)(5)）: entered by `yinjian restore-check --record`
-        RestoreDrill = "restore_drill",
+        RestoreDrill = "restore_drill" ("備份還原演練", "Backup restore drill"),
     }
 }
 
 impl TaskKind {
-    pub fn zh(self) -> &'static str {
-        match self {
-            Self::VulnerabilityScan => "安全弱點檢測（作業系統及應用系統）",
-            Self::Remediation => "弱點修補",
-            Self::Antivirus => "防毒軟體連線更新",
-            Self::OsEndOfSupport => "作業系統停止服務前升級、更新或汰換",
-            Self::RestoreDrill => "備份還原演練",
-        }
-    }
-    pub fn en(self) -> &'static str {
-        match self {
-            Self::VulnerabilityScan => "Vulnerability scan (OS and application)",
-            Self::Remediation => "Remediation of scan findings",
-            Self::Antivirus => "Anti-virus connection and updates",
-            Self::OsEndOfSupport => "OS upgrade before end of support",
-            Self::RestoreDrill => "Backup restore drill",
-        }
-    }
     /// Months until the next one once this one is done (0: does not recur).
     pub fn period_months(self) -> u32 {
         match self {

@@ -11,28 +11,11 @@ coded! {
     /// 申請事項.
     pub enum RequestKind {
         /// 新增
-        Create = "create",
+        Create = "create" ("新增", "New account"),
         /// 異動
-        Change = "change",
+        Change = "change" ("異動", "Change"),
         /// 註銷
-        Cancel = "cancel",
-    }
-}
-
-impl RequestKind {
-    pub fn zh(self) -> &'static str {
-        match self {
-            Self::Create => "新增",
-            Self::Change => "異動",
-            Self::Cancel => "註銷",
-        }
-    }
-    pub fn en(self) -> &'static str {
-        match self {
-            Self::Create => "New account",
-            Self::Change => "Change",
-            Self::Cancel => "Cancel",
-        }
+        Cancel = "cancel" ("註銷", "Cancel"),
     }
 }
 
@@ -50,32 +33,13 @@ coded! {
     /// Why a request is declined (不提供), as the form lists them.
     pub enum DeclineReason {
         /// 資料填寫錯誤
-        WrongData = "wrong_data",
+        WrongData = "wrong_data" ("資料填寫錯誤", "Wrong data on the form"),
         /// 使用者帳號重複
-        DuplicateAccount = "duplicate_account",
+        DuplicateAccount = "duplicate_account" ("使用者帳號重複", "Duplicate account"),
         /// 負責業務不符
-        DutiesMismatch = "duties_mismatch",
+        DutiesMismatch = "duties_mismatch" ("負責業務不符", "Duties do not need it"),
         /// 其他原因 (explained in text)
-        Other = "other",
-    }
-}
-
-impl DeclineReason {
-    pub fn zh(self) -> &'static str {
-        match self {
-            Self::WrongData => "資料填寫錯誤",
-            Self::DuplicateAccount => "使用者帳號重複",
-            Self::DutiesMismatch => "負責業務不符",
-            Self::Other => "其他原因",
-        }
-    }
-    pub fn en(self) -> &'static str {
-        match self {
-            Self::WrongData => "Wrong data on the form",
-            Self::DuplicateAccount => "Duplicate account",
-            Self::DutiesMismatch => "Duties do not need it",
-            Self::Other => "Other reason",
-        }
+        Other = "other" ("其他原因", "Other reason"),
     }
 }
 
@@ -83,32 +47,13 @@ coded! {
     /// Why an account manager disables an account at once.
     pub enum RevokeReason {
         /// 職務異動
-        JobChange = "job_change",
+        JobChange = "job_change" ("職務異動", "Job change"),
         /// 離職
-        Left = "left",
+        Left = "left" ("離職", "Left the service"),
         /// 退休
-        Retired = "retired",
+        Retired = "retired" ("退休", "Retired"),
         /// 其他 (explained in text)
-        Other = "other",
-    }
-}
-
-impl RevokeReason {
-    pub fn zh(self) -> &'static str {
-        match self {
-            Self::JobChange => "職務異動",
-            Self::Left => "離職",
-            Self::Retired => "退休",
-            Self::Other => "其他",
-        }
-    }
-    pub fn en(self) -> &'static str {
-        match self {
-            Self::JobChange => "Job change",
-            Self::Left => "Left the service",
-            Self::Retired => "Retired",
-            Self::Other => "Other",
-        }
+        Other = "other" ("其他", "Other"),
     }
 }
 
@@ -283,49 +228,25 @@ coded! {
     /// Where a request stands.
     pub enum RequestState {
         /// 已申請: waiting for the business unit's sign-off.
-        Filed = "filed",
+        Filed = "filed" ("待業務單位核章", "Awaiting the business unit's sign-off"),
         /// 業務單位已核章: waiting for the account manager.
-        Endorsed = "endorsed",
+        Endorsed = "endorsed" ("待通行碼管理者審核", "Awaiting the account manager"),
         /// 提供: waiting for its effective time.
-        Approved = "approved",
+        Approved = "approved" ("已核准，待生效", "Approved, not yet effective"),
         /// 不提供
-        Declined = "declined",
+        Declined = "declined" ("不提供", "Declined"),
         /// 已生效
-        Applied = "applied",
+        Applied = "applied" ("已生效", "In effect"),
         /// 已撤回
-        Withdrawn = "withdrawn",
+        Withdrawn = "withdrawn" ("已撤回", "Withdrawn"),
         /// 未能生效: could not be applied (the reason is kept and shown).
-        Failed = "failed",
+        Failed = "failed" ("未能生效", "Could not be applied"),
         /// 已失效: the account was revoked or disabled before the request took effect.
-        Superseded = "superseded",
+        Superseded = "superseded" ("已失效（帳號已停用或註銷）", "Superseded (the account was disabled or revoked)"),
     }
 }
 
 impl RequestState {
-    pub fn zh(self) -> &'static str {
-        match self {
-            Self::Filed => "待業務單位核章",
-            Self::Endorsed => "待通行碼管理者審核",
-            Self::Approved => "已核准，待生效",
-            Self::Declined => "不提供",
-            Self::Applied => "已生效",
-            Self::Withdrawn => "已撤回",
-            Self::Failed => "未能生效",
-            Self::Superseded => "已失效（帳號已停用或註銷）",
-        }
-    }
-    pub fn en(self) -> &'static str {
-        match self {
-            Self::Filed => "Awaiting the business unit's sign-off",
-            Self::Endorsed => "Awaiting the account manager",
-            Self::Approved => "Approved, not yet effective",
-            Self::Declined => "Declined",
-            Self::Applied => "In effect",
-            Self::Withdrawn => "Withdrawn",
-            Self::Failed => "Could not be applied",
-            Self::Superseded => "Superseded (the account was disabled or revoked)",
-        }
-    }
     /// Still in the workflow.
     pub fn is_open(self) -> bool {
         matches!(self, Self::Filed | Self::Endorsed | Self::Approved)

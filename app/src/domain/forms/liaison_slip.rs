@@ -13,29 +13,11 @@ coded! {
     /// 查詢事項.
     pub enum SubjectKind {
         /// ☐ 印模不清無法比對，請進行印鑑章印模重建(不包含已變更印模重建)
-        Unclear = "unclear",
+        Unclear = "unclear" ("印模不清無法比對，請進行印鑑章印模重建(不包含已變更印模重建)", "Impression unclear, cannot compare: please rebuild the impression"),
         /// ☐ 戶役政資訊系統與印鑑比對系統印登記日期不一致
-        DateMismatch = "date_mismatch",
+        DateMismatch = "date_mismatch" ("戶役政資訊系統與印鑑比對系統印登記日期不一致", "Registration dates differ between the household system and the seal system"),
         /// ☐ 其他
-        Other = "other",
-    }
-}
-
-impl SubjectKind {
-    /// As printed on the form.
-    pub fn zh(self) -> &'static str {
-        match self {
-            Self::Unclear => "印模不清無法比對，請進行印鑑章印模重建(不包含已變更印模重建)",
-            Self::DateMismatch => "戶役政資訊系統與印鑑比對系統印登記日期不一致",
-            Self::Other => "其他",
-        }
-    }
-    pub fn en(self) -> &'static str {
-        match self {
-            Self::Unclear => "Impression unclear, cannot compare: please rebuild the impression",
-            Self::DateMismatch => "Registration dates differ between the household system and the seal system",
-            Self::Other => "Other",
-        }
+        Other = "other" ("其他", "Other"),
     }
 }
 
@@ -352,45 +334,23 @@ coded! {
     /// Where a slip stands.
     pub enum SlipState {
         /// 草稿: only the sending unit sees it.
-        Draft = "draft",
+        Draft = "draft" ("草稿", "Draft"),
         /// 待課(股)長核准 (when approval is required).
-        AwaitingApproval = "awaiting_approval",
+        AwaitingApproval = "awaiting_approval" ("待課(股)長核准", "Awaiting the section chief"),
         /// 已發送: in the office's inbox, not yet opened.
-        Sent = "sent",
+        Sent = "sent" ("已發送，待戶政收件", "Sent, not yet opened"),
         /// 戶政已收件: opened by the office.
-        Received = "received",
+        Received = "received" ("戶政已收件，待回復", "Opened by the office"),
         /// 戶政已回復
-        Replied = "replied",
+        Replied = "replied" ("戶政已回復", "Replied"),
         /// 已結案 (by the sender, after reading the reply)
-        Closed = "closed",
+        Closed = "closed" ("已結案", "Closed"),
         /// 已撤銷 (possible until the office has received it)
-        Cancelled = "cancelled",
+        Cancelled = "cancelled" ("已撤銷", "Cancelled"),
     }
 }
 
 impl SlipState {
-    pub fn zh(self) -> &'static str {
-        match self {
-            Self::Draft => "草稿",
-            Self::AwaitingApproval => "待課(股)長核准",
-            Self::Sent => "已發送，待戶政收件",
-            Self::Received => "戶政已收件，待回復",
-            Self::Replied => "戶政已回復",
-            Self::Closed => "已結案",
-            Self::Cancelled => "已撤銷",
-        }
-    }
-    pub fn en(self) -> &'static str {
-        match self {
-            Self::Draft => "Draft",
-            Self::AwaitingApproval => "Awaiting the section chief",
-            Self::Sent => "Sent, not yet opened",
-            Self::Received => "Opened by the office",
-            Self::Replied => "Replied",
-            Self::Closed => "Closed",
-            Self::Cancelled => "Cancelled",
-        }
-    }
     /// Waiting for the office's reply (the deadline runs).
     pub fn awaits_reply(self) -> bool {
         matches!(self, Self::Sent | Self::Received)
