@@ -84,6 +84,20 @@ impl AuditKind {
 }
 
 coded! {
+    /// Where one audit record stands (from its timestamps: withdrawn, completed, submitted).
+    pub enum AuditState {
+        /// 稽核中: answers are still being entered.
+        Open = "open" ("稽核中", "In progress"),
+        /// The auditor has signed; the other boxes wait.
+        Submitted = "submitted" ("稽核人已簽章，待會簽", "Awaiting sign-offs"),
+        /// Every box signed: the record is frozen.
+        Completed = "completed" ("已完成簽章", "Signed by all"),
+        /// Withdrawn with a reason before signing (the period drawn again).
+        Withdrawn = "withdrawn" ("已撤回（重新抽樣）", "Withdrawn (drawn again)"),
+    }
+}
+
+coded! {
     /// A sign-off box on the form.
     pub enum Slot {
         /// 受稽核人

@@ -7,7 +7,7 @@ use leptos::prelude::*;
 
 use crate::api::audits::*;
 use crate::components::RequireAuth;
-use crate::domain::audit::{AuditKind, DueState, FollowupKind, FollowupStatus};
+use crate::domain::audit::{AuditKind, AuditState, DueState, FollowupKind, FollowupStatus};
 use crate::i18n::{t, use_locale, Locale, Msg};
 
 pub mod audit_form;
@@ -27,13 +27,8 @@ pub fn kind_label(k: AuditKind, locale: Locale) -> &'static str {
     locale.pick(k.zh(), k.en())
 }
 
-pub fn state_label(s: &str, locale: Locale) -> &'static str {
-    match s {
-        "completed" => locale.pick("已完成簽章", "Signed by all"),
-        "submitted" => locale.pick("稽核人已簽章，待會簽", "Awaiting sign-offs"),
-        "withdrawn" => locale.pick("已撤回（重新抽樣）", "Withdrawn (drawn again)"),
-        _ => locale.pick("稽核中", "In progress"),
-    }
+pub fn state_label(s: AuditState, locale: Locale) -> &'static str {
+    locale.pick(s.zh(), s.en())
 }
 
 /// The checklist item a follow-up came from, as the form numbers it (items are stored 0-based).
@@ -103,7 +98,7 @@ fn Audits() -> impl IntoView {
                                             <tr data-testid=format!("audit-row-{}", a.id)>
                                                 <td><a href=format!("/audits/{}", a.id)>{kind_label(a.kind, locale)}</a></td>
                                                 <td>{a.period_label.clone()}</td><td>{a.target.clone()}</td><td>{a.auditor.clone()}</td>
-                                                <td>{a.audited_on.clone()}</td><td>{state_label(&a.state, locale)}</td>
+                                                <td>{a.audited_on.clone()}</td><td>{state_label(a.state, locale)}</td>
                                             </tr>
                                         }).collect_view()}</tbody>
                                     </table></div>

@@ -69,15 +69,15 @@ pub fn roc(d: chrono::NaiveDate) -> String {
     RocDate::from_gregorian(d).map(|r| r.short()).unwrap_or_else(|_| d.to_string())
 }
 
-pub fn state_of(a: &AuditFormRecord) -> &'static str {
+pub fn state_of(a: &AuditFormRecord) -> AuditState {
     if a.withdrawn_at.is_some() {
-        "withdrawn"
+        AuditState::Withdrawn
     } else if a.completed_at.is_some() {
-        "completed"
+        AuditState::Completed
     } else if a.submitted_at.is_some() {
-        "submitted"
+        AuditState::Submitted
     } else {
-        "open"
+        AuditState::Open
     }
 }
 
@@ -97,7 +97,7 @@ pub async fn summary(ctx: &Ctx, a: &AuditFormRecord) -> Result<AuditSummary, Api
         target: target(ctx, a).await,
         auditor: name_of(ctx, Some(a.auditor_id)).await,
         audited_on: roc(a.audited_on),
-        state: state_of(a).into(),
+        state: state_of(a),
     })
 }
 

@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use super::register::ExportFile;
 use super::ApiError;
-use crate::domain::audit::{AnswerResult, AuditKind, DueState, FollowupKind, FollowupStatus, Part, Slot};
+use crate::domain::audit::{AnswerResult, AuditKind, AuditState, DueState, FollowupKind, FollowupStatus, Part, Slot};
 use crate::domain::forms::internal_audit::AnswerInput;
 use crate::domain::forms::vendor_audit::VendorAnswerInput;
 
@@ -27,8 +27,7 @@ pub struct AuditSummary {
     pub target: String,
     pub auditor: String,
     pub audited_on: String,
-    /// open | submitted | completed | withdrawn
-    pub state: String,
+    pub state: AuditState,
 }
 
 /// One external audit the schedule expects.

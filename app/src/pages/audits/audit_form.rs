@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use crate::api::audits::*;
 use crate::api::ApiError;
 use crate::components::{PrintButton, RequireAuth};
-use crate::domain::audit::{required_answers, AuditKind, FollowupKind, Slot};
+use crate::domain::audit::{required_answers, AuditKind, AuditState, FollowupKind, Slot};
 use crate::domain::forms::internal_audit::{AnswerInput, QUERY_ITEMS, RETENTION_ITEM, USER_ITEMS};
 use crate::domain::forms::vendor_audit::{item_code, VendorAnswerInput, VENDOR_SECTIONS};
 use crate::domain::{roc_datetime, BusinessType};
@@ -317,7 +317,7 @@ fn Record(
         <header class="audit-head no-print">
             <h1>{title}</h1>
             <p class="muted">{kind_label(kind, locale)} " · " {v.with_value(|v| v.period_label.clone())} " · " {v.with_value(|v| v.target.clone())}
-                " · " <span data-testid="audit-state">{v.with_value(|v| state_label(if v.withdrawn.is_some() { "withdrawn" } else if v.completed { "completed" } else if v.submitted { "submitted" } else { "open" }, locale))}</span></p>
+                " · " <span data-testid="audit-state">{v.with_value(|v| state_label(if v.withdrawn.is_some() { AuditState::Withdrawn } else if v.completed { AuditState::Completed } else if v.submitted { AuditState::Submitted } else { AuditState::Open }, locale))}</span></p>
             <div class="no-print actions">
                 <a href="/audits">{locale.pick("回稽核列表", "Back to audits")}</a>
                 <PrintButton/>
