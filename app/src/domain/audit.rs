@@ -97,6 +97,21 @@ coded! {
     }
 }
 
+impl AuditState {
+    /// From the record's marks, the last step first: withdrawn, then completed, then submitted.
+    pub fn from_marks(withdrawn: bool, completed: bool, submitted: bool) -> Self {
+        if withdrawn {
+            Self::Withdrawn
+        } else if completed {
+            Self::Completed
+        } else if submitted {
+            Self::Submitted
+        } else {
+            Self::Open
+        }
+    }
+}
+
 coded! {
     /// A sign-off box on the form.
     pub enum Slot {
@@ -318,6 +333,14 @@ pub fn periods_since(kind: AuditKind, since: DateTime<Utc>, now: DateTime<Utc>) 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_records_state_is_its_last_step() {
+        assert_eq!(AuditState::from_marks(false, false, false), AuditState::Open);
+        assert_eq!(AuditState::from_marks(false, false, true), AuditState::Submitted);
+        assert_eq!(AuditState::from_marks(false, true, true), AuditState::Completed);
+        assert_eq!(AuditState::from_marks(true, false, true), AuditState::Withdrawn);
+    }
     use crate::domain::taipei_offset;
     use chrono::TimeZone;
 

@@ -69,18 +69,6 @@ pub fn roc(d: chrono::NaiveDate) -> String {
     RocDate::from_gregorian(d).map(|r| r.short()).unwrap_or_else(|_| d.to_string())
 }
 
-pub fn state_of(a: &AuditFormRecord) -> AuditState {
-    if a.withdrawn_at.is_some() {
-        AuditState::Withdrawn
-    } else if a.completed_at.is_some() {
-        AuditState::Completed
-    } else if a.submitted_at.is_some() {
-        AuditState::Submitted
-    } else {
-        AuditState::Open
-    }
-}
-
 pub async fn target(ctx: &Ctx, a: &AuditFormRecord) -> String {
     match (&a.vendor, a.unit_id) {
         (Some(v), _) => v.clone(),
@@ -97,7 +85,7 @@ pub async fn summary(ctx: &Ctx, a: &AuditFormRecord) -> Result<AuditSummary, Api
         target: target(ctx, a).await,
         auditor: name_of(ctx, Some(a.auditor_id)).await,
         audited_on: roc(a.audited_on),
-        state: state_of(a),
+        state: AuditState::from_marks(a.withdrawn_at.is_some(), a.completed_at.is_some(), a.submitted_at.is_some()),
     })
 }
 

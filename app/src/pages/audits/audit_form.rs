@@ -317,7 +317,7 @@ fn Record(
         <header class="audit-head no-print">
             <h1>{title}</h1>
             <p class="muted">{kind_label(kind, locale)} " · " {v.with_value(|v| v.period_label.clone())} " · " {v.with_value(|v| v.target.clone())}
-                " · " <span data-testid="audit-state">{v.with_value(|v| state_label(if v.withdrawn.is_some() { AuditState::Withdrawn } else if v.completed { AuditState::Completed } else if v.submitted { AuditState::Submitted } else { AuditState::Open }, locale))}</span></p>
+                " · " <span data-testid="audit-state">{v.with_value(|v| state_label(AuditState::from_marks(v.withdrawn.is_some(), v.completed, v.submitted), locale))}</span></p>
             <div class="no-print actions">
                 <a href="/audits">{locale.pick("回稽核列表", "Back to audits")}</a>
                 <PrintButton/>
