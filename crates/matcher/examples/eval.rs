@@ -311,10 +311,10 @@ fn main() {
             Ok(m) => {
                 let f = &m.features;
                 let line = format!(
-                    "{} {:<25} {:>6} {:>5} score={:.4} rot={:8.3} (gt {:8.3}) c=({:.1},{:.1}) gt=({:.1},{:.1}) s={:.4}/{:.4} rc=({:.2},{:.2}) gt=({:.2},{:.2}) extra={:.4} miss={:.3} cham={:.2} worst={:.3} sw={:.3} rmed={:.3} rsm={:.3} ncc={:.3} fail={:.3} q={:?} {:.1}ms",
+                    "{} {:<25} {:>6} {:>5} score={:.4} rot={:8.3} (gt {:8.3}) c=({:.1},{:.1}) gt=({:.1},{:.1}) s={:.4}/{:.4} rc=({:.2},{:.2}) gt=({:.2},{:.2}) extra={:.4} miss={:.3} cham={:.2} worst={:.3} sw={:.3} rmed={:.3} rsm={:.3} rrat={:.3} ncc={:.3} fail={:.3} q={:?} {:.1}ms",
                     r.id, r.tier, r.shape, r.style, m.score, m.rotation_deg, r.rot, m.center_x, m.center_y, r.cx, r.cy, m.scale, r.scale,
                     m.registered_center_x, m.registered_center_y, r.rcx, r.rcy,
-                    f.extra_ink, f.missing_ink, f.chamfer, f.worst_block, f.stroke_width, f.residual_median, f.residual_smooth, f.block_ncc, f.block_fail,
+                    f.extra_ink, f.missing_ink, f.chamfer, f.worst_block, f.stroke_width, f.residual_median, f.residual_smooth, f.residual_ratio, f.block_ncc, f.block_fail,
                     m.registered_quality, ms
                 );
                 println!("{}", line);
@@ -454,6 +454,7 @@ fn main() {
         ("stroke_width", Box::new(|f: &FeatureScores| -f.stroke_width)),
         ("residual_median", Box::new(|f: &FeatureScores| -f.residual_median)),
         ("residual_smooth", Box::new(|f: &FeatureScores| -f.residual_smooth)),
+        ("residual_ratio", Box::new(|f: &FeatureScores| -f.residual_ratio)),
         ("block_ncc", Box::new(|f: &FeatureScores| f.block_ncc)),
         ("block_fail", Box::new(|f: &FeatureScores| -f.block_fail)),
     ];

@@ -429,6 +429,10 @@ pub struct Block {
     /// mean ink strength of the registered block and of the questioned one (at the match)
     pub r_mean: f64,
     pub q_mean: f64,
+    /// Gauss-Newton displacement of each 2 x 2 quadrant relative to the block's match
+    /// ([dx, dy] per quadrant, row-major), and which quadrants had structure enough to solve.
+    pub quad: [f64; 8],
+    pub quad_ok: u8,
 }
 
 pub struct BlockGrid {
@@ -708,7 +712,7 @@ pub fn match_blocks(
                 fdy += sub(at(bdx, bdy - 1), pk, at(bdx, bdy + 1));
             }
             if refine && !blk.at_edge && pk > 0.2 {
-                let (rx, ry) = lk_refine(
+                let (rx, ry, quad, quad_ok) = lk_refine(
                     &rblk,
                     bs,
                     &wv,
@@ -724,6 +728,8 @@ pub fn match_blocks(
                 );
                 fdx = rx;
                 fdy = ry;
+                blk.quad = quad;
+                blk.quad_ok = quad_ok;
             }
             blk.dx = fdx;
             blk.dy = fdy;
@@ -748,12 +754,12 @@ fn lk_refine(
     dx0: f64,
     dy0: f64,
     iters: usize,
-) -> (f64, f64) {
+) -> (f64, f64, [f64; 8], u8) {
     let n = (bs * bs) as f64;
     let mr = rblk.iter().map(|&v| v as f64).sum::<f64>() / n;
     let vr = rblk.iter().map(|&v| (v as f64 - mr) * (v as f64 - mr)).sum::<f64>() / n;
     if vr < 1e-8 {
-        return (dx0, dy0);
+        return (dx0, dy0, [0.0; 8], 0);
     }
     let sr = vr.sqrt();
     let rn: Vec<f32> = rblk.iter().map(|&v| ((v as f64 - mr) / sr) as f32).collect();
@@ -761,7 +767,12 @@ fn lk_refine(
     let mut wbuf = vec![0.0f32; bs * bs];
     let mut gxb = vec![0.0f32; bs * bs];
     let mut gyb = vec![0.0f32; bs * bs];
-    for _ in 0..iters {
+    let mut quad = [0.0f64; 8];
+    let mut quad_ok = 0u8;
+    let half = bs / 2;
+    let mut converged = false;
+    for it in 0..=iters {
+        let last = it == iters || converged;
         let mut sw = 0.0f64;
         // constant sub-pixel offset for the whole block: fixed bilinear weights
         let bxf = ox + dx;
@@ -808,6 +819,42 @@ fn lk_refine(
             break;
         }
         let inv = (1.0 / vw.sqrt()) as f32;
+        if last {
+            // one Gauss-Newton step per quadrant from the block's final position
+            let mut qs = [[0.0f64; 5]; 4];
+            for y in 0..bs {
+                for x in 0..bs {
+                    let i = y * bs + x;
+                    let e = ((wbuf[i] - mw) * inv - rn[i]) as f64;
+                    let u = (gxb[i] * inv) as f64;
+                    let v = (gyb[i] * inv) as f64;
+                    let k = (y >= half) as usize * 2 + (x >= half) as usize;
+                    let t = &mut qs[k];
+                    t[0] += u * u;
+                    t[1] += u * v;
+                    t[2] += v * v;
+                    t[3] += u * e;
+                    t[4] += v * e;
+                }
+            }
+            for (k, t) in qs.iter().enumerate() {
+                let det = t[0] * t[2] - t[1] * t[1];
+                let tr = t[0] + t[2];
+                // structure in both directions: smaller eigenvalue at least a tenth of the larger
+                let disc = ((t[0] - t[2]) * (t[0] - t[2]) + 4.0 * t[1] * t[1]).sqrt();
+                let (l1, l2) = (0.5 * (tr + disc), 0.5 * (tr - disc));
+                if det > 1e-12 && l2 >= 0.1 * l1 {
+                    let ux = -(t[2] * t[3] - t[1] * t[4]) / det;
+                    let uy = -(-t[1] * t[3] + t[0] * t[4]) / det;
+                    if ux.is_finite() && uy.is_finite() && ux.abs() < 2.0 && uy.abs() < 2.0 {
+                        quad[2 * k] = ux;
+                        quad[2 * k + 1] = uy;
+                        quad_ok |= 1 << k;
+                    }
+                }
+            }
+            break;
+        }
         let (mut a, mut b, mut c, mut ex, mut ey) = (0.0f64, 0.0f64, 0.0f64, 0.0f64, 0.0f64);
         for y in 0..bs {
             let (mut ra, mut rb, mut rc, mut rx, mut ry) = (0.0f32, 0.0f32, 0.0f32, 0.0f32, 0.0f32);
@@ -842,13 +889,14 @@ fn lk_refine(
         dx += ux;
         dy += uy;
         if m < 0.01 {
-            break;
+            // converged: one more pass at this position for the quadrants only
+            converged = true;
         }
     }
     if (dx - dx0).abs() > 1.0 || (dy - dy0).abs() > 1.0 || !dx.is_finite() || !dy.is_finite() {
-        return (dx0, dy0);
+        return (dx0, dy0, [0.0; 8], 0);
     }
-    (dx, dy)
+    (dx, dy, quad, quad_ok)
 }
 
 /// Robust similarity fit from block displacements (IRLS with Tukey weights).

@@ -107,8 +107,8 @@ pub enum Band {
 /// (in the fusion's log-feature space) beyond the most genuine-looking forgery, 不符 0.9 below
 /// the least genuine-looking genuine pair. Checked by identity-grouped and leave-one-font-out
 /// cross-validation (README, "Matcher figures").
-pub const DEFAULT_CONSISTENT_THRESHOLD: f64 = 0.76;
-pub const DEFAULT_INCONSISTENT_THRESHOLD: f64 = 0.047;
+pub const DEFAULT_CONSISTENT_THRESHOLD: f64 = 0.806;
+pub const DEFAULT_INCONSISTENT_THRESHOLD: f64 = 0.054;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MatchOptions {
@@ -435,12 +435,13 @@ fn match_core(
 }
 
 /// The residual field behind a result, for calibration tools: one row per block of
-/// `[cx, cy, valid, at_edge, dx, dy, ncc, iso, txx, txy, tyy, occ, r_mean, q_mean]` (registered
-/// working pixels; the t's are the registered block's structure tensor, the means its and the
-/// matched questioned block's ink strength).
+/// `[cx, cy, valid, at_edge, dx, dy, ncc, iso, txx, txy, tyy, occ, r_mean, q_mean, qdx0, qdy0,
+/// …, qdx3, qdy3, quad_ok]` (registered working pixels; the t's are the registered block's
+/// structure tensor, the means its and the matched questioned block's ink strength, the q's the
+/// quadrants' displacements about the block's match and `quad_ok` the bit mask of those solved).
 /// `None` when the pair was matched on downsampled copies.
 #[doc(hidden)]
-pub fn residual_field(reg: &Decoded, q: &Decoded, m: &MatchResult) -> Option<Vec<[f64; 14]>> {
+pub fn residual_field(reg: &Decoded, q: &Decoded, m: &MatchResult) -> Option<Vec<[f64; 23]>> {
     let rbox = locate::locate(&reg.ink)?;
     let qbox = locate::locate(&q.ink)?;
     if m.blocks.block_size != block_size(&rbox) {
@@ -466,6 +467,15 @@ pub fn residual_field(reg: &Decoded, q: &Decoded, m: &MatchResult) -> Option<Vec
                     b.occ_frac,
                     b.r_mean,
                     b.q_mean,
+                    b.quad[0],
+                    b.quad[1],
+                    b.quad[2],
+                    b.quad[3],
+                    b.quad[4],
+                    b.quad[5],
+                    b.quad[6],
+                    b.quad[7],
+                    b.quad_ok as f64,
                 ]
             })
             .collect(),

@@ -128,3 +128,44 @@ fn degraded_registered_impressions_are_unclear() {
         }
     }
 }
+
+/// The noise-normalised residual (residual over the pair's own quadrant matching noise) keeps
+/// a genuine pair low and a traced copy high, and a blurrier questioned scan, which raises the
+/// raw residual, leaves a genuine pair's ratio low: the feature follows the pair's noise, not
+/// the data set's.
+#[test]
+fn residual_ratio_tells_noise_from_a_traced_field() {
+    let (root, pairs) = fixtures();
+    let mut traced = None;
+    for p in &pairs {
+        let reg = std::fs::read(root.join(&p.registered)).unwrap();
+        let q = std::fs::read(root.join(&p.questioned)).unwrap();
+        let r = matcher::match_pair(&reg, &q, &MatchOptions::default()).unwrap();
+        let ratio = r.features.residual_ratio;
+        if p.tier == "genuine" {
+            assert!(ratio < 0.9, "{} genuine: residual ratio {ratio:.3}", p.id);
+            // the same questioned scan, blurred and re-encoded
+            let img = image::load_from_memory(&q).unwrap().to_rgb8();
+            let blurred = image::imageops::blur(&img, 1.2);
+            let mut png = Vec::new();
+            blurred.write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png).unwrap();
+            let rb = matcher::match_pair(&reg, &png, &MatchOptions::default()).unwrap();
+            assert!(
+                rb.features.residual_ratio < 0.9,
+                "{} genuine, blurred: residual ratio {:.3} (raw residual {:.3} -> {:.3})",
+                p.id,
+                rb.features.residual_ratio,
+                r.features.residual_median,
+                rb.features.residual_median
+            );
+            eprintln!(
+                "{} ratio {:.3} -> {:.3}, residual {:.3} -> {:.3}",
+                p.id, ratio, rb.features.residual_ratio, r.features.residual_median, rb.features.residual_median
+            );
+        } else if p.tier == "traced_copy" {
+            traced = Some(ratio);
+        }
+    }
+    let t = traced.expect("the fixtures hold a traced copy");
+    assert!(t > 1.0, "traced copy: residual ratio {t:.3}");
+}
