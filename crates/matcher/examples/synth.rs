@@ -177,6 +177,28 @@ fn glyph_plane(font: &FontVec, c: char) -> Option<Plane> {
     Some(p)
 }
 
+/// Whether two fonts draw these characters with the same outlines (a font shipped under two
+/// names, as cwTeX Q Kai is AR PL Kaiti): glyphs resampled to 64 x 64 overlap by more than 70 %.
+fn same_outlines(a: &FontVec, b: &FontVec, chars: &[char]) -> bool {
+    const N: usize = 64;
+    let norm = |p: &Plane| -> Vec<bool> {
+        (0..N * N)
+            .map(|i| {
+                let (x, y) = ((i % N) as f64 + 0.5, (i / N) as f64 + 0.5);
+                p.at(x * (p.w - 1) as f64 / N as f64, y * (p.h - 1) as f64 / N as f64) > 0.5
+            })
+            .collect()
+    };
+    let (mut inter, mut union) = (0usize, 0usize);
+    for &c in chars {
+        let (Some(pa), Some(pb)) = (glyph_plane(a, c), glyph_plane(b, c)) else { return false };
+        let (na, nb) = (norm(&pa), norm(&pb));
+        inter += na.iter().zip(nb.iter()).filter(|(x, y)| **x && **y).count();
+        union += na.iter().zip(nb.iter()).filter(|(x, y)| **x || **y).count();
+    }
+    union > 0 && inter as f64 > 0.7 * union as f64
+}
+
 /// The binary master (1 = raised, inked surface) at PX_MM.
 fn carve(d: &Design, fonts: &[FontVec]) -> Plane {
     let mut rng = Rng(d.seed | 1);
@@ -637,7 +659,10 @@ fn main() {
                             // different seal)
                             for _ in 0..30 {
                                 let f = rng.next() as usize % fonts.len();
-                                if f != font && design.chars.iter().all(|&c| fonts[f].glyph_id(c).0 != 0) {
+                                if f != font
+                                    && design.chars.iter().all(|&c| fonts[f].glyph_id(c).0 != 0)
+                                    && !same_outlines(&fonts[f], &fonts[font], &design.chars)
+                                {
                                     qfont = f;
                                     break;
                                 }
@@ -652,7 +677,7 @@ fn main() {
                         fdesign.h_mm *= f;
                         fdesign.grid = design.chars.len() == 3 && rng.chance(0.5);
                         if qfont == font {
-                            // same font: another carver's layout (characters placed and sized anew)
+                            // same font (or one with the same outlines): another carver's layout (characters placed and sized anew)
                             fdesign.jitter = (0..4)
                                 .map(|_| {
                                     (
