@@ -204,22 +204,22 @@ async fn expiry_in(db: &TestDb) -> i64 {
     }
 }
 
-/// Let `minutes` pass for the stored session: its deadline moves that much closer.
-async fn pass(db: &TestDb, minutes: i64) {
+/// Let `seconds` pass for the stored session: its deadline moves that much closer.
+async fn pass(db: &TestDb, seconds: i64) {
     use app::server::store::Pool;
     match &db.pool {
         Pool::Sqlite(p) => {
             sqlx::query(
-                "UPDATE http_session SET expiry_date = strftime('%Y-%m-%dT%H:%M:%fZ', julianday(expiry_date) - $1 / 1440.0)",
+                "UPDATE http_session SET expiry_date = strftime('%Y-%m-%dT%H:%M:%fZ', julianday(expiry_date) - $1 / 86400.0)",
             )
-            .bind(minutes as f64)
+            .bind(seconds as f64)
             .execute(p)
             .await
             .unwrap();
         }
         Pool::Postgres(p) => {
-            sqlx::query("UPDATE tower_sessions.session SET expiry_date = expiry_date - make_interval(mins => $1)")
-                .bind(minutes as i32)
+            sqlx::query("UPDATE tower_sessions.session SET expiry_date = expiry_date - make_interval(secs => $1)")
+                .bind(seconds as f64)
                 .execute(p)
                 .await
                 .unwrap();
@@ -235,13 +235,13 @@ async fn activity_keeps_a_session_alive(db: TestDb) {
     assert!((14 * 60..=15 * 60).contains(&expiry_in(&app.db).await));
     // 40 minutes of work, a request every 10 minutes: each moves the deadline 15 minutes ahead
     for _ in 0..4 {
-        pass(&app.db, 10).await;
+        pass(&app.db, 10 * 60).await;
         assert!(me(&app, &c).await.is_some(), "active: still signed in");
         let left = expiry_in(&app.db).await;
         assert!(left >= 14 * 60, "the request extended the idle deadline ({left} s left)");
     }
-    // then 15 idle minutes: the session is over
-    pass(&app.db, 15).await;
+    // then 15 idle minutes (and two seconds, past the store's whole-second deadline): over
+    pass(&app.db, 15 * 60 + 2).await;
     assert!(me(&app, &c).await.is_none(), "15 idle minutes end the session");
     app.db.close().await;
 }
