@@ -677,7 +677,8 @@ fn main() {
                         fdesign.h_mm *= f;
                         fdesign.grid = design.chars.len() == 3 && rng.chance(0.5);
                         if qfont == font {
-                            // same font (or one with the same outlines): another carver's layout (characters placed and sized anew)
+                            // same font (or one with the same outlines): another carver's layout
+                            // (characters placed and sized anew)
                             fdesign.jitter = (0..4)
                                 .map(|_| {
                                     (

@@ -435,6 +435,21 @@ pub struct Block {
     pub quad_ok: u8,
 }
 
+impl Block {
+    /// RMS displacement of the solved quadrants about the block's match (two or more solved).
+    pub fn quadrant_rms(&self) -> Option<f64> {
+        let solved: Vec<usize> = (0..4).filter(|q| self.quad_ok & (1 << q) != 0).collect();
+        if solved.len() < 2 {
+            return None;
+        }
+        let ss: f64 = solved
+            .iter()
+            .map(|&q| self.quad[2 * q] * self.quad[2 * q] + self.quad[2 * q + 1] * self.quad[2 * q + 1])
+            .sum();
+        Some((ss / solved.len() as f64).sqrt())
+    }
+}
+
 pub struct BlockGrid {
     pub nx: usize,
     pub ny: usize,
@@ -474,6 +489,7 @@ pub fn match_blocks(
     bs: usize,
     search: i64,
     lk_iters: usize,
+    quadrants: bool,
 ) -> BlockGrid {
     let refine = lk_iters > 0;
     let qs = &qp.v[..];
@@ -591,11 +607,7 @@ pub fn match_blocks(
                         c += gy * gy;
                     }
                 }
-                let tr = a + c;
-                let disc = ((a - c) * (a - c) + 4.0 * b * b).sqrt();
-                let l1 = 0.5 * (tr + disc);
-                let l2 = 0.5 * (tr - disc);
-                blk.iso = if l1 > 1e-12 { (l2 / l1).max(0.0) } else { 0.0 };
+                blk.iso = isotropy(a, b, c);
                 blk.tensor = [a, b, c];
             }
             // occlusion fraction at zero shift
@@ -725,6 +737,7 @@ pub fn match_blocks(
                     fdx,
                     fdy,
                     lk_iters,
+                    quadrants,
                 );
                 fdx = rx;
                 fdy = ry;
@@ -738,6 +751,20 @@ pub fn match_blocks(
         }
     }
     BlockGrid { nx, ny, bs, x0: gx0, y0: gy0, blocks }
+}
+
+/// Smaller over larger eigenvalue of the structure tensor [[a, b], [b, c]] (1 = isotropic,
+/// 0 = a lone straight edge or no structure).
+fn isotropy(a: f64, b: f64, c: f64) -> f64 {
+    let tr = a + c;
+    let disc = ((a - c) * (a - c) + 4.0 * b * b).sqrt();
+    let l1 = 0.5 * (tr + disc);
+    let l2 = 0.5 * (tr - disc);
+    if l1 > 1e-12 {
+        (l2 / l1).max(0.0)
+    } else {
+        0.0
+    }
 }
 
 /// Gain/offset-normalised Lucas-Kanade refinement of a block displacement (sub-pixel).
@@ -754,6 +781,7 @@ fn lk_refine(
     dx0: f64,
     dy0: f64,
     iters: usize,
+    quadrants: bool,
 ) -> (f64, f64, [f64; 8], u8) {
     let n = (bs * bs) as f64;
     let mr = rblk.iter().map(|&v| v as f64).sum::<f64>() / n;
@@ -819,6 +847,9 @@ fn lk_refine(
             break;
         }
         let inv = (1.0 / vw.sqrt()) as f32;
+        if last && !quadrants {
+            break;
+        }
         if last {
             // one Gauss-Newton step per quadrant from the block's final position
             let mut qs = [[0.0f64; 5]; 4];
@@ -839,11 +870,8 @@ fn lk_refine(
             }
             for (k, t) in qs.iter().enumerate() {
                 let det = t[0] * t[2] - t[1] * t[1];
-                let tr = t[0] + t[2];
                 // structure in both directions: smaller eigenvalue at least a tenth of the larger
-                let disc = ((t[0] - t[2]) * (t[0] - t[2]) + 4.0 * t[1] * t[1]).sqrt();
-                let (l1, l2) = (0.5 * (tr + disc), 0.5 * (tr - disc));
-                if det > 1e-12 && l2 >= 0.1 * l1 {
+                if det > 1e-12 && isotropy(t[0], t[1], t[2]) >= 0.1 {
                     let ux = -(t[2] * t[3] - t[1] * t[4]) / det;
                     let uy = -(-t[1] * t[3] + t[0] * t[4]) / det;
                     if ux.is_finite() && uy.is_finite() && ux.abs() < 2.0 && uy.abs() < 2.0 {

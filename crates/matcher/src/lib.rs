@@ -362,7 +362,7 @@ fn match_core(
     // pass 1: integer block search (hill climbing); pass 2: sub-pixel (Lucas-Kanade)
     let refine = |mut sim: Sim| {
         for &(s, lk) in &[(4i64, 0usize), (2, 5)] {
-            let g = align::match_blocks(&rs, reg.ink.w, reg.ink.h, &rbox, &qs, &q.ink, &sim, bs, s, lk);
+            let g = align::match_blocks(&rs, reg.ink.w, reg.ink.h, &rbox, &qs, &q.ink, &sim, bs, s, lk, false);
             if let Some(n) = align::fit_from_blocks(&g, &sim, 3.0) {
                 if n.is_finite() && n.scale() > 0.2 && n.scale() < 5.0 {
                     sim = n;
@@ -401,8 +401,7 @@ fn match_core(
             }
         }
     }
-    // residual field: sub-pixel block displacements relative to the final transform
-    let grid = align::match_blocks(&rs, reg.ink.w, reg.ink.h, &rbox, &qs, &q.ink, &sim, bs, 4, 3);
+    let grid = residual_grid(&rs, &qs, bs, reg, q, &rbox, &sim);
     let so = score::compute(&reg.ink, &rbox, &q.ink, &qbox, &sim, &grid);
     let qm = quality::metrics(&reg.ink, &rbox, rc);
     let score = score::fuse(&so.features, &score::FUSION_W);
@@ -484,7 +483,21 @@ pub fn residual_field(reg: &Decoded, q: &Decoded, m: &MatchResult) -> Option<Vec
 
 fn final_grid(reg: &Decoded, q: &Decoded, rbox: &locate::BoxI, qbox: &locate::BoxI, sim: &Sim) -> align::BlockGrid {
     let (rs, qs, bs) = match_planes(reg, q, rbox, qbox);
-    align::match_blocks(&rs, reg.ink.w, reg.ink.h, rbox, &qs, &q.ink, sim, bs, 4, 3)
+    residual_grid(&rs, &qs, bs, reg, q, rbox, sim)
+}
+
+/// The residual field the scores are read from: sub-pixel block displacements relative to the
+/// final transform, with each block's quadrants matched alone (the pair's matching noise).
+fn residual_grid(
+    rs: &[f32],
+    qs: &align::Plane,
+    bs: usize,
+    reg: &Decoded,
+    q: &Decoded,
+    rbox: &locate::BoxI,
+    sim: &Sim,
+) -> align::BlockGrid {
+    align::match_blocks(rs, reg.ink.w, reg.ink.h, rbox, qs, &q.ink, sim, bs, 4, 3, true)
 }
 
 /// Side of the residual field's blocks: an eighth of the registered seal, 24–48 px.

@@ -1,6 +1,6 @@
 //! Feature scores and their fusion.
 
-use super::align::BlockGrid;
+use super::align::{Block, BlockGrid};
 use super::geom::{dist2_trunc, Sim};
 use super::ink::{InkMap, CLEAR, FAINT, OCCLUDED};
 use super::locate::BoxI;
@@ -31,7 +31,8 @@ pub struct FeatureScores {
     pub residual_all: f64,
     /// `residual_median` over the pair's own matching noise: the median RMS displacement of a
     /// block's four quadrants about the block's match. Dimensionless; a genuine pair's residual
-    /// is noise (≈ 0.5 whatever the scan quality), a traced copy's is a smooth field (≥ 0.8).
+    /// is noise (medians 0.55–0.61 on the dev and synthetic sets, whose residual floors differ
+    /// 1.6 times), a traced copy's a smooth field (medians 1.2–1.4).
     #[serde(default)]
     pub residual_ratio: f64,
 }
@@ -335,16 +336,13 @@ pub fn compute(reg: &InkMap, rbox: &BoxI, q: &InkMap, qbox: &BoxI, sim: &Sim, gr
         all.push(3.0);
     }
     let residual_all = if all.is_empty() { 3.0 } else { median(&mut all) };
+    // blocks whose displacement is pinned in both directions: smoothed field and matching noise
+    let pinned = |b: &&Block| b.valid && !b.at_edge && b.iso >= ISO_MIN;
     let mut smooth = Vec::new();
-    for b in grid.blocks.iter() {
-        if !b.valid || b.at_edge || b.iso < ISO_MIN {
-            continue;
-        }
+    let mut spreads = Vec::new();
+    for b in grid.blocks.iter().filter(pinned) {
         let (mut sx, mut sy, mut k) = (0.0, 0.0, 0.0);
-        for o in grid.blocks.iter() {
-            if !o.valid || o.at_edge || o.iso < ISO_MIN {
-                continue;
-            }
+        for o in grid.blocks.iter().filter(pinned) {
             if (o.gx as i64 - b.gx as i64).abs() <= 1 && (o.gy as i64 - b.gy as i64).abs() <= 1 {
                 sx += o.dx;
                 sy += o.dy;
@@ -354,25 +352,12 @@ pub fn compute(reg: &InkMap, rbox: &BoxI, q: &InkMap, qbox: &BoxI, sim: &Sim, gr
         if k >= 3.0 {
             smooth.push((sx * sx + sy * sy).sqrt() / k);
         }
+        // matching noise: how far the block's quadrants, matched alone, move from its match
+        if let Some(r) = b.quadrant_rms() {
+            spreads.push(r);
+        }
     }
     let residual_smooth = if smooth.is_empty() { residual_median } else { median(&mut smooth) };
-    // matching noise: how far a block's quadrants, matched alone, move from the block's match
-    let mut spreads = Vec::new();
-    for b in grid.blocks.iter() {
-        if !b.valid || b.at_edge || b.iso < ISO_MIN {
-            continue;
-        }
-        let (mut ss, mut k) = (0.0, 0.0);
-        for q in 0..4 {
-            if b.quad_ok & (1 << q) != 0 {
-                ss += b.quad[2 * q] * b.quad[2 * q] + b.quad[2 * q + 1] * b.quad[2 * q + 1];
-                k += 1.0;
-            }
-        }
-        if k >= 2.0 {
-            spreads.push((ss / k).sqrt());
-        }
-    }
     let residual_ratio = if spreads.len() < 3 { 3.0 } else { residual_median / median(&mut spreads).max(1e-4) };
     let block_ncc = if nccs.is_empty() { 0.0 } else { median(&mut nccs) };
     let block_fail = if n_struct > 0 { n_fail as f64 / n_struct as f64 } else { 1.0 };

@@ -158,10 +158,6 @@ fn residual_ratio_tells_noise_from_a_traced_field() {
                 r.features.residual_median,
                 rb.features.residual_median
             );
-            eprintln!(
-                "{} ratio {:.3} -> {:.3}, residual {:.3} -> {:.3}",
-                p.id, ratio, rb.features.residual_ratio, r.features.residual_median, rb.features.residual_median
-            );
         } else if p.tier == "traced_copy" {
             traced = Some(ratio);
         }
