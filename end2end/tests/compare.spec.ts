@@ -77,6 +77,25 @@ test("a forged scan is not 相符", async ({ page }) => {
   await expect(page.getByTestId("record-decision")).toContainText("不符");
 });
 
+test("a genuine seal under black print is 待人工判斷 with the 印文不清 reason, never 不符", async ({ page }) => {
+  test.setTimeout(120_000);
+  await signInAs(page, "clerk");
+  await query(page, "000103");
+  const { band, score } = await compare(page, "q0037_print.jpg");
+  // the score alone would say 不符 (too little of the seal is visible): the check overrules it
+  expect(score).toBeLessThan(0.054);
+  expect(band).toBe("review");
+  await expect(page.getByTestId("verdict")).toContainText("待人工判斷");
+  await expect(page.getByTestId("questioned-unclear")).toContainText("印文不清");
+  await expect(page.getByTestId("questioned-unclear")).toContainText("遮蓋");
+  // the server re-verifies and records the same band
+  await page.getByTestId("decision-contact_office").check();
+  await page.getByTestId("submit-comparison").click();
+  await expect(page).toHaveURL(/\/comparisons\/\d+/);
+  await expect(page.getByTestId("record")).toHaveAttribute("data-band", "review");
+  await page.screenshot({ path: test.info().outputPath("unclear-print.png"), fullPage: true });
+});
+
 test("a blank registration date offers a liaison slip prepared from the case", async ({ page, context }) => {
   await signInAs(page, "clerk");
   await gotoHydrated(page, "/compare");
