@@ -27,6 +27,8 @@ pub fn match_files(registered: &Path, questioned: &Path, opts: &MatchOptions) ->
             "center_x": r.center_x,
             "center_y": r.center_y,
             "registered_quality": r.registered_quality,
+            // why the questioned impression is too unclear for 不符 (印文不清); empty when clear
+            "questioned_unclear": r.questioned_quality.reasons,
             "elapsed_ms": elapsed_ms,
         }),
         Err(e) => json!({ "error": e.to_string(), "error_code": e.code(), "elapsed_ms": elapsed_ms }),

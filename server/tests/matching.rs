@@ -27,12 +27,36 @@ fn match_prints_one_json_object() {
     ]);
     assert_eq!(code, 0, "{err}");
     let v: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
-    for k in ["score", "band", "rotation_deg", "scale", "center_x", "center_y", "registered_quality", "elapsed_ms"] {
+    for k in [
+        "score",
+        "band",
+        "rotation_deg",
+        "scale",
+        "center_x",
+        "center_y",
+        "registered_quality",
+        "questioned_unclear",
+        "elapsed_ms",
+    ] {
         assert!(v.get(k).is_some(), "{k} missing from {v}");
     }
+    assert_eq!(v["questioned_unclear"], serde_json::json!([]), "a clear impression: {v}");
     let rot = v["rotation_deg"].as_f64().unwrap();
     assert!(rot > -180.0 && rot <= 180.0);
     assert!((rot.abs() - 179.3).abs() < 1.0, "rotation {rot}");
+
+    // the same scan under black print: 印文不清, so review and the reason, never 不符
+    let (code, out, err) = run(&[
+        "match",
+        "--registered",
+        f.join("registered/r0004.png").to_str().unwrap(),
+        "--questioned",
+        f.join("demo/q0037_print.jpg").to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
+    assert_eq!(v["questioned_unclear"], serde_json::json!(["occluded"]), "{v}");
+    assert_eq!(v["band"], "review", "{v}");
 
     let (code, out, _) = run(&["match", "--registered", "/nonexistent.png", "--questioned", "/nonexistent.jpg"]);
     assert_ne!(code, 0);
