@@ -207,12 +207,15 @@ fn solve(mut a: Vec<Vec<f64>>, mut b: Vec<f64>) -> Vec<f64> {
 
 /// Margins of the band thresholds, in the fusion's input space (natural-log units of the
 /// features). The consistent threshold lies `MARGIN` beyond the most genuine-looking forgery: a
-/// forgery would need features ~16 % better than any seen in training to be called 相符. The
-/// inconsistent one lies `MARGIN_INCONSISTENT` below the least genuine-looking genuine pair
-/// (features ~2.5 times worse): unseen data shift genuine scores down (other fonts, heavier
-/// artifacts), and a genuine seal called 不符 costs more than a forgery left for review. A margin
-/// in logits would depend on the weights' scale (a sharper fit would shrink it); these do not.
-const MARGIN: f64 = 0.15;
+/// forgery would need features ~35 % better than any seen in training to be called 相符. Our
+/// synthetic traced copies (other fonts) reach scores well above the dev set's best forgery, and
+/// a forgery called 相符 can transfer a house while a genuine seal left for review costs a
+/// clerk a look: 0.3 rather than 0.15. The inconsistent one lies `MARGIN_INCONSISTENT` below
+/// the least genuine-looking genuine pair (features ~2.5 times worse): unseen data shift
+/// genuine scores down (other fonts, heavier artifacts), and a genuine seal called 不符 costs
+/// more than a forgery left for review. A margin in logits would depend on the weights' scale
+/// (a sharper fit would shrink it); these do not.
+const MARGIN: f64 = 0.3;
 const MARGIN_INCONSISTENT: f64 = 0.9;
 
 /// Band thresholds (as logits) from training logits: see [`MARGIN`].
