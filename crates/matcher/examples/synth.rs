@@ -581,8 +581,14 @@ fn main() {
             u if u < 0.88 => Shape::Round,
             _ => Shape::Oval,
         };
-        let size = rng.range(12.0, 22.0);
-        let (w_mm, h_mm) = if shape == Shape::Oval { (size * 0.62, size) } else { (size, size) };
+        // the seal sizes of the dev set's metadata: square 15–24 mm, round 15–20 mm, oval
+        // 16–23.5 mm high and 1.26–1.43 times higher than wide
+        let h_mm = match shape {
+            Shape::Square => rng.range(15.0, 24.0),
+            Shape::Round => rng.range(15.0, 20.0),
+            Shape::Oval => rng.range(16.0, 23.5),
+        };
+        let w_mm = if shape == Shape::Oval { h_mm / rng.range(1.26, 1.43) } else { h_mm };
         let design = Design {
             font,
             chars: if shape == Shape::Oval { chars.iter().copied().take(3).collect() } else { chars.clone() },
