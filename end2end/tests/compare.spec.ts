@@ -59,6 +59,7 @@ test("a clerk queries, compares a genuine scan in the browser, submits; the serv
   const serverScore = Number((await page.getByTestId("record-server-score").textContent())!.trim());
   expect(Math.abs(serverScore - score)).toBeLessThanOrEqual(0.0011);
   await expect(page.getByTestId("record-discrepancy")).toHaveCount(0);
+  await expect(page.getByTestId("record-questioned-unclear")).toHaveCount(0);
   await expect(page.getByTestId("verification-code")).toHaveText(/^[2-9A-Z]{5}-[2-9A-Z]{5}$/);
   await expect(page.getByTestId("record-overlay")).toBeVisible();
 });
@@ -93,6 +94,12 @@ test("a genuine seal under black print is 待人工判斷 with the 印文不清 
   await page.getByTestId("submit-comparison").click();
   await expect(page).toHaveURL(/\/comparisons\/\d+/);
   await expect(page.getByTestId("record")).toHaveAttribute("data-band", "review");
+  // the record (and its print) says why it is 待人工判斷
+  await expect(page.getByTestId("record-questioned-unclear")).toContainText("印文不清");
+  await expect(page.getByTestId("record-questioned-unclear")).toContainText("遮蓋");
+  await page.emulateMedia({ media: "print" });
+  await expect(page.getByTestId("record-questioned-unclear")).toBeVisible();
+  await page.emulateMedia({ media: "screen" });
   await page.screenshot({ path: test.info().outputPath("unclear-print.png"), fullPage: true });
 });
 

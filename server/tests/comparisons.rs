@@ -133,6 +133,8 @@ async fn query_then_compare(db: TestDb) {
     let detail: Value = serde_json::from_str(&d.body).unwrap();
     assert!(detail["overlay_png_b64"].as_str().is_some_and(|s| s.len() > 100));
     assert_eq!(detail["summary"]["case_number"], "115年大安字第001234號");
+    assert_eq!(detail["questioned_unclear"], json!([]), "a clear scan has no 印文不清 reason");
+    assert_eq!(detail["registered_unclear"], false);
     assert_eq!(app.post("/api/comparisons/printed", &format!("id={id}"), Some(&clerk)).await.status, 200);
     assert_eq!(
         app.post("/api/comparisons/annotate", &format!("id={id}&text=%E5%B7%B2%E9%99%84%E5%8D%B7"), Some(&clerk))
@@ -239,6 +241,38 @@ async fn query_then_compare(db: TestDb) {
         )
         .await;
     assert_eq!(r.status, 403, "{}", r.body);
+    app.db.close().await;
+}
+
+/// A genuine seal under black print: the server calls it 待人工判斷 (never 不符) and the record
+/// keeps why (印文不清, occluded), in the stored result, the audit trail and the record's read.
+async fn an_unclear_scan_is_recorded_with_its_reason(db: TestDb) {
+    let app = setup(db, UploadLimits::default(), None).await;
+    let clerk = login(&app, "C1001").await;
+    let s = start(&app, &clerk, PERSON).await;
+    let printed = fixture("demo/q0037_print.jpg");
+    let r = app
+        .post_json(
+            "/api/comparisons/submit",
+            &submission(s["query_id"].as_i64().unwrap(), &printed, browser_result(&printed), "contact_office", ""),
+            Some(&clerk),
+        )
+        .await;
+    assert_eq!(r.status, 200, "submit: {}", r.body);
+    let sub: Value = serde_json::from_str(&r.body).unwrap();
+    assert_eq!(sub["server_band"], "review", "{sub}");
+    let id = sub["id"].as_i64().unwrap();
+    let rec = app.db.store.comparison(id).await.unwrap().unwrap();
+    let stored: Value = serde_json::from_str(&rec.server_json).unwrap();
+    assert_eq!(stored["questioned_quality"]["reasons"], json!(["occluded"]), "{stored}");
+    assert!(stored["questioned_quality"]["occluded_share"].as_f64().unwrap() > 0.2, "{stored}");
+    let submit = app.db.store.recent_trail(50).await.unwrap().into_iter().find(|e| e.action == "comparison.submit");
+    let details: Value = serde_json::from_str(&submit.expect("comparison.submit in the trail").details).unwrap();
+    assert_eq!(details["questioned_unclear"], json!(["occluded"]), "{details}");
+    let d = app.post("/api/comparisons/get", &format!("id={id}"), Some(&clerk)).await;
+    assert_eq!(d.status, 200, "{}", d.body);
+    let detail: Value = serde_json::from_str(&d.body).unwrap();
+    assert_eq!(detail["questioned_unclear"], json!(["occluded"]), "{}", d.body);
     app.db.close().await;
 }
 
@@ -451,6 +485,7 @@ async fn one_record_per_query_and_bounded_decodes(db: TestDb) {
 on_both!(
     one_record_per_query_and_bounded_decodes,
     query_then_compare,
+    an_unclear_scan_is_recorded_with_its_reason,
     no_seal_is_recorded_too,
     discrepancy_needs_a_comment,
     bad_uploads_store_nothing,

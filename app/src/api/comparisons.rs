@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use super::ApiError;
 use crate::domain::{BrowserResult, BusinessType, Decision, QueryInput, RocDate};
-use crate::matcher::{Alignment, Band};
+use crate::matcher::{Alignment, Band, UnclearReason};
 
 /// The registered impression shown after the query is recorded.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -109,6 +109,11 @@ pub struct ComparisonDetail {
     pub rotation_deg: f64,
     pub scale: f64,
     pub manual_alignment: Option<Alignment>,
+    /// 印文不清: why the server judged the questioned impression too unclear for a definite
+    /// verdict (empty when it was clear, and on records kept before the reasons were stored).
+    pub questioned_unclear: Vec<UnclearReason>,
+    /// 印模不清: the registered impression was marked unclear.
+    pub registered_unclear: bool,
     pub comment: String,
     pub notes: Vec<NoteView>,
 }
@@ -330,6 +335,7 @@ pub async fn submit_comparison(submission: Submission) -> Result<Submitted, ApiE
             "score": m.score, "band": imp::band_code(m.band), "alignment": m.alignment,
             "rotation_deg": m.rotation_deg, "scale": m.scale, "center": [m.center_x, m.center_y],
             "manual": m.manual, "features": m.features, "registered_quality": m.registered_quality,
+            "questioned_quality": m.questioned_quality,
         })
     };
     let code = svc::verification_code();
@@ -363,6 +369,7 @@ pub async fn submit_comparison(submission: Submission) -> Result<Submitted, ApiE
             "server_score": server.score,
             "manual": s.manual_alignment.is_some(),
             "discrepancy": discrepancy,
+            "questioned_unclear": server.questioned_quality.reasons,
             "questioned_sha256": new.questioned.sha256,
         }))
         .case(query.case_number.clone())
@@ -467,6 +474,8 @@ pub async fn get_comparison(id: i64) -> Result<ComparisonDetail, ApiError> {
         rotation_deg: server["rotation_deg"].as_f64().unwrap_or(0.0),
         scale: server["scale"].as_f64().unwrap_or(1.0),
         manual_alignment: c.manual_alignment.as_deref().and_then(|s| serde_json::from_str(s).ok()),
+        questioned_unclear: serde_json::from_value(server["questioned_quality"]["reasons"].clone()).unwrap_or_default(),
+        registered_unclear: version.unclear,
         comment: c.comment,
         notes: note_views,
     })

@@ -8,6 +8,7 @@ use leptos_router::components::Redirect;
 use crate::api::{auth::Me, ApiError};
 use crate::domain::Role;
 use crate::i18n::{t, use_locale, Locale, Msg};
+use crate::matcher::UnclearReason;
 
 /// The signed-in account, loaded once per page at the root.
 #[derive(Clone, Copy)]
@@ -19,6 +20,36 @@ pub fn use_me() -> Resource<Result<Option<Me>, ApiError>> {
 
 pub fn role_label(r: Role, l: Locale) -> &'static str {
     l.pick(r.zh(), r.en())
+}
+
+/// The 印模不清 notice for a registered impression the matcher judged unclear.
+pub fn registered_unclear_text(l: Locale) -> &'static str {
+    l.pick(
+        "印模不清：比對結果僅供參考，請依規定處理",
+        "The registered impression is unclear: treat the result with care",
+    )
+}
+
+/// The 印文不清 notice for a questioned impression, in the UI language.
+pub fn questioned_unclear_text(reasons: &[UnclearReason], l: Locale) -> String {
+    let parts: Vec<&str> = reasons
+        .iter()
+        .map(|r| match r {
+            UnclearReason::Occluded => {
+                l.pick("印文大部分被文字、線條或簽名遮蓋", "much of the seal is covered by print, lines or a signature")
+            }
+            UnclearReason::Faded => {
+                l.pick("印文部分缺墨（用印不均）", "part of the seal carries no ink (uneven pressure)")
+            }
+        })
+        .collect();
+    match l {
+        Locale::ZhTw => format!("印文不清：{}，不作「不符」判定，請人工判斷", parts.join("；")),
+        Locale::En => format!(
+            "The questioned impression is unclear: {}. It is not called inconsistent; judge it by eye",
+            parts.join("; ")
+        ),
+    }
 }
 
 #[component]

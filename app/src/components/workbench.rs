@@ -11,6 +11,7 @@ use std::sync::Arc;
 use leptos::html;
 use leptos::prelude::*;
 
+use super::{questioned_unclear_text, registered_unclear_text};
 use crate::domain::comparison::{band_en, band_zh};
 use crate::domain::BrowserResult;
 use crate::i18n::{use_locale, Locale};
@@ -125,28 +126,6 @@ fn band_code(b: Band) -> &'static str {
 
 fn band_text(b: Band, l: Locale) -> &'static str {
     l.pick(band_zh(b), band_en(b))
-}
-
-/// The 印文不清 notice for a questioned impression, in the UI language.
-pub(crate) fn questioned_unclear_text(reasons: &[UnclearReason], l: Locale) -> String {
-    let parts: Vec<&str> = reasons
-        .iter()
-        .map(|r| match r {
-            UnclearReason::Occluded => {
-                l.pick("印文大部分被文字、線條或簽名遮蓋", "much of the seal is covered by print, lines or a signature")
-            }
-            UnclearReason::Faded => {
-                l.pick("印文部分缺墨（用印不均）", "part of the seal carries no ink (uneven pressure)")
-            }
-        })
-        .collect();
-    match l {
-        Locale::ZhTw => format!("印文不清：{}，不作「不符」判定，請人工判斷", parts.join("；")),
-        Locale::En => format!(
-            "The questioned impression is unclear: {}. It is not called inconsistent; judge it by eye",
-            parts.join("; ")
-        ),
-    }
 }
 
 /// Run `$body` with the engine (browser only; nothing on the server).
@@ -693,10 +672,7 @@ pub fn Workbench(
                                         .then(|| {
                                             view! {
                                                 <p class="notice" data-testid="registered-unclear">
-                                                    {locale.pick(
-                                                        "印模不清：比對結果僅供參考，請依規定處理",
-                                                        "The registered impression is unclear: treat the result with care",
-                                                    )}
+                                                    {registered_unclear_text(locale)}
                                                 </p>
                                             }
                                         })}

@@ -6,7 +6,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::api::auth::Me;
 use crate::api::comparisons::*;
-use crate::components::RequireAuth;
+use crate::components::{questioned_unclear_text, registered_unclear_text, RequireAuth};
 use crate::domain::comparison::{band_en, band_zh};
 use crate::domain::{roc_datetime, Role};
 use crate::i18n::{t, use_locale, Msg};
@@ -192,6 +192,8 @@ fn Record() -> impl IntoView {
                                             <th>{t(Msg::AutoScore)}</th><td>{format!("{:.3} ({})", d.auto_score, locale.pick(band_zh(d.auto_band), band_en(d.auto_band)))}</td></tr>
                                         <tr><th>{locale.pick("旋轉／縮放", "Rotation / scale")}</th><td>{format!("{:.2}° / {:.3}", d.rotation_deg, d.scale)}</td>
                                             <th>{t(Msg::ManualAdjusted)}</th><td>{d.manual_alignment.map(|a| format!("{:.1}°, ({:.1}, {:.1})", a.rotation_deg, a.tx, a.ty)).unwrap_or_else(|| locale.pick("否", "No").to_string())}</td></tr>
+                                        {(!d.questioned_unclear.is_empty()).then(|| view! { <tr><td colspan="4" class="warning" data-testid="record-questioned-unclear">{questioned_unclear_text(&d.questioned_unclear, locale)}</td></tr> })}
+                                        {d.registered_unclear.then(|| view! { <tr><td colspan="4" class="warning" data-testid="record-registered-unclear">{registered_unclear_text(locale)}</td></tr> })}
                                         {s.discrepancy.then(|| view! { <tr><td colspan="4" class="warning" data-testid="record-discrepancy">{t(Msg::Discrepancy)}</td></tr> })}
                                         <tr><th>{t(Msg::DecisionLabel)}</th><td data-testid="record-decision"><strong>{locale.pick(s.decision.zh(), s.decision.en())}</strong></td>
                                             <th>{t(Msg::Comment)}</th><td>{d.comment.clone()}</td></tr>
