@@ -245,7 +245,8 @@ async fn query_then_compare(db: TestDb) {
 }
 
 /// A genuine seal under black print: the server calls it 待人工判斷 (never 不符) and the record
-/// keeps why (印文不清, occluded), in the stored result, the audit trail and the record's read.
+/// keeps why (印文不清, occluded), in the stored result, the audit trail and the record's read;
+/// a record against an unclear registered impression says 印模不清.
 async fn an_unclear_scan_is_recorded_with_its_reason(db: TestDb) {
     let app = setup(db, UploadLimits::default(), None).await;
     let clerk = login(&app, "C1001").await;
@@ -273,6 +274,32 @@ async fn an_unclear_scan_is_recorded_with_its_reason(db: TestDb) {
     assert_eq!(d.status, 200, "{}", d.body);
     let detail: Value = serde_json::from_str(&d.body).unwrap();
     assert_eq!(detail["questioned_unclear"], json!(["occluded"]), "{}", d.body);
+    assert_eq!(detail["registered_unclear"], false);
+
+    // 印模不清: the demo person A128603153 is registered from a blurred impression; the record
+    // says so (the browser matched the sharp one here, so the discrepancy needs a comment)
+    let s = start(&app, &clerk, "A128603153").await;
+    assert_eq!(s["seal"]["unclear"], true, "{s}");
+    let genuine = fixture("demo/q0037.jpg");
+    let r = app
+        .post_json(
+            "/api/comparisons/submit",
+            &submission(
+                s["query_id"].as_i64().unwrap(),
+                &genuine,
+                browser_result(&genuine),
+                "contact_office",
+                "印模不清",
+            ),
+            Some(&clerk),
+        )
+        .await;
+    assert_eq!(r.status, 200, "submit: {}", r.body);
+    let id = serde_json::from_str::<Value>(&r.body).unwrap()["id"].as_i64().unwrap();
+    let d = app.post("/api/comparisons/get", &format!("id={id}"), Some(&clerk)).await;
+    let detail: Value = serde_json::from_str(&d.body).unwrap();
+    assert_eq!(detail["registered_unclear"], true, "{}", d.body);
+    assert_eq!(detail["questioned_unclear"], json!([]), "{}", d.body);
     app.db.close().await;
 }
 
