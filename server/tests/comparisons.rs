@@ -34,6 +34,24 @@ fn submission(query_id: i64, questioned: &[u8], browser: Value, decision: &str, 
     }})
 }
 
+/// Submit a comparison of `questioned` for the query, as the holder of `cookie`.
+async fn submit(
+    app: &TestApp,
+    cookie: &str,
+    query_id: i64,
+    questioned: &[u8],
+    browser: Value,
+    decision: &str,
+    comment: &str,
+) -> common::Reply {
+    app.post_json(
+        "/api/comparisons/submit",
+        &submission(query_id, questioned, browser, decision, comment),
+        Some(cookie),
+    )
+    .await
+}
+
 async fn setup(db: TestDb, limits: UploadLimits, scanner: Option<app::server::scan::Scanner>) -> TestApp {
     let app = TestApp::with_state(db, Default::default(), move |s| {
         let s = s.with_upload_limits(limits);
@@ -95,13 +113,7 @@ async fn query_then_compare(db: TestDb) {
 
     // a genuine scan: the server agrees with the browser; the record is stored
     let genuine = fixture("demo/q0037.jpg");
-    let r = app
-        .post_json(
-            "/api/comparisons/submit",
-            &submission(query_id, &genuine, browser_result(&genuine), "match", ""),
-            Some(&clerk),
-        )
-        .await;
+    let r = submit(&app, &clerk, query_id, &genuine, browser_result(&genuine), "match", "").await;
     assert_eq!(r.status, 200, "submit: {}", r.body);
     let sub: Value = serde_json::from_str(&r.body).unwrap();
     assert_eq!(sub["server_band"], "consistent");
@@ -116,13 +128,7 @@ async fn query_then_compare(db: TestDb) {
     assert_eq!(q_img.data, genuine);
 
     // once submitted, the query cannot be submitted again; the record is never edited
-    let again = app
-        .post_json(
-            "/api/comparisons/submit",
-            &submission(query_id, &genuine, browser_result(&genuine), "mismatch", "x"),
-            Some(&clerk),
-        )
-        .await;
+    let again = submit(&app, &clerk, query_id, &genuine, browser_result(&genuine), "mismatch", "x").await;
     assert_eq!(again.status, 400, "{}", again.body);
     assert!(app.db.try_exec(&format!("UPDATE comparison SET decision = 'mismatch' WHERE id = {id}")).await.is_err());
     assert!(app.db.try_exec(&format!("DELETE FROM comparison WHERE id = {id}")).await.is_err());
@@ -202,13 +208,8 @@ async fn query_then_compare(db: TestDb) {
     // a forged scan is not 相符
     let s2 = start(&app, &clerk, PERSON).await;
     let forged = fixture("demo/q0010.jpg");
-    let r = app
-        .post_json(
-            "/api/comparisons/submit",
-            &submission(s2["query_id"].as_i64().unwrap(), &forged, browser_result(&forged), "mismatch", ""),
-            Some(&clerk),
-        )
-        .await;
+    let r =
+        submit(&app, &clerk, s2["query_id"].as_i64().unwrap(), &forged, browser_result(&forged), "mismatch", "").await;
     assert_eq!(r.status, 200, "{}", r.body);
     let sub: Value = serde_json::from_str(&r.body).unwrap();
     assert_ne!(sub["server_band"], "consistent");
@@ -233,13 +234,8 @@ async fn query_then_compare(db: TestDb) {
     assert_eq!(app.post("/api/comparisons/get", &format!("id={id}"), Some(&far)).await.status, 403);
     // nor submit on someone else's query
     let s3 = start(&app, &clerk, PERSON).await;
-    let r = app
-        .post_json(
-            "/api/comparisons/submit",
-            &submission(s3["query_id"].as_i64().unwrap(), &genuine, browser_result(&genuine), "match", ""),
-            Some(&other),
-        )
-        .await;
+    let r =
+        submit(&app, &other, s3["query_id"].as_i64().unwrap(), &genuine, browser_result(&genuine), "match", "").await;
     assert_eq!(r.status, 403, "{}", r.body);
     app.db.close().await;
 }
@@ -252,13 +248,9 @@ async fn an_unclear_scan_is_recorded_with_its_reason(db: TestDb) {
     let clerk = login(&app, "C1001").await;
     let s = start(&app, &clerk, PERSON).await;
     let printed = fixture("demo/q0037_print.jpg");
-    let r = app
-        .post_json(
-            "/api/comparisons/submit",
-            &submission(s["query_id"].as_i64().unwrap(), &printed, browser_result(&printed), "contact_office", ""),
-            Some(&clerk),
-        )
-        .await;
+    let r =
+        submit(&app, &clerk, s["query_id"].as_i64().unwrap(), &printed, browser_result(&printed), "contact_office", "")
+            .await;
     assert_eq!(r.status, 200, "submit: {}", r.body);
     let sub: Value = serde_json::from_str(&r.body).unwrap();
     assert_eq!(sub["server_band"], "review", "{sub}");
@@ -267,8 +259,8 @@ async fn an_unclear_scan_is_recorded_with_its_reason(db: TestDb) {
     let stored: Value = serde_json::from_str(&rec.server_json).unwrap();
     assert_eq!(stored["questioned_quality"]["reasons"], json!(["occluded"]), "{stored}");
     assert!(stored["questioned_quality"]["occluded_share"].as_f64().unwrap() > 0.2, "{stored}");
-    let submit = app.db.store.recent_trail(50).await.unwrap().into_iter().find(|e| e.action == "comparison.submit");
-    let details: Value = serde_json::from_str(&submit.expect("comparison.submit in the trail").details).unwrap();
+    let event = app.db.store.recent_trail(50).await.unwrap().into_iter().find(|e| e.action == "comparison.submit");
+    let details: Value = serde_json::from_str(&event.expect("comparison.submit in the trail").details).unwrap();
     assert_eq!(details["questioned_unclear"], json!(["occluded"]), "{details}");
     let d = app.post("/api/comparisons/get", &format!("id={id}"), Some(&clerk)).await;
     assert_eq!(d.status, 200, "{}", d.body);
@@ -281,19 +273,16 @@ async fn an_unclear_scan_is_recorded_with_its_reason(db: TestDb) {
     let s = start(&app, &clerk, "A128603153").await;
     assert_eq!(s["seal"]["unclear"], true, "{s}");
     let genuine = fixture("demo/q0037.jpg");
-    let r = app
-        .post_json(
-            "/api/comparisons/submit",
-            &submission(
-                s["query_id"].as_i64().unwrap(),
-                &genuine,
-                browser_result(&genuine),
-                "contact_office",
-                "印模不清",
-            ),
-            Some(&clerk),
-        )
-        .await;
+    let r = submit(
+        &app,
+        &clerk,
+        s["query_id"].as_i64().unwrap(),
+        &genuine,
+        browser_result(&genuine),
+        "contact_office",
+        "印模不清",
+    )
+    .await;
     assert_eq!(r.status, 200, "submit: {}", r.body);
     let id = serde_json::from_str::<Value>(&r.body).unwrap()["id"].as_i64().unwrap();
     let d = app.post("/api/comparisons/get", &format!("id={id}"), Some(&clerk)).await;
@@ -344,19 +333,11 @@ async fn discrepancy_needs_a_comment(db: TestDb) {
     let mut browser = browser_result(&genuine);
     browser["score"] = json!(0.5);
     browser["band"] = json!("review");
-    let r = app
-        .post_json("/api/comparisons/submit", &submission(qid, &genuine, browser.clone(), "match", ""), Some(&clerk))
-        .await;
+    let r = submit(&app, &clerk, qid, &genuine, browser.clone(), "match", "").await;
     assert_eq!(r.status, 400);
     assert!(r.body.contains("不一致"), "{}", r.body);
     assert_eq!(count(&app.db, "comparison").await, 0);
-    let r = app
-        .post_json(
-            "/api/comparisons/submit",
-            &submission(qid, &genuine, browser, "match", "瀏覽器版本舊"),
-            Some(&clerk),
-        )
-        .await;
+    let r = submit(&app, &clerk, qid, &genuine, browser, "match", "瀏覽器版本舊").await;
     assert_eq!(r.status, 200, "{}", r.body);
     let sub: Value = serde_json::from_str(&r.body).unwrap();
     assert_eq!(sub["discrepancy"], true);
@@ -372,23 +353,11 @@ async fn bad_uploads_store_nothing(db: TestDb) {
     let qid = s["query_id"].as_i64().unwrap();
     let genuine = fixture("demo/q0037.jpg"); // 33 KB: within the limit
     let big = fixture("demo/q0002.jpg"); // 62 KB: over it
-    let r = app
-        .post_json(
-            "/api/comparisons/submit",
-            &submission(qid, &big, browser_result(&genuine), "match", ""),
-            Some(&clerk),
-        )
-        .await;
+    let r = submit(&app, &clerk, qid, &big, browser_result(&genuine), "match", "").await;
     assert_eq!(r.status, 400);
     assert!(r.body.contains("檔案過大"), "{}", r.body);
     let pdf = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\n".to_vec();
-    let r = app
-        .post_json(
-            "/api/comparisons/submit",
-            &submission(qid, &pdf, browser_result(&genuine), "match", ""),
-            Some(&clerk),
-        )
-        .await;
+    let r = submit(&app, &clerk, qid, &pdf, browser_result(&genuine), "match", "").await;
     assert_eq!(r.status, 400);
     assert!(r.body.contains("不是 PNG 或 JPEG"), "{}", r.body);
     assert_eq!(count(&app.db, "image_blob").await, blobs);
@@ -497,13 +466,7 @@ async fn one_record_per_query_and_bounded_decodes(db: TestDb) {
     let s = start(&app, &clerk, PERSON).await;
     let bomb =
         std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../app/tests/fixtures/upload/rgba16-36mp.png")).unwrap();
-    let r = app
-        .post_json(
-            "/api/comparisons/submit",
-            &submission(s["query_id"].as_i64().unwrap(), &bomb, browser_result(&genuine), "match", ""),
-            Some(&clerk),
-        )
-        .await;
+    let r = submit(&app, &clerk, s["query_id"].as_i64().unwrap(), &bomb, browser_result(&genuine), "match", "").await;
     assert_eq!(r.status, 400, "{}", r.body);
     assert!(r.body.contains("解碼後過大"), "{}", r.body);
     assert!(app::server::comparisons::peak_decodes() <= app::server::comparisons::decode_slots());
@@ -531,13 +494,7 @@ async fn malware_is_refused_before_anything_is_stored() {
     let qid = s["query_id"].as_i64().unwrap();
     let genuine = fixture("demo/q0037.jpg");
     let blobs = count(&app.db, "image_blob").await;
-    let r = app
-        .post_json(
-            "/api/comparisons/submit",
-            &submission(qid, &common::clamd::eicar(), browser_result(&genuine), "match", ""),
-            Some(&clerk),
-        )
-        .await;
+    let r = submit(&app, &clerk, qid, &common::clamd::eicar(), browser_result(&genuine), "match", "").await;
     assert_eq!(r.status, 400, "{}", r.body);
     assert!(r.body.contains("惡意程式"), "{}", r.body);
     assert_eq!(count(&app.db, "image_blob").await, blobs);
@@ -550,13 +507,7 @@ async fn malware_is_refused_before_anything_is_stored() {
     assert_eq!(r.status, 400);
     assert!(r.body.contains("惡意程式"), "{}", r.body);
     // a clean scan passes through the same clamd
-    let r = app
-        .post_json(
-            "/api/comparisons/submit",
-            &submission(qid, &genuine, browser_result(&genuine), "match", ""),
-            Some(&clerk),
-        )
-        .await;
+    let r = submit(&app, &clerk, qid, &genuine, browser_result(&genuine), "match", "").await;
     assert_eq!(r.status, 200, "{}", r.body);
     app.db.close().await;
 
@@ -567,13 +518,8 @@ async fn malware_is_refused_before_anything_is_stored() {
     let app = setup(db, UploadLimits::default(), Some(dead)).await;
     let clerk = login(&app, "C1001").await;
     let s = start(&app, &clerk, PERSON).await;
-    let r = app
-        .post_json(
-            "/api/comparisons/submit",
-            &submission(s["query_id"].as_i64().unwrap(), &genuine, browser_result(&genuine), "match", ""),
-            Some(&clerk),
-        )
-        .await;
+    let r =
+        submit(&app, &clerk, s["query_id"].as_i64().unwrap(), &genuine, browser_result(&genuine), "match", "").await;
     assert_eq!(r.status, 400);
     assert!(r.body.contains("病毒掃描服務無法使用"), "{}", r.body);
     assert_eq!(count(&app.db, "comparison").await, 0);

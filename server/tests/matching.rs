@@ -15,16 +15,16 @@ fn run(args: &[&str]) -> (i32, String, String) {
     )
 }
 
+/// `yinjian match` on two fixture files (paths relative to the fixtures folder `f`).
+fn match_fixtures(f: &std::path::Path, registered: &str, questioned: &str) -> (i32, String, String) {
+    let (r, q) = (f.join(registered), f.join(questioned));
+    run(&["match", "--registered", r.to_str().unwrap(), "--questioned", q.to_str().unwrap()])
+}
+
 #[test]
 fn match_prints_one_json_object() {
     let f = fixtures();
-    let (code, out, err) = run(&[
-        "match",
-        "--registered",
-        f.join("registered/r0004.png").to_str().unwrap(),
-        "--questioned",
-        f.join("questioned/q0037.jpg").to_str().unwrap(),
-    ]);
+    let (code, out, err) = match_fixtures(&f, "registered/r0004.png", "questioned/q0037.jpg");
     assert_eq!(code, 0, "{err}");
     let v: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
     for k in [
@@ -46,13 +46,7 @@ fn match_prints_one_json_object() {
     assert!((rot.abs() - 179.3).abs() < 1.0, "rotation {rot}");
 
     // the same scan under black print: 印文不清, so review and the reason, never 不符
-    let (code, out, err) = run(&[
-        "match",
-        "--registered",
-        f.join("registered/r0004.png").to_str().unwrap(),
-        "--questioned",
-        f.join("demo/q0037_print.jpg").to_str().unwrap(),
-    ]);
+    let (code, out, err) = match_fixtures(&f, "registered/r0004.png", "demo/q0037_print.jpg");
     assert_eq!(code, 0, "{err}");
     let v: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
     assert_eq!(v["questioned_unclear"], serde_json::json!(["occluded"]), "{v}");
