@@ -193,11 +193,13 @@ bench-load: pg-check
 	$$L --db sqlite --instances 1 --submit-share 0 $$C; \
 	$$L --db sqlite --instances 1 --submit-share 0 --sync normal $$C; \
 	$$L --db sqlite --instances 1 --submit-share $(LOAD_SHARE) $$C; \
+	$$L --db sqlite --instances 1 --submit-share 0 --login-flood 8 $$C; \
 	if [ "$$(cat $(TARGET_DIR)/.pg-required)" = 1 ]; then \
 	  $$L --db postgres --instances 1 --submit-share 0 $$C; \
 	  $$L --db postgres --instances 3 --submit-share 0 $$C; \
 	  $$L --db postgres --instances 1 --submit-share $(LOAD_SHARE) $$C; \
 	  $$L --db postgres --instances 3 --submit-share $(LOAD_SHARE) $$C; \
+	  $$L --db postgres --instances 1 --submit-share 0 --login-flood 8 $$C; \
 	fi
 	@echo ">> figures in $(LOAD_OUT)"
 

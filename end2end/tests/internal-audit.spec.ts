@@ -94,8 +94,9 @@ test("an internal audit on a tablet: drawn, answered through a reload and a lost
       .map((k) => localStorage.getItem(k))
       .join(""),
   );
-  expect(stored).toMatch(/"sample":\d+/);
-  expect(stored).not.toMatch(/A12|陳怡君|稽核測試/);
+  // sealed under the auditor's key: nothing of the answers in clear
+  expect(stored).toMatch(/^v1\.[0-9a-f]{24}\.[0-9a-f]+$/);
+  expect(stored).not.toMatch(/sample|conforms|查詢與案件無關|A12|陳怡君|稽核測試/);
   await ctx.setOffline(false);
   // back online, a reload sends what waited
   await page.reload();
@@ -168,7 +169,7 @@ test("an internal audit on a tablet: drawn, answered through a reload and a lost
 });
 
 
-test("an auditor withdraws an audit not yet signed, with a reason, and draws the month again", async ({ browser }) => {
+test("an auditor asks to withdraw an audit, the unit's supervisor approves, and the month opens again with the same sample", async ({ browser }) => {
   test.setTimeout(120_000);
   const lastMonth = new Date(Date.now() + 8 * 3600_000);
   lastMonth.setUTCDate(1);
@@ -187,6 +188,8 @@ test("an auditor withdraws an audit not yet signed, with a reason, and draws the
     return page.url();
   };
   const first = await open();
+  const seed = await page.getByTestId("seed").textContent();
+  const sample = await page.getByTestId("sample-size").textContent();
   await (await unanswered(page)).first().tap();
   await expect(page.getByTestId("connection")).toHaveAttribute("data-state", "saved");
 
@@ -195,19 +198,124 @@ test("an auditor withdraws an audit not yet signed, with a reason, and draws the
   await expect(page.getByTestId("withdraw-confirm")).toBeDisabled();
   await page.getByTestId("withdraw-reason").fill("抽樣月份誤植");
   await page.getByTestId("withdraw-confirm").tap();
-  await expect(page.getByTestId("audit-state")).toHaveText("已撤回（重新抽樣）");
+  // asked, not withdrawn: the auditor cannot approve it
+  await expect(page.getByTestId("withdraw-pending")).toContainText("抽樣月份誤植");
+  await expect(page.getByTestId("withdraw-approve")).toHaveCount(0);
+  await expect(page.getByTestId("audit-state")).toHaveText("稽核中");
+
+  // the audited unit's supervisor approves it on the record
+  const chief = await as(browser, "supervisor");
+  await gotoHydrated(chief.page, first.replace(/^.*(\/audits\/\d+)$/, "$1"));
+  await expect(chief.page.getByTestId("withdraw-pending")).toContainText("抽樣月份誤植");
+  await chief.page.getByTestId("withdraw-approve").tap();
+  await expect(chief.page.getByTestId("audit-withdrawn")).toContainText(demo("supervisor").employeeNo);
+  await chief.ctx.close();
+
+  await page.reload();
+  await page.waitForLoadState("networkidle");
+  await expect(page.getByTestId("audit-state")).toHaveText("已撤銷");
   await expect(page.getByTestId("audit-withdrawn")).toContainText("抽樣月份誤植");
   await expect(page.getByTestId("withdraw-box")).toHaveCount(0);
   await expect(page.locator('button[data-testid^="yes-"]').first()).toBeDisabled();
-  // still readable after a reload, and listed as withdrawn
-  await page.reload();
-  await page.waitForLoadState("networkidle");
-  await expect(page.getByTestId("audit-withdrawn")).toContainText("抽樣月份誤植");
 
-  // the same month and person can be opened again: a new record with a new draw
+  // the same month and person can be opened again: a new record, the very same sample
   const second = await open();
   expect(second).not.toEqual(first);
   await expect(page.getByTestId("audit-state")).toHaveText("稽核中");
+  await expect(page.getByTestId("seed")).toHaveText(seed ?? "");
+  await expect(page.getByTestId("sample-size")).toHaveText(sample ?? "");
   await expect(page.getByTestId("withdraw-box")).toBeVisible();
+  await ctx.close();
+});
+
+
+test("unsent answers on a shared tablet: sealed after the session ends, unreadable by another account, sent at the auditor's next sign-in", async ({
+  browser,
+}) => {
+  test.setTimeout(180_000);
+  const NOTE = "封存測試：查詢目的不明";
+  // one tablet (one browser context, one local storage) used by two people in turn
+  const ctx = await browser.newContext(TABLET);
+  const page = await ctx.newPage();
+  await signInAs(page, "internal_auditor");
+  await gotoHydrated(page, "/audits");
+  await page.getByTestId("audit-month").fill(thisMonth());
+  await page.getByTestId("audit-month").dispatchEvent("change");
+  await page.getByTestId("audit-person").selectOption({ label: `黃淑芬 ${demo("supervisor").employeeNo}` });
+  await page.getByTestId("open-internal").tap();
+  await expect(page).toHaveURL(/\/audits\/\d+$/);
+  const url = page.url();
+  const path = new URL(url).pathname;
+  await page.waitForLoadState("networkidle");
+  const lookup = page.locator('[data-testid^="lookup-"]').first();
+
+  // the session ends; the auditor goes on: a 不符 with what was found waits in the browser
+  await ctx.clearCookies();
+  await lookup.locator('button[data-testid^="no-queries-1-"]').tap();
+  const note = lookup.locator('textarea[data-testid^="note-queries-1-"]');
+  await note.fill(NOTE);
+  await note.press("Tab");
+  await expect(page.getByTestId("connection")).toHaveAttribute("data-state", "signed-out");
+  const storage = () =>
+    page.evaluate(() =>
+      Object.keys(localStorage)
+        .filter((k) => k.startsWith("yinjian.audit."))
+        .map((k) => `${k}=${localStorage.getItem(k)}`),
+    );
+  await expect.poll(async () => (await storage()).length).toBeGreaterThan(0);
+  const sealed = await storage();
+  // nothing in clear: not the note, not the result, not which item
+  expect(sealed.join("\n")).not.toMatch(/封存測試|does_not_conform|sample|queries/);
+  expect(sealed.every((kv) => /=v1\.[0-9a-f]+\.[0-9a-f]+$/.test(kv))).toBe(true);
+
+  // another account on the same tablet: the audited person opens the record; it cannot read
+  // or send what waits, and leaves it where it is
+  await signInAs(page, "supervisor");
+  await gotoHydrated(page, path);
+  await expect(page.getByTestId("audit-state")).toBeVisible();
+  await expect(page.locator("body")).not.toContainText(NOTE);
+  await page.waitForLoadState("networkidle");
+  expect(await storage()).toEqual(sealed);
+  await ctx.clearCookies();
+
+  // the auditor signs in again: what waited is opened and sent
+  await signInAs(page, "internal_auditor");
+  await gotoHydrated(page, path);
+  await expect(page.getByTestId("connection")).toHaveAttribute("data-state", "saved");
+  await page.reload();
+  await page.waitForLoadState("networkidle");
+  await expect(page.locator('textarea[data-testid^="note-queries-1-"]').first()).toHaveValue(NOTE);
+  await expect.poll(async () => (await storage()).length).toBe(0);
+  await ctx.close();
+});
+
+test("after signing in, only this site's own pages are returned to (no open redirect)", async ({ browser }) => {
+  const ctx = await browser.newContext();
+  const page = await ctx.newPage();
+  const a = demo("clerk");
+  await signInAs(page, "clerk"); // the first sign-in's forced change, if it is still due
+  for (const next of [
+    "/%09/evil.example",
+    "/\\evil.example",
+    "/%5Cevil.example",
+    "//evil.example",
+    "/%2F%2Fevil.example",
+    "https://evil.example/",
+    "/no/such/page",
+  ]) {
+    await ctx.clearCookies();
+    await gotoHydrated(page, `/login?next=${next}`);
+    await page.getByLabel("員工編號").fill(a.employeeNo);
+    await page.getByLabel("密碼", { exact: true }).fill(freshPassword("clerk"));
+    await page.getByRole("button", { name: "登入" }).click();
+    await expect(page).toHaveURL(/^http:\/\/127\.0\.0\.1:\d+\/$/);
+  }
+  // a page of the site is returned to
+  await ctx.clearCookies();
+  await gotoHydrated(page, "/login?next=/comparisons");
+  await page.getByLabel("員工編號").fill(a.employeeNo);
+  await page.getByLabel("密碼", { exact: true }).fill(freshPassword("clerk"));
+  await page.getByRole("button", { name: "登入" }).click();
+  await expect(page).toHaveURL(/\/comparisons$/);
   await ctx.close();
 });

@@ -8,6 +8,9 @@
 //!     --secs 20 --submit-share 0.1 [--sync normal] [--json out.json]
 //! ```
 //! PostgreSQL: `--db postgres` makes a scratch database on TEST_DATABASE_URL's server.
+//! `--login-flood N`: N more tasks flood `auth/login` meanwhile (distinct unknown employee
+//! numbers and 40 KB ones that do not parse, from one address) — the clerks' look-up latency
+//! under the flood, and the trail rows and bytes the flood added, are reported.
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -32,6 +35,7 @@ struct Args {
     submit_share: f64,
     sync: String,
     json: Option<PathBuf>,
+    login_flood: usize,
 }
 
 fn args() -> Args {
@@ -43,6 +47,7 @@ fn args() -> Args {
         submit_share: 0.0,
         sync: "full".into(),
         json: None,
+        login_flood: 0,
     };
     let mut it = std::env::args().skip(1);
     while let Some(k) = it.next() {
@@ -55,6 +60,7 @@ fn args() -> Args {
             "--submit-share" => a.submit_share = v.parse().expect("--submit-share"),
             "--sync" => a.sync = v,
             "--json" => a.json = Some(v.into()),
+            "--login-flood" => a.login_flood = v.parse().expect("--login-flood"),
             _ => panic!("unknown option {k}"),
         }
     }
@@ -186,6 +192,7 @@ async fn main() {
                 phone: String::new(),
                 password_hash: hash.clone(),
                 must_change_password: false,
+                one_time_until: None,
                 roles: vec![Role::Clerk],
                 now: chrono::Utc::now() - chrono::Duration::days(2),
             };
@@ -316,6 +323,34 @@ async fn main() {
             }
         }));
     }
+    let trail_before = trail_rows(&url, &key).await;
+    // the sign-in flood: unknown accounts and unparseable 40 KB numbers, as fast as it goes
+    let flood_sent = Arc::new(std::sync::atomic::AtomicU64::new(0));
+    let flood_statuses = Arc::new(Mutex::new(std::collections::BTreeMap::<u16, u64>::new()));
+    for f in 0..a.login_flood {
+        let (http, stop, sent, statuses) = (http.clone(), stop.clone(), flood_sent.clone(), flood_statuses.clone());
+        let base = bases[f % bases.len()].clone();
+        tasks.push(tokio::spawn(async move {
+            let junk = "x".repeat(40 * 1024);
+            let mut n = 0u64;
+            while !stop.load(Ordering::Relaxed) {
+                n += 1;
+                let no = if n.is_multiple_of(2) { format!("F{f}{n:07}") } else { junk.clone() };
+                let resp = http
+                    .post(format!("{base}/api/auth/login"))
+                    .header("content-type", "application/x-www-form-urlencoded")
+                    .header("accept", "application/json")
+                    .body(format!("employee_no={no}&password=Flood-Pass-123"))
+                    .send()
+                    .await;
+                sent.fetch_add(1, Ordering::Relaxed);
+                if let Ok(r) = resp {
+                    *statuses.lock().unwrap().entry(r.status().as_u16()).or_default() += 1;
+                    let _ = r.bytes().await;
+                }
+            }
+        }));
+    }
     // warm up, then measure
     tokio::time::sleep(Duration::from_secs(3)).await;
     measuring.store(true, Ordering::Relaxed);
@@ -329,18 +364,31 @@ async fn main() {
     }
     let rss: Vec<f64> = servers.iter().map(Server::peak_rss_mb).collect();
     drop(servers);
+    let flood = if a.login_flood > 0 {
+        let (rows, bytes) = flood_rows(&url, &key, trail_before).await;
+        let n = flood_sent.load(Ordering::Relaxed);
+        let st = flood_statuses.lock().unwrap().clone();
+        println!(
+            "sign-in flood: {n} attempts ({:.0}/s) answered {st:?}; trail rows of sign-in refusals and denials added: {rows} ({bytes} bytes)",
+            n as f64 / (elapsed + 3.0)
+        );
+        Some(json!({ "attempts": n, "statuses": st, "rows": rows, "bytes": bytes }))
+    } else {
+        None
+    };
 
     let mut s = std::mem::take(&mut *samples.lock().unwrap());
     s.lookup.sort_unstable();
     s.submit.sort_unstable();
     let label = format!(
-        "{} ({}{}), {} instance(s), {} clerks, submit share {}",
+        "{} ({}{}), {} instance(s), {} clerks, submit share {}{}",
         a.db,
         if a.db == "sqlite" { "synchronous=" } else { "" },
         if a.db == "sqlite" { a.sync.to_uppercase() } else { String::new() },
         a.instances,
         a.clerks,
-        a.submit_share
+        a.submit_share,
+        if a.login_flood > 0 { format!(", {} sign-in flood tasks", a.login_flood) } else { String::new() }
     );
     println!("\n## {label}");
     println!("| endpoint | requests | per second | p50 ms | p95 ms | p99 ms |");
@@ -369,6 +417,7 @@ async fn main() {
             "submit_share": a.submit_share, "sync": a.sync, "errors": s.errors, "peak_rss_mb": rss,
             "lookup": { "n": s.lookup.len(), "p50": percentile(&s.lookup, 0.5), "p95": percentile(&s.lookup, 0.95), "p99": percentile(&s.lookup, 0.99) },
             "submit": { "n": s.submit.len(), "p50": percentile(&s.submit, 0.5), "p95": percentile(&s.submit, 0.95), "p99": percentile(&s.submit, 0.99) },
+            "login_flood": flood,
         });
         let mut all: Vec<Value> =
             std::fs::read_to_string(path).ok().and_then(|t| serde_json::from_str(&t).ok()).unwrap_or_default();
@@ -378,4 +427,28 @@ async fn main() {
     if let Some((conn, name)) = pg {
         let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&conn).await;
     }
+}
+
+/// The trail's head now.
+async fn trail_rows(url: &str, key: &[u8]) -> i64 {
+    let (store, _) = app::server::store::open(url, Arc::new(key.to_vec())).await.unwrap();
+    store.trail_head().await.unwrap().0
+}
+
+/// The rows after `after` that sign-in refusals and anonymous denials wrote, and their bytes.
+async fn flood_rows(url: &str, key: &[u8], after: i64) -> (usize, usize) {
+    let (store, _) = app::server::store::open(url, Arc::new(key.to_vec())).await.unwrap();
+    let mut rows = 0;
+    let mut bytes = 0;
+    let mut from = after;
+    loop {
+        let page = store.trail_rows(from, 5_000).await.unwrap();
+        let Some(last) = page.last() else { break };
+        from = last.seq;
+        for r in page.iter().filter(|r| r.action.starts_with("authz.denied") || r.action == "auth.login") {
+            rows += 1;
+            bytes += r.details.len() + r.client_ip.as_ref().map_or(0, |s| s.len());
+        }
+    }
+    (rows, bytes)
 }

@@ -27,6 +27,7 @@ pub async fn serve(common: &Common, args: &ServeArgs) -> CliResult {
         secure: args.secure(),
         login_per_minute: args.login_rate_per_minute,
         policy: args.password_policy(),
+        demo: args.demo,
     };
     let scanner = common.scanner()?;
     if scanner.is_enabled() {
@@ -36,6 +37,13 @@ pub async fn serve(common: &Common, args: &ServeArgs) -> CliResult {
                 tracing::error!(error = %e, "malware scanning is configured but clamd does not answer: uploads will be refused until it does")
             }
         }
+    } else if app::server::system::scanning_off_in_use(&store, false).await? {
+        // every start, for as long as it stays so
+        tracing::warn!(
+            "UNSAFE: malware scanning of uploads is OFF on a database with real (non-demo) accounts: \
+             set YINJIAN_CLAMD (e.g. unix:/run/clamav/clamd.ctl) and restart (附件三 3(8))"
+        );
+        eprintln!("WARNING: malware scanning of uploads is OFF (YINJIAN_CLAMD=off) on a database with real accounts");
     } else {
         tracing::warn!("malware scanning of uploads is OFF (set YINJIAN_CLAMD, e.g. unix:/run/clamav/clamd.ctl)");
     }
@@ -83,7 +91,7 @@ pub async fn serve(common: &Common, args: &ServeArgs) -> CliResult {
         secure: args.secure(),
         trusted_origins,
         trusted_proxies: args.trusted_proxies.clone(),
-        body_limit: upload_body_limit,
+        upload_body_limit,
     };
     if !cfg.site_root.join("pkg").join("assets.json").exists() {
         tracing::warn!(site_root = %cfg.site_root.display(), "the browser bundle is missing: run `make build` (pages will not hydrate)");
@@ -155,6 +163,7 @@ pub async fn user(common: &Common, cmd: &UserCommand) -> CliResult {
                 phone: String::new(),
                 password_hash: hash_password(password.clone()).await?,
                 must_change_password: true,
+                one_time_until: Some(app::server::auth::one_time_until(chrono::Utc::now())),
                 roles: roles.clone(),
                 now: chrono::Utc::now(),
             };

@@ -149,6 +149,18 @@ pub async fn first_start(store: &DynStore, demo: bool) -> Result<(), SetupError>
     if added > 0 {
         tracing::info!(added, "reference units added");
     }
+    // roles granted before the unit rule was this strict (七(一)1): taken away, each in the trail
+    let removed = app::server::roles::remove_misplaced_roles(store.as_ref(), chrono::Utc::now()).await?;
+    if !removed.is_empty() {
+        let mut out = std::io::stdout().lock();
+        let _ =
+            writeln!(out, "==== 已移除所屬單位不得持有之權限 Roles removed (not allowed in the account's unit) ====");
+        for r in &removed {
+            let roles: Vec<&str> = r.roles.iter().map(|x| x.code()).collect();
+            let _ = writeln!(out, "{:<12} {:<8} {}", r.employee_no, r.unit_code, roles.join(","));
+        }
+        let _ = out.flush();
+    }
     if demo {
         let created = app::server::seed::seed_demo_accounts(store.as_ref()).await?;
         if !created.is_empty() {

@@ -41,8 +41,10 @@ pub struct WebConfig {
     pub secure: bool,
     pub trusted_origins: Vec<String>,
     pub trusted_proxies: Vec<IpAddr>,
-    /// Largest request body on `/api/` (uploads arrive base64-encoded in JSON).
-    pub body_limit: usize,
+    /// Largest request body on the endpoints that take an upload
+    /// ([`authz::LARGE_BODY_ENDPOINTS`]: images arrive base64-encoded in JSON). Every other
+    /// `/api/` endpoint, the public ones included, takes at most [`authz::API_BODY_LIMIT`].
+    pub upload_body_limit: usize,
 }
 
 /// The fingerprinted bundle's names from `SITE/pkg/assets.json` (`frontend/fingerprint.mjs`); the
@@ -122,10 +124,7 @@ pub fn router(state: AppState, sessions: AnySessionStore, cfg: WebConfig) -> Res
             }),
         )
         .route("/lang", post(set_language))
-        .route(
-            "/api/{*fn_name}",
-            post(api.clone()).get(api).layer(tower_http::limit::RequestBodyLimitLayer::new(cfg.body_limit)),
-        )
+        .route("/api/{*fn_name}", post(api.clone()).get(api))
         .leptos_routes_with_context(&options, routes, context, move || shell(shell_options.clone()))
         .nest_service("/pkg", pkg)
         .route_service("/favicon.svg", tower_http::services::ServeFile::new(site_root.join("favicon.svg")))
@@ -141,6 +140,7 @@ pub fn router(state: AppState, sessions: AnySessionStore, cfg: WebConfig) -> Res
         .layer(middleware::from_fn_with_state(state.clone(), authorize_api))
         .layer(session_layer)
         .layer(middleware::from_fn_with_state(Arc::new(cfg.clone()), client_ip))
+        .layer(middleware::from_fn_with_state(cfg.upload_body_limit, body_limit))
         .layer(csrf)
         .layer(middleware::from_fn_with_state(cfg.secure, security_headers))
         .layer(middleware::from_fn(crate::metrics::track))
@@ -206,6 +206,27 @@ async fn set_language(headers: axum::http::HeaderMap, Form(f): Form<LangForm>) -
         resp.headers_mut().insert(header::SET_COOKIE, v);
     }
     resp
+}
+
+/// The largest body a request may carry: the upload limit on the endpoints that take an upload
+/// (`authz::LARGE_BODY_ENDPOINTS`), [`authz::API_BODY_LIMIT`] on every other path — the public
+/// ones (sign-in) included. A declared length over it is answered 413 before anything reads the
+/// body; a body that turns out longer stops being read at the limit.
+async fn body_limit(State(upload_limit): State<usize>, req: Request, next: Next) -> Response {
+    let path = req.uri().path();
+    let limit = if authz::LARGE_BODY_ENDPOINTS.contains(&path) {
+        upload_limit.max(authz::API_BODY_LIMIT)
+    } else {
+        authz::API_BODY_LIMIT
+    };
+    let declared =
+        req.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > limit as u64) {
+        return (StatusCode::PAYLOAD_TOO_LARGE, [(header::CONNECTION, "close")]).into_response();
+    }
+    let (parts, body) = req.into_parts();
+    let body = Body::new(http_body_util::Limited::new(body, limit));
+    next.run(Request::from_parts(parts, body)).await
 }
 
 /// Work out the client's address: the peer, or the forwarded address when the peer is a

@@ -288,11 +288,15 @@ async fn the_deputy_acts_only_while_designated(db: TestDb) {
     };
     app.db
         .store
-        .add_designation(&designate(Utc::now() - Duration::days(10), Some(Utc::now() - Duration::days(1))), draft())
+        .add_designation(&designate(Utc::now() - Duration::days(10), Utc::now() - Duration::days(1)), draft())
         .await
         .unwrap();
     assert_eq!(app.post("/api/accounts/requests/review", &review, Some(&deputy)).await.status, 403);
-    app.db.store.add_designation(&designate(Utc::now() - Duration::days(1), None), draft()).await.unwrap();
+    app.db
+        .store
+        .add_designation(&designate(Utc::now() - Duration::days(1), Utc::now() + Duration::days(90)), draft())
+        .await
+        .unwrap();
     let r = app.post("/api/accounts/requests/review", &review, Some(&deputy)).await;
     assert_eq!(r.status, 200, "{}", r.body);
     // never one's own request: the deputy files one and cannot review it
@@ -453,7 +457,115 @@ async fn roles_suit_the_unit_and_nobody_signs_their_own(db: TestDb) {
     app.db.close().await;
 }
 
+/// An approved request still waiting for its 異動時間 was decided on the account as it stood:
+/// when another request for the same account is applied first, the waiting one is superseded,
+/// and can never put back the roles (or the unit) the applied one changed (#35 item 11).
+async fn an_applied_request_supersedes_approved_ones_waiting(db: TestDb) {
+    let app = setup(db).await;
+    let clerk = login(&app, "C3001").await;
+    let sup = login(&app, "S3001").await;
+    let manager = login(&app, "M3001").await;
+    // D3001 gets the supervisor's role from tomorrow…
+    let r = file(&app, &clerk, &form("change", "D3001", &["clerk", "supervisor"], "兼任主管")).await;
+    let later: i64 = r.body.trim().parse().unwrap();
+    let tomorrow = Utc::now() + Duration::days(1);
+    assert_eq!(approve(&app, later, &sup, &manager, Some(tomorrow)).await.status, 200);
+    assert_eq!(state_of(&app, later).await, "approved");
+    // …but today their duties change again, at once: clerk only
+    let r = file(&app, &clerk, &form("change", "D3001", &["clerk"], "職務調整")).await;
+    let now_id: i64 = r.body.trim().parse().unwrap();
+    let r = approve(&app, now_id, &sup, &manager, None).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(state_of(&app, now_id).await, "applied");
+    assert_eq!(state_of(&app, later).await, "superseded", "the waiting one no longer applies");
+    let rec = app.db.store.request(later).await.unwrap().unwrap();
+    assert!(rec.failure_reason.as_deref().unwrap_or_default().contains("另一申請"), "{rec:?}");
+    // tomorrow comes: nothing puts the supervisor's role back
+    assert!(app::server::requests::apply_due(&app.db.store, tomorrow + Duration::minutes(1)).await.unwrap().is_empty());
+    let d = app.db.store.account_by_employee_no("D3001").await.unwrap().unwrap();
+    assert_eq!(d.roles, vec![Role::Clerk]);
+    // the applied request's trail row names what it superseded
+    let trail = app.db.store.recent_trail(30).await.unwrap();
+    let applied = trail.iter().find(|e| e.action == "account_request.applied").unwrap();
+    assert!(applied.details.contains(&later.to_string()) && applied.details.contains("superseded"), "{applied:?}");
+    app.db.close().await;
+}
+
+/// The bureau's roles each belong to named sections (#35 item 3): administrator only in the IT
+/// Office, Ethics only in the Ethics Office, the external auditor only in the external audit
+/// team's units — on every screen that grants roles. Accounts that hold one elsewhere (granted
+/// before this rule) lose it at the next start, each in the trail, listed for administrators.
+async fn bureau_roles_belong_to_their_sections(db: TestDb) {
+    let app = setup(db).await;
+    app.account("A9001", vec![Role::Admin], "LA-IT", false).await;
+    let admin = login(&app, "A9001").await;
+    let unit = |code: &'static str| {
+        let app = &app;
+        async move { app.db.store.unit_by_code(code).await.unwrap().unwrap().id }
+    };
+    let create = |emp: &str, unit: i64, roles: &str| {
+        let body = format!("employee_no={emp}&name=x&unit_id={unit}&email=&phone=&roles={roles}");
+        let (app, admin) = (&app, &admin);
+        async move { app.post("/api/admin/accounts/create", &body, Some(admin)).await }
+    };
+    let (sec, eth, reg, it, val) =
+        (unit("LA-SEC").await, unit("LA-ETH").await, unit("LA-REG").await, unit("LA-IT").await, unit("LA-VAL").await);
+    for (emp, u, roles, ok) in [
+        ("N7001", sec, "admin", false),
+        ("N7002", reg, "ethics", false),
+        ("N7003", val, "external_auditor", false),
+        ("N7004", eth, "admin", false),
+        ("N7005", it, "admin", true),
+        ("N7006", eth, "ethics", true),
+        ("N7007", reg, "external_auditor", true),
+        ("N7008", it, "external_auditor", true),
+        ("N7009", sec, "clerk", true),
+    ] {
+        let r = create(emp, u, roles).await;
+        assert_eq!(r.status == 200, ok, "{emp} {roles}: {} {}", r.status, r.body);
+        if !ok {
+            assert!(r.body.contains("只能由指定單位"), "{}", r.body);
+        }
+    }
+    let n7009 = app.db.store.account_by_employee_no("N7009").await.unwrap().unwrap().id;
+    let r = app.post("/api/admin/accounts/roles", &format!("account_id={n7009}&roles=clerk,admin"), Some(&admin)).await;
+    assert_eq!(r.status, 400, "{}", r.body);
+    // a request from a bureau section for Ethics outside the Ethics Office
+    app.account("C7010", vec![Role::Clerk], "LA-SEC", false).await;
+    let sec_clerk = login(&app, "C7010").await;
+    let mut f = form("create", "N7010", &["clerk", "ethics"], "");
+    f["input"]["agency"] = "臺北市政府地政局".into();
+    f["input"]["section"] = "秘書室".into();
+    let r = file(&app, &sec_clerk, &f).await;
+    assert_eq!(r.status, 400, "{}", r.body);
+    assert!(r.body.contains("只能由指定單位"), "{}", r.body);
+
+    // granted before the rule: an administrator in the Secretariat (made behind the rule's back)
+    let old = app.account("A7011", vec![Role::Admin, Role::Clerk], "LA-SEC", false).await;
+    let session = login(&app, "A7011").await;
+    let removed = app::server::roles::remove_misplaced_roles(app.db.store.as_ref(), Utc::now()).await.unwrap();
+    assert_eq!(removed.len(), 1, "{removed:?}");
+    assert_eq!((removed[0].account_id, removed[0].roles.clone()), (old, vec![Role::Admin]));
+    assert_eq!(app.db.store.account(old).await.unwrap().unwrap().roles, vec![Role::Clerk]);
+    assert_eq!(app.post("/api/auth/me", "", Some(&session)).await.body, "null", "its sessions ended");
+    let trail = app.db.store.recent_trail(20).await.unwrap();
+    let row = trail.iter().find(|e| e.action == "account.role_removed").expect("in the trail");
+    assert!(row.details.contains("admin") && row.details.contains("LA-SEC"), "{row:?}");
+    // listed for the administrators, and for nobody else
+    let r = app.post("/api/admin/accounts/role-removals", "", Some(&admin)).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let list: Value = serde_json::from_str(&r.body).unwrap();
+    assert_eq!(list[0]["employee_no"], "A7011");
+    assert_eq!(list[0]["role"], "admin");
+    assert_eq!(app.post("/api/admin/accounts/role-removals", "", Some(&sec_clerk)).await.status, 403);
+    // the next start finds nothing more to remove
+    assert!(app::server::roles::remove_misplaced_roles(app.db.store.as_ref(), Utc::now()).await.unwrap().is_empty());
+    app.db.close().await;
+}
+
 on_both!(
+    an_applied_request_supersedes_approved_ones_waiting,
+    bureau_roles_belong_to_their_sections,
     roles_suit_the_unit_and_nobody_signs_their_own,
     new_account_from_filing_to_first_sign_in,
     cancel_at_a_future_time_and_revocation,

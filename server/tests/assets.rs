@@ -90,3 +90,16 @@ async fn without_a_manifest_the_plain_names_are_served() {
     assert!(page.body.contains("/pkg/matcher-worker.js"));
     app.db.close().await;
 }
+
+/// The sign-in page returns only to routes it knows (`domain::nav::ROUTES`, against open
+/// redirects): that list is the router's, no more and no less.
+#[test]
+fn the_sign_in_page_knows_every_route_and_only_those() {
+    let mut router: Vec<String> =
+        leptos_axum::generate_route_list(app::App).iter().map(|r| r.path().to_string()).collect();
+    router.sort();
+    router.dedup();
+    let mut known: Vec<String> = app::domain::nav::ROUTES.iter().map(|r| r.to_string()).collect();
+    known.sort();
+    assert_eq!(known, router);
+}

@@ -174,9 +174,13 @@ async fn internal_audit_end_to_end(db: TestDb) {
     assert!(!get(&app, &auditor, id).await.body.contains(PERSON));
     assert_eq!(v["sample_verified"], true);
     let seed: u64 = v["seed"].as_str().unwrap().parse().unwrap();
-    let opened = store.audit(id).await.unwrap().unwrap().created_at;
-    let again = app::server::audits::redraw(&store, da, this_month, i1001, seed, opened).await.unwrap();
+    let rec = store.audit(id).await.unwrap().unwrap();
+    let again = app::server::audits::redraw(&store, da, this_month, i1001, seed, rec.cutoff(), rec.sample_method)
+        .await
+        .unwrap();
     assert_eq!(again.queries, sampled);
+    // the seed is the trail key's HMAC of (kind, unit, period): not chosen by who opens it
+    assert_eq!(seed, app::server::audits::sample_seed(common::KEY, AuditKind::Internal, &da.to_string(), this_month));
     // look-ups made after the drawing do not change it: the redraw still agrees
     for case in ["000006", "000007", "000008"] {
         query(&app, &clerk, case).await;
@@ -426,21 +430,38 @@ async fn vendor_audit(db: TestDb) {
     app.db.close().await;
 }
 
-/// One audit per kind, period and party: opening it again is refused; drawing again means
-/// withdrawing the open one with a reason (kept), after which it takes nothing more. An inactive
-/// unit's accounts cannot sign in, and their sessions end.
+/// One audit per kind, period and party: opening it again is refused. The sample is the same
+/// at every opening for the unit and period — under another audited person, or after a
+/// withdrawal — and a withdrawal needs a reason and the supervisor's approval (internal
+/// audits: the audited unit's supervisor), shown on the record. An inactive unit's accounts
+/// cannot sign in, and their sessions end.
 async fn one_audit_per_party_and_inactive_units(db: TestDb) {
     use app::domain::audit::{AuditKind, Period};
     let app = setup(db).await;
     let auditor = app.sign_in("I1001").await;
+    let clerk = app.sign_in("C1001").await;
+    for case in 1..=150 {
+        query(&app, &clerk, &format!("{case:06}")).await;
+    }
     let c1001 = app.db.store.account_by_employee_no("C1001").await.unwrap().unwrap().id;
-    let month = Period::of(AuditKind::Internal, chrono::Utc::now()).prev().to_string();
+    let c1002 = app.db.store.account_by_employee_no("C1002").await.unwrap().unwrap().id;
+    let month = Period::of(AuditKind::Internal, chrono::Utc::now()).to_string();
     let r = create(&app, &auditor, "internal", &month, 0, c1001, "").await;
     assert_eq!(r.status, 200, "{}", r.body);
     let first: i64 = r.body.trim().parse().unwrap();
+    let sample_of = |id: i64| {
+        let app = &app;
+        async move {
+            let mut s = app.db.store.audit_samples(id).await.unwrap();
+            s.sort();
+            s
+        }
+    };
+    let drawn = sample_of(first).await;
+    assert_eq!(drawn.iter().filter(|(p, _)| *p == app::domain::audit::Part::Queries).count(), 2, "1 % of 150");
     let r = create(&app, &auditor, "internal", &month, 0, c1001, "").await;
     assert_eq!(r.status, 400, "{}", r.body);
-    assert!(r.body.contains("重新抽樣"), "{}", r.body);
+    assert!(r.body.contains("申請撤銷"), "{}", r.body);
     // the database holds the rule too
     let dup = format!(
         "INSERT INTO audit (kind, period, unit_id, vendor, auditing_unit_id, auditor_id, audited_id, audited_on, seed, \
@@ -448,23 +469,77 @@ async fn one_audit_per_party_and_inactive_units(db: TestDb) {
          audited_id, audited_on, seed + 1, lookups, users, account_changes, created_at FROM audit WHERE id = {first}"
     );
     assert!(app.db.try_exec(&dup).await.is_err(), "one audit per kind, period and party");
-    // withdrawing needs a reason and the auditor
+    // another audited person of the same unit and month, after more look-ups: the same sample
+    for case in 151..=260 {
+        query(&app, &clerk, &format!("{case:06}")).await;
+    }
+    let r = create(&app, &auditor, "internal", &month, 0, c1002, "").await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let second: i64 = r.body.trim().parse().unwrap();
+    assert_eq!(sample_of(second).await, drawn, "every opening for the unit and month draws the same");
+    let (a1, a2) =
+        (app.db.store.audit(first).await.unwrap().unwrap(), app.db.store.audit(second).await.unwrap().unwrap());
+    assert_eq!((a1.seed, a1.cutoff(), a1.lookups), (a2.seed, a2.cutoff(), a2.lookups));
+
+    // withdrawing: the auditor asks, with a reason; nobody else asks
     let w = |c: &str, reason: &str| {
         let (c, body) = (c.to_string(), format!("id={first}&reason={}", common::urlencode(reason)));
         let app = &app;
         async move { app.post("/api/audits/withdraw", &body, Some(&c)).await }
+    };
+    let decide = |c: &str, approve: bool| {
+        let (c, body) = (c.to_string(), format!("id={first}&approve={approve}"));
+        let app = &app;
+        async move { app.post("/api/audits/withdraw-decide", &body, Some(&c)).await }
     };
     assert_eq!(w(&auditor, "").await.status, 400);
     let other = app.sign_in("E1001").await;
     assert_eq!(w(&other, "重新抽樣：樣本錯誤").await.status, 403);
     let r = w(&auditor, "受稽核人當月請假，改期重抽").await;
     assert_eq!(r.status, 200, "{}", r.body);
+    // asked, not withdrawn: the record says so, and the auditor cannot approve it
+    let rec = app.db.store.audit(first).await.unwrap().unwrap();
+    assert!(rec.withdrawn_at.is_none() && rec.withdraw_requested_at.is_some());
+    let v = view(&app, &auditor, first).await;
+    assert_eq!(v["withdraw_pending"][1], "受稽核人當月請假，改期重抽");
+    assert_eq!((v["can_withdraw"].as_bool(), v["can_decide_withdrawal"].as_bool()), (Some(false), Some(false)));
+    assert_eq!(decide(&auditor, true).await.status, 400, "not one's own request");
+    assert_eq!(w(&auditor, "再申請一次看看").await.status, 400, "one request at a time");
+    // another unit's supervisor, the external auditor: not the approvers of an internal audit
+    assert_eq!(decide(&app.sign_in("S3001").await, true).await.status, 403);
+    assert_eq!(decide(&other, true).await.status, 403);
+    // the audited unit's supervisor declines, then the auditor asks again and it is approved
+    let chief = app.sign_in("S1001").await;
+    assert_eq!(view(&app, &chief, first).await["can_decide_withdrawal"], true);
+    assert_eq!(decide(&chief, false).await.status, 200);
+    assert!(app.db.store.audit(first).await.unwrap().unwrap().withdraw_requested_at.is_none());
+    assert_eq!(w(&auditor, "受稽核人當月請假，改期重抽").await.status, 200);
+    assert_eq!(decide(&chief, true).await.status, 200);
     let rec = app.db.store.audit(first).await.unwrap().unwrap();
     assert!(rec.withdrawn_at.is_some() && rec.withdrawn_reason.as_deref() == Some("受稽核人當月請假，改期重抽"));
-    assert!(app.db.store.recent_trail(20).await.unwrap().iter().any(|e| e.action == "audit.withdraw"));
-    assert_eq!(w(&auditor, "再撤一次看看").await.status, 400, "withdrawn once");
+    let s1001 = app.db.store.account_by_employee_no("S1001").await.unwrap().unwrap().id;
+    assert_eq!(rec.withdrawn_approved_by, Some(s1001));
+    let v = view(&app, &auditor, first).await;
+    assert!(v["withdrawn_approved_by"].as_str().unwrap().contains("S1001"), "{v}");
+    let steps: Vec<String> = app
+        .db
+        .store
+        .recent_trail(50)
+        .await
+        .unwrap()
+        .iter()
+        .filter(|e| e.action == "audit.withdraw")
+        .map(|e| e.details.clone())
+        .collect();
+    for step in ["requested", "declined", "approved"] {
+        assert!(steps.iter().any(|d| d.contains(step)), "{step}: {steps:?}");
+    }
+    assert_eq!(decide(&chief, true).await.status, 400, "withdrawn once");
+    // opening again after the withdrawal draws the very same sample
     let r = create(&app, &auditor, "internal", &month, 0, c1001, "").await;
-    assert_eq!(r.status, 200, "a new draw after the withdrawal: {}", r.body);
+    assert_eq!(r.status, 200, "a new opening after the withdrawal: {}", r.body);
+    let third: i64 = r.body.trim().parse().unwrap();
+    assert_eq!(sample_of(third).await, drawn);
     // the withdrawn one takes no signature
     assert_ne!(sign(&app, &auditor, first, "auditor").await.status, 200);
 
@@ -524,6 +599,11 @@ async fn who_reads_and_signs(db: TestDb) {
         completed_at: None,
         withdrawn_at: None,
         withdrawn_reason: None,
+        sample_method: app::domain::audit_sample::SampleMethod::Ranked,
+        sample_cutoff: None,
+        withdraw_requested_at: None,
+        withdraw_request_reason: None,
+        withdrawn_approved_by: None,
     };
     for (no, reads) in [
         ("I1001", true),  // the auditor

@@ -289,7 +289,67 @@ async fn cross_origin_and_headers(db: TestDb) {
     app.db.close().await;
 }
 
+/// A one-time password (an administrator's new account or reset) is shown once, forces a
+/// change, and stops working when unused for 24 hours; no endpoint re-enables a disabled account
+/// (it returns only through a 附件五 新增) (#35 item 10).
+async fn one_time_passwords_expire_and_nothing_re_enables(db: TestDb) {
+    let app = app(db).await;
+    app.account("A2001", vec![Role::Admin], "LA-IT", false).await;
+    let admin = app.sign_in("A2001").await;
+    let da = app.db.store.unit_by_code("LO-DA").await.unwrap().unwrap().id;
+    let r = app
+        .post(
+            "/api/admin/accounts/create",
+            &format!("employee_no=C2101&name=x&unit_id={da}&email=&phone=&roles=clerk"),
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let created: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    let otp = created["one_time_password"].as_str().unwrap().to_string();
+    let id = created["id"].as_i64().unwrap();
+    let acc = app.db.store.account(id).await.unwrap().unwrap();
+    let until = acc.one_time_until.expect("a one-time password records its end");
+    assert!(
+        until > chrono::Utc::now() + chrono::Duration::hours(23)
+            && until <= chrono::Utc::now() + chrono::Duration::hours(24)
+    );
+    // within the day it signs in, restricted to changing the password
+    let c = app.login("C2101", &otp).await.unwrap();
+    assert_eq!(me(&app, &c).await.unwrap()["must_change_password"], true);
+    // a day later, unused: refused even with the right password, and said so
+    app.db.exec(&format!("UPDATE account SET one_time_until = '2020-01-01 00:00:00+00:00' WHERE id = {id}")).await;
+    let r = app.login("C2101", &otp).await.unwrap_err();
+    assert_eq!(r.status, 400, "{}", r.body);
+    assert!(r.body.contains("一次性密碼已逾 24 小時"), "{}", r.body);
+    assert!(app
+        .db
+        .store
+        .recent_trail(10)
+        .await
+        .unwrap()
+        .iter()
+        .any(|e| e.details.contains("one_time_password_expired")));
+    // a reset gives a new one, which works; changed, the chosen password has no end
+    let r = app.post("/api/admin/accounts/reset-password", &format!("account_id={id}"), Some(&admin)).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let otp2 =
+        serde_json::from_str::<serde_json::Value>(&r.body).unwrap()["one_time_password"].as_str().unwrap().to_string();
+    let c = app.login("C2101", &otp2).await.unwrap();
+    assert_eq!(change(&app, &c, &otp2, NEW_PASSWORD).await.status, 200);
+    assert!(app.db.store.account(id).await.unwrap().unwrap().one_time_until.is_none());
+    // disabled: no endpoint brings it back
+    let r = app.post("/api/admin/accounts/disable", &format!("account_id={id}&reason=離職"), Some(&admin)).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let r = app.post("/api/admin/accounts/enable", &format!("account_id={id}"), Some(&admin)).await;
+    assert_eq!(r.status, 403, "{}", r.body);
+    assert!(app.db.store.account(id).await.unwrap().unwrap().disabled);
+    assert!(app.login("C2101", NEW_PASSWORD).await.is_err());
+    app.db.close().await;
+}
+
 on_both!(
+    one_time_passwords_expire_and_nothing_re_enables,
     sign_in_and_cookie_attributes,
     five_failures_lock_for_fifteen_minutes,
     password_change_rules_and_other_sessions_end,

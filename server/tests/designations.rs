@@ -81,11 +81,100 @@ async fn designations_end(db: TestDb) {
     app.db.store.set_disabled(delegate, true, Some("離職"), draft).await.unwrap();
     let ds = app.db.store.list_designations(Some(da)).await.unwrap();
     let d = ds.iter().find(|d| d.account_id == delegate).unwrap();
-    assert!(d.valid_to.is_some_and(|t| t <= Utc::now()), "{d:?}");
+    assert!(d.valid_to <= Utc::now(), "{d:?}");
     // a disabled account is not designated at all
     let r = add(delegate, "report_producer", roc(today + chrono::Duration::days(30))).await;
     assert_eq!(r.status, 400, "{}", r.body);
     app.db.close().await;
 }
 
-on_both!(designations_end);
+/// The quarterly review's and the hand-over's idea of "the units this account manages" follows
+/// the same rule as the rest: a deputy designation counts only while the account is in the unit.
+async fn a_moved_deputy_manages_nothing(db: TestDb) {
+    use app::server::reviews::managed_units;
+    use app::server::store::NewDesignation;
+    let app = TestApp::new(db, Default::default()).await;
+    let deputy = app.account("D7101", vec![Role::Clerk], "LO-DA", false).await;
+    let da = app.db.store.unit_by_code("LO-DA").await.unwrap().unwrap().id;
+    let now = Utc::now();
+    let d = NewDesignation {
+        unit_id: da,
+        account_id: deputy,
+        kind: app::domain::Designation::DeputyAccountManager,
+        valid_from: now - chrono::Duration::days(1),
+        valid_to: now + chrono::Duration::days(30),
+        created_by: None,
+        now,
+    };
+    app.db.store.add_designation(&d, TrailDraft::new(TrailAction::DesignationAdd, Outcome::Success)).await.unwrap();
+    let here = actor(&app, "D7101").await;
+    assert_eq!(
+        managed_units(&app.db.store, &here, now).await.unwrap().iter().map(|m| m.unit_id).collect::<Vec<_>>(),
+        [da]
+    );
+    // in another unit now (however it got there): the designation does not follow it
+    let mut moved = here.clone();
+    moved.unit_id = app.db.store.unit_by_code("LO-SS").await.unwrap().unwrap().id;
+    assert!(managed_units(&app.db.store, &moved, now).await.unwrap().is_empty());
+    // and the database refuses a designation without an end
+    let r = app
+        .db
+        .try_exec(&format!(
+            "INSERT INTO designation (unit_id, account_id, kind, valid_from, valid_to, created_at) \
+             VALUES ({da}, {deputy}, 'report_producer', '2026-01-01 00:00:00+00:00', NULL, '2026-01-01 00:00:00+00:00')"
+        ))
+        .await;
+    assert!(r.is_err(), "a designation without an end is refused");
+    app.db.close().await;
+}
+
+on_both!(designations_end, a_moved_deputy_manages_nothing);
+
+/// Migration 0019 gives the designations made before the one-year rule (no end) an end a year
+/// after their start, on both databases: a database of the release before opens, and reads.
+async fn old_open_ended_designations_get_an_end(kind: common::Kind) {
+    use std::borrow::Cow;
+    let Some(db) = TestDb::new_unmigrated(kind).await else { return };
+    let dir = match kind {
+        common::Kind::Sqlite => "sqlite",
+        common::Kind::Postgres => "postgres",
+    };
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../migrations").join(dir);
+    let mut before = sqlx::migrate::Migrator::new(path).await.unwrap();
+    before.migrations = Cow::Owned(before.migrations.iter().filter(|m| m.version < 19).cloned().collect());
+    match &db.pool {
+        app::server::store::Pool::Sqlite(p) => before.run(p).await.unwrap(),
+        app::server::store::Pool::Postgres(p) => before.run(p).await.unwrap(),
+    }
+    db.exec(
+        "INSERT INTO unit (id, code, name_zh, name_en, kind, active, created_at) \
+         VALUES (1, 'LO-DA', '大安', 'Da-an', 'land_office', TRUE, '2025-01-01 00:00:00+00:00'); \
+         INSERT INTO account (id, employee_no, name, unit_id, email, phone, password_hash, password_changed_at, \
+         must_change_password, failed_attempts, disabled, session_version, created_at) \
+         VALUES (1, 'D1', 'd', 1, '', '', 'x', '2025-01-01 00:00:00+00:00', FALSE, 0, FALSE, 1, '2025-01-01 00:00:00+00:00'); \
+         INSERT INTO designation (unit_id, account_id, kind, valid_from, valid_to, created_at) \
+         VALUES (1, 1, 'deputy_account_manager', '2025-03-01 00:00:00+00:00', NULL, '2025-03-01 00:00:00+00:00');",
+    )
+    .await;
+    db.store.migrate().await.unwrap();
+    let d = db.store.list_designations(None).await.unwrap();
+    assert_eq!(d.len(), 1);
+    let from = chrono::DateTime::parse_from_rfc3339("2025-03-01T00:00:00Z").unwrap().with_timezone(&Utc);
+    assert_eq!(d[0].valid_from, from);
+    assert_eq!(
+        d[0].valid_to,
+        chrono::DateTime::parse_from_rfc3339("2026-03-01T00:00:00Z").unwrap().with_timezone(&Utc)
+    );
+    assert!(!d[0].holds_at(Utc::now()), "it ended a year after it began");
+    db.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_old_open_ended_designations_get_an_end() {
+    old_open_ended_designations_get_an_end(common::Kind::Sqlite).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_old_open_ended_designations_get_an_end() {
+    old_open_ended_designations_get_an_end(common::Kind::Postgres).await
+}

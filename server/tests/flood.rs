@@ -91,4 +91,68 @@ async fn a_flood_of_denials_is_bounded(db: TestDb) {
     assert!(!lookups.is_empty());
 }
 
-on_both!(a_flood_of_denials_is_bounded);
+/// The trail rows after `after`: how many and how many bytes they store.
+async fn rows_and_bytes(app: &TestApp, after: i64) -> (usize, usize, Vec<String>) {
+    let rows = app.db.store.trail_rows(after, 100_000).await.unwrap();
+    let bytes = rows
+        .iter()
+        .map(|r| {
+            r.details.len()
+                + [
+                    &r.actor_employee_no,
+                    &r.object_type,
+                    &r.object_id,
+                    &r.case_number,
+                    &r.subject_national_id,
+                    &r.client_ip,
+                ]
+                .iter()
+                .map(|f| f.as_ref().map_or(0, |s| s.len()))
+                .sum::<usize>()
+        })
+        .sum();
+    (rows.len(), bytes, rows.iter().map(|r| format!("{} {}", r.action, r.details)).collect())
+}
+
+/// A sign-in flood (#35): huge employee numbers, numbers that do not parse, and many distinct
+/// unknown accounts leave a bounded number of trail rows of bounded size; the text of a number
+/// that does not parse is never stored; a body over the limit is refused before it is read.
+async fn a_sign_in_flood_is_bounded(db: TestDb) {
+    let app = TestApp::new(db, Default::default()).await;
+    app.account("C8002", vec![Role::Clerk], "LO-DA", false).await;
+    let before = rows(&app).await;
+    // 13 MB in one field: refused by the body limit, nothing read, nothing written
+    let huge = format!("employee_no={}&password=x", "A".repeat(13 * 1024 * 1024));
+    let len = huge.len().to_string();
+    let r = app.request("POST", "/api/auth/login", &huge, None, &[("content-length", len.as_str())]).await;
+    assert_eq!(r.status, 413);
+    // the same without a declared length: the body stops being read at the limit
+    let r = app.request("POST", "/api/auth/login", &huge, None, &[]).await;
+    assert!(r.status >= 400, "{}", r.status);
+    assert_eq!(rows(&app).await, before, "a body over the limit writes nothing");
+    // 40 KB that does not parse as an employee number (a pasted password, say), 50 times
+    let marker = "PastedSecret-";
+    let big = format!("{marker}{}", "x".repeat(40 * 1024));
+    for _ in 0..50 {
+        let r = app.post("/api/auth/login", &format!("employee_no={big}&password=Pw-123456789"), None).await;
+        assert!(matches!(r.status, 400 | 429), "{} {}", r.status, r.body);
+    }
+    // 300 distinct unknown employee numbers
+    let mut statuses = std::collections::BTreeMap::<u16, usize>::new();
+    for i in 0..300 {
+        let r = app.post("/api/auth/login", &format!("employee_no=Z{i:05}&password=Wrong-Pass-1"), None).await;
+        *statuses.entry(r.status).or_default() += 1;
+    }
+    assert_eq!(statuses.values().sum::<usize>(), 300);
+    assert!(statuses.get(&429).copied().unwrap_or(0) >= 200, "the flooding client is throttled: {statuses:?}");
+    let (n, bytes, text) = rows_and_bytes(&app, before).await;
+    assert!(n <= 2, "{n} rows for 350 refused sign-ins: {text:?}");
+    assert!(bytes <= 2_048, "{bytes} bytes for 350 refused sign-ins: {text:?}");
+    assert!(!text.iter().any(|t| t.contains(marker)), "the unparsed text is never stored: {text:?}");
+    // a throttled client is refused for a real account too, with the right password (no oracle)
+    let r = app.login("C8002", common::PASSWORD).await.unwrap_err();
+    assert_eq!(r.status, 429);
+    app.db.close().await;
+}
+
+on_both!(a_flood_of_denials_is_bounded, a_sign_in_flood_is_bounded);

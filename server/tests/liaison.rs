@@ -339,24 +339,47 @@ async fn approval_cancel_and_deadline(db: TestDb) {
     app.db.close().await;
 }
 
+/// The clerk's own look-up of a person, as the workbench makes it; its query id.
+async fn look_up(app: &TestApp, cookie: &str, id: &str) -> i64 {
+    let q = json!({ "input": { "business_type": "land_registration", "case_year": "115", "case_word": "大安",
+        "case_number": "004321", "case_free": "", "national_id": id, "person_name": "" } });
+    json_ok(app.post_json("/api/comparisons/start", &q, Some(cookie)).await).await["query_id"].as_i64().unwrap()
+}
+
 async fn date_mismatch_is_corrected(db: TestDb) {
     let app = setup(db, false).await;
     let clerk = login(&app, "C1001").await;
     let office = login(&app, "H1001").await;
     let mut input = slip_input(CLEAR, "date_mismatch");
-    // the household system's date is required; the same date as the seal system's is no mismatch
+    // the household system's date is required
     let r = app.post_json("/api/liaison/create", &json!({ "input": input, "query_id": null }), Some(&clerk)).await;
     assert_eq!(r.status, 400);
     assert!(r.body.contains("戶役政資訊系統印鑑登記日期"), "{}", r.body);
+    // without a look-up the slip tells nothing of the registry: the registered date itself is
+    // accepted like any other (no oracle), and the seal system's date stays blank
     input["household_date"] = json!("108/03/14");
-    let r = app.post_json("/api/liaison/create", &json!({ "input": input, "query_id": null }), Some(&clerk)).await;
+    let blind = create(&app, &clerk, input.clone()).await;
+    let d = json_ok(get(&app, &clerk, blind).await).await;
+    assert_eq!(d["form"]["subject"]["seal"], Value::Null, "no registry data without a logged query: {d}");
+    // with the clerk's own look-up of the person: the registry's date, and the same date is no mismatch
+    let query = look_up(&app, &clerk, CLEAR).await;
+    let with = |input: &Value, q: i64| json!({ "input": input, "query_id": q });
+    let r = app.post_json("/api/liaison/create", &with(&input, query), Some(&clerk)).await;
     assert_eq!(r.status, 400, "2019-03-14 is the registered date too: {}", r.body);
     // the seal system's date comes from the registry, whatever was typed
     input["household_date"] = json!("108/03/15");
     input["seal_date"] = json!("100/01/01");
-    let id = create(&app, &clerk, input.clone()).await;
+    let id =
+        json_ok(app.post_json("/api/liaison/create", &with(&input, query), Some(&clerk)).await).await.as_i64().unwrap();
     let d = json_ok(get(&app, &clerk, id).await).await;
     assert_eq!(d["form"]["subject"]["seal"], "2019-03-14", "108/03/14 from the registry");
+    // a query of another person, or another clerk's query, cannot vouch for this slip
+    let other_person = look_up(&app, &clerk, UNCLEAR).await;
+    let r = app.post_json("/api/liaison/create", &with(&input, other_person), Some(&clerk)).await;
+    assert_eq!(r.status, 400, "{}", r.body);
+    let colleague = login(&app, "C1002").await;
+    let r = app.post_json("/api/liaison/create", &with(&input, query), Some(&colleague)).await;
+    assert_eq!(r.status, 403, "{}", r.body);
     // a draft can be changed; a bad ID is refused with its reason
     input["national_id"] = json!("A123456788");
     let r = app.post_json("/api/liaison/update", &json!({ "id": id, "input": input }), Some(&clerk)).await;
@@ -366,15 +389,20 @@ async fn date_mismatch_is_corrected(db: TestDb) {
     let r = app.post_json("/api/liaison/update", &json!({ "id": id, "input": input }), Some(&clerk)).await;
     assert_eq!(r.status, 200, "{}", r.body);
     assert_eq!(app.db.store.slip(id).await.unwrap().unwrap().case_number, "115年大安字第000777號");
-    assert_eq!(app.post("/api/liaison/send", &format!("id={id}"), Some(&clerk)).await.status, 200);
+    assert_eq!(json_ok(get(&app, &clerk, id).await).await["form"]["subject"]["seal"], "2019-03-14");
+    for slip in [id, blind] {
+        assert_eq!(app.post("/api/liaison/send", &format!("id={slip}"), Some(&clerk)).await.status, 200);
+    }
     // an edit after sending is refused
     let r = app.post_json("/api/liaison/update", &json!({ "id": id, "input": input }), Some(&clerk)).await;
     assert_eq!(r.status, 400, "{}", r.body);
 
     // the office replies 其他 and corrects the date: a new version, same image, old one kept
-    let reply = json!({ "id": id, "input": { "phone": "02-2700-0000", "handler": "劉雅婷", "outcome": "other",
-        "other_text": "經查戶役政資訊系統為正確日期，已更正", "corrected_date": "108/03/15", "has_image": false }, "image_b64": "" });
-    let r = app.post_json("/api/liaison/reply", &reply, Some(&office)).await;
+    let reply = |slip: i64, date: &str| {
+        json!({ "id": slip, "input": { "phone": "02-2700-0000", "handler": "劉雅婷", "outcome": "other",
+        "other_text": "經查戶役政資訊系統為正確日期，已更正", "corrected_date": date, "has_image": false }, "image_b64": "" })
+    };
+    let r = app.post_json("/api/liaison/reply", &reply(id, "108/03/15"), Some(&office)).await;
     assert_eq!(r.status, 200, "{}", r.body);
     let v = app.db.store.seal_versions(CLEAR).await.unwrap();
     assert_eq!(v.len(), 2);
@@ -382,6 +410,19 @@ async fn date_mismatch_is_corrected(db: TestDb) {
     assert_eq!(v[1].image_sha256, v[0].image_sha256);
     assert_eq!(v[1].registered_on, chrono::NaiveDate::from_ymd_opt(2019, 3, 15));
     assert_eq!(v[0].registered_on, chrono::NaiveDate::from_ymd_opt(2019, 3, 14));
+    // the sender of the slip made from the look-up reads the corrected date; the office too
+    let d = json_ok(get(&app, &clerk, id).await).await;
+    assert_eq!(d["reply"]["corrected_date"], "2019-03-15", "{d}");
+    assert!(d["new_version"].is_object(), "{d}");
+    // the slip written without a look-up gets its reply, but its sender reads no registry data
+    let r = app.post_json("/api/liaison/reply", &reply(blind, "108/03/16"), Some(&office)).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let d = json_ok(get(&app, &clerk, blind).await).await;
+    assert_eq!(d["reply"]["corrected_date"], Value::Null, "{d}");
+    assert_eq!(d["new_version"], Value::Null, "{d}");
+    assert_eq!(d["form"]["subject"]["seal"], Value::Null, "{d}");
+    let seen = json_ok(get(&app, &office, blind).await).await;
+    assert_eq!(seen["reply"]["corrected_date"], "2019-03-16", "the office sees its own reply");
     app.db.close().await;
 }
 

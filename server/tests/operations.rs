@@ -153,6 +153,18 @@ async fn metrics_are_exported(kind: Kind) {
     let _ = server.post("/api/no-such-thing-2", "", None).await;
     let text = reqwest::get(format!("http://{metrics_addr}/metrics")).await.unwrap().text().await.unwrap();
     assert!(!text.contains("no-such-thing") && text.contains("endpoint=\"/api/other\""), "{text}");
+    // nor do unknown methods: a flood of invented methods leaves the series as they were
+    let series = |t: &str| t.lines().filter(|l| l.starts_with("yinjian_http_request_duration_seconds_count")).count();
+    let before = series(&reqwest::get(format!("http://{metrics_addr}/metrics")).await.unwrap().text().await.unwrap());
+    let http = reqwest::Client::new();
+    for i in 0..200 {
+        let m = reqwest::Method::from_bytes(format!("X{i}RANDOM").as_bytes()).unwrap();
+        let _ = http.request(m, format!("{}/api/auth/me", server.base)).send().await.unwrap();
+    }
+    let text = reqwest::get(format!("http://{metrics_addr}/metrics")).await.unwrap().text().await.unwrap();
+    let after = series(&text);
+    assert!(after <= before + 2, "200 invented methods made {} new series:\n{text}", after - before);
+    assert!(!text.contains("RANDOM") && text.contains("method=\"other\""), "{text}");
     // and the application's address does not serve them
     let (_, page, _) = server.post("/metrics", "", None).await;
     assert!(!page.contains("yinjian_lookups_total"));

@@ -36,7 +36,7 @@ async fn setup(db: TestDb) -> TestApp {
                 account_id: producer,
                 kind: Designation::ReportProducer,
                 valid_from: now - chrono::Duration::days(1),
-                valid_to: None,
+                valid_to: now + chrono::Duration::days(90),
                 created_by: None,
                 now,
             },

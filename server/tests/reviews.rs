@@ -44,6 +44,7 @@ async fn store_reviews_and_handovers(db: TestDb) {
                     phone: String::new(),
                     password_hash: "x".into(),
                     must_change_password: false,
+                    one_time_until: None,
                     roles: vec![Role::Clerk],
                     now: now - Duration::days(10),
                 },
@@ -525,7 +526,7 @@ async fn who_may_review(db: TestDb) {
     assert_eq!(start(&app, &deputy, da).await.status, 403);
     assert_eq!(decide(&app, &deputy, keep.clone()).await.status, 403);
     let d = account_id(&app, "D5001").await;
-    let designate = |from: DateTime<Utc>, to: Option<DateTime<Utc>>| NewDesignation {
+    let designate = |from: DateTime<Utc>, to: DateTime<Utc>| NewDesignation {
         unit_id: da,
         account_id: d,
         kind: Designation::DeputyAccountManager,
@@ -537,7 +538,7 @@ async fn who_may_review(db: TestDb) {
     app.db
         .store
         .add_designation(
-            &designate(Utc::now() - Duration::days(10), Some(Utc::now() - Duration::days(1))),
+            &designate(Utc::now() - Duration::days(10), Utc::now() - Duration::days(1)),
             draft(TrailAction::DesignationAdd),
         )
         .await
@@ -546,7 +547,10 @@ async fn who_may_review(db: TestDb) {
     assert_eq!(status(&app, &deputy).await["units"], json!([]));
     app.db
         .store
-        .add_designation(&designate(Utc::now() - Duration::hours(1), None), draft(TrailAction::DesignationAdd))
+        .add_designation(
+            &designate(Utc::now() - Duration::hours(1), Utc::now() + Duration::days(90)),
+            draft(TrailAction::DesignationAdd),
+        )
         .await
         .unwrap();
     let r = start(&app, &deputy, da).await;

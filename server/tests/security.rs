@@ -94,4 +94,41 @@ async fn duties(db: TestDb) {
     app.db.close().await;
 }
 
-on_both!(duties);
+/// Malware scanning off on a database that real people use is said on the administrator's home
+/// page (and at every start); a demo database alone does not raise it (#35 item 14).
+async fn scanning_off_is_flagged_once_real_accounts_exist(db: TestDb) {
+    let app = TestApp::new(db, Default::default()).await;
+    app::server::seed::seed_demo_accounts(app.db.store.as_ref()).await.unwrap();
+    assert!(!app::server::system::scanning_off_in_use(&app.db.store, false).await.unwrap(), "demo accounts only");
+    app.account("A9301", vec![Role::Admin], "LA-IT", false).await;
+    assert!(app::server::system::scanning_off_in_use(&app.db.store, false).await.unwrap());
+    assert!(!app::server::system::scanning_off_in_use(&app.db.store, true).await.unwrap(), "scanning on");
+    let admin = login(&app, "A9301").await;
+    assert_eq!(register(&app, &admin).await["scanning_off"], true);
+    app.db.close().await;
+}
+
+on_both!(duties, scanning_off_is_flagged_once_real_accounts_exist);
+
+/// The example configurations are safe to copy into production (#35 item 14): no demo data,
+/// malware scanning on, an https origin, the trail forwarded over TLS where it is forwarded.
+#[test]
+fn the_example_configurations_are_production_safe() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    for file in [".env.example", "deploy/yinjian.env.example"] {
+        let text = std::fs::read_to_string(root.join(file)).unwrap();
+        let vars: std::collections::HashMap<&str, &str> = text
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.starts_with('#') && !l.is_empty())
+            .filter_map(|l| l.split_once('='))
+            .collect();
+        assert!(vars.get("YINJIAN_DEMO").is_none_or(|v| *v == "false"), "{file}: demo data");
+        let clamd = vars.get("YINJIAN_CLAMD").copied().unwrap_or("off");
+        assert!(clamd != "off" && !clamd.is_empty(), "{file}: YINJIAN_CLAMD={clamd}");
+        assert!(vars.get("YINJIAN_PUBLIC_ORIGIN").is_some_and(|o| o.starts_with("https://")), "{file}: origin");
+        for target in vars.get("YINJIAN_AUDIT_FORWARD").map(|v| v.split(',').collect::<Vec<_>>()).unwrap_or_default() {
+            assert!(!target.starts_with("syslog+tcp://"), "{file}: {target} forwards in clear text");
+        }
+    }
+}

@@ -95,6 +95,7 @@ async fn the_head_is_sealed_and_anchored(kind: Kind) {
         phone: String::new(),
         password_hash: hash,
         must_change_password: false,
+        one_time_until: None,
         roles: vec![app::domain::Role::Supervisor],
         now: chrono::Utc::now(),
     };

@@ -69,7 +69,7 @@ mod imp {
     /// Refuse roles that accounts of the unit may not hold (see [`Role::allowed_in`]).
     pub async fn roles_suit_unit(ctx: &crate::api::Ctx, roles: &[Role], unit_id: i64) -> Result<(), ApiError> {
         let unit = ctx.state.store.unit(unit_id).await.map_err(crate::api::internal)?.ok_or(ApiError::NotFound)?;
-        Role::check_for_unit(roles, unit.kind).map_err(ApiError::Invalid)
+        Role::check_for_unit(roles, unit.kind, &unit.code).map_err(ApiError::Invalid)
     }
     use crate::server::{auth::Actor, store::RequestRecord};
 

@@ -28,6 +28,18 @@ pub struct AccountView {
     pub last_login_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
+/// A role taken from an account because its unit may not hold it (at a start after the unit
+/// rule became stricter).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoleRemovalView {
+    pub account_id: i64,
+    pub employee_no: String,
+    pub name: String,
+    pub unit_id: i64,
+    pub role: Role,
+    pub removed_at: chrono::DateTime<chrono::Utc>,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CreatedAccount {
     pub id: i64,
@@ -213,6 +225,25 @@ pub async fn list_accounts() -> Result<Vec<AccountView>, ApiError> {
     Ok(accounts.into_iter().map(imp::view).collect())
 }
 
+/// Roles taken from accounts because their unit may not hold them (`server::roles`).
+#[server(prefix = "/api", endpoint = "admin/accounts/role-removals")]
+pub async fn list_role_removals() -> Result<Vec<RoleRemovalView>, ApiError> {
+    let ctx = super::guard(ListRoleRemovals::PATH).await?;
+    let actor = ctx.actor()?;
+    crate::server::roles::list_removals(&ctx.state, actor, ctx.ip_string()).await.map_err(super::internal).map(|rows| {
+        rows.into_iter()
+            .map(|r| RoleRemovalView {
+                account_id: r.account_id,
+                employee_no: r.employee_no,
+                name: r.name,
+                unit_id: r.unit_id,
+                role: r.role,
+                removed_at: r.removed_at,
+            })
+            .collect()
+    })
+}
+
 #[server(prefix = "/api", endpoint = "admin/accounts/create")]
 pub async fn create_account(
     employee_no: String,
@@ -247,7 +278,7 @@ pub async fn create_account(
     if !unit.active {
         return Err(ApiError::Invalid("單位已停用".into()));
     }
-    Role::check_for_unit(&roles, unit.kind).map_err(ApiError::Invalid)?;
+    Role::check_for_unit(&roles, unit.kind, &unit.code).map_err(ApiError::Invalid)?;
     let password = auth::generate_password();
     let hash = auth::hash_password(password.clone()).await.map_err(super::internal)?;
     let new = NewAccount {
@@ -258,6 +289,7 @@ pub async fn create_account(
         phone: phone.trim().to_string(),
         password_hash: hash,
         must_change_password: true,
+        one_time_until: Some(crate::server::auth::one_time_until(chrono::Utc::now())),
         roles: roles.clone(),
         now: chrono::Utc::now(),
     };
@@ -281,7 +313,7 @@ pub async fn set_account_roles(account_id: i64, roles: String) -> Result<(), Api
     let before = imp::target(&ctx, account_id).await?;
     let roles = parse_roles(&roles)?;
     let unit = ctx.state.store.unit(before.unit_id).await.map_err(super::internal)?.ok_or(ApiError::NotFound)?;
-    Role::check_for_unit(&roles, unit.kind).map_err(ApiError::Invalid)?;
+    Role::check_for_unit(&roles, unit.kind, &unit.code).map_err(ApiError::Invalid)?;
     let draft = ctx.trail(TrailAction::AccountRoles).object("account", account_id).details(serde_json::json!({
         "before": before.roles.iter().map(|r| r.code()).collect::<Vec<_>>(),
         "after": roles.iter().map(|r| r.code()).collect::<Vec<_>>(),
@@ -306,15 +338,9 @@ pub async fn disable_account(account_id: i64, reason: String) -> Result<(), ApiE
     ctx.state.store.set_disabled(account_id, true, Some(&reason), draft).await.map_err(super::internal)
 }
 
-#[server(prefix = "/api", endpoint = "admin/accounts/enable")]
-pub async fn enable_account(account_id: i64) -> Result<(), ApiError> {
-    let ctx = super::guard(EnableAccount::PATH).await?;
-    let actor = ctx.actor()?;
-    imp::not_self(&ctx, actor, account_id, EnableAccount::PATH).await?;
-    imp::target(&ctx, account_id).await?;
-    let draft = ctx.trail(TrailAction::AccountEnable).object("account", account_id);
-    ctx.state.store.set_disabled(account_id, false, None, draft).await.map_err(super::internal)
-}
+// No endpoint re-enables a disabled or revoked account: it returns only through a 附件五 新增
+// request, reviewed like any other (the unit and the roles are checked then), with a new
+// one-time password.
 
 #[server(prefix = "/api", endpoint = "admin/accounts/reset-password")]
 pub async fn reset_password(account_id: i64) -> Result<CreatedAccount, ApiError> {
@@ -350,8 +376,8 @@ pub async fn list_designations() -> Result<Vec<DesignationView>, ApiError> {
                 valid_from: day(d.valid_from)?,
                 // stored as the end's next midnight (the range includes its whole last day):
                 // shown as the last day it applies
-                valid_to: d.valid_to.and_then(|t| day((t - chrono::Duration::seconds(1)).max(d.valid_from))),
-                open: d.valid_to.is_none_or(|t| t > now),
+                valid_to: day((d.valid_to - chrono::Duration::seconds(1)).max(d.valid_from)),
+                open: d.valid_to > now,
             })
         })
         .collect())
@@ -387,14 +413,12 @@ pub async fn add_designation(
     if valid_to.trim().is_empty() {
         return Err(ApiError::Invalid("請填寫迄日（指定期間最長一年）".into()));
     }
-    let to = Some(crate::domain::RocDate::parse(&valid_to).map_err(|e| ApiError::Invalid(format!("迄日：{e}")))?);
-    if let Some(to) = to {
-        if to < from {
-            return Err(ApiError::Invalid("迄日不可早於起日".into()));
-        }
-        if to.gregorian() > from.gregorian() + chrono::Duration::days(366) {
-            return Err(ApiError::Invalid("指定期間最長一年".into()));
-        }
+    let to = crate::domain::RocDate::parse(&valid_to).map_err(|e| ApiError::Invalid(format!("迄日：{e}")))?;
+    if to < from {
+        return Err(ApiError::Invalid("迄日不可早於起日".into()));
+    }
+    if to.gregorian() > from.gregorian() + chrono::Duration::days(366) {
+        return Err(ApiError::Invalid("指定期間最長一年".into()));
     }
     let d = NewDesignation {
         unit_id: target.unit_id,
@@ -402,7 +426,7 @@ pub async fn add_designation(
         kind,
         valid_from: start_of(from).ok_or(ApiError::Internal)?,
         // the range includes the whole last day
-        valid_to: to.and_then(|t| start_of(t).map(|s| s + chrono::Duration::days(1))),
+        valid_to: start_of(to).map(|s| s + chrono::Duration::days(1)).ok_or(ApiError::Internal)?,
         created_by: Some(actor.account_id),
         now: chrono::Utc::now(),
     };

@@ -39,8 +39,7 @@ pub struct LoginOutcome {
 pub async fn login(employee_no: String, password: String) -> Result<LoginOutcome, ApiError> {
     use crate::server::auth::{sign_in, AuthError};
     let ctx = super::guard(Login::PATH).await?;
-    let employee_no = employee_no.trim().to_ascii_uppercase();
-    if employee_no.is_empty() || password.is_empty() {
+    if employee_no.trim().is_empty() || password.is_empty() {
         return Err(ApiError::Invalid("請輸入員工編號與密碼".into()));
     }
     match sign_in(&ctx.state, &ctx.session, &employee_no, password, ctx.ip).await {
@@ -49,6 +48,9 @@ pub async fn login(employee_no: String, password: String) -> Result<LoginOutcome
         Err(AuthError::Locked(until)) => Err(ApiError::Locked(crate::domain::roc_datetime(until))),
         Err(AuthError::RateLimited) => Err(ApiError::RateLimited),
         Err(AuthError::UnitInactive) => Err(ApiError::Invalid("所屬單位已停用，帳號無法登入；請洽系統管理者".into())),
+        Err(AuthError::OneTimeExpired) => {
+            Err(ApiError::Invalid("一次性密碼已逾 24 小時未使用而失效；請洽帳號管理者重新設定".into()))
+        }
         Err(e) => Err(super::internal(e)),
     }
 }
@@ -96,4 +98,20 @@ pub async fn change_password(current: String, new: String, confirm: String) -> R
         Err(AuthError::Rejected(m)) => Err(ApiError::Invalid(m)),
         Err(e) => Err(super::internal(e)),
     }
+}
+
+/// The key the browser seals this account's unsent audit answers with (see
+/// `server::auth::offline_key`): hex, for the signed-in account only.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OfflineKey {
+    pub account_id: i64,
+    pub key_hex: String,
+}
+
+#[server(name = GetOfflineKey, prefix = "/api", endpoint = "auth/offline-key")]
+pub async fn offline_key() -> Result<OfflineKey, ApiError> {
+    let ctx = super::guard(GetOfflineKey::PATH).await?;
+    let actor = ctx.actor()?;
+    let key = crate::server::auth::offline_key(&ctx.state.trail_key, actor.account_id);
+    Ok(OfflineKey { account_id: actor.account_id, key_hex: key.iter().map(|b| format!("{b:02x}")).collect() })
 }

@@ -45,6 +45,10 @@ pub struct SecurityRegister {
     /// This instance's clock minus the database server's (附件三 4(9)); `None` if unmeasured.
     pub clock_offset_ms: Option<i64>,
     pub clock_tolerance_ms: i64,
+    /// Malware scanning of uploads is off while the database holds accounts other than the
+    /// demo ones (附件三 3(8)): said at every start and on the administrator's home page.
+    #[serde(default)]
+    pub scanning_off: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -161,6 +165,9 @@ pub async fn security_tasks() -> Result<SecurityRegister, ApiError> {
         })
         .collect();
     let clock_offset_ms = crate::server::system::clock_offset_ms(store).await.ok();
+    let scanning_off = crate::server::system::scanning_off_in_use(store, ctx.state.scanner.is_enabled())
+        .await
+        .map_err(super::internal)?;
     Ok(SecurityRegister {
         tasks,
         overdue,
@@ -170,6 +177,7 @@ pub async fn security_tasks() -> Result<SecurityRegister, ApiError> {
         updates,
         clock_offset_ms,
         clock_tolerance_ms: crate::server::system::CLOCK_TOLERANCE_MS,
+        scanning_off,
     })
 }
 

@@ -93,7 +93,7 @@ coded! {
         /// Every box signed: the record is frozen.
         Completed = "completed" ("已完成簽章", "Signed by all"),
         /// Withdrawn with a reason before signing (the period drawn again).
-        Withdrawn = "withdrawn" ("已撤回（重新抽樣）", "Withdrawn (drawn again)"),
+        Withdrawn = "withdrawn" ("已撤銷", "Withdrawn"),
     }
 }
 

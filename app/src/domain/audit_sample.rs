@@ -2,6 +2,12 @@
 //! when there are fewer than 100, none of an empty month — and 50 % of the unit's users rounded
 //! up, drawn with a recorded seed so that anyone can draw the same sample again. The auditor's
 //! own look-ups are never in it.
+//!
+//! Two ways of drawing, recorded with each audit ([`SampleMethod`]): audits opened before the
+//! sample was fixed per unit and period were drawn by a shuffle of the candidates left after
+//! the auditor's own were taken out; since then each candidate is ranked by a keyed hash of its
+//! id and the first ones that are not the auditor's are taken — so two auditors of the same unit
+//! and period draw the same sample but for their own items.
 
 /// 抽查數量 of look-ups: ⌈n / 100⌉ (1 for 1–100, 2 for 101–200, …; 0 for none).
 pub fn query_sample_size(lookups: usize) -> usize {
@@ -52,6 +58,80 @@ pub fn draw(candidates: &[i64], k: usize, seed: u64) -> Vec<i64> {
     let mut out = ids[..k].to_vec();
     out.sort_unstable();
     out
+}
+
+/// How an audit's sample was drawn (stored as its number).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SampleMethod {
+    /// A partial Fisher–Yates shuffle of the candidates without the auditor's own (before 0018).
+    Shuffle = 1,
+    /// Candidates ranked by a keyed hash of their id; the first not the auditor's are taken.
+    Ranked = 2,
+}
+
+impl SampleMethod {
+    pub fn number(self) -> i64 {
+        self as i64
+    }
+    pub fn from_number(n: i64) -> Option<Self> {
+        match n {
+            1 => Some(Self::Shuffle),
+            2 => Some(Self::Ranked),
+            _ => None,
+        }
+    }
+}
+
+impl TryFrom<i64> for SampleMethod {
+    type Error = String;
+    fn try_from(n: i64) -> Result<Self, String> {
+        Self::from_number(n).ok_or_else(|| format!("unknown sample method {n}"))
+    }
+}
+
+/// The rank of a candidate under the seed: the same on every platform.
+fn rank(seed: u64, id: i64) -> u64 {
+    let mut a = SplitMix64(id as u64);
+    SplitMix64(seed ^ a.next()).next()
+}
+
+/// The first `k` of the candidates by rank, skipping `excluded` ones; sorted.
+pub fn draw_ranked(candidates: &[i64], k: usize, seed: u64, excluded: impl Fn(i64) -> bool) -> Vec<i64> {
+    let mut ids = candidates.to_vec();
+    ids.sort_unstable();
+    ids.dedup();
+    ids.sort_by_key(|id| (rank(seed, *id), *id));
+    let mut out: Vec<i64> = ids.into_iter().filter(|id| !excluded(*id)).take(k).collect();
+    out.sort_unstable();
+    out
+}
+
+/// [`draw_queries`] or its ranked form, by the audit's method.
+pub fn draw_queries_by(method: SampleMethod, lookups: &[(i64, i64)], auditor: i64, seed: u64) -> Vec<i64> {
+    match method {
+        SampleMethod::Shuffle => draw_queries(lookups, auditor, seed),
+        SampleMethod::Ranked => {
+            let k = query_sample_size(lookups.len());
+            let own: std::collections::HashSet<i64> =
+                lookups.iter().filter(|(_, op)| *op == auditor).map(|(id, _)| *id).collect();
+            let ids: Vec<i64> = lookups.iter().map(|(id, _)| *id).collect();
+            draw_ranked(&ids, k, seed, |id| own.contains(&id))
+        }
+    }
+}
+
+/// [`draw_users`] or its ranked form, by the audit's method.
+pub fn draw_users_by(method: SampleMethod, accounts: &[i64], auditor: i64, seed: u64) -> Vec<i64> {
+    match method {
+        SampleMethod::Shuffle => draw_users(accounts, auditor, seed),
+        SampleMethod::Ranked => {
+            let mut ids = accounts.to_vec();
+            ids.sort_unstable();
+            ids.dedup();
+            let k = user_sample_size(ids.len());
+            draw_ranked(&ids, k, seed ^ 0x5553_4552_5300_0000, |id| id == auditor)
+        }
+    }
 }
 
 /// The look-ups to audit: the size from all of the month's look-ups (`(id, operator)`), drawn
@@ -114,6 +194,31 @@ mod tests {
         // a sample larger than what is left takes all of it
         assert_eq!(draw(&[3, 1, 2], 5, 1), [1, 2, 3]);
         assert!(draw(&[], 1, 1).is_empty());
+    }
+
+    #[test]
+    fn a_ranked_draw_differs_between_auditors_only_by_their_own_items() {
+        let lookups: Vec<(i64, i64)> = (1..=1_000).map(|i| (i, i % 7)).collect();
+        for seed in 0..50u64 {
+            let a = draw_queries_by(SampleMethod::Ranked, &lookups, 1, seed);
+            let b = draw_queries_by(SampleMethod::Ranked, &lookups, 2, seed);
+            assert_eq!(a.len(), 10);
+            assert!(a.iter().all(|id| id % 7 != 1) && b.iter().all(|id| id % 7 != 2));
+            // what neither auditor made is drawn alike by both
+            let shared = |v: &[i64]| v.iter().copied().filter(|id| id % 7 != 1 && id % 7 != 2).collect::<Vec<_>>();
+            let (sa, sb) = (shared(&a), shared(&b));
+            let common = sa.iter().filter(|x| sb.contains(x)).count();
+            assert_eq!(common, sa.len().min(sb.len()), "{a:?} {b:?}");
+            // and the same auditor always draws the same
+            assert_eq!(a, draw_queries_by(SampleMethod::Ranked, &lookups, 1, seed));
+        }
+        // the users' draw the same way
+        let users: Vec<i64> = (1..=9).collect();
+        let a = draw_users_by(SampleMethod::Ranked, &users, 3, 99);
+        assert_eq!(a.len(), 5);
+        assert!(!a.contains(&3));
+        // the legacy method still draws what it drew
+        assert_eq!(draw_queries_by(SampleMethod::Shuffle, &lookups, 1, 7), draw_queries(&lookups, 1, 7));
     }
 
     #[test]

@@ -11,6 +11,7 @@ pub mod comparison;
 pub mod employee_no;
 pub mod forms;
 pub mod national_id;
+pub mod nav;
 pub mod password;
 pub mod quarter;
 pub mod report;

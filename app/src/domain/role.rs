@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::unit::{self, UnitKind};
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
@@ -80,28 +82,54 @@ impl Role {
 }
 
 impl Role {
-    /// Whether an account of a unit of this kind may hold the role. The administrator, the
-    /// external auditor and the Ethics Office are the bureau's own (地政局科室); a household
-    /// registration office's staff answer liaison slips (and have their own manager and head);
-    /// the look-up, audit and review roles belong to the using units, not to household offices.
-    pub fn allowed_in(self, kind: super::UnitKind) -> bool {
-        use super::UnitKind as K;
+    /// Whether an account of this unit may hold the role.
+    ///
+    /// The administrator is the IT Office's (資訊室); the Ethics role is the Ethics Office's
+    /// (政風室); the external auditor belongs to the units the regulation names for the external
+    /// audit team (七(一)1: 土地登記科、資訊室、政風室). A household registration office's staff
+    /// answer liaison slips (and have their own manager and head); the look-up and audit roles
+    /// belong to the using units, not to household offices.
+    pub fn allowed_in(self, kind: UnitKind, unit_code: &str) -> bool {
+        use UnitKind as K;
         match self {
-            Self::Admin | Self::ExternalAuditor | Self::Ethics => kind == K::BureauSection,
+            Self::Admin => kind == K::BureauSection && unit_code == unit::IT_OFFICE,
+            Self::Ethics => kind == K::BureauSection && unit_code == unit::ETHICS_OFFICE,
+            Self::ExternalAuditor => kind == K::BureauSection && unit::EXTERNAL_AUDIT_TEAM.contains(&unit_code),
             Self::HouseholdOffice => kind == K::HouseholdOffice,
             Self::Clerk | Self::InternalAuditor => kind != K::HouseholdOffice,
             Self::AccountManager | Self::Supervisor => true,
         }
     }
 
-    /// The roles among `roles` a unit of `kind` may not hold, as one zh-TW message.
-    pub fn check_for_unit(roles: &[Role], kind: super::UnitKind) -> Result<(), String> {
-        let bad: Vec<&str> = roles.iter().filter(|r| !r.allowed_in(kind)).map(|r| r.zh()).collect();
-        if bad.is_empty() {
-            Ok(())
-        } else {
-            Err(format!("{}的帳號不能申請或持有這些權限：{}", kind.zh(), bad.join("、")))
+    /// Which units may hold a role that only some bureau sections may hold, as one zh-TW note.
+    fn only_in(self) -> Option<&'static str> {
+        match self {
+            Self::Admin => Some("系統管理者（限資訊室）"),
+            Self::Ethics => Some("政風（限政風室）"),
+            Self::ExternalAuditor => Some("外部稽核（限土地登記科/資訊室/政風室）"),
+            _ => None,
         }
+    }
+
+    /// The roles among `roles` the unit may not hold, as one zh-TW message.
+    pub fn check_for_unit(roles: &[Role], kind: UnitKind, unit_code: &str) -> Result<(), String> {
+        let bad: Vec<Role> = roles.iter().copied().filter(|r| !r.allowed_in(kind, unit_code)).collect();
+        if bad.is_empty() {
+            return Ok(());
+        }
+        // roles the unit's kind may hold at all, refused only because of the unit itself
+        let (here, kinds): (Vec<Role>, Vec<Role>) =
+            bad.into_iter().partition(|r| kind == UnitKind::BureauSection && r.only_in().is_some());
+        let mut parts = Vec::new();
+        if !kinds.is_empty() {
+            let names: Vec<&str> = kinds.iter().map(|r| r.zh()).collect();
+            parts.push(format!("{}的帳號不能申請或持有這些權限：{}", kind.zh(), names.join("、")));
+        }
+        if !here.is_empty() {
+            let notes: Vec<&str> = here.iter().filter_map(|r| r.only_in()).collect();
+            parts.push(format!("這些權限只能由指定單位的帳號持有：{}", notes.join("、")));
+        }
+        Err(parts.join("；"))
     }
 }
 
@@ -152,22 +180,41 @@ impl Designation {
 #[cfg(test)]
 mod tests {
     use super::*;
+    /// Every role against every reference unit: the rule written out once more as a table.
     #[test]
-    fn bureau_roles_only_in_the_bureau() {
-        use crate::domain::UnitKind as K;
-        for r in [Role::Admin, Role::ExternalAuditor, Role::Ethics] {
-            assert!(r.allowed_in(K::BureauSection));
-            for k in [K::LandOffice, K::Agency, K::HouseholdOffice] {
-                assert!(!r.allowed_in(k), "{r:?} in {k:?}");
+    fn every_role_in_every_unit() {
+        use crate::domain::REFERENCE_UNITS;
+        use UnitKind as K;
+        for u in REFERENCE_UNITS {
+            for r in Role::ALL {
+                let expected = match r {
+                    Role::Admin => u.code == "LA-IT",
+                    Role::Ethics => u.code == "LA-ETH",
+                    Role::ExternalAuditor => ["LA-REG", "LA-IT", "LA-ETH"].contains(&u.code),
+                    Role::HouseholdOffice => u.kind == K::HouseholdOffice,
+                    Role::Clerk | Role::InternalAuditor => u.kind != K::HouseholdOffice,
+                    Role::AccountManager | Role::Supervisor => true,
+                };
+                assert_eq!(r.allowed_in(u.kind, u.code), expected, "{r:?} in {} ({})", u.code, u.name_zh);
+                assert_eq!(Role::check_for_unit(&[r], u.kind, u.code).is_ok(), expected);
             }
         }
-        assert!(!Role::Clerk.allowed_in(K::HouseholdOffice));
-        assert!(
-            Role::HouseholdOffice.allowed_in(K::HouseholdOffice) && !Role::HouseholdOffice.allowed_in(K::LandOffice)
-        );
-        let e = Role::check_for_unit(&[Role::Clerk, Role::Admin], K::LandOffice).unwrap_err();
-        assert!(e.contains("地政事務所") && e.contains(Role::Admin.zh()) && !e.contains(Role::Clerk.zh()), "{e}");
+        // a unit code that looks like the IT Office's but is of another kind grants nothing
+        assert!(!Role::Admin.allowed_in(K::LandOffice, "LA-IT"));
     }
+
+    #[test]
+    fn refusals_name_the_roles_and_where_they_belong() {
+        use UnitKind as K;
+        let e = Role::check_for_unit(&[Role::Clerk, Role::Admin], K::LandOffice, "LO-DA").unwrap_err();
+        assert!(e.contains("地政事務所") && e.contains(Role::Admin.zh()) && !e.contains(Role::Clerk.zh()), "{e}");
+        let e =
+            Role::check_for_unit(&[Role::Admin, Role::Ethics, Role::Clerk], K::BureauSection, "LA-SEC").unwrap_err();
+        assert!(e.contains("限資訊室") && e.contains("限政風室") && !e.contains(Role::Clerk.zh()), "{e}");
+        let e = Role::check_for_unit(&[Role::ExternalAuditor], K::BureauSection, "LA-VAL").unwrap_err();
+        assert!(e.contains("土地登記科"), "{e}");
+    }
+
     #[test]
     fn codes_round_trip() {
         for r in Role::ALL {

@@ -47,6 +47,15 @@ impl UnitKind {
     }
 }
 
+/// 地政局資訊室: the only unit whose accounts may be administrators.
+pub const IT_OFFICE: &str = "LA-IT";
+/// 地政局政風室: the only unit whose accounts may hold the Ethics role.
+pub const ETHICS_OFFICE: &str = "LA-ETH";
+/// 地政局土地登記科.
+pub const LAND_REGISTRATION_SECTION: &str = "LA-REG";
+/// The units the external audit team is drawn from (七(一)1: 土地登記科、資訊室及政風室).
+pub const EXTERNAL_AUDIT_TEAM: [&str; 3] = [LAND_REGISTRATION_SECTION, IT_OFFICE, ETHICS_OFFICE];
+
 /// A unit as seeded on first start: stable code, official name, English name, kind.
 pub struct UnitSeed {
     pub code: &'static str,

@@ -90,6 +90,11 @@ const CATALOGUE: &[(&str, &str)] = &[
     ("月份格式不正確（例：2026-11 或 115/11）", "Invalid month (e.g. 2026-11 or 115/11)"),
     ("期間格式不正確（例：2026-11、2026Q4、2026H2）", "Invalid period (e.g. 2026-11, 2026Q4, 2026H2)"),
     ("{}的帳號不能申請或持有這些權限：{}", "Accounts of a {} cannot request or hold these roles: {}"),
+    ("這些權限只能由指定單位的帳號持有：{}", "These roles belong to named units only: {}"),
+    ("聯繫單的身分證統一編號須與所依據的查詢相同", "The slip's national ID must be the one its look-up was for"),
+    ("系統管理者（限資訊室）", "administrator (IT Office only)"),
+    ("政風（限政風室）", "ethics (Ethics Office only)"),
+    ("外部稽核（限土地登記科/資訊室/政風室）", "external auditor (Land Registration Section, IT Office or Ethics Office only)"),
     // ---- passwords ----
     ("密碼至少需 {} 個字元", "The password must be at least {} characters long"),
     ("密碼需包含大寫字母、小寫字母、數字、符號其中 {} 類", "The password must contain {} of these: upper-case letters, lower-case letters, digits, symbols"),
@@ -101,6 +106,7 @@ const CATALOGUE: &[(&str, &str)] = &[
     ("兩次輸入的新密碼不一致", "The two new passwords differ"),
     ("請輸入員工編號與密碼", "Please enter your employee number and password"),
     ("所屬單位已停用，帳號無法登入；請洽系統管理者", "Your unit has been disabled, so the account cannot sign in; please contact the system administrator"),
+    ("一次性密碼已逾 24 小時未使用而失效；請洽帳號管理者重新設定", "The one-time password expired after 24 hours unused; please ask your account manager for a new one"),
     // ---- image uploads ----
     ("未收到影像檔", "No image file was received"),
     ("檔案過大（{} KB），上限為 {} KB", "The file is too large ({} KB); the limit is {} KB"),
@@ -177,7 +183,7 @@ const CATALOGUE: &[(&str, &str)] = &[
     ("請輸入名稱（最多 40 字）", "Please enter a name (at most 40 characters)"),
     // ---- audits (api/audits, domain/forms/internal_audit.rs, vendor_audit.rs) ----
     ("稽核人已簽章，紀錄不能再修改", "The auditor has signed; the record can no longer be changed"),
-    ("此稽核已撤回重新抽樣，紀錄不能再修改", "This audit was withdrawn to draw a new sample; the record can no longer be changed"),
+    ("此稽核已撤銷，紀錄不能再修改", "This audit was withdrawn; the record can no longer be changed"),
     ("紀錄已簽章或已變更，請重新整理後再試", "The record has been signed or changed; please refresh and try again"),
     ("此欄已簽章", "This signature box has already been signed"),
     ("已移送，請勿重複", "Already referred; please do not refer it again"),
@@ -189,7 +195,9 @@ const CATALOGUE: &[(&str, &str)] = &[
     ("外部稽核對象須為地政事務所或土地開發總隊", "An external audit must be of a land office or the Land Development Agency"),
     ("請選擇受稽核單位的受稽核人（不得為稽核人本人）", "Please choose the audited person in the audited unit (it cannot be the auditor)"),
     ("請填寫受稽核廠商名稱（100 字以內）", "Please enter the audited vendor's name (up to 100 characters)"),
-    ("此期間已有同一受稽核對象的稽核；如需重新抽樣，請先在該稽核撤銷並說明理由", "There is already an audit of the same auditee for this period; to draw a new sample, withdraw that audit first and give the reason"),
+    ("此期間已有同一受稽核對象的稽核；如需撤銷，請在該稽核申請撤銷並說明理由，經主管核准", "There is already an audit of the same auditee for this period; to withdraw it, ask on that audit with the reason, for the supervisor's approval"),
+    ("不可核准自己的撤銷申請", "You cannot approve your own withdrawal request"),
+    ("此稽核已簽章、已撤銷或已有待核准的撤銷申請", "This audit is signed, withdrawn, or has a withdrawal request pending"),
     ("委外廠商稽核請依附件三填寫", "A vendor audit is filled in on Attachment 3"),
     ("此項目不在抽查樣本內", "This item is not in the sample"),
     ("此稽核依附件二填寫", "This audit is filled in on Attachment 2"),
@@ -543,6 +551,13 @@ mod tests {
             crate::domain::Role::check_for_unit(
                 &[crate::domain::Role::Admin, crate::domain::Role::Clerk],
                 crate::domain::UnitKind::HouseholdOffice,
+                "HR-DA",
+            )
+            .unwrap_err(),
+            crate::domain::Role::check_for_unit(
+                &[crate::domain::Role::Admin, crate::domain::Role::Ethics, crate::domain::Role::ExternalAuditor],
+                crate::domain::UnitKind::BureauSection,
+                "LA-SEC",
             )
             .unwrap_err(),
             crate::domain::PasswordProblem::TooShort(12).to_string(),
@@ -591,6 +606,8 @@ mod tests {
         ("api/comparisons.rs", "matcher_message"),
         ("domain/comparison.rs", "band_zh"),
         ("domain/role.rs", "zh"),
+        ("domain/role.rs", "only_in"),
+        ("domain/role.rs", "check_for_unit"),
         ("domain/unit.rs", "zh"),
         ("domain/roc_date.rs", "long"),
     ];

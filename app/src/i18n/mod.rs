@@ -111,7 +111,10 @@ messages! {
     ResetPassword => "重設密碼", "Reset password";
     SetRoles => "設定角色", "Set roles";
     Reason => "原因", "Reason";
-    OneTimePassword => "一次性密碼（僅顯示一次，首次登入須變更）", "One-time password (shown once; must be changed at first sign-in)";
+    OneTimePassword => "一次性密碼（僅顯示一次，首次登入須變更，24 小時內未使用即失效）", "One-time password (shown once; must be changed at first sign-in; expires unused after 24 hours)";
+    RoleRemovals => "因所屬單位不符而移除之權限", "Roles removed because the unit may not hold them";
+    RoleRemovalsHint => "系統管理者限資訊室、政風限政風室、外部稽核限土地登記科、資訊室及政風室（七(一)）；以下權限已於系統啟動時移除並記錄於軌跡。", "Administrators only in the IT Office, Ethics only in the Ethics Office, external auditors only in the Land Registration Section, the IT Office and the Ethics Office (7(1)); these roles were removed at a start and recorded in the trail.";
+    ReturnsThroughRequest => "須以帳號異動申請單（附件五）新增方能恢復", "Returns only through a new account request (Attachment 5)";
     Loading => "載入中…", "Loading…";
     Kind => "類別", "Kind";
     Code => "代碼", "Code";

@@ -27,6 +27,7 @@ fn Accounts() -> impl IntoView {
     let accounts = Resource::new(move || version.get(), |_| list_accounts());
     let units = Resource::new(|| (), |_| list_units());
     let designations = Resource::new(move || version.get(), |_| list_designations());
+    let removals = Resource::new(|| (), |_| list_role_removals());
     let message = RwSignal::new(None::<String>);
     let error = RwSignal::new(None::<String>);
 
@@ -77,14 +78,12 @@ fn Accounts() -> impl IntoView {
         None => {}
     });
     let disable = ServerAction::<DisableAccount>::new();
-    let enable = ServerAction::<EnableAccount>::new();
     let set_roles = ServerAction::<SetAccountRoles>::new();
     let add_desig = ServerAction::<AddDesignation>::new();
     let end_desig = ServerAction::<EndDesignation>::new();
     Effect::new(move |_| {
         let results = [
             disable.value().get().map(|r| r.map(|_| ())),
-            enable.value().get().map(|r| r.map(|_| ())),
             set_roles.value().get().map(|r| r.map(|_| ())),
             add_desig.value().get().map(|r| r.map(|_| ())),
             end_desig.value().get().map(|r| r.map(|_| ())),
@@ -197,7 +196,7 @@ fn Accounts() -> impl IntoView {
                                                 <td>{a.last_login_at.map(roc_datetime).unwrap_or_default()}</td>
                                                 <td class="row-actions">
                                                     {if a.disabled {
-                                                        view! { <button type="button" on:click=move |_| { enable.dispatch(EnableAccount { account_id: id }); }>{t(Msg::Enable)}</button> }.into_any()
+                                                        view! { <span class="hint">{t(Msg::ReturnsThroughRequest)}</span> }.into_any()
                                                     } else {
                                                         view! {
                                                             <input aria-label=t(Msg::Reason) placeholder=t(Msg::Reason) bind:value=reason/>
@@ -218,6 +217,37 @@ fn Accounts() -> impl IntoView {
                 </Suspense>
             </section>
             <DesignationSection designations accounts add_desig end_desig/>
+            <Suspense fallback=|| ()>
+                {move || {
+                    let rows = removals.get().and_then(|r| r.ok()).unwrap_or_default();
+                    let us = units.get().and_then(|r| r.ok()).unwrap_or_default();
+                    (!rows.is_empty()).then(|| view! {
+                        <section class="card" data-testid="role-removals">
+                            <h2>{t(Msg::RoleRemovals)}</h2>
+                            <p class="hint">{t(Msg::RoleRemovalsHint)}</p>
+                            <div class="table-wrap">
+                            <table>
+                                <thead><tr>
+                                    <th>{t(Msg::EmployeeNo)}</th><th>{t(Msg::Name)}</th><th>{t(Msg::Unit)}</th>
+                                    <th>{t(Msg::Roles)}</th><th>{t(Msg::Time)}</th>
+                                </tr></thead>
+                                <tbody>
+                                    {rows.into_iter().map(|r| view! {
+                                        <tr>
+                                            <td class="mono">{r.employee_no}</td>
+                                            <td>{r.name}</td>
+                                            <td>{unit_name(&us, r.unit_id, locale)}</td>
+                                            <td>{role_label(r.role, locale)}</td>
+                                            <td>{roc_datetime(r.removed_at)}</td>
+                                        </tr>
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                            </div>
+                        </section>
+                    })
+                }}
+            </Suspense>
         </main>
     }
 }

@@ -121,6 +121,12 @@ fn SecurityNotice() -> impl IntoView {
                 let failing: Vec<String> =
                     r.forwarding.iter().filter(|f| f.last_error.is_some()).map(|f| f.target.clone()).collect();
                 view! {
+                    {r.scanning_off.then(|| view! {
+                        <p class="error" role="alert" data-testid="home-scanning-off">
+                            {locale.pick("上傳檔案之病毒掃描未啟用（YINJIAN_CLAMD=off），而系統已有正式帳號：請設定 clamd 後重新啟動（附件三 3(8)）。",
+                                "Malware scanning of uploads is off (YINJIAN_CLAMD=off) while the system has real accounts: configure clamd and restart (Attachment 3, 3(8)).")}
+                        </p>
+                    })}
                     {(r.overdue > 0).then(|| view! {
                         <p class="error" role="alert" data-testid="home-security-overdue">
                             {locale.pick("資安工作逾期項目：", "Overdue security duties: ")}<strong>{r.overdue}</strong>

@@ -8,18 +8,18 @@ pub fn LoginPage() -> impl IntoView {
     let locale = use_locale();
     let action = ServerAction::<Login>::new();
     let value = action.value();
-    // back to where the session ended (`?next=/audits/7`): a path on this site only
+    // back to where the session ended (`?next=/audits/7`): one of this site's pages only
     let query = leptos_router::hooks::use_query_map();
     let next = move || {
         query
             .with_untracked(|q| q.get("next"))
-            .filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.contains('\\'))
+            .and_then(|n| crate::domain::nav::safe_next(&n))
             .unwrap_or_else(|| "/".into())
     };
     Effect::new(move |_| {
         if let Some(Ok(outcome)) = value.get() {
             let target = if outcome.must_change_password { "/password".to_string() } else { next() };
-            let _ = window().location().set_href(&target);
+            let _ = window().location().set_href(&same_origin(&target));
         }
     });
     let error = move || value.get().and_then(|r| r.err()).map(|e| e.text(locale));
@@ -52,4 +52,18 @@ pub fn LoginPage() -> impl IntoView {
             </section>
         </main>
     }
+}
+
+/// `target` resolved against this page's origin, if it stays on it; the home page otherwise.
+fn same_origin(target: &str) -> String {
+    #[cfg(feature = "hydrate")]
+    {
+        let origin = window().location().origin().unwrap_or_default();
+        match web_sys::Url::new_with_base(target, &origin) {
+            Ok(u) if u.origin() == origin => return u.href(),
+            _ => return "/".into(),
+        }
+    }
+    #[allow(unreachable_code)]
+    target.to_string()
 }

@@ -10,7 +10,7 @@ use super::authz::{acts_as_supervisor, bureau_wide};
 use super::store::{AuditFilter, AuditFormRecord, DynStore, NewAudit, StoreResult};
 use super::trail::TrailDraft;
 use crate::domain::audit::{AuditKind, FollowupKind, Part, Period, Slot};
-use crate::domain::audit_sample::{draw_queries, draw_users};
+use crate::domain::audit_sample::{draw_queries_by, draw_users_by, SampleMethod};
 use crate::domain::Role;
 
 /// A drawn sample and the populations it came from.
@@ -22,7 +22,7 @@ pub struct Drawn {
     pub accounts: Vec<i64>,
 }
 
-/// Draw the unit's sample for the period as the log stood at `as_of` (the audit's opening): 1 %
+/// Draw the unit's sample for the period as the log stood at `as_of` (the recorded cut-off): 1 %
 /// of its look-ups (never the auditor's own) and 50 % of its accounts active in the period
 /// (never the auditor's own account). Look-ups made later do not change a drawn sample.
 pub async fn redraw(
@@ -32,6 +32,7 @@ pub async fn redraw(
     auditor: i64,
     seed: u64,
     as_of: DateTime<Utc>,
+    method: SampleMethod,
 ) -> StoreResult<Drawn> {
     let until = period.end().min(as_of);
     let lookups = store.lookups_in(unit_id, period.start(), until).await?;
@@ -39,9 +40,20 @@ pub async fn redraw(
     Ok(Drawn {
         lookups: lookups.len(),
         users: accounts.len(),
-        queries: draw_queries(&lookups, auditor, seed),
-        accounts: draw_users(&accounts, auditor, seed),
+        queries: draw_queries_by(method, &lookups, auditor, seed),
+        accounts: draw_users_by(method, &accounts, auditor, seed),
     })
+}
+
+/// The sample's seed of an audit kind, audited party (a unit's id, or a vendor's name) and
+/// period: an HMAC under the trail key, so that it is the same at every opening, cannot be
+/// chosen by whoever opens the audit, and cannot be foreseen without the key. Kept within i64.
+pub fn sample_seed(key: &[u8], kind: AuditKind, party: &str, period: Period) -> u64 {
+    use hmac::{Hmac, Mac};
+    let mut mac = <Hmac<sha2::Sha256> as Mac>::new_from_slice(key).expect("HMAC takes any key length");
+    mac.update(format!("audit-sample\n{}\n{party}\n{period}", kind.code()).as_bytes());
+    let b = mac.finalize().into_bytes();
+    u64::from_be_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]]) >> 1
 }
 
 /// What opening an audit needs.
@@ -55,18 +67,31 @@ pub struct Opening {
     pub auditor_id: i64,
     pub audited_id: Option<i64>,
     pub audited_on: NaiveDate,
-    pub seed: u64,
     pub now: DateTime<Utc>,
 }
 
-/// Draw the sample and open the record; returns its id.
-pub async fn open(store: &DynStore, o: Opening, trail: TrailDraft) -> StoreResult<i64> {
+/// Draw the sample and open the record; returns its id. The seed comes from the trail key
+/// ([`sample_seed`]) and the query log's cut-off from the first opening for the same unit and
+/// period (recorded), so every opening for them draws the same sample: opening again under
+/// another audited person, or after a withdrawal, cannot change it.
+pub async fn open(store: &DynStore, key: &[u8], o: Opening, trail: TrailDraft) -> StoreResult<i64> {
+    let party = match (o.unit_id, &o.vendor) {
+        (Some(u), _) => u.to_string(),
+        (None, Some(v)) => v.trim().to_string(),
+        (None, None) => String::new(),
+    };
+    let mut seed = sample_seed(key, o.kind, &party, o.period);
+    let mut cutoff = o.period.end().min(o.now);
     let (drawn, changes, review) = match o.unit_id {
-        Some(unit) => (
-            redraw(store, unit, o.period, o.auditor_id, o.seed, o.now).await?,
-            store.account_changes(unit, o.period.start(), o.period.end()).await?,
-            store.last_review_before(unit, o.period.end()).await?,
-        ),
+        Some(unit) => {
+            let (s, c) = store.fix_audit_draw(o.kind, unit, &o.period.to_string(), seed as i64, cutoff, o.now).await?;
+            (seed, cutoff) = (s as u64, c);
+            (
+                redraw(store, unit, o.period, o.auditor_id, seed, cutoff, SampleMethod::Ranked).await?,
+                store.account_changes(unit, o.period.start(), o.period.end()).await?,
+                store.last_review_before(unit, o.period.end()).await?,
+            )
+        }
         None => (Drawn { lookups: 0, users: 0, queries: Vec::new(), accounts: Vec::new() }, 0, None),
     };
     let previous = previous_audit(store, o.kind, o.unit_id, o.vendor.as_deref(), o.period).await?;
@@ -81,7 +106,9 @@ pub async fn open(store: &DynStore, o: Opening, trail: TrailDraft) -> StoreResul
         auditor_id: o.auditor_id,
         audited_id: o.audited_id,
         audited_on: o.audited_on,
-        seed: o.seed as i64,
+        seed: seed as i64,
+        sample_method: SampleMethod::Ranked,
+        sample_cutoff: Some(cutoff),
         lookups: drawn.lookups as i64,
         users: drawn.users as i64,
         account_changes: changes,
@@ -91,11 +118,112 @@ pub async fn open(store: &DynStore, o: Opening, trail: TrailDraft) -> StoreResul
         now: o.now,
     };
     let trail = trail.details(serde_json::json!({
-        "kind": o.kind.code(), "period": o.period.to_string(), "unit_id": o.unit_id, "seed": o.seed.to_string(),
-        "lookups": drawn.lookups, "users": drawn.users,
+        "kind": o.kind.code(), "period": o.period.to_string(), "unit_id": o.unit_id, "seed": seed.to_string(),
+        "cutoff": cutoff, "lookups": drawn.lookups, "users": drawn.users,
         "sampled_queries": drawn.queries.len(), "sampled_users": drawn.accounts.len(),
     }));
     store.create_audit(&new, trail).await
+}
+
+/// Why a withdrawal was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum WithdrawalError {
+    #[error("only the audit's auditor asks to withdraw it")]
+    NotAuditor,
+    #[error("the reason must be 4 to 500 characters")]
+    Reason,
+    #[error("the caller may not decide this withdrawal")]
+    NotApprover,
+    #[error("nobody approves their own request")]
+    OwnRequest,
+    #[error("no such audit")]
+    NotFound,
+    #[error("the audit was signed, withdrawn or has a request pending already")]
+    Stale,
+    #[error(transparent)]
+    Store(super::store::StoreError),
+}
+
+impl From<super::store::StoreError> for WithdrawalError {
+    fn from(e: super::store::StoreError) -> Self {
+        match e {
+            super::store::StoreError::Stale(_) => Self::Stale,
+            super::store::StoreError::NotFound(_) => Self::NotFound,
+            e => Self::Store(e),
+        }
+    }
+}
+
+/// Who approves withdrawing an audit: an internal audit, the audited unit's supervisor (or
+/// delegate); an office or vendor audit, the auditing unit's supervisor — never the auditor.
+pub async fn may_approve_withdrawal(
+    store: &DynStore,
+    actor: &Actor,
+    a: &AuditFormRecord,
+    now: DateTime<Utc>,
+) -> StoreResult<bool> {
+    if actor.account_id == a.auditor_id {
+        return Ok(false);
+    }
+    let unit = match a.kind {
+        AuditKind::Internal => a.unit_id.unwrap_or(a.auditing_unit_id),
+        AuditKind::Office | AuditKind::Vendor => a.auditing_unit_id,
+    };
+    acts_as_supervisor(store, actor, unit, now).await
+}
+
+/// The auditor asks to withdraw an audit not yet signed (to draw again), with a reason; it is
+/// withdrawn only when approved ([`decide_withdrawal`]). Refusals are in the trail.
+pub async fn request_withdrawal(
+    state: &super::AppState,
+    actor: &Actor,
+    ip: Option<std::net::IpAddr>,
+    id: i64,
+    reason: &str,
+    path: &str,
+    trail: TrailDraft,
+) -> Result<(), WithdrawalError> {
+    let a = state.store.audit(id).await?.ok_or(WithdrawalError::NotFound)?;
+    if a.auditor_id != actor.account_id {
+        super::authz::deny(state, Some(actor), ip, path, "not_auditor").await;
+        return Err(WithdrawalError::NotAuditor);
+    }
+    let reason = reason.trim();
+    if !(4..=500).contains(&reason.chars().count()) || reason.chars().any(|c| c.is_control() && c != '\n') {
+        return Err(WithdrawalError::Reason);
+    }
+    let trail = trail.details(serde_json::json!({ "reason": reason, "step": "requested" }));
+    state.store.request_audit_withdrawal(id, reason, state.clock.now(), trail).await?;
+    Ok(())
+}
+
+/// The approver approves (the audit is withdrawn, the approver kept on it) or declines a pending
+/// withdrawal. Refusals are in the trail.
+pub async fn decide_withdrawal(
+    state: &super::AppState,
+    actor: &Actor,
+    ip: Option<std::net::IpAddr>,
+    id: i64,
+    approve: bool,
+    path: &str,
+    trail: TrailDraft,
+) -> Result<(), WithdrawalError> {
+    let now = state.clock.now();
+    let a = state.store.audit(id).await?.ok_or(WithdrawalError::NotFound)?;
+    if a.auditor_id == actor.account_id {
+        super::authz::deny(state, Some(actor), ip, path, "own_withdrawal").await;
+        return Err(WithdrawalError::OwnRequest);
+    }
+    if !may_approve_withdrawal(&state.store, actor, &a, now).await? {
+        super::authz::deny(state, Some(actor), ip, path, "not_withdrawal_approver").await;
+        return Err(WithdrawalError::NotApprover);
+    }
+    let trail = trail.details(serde_json::json!({
+        "step": if approve { "approved" } else { "declined" },
+        "reason": a.withdraw_request_reason,
+    }));
+    state.store.decide_audit_withdrawal(id, approve, actor.account_id, now, trail).await?;
+    Ok(())
 }
 
 /// The latest earlier audit of the same kind and target that the auditor has signed.
@@ -114,12 +242,6 @@ pub async fn previous_audit(
         .filter(|a| Period::parse(&a.period).is_ok_and(|p| p < period))
         .max_by(|a, b| a.period.cmp(&b.period).then(a.id.cmp(&b.id)))
         .map(|a| a.id))
-}
-
-/// A fresh seed (kept within i64 so both databases store it as it is).
-pub fn fresh_seed() -> u64 {
-    use rand::Rng;
-    rand::rng().random::<u64>() >> 1
 }
 
 /// Who reads an audit: the bureau; its auditor and audited person; the audited unit's internal

@@ -13,7 +13,7 @@ use tower_sessions::Session;
 use super::store::{AccountRecord, StoreError};
 use super::trail::{ActorRef, Outcome, TrailAction, TrailDraft};
 use super::AppState;
-use crate::domain::{PasswordPolicy, Role};
+use crate::domain::{EmployeeNo, PasswordPolicy, Role};
 
 pub const SESSION_KEY: &str = "auth";
 
@@ -27,6 +27,8 @@ pub enum AuthError {
     RateLimited,
     #[error("the account's unit is inactive")]
     UnitInactive,
+    #[error("the one-time password has expired unused")]
+    OneTimeExpired,
     #[error("password rejected: {0}")]
     Rejected(String),
     #[error(transparent)]
@@ -43,19 +45,43 @@ fn hasher() -> Argon2<'static> {
     Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
 }
 
-/// Hash on the blocking pool: argon2 is deliberately slow.
+/// One permit per core: argon2 runs (19 MiB and ~all of a core each) never take more than the
+/// machine's cores, however many sign-ins arrive at once; the rest wait their turn in arrival
+/// order (tokio's semaphore is fair), and look-ups of signed-in clerks keep a share of the CPU.
+pub fn hashing_permits() -> &'static tokio::sync::Semaphore {
+    static PERMITS: OnceLock<tokio::sync::Semaphore> = OnceLock::new();
+    PERMITS.get_or_init(|| {
+        let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
+        tokio::sync::Semaphore::new(cores)
+    })
+}
+
+/// The most argon2 runs at once (one per core).
+pub fn hashing_capacity() -> usize {
+    std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)
+}
+
+/// Passwords longer than this are refused unhashed (the policy's own limit is far below).
+pub const MAX_PASSWORD_BYTES: usize = 1024;
+
+async fn hashing<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Result<T, AuthError> {
+    let _permit = hashing_permits().acquire().await.map_err(|e| AuthError::Hash(e.to_string()))?;
+    tokio::task::spawn_blocking(work).await.map_err(|e| AuthError::Hash(e.to_string()))
+}
+
+/// Hash on the blocking pool (argon2 is deliberately slow), one run per core at most.
 pub async fn hash_password(password: String) -> Result<String, AuthError> {
-    tokio::task::spawn_blocking(move || {
+    hashing(move || {
         hasher().hash_password(password.as_bytes()).map(|h| h.to_string()).map_err(|e| AuthError::Hash(e.to_string()))
     })
-    .await
-    .map_err(|e| AuthError::Hash(e.to_string()))?
+    .await?
 }
 
 pub async fn verify_password(password: String, hash: String) -> bool {
-    tokio::task::spawn_blocking(move || hasher().verify_password(password.as_bytes(), hash.as_str()).is_ok())
-        .await
-        .unwrap_or(false)
+    if password.len() > MAX_PASSWORD_BYTES {
+        return false;
+    }
+    hashing(move || hasher().verify_password(password.as_bytes(), hash.as_str()).is_ok()).await.unwrap_or(false)
 }
 
 /// A hash verified against when the account does not exist, so that an unknown account takes
@@ -174,7 +200,35 @@ async fn deny_login(
     Ok(())
 }
 
+/// How long a one-time password (a new account's, a reset's) signs in before it expires unused.
+pub const ONE_TIME_VALID_HOURS: i64 = 24;
+
+/// When a one-time password was issued at `now`, it stops working at this time.
+pub fn one_time_until(now: DateTime<Utc>) -> DateTime<Utc> {
+    now + ChronoDuration::hours(ONE_TIME_VALID_HOURS)
+}
+
+/// Whether the account still holds an unused one-time password that has expired. A one-time
+/// password records its end; one without (demo accounts, and those issued before the end was
+/// recorded) ends 24 hours after it was set — except on a demo server (`YINJIAN_DEMO`), so that
+/// a `make run` demo still signs in the next day.
+pub fn one_time_expired(account: &AccountRecord, demo: bool, now: DateTime<Utc>) -> bool {
+    if !account.must_change_password {
+        return false;
+    }
+    match account.one_time_until {
+        Some(until) => now >= until,
+        None => !demo && now >= one_time_until(account.password_changed_at),
+    }
+}
+
 /// Check credentials, count failures and lock, then bind the session (with a new id).
+///
+/// `employee_no` is what the person typed. It is parsed before anything touches the store: one
+/// that does not parse is refused and only counted in the anonymous denial summary (its text is
+/// never stored: it may be a password typed into the wrong field); one that parses but names no
+/// account is counted there too, the parsed number kept as a bounded sample. Neither writes a
+/// row per attempt, so a flood of sign-ins grows the trail by a bounded number of rows.
 pub async fn sign_in(
     state: &AppState,
     session: &Session,
@@ -182,37 +236,50 @@ pub async fn sign_in(
     password: String,
     ip: Option<std::net::IpAddr>,
 ) -> Result<Actor, AuthError> {
+    const PATH: &str = "/api/auth/login";
     if let Some(ip) = ip {
-        // per address and minute, counted in the database: shared by every instance
+        // per address (IPv6: per /64) and minute, counted in the database: shared by every instance
         let minute = Utc::now().timestamp().div_euclid(60) * 60;
-        let hits = state.store.hit_rate(&format!("login:{ip}"), minute, minute - 120).await?;
+        let key = format!("login:{}", super::denials::client_key(ip));
+        let hits = state.store.hit_rate(&key, minute, minute - 120).await?;
         if hits > i64::from(state.auth.login_per_minute.max(1)) {
             // counted per client and window, not a row per attempt (see `denials`)
-            let ip = ip.to_string();
-            state.denials.record(&state.store, Some(&ip), "/api/auth/login", "login_rate_limited").await;
+            state.denials.record(&state.store, Some(ip), PATH, "login_rate_limited").await;
             return Err(AuthError::RateLimited);
         }
     }
+    // A client past the anonymous-denial limit is refused before anything else, whatever it
+    // names: answering a known account differently from an unknown one would tell them apart.
+    if state.denials.is_throttled(ip, Utc::now()) {
+        state.denials.record(&state.store, ip, PATH, "throttled").await;
+        return Err(AuthError::RateLimited);
+    }
+    let parsed = EmployeeNo::parse(employee_no).ok().filter(|_| password.len() <= MAX_PASSWORD_BYTES);
+    let Some(employee_no) = parsed else {
+        if state.denials.record(&state.store, ip, PATH, "malformed_credentials").await {
+            return Err(AuthError::RateLimited);
+        }
+        return Err(AuthError::BadCredentials);
+    };
     let ip_s = ip.map(|i| i.to_string());
     let now = Utc::now();
-    let account = state.store.account_by_employee_no(employee_no).await?;
+    let account = state.store.account_by_employee_no(employee_no.as_str()).await?;
     let Some(account) = account else {
         let _ = verify_password(password, dummy_hash().await).await;
-        state
-            .store
-            .append_trail(
-                TrailDraft::new(TrailAction::AuthLogin, Outcome::Failure)
-                    .ip(ip_s)
-                    .details(serde_json::json!({ "employee_no": employee_no, "reason": "unknown_account" })),
-            )
-            .await?;
+        if state.denials.record_for(&state.store, ip, PATH, "unknown_account", Some(&employee_no)).await {
+            return Err(AuthError::RateLimited);
+        }
         return Err(AuthError::BadCredentials);
     };
     let actor = Actor::from_account(&account, &state.auth.policy, now);
     let actor_ref = Some(actor.trail_ref());
     if let Some(until) = account.locked_until.filter(|u| *u > now) {
         let _ = verify_password(password, dummy_hash().await).await;
-        deny_login(state, actor_ref, ip_s, serde_json::json!({ "reason": "locked", "locked_until": until })).await?;
+        // the lock itself is in the trail (`auth.lockout`); attempts while it holds are counted
+        // like other anonymous denials, not a row each (anyone may knock on a known account)
+        if state.denials.record_for(&state.store, ip, PATH, "locked", Some(&employee_no)).await {
+            return Err(AuthError::RateLimited);
+        }
         return Err(AuthError::Locked(until));
     }
     let ok = verify_password(password, account.password_hash.clone()).await;
@@ -246,6 +313,11 @@ pub async fn sign_in(
     if !state.store.unit(account.unit_id).await?.is_some_and(|u| u.active) {
         deny_login(state, actor_ref, ip_s, serde_json::json!({ "reason": "unit_inactive" })).await?;
         return Err(AuthError::UnitInactive);
+    }
+    // a one-time password left unused for a day no longer signs in (told after the right one)
+    if one_time_expired(&account, state.auth.demo, now) {
+        deny_login(state, actor_ref, ip_s, serde_json::json!({ "reason": "one_time_password_expired" })).await?;
+        return Err(AuthError::OneTimeExpired);
     }
     // Count the success first, atomically with the lock: a lock set meanwhile by parallel wrong
     // guesses wins over a correct one.
@@ -340,6 +412,17 @@ pub async fn change_password(
     Ok(())
 }
 
+/// The key an account's browser seals its unsent audit answers with (AES-256-GCM, WebCrypto),
+/// issued to the signed-in account only: derived from the trail key and the account, so the same
+/// person's next sign-in gets it again (and decrypts and sends what waited) while no other
+/// account can read or send them. Never stored in the browser.
+pub fn offline_key(trail_key: &[u8], account_id: i64) -> [u8; 32] {
+    use hmac::{Hmac, Mac};
+    let mut mac = <Hmac<sha2::Sha256> as Mac>::new_from_slice(trail_key).expect("HMAC takes any key length");
+    mac.update(format!("yinjian offline audit answers\n{account_id}").as_bytes());
+    mac.finalize().into_bytes().into()
+}
+
 pub async fn sign_out(
     state: &AppState,
     session: &Session,
@@ -370,6 +453,76 @@ mod tests {
             assert_eq!(p.len(), 16);
             assert!(policy.check(&p, "A10001", "王小明").is_empty(), "{p}");
         }
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn hashing_never_takes_more_than_the_cores() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        use std::sync::Arc;
+        let (now, max) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
+        let tasks: Vec<_> = (0..4 * hashing_capacity() + 4)
+            .map(|_| {
+                let (now, max) = (now.clone(), max.clone());
+                tokio::spawn(hashing(move || {
+                    let n = now.fetch_add(1, Ordering::SeqCst) + 1;
+                    max.fetch_max(n, Ordering::SeqCst);
+                    std::thread::sleep(std::time::Duration::from_millis(30));
+                    now.fetch_sub(1, Ordering::SeqCst);
+                }))
+            })
+            .collect();
+        for t in tasks {
+            t.await.unwrap().unwrap();
+        }
+        let max = max.load(Ordering::SeqCst);
+        assert!(max <= hashing_capacity(), "{max} at once on {} cores", hashing_capacity());
+        assert!(max >= 1);
+    }
+
+    #[test]
+    fn offline_keys_differ_per_account_and_stay() {
+        let k = b"trail-key-0123456789abcdef0123456789";
+        assert_eq!(offline_key(k, 7), offline_key(k, 7));
+        assert_ne!(offline_key(k, 7), offline_key(k, 8));
+        assert_ne!(offline_key(k, 7), offline_key(b"another-trail-key-0123456789abcdef", 7));
+    }
+
+    #[test]
+    fn a_one_time_password_expires_after_a_day_unused() {
+        use crate::server::store::AccountRecord;
+        let now = Utc::now();
+        let account = |must_change: bool, set: DateTime<Utc>, until: Option<DateTime<Utc>>| AccountRecord {
+            id: 1,
+            employee_no: "C1".into(),
+            name: "n".into(),
+            unit_id: 1,
+            email: String::new(),
+            phone: String::new(),
+            password_hash: String::new(),
+            password_changed_at: set,
+            must_change_password: must_change,
+            failed_attempts: 0,
+            locked_until: None,
+            disabled: false,
+            disabled_at: None,
+            disabled_reason: None,
+            session_version: 1,
+            created_at: set,
+            last_login_at: None,
+            one_time_until: until,
+            roles: vec![],
+        };
+        let h = ChronoDuration::hours;
+        // issued with its end
+        assert!(!one_time_expired(&account(true, now - h(23), Some(one_time_until(now - h(23)))), false, now));
+        assert!(one_time_expired(&account(true, now - h(25), Some(one_time_until(now - h(25)))), false, now));
+        // a password the person chose never expires this way
+        assert!(!one_time_expired(&account(false, now - h(500), None), false, now));
+        // without an end (demo accounts, older ones): a day, except on a demo server
+        assert!(one_time_expired(&account(true, now - h(25), None), false, now));
+        assert!(!one_time_expired(&account(true, now - h(25), None), true, now));
+        // an end recorded holds on a demo server too
+        assert!(one_time_expired(&account(true, now - h(25), Some(one_time_until(now - h(25)))), true, now));
     }
 
     #[tokio::test]

@@ -53,6 +53,7 @@ pub const POLICY: &[(&str, Access)] = &[
     ("/api/auth/policy", Access::Public),
     ("/api/auth/logout", Access::SignedIn),
     ("/api/auth/password", Access::SignedIn),
+    ("/api/auth/offline-key", Access::SignedIn),
     ("/api/admin/units", Access::Roles(ADMIN)),
     ("/api/admin/units/active", Access::Roles(ADMIN)),
     ("/api/admin/units/contact", Access::Roles(ADMIN)),
@@ -64,8 +65,8 @@ pub const POLICY: &[(&str, Access)] = &[
     ("/api/admin/accounts/create", Access::Roles(ADMIN)),
     ("/api/admin/accounts/roles", Access::Roles(ADMIN)),
     ("/api/admin/accounts/disable", Access::Roles(ADMIN)),
-    ("/api/admin/accounts/enable", Access::Roles(ADMIN)),
     ("/api/admin/accounts/reset-password", Access::Roles(ADMIN)),
+    ("/api/admin/accounts/role-removals", Access::Roles(ADMIN)),
     ("/api/admin/designations", Access::Roles(ADMIN)),
     ("/api/admin/designations/add", Access::Roles(ADMIN)),
     ("/api/admin/designations/end", Access::Roles(ADMIN)),
@@ -130,6 +131,8 @@ pub const POLICY: &[(&str, Access)] = &[
     ("/api/audits/list", Access::Roles(ANY_ROLE)),
     ("/api/audits/create", Access::Roles(AUDITORS)),
     ("/api/audits/withdraw", Access::Roles(AUDITORS)),
+    // the withdrawal's approver: a unit's supervisor or delegate (the function narrows it)
+    ("/api/audits/withdraw-decide", Access::Roles(ANY_ROLE)),
     ("/api/audits/get", Access::Roles(ANY_ROLE)),
     ("/api/audits/answer", Access::Roles(AUDITORS)),
     ("/api/audits/vendor-answer", Access::Roles(EXTERNAL)),
@@ -142,6 +145,14 @@ pub const POLICY: &[(&str, Access)] = &[
     ("/api/accounts/register", Access::Roles(ANY_ROLE)),
     ("/api/accounts/register/export", Access::Roles(ANY_ROLE)),
 ];
+
+/// The endpoints that take an upload (an image, or a signature drawn on a tablet: ~400 KB):
+/// only these accept a body up to the upload limit.
+pub const LARGE_BODY_ENDPOINTS: &[&str] =
+    &["/api/comparisons/submit", "/api/seals/upload", "/api/liaison/reply", "/api/audits/sign"];
+
+/// The largest body of every other `/api/` request, the public ones (sign-in) included.
+pub const API_BODY_LIMIT: usize = 64 * 1024;
 
 pub fn policy(path: &str) -> Option<Access> {
     POLICY.iter().find(|(p, _)| *p == path).map(|(_, a)| *a)
@@ -174,8 +185,7 @@ pub async fn authorize(
         Ok(()) => Ok(actor),
         // nobody to hold to it (not signed in, or no such endpoint): counted, not a row each
         Err((reason, err)) if actor.is_none() || reason == "no_policy" => {
-            let ip = ip.map(|i| i.to_string());
-            if state.denials.record(&state.store, ip.as_deref(), path, reason).await {
+            if state.denials.record(&state.store, ip, path, reason).await {
                 return Err(ApiError::RateLimited);
             }
             Err(err)
@@ -252,7 +262,9 @@ async fn designated(
     if actor.unit_id != unit_id {
         return Ok(false);
     }
-    Ok(store.list_designations(Some(unit_id)).await?.iter().any(|d| {
-        d.account_id == actor.account_id && d.kind == kind && d.valid_from <= now && d.valid_to.is_none_or(|t| now < t)
-    }))
+    Ok(store
+        .list_designations(Some(unit_id))
+        .await?
+        .iter()
+        .any(|d| d.account_id == actor.account_id && d.kind == kind && d.holds_at(now)))
 }

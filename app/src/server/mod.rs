@@ -11,6 +11,7 @@ pub mod liaison;
 pub mod reports;
 pub mod requests;
 pub mod reviews;
+pub mod roles;
 pub mod scan;
 pub mod seed;
 pub mod state;

@@ -118,10 +118,12 @@ pub async fn managed_units(store: &DynStore, actor: &Actor, now: DateTime<Utc>) 
         out.push(Managed { unit_id: actor.unit_id, as_deputy: false });
     }
     for d in store.list_designations(None).await? {
+        // a designation holds only while the account is in the unit it was made for (as in
+        // `authz::designated`): one moved elsewhere manages nothing by it
         if d.account_id == actor.account_id
             && d.kind == Designation::DeputyAccountManager
-            && d.valid_from <= now
-            && d.valid_to.is_none_or(|t| now < t)
+            && d.unit_id == actor.unit_id
+            && d.holds_at(now)
             && !out.iter().any(|m| m.unit_id == d.unit_id)
         {
             out.push(Managed { unit_id: d.unit_id, as_deputy: true });
@@ -261,6 +263,7 @@ mod tests {
             session_version: 1,
             created_at: now - Duration::days(400),
             last_login_at: None,
+            one_time_until: None,
             roles: vec![],
         };
         assert_eq!(idle_days(&a, None, now), 400);

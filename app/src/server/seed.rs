@@ -29,6 +29,11 @@ const DEMO: &[(Role, &str, &str, &str)] = &[
     (Role::Admin, "A0001", "蔡宗翰", "LA-IT"),
 ];
 
+/// Whether an account is one of the demo accounts (its employee number and name both as seeded).
+pub fn is_demo_account(employee_no: &str, name: &str) -> bool {
+    DEMO.iter().any(|(_, no, n, _)| *no == employee_no && *n == name)
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum SeedError {
     #[error(transparent)]
@@ -60,6 +65,7 @@ pub async fn seed_demo_accounts(store: &dyn Store) -> Result<Vec<DemoAccount>, S
             phone: String::new(),
             password_hash: hash_password(password.clone()).await?,
             must_change_password: true,
+            one_time_until: None,
             roles: vec![*role],
             now: Utc::now(),
         };

@@ -16,6 +16,8 @@ pub struct AuthConfig {
     /// Sign-in attempts per client IP per minute (counted in the database, so shared by every
     /// instance on it).
     pub login_per_minute: u32,
+    /// A demo server (`YINJIAN_DEMO`): the demo accounts' one-time passwords do not expire.
+    pub demo: bool,
 }
 
 impl Default for AuthConfig {
@@ -26,6 +28,7 @@ impl Default for AuthConfig {
             absolute_timeout: Duration::from_secs(10 * 3600),
             secure: false,
             login_per_minute: 30,
+            demo: false,
         }
     }
 }

@@ -30,6 +30,7 @@ coded! {
         AccountRegisterExport = "account.register.export",
         AccountRegisterView = "account.register.view",
         AccountRevoke = "account.revoke",
+        AccountRoleRemoved = "account.role_removed",
         AccountRoles = "account.roles",
         AccountRequestApplied = "account_request.applied",
         AccountRequestApproved = "account_request.approved",
@@ -191,29 +192,99 @@ impl TrailDraft {
         self
     }
 
-    /// The row as it will be stored.
+    /// The row as it will be stored. Every string it stores is bounded
+    /// ([`MAX_FIELD_CHARS`], [`MAX_DETAIL_STRING_CHARS`], [`MAX_DETAILS_BYTES`]), whoever built
+    /// the draft: a trail row can never be made large by what a caller sent.
     pub fn into_record(self, seq: i64, prev_hash: String, key: &[u8]) -> TrailRecord {
+        let field = |s: Option<String>| s.map(|s| clip_chars(s, MAX_FIELD_CHARS));
         let mut r = TrailRecord {
             seq,
             occurred_at: self.occurred_at.trunc_subsecs(3),
             actor_id: self.actor.as_ref().map(|a| a.id),
-            actor_employee_no: self.actor.as_ref().map(|a| a.employee_no.clone()),
-            actor_roles: self.actor.as_ref().map(|a| a.roles.iter().map(|r| r.code()).collect::<Vec<_>>().join(",")),
+            actor_employee_no: field(self.actor.as_ref().map(|a| a.employee_no.clone())),
+            actor_roles: field(
+                self.actor.as_ref().map(|a| a.roles.iter().map(|r| r.code()).collect::<Vec<_>>().join(",")),
+            ),
             actor_unit_id: self.actor.as_ref().map(|a| a.unit_id),
             action: self.action.code().to_string(),
-            object_type: self.object_type,
-            object_id: self.object_id,
-            case_number: self.case_number,
-            subject_national_id: self.subject_national_id,
-            client_ip: self.client_ip,
+            object_type: field(self.object_type),
+            object_id: field(self.object_id),
+            case_number: field(self.case_number),
+            subject_national_id: field(self.subject_national_id),
+            client_ip: field(self.client_ip),
             outcome: self.outcome.code().to_string(),
-            details: self.details.to_string(),
+            details: bounded_details(self.details),
             prev_hash,
             hash: String::new(),
         };
         r.hash = r.compute_hash(key);
         r
     }
+}
+
+/// The most characters a trail row's own columns keep (employee number, object, case number,
+/// subject, address): every legitimate value is far shorter.
+pub const MAX_FIELD_CHARS: usize = 200;
+/// The most characters any one string inside a row's details keeps.
+pub const MAX_DETAIL_STRING_CHARS: usize = 2_000;
+/// The most elements any one array or object inside a row's details keeps.
+pub const MAX_DETAIL_ITEMS: usize = 200;
+/// The largest details a row stores; larger ones are replaced by their size and digest.
+pub const MAX_DETAILS_BYTES: usize = 16 * 1024;
+
+fn clip_chars(s: String, max: usize) -> String {
+    if s.chars().count() <= max {
+        return s;
+    }
+    let mut out: String = s.chars().take(max).collect();
+    out.push('…');
+    out
+}
+
+fn clip_value(v: serde_json::Value, depth: usize) -> serde_json::Value {
+    use serde_json::Value;
+    match v {
+        Value::String(s) => Value::String(clip_chars(s, MAX_DETAIL_STRING_CHARS)),
+        Value::Array(items) if depth > 8 => Value::String(format!("[{} items]", items.len())),
+        Value::Object(map) if depth > 8 => Value::String(format!("{{{} fields}}", map.len())),
+        Value::Array(items) => {
+            let n = items.len();
+            let mut out: Vec<Value> =
+                items.into_iter().take(MAX_DETAIL_ITEMS).map(|i| clip_value(i, depth + 1)).collect();
+            if n > MAX_DETAIL_ITEMS {
+                out.push(Value::String(format!("… {} more", n - MAX_DETAIL_ITEMS)));
+            }
+            Value::Array(out)
+        }
+        Value::Object(map) => {
+            let n = map.len();
+            let mut out: serde_json::Map<String, Value> = map
+                .into_iter()
+                .take(MAX_DETAIL_ITEMS)
+                .map(|(k, v)| (clip_chars(k, MAX_FIELD_CHARS), clip_value(v, depth + 1)))
+                .collect();
+            if n > MAX_DETAIL_ITEMS {
+                out.insert("…".into(), Value::from(n - MAX_DETAIL_ITEMS));
+            }
+            Value::Object(out)
+        }
+        other => other,
+    }
+}
+
+/// A row's details as stored: strings, arrays and nesting clipped, and the whole bounded.
+pub fn bounded_details(details: serde_json::Value) -> String {
+    let text = clip_value(details, 0).to_string();
+    if text.len() <= MAX_DETAILS_BYTES {
+        return text;
+    }
+    use sha2::Digest;
+    serde_json::json!({
+        "oversized": true,
+        "bytes": text.len(),
+        "sha256": hex::encode(Sha256::digest(text.as_bytes())),
+    })
+    .to_string()
 }
 
 /// A stored trail row, as stored: its codes (`action`, `outcome`) stay text, so that the
@@ -450,6 +521,39 @@ mod tests {
             v.feed(r)?;
         }
         v.finish(head.0, head.1)
+    }
+
+    #[test]
+    fn a_row_is_bounded_whatever_the_draft_holds() {
+        let huge = "x".repeat(1_000_000);
+        let r = TrailDraft::new(TrailAction::AuthzDenied, Outcome::Denied)
+            .case(huge.clone())
+            .subject(huge.clone())
+            .ip(Some(huge.clone()))
+            .object(&huge, &huge)
+            .details(serde_json::json!({
+                "a": huge,
+                "list": (0..100_000).collect::<Vec<_>>(),
+                "many": (0..50).map(|i| "y".repeat(1_999 + i)).collect::<Vec<_>>(),
+            }))
+            .into_record(1, GENESIS_HASH.into(), b"k");
+        for f in [&r.case_number, &r.subject_national_id, &r.client_ip, &r.object_type, &r.object_id] {
+            assert!(f.as_ref().unwrap().chars().count() <= MAX_FIELD_CHARS + 1);
+        }
+        assert!(r.details.len() <= MAX_DETAILS_BYTES, "{}", r.details.len());
+        let d: serde_json::Value = serde_json::from_str(&r.details).unwrap();
+        assert_eq!(d["oversized"], true);
+        // ordinary details pass unchanged
+        let details = serde_json::json!({ "reason": "wrong_password", "n": [1, 2, 3] });
+        let r = TrailDraft::new(TrailAction::AuthLogin, Outcome::Failure).details(details.clone()).into_record(
+            1,
+            GENESIS_HASH.into(),
+            b"k",
+        );
+        assert_eq!(r.details, details.to_string());
+        let clipped: serde_json::Value =
+            serde_json::from_str(&bounded_details(serde_json::json!({ "s": "z".repeat(5_000) }))).unwrap();
+        assert_eq!(clipped["s"].as_str().unwrap().chars().count(), MAX_DETAIL_STRING_CHARS + 1);
     }
 
     #[test]

@@ -59,12 +59,18 @@ pub async fn pg_admin_url() -> Option<String> {
 
 impl TestDb {
     pub async fn new(kind: Kind) -> Option<Self> {
+        let db = Self::new_unmigrated(kind).await?;
+        db.store.migrate().await.expect("migrate");
+        Some(db)
+    }
+
+    /// A fresh database with no migration applied (for upgrade tests).
+    pub async fn new_unmigrated(kind: Kind) -> Option<Self> {
         match kind {
             Kind::Sqlite => {
                 let dir = tempfile::tempdir().expect("temp dir");
                 let url = format!("sqlite://{}", dir.path().join("test.db").display());
                 let (store, pool) = app::server::store::open(&url, Arc::new(KEY.to_vec())).await.expect("open sqlite");
-                store.migrate().await.expect("migrate sqlite");
                 Some(Self { url, store, pool, _dir: Some(dir), pg_admin: None })
             }
             Kind::Postgres => {
@@ -75,7 +81,6 @@ impl TestDb {
                 conn.close().await;
                 let url = replace_db(&admin, &name);
                 let (store, pool) = app::server::store::open(&url, Arc::new(KEY.to_vec())).await.expect("open pg");
-                store.migrate().await.expect("migrate pg");
                 Some(Self { url, store, pool, _dir: None, pg_admin: Some((admin, name)) })
             }
         }
@@ -240,7 +245,7 @@ impl TestApp {
             secure: false,
             trusted_origins: vec![],
             trusted_proxies: vec![],
-            body_limit: 16 * 1024 * 1024,
+            upload_body_limit: 16 * 1024 * 1024,
         };
         let router = server::web::router(state, sessions, cfg).unwrap();
         Self { db, router, clock }
@@ -267,6 +272,8 @@ impl TestApp {
                     phone: String::new(),
                     password_hash: hash,
                     must_change_password: must_change,
+                    // a password to be changed is a one-time password: issued now
+                    one_time_until: must_change.then(|| app::server::auth::one_time_until(chrono::Utc::now())),
                     roles,
                     now: chrono::Utc::now() - chrono::Duration::days(2),
                 },

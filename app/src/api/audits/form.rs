@@ -180,21 +180,39 @@ pub async fn sign_audit(id: i64, slot: String, name: String, signature: String) 
     store.sign_audit(id, &sign, draft).await.map_err(super::imp::store_err)
 }
 
-/// Withdraw an audit not yet signed by its auditor, to draw its sample again: the auditor only,
-/// with a reason (kept on the record and in the trail).
+/// The auditor asks to withdraw an audit not yet signed (to draw again), with a reason kept on
+/// the record and in the trail; it is withdrawn when approved (`audits/withdraw-decide`).
 #[server(prefix = "/api", endpoint = "audits/withdraw")]
 pub async fn withdraw_audit(id: i64, reason: String) -> Result<(), ApiError> {
     let ctx = crate::api::guard(WithdrawAudit::PATH).await?;
     let actor = ctx.actor()?;
-    let a = ctx.state.store.audit(id).await.map_err(crate::api::internal)?.ok_or(ApiError::NotFound)?;
-    if a.auditor_id != actor.account_id {
-        crate::server::authz::deny(&ctx.state, Some(actor), ctx.ip, WithdrawAudit::PATH, "not_auditor").await;
-        return Err(ApiError::Forbidden);
+    let draft = ctx.trail(TrailAction::AuditWithdraw);
+    crate::server::audits::request_withdrawal(&ctx.state, actor, ctx.ip, id, &reason, WithdrawAudit::PATH, draft)
+        .await
+        .map_err(withdrawal_error)
+}
+
+/// The approver (internal audits: the audited unit's supervisor; office and vendor audits: the
+/// auditing unit's supervisor) approves or declines a pending withdrawal.
+#[server(prefix = "/api", endpoint = "audits/withdraw-decide")]
+pub async fn decide_withdrawal(id: i64, approve: bool) -> Result<(), ApiError> {
+    let ctx = crate::api::guard(DecideWithdrawal::PATH).await?;
+    let actor = ctx.actor()?;
+    let draft = ctx.trail(TrailAction::AuditWithdraw);
+    crate::server::audits::decide_withdrawal(&ctx.state, actor, ctx.ip, id, approve, DecideWithdrawal::PATH, draft)
+        .await
+        .map_err(withdrawal_error)
+}
+
+#[cfg(feature = "ssr")]
+fn withdrawal_error(e: crate::server::audits::WithdrawalError) -> ApiError {
+    use crate::server::audits::WithdrawalError as E;
+    match e {
+        E::NotAuditor | E::NotApprover => ApiError::Forbidden,
+        E::OwnRequest => ApiError::Invalid("不可核准自己的撤銷申請".into()),
+        E::Reason => ApiError::Invalid("請說明重新抽樣的理由（4 至 500 字）".into()),
+        E::NotFound => ApiError::NotFound,
+        E::Stale => ApiError::Invalid("此稽核已簽章、已撤銷或已有待核准的撤銷申請".into()),
+        E::Store(e) => crate::api::internal(e),
     }
-    let reason = reason.trim().to_string();
-    if reason.chars().count() < 4 || reason.chars().count() > 500 {
-        return Err(ApiError::Invalid("請說明重新抽樣的理由（4 至 500 字）".into()));
-    }
-    let draft = ctx.trail(TrailAction::AuditWithdraw).details(serde_json::json!({ "reason": reason }));
-    ctx.state.store.withdraw_audit(id, &reason, Utc::now(), draft).await.map_err(super::imp::store_err)
 }

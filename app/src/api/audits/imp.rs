@@ -35,7 +35,7 @@ pub async fn load_for_auditor(ctx: &Ctx, actor: &Actor, id: i64, path: &str) -> 
         return Err(ApiError::Invalid("稽核人已簽章，紀錄不能再修改".into()));
     }
     if a.withdrawn_at.is_some() {
-        return Err(ApiError::Invalid("此稽核已撤回重新抽樣，紀錄不能再修改".into()));
+        return Err(ApiError::Invalid("此稽核已撤銷，紀錄不能再修改".into()));
     }
     Ok(a)
 }

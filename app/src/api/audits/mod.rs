@@ -172,8 +172,15 @@ pub struct AuditView {
     pub missing: usize,
     /// Withdrawn to draw the sample again: when (ROC) and why. Nothing more is given on it.
     pub withdrawn: Option<(String, String)>,
-    /// The caller is the auditor, has not signed and it is not withdrawn.
+    /// The caller is the auditor, has not signed, it is not withdrawn and no withdrawal is
+    /// pending: the auditor may ask to withdraw it.
     pub can_withdraw: bool,
+    /// Who approved the withdrawal (name and employee number; blank before 0018).
+    pub withdrawn_approved_by: String,
+    /// A withdrawal asked for and not yet decided: when (ROC) and why.
+    pub withdraw_pending: Option<(String, String)>,
+    /// The caller approves or declines the pending withdrawal.
+    pub can_decide_withdrawal: bool,
 }
 
 mod export;

@@ -94,7 +94,7 @@ pub async fn create_audit(
 ) -> Result<i64, ApiError> {
     use crate::domain::audit::Period;
     use crate::domain::{Role, UnitKind};
-    use crate::server::audits::{fresh_seed, open, Opening};
+    use crate::server::audits::{open, Opening};
     use crate::server::reviews::taipei_date;
     let ctx = crate::api::guard(CreateAudit::PATH).await?;
     let actor = ctx.actor()?;
@@ -150,13 +150,12 @@ pub async fn create_audit(
         auditor_id: actor.account_id,
         audited_id,
         audited_on: taipei_date(now),
-        seed: fresh_seed(),
         now,
     };
-    open(store, opening, ctx.trail(TrailAction::AuditOpen)).await.map_err(|e| match e {
-        crate::server::store::StoreError::Duplicate("audit") => {
-            ApiError::Invalid("此期間已有同一受稽核對象的稽核；如需重新抽樣，請先在該稽核撤銷並說明理由".into())
-        }
+    open(store, &ctx.state.trail_key, opening, ctx.trail(TrailAction::AuditOpen)).await.map_err(|e| match e {
+        crate::server::store::StoreError::Duplicate("audit") => ApiError::Invalid(
+            "此期間已有同一受稽核對象的稽核；如需撤銷，請在該稽核申請撤銷並說明理由，經主管核准".into(),
+        ),
         e => super::imp::store_err(e),
     })
 }
@@ -245,9 +244,17 @@ pub async fn get_audit(id: i64) -> Result<AuditView, ApiError> {
     // anyone can draw the same sample again from the log with the recorded seed
     let sample_verified = match a.unit_id {
         Some(unit) => {
-            let d = crate::server::audits::redraw(store, unit, period, a.auditor_id, a.seed as u64, a.created_at)
-                .await
-                .map_err(crate::api::internal)?;
+            let d = crate::server::audits::redraw(
+                store,
+                unit,
+                period,
+                a.auditor_id,
+                a.seed as u64,
+                a.cutoff(),
+                a.sample_method,
+            )
+            .await
+            .map_err(crate::api::internal)?;
             let mut mine: Vec<(Part, i64)> = d.accounts.iter().map(|i| (Part::Users, *i)).collect();
             mine.extend(d.queries.iter().map(|i| (Part::Queries, *i)));
             let mut stored = samples.clone();
@@ -288,8 +295,24 @@ pub async fn get_audit(id: i64) -> Result<AuditView, ApiError> {
         slots,
         followups,
         editable: is_auditor && a.submitted_at.is_none() && a.withdrawn_at.is_none(),
-        can_withdraw: is_auditor && a.submitted_at.is_none() && a.withdrawn_at.is_none(),
+        can_withdraw: is_auditor
+            && a.submitted_at.is_none()
+            && a.withdrawn_at.is_none()
+            && a.withdraw_requested_at.is_none(),
         withdrawn: a.withdrawn_at.map(|t| (super::imp::roc_time(t), a.withdrawn_reason.clone().unwrap_or_default())),
+        withdrawn_approved_by: match a.withdrawn_approved_by {
+            Some(by) => super::imp::name_of(&ctx, Some(by)).await,
+            None => String::new(),
+        },
+        withdraw_pending: a
+            .withdraw_requested_at
+            .filter(|_| a.withdrawn_at.is_none())
+            .map(|t| (super::imp::roc_time(t), a.withdraw_request_reason.clone().unwrap_or_default())),
+        can_decide_withdrawal: a.withdraw_requested_at.is_some()
+            && a.withdrawn_at.is_none()
+            && crate::server::audits::may_approve_withdrawal(store, actor, &a, Utc::now())
+                .await
+                .map_err(crate::api::internal)?,
         is_auditor,
         submitted: a.submitted_at.is_some(),
         completed: a.completed_at.is_some(),

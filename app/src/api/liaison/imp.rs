@@ -92,8 +92,16 @@ pub fn row(slip: &SlipRecord, units: &[UnitView]) -> Result<SlipRow, ApiError> {
 }
 
 /// Check the form against the reference data: the office exists; the seal system's date
-/// is taken from the registry (the clerk cannot type another).
-pub async fn settle(ctx: &Ctx, input: &LiaisonSlipInput) -> Result<(LiaisonSlipForm, UnitView), ApiError> {
+/// is taken from the registry (the clerk cannot type another) — but only when `registry` (the
+/// slip refers to its writer's own logged query of the same national ID, see
+/// `server::liaison::registry_query`); otherwise the slip carries only what the clerk typed,
+/// and no answer tells anything of the registry.
+pub async fn settle(
+    ctx: &Ctx,
+    input: &LiaisonSlipInput,
+    query: Option<i64>,
+    writer: i64,
+) -> Result<(LiaisonSlipForm, UnitView), ApiError> {
     let mut form = input.parse().map_err(crate::api::invalid_fields)?;
     let office = ctx
         .state
@@ -103,10 +111,20 @@ pub async fn settle(ctx: &Ctx, input: &LiaisonSlipInput) -> Result<(LiaisonSlipF
         .map_err(crate::api::internal)?
         .filter(|u| u.kind == UnitKind::HouseholdOffice && u.active)
         .ok_or_else(|| ApiError::Invalid("收件單位須為臺北市各區戶政事務所".into()))?;
+    let registry = crate::server::liaison::registry_query(&ctx.state.store, writer, query, form.national_id.as_str())
+        .await
+        .map_err(crate::api::internal)?;
     if let Subject::DateMismatch { household, seal } = &mut form.subject {
-        let versions = ctx.state.store.seal_versions(form.national_id.as_str()).await.map_err(crate::api::internal)?;
-        *seal = versions.last().and_then(|v| v.registered_on).and_then(|d| RocDate::from_gregorian(d).ok());
-        if *seal == Some(*household) {
+        *seal = None;
+        if let Some(q) = &registry {
+            // the date of the version that query showed
+            let v = match q.seal_version_id {
+                Some(v) => ctx.state.store.seal_version(v).await.map_err(crate::api::internal)?,
+                None => None,
+            };
+            *seal = v.and_then(|v| v.registered_on).and_then(|d| RocDate::from_gregorian(d).ok());
+        }
+        if registry.is_some() && *seal == Some(*household) {
             return Err(ApiError::Invalid(
                 "兩系統的登記日期相同（印鑑比對系統：".to_string() + &household.long() + "），無須聯繫",
             ));

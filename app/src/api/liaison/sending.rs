@@ -77,14 +77,17 @@ pub async fn create_slip(input: LiaisonSlipInput, query_id: Option<i64>) -> Resu
     let ctx = crate::api::guard(CreateSlip::PATH).await?;
     let actor = ctx.actor()?;
     super::imp::sending_unit(&ctx, actor, CreateSlip::PATH).await?;
-    let (form, office) = super::imp::settle(&ctx, &input).await?;
     if let Some(q) = query_id {
         let q = ctx.state.store.query(q).await.map_err(crate::api::internal)?.ok_or(ApiError::NotFound)?;
         if q.operator_id != actor.account_id {
             crate::server::authz::deny(&ctx.state, Some(actor), ctx.ip, CreateSlip::PATH, "not_own_query").await;
             return Err(ApiError::Forbidden);
         }
+        if input.national_id.trim().to_ascii_uppercase() != q.national_id {
+            return Err(ApiError::Invalid("聯繫單的身分證統一編號須與所依據的查詢相同".into()));
+        }
     }
+    let (form, office) = super::imp::settle(&ctx, &input, query_id, actor.account_id).await?;
     let new = NewSlip {
         sender_unit_id: actor.unit_id,
         office_unit_id: office.id,
@@ -111,7 +114,8 @@ pub async fn update_slip(id: i64, input: LiaisonSlipInput) -> Result<(), ApiErro
     let ctx = crate::api::guard(UpdateSlip::PATH).await?;
     let actor = ctx.actor()?;
     let (slip, _) = super::imp::load(&ctx, actor, id, &[super::imp::Side::SenderClerk], UpdateSlip::PATH).await?;
-    let (form, office) = super::imp::settle(&ctx, &input).await?;
+    // the registry's date only while the slip still names the person its query looked up
+    let (form, office) = super::imp::settle(&ctx, &input, slip.query_id, slip.created_by).await?;
     let step = SlipStep::Edit {
         office_unit_id: office.id,
         national_id: form.national_id.as_str().to_string(),

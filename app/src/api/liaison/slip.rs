@@ -43,14 +43,27 @@ pub async fn get_slip(id: i64) -> Result<SlipDetail, ApiError> {
         })
         .ok_or(ApiError::Internal)?;
     let sender = units.iter().find(|u| u.id == slip.sender_unit_id).ok_or(ApiError::Internal)?;
-    let reply: Option<LiaisonReplyForm> = match &slip.reply {
+    let mut reply: Option<LiaisonReplyForm> = match &slip.reply {
         Some(r) => Some(serde_json::from_str(r).map_err(crate::api::internal)?),
         None => None,
     };
+    let mut form = form;
+    // The sending side sees registry data on a slip only when the slip refers to its writer's
+    // logged query of the same person (`server::liaison::registry_visible`).
+    let registry_visible = side == super::imp::Side::Office
+        || crate::server::liaison::registry_visible(store, &slip).await.map_err(crate::api::internal)?;
+    if !registry_visible {
+        if let crate::domain::forms::liaison_slip::Subject::DateMismatch { seal, .. } = &mut form.subject {
+            *seal = None;
+        }
+        if let Some(r) = &mut reply {
+            r.corrected_date = None;
+        }
+    }
     // The registered impression and its registry data are seal data: the office that made the
     // version sees them on its reply; the sending unit sees them only through a query of its own
     // (以新版印模重新比對), which is logged and reaches the monthly report and the audit sample.
-    let new_version = match slip.new_seal_version_id {
+    let new_version = match slip.new_seal_version_id.filter(|_| registry_visible) {
         Some(v) => {
             use base64::Engine;
             let v = store.seal_version(v).await.map_err(crate::api::internal)?.ok_or(ApiError::Internal)?;

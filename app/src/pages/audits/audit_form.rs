@@ -1,8 +1,10 @@
 //! `/audits/:id`: the audit record on a tablet — 附件二 (internal and office audits) or 附件三
 //! (vendor audits) with large touch targets. Each answer is sent as it is given; when the
-//! connection drops or the session has ended, answers wait in the browser's local storage keyed
-//! by the sampled item only (part, item, sample id — no personal data) and are sent once the
-//! auditor is back online and signed in. A reload loses nothing. Prints on A4 like the form.
+//! connection drops or the session has ended, answers wait in the browser's local storage —
+//! sealed (AES-GCM, WebCrypto) under a key the server issues to the signed-in auditor only, so a
+//! shared tablet holds no answer in clear after sign-out or a session's end, and no other
+//! account can read or send them — and are sent once the same auditor is back online and signed
+//! in. A reload loses nothing. Prints on A4 like the form.
 
 use std::collections::HashMap;
 
@@ -50,48 +52,139 @@ enum Conn {
     SignedOut,
 }
 
-/// The browser's queue (local storage); nothing on the server side.
+/// The browser's queue: local storage, sealed under the account's key (`api::auth::offline_key`);
+/// nothing on the server side until it is sent.
 mod queue {
     use super::Pending;
-    #[cfg(feature = "hydrate")]
-    use leptos::prelude::window;
 
-    fn key(id: i64) -> String {
+    /// The account's sealing key, as the server issued it.
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub struct Seal {
+        pub account: i64,
+        pub key: Vec<u8>,
+    }
+
+    impl Seal {
+        pub fn from_hex(account: i64, hex: &str) -> Option<Self> {
+            let bytes: Option<Vec<u8>> =
+                (0..hex.len()).step_by(2).map(|i| u8::from_str_radix(hex.get(i..i + 2)?, 16).ok()).collect();
+            bytes.filter(|b| b.len() == 32).map(|key| Self { account, key })
+        }
+    }
+
+    /// Where one account's sealed queue of one audit waits.
+    pub fn key(id: i64, account: i64) -> String {
+        format!("yinjian.audit.{id}.sealed.{account}")
+    }
+
+    /// The queue as earlier versions kept it, in clear: read once, sealed, removed.
+    pub fn legacy_key(id: i64) -> String {
         format!("yinjian.audit.{id}.pending")
     }
 
     #[cfg(feature = "hydrate")]
-    fn storage() -> Option<web_sys::Storage> {
-        window().local_storage().ok().flatten()
-    }
+    mod imp {
+        use super::{Pending, Seal};
+        use leptos::prelude::window;
+        use wasm_bindgen::{JsCast, JsValue};
+        use wasm_bindgen_futures::JsFuture;
 
-    #[cfg(feature = "hydrate")]
-    pub fn load(id: i64) -> Vec<Pending> {
-        storage()
-            .and_then(|s| s.get_item(&key(id)).ok().flatten())
-            .and_then(|j| serde_json::from_str(&j).ok())
-            .unwrap_or_default()
-    }
+        fn storage() -> Option<web_sys::Storage> {
+            window().local_storage().ok().flatten()
+        }
 
-    #[cfg(feature = "hydrate")]
-    pub fn save(id: i64, items: &[Pending]) {
-        if let Some(s) = storage() {
+        fn hex(b: &[u8]) -> String {
+            b.iter().map(|x| format!("{x:02x}")).collect()
+        }
+
+        fn unhex(s: &str) -> Option<Vec<u8>> {
+            (0..s.len()).step_by(2).map(|i| u8::from_str_radix(s.get(i..i + 2)?, 16).ok()).collect()
+        }
+
+        async fn crypto_key(seal: &Seal) -> Result<web_sys::CryptoKey, JsValue> {
+            let subtle = window().crypto()?.subtle();
+            let usages = js_sys::Array::of2(&"encrypt".into(), &"decrypt".into());
+            let raw = js_sys::Uint8Array::from(seal.key.as_slice());
+            let p = subtle.import_key_with_str("raw", &raw, "AES-GCM", false, &usages)?;
+            JsFuture::from(p).await?.dyn_into()
+        }
+
+        async fn encrypt(seal: &Seal, plain: &[u8]) -> Result<String, JsValue> {
+            let key = crypto_key(seal).await?;
+            let mut iv = [0u8; 12];
+            window().crypto()?.get_random_values_with_u8_array(&mut iv)?;
+            let params = web_sys::AesGcmParams::new_with_u8_array("AES-GCM", &js_sys::Uint8Array::from(&iv[..]));
+            let p = window().crypto()?.subtle().encrypt_with_object_and_u8_array(&params, &key, plain)?;
+            let ct = js_sys::Uint8Array::new(&JsFuture::from(p).await?).to_vec();
+            Ok(format!("v1.{}.{}", hex(&iv), hex(&ct)))
+        }
+
+        async fn decrypt(seal: &Seal, sealed: &str) -> Option<Vec<u8>> {
+            let mut parts = sealed.split('.');
+            let (Some("v1"), Some(iv), Some(ct), None) = (parts.next(), parts.next(), parts.next(), parts.next())
+            else {
+                return None;
+            };
+            let (iv, ct) = (unhex(iv)?, unhex(ct)?);
+            let key = crypto_key(seal).await.ok()?;
+            let params = web_sys::AesGcmParams::new_with_u8_array("AES-GCM", &js_sys::Uint8Array::from(iv.as_slice()));
+            let p = window().crypto().ok()?.subtle().decrypt_with_object_and_u8_array(&params, &key, &ct).ok()?;
+            Some(js_sys::Uint8Array::new(&JsFuture::from(p).await.ok()?).to_vec())
+        }
+
+        /// What waits for this account (nothing when the blob is not its own: it cannot open it).
+        pub async fn load(id: i64, seal: &Seal) -> Vec<Pending> {
+            let Some(s) = storage() else { return Vec::new() };
+            let Some(sealed) = s.get_item(&super::key(id, seal.account)).ok().flatten() else { return Vec::new() };
+            let Some(plain) = decrypt(seal, &sealed).await else { return Vec::new() };
+            serde_json::from_slice(&plain).unwrap_or_default()
+        }
+
+        /// The plain queue of an earlier version, taken out of storage.
+        pub fn take_legacy(id: i64) -> Vec<Pending> {
+            let Some(s) = storage() else { return Vec::new() };
+            let items = s
+                .get_item(&super::legacy_key(id))
+                .ok()
+                .flatten()
+                .and_then(|j| serde_json::from_str(&j).ok())
+                .unwrap_or_default();
+            let _ = s.remove_item(&super::legacy_key(id));
+            items
+        }
+
+        /// Keep `items` sealed (or nothing, when empty).
+        pub async fn save(id: i64, seal: &Seal, items: &[Pending]) {
+            let Some(s) = storage() else { return };
+            let k = super::key(id, seal.account);
             if items.is_empty() {
-                let _ = s.remove_item(&key(id));
-            } else if let Ok(j) = serde_json::to_string(items) {
-                let _ = s.set_item(&key(id), &j);
+                let _ = s.remove_item(&k);
+                return;
+            }
+            let Ok(plain) = serde_json::to_vec(items) else { return };
+            if let Ok(sealed) = encrypt(seal, &plain).await {
+                let _ = s.set_item(&k, &sealed);
             }
         }
     }
 
+    #[cfg(feature = "hydrate")]
+    pub use imp::{load, save, take_legacy};
+
     #[cfg(not(feature = "hydrate"))]
-    pub fn load(id: i64) -> Vec<Pending> {
-        let _ = key(id);
+    pub async fn load(id: i64, seal: &Seal) -> Vec<Pending> {
+        let _ = key(id, seal.account);
         Vec::new()
     }
 
     #[cfg(not(feature = "hydrate"))]
-    pub fn save(_id: i64, _items: &[Pending]) {}
+    pub fn take_legacy(id: i64) -> Vec<Pending> {
+        let _ = legacy_key(id);
+        Vec::new()
+    }
+
+    #[cfg(not(feature = "hydrate"))]
+    pub async fn save(_id: i64, _seal: &Seal, _items: &[Pending]) {}
 }
 
 async fn send(id: i64, p: Pending) -> Result<(), ApiError> {
@@ -115,6 +208,11 @@ struct Sheet {
     pending: RwSignal<Vec<Pending>>,
     conn: RwSignal<Conn>,
     flushing: RwSignal<bool>,
+    /// The account's sealing key, once the server issued it.
+    seal: RwSignal<Option<queue::Seal>>,
+    /// The queue changed since it was last kept; a keeper is running.
+    dirty: RwSignal<bool>,
+    keeping: RwSignal<bool>,
     error: RwSignal<Option<ApiError>>,
     editable: bool,
 }
@@ -137,8 +235,27 @@ impl Sheet {
             q.retain(|x| x.key() != p.key());
             q.push(p);
         });
-        queue::save(self.id, &self.pending.get_untracked());
+        self.keep();
         self.flush();
+    }
+
+    /// Keep the queue as it is now, sealed, in local storage: one keeper at a time, always the
+    /// latest state last (sealing is asynchronous).
+    fn keep(self) {
+        self.dirty.set(true);
+        if self.keeping.get_untracked() {
+            return;
+        }
+        self.keeping.set(true);
+        leptos::task::spawn_local(async move {
+            while self.dirty.get_untracked() {
+                let Some(seal) = self.seal.get_untracked() else { break };
+                self.dirty.set(false);
+                let items = self.pending.get_untracked();
+                queue::save(self.id, &seal, &items).await;
+            }
+            self.keeping.set(false);
+        });
     }
 
     /// A 不符 before its note: shown here, sent once the note is given (the server would refuse
@@ -180,7 +297,7 @@ impl Sheet {
                         self.pending.update(|q| q.retain(|x| x != &p));
                     }
                 }
-                queue::save(self.id, &self.pending.get_untracked());
+                self.keep();
             }
             self.flushing.set(false);
         });
@@ -205,19 +322,21 @@ fn AuditRecordPage() -> impl IntoView {
     let refer = ServerAction::<ReferToEthics>::new();
     let export = ServerAction::<ExportAudit>::new();
     let withdraw = ServerAction::<WithdrawAudit>::new();
+    let decide = ServerAction::<DecideWithdrawal>::new();
     let record = Resource::new(
-        move || (id(), sign.version().get(), refer.version().get(), withdraw.version().get()),
+        move || (id(), sign.version().get(), refer.version().get(), withdraw.version().get(), decide.version().get()),
         |(id, ..)| get_audit(id),
     );
     view! {
         <main id="main" class="page audit-page">
             {move || sign.value().get().and_then(|r| r.err()).or_else(|| refer.value().get().and_then(|r| r.err()))
                 .or_else(|| withdraw.value().get().and_then(|r| r.err()))
+                .or_else(|| decide.value().get().and_then(|r| r.err()))
                 .map(|e| view! { <p class="error no-print" role="alert" data-testid="audit-error">{e.text(locale)}</p> })}
             <Suspense fallback=move || view! { <p class="loading">{t(Msg::Loading)}</p> }>
                 {move || record.get().map(|r| match r {
                     Err(e) => view! { <p class="error" role="alert">{e.text(locale)}</p> }.into_any(),
-                    Ok(v) => view! { <Record v=v sign=sign refer=refer export=export withdraw=withdraw/> }.into_any(),
+                    Ok(v) => view! { <Record v=v sign=sign refer=refer export=export withdraw=withdraw decide=decide/> }.into_any(),
                 })}
             </Suspense>
         </main>
@@ -231,6 +350,7 @@ fn Record(
     refer: ServerAction<ReferToEthics>,
     export: ServerAction<ExportAudit>,
     withdraw: ServerAction<WithdrawAudit>,
+    decide: ServerAction<DecideWithdrawal>,
 ) -> impl IntoView {
     let locale = use_locale();
     let answers: Answers = v
@@ -252,23 +372,37 @@ fn Record(
         pending: RwSignal::new(Vec::new()),
         conn: RwSignal::new(Conn::Online),
         flushing: RwSignal::new(false),
+        seal: RwSignal::new(None),
+        dirty: RwSignal::new(false),
+        keeping: RwSignal::new(false),
         error: RwSignal::new(None),
         editable: v.editable,
     };
-    // in the browser: what waited from before (a reload, a sign-in) goes on the page and out
+    // in the browser: the account's sealing key from the server, then what waited from before
+    // (a reload, a sign-in) goes on the page and out
     Effect::new(move |_| {
-        let waiting = queue::load(sheet.id);
-        if waiting.is_empty() {
-            return;
-        }
-        if !sheet.editable {
-            // signed meanwhile: nothing more can be sent
-            queue::save(sheet.id, &[]);
-            return;
-        }
-        for p in waiting {
-            sheet.give(p);
-        }
+        leptos::task::spawn_local(async move {
+            let Ok(k) = crate::api::auth::offline_key().await else { return };
+            let Some(seal) = queue::Seal::from_hex(k.account_id, &k.key_hex) else { return };
+            sheet.seal.set(Some(seal.clone()));
+            let mut waiting = queue::load(sheet.id, &seal).await;
+            if sheet.editable {
+                waiting.extend(queue::take_legacy(sheet.id));
+            }
+            if waiting.is_empty() {
+                // answers given before the key arrived
+                sheet.keep();
+                return;
+            }
+            if !sheet.editable {
+                // signed meanwhile: nothing more can be sent
+                queue::save(sheet.id, &seal, &[]).await;
+                return;
+            }
+            for p in waiting {
+                sheet.give(p);
+            }
+        });
     });
     Effect::new(move |_| {
         let h = window_event_listener(leptos::ev::online, move |_| sheet.flush());
@@ -330,10 +464,25 @@ fn Record(
             </div>
         </header>
         {v.with_value(|v| v.withdrawn.clone()).map(|(at, reason)| view! {
-            <p class="notice no-print" role="status" data-testid="audit-withdrawn">
-                {locale.pick("本稽核已於 ", "Withdrawn on ")}{at}{locale.pick(" 撤回重新抽樣，理由：", " to draw the sample again. Reason: ")}{reason}
-                " " <a href="/audits">{locale.pick("回稽核列表另開一份", "Open a new one from the list")}</a>
+            <p class="notice" role="status" data-testid="audit-withdrawn">
+                {locale.pick("本稽核已於 ", "Withdrawn on ")}{at}{locale.pick(" 撤銷，理由：", ". Reason: ")}{reason}
+                {v.with_value(|v| (!v.withdrawn_approved_by.is_empty()).then(|| format!("{}{}", locale.pick("；核准人：", "; approved by "), v.withdrawn_approved_by)))}
+                " " <a class="no-print" href="/audits">{locale.pick("回稽核列表另開一份（樣本不變）", "Open a new one from the list (the same sample)")}</a>
             </p>
+        })}
+        {v.with_value(|v| v.withdraw_pending.clone()).map(|(at, reason)| view! {
+            <div class="notice no-print" role="status" data-testid="withdraw-pending">
+                <p>{locale.pick("稽核人員已於 ", "The auditor asked on ")}{at}{locale.pick(" 申請撤銷本稽核，理由：", " to withdraw this audit. Reason: ")}{reason}
+                    {locale.pick("（待主管核准）", " (awaiting the supervisor's approval)")}</p>
+                {v.with_value(|v| v.can_decide_withdrawal).then(|| view! {
+                    <div class="actions">
+                        <button type="button" class="danger" data-testid="withdraw-approve" disabled=move || decide.pending().get()
+                            on:click=move |_| { decide.dispatch(DecideWithdrawal { id, approve: true }); }>{locale.pick("核准撤銷", "Approve the withdrawal")}</button>
+                        <button type="button" class="secondary" data-testid="withdraw-decline" disabled=move || decide.pending().get()
+                            on:click=move |_| { decide.dispatch(DecideWithdrawal { id, approve: false }); }>{locale.pick("不同意", "Decline")}</button>
+                    </div>
+                })}
+            </div>
         })}
         {v.with_value(|v| v.can_withdraw).then(|| view! { <WithdrawBox id=id withdraw=withdraw/> })}
         <Connection sheet=sheet/>
@@ -378,8 +527,9 @@ fn Record(
     }
 }
 
-/// 撤回重新抽樣: the auditor withdraws a record not yet signed, with a reason kept on it and in
-/// the trail; the period can then be opened again with a new draw.
+/// 申請撤銷: the auditor asks to withdraw a record not yet signed, with a reason kept on it and
+/// in the trail; it is withdrawn when the supervisor approves. The sample of the unit and period
+/// stays what it is: opening it again draws the same.
 #[component]
 fn WithdrawBox(id: i64, withdraw: ServerAction<WithdrawAudit>) -> impl IntoView {
     let locale = use_locale();
@@ -387,15 +537,15 @@ fn WithdrawBox(id: i64, withdraw: ServerAction<WithdrawAudit>) -> impl IntoView 
     let short = move || reason.with(|r| r.trim().chars().count() < 4);
     view! {
         <details class="card no-print withdraw" data-testid="withdraw-box">
-            <summary data-testid="withdraw-audit">{locale.pick("撤回並重新抽樣", "Withdraw and draw again")}</summary>
-            <p class="muted">{locale.pick("撤回後本紀錄不能再填寫，撤回理由留存於紀錄及稽核軌跡。", "A withdrawn record can no longer be filled in; the reason stays on it and in the trail.")}</p>
-            <label>{locale.pick("撤回理由（至少 4 字）", "Reason (at least 4 characters)")}
+            <summary data-testid="withdraw-audit">{locale.pick("申請撤銷本稽核", "Ask to withdraw this audit")}</summary>
+            <p class="muted">{locale.pick("撤銷須經主管核准（內部稽核：受稽核單位主管；外部稽核：稽核單位主管）；核准後本紀錄不能再填寫，理由留存於紀錄及稽核軌跡。同一單位、同一期間重新開立之抽樣結果不變。", "A withdrawal needs the supervisor's approval (internal audits: the audited unit's supervisor; external audits: the auditing unit's supervisor); once approved the record can no longer be filled in, and the reason stays on it and in the trail. Opening the same unit and period again draws the same sample.")}</p>
+            <label>{locale.pick("撤銷理由（至少 4 字）", "Reason (at least 4 characters)")}
                 <textarea data-testid="withdraw-reason" rows="2" maxlength="500" prop:value=move || reason.get()
                     on:input=move |e| reason.set(event_target_value(&e))></textarea></label>
             <button type="button" class="danger" data-testid="withdraw-confirm"
                 disabled=move || short() || withdraw.pending().get()
                 on:click=move |_| { withdraw.dispatch(WithdrawAudit { id, reason: reason.get_untracked() }); }>
-                {locale.pick("確認撤回", "Withdraw")}</button>
+                {locale.pick("送出撤銷申請", "Ask to withdraw")}</button>
         </details>
     }
 }

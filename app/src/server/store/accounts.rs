@@ -73,6 +73,30 @@ pub trait AccountStore: Send + Sync {
 
     /// End a designation at `now` (an administrator ends it early); `Stale` when it has ended.
     async fn end_designation(&self, id: i64, now: DateTime<Utc>, trail: TrailDraft) -> StoreResult<()>;
+
+    /// Take `roles` from the account because its unit may not hold them (ending its sessions),
+    /// each kept in the list the administrators read, with the trail row, in one transaction.
+    async fn remove_roles(
+        &self,
+        account_id: i64,
+        roles: &[Role],
+        now: DateTime<Utc>,
+        trail: TrailDraft,
+    ) -> StoreResult<()>;
+
+    /// Roles taken from accounts because their unit may not hold them, newest first.
+    async fn role_removals(&self) -> StoreResult<Vec<RoleRemoval>>;
+}
+
+/// A role taken from an account because its unit may not hold it (`server::roles`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RoleRemoval {
+    pub account_id: i64,
+    pub employee_no: String,
+    pub name: String,
+    pub unit_id: i64,
+    pub role: Role,
+    pub removed_at: DateTime<Utc>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -94,6 +118,9 @@ pub struct AccountRecord {
     pub session_version: i64,
     pub created_at: DateTime<Utc>,
     pub last_login_at: Option<DateTime<Utc>>,
+    /// When the account's unused one-time password stops working (set with every one-time
+    /// password but the demo accounts'; see `auth::one_time_expired`).
+    pub one_time_until: Option<DateTime<Utc>>,
     pub roles: Vec<Role>,
 }
 
@@ -106,6 +133,8 @@ pub struct NewAccount {
     pub phone: String,
     pub password_hash: String,
     pub must_change_password: bool,
+    /// A one-time password's end (`auth::one_time_until`); `None` for a demo account.
+    pub one_time_until: Option<DateTime<Utc>>,
     pub roles: Vec<Role>,
     pub now: DateTime<Utc>,
 }
@@ -117,7 +146,16 @@ pub struct DesignationRecord {
     pub account_id: i64,
     pub kind: Designation,
     pub valid_from: DateTime<Utc>,
-    pub valid_to: Option<DateTime<Utc>>,
+    /// Every designation ends (at most a year after its start; migration 0019 gave the old
+    /// open-ended ones a year); the moment it no longer holds.
+    pub valid_to: DateTime<Utc>,
+}
+
+impl DesignationRecord {
+    /// Whether the designation holds at `now`.
+    pub fn holds_at(&self, now: DateTime<Utc>) -> bool {
+        self.valid_from <= now && now < self.valid_to
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -126,7 +164,7 @@ pub struct NewDesignation {
     pub account_id: i64,
     pub kind: Designation,
     pub valid_from: DateTime<Utc>,
-    pub valid_to: Option<DateTime<Utc>>,
+    pub valid_to: DateTime<Utc>,
     pub created_by: Option<i64>,
     pub now: DateTime<Utc>,
 }
@@ -184,6 +222,7 @@ pub(super) struct AccountRow {
     session_version: i64,
     created_at: DateTime<Utc>,
     last_login_at: Option<DateTime<Utc>>,
+    one_time_until: Option<DateTime<Utc>>,
 }
 
 impl AccountRow {
@@ -206,6 +245,7 @@ impl AccountRow {
             session_version: self.session_version,
             created_at: self.created_at,
             last_login_at: self.last_login_at,
+            one_time_until: self.one_time_until,
             roles,
         }
     }
@@ -218,7 +258,7 @@ pub(super) struct DesignationRow {
     account_id: i64,
     kind: String,
     valid_from: DateTime<Utc>,
-    valid_to: Option<DateTime<Utc>>,
+    valid_to: DateTime<Utc>,
 }
 
 impl DesignationRow {
@@ -251,7 +291,7 @@ pub(crate) fn parse_kind(s: &str) -> StoreResult<UnitKind> {
 pub(super) const ACCOUNT_COLUMNS: &str =
     "id, employee_no, name, unit_id, email, phone, password_hash, password_changed_at, \
      must_change_password, failed_attempts, locked_until, disabled, disabled_at, disabled_reason, session_version, \
-     created_at, last_login_at";
+     created_at, last_login_at, one_time_until";
 
 /// Implements [`AccountStore`] for a store made by `impl_database!`.
 macro_rules! impl_accounts {
@@ -268,7 +308,7 @@ macro_rules! impl_accounts {
             ) -> StoreResult<u64> {
                 let r = sqlx::query(
                     "UPDATE designation SET valid_to = CASE WHEN valid_from > $1 THEN valid_from ELSE $1 END \
-                     WHERE account_id = $2 AND ($3 IS NULL OR unit_id <> $3) AND (valid_to IS NULL OR valid_to > $1)",
+                     WHERE account_id = $2 AND ($3 IS NULL OR unit_id <> $3) AND valid_to > $1",
                 )
                 .bind(now)
                 .bind(account_id)
@@ -389,8 +429,8 @@ macro_rules! impl_accounts {
                 let mut tx = self.begin().await?;
                 let (id,): (i64,) = sqlx::query_as(
                     "INSERT INTO account (employee_no, name, unit_id, email, phone, password_hash, password_changed_at, \
-                     must_change_password, failed_attempts, disabled, session_version, created_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 0, $9, 1, $10) RETURNING id",
+                     must_change_password, failed_attempts, disabled, session_version, created_at, one_time_until) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 0, $9, 1, $10, $11) RETURNING id",
                 )
                 .bind(&new.employee_no)
                 .bind(&new.name)
@@ -402,6 +442,7 @@ macro_rules! impl_accounts {
                 .bind(new.must_change_password)
                 .bind(false)
                 .bind(new.now)
+                .bind(new.one_time_until.filter(|_| new.must_change_password))
                 .fetch_one(&mut *tx)
                 .await
                 .map_err(|e| map_unique(e, "account"))?;
@@ -511,13 +552,15 @@ macro_rules! impl_accounts {
                 let mut tx = self.begin().await?;
                 let row: Option<(i64,)> = sqlx::query_as(
                     "UPDATE account SET password_hash = $1, password_changed_at = $2, must_change_password = $3, \
-                     failed_attempts = 0, locked_until = NULL, session_version = session_version + 1 \
+                     failed_attempts = 0, locked_until = NULL, session_version = session_version + 1, one_time_until = $5 \
                      WHERE id = $4 RETURNING session_version",
                 )
                 .bind(hash)
                 .bind(now)
                 .bind(must_change)
                 .bind(id)
+                // a password set to be changed is a one-time password: it expires unused
+                .bind(must_change.then(|| crate::server::auth::one_time_until(now)))
                 .fetch_optional(&mut *tx)
                 .await?;
                 let Some((version,)) = row else { return Err(StoreError::NotFound("account")) };
@@ -628,11 +671,70 @@ macro_rules! impl_accounts {
                 rows.into_iter().map(DesignationRow::into_record).collect()
             }
 
+            async fn remove_roles(
+                &self,
+                account_id: i64,
+                roles: &[Role],
+                now: DateTime<Utc>,
+                trail: TrailDraft,
+            ) -> StoreResult<()> {
+                let mut tx = self.begin().await?;
+                let row: Option<(i64,)> = sqlx::query_as(
+                    "UPDATE account SET session_version = session_version + 1 WHERE id = $1 RETURNING unit_id",
+                )
+                .bind(account_id)
+                .fetch_optional(&mut *tx)
+                .await?;
+                let Some((unit_id,)) = row else { return Err(StoreError::NotFound("account")) };
+                for role in roles {
+                    let r = sqlx::query("DELETE FROM account_role WHERE account_id = $1 AND role = $2")
+                        .bind(account_id)
+                        .bind(role.code())
+                        .execute(&mut *tx)
+                        .await?;
+                    if r.rows_affected() == 0 {
+                        continue;
+                    }
+                    sqlx::query("INSERT INTO role_removal (account_id, unit_id, role, removed_at) VALUES ($1, $2, $3, $4)")
+                        .bind(account_id)
+                        .bind(unit_id)
+                        .bind(role.code())
+                        .bind(now)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                Self::trail_in(&mut tx, &self.key, trail.object("account", account_id)).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn role_removals(&self) -> StoreResult<Vec<RoleRemoval>> {
+                let rows: Vec<(i64, String, String, i64, String, DateTime<Utc>)> = sqlx::query_as(
+                    "SELECT r.account_id, a.employee_no, a.name, r.unit_id, r.role, r.removed_at \
+                     FROM role_removal r JOIN account a ON a.id = r.account_id ORDER BY r.id DESC",
+                )
+                .fetch_all(&self.pool)
+                .await?;
+                rows.into_iter()
+                    .map(|(account_id, employee_no, name, unit_id, role, removed_at)| {
+                        Ok(RoleRemoval {
+                            account_id,
+                            employee_no,
+                            name,
+                            unit_id,
+                            role: Role::parse(&role)
+                                .ok_or_else(|| StoreError::Corrupt(format!("role_removal: role {role}")))?,
+                            removed_at,
+                        })
+                    })
+                    .collect()
+            }
+
             async fn end_designation(&self, id: i64, now: DateTime<Utc>, trail: TrailDraft) -> StoreResult<()> {
                 let mut tx = self.begin().await?;
                 let r = sqlx::query(
                     "UPDATE designation SET valid_to = CASE WHEN valid_from > $1 THEN valid_from ELSE $1 END \
-                     WHERE id = $2 AND (valid_to IS NULL OR valid_to > $1)",
+                     WHERE id = $2 AND valid_to > $1",
                 )
                 .bind(now)
                 .bind(id)

@@ -8,6 +8,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 use super::StoreResult;
 use crate::domain::audit::{AnswerResult, AuditKind, FollowupKind, FollowupStatus, Part, Slot};
+use crate::domain::audit_sample::SampleMethod;
 use crate::server::trail::TrailDraft;
 
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
@@ -36,6 +37,24 @@ pub struct AuditFormRecord {
     /// Withdrawn to draw again (with the reason): no more answers or signatures.
     pub withdrawn_at: Option<DateTime<Utc>>,
     pub withdrawn_reason: Option<String>,
+    /// How the sample was drawn (`0018`: audits before it were shuffled).
+    #[sqlx(try_from = "i64")]
+    pub sample_method: SampleMethod,
+    /// The query log as it stood at this moment is what the sample was drawn from (the first
+    /// opening for the unit and period); before 0018, the audit's own opening.
+    pub sample_cutoff: Option<DateTime<Utc>>,
+    /// The auditor asked to withdraw it (with this reason); not withdrawn until approved.
+    pub withdraw_requested_at: Option<DateTime<Utc>>,
+    pub withdraw_request_reason: Option<String>,
+    /// Who approved the withdrawal.
+    pub withdrawn_approved_by: Option<i64>,
+}
+
+impl AuditFormRecord {
+    /// The moment of the query log the sample was drawn from.
+    pub fn cutoff(&self) -> DateTime<Utc> {
+        self.sample_cutoff.unwrap_or(self.created_at)
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -49,6 +68,8 @@ pub struct NewAudit {
     pub audited_id: Option<i64>,
     pub audited_on: NaiveDate,
     pub seed: i64,
+    pub sample_method: SampleMethod,
+    pub sample_cutoff: Option<DateTime<Utc>>,
     pub lookups: i64,
     pub users: i64,
     pub account_changes: i64,
@@ -164,9 +185,36 @@ pub trait AuditStore: Send + Sync {
     /// Open an audit; `Duplicate("audit")` while one of the same kind, period and party is
     /// not withdrawn (a unique index).
     async fn create_audit(&self, new: &NewAudit, trail: TrailDraft) -> StoreResult<i64>;
-    /// Withdraw an audit the auditor has not signed, with the reason (to draw again); `Stale`
-    /// once signed, withdrawn or complete.
-    async fn withdraw_audit(&self, id: i64, reason: &str, now: DateTime<Utc>, trail: TrailDraft) -> StoreResult<()>;
+    /// The sample's seed and cut-off of a unit and period: the first caller's, recorded once
+    /// (`audit_draw`); every later caller gets those.
+    async fn fix_audit_draw(
+        &self,
+        kind: AuditKind,
+        unit_id: i64,
+        period: &str,
+        seed: i64,
+        cutoff: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<(i64, DateTime<Utc>)>;
+    /// The auditor asks to withdraw an audit not yet signed, with the reason; `Stale` once
+    /// signed, withdrawn, complete, or while a request is pending.
+    async fn request_audit_withdrawal(
+        &self,
+        id: i64,
+        reason: &str,
+        now: DateTime<Utc>,
+        trail: TrailDraft,
+    ) -> StoreResult<()>;
+    /// Approve (the audit is withdrawn with the requested reason, `by` kept) or decline (the
+    /// request is cleared) a pending withdrawal; `Stale` when none is pending.
+    async fn decide_audit_withdrawal(
+        &self,
+        id: i64,
+        approve: bool,
+        by: i64,
+        now: DateTime<Utc>,
+        trail: TrailDraft,
+    ) -> StoreResult<()>;
     async fn audit(&self, id: i64) -> StoreResult<Option<AuditFormRecord>>;
     /// Newest period first.
     async fn list_audits(&self, filter: &AuditFilter) -> StoreResult<Vec<AuditFormRecord>>;
@@ -218,7 +266,8 @@ pub trait AuditStore: Send + Sync {
 pub(super) const AUDIT_RECORD_COLUMNS: &str =
     "id, kind, period, unit_id, vendor, auditing_unit_id, auditor_id, audited_id, audited_on, seed, lookups, users, \
      account_changes, last_review_at, previous_id, previous_followup, result, recommendations, created_at, \
-     submitted_at, completed_at, withdrawn_at, withdrawn_reason";
+     submitted_at, completed_at, withdrawn_at, withdrawn_reason, sample_method, sample_cutoff, withdraw_requested_at, \
+     withdraw_request_reason, withdrawn_approved_by";
 
 pub(super) const FOLLOWUP_COLUMNS: &str =
     "id, audit_id, kind, part, item, sample, description, due_on, status, created_by, created_at, closed_at";
@@ -275,8 +324,9 @@ macro_rules! impl_audits {
                 let mut tx = self.begin().await?;
                 let (id,): (i64,) = sqlx::query_as(
                     "INSERT INTO audit (kind, period, unit_id, vendor, auditing_unit_id, auditor_id, audited_id, \
-                     audited_on, seed, lookups, users, account_changes, last_review_at, previous_id, created_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id",
+                     audited_on, seed, lookups, users, account_changes, last_review_at, previous_id, created_at, \
+                     sample_method, sample_cutoff) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) RETURNING id",
                 )
                 .bind(&new.kind)
                 .bind(&new.period)
@@ -293,6 +343,8 @@ macro_rules! impl_audits {
                 .bind(new.last_review_at)
                 .bind(new.previous_id)
                 .bind(new.now)
+                .bind(new.sample_method.number())
+                .bind(new.sample_cutoff)
                 .fetch_one(&mut *tx)
                 .await
                 .map_err(|e| map_unique(e, "audit"))?;
@@ -309,17 +361,94 @@ macro_rules! impl_audits {
                 Ok(id)
             }
 
-            async fn withdraw_audit(&self, id: i64, reason: &str, now: DateTime<Utc>, trail: TrailDraft) -> StoreResult<()> {
+            async fn fix_audit_draw(
+                &self,
+                kind: $crate::domain::audit::AuditKind,
+                unit_id: i64,
+                period: &str,
+                seed: i64,
+                cutoff: DateTime<Utc>,
+                now: DateTime<Utc>,
+            ) -> StoreResult<(i64, DateTime<Utc>)> {
+                let mut tx = self.begin().await?;
+                sqlx::query(
+                    "INSERT INTO audit_draw (kind, unit_id, period, seed, cutoff, created_at) VALUES ($1, $2, $3, $4, $5, $6) \
+                     ON CONFLICT (kind, unit_id, period) DO NOTHING",
+                )
+                .bind(kind)
+                .bind(unit_id)
+                .bind(period)
+                .bind(seed)
+                .bind(cutoff)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+                let row: (i64, DateTime<Utc>) =
+                    sqlx::query_as("SELECT seed, cutoff FROM audit_draw WHERE kind = $1 AND unit_id = $2 AND period = $3")
+                        .bind(kind)
+                        .bind(unit_id)
+                        .bind(period)
+                        .fetch_one(&mut *tx)
+                        .await?;
+                tx.commit().await?;
+                Ok(row)
+            }
+
+            async fn request_audit_withdrawal(
+                &self,
+                id: i64,
+                reason: &str,
+                now: DateTime<Utc>,
+                trail: TrailDraft,
+            ) -> StoreResult<()> {
                 let mut tx = self.begin().await?;
                 let r = sqlx::query(
-                    "UPDATE audit SET withdrawn_at = $1, withdrawn_reason = $2 \
-                     WHERE id = $3 AND submitted_at IS NULL AND completed_at IS NULL AND withdrawn_at IS NULL",
+                    "UPDATE audit SET withdraw_requested_at = $1, withdraw_request_reason = $2 \
+                     WHERE id = $3 AND submitted_at IS NULL AND completed_at IS NULL AND withdrawn_at IS NULL \
+                     AND withdraw_requested_at IS NULL",
                 )
                 .bind(now)
                 .bind(reason)
                 .bind(id)
                 .execute(&mut *tx)
                 .await?;
+                if r.rows_affected() == 0 {
+                    return Err(StoreError::Stale("audit"));
+                }
+                Self::trail_in(&mut tx, &self.key, trail.object("audit", id)).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn decide_audit_withdrawal(
+                &self,
+                id: i64,
+                approve: bool,
+                by: i64,
+                now: DateTime<Utc>,
+                trail: TrailDraft,
+            ) -> StoreResult<()> {
+                let mut tx = self.begin().await?;
+                let r = if approve {
+                    sqlx::query(
+                        "UPDATE audit SET withdrawn_at = $1, withdrawn_reason = withdraw_request_reason, \
+                         withdrawn_approved_by = $2 WHERE id = $3 AND submitted_at IS NULL AND completed_at IS NULL \
+                         AND withdrawn_at IS NULL AND withdraw_requested_at IS NOT NULL",
+                    )
+                    .bind(now)
+                    .bind(by)
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?
+                } else {
+                    sqlx::query(
+                        "UPDATE audit SET withdraw_requested_at = NULL, withdraw_request_reason = NULL \
+                         WHERE id = $1 AND withdrawn_at IS NULL AND withdraw_requested_at IS NOT NULL",
+                    )
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?
+                };
                 if r.rows_affected() == 0 {
                     return Err(StoreError::Stale("audit"));
                 }

@@ -209,7 +209,9 @@ macro_rules! impl_requests {
                 Ok(())
             }
 
-            async fn apply_in(tx: &mut sqlx::Transaction<'static, $db>, id: i64, now: DateTime<Utc>) -> Result<i64, NotApplicable> {
+            /// Apply an approved request whose 異動時間 has come: the account it names and the
+            /// approved requests it superseded.
+            async fn apply_in(tx: &mut sqlx::Transaction<'static, $db>, id: i64, now: DateTime<Utc>) -> Result<(i64, Vec<i64>), NotApplicable> {
                 let req: Option<RequestRecord> = sqlx::query_as(&format!(
                     "UPDATE account_request SET state = 'applied', applied_at = $2 \
                      WHERE id = $1 AND state = 'approved' AND effective_at <= $2 RETURNING {REQUEST_COLUMNS}"
@@ -222,6 +224,30 @@ macro_rules! impl_requests {
                 let form: crate::domain::forms::account_request::AccountRequestForm =
                     serde_json::from_str(&req.form).map_err(|e| StoreError::Corrupt(format!("request form: {e}")))?;
                 let roles = req.role_list();
+                // the roles the account will hold in the unit it will be in must suit that unit
+                // (checked when filed and reviewed; checked again here, when it takes effect)
+                if req.kind != $crate::domain::forms::account_request::RequestKind::Cancel {
+                    let unit: Option<(String, String)> = sqlx::query_as("SELECT kind, code FROM unit WHERE id = $1")
+                        .bind(req.target_unit_id)
+                        .fetch_optional(&mut **tx)
+                        .await?;
+                    let (kind, code) = unit.ok_or(StoreError::NotFound("unit"))?;
+                    let kind = super::accounts::parse_kind(&kind)?;
+                    let held: Vec<$crate::domain::Role> = if roles.is_empty() {
+                        let rows: Vec<(String,)> = sqlx::query_as(
+                            "SELECT r.role FROM account_role r JOIN account a ON a.id = r.account_id WHERE a.employee_no = $1",
+                        )
+                        .bind(&req.employee_no)
+                        .fetch_all(&mut **tx)
+                        .await?;
+                        super::accounts::parse_roles(rows)?
+                    } else {
+                        roles.clone()
+                    };
+                    if let Err(why) = $crate::domain::Role::check_for_unit(&held, kind, &code) {
+                        return Err(NotApplicable::Rule(why));
+                    }
+                }
                 let existing: Option<(i64, bool)> =
                     sqlx::query_as("SELECT id, disabled FROM account WHERE employee_no = $1")
                         .bind(&req.employee_no)
@@ -243,7 +269,8 @@ macro_rules! impl_requests {
                                     "UPDATE account SET disabled = $1, disabled_at = NULL, disabled_reason = NULL, \
                                      name = $2, unit_id = $3, email = $4, phone = $5, password_hash = $6, \
                                      password_changed_at = $7, must_change_password = $8, failed_attempts = 0, \
-                                     locked_until = NULL, session_version = session_version + 1 WHERE id = $9",
+                                     locked_until = NULL, session_version = session_version + 1, one_time_until = $10 \
+                                     WHERE id = $9",
                                 )
                                 .bind(false)
                                 .bind(&form.user_name)
@@ -254,6 +281,7 @@ macro_rules! impl_requests {
                                 .bind(now)
                                 .bind(true)
                                 .bind(acc)
+                                .bind(crate::server::auth::one_time_until(now))
                                 .execute(&mut **tx)
                                 .await?;
                                 acc
@@ -261,8 +289,9 @@ macro_rules! impl_requests {
                             None => {
                                 let (acc,): (i64,) = sqlx::query_as(
                                     "INSERT INTO account (employee_no, name, unit_id, email, phone, password_hash, \
-                                     password_changed_at, must_change_password, failed_attempts, disabled, session_version, created_at) \
-                                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 0, $9, 1, $10) RETURNING id",
+                                     password_changed_at, must_change_password, failed_attempts, disabled, session_version, created_at, \
+                                     one_time_until) \
+                                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 0, $9, 1, $10, $11) RETURNING id",
                                 )
                                 .bind(&req.employee_no)
                                 .bind(&form.user_name)
@@ -274,6 +303,7 @@ macro_rules! impl_requests {
                                 .bind(true)
                                 .bind(false)
                                 .bind(now)
+                                .bind(crate::server::auth::one_time_until(now))
                                 .fetch_one(&mut **tx)
                                 .await
                                 .map_err(|e| map_unique(e, "account"))?;
@@ -330,7 +360,13 @@ macro_rules! impl_requests {
                     .bind(id)
                     .execute(&mut **tx)
                     .await?;
-                Ok(account_id)
+                // An approved request still waiting for its 異動時間 was decided on the account as
+                // it stood before this one: applied later it could put back removed roles or the
+                // old unit. It is superseded; a change still wanted is filed anew.
+                let superseded =
+                    Self::supersede_states_in(tx, &req.employee_no, id, now, "已由同一帳號之另一申請生效取代", &["approved"])
+                        .await?;
+                Ok((account_id, superseded))
             }
 
             /// Close the employee's open requests (other than `except`) as superseded: the
@@ -342,10 +378,23 @@ macro_rules! impl_requests {
                 now: DateTime<Utc>,
                 why: &str,
             ) -> StoreResult<Vec<i64>> {
-                let ids: Vec<(i64,)> = sqlx::query_as(
+                Self::supersede_states_in(tx, employee_no, except, now, why, &["filed", "endorsed", "approved"]).await
+            }
+
+            /// Close the employee's requests in one of `states` (other than `except`) as superseded.
+            pub(super) async fn supersede_states_in(
+                tx: &mut sqlx::Transaction<'static, $db>,
+                employee_no: &str,
+                except: i64,
+                now: DateTime<Utc>,
+                why: &str,
+                states: &[&str],
+            ) -> StoreResult<Vec<i64>> {
+                let in_states = states.iter().map(|s| format!("'{}'", s.replace('\'', ""))).collect::<Vec<_>>().join(", ");
+                let ids: Vec<(i64,)> = sqlx::query_as(&format!(
                     "UPDATE account_request SET state = 'superseded', failure_reason = $1, initial_password_hash = NULL \
-                     WHERE employee_no = $2 AND id <> $3 AND state IN ('filed', 'endorsed', 'approved') RETURNING id",
-                )
+                     WHERE employee_no = $2 AND id <> $3 AND state IN ({in_states}) RETURNING id"
+                ))
                 .bind(why)
                 .bind(employee_no)
                 .bind(except)
@@ -460,9 +509,15 @@ macro_rules! impl_requests {
             async fn apply_request(&self, id: i64, now: DateTime<Utc>, trail: TrailDraft) -> StoreResult<Applied> {
                 let mut tx = self.begin().await?;
                 match Self::apply_in(&mut tx, id, now).await {
-                    Ok(account_id) => {
+                    Ok((account_id, superseded)) => {
                         let ev = StepEvent { at: now, actor_id: None, action: "applied", note: "" };
                         Self::event_in(&mut tx, "account_request_event", "request_id", id, ev).await?;
+                        let mut trail = trail;
+                        if !superseded.is_empty() {
+                            if let serde_json::Value::Object(m) = &mut trail.details {
+                                m.insert("superseded_requests".into(), serde_json::json!(superseded));
+                            }
+                        }
                         Self::trail_in(&mut tx, &self.key, trail.object("account", account_id)).await?;
                         tx.commit().await?;
                         Ok(Applied::Account(account_id))
