@@ -106,6 +106,8 @@ test("an internal audit on a tablet: drawn, answered through a reload and a lost
   expect(left).toBe(total - Math.floor(total / 2) - 1);
 
   // the session ends: the next answer waits until the auditor has signed in again
+  await expect(page.getByTestId("connection")).toHaveAttribute("data-sealed", "true");
+  await page.waitForLoadState("networkidle");
   await ctx.clearCookies();
   await (await unanswered(page)).first().tap();
   await expect(page.getByTestId("connection")).toHaveAttribute("data-state", "signed-out");
@@ -250,6 +252,9 @@ test("unsent answers on a shared tablet: sealed after the session ends, unreadab
   const lookup = page.locator('[data-testid^="lookup-"]').first();
 
   // the session ends; the auditor goes on: a 不符 with what was found waits in the browser
+  // (the page has its sealing key; no answer of the server is still on its way to re-set a cookie)
+  await expect(page.getByTestId("connection")).toHaveAttribute("data-sealed", "true");
+  await page.waitForLoadState("networkidle");
   await ctx.clearCookies();
   await lookup.locator('button[data-testid^="no-queries-1-"]').tap();
   const note = lookup.locator('textarea[data-testid^="note-queries-1-"]');

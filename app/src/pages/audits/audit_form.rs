@@ -287,7 +287,8 @@ impl Sheet {
                         self.conn.set(Conn::SignedOut);
                         break;
                     }
-                    Err(ApiError::ServerFn(_)) | Err(ApiError::Internal) => {
+                    // not reached, or asked to wait: kept, and sent again later
+                    Err(ApiError::ServerFn(_)) | Err(ApiError::Internal) | Err(ApiError::RateLimited) => {
                         self.conn.set(Conn::Offline);
                         break;
                     }
@@ -557,20 +558,22 @@ fn Connection(sheet: Sheet) -> impl IntoView {
     let id = sheet.id;
     move || {
         let n = sheet.pending.with(|q| q.len());
+        // the account's sealing key has arrived: what waits can be kept on this device
+        let sealed = sheet.seal.with(|s| s.is_some()).to_string();
         match sheet.conn.get() {
             Conn::SignedOut => view! {
-                <p class="notice no-print" role="status" data-testid="connection" data-state="signed-out">
+                <p class="notice no-print" role="status" data-testid="connection" data-sealed=sealed data-state="signed-out">
                     {format!("{} {n} {}", locale.pick("登入已逾時，", "Your session has ended; "), locale.pick("筆答案暫存於本機，重新登入後自動送出。", "answers wait on this device and are sent after you sign in again."))}
                     " " <a href=format!("/login?next=/audits/{id}") rel="external" data-testid="sign-in-again">{locale.pick("重新登入", "Sign in again")}</a>
                 </p>
             }.into_any(),
             Conn::Offline if n > 0 => view! {
-                <p class="notice no-print" role="status" data-testid="connection" data-state="offline">
+                <p class="notice no-print" role="status" data-testid="connection" data-sealed=sealed data-state="offline">
                     {format!("{}{n}{}", locale.pick("連線中斷：", "Offline: "), locale.pick(" 筆答案暫存於本機，恢復連線後自動送出。", " answers wait on this device until the connection is back."))}
                 </p>
             }.into_any(),
-            _ if n > 0 => view! { <p class="muted no-print" data-testid="connection" data-state="sending">{locale.pick("傳送中…", "Sending…")}</p> }.into_any(),
-            _ => view! { <p class="muted no-print" data-testid="connection" data-state="saved">{locale.pick("所有答案均已儲存", "Every answer is saved")}</p> }.into_any(),
+            _ if n > 0 => view! { <p class="muted no-print" data-testid="connection" data-sealed=sealed data-state="sending">{locale.pick("傳送中…", "Sending…")}</p> }.into_any(),
+            _ => view! { <p class="muted no-print" data-testid="connection" data-sealed=sealed data-state="saved">{locale.pick("所有答案均已儲存", "Every answer is saved")}</p> }.into_any(),
         }
     }
 }
