@@ -14,11 +14,12 @@ mod fft;
 mod geom;
 mod ink;
 mod locate;
+mod pdf;
 mod quality;
 mod score;
 pub mod views;
 
-pub use decode::{decode, Decoded};
+pub use decode::{decode, decode_rgb, Decoded, SourceFormat};
 pub use quality::{Quality, QualityMetrics};
 pub use score::{FeatureScores, QuestionedQuality, UnclearReason};
 
@@ -28,7 +29,9 @@ use serde::{Deserialize, Serialize};
 /// Errors with English messages and stable snake_case codes.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum MatchError {
-    #[error("not an image or unsupported format (PNG and JPEG are supported)")]
+    #[error(
+        "not an image or unsupported format (PNG, JPEG, TIFF, and a PDF whose page is one scanned image are supported)"
+    )]
     UnsupportedFormat,
     #[error("the image is empty")]
     Empty,
@@ -40,6 +43,13 @@ pub enum MatchError {
     Corrupt(String),
     #[error("invalid option: {0}")]
     InvalidOption(String),
+    /// The scan carries no colour (grayscale or black-and-white): red seal ink cannot be told
+    /// apart from black print. The clerk must scan again in colour (請以彩色掃描印文).
+    #[error("the scan is grayscale or black-and-white: scan the seal in colour")]
+    Grayscale,
+    /// The file ends before its image does (a cut-off upload or copy): never judged (檔案不完整).
+    #[error("the file is incomplete (cut off before the end of the image)")]
+    Truncated,
 }
 
 impl MatchError {
@@ -51,6 +61,8 @@ impl MatchError {
             MatchError::NoRedInk => "no_red_ink",
             MatchError::Corrupt(_) => "corrupt",
             MatchError::InvalidOption(_) => "invalid_option",
+            MatchError::Grayscale => "grayscale",
+            MatchError::Truncated => "truncated",
         }
     }
 }

@@ -194,3 +194,93 @@ fn a_faded_genuine_stamping_is_judged_on_its_inked_blocks() {
     assert!(r.features.residual_median < 0.3, "inked blocks only: residual {:.3}", r.features.residual_median);
     assert_eq!(r.band, Band::Consistent, "score {}", r.score);
 }
+
+fn format_fixture(name: &str) -> Vec<u8> {
+    let (root, _) = fixtures();
+    std::fs::read(root.join("formats").join(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
+}
+
+/// Scanner files: TIFF (LZW, 16-bit Deflate, PackBits, JPEG in YCbCr) and a PDF whose page is
+/// one scan (Flate and DCT) decode to the pixels of the file they were made from (made with
+/// ImageMagick, libtiff's tiffcp and img2pdf from `q0037_crop.png`, a crop of the genuine
+/// demo/q0037.jpg; see formats/README.md), and the genuine seal in them is 相符.
+#[test]
+fn tiff_and_single_image_pdf_decode_to_the_source_pixels() {
+    use matcher::SourceFormat;
+    let (root, _) = fixtures();
+    let reg = std::fs::read(root.join("registered/r0004.png")).unwrap();
+    let png = matcher::decode(&format_fixture("q0037_crop.png")).unwrap();
+    let jpg = matcher::decode(&format_fixture("q0037_crop.jpg")).unwrap();
+    for (name, source, same_as) in [
+        ("q0037_lzw.tif", SourceFormat::Tiff, Some(&png)),
+        ("q0037_flate.pdf", SourceFormat::Pdf, Some(&png)),
+        ("q0037_dct.pdf", SourceFormat::Pdf, Some(&jpg)),
+        ("q0037_jpeg_ycbcr.tif", SourceFormat::Tiff, None),
+    ] {
+        let d = matcher::decode(&format_fixture(name)).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_eq!(d.source, source, "{name}");
+        assert!(!d.grayscale, "{name}");
+        assert_eq!((d.width, d.height), (png.width, png.height), "{name}");
+        match same_as {
+            Some(s) => assert!(d.rgb == s.rgb, "{name}: pixels differ from the source"),
+            None => {
+                // JPEG-compressed: the same picture within JPEG's error
+                let mad = d.rgb.iter().zip(&png.rgb).map(|(a, b)| (*a as f64 - *b as f64).abs()).sum::<f64>()
+                    / d.rgb.len() as f64;
+                assert!(mad < 3.0, "{name}: mean abs difference {mad:.2}");
+            }
+        }
+        let r = matcher::match_pair(&reg, &format_fixture(name), &MatchOptions::default()).unwrap();
+        assert_eq!(r.band, Band::Consistent, "{name}: score {}", r.score);
+    }
+    // 16-bit and PackBits samples, on a 128 x 128 crop of the same source
+    let crop = |d: &matcher::Decoded| -> Vec<u8> {
+        (120..248).flat_map(|y| d.rgb[(y * d.width + 120) * 3..(y * d.width + 248) * 3].to_vec()).collect()
+    };
+    for name in ["q0037_rgb16_deflate_128.tif", "q0037_packbits_128.tif"] {
+        let d = matcher::decode_rgb(&format_fixture(name)).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_eq!((d.width, d.height), (128, 128), "{name}");
+        assert!(d.rgb == crop(&png), "{name}: pixels differ from the source");
+    }
+}
+
+/// A grayscale or black-and-white scan has no colour to find red ink by: it is refused with
+/// its own code (the clerk is asked for a colour scan), not as "no red seal ink found".
+#[test]
+fn grayscale_and_black_and_white_scans_are_refused_with_their_own_code() {
+    let (root, _) = fixtures();
+    let reg = std::fs::read(root.join("registered/r0004.png")).unwrap();
+    for name in ["q0037_gray.jpg", "q0037_bw_g4.tif", "q0037_bw_ccitt.pdf"] {
+        let e = matcher::decode(&format_fixture(name)).expect_err(name);
+        assert_eq!(e.code(), "grayscale", "{name}: {e}");
+        let e = matcher::match_pair(&reg, &format_fixture(name), &MatchOptions::default()).expect_err(name);
+        assert_eq!(e, matcher::MatchError::Grayscale, "{name}");
+    }
+}
+
+/// A file cut off part-way is refused as incomplete, never decoded and judged: the shipped
+/// truncated JPEG, and every format cut at a third and at two thirds of its length.
+#[test]
+fn a_cut_off_file_is_refused_not_judged() {
+    let (root, _) = fixtures();
+    let reg = std::fs::read(root.join("registered/r0004.png")).unwrap();
+    let e = matcher::match_pair(&reg, &format_fixture("q0037_truncated.jpg"), &MatchOptions::default())
+        .expect_err("a truncated JPEG");
+    assert_eq!(e.code(), "truncated", "{e}");
+    let files = [
+        std::fs::read(root.join("demo/q0037.jpg")).unwrap(),
+        reg.clone(),
+        format_fixture("q0037_lzw.tif"),
+        format_fixture("q0037_jpeg_ycbcr.tif"),
+        format_fixture("q0037_flate.pdf"),
+        format_fixture("q0037_dct.pdf"),
+    ];
+    for (k, f) in files.iter().enumerate() {
+        for cut in [f.len() / 3, 2 * f.len() / 3, f.len() - 3] {
+            match matcher::decode(&f[..cut]) {
+                Ok(_) => panic!("file {k} cut at {cut} of {} was decoded", f.len()),
+                Err(e) => assert_eq!(e.code(), "truncated", "file {k} cut at {cut} of {}: {e}", f.len()),
+            }
+        }
+    }
+}
