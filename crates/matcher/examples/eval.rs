@@ -21,6 +21,9 @@ struct Row {
     scale: f64,
     identity: String,
     font: String,
+    /// optional columns of our own generator: the slip kind and the capture kind
+    slip: String,
+    capture: String,
 }
 
 fn parse_csv(text: &str) -> Vec<Row> {
@@ -43,6 +46,8 @@ fn parse_csv(text: &str) -> Vec<Row> {
         col("identity"),
     );
     let cfont = header.iter().position(|h| *h == "font_registered");
+    let cslip = header.iter().position(|h| *h == "slip");
+    let ccap = header.iter().position(|h| *h == "capture");
     let mut out = Vec::new();
     for l in lines {
         if l.trim().is_empty() {
@@ -65,6 +70,17 @@ fn parse_csv(text: &str) -> Vec<Row> {
             scale: num(csc),
             identity: f[cid].to_string(),
             font: cfont.and_then(|c| f.get(c)).unwrap_or(&"?").to_string(),
+            slip: cslip
+                .and_then(|c| f.get(c))
+                .map(|v| match *v {
+                    // the dev set's column is a boolean
+                    "True" | "true" | "1" => "ghost",
+                    "False" | "false" | "0" => "none",
+                    other => other,
+                })
+                .unwrap_or("none")
+                .to_string(),
+            capture: ccap.and_then(|c| f.get(c)).unwrap_or(&"flat").to_string(),
         });
     }
     out
@@ -284,7 +300,13 @@ fn main() {
     let text = std::fs::read_to_string(dir.join("pairs.csv")).expect("pairs.csv");
     let rows: Vec<Row> =
         parse_csv(&text).into_iter().filter(|r| only.as_ref().is_none_or(|o| o.contains(&r.id))).take(limit).collect();
-    let opts = MatchOptions::default();
+    // --model similarity|affine|projective: the most general global model (default projective)
+    let model = args.iter().position(|a| a == "--model").and_then(|i| args.get(i + 1)).map(|m| match m.as_str() {
+        "similarity" => matcher::CaptureModel::Similarity,
+        "affine" => matcher::CaptureModel::Affine,
+        _ => matcher::CaptureModel::Projective,
+    });
+    let opts = MatchOptions { global_model: model, ..MatchOptions::default() };
     let mut results: Vec<(usize, MatchResult, f64)> = Vec::new();
     let mut times = Vec::new();
     let mut walls = Vec::new();
@@ -314,11 +336,12 @@ fn main() {
             Ok(m) => {
                 let f = &m.features;
                 let line = format!(
-                    "{} {:<25} {:>6} {:>5} score={:.4} rot={:8.3} (gt {:8.3}) c=({:.1},{:.1}) gt=({:.1},{:.1}) s={:.4}/{:.4} rc=({:.2},{:.2}) gt=({:.2},{:.2}) extra={:.4} miss={:.3} cham={:.2} worst={:.3} sw={:.3} rmed={:.3} rsm={:.3} rrat={:.3} ncc={:.3} fail={:.3} q={:?} {:.1}ms",
+                    "{} {:<25} {:>6} {:>5} score={:.4} rot={:8.3} (gt {:8.3}) c=({:.1},{:.1}) gt=({:.1},{:.1}) s={:.4}/{:.4} rc=({:.2},{:.2}) gt=({:.2},{:.2}) extra={:.4} miss={:.3} cham={:.2} worst={:.3} sw={:.3} rmed={:.3} rsm={:.3} rrat={:.3} ncc={:.3} fail={:.3} q={:?} cap={:?}/{:.2}/{:.2}/{:.2} unclear={:?} {:.1}ms",
                     r.id, r.tier, r.shape, r.style, m.score, m.rotation_deg, r.rot, m.center_x, m.center_y, r.cx, r.cy, m.scale, r.scale,
                     m.registered_center_x, m.registered_center_y, r.rcx, r.rcy,
                     f.extra_ink, f.missing_ink, f.chamfer, f.worst_block, f.stroke_width, f.residual_median, f.residual_smooth, f.residual_ratio, f.block_ncc, f.block_fail,
-                    m.registered_quality, ms
+                    m.registered_quality, m.capture.model, m.capture.vertical_stretch_pct, m.capture.shear_pct, m.capture.keystone_pct,
+                    m.questioned_quality.reasons, ms
                 );
                 println!("{}", line);
                 feat_out.push_str(&line);
@@ -485,6 +508,34 @@ fn main() {
             g("Review"),
             g("Inconsistent")
         );
+    }
+
+    // by slip and by capture (our generator's columns; the dev set's slip flag)
+    for (what, key) in [("slip", 0usize), ("capture", 1usize)] {
+        let mut tab: BTreeMap<(String, bool), [usize; 3]> = BTreeMap::new();
+        for (k, m, _) in results.iter() {
+            let r = &rows[*k];
+            let g = if key == 0 { r.slip.clone() } else { r.capture.clone() };
+            let e = tab.entry((g, r.tier == "genuine")).or_default();
+            e[match m.band {
+                Band::Consistent => 0,
+                Band::Review => 1,
+                Band::Inconsistent => 2,
+            }] += 1;
+        }
+        if tab.keys().map(|k| &k.0).collect::<std::collections::BTreeSet<_>>().len() > 1 {
+            println!("bands by {what} (consistent / review / inconsistent):");
+            for ((g, genuine), [c, r, i]) in &tab {
+                println!(
+                    "  {:<10} {:<8} {:>3} / {:>3} / {:>3}",
+                    g,
+                    if *genuine { "genuine" } else { "forged" },
+                    c,
+                    r,
+                    i
+                );
+            }
+        }
     }
 
     // fit on all data

@@ -1,7 +1,7 @@
 //! Feature scores and their fusion.
 
 use super::align::{Block, BlockGrid};
-use super::geom::{dist2_trunc, Sim};
+use super::geom::{dist2_trunc, Proj};
 use super::ink::{InkMap, CLEAR, FAINT, OCCLUDED};
 use super::locate::BoxI;
 use serde::{Deserialize, Serialize};
@@ -157,8 +157,9 @@ fn stroke_width(ink: &InkMap, b: &BoxI) -> f64 {
     2.0 * area as f64 / per as f64
 }
 
-pub fn compute(reg: &InkMap, rbox: &BoxI, q: &InkMap, qbox: &BoxI, sim: &Sim, grid: &BlockGrid) -> ScoreOut {
-    let s = sim.scale().max(1e-6);
+pub fn compute(reg: &InkMap, rbox: &BoxI, q: &InkMap, qbox: &BoxI, sim: &Proj, grid: &BlockGrid) -> ScoreOut {
+    let (rcx, rcy) = rbox.center();
+    let s = sim.scale_at(rcx, rcy).max(1e-6);
     let inv = sim.inverse();
     // registered DT (registered px)
     // registered DT on the seal box plus a margin (registered px); outside counts as far

@@ -266,7 +266,14 @@ fn manual_alignment_rescoring_and_serde() {
     let m2 = match_pair(&r, &q, &o).unwrap();
     assert!(m2.manual);
     assert!((m2.rotation_deg - m.rotation_deg).abs() < 0.3, "{} vs {}", m2.rotation_deg, m.rotation_deg);
-    assert!((m2.score - m.score).abs() < 0.02, "score {} vs {}", m2.score, m.score);
+    assert!(
+        (m2.score - m.score).abs() < 0.02,
+        "score {} vs {} ({:?} / {:?})",
+        m2.score,
+        m.score,
+        m2.alignment,
+        m.alignment
+    );
     // a nudge (a pixel, half a degree) is refined away: the verdict does not hang on the hand
     let nudge = |drot: f64, dx: f64| {
         Some(Alignment::about(

@@ -284,3 +284,41 @@ fn a_cut_off_file_is_refused_not_judged() {
         }
     }
 }
+
+/// A sheet-fed scanner's stretch and a camera's perspective are fitted before the residuals are
+/// judged, and reported. demo/q0037 (genuine for r0004) re-captured with ImageMagick:
+/// `q0037_feed_stretch.jpg` has its vertical (feed) axis stretched by 1.5 % and a 0.8 % shear,
+/// `q0037_camera.jpg` its top corners moved in by 3 % and 0.6 % of the width (perspective).
+/// Both stay 相符 with the correction shown; judged as a similarity only (the global model
+/// before #36) the stretched scan is not 相符 and the photographed one is 不符.
+#[test]
+fn a_stretched_or_photographed_scan_is_corrected_and_reported() {
+    use matcher::CaptureModel;
+    let (root, _) = fixtures();
+    let reg = std::fs::read(root.join("registered/r0004.png")).unwrap();
+    let similarity_only = MatchOptions { global_model: Some(CaptureModel::Similarity), ..MatchOptions::default() };
+
+    let q = std::fs::read(root.join("demo/q0037_feed_stretch.jpg")).unwrap();
+    let r = matcher::match_pair(&reg, &q, &MatchOptions::default()).unwrap();
+    let c = r.capture;
+    assert_eq!(r.band, Band::Consistent, "stretched: score {} {c:?}", r.score);
+    assert_ne!(c.model, CaptureModel::Similarity, "{c:?}");
+    assert!((c.vertical_stretch_pct - 1.5).abs() < 0.3, "{c:?}");
+    assert!((c.shear_pct - 0.8).abs() < 0.3, "{c:?}");
+    assert!(c.summary_zh().unwrap().starts_with("掃描變形：縱向 +1."), "{:?}", c.summary_zh());
+    // the reported similarity maps the seal's centre where the full map does
+    let (x, y) = r.transform.map(r.registered_center_x, r.registered_center_y);
+    assert!((x - r.center_x).abs() < 1e-6 && (y - r.center_y).abs() < 1e-6);
+    let s = matcher::match_pair(&reg, &q, &similarity_only).unwrap();
+    assert_ne!(s.band, Band::Consistent, "stretched, similarity only: score {}", s.score);
+
+    let q = std::fs::read(root.join("demo/q0037_camera.jpg")).unwrap();
+    let r = matcher::match_pair(&reg, &q, &MatchOptions::default()).unwrap();
+    let c = r.capture;
+    assert_eq!(r.band, Band::Consistent, "photographed: score {} {c:?}", r.score);
+    assert_eq!(c.model, CaptureModel::Projective, "{c:?}");
+    assert!(c.keystone_pct > 1.5, "{c:?}");
+    assert!(c.summary_zh().unwrap().starts_with("拍攝變形"), "{:?}", c.summary_zh());
+    let s = matcher::match_pair(&reg, &q, &similarity_only).unwrap();
+    assert_eq!(s.band, Band::Inconsistent, "photographed, similarity only: score {}", s.score);
+}
