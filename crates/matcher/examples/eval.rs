@@ -336,12 +336,12 @@ fn main() {
             Ok(m) => {
                 let f = &m.features;
                 let line = format!(
-                    "{} {:<25} {:>6} {:>5} score={:.4} rot={:8.3} (gt {:8.3}) c=({:.1},{:.1}) gt=({:.1},{:.1}) s={:.4}/{:.4} rc=({:.2},{:.2}) gt=({:.2},{:.2}) extra={:.4} miss={:.3} cham={:.2} worst={:.3} sw={:.3} rmed={:.3} rsm={:.3} rrat={:.3} ncc={:.3} fail={:.3} q={:?} cap={:?}/{:.2}/{:.2}/{:.2} unclear={:?} {:.1}ms",
+                    "{} {:<25} {:>6} {:>5} score={:.4} rot={:8.3} (gt {:8.3}) c=({:.1},{:.1}) gt=({:.1},{:.1}) s={:.4}/{:.4} rc=({:.2},{:.2}) gt=({:.2},{:.2}) extra={:.4} miss={:.3} cham={:.2} worst={:.3} sw={:.3} rmed={:.3} rsm={:.3} rrat={:.3} ncc={:.3} fail={:.3} q={:?} cap={:?}/{:.2}/{:.2}/{:.2} unclear={:?} qblur={:.3} smear={:.1} why={:?} {:.1}ms",
                     r.id, r.tier, r.shape, r.style, m.score, m.rotation_deg, r.rot, m.center_x, m.center_y, r.cx, r.cy, m.scale, r.scale,
                     m.registered_center_x, m.registered_center_y, r.rcx, r.rcy,
                     f.extra_ink, f.missing_ink, f.chamfer, f.worst_block, f.stroke_width, f.residual_median, f.residual_smooth, f.residual_ratio, f.block_ncc, f.block_fail,
                     m.registered_quality, m.capture.model, m.capture.vertical_stretch_pct, m.capture.shear_pct, m.capture.keystone_pct,
-                    m.questioned_quality.reasons, ms
+                    m.questioned_quality.reasons, m.questioned_quality.blur, m.questioned_quality.smear_px, m.review_reasons, ms
                 );
                 println!("{}", line);
                 feat_out.push_str(&line);
@@ -571,6 +571,22 @@ fn main() {
         e.0 += q.reasons.contains(&matcher::UnclearReason::Occluded) as usize;
         e.1 += q.reasons.contains(&matcher::UnclearReason::Faded) as usize;
         e.2 += 1;
+    }
+    // every 待人工判斷 says why
+    let mut why: BTreeMap<(String, String), usize> = BTreeMap::new();
+    for (k, m, _) in results.iter() {
+        if m.band == Band::Review {
+            let key = if m.review_reasons.is_empty() {
+                "NONE".to_string()
+            } else {
+                m.review_reasons.iter().map(|r| format!("{r:?}")).collect::<Vec<_>>().join("+")
+            };
+            *why.entry((rows[*k].tier.clone(), key)).or_default() += 1;
+        }
+    }
+    println!("\nreview reasons (待人工判斷, by tier):");
+    for ((t, r), n) in &why {
+        println!("  {:<26} {:<40} {:>4}", t, r, n);
     }
     println!("\nquestioned impression unclear (印文不清): occluded / faded / pairs");
     for (t, (o, f, n)) in unclear.iter() {

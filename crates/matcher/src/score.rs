@@ -45,6 +45,14 @@ pub enum UnclearReason {
     Occluded,
     /// uneven pressure left part of the seal without ink
     Faded,
+    /// the seal moved while pressed, bounced or was stamped twice: a shifted copy of the
+    /// impression overlies it (印文重影或滑動)
+    Smeared,
+    /// the questioned seal is imaged with too few pixels for the registered one's detail
+    /// (a photograph from afar, a low-resolution scan)
+    TooSmall,
+    /// the questioned scan is too blurred (out of focus) for the registered one's detail
+    Blurred,
 }
 
 /// How much of the registered seal can be seen in the questioned impression.
@@ -57,6 +65,15 @@ pub struct QuestionedQuality {
     pub faded_share: f64,
     /// Empty when the impression is clear enough to judge.
     pub reasons: Vec<UnclearReason>,
+    /// Offset of the second touch of the seal (smear, ghost, double stamping), registered
+    /// pixels; 0 when none was found.
+    #[serde(default)]
+    pub smear_px: f64,
+    /// Edge softness of the questioned ink: partial (soft-edge) ink pixels per solid one, at the
+    /// registered impression's scale (the registered impression's own value is in
+    /// `QualityMetrics::blur`).
+    #[serde(default)]
+    pub blur: f64,
 }
 
 impl QuestionedQuality {
@@ -91,6 +108,8 @@ pub struct ScoreOut {
     pub questioned: QuestionedQuality,
     /// per-block consistency in [0,1] (1 = consistent), NaN-free; -1 where not evaluated
     pub heat: Vec<f32>,
+    /// per-block share of the questioned ink that is foreign (0 where too little ink)
+    pub block_extra: Vec<f64>,
 }
 
 /// Truncation distance of the chamfer score (registered working px).
@@ -315,7 +334,7 @@ pub fn compute(reg: &InkMap, rbox: &BoxI, q: &InkMap, qbox: &BoxI, sim: &Proj, g
     if faded_share > MAX_FADED_SHARE {
         reasons.push(UnclearReason::Faded);
     }
-    let questioned = QuestionedQuality { occluded_share, faded_share, reasons };
+    let questioned = QuestionedQuality { occluded_share, faded_share, reasons, smear_px: 0.0, blur: 0.0 };
     let chamfer = 0.5
         * (if nq > 0 { cham_q / nq as f64 } else { CHAMFER_TRUNC }
             + if nr > 0 { cham_r / nr as f64 } else { CHAMFER_TRUNC });
@@ -378,12 +397,14 @@ pub fn compute(reg: &InkMap, rbox: &BoxI, q: &InkMap, qbox: &BoxI, sim: &Proj, g
 
     // heat map & worst block
     let mut heat = vec![-1.0f32; nblk];
+    let mut block_extra = vec![0.0f64; nblk];
     let mut worst = 0.0f64;
     let min_px = (0.03 * (bs * bs) as f64 * s * s) as u32;
     for (k, b) in grid.blocks.iter().enumerate().take(nblk) {
         let e = if blk_q[k] > min_px.max(8) { blk_extra[k] as f64 / blk_q[k] as f64 } else { 0.0 };
         if blk_q[k] > min_px.max(8) {
             worst = worst.max(e);
+            block_extra[k] = e;
         }
         let evaluated = b.valid || b.ncc != 0.0 || blk_q[k] > 0;
         if evaluated {
@@ -412,6 +433,7 @@ pub fn compute(reg: &InkMap, rbox: &BoxI, q: &InkMap, qbox: &BoxI, sim: &Proj, g
         },
         questioned,
         heat,
+        block_extra,
     }
 }
 

@@ -548,11 +548,17 @@ fn unclear_impressions_are_never_inconsistent_and_hidden_ones_never_consistent()
     let foreign = FeatureScores { worst_block: 0.6, ..f };
     assert_eq!(band_of(0.99, 0.76, 0.05, &foreign, &clear), Band::Review);
     assert_eq!(band_of(0.99, 0.76, 0.05, &FeatureScores { extra_ink: 0.02, ..f }, &clear), Band::Review);
-    let occluded = QuestionedQuality { occluded_share: 0.3, faded_share: 0.0, reasons: vec![UnclearReason::Occluded] };
+    let occluded = QuestionedQuality {
+        occluded_share: 0.3,
+        faded_share: 0.0,
+        reasons: vec![UnclearReason::Occluded],
+        ..Default::default()
+    };
     let mostly_hidden = QuestionedQuality {
         occluded_share: 0.4,
         faded_share: 0.3,
         reasons: vec![UnclearReason::Occluded, UnclearReason::Faded],
+        ..Default::default()
     };
     assert_eq!(band_of(0.01, 0.76, 0.05, &f, &clear), Band::Inconsistent);
     assert_eq!(band_of(0.01, 0.76, 0.05, &f, &occluded), Band::Review);

@@ -322,3 +322,61 @@ fn a_stretched_or_photographed_scan_is_corrected_and_reported() {
     let s = matcher::match_pair(&reg, &q, &similarity_only).unwrap();
     assert_eq!(s.band, Band::Inconsistent, "photographed, similarity only: score {}", s.score);
 }
+
+/// A doubled or smeared impression (demo/q0037 laid over itself shifted by (6, 4) px, and by
+/// (3, -2) and (2, -1) px: a second stamping and a slide) is a quality problem, not a
+/// different seal: flagged `smeared` and never 不符 (the doubled one was 不符 at 0.000006
+/// before #36), with the reason named for the review.
+#[test]
+fn a_doubled_or_smeared_impression_is_flagged_not_inconsistent() {
+    use matcher::{ReviewReason, UnclearReason};
+    let (root, _) = fixtures();
+    let reg = std::fs::read(root.join("registered/r0004.png")).unwrap();
+    for (name, px) in [("demo/q0037_double.jpg", 7.2), ("demo/q0037_smear.jpg", 3.6)] {
+        let q = std::fs::read(root.join(name)).unwrap();
+        let r = matcher::match_pair(&reg, &q, &MatchOptions::default()).unwrap();
+        let qq = &r.questioned_quality;
+        assert!(qq.reasons.contains(&UnclearReason::Smeared), "{name}: {qq:?} score {}", r.score);
+        assert!((qq.smear_px - px).abs() < 1.5, "{name}: offset {}", qq.smear_px);
+        assert_ne!(r.band, Band::Inconsistent, "{name}: score {}", r.score);
+        if r.band == Band::Review {
+            assert!(r.review_reasons.contains(&ReviewReason::Smeared), "{name}: {:?}", r.review_reasons);
+        }
+    }
+    // the clean stamping is not flagged
+    let q = std::fs::read(root.join("demo/q0037.jpg")).unwrap();
+    let r = matcher::match_pair(&reg, &q, &MatchOptions::default()).unwrap();
+    assert!(r.questioned_quality.reasons.is_empty(), "{:?}", r.questioned_quality);
+}
+
+/// Every 待人工判斷 says why, and only 待人工判斷 does: over the shipped pairs and every demo
+/// scan (clean, printed over, stretched, photographed, doubled, smeared). A review with no
+/// quality reason names the differing regions, marked on the heat map.
+#[test]
+fn every_review_says_why() {
+    use matcher::ReviewReason;
+    let (root, pairs) = fixtures();
+    let mut cases: Vec<(String, String)> = pairs.iter().map(|p| (p.registered.clone(), p.questioned.clone())).collect();
+    for d in std::fs::read_dir(root.join("demo")).unwrap() {
+        let name = d.unwrap().file_name().to_string_lossy().to_string();
+        cases.push(("registered/r0004.png".into(), format!("demo/{name}")));
+    }
+    let mut reviews = 0;
+    for (rg, qn) in &cases {
+        let reg = std::fs::read(root.join(rg)).unwrap();
+        let q = std::fs::read(root.join(qn)).unwrap();
+        let r = matcher::match_pair(&reg, &q, &MatchOptions::default()).unwrap();
+        if r.band == Band::Review {
+            reviews += 1;
+            assert!(!r.review_reasons.is_empty(), "{qn}: a review without a reason");
+            if r.review_reasons.contains(&ReviewReason::DiffersInPlaces) {
+                assert!(r.blocks.flagged.iter().any(|&f| f), "{qn}: differs in places, but no block flagged");
+                assert!(!r.regions.is_empty(), "{qn}");
+            }
+        } else {
+            assert!(r.review_reasons.is_empty(), "{qn}: {:?} with reasons {:?}", r.band, r.review_reasons);
+        }
+        assert_eq!(r.blocks.flagged.len(), r.blocks.values.len());
+    }
+    assert!(reviews >= 3, "the cases hold reviews ({reviews})");
+}
