@@ -235,13 +235,30 @@ const MARGIN: f64 = 0.3;
 const MARGIN_INCONSISTENT: f64 = 0.9;
 
 /// Band thresholds (as logits) from training logits: see [`MARGIN`].
-fn fit_thresholds(gen: &[f64], forg: &[f64], wnorm: f64) -> (f64, f64) {
-    let maxf = forg.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
-    let ming = gen.iter().cloned().fold(f64::INFINITY, f64::min);
+/// `gen_judged`: the genuine pairs a 不符 could reach (not kept out of it by the 印文不清 rule:
+/// clear impressions, or unclear ones with foreign ink); the 不符 threshold lies below the least
+/// genuine-looking of them.
+fn fit_thresholds(gen_judged: &[f64], forg: &[f64], wnorm: f64) -> (f64, f64) {
+    // with hundreds of synthetic forgeries of every kind in the fit, the single most
+    // genuine-looking one is an outlier of the generator, not a bound: the margins are taken
+    // from the 99th percentile of forgeries and the 1st of the genuine pairs a 不符 could reach
+    let q = |v: &[f64], p: f64| -> f64 {
+        let mut s = v.to_vec();
+        s.sort_by(|a, b| a.partial_cmp(b).unwrap());
+        if s.is_empty() {
+            return f64::NAN;
+        }
+        s[((p * (s.len() - 1) as f64).round() as usize).min(s.len() - 1)]
+    };
+    let maxf = q(forg, TAIL_FORGED);
+    let ming = q(gen_judged, 1.0 - TAIL_FORGED);
     let hi = maxf + MARGIN * wnorm;
     let lo = (ming - MARGIN_INCONSISTENT * wnorm).min(hi);
     (hi, lo)
 }
+
+/// The quantile of forgeries (and, mirrored, of genuine pairs) the margins start from.
+const TAIL_FORGED: f64 = 0.99;
 
 /// The fusion's logit for given inputs and weights (bias first).
 fn z_of(x: &[f64], w: &[f64]) -> f64 {
@@ -553,7 +570,17 @@ fn main() {
         results.iter().map(|(k, _, _)| 1.0 / tier_n.get(&rows[*k].tier).copied().unwrap_or(1.0)).collect();
     let w_all = fit_lr_w(&x, &y, &tw, lambda);
     let z_all: Vec<f64> = x.iter().map(|xi| z_of(xi, &w_all)).collect();
-    let gen_all: Vec<f64> = z_all.iter().zip(y.iter()).filter(|(_, &g)| g).map(|(s, _)| *s).collect();
+    // genuine pairs a 不符 could reach: the 印文不清 rule keeps the others out of it whatever
+    // their score
+    let judged: Vec<bool> = results
+        .iter()
+        .map(|(_, m, _)| {
+            let f = &m.features;
+            let foreign = f.extra_ink > 0.01 || f.worst_block > 0.15;
+            !m.questioned_quality.unclear() || foreign
+        })
+        .collect();
+    let gen_all: Vec<f64> = (0..z_all.len()).filter(|&j| y[j] && judged[j]).map(|j| z_all[j]).collect();
     let forg_all: Vec<f64> = z_all.iter().zip(y.iter()).filter(|(_, &g)| !g).map(|(s, _)| *s).collect();
     let (hi, lo) = fit_thresholds(&gen_all, &forg_all, wnorm(&w_all));
     println!("\nfitted on all (names {:?}): FUSION_W = {:?}", matcher::fusion_names(), w_all);
@@ -623,7 +650,7 @@ fn main() {
             let wt: Vec<f64> = tr.iter().map(|&j| tw[j]).collect();
             let w = fit_lr_w(&xt, &yt, &wt, lambda);
             let zt: Vec<f64> = xt.iter().map(|xi| z_of(xi, &w)).collect();
-            let g: Vec<f64> = zt.iter().zip(yt.iter()).filter(|(_, &b)| b).map(|(s, _)| *s).collect();
+            let g: Vec<f64> = (0..zt.len()).filter(|&i| yt[i] && judged[tr[i]]).map(|i| zt[i]).collect();
             let f: Vec<f64> = zt.iter().zip(yt.iter()).filter(|(_, &b)| !b).map(|(s, _)| *s).collect();
             let (h, l) = fit_thresholds(&g, &f, wnorm(&w));
             for j in (0..results.len()).filter(|&j| fold_of(j) == fold) {

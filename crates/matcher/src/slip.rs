@@ -33,6 +33,12 @@ pub struct Slip {
     /// a smear (the copy runs continuously from the impression) rather than a ghost or a
     /// second stamping
     pub smear: bool,
+    /// the copy's turn about the seal's centre (a second stamping is rarely square to the
+    /// first), degrees; the offset is taken after the turn
+    pub rot_deg: f64,
+    /// the seal's centre (registered pixels)
+    pub cx: f64,
+    pub cy: f64,
 }
 
 impl Slip {
@@ -97,52 +103,79 @@ pub fn detect(reg: &InkMap, rbox: &BoxI, q: &InkMap, xf: &Proj) -> Option<Slip> 
         return None;
     }
     // subsample to bound the work (every k-th pixel)
-    let step = ne.div_ceil(3000).max(1);
-    let pts: Vec<(i64, i64)> = extra.iter().step_by(step).copied().collect();
-    let n = pts.len() as f64;
+    let step = ne.div_ceil(1500).max(1);
+    let pts0: Vec<(i64, i64)> = extra.iter().step_by(step).copied().collect();
+    let n = pts0.len() as f64;
     let side = (2 * MAX_SHIFT + 1) as usize;
-    let mut c = vec![0.0f64; side * side];
     let on =
         |x: i64, y: i64| x >= 0 && y >= 0 && (x as usize) < w && (y as usize) < h && rmask[y as usize * w + x as usize];
-    for sy in -MAX_SHIFT..=MAX_SHIFT {
-        for sx in -MAX_SHIFT..=MAX_SHIFT {
-            let r = ((sx * sx + sy * sy) as f64).sqrt();
-            if r < MIN_SHIFT - 0.5 || r > MAX_SHIFT as f64 + 0.5 {
-                continue;
-            }
-            let k = pts.iter().filter(|&&(x, y)| on(x - sx, y - sy)).count();
-            c[(sy + MAX_SHIFT) as usize * side + (sx + MAX_SHIFT) as usize] = k as f64 / n;
-        }
-    }
-    // the mean at each distance (whole pixels): what an offset in no particular direction gives
-    let nb = MAX_SHIFT as usize + 2;
-    let (mut ring, mut cnt) = (vec![0.0f64; nb], vec![0usize; nb]);
-    for sy in -MAX_SHIFT..=MAX_SHIFT {
-        for sx in -MAX_SHIFT..=MAX_SHIFT {
-            let r = ((sx * sx + sy * sy) as f64).sqrt();
-            if r < MIN_SHIFT - 0.5 || r > MAX_SHIFT as f64 + 0.5 {
-                continue;
-            }
-            let b = libm::round(r) as usize;
-            ring[b] += c[(sy + MAX_SHIFT) as usize * side + (sx + MAX_SHIFT) as usize];
-            cnt[b] += 1;
-        }
-    }
+    let (ccx, ccy) = ((rbox.x0 + rbox.x1) as f64 * 0.5 - x0 as f64, (rbox.y0 + rbox.y1) as f64 * 0.5 - y0 as f64);
+    // the extra ink turned back by each candidate turn of the copy
+    let turned = |deg: f64| -> Vec<(i64, i64)> {
+        let t = deg.to_radians();
+        let (c, sn) = (libm::cos(t), libm::sin(t));
+        pts0.iter()
+            .map(|&(x, y)| {
+                let (dx, dy) = (x as f64 - ccx, y as f64 - ccy);
+                (libm::round(ccx + c * dx + sn * dy) as i64, libm::round(ccy - sn * dx + c * dy) as i64)
+            })
+            .collect()
+    };
     let mut best = (f64::NEG_INFINITY, 0i64, 0i64, 0.0f64);
-    for sy in -MAX_SHIFT..=MAX_SHIFT {
-        for sx in -MAX_SHIFT..=MAX_SHIFT {
-            let r = ((sx * sx + sy * sy) as f64).sqrt();
-            if r < MIN_SHIFT - 0.5 || r > MAX_SHIFT as f64 + 0.5 {
-                continue;
-            }
-            let b = libm::round(r) as usize;
-            let v = c[(sy + MAX_SHIFT) as usize * side + (sx + MAX_SHIFT) as usize];
-            let contrast = v - ring[b] / cnt[b].max(1) as f64;
-            if contrast > best.0 {
-                best = (contrast, sx, sy, v);
+    let mut best_rot = 0.0;
+    let mut best_c = vec![0.0f64; side * side];
+    for &deg in &[0.0, -0.6, 0.6, -1.2, 1.2] {
+        let pts = if deg == 0.0 { pts0.clone() } else { turned(deg) };
+        let mut c = vec![0.0f64; side * side];
+        for sy in -MAX_SHIFT..=MAX_SHIFT {
+            for sx in -MAX_SHIFT..=MAX_SHIFT {
+                let r = ((sx * sx + sy * sy) as f64).sqrt();
+                if r < MIN_SHIFT - 0.5 || r > MAX_SHIFT as f64 + 0.5 {
+                    continue;
+                }
+                let k = pts.iter().filter(|&&(x, y)| on(x - sx, y - sy)).count();
+                c[(sy + MAX_SHIFT) as usize * side + (sx + MAX_SHIFT) as usize] = k as f64 / n;
             }
         }
+        // the mean at each distance (whole pixels): what an offset in no particular direction gives
+        let nb = MAX_SHIFT as usize + 2;
+        let (mut ring, mut cnt) = (vec![0.0f64; nb], vec![0usize; nb]);
+        for sy in -MAX_SHIFT..=MAX_SHIFT {
+            for sx in -MAX_SHIFT..=MAX_SHIFT {
+                let r = ((sx * sx + sy * sy) as f64).sqrt();
+                if r < MIN_SHIFT - 0.5 || r > MAX_SHIFT as f64 + 0.5 {
+                    continue;
+                }
+                let b = libm::round(r) as usize;
+                ring[b] += c[(sy + MAX_SHIFT) as usize * side + (sx + MAX_SHIFT) as usize];
+                cnt[b] += 1;
+            }
+        }
+        for sy in -MAX_SHIFT..=MAX_SHIFT {
+            for sx in -MAX_SHIFT..=MAX_SHIFT {
+                let r = ((sx * sx + sy * sy) as f64).sqrt();
+                if r < MIN_SHIFT - 0.5 || r > MAX_SHIFT as f64 + 0.5 {
+                    continue;
+                }
+                let b = libm::round(r) as usize;
+                let v = c[(sy + MAX_SHIFT) as usize * side + (sx + MAX_SHIFT) as usize];
+                let contrast = v - ring[b] / cnt[b].max(1) as f64;
+                // a turn must earn its place (the unturned copy wins ties)
+                let contrast = if deg == 0.0 { contrast } else { contrast - 0.03 };
+                if contrast > best.0 {
+                    best = (contrast, sx, sy, v);
+                    best_rot = deg;
+                    best_c = c.clone();
+                }
+            }
+        }
+        // a square copy that explains this much needs no turn
+        if deg == 0.0 && best.3 >= 0.8 {
+            break;
+        }
     }
+    let c = best_c;
+    let pts = if best_rot == 0.0 { pts0.clone() } else { turned(best_rot) };
     let (contrast, sx, sy, explained) = best;
     if !(contrast >= MIN_CONTRAST && explained >= MIN_EXPLAINED) {
         return None;
@@ -150,10 +183,9 @@ pub fn detect(reg: &InkMap, rbox: &BoxI, q: &InkMap, xf: &Proj) -> Option<Slip> 
     // the copy is of the whole seal: it explains the extra ink in at least three of the
     // seal's quarters that have any (a recarved copy's moved character explains its own
     // quarter only)
-    let (cx, cy) = ((rbox.x0 + rbox.x1) as f64 * 0.5 - x0 as f64, (rbox.y0 + rbox.y1) as f64 * 0.5 - y0 as f64);
     let (mut qn, mut qe) = ([0usize; 4], [0usize; 4]);
     for &(x, y) in &pts {
-        let k = (x as f64 >= cx) as usize + 2 * (y as f64 >= cy) as usize;
+        let k = (x as f64 >= ccx) as usize + 2 * (y as f64 >= ccy) as usize;
         qn[k] += 1;
         qe[k] += on(x - sx, y - sy) as usize;
     }
@@ -175,7 +207,10 @@ pub fn detect(reg: &InkMap, rbox: &BoxI, q: &InkMap, xf: &Proj) -> Option<Slip> 
         dy: sy as f64,
         explained,
         extra_share: ne as f64 / nr as f64,
-        smear: half >= 0.7 * explained,
+        smear: best_rot == 0.0 && half >= 0.7 * explained,
+        rot_deg: best_rot,
+        cx: ccx + x0 as f64,
+        cy: ccy + y0 as f64,
     })
 }
 
@@ -184,21 +219,26 @@ pub fn detect(reg: &InkMap, rbox: &BoxI, q: &InkMap, xf: &Proj) -> Option<Slip> 
 pub fn with_copy(reg: &InkMap, s: &Slip) -> InkMap {
     let mut out = reg.clone();
     let (w, h) = (reg.w as i64, reg.h as i64);
+    let t = s.rot_deg.to_radians();
+    let (c, sn) = (libm::cos(t), libm::sin(t));
     for (tx, ty) in s.taps() {
         for y in 0..h {
-            let sy = y - ty;
-            if sy < 0 || sy >= h {
-                continue;
-            }
             for x in 0..w {
-                let sx = x - tx;
-                if sx < 0 || sx >= w {
+                // the registered pixel the copy puts here: turned back about the centre, then
+                // shifted back
+                let (sx, sy) = if t == 0.0 {
+                    (x - tx, y - ty)
+                } else {
+                    let (dx, dy) = (x as f64 - s.cx, y as f64 - s.cy);
+                    (libm::round(s.cx + c * dx + sn * dy) as i64 - tx, libm::round(s.cy - sn * dx + c * dy) as i64 - ty)
+                };
+                if sx < 0 || sy < 0 || sx >= w || sy >= h {
                     continue;
                 }
                 let (i, j) = ((y * w + x) as usize, (sy * w + sx) as usize);
-                let c = reg.class[j];
-                if (c == CLEAR || c == FAINT) && out.class[i] == BG {
-                    out.class[i] = c;
+                let cl = reg.class[j];
+                if (cl == CLEAR || cl == FAINT) && out.class[i] == BG {
+                    out.class[i] = cl;
                     out.ink_count += 1;
                 }
                 if reg.strength[j] > out.strength[i] && out.class[i] != super::ink::OCCLUDED {

@@ -468,7 +468,9 @@ fn a_hand_nudge_does_not_decide_a_genuine_pair() {
         // (this pair scores 0.95, not far above the 相符 threshold: the band may tip to review,
         // never to 不符; before refinement a 1 px nudge scored 0.10)
         assert_ne!(m2.band, Band::Inconsistent, "nudge {dr} deg ({dx}, {dy}) px: {}", m2.score);
-        assert!((m2.score - m.score).abs() < 0.02, "nudge {dr} ({dx}, {dy}): {} vs {}", m2.score, m.score);
+        // (0.03: the 800-pair fusion's logit is flatter than the dev-only one's, so the same
+        // residual difference moves the score a little more near 0.9)
+        assert!((m2.score - m.score).abs() < 0.03, "nudge {dr} ({dx}, {dy}): {} vs {}", m2.score, m.score);
     }
 }
 
