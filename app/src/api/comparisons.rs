@@ -395,6 +395,8 @@ fn matcher_message(e: &crate::matcher::MatchError) -> &'static str {
         E::NoRedInk => "影像中找不到紅色印文",
         E::Corrupt(_) => "影像損毀",
         E::InvalidOption(_) => "比對參數錯誤",
+        E::Grayscale => "請以彩色掃描印文",
+        E::Truncated => "檔案不完整",
     }
 }
 

@@ -41,6 +41,13 @@ pub fn questioned_unclear_text(reasons: &[UnclearReason], l: Locale) -> String {
             UnclearReason::Faded => {
                 l.pick("印文部分缺墨（用印不均）", "part of the seal carries no ink (uneven pressure)")
             }
+            UnclearReason::Smeared => {
+                l.pick("印文重影或滑動", "the seal slid or was stamped twice (a doubled impression)")
+            }
+            UnclearReason::TooSmall => {
+                l.pick("印文影像過小", "the questioned seal is imaged too small for the registered one's detail")
+            }
+            UnclearReason::Blurred => l.pick("印文影像模糊", "the questioned scan is too blurred"),
         })
         .collect();
     match l {

@@ -9,7 +9,7 @@
 use serde::Deserialize;
 use wasm_bindgen::prelude::*;
 
-use matcher::{self, views, Alignment, Decoded, MatchError, MatchOptions, MatchResult};
+use matcher::{self, views, Alignment, Decoded, GlobalTransform, MatchError, MatchOptions, MatchResult};
 
 /// Match a pair of image files' bytes; returns `{"ok": MatchResult}` or
 /// `{"error": message, "error_code": code}` as JSON.
@@ -148,15 +148,20 @@ impl MatchSession {
         let (Some(q), Some(cur)) = (self.q.as_ref(), self.current.as_ref()) else {
             return Err(JsError::new("no_questioned"));
         };
-        let al = p.alignment.filter(alignment_is_finite).unwrap_or(cur.alignment);
+        // a live manual adjustment is a similarity; otherwise the result's full map (with the
+        // scanner's or camera's correction), so a stretched scan is drawn aligned everywhere
+        let al: GlobalTransform = match p.alignment.filter(alignment_is_finite) {
+            Some(a) => GlobalTransform::from(&a),
+            None => cur.transform,
+        };
         let (cx, cy) = (width as f64 * 0.5, height as f64 * 0.5);
         let img = match view {
-            "overlay" => views::overlay(&self.reg, q, &al, width, height),
-            "difference" => views::difference(&self.reg, q, &al, p.tol.unwrap_or(2.0), width, height),
+            "overlay" => views::overlay(&self.reg, q, al, width, height),
+            "difference" => views::difference(&self.reg, q, al, p.tol.unwrap_or(2.0), width, height),
             "split" => views::split(
                 &self.reg,
                 q,
-                &al,
+                al,
                 p.px.unwrap_or(cx),
                 p.py.unwrap_or(cy),
                 p.angle.unwrap_or(90.0),
@@ -166,16 +171,16 @@ impl MatchSession {
             "mirror" => views::mirror_fold(
                 &self.reg,
                 q,
-                &al,
+                al,
                 p.px.unwrap_or(cx),
                 p.py.unwrap_or(cy),
                 p.angle.unwrap_or(90.0),
                 width,
                 height,
             ),
-            "side_by_side" => views::side_by_side(&self.reg, q, &al, width.max(2), height),
-            "blink_registered" => views::blink(&self.reg, q, &al, width, height).0,
-            "blink_questioned" => views::blink(&self.reg, q, &al, width, height).1,
+            "side_by_side" => views::side_by_side(&self.reg, q, al, width.max(2), height),
+            "blink_registered" => views::blink(&self.reg, q, al, width, height).0,
+            "blink_questioned" => views::blink(&self.reg, q, al, width, height).1,
             "heatmap" => views::heatmap(&self.reg, &cur.blocks, width, height),
             "crop" => crop(q, cur, width, height),
             _ => return Err(JsError::new("unknown_view")),

@@ -1,3 +1,4 @@
+#![allow(clippy::needless_range_loop)]
 //! A synthetic stress set, harsher than the development set: registered impressions are
 //! re-stamped by this tool at any rotation, with scale change, strong fading, blur, black
 //! ruling lines and strokes, and low JPEG quality; forgeries are other identities' seals and
@@ -37,6 +38,74 @@ struct Stamp {
     lines: usize,
     jpeg: u8,
     elastic_px: f64,
+    /// the page's capture: a homography from the flat page to the image (identity = flatbed)
+    capture: [f64; 9],
+    /// light falling off across the page (share) and extra defocus (Gaussian σ, px)
+    light: f64,
+    defocus: f64,
+    /// a second, shifted copy of the impression (dx, dy, strength)
+    double: Option<(f64, f64, f64)>,
+}
+
+const IDENTITY: [f64; 9] = [1.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0, 1.0];
+
+fn hom_apply(h: &[f64; 9], x: f64, y: f64) -> (f64, f64) {
+    let w = h[6] * x + h[7] * y + h[8];
+    ((h[0] * x + h[1] * y + h[2]) / w, (h[3] * x + h[4] * y + h[5]) / w)
+}
+
+/// A sheet-fed scanner: the vertical (feed) axis stretched by `v`, sheared by `k`, about the
+/// page's centre.
+fn scanner(v: f64, k: f64, cy: f64) -> [f64; 9] {
+    [1.0, k, -k * cy, 0.0, 1.0 + v, -v * cy, 0.0, 0.0, 1.0]
+}
+
+/// A camera's keystone: the top edge shorter by `2 a` of the width (perspective about the
+/// page's centre), as a homography of the 720 x 520 page.
+fn keystone(a: f64) -> [f64; 9] {
+    // maps (0,0)->(a w, 0), (w,0)->(w - a w, 0), (w,h)->(w,h), (0,h)->(0,h)
+    let (w, h) = (720.0, 520.0);
+    let src = [(0.0, 0.0), (w, 0.0), (w, h), (0.0, h)];
+    let dst = [(a * w, 0.0), (w - a * w, 0.0), (w, h), (0.0, h)];
+    let mut m = [[0.0f64; 9]; 8];
+    for i in 0..4 {
+        let ((x, y), (u, v)) = (src[i], dst[i]);
+        m[2 * i] = [x, y, 1.0, 0.0, 0.0, 0.0, -x * u, -y * u, u];
+        m[2 * i + 1] = [0.0, 0.0, 0.0, x, y, 1.0, -x * v, -y * v, v];
+    }
+    for c in 0..8 {
+        let p = (c..8).max_by(|&i, &j| m[i][c].abs().total_cmp(&m[j][c].abs())).unwrap();
+        m.swap(c, p);
+        for r in 0..8 {
+            if r != c {
+                let f = m[r][c] / m[c][c];
+                for k in c..9 {
+                    m[r][k] -= f * m[c][k];
+                }
+            }
+        }
+    }
+    let mut out = [0.0; 9];
+    for i in 0..8 {
+        out[i] = m[i][8] / m[i][i];
+    }
+    out[8] = 1.0;
+    out
+}
+
+fn hom_inverse(m: &[f64; 9]) -> [f64; 9] {
+    let c = [
+        m[4] * m[8] - m[5] * m[7],
+        m[2] * m[7] - m[1] * m[8],
+        m[1] * m[5] - m[2] * m[4],
+        m[5] * m[6] - m[3] * m[8],
+        m[0] * m[8] - m[2] * m[6],
+        m[2] * m[3] - m[0] * m[5],
+        m[3] * m[7] - m[4] * m[6],
+        m[1] * m[6] - m[0] * m[7],
+        m[0] * m[4] - m[1] * m[3],
+    ];
+    c.map(|v| v / c[8])
 }
 
 /// Ink alpha of the registered scan (red ink on white: the green channel is low in ink).
@@ -71,9 +140,12 @@ fn stamp(reg: &RgbImage, s: &Stamp, rng: &mut Rng) -> Vec<u8> {
     let ink = [rng.range(170.0, 225.0), rng.range(20.0, 60.0), rng.range(30.0, 70.0)];
     let (ph1, ph2) = (rng.range(0.0, 6.3), rng.range(0.0, 6.3));
     let mut img = RgbImage::new(cw, ch);
+    let inv = hom_inverse(&s.capture);
     for y in 0..ch {
         for x in 0..cw {
-            let (dx, dy) = (x as f64 - s.cx, y as f64 - s.cy);
+            // the flat page's point this image pixel shows
+            let (fx, fy) = hom_apply(&inv, x as f64, y as f64);
+            let (dx, dy) = (fx - s.cx, fy - s.cy);
             // p_r = c_r + R(-t) (p_q - c_q) / s
             let mut rx = crx + (c * dx - sn * dy) / s.scale;
             let mut ry = cry + (sn * dx + c * dy) / s.scale;
@@ -82,9 +154,17 @@ fn stamp(reg: &RgbImage, s: &Stamp, rng: &mut Rng) -> Vec<u8> {
                 ry += s.elastic_px * (rx / 29.0 + ph2).sin();
             }
             let fade = 1.0 - s.fade * ((dx / 200.0).clamp(-1.0, 1.0) * 0.5 + 0.5);
-            let al = (sample(&a, w, h, rx, ry) as f64 * fade).clamp(0.0, 1.0);
+            let mut al = sample(&a, w, h, rx, ry) as f64;
+            if let Some((ddx, ddy, k)) = s.double {
+                let (ex, ey) = (dx - ddx, dy - ddy);
+                let (qx, qy) = (crx + (c * ex - sn * ey) / s.scale, cry + (sn * ex + c * ey) / s.scale);
+                al = al.max(k * sample(&a, w, h, qx, qy) as f64);
+            }
+            let al = (al * fade).clamp(0.0, 1.0);
             let paper = 243.0 + 6.0 * ((x * 7 + y * 13) % 5) as f64 / 5.0;
-            let px = [0, 1, 2].map(|k| (paper * (1.0 - al) + ink[k] * al) as u8);
+            // light falling off from left to right
+            let light = 1.0 - s.light * (x as f64 / cw as f64);
+            let px = [0, 1, 2].map(|k| ((paper * (1.0 - al) + ink[k] * al) * light) as u8);
             img.put_pixel(x, y, image::Rgb(px));
         }
     }
@@ -109,6 +189,9 @@ fn stamp(reg: &RgbImage, s: &Stamp, rng: &mut Rng) -> Vec<u8> {
     }
     if s.blur {
         img = image::imageops::blur(&img, 1.2);
+    }
+    if s.defocus > 0.0 {
+        img = image::imageops::blur(&img, s.defocus as f32);
     }
     let mut out = Vec::new();
     JpegEncoder::new_with_quality(&mut out, s.jpeg)
@@ -157,11 +240,32 @@ fn main() {
             lines: (rng.unit() * 3.0) as usize,
             jpeg: rng.range(55.0, 80.0) as u8,
             elastic_px: 0.0,
+            capture: IDENTITY,
+            light: 0.0,
+            defocus: 0.0,
+            double: None,
         };
+        // re-captured pages: a sheet-fed scanner (feed stretch up to 2 %, shear up to 1 %) and a
+        // camera (keystone up to 3 % of the width each side, light falling off by up to 30 %,
+        // defocus up to σ 1.2 px); a slip or a second stamping (offset 2–8 px)
+        let scan = Stamp { capture: scanner(rng.range(0.003, 0.02), rng.range(-0.01, 0.01), 260.0), ..base };
+        let camera = Stamp {
+            capture: keystone(rng.range(0.005, 0.03)),
+            light: rng.range(0.1, 0.3),
+            defocus: rng.range(0.3, 1.2),
+            ..base
+        };
+        let ang = rng.range(0.0, std::f64::consts::TAU);
+        let d = rng.range(2.0, 8.0);
+        let slipped = Stamp { double: Some((d * ang.cos(), d * ang.sin(), rng.range(0.5, 1.0))), ..base };
         let other = &regs[(i + 1 + (rng.next() as usize % (regs.len() - 1).max(1))) % regs.len()].1;
-        let cases: [(&str, &RgbImage, Stamp); 3] = [
+        let cases: [(&str, &RgbImage, Stamp); 7] = [
             ("genuine", img, base),
+            ("genuine_scanner", img, scan),
+            ("genuine_camera", img, camera),
+            ("genuine_slipped", img, slipped),
             ("other_identity", other, base),
+            ("other_id_scanner", other, scan),
             ("elastic_copy", img, Stamp { elastic_px: rng.range(1.5, 3.0), ..base }),
         ];
         for (tier, src, s) in cases {
@@ -174,8 +278,19 @@ fn main() {
                         Band::Review => 1,
                         Band::Inconsistent => 2,
                     }] += 1;
-                    if tier == "genuine" {
-                        let d = (r.rotation_deg - s.rot_deg).rem_euclid(360.0);
+                    if tier == "genuine" || tier == "genuine_scanner" {
+                        // the truth through the capture: the closest similarity of the capture's
+                        // linear part times the stamp's rotation
+                        let (t, h) = (s.rot_deg.to_radians(), &s.capture);
+                        let rr = [t.cos(), t.sin(), -t.sin(), t.cos()];
+                        let j = [
+                            h[0] * rr[0] + h[1] * rr[2],
+                            h[0] * rr[1] + h[1] * rr[3],
+                            h[3] * rr[0] + h[4] * rr[2],
+                            h[3] * rr[1] + h[4] * rr[3],
+                        ];
+                        let truth = (0.5 * (j[1] - j[2])).atan2(0.5 * (j[0] + j[3])).to_degrees();
+                        let d = (r.rotation_deg - truth).rem_euclid(360.0);
                         rot_err.push(d.min(360.0 - d));
                         // where our stamp put the matcher's registered centre
                         let (w, h) = img.dimensions();
@@ -184,8 +299,11 @@ fn main() {
                             r.registered_center_y - (h as f64 - 1.0) / 2.0,
                         );
                         let t = s.rot_deg.to_radians();
-                        let ex = s.cx + s.scale * (t.cos() * dx + t.sin() * dy);
-                        let ey = s.cy + s.scale * (-t.sin() * dx + t.cos() * dy);
+                        let (ex, ey) = hom_apply(
+                            &s.capture,
+                            s.cx + s.scale * (t.cos() * dx + t.sin() * dy),
+                            s.cy + s.scale * (-t.sin() * dx + t.cos() * dy),
+                        );
                         ctr_err.push(((ex - r.center_x).powi(2) + (ey - r.center_y).powi(2)).sqrt());
                     }
                 }
@@ -200,15 +318,18 @@ fn main() {
         v.sort_by(|a, b| a.total_cmp(b));
         v.get(((v.len() as f64 - 1.0) * q).round() as usize).copied().unwrap_or(f64::NAN)
     };
-    println!("synthetic stress set: {} registered impressions × 3 (seed-deterministic)", regs.len());
+    println!("synthetic stress set: {} registered impressions × 7 (seed-deterministic)", regs.len());
     println!(
-        "  rotation anywhere in 360°, scale 0.93–1.07, fading 30–75 %, blur half the time, 0–2 black lines, JPEG 55–80"
+        "  rotation anywhere in 360°, scale 0.93–1.07, fading 30–75 %, blur half the time, 0–2 black lines, JPEG 55–80;"
+    );
+    println!(
+        "  re-captured: scanner (feed stretch 0.3–2 %, shear ≤ 1 %), camera (keystone 0.5–3 % a side, light −10–30 %, defocus σ ≤ 1.2 px); slipped: a second copy 2–8 px away at 50–100 %"
     );
     for (tier, [c, r, i, e]) in &tally {
         println!("  {tier:<16} consistent {c:>3}  review {r:>3}  inconsistent {i:>3}  errors {e:>2}");
     }
     println!(
-        "  genuine alignment: rotation error p50 {:.3}° p95 {:.3}° max {:.3}° | centre error p50 {:.2} p95 {:.2} max {:.2} px",
+        "  genuine and genuine_scanner alignment: rotation error p50 {:.3}° p95 {:.3}° max {:.3}° | centre error p50 {:.2} p95 {:.2} max {:.2} px",
         pct(&mut rot_err, 0.5), pct(&mut rot_err, 0.95), pct(&mut rot_err, 1.0), pct(&mut ctr_err, 0.5), pct(&mut ctr_err, 0.95), pct(&mut ctr_err, 1.0)
     );
 }

@@ -13,7 +13,15 @@
 //! copy (a genuine stamping scanned at 300–600 dpi, binarised, blurred and re-thresholded,
 //! elastically distorted by 1–3 questioned pixels over a 2.5–5 mm field, carved again).
 //!
-//! Usage: synth OUT_DIR --font FILE[:FACE] [--font …] [--count N] [--seed S] [--harsh]
+//! Usage: synth OUT_DIR --font FILE[:FACE] [--font …] [--count N] [--seed S] [--harsh] [--slips]
+//!        [--capture none|scanner|camera|mixed]
+//!
+//! `--slips` gives every questioned impression a second touch of the seal (a faint ghost, a
+//! smear or a double stamping; otherwise they occur at 4 / 2 / 1.5 %). `--capture` re-captures
+//! every questioned page: `scanner` stretches the feed axis 0.3–2 %, shears up to 1 % and skews up
+//! to 2°; `camera` moves the page's corners by up to 3 % of the image (perspective), adds a light
+//! fall-off of 10–30 % plus vignetting and defocus up to σ 1.2 px. The ground truth in
+//! `pairs.csv` (centre, rotation, scale) is taken through the capture.
 //! (`make synth-eval`; the fonts default to Debian CJK fonts that ../shared/seal-dev does not use.)
 
 use ab_glyph::{Font, FontVec, PxScale};
@@ -321,6 +329,245 @@ struct Stamp {
     /// output px, correlated over `warp_mm`
     warp: f64,
     warp_mm: f64,
+    /// a second touch of the seal: a faint ghost, a smear (the seal slid while pressed) or a
+    /// second stamping
+    slip: Slip,
+    /// how the page was captured (scanner or camera distortion, light, defocus)
+    capture: Capture,
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum SlipKind {
+    None,
+    /// a faint ghost copy shifted 2–5 px (the seal bounced)
+    Ghost,
+    /// the seal slid while pressed: ink dragged along a 1.5–4 px path, fading
+    Smear,
+    /// stamped twice: a second, nearly full impression 2–10 px away, turned up to 1.5°
+    Double,
+}
+impl SlipKind {
+    fn name(self) -> &'static str {
+        match self {
+            SlipKind::None => "none",
+            SlipKind::Ghost => "ghost",
+            SlipKind::Smear => "smear",
+            SlipKind::Double => "double",
+        }
+    }
+}
+
+#[derive(Clone, Copy)]
+struct Slip {
+    kind: SlipKind,
+    dx: f64,
+    dy: f64,
+    /// strength of the second copy (ghost, double) in [0, 1]
+    alpha: f64,
+    rot_deg: f64,
+}
+impl Slip {
+    const NONE: Slip = Slip { kind: SlipKind::None, dx: 0.0, dy: 0.0, alpha: 0.0, rot_deg: 0.0 };
+    fn draw(rng: &mut Rng, kind: SlipKind) -> Slip {
+        let ang = rng.range(0.0, std::f64::consts::TAU);
+        let (d, alpha, rot) = match kind {
+            SlipKind::None => return Slip::NONE,
+            SlipKind::Ghost => (rng.range(2.0, 5.0), rng.range(0.3, 0.6), 0.0),
+            SlipKind::Smear => (rng.range(1.5, 4.0), 1.0, 0.0),
+            SlipKind::Double => (rng.range(2.0, 10.0), rng.range(0.7, 1.0), rng.range(-1.5, 1.5)),
+        };
+        Slip { kind, dx: d * ang.cos(), dy: d * ang.sin(), alpha, rot_deg: rot }
+    }
+    fn px(&self) -> f64 {
+        self.dx.hypot(self.dy)
+    }
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum CaptureKind {
+    Flat,
+    Scanner,
+    Camera,
+}
+
+/// The capture: a homography from the flat page to the image, a lighting gradient and a
+/// defocus blur.
+#[derive(Clone, Copy)]
+struct Capture {
+    kind: CaptureKind,
+    h: [f64; 9],
+    /// multiplicative light: 1 + light * (ramp along `light_dir` in [-0.5, 0.5]) plus vignetting
+    light: f64,
+    light_dir: f64,
+    vignette: f64,
+    defocus: f64,
+    stretch_pct: f64,
+    shear_pct: f64,
+    keystone_pct: f64,
+}
+
+const IDENTITY: [f64; 9] = [1.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0, 1.0];
+
+impl Capture {
+    const FLAT: Capture = Capture {
+        kind: CaptureKind::Flat,
+        h: IDENTITY,
+        light: 0.0,
+        light_dir: 0.0,
+        vignette: 0.0,
+        defocus: 0.0,
+        stretch_pct: 0.0,
+        shear_pct: 0.0,
+        keystone_pct: 0.0,
+    };
+    fn name(&self) -> &'static str {
+        match self.kind {
+            CaptureKind::Flat => "flat",
+            CaptureKind::Scanner => "scanner",
+            CaptureKind::Camera => "camera",
+        }
+    }
+    /// A sheet-fed scanner: the feed (vertical) axis stretched by 0.3–2 % (mostly longer),
+    /// sheared by up to 1 %, the page skewed by up to 2°; even light, in focus.
+    fn scanner(w: usize, h: usize, rng: &mut Rng) -> Capture {
+        let v = rng.range(0.003, 0.02) * if rng.chance(0.75) { 1.0 } else { -1.0 };
+        let k = rng.range(-0.01, 0.01);
+        let skew = rng.range(-2.0f64, 2.0).to_radians();
+        let (c, s) = (skew.cos(), skew.sin());
+        let (cx, cy) = (w as f64 / 2.0, h as f64 / 2.0);
+        // p' = c + D R (p - c), D = [[1, k], [0, 1 + v]]
+        let a = [c + k * -s, s + k * c, -(1.0 + v) * s, (1.0 + v) * c];
+        let tx = cx - (a[0] * cx + a[1] * cy);
+        let ty = cy - (a[2] * cx + a[3] * cy);
+        Capture {
+            kind: CaptureKind::Scanner,
+            h: [a[0], a[1], tx, a[2], a[3], ty, 0.0, 0.0, 1.0],
+            light: rng.range(0.0, 0.05),
+            light_dir: rng.range(0.0, std::f64::consts::TAU),
+            vignette: 0.0,
+            defocus: rng.range(0.0, 0.4),
+            stretch_pct: 100.0 * v,
+            shear_pct: 100.0 * k,
+            keystone_pct: 0.0,
+        }
+    }
+    /// A camera or document camera: the page's corners moved by up to 3 % of the image
+    /// (perspective), light falling off by up to 30 % across the page plus vignetting, defocus
+    /// up to σ 1.2 px.
+    fn camera(w: usize, h: usize, rng: &mut Rng) -> Capture {
+        let (wf, hf) = (w as f64, h as f64);
+        let src = [(0.0, 0.0), (wf, 0.0), (wf, hf), (0.0, hf)];
+        let amp = rng.range(0.005, 0.03);
+        // a keystone (one side shorter) plus random corner jitter
+        let side = rng.next() % 4;
+        let mut dst = src;
+        for (i, d) in dst.iter_mut().enumerate() {
+            let inward = match (side, i) {
+                (0, 0) | (0, 1) => (0.0, 1.0),
+                (1, 1) | (1, 2) => (-1.0, 0.0),
+                (2, 2) | (2, 3) => (0.0, -1.0),
+                (3, 3) | (3, 0) => (1.0, 0.0),
+                _ => (0.0, 0.0),
+            };
+            let along = if i == 0 || i == 3 { 1.0 } else { -1.0 };
+            let (jx, jy) = (rng.range(-0.3, 0.3) * amp * wf, rng.range(-0.3, 0.3) * amp * hf);
+            // the shorter side's corners move towards each other
+            let (sx, sy) = if inward.0 == 0.0 {
+                (along * amp * wf, 0.0)
+            } else {
+                (0.0, if i < 2 { 1.0 } else { -1.0 } * amp * hf)
+            };
+            let _ = inward;
+            d.0 += jx + if side.is_multiple_of(2) { sx } else { 0.0 };
+            d.1 += jy + if side % 2 == 1 { sy } else { 0.0 };
+        }
+        let h = homography(&src, &dst);
+        Capture {
+            kind: CaptureKind::Camera,
+            h,
+            light: rng.range(0.1, 0.3),
+            light_dir: rng.range(0.0, std::f64::consts::TAU),
+            vignette: rng.range(0.0, 0.15),
+            defocus: rng.range(0.3, 1.2),
+            stretch_pct: 0.0,
+            shear_pct: 0.0,
+            keystone_pct: 100.0 * amp,
+        }
+    }
+    fn apply(&self, x: f64, y: f64) -> (f64, f64) {
+        hom_apply(&self.h, x, y)
+    }
+    /// Ground truth through the capture: the seal's centre and its rotation and scale as the
+    /// matcher reports them (the Jacobian of capture ∘ similarity, split as J = D s R).
+    fn truth(&self, cx: f64, cy: f64, rot_deg: f64, scale: f64) -> (f64, f64, f64, f64) {
+        let (qx, qy) = self.apply(cx, cy);
+        let e = 1e-3;
+        let (ax, ay) = self.apply(cx + e, cy);
+        let (bx, by) = self.apply(cx, cy + e);
+        let jc = [(ax - qx) / e, (bx - qx) / e, (ay - qy) / e, (by - qy) / e];
+        let t = rot_deg.to_radians();
+        let r = [scale * t.cos(), scale * t.sin(), -scale * t.sin(), scale * t.cos()];
+        let j = [
+            jc[0] * r[0] + jc[1] * r[2],
+            jc[0] * r[1] + jc[1] * r[3],
+            jc[2] * r[0] + jc[3] * r[2],
+            jc[2] * r[1] + jc[3] * r[3],
+        ];
+        // the closest similarity (the Jacobian's conformal part), as the matcher reports it
+        let (a, b) = (0.5 * (j[0] + j[3]), 0.5 * (j[1] - j[2]));
+        let th = b.atan2(a).to_degrees();
+        let sc = (j[0] * j[3] - j[1] * j[2]).abs().sqrt();
+        (qx, qy, th, sc)
+    }
+}
+
+fn hom_apply(h: &[f64; 9], x: f64, y: f64) -> (f64, f64) {
+    let w = h[6] * x + h[7] * y + h[8];
+    ((h[0] * x + h[1] * y + h[2]) / w, (h[3] * x + h[4] * y + h[5]) / w)
+}
+
+fn hom_inverse(m: &[f64; 9]) -> [f64; 9] {
+    let c = [
+        m[4] * m[8] - m[5] * m[7],
+        m[2] * m[7] - m[1] * m[8],
+        m[1] * m[5] - m[2] * m[4],
+        m[5] * m[6] - m[3] * m[8],
+        m[0] * m[8] - m[2] * m[6],
+        m[2] * m[3] - m[0] * m[5],
+        m[3] * m[7] - m[4] * m[6],
+        m[1] * m[6] - m[0] * m[7],
+        m[0] * m[4] - m[1] * m[3],
+    ];
+    let d = c[8];
+    c.map(|v| v / d)
+}
+
+/// The homography taking four points to four points.
+fn homography(src: &[(f64, f64); 4], dst: &[(f64, f64); 4]) -> [f64; 9] {
+    let mut a = [[0.0f64; 9]; 8];
+    for i in 0..4 {
+        let ((x, y), (u, v)) = (src[i], dst[i]);
+        a[2 * i] = [x, y, 1.0, 0.0, 0.0, 0.0, -x * u, -y * u, u];
+        a[2 * i + 1] = [0.0, 0.0, 0.0, x, y, 1.0, -x * v, -y * v, v];
+    }
+    for c in 0..8 {
+        let p = (c..8).max_by(|&i, &j| a[i][c].abs().total_cmp(&a[j][c].abs())).unwrap();
+        a.swap(c, p);
+        for r in 0..8 {
+            if r != c {
+                let f = a[r][c] / a[c][c];
+                for k in c..9 {
+                    a[r][k] -= f * a[c][k];
+                }
+            }
+        }
+    }
+    let mut h = [0.0; 9];
+    for i in 0..8 {
+        h[i] = a[i][8] / a[i][i];
+    }
+    h[8] = 1.0;
+    h
 }
 
 /// Stamp a master; returns RGB pixels and, separately, the ink alpha (for tracing).
@@ -347,11 +594,31 @@ fn stamp(master: &Plane, s: &Stamp, rng: &mut Rng) -> (RgbImage, Plane) {
                 Some((fx, fy, g)) => ((fx.v[y * w + x] * g) as f64, (fy.v[y * w + x] * g) as f64),
                 None => (0.0, 0.0),
             };
-            for (ox, oy) in [(-0.25, -0.25), (0.25, -0.25), (-0.25, 0.25), (0.25, 0.25)] {
+            let sample = |ox: f64, oy: f64, rot: f64| -> f32 {
                 let (dx, dy) = (x as f64 + ox + ex - s.cx, y as f64 + oy + ey - s.cy);
+                let (c, sn) = if rot == 0.0 { (c, sn) } else { ((t + rot).cos(), (t + rot).sin()) };
                 let mx = mcx + k * (c * dx - sn * dy);
                 let my = mcy + k * (sn * dx + c * dy);
-                a += master.at(mx, my);
+                master.at(mx, my)
+            };
+            for (ox, oy) in [(-0.25, -0.25), (0.25, -0.25), (-0.25, 0.25), (0.25, 0.25)] {
+                let mut v = sample(ox, oy, 0.0);
+                let sl = &s.slip;
+                match sl.kind {
+                    SlipKind::None => {}
+                    SlipKind::Ghost | SlipKind::Double => {
+                        let g = sample(ox - sl.dx, oy - sl.dy, sl.rot_deg.to_radians()) * sl.alpha as f32;
+                        v = v.max(g);
+                    }
+                    SlipKind::Smear => {
+                        for j in 1..=6 {
+                            let f = j as f64 / 6.0;
+                            let g = sample(ox - f * sl.dx, oy - f * sl.dy, 0.0) * (1.0 - 0.5 * f) as f32;
+                            v = v.max(g);
+                        }
+                    }
+                }
+                a += v;
             }
             cov.v[y * w + x] = 0.25 * a;
         }
@@ -440,13 +707,47 @@ fn stamp(master: &Plane, s: &Stamp, rng: &mut Rng) -> (RgbImage, Plane) {
             darken(x, y, 1.2, [30.0, 35.0, 70.0]);
         }
     }
+    // the capture: geometry (image pixel <- page point), light, defocus
+    let cap = &s.capture;
+    if cap.kind != CaptureKind::Flat || cap.light > 0.0 {
+        let inv = hom_inverse(&cap.h);
+        let mut planes: Vec<Plane> = (0..3)
+            .map(|ch| {
+                let mut p = Plane::new(w, h);
+                for i in 0..w * h {
+                    p.v[i] = rgb[i * 3 + ch] as f32;
+                }
+                p
+            })
+            .collect();
+        let (lc, ls) = (cap.light_dir.cos(), cap.light_dir.sin());
+        let diag = ((w * w + h * h) as f64).sqrt();
+        for y in 0..h {
+            for x in 0..w {
+                let (px, py) = hom_apply(&inv, x as f64, y as f64);
+                let (u, v) = ((x as f64 - w as f64 / 2.0) / diag, (y as f64 - h as f64 / 2.0) / diag);
+                let light = (1.0 - cap.light * (0.5 - (u * lc + v * ls)).clamp(0.0, 1.0))
+                    * (1.0 - cap.vignette * 4.0 * (u * u + v * v));
+                for ch in 0..3 {
+                    // outside the page: the scanner lid / the desk, a mid grey
+                    let val = if px >= 0.0 && py >= 0.0 && px <= (w - 1) as f64 && py <= (h - 1) as f64 {
+                        planes[ch].at(px.min((w - 1) as f64 - 1e-6), py.min((h - 1) as f64 - 1e-6)) as f64
+                    } else {
+                        150.0
+                    };
+                    rgb[(y * w + x) * 3 + ch] = val * light;
+                }
+            }
+        }
+        planes.clear();
+    }
     let mut out = Plane::new(w, h);
     let mut img = RgbImage::new(w as u32, h as u32);
     for ch in 0..3 {
         for i in 0..w * h {
             out.v[i] = rgb[i * 3 + ch] as f32;
         }
-        out.blur(s.optical);
+        out.blur((s.optical * s.optical + cap.defocus * cap.defocus).sqrt());
         for i in 0..w * h {
             let v = out.v[i] as f64 + s.noise * rng.gauss();
             img.get_pixel_mut((i % w) as u32, (i / w) as u32).0[ch] = v.clamp(0.0, 255.0) as u8;
@@ -488,6 +789,8 @@ fn traced_master(master: &Plane, dpi: f64, elastic: f64, corr_mm: f64, rng: &mut
         jpeg: None,
         warp: 0.0,
         warp_mm: 4.0,
+        slip: Slip::NONE,
+        capture: Capture::FLAT,
     };
     let (_, alpha) = stamp(master, &s, rng);
     let mut bin = Plane::new(w, h);
@@ -532,6 +835,9 @@ fn main() {
     };
     let count = flag("--count", 60) as usize;
     let harsh = args.iter().any(|a| a == "--harsh");
+    let slips = args.iter().any(|a| a == "--slips");
+    let capture_mode =
+        args.iter().position(|a| a == "--capture").and_then(|i| args.get(i + 1)).map(|s| s.as_str()).unwrap_or("none");
     let mut rng = Rng(flag("--seed", 20261203) | 1);
     let mut fonts = Vec::new();
     let mut font_keys = Vec::new();
@@ -557,7 +863,7 @@ fn main() {
     std::fs::create_dir_all(dir.join("questioned")).unwrap();
     let surnames: Vec<char> = SURNAMES.chars().collect();
     let given: Vec<char> = GIVEN.chars().collect();
-    let mut csv = String::from("pair_id,registered,questioned,label,tier,seal_shape,style,chars,font_registered,font_questioned,rotation_deg,scale,seal_center_x,seal_center_y,reg_center_x,reg_center_y,reg_dpi,fade_strength,ink_bias,occlusion,jpeg_quality,identity\n");
+    let mut csv = String::from("pair_id,registered,questioned,label,tier,seal_shape,style,chars,font_registered,font_questioned,rotation_deg,scale,seal_center_x,seal_center_y,reg_center_x,reg_center_y,reg_dpi,fade_strength,ink_bias,occlusion,jpeg_quality,identity,slip,slip_px,capture,stretch_pct,shear_pct,keystone_pct,light,defocus\n");
     let tiers = ["different_seal_same_name", "recarved_copy", "traced_copy"];
     let mut rows = Vec::new();
     for id in 0..count {
@@ -628,6 +934,8 @@ fn main() {
             jpeg: None,
             warp: 0.0,
             warp_mm: 4.0,
+            slip: Slip::NONE,
+            capture: Capture::FLAT,
         };
         let (reg_img, reg_alpha) = stamp(&master, &rs, &mut rng);
         // crop to the ink with a small margin
@@ -747,7 +1055,38 @@ fn main() {
                 jpeg: Some(rng.range(if harsh { 55.0 } else { 70.0 }, 92.0) as u8),
                 warp: rng.range(0.0, if harsh { 0.6 } else { 0.25 }),
                 warp_mm: rng.range(3.0, 6.0),
+                slip: Slip::NONE,
+                capture: Capture::FLAT,
             };
+            // a second touch of the seal: in every impression of a --slips set, otherwise at the
+            // rates we believe forms show (ghost 4 % as in the dev set, smear 2 %, double 1.5 %)
+            let u = rng.unit();
+            let kind = if slips {
+                [SlipKind::Ghost, SlipKind::Smear, SlipKind::Double][(u * 3.0) as usize % 3]
+            } else if u < 0.04 {
+                SlipKind::Ghost
+            } else if u < 0.06 {
+                SlipKind::Smear
+            } else if u < 0.075 {
+                SlipKind::Double
+            } else {
+                SlipKind::None
+            };
+            let mut qs = Stamp { slip: Slip::draw(&mut rng, kind), ..qs };
+            qs.capture = match capture_mode {
+                "scanner" => Capture::scanner(qw, qh, &mut rng),
+                "camera" => Capture::camera(qw, qh, &mut rng),
+                "mixed" => match rng.next() % 3 {
+                    0 => Capture::scanner(qw, qh, &mut rng),
+                    1 => Capture::camera(qw, qh, &mut rng),
+                    _ => Capture::FLAT,
+                },
+                _ => Capture::FLAT,
+            };
+            if qs.capture.kind == CaptureKind::Camera {
+                // phones write good JPEGs
+                qs.jpeg = Some(rng.range(80.0, 95.0) as u8);
+            }
             let (qimg, _) = stamp(&qmaster, &qs, &mut rng);
             let qbytes = jpeg(&qimg, qs.jpeg.unwrap_or(85));
             let (label, t) = if forged { ("forged", tier) } else { ("genuine", "genuine") };
@@ -778,9 +1117,12 @@ fn main() {
         let qname = format!("questioned/q{:04}.jpg", pid);
         std::fs::write(dir.join(&qname), qbytes).unwrap();
         let occ = (qs.lines > 0) as u8 + qs.text as u8 + qs.signature as u8;
+        // ground truth through the capture (the flat page's geometry otherwise)
+        let (gx, gy, grot, gscale) = qs.capture.truth(qs.cx, qs.cy, *rot, *scale);
+        let (rot, scale) = (&grot, &gscale);
         let _ = writeln!(
             csv,
-            "p{:04},{},{},{},{},{},{},{},{},{},{:.4},{:.6},{:.2},{:.2},{:.2},{:.2},{:.1},{:.3},{:.3},{},{},i{:04}",
+            "p{:04},{},{},{},{},{},{},{},{},{},{:.4},{:.6},{:.2},{:.2},{:.2},{:.2},{:.1},{:.3},{:.3},{},{},i{:04},{},{:.2},{},{:.3},{:.3},{:.3},{:.3},{:.3}",
             pid,
             reg_name,
             qname,
@@ -793,8 +1135,8 @@ fn main() {
             font_keys[*qfont],
             rot,
             scale,
-            qs.cx,
-            qs.cy,
+            gx,
+            gy,
             rcx,
             rcy,
             reg_dpi,
@@ -802,7 +1144,15 @@ fn main() {
             qs.bias,
             occ,
             qs.jpeg.unwrap_or(0),
-            id
+            id,
+            qs.slip.kind.name(),
+            qs.slip.px(),
+            qs.capture.name(),
+            qs.capture.stretch_pct,
+            qs.capture.shear_pct,
+            qs.capture.keystone_pct,
+            qs.capture.light,
+            qs.capture.defocus
         );
     }
     std::fs::write(dir.join("pairs.csv"), csv).unwrap();

@@ -2,7 +2,7 @@
 //! correlation) and fine (block matching + robust similarity fit).
 
 use super::fft::fft2d;
-use super::geom::{bilinear, fit_similarity, resample_area, Sim};
+use super::geom::{bilinear, fit_model, resample_area, Model, Proj, Sim};
 use super::ink::{InkMap, OCCLUDED};
 use super::locate::BoxI;
 
@@ -485,7 +485,7 @@ pub fn match_blocks(
     rbox: &BoxI,
     qp: &Plane,
     q: &InkMap,
-    sim: &Sim,
+    sim: &Proj,
     bs: usize,
     search: i64,
     lk_iters: usize,
@@ -927,8 +927,9 @@ fn lk_refine(
     (dx, dy, quad, quad_ok)
 }
 
-/// Robust similarity fit from block displacements (IRLS with Tukey weights).
-pub fn fit_from_blocks(g: &BlockGrid, sim: &Sim, tukey_c: f64) -> Option<Sim> {
+/// Robust fit of the global map from block displacements (IRLS with Tukey weights), as a
+/// similarity, an affine or a projective map.
+pub fn fit_from_blocks(g: &BlockGrid, sim: &Proj, tukey_c: f64, model: Model) -> Option<Proj> {
     let mut p = Vec::new();
     let mut q = Vec::new();
     let mut w0 = Vec::new();
@@ -940,10 +941,15 @@ pub fn fit_from_blocks(g: &BlockGrid, sim: &Sim, tukey_c: f64) -> Option<Sim> {
         q.push(sim.apply(b.cx + b.dx, b.cy + b.dy));
         w0.push((b.ncc - 0.2).max(0.0));
     }
-    if p.len() < 3 {
+    let min_n = match model {
+        Model::Similarity => 3,
+        Model::Affine => 6,
+        Model::Projective => 10,
+    };
+    if p.len() < min_n {
         return None;
     }
-    let mut cur = fit_similarity(&p, &q, &w0)?;
+    let mut cur = fit_model(&p, &q, &w0, model)?;
     for _ in 0..4 {
         let w: Vec<f64> = (0..p.len())
             .map(|i| {
@@ -957,7 +963,7 @@ pub fn fit_from_blocks(g: &BlockGrid, sim: &Sim, tukey_c: f64) -> Option<Sim> {
                 }
             })
             .collect();
-        cur = fit_similarity(&p, &q, &w).unwrap_or(cur);
+        cur = fit_model(&p, &q, &w, model).unwrap_or(cur);
     }
     Some(cur)
 }

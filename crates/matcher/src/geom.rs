@@ -70,6 +70,250 @@ pub fn normalize_deg(d: f64) -> f64 {
     d
 }
 
+/// Projective map (homography) p_q ~ M (x, y, 1), row-major 3 x 3 with m[8] = 1; the similarity
+/// and affine maps are the cases m[6] = m[7] = 0 (and evaluate exactly as [`Sim`] does).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Proj {
+    pub m: [f64; 9],
+}
+
+impl Proj {
+    pub fn from_sim(s: &Sim) -> Proj {
+        Proj { m: [s.a, s.b, s.tx, -s.b, s.a, s.ty, 0.0, 0.0, 1.0] }
+    }
+    pub fn is_affine(&self) -> bool {
+        self.m[6] == 0.0 && self.m[7] == 0.0
+    }
+    #[inline]
+    pub fn apply(&self, x: f64, y: f64) -> (f64, f64) {
+        let m = &self.m;
+        let u = m[0] * x + m[1] * y + m[2];
+        let v = m[3] * x + m[4] * y + m[5];
+        if self.is_affine() {
+            return (u, v);
+        }
+        let w = m[6] * x + m[7] * y + m[8];
+        let w = if w.abs() > 1e-9 { w } else { 1e-9 };
+        (u / w, v / w)
+    }
+    /// Jacobian [du/dx, du/dy, dv/dx, dv/dy] at a point.
+    pub fn jacobian(&self, x: f64, y: f64) -> [f64; 4] {
+        let m = &self.m;
+        let w = m[6] * x + m[7] * y + m[8];
+        let w = if w.abs() > 1e-9 { w } else { 1e-9 };
+        let (u, v) = self.apply(x, y);
+        [(m[0] - u * m[6]) / w, (m[1] - u * m[7]) / w, (m[3] - v * m[6]) / w, (m[4] - v * m[7]) / w]
+    }
+    /// Linear scale at a point (square root of the Jacobian's determinant).
+    pub fn scale_at(&self, x: f64, y: f64) -> f64 {
+        let j = self.jacobian(x, y);
+        (j[0] * j[3] - j[1] * j[2]).abs().sqrt()
+    }
+    pub fn inverse(&self) -> Proj {
+        let m = &self.m;
+        let c = [
+            m[4] * m[8] - m[5] * m[7],
+            m[2] * m[7] - m[1] * m[8],
+            m[1] * m[5] - m[2] * m[4],
+            m[5] * m[6] - m[3] * m[8],
+            m[0] * m[8] - m[2] * m[6],
+            m[2] * m[3] - m[0] * m[5],
+            m[3] * m[7] - m[4] * m[6],
+            m[1] * m[6] - m[0] * m[7],
+            m[0] * m[4] - m[1] * m[3],
+        ];
+        let d = if c[8].abs() > 1e-15 { c[8] } else { 1e-15 };
+        let mut out = [0.0; 9];
+        for k in 0..9 {
+            out[k] = c[k] / d;
+        }
+        if self.is_affine() {
+            out[6] = 0.0;
+            out[7] = 0.0;
+            out[8] = 1.0;
+        }
+        Proj { m: out }
+    }
+    /// outer(inner(p)).
+    pub fn compose(outer: &Proj, inner: &Proj) -> Proj {
+        let (a, b) = (&outer.m, &inner.m);
+        let mut m = [0.0; 9];
+        for r in 0..3 {
+            for c in 0..3 {
+                m[r * 3 + c] = a[r * 3] * b[c] + a[r * 3 + 1] * b[3 + c] + a[r * 3 + 2] * b[6 + c];
+            }
+        }
+        let d = if m[8].abs() > 1e-15 { m[8] } else { 1e-15 };
+        for v in m.iter_mut() {
+            *v /= d;
+        }
+        if outer.is_affine() && inner.is_affine() {
+            m[6] = 0.0;
+            m[7] = 0.0;
+            m[8] = 1.0;
+        }
+        Proj { m }
+    }
+    pub fn is_finite(&self) -> bool {
+        self.m.iter().all(|v| v.is_finite())
+    }
+    /// The closest similarity at a point: the Jacobian's conformal part, mapping the point
+    /// where the full map does.
+    pub fn similarity_at(&self, x: f64, y: f64) -> Sim {
+        let j = self.jacobian(x, y);
+        let a = 0.5 * (j[0] + j[3]);
+        let b = 0.5 * (j[1] - j[2]);
+        let (qx, qy) = self.apply(x, y);
+        let mut s = Sim { a, b, tx: 0.0, ty: 0.0 };
+        let (u, v) = s.apply(x, y);
+        s.tx = qx - u;
+        s.ty = qy - v;
+        s
+    }
+}
+
+/// How a global map is fitted to block correspondences.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Model {
+    Similarity,
+    Affine,
+    Projective,
+}
+
+/// Solve a small dense system (Gaussian elimination, partial pivoting).
+fn solve(mut a: Vec<f64>, mut b: Vec<f64>, n: usize) -> Option<Vec<f64>> {
+    for c in 0..n {
+        let mut p = c;
+        for r in c + 1..n {
+            if a[r * n + c].abs() > a[p * n + c].abs() {
+                p = r;
+            }
+        }
+        if !(a[p * n + c].abs() > 1e-12) {
+            return None;
+        }
+        if p != c {
+            for k in 0..n {
+                a.swap(p * n + k, c * n + k);
+            }
+            b.swap(p, c);
+        }
+        let piv = a[c * n + c];
+        for r in c + 1..n {
+            let f = a[r * n + c] / piv;
+            if f != 0.0 {
+                for k in c..n {
+                    a[r * n + k] -= f * a[c * n + k];
+                }
+                b[r] -= f * b[c];
+            }
+        }
+    }
+    let mut x = vec![0.0; n];
+    for c in (0..n).rev() {
+        let mut s = b[c];
+        for k in c + 1..n {
+            s -= a[c * n + k] * x[k];
+        }
+        x[c] = s / a[c * n + c];
+    }
+    x.iter().all(|v| v.is_finite()).then_some(x)
+}
+
+/// Weighted least-squares fit q_i ~ M(p_i) of an affine or projective map (coordinates
+/// normalised about the weighted centroids; the projective fit is the linearised one, reweighted
+/// twice towards the geometric error).
+pub fn fit_model(p: &[(f64, f64)], q: &[(f64, f64)], w: &[f64], model: Model) -> Option<Proj> {
+    if model == Model::Similarity {
+        return fit_similarity(p, q, w).map(|s| Proj::from_sim(&s));
+    }
+    let n = p.len().min(q.len()).min(w.len());
+    let sw: f64 = w[..n].iter().sum();
+    if !(sw > 1e-9) || n < 4 {
+        return None;
+    }
+    let mean = |v: &[(f64, f64)]| -> (f64, f64) {
+        let (mut x, mut y) = (0.0, 0.0);
+        for i in 0..n {
+            x += w[i] * v[i].0;
+            y += w[i] * v[i].1;
+        }
+        (x / sw, y / sw)
+    };
+    let (mp, mq) = (mean(p), mean(q));
+    let rms = |v: &[(f64, f64)], m: (f64, f64)| -> f64 {
+        let mut s = 0.0;
+        for i in 0..n {
+            s += w[i] * ((v[i].0 - m.0).powi(2) + (v[i].1 - m.1).powi(2));
+        }
+        (s / sw).sqrt().max(1e-6)
+    };
+    let (sp, sq) = (rms(p, mp), rms(q, mq));
+    let np: Vec<(f64, f64)> = (0..n).map(|i| ((p[i].0 - mp.0) / sp, (p[i].1 - mp.1) / sp)).collect();
+    let nq: Vec<(f64, f64)> = (0..n).map(|i| ((q[i].0 - mq.0) / sq, (q[i].1 - mq.1) / sq)).collect();
+    let hn: [f64; 9] = match model {
+        Model::Affine => {
+            let mut ata = vec![0.0; 9];
+            let (mut bx, mut by) = (vec![0.0; 3], vec![0.0; 3]);
+            for i in 0..n {
+                let r = [np[i].0, np[i].1, 1.0];
+                for a in 0..3 {
+                    for b in 0..3 {
+                        ata[a * 3 + b] += w[i] * r[a] * r[b];
+                    }
+                    bx[a] += w[i] * r[a] * nq[i].0;
+                    by[a] += w[i] * r[a] * nq[i].1;
+                }
+            }
+            let x = solve(ata.clone(), bx, 3)?;
+            let y = solve(ata, by, 3)?;
+            [x[0], x[1], x[2], y[0], y[1], y[2], 0.0, 0.0, 1.0]
+        }
+        _ => {
+            let mut h = [1.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0, 1.0];
+            for _ in 0..3 {
+                let mut ata = vec![0.0; 64];
+                let mut atb = vec![0.0; 8];
+                for i in 0..n {
+                    let (x, y) = np[i];
+                    let (u, v) = nq[i];
+                    // weight towards the geometric error: 1 / w(p)^2 of the current estimate
+                    let den = h[6] * x + h[7] * y + 1.0;
+                    let g = w[i] / (den * den).max(1e-6);
+                    let rows = [
+                        ([x, y, 1.0, 0.0, 0.0, 0.0, -x * u, -y * u], u),
+                        ([0.0, 0.0, 0.0, x, y, 1.0, -x * v, -y * v], v),
+                    ];
+                    for (r, t) in rows.iter() {
+                        for a in 0..8 {
+                            if r[a] == 0.0 {
+                                continue;
+                            }
+                            for b in 0..8 {
+                                ata[a * 8 + b] += g * r[a] * r[b];
+                            }
+                            atb[a] += g * r[a] * t;
+                        }
+                    }
+                }
+                let x = solve(ata, atb, 8)?;
+                h = [x[0], x[1], x[2], x[3], x[4], x[5], x[6], x[7], 1.0];
+            }
+            h
+        }
+    };
+    // de-normalise: M = Tq^-1 Hn Tp
+    let tp = Proj { m: [1.0 / sp, 0.0, -mp.0 / sp, 0.0, 1.0 / sp, -mp.1 / sp, 0.0, 0.0, 1.0] };
+    let tq_inv = Proj { m: [sq, 0.0, mq.0, 0.0, sq, mq.1, 0.0, 0.0, 1.0] };
+    let mut out = Proj::compose(&tq_inv, &Proj::compose(&Proj { m: hn }, &tp));
+    if model == Model::Affine {
+        out.m[6] = 0.0;
+        out.m[7] = 0.0;
+        out.m[8] = 1.0;
+    }
+    out.is_finite().then_some(out)
+}
+
 /// Weighted least-squares similarity fit q_i ~ S(p_i).
 pub fn fit_similarity(p: &[(f64, f64)], q: &[(f64, f64)], w: &[f64]) -> Option<Sim> {
     let n = p.len().min(q.len()).min(w.len());
@@ -308,6 +552,27 @@ mod tests {
         let f = fit_similarity(&p, &q, &[1.0; 4]).unwrap();
         assert!((f.rotation_deg() - 137.0).abs() < 1e-6);
         assert!((f.scale() - 1.1).abs() < 1e-9);
+    }
+    #[test]
+    fn projective_fit_recovers_a_homography() {
+        let h = Proj { m: [1.01, 0.02, 5.0, -0.015, 0.99, -3.0, 2e-5, -1e-5, 1.0] };
+        let p: Vec<(f64, f64)> =
+            (0..49).map(|k| ((k % 7) as f64 * 40.0 + 10.0, (k / 7) as f64 * 35.0 + 20.0)).collect();
+        let q: Vec<(f64, f64)> = p.iter().map(|&(x, y)| h.apply(x, y)).collect();
+        let f = fit_model(&p, &q, &vec![1.0; p.len()], Model::Projective).unwrap();
+        for &(x, y) in &p {
+            let (a, b) = (h.apply(x, y), f.apply(x, y));
+            assert!((a.0 - b.0).abs() < 1e-6 && (a.1 - b.1).abs() < 1e-6);
+        }
+        let a = fit_model(&p, &q, &vec![1.0; p.len()], Model::Affine).unwrap();
+        assert!(a.is_affine());
+        let inv = h.inverse();
+        let (x, y) = h.apply(100.0, 50.0);
+        let (u, v) = inv.apply(x, y);
+        assert!((u - 100.0).abs() < 1e-9 && (v - 50.0).abs() < 1e-9);
+        // a similarity evaluates exactly as before
+        let s = Sim::from_params(33.0, 1.02, 4.0, 5.0);
+        assert_eq!(Proj::from_sim(&s).apply(7.25, -3.5), s.apply(7.25, -3.5));
     }
     #[test]
     fn rotation_convention() {

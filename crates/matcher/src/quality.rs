@@ -168,3 +168,24 @@ pub fn judge(m: &QualityMetrics) -> Quality {
         Quality::Ok
     }
 }
+
+/// Edge softness of an impression's ink in a box: partial (soft-edge) pixels per solid one.
+/// A sharp scan of strokes several pixels wide gives well under 1; defocus raises it.
+pub fn edge_blur(ink: &InkMap, b: &BoxI) -> f64 {
+    let (mut solid, mut partial) = (0u64, 0u64);
+    for y in b.y0..=b.y1.min(ink.h.saturating_sub(1)) {
+        for x in b.x0..=b.x1.min(ink.w.saturating_sub(1)) {
+            let s = ink.strength.get(y * ink.w + x).copied().unwrap_or(0.0);
+            if s >= 0.85 {
+                solid += 1;
+            } else if s > 0.15 {
+                partial += 1;
+            }
+        }
+    }
+    if solid > 0 {
+        partial as f64 / solid as f64
+    } else {
+        10.0
+    }
+}

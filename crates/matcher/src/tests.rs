@@ -266,7 +266,14 @@ fn manual_alignment_rescoring_and_serde() {
     let m2 = match_pair(&r, &q, &o).unwrap();
     assert!(m2.manual);
     assert!((m2.rotation_deg - m.rotation_deg).abs() < 0.3, "{} vs {}", m2.rotation_deg, m.rotation_deg);
-    assert!((m2.score - m.score).abs() < 0.02, "score {} vs {}", m2.score, m.score);
+    assert!(
+        (m2.score - m.score).abs() < 0.02,
+        "score {} vs {} ({:?} / {:?})",
+        m2.score,
+        m.score,
+        m2.alignment,
+        m.alignment
+    );
     // a nudge (a pixel, half a degree) is refined away: the verdict does not hang on the hand
     let nudge = |drot: f64, dx: f64| {
         Some(Alignment::about(
@@ -461,7 +468,9 @@ fn a_hand_nudge_does_not_decide_a_genuine_pair() {
         // (this pair scores 0.95, not far above the 相符 threshold: the band may tip to review,
         // never to 不符; before refinement a 1 px nudge scored 0.10)
         assert_ne!(m2.band, Band::Inconsistent, "nudge {dr} deg ({dx}, {dy}) px: {}", m2.score);
-        assert!((m2.score - m.score).abs() < 0.02, "nudge {dr} ({dx}, {dy}): {} vs {}", m2.score, m.score);
+        // (0.03: the 800-pair fusion's logit is flatter than the dev-only one's, so the same
+        // residual difference moves the score a little more near 0.9)
+        assert!((m2.score - m.score).abs() < 0.03, "nudge {dr} ({dx}, {dy}): {} vs {}", m2.score, m.score);
     }
 }
 
@@ -541,11 +550,17 @@ fn unclear_impressions_are_never_inconsistent_and_hidden_ones_never_consistent()
     let foreign = FeatureScores { worst_block: 0.6, ..f };
     assert_eq!(band_of(0.99, 0.76, 0.05, &foreign, &clear), Band::Review);
     assert_eq!(band_of(0.99, 0.76, 0.05, &FeatureScores { extra_ink: 0.02, ..f }, &clear), Band::Review);
-    let occluded = QuestionedQuality { occluded_share: 0.3, faded_share: 0.0, reasons: vec![UnclearReason::Occluded] };
+    let occluded = QuestionedQuality {
+        occluded_share: 0.3,
+        faded_share: 0.0,
+        reasons: vec![UnclearReason::Occluded],
+        ..Default::default()
+    };
     let mostly_hidden = QuestionedQuality {
         occluded_share: 0.4,
         faded_share: 0.3,
         reasons: vec![UnclearReason::Occluded, UnclearReason::Faded],
+        ..Default::default()
     };
     assert_eq!(band_of(0.01, 0.76, 0.05, &f, &clear), Band::Inconsistent);
     assert_eq!(band_of(0.01, 0.76, 0.05, &f, &occluded), Band::Review);

@@ -1,9 +1,9 @@
 //! Comparison views rendered as RGBA buffers in the registered image's frame.
 
 use super::decode::Decoded;
-use super::geom::{dist2_trunc, Sim};
+use super::geom::{dist2_trunc, Proj};
 use super::ink::{CLEAR, FAINT, OCCLUDED};
-use super::{Alignment, BlockHeat};
+use super::{BlockHeat, GlobalTransform};
 use serde::{Deserialize, Serialize};
 
 /// An RGBA8 image (row-major, 4 bytes per pixel).
@@ -51,16 +51,24 @@ impl Frame {
 /// Per-pixel registered and questioned coordinates for every output pixel, row by row
 /// (affine, evaluated with one multiply-add per coordinate).
 #[inline]
-fn scan(f: &Frame, sim: &Sim, mut cb: impl FnMut(usize, usize, f64, f64, f64, f64)) {
+fn scan(f: &Frame, sim: &Proj, mut cb: impl FnMut(usize, usize, f64, f64, f64, f64)) {
     let ik = 1.0 / f.k;
     let (x0, _) = f.to_reg(0, 0);
     for j in 0..f.h {
         let (_, y) = f.to_reg(0, j);
-        let (qx0, qy0) = sim.apply(x0, y);
-        let (dqx, dqy) = (sim.a * ik, -sim.b * ik);
-        for i in 0..f.w {
-            let t = i as f64;
-            cb(i, j, x0 + t * ik, y, qx0 + t * dqx, qy0 + t * dqy);
+        if sim.is_affine() {
+            let (qx0, qy0) = sim.apply(x0, y);
+            let (dqx, dqy) = (sim.m[0] * ik, sim.m[3] * ik);
+            for i in 0..f.w {
+                let t = i as f64;
+                cb(i, j, x0 + t * ik, y, qx0 + t * dqx, qy0 + t * dqy);
+            }
+        } else {
+            for i in 0..f.w {
+                let x = x0 + i as f64 * ik;
+                let (qx, qy) = sim.apply(x, y);
+                cb(i, j, x, y, qx, qy);
+            }
         }
     }
 }
@@ -122,9 +130,9 @@ fn finish(f: &Frame, data: Vec<u8>) -> Rgba {
 }
 
 /// Colour overlay: registered-only, questioned-only, overlap and occluded pixels in four colours.
-pub fn overlay(reg: &Decoded, q: &Decoded, al: &Alignment, width: u32, height: u32) -> Rgba {
+pub fn overlay(reg: &Decoded, q: &Decoded, al: impl Into<GlobalTransform>, width: u32, height: u32) -> Rgba {
     let f = Frame::new(reg, width, height);
-    let sim = al.to_sim();
+    let sim = al.into().to_proj();
     let mut buf = new_buf(&f);
     scan(&f, &sim, |i, j, x, y, qx, qy| {
         let rc = is_ink(class_at(reg, x, y));
@@ -147,9 +155,16 @@ pub fn overlay(reg: &Decoded, q: &Decoded, al: &Alignment, width: u32, height: u
 /// Difference beyond a tolerance of `tol_px` registered pixels: questioned ink farther than the
 /// tolerance from registered ink (extra, questioned colour), registered ink farther than the
 /// tolerance from questioned ink (missing, registered colour); matching ink light grey.
-pub fn difference(reg: &Decoded, q: &Decoded, al: &Alignment, tol_px: f64, width: u32, height: u32) -> Rgba {
+pub fn difference(
+    reg: &Decoded,
+    q: &Decoded,
+    al: impl Into<GlobalTransform>,
+    tol_px: f64,
+    width: u32,
+    height: u32,
+) -> Rgba {
     let f = Frame::new(reg, width, height);
-    let sim = al.to_sim();
+    let sim = al.into().to_proj();
     let n = f.w * f.h;
     let mut rm = vec![false; n];
     let mut qm = vec![false; n];
@@ -197,7 +212,7 @@ fn side(i: usize, j: usize, px: f64, py: f64, nx: f64, ny: f64) -> f64 {
 pub fn split(
     reg: &Decoded,
     q: &Decoded,
-    al: &Alignment,
+    al: impl Into<GlobalTransform>,
     px: f64,
     py: f64,
     angle_deg: f64,
@@ -205,7 +220,7 @@ pub fn split(
     height: u32,
 ) -> Rgba {
     let f = Frame::new(reg, width, height);
-    let sim = al.to_sim();
+    let sim = al.into().to_proj();
     let t = if angle_deg.is_finite() { angle_deg.to_radians() } else { 0.0 };
     // line direction (cos t, -sin t) on screen; normal:
     let (nx, ny) = (libm::sin(t), libm::cos(t));
@@ -233,7 +248,7 @@ pub fn split(
 pub fn mirror_fold(
     reg: &Decoded,
     q: &Decoded,
-    al: &Alignment,
+    al: impl Into<GlobalTransform>,
     px: f64,
     py: f64,
     angle_deg: f64,
@@ -241,7 +256,7 @@ pub fn mirror_fold(
     height: u32,
 ) -> Rgba {
     let f = Frame::new(reg, width, height);
-    let sim = al.to_sim();
+    let sim = al.into().to_proj();
     let t = if angle_deg.is_finite() { angle_deg.to_radians() } else { 0.0 };
     let (nx, ny) = (libm::sin(t), libm::cos(t));
     let mut buf = new_buf(&f);
@@ -269,11 +284,11 @@ pub fn mirror_fold(
 }
 
 /// Side by side: registered (left half) and aligned questioned (right half).
-pub fn side_by_side(reg: &Decoded, q: &Decoded, al: &Alignment, width: u32, height: u32) -> Rgba {
+pub fn side_by_side(reg: &Decoded, q: &Decoded, al: impl Into<GlobalTransform>, width: u32, height: u32) -> Rgba {
     let width = width.clamp(2, MAX_SIDE);
     let half = (width / 2).max(1);
     let f = Frame::new(reg, half, height);
-    let sim = al.to_sim();
+    let sim = al.into().to_proj();
     let ow = width as usize;
     let mut buf = vec![255u8; ow * f.h * 4];
     for j in 0..f.h {
@@ -297,9 +312,9 @@ pub fn side_by_side(reg: &Decoded, q: &Decoded, al: &Alignment, width: u32, heig
 }
 
 /// Blink frames: registered and aligned questioned rendered with identical geometry.
-pub fn blink(reg: &Decoded, q: &Decoded, al: &Alignment, width: u32, height: u32) -> (Rgba, Rgba) {
+pub fn blink(reg: &Decoded, q: &Decoded, al: impl Into<GlobalTransform>, width: u32, height: u32) -> (Rgba, Rgba) {
     let f = Frame::new(reg, width, height);
-    let sim = al.to_sim();
+    let sim = al.into().to_proj();
     let mut a = new_buf(&f);
     let mut b = new_buf(&f);
     scan(&f, &sim, |i, j, x, y, qx, qy| {
