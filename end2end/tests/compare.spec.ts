@@ -132,3 +132,63 @@ test("a blank registration date offers a liaison slip prepared from the case", a
   await expect(form).toContainText("☑ 戶役政資訊系統與印鑑比對系統印登記日期不一致");
   await expect(form).toContainText("印鑑比對系統：空白");
 });
+
+// #36: files as scanners and phones make them, and what the matcher corrected or could not judge
+const FORMATS = path.join(__dirname, "..", "..", "crates", "matcher", "tests", "fixtures", "seal", "formats");
+
+test("a stretched scan is corrected and says so; a smeared one is left for review with its reason", async ({ page }) => {
+  test.setTimeout(180_000);
+  await signInAs(page, "clerk");
+  await query(page, "000361");
+  const stretched = await compare(page, "q0037_feed_stretch.jpg");
+  expect(stretched.band).toBe("consistent");
+  await expect(page.getByTestId("capture-correction")).toContainText(/掃描變形：縱向 \+1\.\d %/);
+  await page.getByTestId("decision-match").check();
+  await page.getByTestId("submit-comparison").click();
+  await expect(page).toHaveURL(/\/comparisons\/\d+\?new=1$/);
+  await expect(page.getByTestId("record-capture")).toContainText("掃描變形：縱向 +1.");
+
+  await query(page, "000362");
+  const smeared = await compare(page, "q0037_double.jpg");
+  expect(smeared.band).not.toBe("inconsistent");
+  await expect(page.getByTestId("questioned-unclear")).toContainText("印文重影或滑動");
+  if (smeared.band === "review") {
+    await expect(page.getByTestId("review-reasons")).toContainText("印文重影或滑動");
+  }
+});
+
+test("a TIFF and a scanned PDF are judged like the scan they hold; the record keeps the file as uploaded", async ({ page }) => {
+  test.setTimeout(180_000);
+  await signInAs(page, "clerk");
+  await query(page, "000363");
+  await page.getByTestId("questioned-input").setInputFiles(path.join(FORMATS, "q0037_lzw.tif"));
+  await expect(page.getByTestId("overlay-canvas")).toHaveAttribute("data-painted", "1", { timeout: 30_000 });
+  const band = await page.getByTestId("verdict").getAttribute("data-band");
+  expect(["consistent", "review"]).toContain(band);
+  const score = Number((await page.getByTestId("score").textContent())!.trim());
+  await page.getByTestId("decision-match").check();
+  await page.getByTestId("submit-comparison").click();
+  await expect(page).toHaveURL(/\/comparisons\/\d+\?new=1$/);
+  await expect(page.getByTestId("record-original")).toContainText("TIFF");
+  const serverScore = Number((await page.getByTestId("record-server-score").textContent())!.trim());
+  expect(Math.abs(serverScore - score)).toBeLessThanOrEqual(0.0011);
+
+  await query(page, "000364");
+  await page.getByTestId("questioned-input").setInputFiles(path.join(FORMATS, "q0037_flate.pdf"));
+  await expect(page.getByTestId("overlay-canvas")).toHaveAttribute("data-painted", "1", { timeout: 30_000 });
+  // the PDF's page is the same scan as the TIFF: the same score
+  const pdfScore = Number((await page.getByTestId("score").textContent())!.trim());
+  expect(Math.abs(pdfScore - score)).toBeLessThanOrEqual(0.0011);
+});
+
+test("a greyscale scan and a file cut off half-way get their own messages, never a verdict", async ({ page }) => {
+  test.setTimeout(120_000);
+  await signInAs(page, "clerk");
+  await query(page, "000365");
+  await page.getByTestId("questioned-input").setInputFiles(path.join(FORMATS, "q0037_gray.jpg"));
+  await expect(page.getByTestId("workbench-error")).toContainText("請以彩色掃描印文");
+  await expect(page.getByTestId("verdict")).toHaveCount(0);
+  await page.getByTestId("questioned-input").setInputFiles(path.join(FORMATS, "q0037_truncated.jpg"));
+  await expect(page.getByTestId("workbench-error")).toContainText("檔案不完整");
+  await expect(page.getByTestId("verdict")).toHaveCount(0);
+});

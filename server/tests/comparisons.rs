@@ -356,13 +356,18 @@ async fn bad_uploads_store_nothing(db: TestDb) {
     let r = submit(&app, &clerk, qid, &big, browser_result(&genuine), "match", "").await;
     assert_eq!(r.status, 400);
     assert!(r.body.contains("檔案過大"), "{}", r.body);
+    // a PDF that holds no scan (and is cut off): refused as incomplete
     let pdf = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\n".to_vec();
     let r = submit(&app, &clerk, qid, &pdf, browser_result(&genuine), "match", "").await;
     assert_eq!(r.status, 400);
-    assert!(r.body.contains("不是 PNG 或 JPEG"), "{}", r.body);
+    assert!(r.body.contains("檔案不完整"), "{}", r.body);
+    let gif = b"GIF89a\x01\x00\x01\x00\x00\x00\x00;".to_vec();
+    let r = submit(&app, &clerk, qid, &gif, browser_result(&genuine), "match", "").await;
+    assert_eq!(r.status, 400);
+    assert!(r.body.contains("不是 PNG、JPEG、TIFF"), "{}", r.body);
     assert_eq!(count(&app.db, "image_blob").await, blobs);
     assert_eq!(count(&app.db, "comparison").await, 0);
-    assert!(audit_actions(&app).await.iter().filter(|a| *a == "comparison.upload_rejected").count() >= 2);
+    assert!(audit_actions(&app).await.iter().filter(|a| *a == "comparison.upload_rejected").count() >= 3);
     app.db.close().await;
 }
 
@@ -472,7 +477,49 @@ async fn one_record_per_query_and_bounded_decodes(db: TestDb) {
     assert!(app::server::comparisons::peak_decodes() <= app::server::comparisons::decode_slots());
 }
 
+/// Files as scanners make them (#36): a TIFF is judged by the pixels the matcher decodes — the
+/// record keeps the file as uploaded beside the PNG of those pixels, says so, and carries the
+/// review reasons and capture correction; a greyscale scan and a file cut off get their own
+/// refusals, never a verdict, and store nothing.
+async fn scanner_files_are_judged_and_kept(db: TestDb) {
+    let app = setup(db, UploadLimits::default(), None).await;
+    let clerk = login(&app, "C1001").await;
+    let tiff = fixture("formats/q0037_lzw.tif");
+    let q = start(&app, &clerk, PERSON).await["query_id"].as_i64().unwrap();
+    let r = submit(&app, &clerk, q, &tiff, browser_result(&tiff), "match", "").await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let id = serde_json::from_str::<Value>(&r.body).unwrap()["id"].as_i64().unwrap();
+    let rec = app.post("/api/comparisons/get", &format!("id={id}"), Some(&clerk)).await;
+    assert_eq!(rec.status, 200, "{}", rec.body);
+    let d: Value = serde_json::from_str(&rec.body).unwrap();
+    assert_eq!(d["questioned_media_type"], "image/png", "the record shows the pixels judged");
+    assert_eq!(d["questioned_original"], "image/tiff");
+    assert_eq!(d["summary"]["discrepancy"], false, "browser and server judged the same pixels");
+    let stored = app.db.store.comparison(id).await.unwrap().unwrap();
+    let server: Value = serde_json::from_str(&stored.server_json).unwrap();
+    let original = app.db.store.image(server["original"]["sha256"].as_str().unwrap()).await.unwrap().unwrap();
+    assert_eq!(original.data, tiff, "the file as uploaded is kept");
+    assert!(server["capture"].is_object() && server["review_reasons"].is_array(), "{server}");
+    // a greyscale scan, a JPEG cut off half-way: refused with their own messages
+    let before = count(&app.db, "comparison").await;
+    for (file, says) in [
+        ("formats/q0037_gray.jpg", "請以彩色掃描印文"),
+        ("formats/q0037_bw_g4.tif", "請以彩色掃描印文"),
+        ("formats/q0037_truncated.jpg", "檔案不完整"),
+    ] {
+        let bytes = fixture(file);
+        let q = start(&app, &clerk, PERSON).await["query_id"].as_i64().unwrap();
+        let browser = json!({ "score": 0.5, "band": "review", "alignment": { "rotation_deg": 0.0, "scale": 1.0, "tx": 0.0, "ty": 0.0 }, "manual": false });
+        let r = submit(&app, &clerk, q, &bytes, browser, "match", "").await;
+        assert_eq!(r.status, 400, "{file}: {}", r.body);
+        assert!(r.body.contains(says), "{file}: {}", r.body);
+    }
+    assert_eq!(count(&app.db, "comparison").await, before, "no verdict recorded");
+    app.db.close().await;
+}
+
 on_both!(
+    scanner_files_are_judged_and_kept,
     one_record_per_query_and_bounded_decodes,
     query_then_compare,
     an_unclear_scan_is_recorded_with_its_reason,

@@ -112,6 +112,17 @@ pub struct ComparisonDetail {
     /// 印文不清: why the server judged the questioned impression too unclear for a definite
     /// verdict (empty when it was clear, and on records kept before the reasons were stored).
     pub questioned_unclear: Vec<UnclearReason>,
+    /// Why the server left the pair for review (empty unless 待人工判斷, and on records made
+    /// before the reasons were kept).
+    #[serde(default)]
+    pub review_reasons: Vec<crate::matcher::ReviewReason>,
+    /// The capture correction the server fitted before judging (掃描變形).
+    #[serde(default)]
+    pub capture: crate::matcher::CaptureCorrection,
+    /// The media type of the file as uploaded, when it was not the image judged (a TIFF, a
+    /// scanned PDF): the file is kept beside the record.
+    #[serde(default)]
+    pub questioned_original: Option<String>,
     /// 印模不清: the registered impression was marked unclear.
     pub registered_unclear: bool,
     pub comment: String,
@@ -301,14 +312,15 @@ pub async fn submit_comparison(submission: Submission) -> Result<Submitted, ApiE
         .failed()
         .case(query.case_number.clone())
         .subject(query.national_id.clone());
-    let questioned = match uploads::accept_image(&ctx.state.scanner, ctx.state.uploads, bytes).await {
-        Ok(img) => img,
-        Err(e) => {
-            let draft = reject.details(serde_json::json!({ "reason": e.code() }));
-            ctx.state.store.append_trail(draft).await.map_err(super::internal)?;
-            return Err(ApiError::Invalid(e.to_string()));
-        }
-    };
+    let uploads::Judged { image: questioned, original } =
+        match uploads::accept_judged(&ctx.state.scanner, ctx.state.uploads, bytes).await {
+            Ok(j) => j,
+            Err(e) => {
+                let draft = reject.details(serde_json::json!({ "reason": e.code() }));
+                ctx.state.store.append_trail(draft).await.map_err(super::internal)?;
+                return Err(ApiError::Invalid(e.to_string()));
+            }
+        };
     let version = ctx.state.store.seal_version(version_id).await.map_err(super::internal)?.ok_or(ApiError::Internal)?;
     let registered =
         ctx.state.store.image(&version.image_sha256).await.map_err(super::internal)?.ok_or(ApiError::Internal)?;
@@ -335,7 +347,9 @@ pub async fn submit_comparison(submission: Submission) -> Result<Submitted, ApiE
             "score": m.score, "band": imp::band_code(m.band), "alignment": m.alignment,
             "rotation_deg": m.rotation_deg, "scale": m.scale, "center": [m.center_x, m.center_y],
             "manual": m.manual, "features": m.features, "registered_quality": m.registered_quality,
-            "questioned_quality": m.questioned_quality,
+            "questioned_quality": m.questioned_quality, "review_reasons": m.review_reasons,
+            "capture": m.capture, "transform": m.transform, "regions": m.regions,
+            "original": original.as_ref().map(|o| serde_json::json!({ "sha256": o.sha256, "media_type": o.media_type, "bytes": o.data.len() })),
         })
     };
     let code = svc::verification_code();
@@ -343,6 +357,7 @@ pub async fn submit_comparison(submission: Submission) -> Result<Submitted, ApiE
         query_id: query.id,
         seal_version_id: version.id,
         questioned,
+        questioned_original: original.clone(),
         operator_id: actor.account_id,
         unit_id: actor.unit_id,
         created_at: Utc::now(),
@@ -370,7 +385,9 @@ pub async fn submit_comparison(submission: Submission) -> Result<Submitted, ApiE
             "manual": s.manual_alignment.is_some(),
             "discrepancy": discrepancy,
             "questioned_unclear": server.questioned_quality.reasons,
+            "review_reasons": server.review_reasons,
             "questioned_sha256": new.questioned.sha256,
+            "original_sha256": new.questioned_original.as_ref().map(|o| o.sha256.clone()),
         }))
         .case(query.case_number.clone())
         .subject(query.national_id.clone());
@@ -389,7 +406,7 @@ use crate::server::trail::TrailAction;
 fn matcher_message(e: &crate::matcher::MatchError) -> &'static str {
     use crate::matcher::MatchError as E;
     match e {
-        E::UnsupportedFormat => "不是 PNG 或 JPEG 影像",
+        E::UnsupportedFormat => "不是 PNG、JPEG、TIFF 或單頁掃描之 PDF 影像",
         E::Empty => "影像是空的",
         E::TooLarge(_) => "影像過大",
         E::NoRedInk => "影像中找不到紅色印文",
@@ -437,8 +454,11 @@ pub async fn get_comparison(id: i64) -> Result<ComparisonDetail, ApiError> {
     let q = store.image(&c.questioned_sha256).await.map_err(super::internal)?.ok_or(ApiError::Internal)?;
     let server: serde_json::Value = serde_json::from_str(&c.server_json).unwrap_or_default();
     let alignment: Option<Alignment> = serde_json::from_value(server["alignment"].clone()).ok();
+    // a manual alignment is a similarity: the fitted map only for an automatic one
+    let transform: Option<crate::matcher::GlobalTransform> =
+        serde_json::from_value(server["transform"].clone()).ok().filter(|_| c.manual_alignment.is_none());
     let overlay = match alignment {
-        Some(al) => crate::server::comparisons::overlay_png(reg.data.clone(), q.data.clone(), al, 480).await,
+        Some(al) => crate::server::comparisons::overlay_png(reg.data.clone(), q.data.clone(), al, transform, 480).await,
         None => None,
     };
     let notes = store.comparison_notes(c.id).await.map_err(super::internal)?;
@@ -477,6 +497,10 @@ pub async fn get_comparison(id: i64) -> Result<ComparisonDetail, ApiError> {
         scale: server["scale"].as_f64().unwrap_or(1.0),
         manual_alignment: c.manual_alignment.as_deref().and_then(|s| serde_json::from_str(s).ok()),
         questioned_unclear: serde_json::from_value(server["questioned_quality"]["reasons"].clone()).unwrap_or_default(),
+        // records made before these were kept have none (an absent key), never a wrong one
+        review_reasons: serde_json::from_value(server["review_reasons"].clone()).unwrap_or_default(),
+        capture: serde_json::from_value(server["capture"].clone()).unwrap_or_default(),
+        questioned_original: server["original"]["media_type"].as_str().map(str::to_string),
         registered_unclear: version.unclear,
         comment: c.comment,
         notes: note_views,

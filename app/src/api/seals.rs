@@ -156,8 +156,8 @@ pub async fn upload_seal(upload: SealUpload) -> Result<SealVersionView, ApiError
     let bytes = base64::engine::general_purpose::STANDARD
         .decode(u.image_b64.trim())
         .map_err(|_| ApiError::Invalid("影像資料格式錯誤，請重新選擇檔案".into()))?;
-    let image = match uploads::accept_image(&ctx.state.scanner, ctx.state.uploads, bytes).await {
-        Ok(img) => img,
+    let image = match uploads::accept_judged(&ctx.state.scanner, ctx.state.uploads, bytes).await {
+        Ok(j) => j.image,
         Err(e) => {
             let d = ctx
                 .trail(TrailAction::SealUploadRejected)

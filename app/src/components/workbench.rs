@@ -11,7 +11,7 @@ use std::sync::Arc;
 use leptos::html;
 use leptos::prelude::*;
 
-use super::{questioned_unclear_text, registered_unclear_text};
+use super::{capture_text, questioned_unclear_text, registered_unclear_text, review_reasons_text};
 use crate::domain::comparison::{band_en, band_zh};
 use crate::domain::BrowserResult;
 use crate::i18n::{use_locale, Locale};
@@ -55,6 +55,10 @@ pub(crate) struct Shown {
     unclear: bool,
     /// Why the questioned impression is unclear (印文不清); empty when it is clear.
     q_unclear: Vec<UnclearReason>,
+    /// Why a pair is left for review (empty unless 待人工判斷).
+    review: Vec<matcher::ReviewReason>,
+    /// The capture correction fitted before judging (掃描變形), when worth mentioning.
+    capture: matcher::CaptureCorrection,
     alignment: Alignment,
 }
 
@@ -69,6 +73,8 @@ impl Shown {
             manual: r.manual,
             unclear: r.registered_quality == Quality::Unclear,
             q_unclear: r.questioned_quality.reasons.clone(),
+            review: r.review_reasons.clone(),
+            capture: r.capture,
             alignment: r.alignment,
         }
     }
@@ -310,7 +316,7 @@ pub fn Workbench(
                         <span>{locale.pick("選擇檔案", "Choose a file")}</span>
                         <input
                             type="file"
-                            accept="image/png,image/jpeg"
+                            accept="image/*,application/pdf,.tif,.tiff,.pdf"
                             data-testid="questioned-input"
                             on:change=on_input
                         />
@@ -684,6 +690,16 @@ pub fn Workbench(
                                                 </p>
                                             }
                                         })}
+                                    {(!s.review.is_empty())
+                                        .then(|| {
+                                            view! {
+                                                <p class="notice" data-testid="review-reasons">
+                                                    {review_reasons_text(&s.review, locale)}
+                                                </p>
+                                            }
+                                        })}
+                                    {capture_text(&s.capture, locale)
+                                        .map(|t| view! { <p class="muted" data-testid="capture-correction">{t}</p> })}
                                     <p class="muted wb-alignment" data-testid="alignment">
                                         {format!(
                                             "tx {:.1} · ty {:.1} px",

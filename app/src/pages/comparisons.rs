@@ -6,7 +6,9 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::api::auth::Me;
 use crate::api::comparisons::*;
-use crate::components::{questioned_unclear_text, registered_unclear_text, RequireAuth};
+use crate::components::{
+    capture_text, questioned_unclear_text, registered_unclear_text, review_reasons_text, RequireAuth,
+};
 use crate::domain::comparison::{band_en, band_zh};
 use crate::domain::{roc_datetime, Role};
 use crate::i18n::{t, use_locale, Msg};
@@ -194,6 +196,12 @@ fn Record() -> impl IntoView {
                                             <th>{t(Msg::ManualAdjusted)}</th><td>{d.manual_alignment.map(|a| format!("{:.1}°, ({:.1}, {:.1})", a.rotation_deg, a.tx, a.ty)).unwrap_or_else(|| locale.pick("否", "No").to_string())}</td></tr>
                                         {(!d.questioned_unclear.is_empty()).then(|| view! { <tr><td colspan="4" class="warning" data-testid="record-questioned-unclear">{questioned_unclear_text(&d.questioned_unclear, locale)}</td></tr> })}
                                         {d.registered_unclear.then(|| view! { <tr><td colspan="4" class="warning" data-testid="record-registered-unclear">{registered_unclear_text(locale)}</td></tr> })}
+                                        {(!d.review_reasons.is_empty()).then(|| view! { <tr><td colspan="4" class="warning" data-testid="record-review-reasons">{review_reasons_text(&d.review_reasons, locale)}</td></tr> })}
+                                        {capture_text(&d.capture, locale).map(|c| view! { <tr><td colspan="4" data-testid="record-capture">{c}</td></tr> })}
+                                        {d.questioned_original.clone().map(|m| view! { <tr><td colspan="4" data-testid="record-original">{format!("{}{}{}",
+                                            locale.pick("印文原始檔（", "The questioned file as uploaded ("),
+                                            match m.as_str() { "image/tiff" => "TIFF", "application/pdf" => "PDF", other => other },
+                                            locale.pick("）已保存；比對及本紀錄使用其解碼後之影像", ") is kept; the comparison and this record use its decoded pixels"))}</td></tr> })}
                                         {s.discrepancy.then(|| view! { <tr><td colspan="4" class="warning" data-testid="record-discrepancy">{t(Msg::Discrepancy)}</td></tr> })}
                                         <tr><th>{t(Msg::DecisionLabel)}</th><td data-testid="record-decision"><strong>{locale.pick(s.decision.zh(), s.decision.en())}</strong></td>
                                             <th>{t(Msg::Comment)}</th><td>{d.comment.clone()}</td></tr>

@@ -45,7 +45,9 @@ pub fn peak_decodes() -> usize {
 }
 
 /// Run CPU work on the blocking pool under a decode permit.
-async fn bounded<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> Result<T, tokio::task::JoinError> {
+pub(crate) async fn bounded<T: Send + 'static>(
+    f: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, tokio::task::JoinError> {
     use std::sync::atomic::Ordering;
     let _permit = DECODES.acquire().await.expect("the semaphore is never closed");
     let now = RUNNING.fetch_add(1, Ordering::SeqCst) + 1;
@@ -111,12 +113,20 @@ pub fn normalise_code(input: &str) -> String {
     }
 }
 
-/// The colour overlay as a PNG, for the printed record.
-pub async fn overlay_png(registered: Vec<u8>, questioned: Vec<u8>, al: Alignment, side: u32) -> Option<Vec<u8>> {
+/// The colour overlay as a PNG, for the printed record: drawn with the full map the matcher
+/// fitted (a stretched or tilted scan aligned everywhere), else the similarity.
+pub async fn overlay_png(
+    registered: Vec<u8>,
+    questioned: Vec<u8>,
+    al: Alignment,
+    transform: Option<matcher::GlobalTransform>,
+    side: u32,
+) -> Option<Vec<u8>> {
     bounded(move || {
         let reg = matcher::decode(&registered).ok()?;
         let q = matcher::decode(&questioned).ok()?;
-        let img = matcher::views::overlay(&reg, &q, &al, side, side);
+        let map = transform.unwrap_or_else(|| matcher::GlobalTransform::from(&al));
+        let img = matcher::views::overlay(&reg, &q, map, side, side);
         let mut out = Vec::new();
         use image::ImageEncoder;
         image::codecs::png::PngEncoder::new(&mut out)

@@ -1,5 +1,8 @@
 //! Accepting an uploaded image: size limit, malware scan (before anything else reads the
-//! bytes), then type by content (not by name or declared type) and pixel limit.
+//! bytes), then type by content (not by name or declared type) and pixel limit. PNG and JPEG
+//! are checked from their header; a TIFF or a PDF whose page is one scan (what scanners make)
+//! is read by the matcher itself — the same code the browser runs — under a decode permit, and
+//! becomes a PNG of the pixels judged ([`judged_png`]), the original kept beside it.
 
 use super::scan::{ScanError, ScanVerdict, Scanner};
 use super::store::ImageBlob;
@@ -26,10 +29,16 @@ pub enum UploadError {
     Empty,
     #[error("檔案過大（{size_kb} KB），上限為 {max_kb} KB")]
     TooLarge { size_kb: usize, max_kb: usize },
-    #[error("檔案不是 PNG 或 JPEG 影像")]
+    #[error("檔案不是 PNG、JPEG、TIFF 或單頁掃描之 PDF 影像")]
     NotImage,
     #[error("影像損毀或無法讀取")]
     Corrupt,
+    #[error("檔案不完整（傳輸或存檔中斷），請重新掃描或重新選擇檔案")]
+    Truncated,
+    #[error("此為灰階或黑白掃描，無法分辨紅色印文：請以彩色掃描印文")]
+    Grayscale,
+    #[error("影像超過比對上限（20 MB、4,000 萬像素），請以較低解析度重新掃描")]
+    BeyondMatcher,
     #[error("影像像素過多（{width}×{height}），上限為 {max} 萬像素")]
     TooManyPixels { width: u32, height: u32, max: u64 },
     #[error("影像解碼後過大（{mb} MB），上限為 {max_mb} MB；請以 8 位元灰階或彩色、較低解析度掃描")]
@@ -48,6 +57,9 @@ impl UploadError {
             Self::TooLarge { .. } => "too_large",
             Self::NotImage => "not_image",
             Self::Corrupt => "corrupt",
+            Self::Truncated => "truncated",
+            Self::Grayscale => "grayscale",
+            Self::BeyondMatcher => "too_large_for_matcher",
             Self::TooManyPixels { .. } => "too_many_pixels",
             Self::TooLargeDecoded { .. } => "too_large_decoded",
             Self::Infected(_) => "infected",
@@ -62,9 +74,46 @@ pub fn sniff(bytes: &[u8]) -> Option<&'static str> {
         Some("image/png")
     } else if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
         Some("image/jpeg")
+    } else if bytes.starts_with(b"II*\0") || bytes.starts_with(b"MM\0*") {
+        Some("image/tiff")
+    } else if bytes.starts_with(b"%PDF-") {
+        Some("application/pdf")
     } else {
         None
     }
+}
+
+/// Whether the media type is one browsers show and the matcher judges as it is (PNG, JPEG);
+/// a TIFF or PDF is judged through [`judged_png`].
+pub fn displayable(media_type: &str) -> bool {
+    matches!(media_type, "image/png" | "image/jpeg")
+}
+
+fn matcher_error(e: matcher::MatchError) -> UploadError {
+    use matcher::MatchError as E;
+    match e {
+        E::Truncated => UploadError::Truncated,
+        E::Grayscale => UploadError::Grayscale,
+        E::UnsupportedFormat => UploadError::NotImage,
+        E::Empty => UploadError::Empty,
+        E::TooLarge(_) => UploadError::BeyondMatcher,
+        _ => UploadError::Corrupt,
+    }
+}
+
+/// The pixels a TIFF or PDF upload is judged by, as a lossless PNG (as the matcher decodes it,
+/// in the browser and on the server alike); `None` for a PNG or JPEG, judged as it is.
+pub async fn judged_png(original: &ImageBlob) -> Result<Option<ImageBlob>, UploadError> {
+    if displayable(&original.media_type) {
+        return Ok(None);
+    }
+    let bytes = original.data.clone();
+    let png = super::comparisons::bounded(move || matcher::decode_rgb(&bytes).map(|d| (d.to_png(), d.width, d.height)))
+        .await
+        .map_err(|_| UploadError::Corrupt)?
+        .map_err(matcher_error)?;
+    let (data, w, h) = png;
+    Ok(Some(ImageBlob::new(data, "image/png", w as u32, h as u32)))
 }
 
 /// Run every check, in order; on success the image is ready to store.
@@ -93,7 +142,20 @@ pub async fn accept_image(scanner: &Scanner, limits: UploadLimits, bytes: Vec<u8
         }
     }
     let media_type = sniff(&bytes).ok_or(UploadError::NotImage)?;
-    let (width, height, decoded) = header(&bytes)?;
+    let (width, height, decoded) = if displayable(media_type) {
+        header(&bytes)?
+    } else {
+        // the matcher reads it (its own limits: 20 MB, 40 MP, checked before decoding)
+        let b = bytes.clone();
+        let d = super::comparisons::bounded(move || matcher::decode_rgb(&b).map(|d| (d.width, d.height, d.grayscale)))
+            .await
+            .map_err(|_| UploadError::Corrupt)?
+            .map_err(matcher_error)?;
+        if d.2 {
+            return Err(UploadError::Grayscale);
+        }
+        (d.0 as u32, d.1 as u32, d.0 as u64 * d.1 as u64 * 3)
+    };
     let pixels = width as u64 * height as u64;
     if pixels > limits.max_pixels {
         return Err(UploadError::TooManyPixels { width, height, max: limits.max_pixels / 10_000 });
@@ -103,6 +165,25 @@ pub async fn accept_image(scanner: &Scanner, limits: UploadLimits, bytes: Vec<u8
         return Err(UploadError::TooLargeDecoded { mb: decoded.div_ceil(MB), max_mb: limits.max_decoded_bytes / MB });
     }
     Ok(ImageBlob::new(bytes, media_type, width, height))
+}
+
+/// An accepted upload as the system keeps it: the image judged and shown (PNG or JPEG as
+/// uploaded; the PNG of a TIFF's or a scanned PDF's pixels) and, for a TIFF or PDF, the file
+/// as it was uploaded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Judged {
+    pub image: ImageBlob,
+    pub original: Option<ImageBlob>,
+}
+
+/// [`accept_image`], then [`judged_png`]: what the comparison, a registered version or a reply
+/// stores.
+pub async fn accept_judged(scanner: &Scanner, limits: UploadLimits, bytes: Vec<u8>) -> Result<Judged, UploadError> {
+    let original = accept_image(scanner, limits, bytes).await?;
+    Ok(match judged_png(&original).await? {
+        Some(png) => Judged { image: png, original: Some(original) },
+        None => Judged { image: original, original: None },
+    })
 }
 
 /// Width, height and decoded size in bytes, from the header alone.
@@ -131,11 +212,42 @@ mod tests {
         assert!(img.width > 0 && img.height > 0);
     }
 
+    const FORMATS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../crates/matcher/tests/fixtures/seal/formats/");
+
+    #[tokio::test]
+    async fn a_tiff_or_a_scanned_pdf_is_judged_as_the_png_of_its_pixels() {
+        let (s, l) = (Scanner::disabled(), UploadLimits::default());
+        let reference = matcher::decode_rgb(&std::fs::read(format!("{FORMATS}q0037_crop.png")).unwrap()).unwrap();
+        for (file, media) in [("q0037_lzw.tif", "image/tiff"), ("q0037_flate.pdf", "application/pdf")] {
+            let bytes = std::fs::read(format!("{FORMATS}{file}")).unwrap();
+            let img = accept_image(&s, l, bytes.clone()).await.unwrap();
+            assert_eq!((img.media_type.as_str(), img.data.len()), (media, bytes.len()), "{file}: kept as uploaded");
+            let png = judged_png(&img).await.unwrap().expect("a PNG of the judged pixels");
+            assert_eq!(png.media_type, "image/png");
+            let judged = matcher::decode_rgb(&png.data).unwrap();
+            assert_eq!((judged.width, judged.height), (reference.width, reference.height), "{file}");
+            assert_eq!(judged.rgb, matcher::decode_rgb(&bytes).unwrap().rgb, "{file}: the same pixels");
+        }
+        // a PNG or JPEG is judged as it is
+        let img = accept_image(&s, l, PNG.to_vec()).await.unwrap();
+        assert!(judged_png(&img).await.unwrap().is_none());
+        // black and white, cut off: their own refusals
+        let bw = std::fs::read(format!("{FORMATS}q0037_bw_g4.tif")).unwrap();
+        assert_eq!(accept_image(&s, l, bw).await, Err(UploadError::Grayscale));
+        let cut = std::fs::read(format!("{FORMATS}q0037_truncated.jpg")).unwrap();
+        let cut_tiff = std::fs::read(format!("{FORMATS}q0037_lzw.tif")).unwrap()[..4000].to_vec();
+        assert_eq!(accept_image(&s, l, cut_tiff).await, Err(UploadError::Truncated));
+        // (a truncated JPEG passes the header check; the matcher refuses it when judging)
+        assert!(accept_image(&s, l, cut).await.is_ok());
+    }
+
     #[tokio::test]
     async fn refuses_what_is_not_an_image_or_too_big() {
         let s = Scanner::disabled();
         let l = UploadLimits::default();
-        assert_eq!(accept_image(&s, l, b"%PDF-1.4 hello".to_vec()).await, Err(UploadError::NotImage));
+        assert_eq!(accept_image(&s, l, b"GIF89a hello".to_vec()).await, Err(UploadError::NotImage));
+        // a PDF that is not one scan, cut off
+        assert!(accept_image(&s, l, b"%PDF-1.4 hello".to_vec()).await.is_err());
         assert_eq!(accept_image(&s, l, vec![]).await, Err(UploadError::Empty));
         let small = UploadLimits { max_bytes: 1024, ..l };
         assert!(matches!(accept_image(&s, small, PNG.to_vec()).await, Err(UploadError::TooLarge { .. })));

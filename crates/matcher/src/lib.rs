@@ -21,7 +21,7 @@ mod score;
 mod slip;
 pub mod views;
 
-pub use capture::{CaptureCorrection, CaptureModel};
+pub use capture::{CaptureCorrection, CaptureModel, NOTABLE_KEYSTONE_PCT, NOTABLE_SHEAR_PCT, NOTABLE_STRETCH_PCT};
 pub use decode::{decode, decode_rgb, Decoded, SourceFormat};
 pub use quality::{Quality, QualityMetrics};
 pub use score::{FeatureScores, QuestionedQuality, UnclearReason};

@@ -294,8 +294,9 @@ pub async fn new_version(
             if bytes.is_empty() {
                 return Err(ApiError::Invalid("印模已完成重建：請同時上傳重建後的印模影像".into()));
             }
-            let image = match crate::server::uploads::accept_image(&ctx.state.scanner, ctx.state.uploads, bytes).await {
-                Ok(img) => img,
+            let image = match crate::server::uploads::accept_judged(&ctx.state.scanner, ctx.state.uploads, bytes).await
+            {
+                Ok(j) => j.image,
                 Err(e) => {
                     let d = ctx
                         .trail(TrailAction::LiaisonReplyRejected)

@@ -155,6 +155,18 @@ pub fn sniff(bytes: &[u8]) -> Option<&'static str> {
     }
 }
 
+/// Files the matcher reads itself, in the browser and on the server alike (so both judge the
+/// same pixels from the same bytes): a TIFF, or a PDF whose page is one scan. Sent as they are.
+pub fn sniff_document(bytes: &[u8]) -> Option<&'static str> {
+    if bytes.starts_with(b"II*\0") || bytes.starts_with(b"MM\0*") {
+        Some("image/tiff")
+    } else if bytes.starts_with(b"%PDF-") {
+        Some("application/pdf")
+    } else {
+        None
+    }
+}
+
 /// Pixel size of a PNG (IHDR) or JPEG (first SOF marker) from its header, without decoding.
 pub fn image_dims(b: &[u8]) -> Option<(u32, u32)> {
     let be16 = |i: usize| b.get(i..i + 2).map(|s| u16::from_be_bytes([s[0], s[1]]) as u32);
@@ -217,9 +229,18 @@ pub fn downscale_size(w: u32, h: u32) -> (u32, u32) {
 /// Why the workbench cannot show a result (stable codes; the matcher's codes included).
 pub fn error_text(code: &str, l: Locale) -> &'static str {
     match code {
-        "unsupported_format" | "corrupt" | "empty" | "unreadable" => {
-            l.pick("無法讀取影像，請上傳 PNG 或 JPEG 檔", "Cannot read the image; please upload a PNG or JPEG file")
-        }
+        "unsupported_format" | "corrupt" | "empty" | "unreadable" => l.pick(
+            "無法讀取影像，請上傳 PNG、JPEG、TIFF 或單頁掃描之 PDF 檔",
+            "Cannot read the image; please upload a PNG, JPEG or TIFF file, or a PDF of one scanned page",
+        ),
+        "grayscale" => l.pick(
+            "此為灰階或黑白掃描，無法分辨紅色印文：請以彩色掃描印文",
+            "This is a greyscale or black-and-white scan, in which the red seal cannot be told apart: please scan in colour",
+        ),
+        "truncated" => l.pick(
+            "檔案不完整（傳輸或存檔中斷），請重新掃描或重新選擇檔案",
+            "The file is incomplete (cut off while sent or saved); please scan again or choose the file again",
+        ),
         "too_large" => l.pick(
             "影像過大（上限 20 MB、4,000 萬像素），請重新掃描或拍攝",
             "The image is too large (20 MB / 40 megapixels at most); please scan or photograph it again",

@@ -36,7 +36,11 @@ pub trait ComparisonStore: Send + Sync {
 pub struct NewComparison {
     pub query_id: i64,
     pub seal_version_id: i64,
+    /// The image judged (and shown on the record).
     pub questioned: ImageBlob,
+    /// The file as uploaded, when it is not the image judged (a TIFF, a scanned PDF): kept
+    /// beside it (its digest is in the record's server result).
+    pub questioned_original: Option<ImageBlob>,
     pub operator_id: i64,
     pub unit_id: i64,
     pub created_at: DateTime<Utc>,
@@ -135,6 +139,9 @@ macro_rules! impl_comparisons {
             async fn create_comparison(&self, new: &NewComparison, trail: TrailDraft) -> StoreResult<i64> {
                 let mut tx = self.begin().await?;
                 Self::put_image(&mut tx, &new.questioned, new.created_at).await?;
+                if let Some(original) = &new.questioned_original {
+                    Self::put_image(&mut tx, original, new.created_at).await?;
+                }
                 let (id,): (i64,) = sqlx::query_as(
                     "INSERT INTO comparison (query_id, seal_version_id, questioned_sha256, operator_id, unit_id, created_at, \
                      browser_score, browser_band, browser_json, manual_alignment, server_score, server_band, server_json, \

@@ -58,6 +58,9 @@ impl Engine {
                 if let (Some(img), Some(c)) = (img, refs.main.get_untracked()) {
                     if let Some(ctx) = ctx2d(&c) {
                         let _ = ctx.put_image_data(&img, 0.0, 0.0);
+                        if view == View::Heatmap {
+                            self.frame_regions(&ctx);
+                        }
                     }
                 }
             }
@@ -65,6 +68,28 @@ impl Engine {
         if needs {
             self.pump();
         }
+    }
+
+    /// On the heat map: a frame round each region where the impressions differ (the reason
+    /// 印文局部不一致 names them), in registered-image pixels mapped onto the canvas.
+    fn frame_regions(&self, ctx: &web_sys::CanvasRenderingContext2d) {
+        let regions = {
+            let s = self.0.borrow();
+            s.current.as_ref().map(|r| r.regions.clone()).unwrap_or_default()
+        };
+        if regions.is_empty() {
+            return;
+        }
+        let fit = self.fit();
+        ctx.save();
+        ctx.set_stroke_style_str("#0050b3");
+        ctx.set_line_width(2.0);
+        let _ = ctx.set_line_dash(&js_sys::Array::of2(&6.0.into(), &4.0.into()));
+        for r in &regions {
+            let (x0, y0) = fit.to_output(r.x - 0.5, r.y - 0.5);
+            ctx.stroke_rect(x0, y0, r.width * fit.k, r.height * fit.k);
+        }
+        ctx.restore();
     }
 
     pub(super) fn paint_blink_phase(&self) {

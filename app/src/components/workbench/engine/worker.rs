@@ -365,8 +365,11 @@ pub(super) fn browser_result(r: &MatchResult) -> BrowserResult {
     BrowserResult { score: r.score, band: r.band, alignment: r.alignment, manual: r.manual }
 }
 
-/// Read a file; downscale photos and large images, re-encode formats other than PNG/JPEG.
-/// Returns the bytes to match (in Rust and as a transferable buffer) and their media type.
+/// Read a file: a PNG or JPEG as it is (downscaled to a JPEG when it is a large photo); a TIFF
+/// or a single-scan PDF as it is (the matcher reads them, here and on the server); any other
+/// image the browser decodes (WebP, HEIC where supported) as a lossless PNG — so the worker
+/// and the server judge the same pixels. Returns the bytes to match (in Rust and as a
+/// transferable buffer) and their media type.
 pub(super) async fn prepare(file: &web_sys::File) -> Result<(Vec<u8>, ArrayBuffer, &'static str), &'static str> {
     if file.size() > model::MAX_FILE_BYTES {
         return Err("too_large");
@@ -377,16 +380,24 @@ pub(super) async fn prepare(file: &web_sys::File) -> Result<(Vec<u8>, ArrayBuffe
     if bytes.is_empty() {
         return Err("unreadable");
     }
-    if let Some(media) = model::sniff(&bytes) {
-        if !model::needs_downscale(bytes.len(), model::image_dims(&bytes)) {
-            return Ok((bytes, buf, media));
-        }
+    if let Some(media) = model::sniff_document(&bytes) {
+        return Ok((bytes, buf, media));
     }
-    reencode(file).await
+    match model::sniff(&bytes) {
+        // a JPEG or PNG is judged as it is: a file cut off half-way is the matcher's to refuse
+        // (檔案不完整), not the browser's to patch up
+        Some(media) if !model::needs_downscale(bytes.len(), model::image_dims(&bytes)) => Ok((bytes, buf, media)),
+        Some(_) => reencode(file, false).await,
+        None => reencode(file, true).await,
+    }
 }
 
-/// Decode with the browser, downscale to at most `DOWNSCALE_TO_SIDE`, encode as JPEG.
-pub(super) async fn reencode(file: &web_sys::File) -> Result<(Vec<u8>, ArrayBuffer, &'static str), &'static str> {
+/// Decode with the browser, downscale to at most `DOWNSCALE_TO_SIDE`, encode as a JPEG (a large
+/// photo) or a lossless PNG (another format, `lossless`).
+pub(super) async fn reencode(
+    file: &web_sys::File,
+    lossless: bool,
+) -> Result<(Vec<u8>, ArrayBuffer, &'static str), &'static str> {
     let promise = window().create_image_bitmap_with_blob(file).map_err(|_| "unreadable")?;
     let bitmap: web_sys::ImageBitmap =
         JsFuture::from(promise).await.map_err(|_| "unreadable")?.dyn_into().map_err(|_| "unreadable")?;
@@ -416,8 +427,11 @@ pub(super) async fn reencode(file: &web_sys::File) -> Result<(Vec<u8>, ArrayBuff
     ctx.draw_image_with_image_bitmap_and_dw_and_dh(&bitmap, 0.0, 0.0, w as f64, h as f64).map_err(|_| "unreadable")?;
     bitmap.close();
     let opts = web_sys::ImageEncodeOptions::new();
-    opts.set_type("image/jpeg");
-    opts.set_quality(model::DOWNSCALE_QUALITY);
+    let media = if lossless { "image/png" } else { "image/jpeg" };
+    opts.set_type(media);
+    if !lossless {
+        opts.set_quality(model::DOWNSCALE_QUALITY);
+    }
     let blob: web_sys::Blob = JsFuture::from(canvas.convert_to_blob_with_options(&opts).map_err(|_| "unreadable")?)
         .await
         .map_err(|_| "unreadable")?
@@ -426,10 +440,10 @@ pub(super) async fn reencode(file: &web_sys::File) -> Result<(Vec<u8>, ArrayBuff
     let buf: ArrayBuffer =
         JsFuture::from(blob.array_buffer()).await.map_err(|_| "unreadable")?.dyn_into().map_err(|_| "unreadable")?;
     let bytes = Uint8Array::new(&buf).to_vec();
-    if model::sniff(&bytes) != Some("image/jpeg") {
+    if model::sniff(&bytes) != Some(media) {
         return Err("unreadable");
     }
-    Ok((bytes, buf, "image/jpeg"))
+    Ok((bytes, buf, media))
 }
 
 pub(super) fn crop_spec() -> Spec {
