@@ -103,7 +103,7 @@ build: site-debug server-debug
 ## ---- make run --------------------------------------------------------------------------------
 
 run: deps site-release server-release
-	mkdir -p data
+	mkdir -p -m 0700 data
 	DATABASE_URL="$${DATABASE_URL:-sqlite://data/yinjian.db}" YINJIAN_DEMO="$${YINJIAN_DEMO:-true}" \
 		$(TARGET_DIR)/release/yinjian serve
 

@@ -15,6 +15,7 @@ pub struct Cli {
 #[derive(Debug, Clone, Args)]
 pub struct Common {
     /// Database: sqlite://PATH (embedded default) or postgres://… ; the scheme picks the backend.
+    /// With a password in it, give it in the environment, not as a flag (`ps` shows flags).
     #[arg(long, env = "DATABASE_URL", global = true)]
     pub database_url: Option<String>,
     /// Folder for the SQLite database and the audit key when not given otherwise.
@@ -85,8 +86,10 @@ pub enum Command {
         /// The audit key to verify the chain with (default: YINJIAN_SECRET_FILE).
         #[arg(long)]
         key: Option<PathBuf>,
-        /// PostgreSQL server for the scratch database (default: DATABASE_URL's server).
-        #[arg(long)]
+        /// PostgreSQL server for the scratch database (default: DATABASE_URL's server). With a
+        /// password in it, give it in the environment (YINJIAN_SCRATCH_URL), not on the command
+        /// line, where `ps` shows it to every user.
+        #[arg(long, env = "YINJIAN_SCRATCH_URL")]
         scratch_url: Option<String>,
         /// Enter the passed drill as done in the security register of DATABASE_URL.
         #[arg(long, requires = "by")]

@@ -195,11 +195,8 @@ async fn send(target: &Target, rows: &[TrailRecord]) -> Result<(), String> {
         }
         Target::File(path) => {
             use std::io::Write;
-            let mut f = std::fs::OpenOptions::new()
-                .create(true)
-                .append(true)
-                .open(path)
-                .map_err(|e| format!("{}: {e}", path.display()))?;
+            // the service user's only: masked IDs still leave who looked up what case
+            let mut f = crate::files::append_private(path).map_err(|e| format!("{}: {e}", path.display()))?;
             let mut buf = Vec::new();
             for r in rows {
                 buf.extend_from_slice(event_json(r).to_string().as_bytes());

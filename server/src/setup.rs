@@ -49,7 +49,7 @@ pub async fn open_unchecked(url: &str, key_file: &Path) -> Result<(DynStore, Poo
     if let Some(path) = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")) {
         let path = path.split('?').next().unwrap_or(path);
         if let Some(dir) = Path::new(path).parent().filter(|d| !d.as_os_str().is_empty()) {
-            fs::create_dir_all(dir)
+            crate::files::private_dir(dir)
                 .map_err(|source| SetupError::DataDir { path: dir.display().to_string(), source })?;
         }
     }
@@ -124,7 +124,7 @@ fn create_key(path: &Path) -> Result<Vec<u8>, SetupError> {
     use rand::RngCore;
     let err = |source| SetupError::KeyFile { path: path.display().to_string(), source };
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        fs::create_dir_all(dir).map_err(err)?;
+        crate::files::private_dir(dir).map_err(err)?;
     }
     let mut key = vec![0u8; 32];
     rand::rng().fill_bytes(&mut key);
