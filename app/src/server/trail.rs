@@ -276,6 +276,47 @@ pub fn head_mac(key: &[u8], seq: i64, hash: &str) -> String {
     hex::encode(mac.finalize().into_bytes())
 }
 
+/// The audit key's fingerprint, recorded in the database when the key is first used there:
+/// HMAC-SHA256 under the key of a fixed text, hex. It names the key without giving it away, and
+/// (being keyed) it cannot be used to test guesses of the key any faster than a row's HMAC can.
+pub fn key_fingerprint(key: &[u8]) -> String {
+    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(key).expect("HMAC takes any key length");
+    mac.update(b"yinjian trail key fingerprint");
+    hex::encode(mac.finalize().into_bytes())
+}
+
+/// Whether a process may write the trail with a key ([`adopt_key`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum KeyVerdict {
+    /// The trail's key: its fingerprint is recorded (now, or before).
+    Adopted,
+    /// Another key's fingerprint is recorded: the trail was started with another key (another
+    /// instance made its own, or this one was replaced), perhaps just now by a process racing this
+    /// one.
+    OtherKey,
+    /// The key does not verify the newest row or the head's seal.
+    WrongKey,
+}
+
+/// Decide whether `key` is this trail's key, and record its fingerprint when none is yet — at
+/// the first start of an empty trail, or the first start whose key verifies the newest row of a
+/// trail from before fingerprints. Of processes racing to record one, exactly one wins (the
+/// row is inserted only if absent); the others get [`KeyVerdict::OtherKey`].
+pub async fn adopt_key(store: &dyn super::store::Store, key: &[u8]) -> Result<KeyVerdict, super::store::StoreError> {
+    let mine = key_fingerprint(key);
+    if let Some(recorded) = store.trail_key_fingerprint().await? {
+        if recorded != mine {
+            return Ok(KeyVerdict::OtherKey);
+        }
+        return Ok(if check_key(store, key).await? { KeyVerdict::Adopted } else { KeyVerdict::WrongKey });
+    }
+    if !check_key(store, key).await? {
+        return Ok(KeyVerdict::WrongKey);
+    }
+    let recorded = store.record_trail_key_fingerprint(&mine, chrono::Utc::now()).await?;
+    Ok(if recorded == mine { KeyVerdict::Adopted } else { KeyVerdict::OtherKey })
+}
+
 /// The first broken link found by [`Verifier`].
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ChainBreak {
@@ -299,6 +340,11 @@ pub enum ChainBreak {
         "the signed monthly report {report} recorded row {seq}, which is no longer in the trail: rows were removed"
     )]
     AnchorMissing { report: i64, seq: i64 },
+    #[error(
+        "the audit key is not this trail's key: its fingerprint differs from the one the database recorded \
+         when the trail was started (use that key file)"
+    )]
+    OtherKey,
 }
 
 /// Walks the chain row by row (rows may arrive in pages).
@@ -355,6 +401,9 @@ pub async fn verify_store(
     store: &dyn super::store::Store,
     key: &[u8],
 ) -> Result<Result<i64, (i64, ChainBreak)>, super::store::StoreError> {
+    if store.trail_key_fingerprint().await?.is_some_and(|f| f != key_fingerprint(key)) {
+        return Ok(Err((0, ChainBreak::OtherKey)));
+    }
     // several reports may record one head: each must match
     let mut anchors: std::collections::BTreeMap<i64, Vec<(i64, String)>> = Default::default();
     for (report, seq, hash) in store.report_anchors().await? {
