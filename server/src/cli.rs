@@ -49,10 +49,6 @@ pub async fn serve(common: &Common, args: &ServeArgs) -> CliResult {
     if targets.is_empty() {
         tracing::warn!("audit events are not forwarded to a central log system (set YINJIAN_AUDIT_FORWARD)");
     }
-    if let Some(addr) = args.metrics_addr {
-        let handle = crate::metrics::install()?;
-        crate::metrics::serve(addr, handle, store.clone(), pool.clone()).await?;
-    }
     crate::forward::spawn(store.clone(), targets, std::time::Duration::from_secs(args.audit_forward_secs.max(1)));
     app::server::requests::spawn_scheduler(
         store.clone(),
@@ -68,9 +64,20 @@ pub async fn serve(common: &Common, args: &ServeArgs) -> CliResult {
             approval_required: args.liaison_approval,
             reply_days: args.liaison_reply_days,
         })
-        .with_email_domains(
-            args.email_domains.iter().map(|d| d.trim().to_string()).filter(|d| !d.is_empty()).collect(),
-        );
+        .with_email_domains(args.email_domains.iter().map(|d| d.trim().to_string()).filter(|d| !d.is_empty()).collect())
+        .with_build(build_info());
+    if let Some(addr) = args.metrics_addr {
+        let handle = crate::metrics::install()?;
+        crate::metrics::serve(
+            addr,
+            handle,
+            state.store.clone(),
+            pool.clone(),
+            state.health.clone(),
+            state.build.clone(),
+        )
+        .await?;
+    }
     app::server::denials::spawn_flush(state.denials.clone(), state.store.clone(), std::time::Duration::from_secs(30));
     let upload_body_limit = common.upload_limits().max_bytes * 4 / 3 + 256 * 1024;
     let mut trusted_origins = args.trusted_origins.clone();
@@ -98,6 +105,11 @@ pub async fn serve(common: &Common, args: &ServeArgs) -> CliResult {
         .with_graceful_shutdown(shutdown_signal())
         .await?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// This binary's version and commit, as `yinjian --version` prints them.
+pub fn build_info() -> app::server::system::BuildInfo {
+    app::server::system::BuildInfo { version: env!("CARGO_PKG_VERSION").into(), commit: crate::COMMIT.into() }
 }
 
 /// Ctrl-C, or SIGTERM (what systemd and container runtimes send): finish the requests in
