@@ -39,15 +39,23 @@ pub async fn serve(common: &Common, args: &ServeArgs) -> CliResult {
     } else {
         tracing::warn!("malware scanning of uploads is OFF (set YINJIAN_CLAMD, e.g. unix:/run/clamav/clamd.ctl)");
     }
-    let targets = args
-        .audit_forward
-        .iter()
-        .filter(|t| !t.trim().is_empty())
-        .map(|t| crate::forward::Target::parse(t))
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| format!("YINJIAN_AUDIT_FORWARD: {e}"))?;
+    if let app::server::scan::ScanConfig::Clamd { target: app::server::scan::ClamdTarget::Tcp(addr), .. } =
+        scanner.config()
+    {
+        if !crate::forward::is_loopback(addr) {
+            tracing::warn!(clamd = %addr, "uploaded seal images go to clamd in clear text (clamd has no TLS): keep clamd on this host (unix:) or on a protected link");
+        }
+    }
+    let targets = args.forward_targets()?;
     if targets.is_empty() {
         tracing::warn!("audit events are not forwarded to a central log system (set YINJIAN_AUDIT_FORWARD)");
+    }
+    for t in &targets {
+        if let crate::forward::Target::SyslogTcp(addr) = t {
+            if !crate::forward::is_loopback(addr) {
+                tracing::warn!(target = %t.name(), "the trail goes to this collector in clear text: use syslog+tls:// (RFC 5425) across a network");
+            }
+        }
     }
     crate::forward::spawn(store.clone(), targets, std::time::Duration::from_secs(args.audit_forward_secs.max(1)));
     app::server::requests::spawn_scheduler(

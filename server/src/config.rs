@@ -181,9 +181,17 @@ pub struct ServeArgs {
     #[arg(long, env = "YINJIAN_SCHEDULER_SECS", default_value_t = 30)]
     pub scheduler_secs: u64,
     /// Collectors the trail is forwarded to (附件三 4(10)), comma-separated:
-    /// `syslog+tcp://HOST:PORT`, `syslog+unix:/PATH` (datagram), `file:/PATH` (JSON lines).
+    /// `syslog+tls://HOST:PORT` (RFC 5425; needs YINJIAN_FORWARD_CA_FILE), `syslog+tcp://HOST:PORT`
+    /// (clear text), `syslog+unix:/PATH` (datagram), `file:/PATH` (JSON lines).
     #[arg(long, env = "YINJIAN_AUDIT_FORWARD", value_delimiter = ',')]
     pub audit_forward: Vec<String>,
+    /// The CA (PEM) that signed the `syslog+tls://` collector's certificate.
+    #[arg(long, env = "YINJIAN_FORWARD_CA_FILE")]
+    pub forward_ca_file: Option<PathBuf>,
+    /// Pins of the `syslog+tls://` collector, comma-separated: SHA-256 (hex) of its certificate's
+    /// public key (SPKI) or of the certificate; when set, a certificate matching none is refused.
+    #[arg(long, env = "YINJIAN_FORWARD_PIN_SHA256", value_delimiter = ',')]
+    pub forward_pin_sha256: Vec<String>,
     /// Prometheus `/metrics` on an address of its own (off unless set; keep it internal).
     #[arg(long, env = "YINJIAN_METRICS_ADDR")]
     pub metrics_addr: Option<SocketAddr>,
@@ -209,6 +217,21 @@ pub struct ServeArgs {
 }
 
 impl ServeArgs {
+    /// The collectors of YINJIAN_AUDIT_FORWARD, with the TLS settings of a `syslog+tls://` one.
+    pub fn forward_targets(&self) -> Result<Vec<crate::forward::Target>, String> {
+        use crate::forward::{Target, TlsOptions};
+        let tls = TlsOptions {
+            ca_file: self.forward_ca_file.clone(),
+            pins: TlsOptions::parse_pins(&self.forward_pin_sha256)
+                .map_err(|e| format!("YINJIAN_FORWARD_PIN_SHA256: {e}"))?,
+        };
+        self.audit_forward
+            .iter()
+            .filter(|t| !t.trim().is_empty())
+            .map(|t| Target::parse_with(t, &tls).map_err(|e| format!("YINJIAN_AUDIT_FORWARD: {e}")))
+            .collect()
+    }
+
     pub fn report_thresholds(&self) -> app::domain::report::Thresholds {
         app::domain::report::Thresholds {
             repeat_id: self.report_repeat_id.max(1),

@@ -25,20 +25,51 @@ fn rsyslogd() -> PathBuf {
         .expect("rsyslogd is needed for this test: apt-get install rsyslog (make test installs it)")
 }
 
+/// The files of a collector's TLS identity.
+struct Identity {
+    ca: PathBuf,
+    cert: PathBuf,
+    key: PathBuf,
+}
+
 impl Rsyslog {
     /// rsyslog listening on 127.0.0.1:`port` (imtcp), writing each message's raw text as a
     /// line to `out`.
     fn start(dir: &Path, port: u16, out: &Path) -> Self {
-        let work = dir.join("rsyslog-work");
+        Self::start_with(dir, port, out, None)
+    }
+
+    /// rsyslog with TLS (RFC 5425, Debian's rsyslog-gnutls) on 127.0.0.1:`port`, presenting
+    /// `tls`'s certificate; besides the raw lines in `out`, `out.default` in rsyslog's default
+    /// file format (which keeps a message's text, not its structured data).
+    fn start_tls(dir: &Path, port: u16, out: &Path, tls: &Identity) -> Self {
+        Self::start_with(dir, port, out, Some(tls))
+    }
+
+    fn start_with(dir: &Path, port: u16, out: &Path, tls: Option<&Identity>) -> Self {
+        let work = dir.join(format!("rsyslog-work-{port}"));
         std::fs::create_dir_all(&work).unwrap();
-        let conf = dir.join("rsyslog.conf");
+        let conf = dir.join(format!("rsyslog-{port}.conf"));
+        let (global, module, default_copy) = match tls {
+            None => (String::new(), String::new(), String::new()),
+            Some(t) => (
+                format!(
+                    r#" defaultNetstreamDriver="gtls" defaultNetstreamDriverCAFile="{}" defaultNetstreamDriverCertFile="{}" defaultNetstreamDriverKeyFile="{}""#,
+                    t.ca.display(),
+                    t.cert.display(),
+                    t.key.display()
+                ),
+                r#" streamDriver.name="gtls" streamDriver.mode="1" streamDriver.authMode="anon""#.to_string(),
+                format!(r#" action(type="omfile" file="{}.default")"#, out.display()),
+            ),
+        };
         std::fs::write(
             &conf,
             format!(
-                r#"global(workDirectory="{work}")
-module(load="imtcp")
+                r#"global(workDirectory="{work}"{global})
+module(load="imtcp"{module})
 template(name="raw" type="string" string="%rawmsg%\n")
-ruleset(name="audit") {{ action(type="omfile" file="{out}" template="raw") }}
+ruleset(name="audit") {{ action(type="omfile" file="{out}" template="raw"){default_copy} }}
 input(type="imtcp" address="127.0.0.1" port="{port}" ruleset="audit")
 "#,
                 work = work.display(),
@@ -51,7 +82,7 @@ input(type="imtcp" address="127.0.0.1" port="{port}" ruleset="audit")
                 .args(["-n", "-f"])
                 .arg(&conf)
                 .arg("-i")
-                .arg(dir.join("rsyslog.pid"))
+                .arg(dir.join(format!("rsyslog-{port}.pid")))
                 .stdout(Stdio::null())
                 .stderr(Stdio::null())
                 .spawn()
@@ -173,4 +204,126 @@ async fn sqlite_every_event_once_in_order() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn postgres_every_event_once_in_order() {
     every_event_once_in_order(Kind::Postgres).await
+}
+
+/// A CA and a collector certificate it signed (for 127.0.0.1 and localhost), written into `dir`;
+/// with the SHA-256 of the collector certificate's public key (SPKI) and of the certificate, and
+/// the CA (to sign more).
+fn identity(dir: &Path, name: &str) -> (Identity, [u8; 32], [u8; 32], rcgen::Issuer<'static, rcgen::KeyPair>) {
+    use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, Issuer, KeyPair, KeyUsagePurpose};
+    let mut ca = CertificateParams::new(Vec::<String>::new()).unwrap();
+    ca.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    ca.distinguished_name.push(DnType::CommonName, format!("{name} test CA"));
+    ca.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign, KeyUsagePurpose::DigitalSignature];
+    let ca_key = KeyPair::generate().unwrap();
+    let ca_cert = ca.self_signed(&ca_key).unwrap();
+    let issuer = Issuer::new(ca, ca_key);
+    let ca_file = dir.join(format!("{name}-ca.pem"));
+    std::fs::write(&ca_file, ca_cert.pem()).unwrap();
+    let (id, spki, cert) = leaf(dir, name, &ca_file, &issuer, &["localhost", "127.0.0.1"]);
+    (id, spki, cert, issuer)
+}
+
+/// A collector certificate for `names` (DNS names or IP addresses) signed by `issuer`.
+fn leaf(
+    dir: &Path,
+    name: &str,
+    ca_file: &Path,
+    issuer: &rcgen::Issuer<'static, rcgen::KeyPair>,
+    names: &[&str],
+) -> (Identity, [u8; 32], [u8; 32]) {
+    use rcgen::{CertificateParams, DnType, ExtendedKeyUsagePurpose, KeyPair, KeyUsagePurpose, PublicKeyData};
+    use sha2::{Digest, Sha256};
+    let mut leaf = CertificateParams::new(names.iter().map(|n| n.to_string()).collect::<Vec<_>>()).unwrap();
+    leaf.distinguished_name.push(DnType::CommonName, format!("{name} collector"));
+    leaf.key_usages = vec![KeyUsagePurpose::DigitalSignature];
+    leaf.extended_key_usages = vec![ExtendedKeyUsagePurpose::ServerAuth];
+    let leaf_key = KeyPair::generate().unwrap();
+    let leaf_cert = leaf.signed_by(&leaf_key, issuer).unwrap();
+    let id = Identity {
+        ca: ca_file.to_path_buf(),
+        cert: dir.join(format!("{name}-cert.pem")),
+        key: dir.join(format!("{name}-key.pem")),
+    };
+    std::fs::write(&id.cert, leaf_cert.pem()).unwrap();
+    std::fs::write(&id.key, leaf_key.serialize_pem()).unwrap();
+    let spki: [u8; 32] = Sha256::digest(leaf_key.subject_public_key_info()).into();
+    let cert: [u8; 32] = Sha256::digest(leaf_cert.der().as_ref()).into();
+    (id, spki, cert)
+}
+
+fn tls_target(port: u16, ca: &Path, pins: &[[u8; 32]]) -> Target {
+    let opts = server::forward::TlsOptions { ca_file: Some(ca.to_path_buf()), pins: pins.to_vec() };
+    Target::parse_with(&format!("syslog+tls://127.0.0.1:{port}"), &opts).unwrap()
+}
+
+/// The trail over TLS (RFC 5425) to rsyslog's TLS listener: everything arrives, in order, with
+/// the IDs masked. A collector whose certificate the CA did not sign, or that matches no pin,
+/// gets nothing, and its cursor stays where it was.
+async fn over_tls_only_to_the_trusted_collector(kind: Kind) {
+    let Some(db) = TestDb::new(kind).await else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let (trusted, spki, cert, city_ca) = identity(dir.path(), "city");
+    let (rogue, _, _, _) = identity(dir.path(), "rogue");
+    // signed by the city's CA, but for another host
+    let (elsewhere, _, _) = leaf(dir.path(), "elsewhere", &trusted.ca, &city_ca, &["logs.elsewhere.example"]);
+    events(&db, 20).await;
+
+    // the city's collector, certificate signed by the configured CA
+    let out = dir.path().join("tls.log");
+    let port = free_port();
+    let _good = Rsyslog::start_tls(dir.path(), port, &out, &trusted);
+    let target = tls_target(port, &trusted.ca, &[]);
+    assert_eq!(target.name(), format!("syslog+tls://127.0.0.1:{port}"));
+    assert_eq!(forward_once(&db.store, &target, "instance-a").await.unwrap(), 20);
+    assert_eq!(wait_for(&out, 20).await, (1..=20).collect::<Vec<_>>());
+    let text = std::fs::read_to_string(&out).unwrap();
+    assert!(text.contains("A12****789") && !text.contains("A123456789"), "{text}");
+    // pinned to its public key, or to its certificate: still accepted
+    events(&db, 2).await;
+    assert_eq!(forward_once(&db.store, &tls_target(port, &trusted.ca, &[spki]), "instance-a").await.unwrap(), 2);
+    events(&db, 2).await;
+    assert_eq!(forward_once(&db.store, &tls_target(port, &trusted.ca, &[cert]), "instance-a").await.unwrap(), 2);
+    assert_eq!(wait_for(&out, 24).await, (1..=24).collect::<Vec<_>>());
+
+    // a collector with a certificate from another CA (same names): nothing is sent to it
+    let rogue_out = dir.path().join("rogue.log");
+    let rogue_port = free_port();
+    let _rogue = Rsyslog::start_tls(dir.path(), rogue_port, &rogue_out, &rogue);
+    let err = forward_once(&db.store, &tls_target(rogue_port, &trusted.ca, &[]), "instance-a").await.unwrap_err();
+    assert!(err.contains("not signed by the CA"), "{err}");
+    // the city's CA, another host's certificate: nothing
+    let elsewhere_out = dir.path().join("elsewhere.log");
+    let elsewhere_port = free_port();
+    let _elsewhere = Rsyslog::start_tls(dir.path(), elsewhere_port, &elsewhere_out, &elsewhere);
+    let err = forward_once(&db.store, &tls_target(elsewhere_port, &trusted.ca, &[]), "instance-a").await.unwrap_err();
+    assert!(err.contains("does not name the host"), "{err}");
+    // the right CA but not the pinned key: nothing either
+    let other_out = dir.path().join("unpinned.log");
+    let other_port = free_port();
+    let _other = Rsyslog::start_tls(dir.path(), other_port, &other_out, &trusted);
+    let err =
+        forward_once(&db.store, &tls_target(other_port, &trusted.ca, &[[7u8; 32]]), "instance-a").await.unwrap_err();
+    assert!(err.contains("YINJIAN_FORWARD_PIN_SHA256"), "{err}");
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    for f in [&rogue_out, &elsewhere_out, &other_out] {
+        assert_eq!(std::fs::read_to_string(f).unwrap_or_default(), "", "{} got something", f.display());
+    }
+    let status = db.store.forward_status().await.unwrap();
+    for port in [rogue_port, elsewhere_port, other_port] {
+        let c = status.iter().find(|c| c.target == format!("syslog+tls://127.0.0.1:{port}")).unwrap();
+        assert_eq!(c.last_seq, 0, "{c:?}");
+        assert!(c.last_error.is_some(), "{c:?}");
+    }
+    db.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_over_tls_only_to_the_trusted_collector() {
+    over_tls_only_to_the_trusted_collector(Kind::Sqlite).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_over_tls_only_to_the_trusted_collector() {
+    over_tls_only_to_the_trusted_collector(Kind::Postgres).await
 }
