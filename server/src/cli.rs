@@ -5,7 +5,7 @@ use std::process::ExitCode;
 use app::server::{
     auth::{generate_password, hash_password},
     store::{NewAccount, StoreError},
-    trail::{verify_store, Outcome, TrailAction, TrailDraft},
+    trail::{verify_store_with, Anchor, Anchors, Outcome, TrailAction, TrailDraft},
     AppState, AuthConfig,
 };
 
@@ -212,17 +212,74 @@ pub async fn user(common: &Common, cmd: &UserCommand) -> CliResult {
 
 pub async fn audit(common: &Common, cmd: &AuditCommand) -> CliResult {
     match cmd {
-        AuditCommand::Verify => {
+        AuditCommand::Verify { anchors: files } => {
             let (store, _, key) = setup::open_unchecked(&common.database_url(), &common.secret_file()).await?;
-            match verify_store(store.as_ref(), &key).await? {
+            let mut anchors = Anchors::default();
+            for file in files {
+                if let Err(broken) = read_anchors(file, &key, &mut anchors)? {
+                    eprintln!("AUDIT CHAIN BROKEN: {broken}");
+                    return Ok(ExitCode::from(2));
+                }
+            }
+            match verify_store_with(store.as_ref(), &key, &anchors).await? {
                 Ok(rows) => {
                     println!("audit chain intact: {rows} rows");
+                    if !files.is_empty() {
+                        match anchors.newest() {
+                            Some((seq, place)) => println!(
+                                "roll-back check: {} sealed heads from the central log system, the newest row {seq} \
+                                 ({place}), all in the trail",
+                                anchors.read
+                            ),
+                            None => println!(
+                                "roll-back check: no anchor in {}: nothing to check against (is it the collector's copy?)",
+                                files.iter().map(|f| f.display().to_string()).collect::<Vec<_>>().join(", ")
+                            ),
+                        }
+                    } else if store.forward_status().await?.is_empty() {
+                        println!(
+                            "roll-back check: unavailable — the trail is not forwarded to a central log system \
+                             (YINJIAN_AUDIT_FORWARD), so nothing outside the database holds its newest head: an \
+                             older sealed head put back with the rows after it deleted is found only back to the \
+                             last signed monthly report"
+                        );
+                    } else {
+                        println!(
+                            "roll-back check: not done — give the collector's copy of the trail with --anchors FILE \
+                             (the JSON-lines file, or the syslog collector's log)"
+                        );
+                    }
                     Ok(ExitCode::SUCCESS)
                 }
                 Err((rows, broken)) => {
                     eprintln!("AUDIT CHAIN BROKEN after {rows} good rows: {broken}");
                     Ok(ExitCode::from(2))
                 }
+            }
+        }
+    }
+}
+
+/// The anchors in a collector's file, each checked with the key.
+fn read_anchors(
+    file: &std::path::Path,
+    key: &[u8],
+    anchors: &mut Anchors,
+) -> Result<Result<(), app::server::trail::ChainBreak>, Box<dyn std::error::Error>> {
+    use std::io::BufRead;
+    let f = std::fs::File::open(file).map_err(|e| format!("{}: {e}", file.display()))?;
+    let mut reader = std::io::BufReader::new(f);
+    let mut line = Vec::new();
+    let mut n = 0usize;
+    loop {
+        line.clear();
+        if reader.read_until(b'\n', &mut line).map_err(|e| format!("{}: {e}", file.display()))? == 0 {
+            return Ok(Ok(()));
+        }
+        n += 1;
+        if let Some(found) = Anchor::find_in_line(&String::from_utf8_lossy(&line)) {
+            if let Err(b) = anchors.add(found, &format!("{}:{n}", file.display()), key) {
+                return Ok(Err(b));
             }
         }
     }

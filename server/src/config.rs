@@ -323,5 +323,11 @@ pub enum SealsCommand {
 #[derive(Debug, Subcommand)]
 pub enum AuditCommand {
     /// Walk the chain; names the first broken link and exits non-zero when there is one.
-    Verify,
+    Verify {
+        /// The central log system's copy of the trail (the JSON-lines file of a `file:` target, or
+        /// the syslog collector's log), repeatable: the sealed heads it holds must all be in the
+        /// trail — a trail rolled back to an older head is named.
+        #[arg(long = "anchors", value_name = "FILE")]
+        anchors: Vec<PathBuf>,
+    },
 }

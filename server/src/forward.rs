@@ -13,6 +13,10 @@
 //! connection's write half is shut and the collector's end of the connection is read to its
 //! close. Over TLS the collector's certificate must chain to the configured CA, carry the host's
 //! name and, when pins are configured, match one: nothing is sent to any other.
+//! Every batch ends with an anchor: the chain's head at that moment with its seal (HMAC under the
+//! audit key), so the collector holds heads the database cannot take back — `yinjian audit verify
+//! --anchors FILE` finds a trail rolled back to an older sealed head (`app::server::trail::Anchor`).
+//!
 //! Personal data: national ID numbers are masked, in the subject and anywhere in the details.
 
 use std::path::PathBuf;
@@ -20,7 +24,7 @@ use std::time::Duration;
 
 use app::domain::NationalId;
 use app::server::store::DynStore;
-use app::server::trail::TrailRecord;
+use app::server::trail::{Anchor, TrailRecord};
 use chrono::{SecondsFormat, Utc};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
@@ -348,6 +352,21 @@ pub fn syslog_message(r: &TrailRecord, hostname: &str) -> String {
     )
 }
 
+/// The anchor as a syslog message (MSGID `anchor`; the record is the message text, so a collector
+/// that keeps only the text keeps it whole).
+pub fn anchor_message(a: &Anchor, hostname: &str) -> String {
+    format!(
+        "<110>1 {} {} yinjian {} anchor [{SD_ID} head_seq=\"{}\" head_hash=\"{}\" head_seal=\"{}\"] {}",
+        Utc::now().to_rfc3339_opts(SecondsFormat::Micros, true),
+        hostname,
+        std::process::id(),
+        a.seq,
+        a.hash,
+        a.seal,
+        a.record()
+    )
+}
+
 fn hostname() -> String {
     std::fs::read_to_string("/proc/sys/kernel/hostname")
         .ok()
@@ -377,10 +396,10 @@ fn tls_error(e: &std::io::Error) -> String {
     }
 }
 
-/// The messages framed by octet counting (RFC 6587 3.4.1, and RFC 5425 over TLS).
-fn octet_counted(rows: &[TrailRecord], host: &str) -> Vec<u8> {
+/// The messages framed by octet counting (RFC 6587 3.4.1, and RFC 5425 over TLS), the anchor last.
+fn octet_counted(rows: &[TrailRecord], anchor: Option<&Anchor>, host: &str) -> Vec<u8> {
     let mut buf = Vec::new();
-    for m in rows.iter().map(|r| syslog_message(r, host)) {
+    for m in rows.iter().map(|r| syslog_message(r, host)).chain(anchor.map(|a| anchor_message(a, host))) {
         buf.extend_from_slice(format!("{} {m}", m.len()).as_bytes());
     }
     buf
@@ -405,13 +424,13 @@ async fn deliver<S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin>(mut c:
     }
 }
 
-async fn send(target: &Target, rows: &[TrailRecord]) -> Result<(), String> {
+async fn send(target: &Target, rows: &[TrailRecord], anchor: Option<&Anchor>) -> Result<(), String> {
     let host = hostname();
     match target {
         Target::SyslogTcp(addr) => {
             let io = async {
                 let c = tokio::net::TcpStream::connect(addr).await?;
-                deliver(c, &octet_counted(rows, &host)).await
+                deliver(c, &octet_counted(rows, anchor, &host)).await
             };
             tokio::time::timeout(Duration::from_secs(30), io)
                 .await
@@ -423,7 +442,7 @@ async fn send(target: &Target, rows: &[TrailRecord]) -> Result<(), String> {
                 let tcp = tokio::net::TcpStream::connect(&t.addr).await?;
                 // nothing is written before the collector's certificate has been verified
                 let c = tokio_rustls::TlsConnector::from(t.config.clone()).connect(t.server_name.clone(), tcp).await?;
-                deliver(c, &octet_counted(rows, &host)).await
+                deliver(c, &octet_counted(rows, anchor, &host)).await
             };
             tokio::time::timeout(Duration::from_secs(30), io)
                 .await
@@ -432,10 +451,8 @@ async fn send(target: &Target, rows: &[TrailRecord]) -> Result<(), String> {
         }
         Target::SyslogUnix(path) => {
             let s = tokio::net::UnixDatagram::unbound().map_err(|e| e.to_string())?;
-            for r in rows {
-                s.send_to(syslog_message(r, &host).as_bytes(), path)
-                    .await
-                    .map_err(|e| format!("{}: {e}", path.display()))?;
+            for m in rows.iter().map(|r| syslog_message(r, &host)).chain(anchor.map(|a| anchor_message(a, &host))) {
+                s.send_to(m.as_bytes(), path).await.map_err(|e| format!("{}: {e}", path.display()))?;
             }
             Ok(())
         }
@@ -444,8 +461,8 @@ async fn send(target: &Target, rows: &[TrailRecord]) -> Result<(), String> {
             // the service user's only: masked IDs still leave who looked up what case
             let mut f = crate::files::append_private(path).map_err(|e| format!("{}: {e}", path.display()))?;
             let mut buf = Vec::new();
-            for r in rows {
-                buf.extend_from_slice(event_json(r).to_string().as_bytes());
+            for line in rows.iter().map(|r| event_json(r).to_string()).chain(anchor.map(Anchor::record)) {
+                buf.extend_from_slice(line.as_bytes());
                 buf.push(b'\n');
             }
             f.write_all(&buf).and_then(|_| f.sync_data()).map_err(|e| format!("{}: {e}", path.display()))
@@ -462,11 +479,24 @@ pub async fn forward_once(store: &DynStore, target: &Target, holder: &str) -> Re
     else {
         return Ok(0);
     };
+    // the collector has rows the head no longer reaches: an older head was put back
+    let (head, _) = store.trail_head().await.map_err(|e| e.to_string())?;
+    if head < cursor {
+        let e = format!(
+            "the audit head (row {head}) is behind what this collector already has (row {cursor}): the trail was \
+             rolled back; `yinjian audit verify --anchors` with the collector's copy names the cut"
+        );
+        tracing::error!(target = %name, "{e}");
+        let _ = store.forward_failed(&name, holder, &e, Utc::now()).await;
+    }
     let mut sent = 0;
     loop {
         let rows = store.trail_rows(cursor, BATCH).await.map_err(|e| e.to_string())?;
         let Some(last) = rows.last().map(|r| r.seq) else { break };
-        if let Err(e) = send(target, &rows).await {
+        // the batch ends with the head's anchor: its seq, hash and seal (see `Anchor`)
+        let (seq, hash, seal) = store.trail_head_sealed().await.map_err(|e| e.to_string())?;
+        let anchor = seal.map(|seal| Anchor { seq, hash, seal });
+        if let Err(e) = send(target, &rows, anchor.as_ref()).await {
             let _ = store.forward_failed(&name, holder, &e, Utc::now()).await;
             return Err(e);
         }

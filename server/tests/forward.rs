@@ -115,12 +115,23 @@ fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
 
-/// The seqs in the collector's file, in the order they arrived.
+/// The seqs of the events in the collector's file, in the order they arrived (the anchors that
+/// end each batch left out).
 fn seqs(out: &Path) -> Vec<i64> {
     std::fs::read_to_string(out)
         .unwrap_or_default()
         .lines()
-        .filter_map(|l| l.split("seq=\"").nth(1).and_then(|r| r.split('"').next()).and_then(|s| s.parse().ok()))
+        .filter(|l| l.contains(" audit ["))
+        .filter_map(|l| l.split(" seq=\"").nth(1).and_then(|r| r.split('"').next()).and_then(|s| s.parse().ok()))
+        .collect()
+}
+
+/// The anchors in a collector's file.
+fn anchors(out: &Path) -> Vec<app::server::trail::Anchor> {
+    std::fs::read_to_string(out)
+        .unwrap_or_default()
+        .lines()
+        .filter_map(|l| app::server::trail::Anchor::find_in_line(l).map(|a| a.unwrap()))
         .collect()
 }
 
@@ -188,9 +199,19 @@ async fn every_event_once_in_order(kind: Kind) {
     let file = dir.path().join("audit.jsonl");
     let jsonl = Target::parse(&format!("file:{}", file.display())).unwrap();
     assert_eq!(forward_once(&db.store, &jsonl, "instance-a").await.unwrap(), 1230);
-    let lines: Vec<serde_json::Value> =
-        std::fs::read_to_string(&file).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let lines: Vec<serde_json::Value> = std::fs::read_to_string(&file)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+        .filter(|v| v.get("yinjian_anchor").is_none())
+        .collect();
     assert_eq!(lines.len(), 1230);
+    // each batch (of 500) ends with the head's anchor, sealed with the key
+    let a = anchors(&file);
+    assert_eq!(a.len(), 3, "{a:?}");
+    assert!(a.iter().all(|a| a.sealed_by(common::KEY)));
+    assert_eq!(a.last().unwrap().seq, 1230);
+    assert_eq!(anchors(&out).last().unwrap().seq, 1230, "the syslog collector has them too");
     assert_eq!(lines[5]["subject_national_id"], "A12****789");
     assert_eq!(lines[5]["details"]["note"], "查 A12****789 之印鑑");
     db.close().await;
@@ -326,4 +347,121 @@ async fn sqlite_over_tls_only_to_the_trusted_collector() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn postgres_over_tls_only_to_the_trusted_collector() {
     over_tls_only_to_the_trusted_collector(Kind::Postgres).await
+}
+
+fn write_key(path: &Path) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::write(path, hex::encode(common::KEY)).unwrap();
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600)).unwrap();
+}
+
+/// `yinjian audit verify [--anchors FILE…]`: (exit code, output).
+fn verify(db: &TestDb, key: &Path, anchors: &[&Path]) -> (i32, String) {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_yinjian"));
+    c.args(["audit", "verify"]).env("DATABASE_URL", &db.url).env("YINJIAN_SECRET_FILE", key).env("RUST_LOG", "error");
+    for a in anchors {
+        c.arg("--anchors").arg(a);
+    }
+    let out = c.output().expect("run yinjian");
+    let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    (out.status.code().unwrap_or(-1), text)
+}
+
+/// A database writer puts an older sealed head back and deletes the rows after it: the database
+/// alone still verifies, but the collectors (a JSON-lines file, rsyslog over TLS) hold the newer
+/// sealed head, and `audit verify --anchors` names the cut; rows written again over the cut are
+/// named as a rewrite; an anchor not sealed by the key is named as forged. Without forwarding,
+/// verify says the roll-back check is unavailable.
+async fn a_rolled_back_trail_is_named(kind: Kind) {
+    let Some(db) = TestDb::new(kind).await else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let key = dir.path().join("audit.key");
+    write_key(&key);
+    events(&db, 3).await;
+    let (code, out) = verify(&db, &key, &[]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("roll-back check: unavailable"), "{out}");
+
+    let old_head = db.store.trail_head_sealed().await.unwrap();
+    events(&db, 3).await;
+    let jsonl = dir.path().join("audit.jsonl");
+    let file = Target::parse(&format!("file:{}", jsonl.display())).unwrap();
+    assert_eq!(forward_once(&db.store, &file, "a").await.unwrap(), 6);
+    let (identity, _, _, _) = identity(dir.path(), "city");
+    let port = free_port();
+    let syslog = dir.path().join("central.log");
+    let _rsyslog = Rsyslog::start_tls(dir.path(), port, &syslog, &identity);
+    let tls = tls_target(port, &identity.ca, &[]);
+    assert_eq!(forward_once(&db.store, &tls, "a").await.unwrap(), 6);
+    wait_for(&syslog, 6).await;
+    let default_format = PathBuf::from(format!("{}.default", syslog.display()));
+    for _ in 0..100 {
+        if !anchors(&default_format).is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let (code, out) = verify(&db, &key, &[]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("roll-back check: not done") && out.contains("--anchors"), "{out}");
+    for f in [&jsonl, &syslog, &default_format] {
+        let (code, out) = verify(&db, &key, &[f]);
+        assert_eq!(code, 0, "{}: {out}", f.display());
+        assert!(out.contains("intact: 6 rows") && out.contains("the newest row 6"), "{out}");
+    }
+
+    // the roll-back: an older sealed head (as in any backup) put back, the rows after it deleted
+    db.exec(match kind {
+        Kind::Sqlite => "DROP TRIGGER audit_event_no_update; DROP TRIGGER audit_event_no_delete;",
+        Kind::Postgres => "DROP TRIGGER audit_event_no_update ON audit_event;",
+    })
+    .await;
+    db.exec(&format!("DELETE FROM audit_event WHERE seq > {}", old_head.0)).await;
+    db.exec(&format!(
+        "UPDATE audit_head SET seq = {}, hash = '{}', mac = '{}' WHERE id = 1",
+        old_head.0,
+        old_head.1,
+        old_head.2.clone().unwrap()
+    ))
+    .await;
+    let (code, out) = verify(&db, &key, &[]);
+    assert_eq!(code, 0, "the database alone cannot tell: {out}");
+    assert!(out.contains("intact: 3 rows"), "{out}");
+    for f in [&jsonl, &syslog, &default_format] {
+        let (code, out) = verify(&db, &key, &[f]);
+        assert_eq!(code, 2, "{}: {out}", f.display());
+        assert!(out.contains("rolled back") && out.contains("ends at row 3"), "{out}");
+        assert!(out.contains("rows 4 to 6 were cut off"), "{out}");
+        assert!(out.contains(&f.display().to_string()), "the anchor's place is named: {out}");
+    }
+    // the forwarder notices too
+    let _ = forward_once(&db.store, &file, "a").await;
+    let status = db.store.forward_status().await.unwrap();
+    let c = status.iter().find(|c| c.target == file.name()).unwrap();
+    assert!(c.last_error.as_deref().unwrap_or_default().contains("rolled back"), "{c:?}");
+
+    // rows written again over the cut: the collector's head of row 6 has another hash
+    events(&db, 3).await;
+    let (code, out) = verify(&db, &key, &[&jsonl]);
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("another hash than the trail's row 6") && out.contains("rewritten"), "{out}");
+
+    // an anchor not sealed by the key (made up, or altered) in the collector's copy
+    let forged = dir.path().join("forged.jsonl");
+    let a = app::server::trail::Anchor { seq: 2, hash: "ab".repeat(32), seal: "cd".repeat(32) };
+    std::fs::write(&forged, format!("{}\n", a.record())).unwrap();
+    let (code, out) = verify(&db, &key, &[&forged]);
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("not sealed by the audit key") && out.contains("forged.jsonl:1"), "{out}");
+    db.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_a_rolled_back_trail_is_named() {
+    a_rolled_back_trail_is_named(Kind::Sqlite).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_a_rolled_back_trail_is_named() {
+    a_rolled_back_trail_is_named(Kind::Postgres).await
 }
