@@ -34,7 +34,9 @@ pub fn append_private(path: &Path) -> io::Result<fs::File> {
     fs::OpenOptions::new().create(true).append(true).mode(0o600).open(path)
 }
 
-/// Remove the group and other bits of an existing regular file; whether it had any.
+/// Remove the group and other bits of an existing regular file; whether it had any. A file this
+/// process may not change (another owner's) is left as it is, with an error in the log: the
+/// operator fixes it, and the trail keeps flowing meanwhile.
 pub fn narrow(path: &Path) -> io::Result<bool> {
     let meta = match fs::metadata(path) {
         Ok(m) => m,
@@ -45,9 +47,16 @@ pub fn narrow(path: &Path) -> io::Result<bool> {
     if !meta.is_file() || mode & 0o077 == 0 {
         return Ok(false);
     }
-    fs::set_permissions(path, fs::Permissions::from_mode(mode & 0o700))?;
-    tracing::warn!(file = %path.display(), was = format!("{mode:o}"), "the file could be read by others: now owner-only");
-    Ok(true)
+    match fs::set_permissions(path, fs::Permissions::from_mode(mode & 0o700)) {
+        Ok(()) => {
+            tracing::warn!(file = %path.display(), was = format!("{mode:o}"), "the file could be read by others: now owner-only");
+            Ok(true)
+        }
+        Err(e) => {
+            tracing::error!(file = %path.display(), mode = format!("{mode:o}"), error = %e, "the file can be read by others and this process cannot change that: chmod 600 it");
+            Ok(false)
+        }
+    }
 }
 
 /// Write `contents` into a new or replaced file readable by the owner only.

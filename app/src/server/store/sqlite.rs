@@ -98,8 +98,15 @@ fn private_files(path: &std::path::Path) -> StoreResult<()> {
             let Ok(meta) = std::fs::metadata(&file) else { continue };
             let mode = meta.permissions().mode() & 0o777;
             if meta.is_file() && mode & 0o077 != 0 {
-                std::fs::set_permissions(&file, std::fs::Permissions::from_mode(mode & 0o700)).map_err(io)?;
-                tracing::warn!(file = %file.display(), was = format!("{mode:o}"), "the database file could be read by others: now owner-only");
+                match std::fs::set_permissions(&file, std::fs::Permissions::from_mode(mode & 0o700)) {
+                    Ok(()) => {
+                        tracing::warn!(file = %file.display(), was = format!("{mode:o}"), "the database file could be read by others: now owner-only")
+                    }
+                    // another owner's file: the operator fixes it (the database still opens)
+                    Err(e) => {
+                        tracing::error!(file = %file.display(), mode = format!("{mode:o}"), error = %e, "the database file can be read by others and this process cannot change that: chmod 600 it")
+                    }
+                }
             }
         }
     }
