@@ -44,11 +44,12 @@ deps-clamav:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq clamav-daemon; fi
 
 # rsyslog, the reference collector of the audit-forwarding test (which starts its own, on a
-# private port and config); the package's own service is not used.
+# private port and config); the package's own service is not used. rsyslog-gnutls for its TLS
+# listener (syslog+tls://, RFC 5425).
 deps-rsyslog:
-	@if [ ! -x /usr/sbin/rsyslogd ]; then \
-		echo ">> installing rsyslog from Debian's packages"; \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq rsyslog; fi
+	@if [ ! -x /usr/sbin/rsyslogd ] || ! ls /usr/lib/*/rsyslog/lmnsd_gtls.so >/dev/null 2>&1; then \
+		echo ">> installing rsyslog and rsyslog-gnutls from Debian's packages"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq rsyslog rsyslog-gnutls; fi
 
 ## ---- build -----------------------------------------------------------------------------------
 
@@ -103,7 +104,7 @@ build: site-debug server-debug
 ## ---- make run --------------------------------------------------------------------------------
 
 run: deps site-release server-release
-	mkdir -p data
+	mkdir -p -m 0700 data
 	DATABASE_URL="$${DATABASE_URL:-sqlite://data/yinjian.db}" YINJIAN_DEMO="$${YINJIAN_DEMO:-true}" \
 		$(TARGET_DIR)/release/yinjian serve
 

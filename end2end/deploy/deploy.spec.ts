@@ -48,10 +48,14 @@ test("sign-in, a look-up and a comparison through https://", async ({ page, cont
   await expect(page.getByTestId("record-decision")).toContainText("相符");
 
   // the trail reached the collector (the instances forward it), with the client's address
+  // (each batch ends with an anchor, the trail's sealed head: `{"yinjian_anchor":{…}}`)
   let events: { action: string; client_ip: string | null }[] = [];
+  let anchors: { yinjian_anchor: { seq: number; seal: string } }[] = [];
   for (let i = 0; i < 50; i++) {
     if (fs.existsSync(STATE.audit)) {
-      events = fs.readFileSync(STATE.audit, "utf8").trim().split("\n").filter(Boolean).map((l) => JSON.parse(l));
+      const lines = fs.readFileSync(STATE.audit, "utf8").trim().split("\n").filter(Boolean).map((l) => JSON.parse(l));
+      anchors = lines.filter((l) => "yinjian_anchor" in l);
+      events = lines.filter((l) => !("yinjian_anchor" in l));
       if (events.some((e) => e.action.startsWith("comparison"))) break;
     }
     await page.waitForTimeout(200);
@@ -59,4 +63,6 @@ test("sign-in, a look-up and a comparison through https://", async ({ page, cont
   const query = events.find((e) => e.action === "seal.query");
   expect(query?.client_ip).toBe("127.0.0.1");
   expect(JSON.stringify(events)).not.toMatch(/A123456789/);
+  expect(anchors.length).toBeGreaterThan(0);
+  expect(anchors[anchors.length - 1].yinjian_anchor.seal).toMatch(/^[0-9a-f]{64}$/);
 });

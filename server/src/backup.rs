@@ -141,7 +141,8 @@ async fn pg_facts(c: &mut sqlx::PgConnection) -> Result<(BTreeMap<String, i64>, 
 
 /// Write a backup of the database at `url` into the folder `dest`; returns the manifest's path.
 pub async fn backup(url: &str, dest: &Path) -> Result<(PathBuf, Manifest), BackupError> {
-    std::fs::create_dir_all(dest).map_err(io(dest))?;
+    // the folder, the copy and its manifest are the service user's only (0700, 0600)
+    crate::files::private_dir(dest).map_err(io(dest))?;
     let now = Utc::now();
     let stamp = now.format("%Y%m%dT%H%M%SZ");
     // the schema is migrated as a server would (no key needed to copy it)
@@ -150,12 +151,8 @@ pub async fn backup(url: &str, dest: &Path) -> Result<(PathBuf, Manifest), Backu
     let (file, database, counts, schema, head) = match &pool {
         Pool::Sqlite(p) => {
             let file = dest.join(format!("yinjian-{stamp}.sqlite"));
-            if file.exists() {
-                return Err(BackupError::Io {
-                    path: file.display().to_string(),
-                    source: std::io::Error::from(std::io::ErrorKind::AlreadyExists),
-                });
-            }
+            // made empty and private first: VACUUM INTO fills an empty file and keeps its mode
+            crate::files::create_private(&file).map_err(io(&file))?;
             // one consistent snapshot, taken while writers go on (WAL), on a connection of its
             // own (not the store's one writer connection, which the server's writes queue on)
             let _ = p;
@@ -179,27 +176,27 @@ pub async fn backup(url: &str, dest: &Path) -> Result<(PathBuf, Manifest), Backu
         }
         Pool::Postgres(p) => {
             let file = dest.join(format!("yinjian-{stamp}.pgdump"));
+            // made private first: pg_dump writes into it and keeps its mode
+            crate::files::create_private(&file).map_err(io(&file))?;
             // the counts and the dump see the same snapshot
             let mut c = p.acquire().await?;
             sqlx::query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY").execute(&mut *c).await?;
             let snapshot: String = sqlx::query_scalar("SELECT pg_export_snapshot()").fetch_one(&mut *c).await?;
             let (counts, schema, head) = pg_facts(&mut c).await?;
-            let out = tokio::process::Command::new("pg_dump")
-                .arg("--format=custom")
+            let mut cmd = tokio::process::Command::new("pg_dump");
+            cmd.arg("--format=custom")
                 .arg(format!("--snapshot={snapshot}"))
                 .arg("--no-owner")
                 .arg("--no-privileges")
                 .arg("--exclude-schema=tower_sessions")
                 .arg("--exclude-table-data=rate_window")
                 .arg("--file")
-                .arg(&file)
-                .arg("--dbname")
-                .arg(url)
-                .output()
-                .await
-                .map_err(|e| BackupError::Tool("pg_dump", e.to_string()))?;
+                .arg(&file);
+            let _passfile = pg_connection(&mut cmd, url)?;
+            let out = cmd.output().await.map_err(|e| BackupError::Tool("pg_dump", e.to_string()))?;
             sqlx::query("COMMIT").execute(&mut *c).await?;
             if !out.status.success() {
+                let _ = std::fs::remove_file(&file);
                 return Err(BackupError::Tool("pg_dump", String::from_utf8_lossy(&out.stderr).trim().to_string()));
             }
             (file, "postgres", counts, schema, head)
@@ -219,8 +216,61 @@ pub async fn backup(url: &str, dest: &Path) -> Result<(PathBuf, Manifest), Backu
         audit_head_hash: head.1,
     };
     let mp = manifest_path(&file);
-    std::fs::write(&mp, serde_json::to_string_pretty(&m).unwrap_or_default()).map_err(io(&mp))?;
+    crate::files::write_private(&mp, serde_json::to_string_pretty(&m).unwrap_or_default().as_bytes())
+        .map_err(io(&mp))?;
     Ok((mp, m))
+}
+
+/// A PostgreSQL URL without its password (in the user part or as `?password=`), and the password.
+pub fn split_password(url: &str) -> (String, Option<String>) {
+    let Ok(mut u) = url::Url::parse(url) else { return (url.to_string(), None) };
+    let mut password = u.password().map(|p| percent_encoding::percent_decode_str(p).decode_utf8_lossy().into_owned());
+    if password.is_some() && u.set_password(None).is_err() {
+        return (url.to_string(), None);
+    }
+    let pairs: Vec<(String, String)> = u.query_pairs().into_owned().collect();
+    if pairs.iter().any(|(k, _)| k == "password") {
+        let rest: Vec<(String, String)> = pairs
+            .into_iter()
+            .filter(|(k, v)| {
+                if k == "password" {
+                    password.get_or_insert_with(|| v.clone());
+                }
+                k != "password"
+            })
+            .collect();
+        if rest.is_empty() {
+            u.set_query(None);
+        } else {
+            u.query_pairs_mut().clear().extend_pairs(rest);
+        }
+    }
+    (u.to_string(), password)
+}
+
+/// Point a libpq tool (pg_dump, pg_restore) at `url` without putting the password on its command
+/// line, where `ps` shows it to every user of the machine: `--dbname` gets the URL without it,
+/// and the password goes into a password file of this process's own (0600, removed when the
+/// returned handle is dropped — keep it until the tool has finished) named by `PGPASSFILE`.
+pub fn pg_connection(
+    cmd: &mut tokio::process::Command,
+    url: &str,
+) -> Result<Option<tempfile::NamedTempFile>, BackupError> {
+    use std::io::Write;
+    let (dbname, password) = split_password(url);
+    cmd.arg("--dbname").arg(dbname);
+    let Some(password) = password else { return Ok(None) };
+    let mut f = tempfile::Builder::new()
+        .prefix("yinjian-pgpass-")
+        .tempfile()
+        .map_err(|source| BackupError::Io { path: "password file".into(), source })?;
+    // host:port:database:user:password, any host, port, database and user; `\` and `:` escaped
+    let escaped = password.replace('\\', "\\\\").replace(':', "\\:");
+    writeln!(f, "*:*:*:*:{escaped}").map_err(|source| BackupError::Io { path: "password file".into(), source })?;
+    f.flush().map_err(|source| BackupError::Io { path: "password file".into(), source })?;
+    // a PGPASSWORD of the caller's would win over the file
+    cmd.env("PGPASSFILE", f.path()).env_remove("PGPASSWORD");
+    Ok(Some(f))
 }
 
 /// One check of a drill and how it went.
@@ -340,16 +390,10 @@ pub async fn restore_check(backup: &Path, key: &[u8], scratch: Option<&Scratch>)
             let admin = sqlx::PgPool::connect(&s.server_url).await?;
             sqlx::query(&format!("CREATE DATABASE {name}")).execute(&admin).await?;
             let url = with_database(&s.server_url, &name);
-            let out = tokio::process::Command::new("pg_restore")
-                .arg("--no-owner")
-                .arg("--no-privileges")
-                .arg("--exit-on-error")
-                .arg("--dbname")
-                .arg(&url)
-                .arg(backup)
-                .output()
-                .await
-                .map_err(|e| BackupError::Tool("pg_restore", e.to_string()))?;
+            let mut cmd = tokio::process::Command::new("pg_restore");
+            cmd.arg("--no-owner").arg("--no-privileges").arg("--exit-on-error");
+            let _passfile = pg_connection(&mut cmd, &url)?;
+            let out = cmd.arg(backup).output().await.map_err(|e| BackupError::Tool("pg_restore", e.to_string()))?;
             if !out.status.success() {
                 r.check("restore", false, String::from_utf8_lossy(&out.stderr).trim().to_string());
                 let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&admin).await;
@@ -512,6 +556,20 @@ mod tests {
     #[test]
     fn manifest_sits_beside_the_file() {
         assert_eq!(manifest_path(Path::new("/b/yinjian-1.sqlite")), PathBuf::from("/b/yinjian-1.sqlite.manifest.json"));
+    }
+
+    #[test]
+    fn the_password_leaves_the_url() {
+        assert_eq!(
+            split_password("postgres://yinjian:s%3Acret@db:5432/yinjian?sslmode=require"),
+            ("postgres://yinjian@db:5432/yinjian?sslmode=require".into(), Some("s:cret".into()))
+        );
+        assert_eq!(
+            split_password("postgres://yinjian@db/y?password=p%40ss&sslmode=disable"),
+            ("postgres://yinjian@db/y?sslmode=disable".into(), Some("p@ss".into()))
+        );
+        assert_eq!(split_password("postgres://db/y?password=x"), ("postgres://db/y".into(), Some("x".into())));
+        assert_eq!(split_password("postgres://u@db/y"), ("postgres://u@db/y".into(), None));
     }
 
     #[test]

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 use app::server::{
     auth::{generate_password, hash_password},
     store::{NewAccount, StoreError},
-    trail::{verify_store, Outcome, TrailAction, TrailDraft},
+    trail::{verify_store_with, Anchor, Anchors, Outcome, TrailAction, TrailDraft},
     AppState, AuthConfig,
 };
 
@@ -47,19 +47,23 @@ pub async fn serve(common: &Common, args: &ServeArgs) -> CliResult {
     } else {
         tracing::warn!("malware scanning of uploads is OFF (set YINJIAN_CLAMD, e.g. unix:/run/clamav/clamd.ctl)");
     }
-    let targets = args
-        .audit_forward
-        .iter()
-        .filter(|t| !t.trim().is_empty())
-        .map(|t| crate::forward::Target::parse(t))
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| format!("YINJIAN_AUDIT_FORWARD: {e}"))?;
+    if let app::server::scan::ScanConfig::Clamd { target: app::server::scan::ClamdTarget::Tcp(addr), .. } =
+        scanner.config()
+    {
+        if !crate::forward::is_loopback(addr) {
+            tracing::warn!(clamd = %addr, "uploaded seal images go to clamd in clear text (clamd has no TLS): keep clamd on this host (unix:) or on a protected link");
+        }
+    }
+    let targets = args.forward_targets()?;
     if targets.is_empty() {
         tracing::warn!("audit events are not forwarded to a central log system (set YINJIAN_AUDIT_FORWARD)");
     }
-    if let Some(addr) = args.metrics_addr {
-        let handle = crate::metrics::install()?;
-        crate::metrics::serve(addr, handle, store.clone(), pool.clone()).await?;
+    for t in &targets {
+        if let crate::forward::Target::SyslogTcp(addr) = t {
+            if !crate::forward::is_loopback(addr) {
+                tracing::warn!(target = %t.name(), "the trail goes to this collector in clear text: use syslog+tls:// (RFC 5425) across a network");
+            }
+        }
     }
     crate::forward::spawn(store.clone(), targets, std::time::Duration::from_secs(args.audit_forward_secs.max(1)));
     app::server::requests::spawn_scheduler(
@@ -76,9 +80,20 @@ pub async fn serve(common: &Common, args: &ServeArgs) -> CliResult {
             approval_required: args.liaison_approval,
             reply_days: args.liaison_reply_days,
         })
-        .with_email_domains(
-            args.email_domains.iter().map(|d| d.trim().to_string()).filter(|d| !d.is_empty()).collect(),
-        );
+        .with_email_domains(args.email_domains.iter().map(|d| d.trim().to_string()).filter(|d| !d.is_empty()).collect())
+        .with_build(build_info());
+    if let Some(addr) = args.metrics_addr {
+        let handle = crate::metrics::install()?;
+        crate::metrics::serve(
+            addr,
+            handle,
+            state.store.clone(),
+            pool.clone(),
+            state.health.clone(),
+            state.build.clone(),
+        )
+        .await?;
+    }
     app::server::denials::spawn_flush(state.denials.clone(), state.store.clone(), std::time::Duration::from_secs(30));
     let upload_body_limit = common.upload_limits().max_bytes * 4 / 3 + 256 * 1024;
     let mut trusted_origins = args.trusted_origins.clone();
@@ -106,6 +121,11 @@ pub async fn serve(common: &Common, args: &ServeArgs) -> CliResult {
         .with_graceful_shutdown(shutdown_signal())
         .await?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// This binary's version and commit, as `yinjian --version` prints them.
+pub fn build_info() -> app::server::system::BuildInfo {
+    app::server::system::BuildInfo { version: env!("CARGO_PKG_VERSION").into(), commit: crate::COMMIT.into() }
 }
 
 /// Ctrl-C, or SIGTERM (what systemd and container runtimes send): finish the requests in
@@ -201,17 +221,74 @@ pub async fn user(common: &Common, cmd: &UserCommand) -> CliResult {
 
 pub async fn audit(common: &Common, cmd: &AuditCommand) -> CliResult {
     match cmd {
-        AuditCommand::Verify => {
+        AuditCommand::Verify { anchors: files } => {
             let (store, _, key) = setup::open_unchecked(&common.database_url(), &common.secret_file()).await?;
-            match verify_store(store.as_ref(), &key).await? {
+            let mut anchors = Anchors::default();
+            for file in files {
+                if let Err(broken) = read_anchors(file, &key, &mut anchors)? {
+                    eprintln!("AUDIT CHAIN BROKEN: {broken}");
+                    return Ok(ExitCode::from(2));
+                }
+            }
+            match verify_store_with(store.as_ref(), &key, &anchors).await? {
                 Ok(rows) => {
                     println!("audit chain intact: {rows} rows");
+                    if !files.is_empty() {
+                        match anchors.newest() {
+                            Some((seq, place)) => println!(
+                                "roll-back check: {} sealed heads from the central log system, the newest row {seq} \
+                                 ({place}), all in the trail",
+                                anchors.read
+                            ),
+                            None => println!(
+                                "roll-back check: no anchor in {}: nothing to check against (is it the collector's copy?)",
+                                files.iter().map(|f| f.display().to_string()).collect::<Vec<_>>().join(", ")
+                            ),
+                        }
+                    } else if store.forward_status().await?.is_empty() {
+                        println!(
+                            "roll-back check: unavailable — the trail is not forwarded to a central log system \
+                             (YINJIAN_AUDIT_FORWARD), so nothing outside the database holds its newest head: an \
+                             older sealed head put back with the rows after it deleted is found only back to the \
+                             last signed monthly report"
+                        );
+                    } else {
+                        println!(
+                            "roll-back check: not done — give the collector's copy of the trail with --anchors FILE \
+                             (the JSON-lines file, or the syslog collector's log)"
+                        );
+                    }
                     Ok(ExitCode::SUCCESS)
                 }
                 Err((rows, broken)) => {
                     eprintln!("AUDIT CHAIN BROKEN after {rows} good rows: {broken}");
                     Ok(ExitCode::from(2))
                 }
+            }
+        }
+    }
+}
+
+/// The anchors in a collector's file, each checked with the key.
+fn read_anchors(
+    file: &std::path::Path,
+    key: &[u8],
+    anchors: &mut Anchors,
+) -> Result<Result<(), app::server::trail::ChainBreak>, Box<dyn std::error::Error>> {
+    use std::io::BufRead;
+    let f = std::fs::File::open(file).map_err(|e| format!("{}: {e}", file.display()))?;
+    let mut reader = std::io::BufReader::new(f);
+    let mut line = Vec::new();
+    let mut n = 0usize;
+    loop {
+        line.clear();
+        if reader.read_until(b'\n', &mut line).map_err(|e| format!("{}: {e}", file.display()))? == 0 {
+            return Ok(Ok(()));
+        }
+        n += 1;
+        if let Some(found) = Anchor::find_in_line(&String::from_utf8_lossy(&line)) {
+            if let Err(b) = anchors.add(found, &format!("{}:{n}", file.display()), key) {
+                return Ok(Err(b));
             }
         }
     }

@@ -15,6 +15,7 @@ pub struct Cli {
 #[derive(Debug, Clone, Args)]
 pub struct Common {
     /// Database: sqlite://PATH (embedded default) or postgres://… ; the scheme picks the backend.
+    /// With a password in it, give it in the environment, not as a flag (`ps` shows flags).
     #[arg(long, env = "DATABASE_URL", global = true)]
     pub database_url: Option<String>,
     /// Folder for the SQLite database and the audit key when not given otherwise.
@@ -85,8 +86,10 @@ pub enum Command {
         /// The audit key to verify the chain with (default: YINJIAN_SECRET_FILE).
         #[arg(long)]
         key: Option<PathBuf>,
-        /// PostgreSQL server for the scratch database (default: DATABASE_URL's server).
-        #[arg(long)]
+        /// PostgreSQL server for the scratch database (default: DATABASE_URL's server). With a
+        /// password in it, give it in the environment (YINJIAN_SCRATCH_URL), not on the command
+        /// line, where `ps` shows it to every user.
+        #[arg(long, env = "YINJIAN_SCRATCH_URL")]
         scratch_url: Option<String>,
         /// Enter the passed drill as done in the security register of DATABASE_URL.
         #[arg(long, requires = "by")]
@@ -178,9 +181,17 @@ pub struct ServeArgs {
     #[arg(long, env = "YINJIAN_SCHEDULER_SECS", default_value_t = 30)]
     pub scheduler_secs: u64,
     /// Collectors the trail is forwarded to (附件三 4(10)), comma-separated:
-    /// `syslog+tcp://HOST:PORT`, `syslog+unix:/PATH` (datagram), `file:/PATH` (JSON lines).
+    /// `syslog+tls://HOST:PORT` (RFC 5425; needs YINJIAN_FORWARD_CA_FILE), `syslog+tcp://HOST:PORT`
+    /// (clear text), `syslog+unix:/PATH` (datagram), `file:/PATH` (JSON lines).
     #[arg(long, env = "YINJIAN_AUDIT_FORWARD", value_delimiter = ',')]
     pub audit_forward: Vec<String>,
+    /// The CA (PEM) that signed the `syslog+tls://` collector's certificate.
+    #[arg(long, env = "YINJIAN_FORWARD_CA_FILE")]
+    pub forward_ca_file: Option<PathBuf>,
+    /// Pins of the `syslog+tls://` collector, comma-separated: SHA-256 (hex) of its certificate's
+    /// public key (SPKI) or of the certificate; when set, a certificate matching none is refused.
+    #[arg(long, env = "YINJIAN_FORWARD_PIN_SHA256", value_delimiter = ',')]
+    pub forward_pin_sha256: Vec<String>,
     /// Prometheus `/metrics` on an address of its own (off unless set; keep it internal).
     #[arg(long, env = "YINJIAN_METRICS_ADDR")]
     pub metrics_addr: Option<SocketAddr>,
@@ -206,6 +217,21 @@ pub struct ServeArgs {
 }
 
 impl ServeArgs {
+    /// The collectors of YINJIAN_AUDIT_FORWARD, with the TLS settings of a `syslog+tls://` one.
+    pub fn forward_targets(&self) -> Result<Vec<crate::forward::Target>, String> {
+        use crate::forward::{Target, TlsOptions};
+        let tls = TlsOptions {
+            ca_file: self.forward_ca_file.clone(),
+            pins: TlsOptions::parse_pins(&self.forward_pin_sha256)
+                .map_err(|e| format!("YINJIAN_FORWARD_PIN_SHA256: {e}"))?,
+        };
+        self.audit_forward
+            .iter()
+            .filter(|t| !t.trim().is_empty())
+            .map(|t| Target::parse_with(t, &tls).map_err(|e| format!("YINJIAN_AUDIT_FORWARD: {e}")))
+            .collect()
+    }
+
     pub fn report_thresholds(&self) -> app::domain::report::Thresholds {
         app::domain::report::Thresholds {
             repeat_id: self.report_repeat_id.max(1),
@@ -297,5 +323,11 @@ pub enum SealsCommand {
 #[derive(Debug, Subcommand)]
 pub enum AuditCommand {
     /// Walk the chain; names the first broken link and exits non-zero when there is one.
-    Verify,
+    Verify {
+        /// The central log system's copy of the trail (the JSON-lines file of a `file:` target, or
+        /// the syslog collector's log), repeatable: the sealed heads it holds must all be in the
+        /// trail — a trail rolled back to an older head is named.
+        #[arg(long = "anchors", value_name = "FILE")]
+        anchors: Vec<PathBuf>,
+    },
 }

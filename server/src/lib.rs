@@ -7,6 +7,7 @@ pub const COMMIT: &str = env!("YINJIAN_GIT_COMMIT");
 pub mod backup;
 pub mod cli;
 pub mod config;
+pub mod files;
 pub mod forward;
 pub mod matching;
 pub mod metrics;

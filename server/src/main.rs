@@ -9,6 +9,8 @@ use server::config::{Cli, Command, ServeArgs};
 const THREAD_STACK: usize = 16 * 1024 * 1024;
 
 fn main() -> ExitCode {
+    // everything written from here on is the owner's only (database, backups, key, trail copy)
+    server::files::restrict_umask();
     match tokio::runtime::Builder::new_multi_thread().enable_all().thread_stack_size(THREAD_STACK).build() {
         Ok(rt) => rt.block_on(run()),
         Err(e) => {

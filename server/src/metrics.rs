@@ -1,7 +1,8 @@
 //! Prometheus metrics on a listen address of their own (`YINJIAN_METRICS_ADDR`, off unless
 //! set; keep it on the internal network): request latency per endpoint, look-ups, comparisons
 //! by verdict, matcher and scan time (recorded where the work is done, in `app::server`),
-//! forwarder lag, live sessions and database pool use (read at each scrape). The exporter is
+//! forwarder lag, live sessions and database pool use, the clock offset to the database and the
+//! build (read at each scrape); and the health details on `/healthz`. The exporter is
 //! `metrics-exporter-prometheus`; no text is written by hand.
 
 use std::net::SocketAddr;
@@ -14,7 +15,10 @@ use axum::routing::get;
 use axum::Router;
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
 
+use std::sync::Arc;
+
 use app::server::store::{DynStore, Pool};
+use app::server::system::{BuildInfo, HealthCache};
 
 /// Latency buckets (seconds): a look-up is expected in tens of milliseconds, a re-verification
 /// in hundreds.
@@ -100,11 +104,28 @@ struct Scrape {
     handle: PrometheusHandle,
     store: DynStore,
     pool: Pool,
+    health: Arc<HealthCache>,
+    build: BuildInfo,
 }
 
-/// Serve `/metrics` on `addr` (the server starts this once when configured).
-pub async fn serve(addr: SocketAddr, handle: PrometheusHandle, store: DynStore, pool: Pool) -> std::io::Result<()> {
-    let app = Router::new().route("/metrics", get(scrape)).with_state(Scrape { handle, store, pool });
+/// Serve `/metrics` and the health details (`/healthz`: version, commit, database, clock offset;
+/// the application's own `/healthz` says only `ok` or `degraded`) on `addr` (the server starts
+/// this once when configured).
+pub async fn serve(
+    addr: SocketAddr,
+    handle: PrometheusHandle,
+    store: DynStore,
+    pool: Pool,
+    health: Arc<HealthCache>,
+    build: BuildInfo,
+) -> std::io::Result<()> {
+    let app = Router::new().route("/metrics", get(scrape)).route("/healthz", get(details)).with_state(Scrape {
+        handle,
+        store,
+        pool,
+        health,
+        build,
+    });
     let listener = tokio::net::TcpListener::bind(addr).await?;
     tracing::info!(addr = %listener.local_addr()?, "metrics on /metrics");
     tokio::spawn(async move {
@@ -115,7 +136,21 @@ pub async fn serve(addr: SocketAddr, handle: PrometheusHandle, store: DynStore, 
     Ok(())
 }
 
+async fn details(State(s): State<Scrape>) -> impl IntoResponse {
+    let d = app::server::system::health_details(&s.health, &s.build).await;
+    let status = if d.database { axum::http::StatusCode::OK } else { axum::http::StatusCode::SERVICE_UNAVAILABLE };
+    (status, [(axum::http::header::CACHE_CONTROL, "no-store")], axum::Json(d))
+}
+
 async fn scrape(State(s): State<Scrape>) -> impl IntoResponse {
+    metrics::gauge!("yinjian_build_info", "version" => s.build.version.clone(), "commit" => s.build.commit.clone())
+        .set(1.0);
+    // the clock check of 附件三 4(9), as of the last health measurement (at most a second old)
+    let h = s.health.current().await;
+    metrics::gauge!("yinjian_database_up").set(if h.database() { 1.0 } else { 0.0 });
+    if let Some(ms) = h.clock_offset_ms {
+        metrics::gauge!("yinjian_clock_offset_seconds").set(ms as f64 / 1000.0);
+    }
     // what is read rather than counted: the pool, live sessions, the forwarder's lag
     let (size, idle) = match &s.pool {
         Pool::Sqlite(p) => (p.size(), p.num_idle()),

@@ -3,6 +3,7 @@
 use std::{fs, io::Write, path::Path, sync::Arc};
 
 use app::server::store::{self, DynStore, Pool, StoreError};
+use app::server::trail::KeyVerdict;
 
 #[derive(Debug, thiserror::Error)]
 pub enum SetupError {
@@ -15,6 +16,8 @@ pub enum SetupError {
          (restore the key; a new key would make the whole trail unverifiable)"
     )]
     KeyMissing(i64, String),
+    #[error("there is no audit key file at {0}: the trail cannot be verified without its key (YINJIAN_SECRET_FILE)")]
+    NoKey(String),
     #[error("the audit key file {0} is empty or too short (need at least 32 bytes)")]
     KeyTooShort(String),
     #[error(
@@ -22,6 +25,24 @@ pub enum SetupError {
          with a wrong key (restore the right key file; `yinjian audit verify` names the break)"
     )]
     WrongKey(String),
+    #[error(
+        "the audit key file {0} is not the key this database's trail was started with (its fingerprint \
+         differs from the one recorded in the database): refusing to start. Every instance must use the \
+         same key file: copy it from the instance that started the trail (docs/deploy.md, 3)"
+    )]
+    OtherKey(String),
+    #[error(
+        "another instance recorded its own audit key in this database first, so the key this start made \
+         in {0} was removed: refusing to start. Every instance must use the same key file: copy the first \
+         instance's to {0} and start again (docs/deploy.md, 3)"
+    )]
+    LostKeyRace(String),
+    #[error(
+        "the audit key file {0} is missing, and this database's trail was already started with a key: \
+         refusing to make another. Copy the key file from the instance that started the trail to {0} \
+         (docs/deploy.md, 3)"
+    )]
+    KeyElsewhere(String),
     #[error("the audit key file {0} may be read by others (mode {1:o}): refusing to start; run `chmod 600 {0}`")]
     KeyFileMode(String, u32),
     #[error("cannot create the data folder {path}: {source}")]
@@ -31,11 +52,21 @@ pub enum SetupError {
 }
 
 /// Open the database, apply migrations, and load (or, when the trail is empty, create) the
-/// audit key; refuse a key that does not verify the newest row and the head's seal.
+/// audit key; refuse a key that is not the trail's: one whose fingerprint differs from the one
+/// the database recorded, or that does not verify the newest row and the head's seal. The first
+/// process to use a key on the database records its fingerprint.
 pub async fn open(url: &str, key_file: &Path) -> Result<(DynStore, Pool, Arc<Vec<u8>>), SetupError> {
-    let (store, pool, key) = open_unchecked(url, key_file).await?;
-    if !app::server::trail::check_key(store.as_ref(), &key).await? {
-        return Err(SetupError::WrongKey(key_file.display().to_string()));
+    let (store, pool, key, created) = open_inner(url, key_file).await?;
+    let path = key_file.display().to_string();
+    match app::server::trail::adopt_key(store.as_ref(), &key).await? {
+        KeyVerdict::Adopted => {}
+        KeyVerdict::OtherKey if created => {
+            // this start made the key and another process recorded its own first: ours is of no use
+            let _ = fs::remove_file(key_file);
+            return Err(SetupError::LostKeyRace(path));
+        }
+        KeyVerdict::OtherKey => return Err(SetupError::OtherKey(path)),
+        KeyVerdict::WrongKey => return Err(SetupError::WrongKey(path)),
     }
     if app::server::trail::seal_legacy_head(store.as_ref()).await? {
         tracing::info!("sealed the audit head written before head seals existed");
@@ -44,26 +75,38 @@ pub async fn open(url: &str, key_file: &Path) -> Result<(DynStore, Pool, Arc<Vec
 }
 
 /// Like [`open`] without checking the key against the trail: for `audit verify`, which must
-/// report a broken trail rather than refuse it.
+/// report a broken trail (or another key) rather than refuse it. It never makes a key.
 pub async fn open_unchecked(url: &str, key_file: &Path) -> Result<(DynStore, Pool, Arc<Vec<u8>>), SetupError> {
+    if read_key(key_file)?.is_none() {
+        return Err(SetupError::NoKey(key_file.display().to_string()));
+    }
+    let (store, pool, key, _) = open_inner(url, key_file).await?;
+    Ok((store, pool, key))
+}
+
+/// The store, its pool, the key, and whether this call created the key file.
+async fn open_inner(url: &str, key_file: &Path) -> Result<(DynStore, Pool, Arc<Vec<u8>>, bool), SetupError> {
     if let Some(path) = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")) {
         let path = path.split('?').next().unwrap_or(path);
         if let Some(dir) = Path::new(path).parent().filter(|d| !d.as_os_str().is_empty()) {
-            fs::create_dir_all(dir)
+            crate::files::private_dir(dir)
                 .map_err(|source| SetupError::DataDir { path: dir.display().to_string(), source })?;
         }
     }
     // what was applied before this start, for the update record
     let (probe, _) = store::open(url, Arc::new(Vec::new())).await?;
     let before = probe.applied_migrations().await.unwrap_or_default();
-    let key = match read_key(key_file)? {
-        Some(k) => k,
+    let (key, created) = match read_key(key_file)? {
+        Some(k) => (k, false),
         None => {
-            // No key: only acceptable while the trail is empty.
+            // No key: only acceptable while the trail is empty and no key was recorded for it.
             probe.migrate().await?;
             let (seq, _) = probe.trail_head().await?;
             if seq > 0 {
                 return Err(SetupError::KeyMissing(seq, key_file.display().to_string()));
+            }
+            if probe.trail_key_fingerprint().await?.is_some() {
+                return Err(SetupError::KeyElsewhere(key_file.display().to_string()));
             }
             create_key(key_file)?
         }
@@ -72,7 +115,7 @@ pub async fn open_unchecked(url: &str, key_file: &Path) -> Result<(DynStore, Poo
     let (store, pool) = store::open(url, key.clone()).await?;
     store.migrate().await?;
     record_start(store.as_ref(), &before).await?;
-    Ok((store, pool, key))
+    Ok((store, pool, key, created))
 }
 
 /// 系統更新紀錄: the first start of this version and commit on the database, with the
@@ -120,26 +163,44 @@ pub fn read_key(path: &Path) -> Result<Option<Vec<u8>>, SetupError> {
     }
 }
 
-fn create_key(path: &Path) -> Result<Vec<u8>, SetupError> {
+/// Make a new key file (0600) and return it with `true`; when another process on this host made
+/// the same file meanwhile, its key with `false`. The file appears whole or not at all: the key
+/// is written to a private temporary file beside it, which is then linked to the name only if
+/// the name is free.
+fn create_key(path: &Path) -> Result<(Vec<u8>, bool), SetupError> {
     use rand::RngCore;
     let err = |source| SetupError::KeyFile { path: path.display().to_string(), source };
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        fs::create_dir_all(dir).map_err(err)?;
+        crate::files::private_dir(dir).map_err(err)?;
     }
     let mut key = vec![0u8; 32];
     rand::rng().fill_bytes(&mut key);
-    let mut opts = fs::OpenOptions::new();
-    opts.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        opts.mode(0o600);
+    let mut tmp_name = path.as_os_str().to_owned();
+    tmp_name.push(format!(".new-{}-{:08x}", std::process::id(), rand::random::<u32>()));
+    let tmp = std::path::PathBuf::from(tmp_name);
+    let written = (|| {
+        let mut f = crate::files::create_private(&tmp)?;
+        f.write_all(hex::encode(&key).as_bytes())?;
+        f.write_all(b"\n")?;
+        f.sync_all()
+    })();
+    if let Err(e) = written {
+        let _ = fs::remove_file(&tmp);
+        return Err(err(e));
     }
-    let mut f = opts.open(path).map_err(err)?;
-    f.write_all(hex::encode(&key).as_bytes()).map_err(err)?;
-    f.write_all(b"\n").map_err(err)?;
-    tracing::info!(path = %path.display(), "created a new audit key");
-    Ok(key)
+    let linked = fs::hard_link(&tmp, path);
+    let _ = fs::remove_file(&tmp);
+    match linked {
+        Ok(()) => {
+            tracing::info!(path = %path.display(), "created a new audit key");
+            Ok((key, true))
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => match read_key(path)? {
+            Some(theirs) => Ok((theirs, false)),
+            None => Err(err(e)),
+        },
+        Err(e) => Err(err(e)),
+    }
 }
 
 /// Reference units always; demo accounts and demo registered seals on the first start.

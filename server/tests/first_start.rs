@@ -9,15 +9,14 @@ use std::process::{Command, Stdio};
 
 use common::{Kind, TestDb};
 
-/// Start the server on `db` until it listens; its stdout up to then.
-fn serve_once(db: &TestDb, demo: Option<&str>) -> String {
-    let dir = tempfile::tempdir().unwrap();
+/// Start the server on `db` until it listens, with the audit key in `dir`; its stdout up to then.
+fn serve_once(db: &TestDb, dir: &std::path::Path, demo: Option<&str>) -> String {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_yinjian"));
     cmd.arg("serve")
         .env("DATABASE_URL", &db.url)
-        .env("YINJIAN_SECRET_FILE", dir.path().join("audit.key"))
+        .env("YINJIAN_SECRET_FILE", dir.join("audit.key"))
         .env("YINJIAN_ADDR", "127.0.0.1:0")
-        .env("YINJIAN_SITE_ROOT", dir.path())
+        .env("YINJIAN_SITE_ROOT", dir)
         .env("RUST_LOG", "info")
         .env_remove("YINJIAN_DEMO")
         .stdout(Stdio::piped())
@@ -44,13 +43,15 @@ fn serve_once(db: &TestDb, demo: Option<&str>) -> String {
 
 async fn no_demo_data_unless_asked(kind: Kind) {
     let Some(db) = TestDb::new(kind).await else { return };
-    let out = serve_once(&db, None);
+    // the first start makes the audit key; the second uses it (the database recorded it)
+    let dir = tempfile::tempdir().unwrap();
+    let out = serve_once(&db, dir.path(), None);
     assert_eq!(db.store.count_accounts().await.unwrap(), 0, "no account was created by default");
     assert!(!out.contains("DEMO "), "{out}");
     assert!(out.contains("yinjian user create") && out.contains("--roles admin"), "{out}");
     assert!(db.store.person("A123456789").await.unwrap().is_none(), "no demo persons");
     // asked for: the demo accounts and persons
-    let out = serve_once(&db, Some("true"));
+    let out = serve_once(&db, dir.path(), Some("true"));
     assert!(out.contains("DEMO clerk"), "{out}");
     assert!(db.store.count_accounts().await.unwrap() > 0);
     assert!(!out.contains("yinjian user create"), "{out}");

@@ -73,20 +73,20 @@ async fn register(app: &TestApp, admin: &str) -> Value {
     serde_json::from_str(&r.body).unwrap()
 }
 
-/// `/healthz` answers with the clock offset to the database; the register shows it, the update
-/// records and the forwarder's lag.
+/// The administrators' health details carry the clock offset to the database (and the version);
+/// the register shows the offset, the update records and the forwarder's lag.
 async fn health_clock_and_lag(db: TestDb) {
     let app = TestApp::new(db, Default::default()).await;
-    let r = app.request("GET", "/healthz", "", None, &[]).await;
-    assert_eq!(r.status, 200, "{}", r.body);
-    let h: Value = serde_json::from_str(&r.body).unwrap();
-    assert_eq!(h["database"], "ok");
-    assert_eq!(h["clock"], "ok", "{h}");
-    assert!(h["clock_offset_ms"].as_i64().unwrap().abs() < 1000, "{h}");
-    assert!(h["version"].as_str().unwrap().contains("commit"));
-
     app.account("A7001", vec![Role::Admin], "LA-IT", false).await;
     let admin = app.sign_in("A7001").await;
+    let r = app.post("/api/system/health", "", Some(&admin)).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let h: Value = serde_json::from_str(&r.body).unwrap();
+    assert_eq!(h["database"], true, "{h}");
+    assert_eq!(h["status"], "Ok", "{h}");
+    assert!(h["clock_offset_ms"].as_i64().unwrap().abs() < 1000, "{h}");
+    assert_eq!(h["version"], env!("CARGO_PKG_VERSION"));
+
     let dir = tempfile::tempdir().unwrap();
     let target = server::forward::Target::parse(&format!("file:{}", dir.path().join("a.jsonl").display())).unwrap();
     server::forward::forward_once(&app.db.store, &target, "me").await.unwrap();
@@ -113,7 +113,85 @@ async fn health_clock_and_lag(db: TestDb) {
     app.db.close().await;
 }
 
-on_both!(health_clock_and_lag);
+/// The public `/healthz` says `ok` or `degraded` and nothing else (no version, commit, clock or
+/// database detail), and it is measured at most once a second: a flood of 500 requests makes
+/// one database query, and while the database is gone the answer within the second is the
+/// cached one — then `degraded`, 503. The details are for administrators only.
+async fn public_health_is_terse_and_cached(db: TestDb) {
+    let app = TestApp::new(db, Default::default()).await;
+    let r = app.request("GET", "/healthz", "", None, &[]).await;
+    assert_eq!((r.status, r.body.as_str()), (200, "ok"), "{r:?}");
+    assert!(r.headers["content-type"].to_str().unwrap().starts_with("text/plain"), "{r:?}");
+    for secret in [env!("CARGO_PKG_VERSION"), "commit", "clock", "database"] {
+        assert!(!r.body.contains(secret), "{secret} in the public health answer: {}", r.body);
+    }
+    let health = app.health.clone();
+    let before = health.probes();
+    let flood = (0..500).map(|_| {
+        let router = app.router.clone();
+        tokio::spawn(async move {
+            use tower::ServiceExt;
+            let req = axum::http::Request::get("/healthz").body(axum::body::Body::empty()).unwrap();
+            let resp = router.oneshot(req).await.unwrap();
+            let status = resp.status().as_u16();
+            let body = http_body_util::BodyExt::collect(resp.into_body()).await.unwrap().to_bytes();
+            (status, String::from_utf8_lossy(&body).into_owned())
+        })
+    });
+    let started = std::time::Instant::now();
+    for h in flood.collect::<Vec<_>>() {
+        assert_eq!(h.await.unwrap(), (200, "ok".to_string()));
+    }
+    let elapsed = started.elapsed().as_secs_f64();
+    let probes = health.probes() - before;
+    assert!(
+        probes as f64 <= elapsed.ceil() + 1.0,
+        "{probes} database queries for 500 health checks in {elapsed:.2} s: at most one a second"
+    );
+
+    // the database goes away (PostgreSQL: the store's pool is closed; an embedded SQLite file
+    // cannot be taken away from open connections): within the second the answer is the cached
+    // one, no query made …
+    let _ = health.current().await;
+    let probes = health.probes();
+    let gone = match &app.db.pool {
+        app::server::store::Pool::Sqlite(_) => false,
+        app::server::store::Pool::Postgres(p) => {
+            p.close().await;
+            true
+        }
+    };
+    let r = app.request("GET", "/healthz", "", None, &[]).await;
+    assert_eq!(health.probes(), probes, "a cached answer queries nothing");
+    assert_eq!(r.body, "ok");
+    // … and after it, measured again: degraded, 503
+    tokio::time::sleep(app::server::system::HealthCache::TTL + std::time::Duration::from_millis(50)).await;
+    let r = app.request("GET", "/healthz", "", None, &[]).await;
+    assert_eq!(health.probes(), probes + 1);
+    if gone {
+        assert_eq!((r.status, r.body.as_str()), (503, "degraded"), "{r:?}");
+    } else {
+        assert_eq!((r.status, r.body.as_str()), (200, "ok"), "{r:?}");
+    }
+    app.db.close().await;
+}
+
+/// Only administrators read the health details.
+async fn health_details_are_for_administrators(db: TestDb) {
+    let app = TestApp::new(db, Default::default()).await;
+    let r = app.post("/api/system/health", "", None).await;
+    assert_eq!(r.status, 401, "{}", r.body);
+    for (no, role) in [("E7002", Role::ExternalAuditor), ("C7002", Role::Clerk), ("S7002", Role::Supervisor)] {
+        app.account(no, vec![role], "LA-IT", false).await;
+        let c = app.sign_in(no).await;
+        let r = app.post("/api/system/health", "", Some(&c)).await;
+        assert_eq!(r.status, 403, "{role:?}: {}", r.body);
+        assert!(!r.body.contains(env!("CARGO_PKG_VERSION")), "{}", r.body);
+    }
+    app.db.close().await;
+}
+
+on_both!(health_clock_and_lag, public_health_is_terse_and_cached, health_details_are_for_administrators);
 
 /// `/metrics` on its own address: request latency per endpoint, look-ups, comparisons, matcher
 /// time, sessions, the pool and the forwarder's lag; not on the application's address.
@@ -145,9 +223,20 @@ async fn metrics_are_exported(kind: Kind) {
         "yinjian_sessions_live 1",
         "yinjian_db_pool_connections",
         "yinjian_audit_forward_behind{target=",
+        "yinjian_clock_offset_seconds",
+        "yinjian_database_up 1",
+        "yinjian_build_info{",
     ] {
         assert!(text.contains(needle), "{needle} missing from:\n{text}");
     }
+    // the health details there (the application's own /healthz says only ok or degraded)
+    let details: Value = reqwest::get(format!("http://{metrics_addr}/healthz")).await.unwrap().json().await.unwrap();
+    assert_eq!(details["database"], true, "{details}");
+    assert_eq!(details["version"], env!("CARGO_PKG_VERSION"), "{details}");
+    assert!(!details["commit"].as_str().unwrap().is_empty() && details["commit"] != "unknown", "{details}");
+    assert!(details["clock_offset_ms"].as_i64().unwrap().abs() < 1000, "{details}");
+    let public = reqwest::get(format!("{}/healthz", server.base)).await.unwrap().text().await.unwrap();
+    assert_eq!(public, "ok");
     // unknown paths do not make series of their own
     let _ = server.post("/api/no-such-thing-1", "", None).await;
     let _ = server.post("/api/no-such-thing-2", "", None).await;

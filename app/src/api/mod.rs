@@ -15,6 +15,7 @@ pub mod reports;
 pub mod reviews;
 pub mod seals;
 pub mod security;
+pub mod system;
 pub mod trail;
 
 #[cfg(feature = "ssr")]

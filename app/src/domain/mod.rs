@@ -10,6 +10,7 @@ pub mod case_number;
 pub mod comparison;
 pub mod employee_no;
 pub mod forms;
+pub mod health;
 pub mod national_id;
 pub mod nav;
 pub mod password;

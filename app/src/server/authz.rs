@@ -61,6 +61,8 @@ pub const POLICY: &[(&str, Access)] = &[
     ("/api/security/tasks", Access::Roles(SECURITY_READERS)),
     ("/api/security/add", Access::Roles(ADMIN)),
     ("/api/security/complete", Access::Roles(ADMIN)),
+    // the instance's version, commit, database and clock (the public /healthz says ok or degraded)
+    ("/api/system/health", Access::Roles(ADMIN)),
     ("/api/admin/accounts", Access::Roles(ADMIN)),
     ("/api/admin/accounts/create", Access::Roles(ADMIN)),
     ("/api/admin/accounts/roles", Access::Roles(ADMIN)),

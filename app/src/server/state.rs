@@ -56,6 +56,10 @@ pub struct AppState {
     pub denials: Arc<super::denials::DenialLog>,
     /// Queries whose comparison is being submitted right now.
     pub submitting: Arc<InFlight>,
+    /// The instance's health, measured at most once a second for `/healthz`.
+    pub health: Arc<super::system::HealthCache>,
+    /// The binary's version and commit (administrators see them; the public does not).
+    pub build: super::system::BuildInfo,
 }
 
 /// Verification-code look-ups per account and minute (counted in the database, so shared by
@@ -126,7 +130,7 @@ impl Default for LiaisonConfig {
 impl AppState {
     pub fn new(store: DynStore, auth: AuthConfig, trail_key: Arc<Vec<u8>>) -> Self {
         Self {
-            store,
+            store: store.clone(),
             auth: Arc::new(auth),
             trail_key,
             scanner: Scanner::disabled(),
@@ -140,7 +144,14 @@ impl AppState {
             clock: Clock::default(),
             denials: Arc::new(super::denials::DenialLog::default()),
             submitting: Arc::default(),
+            health: Arc::new(super::system::HealthCache::new(store.clone())),
+            build: Default::default(),
         }
+    }
+
+    pub fn with_build(mut self, build: super::system::BuildInfo) -> Self {
+        self.build = build;
+        self
     }
 
     pub fn with_scanner(mut self, scanner: Scanner) -> Self {

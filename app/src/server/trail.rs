@@ -347,6 +347,144 @@ pub fn head_mac(key: &[u8], seq: i64, hash: &str) -> String {
     hex::encode(mac.finalize().into_bytes())
 }
 
+/// The audit key's fingerprint, recorded in the database when the key is first used there:
+/// HMAC-SHA256 under the key of a fixed text, hex. It names the key without giving it away, and
+/// (being keyed) it cannot be used to test guesses of the key any faster than a row's HMAC can.
+pub fn key_fingerprint(key: &[u8]) -> String {
+    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(key).expect("HMAC takes any key length");
+    mac.update(b"yinjian trail key fingerprint");
+    hex::encode(mac.finalize().into_bytes())
+}
+
+/// Whether a process may write the trail with a key ([`adopt_key`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum KeyVerdict {
+    /// The trail's key: its fingerprint is recorded (now, or before).
+    Adopted,
+    /// Another key's fingerprint is recorded: the trail was started with another key (another
+    /// instance made its own, or this one was replaced), perhaps just now by a process racing this
+    /// one.
+    OtherKey,
+    /// The key does not verify the newest row or the head's seal.
+    WrongKey,
+}
+
+/// Decide whether `key` is this trail's key, and record its fingerprint when none is yet — at
+/// the first start of an empty trail, or the first start whose key verifies the newest row of a
+/// trail from before fingerprints. Of processes racing to record one, exactly one wins (the
+/// row is inserted only if absent); the others get [`KeyVerdict::OtherKey`].
+pub async fn adopt_key(store: &dyn super::store::Store, key: &[u8]) -> Result<KeyVerdict, super::store::StoreError> {
+    let mine = key_fingerprint(key);
+    if let Some(recorded) = store.trail_key_fingerprint().await? {
+        if recorded != mine {
+            return Ok(KeyVerdict::OtherKey);
+        }
+        return Ok(if check_key(store, key).await? { KeyVerdict::Adopted } else { KeyVerdict::WrongKey });
+    }
+    if !check_key(store, key).await? {
+        return Ok(KeyVerdict::WrongKey);
+    }
+    let recorded = store.record_trail_key_fingerprint(&mine, chrono::Utc::now()).await?;
+    Ok(if recorded == mine { KeyVerdict::Adopted } else { KeyVerdict::OtherKey })
+}
+
+/// A sealed head of the chain as the central log system keeps it: every batch the forwarder
+/// sends ends with one (the head at that moment, its seq, hash and seal), so the collector holds
+/// the newest head the trail ever reached. Putting an older sealed head back (every backup has
+/// one) and deleting the rows after it leaves the database consistent, but not with these:
+/// `yinjian audit verify --anchors FILE` names the cut. The seal is the head's HMAC under the
+/// audit key, so an anchor cannot be made or altered without the key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Anchor {
+    pub seq: i64,
+    pub hash: String,
+    pub seal: String,
+}
+
+impl Anchor {
+    /// The key the record starts with, how it is found in a collector's file.
+    pub const TAG: &'static str = "yinjian_anchor";
+
+    /// The record as forwarded (a JSON line; the message text of a syslog message):
+    /// `{"yinjian_anchor":{"seq":N,"hash":"…","seal":"…"}}`.
+    pub fn record(&self) -> String {
+        format!(r#"{{"{}":{{"seq":{},"hash":"{}","seal":"{}"}}}}"#, Self::TAG, self.seq, self.hash, self.seal)
+    }
+
+    /// The anchor in one line of a collector's file — a JSON line, or a syslog line as the
+    /// collector wrote it (the record is the message text) — if the line holds one; an error when
+    /// it holds something that claims to be one and is not.
+    pub fn find_in_line(line: &str) -> Option<Result<Anchor, String>> {
+        #[derive(Deserialize)]
+        struct Inner {
+            seq: i64,
+            hash: String,
+            seal: String,
+        }
+        #[derive(Deserialize)]
+        struct Outer {
+            yinjian_anchor: Inner,
+        }
+        let start = line.find(&format!(r#"{{"{}":"#, Self::TAG))?;
+        let mut values = serde_json::Deserializer::from_str(&line[start..]).into_iter::<Outer>();
+        let hex64 = |s: &str| s.len() == 64 && s.bytes().all(|b| b.is_ascii_hexdigit());
+        Some(match values.next() {
+            Some(Ok(Outer { yinjian_anchor: a })) if a.seq > 0 && hex64(&a.hash) && hex64(&a.seal) => {
+                Ok(Anchor { seq: a.seq, hash: a.hash, seal: a.seal })
+            }
+            Some(Ok(_)) => Err("an anchor with a malformed seq, hash or seal".into()),
+            Some(Err(e)) => Err(format!("an unreadable anchor: {e}")),
+            None => Err("an unreadable anchor".into()),
+        })
+    }
+
+    /// Whether the audit key sealed it.
+    pub fn sealed_by(&self, key: &[u8]) -> bool {
+        head_mac(key, self.seq, &self.hash) == self.seal
+    }
+}
+
+/// The anchors read from a collector's files, each checked against the key.
+#[derive(Debug, Default, Clone)]
+pub struct Anchors {
+    /// seq → (hash, where it was read: `FILE:LINE`); the first of several equal ones
+    by_seq: std::collections::BTreeMap<i64, (String, String)>,
+    /// How many anchor records were read.
+    pub read: usize,
+}
+
+impl Anchors {
+    /// Add the anchor found at `place` (`FILE:LINE`); a record the key did not seal (or a
+    /// malformed one) is a [`ChainBreak::ForgedAnchor`], and two sealed anchors that give one row
+    /// two hashes are a [`ChainBreak::ForwardedAnchorMismatch`] (a trail rewritten with the key).
+    pub fn add(&mut self, found: Result<Anchor, String>, place: &str, key: &[u8]) -> Result<(), ChainBreak> {
+        let a = found.map_err(|why| ChainBreak::ForgedAnchor { place: format!("{place} ({why})") })?;
+        if !a.sealed_by(key) {
+            return Err(ChainBreak::ForgedAnchor { place: place.to_string() });
+        }
+        self.read += 1;
+        match self.by_seq.get(&a.seq) {
+            Some((hash, _)) if *hash != a.hash => {
+                Err(ChainBreak::ForwardedAnchorMismatch { seq: a.seq, place: place.to_string() })
+            }
+            Some(_) => Ok(()),
+            None => {
+                self.by_seq.insert(a.seq, (a.hash, place.to_string()));
+                Ok(())
+            }
+        }
+    }
+
+    /// The newest anchored row, and where its anchor was read.
+    pub fn newest(&self) -> Option<(i64, &str)> {
+        self.by_seq.last_key_value().map(|(seq, (_, place))| (*seq, place.as_str()))
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.by_seq.is_empty()
+    }
+}
+
 /// The first broken link found by [`Verifier`].
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ChainBreak {
@@ -370,6 +508,28 @@ pub enum ChainBreak {
         "the signed monthly report {report} recorded row {seq}, which is no longer in the trail: rows were removed"
     )]
     AnchorMissing { report: i64, seq: i64 },
+    #[error(
+        "the audit key is not this trail's key: its fingerprint differs from the one the database recorded \
+         when the trail was started (use that key file)"
+    )]
+    OtherKey,
+    #[error(
+        "the trail was rolled back: it ends at row {last_seq}, but the central log system holds a sealed \
+         head of row {anchored_seq} ({place}): rows {first_cut} to {anchored_seq} were cut off and an older \
+         head put back",
+        first_cut = last_seq + 1
+    )]
+    RolledBack { last_seq: i64, anchored_seq: i64, place: String },
+    #[error(
+        "the central log system holds a sealed head of row {seq} ({place}) with another hash than the trail's \
+         row {seq}: the trail was rewritten"
+    )]
+    ForwardedAnchorMismatch { seq: i64, place: String },
+    #[error(
+        "{place} holds an anchor not sealed by the audit key: the collector's copy was forged or altered \
+         (or the key is not this trail's)"
+    )]
+    ForgedAnchor { place: String },
 }
 
 /// Walks the chain row by row (rows may arrive in pages).
@@ -426,6 +586,20 @@ pub async fn verify_store(
     store: &dyn super::store::Store,
     key: &[u8],
 ) -> Result<Result<i64, (i64, ChainBreak)>, super::store::StoreError> {
+    verify_store_with(store, key, &Anchors::default()).await
+}
+
+/// [`verify_store`], and against the heads the central log system holds ([`Anchors`]): every
+/// anchored row must be in the trail with the anchor's hash — a trail that ends before the
+/// newest anchored head was rolled back.
+pub async fn verify_store_with(
+    store: &dyn super::store::Store,
+    key: &[u8],
+    forwarded: &Anchors,
+) -> Result<Result<i64, (i64, ChainBreak)>, super::store::StoreError> {
+    if store.trail_key_fingerprint().await?.is_some_and(|f| f != key_fingerprint(key)) {
+        return Ok(Err((0, ChainBreak::OtherKey)));
+    }
     // several reports may record one head: each must match
     let mut anchors: std::collections::BTreeMap<i64, Vec<(i64, String)>> = Default::default();
     for (report, seq, hash) in store.report_anchors().await? {
@@ -447,6 +621,12 @@ pub async fn verify_store(
                     return Ok(Err((v.count(), ChainBreak::AnchorMismatch { report, seq: r.seq })));
                 }
             }
+            if let Some((hash, place)) = forwarded.by_seq.get(&r.seq) {
+                if *hash != r.hash {
+                    let b = ChainBreak::ForwardedAnchorMismatch { seq: r.seq, place: place.clone() };
+                    return Ok(Err((v.count(), b)));
+                }
+            }
             after = r.seq;
         }
     }
@@ -465,6 +645,9 @@ pub async fn verify_store(
     };
     if !sealed {
         return Ok(Err((checked, ChainBreak::HeadForged(head_seq))));
+    }
+    if let Some((anchored_seq, place)) = forwarded.newest().filter(|(seq, _)| *seq > last) {
+        return Ok(Err((checked, ChainBreak::RolledBack { last_seq: last, anchored_seq, place: place.to_string() })));
     }
     Ok(Ok(last))
 }
@@ -567,6 +750,33 @@ mod tests {
         assert_eq!(TrailAction::AuthLogin.code(), "auth.login");
         assert_eq!(TrailAction::AuthzDeniedSummary.code(), "authz.denied.summary");
         assert_eq!(TrailAction::LiaisonCancelled.code(), "liaison.cancelled");
+    }
+
+    #[test]
+    fn anchors_are_found_in_collector_lines_and_checked_with_the_key() {
+        let key = b"secret";
+        let rows = chain(3, key);
+        let a = Anchor { seq: 3, hash: rows[2].hash.clone(), seal: head_mac(key, 3, &rows[2].hash) };
+        // a JSON line, and a syslog line as rsyslog writes it
+        assert_eq!(Anchor::find_in_line(&a.record()), Some(Ok(a.clone())));
+        let syslog = format!("<110>1 2026-01-01T00:00:00Z h yinjian 1 anchor [yinjian@32473 seq=\"3\"] {}", a.record());
+        assert_eq!(Anchor::find_in_line(&syslog), Some(Ok(a.clone())));
+        assert_eq!(Anchor::find_in_line(r#"{"seq":3,"action":"audit.read"}"#), None);
+        assert!(matches!(Anchor::find_in_line(r#"{"yinjian_anchor":{"seq":3,"hash":"x","seal":"y"}}"#), Some(Err(_))));
+        assert!(a.sealed_by(key) && !a.sealed_by(b"other"));
+
+        let mut set = Anchors::default();
+        assert_eq!(set.add(Ok(a.clone()), "f:1", key), Ok(()));
+        assert_eq!(set.add(Ok(a.clone()), "f:2", key), Ok(()), "the same anchor twice (a batch sent again)");
+        let forged = Anchor { seq: 9, hash: a.hash.clone(), seal: a.seal.clone() };
+        assert_eq!(set.add(Ok(forged), "f:3", key), Err(ChainBreak::ForgedAnchor { place: "f:3".into() }));
+        let other = Anchor { seq: 3, hash: rows[1].hash.clone(), seal: head_mac(key, 3, &rows[1].hash) };
+        assert_eq!(
+            set.add(Ok(other), "f:4", key),
+            Err(ChainBreak::ForwardedAnchorMismatch { seq: 3, place: "f:4".into() })
+        );
+        assert_eq!(set.newest(), Some((3, "f:1")));
+        assert_eq!(set.read, 3);
     }
 
     #[test]

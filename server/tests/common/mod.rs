@@ -187,6 +187,8 @@ pub struct TestApp {
     pub router: axum::Router,
     /// The application's clock: tests move it instead of sleeping.
     pub clock: app::server::Clock,
+    /// The instance's health measurements (how many database queries `/healthz` made).
+    pub health: Arc<app::server::system::HealthCache>,
 }
 
 pub const PASSWORD: &str = "Seal-Check-2026!";
@@ -239,6 +241,7 @@ impl TestApp {
         let sessions = server::sessions::AnySessionStore::new(&db.pool).await.unwrap();
         let state = adjust(app::server::AppState::new(db.store.clone(), auth, Arc::new(KEY.to_vec())));
         let clock = state.clock.clone();
+        let health = state.health.clone();
         let cfg = server::web::WebConfig {
             addr: "127.0.0.1:0".parse().unwrap(),
             site_root,
@@ -248,7 +251,7 @@ impl TestApp {
             upload_body_limit: 16 * 1024 * 1024,
         };
         let router = server::web::router(state, sessions, cfg).unwrap();
-        Self { db, router, clock }
+        Self { db, router, clock, health }
     }
 
     /// An account with a known password, already changed (not restricted).

@@ -66,6 +66,8 @@ pub enum StoreError {
     Stale(&'static str),
     #[error("stored data is invalid: {0}")]
     Corrupt(String),
+    #[error("database file {0}")]
+    File(String),
 }
 
 pub type StoreResult<T> = Result<T, StoreError>;

@@ -40,7 +40,11 @@ impl SqliteStore {
     /// crash of the process) for speed: for measuring what FULL costs, not for production.
     pub async fn connect(url: &str, key: Arc<Vec<u8>>) -> StoreResult<Self> {
         let (url, sync) = synchronous_of(url);
-        let opts = SqliteConnectOptions::from_str(&url)?
+        let opts = SqliteConnectOptions::from_str(&url)?;
+        if !url.contains("mode=memory") && !url.contains("mode=ro") {
+            private_files(opts.get_filename())?;
+        }
+        let opts = opts
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(sync)
@@ -68,6 +72,45 @@ impl SqliteStore {
         sqlx::migrate!("../migrations/sqlite").run(&self.pool).await?;
         Ok(())
     }
+}
+
+/// The database file and its companions (`-wal`, `-shm`, `-journal`) readable by the owner only:
+/// the file holds every look-up, the trail and the sessions. SQLite creates a new file `0644`
+/// (less the umask) and gives the companions the database file's mode, so a missing file is
+/// created here `0600` first; an existing one that others may read is narrowed to `0600`, with a
+/// warning (a database made before this check).
+fn private_files(path: &std::path::Path) -> StoreResult<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+        let name = path.to_string_lossy();
+        if name.is_empty() || name == ":memory:" || name.starts_with("file:") {
+            return Ok(());
+        }
+        let io = |e: std::io::Error| StoreError::File(format!("{}: {e}", path.display()));
+        match std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(path) {
+            Ok(_) => return Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+            Err(e) => return Err(io(e)),
+        }
+        for suffix in ["", "-wal", "-shm", "-journal"] {
+            let file = std::path::PathBuf::from(format!("{name}{suffix}"));
+            let Ok(meta) = std::fs::metadata(&file) else { continue };
+            let mode = meta.permissions().mode() & 0o777;
+            if meta.is_file() && mode & 0o077 != 0 {
+                match std::fs::set_permissions(&file, std::fs::Permissions::from_mode(mode & 0o700)) {
+                    Ok(()) => {
+                        tracing::warn!(file = %file.display(), was = format!("{mode:o}"), "the database file could be read by others: now owner-only")
+                    }
+                    // another owner's file: the operator fixes it (the database still opens)
+                    Err(e) => {
+                        tracing::error!(file = %file.display(), mode = format!("{mode:o}"), error = %e, "the database file can be read by others and this process cannot change that: chmod 600 it")
+                    }
+                }
+            }
+        }
+    }
+    Ok(())
 }
 
 /// The URL without our `synchronous` parameter, and the mode it asks for (FULL unless

@@ -2,6 +2,7 @@
 //! Written once for both databases; every other write appends its row through `trail_in`.
 
 use async_trait::async_trait;
+use chrono::{DateTime, Utc};
 
 use super::StoreResult;
 use crate::server::trail::{TrailDraft, TrailRecord};
@@ -24,6 +25,13 @@ pub trait TrailStore: Send + Sync {
     /// Seal an unsealed head (the upgrade of a trail from before the seal); `Stale` when the head
     /// moved or is sealed already.
     async fn seal_trail_head(&self, seq: i64, hash: &str) -> StoreResult<()>;
+
+    /// The fingerprint of the audit key this trail was started with, once recorded.
+    async fn trail_key_fingerprint(&self) -> StoreResult<Option<String>>;
+
+    /// Record `fingerprint` unless one is recorded already (an insert only if absent, so of
+    /// processes racing here exactly one wins); returns the recorded one, ours or the winner's.
+    async fn record_trail_key_fingerprint(&self, fingerprint: &str, now: DateTime<Utc>) -> StoreResult<String>;
 }
 
 pub(super) const TRAIL_COLUMNS: &str =
@@ -80,6 +88,27 @@ macro_rules! impl_trail {
                     return Err(StoreError::Stale("audit head"));
                 }
                 Ok(())
+            }
+
+            async fn trail_key_fingerprint(&self) -> StoreResult<Option<String>> {
+                Ok(sqlx::query_scalar("SELECT fingerprint FROM audit_key WHERE id = 1")
+                    .fetch_optional(&self.pool)
+                    .await?)
+            }
+
+            async fn record_trail_key_fingerprint(&self, fingerprint: &str, now: DateTime<Utc>) -> StoreResult<String> {
+                let mut tx = self.begin().await?;
+                sqlx::query(
+                    "INSERT INTO audit_key (id, fingerprint, recorded_at) VALUES (1, $1, $2) ON CONFLICT (id) DO NOTHING",
+                )
+                .bind(fingerprint)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+                let recorded: String =
+                    sqlx::query_scalar("SELECT fingerprint FROM audit_key WHERE id = 1").fetch_one(&mut *tx).await?;
+                tx.commit().await?;
+                Ok(recorded)
             }
         }
     };
