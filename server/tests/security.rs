@@ -132,3 +132,45 @@ fn the_example_configurations_are_production_safe() {
         }
     }
 }
+
+/// SECURITY.md says only what tests prove: every test it names exists (a file, and in it the
+/// function or the browser test's title), so a claim cannot outlive its proof unnoticed.
+#[test]
+fn every_test_security_md_names_exists() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let text = std::fs::read_to_string(root.join("SECURITY.md")).unwrap();
+    let mut checked = 0;
+    let mut last_file: Option<String> = None;
+    for (i, part) in text.split('`').enumerate() {
+        if i % 2 == 0 {
+            // a browser test's title follows its file in quotes: "title…"
+            if let (Some(file), Some(start)) = (&last_file, part.find('"')) {
+                if file.ends_with(".spec.ts") && start < 3 {
+                    let title = part[start + 1..].split(['"', '…']).next().unwrap_or_default();
+                    let src = std::fs::read_to_string(root.join(file)).unwrap();
+                    assert!(src.contains(title), "SECURITY.md names a browser test {title:?} not in {file}");
+                    checked += 1;
+                }
+            }
+            continue;
+        }
+        let (path, name) = match part.split_once("::") {
+            Some((p, n)) => (p, Some(n)),
+            None => (part, None),
+        };
+        let is_test_path =
+            ["server/tests/", "app/src/", "end2end/tests/"].iter().any(|p| path.starts_with(p)) && !path.ends_with('…');
+        let path = if path.starts_with('…') { last_file.clone().unwrap_or_default() } else { path.to_string() };
+        if !is_test_path && !part.starts_with('…') {
+            continue;
+        }
+        let src = std::fs::read_to_string(root.join(&path)).unwrap_or_else(|e| panic!("SECURITY.md names {path}: {e}"));
+        if let Some(name) = name {
+            let name = name.trim_start_matches("tests::").trim_start_matches('*');
+            assert!(src.contains(name), "SECURITY.md names {path}::{name}, which is not there");
+        }
+        last_file = Some(path);
+        checked += 1;
+    }
+    assert!(checked > 40, "only {checked} references checked: is SECURITY.md still written with them?");
+}

@@ -86,6 +86,12 @@ impl TestDb {
         }
     }
 
+    /// An existing SQLite database file (for upgrade tests), not migrated.
+    pub async fn open_unmigrated(url: &str) -> Self {
+        let (store, pool) = app::server::store::open(url, Arc::new(KEY.to_vec())).await.expect("open");
+        Self { url: url.to_string(), store, pool, _dir: None, pg_admin: None }
+    }
+
     /// A raw connection pool on the same database, to act behind the application's back.
     pub async fn exec(&self, sql: &str) {
         match &self.pool {
