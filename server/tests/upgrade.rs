@@ -88,7 +88,7 @@ async fn postgres_databases_of_earlier_releases_open() {
         let Some(db) = TestDb::new_unmigrated(common::Kind::Postgres).await else { return };
         let dump = dir(release).join("postgres.sql");
         let status = std::process::Command::new("psql")
-            .args(["-q", "-v", "ON_ERROR_STOP=1", "-d", &db.url, "-f"])
+            .args(["-q", "-o", "/dev/null", "-v", "ON_ERROR_STOP=1", "-d", &db.url, "-f"])
             .arg(&dump)
             .status()
             .expect("psql");
