@@ -3,6 +3,7 @@
 //! the captured text holds no national ID, no person's name and no image bytes. One process,
 //! one global subscriber: this file is its own test binary.
 
+#[path = "it/common/mod.rs"]
 mod common;
 
 use std::sync::{Arc, Mutex};

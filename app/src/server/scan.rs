@@ -417,7 +417,7 @@ mod tests {
     }
 
     /// The wire format against an in-process fake clamd (the real one is exercised in
-    /// server/tests/scan.rs).
+    /// server/tests/it/scan.rs).
     #[tokio::test]
     async fn instream_frames_chunks_and_terminator() {
         let (client, mut server) = tokio::io::duplex(1 << 20);

@@ -1,9 +1,7 @@
 //! 使用者帳號清冊: who sees which units, and the exports (CSV with a BOM, a real XLSX).
 
-mod common;
-
+use crate::common::{TestApp, TestDb, PASSWORD};
 use app::domain::Role;
-use common::{TestApp, TestDb, PASSWORD};
 use serde_json::Value;
 
 async fn register_scope_and_exports(db: TestDb) {

@@ -2,10 +2,8 @@
 //! overdue duties, completion with evidence opening the next quarterly one, the notice to 民政局
 //! for an OS that cannot be upgraded in time, immutability once done, who may read and write.
 
-mod common;
-
+use crate::common::{TestApp, TestDb};
 use app::domain::Role;
-use common::{TestApp, TestDb};
 use serde_json::{json, Value};
 
 async fn login(app: &TestApp, emp: &str) -> String {

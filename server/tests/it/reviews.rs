@@ -4,8 +4,9 @@
 //! who may act (clerk, another unit's manager, deputy designated or not), and the hand-over
 //! (create, acknowledge, the incoming manager held back until the password is changed).
 
-mod common;
+use crate::common;
 
+use crate::common::{TestApp, TestDb, PASSWORD};
 use app::domain::forms::account_request::RequestKind;
 use app::domain::{Designation, Role};
 use app::server::store::{
@@ -13,7 +14,6 @@ use app::server::store::{
 };
 use app::server::trail::{Outcome, TrailAction, TrailDraft};
 use chrono::{DateTime, Duration, Utc};
-use common::{TestApp, TestDb, PASSWORD};
 use serde_json::{json, Value};
 
 fn draft(action: TrailAction) -> TrailDraft {

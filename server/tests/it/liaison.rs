@@ -3,12 +3,12 @@
 //! chief's approval, cancelling, a corrected registration date, the reply deadline on the
 //! working-time calendar, and who may see and do what across units and offices.
 
-mod common;
+use crate::common;
 
+use crate::common::{b64, fixture, TestApp, TestDb};
 use app::domain::Role;
 use app::server::state::LiaisonConfig;
 use app::server::store::SlipState;
-use common::{b64, fixture, TestApp, TestDb};
 use serde_json::{json, Value};
 
 /// Demo person registered at 大安 from a blurred impression (印模不清).

@@ -1,13 +1,13 @@
 //! Store tests: one story, run on SQLite and on PostgreSQL.
 
-mod common;
+use crate::common;
 
 use chrono::{Duration, NaiveDate, Utc};
 
+use crate::common::{TestDb, KEY};
 use app::domain::{Designation, Role, REFERENCE_UNITS};
 use app::server::store::{NewAccount, NewDesignation, StoreError};
 use app::server::trail::{verify_store, Outcome, TrailAction, TrailDraft};
-use common::{TestDb, KEY};
 
 fn draft(action: TrailAction) -> TrailDraft {
     TrailDraft::new(action, Outcome::Success)

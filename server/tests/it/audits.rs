@@ -6,11 +6,11 @@
 //! representative's drawn signature and a follow-up per 不符合. Who may do what, what the
 //! trail records, and what the database refuses.
 
-mod common;
+use crate::common;
 
+use crate::common::{TestApp, TestDb};
 use app::domain::audit::{AuditKind, FollowupKind, Period, Slot};
 use app::domain::Role;
-use common::{TestApp, TestDb};
 use serde_json::{json, Value};
 
 const PERSON: &str = "A123456789";

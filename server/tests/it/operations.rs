@@ -2,12 +2,12 @@
 //! records (附件三 3(6)), the clock check (附件三 4(9)) on `/healthz` and the register page, and
 //! how far the audit forwarder is behind (附件三 4(10)).
 
-mod common;
+use crate::common;
 
 use std::process::Command;
 
+use crate::common::{Kind, TestApp, TestDb};
 use app::domain::Role;
-use common::{Kind, TestApp, TestDb};
 use serde_json::Value;
 
 fn yinjian(db: &TestDb, key: &std::path::Path, args: &[&str]) -> (i32, String) {

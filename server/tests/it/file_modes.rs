@@ -5,7 +5,7 @@
 //! never puts the database password on `pg_dump`'s / `pg_restore`'s command line (which `ps`
 //! shows to every user): it reaches them in a private password file.
 
-mod common;
+use crate::common;
 
 use std::io::{BufRead, BufReader};
 use std::os::unix::fs::PermissionsExt;
@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
-use common::{Kind, TestDb};
+use crate::common::{Kind, TestDb};
 
 fn mode(path: &Path) -> u32 {
     std::fs::metadata(path).unwrap_or_else(|e| panic!("{}: {e}", path.display())).permissions().mode() & 0o777

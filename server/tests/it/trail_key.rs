@@ -4,13 +4,11 @@
 //! start on an empty trail, each with a key of its own: exactly one key wins. A trail from before
 //! fingerprints gets its key's recorded at the first start whose key verifies the newest row.
 
-mod common;
-
 use std::path::Path;
 use std::process::Command;
 
+use crate::common::{Kind, TestDb, KEY};
 use app::server::trail::{key_fingerprint, Outcome, TrailAction, TrailDraft};
-use common::{Kind, TestDb, KEY};
 
 fn yinjian(db: &TestDb, key_file: &Path, args: &[&str]) -> (i32, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_yinjian"))

@@ -1,12 +1,10 @@
 //! The trail chain against tampering behind the application's back, checked with the real
 //! `yinjian audit verify` command.
 
-mod common;
-
 use std::process::Command;
 
+use crate::common::{Kind, TestDb, KEY};
 use app::server::trail::{Outcome, TrailAction, TrailDraft};
-use common::{Kind, TestDb, KEY};
 
 fn yinjian(db: &TestDb, key_file: &std::path::Path, args: &[&str]) -> (i32, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_yinjian"))

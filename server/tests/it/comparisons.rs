@@ -3,11 +3,11 @@
 //! result; uploads are checked (size, type by content, malware via a real clamd) and a refused
 //! upload stores nothing; who may query, upload and open records.
 
-mod common;
+use crate::common;
 
+use crate::common::{b64, fixture, TestApp, TestDb};
 use app::domain::Role;
 use app::server::uploads::UploadLimits;
-use common::{b64, fixture, TestApp, TestDb};
 use matcher::{self, MatchOptions};
 use serde_json::{json, Value};
 

@@ -3,13 +3,13 @@
 //! the snapshot (SHA-256, audit head) even against SQL; exports; the scheduler's run after the
 //! month has ended (explicit clock).
 
-mod common;
+use crate::common;
 
+use crate::common::{TestApp, TestDb};
 use app::domain::report::Month;
 use app::domain::{Designation, Role};
 use app::server::store::NewDesignation;
 use app::server::trail::{Outcome, TrailAction, TrailDraft};
-use common::{TestApp, TestDb};
 use serde_json::{json, Value};
 
 const PERSON: &str = "A123456789";

@@ -1,11 +1,11 @@
 //! Every registered `/api/` endpoint, called as each role and as nobody: a new endpoint
 //! without a policy fails here, and so does a policy the server does not enforce.
 
-mod common;
+use crate::common;
 
+use crate::common::{TestApp, TestDb, PASSWORD};
 use app::domain::Role;
 use app::server::authz::{policy, Access, POLICY};
-use common::{TestApp, TestDb, PASSWORD};
 
 fn registered() -> Vec<String> {
     let mut paths: Vec<String> = leptos::server_fn::axum::server_fn_paths().map(|(p, _)| p.to_string()).collect();

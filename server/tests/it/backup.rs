@@ -2,13 +2,11 @@
 //! server takes look-ups restores and checks clean, the drill is entered in the security
 //! register, and a corrupted backup is reported as such.
 
-mod common;
-
 use std::process::Command;
 
+use crate::common::serve::{key_file, lookup, Instance};
+use crate::common::{Kind, TestApp, TestDb};
 use app::domain::Role;
-use common::serve::{key_file, lookup, Instance};
-use common::{Kind, TestApp, TestDb};
 
 fn yinjian(db: &TestDb, key: &std::path::Path, args: &[&str]) -> (i32, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_yinjian"))

@@ -5,7 +5,7 @@
 //! `sslmode=verify-full&sslrootcert=CA`, the connection is encrypted, and a server whose
 //! certificate another CA signed is refused.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

@@ -3,14 +3,14 @@
 //! in order, also when the collector was down meanwhile; IDs are masked; of two instances one
 //! sends at a time.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
+use crate::common::{Kind, TestDb};
 use app::server::trail::{Outcome, TrailAction, TrailDraft};
-use common::{Kind, TestDb};
 use server::forward::{forward_once, Target};
 
 struct Rsyslog {

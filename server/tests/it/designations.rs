@@ -2,14 +2,14 @@
 //! (at most a year), an administrator may end one early (audited) but never designates
 //! themself, and a designation stops applying when its account leaves the unit or is disabled.
 
-mod common;
+use crate::common;
 
+use crate::common::{TestApp, TestDb};
 use app::domain::Role;
 use app::server::auth::Actor;
 use app::server::authz::{acts_as_manager, acts_as_supervisor};
 use app::server::trail::{Outcome, TrailAction, TrailDraft};
 use chrono::Utc;
-use common::{TestApp, TestDb};
 use serde_json::Value;
 
 async fn actor(app: &TestApp, emp: &str) -> Actor {

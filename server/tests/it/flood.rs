@@ -3,12 +3,12 @@
 //! GETs on /api/ write nothing, and a clerk's look-ups keep working meanwhile (their latency
 //! is measured and printed; the budget itself is proved by the load benchmark).
 
-mod common;
+use crate::common;
 
 use std::time::{Duration, Instant};
 
+use crate::common::{TestApp, TestDb};
 use app::domain::Role;
-use common::{TestApp, TestDb};
 use serde_json::json;
 
 const FLOOD: usize = 50_000;

@@ -2,11 +2,11 @@
 //! business-unit sign-off, review by the destination unit's manager or designated deputy,
 //! the effective time (the scheduler under an explicit clock), duplicates, revocation.
 
-mod common;
+use crate::common;
 
+use crate::common::{TestApp, TestDb};
 use app::domain::Role;
 use chrono::{Duration, Utc};
-use common::{TestApp, TestDb};
 use serde_json::{json, Value};
 
 async fn setup(db: TestDb) -> TestApp {

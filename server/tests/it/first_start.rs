@@ -2,12 +2,10 @@
 //! unless asked for (YINJIAN_DEMO=true, which `make run` sets), and a note on how to create the
 //! first administrator.
 
-mod common;
-
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 
-use common::{Kind, TestDb};
+use crate::common::{Kind, TestDb};
 
 /// Start the server on `db` until it listens, with the audit key in `dir`; its stdout up to then.
 fn serve_once(db: &TestDb, dir: &std::path::Path, demo: Option<&str>) -> String {

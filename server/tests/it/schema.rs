@@ -3,12 +3,10 @@
 //! drift apart. SQLite has no date or time type: a `timestamptz` or `date` column of PostgreSQL
 //! is TEXT there (the store writes RFC 3339 / ISO dates), which is the one mapping allowed.
 
-mod common;
-
 use std::collections::BTreeMap;
 
+use crate::common::{Kind, TestDb};
 use app::server::store::Pool;
-use common::{Kind, TestDb};
 
 /// table → column → (kind, not null)
 type Schema = BTreeMap<String, BTreeMap<String, (String, bool)>>;

@@ -2,17 +2,17 @@
 //! system, and a server killed with SIGKILL in the middle of work loses nothing it answered for
 //! and starts again with no manual step (both databases).
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 
+use crate::common::serve::{audit_verify, key_file, lookup, submission, Instance};
+use crate::common::{Kind, TestApp, TestDb};
 use app::domain::report::Month;
 use app::domain::Role;
 use app::server::store::{NewQuery, Pool};
 use app::server::trail::{Outcome, TrailAction, TrailDraft};
 use chrono::{Duration, Utc};
-use common::serve::{audit_verify, key_file, lookup, submission, Instance};
-use common::{Kind, TestApp, TestDb};
 use serde_json::{json, Value};
 
 async fn scalar(db: &TestDb, sql: &str) -> i64 {

@@ -2,12 +2,10 @@
 //! image is clean, clamd's size limit is a refusal, and an unreachable clamd is an error at
 //! once, never a "clean".
 
-mod common;
-
 use std::time::{Duration, Instant};
 
+use crate::common::clamd::{self, Clamd};
 use app::server::scan::{ClamdTarget, ScanConfig, ScanError, ScanVerdict, Scanner};
-use common::clamd::{self, Clamd};
 
 fn seal_png() -> Vec<u8> {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))

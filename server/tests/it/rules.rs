@@ -1,8 +1,7 @@
 //! Who-may rules that live in `server/` and need no HTTP, on both databases: reading a unit's
 //! reviews, managing a unit (and the hand-over hold), the sides of a liaison slip.
 
-mod common;
-
+use crate::common::{TestApp, TestDb};
 use app::domain::Role;
 use app::server::auth::Actor;
 use app::server::liaison::{side, Side};
@@ -10,7 +9,6 @@ use app::server::reviews::{manager_standing, may_view, ManagerStanding};
 use app::server::store::NewSlip;
 use app::server::trail::{Outcome, TrailAction, TrailDraft};
 use chrono::Utc;
-use common::{TestApp, TestDb};
 
 async fn actor(app: &TestApp, emp: &str) -> Actor {
     let a = app.db.store.account_by_employee_no(emp).await.unwrap().unwrap();

@@ -3,10 +3,10 @@
 //! precompressed (brotli, else gzip) to browsers that accept it; plain names are revalidated;
 //! pages are never cached.
 
-mod common;
+use crate::common;
 
+use crate::common::{TestApp, TestDb};
 use app::server::AuthConfig;
-use common::{TestApp, TestDb};
 
 const APP: &str = "yinjian.0123456789abcdef";
 const CSS: &str = "yinjian.fedcba9876543210.css";

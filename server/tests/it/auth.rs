@@ -1,12 +1,12 @@
 //! Sign-in, lockout, sessions and cross-origin protection over real HTTP handling.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 
+use crate::common::{urlencode, TestApp, TestDb, PASSWORD};
 use app::domain::Role;
 use app::server::AuthConfig;
-use common::{urlencode, TestApp, TestDb, PASSWORD};
 
 const NEW_PASSWORD: &str = "Vermilion-Ink-77";
 
