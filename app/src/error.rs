@@ -8,10 +8,12 @@ use leptos::server_fn::{
 };
 use serde::{Deserialize, Serialize};
 
+use crate::domain::problem::Problem;
 use crate::i18n::Locale;
 
-/// Errors the API reports. Messages are zh-TW (the UI's first language); [`ApiError::en`]
-/// gives the English text.
+/// Errors the API reports. A refusal of the input is [`ApiError::Invalid`] with its typed
+/// [`Problem`] (`i18n::problems` renders it); [`ApiError::text`] gives any of them in the
+/// reader's language.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 pub enum ApiError {
     #[error("請先登入")]
@@ -26,8 +28,8 @@ pub enum ApiError {
     Locked(String),
     #[error("嘗試次數過多，請稍後再試")]
     RateLimited,
-    #[error("{0}")]
-    Invalid(String),
+    #[error("{}", crate::i18n::problems::problem_text(.0, Locale::ZhTw))]
+    Invalid(Problem),
     #[error("找不到資料")]
     NotFound,
     #[error("系統發生錯誤，請稍後再試")]
@@ -45,7 +47,7 @@ impl ApiError {
             Self::BadCredentials => "Wrong employee number or password".into(),
             Self::Locked(t) => format!("Account locked; try again after {t}"),
             Self::RateLimited => "Too many attempts; try again later".into(),
-            Self::Invalid(m) => crate::i18n::errors::en(m),
+            Self::Invalid(p) => crate::i18n::problems::problem_text(p, Locale::En),
             Self::NotFound => "Not found".into(),
             Self::Internal => "Something went wrong; please try again".into(),
             Self::ServerFn(e) => format!("Connection or format error: {e}"),
@@ -78,6 +80,11 @@ impl FromServerFnError for ApiError {
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
         Self::ServerFn(value)
     }
+}
+
+/// A refusal of the input (`map_err(invalid)`).
+pub fn invalid(p: impl Into<Problem>) -> ApiError {
+    ApiError::Invalid(p.into())
 }
 
 /// Log the cause and answer with a generic error: internals never reach the browser.

@@ -10,8 +10,6 @@ pub mod api;
 pub mod components;
 pub mod error;
 pub mod i18n;
-/// The seal matcher (`crates/matcher`), re-exported so call sites read `crate::matcher::…`.
-pub use ::matcher;
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod server;

@@ -69,7 +69,7 @@ mod imp {
     /// Refuse roles that accounts of the unit may not hold (see [`Role::allowed_in`]).
     pub async fn roles_suit_unit(ctx: &crate::api::Ctx, roles: &[Role], unit_id: i64) -> Result<(), ApiError> {
         let unit = ctx.state.store.unit(unit_id).await.map_err(crate::api::internal)?.ok_or(ApiError::NotFound)?;
-        Role::check_for_unit(roles, unit.kind, &unit.code).map_err(ApiError::Invalid)
+        Role::check_for_unit(roles, unit.kind, &unit.code).map_err(crate::error::invalid)
     }
     use crate::server::{auth::Actor, store::RequestRecord};
 
@@ -130,9 +130,9 @@ pub async fn file_request(input: AccountRequestInput) -> Result<i64, ApiError> {
     use crate::server::store::{NewRequest, StoreError};
     let ctx = super::guard(FileRequest::PATH).await?;
     let actor = ctx.actor()?;
-    let form = input
-        .parse(&ctx.state.email_domains)
-        .map_err(|errs| ApiError::Invalid(errs.iter().map(|e| e.message.clone()).collect::<Vec<_>>().join("；")))?;
+    let form = input.parse(&ctx.state.email_domains).map_err(|errs| {
+        ApiError::Invalid(errs.iter().map(|e| e.message.clone()).collect::<Vec<_>>().join("；").into())
+    })?;
     let store = &ctx.state.store;
     let existing = store.account_by_employee_no(form.employee_no.as_str()).await.map_err(super::internal)?;
     let target_unit_id = match form.kind {
@@ -153,7 +153,7 @@ pub async fn file_request(input: AccountRequestInput) -> Result<i64, ApiError> {
                         .await
                         .map_err(super::internal)?
                         .filter(|u| u.active)
-                        .ok_or_else(|| ApiError::Invalid(format!("沒有這個單位：{code}")))?;
+                        .ok_or_else(|| ApiError::Invalid(format!("沒有這個單位：{code}").into()))?;
                     u.id
                 }
                 _ => acc.unit_id,
@@ -205,7 +205,7 @@ pub async fn list_requests(
         if s.trim().is_empty() {
             return Ok(None);
         }
-        let d = crate::domain::RocDate::parse(s).map_err(|e| ApiError::Invalid(format!("{label}：{e}")))?;
+        let d = crate::domain::RocDate::parse(s).map_err(|e| ApiError::Invalid(format!("{label}：{e}").into()))?;
         Ok(Some(crate::domain::taipei_midnight(d.gregorian())))
     };
     let state = match state.trim() {
@@ -386,7 +386,7 @@ pub async fn review_request(
                     crate::server::store::Applied::Account(_) => applied = true,
                     // closed as failed, with its reason on the request
                     crate::server::store::Applied::Failed(why) => {
-                        return Err(ApiError::Invalid(format!("已核准，但未能生效：{why}（本申請已結案）")))
+                        return Err(ApiError::Invalid(format!("已核准，但未能生效：{why}（本申請已結案）").into()))
                     }
                 }
             }

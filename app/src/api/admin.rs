@@ -64,7 +64,7 @@ pub struct DesignationView {
 pub fn parse_roles(s: &str) -> Result<Vec<Role>, ApiError> {
     let mut roles = Vec::new();
     for code in s.split(',').map(str::trim).filter(|c| !c.is_empty()) {
-        let r = Role::parse(code).ok_or_else(|| ApiError::Invalid(format!("沒有這個角色：{code}")))?;
+        let r = Role::parse(code).ok_or_else(|| ApiError::Invalid(format!("沒有這個角色：{code}").into()))?;
         if !roles.contains(&r) {
             roles.push(r);
         }
@@ -199,8 +199,8 @@ pub async fn set_unit_contact(unit_id: i64, phone: String, fax: String) -> Resul
     let ctx = super::guard(SetUnitContact::PATH).await?;
     let _actor = ctx.actor()?;
     use crate::domain::forms::liaison_slip::phone_number;
-    let phone = phone_number(&phone, "電話").map_err(ApiError::Invalid)?;
-    let fax = phone_number(&fax, "傳真").map_err(ApiError::Invalid)?;
+    let phone = phone_number(&phone, "電話").map_err(crate::error::invalid)?;
+    let fax = phone_number(&fax, "傳真").map_err(crate::error::invalid)?;
     let draft = ctx
         .trail(TrailAction::UnitContact)
         .object("unit", unit_id)
@@ -259,7 +259,7 @@ pub async fn create_account(
     };
     let ctx = super::guard(CreateAccount::PATH).await?;
     let _actor = ctx.actor()?;
-    let employee_no = crate::domain::EmployeeNo::parse(&employee_no).map_err(|e| ApiError::Invalid(e.to_string()))?;
+    let employee_no = crate::domain::EmployeeNo::parse(&employee_no).map_err(crate::error::invalid)?;
     let name = name.trim().to_string();
     if name.is_empty() || name.chars().count() > 40 {
         return Err(ApiError::Invalid("請輸入使用者姓名（最多 40 字）".into()));
@@ -278,7 +278,7 @@ pub async fn create_account(
     if !unit.active {
         return Err(ApiError::Invalid("單位已停用".into()));
     }
-    Role::check_for_unit(&roles, unit.kind, &unit.code).map_err(ApiError::Invalid)?;
+    Role::check_for_unit(&roles, unit.kind, &unit.code).map_err(crate::error::invalid)?;
     let password = auth::generate_password();
     let hash = auth::hash_password(password.clone()).await.map_err(super::internal)?;
     let new = NewAccount {
@@ -313,7 +313,7 @@ pub async fn set_account_roles(account_id: i64, roles: String) -> Result<(), Api
     let before = imp::target(&ctx, account_id).await?;
     let roles = parse_roles(&roles)?;
     let unit = ctx.state.store.unit(before.unit_id).await.map_err(super::internal)?.ok_or(ApiError::NotFound)?;
-    Role::check_for_unit(&roles, unit.kind, &unit.code).map_err(ApiError::Invalid)?;
+    Role::check_for_unit(&roles, unit.kind, &unit.code).map_err(crate::error::invalid)?;
     let draft = ctx.trail(TrailAction::AccountRoles).object("account", account_id).details(serde_json::json!({
         "before": before.roles.iter().map(|r| r.code()).collect::<Vec<_>>(),
         "after": roles.iter().map(|r| r.code()).collect::<Vec<_>>(),
@@ -408,12 +408,13 @@ pub async fn add_designation(
             .and_then(|t| t.and_local_timezone(crate::domain::taipei_offset()).single())
             .map(|t| t.with_timezone(&chrono::Utc))
     };
-    let from = crate::domain::RocDate::parse(&valid_from).map_err(|e| ApiError::Invalid(format!("起日：{e}")))?;
+    let from =
+        crate::domain::RocDate::parse(&valid_from).map_err(|e| ApiError::Invalid(format!("起日：{e}").into()))?;
     // every designation has an end, at most a year after its start
     if valid_to.trim().is_empty() {
         return Err(ApiError::Invalid("請填寫迄日（指定期間最長一年）".into()));
     }
-    let to = crate::domain::RocDate::parse(&valid_to).map_err(|e| ApiError::Invalid(format!("迄日：{e}")))?;
+    let to = crate::domain::RocDate::parse(&valid_to).map_err(|e| ApiError::Invalid(format!("迄日：{e}").into()))?;
     if to < from {
         return Err(ApiError::Invalid("迄日不可早於起日".into()));
     }

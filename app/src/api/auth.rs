@@ -95,7 +95,7 @@ pub async fn change_password(current: String, new: String, confirm: String) -> R
     }
     match crate::server::auth::change_password(&ctx.state, &ctx.session, actor, current, new, ctx.ip_string()).await {
         Ok(()) => Ok(()),
-        Err(AuthError::Rejected(m)) => Err(ApiError::Invalid(m)),
+        Err(AuthError::Rejected(m)) => Err(ApiError::Invalid(m.into())),
         Err(e) => Err(super::internal(e)),
     }
 }

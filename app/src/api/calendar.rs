@@ -46,7 +46,7 @@ pub async fn get_calendar() -> Result<CalendarView, ApiError> {
 pub async fn set_calendar_day(date: String, kind: String, name: String) -> Result<(), ApiError> {
     let ctx = super::guard(SetCalendarDay::PATH).await?;
     let actor = ctx.actor()?;
-    let date = RocDate::parse(&date).map_err(|e| ApiError::Invalid(e.to_string()))?;
+    let date = RocDate::parse(&date).map_err(crate::error::invalid)?;
     let kind = DayKind::parse(&kind).ok_or_else(|| ApiError::Invalid("請選擇放假或補班".into()))?;
     let name = name.trim().to_string();
     if name.is_empty() || name.chars().count() > 40 {
@@ -64,7 +64,7 @@ pub async fn set_calendar_day(date: String, kind: String, name: String) -> Resul
 pub async fn remove_calendar_day(date: String) -> Result<(), ApiError> {
     let ctx = super::guard(RemoveCalendarDay::PATH).await?;
     let _actor = ctx.actor()?;
-    let date = RocDate::parse(&date).map_err(|e| ApiError::Invalid(e.to_string()))?;
+    let date = RocDate::parse(&date).map_err(crate::error::invalid)?;
     let d = ctx.trail(TrailAction::CalendarDayRemove).object("calendar_day", date.gregorian());
     if ctx.state.store.remove_calendar_day(date.gregorian(), d).await.map_err(super::internal)? {
         Ok(())
@@ -77,7 +77,7 @@ pub async fn remove_calendar_day(date: String) -> Result<(), ApiError> {
 pub async fn set_office_hours(start: String, end: String) -> Result<(), ApiError> {
     let ctx = super::guard(SetOfficeHours::PATH).await?;
     let _actor = ctx.actor()?;
-    let hours = crate::domain::OfficeHours::parse(&start, &end).map_err(|e| ApiError::Invalid(e.to_string()))?;
+    let hours = crate::domain::OfficeHours::parse(&start, &end).map_err(|e| ApiError::Invalid(e.to_string().into()))?;
     let d = ctx.trail(TrailAction::CalendarHoursSet).details(serde_json::json!({ "hours": hours.label() }));
     ctx.state.store.set_office_hours(hours, d).await.map_err(super::internal)
 }

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use super::ApiError;
 use crate::domain::{BrowserResult, BusinessType, Decision, QueryInput, RocDate};
-use crate::matcher::{Alignment, Band, UnclearReason};
+use matcher::{Alignment, Band, UnclearReason};
 
 /// The registered impression shown after the query is recorded.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -115,10 +115,10 @@ pub struct ComparisonDetail {
     /// Why the server left the pair for review (empty unless 待人工判斷, and on records made
     /// before the reasons were kept).
     #[serde(default)]
-    pub review_reasons: Vec<crate::matcher::ReviewReason>,
+    pub review_reasons: Vec<matcher::ReviewReason>,
     /// The capture correction the server fitted before judging (掃描變形).
     #[serde(default)]
-    pub capture: crate::matcher::CaptureCorrection,
+    pub capture: matcher::CaptureCorrection,
     /// The media type of the file as uploaded, when it was not the image judged (a TIFF, a
     /// scanned PDF): the file is kept beside the record.
     #[serde(default)]
@@ -227,7 +227,7 @@ pub async fn start_comparison(input: QueryInput) -> Result<Started, ApiError> {
     let actor = ctx.actor()?;
     let q = input
         .parse()
-        .map_err(|errs| ApiError::Invalid(errs.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("；")))?;
+        .map_err(|errs| ApiError::Invalid(errs.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("；").into()))?;
     let now = Utc::now();
     let cal = crate::server::comparisons::calendar(&ctx.state.store).await.map_err(super::internal)?;
     let after_hours = cal.is_after_hours(now);
@@ -318,7 +318,7 @@ pub async fn submit_comparison(submission: Submission) -> Result<Submitted, ApiE
             Err(e) => {
                 let draft = reject.details(serde_json::json!({ "reason": e.code() }));
                 ctx.state.store.append_trail(draft).await.map_err(super::internal)?;
-                return Err(ApiError::Invalid(e.to_string()));
+                return Err(ApiError::Invalid(e.to_string().into()));
             }
         };
     let version = ctx.state.store.seal_version(version_id).await.map_err(super::internal)?.ok_or(ApiError::Internal)?;
@@ -327,22 +327,25 @@ pub async fn submit_comparison(submission: Submission) -> Result<Submitted, ApiE
     let re = svc::reverify(registered.data, questioned.data.clone(), s.manual_alignment)
         .await
         .map_err(super::internal)?
-        .map_err(|e| ApiError::Invalid(format!("伺服器無法比對此影像：{}", matcher_message(&e))))?;
+        .map_err(|e| ApiError::Invalid(format!("伺服器無法比對此影像：{}", matcher_message(&e)).into()))?;
     let server = re.effective();
     let discrepancy = !s.browser.agrees_with(server.score, server.band);
     if discrepancy && comment.is_empty() {
-        return Err(ApiError::Invalid(format!(
-            "瀏覽器與伺服器的比對結果不一致（伺服器：{} {:.3}；瀏覽器：{} {:.3}），請於說明欄填寫理由後再送出",
-            crate::domain::comparison::band_zh(server.band),
-            server.score,
-            crate::domain::comparison::band_zh(s.browser.band),
-            s.browser.score
-        )));
+        return Err(ApiError::Invalid(
+            format!(
+                "瀏覽器與伺服器的比對結果不一致（伺服器：{} {:.3}；瀏覽器：{} {:.3}），請於說明欄填寫理由後再送出",
+                crate::domain::comparison::band_zh(server.band),
+                server.score,
+                crate::domain::comparison::band_zh(s.browser.band),
+                s.browser.score
+            )
+            .into(),
+        ));
     }
     if s.decision == Decision::Match && server.band == Band::Inconsistent && comment.is_empty() {
         return Err(ApiError::Invalid("系統判定「不符」而您判定「相符」，請於說明欄填寫理由".into()));
     }
-    let summary = |m: &crate::matcher::MatchResult| {
+    let summary = |m: &matcher::MatchResult| {
         serde_json::json!({
             "score": m.score, "band": imp::band_code(m.band), "alignment": m.alignment,
             "rotation_deg": m.rotation_deg, "scale": m.scale, "center": [m.center_x, m.center_y],
@@ -403,8 +406,8 @@ pub async fn submit_comparison(submission: Submission) -> Result<Submitted, ApiE
 use crate::server::trail::TrailAction;
 
 #[cfg(feature = "ssr")]
-fn matcher_message(e: &crate::matcher::MatchError) -> &'static str {
-    use crate::matcher::MatchError as E;
+fn matcher_message(e: &matcher::MatchError) -> &'static str {
+    use matcher::MatchError as E;
     match e {
         E::UnsupportedFormat => "不是 PNG、JPEG、TIFF 或單頁掃描之 PDF 影像",
         E::Empty => "影像是空的",
@@ -455,7 +458,7 @@ pub async fn get_comparison(id: i64) -> Result<ComparisonDetail, ApiError> {
     let server: serde_json::Value = serde_json::from_str(&c.server_json).unwrap_or_default();
     let alignment: Option<Alignment> = serde_json::from_value(server["alignment"].clone()).ok();
     // a manual alignment is a similarity: the fitted map only for an automatic one
-    let transform: Option<crate::matcher::GlobalTransform> =
+    let transform: Option<matcher::GlobalTransform> =
         serde_json::from_value(server["transform"].clone()).ok().filter(|_| c.manual_alignment.is_none());
     let overlay = match alignment {
         Some(al) => crate::server::comparisons::overlay_png(reg.data.clone(), q.data.clone(), al, transform, 480).await,

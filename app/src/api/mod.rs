@@ -73,7 +73,7 @@ mod guard {
 
     /// A form's field errors as one message (the page shows them per field before sending).
     pub fn invalid_fields(errors: Vec<crate::domain::forms::FieldError>) -> ApiError {
-        ApiError::Invalid(errors.into_iter().map(|e| e.message).collect::<Vec<_>>().join("；"))
+        ApiError::Invalid(errors.into_iter().map(|e| e.message).collect::<Vec<_>>().join("；").into())
     }
 
     /// Begin every api function with this: authorises the caller for `path` (reusing the

@@ -194,7 +194,7 @@ pub async fn report_page(unit: i64, month: String) -> Result<ReportView, ApiErro
     let month = if month.trim().is_empty() {
         Month::of(now).prev()
     } else {
-        Month::parse(&month).map_err(ApiError::Invalid)?
+        Month::parse(&month).map_err(crate::error::invalid)?
     };
     let rights = imp::rights(&ctx, actor, unit_id).await?;
     if !rights.read {
@@ -263,7 +263,7 @@ pub async fn generate_report(unit: i64, month: String) -> Result<i64, ApiError> 
     let ctx = super::guard(GenerateReport::PATH).await?;
     let actor = ctx.actor()?;
     let unit_id = if unit > 0 { unit } else { actor.unit_id };
-    let month = Month::parse(&month).map_err(ApiError::Invalid)?;
+    let month = Month::parse(&month).map_err(crate::error::invalid)?;
     let now = ctx.state.clock.now();
     if month >= Month::of(now).next() {
         return Err(ApiError::Invalid("不能產製未來月份的報表".into()));

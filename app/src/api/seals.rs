@@ -102,7 +102,7 @@ mod imp {
 pub async fn seal_versions(national_id: String) -> Result<PersonSeals, ApiError> {
     let ctx = super::guard(SealVersions::PATH).await?;
     let actor = ctx.actor()?;
-    let id = crate::domain::NationalId::parse(&national_id).map_err(|e| ApiError::Invalid(e.to_string()))?;
+    let id = crate::domain::NationalId::parse(&national_id).map_err(crate::error::invalid)?;
     let versions = ctx.state.store.seal_versions(id.as_str()).await.map_err(super::internal)?;
     imp::own_district(&ctx, actor, &versions, SealVersions::PATH).await?;
     let person = ctx.state.store.person(id.as_str()).await.map_err(super::internal)?;
@@ -129,7 +129,7 @@ pub async fn upload_seal(upload: SealUpload) -> Result<SealVersionView, ApiError
     let ctx = super::guard(UploadSeal::PATH).await?;
     let actor = ctx.actor()?;
     let u = upload;
-    let id = crate::domain::NationalId::parse(&u.national_id).map_err(|e| ApiError::Invalid(e.to_string()))?;
+    let id = crate::domain::NationalId::parse(&u.national_id).map_err(crate::error::invalid)?;
     let reason = match u.reason.as_str() {
         "new" => SealReason::New,
         "rebuild" => SealReason::Rebuild,
@@ -137,7 +137,7 @@ pub async fn upload_seal(upload: SealUpload) -> Result<SealVersionView, ApiError
     };
     let registered_on = match u.registered_on.trim() {
         "" => None,
-        s => Some(RocDate::parse(s).map_err(|e| ApiError::Invalid(e.to_string()))?.gregorian()),
+        s => Some(RocDate::parse(s).map_err(crate::error::invalid)?.gregorian()),
     };
     let name = u.person_name.trim().to_string();
     if name.chars().count() > 40 || name.chars().any(char::is_control) {
@@ -165,7 +165,7 @@ pub async fn upload_seal(upload: SealUpload) -> Result<SealVersionView, ApiError
                 .details(serde_json::json!({ "reason": e.code() }))
                 .failed();
             ctx.state.store.append_trail(d).await.map_err(super::internal)?;
-            return Err(ApiError::Invalid(e.to_string()));
+            return Err(ApiError::Invalid(e.to_string().into()));
         }
     };
     let quality = assess(image.data.clone()).await;
@@ -179,7 +179,7 @@ pub async fn upload_seal(upload: SealUpload) -> Result<SealVersionView, ApiError
         registered_on,
         office_unit_id: actor.unit_id,
         reason,
-        unclear: quality == crate::matcher::Quality::Unclear,
+        unclear: quality == matcher::Quality::Unclear,
         note,
         created_by: Some(actor.account_id),
         now: Utc::now(),

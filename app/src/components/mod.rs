@@ -8,7 +8,7 @@ use leptos_router::components::Redirect;
 use crate::api::{auth::Me, ApiError};
 use crate::domain::Role;
 use crate::i18n::{t, use_locale, Locale, Msg};
-use crate::matcher::{CaptureCorrection, ReviewReason, UnclearReason};
+use matcher::{CaptureCorrection, ReviewReason, UnclearReason};
 
 /// The signed-in account, loaded once per page at the root.
 #[derive(Clone, Copy)]
@@ -58,7 +58,7 @@ pub fn review_reasons_text(reasons: &[ReviewReason], l: Locale) -> String {
 /// The capture correction the matcher fitted before judging (a scanner's stretch or shear, a
 /// camera's perspective), when large enough to mention: e.g. 掃描變形：縱向 +0.8 %.
 pub fn capture_text(c: &CaptureCorrection, l: Locale) -> Option<String> {
-    use crate::matcher::{NOTABLE_KEYSTONE_PCT, NOTABLE_SHEAR_PCT, NOTABLE_STRETCH_PCT};
+    use matcher::{NOTABLE_KEYSTONE_PCT, NOTABLE_SHEAR_PCT, NOTABLE_STRETCH_PCT};
     if !c.notable() {
         return None;
     }

@@ -15,7 +15,7 @@ use super::{capture_text, questioned_unclear_text, registered_unclear_text, revi
 use crate::domain::comparison::{band_en, band_zh};
 use crate::domain::BrowserResult;
 use crate::i18n::{use_locale, Locale};
-use crate::matcher::{Alignment, Band, MatchResult, Quality, UnclearReason};
+use matcher::{Alignment, Band, MatchResult, Quality, UnclearReason};
 
 #[cfg(feature = "hydrate")]
 mod engine;
@@ -724,7 +724,7 @@ pub fn Workbench(
 
 #[component]
 fn Legend(view: RwSignal<View>, locale: Locale) -> impl IntoView {
-    use crate::matcher::views::{COLOR_OCCLUDED, COLOR_OVERLAP, COLOR_QUESTIONED, COLOR_REGISTERED};
+    use matcher::views::{COLOR_OCCLUDED, COLOR_OVERLAP, COLOR_QUESTIONED, COLOR_REGISTERED};
     let css = |c: [u8; 3]| format!("background: rgb({}, {}, {})", c[0], c[1], c[2]);
     move || {
         let items: Vec<(String, &'static str)> = match view.get() {

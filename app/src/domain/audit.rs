@@ -6,7 +6,7 @@
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::forms::internal_audit::QUERY_ITEMS;
+use super::checklists::{item_codes, QUERY_ITEMS};
 use super::report::Month;
 use super::Quarter;
 
@@ -56,7 +56,7 @@ impl Part {
             Self::Users => 2,
             Self::Queries => QUERY_ITEMS.len(),
             Self::Retention => 1,
-            Self::Vendor => super::forms::vendor_audit::item_codes().len(),
+            Self::Vendor => item_codes().len(),
         }
     }
 }
@@ -255,9 +255,7 @@ impl From<Period> for String {
 /// result text is needed too.) The page counts what is left as given; the server checks again.
 pub fn required_answers(kind: AuditKind, users: &[i64], lookups: &[i64]) -> Vec<(Part, String, i64)> {
     match kind {
-        AuditKind::Vendor => {
-            super::forms::vendor_audit::item_codes().into_iter().map(|code| (Part::Vendor, code, 0)).collect()
-        }
+        AuditKind::Vendor => item_codes().into_iter().map(|code| (Part::Vendor, code, 0)).collect(),
         AuditKind::Internal | AuditKind::Office => {
             let per = |part: Part, ids: &[i64]| {
                 ids.iter()

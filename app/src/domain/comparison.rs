@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::{BusinessType, CaseNumber, CaseNumberError, NationalId, NationalIdError};
-use crate::matcher::{Alignment, Band};
+use matcher::{Alignment, Band};
 
 /// The query a clerk must file before a registered impression is shown.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

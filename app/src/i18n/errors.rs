@@ -577,7 +577,7 @@ mod tests {
         for m in messages {
             let e = en(&m);
             assert!(!has_chinese(&e.replace("民國115年11月26日", "")), "{m}\n→ {e}");
-            let api = crate::error::ApiError::Invalid(m.clone());
+            let api = crate::error::ApiError::Invalid(m.clone().into());
             assert_eq!(api.text(crate::i18n::Locale::En), e);
             assert_eq!(api.text(crate::i18n::Locale::ZhTw), m);
         }
@@ -874,7 +874,7 @@ mod tests {
     }
 
     /// Every message in app/src (outside tests, this catalogue and error.rs): the literals given
-    /// to `ApiError::Invalid(…)` and `FieldError::new(…)` anywhere; in api/, domain/ and server/
+    /// to `ApiError::Invalid(….into())` and `FieldError::new(…)` anywhere; in api/, domain/ and server/
     /// also those given to `Err(…)`, to `#[error(…)]`, to the label helpers, and returned by a
     /// closure in domain/ and server/; and the names of [`GAP_FNS`].
     fn messages() -> BTreeMap<String, Found> {

@@ -3,6 +3,7 @@
 //! this UI needs.)
 
 pub mod errors;
+pub mod problems;
 
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};

@@ -12,7 +12,7 @@ use crate::components::{
 use crate::domain::comparison::{band_en, band_zh};
 use crate::domain::{roc_datetime, Role};
 use crate::i18n::{t, use_locale, Msg};
-use crate::matcher::Band;
+use matcher::Band;
 
 fn band_class(b: Band) -> &'static str {
     match b {

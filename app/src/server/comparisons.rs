@@ -3,7 +3,7 @@
 
 use super::store::{DynStore, StoreResult};
 use crate::domain::WorkCalendar;
-use crate::matcher::{self, Alignment, MatchError, MatchOptions, MatchResult};
+use matcher::{self, Alignment, MatchError, MatchOptions, MatchResult};
 
 /// The calendar as administrators maintain it.
 pub async fn calendar(store: &DynStore) -> StoreResult<WorkCalendar> {

@@ -188,7 +188,7 @@ pub async fn seed_demo_seals(store: &dyn Store) -> Result<usize, SeedError> {
             .ok()
             .and_then(|r| r.into_dimensions().ok())
             .unwrap_or((0, 0));
-        let unclear = matches!(crate::matcher::assess_registered(&bytes), Ok((crate::matcher::Quality::Unclear, _)));
+        let unclear = matches!(matcher::assess_registered(&bytes), Ok((matcher::Quality::Unclear, _)));
         let new = NewSealVersion {
             national_id: p.national_id.to_string(),
             person_name: Some(p.name.to_string()),

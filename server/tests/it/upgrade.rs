@@ -106,8 +106,20 @@ async fn make_upgrade_fixture() {
     let release = std::env::var("YINJIAN_FIXTURE_RELEASE").unwrap_or_else(|_| RELEASES.last().unwrap().to_string());
     let out = dir(&release);
     std::fs::create_dir_all(&out).unwrap();
+    // `YINJIAN_FIXTURE_ONLY=sqlite` (or `postgres`) rewrites that one file of a release whose
+    // other file and expected.json stand (a file lost before it was committed); the counts must
+    // then match the standing expected.json.
+    let only = std::env::var("YINJIAN_FIXTURE_ONLY").ok();
+    let kinds: Vec<common::Kind> = [common::Kind::Sqlite, common::Kind::Postgres]
+        .into_iter()
+        .filter(|k| match only.as_deref() {
+            Some("sqlite") => matches!(k, common::Kind::Sqlite),
+            Some("postgres") => matches!(k, common::Kind::Postgres),
+            _ => true,
+        })
+        .collect();
     let mut counts = Vec::new();
-    for kind in [common::Kind::Sqlite, common::Kind::Postgres] {
+    for kind in kinds {
         let db = TestDb::new(kind).await.expect("both databases");
         let url = db.url.clone();
         let app = TestApp::new(db, Default::default()).await;
@@ -129,6 +141,13 @@ async fn make_upgrade_fixture() {
         }
         counts.push(c);
         app.db.close().await;
+    }
+    if only.is_some() {
+        let standing = expected(&release);
+        for k in ["accounts", "comparisons", "reports", "signed_reports", "slips", "trail_rows"] {
+            assert_eq!(counts[0][k], standing[k], "{k} as in the standing expected.json");
+        }
+        return;
     }
     assert_eq!(counts[0]["comparisons"], counts[1]["comparisons"]);
     let commit = std::process::Command::new("git")

@@ -123,7 +123,7 @@ pub async fn sign_audit(id: i64, slot: String, name: String, signature: String) 
     let answers = super::imp::answers(&ctx, id).await?;
     let missing = super::imp::missing(kind, &samples, &answers, &a);
     if matches!(slot, Slot::Auditor | Slot::Vendor) && missing > 0 {
-        return Err(ApiError::Invalid(format!("尚有 {missing} 個項目未填寫（含稽核結果），請完成後再簽章")));
+        return Err(ApiError::Invalid(format!("尚有 {missing} 個項目未填寫（含稽核結果），請完成後再簽章").into()));
     }
     let (signer, signature) = match slot {
         Slot::Vendor => {

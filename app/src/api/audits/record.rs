@@ -101,13 +101,16 @@ pub async fn create_audit(
     let store = &ctx.state.store;
     let now = Utc::now();
     let kind = AuditKind::parse(kind.trim()).ok_or_else(|| ApiError::Invalid("請選擇稽核類別".into()))?;
-    let period = Period::parse(&period).map_err(ApiError::Invalid)?;
+    let period = Period::parse(&period).map_err(crate::error::invalid)?;
     if !period.kind_fits(kind) {
-        return Err(ApiError::Invalid(match kind {
-            AuditKind::Internal => "內部稽核以月為期".into(),
-            AuditKind::Office => "所隊外部稽核以季為期".into(),
-            AuditKind::Vendor => "委外廠商稽核以半年為期".into(),
-        }));
+        return Err(ApiError::Invalid(
+            match kind {
+                AuditKind::Internal => "內部稽核以月為期",
+                AuditKind::Office => "所隊外部稽核以季為期",
+                AuditKind::Vendor => "委外廠商稽核以半年為期",
+            }
+            .into(),
+        ));
     }
     if period.start() > now {
         return Err(ApiError::Invalid("不能稽核尚未開始的期間".into()));

@@ -126,7 +126,7 @@ pub async fn settle(
         }
         if registry.is_some() && *seal == Some(*household) {
             return Err(ApiError::Invalid(
-                "兩系統的登記日期相同（印鑑比對系統：".to_string() + &household.long() + "），無須聯繫",
+                ("兩系統的登記日期相同（印鑑比對系統：".to_string() + &household.long() + "），無須聯繫").into(),
             ));
         }
     }
@@ -203,7 +203,7 @@ fn roc_day(s: &str) -> Result<Option<DateTime<Utc>>, ApiError> {
     if s.trim().is_empty() {
         return Ok(None);
     }
-    let d = RocDate::parse(s).map_err(|e| ApiError::Invalid(e.to_string()))?.gregorian();
+    let d = RocDate::parse(s).map_err(crate::error::invalid)?.gregorian();
     let local = d.and_hms_opt(0, 0, 0).ok_or(ApiError::Internal)?;
     use chrono::TimeZone;
     Ok(crate::domain::taipei_offset().from_local_datetime(&local).single().map(|t| t.with_timezone(&Utc)))
@@ -305,14 +305,14 @@ pub async fn new_version(
                         .failed()
                         .subject(slip.national_id.clone());
                     ctx.state.store.append_trail(d).await.map_err(crate::api::internal)?;
-                    return Err(ApiError::Invalid(e.to_string()));
+                    return Err(ApiError::Invalid(e.to_string().into()));
                 }
             };
             let quality = crate::server::comparisons::assess(image.data.clone())
                 .await
                 .ok_or_else(|| ApiError::Invalid("影像中找不到紅色印模，請確認掃描檔".into()))?;
             let reason = if current.is_some() { SealReason::Rebuild } else { SealReason::New };
-            Ok(Some(base(image, reason, quality == crate::matcher::Quality::Unclear)))
+            Ok(Some(base(image, reason, quality == matcher::Quality::Unclear)))
         }
         ReplyOutcome::Other { .. } => {
             let Some(corrected) = reply.corrected_date else { return Ok(None) };

@@ -80,7 +80,7 @@ pub async fn create_handover(input: HandoverInput) -> Result<i64, ApiError> {
         "" => store.unit(actor.unit_id).await.map_err(crate::api::internal)?,
         code => store.unit_by_code(code).await.map_err(crate::api::internal)?,
     }
-    .ok_or_else(|| ApiError::Invalid(format!("沒有這個單位：{}", input.unit_code.trim())))?;
+    .ok_or_else(|| ApiError::Invalid(format!("沒有這個單位：{}", input.unit_code.trim()).into()))?;
     let find = |emp: String| async move {
         store.account_by_employee_no(emp.trim().to_ascii_uppercase().as_str()).await.map_err(crate::api::internal)
     };

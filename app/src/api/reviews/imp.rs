@@ -55,10 +55,10 @@ pub async fn load_item(ctx: &Ctx, id: i64) -> Result<ReviewItemRecord, ApiError>
 pub fn lines(text: &str, label: &str) -> Result<Vec<String>, ApiError> {
     let out: Vec<String> = text.lines().map(str::trim).filter(|l| !l.is_empty()).map(String::from).collect();
     if out.len() > 50 {
-        return Err(ApiError::Invalid(format!("{label}最多 50 行")));
+        return Err(ApiError::Invalid(format!("{label}最多 50 行").into()));
     }
     if out.iter().any(|l| l.chars().count() > 200) {
-        return Err(ApiError::Invalid(format!("{label}每行最多 200 字")));
+        return Err(ApiError::Invalid(format!("{label}每行最多 200 字").into()));
     }
     Ok(out)
 }

@@ -12,7 +12,7 @@ use leptos::server_fn::codec::Json;
 use serde::{Deserialize, Serialize};
 
 use super::ApiError;
-use crate::domain::forms::account_request::{RequestKind, RequestState};
+use crate::domain::forms::account_request::RequestState;
 use crate::domain::review::AccountDecision;
 use crate::domain::Role;
 #[cfg(feature = "ssr")]
@@ -157,37 +157,7 @@ pub struct DecisionOutcome {
     pub request_id: Option<i64>,
 }
 
-/// An open request on a hand-over list.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct HandoverRequestLine {
-    pub id: i64,
-    pub kind: RequestKind,
-    pub employee_no: String,
-    pub user_name: String,
-    pub state: RequestState,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct HandoverReviewLine {
-    pub quarter: String,
-    pub quarter_zh: String,
-    pub signed_at: DateTime<Utc>,
-}
-
-/// 移交清冊: what the outgoing manager hands over, as it stood when the list was made.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct HandoverList {
-    /// Account change requests of the unit still in the workflow.
-    pub open_requests: Vec<HandoverRequestLine>,
-    /// The last signed permission review.
-    pub last_review: Option<HandoverReviewLine>,
-    /// Pending items: found by the system, then the outgoing manager's lines.
-    pub pending: Vec<String>,
-    /// Documents held (所負責保管之相關文件資料), one per line.
-    pub documents: Vec<String>,
-    pub note: String,
-}
+pub use crate::domain::handover::{HandoverList, HandoverRequestLine, HandoverReviewLine};
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]

@@ -269,7 +269,9 @@ pub async fn decide_review(input: DecisionInput) -> Result<DecisionOutcome, ApiE
             target_unit: String::new(),
         }
         .parse(&ctx.state.email_domains)
-        .map_err(|errs| ApiError::Invalid(errs.iter().map(|e| e.message.clone()).collect::<Vec<_>>().join("；")))?;
+        .map_err(|errs| {
+            ApiError::Invalid(errs.iter().map(|e| e.message.clone()).collect::<Vec<_>>().join("；").into())
+        })?;
         let mut current_roles = account.roles.clone();
         current_roles.sort();
         if kind == RequestKind::Change && current_roles == form.roles {
@@ -352,7 +354,7 @@ pub async fn sign_review(id: i64, note: String) -> Result<(), ApiError> {
     let items = store.review_items(id).await.map_err(crate::api::internal)?;
     let open = items.iter().filter(|i| i.decision.is_none()).count();
     if open > 0 {
-        return Err(ApiError::Invalid(format!("尚有 {open} 個帳號未標記維持或異動，不能簽核")));
+        return Err(ApiError::Invalid(format!("尚有 {open} 個帳號未標記維持或異動，不能簽核").into()));
     }
     let changed = items.iter().filter(|i| i.decision == Some(AccountDecision::Change)).count();
     let draft = ctx.trail(TrailAction::PermissionReviewSigned).details(serde_json::json!({

@@ -2,7 +2,7 @@
 //! adjustment, sniffing image files, and the messages shown to the clerk.
 
 use crate::i18n::Locale;
-use crate::matcher::Alignment;
+use matcher::Alignment;
 
 /// The comparison views.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -7,23 +7,8 @@ use serde::{Deserialize, Serialize};
 
 use super::{optional_text, FieldError};
 
-/// 使用者 (抽查比率 50%): the items as printed.
-pub const USER_ITEMS: [&str; 3] = [
-    "一、使用者負責業務是否須使用印鑑比對系統？",
-    "二、系統之使用者異動是否填寫使用印鑑比對系統帳號異動申請單？",
-    "三、每季定期盤點系統管理者或使用者帳號，無使用需求者是否予以註銷或停用？",
-];
-
-/// 查詢紀錄 (抽查比率 每月比對總數之1%): the items as printed.
-pub const QUERY_ITEMS: [&str; 3] = [
-    "一、電腦查詢紀錄(含非上班時間者)是否為公務查詢？",
-    "二、查詢項目與案件(文號)是否相關？",
-    "三、查詢結果有列印者是否附卷？",
-];
-
-pub const RETENTION_ITEM: &str = "內部稽核資料書面至少保留五年";
-
 pub use crate::domain::audit::Part;
+pub use crate::domain::checklists::{QUERY_ITEMS, RETENTION_ITEM, USER_ITEMS};
 
 /// One answer (符合 / 不符) to one item for one sampled user or look-up.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

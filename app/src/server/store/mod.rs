@@ -78,34 +78,52 @@ pub enum Backend {
     Postgres,
 }
 
-/// Declares [`Store`] as the sum of the listed traits, with its blanket implementation.
-macro_rules! store_is_the_sum_of {
-    ($($concern:ident),+ $(,)?) => {
-        /// Everything the application asks of its database, one trait per concern, each
-        /// implemented once for both engines (SQLite, PostgreSQL) by its file's `impl_…!` macro.
-        pub trait Store: $($concern +)+ Send + Sync + 'static {}
-
-        impl<T> Store for T where T: $($concern +)+ Send + Sync + 'static {}
-    };
+/// Everything the application asks of its database: one trait per concern, each implemented once
+/// for both engines (SQLite, PostgreSQL) in its own file.
+pub trait Store:
+    DatabaseStore
+    + AccountStore
+    + TrailStore
+    + SealStore
+    + QueryStore
+    + ComparisonStore
+    + CalendarStore
+    + RequestStore
+    + ReviewStore
+    + LiaisonStore
+    + ReportStore
+    + TaskStore
+    + ForwardStore
+    + SystemStore
+    + AuditStore
+    + Send
+    + Sync
+    + 'static
+{
 }
 
-store_is_the_sum_of!(
-    DatabaseStore,
-    AccountStore,
-    TrailStore,
-    SealStore,
-    QueryStore,
-    ComparisonStore,
-    CalendarStore,
-    RequestStore,
-    ReviewStore,
-    LiaisonStore,
-    ReportStore,
-    TaskStore,
-    ForwardStore,
-    SystemStore,
-    AuditStore,
-);
+/// Every type that answers all the concerns is a [`Store`].
+impl<T> Store for T where
+    T: DatabaseStore
+        + AccountStore
+        + TrailStore
+        + SealStore
+        + QueryStore
+        + ComparisonStore
+        + CalendarStore
+        + RequestStore
+        + ReviewStore
+        + LiaisonStore
+        + ReportStore
+        + TaskStore
+        + ForwardStore
+        + SystemStore
+        + AuditStore
+        + Send
+        + Sync
+        + 'static
+{
+}
 
 pub type DynStore = Arc<dyn Store>;
 

@@ -86,7 +86,7 @@ pub struct HandoverRecord {
     pub incoming_id: i64,
     pub created_by: i64,
     pub created_at: DateTime<Utc>,
-    /// JSON of `api::reviews::HandoverList`.
+    /// JSON of `domain::handover::HandoverList`.
     pub list: String,
     pub acknowledged_at: Option<DateTime<Utc>>,
     pub ack_note: String,

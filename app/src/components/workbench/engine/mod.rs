@@ -36,7 +36,7 @@ use web_sys::{
 use super::model::{self, Fit, View};
 use super::{Handles, Refs, Shown, Ui, WorkbenchOutcome};
 use crate::domain::BrowserResult;
-use crate::matcher::{Alignment, MatchResult};
+use matcher::{Alignment, MatchResult};
 
 /// The worker's script when the page does not name a fingerprinted one.
 const WORKER_URL: &str = "/pkg/matcher-worker.js";

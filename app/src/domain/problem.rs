@@ -1,0 +1,60 @@
+//! What went wrong, as data. Every refusal the API answers with [`crate::error::ApiError::Invalid`]
+//! carries a `Problem`: the error enum of the use case that refused (its variants are what can go
+//! wrong, never a sentence), rendered by `i18n` in the reader's language. Nothing is translated
+//! back from a sentence.
+//!
+//! During #38's move, use cases not yet converted still answer with [`Problem::Text`] (a zh-TW
+//! sentence whose English comes from `i18n/errors.rs`'s catalogue); the variant and the
+//! catalogue go when the last use case is converted.
+
+use serde::{Deserialize, Serialize};
+
+use super::{CaseNumberError, EmployeeNoError, NationalIdError, RocDateError};
+
+/// A refusal, typed by the use case that made it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "problem", content = "detail", rename_all = "snake_case")]
+pub enum Problem {
+    NationalId(NationalIdError),
+    EmployeeNo(EmployeeNoError),
+    CaseNumber(CaseNumberError),
+    RocDate(RocDateError),
+    /// Not converted yet: a zh-TW sentence (see the module's comment).
+    Text(String),
+}
+
+impl From<&str> for Problem {
+    fn from(s: &str) -> Self {
+        Problem::Text(s.to_string())
+    }
+}
+
+impl From<String> for Problem {
+    fn from(s: String) -> Self {
+        Problem::Text(s)
+    }
+}
+
+impl From<NationalIdError> for Problem {
+    fn from(e: NationalIdError) -> Self {
+        Problem::NationalId(e)
+    }
+}
+
+impl From<EmployeeNoError> for Problem {
+    fn from(e: EmployeeNoError) -> Self {
+        Problem::EmployeeNo(e)
+    }
+}
+
+impl From<CaseNumberError> for Problem {
+    fn from(e: CaseNumberError) -> Self {
+        Problem::CaseNumber(e)
+    }
+}
+
+impl From<RocDateError> for Problem {
+    fn from(e: RocDateError) -> Self {
+        Problem::RocDate(e)
+    }
+}
