@@ -50,10 +50,10 @@ sed -e "s#@PREFIX@#$WORK#g" -e "s#@PORT@#$PORT#g" -e "s#@CERT@#$WORK/tls.crt#g" 
   -e "s#@UPSTREAMS@#server 127.0.0.1:$P1; server 127.0.0.1:$P2;#" deploy/nginx.conf.template > "$WORK/nginx.conf"
 
 # the environment both instances share (docs/deploy.md)
-export DATABASE_URL="$DB_URL" YINJIAN_SECRET_FILE="$WORK/audit.key" YINJIAN_SITE_ROOT="$SITE" \
+export DATABASE_URL="$DB_URL" YINJIAN_TRAIL_KEY_FILE="$WORK/trail.key" YINJIAN_SITE_ROOT="$SITE" \
   YINJIAN_PUBLIC_ORIGIN="https://localhost:$PORT" YINJIAN_TRUSTED_PROXIES=127.0.0.1 \
-  YINJIAN_AUDIT_FORWARD="file:$WORK/audit.jsonl" RUST_LOG=warn
-# the first instance seeds the demo accounts (and creates the audit key), the second joins it
+  YINJIAN_TRAIL_FORWARD="file:$WORK/trail.jsonl" RUST_LOG=warn
+# the first instance seeds the demo accounts (and creates the trail key), the second joins it
 YINJIAN_DEMO=true YINJIAN_ADDR=127.0.0.1:$P1 "$BIN" serve > "$WORK/one.out" 2> "$WORK/one.err" &
 PIDS+=($!)
 for _ in $(seq 1 100); do grep -q "listening on" "$WORK/one.out" 2>/dev/null && break; sleep 0.2; done
@@ -77,7 +77,7 @@ node -e '
     if (m) acc[m[1]] = { employeeNo: m[2], password: m[3] };
   }
   fs.writeFileSync(process.argv[2], JSON.stringify({ accounts: acc, audit: process.argv[3] }, null, 2));
-' "$WORK/demo.txt" end2end/.run/deploy-state.json "$WORK/audit.jsonl"
+' "$WORK/demo.txt" end2end/.run/deploy-state.json "$WORK/trail.jsonl"
 
 cd end2end
 DEPLOY_BASE="https://localhost:$PORT" ./node_modules/.bin/playwright test -c playwright.deploy.config.ts

@@ -18,7 +18,7 @@ export default async function globalSetup() {
     env: {
       ...process.env,
       DATABASE_URL: `sqlite://${dataDir}/e2e.db`,
-      YINJIAN_SECRET_FILE: `${dataDir}/audit.key`,
+      YINJIAN_TRAIL_KEY_FILE: `${dataDir}/trail.key`,
       YINJIAN_ADDR: `127.0.0.1:${PORT}`,
       YINJIAN_SITE_ROOT: process.env.YINJIAN_SITE_ROOT || path.join(__dirname, "..", "target", "site"),
       RUST_LOG: "info,sqlx=warn",

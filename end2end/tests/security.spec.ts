@@ -27,6 +27,6 @@ test("an overdue security duty is flagged at home and recorded done", async ({ p
 
   await gotoHydrated(page, "/admin/retention");
   const retention = page.getByTestId("retention");
-  await expect(retention.locator("tr[data-table=audit_event] td").nth(1)).not.toHaveText("0");
+  await expect(retention.locator("tr[data-table=trail_event] td").nth(1)).not.toHaveText("0");
   await expect(retention.locator("tr[data-table=security_task] td").nth(1)).not.toHaveText("0");
 });

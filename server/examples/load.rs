@@ -87,7 +87,7 @@ impl Server {
         let mut child = Command::new(server_bin())
             .arg("serve")
             .env("DATABASE_URL", url)
-            .env("YINJIAN_SECRET_FILE", key)
+            .env("YINJIAN_TRAIL_KEY_FILE", key)
             .env("YINJIAN_ADDR", "127.0.0.1:0")
             .env("YINJIAN_SITE_ROOT", site)
             .env("YINJIAN_DEMO", "false")
@@ -156,7 +156,7 @@ async fn main() {
     let a = args();
     let dir = tempfile::tempdir().unwrap();
     let key: Vec<u8> = b"load-benchmark-audit-key-0123456789abcdef".to_vec();
-    let key_file = dir.path().join("audit.key");
+    let key_file = dir.path().join("trail.key");
     {
         use std::os::unix::fs::PermissionsExt;
         std::fs::write(&key_file, hex::encode(&key)).unwrap();

@@ -2,8 +2,8 @@
 //!
 //! `yinjian backup DEST` writes a consistent online copy while the server runs — SQLite's
 //! `VACUUM INTO`, PostgreSQL's `pg_dump --format=custom` on an exported snapshot — and beside it
-//! a manifest (time, version, schema level, row counts and the audit head *of that snapshot*,
-//! SHA-256 and size of the file). Sessions and rate-limit windows are left out. The audit key is
+//! a manifest (time, version, schema level, row counts and the trail head *of that snapshot*,
+//! SHA-256 and size of the file). Sessions and rate-limit windows are left out. The trail key is
 //! never in a backup: it is kept apart (see the README).
 //!
 //! `yinjian restore-check BACKUP` restores into a scratch place (a temporary file; a scratch
@@ -63,8 +63,36 @@ pub struct Manifest {
     pub schema_version: i64,
     /// Rows per table, in the backed-up snapshot.
     pub counts: BTreeMap<String, i64>,
-    pub audit_head_seq: i64,
-    pub audit_head_hash: String,
+    /// The trail's head in the snapshot (manifests written before #38's rename call these
+    /// `audit_head_seq` and `audit_head_hash`; both spellings are read).
+    #[serde(alias = "audit_head_seq")]
+    pub trail_head_seq: i64,
+    #[serde(alias = "audit_head_hash")]
+    pub trail_head_hash: String,
+}
+
+/// The trail's tables as named before migration 0021 (#38: "audit" now means 稽核 only). A
+/// backup made before the rename counts its rows under the old names; the restored copy is
+/// migrated, so its counts carry the new ones.
+const RENAMED_TABLES: [(&str, &str); 4] = [
+    ("audit_event", "trail_event"),
+    ("audit_head", "trail_head"),
+    ("audit_forward", "trail_forward"),
+    ("audit_key", "trail_key"),
+];
+
+impl Manifest {
+    /// The manifest with its tables under today's names.
+    fn with_current_names(mut self) -> Self {
+        self.counts = std::mem::take(&mut self.counts)
+            .into_iter()
+            .map(|(t, n)| match RENAMED_TABLES.iter().find(|(old, _)| *old == t) {
+                Some((_, new)) => (new.to_string(), n),
+                None => (t, n),
+            })
+            .collect();
+        self
+    }
 }
 
 /// Tables whose rows are not backed up (they are worthless or harmful after a restore).
@@ -102,7 +130,7 @@ async fn sqlite_tables(c: &mut sqlx::SqliteConnection) -> Result<Vec<String>, Ba
     .await?)
 }
 
-/// Row counts, schema level and audit head on one SQLite connection (one snapshot).
+/// Row counts, schema level and trail head on one SQLite connection (one snapshot).
 async fn sqlite_facts(
     c: &mut sqlx::SqliteConnection,
 ) -> Result<(BTreeMap<String, i64>, i64, (i64, String)), BackupError> {
@@ -114,7 +142,7 @@ async fn sqlite_facts(
     let schema: i64 =
         sqlx::query_scalar("SELECT COALESCE(MAX(version), 0) FROM _sqlx_migrations").fetch_one(&mut *c).await?;
     let head: (i64, String) =
-        sqlx::query_as("SELECT seq, hash FROM audit_head WHERE id = 1").fetch_one(&mut *c).await?;
+        sqlx::query_as("SELECT seq, hash FROM trail_head WHERE id = 1").fetch_one(&mut *c).await?;
     Ok((counts, schema, head))
 }
 
@@ -135,7 +163,7 @@ async fn pg_facts(c: &mut sqlx::PgConnection) -> Result<(BTreeMap<String, i64>, 
     let schema: i64 =
         sqlx::query_scalar("SELECT COALESCE(MAX(version), 0) FROM _sqlx_migrations").fetch_one(&mut *c).await?;
     let head: (i64, String) =
-        sqlx::query_as("SELECT seq, hash FROM audit_head WHERE id = 1").fetch_one(&mut *c).await?;
+        sqlx::query_as("SELECT seq, hash FROM trail_head WHERE id = 1").fetch_one(&mut *c).await?;
     Ok((counts, schema, head))
 }
 
@@ -212,8 +240,8 @@ pub async fn backup(url: &str, dest: &Path) -> Result<(PathBuf, Manifest), Backu
         sha256,
         schema_version: schema,
         counts,
-        audit_head_seq: head.0,
-        audit_head_hash: head.1,
+        trail_head_seq: head.0,
+        trail_head_hash: head.1,
     };
     let mp = manifest_path(&file);
     crate::files::write_private(&mp, serde_json::to_string_pretty(&m).unwrap_or_default().as_bytes())
@@ -342,7 +370,7 @@ pub async fn restore_check(backup: &Path, key: &[u8], scratch: Option<&Scratch>)
         .map_err(|e| e.to_string())
         .and_then(|t| serde_json::from_str(&t).map_err(|e| e.to_string()))
     {
-        Ok(m) => m,
+        Ok(m) => Manifest::with_current_names(m),
         Err(e) => {
             r.check("manifest", false, format!("{}: {e}", mp.display()));
             return Ok(r);
@@ -465,9 +493,9 @@ async fn check_restored(r: &mut DrillReport, m: &Manifest, url: &str, key: &[u8]
                 },
             );
             r.check(
-                "audit head",
-                head.0 == m.audit_head_seq && head.1 == m.audit_head_hash,
-                format!("row {} (manifest: row {})", head.0, m.audit_head_seq),
+                "trail head",
+                head.0 == m.trail_head_seq && head.1 == m.trail_head_hash,
+                format!("row {} (manifest: row {})", head.0, m.trail_head_seq),
             );
         }
         Err(e) => {
@@ -475,9 +503,9 @@ async fn check_restored(r: &mut DrillReport, m: &Manifest, url: &str, key: &[u8]
         }
     }
     match app::server::trail::verify_store(st.as_ref(), key).await {
-        Ok(Ok(n)) => r.check("audit chain", true, format!("intact: {n} rows verified with the key")),
-        Ok(Err((n, b))) => r.check("audit chain", false, format!("broken after {n} good rows: {b}")),
-        Err(e) => r.check("audit chain", false, e.to_string()),
+        Ok(Ok(n)) => r.check("trail chain", true, format!("intact: {n} rows verified with the key")),
+        Ok(Err((n, b))) => r.check("trail chain", false, format!("broken after {n} good rows: {b}")),
+        Err(e) => r.check("trail chain", false, e.to_string()),
     };
     match &pool {
         Pool::Sqlite(p) => p.close().await,

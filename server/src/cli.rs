@@ -9,7 +9,7 @@ use app::server::{
     AppState, AuthConfig,
 };
 
-use crate::config::{AuditCommand, Common, ServeArgs, UserCommand};
+use crate::config::{TrailCommand, Common, ServeArgs, UserCommand};
 use crate::sessions::AnySessionStore;
 use crate::setup;
 use crate::web::{self, WebConfig};
@@ -17,7 +17,7 @@ use crate::web::{self, WebConfig};
 pub type CliResult = Result<ExitCode, Box<dyn std::error::Error>>;
 
 pub async fn serve(common: &Common, args: &ServeArgs) -> CliResult {
-    let (store, pool, key) = setup::open(&common.database_url(), &common.secret_file()).await?;
+    let (store, pool, key) = setup::open(&common.database_url(), &common.trail_key_file()).await?;
     setup::first_start(&store, args.demo).await?;
     let sessions = AnySessionStore::new(&pool).await?;
     web::spawn_session_cleanup(sessions.clone());
@@ -54,9 +54,12 @@ pub async fn serve(common: &Common, args: &ServeArgs) -> CliResult {
             tracing::warn!(clamd = %addr, "uploaded seal images go to clamd in clear text (clamd has no TLS): keep clamd on this host (unix:) or on a protected link");
         }
     }
+    for note in args.deprecations() {
+        tracing::warn!("{note}");
+    }
     let targets = args.forward_targets()?;
     if targets.is_empty() {
-        tracing::warn!("audit events are not forwarded to a central log system (set YINJIAN_AUDIT_FORWARD)");
+        tracing::warn!("trail events are not forwarded to a central log system (set YINJIAN_TRAIL_FORWARD)");
     }
     for t in &targets {
         if let crate::forward::Target::SyslogTcp(addr) = t {
@@ -65,7 +68,7 @@ pub async fn serve(common: &Common, args: &ServeArgs) -> CliResult {
             }
         }
     }
-    crate::forward::spawn(store.clone(), targets, std::time::Duration::from_secs(args.audit_forward_secs.max(1)));
+    crate::forward::spawn(store.clone(), targets, std::time::Duration::from_secs(args.trail_forward_secs()));
     app::server::requests::spawn_scheduler(
         store.clone(),
         std::time::Duration::from_secs(args.scheduler_secs.max(1)),
@@ -147,7 +150,7 @@ async fn shutdown_signal() {
 }
 
 pub async fn migrate(common: &Common) -> CliResult {
-    let (store, _, _) = setup::open(&common.database_url(), &common.secret_file()).await?;
+    let (store, _, _) = setup::open(&common.database_url(), &common.trail_key_file()).await?;
     app::server::seed::ensure_reference_data(store.as_ref()).await?;
     println!("migrations applied ({:?})", store.backend());
     Ok(ExitCode::SUCCESS)
@@ -159,7 +162,7 @@ fn cli_draft(action: TrailAction) -> TrailDraft {
 }
 
 pub async fn user(common: &Common, cmd: &UserCommand) -> CliResult {
-    let (store, _, _) = setup::open(&common.database_url(), &common.secret_file()).await?;
+    let (store, _, _) = setup::open(&common.database_url(), &common.trail_key_file()).await?;
     app::server::seed::ensure_reference_data(store.as_ref()).await?;
     match cmd {
         UserCommand::Units => {
@@ -219,20 +222,20 @@ pub async fn user(common: &Common, cmd: &UserCommand) -> CliResult {
     Ok(ExitCode::SUCCESS)
 }
 
-pub async fn audit(common: &Common, cmd: &AuditCommand) -> CliResult {
+pub async fn trail(common: &Common, cmd: &TrailCommand) -> CliResult {
     match cmd {
-        AuditCommand::Verify { anchors: files } => {
-            let (store, _, key) = setup::open_unchecked(&common.database_url(), &common.secret_file()).await?;
+        TrailCommand::Verify { anchors: files } => {
+            let (store, _, key) = setup::open_unchecked(&common.database_url(), &common.trail_key_file()).await?;
             let mut anchors = Anchors::default();
             for file in files {
                 if let Err(broken) = read_anchors(file, &key, &mut anchors)? {
-                    eprintln!("AUDIT CHAIN BROKEN: {broken}");
+                    eprintln!("TRAIL CHAIN BROKEN: {broken}");
                     return Ok(ExitCode::from(2));
                 }
             }
             match verify_store_with(store.as_ref(), &key, &anchors).await? {
                 Ok(rows) => {
-                    println!("audit chain intact: {rows} rows");
+                    println!("trail chain intact: {rows} rows");
                     if !files.is_empty() {
                         match anchors.newest() {
                             Some((seq, place)) => println!(
@@ -248,7 +251,7 @@ pub async fn audit(common: &Common, cmd: &AuditCommand) -> CliResult {
                     } else if store.forward_status().await?.is_empty() {
                         println!(
                             "roll-back check: unavailable — the trail is not forwarded to a central log system \
-                             (YINJIAN_AUDIT_FORWARD), so nothing outside the database holds its newest head: an \
+                             (YINJIAN_TRAIL_FORWARD), so nothing outside the database holds its newest head: an \
                              older sealed head put back with the rows after it deleted is found only back to the \
                              last signed monthly report"
                         );
@@ -261,7 +264,7 @@ pub async fn audit(common: &Common, cmd: &AuditCommand) -> CliResult {
                     Ok(ExitCode::SUCCESS)
                 }
                 Err((rows, broken)) => {
-                    eprintln!("AUDIT CHAIN BROKEN after {rows} good rows: {broken}");
+                    eprintln!("TRAIL CHAIN BROKEN after {rows} good rows: {broken}");
                     Ok(ExitCode::from(2))
                 }
             }
@@ -298,15 +301,15 @@ pub async fn backup(common: &Common, dest: &std::path::Path) -> CliResult {
     let (manifest_path, m) = crate::backup::backup(&common.database_url(), dest).await?;
     let rows: i64 = m.counts.values().sum();
     println!(
-        "backup {} ({} bytes, SHA-256 {}), {} rows, audit head row {}; manifest {}",
+        "backup {} ({} bytes, SHA-256 {}), {} rows, trail head row {}; manifest {}",
         dest.join(&m.file).display(),
         m.bytes,
         m.sha256,
         rows,
-        m.audit_head_seq,
+        m.trail_head_seq,
         manifest_path.display()
     );
-    println!("the audit key is not in the backup: keep {} apart (see the README)", common.secret_file().display());
+    println!("the trail key is not in the backup: keep {} apart (see the README)", common.trail_key_file().display());
     Ok(ExitCode::SUCCESS)
 }
 
@@ -318,9 +321,9 @@ pub async fn restore_check(
     record: bool,
     by: Option<&str>,
 ) -> CliResult {
-    let key_file = key.map(std::path::Path::to_path_buf).unwrap_or_else(|| common.secret_file());
+    let key_file = key.map(std::path::Path::to_path_buf).unwrap_or_else(|| common.trail_key_file());
     let Some(key) = setup::read_key(&key_file)? else {
-        eprintln!("no audit key at {}: the chain cannot be verified (--key FILE)", key_file.display());
+        eprintln!("no trail key at {}: the chain cannot be verified (--key FILE)", key_file.display());
         return Ok(ExitCode::from(2));
     };
     let live = common.database_url();
@@ -332,7 +335,7 @@ pub async fn restore_check(
         return Ok(ExitCode::from(2));
     }
     if record {
-        let (store, _, _) = setup::open(&live, &common.secret_file()).await?;
+        let (store, _, _) = setup::open(&live, &common.trail_key_file()).await?;
         let id = crate::backup::record_drill(store.as_ref(), by.unwrap_or_default(), &report).await?;
         println!("entered in the security register as done (duty {id}); the next drill is due in a quarter");
     }

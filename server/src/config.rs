@@ -3,6 +3,12 @@
 use clap::{Args, Parser, Subcommand};
 use std::{net::SocketAddr, path::PathBuf};
 
+/// The trail key's variable before #38's rename (read for one release, with a warning).
+pub const DEPRECATED_KEY_ENV: &str = "YINJIAN_SECRET_FILE";
+/// The forwarding variables before #38's rename: (old, new).
+pub const DEPRECATED_FORWARD_ENV: [(&str, &str); 2] =
+    [("YINJIAN_AUDIT_FORWARD", "YINJIAN_TRAIL_FORWARD"), ("YINJIAN_AUDIT_FORWARD_SECS", "YINJIAN_TRAIL_FORWARD_SECS")];
+
 #[derive(Debug, Parser)]
 #[command(name = "yinjian", version = crate::VERSION, about = "印鑑比對系統 — Taipei seal comparison system")]
 pub struct Cli {
@@ -18,12 +24,14 @@ pub struct Common {
     /// With a password in it, give it in the environment, not as a flag (`ps` shows flags).
     #[arg(long, env = "DATABASE_URL", global = true)]
     pub database_url: Option<String>,
-    /// Folder for the SQLite database and the audit key when not given otherwise.
+    /// Folder for the SQLite database and the trail key when not given otherwise.
     #[arg(long, env = "YINJIAN_DATA_DIR", default_value = "data", global = true)]
     pub data_dir: PathBuf,
-    /// Key of the trail chain's HMAC (generated with 0600 permissions on first start).
-    #[arg(long, env = "YINJIAN_SECRET_FILE", global = true)]
-    pub secret_file: Option<PathBuf>,
+    /// Key of the trail chain's HMAC (generated with 0600 permissions on first start; default
+    /// `DATA_DIR/trail.key`). `YINJIAN_SECRET_FILE`, its name before #38, is still read for
+    /// one release, with a warning.
+    #[arg(long, env = "YINJIAN_TRAIL_KEY_FILE", global = true)]
+    pub trail_key_file: Option<PathBuf>,
     /// Malware scanning of uploads by ClamAV's clamd: `off`, `unix:/run/clamav/clamd.ctl`
     /// (or a socket path), or `tcp://host:3310`. When set and clamd does not answer, uploads
     /// are refused.
@@ -44,8 +52,42 @@ impl Common {
     pub fn database_url(&self) -> String {
         self.database_url.clone().unwrap_or_else(|| format!("sqlite://{}", self.data_dir.join("yinjian.db").display()))
     }
-    pub fn secret_file(&self) -> PathBuf {
-        self.secret_file.clone().unwrap_or_else(|| self.data_dir.join("audit.key"))
+    /// The trail key's file: `--trail-key-file`, `YINJIAN_TRAIL_KEY_FILE`, the deprecated
+    /// `YINJIAN_SECRET_FILE`, then `DATA_DIR/trail.key` — or `DATA_DIR/audit.key`, the default
+    /// before #38, when only that one exists.
+    pub fn trail_key_file(&self) -> PathBuf {
+        if let Some(f) = &self.trail_key_file {
+            return f.clone();
+        }
+        if let Some(f) = std::env::var_os(DEPRECATED_KEY_ENV).filter(|v| !v.is_empty()) {
+            return PathBuf::from(f);
+        }
+        let current = self.data_dir.join("trail.key");
+        let before = self.data_dir.join("audit.key");
+        if !current.exists() && before.exists() {
+            before
+        } else {
+            current
+        }
+    }
+
+    /// What this configuration still reads under a name that is going away, one sentence each
+    /// (logged as warnings at start).
+    pub fn deprecations(&self) -> Vec<String> {
+        let mut v = Vec::new();
+        if self.trail_key_file.is_none() && std::env::var_os(DEPRECATED_KEY_ENV).is_some_and(|v| !v.is_empty()) {
+            v.push(format!("{DEPRECATED_KEY_ENV} is deprecated: name the trail key's file in YINJIAN_TRAIL_KEY_FILE"));
+        }
+        if self.trail_key_file.is_none()
+            && std::env::var_os(DEPRECATED_KEY_ENV).is_none()
+            && self.trail_key_file() == self.data_dir.join("audit.key")
+        {
+            v.push(format!(
+                "the trail key is read from {} (its name before this release): rename it to trail.key",
+                self.trail_key_file().display()
+            ));
+        }
+        v
     }
     pub fn scanner(&self) -> Result<app::server::scan::Scanner, String> {
         use app::server::scan::{ScanConfig, Scanner};
@@ -70,20 +112,23 @@ pub enum Command {
     /// Manage accounts from the command line.
     #[command(subcommand)]
     User(UserCommand),
-    /// Trail tools.
+    /// Trail tools (the tamper-evident trail of every read and write).
     #[command(subcommand)]
-    Audit(AuditCommand),
+    Trail(TrailCommand),
+    /// Deprecated name of `trail` (until the next release).
+    #[command(subcommand, hide = true)]
+    Audit(TrailCommand),
     /// The registered-seal registry.
     #[command(subcommand)]
     Seals(SealsCommand),
-    /// A consistent online backup into the folder DEST, with its manifest (the audit key is
+    /// A consistent online backup into the folder DEST, with its manifest (the trail key is
     /// not in it: keep the key apart).
     Backup { dest: PathBuf },
-    /// Restore BACKUP in a scratch place and check it (file, migrations, row counts, audit
+    /// Restore BACKUP in a scratch place and check it (file, migrations, row counts, trail
     /// chain with the key); prints a drill report, exit 0 only when it passes.
     RestoreCheck {
         backup: PathBuf,
-        /// The audit key to verify the chain with (default: YINJIAN_SECRET_FILE).
+        /// The trail key to verify the chain with (default: YINJIAN_TRAIL_KEY_FILE).
         #[arg(long)]
         key: Option<PathBuf>,
         /// PostgreSQL server for the scratch database (default: DATABASE_URL's server). With a
@@ -183,8 +228,9 @@ pub struct ServeArgs {
     /// Collectors the trail is forwarded to (附件三 4(10)), comma-separated:
     /// `syslog+tls://HOST:PORT` (RFC 5425; needs YINJIAN_FORWARD_CA_FILE), `syslog+tcp://HOST:PORT`
     /// (clear text), `syslog+unix:/PATH` (datagram), `file:/PATH` (JSON lines).
-    #[arg(long, env = "YINJIAN_AUDIT_FORWARD", value_delimiter = ',')]
-    pub audit_forward: Vec<String>,
+    /// (`YINJIAN_AUDIT_FORWARD`, its name before #38, is still read for one release.)
+    #[arg(long, env = "YINJIAN_TRAIL_FORWARD", value_delimiter = ',')]
+    pub trail_forward: Vec<String>,
     /// The CA (PEM) that signed the `syslog+tls://` collector's certificate.
     #[arg(long, env = "YINJIAN_FORWARD_CA_FILE")]
     pub forward_ca_file: Option<PathBuf>,
@@ -195,9 +241,9 @@ pub struct ServeArgs {
     /// Prometheus `/metrics` on an address of its own (off unless set; keep it internal).
     #[arg(long, env = "YINJIAN_METRICS_ADDR")]
     pub metrics_addr: Option<SocketAddr>,
-    /// How often new trail events are forwarded (seconds).
-    #[arg(long, env = "YINJIAN_AUDIT_FORWARD_SECS", default_value_t = 5)]
-    pub audit_forward_secs: u64,
+    /// How often new trail events are forwarded (seconds; default 5).
+    #[arg(long, env = "YINJIAN_TRAIL_FORWARD_SECS")]
+    pub trail_forward_secs: Option<u64>,
     /// Days without a sign-in or query after which the quarterly review flags an account.
     #[arg(long, env = "YINJIAN_IDLE_DAYS", default_value_t = 90)]
     pub idle_days: i64,
@@ -217,7 +263,8 @@ pub struct ServeArgs {
 }
 
 impl ServeArgs {
-    /// The collectors of YINJIAN_AUDIT_FORWARD, with the TLS settings of a `syslog+tls://` one.
+    /// The collectors of YINJIAN_TRAIL_FORWARD (or the deprecated YINJIAN_AUDIT_FORWARD), with
+    /// the TLS settings of a `syslog+tls://` one.
     pub fn forward_targets(&self) -> Result<Vec<crate::forward::Target>, String> {
         use crate::forward::{Target, TlsOptions};
         let tls = TlsOptions {
@@ -225,11 +272,38 @@ impl ServeArgs {
             pins: TlsOptions::parse_pins(&self.forward_pin_sha256)
                 .map_err(|e| format!("YINJIAN_FORWARD_PIN_SHA256: {e}"))?,
         };
-        self.audit_forward
+        let mut targets = self.trail_forward.clone();
+        if targets.is_empty() {
+            if let Ok(old) = std::env::var(DEPRECATED_FORWARD_ENV[0].0) {
+                targets = old.split(',').map(str::to_string).collect();
+            }
+        }
+        targets
             .iter()
             .filter(|t| !t.trim().is_empty())
-            .map(|t| Target::parse_with(t, &tls).map_err(|e| format!("YINJIAN_AUDIT_FORWARD: {e}")))
+            .map(|t| Target::parse_with(t, &tls).map_err(|e| format!("YINJIAN_TRAIL_FORWARD: {e}")))
             .collect()
+    }
+
+    /// Seconds between forwarding rounds: YINJIAN_TRAIL_FORWARD_SECS, the deprecated
+    /// YINJIAN_AUDIT_FORWARD_SECS, or 5.
+    pub fn trail_forward_secs(&self) -> u64 {
+        self.trail_forward_secs
+            .or_else(|| std::env::var(DEPRECATED_FORWARD_ENV[1].0).ok().and_then(|v| v.trim().parse().ok()))
+            .unwrap_or(5)
+            .max(1)
+    }
+
+    /// The forwarding variables still read under their old names, one warning each.
+    pub fn deprecations(&self) -> Vec<String> {
+        let mut v = Vec::new();
+        for (i, (old, new)) in DEPRECATED_FORWARD_ENV.iter().enumerate() {
+            let new_set = if i == 0 { !self.trail_forward.is_empty() } else { self.trail_forward_secs.is_some() };
+            if !new_set && std::env::var_os(old).is_some() {
+                v.push(format!("{old} is deprecated: use {new}"));
+            }
+        }
+        v
     }
 
     pub fn report_thresholds(&self) -> app::domain::report::Thresholds {
@@ -321,7 +395,7 @@ pub enum SealsCommand {
 }
 
 #[derive(Debug, Subcommand)]
-pub enum AuditCommand {
+pub enum TrailCommand {
     /// Walk the chain; names the first broken link and exits non-zero when there is one.
     Verify {
         /// The central log system's copy of the trail (the JSON-lines file of a `file:` target, or

@@ -1,5 +1,5 @@
 //! Files and folders this process writes hold personal data (the SQLite database and its
-//! sessions, backups, the JSON-lines copy of the trail) or secrets (the audit key): they are
+//! sessions, backups, the JSON-lines copy of the trail) or secrets (the trail key): they are
 //! made readable by their owner only, whatever the umask of whoever started the process.
 
 use std::fs;

@@ -7,14 +7,15 @@
 //! down keeps its cursor; when it is back it gets everything from there, in order. Of several
 //! instances one sends at a time (a lease on the cursor); a batch whose acceptance was not
 //! confirmed is sent again, so a collector may see an event twice after a crash — every message
-//! carries its `seq` (MSGID `audit`, structured data `seq=`) for it to drop duplicates by.
+//! carries its `seq` (MSGID `audit`, structured data `seq=`) for it to drop duplicates by (the MSGID
+//! stays `audit`, the name collectors filter on, through #38's rename).
 //!
 //! Over TCP (and TLS) a batch counts as accepted when the collector has read all of it: the
 //! connection's write half is shut and the collector's end of the connection is read to its
 //! close. Over TLS the collector's certificate must chain to the configured CA, carry the host's
 //! name and, when pins are configured, match one: nothing is sent to any other.
 //! Every batch ends with an anchor: the chain's head at that moment with its seal (HMAC under the
-//! audit key), so the collector holds heads the database cannot take back — `yinjian audit verify
+//! trail key), so the collector holds heads the database cannot take back — `yinjian trail verify
 //! --anchors FILE` finds a trail rolled back to an older sealed head (`app::server::trail::Anchor`).
 //!
 //! Personal data: national ID numbers are masked, in the subject and anywhere in the details.
@@ -386,7 +387,7 @@ fn tls_error(e: &std::io::Error) -> String {
             "the collector's certificate is not signed by the CA of YINJIAN_FORWARD_CA_FILE: nothing sent".into()
         }
         C::NotValidForName | C::NotValidForNameContext { .. } => {
-            "the collector's certificate does not name the host of YINJIAN_AUDIT_FORWARD: nothing sent".into()
+            "the collector's certificate does not name the host of YINJIAN_TRAIL_FORWARD: nothing sent".into()
         }
         C::Expired | C::ExpiredContext { .. } | C::NotValidYet | C::NotValidYetContext { .. } => {
             format!("the collector's certificate is out of its validity period ({c:?}): nothing sent")
@@ -483,8 +484,8 @@ pub async fn forward_once(store: &DynStore, target: &Target, holder: &str) -> Re
     let (head, _) = store.trail_head().await.map_err(|e| e.to_string())?;
     if head < cursor {
         let e = format!(
-            "the audit head (row {head}) is behind what this collector already has (row {cursor}): the trail was \
-             rolled back; `yinjian audit verify --anchors` with the collector's copy names the cut"
+            "the trail head (row {head}) is behind what this collector already has (row {cursor}): the trail was \
+             rolled back; `yinjian trail verify --anchors` with the collector's copy names the cut"
         );
         tracing::error!(target = %name, "{e}");
         let _ = store.forward_failed(&name, holder, &e, Utc::now()).await;
@@ -529,8 +530,8 @@ pub fn spawn(store: DynStore, targets: Vec<Target>, every: Duration) {
             for t in &targets {
                 match forward_once(&store, t, &holder).await {
                     Ok(0) => {}
-                    Ok(n) => tracing::debug!(target = %t.name(), events = n, "audit events forwarded"),
-                    Err(e) => tracing::warn!(target = %t.name(), error = %e, "audit forwarding: collector unavailable"),
+                    Ok(n) => tracing::debug!(target = %t.name(), events = n, "trail events forwarded"),
+                    Err(e) => tracing::warn!(target = %t.name(), error = %e, "trail forwarding: collector unavailable"),
                 }
             }
         }

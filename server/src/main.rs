@@ -29,6 +29,9 @@ async fn run() -> ExitCode {
         )
         .with_writer(std::io::stderr)
         .init();
+    for note in cli.common.deprecations() {
+        tracing::warn!("{note}");
+    }
     let result = match &cli.command {
         None => match ServeArgs::from_env() {
             Ok(args) => cli::serve(&cli.common, &args).await,
@@ -37,7 +40,11 @@ async fn run() -> ExitCode {
         Some(Command::Serve(args)) => cli::serve(&cli.common, args).await,
         Some(Command::Migrate) => cli::migrate(&cli.common).await,
         Some(Command::User(cmd)) => cli::user(&cli.common, cmd).await,
-        Some(Command::Audit(cmd)) => cli::audit(&cli.common, cmd).await,
+        Some(Command::Trail(cmd)) => cli::trail(&cli.common, cmd).await,
+        Some(Command::Audit(cmd)) => {
+            eprintln!("yinjian: `yinjian audit` is deprecated and goes in the next release: use `yinjian trail`");
+            cli::trail(&cli.common, cmd).await
+        }
         Some(Command::Seals(cmd)) => server::seals_import::run(&cli.common, cmd).await,
         Some(Command::Backup { dest }) => cli::backup(&cli.common, dest).await,
         Some(Command::RestoreCheck { backup, key, scratch_url, record, by }) => {

@@ -176,9 +176,9 @@ async fn scrape(State(s): State<Scrape>) -> impl IntoResponse {
         metrics::gauge!("yinjian_sessions_live").set(n as f64);
     }
     if let (Ok((head, _)), Ok(cursors)) = (s.store.trail_head().await, s.store.forward_status().await) {
-        metrics::gauge!("yinjian_audit_head_seq").set(head as f64);
+        metrics::gauge!("yinjian_trail_head_seq").set(head as f64);
         for c in cursors {
-            metrics::gauge!("yinjian_audit_forward_behind", "target" => c.target)
+            metrics::gauge!("yinjian_trail_forward_behind", "target" => c.target)
                 .set((head - c.last_seq).max(0) as f64);
         }
     }

@@ -1,4 +1,4 @@
-//! Start-up: the audit key, the database, migrations and first-start data.
+//! Start-up: the trail key, the database, migrations and first-start data.
 
 use std::{fs, io::Write, path::Path, sync::Arc};
 
@@ -9,41 +9,41 @@ use app::server::trail::KeyVerdict;
 pub enum SetupError {
     #[error(transparent)]
     Store(#[from] StoreError),
-    #[error("cannot use the audit key file {path}: {source}")]
+    #[error("cannot use the trail key file {path}: {source}")]
     KeyFile { path: String, source: std::io::Error },
     #[error(
-        "the audit trail has {0} rows but the audit key file {1} is missing: refusing to start \
+        "the trail has {0} rows but the trail key file {1} is missing: refusing to start \
          (restore the key; a new key would make the whole trail unverifiable)"
     )]
     KeyMissing(i64, String),
-    #[error("there is no audit key file at {0}: the trail cannot be verified without its key (YINJIAN_SECRET_FILE)")]
+    #[error("there is no trail key file at {0}: the trail cannot be verified without its key (YINJIAN_TRAIL_KEY_FILE)")]
     NoKey(String),
-    #[error("the audit key file {0} is empty or too short (need at least 32 bytes)")]
+    #[error("the trail key file {0} is empty or too short (need at least 32 bytes)")]
     KeyTooShort(String),
     #[error(
-        "the audit key file {0} does not verify the newest audit row (or the head's seal): refusing to start \
-         with a wrong key (restore the right key file; `yinjian audit verify` names the break)"
+        "the trail key file {0} does not verify the newest trail row (or the head's seal): refusing to start \
+         with a wrong key (restore the right key file; `yinjian trail verify` names the break)"
     )]
     WrongKey(String),
     #[error(
-        "the audit key file {0} is not the key this database's trail was started with (its fingerprint \
+        "the trail key file {0} is not the key this database's trail was started with (its fingerprint \
          differs from the one recorded in the database): refusing to start. Every instance must use the \
          same key file: copy it from the instance that started the trail (docs/deploy.md, 3)"
     )]
     OtherKey(String),
     #[error(
-        "another instance recorded its own audit key in this database first, so the key this start made \
+        "another instance recorded its own trail key in this database first, so the key this start made \
          in {0} was removed: refusing to start. Every instance must use the same key file: copy the first \
          instance's to {0} and start again (docs/deploy.md, 3)"
     )]
     LostKeyRace(String),
     #[error(
-        "the audit key file {0} is missing, and this database's trail was already started with a key: \
+        "the trail key file {0} is missing, and this database's trail was already started with a key: \
          refusing to make another. Copy the key file from the instance that started the trail to {0} \
          (docs/deploy.md, 3)"
     )]
     KeyElsewhere(String),
-    #[error("the audit key file {0} may be read by others (mode {1:o}): refusing to start; run `chmod 600 {0}`")]
+    #[error("the trail key file {0} may be read by others (mode {1:o}): refusing to start; run `chmod 600 {0}`")]
     KeyFileMode(String, u32),
     #[error("cannot create the data folder {path}: {source}")]
     DataDir { path: String, source: std::io::Error },
@@ -52,7 +52,7 @@ pub enum SetupError {
 }
 
 /// Open the database, apply migrations, and load (or, when the trail is empty, create) the
-/// audit key; refuse a key that is not the trail's: one whose fingerprint differs from the one
+/// trail key; refuse a key that is not the trail's: one whose fingerprint differs from the one
 /// the database recorded, or that does not verify the newest row and the head's seal. The first
 /// process to use a key on the database records its fingerprint.
 pub async fn open(url: &str, key_file: &Path) -> Result<(DynStore, Pool, Arc<Vec<u8>>), SetupError> {
@@ -69,12 +69,12 @@ pub async fn open(url: &str, key_file: &Path) -> Result<(DynStore, Pool, Arc<Vec
         KeyVerdict::WrongKey => return Err(SetupError::WrongKey(path)),
     }
     if app::server::trail::seal_legacy_head(store.as_ref()).await? {
-        tracing::info!("sealed the audit head written before head seals existed");
+        tracing::info!("sealed the trail head written before head seals existed");
     }
     Ok((store, pool, key))
 }
 
-/// Like [`open`] without checking the key against the trail: for `audit verify`, which must
+/// Like [`open`] without checking the key against the trail: for `trail verify`, which must
 /// report a broken trail (or another key) rather than refuse it. It never makes a key.
 pub async fn open_unchecked(url: &str, key_file: &Path) -> Result<(DynStore, Pool, Arc<Vec<u8>>), SetupError> {
     if read_key(key_file)?.is_none() {
@@ -192,7 +192,7 @@ fn create_key(path: &Path) -> Result<(Vec<u8>, bool), SetupError> {
     let _ = fs::remove_file(&tmp);
     match linked {
         Ok(()) => {
-            tracing::info!(path = %path.display(), "created a new audit key");
+            tracing::info!(path = %path.display(), "created a new trail key");
             Ok((key, true))
         }
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => match read_key(path)? {

@@ -247,6 +247,13 @@ async fn authorize_api(State(state): State<AppState>, mut req: Request, next: Ne
     if req.method() != axum::http::Method::POST {
         return (StatusCode::METHOD_NOT_ALLOWED, [(header::ALLOW, "POST")]).into_response();
     }
+    if let Some(new) = authz::moved(&path) {
+        let location = match req.uri().query() {
+            Some(q) => format!("{new}?{q}"),
+            None => new.to_string(),
+        };
+        return (StatusCode::PERMANENT_REDIRECT, [(header::LOCATION, location)]).into_response();
+    }
     let Some(session) = req.extensions().get::<tower_sessions::Session>().cloned() else {
         return error_response(ApiError::Internal);
     };

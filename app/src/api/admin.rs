@@ -151,7 +151,7 @@ pub struct RetentionView {
 /// The record's kinds in the retention report.
 pub fn record_label(table: &str) -> (&'static str, &'static str) {
     match table {
-        "audit_event" => ("稽核軌跡", "Audit trail"),
+        "trail_event" => ("稽核軌跡", "Audit trail"),
         "seal_query" => ("查詢紀錄", "Query log"),
         "comparison" => ("比對紀錄", "Comparison records"),
         "comparison_note" => ("比對紀錄註記", "Record annotations"),

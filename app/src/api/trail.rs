@@ -28,7 +28,7 @@ pub struct VerifyReport {
     pub broken: Option<String>,
 }
 
-#[server(prefix = "/api", endpoint = "audit/recent")]
+#[server(prefix = "/api", endpoint = "trail/recent")]
 pub async fn recent_events(limit: i64) -> Result<Vec<TrailEventView>, ApiError> {
     use crate::server::trail::{Outcome, TrailAction, TrailDraft};
     let ctx = super::guard(RecentEvents::PATH).await?;
@@ -37,7 +37,7 @@ pub async fn recent_events(limit: i64) -> Result<Vec<TrailEventView>, ApiError> 
     ctx.state
         .store
         .append_trail(
-            TrailDraft::new(TrailAction::AuditRead, Outcome::Success)
+            TrailDraft::new(TrailAction::TrailRead, Outcome::Success)
                 .actor(Some(actor.trail_ref()))
                 .ip(ctx.ip_string())
                 .details(serde_json::json!({ "rows": rows.len() })),
@@ -63,7 +63,7 @@ pub async fn recent_events(limit: i64) -> Result<Vec<TrailEventView>, ApiError> 
         .collect())
 }
 
-#[server(prefix = "/api", endpoint = "audit/verify")]
+#[server(prefix = "/api", endpoint = "trail/verify")]
 pub async fn verify_chain() -> Result<VerifyReport, ApiError> {
     use crate::server::trail::{Outcome, TrailAction, TrailDraft};
     let ctx = super::guard(VerifyChain::PATH).await?;
@@ -77,7 +77,7 @@ pub async fn verify_chain() -> Result<VerifyReport, ApiError> {
         .store
         .append_trail(
             TrailDraft::new(
-                TrailAction::AuditVerify,
+                TrailAction::TrailVerify,
                 if report.broken.is_none() { Outcome::Success } else { Outcome::Failure },
             )
             .actor(Some(actor.trail_ref()))

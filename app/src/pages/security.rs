@@ -79,7 +79,7 @@ fn Security() -> impl IntoView {
                             <section class="card" data-testid="forwarding">
                                 <h2>{locale.pick("稽核軌跡轉送中央日誌系統", "Audit trail to the central log system")}</h2>
                                 {if reg.forwarding.is_empty() {
-                                    view! { <p class="notice" data-testid="forwarding-off">{locale.pick("尚未轉送（請設定 YINJIAN_AUDIT_FORWARD）", "Not forwarded (set YINJIAN_AUDIT_FORWARD)")}</p> }.into_any()
+                                    view! { <p class="notice" data-testid="forwarding-off">{locale.pick("尚未轉送（請設定 YINJIAN_TRAIL_FORWARD）", "Not forwarded (set YINJIAN_TRAIL_FORWARD)")}</p> }.into_any()
                                 } else {
                                     view! { <ul class="plain">{reg.forwarding.iter().map(|f| view! {
                                         <li data-testid="forward-target" data-behind=f.behind.to_string()>

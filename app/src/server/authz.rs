@@ -27,7 +27,7 @@ pub enum Access {
 }
 
 const ADMIN: &[Role] = &[Role::Admin];
-const AUDIT_READERS: &[Role] = &[Role::Admin, Role::InternalAuditor, Role::ExternalAuditor, Role::Ethics];
+const TRAIL_READERS: &[Role] = &[Role::Admin, Role::InternalAuditor, Role::ExternalAuditor, Role::Ethics];
 const CLERKS: &[Role] = &[Role::Clerk];
 const HISTORY: &[Role] = &[Role::Clerk, Role::Supervisor];
 /// Who may open a comparison record (the function narrows it to the unit or the operator).
@@ -72,8 +72,8 @@ pub const POLICY: &[(&str, Access)] = &[
     ("/api/admin/designations", Access::Roles(ADMIN)),
     ("/api/admin/designations/add", Access::Roles(ADMIN)),
     ("/api/admin/designations/end", Access::Roles(ADMIN)),
-    ("/api/audit/recent", Access::Roles(AUDIT_READERS)),
-    ("/api/audit/verify", Access::Roles(ADMIN)),
+    ("/api/trail/recent", Access::Roles(TRAIL_READERS)),
+    ("/api/trail/verify", Access::Roles(ADMIN)),
     ("/api/comparisons/start", Access::Roles(CLERKS)),
     ("/api/comparisons/submit", Access::Roles(CLERKS)),
     ("/api/comparisons/list", Access::Roles(HISTORY)),
@@ -150,6 +150,16 @@ pub const POLICY: &[(&str, Access)] = &[
 
 /// The endpoints that take an upload (an image, or a signature drawn on a tablet: ~400 KB):
 /// only these accept a body up to the upload limit.
+/// Endpoints renamed by #38 ("trail" at every edge): the old path answers 308 Permanent Redirect
+/// to the new one (method and body kept) for one release, then goes.
+pub const MOVED_ENDPOINTS: &[(&str, &str)] =
+    &[("/api/audit/recent", "/api/trail/recent"), ("/api/audit/verify", "/api/trail/verify")];
+
+/// Where a renamed endpoint lives now.
+pub fn moved(path: &str) -> Option<&'static str> {
+    MOVED_ENDPOINTS.iter().find(|(old, _)| *old == path).map(|(_, new)| *new)
+}
+
 pub const LARGE_BODY_ENDPOINTS: &[&str] =
     &["/api/comparisons/submit", "/api/seals/upload", "/api/liaison/reply", "/api/audits/sign"];
 

@@ -44,11 +44,11 @@ coded! {
         AuditFollowup = "audit.followup",
         AuditFollowups = "audit.followups",
         AuditOpen = "audit.open",
-        AuditRead = "audit.read",
+        TrailRead = "trail.read",
         AuditRefer = "audit.refer",
         AuditSign = "audit.sign",
         AuditText = "audit.text",
-        AuditVerify = "audit.verify",
+        TrailVerify = "trail.verify",
         AuditView = "audit.view",
         AuditWithdraw = "audit.withdraw",
         AuthLockout = "auth.lockout",
@@ -340,14 +340,15 @@ impl TrailRecord {
     }
 }
 
-/// The seal of the chain's head: HMAC of its seq and hash under the audit key.
+/// The seal of the chain's head: HMAC of its seq and hash under the trail key.
 pub fn head_mac(key: &[u8], seq: i64, hash: &str) -> String {
     let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(key).expect("HMAC takes any key length");
+    // the label predates #38's rename of the table; it is part of every stored seal, so it stays
     mac.update(format!("audit_head\n{seq}\n{hash}").as_bytes());
     hex::encode(mac.finalize().into_bytes())
 }
 
-/// The audit key's fingerprint, recorded in the database when the key is first used there:
+/// The trail key's fingerprint, recorded in the database when the key is first used there:
 /// HMAC-SHA256 under the key of a fixed text, hex. It names the key without giving it away, and
 /// (being keyed) it cannot be used to test guesses of the key any faster than a row's HMAC can.
 pub fn key_fingerprint(key: &[u8]) -> String {
@@ -393,7 +394,7 @@ pub async fn adopt_key(store: &dyn super::store::Store, key: &[u8]) -> Result<Ke
 /// the newest head the trail ever reached. Putting an older sealed head back (every backup has
 /// one) and deleting the rows after it leaves the database consistent, but not with these:
 /// `yinjian audit verify --anchors FILE` names the cut. The seal is the head's HMAC under the
-/// audit key, so an anchor cannot be made or altered without the key.
+/// trail key, so an anchor cannot be made or altered without the key.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Anchor {
     pub seq: i64,
@@ -438,7 +439,7 @@ impl Anchor {
         })
     }
 
-    /// Whether the audit key sealed it.
+    /// Whether the trail key sealed it.
     pub fn sealed_by(&self, key: &[u8]) -> bool {
         head_mac(key, self.seq, &self.hash) == self.seal
     }
@@ -500,7 +501,7 @@ pub enum ChainBreak {
     Truncated { head_seq: i64, last_seq: i64 },
     #[error("the chain head's hash does not match row {0}")]
     HeadMismatch(i64),
-    #[error("the chain head (row {0}) is not sealed by the audit key: it was rewritten, or the key is wrong")]
+    #[error("the chain head (row {0}) is not sealed by the trail key: it was rewritten, or the key is wrong")]
     HeadForged(i64),
     #[error("the signed monthly report {report} recorded row {seq} with another hash: the trail was rewritten")]
     AnchorMismatch { report: i64, seq: i64 },
@@ -509,7 +510,7 @@ pub enum ChainBreak {
     )]
     AnchorMissing { report: i64, seq: i64 },
     #[error(
-        "the audit key is not this trail's key: its fingerprint differs from the one the database recorded \
+        "the trail key is not this trail's key: its fingerprint differs from the one the database recorded \
          when the trail was started (use that key file)"
     )]
     OtherKey,
@@ -526,7 +527,7 @@ pub enum ChainBreak {
     )]
     ForwardedAnchorMismatch { seq: i64, place: String },
     #[error(
-        "{place} holds an anchor not sealed by the audit key: the collector's copy was forged or altered \
+        "{place} holds an anchor not sealed by the trail key: the collector's copy was forged or altered \
          (or the key is not this trail's)"
     )]
     ForgedAnchor { place: String },
@@ -689,7 +690,7 @@ mod tests {
         let mut prev = GENESIS_HASH.to_string();
         (1..=n)
             .map(|seq| {
-                let r = TrailDraft::new(TrailAction::AuditRead, Outcome::Success)
+                let r = TrailDraft::new(TrailAction::TrailRead, Outcome::Success)
                     .details(serde_json::json!({ "n": seq }))
                     .into_record(seq, prev.clone(), key);
                 prev = r.hash.clone();

@@ -12,7 +12,7 @@ fn yinjian(db: &TestDb, key: &std::path::Path, args: &[&str]) -> (i32, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_yinjian"))
         .args(args)
         .env("DATABASE_URL", &db.url)
-        .env("YINJIAN_SECRET_FILE", key)
+        .env("YINJIAN_TRAIL_KEY_FILE", key)
         .env("RUST_LOG", "error")
         .output()
         .expect("run yinjian");
@@ -61,7 +61,7 @@ async fn backup_and_drill(kind: Kind) {
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
     let (code, out) = yinjian(db, &key, &["backup", dest.to_str().unwrap()]);
     assert_eq!(code, 0, "{out}");
-    assert!(out.contains("the audit key is not in the backup"), "{out}");
+    assert!(out.contains("the trail key is not in the backup"), "{out}");
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
     stop.store(true, std::sync::atomic::Ordering::Relaxed);
     let looked_up = load.await.unwrap();
@@ -77,18 +77,18 @@ async fn backup_and_drill(kind: Kind) {
         serde_json::from_str(&std::fs::read_to_string(format!("{}.manifest.json", file.display())).unwrap()).unwrap();
     let in_backup = manifest["counts"]["seal_query"].as_i64().unwrap();
     assert!(in_backup <= looked_up, "the snapshot holds what was committed when it was taken");
-    assert!(manifest["audit_head_seq"].as_i64().unwrap() > 0);
+    assert!(manifest["trail_head_seq"].as_i64().unwrap() > 0);
     assert_eq!(manifest["sha256"].as_str().unwrap().len(), 64);
     // the key is not in it
     let bytes = std::fs::read(&file).unwrap();
     let key_hex = std::fs::read_to_string(&key).unwrap();
-    assert!(!bytes.windows(key_hex.len()).any(|w| w == key_hex.as_bytes()), "the audit key is not in the backup");
+    assert!(!bytes.windows(key_hex.len()).any(|w| w == key_hex.as_bytes()), "the trail key is not in the backup");
 
     // the drill passes and is entered in the register
     let f = file.to_str().unwrap();
     let (code, out) = yinjian(db, &key, &["restore-check", f, "--key", key.to_str().unwrap()]);
     assert_eq!(code, 0, "{out}");
-    for check in ["[ok] file", "[ok] migrations", "[ok] row counts", "[ok] audit head", "[ok] audit chain", "PASSED"] {
+    for check in ["[ok] file", "[ok] migrations", "[ok] row counts", "[ok] trail head", "[ok] trail chain", "PASSED"] {
         assert!(out.contains(check), "{check}: {out}");
     }
     let (code, out) = yinjian(db, &key, &["restore-check", f, "--record", "--by", "C6001"]);

@@ -166,7 +166,7 @@ async fn query_then_compare(db: TestDb) {
         assert!(app.db.try_exec(sql).await.is_err(), "{sql} must be refused");
     }
     if app.db.store.backend() == app::server::store::Backend::Postgres {
-        for t in ["seal_query", "comparison", "comparison_note", "image_blob", "seal_version", "audit_event"] {
+        for t in ["seal_query", "comparison", "comparison_note", "image_blob", "seal_version", "trail_event"] {
             assert!(app.db.try_exec(&format!("TRUNCATE {t} CASCADE")).await.is_err(), "TRUNCATE {t} must be refused");
         }
     }
@@ -178,7 +178,7 @@ async fn query_then_compare(db: TestDb) {
     assert_eq!(r.status, 200, "{}", r.body);
     let rows: Value = serde_json::from_str(&r.body).unwrap();
     let row = |t: &str| rows.as_array().unwrap().iter().find(|x| x["table"] == t).cloned().unwrap();
-    for t in ["audit_event", "seal_query", "comparison", "comparison_note", "seal_version", "image_blob"] {
+    for t in ["trail_event", "seal_query", "comparison", "comparison_note", "seal_version", "image_blob"] {
         assert!(row(t)["total"].as_i64().unwrap() > 0, "{t}");
         assert_eq!(row(t)["older"], 0, "{t}");
         assert!(row(t)["oldest"].is_string(), "{t}");

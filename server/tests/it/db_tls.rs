@@ -121,7 +121,7 @@ fn yinjian(url: &str, key: &Path, args: &[&str]) -> (i32, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_yinjian"))
         .args(args)
         .env("DATABASE_URL", url)
-        .env("YINJIAN_SECRET_FILE", key)
+        .env("YINJIAN_TRAIL_KEY_FILE", key)
         .env("RUST_LOG", "error")
         .output()
         .expect("run yinjian");

@@ -1,6 +1,6 @@
 //! What the server writes on disk is its owner's only, whatever the umask it was started with
 //! (here 022, the usual shell default): the data folder (0700), the SQLite database with its
-//! sessions and its `-wal` / `-shm` files, the audit key, the JSON-lines copy of the trail,
+//! sessions and its `-wal` / `-shm` files, the trail key, the JSON-lines copy of the trail,
 //! backups and their manifests (0600) in a folder of 0700. A PostgreSQL backup or restore drill
 //! never puts the database password on `pg_dump`'s / `pg_restore`'s command line (which `ps`
 //! shows to every user): it reaches them in a private password file.
@@ -55,7 +55,7 @@ fn serve(env: &[(&str, String)]) -> Serving {
     let mut child = yinjian(&["serve"], env)
         .env("YINJIAN_ADDR", "127.0.0.1:0")
         .env("YINJIAN_DEMO", "true")
-        .env("YINJIAN_AUDIT_FORWARD_SECS", "1")
+        .env("YINJIAN_TRAIL_FORWARD_SECS", "1")
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
         .spawn()
@@ -104,12 +104,12 @@ fn sqlite_files_are_the_owners_only() {
     std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
     let data = dir.path().join("data");
     let db = data.join("yinjian.db");
-    let jsonl = dir.path().join("audit.jsonl");
+    let jsonl = dir.path().join("trail.jsonl");
     let env = [
         ("DATABASE_URL", format!("sqlite://{}", db.display())),
-        ("YINJIAN_SECRET_FILE", data.join("audit.key").display().to_string()),
+        ("YINJIAN_TRAIL_KEY_FILE", data.join("trail.key").display().to_string()),
         ("YINJIAN_SITE_ROOT", dir.path().join("site").display().to_string()),
-        ("YINJIAN_AUDIT_FORWARD", format!("file:{}", jsonl.display())),
+        ("YINJIAN_TRAIL_FORWARD", format!("file:{}", jsonl.display())),
     ];
     {
         let _server = serve(&env);
@@ -119,7 +119,7 @@ fn sqlite_files_are_the_owners_only() {
         assert_mode(&db, 0o600);
         assert_mode(&PathBuf::from(format!("{}-wal", db.display())), 0o600);
         assert_mode(&PathBuf::from(format!("{}-shm", db.display())), 0o600);
-        assert_mode(&data.join("audit.key"), 0o600);
+        assert_mode(&data.join("trail.key"), 0o600);
         assert_mode(&jsonl, 0o600);
     }
 
@@ -187,12 +187,12 @@ async fn postgres_backups_are_private_and_the_password_stays_off_the_command_lin
     std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
     let key = common::serve::key_file(dir.path());
     let bin = recording_tools(dir.path());
-    let jsonl = dir.path().join("audit.jsonl");
+    let jsonl = dir.path().join("trail.jsonl");
     let env = [
         ("DATABASE_URL", url.clone()),
-        ("YINJIAN_SECRET_FILE", key.display().to_string()),
+        ("YINJIAN_TRAIL_KEY_FILE", key.display().to_string()),
         ("YINJIAN_SITE_ROOT", dir.path().join("site").display().to_string()),
-        ("YINJIAN_AUDIT_FORWARD", format!("file:{}", jsonl.display())),
+        ("YINJIAN_TRAIL_FORWARD", format!("file:{}", jsonl.display())),
         ("PATH", format!("{}:{}", bin.display(), std::env::var("PATH").unwrap_or_default())),
         ("PGPASSWORD", "not-this-one".to_string()),
     ];

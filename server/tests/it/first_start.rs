@@ -7,12 +7,12 @@ use std::process::{Command, Stdio};
 
 use crate::common::{Kind, TestDb};
 
-/// Start the server on `db` until it listens, with the audit key in `dir`; its stdout up to then.
+/// Start the server on `db` until it listens, with the trail key in `dir`; its stdout up to then.
 fn serve_once(db: &TestDb, dir: &std::path::Path, demo: Option<&str>) -> String {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_yinjian"));
     cmd.arg("serve")
         .env("DATABASE_URL", &db.url)
-        .env("YINJIAN_SECRET_FILE", dir.join("audit.key"))
+        .env("YINJIAN_TRAIL_KEY_FILE", dir.join("trail.key"))
         .env("YINJIAN_ADDR", "127.0.0.1:0")
         .env("YINJIAN_SITE_ROOT", dir)
         .env("RUST_LOG", "info")
@@ -41,7 +41,7 @@ fn serve_once(db: &TestDb, dir: &std::path::Path, demo: Option<&str>) -> String 
 
 async fn no_demo_data_unless_asked(kind: Kind) {
     let Some(db) = TestDb::new(kind).await else { return };
-    // the first start makes the audit key; the second uses it (the database recorded it)
+    // the first start makes the trail key; the second uses it (the database recorded it)
     let dir = tempfile::tempdir().unwrap();
     let out = serve_once(&db, dir.path(), None);
     assert_eq!(db.store.count_accounts().await.unwrap(), 0, "no account was created by default");

@@ -196,7 +196,7 @@ async fn every_event_once_in_order(kind: Kind) {
     assert!(status[0].last_error.is_none());
 
     // JSON lines to a file, the second collector, with its own cursor
-    let file = dir.path().join("audit.jsonl");
+    let file = dir.path().join("trail.jsonl");
     let jsonl = Target::parse(&format!("file:{}", file.display())).unwrap();
     assert_eq!(forward_once(&db.store, &jsonl, "instance-a").await.unwrap(), 1230);
     let lines: Vec<serde_json::Value> = std::fs::read_to_string(&file)
@@ -355,10 +355,10 @@ fn write_key(path: &Path) {
     std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600)).unwrap();
 }
 
-/// `yinjian audit verify [--anchors FILE…]`: (exit code, output).
+/// `yinjian trail verify [--anchors FILE…]`: (exit code, output).
 fn verify(db: &TestDb, key: &Path, anchors: &[&Path]) -> (i32, String) {
     let mut c = Command::new(env!("CARGO_BIN_EXE_yinjian"));
-    c.args(["audit", "verify"]).env("DATABASE_URL", &db.url).env("YINJIAN_SECRET_FILE", key).env("RUST_LOG", "error");
+    c.args(["trail", "verify"]).env("DATABASE_URL", &db.url).env("YINJIAN_TRAIL_KEY_FILE", key).env("RUST_LOG", "error");
     for a in anchors {
         c.arg("--anchors").arg(a);
     }
@@ -369,13 +369,13 @@ fn verify(db: &TestDb, key: &Path, anchors: &[&Path]) -> (i32, String) {
 
 /// A database writer puts an older sealed head back and deletes the rows after it: the database
 /// alone still verifies, but the collectors (a JSON-lines file, rsyslog over TLS) hold the newer
-/// sealed head, and `audit verify --anchors` names the cut; rows written again over the cut are
+/// sealed head, and `trail verify --anchors` names the cut; rows written again over the cut are
 /// named as a rewrite; an anchor not sealed by the key is named as forged. Without forwarding,
 /// verify says the roll-back check is unavailable.
 async fn a_rolled_back_trail_is_named(kind: Kind) {
     let Some(db) = TestDb::new(kind).await else { return };
     let dir = tempfile::tempdir().unwrap();
-    let key = dir.path().join("audit.key");
+    let key = dir.path().join("trail.key");
     write_key(&key);
     events(&db, 3).await;
     let (code, out) = verify(&db, &key, &[]);
@@ -384,7 +384,7 @@ async fn a_rolled_back_trail_is_named(kind: Kind) {
 
     let old_head = db.store.trail_head_sealed().await.unwrap();
     events(&db, 3).await;
-    let jsonl = dir.path().join("audit.jsonl");
+    let jsonl = dir.path().join("trail.jsonl");
     let file = Target::parse(&format!("file:{}", jsonl.display())).unwrap();
     assert_eq!(forward_once(&db.store, &file, "a").await.unwrap(), 6);
     let (identity, _, _, _) = identity(dir.path(), "city");
@@ -413,12 +413,12 @@ async fn a_rolled_back_trail_is_named(kind: Kind) {
     // the roll-back: an older sealed head (as in any backup) put back, the rows after it deleted
     db.exec(match kind {
         Kind::Sqlite => "DROP TRIGGER audit_event_no_update; DROP TRIGGER audit_event_no_delete;",
-        Kind::Postgres => "DROP TRIGGER audit_event_no_update ON audit_event;",
+        Kind::Postgres => "DROP TRIGGER audit_event_no_update ON trail_event;",
     })
     .await;
-    db.exec(&format!("DELETE FROM audit_event WHERE seq > {}", old_head.0)).await;
+    db.exec(&format!("DELETE FROM trail_event WHERE seq > {}", old_head.0)).await;
     db.exec(&format!(
-        "UPDATE audit_head SET seq = {}, hash = '{}', mac = '{}' WHERE id = 1",
+        "UPDATE trail_head SET seq = {}, hash = '{}', mac = '{}' WHERE id = 1",
         old_head.0,
         old_head.1,
         old_head.2.clone().unwrap()
@@ -452,7 +452,7 @@ async fn a_rolled_back_trail_is_named(kind: Kind) {
     std::fs::write(&forged, format!("{}\n", a.record())).unwrap();
     let (code, out) = verify(&db, &key, &[&forged]);
     assert_eq!(code, 2, "{out}");
-    assert!(out.contains("not sealed by the audit key") && out.contains("forged.jsonl:1"), "{out}");
+    assert!(out.contains("not sealed by the trail key") && out.contains("forged.jsonl:1"), "{out}");
     db.close().await;
 }
 

@@ -6,7 +6,7 @@ use crate::common;
 
 use std::collections::BTreeSet;
 
-use crate::common::serve::{audit_verify, key_file, lookup, submission, Instance};
+use crate::common::serve::{trail_verify, key_file, lookup, submission, Instance};
 use crate::common::{Kind, TestApp, TestDb};
 use app::domain::report::Month;
 use app::domain::Role;
@@ -77,9 +77,9 @@ async fn three_instances_on_one_postgresql() {
     let key = key_file(dir.path());
     let site = dir.path().join("site");
     // every instance forwards the trail to one collector (JSON lines)
-    let collector = dir.path().join("audit.jsonl");
+    let collector = dir.path().join("trail.jsonl");
     let forward = format!("file:{}", collector.display());
-    let env = [("YINJIAN_AUDIT_FORWARD", forward.as_str()), ("YINJIAN_AUDIT_FORWARD_SECS", "1")];
+    let env = [("YINJIAN_TRAIL_FORWARD", forward.as_str()), ("YINJIAN_TRAIL_FORWARD_SECS", "1")];
     let servers: Vec<Instance> = (0..3).map(|_| Instance::start_with(&db.url, &key, &site, &env)).collect();
     let (a, b, c) = (&servers[0], &servers[1], &servers[2]);
 
@@ -189,7 +189,7 @@ async fn three_instances_on_one_postgresql() {
         "nothing sent twice"
     );
 
-    let since = format!("FROM audit_event WHERE seq > {seq_before}");
+    let since = format!("FROM trail_event WHERE seq > {seq_before}");
     assert_eq!(
         scalar(db, &format!("SELECT COUNT(*) {since} AND action = 'account_request.applied'")).await,
         1,
@@ -210,8 +210,8 @@ async fn three_instances_on_one_postgresql() {
     assert!(report.snapshot.contains("115年大安字第000904號"), "with every look-up of the month");
     assert_eq!(scalar(db, "SELECT COUNT(*) FROM seal_query").await, 5 + 1 + 27);
     assert_eq!(scalar(db, "SELECT COUNT(*) FROM comparison").await, 1 + 9);
-    let (code, out) = audit_verify(&db.url, &key);
-    assert_eq!(code, 0, "one audit chain that verifies: {out}");
+    let (code, out) = trail_verify(&db.url, &key);
+    assert_eq!(code, 0, "one trail chain that verifies: {out}");
     app.db.close().await;
 }
 
@@ -324,7 +324,7 @@ async fn a_killed_server_loses_nothing_it_answered(kind: Kind) {
     let (status, body, _) = server.post_json("/api/comparisons/start", &lookup(99999), Some(&cookie)).await;
     assert_eq!(status, 200, "{body}");
     drop(server);
-    let (code, out) = audit_verify(&db.url, &key);
+    let (code, out) = trail_verify(&db.url, &key);
     assert_eq!(code, 0, "the chain verifies after the crash: {out}");
     app.db.close().await;
 }

@@ -35,4 +35,5 @@ mod security;
 mod store;
 mod trail_chain;
 mod trail_key;
+mod trail_rename;
 mod upgrade;

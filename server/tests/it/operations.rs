@@ -14,7 +14,7 @@ fn yinjian(db: &TestDb, key: &std::path::Path, args: &[&str]) -> (i32, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_yinjian"))
         .args(args)
         .env("DATABASE_URL", &db.url)
-        .env("YINJIAN_SECRET_FILE", key)
+        .env("YINJIAN_TRAIL_KEY_FILE", key)
         .env("RUST_LOG", "error")
         .output()
         .expect("run yinjian");
@@ -99,7 +99,7 @@ async fn health_clock_and_lag(db: TestDb) {
         app.db
             .store
             .append_trail(app::server::trail::TrailDraft::new(
-                app::server::trail::TrailAction::AuditRead,
+                app::server::trail::TrailAction::TrailRead,
                 app::server::trail::Outcome::Success,
             ))
             .await
@@ -205,7 +205,7 @@ async fn metrics_are_exported(kind: Kind) {
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let metrics_addr = format!("127.0.0.1:{port}");
     let collector = format!("file:{}", dir.path().join("a.jsonl").display());
-    let env = [("YINJIAN_METRICS_ADDR", metrics_addr.as_str()), ("YINJIAN_AUDIT_FORWARD", collector.as_str())];
+    let env = [("YINJIAN_METRICS_ADDR", metrics_addr.as_str()), ("YINJIAN_TRAIL_FORWARD", collector.as_str())];
     let server = common::serve::Instance::start_with(&app.db.url, &key, &dir.path().join("site"), &env);
     let clerk = server.sign_in("C7101").await;
     let (status, body, _) = server.post_json("/api/comparisons/start", &common::serve::lookup(1), Some(&clerk)).await;
@@ -222,7 +222,7 @@ async fn metrics_are_exported(kind: Kind) {
         "yinjian_http_request_duration_seconds_bucket{endpoint=\"/api/comparisons/start\",method=\"POST\",status=\"200\"",
         "yinjian_sessions_live 1",
         "yinjian_db_pool_connections",
-        "yinjian_audit_forward_behind{target=",
+        "yinjian_trail_forward_behind{target=",
         "yinjian_clock_offset_seconds",
         "yinjian_database_up 1",
         "yinjian_build_info{",

@@ -1,6 +1,6 @@
 //! The monthly query report (五(二)2) through the HTTP API, on both databases: who generates,
 //! reads and signs it; a supervisor whose own look-ups are in it cannot sign; signing freezes
-//! the snapshot (SHA-256, audit head) even against SQL; exports; the scheduler's run after the
+//! the snapshot (SHA-256, trail head) even against SQL; exports; the scheduler's run after the
 //! month has ended (explicit clock).
 
 use crate::common;

@@ -10,7 +10,7 @@ fn common(dir: &Path) -> Common {
     Common {
         database_url: Some(format!("sqlite://{}", dir.join("y.db").display())),
         data_dir: dir.to_path_buf(),
-        secret_file: Some(dir.join("audit.key")),
+        trail_key_file: Some(dir.join("trail.key")),
         clamd: "off".into(),
         clamd_timeout_secs: 5,
         upload_max_kb: 10240,
@@ -19,7 +19,7 @@ fn common(dir: &Path) -> Common {
 }
 
 async fn versions(c: &Common, id: &str) -> usize {
-    let (store, _, _) = server::setup::open(&c.database_url(), &c.secret_file()).await.unwrap();
+    let (store, _, _) = server::setup::open(&c.database_url(), &c.trail_key_file()).await.unwrap();
     store.seal_versions(id).await.unwrap().len()
 }
 
@@ -59,7 +59,7 @@ async fn import_checks_every_row_first_and_is_repeatable() {
     assert_eq!(server::seals_import::run(&c, &cmd).await.unwrap(), std::process::ExitCode::SUCCESS);
     assert_eq!(versions(&c, "A123456789").await, 1);
     assert_eq!(versions(&c, "A223456781").await, 1);
-    let (store, _, _) = server::setup::open(&c.database_url(), &c.secret_file()).await.unwrap();
+    let (store, _, _) = server::setup::open(&c.database_url(), &c.trail_key_file()).await.unwrap();
     let v = store.seal_versions("A123456789").await.unwrap();
     assert_eq!(v[0].registered_on, chrono::NaiveDate::from_ymd_opt(2019, 3, 14));
     assert_eq!(v[0].reason, "import");

@@ -125,7 +125,7 @@ fn the_example_configurations_are_production_safe() {
         let clamd = vars.get("YINJIAN_CLAMD").copied().unwrap_or("off");
         assert!(clamd != "off" && !clamd.is_empty(), "{file}: YINJIAN_CLAMD={clamd}");
         assert!(vars.get("YINJIAN_PUBLIC_ORIGIN").is_some_and(|o| o.starts_with("https://")), "{file}: origin");
-        for target in vars.get("YINJIAN_AUDIT_FORWARD").map(|v| v.split(',').collect::<Vec<_>>()).unwrap_or_default() {
+        for target in vars.get("YINJIAN_TRAIL_FORWARD").map(|v| v.split(',').collect::<Vec<_>>()).unwrap_or_default() {
             assert!(!target.starts_with("syslog+tcp://"), "{file}: {target} forwards in clear text");
         }
     }

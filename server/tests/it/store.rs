@@ -184,8 +184,8 @@ async fn every_change_is_audited_in_its_transaction(db: &TestDb) {
 async fn audit_rows_are_append_only(db: &TestDb) {
     let s = &db.store;
     s.append_trail(draft(TrailAction::RetentionView)).await.unwrap();
-    assert!(db.try_exec("UPDATE audit_event SET action = 'x'").await.is_err(), "UPDATE must be refused");
-    assert!(db.try_exec("DELETE FROM audit_event").await.is_err(), "DELETE must be refused");
+    assert!(db.try_exec("UPDATE trail_event SET action = 'x'").await.is_err(), "UPDATE must be refused");
+    assert!(db.try_exec("DELETE FROM trail_event").await.is_err(), "DELETE must be refused");
     assert_eq!(s.recent_trail(5).await.unwrap()[0].action, "retention.view");
 }
 
@@ -362,7 +362,7 @@ async fn rate_limits_are_shared_by_instances(db: &TestDb) {
     assert_eq!(rows, 1, "old windows are gone");
 }
 
-/// One lock order (the record's rows first, the audit head last): a reply with a new seal
+/// One lock order (the record's rows first, the trail head last): a reply with a new seal
 /// version and a cancellation racing on the same slips never deadlock — each ends applied or
 /// stale.
 async fn racing_slip_steps_never_deadlock(db: &TestDb) {

@@ -1,5 +1,5 @@
 //! The trail chain against tampering behind the application's back, checked with the real
-//! `yinjian audit verify` command.
+//! `yinjian trail verify` command.
 
 use std::process::Command;
 
@@ -10,7 +10,7 @@ fn yinjian(db: &TestDb, key_file: &std::path::Path, args: &[&str]) -> (i32, Stri
     let out = Command::new(env!("CARGO_BIN_EXE_yinjian"))
         .args(args)
         .env("DATABASE_URL", &db.url)
-        .env("YINJIAN_SECRET_FILE", key_file)
+        .env("YINJIAN_TRAIL_KEY_FILE", key_file)
         .env("RUST_LOG", "error")
         .output()
         .expect("run yinjian");
@@ -22,7 +22,7 @@ async fn fill(db: &TestDb, n: i64) {
     for i in 1..=n {
         db.store
             .append_trail(
-                TrailDraft::new(TrailAction::AuditRead, Outcome::Success).details(serde_json::json!({ "i": i })),
+                TrailDraft::new(TrailAction::TrailRead, Outcome::Success).details(serde_json::json!({ "i": i })),
             )
             .await
             .unwrap();
@@ -32,7 +32,7 @@ async fn fill(db: &TestDb, n: i64) {
 fn drop_triggers(kind: &Kind) -> &'static str {
     match kind {
         Kind::Sqlite => "DROP TRIGGER audit_event_no_update; DROP TRIGGER audit_event_no_delete;",
-        Kind::Postgres => "DROP TRIGGER audit_event_no_update ON audit_event;",
+        Kind::Postgres => "DROP TRIGGER audit_event_no_update ON trail_event;",
     }
 }
 
@@ -65,7 +65,7 @@ async fn sign_a_report(db: &TestDb) -> i64 {
 /// refuses to start with a wrong key or a key file others can read.
 async fn the_head_is_sealed_and_anchored(kind: Kind) {
     let dir = tempfile::tempdir().unwrap();
-    let key_file = dir.path().join("audit.key");
+    let key_file = dir.path().join("trail.key");
     write_key(&key_file, KEY);
     let Some(db) = TestDb::new(kind).await else { return };
     app::server::seed::ensure_reference_data(db.store.as_ref()).await.unwrap();
@@ -73,9 +73,9 @@ async fn the_head_is_sealed_and_anchored(kind: Kind) {
     // rows 5 and 6 cut off and the head rewritten to row 4 (what an editor of the file can do)
     let row4 = db.store.trail_rows(3, 1).await.unwrap().remove(0);
     db.exec(drop_triggers(&kind)).await;
-    db.exec("DELETE FROM audit_event WHERE seq > 4").await;
-    db.exec(&format!("UPDATE audit_head SET seq = 4, hash = '{}' WHERE id = 1", row4.hash)).await;
-    let (code, out) = yinjian(&db, &key_file, &["audit", "verify"]);
+    db.exec("DELETE FROM trail_event WHERE seq > 4").await;
+    db.exec(&format!("UPDATE trail_head SET seq = 4, hash = '{}' WHERE id = 1", row4.hash)).await;
+    let (code, out) = yinjian(&db, &key_file, &["trail", "verify"]);
     assert_ne!(code, 0, "{out}");
     assert!(out.contains("not sealed"), "{out}");
     db.close().await;
@@ -102,18 +102,18 @@ async fn the_head_is_sealed_and_anchored(kind: Kind) {
     let old_head = db.store.trail_head_sealed().await.unwrap();
     sign_a_report(&db).await;
     fill(&db, 2).await;
-    let (code, out) = yinjian(&db, &key_file, &["audit", "verify"]);
+    let (code, out) = yinjian(&db, &key_file, &["trail", "verify"]);
     assert_eq!(code, 0, "{out}");
     db.exec(drop_triggers(&kind)).await;
-    db.exec(&format!("DELETE FROM audit_event WHERE seq > {}", old_head.0)).await;
+    db.exec(&format!("DELETE FROM trail_event WHERE seq > {}", old_head.0)).await;
     db.exec(&format!(
-        "UPDATE audit_head SET seq = {}, hash = '{}', mac = '{}' WHERE id = 1",
+        "UPDATE trail_head SET seq = {}, hash = '{}', mac = '{}' WHERE id = 1",
         old_head.0,
         old_head.1,
         old_head.2.clone().unwrap()
     ))
     .await;
-    let (code, out) = yinjian(&db, &key_file, &["audit", "verify"]);
+    let (code, out) = yinjian(&db, &key_file, &["trail", "verify"]);
     assert_ne!(code, 0, "{out}");
     assert!(out.contains("signed monthly report") && out.contains("no longer in the trail"), "{out}");
     db.close().await;
@@ -152,7 +152,7 @@ async fn postgres_the_head_is_sealed_and_anchored() {
 /// 1,001 signed reports, the oldest recording a hash the chain does not have.
 async fn every_anchor_is_checked(kind: Kind) {
     let dir = tempfile::tempdir().unwrap();
-    let key_file = dir.path().join("audit.key");
+    let key_file = dir.path().join("trail.key");
     write_key(&key_file, KEY);
     let Some(db) = TestDb::new(kind).await else { return };
     app::server::seed::ensure_reference_data(db.store.as_ref()).await.unwrap();
@@ -171,7 +171,7 @@ async fn every_anchor_is_checked(kind: Kind) {
         row2.hash
     ))
     .await;
-    let (code, out) = yinjian(&db, &key_file, &["audit", "verify"]);
+    let (code, out) = yinjian(&db, &key_file, &["trail", "verify"]);
     assert_ne!(code, 0, "{out}");
     assert!(out.contains("signed monthly report"), "{out}");
     db.close().await;
@@ -189,18 +189,18 @@ async fn postgres_every_anchor_is_checked() {
 
 async fn tampering_is_found(kind: Kind) {
     let dir = tempfile::tempdir().unwrap();
-    let key_file = dir.path().join("audit.key");
+    let key_file = dir.path().join("trail.key");
     write_key(&key_file, KEY);
 
     // an altered row
     let Some(db) = TestDb::new(kind).await else { return };
     fill(&db, 6).await;
-    let (code, out) = yinjian(&db, &key_file, &["audit", "verify"]);
+    let (code, out) = yinjian(&db, &key_file, &["trail", "verify"]);
     assert_eq!(code, 0, "{out}");
     assert!(out.contains("intact: 6 rows"), "{out}");
     db.exec(drop_triggers(&kind)).await;
-    db.exec("UPDATE audit_event SET details = '{\"i\":99}' WHERE seq = 3").await;
-    let (code, out) = yinjian(&db, &key_file, &["audit", "verify"]);
+    db.exec("UPDATE trail_event SET details = '{\"i\":99}' WHERE seq = 3").await;
+    let (code, out) = yinjian(&db, &key_file, &["trail", "verify"]);
     assert_ne!(code, 0, "{out}");
     assert!(out.contains("row 3 was altered"), "{out}");
     db.close().await;
@@ -209,8 +209,8 @@ async fn tampering_is_found(kind: Kind) {
     let db = TestDb::new(kind).await.unwrap();
     fill(&db, 6).await;
     db.exec(drop_triggers(&kind)).await;
-    db.exec("DELETE FROM audit_event WHERE seq > 4").await;
-    let (code, out) = yinjian(&db, &key_file, &["audit", "verify"]);
+    db.exec("DELETE FROM trail_event WHERE seq > 4").await;
+    let (code, out) = yinjian(&db, &key_file, &["trail", "verify"]);
     assert_ne!(code, 0, "{out}");
     assert!(out.contains("head says the last row is 6") && out.contains("rows were removed"), "{out}");
 
@@ -237,11 +237,11 @@ async fn postgres_tampering_is_found() {
 fn a_new_key_file_is_private() {
     let dir = tempfile::tempdir().unwrap();
     let db = format!("sqlite://{}", dir.path().join("fresh.db").display());
-    let key = dir.path().join("k").join("audit.key");
+    let key = dir.path().join("k").join("trail.key");
     let out = Command::new(env!("CARGO_BIN_EXE_yinjian"))
         .args(["migrate"])
         .env("DATABASE_URL", &db)
-        .env("YINJIAN_SECRET_FILE", &key)
+        .env("YINJIAN_TRAIL_KEY_FILE", &key)
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));

@@ -1,4 +1,4 @@
-//! One trail, one key, on both databases: the database records the audit key's fingerprint
+//! One trail, one key, on both databases: the database records the trail key's fingerprint
 //! (a keyed self-MAC, never the key) when the key is first used, and every process that opens
 //! the trail refuses another key, naming the key file. Instances racing through their first
 //! start on an empty trail, each with a key of its own: exactly one key wins. A trail from before
@@ -14,7 +14,7 @@ fn yinjian(db: &TestDb, key_file: &Path, args: &[&str]) -> (i32, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_yinjian"))
         .args(args)
         .env("DATABASE_URL", &db.url)
-        .env("YINJIAN_SECRET_FILE", key_file)
+        .env("YINJIAN_TRAIL_KEY_FILE", key_file)
         .env("RUST_LOG", "error")
         .output()
         .expect("run yinjian");
@@ -38,7 +38,7 @@ fn read_key(path: &Path) -> Vec<u8> {
 async fn racing_first_starts(kind: Kind) {
     let Some(db) = TestDb::new(kind).await else { return };
     let dir = tempfile::tempdir().unwrap();
-    let files: Vec<_> = (0..4).map(|i| dir.path().join(format!("host{i}")).join("audit.key")).collect();
+    let files: Vec<_> = (0..4).map(|i| dir.path().join(format!("host{i}")).join("trail.key")).collect();
     let url = db.url.clone();
     let results = futures_join(files.iter().map(|f| {
         let url = url.clone();
@@ -62,7 +62,7 @@ async fn racing_first_starts(kind: Kind) {
     for (r, f) in &lost {
         let msg = r.as_ref().err().unwrap().to_string();
         assert!(
-            msg.contains("another instance recorded its own audit key")
+            msg.contains("another instance recorded its own trail key")
                 || msg.contains("was already started with a key"),
             "{msg}"
         );
@@ -70,7 +70,7 @@ async fn racing_first_starts(kind: Kind) {
         assert!(!f.exists(), "the losing start leaves no key file behind: {}", f.display());
     }
     // the winner writes; the others' keys could not have
-    store.append_trail(TrailDraft::new(TrailAction::AuditRead, Outcome::Success)).await.unwrap();
+    store.append_trail(TrailDraft::new(TrailAction::TrailRead, Outcome::Success)).await.unwrap();
 
     // a later instance with a key of its own (copied from nowhere): refused, naming the file
     let other = dir.path().join("other.key");
@@ -81,12 +81,12 @@ async fn racing_first_starts(kind: Kind) {
         assert!(out.contains("is not the key this database's trail was started with"), "{args:?}: {out}");
         assert!(out.contains(&other.display().to_string()), "{out}");
     }
-    // `audit verify` with it says so too
-    let (code, out) = yinjian(&db, &other, &["audit", "verify"]);
+    // `trail verify` with it says so too
+    let (code, out) = yinjian(&db, &other, &["trail", "verify"]);
     assert_eq!(code, 2, "{out}");
     assert!(out.contains("not this trail's key"), "{out}");
     // with the winner's key file (copied, as docs/deploy.md says): it starts and verifies
-    let (code, out) = yinjian(&db, winner_file, &["audit", "verify"]);
+    let (code, out) = yinjian(&db, winner_file, &["trail", "verify"]);
     assert_eq!(code, 0, "{out}");
     let (code, out) = yinjian(&db, winner_file, &["migrate"]);
     assert_eq!(code, 0, "{out}");
@@ -94,17 +94,17 @@ async fn racing_first_starts(kind: Kind) {
 
     // the trail still empty, the key recorded, and a second host without the key file: no new key
     let db = TestDb::new(kind).await.unwrap();
-    // (`audit verify` never makes one either)
+    // (`trail verify` never makes one either)
     let none = dir.path().join("none.key");
-    let (code, out) = yinjian(&db, &none, &["audit", "verify"]);
+    let (code, out) = yinjian(&db, &none, &["trail", "verify"]);
     assert_ne!(code, 0, "{out}");
-    assert!(out.contains("no audit key file"), "{out}");
+    assert!(out.contains("no trail key file"), "{out}");
     assert!(!none.exists());
     let first = dir.path().join("first.key");
     let (code, out) = yinjian(&db, &first, &["migrate"]);
     assert_eq!(code, 0, "{out}");
     assert_eq!(db.store.trail_head().await.unwrap().0, 0, "migrate writes no trail row");
-    let second = dir.path().join("second").join("audit.key");
+    let second = dir.path().join("second").join("trail.key");
     let (code, out) = yinjian(&db, &second, &["migrate"]);
     assert_ne!(code, 0, "{out}");
     assert!(out.contains("is missing, and this database's trail was already started with a key"), "{out}");
@@ -125,8 +125,8 @@ async fn one_fingerprint_wins(kind: Kind) {
     assert!(a == "aaaa" || a == "bbbb");
     assert_eq!(db.store.record_trail_key_fingerprint("cccc", now).await.unwrap(), a, "recorded once");
     // never changed behind the application's back either
-    assert!(db.try_exec("UPDATE audit_key SET fingerprint = 'dddd'").await.is_err());
-    assert!(db.try_exec("DELETE FROM audit_key").await.is_err());
+    assert!(db.try_exec("UPDATE trail_key SET fingerprint = 'dddd'").await.is_err());
+    assert!(db.try_exec("DELETE FROM trail_key").await.is_err());
     db.close().await;
 }
 
@@ -137,7 +137,7 @@ async fn an_older_trail_gets_its_fingerprint(kind: Kind) {
     for i in 0..3 {
         db.store
             .append_trail(
-                TrailDraft::new(TrailAction::AuditRead, Outcome::Success).details(serde_json::json!({ "i": i })),
+                TrailDraft::new(TrailAction::TrailRead, Outcome::Success).details(serde_json::json!({ "i": i })),
             )
             .await
             .unwrap();
@@ -145,7 +145,7 @@ async fn an_older_trail_gets_its_fingerprint(kind: Kind) {
     let dir = tempfile::tempdir().unwrap();
     let wrong = dir.path().join("wrong.key");
     write_key(&wrong, b"another-key-of-sufficient-length-0123456789");
-    let right = dir.path().join("audit.key");
+    let right = dir.path().join("trail.key");
     write_key(&right, KEY);
     assert_eq!(db.store.trail_key_fingerprint().await.unwrap(), None);
     let (code, out) = yinjian(&db, &wrong, &["migrate"]);

@@ -35,7 +35,7 @@ pub struct RetentionRow {
 
 /// The record tables kept at least five years, with the column that dates each row.
 pub const RECORD_TABLES: &[(&str, &str)] = &[
-    ("audit_event", "occurred_at"),
+    ("trail_event", "occurred_at"),
     ("seal_query", "queried_at"),
     ("comparison", "created_at"),
     ("comparison_note", "created_at"),
@@ -79,12 +79,12 @@ macro_rules! impl_database {
                 draft: TrailDraft,
             ) -> StoreResult<i64> {
                 let (seq, prev): (i64, String) =
-                    sqlx::query_as("UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash")
+                    sqlx::query_as("UPDATE trail_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash")
                         .fetch_one(&mut **tx)
                         .await?;
                 let r = draft.into_record(seq, prev, key);
                 sqlx::query(&format!(
-                    "INSERT INTO audit_event ({TRAIL_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)"
+                    "INSERT INTO trail_event ({TRAIL_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)"
                 ))
                 .bind(r.seq)
                 .bind(r.occurred_at)
@@ -104,7 +104,7 @@ macro_rules! impl_database {
                 .bind(&r.hash)
                 .execute(&mut **tx)
                 .await?;
-                sqlx::query("UPDATE audit_head SET hash = $1, mac = $2 WHERE id = 1")
+                sqlx::query("UPDATE trail_head SET hash = $1, mac = $2 WHERE id = 1")
                     .bind(&r.hash)
                     .bind($crate::server::trail::head_mac(key, r.seq, &r.hash))
                     .execute(&mut **tx)

@@ -58,10 +58,10 @@ macro_rules! impl_forward {
                 until: DateTime<Utc>,
             ) -> StoreResult<Option<i64>> {
                 let row: Option<(i64,)> = sqlx::query_as(
-                    "INSERT INTO audit_forward (target, last_seq, holder, lease_until) VALUES ($1, 0, $2, $3) \
+                    "INSERT INTO trail_forward (target, last_seq, holder, lease_until) VALUES ($1, 0, $2, $3) \
                      ON CONFLICT (target) DO UPDATE SET holder = excluded.holder, lease_until = excluded.lease_until \
-                     WHERE audit_forward.holder IS NULL OR audit_forward.holder = excluded.holder \
-                        OR audit_forward.lease_until IS NULL OR audit_forward.lease_until < $4 \
+                     WHERE trail_forward.holder IS NULL OR trail_forward.holder = excluded.holder \
+                        OR trail_forward.lease_until IS NULL OR trail_forward.lease_until < $4 \
                      RETURNING last_seq",
                 )
                 .bind(target)
@@ -82,7 +82,7 @@ macro_rules! impl_forward {
                 now: DateTime<Utc>,
             ) -> StoreResult<bool> {
                 let r = sqlx::query(
-                    "UPDATE audit_forward SET last_seq = $1, last_sent_at = $2, last_error = NULL \
+                    "UPDATE trail_forward SET last_seq = $1, last_sent_at = $2, last_error = NULL \
                      WHERE target = $3 AND holder = $4 AND last_seq = $5",
                 )
                 .bind(to)
@@ -96,7 +96,7 @@ macro_rules! impl_forward {
             }
 
             async fn forward_failed(&self, target: &str, holder: &str, error: &str, now: DateTime<Utc>) -> StoreResult<()> {
-                sqlx::query("UPDATE audit_forward SET last_error = $1, last_error_at = $2 WHERE target = $3 AND holder = $4")
+                sqlx::query("UPDATE trail_forward SET last_error = $1, last_error_at = $2 WHERE target = $3 AND holder = $4")
                     .bind(error)
                     .bind(now)
                     .bind(target)
@@ -107,7 +107,7 @@ macro_rules! impl_forward {
             }
 
             async fn forward_status(&self) -> StoreResult<Vec<ForwardRecord>> {
-                Ok(sqlx::query_as(&format!("SELECT {FORWARD_COLUMNS} FROM audit_forward ORDER BY target"))
+                Ok(sqlx::query_as(&format!("SELECT {FORWARD_COLUMNS} FROM trail_forward ORDER BY target"))
                     .fetch_all(&self.pool)
                     .await?)
             }

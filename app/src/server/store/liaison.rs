@@ -318,7 +318,7 @@ macro_rules! impl_liaison {
                 version_trail: TrailDraft,
             ) -> StoreResult<Option<i64>> {
                 let mut tx = self.begin().await?;
-                // the store's lock order: the record's own rows first, the audit head last (see
+                // the store's lock order: the record's own rows first, the trail head last (see
                 // the `store` module) — so the slip is claimed before the version's trail row
                 let claimed = sqlx::query(
                     "UPDATE liaison_slip SET updated_at = $1 WHERE id = $2 AND state IN ('sent', 'received')",

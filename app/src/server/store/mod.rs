@@ -5,7 +5,7 @@
 //!
 //! Lock order (PostgreSQL takes row locks; SQLite has one writer): inside a transaction, the
 //! record's own rows are written first (the slip, the request, the report, …), any row the
-//! step creates next, and the audit head last — `trail_in` (which updates `audit_head`) is the
+//! step creates next, and the trail head last — `trail_in` (which updates `trail_head`) is the
 //! final write of every transaction. Two transactions therefore never wait on each other in
 //! opposite orders; a step that needs a row's state checks it with its first UPDATE.
 

@@ -86,10 +86,10 @@ pub trait ReportStore: Send + Sync {
     async fn report_for(&self, unit_id: i64, month: &str) -> StoreResult<Option<ReportRecord>>;
     /// Newest month first.
     async fn list_reports(&self, unit_id: Option<i64>) -> StoreResult<Vec<ReportRecord>>;
-    /// Every audit head a signed report recorded: (report id, head seq, head hash), by seq.
+    /// Every trail head a signed report recorded: (report id, head seq, head hash), by seq.
     /// All of them (no page limit): `audit verify` checks each against the chain.
     async fn report_anchors(&self) -> StoreResult<Vec<(i64, i64, String)>>;
-    /// Sign off (核閱): the report of `sha256` as reviewed, with the audit head of that moment.
+    /// Sign off (核閱): the report of `sha256` as reviewed, with the trail head of that moment.
     /// `Stale` when it was signed or regenerated in the meantime.
     async fn sign_report(
         &self,
@@ -285,7 +285,7 @@ macro_rules! impl_reports {
                 let mut tx = self.begin().await?;
                 // the chain's head at this moment (the row update also serialises with appends)
                 let (seq, hash): (i64, String) =
-                    sqlx::query_as("SELECT seq, hash FROM audit_head WHERE id = 1").fetch_one(&mut *tx).await?;
+                    sqlx::query_as("SELECT seq, hash FROM trail_head WHERE id = 1").fetch_one(&mut *tx).await?;
                 // only a whole, closed month is signed: the month is over and the snapshot holds
                 // every look-up of it (a preview or a snapshot that missed one is stale)
                 let found: Option<(i64, String, String)> =

@@ -26,7 +26,7 @@ pub trait TrailStore: Send + Sync {
     /// moved or is sealed already.
     async fn seal_trail_head(&self, seq: i64, hash: &str) -> StoreResult<()>;
 
-    /// The fingerprint of the audit key this trail was started with, once recorded.
+    /// The fingerprint of the trail key this trail was started with, once recorded.
     async fn trail_key_fingerprint(&self) -> StoreResult<Option<String>>;
 
     /// Record `fingerprint` unless one is recorded already (an insert only if absent, so of
@@ -52,7 +52,7 @@ macro_rules! impl_trail {
 
             async fn trail_rows(&self, after: i64, limit: i64) -> StoreResult<Vec<TrailRecord>> {
                 Ok(sqlx::query_as(&format!(
-                    "SELECT {TRAIL_COLUMNS} FROM audit_event WHERE seq > $1 ORDER BY seq LIMIT $2"
+                    "SELECT {TRAIL_COLUMNS} FROM trail_event WHERE seq > $1 ORDER BY seq LIMIT $2"
                 ))
                 .bind(after)
                 .bind(limit)
@@ -61,23 +61,23 @@ macro_rules! impl_trail {
             }
 
             async fn recent_trail(&self, limit: i64) -> StoreResult<Vec<TrailRecord>> {
-                Ok(sqlx::query_as(&format!("SELECT {TRAIL_COLUMNS} FROM audit_event ORDER BY seq DESC LIMIT $1"))
+                Ok(sqlx::query_as(&format!("SELECT {TRAIL_COLUMNS} FROM trail_event ORDER BY seq DESC LIMIT $1"))
                     .bind(limit)
                     .fetch_all(&self.pool)
                     .await?)
             }
 
             async fn trail_head(&self) -> StoreResult<(i64, String)> {
-                Ok(sqlx::query_as("SELECT seq, hash FROM audit_head WHERE id = 1").fetch_one(&self.pool).await?)
+                Ok(sqlx::query_as("SELECT seq, hash FROM trail_head WHERE id = 1").fetch_one(&self.pool).await?)
             }
 
             async fn trail_head_sealed(&self) -> StoreResult<(i64, String, Option<String>)> {
-                Ok(sqlx::query_as("SELECT seq, hash, mac FROM audit_head WHERE id = 1").fetch_one(&self.pool).await?)
+                Ok(sqlx::query_as("SELECT seq, hash, mac FROM trail_head WHERE id = 1").fetch_one(&self.pool).await?)
             }
 
             async fn seal_trail_head(&self, seq: i64, hash: &str) -> StoreResult<()> {
                 let r = sqlx::query(
-                    "UPDATE audit_head SET mac = $1 WHERE id = 1 AND seq = $2 AND hash = $3 AND mac IS NULL",
+                    "UPDATE trail_head SET mac = $1 WHERE id = 1 AND seq = $2 AND hash = $3 AND mac IS NULL",
                 )
                 .bind($crate::server::trail::head_mac(&self.key, seq, hash))
                 .bind(seq)
@@ -85,13 +85,13 @@ macro_rules! impl_trail {
                 .execute(&self.pool)
                 .await?;
                 if r.rows_affected() == 0 {
-                    return Err(StoreError::Stale("audit head"));
+                    return Err(StoreError::Stale("trail head"));
                 }
                 Ok(())
             }
 
             async fn trail_key_fingerprint(&self) -> StoreResult<Option<String>> {
-                Ok(sqlx::query_scalar("SELECT fingerprint FROM audit_key WHERE id = 1")
+                Ok(sqlx::query_scalar("SELECT fingerprint FROM trail_key WHERE id = 1")
                     .fetch_optional(&self.pool)
                     .await?)
             }
@@ -99,14 +99,14 @@ macro_rules! impl_trail {
             async fn record_trail_key_fingerprint(&self, fingerprint: &str, now: DateTime<Utc>) -> StoreResult<String> {
                 let mut tx = self.begin().await?;
                 sqlx::query(
-                    "INSERT INTO audit_key (id, fingerprint, recorded_at) VALUES (1, $1, $2) ON CONFLICT (id) DO NOTHING",
+                    "INSERT INTO trail_key (id, fingerprint, recorded_at) VALUES (1, $1, $2) ON CONFLICT (id) DO NOTHING",
                 )
                 .bind(fingerprint)
                 .bind(now)
                 .execute(&mut *tx)
                 .await?;
                 let recorded: String =
-                    sqlx::query_scalar("SELECT fingerprint FROM audit_key WHERE id = 1").fetch_one(&mut *tx).await?;
+                    sqlx::query_scalar("SELECT fingerprint FROM trail_key WHERE id = 1").fetch_one(&mut *tx).await?;
                 tx.commit().await?;
                 Ok(recorded)
             }

@@ -10,10 +10,10 @@ use serde_json::Value;
 
 use super::{b64, fixture, KEY};
 
-/// The audit key of the test database (`common::KEY`), in a file only the owner reads.
+/// The trail key of the test database (`common::KEY`), in a file only the owner reads.
 pub fn key_file(dir: &Path) -> PathBuf {
     use std::os::unix::fs::PermissionsExt;
-    let path = dir.join("audit.key");
+    let path = dir.join("trail.key");
     std::fs::write(&path, hex::encode(KEY)).unwrap();
     std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
     path
@@ -38,7 +38,7 @@ impl Instance {
             .envs(env.iter().copied())
             .arg("serve")
             .env("DATABASE_URL", url)
-            .env("YINJIAN_SECRET_FILE", key_file)
+            .env("YINJIAN_TRAIL_KEY_FILE", key_file)
             .env("YINJIAN_ADDR", "127.0.0.1:0")
             .env("YINJIAN_SITE_ROOT", site)
             .env("YINJIAN_SCHEDULER_SECS", "1")
@@ -162,12 +162,12 @@ pub fn submission(query_id: i64) -> Value {
     }})
 }
 
-/// `yinjian audit verify` on the database: (exit code, output).
-pub fn audit_verify(url: &str, key_file: &Path) -> (i32, String) {
+/// `yinjian trail verify` on the database: (exit code, output).
+pub fn trail_verify(url: &str, key_file: &Path) -> (i32, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_yinjian"))
-        .args(["audit", "verify"])
+        .args(["trail", "verify"])
         .env("DATABASE_URL", url)
-        .env("YINJIAN_SECRET_FILE", key_file)
+        .env("YINJIAN_TRAIL_KEY_FILE", key_file)
         .env("RUST_LOG", "error")
         .output()
         .expect("run yinjian");
