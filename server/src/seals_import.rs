@@ -44,7 +44,7 @@ fn inside(dir: &Path, rel: &str) -> Option<PathBuf> {
 }
 
 async fn import(common: &Common, dir: &Path, csv_name: &str) -> CliResult {
-    let (store, _, _) = setup::open(&common.database_url(), &common.secret_file()).await?;
+    let (store, _, _) = setup::open(&common.database_url(), &common.trail_key_file()).await?;
     app::server::seed::ensure_reference_data(store.as_ref()).await?;
     let scanner = common.scanner()?;
     let limits = common.upload_limits();
@@ -110,7 +110,8 @@ async fn import(common: &Common, dir: &Path, csv_name: &str) -> CliResult {
         let image = match accept_image(&scanner, limits, bytes).await {
             Ok(img) => img,
             Err(e) => {
-                errors.push(format!("line {line}: {}: {e}", row.image));
+                let why = app::i18n::problems::upload(&e, app::i18n::Locale::En);
+                errors.push(format!("line {line}: {}: {why}", row.image));
                 continue;
             }
         };

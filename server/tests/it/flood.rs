@@ -80,7 +80,7 @@ async fn a_flood_of_denials_is_bounded(db: TestDb) {
     lookups.sort();
     let p = |q: f64| lookups[((lookups.len() as f64 - 1.0) * q).round() as usize];
     eprintln!(
-        "flood: {FLOOD} denied requests in {:.1} s ({:.0}/s), {added} audit rows; clerk look-ups during it: n={}, p50 {:?}, p95 {:?}, max {:?}",
+        "flood: {FLOOD} denied requests in {:.1} s ({:.0}/s), {added} trail rows; clerk look-ups during it: n={}, p50 {:?}, p95 {:?}, max {:?}",
         elapsed.as_secs_f64(),
         FLOOD as f64 / elapsed.as_secs_f64(),
         lookups.len(),

@@ -412,8 +412,8 @@ async fn a_rolled_back_trail_is_named(kind: Kind) {
 
     // the roll-back: an older sealed head (as in any backup) put back, the rows after it deleted
     db.exec(match kind {
-        Kind::Sqlite => "DROP TRIGGER audit_event_no_update; DROP TRIGGER audit_event_no_delete;",
-        Kind::Postgres => "DROP TRIGGER audit_event_no_update ON trail_event;",
+        Kind::Sqlite => "DROP TRIGGER trail_event_no_update; DROP TRIGGER trail_event_no_delete;",
+        Kind::Postgres => "DROP TRIGGER trail_event_no_update ON trail_event;",
     })
     .await;
     db.exec(&format!("DELETE FROM trail_event WHERE seq > {}", old_head.0)).await;

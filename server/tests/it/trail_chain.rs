@@ -31,8 +31,8 @@ async fn fill(db: &TestDb, n: i64) {
 
 fn drop_triggers(kind: &Kind) -> &'static str {
     match kind {
-        Kind::Sqlite => "DROP TRIGGER audit_event_no_update; DROP TRIGGER audit_event_no_delete;",
-        Kind::Postgres => "DROP TRIGGER audit_event_no_update ON trail_event;",
+        Kind::Sqlite => "DROP TRIGGER trail_event_no_update; DROP TRIGGER trail_event_no_delete;",
+        Kind::Postgres => "DROP TRIGGER trail_event_no_update ON trail_event;",
     }
 }
 
@@ -125,7 +125,7 @@ async fn the_head_is_sealed_and_anchored(kind: Kind) {
     write_key(&wrong, b"another-key-of-sufficient-length-0123456789");
     let (code, out) = yinjian(&db, &wrong, &["migrate"]);
     assert_ne!(code, 0, "{out}");
-    assert!(out.contains("does not verify the newest audit row"), "{out}");
+    assert!(out.contains("does not verify the newest trail row"), "{out}");
     // the right key, readable by others: refused too
     use std::os::unix::fs::PermissionsExt;
     std::fs::set_permissions(&key_file, std::fs::Permissions::from_mode(0o644)).unwrap();

@@ -150,7 +150,7 @@ async fn an_older_trail_gets_its_fingerprint(kind: Kind) {
     assert_eq!(db.store.trail_key_fingerprint().await.unwrap(), None);
     let (code, out) = yinjian(&db, &wrong, &["migrate"]);
     assert_ne!(code, 0, "{out}");
-    assert!(out.contains("does not verify the newest audit row"), "{out}");
+    assert!(out.contains("does not verify the newest trail row"), "{out}");
     assert_eq!(db.store.trail_key_fingerprint().await.unwrap(), None, "a wrong key records nothing");
     let (code, out) = yinjian(&db, &right, &["migrate"]);
     assert_eq!(code, 0, "{out}");
