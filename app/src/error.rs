@@ -14,7 +14,7 @@ use crate::i18n::Locale;
 /// Errors the API reports. A refusal of the input is [`ApiError::Invalid`] with its typed
 /// [`Problem`] (`i18n::problems` renders it); [`ApiError::text`] gives any of them in the
 /// reader's language.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, thiserror::Error)]
 pub enum ApiError {
     #[error("請先登入")]
     NotSignedIn,

@@ -9,7 +9,7 @@ use app::server::{
     AppState, AuthConfig,
 };
 
-use crate::config::{TrailCommand, Common, ServeArgs, UserCommand};
+use crate::config::{Common, ServeArgs, TrailCommand, UserCommand};
 use crate::sessions::AnySessionStore;
 use crate::setup;
 use crate::web::{self, WebConfig};

@@ -16,7 +16,9 @@ pub enum SetupError {
          (restore the key; a new key would make the whole trail unverifiable)"
     )]
     KeyMissing(i64, String),
-    #[error("there is no trail key file at {0}: the trail cannot be verified without its key (YINJIAN_TRAIL_KEY_FILE)")]
+    #[error(
+        "there is no trail key file at {0}: the trail cannot be verified without its key (YINJIAN_TRAIL_KEY_FILE)"
+    )]
     NoKey(String),
     #[error("the trail key file {0} is empty or too short (need at least 32 bytes)")]
     KeyTooShort(String),

@@ -54,6 +54,10 @@ mod guard {
         pub fn actor(&self) -> Result<&Actor, ApiError> {
             self.actor.as_ref().ok_or(ApiError::NotSignedIn)
         }
+        /// The caller as the use cases in `server/` take it.
+        pub fn caller(&self) -> Result<crate::server::caller::Caller, ApiError> {
+            Ok(crate::server::caller::Caller::new(self.actor()?.clone(), self.ip))
+        }
         /// A successful trail event by the caller from the caller's address.
         pub fn trail(&self, action: crate::server::trail::TrailAction) -> crate::server::trail::TrailDraft {
             use crate::server::trail::{Outcome, TrailDraft};

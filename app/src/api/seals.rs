@@ -165,7 +165,7 @@ pub async fn upload_seal(upload: SealUpload) -> Result<SealVersionView, ApiError
                 .details(serde_json::json!({ "reason": e.code() }))
                 .failed();
             ctx.state.store.append_trail(d).await.map_err(super::internal)?;
-            return Err(ApiError::Invalid(e.to_string().into()));
+            return Err(crate::error::invalid(e));
         }
     };
     let quality = assess(image.data.clone()).await;

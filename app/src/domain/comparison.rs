@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::upload::UploadError;
 use super::{BusinessType, CaseNumber, CaseNumberError, NationalId, NationalIdError};
 use matcher::{Alignment, Band};
 
@@ -30,16 +31,15 @@ pub struct QueryInput {
     pub person_name: String,
 }
 
-/// Which field of the query form is wrong, and why (zh-TW).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+/// Which field of the query form is wrong, and why (`i18n::problems::query` words it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "field", content = "error", rename_all = "snake_case")]
 pub enum QueryError {
-    #[error("請選擇業務類別")]
+    /// No business type chosen.
     BusinessType,
-    #[error("{0}")]
-    CaseNumber(String),
-    #[error("{0}")]
-    NationalId(String),
-    #[error("姓名最多 40 字且不可含控制字元")]
+    CaseNumber(CaseNumberError),
+    NationalId(NationalIdError),
+    /// Longer than 40 characters, or control characters.
     PersonName,
 }
 
@@ -57,13 +57,13 @@ impl QueryError {
 
 impl From<CaseNumberError> for QueryError {
     fn from(e: CaseNumberError) -> Self {
-        Self::CaseNumber(e.to_string())
+        Self::CaseNumber(e)
     }
 }
 
 impl From<NationalIdError> for QueryError {
     fn from(e: NationalIdError) -> Self {
-        Self::NationalId(e.to_string())
+        Self::NationalId(e)
     }
 }
 
@@ -147,6 +147,67 @@ pub fn band_en(b: Band) -> &'static str {
         Band::Inconsistent => "Inconsistent",
     }
 }
+
+/// Why the matcher could not judge an image (the server's re-verification), as data.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MatchFailure {
+    UnsupportedFormat,
+    Empty,
+    TooLarge,
+    NoRedInk,
+    Corrupt,
+    InvalidOption,
+    Grayscale,
+    Truncated,
+}
+
+impl From<&matcher::MatchError> for MatchFailure {
+    fn from(e: &matcher::MatchError) -> Self {
+        use matcher::MatchError as E;
+        match e {
+            E::UnsupportedFormat => Self::UnsupportedFormat,
+            E::Empty => Self::Empty,
+            E::TooLarge(_) => Self::TooLarge,
+            E::NoRedInk => Self::NoRedInk,
+            E::Corrupt(_) => Self::Corrupt,
+            E::InvalidOption(_) => Self::InvalidOption,
+            E::Grayscale => Self::Grayscale,
+            E::Truncated => Self::Truncated,
+        }
+    }
+}
+
+/// What the comparison use cases (`server::comparisons`) refuse, as data (`i18n` renders it).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum ComparisonError {
+    /// The query form: every wrong field.
+    Query { errors: Vec<QueryError> },
+    /// The ID has no registered seal: nothing to compare with.
+    NoRegisteredSeal,
+    /// The query has its record already (records are never changed, only annotated).
+    AlreadySubmitted,
+    /// The same query is being submitted from elsewhere at this moment.
+    SubmitInProgress,
+    /// The explanation is longer than [`COMMENT_MAX`] characters.
+    CommentTooLong,
+    /// The image sent is not base64 of a file.
+    ImageEncoding,
+    /// The uploaded image was refused.
+    Upload { error: UploadError },
+    /// The server's matcher could not judge the image.
+    Unmatchable { failure: MatchFailure },
+    /// The browser's and the server's results differ and no explanation was given.
+    DiscrepancyNeedsComment { server_band: Band, server_score: f64, browser_band: Band, browser_score: f64 },
+    /// 相符 against the system's 不符 needs an explanation.
+    MatchOverInconsistentNeedsComment,
+    /// An annotation must say something, in at most [`COMMENT_MAX`] characters.
+    NoteText,
+}
+
+/// Longest explanation or annotation, in characters.
+pub const COMMENT_MAX: usize = 1000;
 
 #[cfg(test)]
 mod tests {

@@ -9,6 +9,7 @@ pub mod calendar;
 pub mod case_number;
 pub mod checklists;
 pub mod comparison;
+pub mod comparison_view;
 pub mod employee_no;
 pub mod forms;
 pub mod handover;
@@ -24,6 +25,7 @@ pub mod roc_date;
 pub mod role;
 pub mod security_task;
 pub mod unit;
+pub mod upload;
 
 pub use business_type::BusinessType;
 pub use calendar::{CalendarDay, DayKind, OfficeHours, WorkCalendar};

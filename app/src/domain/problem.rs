@@ -9,16 +9,22 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::comparison::ComparisonError;
+use super::upload::UploadError;
 use super::{CaseNumberError, EmployeeNoError, NationalIdError, RocDateError};
 
 /// A refusal, typed by the use case that made it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "problem", content = "detail", rename_all = "snake_case")]
 pub enum Problem {
     NationalId(NationalIdError),
     EmployeeNo(EmployeeNoError),
     CaseNumber(CaseNumberError),
     RocDate(RocDateError),
+    /// The comparison use cases (`server::comparisons`).
+    Comparison(ComparisonError),
+    /// An uploaded image refused (seals, liaison replies).
+    Upload(UploadError),
     /// Not converted yet: a zh-TW sentence (see the module's comment).
     Text(String),
 }
@@ -56,5 +62,17 @@ impl From<CaseNumberError> for Problem {
 impl From<RocDateError> for Problem {
     fn from(e: RocDateError) -> Self {
         Problem::RocDate(e)
+    }
+}
+
+impl From<ComparisonError> for Problem {
+    fn from(e: ComparisonError) -> Self {
+        Problem::Comparison(e)
+    }
+}
+
+impl From<UploadError> for Problem {
+    fn from(e: UploadError) -> Self {
+        Problem::Upload(e)
     }
 }

@@ -108,39 +108,9 @@ const CATALOGUE: &[(&str, &str)] = &[
     ("所屬單位已停用，帳號無法登入；請洽系統管理者", "Your unit has been disabled, so the account cannot sign in; please contact the system administrator"),
     ("一次性密碼已逾 24 小時未使用而失效；請洽帳號管理者重新設定", "The one-time password expired after 24 hours unused; please ask your account manager for a new one"),
     // ---- image uploads ----
-    ("未收到影像檔", "No image file was received"),
-    ("檔案過大（{} KB），上限為 {} KB", "The file is too large ({} KB); the limit is {} KB"),
-    ("檔案不是 PNG、JPEG、TIFF 或單頁掃描之 PDF 影像", "The file is not a PNG, JPEG or TIFF image, nor a PDF of one scanned page"),
-    ("檔案不完整（傳輸或存檔中斷），請重新掃描或重新選擇檔案", "The file is incomplete (cut off while sent or saved); please scan again or choose the file again"),
-    ("此為灰階或黑白掃描，無法分辨紅色印文：請以彩色掃描印文", "This is a greyscale or black-and-white scan, in which the red seal cannot be told apart: please scan in colour"),
-    ("影像超過比對上限（20 MB、4,000 萬像素），請以較低解析度重新掃描", "The image is beyond what the comparison takes (20 MB, 40 megapixels); please scan again at a lower resolution"),
-    ("影像損毀或無法讀取", "The image is damaged or cannot be read"),
-    ("影像像素過多（{}×{}），上限為 {} 萬像素", "The image has too many pixels ({}×{}); the limit is {} × 10,000 pixels"),
-    ("影像解碼後過大（{} MB），上限為 {} MB；請以 8 位元灰階或彩色、較低解析度掃描", "The decoded image is too large ({} MB; the limit is {} MB); please scan in 8-bit greyscale or colour at a lower resolution"),
-    ("檔案含有惡意程式（{}），已拒收", "The file contains malware ({}) and was rejected"),
-    ("病毒掃描服務無法使用，暫時無法上傳；請稍後再試或通知資訊室", "The virus scanning service is unavailable, so nothing can be uploaded for now; please try again later or notify the IT Office"),
     ("影像資料格式錯誤，請重新選擇檔案", "The image data is malformed; please choose the file again"),
     ("影像中找不到紅色印模，請確認掃描檔", "No red seal impression was found in the image; please check the scan"),
     // ---- seal comparison (api/comparisons.rs, domain/comparison.rs) ----
-    ("請選擇業務類別", "Please choose the business type"),
-    ("姓名最多 40 字且不可含控制字元", "The name can be at most 40 characters and must not contain control characters"),
-    ("此身分證統一編號沒有登記印鑑，無法比對", "There is no registered seal for this national ID number, so it cannot be compared"),
-    ("此查詢已送出比對結果", "The comparison result for this query has already been submitted"),
-    ("此查詢已送出比對結果；紀錄不可修改，只能加註", "The comparison result for this query has already been submitted; the record cannot be changed, only annotated"),
-    ("此查詢的比對結果正在送出中", "The comparison result for this query is being submitted"),
-    ("說明最多 1000 字", "The comment can be at most 1000 characters"),
-    ("伺服器無法比對此影像：{}", "The server could not compare this image: {}"),
-    ("不是 PNG、JPEG、TIFF 或單頁掃描之 PDF 影像", "not a PNG, JPEG or TIFF image, nor a PDF of one scanned page"),
-    ("請以彩色掃描印文", "please scan the seal in colour"),
-    ("檔案不完整", "the file is incomplete"),
-    ("影像是空的", "the image is empty"),
-    ("影像過大", "the image is too large"),
-    ("影像中找不到紅色印文", "no red seal impression was found in the image"),
-    ("影像損毀", "the image is damaged"),
-    ("比對參數錯誤", "invalid comparison settings"),
-    ("瀏覽器與伺服器的比對結果不一致（伺服器：{} {}；瀏覽器：{} {}），請於說明欄填寫理由後再送出", "The browser's and the server's comparison results differ (server: {} {}; browser: {} {}); please give your reason in the comment field before submitting"),
-    ("系統判定「不符」而您判定「相符」，請於說明欄填寫理由", "The system found a mismatch but you decided it is a match; please give your reason in the comment field"),
-    ("請輸入加註內容（最多 1000 字）", "Please enter the annotation (at most 1000 characters)"),
     // ---- registered seals (api/seals.rs) ----
     ("請選擇上傳原因（新登記或印模重建）", "Please choose the reason for the upload (new registration or impression rebuild)"),
     ("姓名最多 40 字", "The name can be at most 40 characters"),
@@ -454,7 +424,6 @@ mod tests {
             en("尚有 3 個項目未填寫（含稽核結果），請完成後再簽章"),
             "3 item(s) are not filled in yet (including audit results); please complete them before signing"
         );
-        assert_eq!(en("檔案過大（5120 KB），上限為 4096 KB"), "The file is too large (5120 KB); the limit is 4096 KB");
         assert_eq!(en("沒有這個單位：LO-XX"), "There is no such unit: LO-XX");
         // the gaps are themselves translated: labels, inner messages, names, dates, lists
         assert_eq!(en("請填寫聯繫日期"), "Contact date is required");
@@ -477,11 +446,6 @@ mod tests {
             "Both systems have the same registration date (seal comparison system: ROC 108/3/14); no liaison is needed"
         );
         assert_eq!(
-            en("瀏覽器與伺服器的比對結果不一致（伺服器：相符 0.912；瀏覽器：待人工判斷 0.640），請於說明欄填寫理由後再送出"),
-            "The browser's and the server's comparison results differ (server: match 0.912; browser: needs manual review \
-             0.640); please give your reason in the comment field before submitting"
-        );
-        assert_eq!(
             en("已核准，但未能生效：查無有效帳號（已停用或註銷），無法異動（本申請已結案）"),
             "Approved, but it could not take effect: There is no active account (it was disabled or cancelled), so it \
              cannot be changed (this request is now closed)"
@@ -498,9 +462,9 @@ mod tests {
         );
         // a part that contains `；` itself, and an unknown part
         assert_eq!(
-            en("此查詢已送出比對結果；紀錄不可修改，只能加註；沒有這一天；還不知道的訊息"),
-            "The comparison result for this query has already been submitted; the record cannot be changed, only \
-             annotated; There is no such day; 還不知道的訊息"
+            en("一次性密碼已逾 24 小時未使用而失效；請洽帳號管理者重新設定；沒有這一天；還不知道的訊息"),
+            "The one-time password expired after 24 hours unused; please ask your account manager for a new one; \
+             There is no such day; 還不知道的訊息"
         );
     }
 
@@ -566,13 +530,6 @@ mod tests {
             )
             .unwrap_err(),
             crate::domain::PasswordProblem::TooShort(12).to_string(),
-            crate::domain::comparison::QueryInput::default()
-                .parse()
-                .unwrap_err()
-                .iter()
-                .map(|e| e.to_string())
-                .collect::<Vec<_>>()
-                .join("；"),
         ];
         for m in messages {
             let e = en(&m);
@@ -608,7 +565,6 @@ mod tests {
         &["required_text", "optional_text", "date_field", "phone_field", "phone_number", "lines", "day"];
     /// Functions that produce the text of a gap (names, dates, the matcher's reasons).
     const GAP_FNS: &[(&str, &str)] = &[
-        ("api/comparisons.rs", "matcher_message"),
         ("domain/comparison.rs", "band_zh"),
         ("domain/role.rs", "zh"),
         ("domain/role.rs", "only_in"),

@@ -3,7 +3,9 @@
 //! use case is converted).
 
 use super::Locale;
+use crate::domain::comparison::{band_en, band_zh, ComparisonError, MatchFailure, QueryError};
 use crate::domain::problem::Problem;
+use crate::domain::upload::UploadError;
 use crate::domain::{CaseNumberError, EmployeeNoError, NationalIdError, RocDateError};
 
 /// The problem in the reader's language.
@@ -13,6 +15,8 @@ pub fn problem_text(p: &Problem, l: Locale) -> String {
         Problem::EmployeeNo(e) => employee_no(*e, l).into(),
         Problem::CaseNumber(e) => case_number(*e, l).into(),
         Problem::RocDate(e) => roc_date(*e, l).into(),
+        Problem::Comparison(e) => comparison(e, l),
+        Problem::Upload(e) => upload(e, l),
         Problem::Text(s) => match l {
             Locale::ZhTw => s.clone(),
             Locale::En => super::errors::en(s),
@@ -75,6 +79,148 @@ pub fn roc_date(e: RocDateError, l: Locale) -> &'static str {
     }
 }
 
+/// One field of the look-up form.
+pub fn query(e: QueryError, l: Locale) -> &'static str {
+    match e {
+        QueryError::BusinessType => l.pick("請選擇業務類別", "Please choose the business type"),
+        QueryError::CaseNumber(e) => case_number(e, l),
+        QueryError::NationalId(e) => national_id(e, l),
+        QueryError::PersonName => l.pick(
+            "姓名最多 40 字且不可含控制字元",
+            "The name must be at most 40 characters, without control characters",
+        ),
+    }
+}
+
+/// An uploaded image refused.
+pub fn upload(e: &UploadError, l: Locale) -> String {
+    match e {
+        UploadError::Empty => l.pick("未收到影像檔", "No image file was received").into(),
+        UploadError::TooLarge { size_kb, max_kb } => match l {
+            Locale::ZhTw => format!("檔案過大（{size_kb} KB），上限為 {max_kb} KB"),
+            Locale::En => format!("The file is too large ({size_kb} KB); the limit is {max_kb} KB"),
+        },
+        UploadError::NotImage => l
+            .pick(
+                "檔案不是 PNG、JPEG、TIFF 或單頁掃描之 PDF 影像",
+                "The file is not a PNG, JPEG, TIFF or single-scan PDF image",
+            )
+            .into(),
+        UploadError::Corrupt => l.pick("影像損毀或無法讀取", "The image is damaged or cannot be read").into(),
+        UploadError::Truncated => l
+            .pick(
+                "檔案不完整（傳輸或存檔中斷），請重新掃描或重新選擇檔案",
+                "The file is incomplete (transfer or saving was interrupted); scan again or choose the file again",
+            )
+            .into(),
+        UploadError::Grayscale => l
+            .pick(
+                "此為灰階或黑白掃描，無法分辨紅色印文：請以彩色掃描印文",
+                "This is a greyscale or black-and-white scan, in which red ink cannot be told apart: scan the seal in colour",
+            )
+            .into(),
+        UploadError::BeyondMatcher => l
+            .pick(
+                "影像超過比對上限（20 MB、4,000 萬像素），請以較低解析度重新掃描",
+                "The image is beyond what can be compared (20 MB, 40 million pixels); scan again at a lower resolution",
+            )
+            .into(),
+        UploadError::TooManyPixels { width, height, max } => match l {
+            Locale::ZhTw => format!("影像像素過多（{width}×{height}），上限為 {max} 萬像素"),
+            Locale::En => format!("The image has too many pixels ({width}×{height}); the limit is {max}0,000 pixels"),
+        },
+        UploadError::TooLargeDecoded { mb, max_mb } => match l {
+            Locale::ZhTw => format!("影像解碼後過大（{mb} MB），上限為 {max_mb} MB；請以 8 位元灰階或彩色、較低解析度掃描"),
+            Locale::En => format!(
+                "The decoded image is too large ({mb} MB; the limit is {max_mb} MB): scan in 8-bit colour at a lower resolution"
+            ),
+        },
+        UploadError::Infected(name) => match l {
+            Locale::ZhTw => format!("檔案含有惡意程式（{name}），已拒收"),
+            Locale::En => format!("The file contains malware ({name}) and was refused"),
+        },
+        UploadError::ScanUnavailable => l
+            .pick(
+                "病毒掃描服務無法使用，暫時無法上傳；請稍後再試或通知資訊室",
+                "The malware scanner is unavailable, so uploads are refused for now; try again later or tell the IT office",
+            )
+            .into(),
+    }
+}
+
+/// Why the server's matcher could not judge an image.
+pub fn match_failure(e: MatchFailure, l: Locale) -> &'static str {
+    match e {
+        MatchFailure::UnsupportedFormat => {
+            l.pick("不是 PNG、JPEG、TIFF 或單頁掃描之 PDF 影像", "not a PNG, JPEG, TIFF or single-scan PDF image")
+        }
+        MatchFailure::Empty => l.pick("影像是空的", "the image is empty"),
+        MatchFailure::TooLarge => l.pick("影像過大", "the image is too large"),
+        MatchFailure::NoRedInk => l.pick("影像中找不到紅色印文", "no red seal impression was found in the image"),
+        MatchFailure::Corrupt => l.pick("影像損毀", "the image is damaged"),
+        MatchFailure::InvalidOption => l.pick("比對參數錯誤", "invalid comparison settings"),
+        MatchFailure::Grayscale => l.pick("請以彩色掃描印文", "scan the seal in colour"),
+        MatchFailure::Truncated => l.pick("檔案不完整", "the file is incomplete"),
+    }
+}
+
+/// What the comparison use cases refuse.
+pub fn comparison(e: &ComparisonError, l: Locale) -> String {
+    match e {
+        ComparisonError::Query { errors } => {
+            let sep = l.pick("；", "; ");
+            errors.iter().map(|e| query(*e, l)).collect::<Vec<_>>().join(sep)
+        }
+        ComparisonError::NoRegisteredSeal => l
+            .pick(
+                "此身分證統一編號沒有登記印鑑，無法比對",
+                "There is no registered seal for this national ID number: nothing to compare with",
+            )
+            .into(),
+        ComparisonError::AlreadySubmitted => l
+            .pick(
+                "此查詢已送出比對結果；紀錄不可修改，只能加註",
+                "This look-up's result was already submitted; records cannot be changed, only annotated",
+            )
+            .into(),
+        ComparisonError::SubmitInProgress => {
+            l.pick("此查詢的比對結果正在送出中", "This look-up's result is being submitted right now").into()
+        }
+        ComparisonError::CommentTooLong => {
+            l.pick("說明最多 1000 字", "The explanation must be at most 1000 characters").into()
+        }
+        ComparisonError::ImageEncoding => {
+            l.pick("影像資料格式錯誤，請重新選擇檔案", "The image data is malformed; choose the file again").into()
+        }
+        ComparisonError::Upload { error } => upload(error, l),
+        ComparisonError::Unmatchable { failure } => match l {
+            Locale::ZhTw => format!("伺服器無法比對此影像：{}", match_failure(*failure, l)),
+            Locale::En => format!("The server cannot compare this image: {}", match_failure(*failure, l)),
+        },
+        ComparisonError::DiscrepancyNeedsComment { server_band, server_score, browser_band, browser_score } => match l {
+            Locale::ZhTw => format!(
+                "瀏覽器與伺服器的比對結果不一致（伺服器：{} {server_score:.3}；瀏覽器：{} {browser_score:.3}），請於說明欄填寫理由後再送出",
+                band_zh(*server_band),
+                band_zh(*browser_band),
+            ),
+            Locale::En => format!(
+                "The browser's and the server's results differ (server: {} {server_score:.3}; browser: {} {browser_score:.3}); give the reason in the explanation and submit again",
+                band_en(*server_band),
+                band_en(*browser_band),
+            ),
+        },
+        ComparisonError::MatchOverInconsistentNeedsComment => l
+            .pick(
+                "系統判定「不符」而您判定「相符」，請於說明欄填寫理由",
+                "The system judged “Inconsistent” and you decided “Match”: give the reason in the explanation",
+            )
+            .into(),
+        ComparisonError::NoteText => l
+            .pick("請輸入加註內容（最多 1000 字）", "Enter the annotation (at most 1000 characters)")
+            .into(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -104,6 +250,65 @@ mod tests {
             )
             .chain(
                 [RocDateError::Format, RocDateError::NoSuchDay, RocDateError::BeforeRoc].into_iter().map(Problem::from),
+            )
+            .chain(
+                [
+                    UploadError::Empty,
+                    UploadError::TooLarge { size_kb: 20_000, max_kb: 10_240 },
+                    UploadError::NotImage,
+                    UploadError::Corrupt,
+                    UploadError::Truncated,
+                    UploadError::Grayscale,
+                    UploadError::BeyondMatcher,
+                    UploadError::TooManyPixels { width: 9000, height: 9000, max: 4000 },
+                    UploadError::TooLargeDecoded { mb: 300, max_mb: 96 },
+                    UploadError::Infected("Eicar-Test-Signature".into()),
+                    UploadError::ScanUnavailable,
+                ]
+                .into_iter()
+                .map(Problem::from),
+            )
+            .chain(
+                [
+                    ComparisonError::Query {
+                        errors: vec![
+                            QueryError::BusinessType,
+                            QueryError::CaseNumber(CaseNumberError::Word),
+                            QueryError::NationalId(NationalIdError::Checksum),
+                            QueryError::PersonName,
+                        ],
+                    },
+                    ComparisonError::NoRegisteredSeal,
+                    ComparisonError::AlreadySubmitted,
+                    ComparisonError::SubmitInProgress,
+                    ComparisonError::CommentTooLong,
+                    ComparisonError::ImageEncoding,
+                    ComparisonError::Upload { error: UploadError::Grayscale },
+                    ComparisonError::DiscrepancyNeedsComment {
+                        server_band: matcher::Band::Review,
+                        server_score: 0.812,
+                        browser_band: matcher::Band::Consistent,
+                        browser_score: 0.9,
+                    },
+                    ComparisonError::MatchOverInconsistentNeedsComment,
+                    ComparisonError::NoteText,
+                ]
+                .into_iter()
+                .chain(
+                    [
+                        MatchFailure::UnsupportedFormat,
+                        MatchFailure::Empty,
+                        MatchFailure::TooLarge,
+                        MatchFailure::NoRedInk,
+                        MatchFailure::Corrupt,
+                        MatchFailure::InvalidOption,
+                        MatchFailure::Grayscale,
+                        MatchFailure::Truncated,
+                    ]
+                    .into_iter()
+                    .map(|failure| ComparisonError::Unmatchable { failure }),
+                )
+                .map(Problem::from),
             )
             .collect();
         for p in &all {

@@ -72,13 +72,15 @@ fn Compare() -> impl IntoView {
         if v.len() < 10 {
             return None;
         }
-        NationalId::parse(&v).err().map(|e| e.to_string())
+        NationalId::parse(&v).err().map(|e| crate::i18n::problems::national_id(e, locale).to_string())
     });
     let err_for = move |field: &'static str| {
         move || {
-            field_errors.with(|es| es.iter().find(|e| e.field() == field).map(|e| e.to_string())).map(|m| {
-                view! { <p class="field-error" role="alert">{m}</p> }
-            })
+            field_errors
+                .with(|es| es.iter().find(|e| e.field() == field).map(|e| crate::i18n::problems::query(*e, locale)))
+                .map(|m| {
+                    view! { <p class="field-error" role="alert">{m}</p> }
+                })
         }
     };
     let on_query = move |ev: leptos::ev::SubmitEvent| {

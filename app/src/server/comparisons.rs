@@ -1,9 +1,24 @@
-//! The comparison service: the working-time calendar as the store keeps it, the server's
-//! re-run of the matcher, the record's verification code and the printed overlay.
+//! The comparison use cases (五(二)2): the lawful query and the registered impression
+//! ([`start`]), the submission re-verified on the server ([`submit`]), the records listed,
+//! opened, verified by their code, printed and annotated — each deciding who may, writing its
+//! trail rows (denials included) and answering a typed result or a typed [`Failure`]. Beside
+//! them: the working-time calendar as the store keeps it, the server's re-run of the matcher,
+//! the record's verification code and the printed overlay.
 
-use super::store::{DynStore, StoreResult};
-use crate::domain::WorkCalendar;
-use matcher::{self, Alignment, MatchError, MatchOptions, MatchResult};
+use chrono::Utc;
+
+use super::auth::Actor;
+use super::caller::{problem, Caller, Failure};
+use super::state::AppState;
+use super::store::{ComparisonFilter, ComparisonRecord, DynStore, NewComparison, NewQuery, StoreError, StoreResult};
+use super::trail::TrailAction;
+use super::uploads;
+use crate::domain::comparison::{ComparisonError, MatchFailure, COMMENT_MAX};
+use crate::domain::comparison_view::{
+    ComparisonDetail, ComparisonSummary, NoteView, RegisteredSeal, Started, Submission, Submitted, Verified,
+};
+use crate::domain::{BusinessType, ComparisonQuery, Decision, NationalId, RocDate, Role, WorkCalendar};
+use matcher::{self, Alignment, Band, MatchError, MatchOptions, MatchResult};
 
 /// The calendar as administrators maintain it.
 pub async fn calendar(store: &DynStore) -> StoreResult<WorkCalendar> {
@@ -160,5 +175,476 @@ mod tests {
         assert_eq!(&c[5..6], "-");
         assert_eq!(normalise_code(&c.to_lowercase().replace('-', " ")), c);
         assert_ne!(verification_code(), verification_code());
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The use cases (#38): each takes the caller and typed input, decides who may, writes its trail
+// rows (denials included) and answers a typed result or a typed failure. The api functions are
+// one call into these.
+
+/// Who may open a record: its operator; the unit's supervisor and internal auditor; the
+/// bureau's external auditors and ethics office.
+pub fn may_open(actor: &Actor, c: &ComparisonRecord) -> bool {
+    c.operator_id == actor.account_id
+        || (c.unit_id == actor.unit_id && (actor.has(Role::Supervisor) || actor.has(Role::InternalAuditor)))
+        || actor.has(Role::ExternalAuditor)
+        || actor.has(Role::Ethics)
+}
+
+type Outcome<T> = Result<T, Failure<ComparisonError>>;
+
+fn band_of(code: &str, table_id: i64) -> Result<Band, StoreError> {
+    band_parse(code).ok_or_else(|| StoreError::Corrupt(format!("comparison {table_id}: band {code:?}")))
+}
+
+/// The stored code of a band.
+pub fn band_code(b: Band) -> &'static str {
+    match b {
+        Band::Consistent => "consistent",
+        Band::Review => "review",
+        Band::Inconsistent => "inconsistent",
+    }
+}
+
+/// A band from its stored code; `None` for anything else (a corrupt row, never a default).
+pub fn band_parse(s: &str) -> Option<Band> {
+    match s {
+        "consistent" => Some(Band::Consistent),
+        "review" => Some(Band::Review),
+        "inconsistent" => Some(Band::Inconsistent),
+        _ => None,
+    }
+}
+
+async fn unit_name(state: &AppState, id: i64) -> StoreResult<String> {
+    Ok(state.store.unit(id).await?.map(|u| u.name_zh).unwrap_or_default())
+}
+
+fn summary(c: &ComparisonRecord) -> Result<ComparisonSummary, StoreError> {
+    let business_type = BusinessType::parse(&c.business_type)
+        .ok_or_else(|| StoreError::Corrupt(format!("comparison {}: business type {:?}", c.id, c.business_type)))?;
+    Ok(ComparisonSummary {
+        id: c.id,
+        created_at: c.created_at,
+        business_type,
+        case_number: c.case_number.clone(),
+        national_id_masked: NationalId::mask_stored(&c.national_id),
+        person_name: c.person_name.clone(),
+        operator: format!("{} ({})", c.operator_name, c.operator_employee_no),
+        server_score: c.server_score,
+        server_band: band_of(&c.server_band, c.id)?,
+        decision: c.decision,
+        discrepancy: c.discrepancy,
+        manual: c.manual_alignment.is_some(),
+        verification_code: c.verification_code.clone(),
+    })
+}
+
+/// The record of `id`, when the caller may open it (a refusal is written to the trail).
+async fn openable(state: &AppState, caller: &Caller, id: i64, endpoint: &str) -> Outcome<ComparisonRecord> {
+    let c = state.store.comparison(id).await?.ok_or(Failure::NotFound)?;
+    if !may_open(&caller.actor, &c) {
+        return Err(caller.deny(state, endpoint, "other_unit_record").await);
+    }
+    Ok(c)
+}
+
+/// File the query (recorded before anything is shown), then give the registered impression.
+pub async fn start(state: &AppState, caller: &Caller, q: ComparisonQuery) -> Outcome<Started> {
+    let now = Utc::now();
+    let after_hours = calendar(&state.store).await?.is_after_hours(now);
+    let new = NewQuery {
+        queried_at: now,
+        operator_id: caller.actor.account_id,
+        unit_id: caller.actor.unit_id,
+        client_ip: caller.ip.map(|i| i.to_string()),
+        business_type: q.business_type.code().to_string(),
+        case_number: q.case_number.to_string(),
+        national_id: q.national_id.as_str().to_string(),
+        person_name: q.person_name.clone(),
+        after_hours,
+    };
+    let draft = caller
+        .trail(TrailAction::SealQuery)
+        .details(serde_json::json!({ "business_type": new.business_type, "after_hours": after_hours }))
+        .case(new.case_number.clone())
+        .subject(new.national_id.clone());
+    let (rec, current) = state.store.record_query(&new, draft).await?;
+    metrics::counter!("yinjian_lookups_total").increment(1);
+    let seal = match current {
+        None => None,
+        Some(v) => {
+            let img =
+                state.store.image(&v.image_sha256).await?.ok_or_else(|| {
+                    Failure::internal(format!("seal version {}: image {} missing", v.id, v.image_sha256))
+                })?;
+            let versions = state.store.seal_versions(&v.national_id).await?.len() as i64;
+            Some(RegisteredSeal {
+                version_id: v.id,
+                version: v.version,
+                versions,
+                image_b64: b64(&img.data),
+                media_type: img.media_type,
+                registered_on: v.registered_on.and_then(|d| RocDate::from_gregorian(d).ok()),
+                office_name: unit_name(state, v.office_unit_id).await?,
+                unclear: v.unclear,
+            })
+        }
+    };
+    Ok(Started {
+        query_id: rec.id,
+        queried_at: rec.queried_at,
+        business_type: q.business_type,
+        case_number: rec.case_number,
+        national_id_masked: q.national_id.masked(),
+        person_name: rec.person_name,
+        after_hours,
+        seal,
+    })
+}
+
+/// The questioned image with the browser's result and the decision: the upload scanned and
+/// checked, the matcher re-run, the rules of a discrepancy applied, the record stored.
+pub async fn submit(state: &AppState, caller: &Caller, s: Submission, endpoint: &str) -> Outcome<Submitted> {
+    let query = state.store.query(s.query_id).await?.ok_or(Failure::NotFound)?;
+    if query.operator_id != caller.actor.account_id {
+        return Err(caller.deny(state, endpoint, "not_own_query").await);
+    }
+    let Some(version_id) = query.seal_version_id else {
+        return problem(ComparisonError::NoRegisteredSeal);
+    };
+    if state.store.comparison_for_query(query.id).await?.is_some() {
+        return problem(ComparisonError::AlreadySubmitted);
+    }
+    // one submit of a query at a time (the database keeps one record per query: UNIQUE)
+    let Some(_claim) = state.submitting.claim(query.id) else {
+        return problem(ComparisonError::SubmitInProgress);
+    };
+    let comment = s.comment.trim().to_string();
+    if comment.chars().count() > COMMENT_MAX {
+        return problem(ComparisonError::CommentTooLong);
+    }
+    let bytes = unb64(&s.questioned_b64).ok_or(Failure::Problem(ComparisonError::ImageEncoding))?;
+    let uploads::Judged { image: questioned, original } =
+        match uploads::accept_judged(&state.scanner, state.uploads, bytes).await {
+            Ok(j) => j,
+            Err(e) => {
+                let draft = caller
+                    .trail(TrailAction::ComparisonUploadRejected)
+                    .failed()
+                    .case(query.case_number.clone())
+                    .subject(query.national_id.clone())
+                    .details(serde_json::json!({ "reason": e.code() }));
+                state.store.append_trail(draft).await?;
+                return problem(ComparisonError::Upload { error: e });
+            }
+        };
+    let version = state
+        .store
+        .seal_version(version_id)
+        .await?
+        .ok_or_else(|| Failure::internal(format!("seal version {version_id} missing")))?;
+    let registered = state
+        .store
+        .image(&version.image_sha256)
+        .await?
+        .ok_or_else(|| Failure::internal(format!("image {} missing", version.image_sha256)))?;
+    let re = match reverify(registered.data, questioned.data.clone(), s.manual_alignment).await {
+        Ok(Ok(re)) => re,
+        Ok(Err(e)) => return problem(ComparisonError::Unmatchable { failure: MatchFailure::from(&e) }),
+        Err(e) => return Err(Failure::internal(e)),
+    };
+    let server = re.effective();
+    let discrepancy = !s.browser.agrees_with(server.score, server.band);
+    if discrepancy && comment.is_empty() {
+        return problem(ComparisonError::DiscrepancyNeedsComment {
+            server_band: server.band,
+            server_score: server.score,
+            browser_band: s.browser.band,
+            browser_score: s.browser.score,
+        });
+    }
+    if s.decision == Decision::Match && server.band == Band::Inconsistent && comment.is_empty() {
+        return problem(ComparisonError::MatchOverInconsistentNeedsComment);
+    }
+    let summary = |m: &MatchResult| {
+        serde_json::json!({
+            "score": m.score, "band": band_code(m.band), "alignment": m.alignment,
+            "rotation_deg": m.rotation_deg, "scale": m.scale, "center": [m.center_x, m.center_y],
+            "manual": m.manual, "features": m.features, "registered_quality": m.registered_quality,
+            "questioned_quality": m.questioned_quality, "review_reasons": m.review_reasons,
+            "capture": m.capture, "transform": m.transform, "regions": m.regions,
+            "original": original.as_ref().map(|o| serde_json::json!({ "sha256": o.sha256, "media_type": o.media_type, "bytes": o.data.len() })),
+        })
+    };
+    let code = verification_code();
+    let new = NewComparison {
+        query_id: query.id,
+        seal_version_id: version.id,
+        questioned,
+        questioned_original: original.clone(),
+        operator_id: caller.actor.account_id,
+        unit_id: caller.actor.unit_id,
+        created_at: Utc::now(),
+        browser_score: s.browser.score,
+        browser_band: band_code(s.browser.band).into(),
+        browser_json: serde_json::to_string(&s.browser).map_err(Failure::internal)?,
+        manual_alignment: s
+            .manual_alignment
+            .map(|a| serde_json::to_string(&a))
+            .transpose()
+            .map_err(Failure::internal)?,
+        server_score: server.score,
+        server_band: band_code(server.band).into(),
+        server_json: summary(server).to_string(),
+        auto_score: re.automatic.score,
+        auto_band: band_code(re.automatic.band).into(),
+        discrepancy,
+        decision: s.decision,
+        comment,
+        verification_code: code.clone(),
+    };
+    let draft = caller
+        .trail(TrailAction::ComparisonSubmit)
+        .details(serde_json::json!({
+            "query_id": query.id,
+            "decision": s.decision.code(),
+            "server_band": band_code(server.band),
+            "server_score": server.score,
+            "manual": s.manual_alignment.is_some(),
+            "discrepancy": discrepancy,
+            "questioned_unclear": server.questioned_quality.reasons,
+            "review_reasons": server.review_reasons,
+            "questioned_sha256": new.questioned.sha256,
+            "original_sha256": new.questioned_original.as_ref().map(|o| o.sha256.clone()),
+        }))
+        .case(query.case_number.clone())
+        .subject(query.national_id.clone());
+    let id = match state.store.create_comparison(&new, draft).await {
+        Ok(id) => id,
+        Err(StoreError::Duplicate(_)) => return problem(ComparisonError::AlreadySubmitted),
+        Err(e) => return Err(e.into()),
+    };
+    metrics::counter!("yinjian_comparisons_total", "band" => band_code(server.band)).increment(1);
+    Ok(Submitted { id, verification_code: code, server_score: server.score, server_band: server.band, discrepancy })
+}
+
+/// Whose records a list shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ListScope {
+    /// The caller's own.
+    Mine,
+    /// The caller's unit (supervisors).
+    Unit,
+}
+
+/// History: the caller's own records, or a supervisor's whole unit. The read is recorded.
+pub async fn list(
+    state: &AppState,
+    caller: &Caller,
+    scope: ListScope,
+    endpoint: &str,
+) -> Outcome<Vec<ComparisonSummary>> {
+    let filter = match scope {
+        ListScope::Unit if caller.actor.has(Role::Supervisor) => {
+            ComparisonFilter { unit_id: Some(caller.actor.unit_id), limit: 500, ..Default::default() }
+        }
+        ListScope::Unit => return Err(caller.deny(state, endpoint, "not_supervisor").await),
+        ListScope::Mine => {
+            ComparisonFilter { operator_id: Some(caller.actor.account_id), limit: 500, ..Default::default() }
+        }
+    };
+    let rows = state.store.list_comparisons(filter).await?;
+    let draft = caller.trail(TrailAction::ComparisonList).details(serde_json::json!({
+        "scope": if filter.unit_id.is_some() { "unit" } else { "mine" },
+        "count": rows.len(),
+    }));
+    state.store.append_trail(draft).await?;
+    Ok(rows.iter().map(summary).collect::<Result<_, _>>()?)
+}
+
+/// One record in full (images, overlay, scores, notes). The read is recorded.
+pub async fn open(state: &AppState, caller: &Caller, id: i64, endpoint: &str) -> Outcome<ComparisonDetail> {
+    let c = openable(state, caller, id, endpoint).await?;
+    let store = &state.store;
+    let version = store
+        .seal_version(c.seal_version_id)
+        .await?
+        .ok_or_else(|| Failure::internal(format!("comparison {}: seal version {} missing", c.id, c.seal_version_id)))?;
+    let reg = store
+        .image(&version.image_sha256)
+        .await?
+        .ok_or_else(|| Failure::internal(format!("comparison {}: registered image missing", c.id)))?;
+    let q = store
+        .image(&c.questioned_sha256)
+        .await?
+        .ok_or_else(|| Failure::internal(format!("comparison {}: questioned image missing", c.id)))?;
+    let server = StoredVerdict::decode(&c.server_json)
+        .map_err(|e| Failure::internal(format!("comparison {}: server_json: {e}", c.id)))?;
+    // a manual alignment is a similarity: the fitted map only for an automatic one
+    let transform = server.transform.filter(|_| c.manual_alignment.is_none());
+    let overlay = match server.alignment {
+        Some(al) => overlay_png(reg.data.clone(), q.data.clone(), al, transform, 480).await,
+        None => None,
+    };
+    let manual_alignment = match c.manual_alignment.as_deref() {
+        Some(s) => Some(
+            serde_json::from_str(s)
+                .map_err(|e| Failure::internal(format!("comparison {}: manual_alignment: {e}", c.id)))?,
+        ),
+        None => None,
+    };
+    let mut notes = Vec::new();
+    for n in store.comparison_notes(c.id).await? {
+        let author = match store.account(n.author_id).await? {
+            Some(a) => format!("{} ({})", a.name, a.employee_no),
+            None => n.author_id.to_string(),
+        };
+        notes.push(NoteView { kind: n.kind, author, created_at: n.created_at, text: n.text });
+    }
+    let draft = caller
+        .trail(TrailAction::ComparisonView)
+        .object("comparison", c.id)
+        .case(c.case_number.clone())
+        .subject(c.national_id.clone());
+    store.append_trail(draft).await?;
+    Ok(ComparisonDetail {
+        summary: summary(&c)?,
+        unit_name: unit_name(state, c.unit_id).await?,
+        queried_at: c.queried_at,
+        after_hours: c.after_hours,
+        seal_version: version.version,
+        registered_on: version.registered_on.and_then(|d| RocDate::from_gregorian(d).ok()),
+        office_name: unit_name(state, version.office_unit_id).await?,
+        registered_b64: b64(&reg.data),
+        registered_media_type: reg.media_type,
+        questioned_b64: b64(&q.data),
+        questioned_media_type: q.media_type,
+        overlay_png_b64: overlay.map(|p| b64(&p)),
+        browser_score: c.browser_score,
+        browser_band: band_of(&c.browser_band, c.id)?,
+        auto_score: c.auto_score,
+        auto_band: band_of(&c.auto_band, c.id)?,
+        rotation_deg: server.rotation_deg,
+        scale: server.scale,
+        manual_alignment,
+        questioned_unclear: server.questioned_quality.reasons,
+        review_reasons: server.review_reasons,
+        capture: server.capture,
+        questioned_original: server.original.map(|o| o.media_type),
+        registered_unclear: version.unclear,
+        comment: c.comment,
+        notes,
+    })
+}
+
+/// Look a record up by the code printed on it (throttled per account: codes are not to be
+/// guessed; only the record's readers learn anything of it, to others a code is unknown).
+pub async fn verify(state: &AppState, caller: &Caller, code: &str, endpoint: &str) -> Outcome<Verified> {
+    let minute = Utc::now().timestamp().div_euclid(60) * 60;
+    let hits = state.store.hit_rate(&format!("verify:{}", caller.actor.account_id), minute, minute - 120).await?;
+    if hits > super::state::VERIFY_PER_MINUTE {
+        super::authz::deny(state, Some(&caller.actor), caller.ip, endpoint, "rate_limited").await;
+        return Err(Failure::RateLimited);
+    }
+    let code = normalise_code(code);
+    let found = state.store.comparison_by_code(&code).await?;
+    if found.as_ref().is_some_and(|c| !may_open(&caller.actor, c)) {
+        super::authz::deny(state, Some(&caller.actor), caller.ip, endpoint, "not_record_reader").await;
+        return Err(Failure::NotFound);
+    }
+    let mut draft = caller
+        .trail(TrailAction::ComparisonVerifyCode)
+        .details(serde_json::json!({ "code": code, "found": found.is_some() }));
+    if let Some(c) = &found {
+        draft = draft.object("comparison", c.id).case(c.case_number.clone()).subject(c.national_id.clone());
+    }
+    state.store.append_trail(draft).await?;
+    let c = found.ok_or(Failure::NotFound)?;
+    Ok(Verified {
+        id: c.id,
+        created_at: c.created_at,
+        unit_name: unit_name(state, c.unit_id).await?,
+        case_number: c.case_number.clone(),
+        national_id_masked: NationalId::mask_stored(&c.national_id),
+        server_band: band_of(&c.server_band, c.id)?,
+        decision: c.decision,
+        can_open: true,
+    })
+}
+
+/// Record that the record was printed (the audit asks whether printouts were filed).
+pub async fn mark_printed(state: &AppState, caller: &Caller, id: i64, endpoint: &str) -> Outcome<()> {
+    let c = openable(state, caller, id, endpoint).await?;
+    let draft = caller
+        .trail(TrailAction::ComparisonPrint)
+        .object("comparison", c.id)
+        .case(c.case_number.clone())
+        .subject(c.national_id.clone());
+    state.store.add_comparison_note(c.id, "printed", caller.actor.account_id, "", Utc::now(), draft).await?;
+    Ok(())
+}
+
+/// Annotate a record (records are never edited).
+pub async fn annotate(state: &AppState, caller: &Caller, id: i64, text: &str, endpoint: &str) -> Outcome<()> {
+    let text = text.trim();
+    if text.is_empty() || text.chars().count() > COMMENT_MAX {
+        return problem(ComparisonError::NoteText);
+    }
+    let c = openable(state, caller, id, endpoint).await?;
+    let draft = caller
+        .trail(TrailAction::ComparisonAnnotate)
+        .object("comparison", c.id)
+        .case(c.case_number.clone())
+        .subject(c.national_id.clone());
+    state.store.add_comparison_note(c.id, "note", caller.actor.account_id, text, Utc::now(), draft).await?;
+    Ok(())
+}
+
+fn b64(bytes: &[u8]) -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::STANDARD.encode(bytes)
+}
+
+fn unb64(s: &str) -> Option<Vec<u8>> {
+    use base64::Engine;
+    base64::engine::general_purpose::STANDARD.decode(s.trim()).ok()
+}
+
+/// The server's verdict as stored with the record (`server_json`): decoded whole, so that a
+/// record whose stored verdict does not read is an error, never a default. Fields added later
+/// are absent from older records and read as empty.
+#[derive(Debug, Clone, serde::Deserialize)]
+pub struct StoredVerdict {
+    pub alignment: Option<Alignment>,
+    pub rotation_deg: f64,
+    pub scale: f64,
+    #[serde(default)]
+    pub questioned_quality: StoredQuality,
+    #[serde(default)]
+    pub review_reasons: Vec<matcher::ReviewReason>,
+    #[serde(default)]
+    pub capture: matcher::CaptureCorrection,
+    #[serde(default)]
+    pub transform: Option<matcher::GlobalTransform>,
+    #[serde(default)]
+    pub original: Option<StoredOriginal>,
+}
+
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+pub struct StoredQuality {
+    #[serde(default)]
+    pub reasons: Vec<matcher::UnclearReason>,
+}
+
+#[derive(Debug, Clone, serde::Deserialize)]
+pub struct StoredOriginal {
+    pub media_type: String,
+}
+
+impl StoredVerdict {
+    pub fn decode(json: &str) -> Result<Self, serde_json::Error> {
+        serde_json::from_str(json)
     }
 }

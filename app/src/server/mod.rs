@@ -4,6 +4,7 @@
 pub mod audits;
 pub mod auth;
 pub mod authz;
+pub mod caller;
 pub mod comparisons;
 pub mod denials;
 pub mod export;

@@ -23,50 +23,7 @@ impl Default for UploadLimits {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum UploadError {
-    #[error("未收到影像檔")]
-    Empty,
-    #[error("檔案過大（{size_kb} KB），上限為 {max_kb} KB")]
-    TooLarge { size_kb: usize, max_kb: usize },
-    #[error("檔案不是 PNG、JPEG、TIFF 或單頁掃描之 PDF 影像")]
-    NotImage,
-    #[error("影像損毀或無法讀取")]
-    Corrupt,
-    #[error("檔案不完整（傳輸或存檔中斷），請重新掃描或重新選擇檔案")]
-    Truncated,
-    #[error("此為灰階或黑白掃描，無法分辨紅色印文：請以彩色掃描印文")]
-    Grayscale,
-    #[error("影像超過比對上限（20 MB、4,000 萬像素），請以較低解析度重新掃描")]
-    BeyondMatcher,
-    #[error("影像像素過多（{width}×{height}），上限為 {max} 萬像素")]
-    TooManyPixels { width: u32, height: u32, max: u64 },
-    #[error("影像解碼後過大（{mb} MB），上限為 {max_mb} MB；請以 8 位元灰階或彩色、較低解析度掃描")]
-    TooLargeDecoded { mb: u64, max_mb: u64 },
-    #[error("檔案含有惡意程式（{0}），已拒收")]
-    Infected(String),
-    #[error("病毒掃描服務無法使用，暫時無法上傳；請稍後再試或通知資訊室")]
-    ScanUnavailable,
-}
-
-impl UploadError {
-    /// For the trail.
-    pub fn code(&self) -> &'static str {
-        match self {
-            Self::Empty => "empty",
-            Self::TooLarge { .. } => "too_large",
-            Self::NotImage => "not_image",
-            Self::Corrupt => "corrupt",
-            Self::Truncated => "truncated",
-            Self::Grayscale => "grayscale",
-            Self::BeyondMatcher => "too_large_for_matcher",
-            Self::TooManyPixels { .. } => "too_many_pixels",
-            Self::TooLargeDecoded { .. } => "too_large_decoded",
-            Self::Infected(_) => "infected",
-            Self::ScanUnavailable => "scan_unavailable",
-        }
-    }
-}
+pub use crate::domain::upload::UploadError;
 
 /// The media type, by the file's first bytes.
 pub fn sniff(bytes: &[u8]) -> Option<&'static str> {

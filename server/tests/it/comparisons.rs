@@ -305,7 +305,11 @@ async fn no_seal_is_recorded_too(db: TestDb) {
         "national_id": "A123456788", "person_name": "" } });
     let r = app.post_json("/api/comparisons/start", &bad, Some(&clerk)).await;
     assert_eq!(r.status, 400);
-    assert!(r.body.contains("業務類別") && r.body.contains("案號") && r.body.contains("檢查碼"), "{}", r.body);
+    assert!(
+        r.message().contains("業務類別") && r.message().contains("案號") && r.message().contains("檢查碼"),
+        "{}",
+        r.body
+    );
     assert_eq!(count(&app.db, "seal_query").await, before);
 
     // the after-hours flag comes from the working-time calendar and is frozen on the query
@@ -335,7 +339,18 @@ async fn discrepancy_needs_a_comment(db: TestDb) {
     browser["band"] = json!("review");
     let r = submit(&app, &clerk, qid, &genuine, browser.clone(), "match", "").await;
     assert_eq!(r.status, 400);
-    assert!(r.body.contains("不一致"), "{}", r.body);
+    assert!(r.message().contains("不一致"), "{}", r.body);
+    // the refusal travels as data: the bands and scores, no sentence
+    use app::domain::{comparison::ComparisonError, Problem};
+    match r.error() {
+        Some(app::error::ApiError::Invalid(Problem::Comparison(ComparisonError::DiscrepancyNeedsComment {
+            browser_band: matcher::Band::Review,
+            browser_score,
+            ..
+        }))) => assert_eq!(browser_score, 0.5),
+        other => panic!("{other:?}: {}", r.body),
+    }
+    assert!(!r.body.contains("不一致"), "{}", r.body);
     assert_eq!(count(&app.db, "comparison").await, 0);
     let r = submit(&app, &clerk, qid, &genuine, browser, "match", "瀏覽器版本舊").await;
     assert_eq!(r.status, 200, "{}", r.body);
@@ -355,16 +370,16 @@ async fn bad_uploads_store_nothing(db: TestDb) {
     let big = fixture("demo/q0002.jpg"); // 62 KB: over it
     let r = submit(&app, &clerk, qid, &big, browser_result(&genuine), "match", "").await;
     assert_eq!(r.status, 400);
-    assert!(r.body.contains("檔案過大"), "{}", r.body);
+    assert!(r.message().contains("檔案過大"), "{}", r.body);
     // a PDF that holds no scan (and is cut off): refused as incomplete
     let pdf = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\n".to_vec();
     let r = submit(&app, &clerk, qid, &pdf, browser_result(&genuine), "match", "").await;
     assert_eq!(r.status, 400);
-    assert!(r.body.contains("檔案不完整"), "{}", r.body);
+    assert!(r.message().contains("檔案不完整"), "{}", r.body);
     let gif = b"GIF89a\x01\x00\x01\x00\x00\x00\x00;".to_vec();
     let r = submit(&app, &clerk, qid, &gif, browser_result(&genuine), "match", "").await;
     assert_eq!(r.status, 400);
-    assert!(r.body.contains("不是 PNG、JPEG、TIFF"), "{}", r.body);
+    assert!(r.message().contains("不是 PNG、JPEG、TIFF"), "{}", r.body);
     assert_eq!(count(&app.db, "image_blob").await, blobs);
     assert_eq!(count(&app.db, "comparison").await, 0);
     assert!(audit_actions(&app).await.iter().filter(|a| *a == "comparison.upload_rejected").count() >= 3);
@@ -473,7 +488,7 @@ async fn one_record_per_query_and_bounded_decodes(db: TestDb) {
         std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../app/tests/fixtures/upload/rgba16-36mp.png")).unwrap();
     let r = submit(&app, &clerk, s["query_id"].as_i64().unwrap(), &bomb, browser_result(&genuine), "match", "").await;
     assert_eq!(r.status, 400, "{}", r.body);
-    assert!(r.body.contains("解碼後過大"), "{}", r.body);
+    assert!(r.message().contains("解碼後過大"), "{}", r.body);
     assert!(app::server::comparisons::peak_decodes() <= app::server::comparisons::decode_slots());
 }
 
@@ -512,7 +527,7 @@ async fn scanner_files_are_judged_and_kept(db: TestDb) {
         let browser = json!({ "score": 0.5, "band": "review", "alignment": { "rotation_deg": 0.0, "scale": 1.0, "tx": 0.0, "ty": 0.0 }, "manual": false });
         let r = submit(&app, &clerk, q, &bytes, browser, "match", "").await;
         assert_eq!(r.status, 400, "{file}: {}", r.body);
-        assert!(r.body.contains(says), "{file}: {}", r.body);
+        assert!(r.message().contains(says), "{file}: {}", r.body);
     }
     assert_eq!(count(&app.db, "comparison").await, before, "no verdict recorded");
     app.db.close().await;
@@ -543,7 +558,7 @@ async fn malware_is_refused_before_anything_is_stored() {
     let blobs = count(&app.db, "image_blob").await;
     let r = submit(&app, &clerk, qid, &common::clamd::eicar(), browser_result(&genuine), "match", "").await;
     assert_eq!(r.status, 400, "{}", r.body);
-    assert!(r.body.contains("惡意程式"), "{}", r.body);
+    assert!(r.message().contains("惡意程式"), "{}", r.body);
     assert_eq!(count(&app.db, "image_blob").await, blobs);
     assert_eq!(count(&app.db, "comparison").await, 0);
     // a registered-impression upload is scanned the same way
@@ -552,7 +567,7 @@ async fn malware_is_refused_before_anything_is_stored() {
         "registered_on": "", "reason": "rebuild", "note": "" } });
     let r = app.post_json("/api/seals/upload", &up, Some(&office)).await;
     assert_eq!(r.status, 400);
-    assert!(r.body.contains("惡意程式"), "{}", r.body);
+    assert!(r.message().contains("惡意程式"), "{}", r.body);
     // a clean scan passes through the same clamd
     let r = submit(&app, &clerk, qid, &genuine, browser_result(&genuine), "match", "").await;
     assert_eq!(r.status, 200, "{}", r.body);
@@ -568,7 +583,7 @@ async fn malware_is_refused_before_anything_is_stored() {
     let r =
         submit(&app, &clerk, s["query_id"].as_i64().unwrap(), &genuine, browser_result(&genuine), "match", "").await;
     assert_eq!(r.status, 400);
-    assert!(r.body.contains("病毒掃描服務無法使用"), "{}", r.body);
+    assert!(r.message().contains("病毒掃描服務無法使用"), "{}", r.body);
     assert_eq!(count(&app.db, "comparison").await, 0);
     app.db.close().await;
 }

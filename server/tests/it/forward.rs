@@ -358,7 +358,10 @@ fn write_key(path: &Path) {
 /// `yinjian trail verify [--anchors FILE…]`: (exit code, output).
 fn verify(db: &TestDb, key: &Path, anchors: &[&Path]) -> (i32, String) {
     let mut c = Command::new(env!("CARGO_BIN_EXE_yinjian"));
-    c.args(["trail", "verify"]).env("DATABASE_URL", &db.url).env("YINJIAN_TRAIL_KEY_FILE", key).env("RUST_LOG", "error");
+    c.args(["trail", "verify"])
+        .env("DATABASE_URL", &db.url)
+        .env("YINJIAN_TRAIL_KEY_FILE", key)
+        .env("RUST_LOG", "error");
     for a in anchors {
         c.arg("--anchors").arg(a);
     }

@@ -6,7 +6,7 @@ use crate::common;
 
 use std::collections::BTreeSet;
 
-use crate::common::serve::{trail_verify, key_file, lookup, submission, Instance};
+use crate::common::serve::{key_file, lookup, submission, trail_verify, Instance};
 use crate::common::{Kind, TestApp, TestDb};
 use app::domain::report::Month;
 use app::domain::Role;

@@ -45,9 +45,28 @@ async fn opens_and_reads_back(db: &TestDb, want: &Value) {
         .await
         .unwrap();
     assert_eq!(comparisons.len() as i64, want["comparisons"].as_i64().unwrap());
+    // …and opens as the record page shows it: every stored field decodes (a row that does not is
+    // an error, never a default)
+    let state = app::server::AppState::new(db.store.clone(), Default::default(), std::sync::Arc::new(KEY.to_vec()));
+    let reader = app::server::caller::Caller::new(
+        app::server::auth::Actor {
+            account_id: 0,
+            employee_no: "E0000".into(),
+            name: "政風".into(),
+            unit_id: 0,
+            roles: vec![Role::Ethics],
+            must_change_password: false,
+            password_expired: false,
+        },
+        None,
+    );
     for c in &comparisons {
         let full = store.comparison(c.id).await.unwrap().expect("the record reads back");
         assert!(store.image(&full.questioned_sha256).await.unwrap().is_some(), "its image reads back");
+        let opened = app::server::comparisons::open(&state, &reader, c.id, "/api/comparisons/get")
+            .await
+            .unwrap_or_else(|e| panic!("record {} does not open: {e:?}", c.id));
+        assert_eq!(opened.summary.id, c.id);
     }
     // every report, the signed one signed
     let reports = store.list_reports(None).await.unwrap();

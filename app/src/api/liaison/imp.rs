@@ -305,7 +305,7 @@ pub async fn new_version(
                         .failed()
                         .subject(slip.national_id.clone());
                     ctx.state.store.append_trail(d).await.map_err(crate::api::internal)?;
-                    return Err(ApiError::Invalid(e.to_string().into()));
+                    return Err(crate::error::invalid(e));
                 }
             };
             let quality = crate::server::comparisons::assess(image.data.clone())

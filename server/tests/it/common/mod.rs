@@ -207,6 +207,20 @@ pub struct Reply {
 }
 
 impl Reply {
+    /// The refusal as a person reads it (zh-TW), rendered from the typed error the body carries
+    /// (the body itself holds no sentence since #38); the body as it is when it is no error.
+    pub fn message(&self) -> String {
+        match serde_json::from_str::<app::error::ApiError>(&self.body) {
+            Ok(e) => e.text(app::i18n::Locale::ZhTw),
+            Err(_) => self.body.clone(),
+        }
+    }
+
+    /// The typed error the body carries.
+    pub fn error(&self) -> Option<app::error::ApiError> {
+        serde_json::from_str(&self.body).ok()
+    }
+
     /// The session cookie (name=value) the response set, if any.
     pub fn session_cookie(&self) -> Option<String> {
         self.headers
