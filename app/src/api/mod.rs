@@ -94,3 +94,27 @@ mod guard {
         Ok(Ctx { state, session, ip, actor })
     }
 }
+
+/// #38's ratchet: an api file moved to its use case in `server/` stays moved — no store call,
+/// no trail row, no denial written, no zh-TW sentence. Every feature moved joins `MOVED`; when
+/// all have, the list is every file of `api/`.
+#[cfg(all(test, feature = "ssr"))]
+mod moved {
+    const MOVED: &[&str] = &["calendar.rs", "comparisons.rs", "seals.rs", "trail.rs"];
+
+    #[test]
+    fn moved_features_only_call_their_use_case() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/api");
+        for file in MOVED {
+            let src = std::fs::read_to_string(dir.join(file)).unwrap();
+            for forbidden in ["store.", "append_trail", "authz::deny", ".trail("] {
+                assert!(!src.contains(forbidden), "api/{file} has `{forbidden}`: move it into its use case in server/");
+            }
+            let zh = src
+                .lines()
+                .filter(|l| !l.trim_start().starts_with("//"))
+                .find(|l| l.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)));
+            assert!(zh.is_none(), "api/{file} has a zh-TW sentence (words belong in i18n/): {zh:?}");
+        }
+    }
+}

@@ -55,13 +55,30 @@ pub struct CalendarDay {
     pub name: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+/// Why office hours do not parse (`i18n::problems::calendar` words it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum HoursError {
-    #[error("上班時間格式應為 HH:MM")]
+    /// Not `HH:MM`.
     Format,
-    #[error("下班時間須晚於上班時間")]
+    /// The end is not after the start.
     Order,
 }
+
+/// What the calendar's use cases refuse.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "error", rename_all = "snake_case")]
+pub enum CalendarError {
+    Date(super::RocDateError),
+    /// Neither 放假 nor 補班 chosen.
+    DayKind,
+    /// A name is needed, at most [`DAY_NAME_MAX`] characters.
+    DayName,
+    Hours(HoursError),
+}
+
+/// Longest name of a calendar day, in characters.
+pub const DAY_NAME_MAX: usize = 40;
 
 /// Office hours, Taipei local time: `[start, end)`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -6,6 +6,7 @@ pub mod audit;
 pub mod audit_sample;
 pub mod business_type;
 pub mod calendar;
+pub mod calendar_view;
 pub mod case_number;
 pub mod checklists;
 pub mod comparison;
@@ -23,7 +24,9 @@ pub mod report;
 pub mod review;
 pub mod roc_date;
 pub mod role;
+pub mod seal;
 pub mod security_task;
+pub mod trail_view;
 pub mod unit;
 pub mod upload;
 

@@ -9,7 +9,9 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::calendar::CalendarError;
 use super::comparison::ComparisonError;
+use super::seal::SealError;
 use super::upload::UploadError;
 use super::{CaseNumberError, EmployeeNoError, NationalIdError, RocDateError};
 
@@ -23,8 +25,12 @@ pub enum Problem {
     RocDate(RocDateError),
     /// The comparison use cases (`server::comparisons`).
     Comparison(ComparisonError),
-    /// An uploaded image refused (seals, liaison replies).
+    /// An uploaded image refused (liaison replies).
     Upload(UploadError),
+    /// The registered-seal registry's use cases (`server::seals`).
+    Seal(SealError),
+    /// The working-time calendar's use cases (`server::calendar`).
+    Calendar(CalendarError),
     /// Not converted yet: a zh-TW sentence (see the module's comment).
     Text(String),
 }
@@ -74,5 +80,24 @@ impl From<ComparisonError> for Problem {
 impl From<UploadError> for Problem {
     fn from(e: UploadError) -> Self {
         Problem::Upload(e)
+    }
+}
+
+impl From<SealError> for Problem {
+    fn from(e: SealError) -> Self {
+        Problem::Seal(e)
+    }
+}
+
+impl From<CalendarError> for Problem {
+    fn from(e: CalendarError) -> Self {
+        Problem::Calendar(e)
+    }
+}
+
+/// A use case that refuses nothing of its own.
+impl From<std::convert::Infallible> for Problem {
+    fn from(e: std::convert::Infallible) -> Self {
+        match e {}
     }
 }

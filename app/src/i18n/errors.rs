@@ -85,8 +85,6 @@ const CATALOGUE: &[(&str, &str)] = &[
     ("案號的「號」須為 1 至 10 位數字", "The “Number” part of the case number must be 1 to 10 digits"),
     ("案號過長（最多 60 字）或含控制字元", "The case number is too long (at most 60 characters) or contains control characters"),
     ("員工編號須為 4 至 12 個英文字母或數字", "The employee number must be 4 to 12 letters or digits"),
-    ("上班時間格式應為 HH:MM", "Office hours must be given as HH:MM"),
-    ("下班時間須晚於上班時間", "The closing time must be later than the opening time"),
     ("月份格式不正確（例：2026-11 或 115/11）", "Invalid month (e.g. 2026-11 or 115/11)"),
     ("期間格式不正確（例：2026-11、2026Q4、2026H2）", "Invalid period (e.g. 2026-11, 2026Q4, 2026H2)"),
     ("{}的帳號不能申請或持有這些權限：{}", "Accounts of a {} cannot request or hold these roles: {}"),
@@ -112,10 +110,7 @@ const CATALOGUE: &[(&str, &str)] = &[
     ("影像中找不到紅色印模，請確認掃描檔", "No red seal impression was found in the image; please check the scan"),
     // ---- seal comparison (api/comparisons.rs, domain/comparison.rs) ----
     // ---- registered seals (api/seals.rs) ----
-    ("請選擇上傳原因（新登記或印模重建）", "Please choose the reason for the upload (new registration or impression rebuild)"),
-    ("姓名最多 40 字", "The name can be at most 40 characters"),
     ("備註最多 500 字", "The note can be at most 500 characters"),
-    ("此人尚無登記印鑑，無法辦理印模重建；請選擇「新登記」", "This person has no registered seal yet, so the impression cannot be rebuilt; please choose “New registration”"),
     // ---- liaison slips (api/liaison.rs, domain/forms/liaison_slip.rs) ----
     ("請選擇收件的戶政事務所", "Please choose the receiving household registration office"),
     ("收件單位須為臺北市各區戶政事務所", "The recipient must be one of the Taipei City district household registration offices"),
@@ -154,8 +149,6 @@ const CATALOGUE: &[(&str, &str)] = &[
     ("請填寫期限", "Please enter the due date"),
     ("請填寫完成日期", "Please enter the completion date"),
     ("完成日期不可晚於今天", "The completion date cannot be later than today"),
-    ("請選擇放假或補班", "Please choose Holiday or Make-up workday"),
-    ("請輸入名稱（最多 40 字）", "Please enter a name (at most 40 characters)"),
     // ---- audits (api/audits, domain/forms/internal_audit.rs, vendor_audit.rs) ----
     ("稽核人已簽章，紀錄不能再修改", "The auditor has signed; the record can no longer be changed"),
     ("此稽核已撤銷，紀錄不能再修改", "This audit was withdrawn; the record can no longer be changed"),

@@ -3,8 +3,10 @@
 //! use case is converted).
 
 use super::Locale;
+use crate::domain::calendar::{CalendarError, HoursError};
 use crate::domain::comparison::{band_en, band_zh, ComparisonError, MatchFailure, QueryError};
 use crate::domain::problem::Problem;
+use crate::domain::seal::SealError;
 use crate::domain::upload::UploadError;
 use crate::domain::{CaseNumberError, EmployeeNoError, NationalIdError, RocDateError};
 
@@ -17,6 +19,8 @@ pub fn problem_text(p: &Problem, l: Locale) -> String {
         Problem::RocDate(e) => roc_date(*e, l).into(),
         Problem::Comparison(e) => comparison(e, l),
         Problem::Upload(e) => upload(e, l),
+        Problem::Seal(e) => seal(e, l),
+        Problem::Calendar(e) => calendar(*e, l),
         Problem::Text(s) => match l {
             Locale::ZhTw => s.clone(),
             Locale::En => super::errors::en(s),
@@ -221,6 +225,52 @@ pub fn comparison(e: &ComparisonError, l: Locale) -> String {
     }
 }
 
+/// What the registered-seal registry refuses.
+pub fn seal(e: &SealError, l: Locale) -> String {
+    match e {
+        SealError::NationalId { error } => national_id(*error, l).into(),
+        SealError::Reason => l
+            .pick("請選擇上傳原因（新登記或印模重建）", "Choose why the impression is uploaded (new registration or rebuild)")
+            .into(),
+        SealError::RegisteredOn { error } => match l {
+            Locale::ZhTw => format!("印鑑登記日期：{}", roc_date(*error, l)),
+            Locale::En => format!("Seal registration date: {}", roc_date(*error, l)),
+        },
+        SealError::PersonName => l
+            .pick("姓名最多 40 字且不可含控制字元", "The name must be at most 40 characters, without control characters")
+            .into(),
+        SealError::NoteTooLong => l.pick("備註最多 500 字", "The note must be at most 500 characters").into(),
+        SealError::NothingToRebuild => l
+            .pick(
+                "此人尚無登記印鑑，無法辦理印模重建；請選擇「新登記」",
+                "This person has no registered seal yet, so the impression cannot be rebuilt; please choose “New registration”",
+            )
+            .into(),
+        SealError::ImageEncoding => {
+            l.pick("影像資料格式錯誤，請重新選擇檔案", "The image data is malformed; choose the file again").into()
+        }
+        SealError::Upload { error } => upload(error, l),
+        SealError::NoRedInk => l
+            .pick("影像中找不到紅色印模，請確認掃描檔", "No red seal impression was found in the image; check the scan")
+            .into(),
+    }
+}
+
+/// What the working-time calendar refuses.
+pub fn calendar(e: CalendarError, l: Locale) -> String {
+    match e {
+        CalendarError::Date(e) => roc_date(e, l).into(),
+        CalendarError::DayKind => l.pick("請選擇放假或補班", "Choose holiday or make-up working day").into(),
+        CalendarError::DayName => l.pick("請輸入名稱（最多 40 字）", "Enter the name (at most 40 characters)").into(),
+        CalendarError::Hours(HoursError::Format) => {
+            l.pick("上班時間格式應為 HH:MM", "Office hours must be written as HH:MM").into()
+        }
+        CalendarError::Hours(HoursError::Order) => {
+            l.pick("下班時間須晚於上班時間", "The end of office hours must be after the start").into()
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -308,6 +358,32 @@ mod tests {
                     .into_iter()
                     .map(|failure| ComparisonError::Unmatchable { failure }),
                 )
+                .map(Problem::from),
+            )
+            .chain(
+                [
+                    SealError::NationalId { error: NationalIdError::Format },
+                    SealError::Reason,
+                    SealError::RegisteredOn { error: RocDateError::NoSuchDay },
+                    SealError::PersonName,
+                    SealError::NoteTooLong,
+                    SealError::NothingToRebuild,
+                    SealError::ImageEncoding,
+                    SealError::Upload { error: UploadError::Corrupt },
+                    SealError::NoRedInk,
+                ]
+                .into_iter()
+                .map(Problem::from),
+            )
+            .chain(
+                [
+                    CalendarError::Date(RocDateError::Format),
+                    CalendarError::DayKind,
+                    CalendarError::DayName,
+                    CalendarError::Hours(HoursError::Format),
+                    CalendarError::Hours(HoursError::Order),
+                ]
+                .into_iter()
                 .map(Problem::from),
             )
             .collect();

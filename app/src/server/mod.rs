@@ -4,6 +4,7 @@
 pub mod audits;
 pub mod auth;
 pub mod authz;
+pub mod calendar;
 pub mod caller;
 pub mod comparisons;
 pub mod denials;
@@ -14,11 +15,13 @@ pub mod requests;
 pub mod reviews;
 pub mod roles;
 pub mod scan;
+pub mod seals;
 pub mod seed;
 pub mod state;
 pub mod store;
 pub mod system;
 pub mod trail;
+pub mod trail_read;
 pub mod uploads;
 
 pub use state::{AppState, AuthConfig, ClientIp, Clock};

@@ -46,7 +46,7 @@ macro_rules! impl_calendar {
                     sqlx::query_as("SELECT start_minute, end_minute FROM office_hours WHERE id = 1")
                         .fetch_one(&self.pool)
                         .await?;
-                OfficeHours::from_minutes(s, e).map_err(|e| StoreError::Corrupt(format!("office hours: {e}")))
+                OfficeHours::from_minutes(s, e).map_err(|e| StoreError::Corrupt(format!("office hours: {e:?}")))
             }
 
             async fn set_office_hours(&self, hours: OfficeHours, trail: TrailDraft) -> StoreResult<()> {
