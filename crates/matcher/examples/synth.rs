@@ -121,6 +121,22 @@ impl Plane {
     }
     /// Smooth random field in about [-1, 1] with the given correlation length (px).
     fn noise(w: usize, h: usize, corr: f64, rng: &mut Rng) -> Plane {
+        if corr < 2.5 {
+            // fine texture (paste gaps, paper grain, toner): Gaussian-filtered white noise;
+            // interpolated lattice noise at a step of 1–2 px is periodic at the lattice's
+            // frequency and would print a screen of its own into every impression
+            let mut p = Plane::new(w, h);
+            for v in p.v.iter_mut() {
+                *v = rng.gauss() as f32;
+            }
+            p.blur(0.5 * corr);
+            let sd = (p.v.iter().map(|v| (*v as f64).powi(2)).sum::<f64>() / p.v.len().max(1) as f64).sqrt();
+            let g = (0.35 / sd.max(1e-9)) as f32;
+            for v in p.v.iter_mut() {
+                *v *= g;
+            }
+            return p;
+        }
         let step = corr.max(1.0);
         let (gw, gh) = ((w as f64 / step).ceil() as usize + 2, (h as f64 / step).ceil() as usize + 2);
         let g: Vec<f64> = (0..gw * gh).map(|_| rng.gauss()).collect();
@@ -1549,7 +1565,7 @@ fn main() {
         let (rot, scale) = (&grot, &gscale);
         let _ = writeln!(
             csv,
-            "p{:04},{},{},{},{},{},{},{},{},{},{:.4},{:.6},{:.2},{:.2},{:.2},{:.2},{:.1},{:.3},{:.3},{},{},i{:04},{},{:.2},{},{:.3},{:.3},{:.3},{:.3},{:.3},{},{},{:.0}",
+            "p{:04},{},{},{},{},{},{},{},{},{},{:.4},{:.6},{:.2},{:.2},{:.2},{:.2},{:.1},{:.3},{:.3},{},{},i{:04},{},{:.2},{},{:.3},{:.3},{:.3},{:.3},{:.3},{},{},{}",
             pid,
             reg_name,
             qname,
@@ -1582,7 +1598,7 @@ fn main() {
             qs.capture.defocus,
             printer,
             psrc,
-            qs.px_mm * 25.4
+            q_dpi.map(|d| format!("{d:.0}")).unwrap_or_else(|| "-".into())
         );
     }
     std::fs::write(dir.join("pairs.csv"), csv).unwrap();
