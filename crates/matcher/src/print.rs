@@ -104,10 +104,11 @@ pub fn detect(reg: &Decoded, rbox: &BoxI, q: &Decoded, qbox: &BoxI, t: &Proj) ->
 /// (2r + 1)² window around them is clear ink (so neither an edge nor the colour that JPEG's
 /// halved chroma smears from an edge reaches their 3 x 3 neighbourhood).
 fn interior_mask(q: &Decoded, b: &BoxI) -> Vec<bool> {
-    inside(&q.ink.class, q.ink.w, q.ink.h, b, 2, |c| c == CLEAR || c == FAINT)
+    let c = &q.ink.class;
+    inside(q.ink.w, q.ink.h, b, 2, |i| c[i] == CLEAR || c[i] == FAINT)
 }
 
-fn inside(class: &[u8], w: usize, h: usize, b: &BoxI, r: usize, ok: impl Fn(u8) -> bool) -> Vec<bool> {
+fn inside(w: usize, h: usize, b: &BoxI, r: usize, ok: impl Fn(usize) -> bool) -> Vec<bool> {
     let (bw, bh) = (b.w(), b.h());
     // integral image of the "ok" pixels over the box grown by r (outside the image: not ok)
     let (gw, gh) = (bw + 2 * r, bh + 2 * r);
@@ -116,11 +117,7 @@ fn inside(class: &[u8], w: usize, h: usize, b: &BoxI, r: usize, ok: impl Fn(u8) 
         let mut row = 0u32;
         for x in 0..gw {
             let (gx, gy) = ((b.x0 + x) as i64 - r as i64, (b.y0 + y) as i64 - r as i64);
-            let v = gx >= 0
-                && gy >= 0
-                && (gx as usize) < w
-                && (gy as usize) < h
-                && ok(class[gy as usize * w + gx as usize]);
+            let v = gx >= 0 && gy >= 0 && (gx as usize) < w && (gy as usize) < h && ok(gy as usize * w + gx as usize);
             row += v as u32;
             ii[(y + 1) * (gw + 1) + x + 1] = ii[y * (gw + 1) + x + 1] + row;
         }
@@ -220,8 +217,8 @@ fn halftone(q: &Decoded, b: &BoxI, interior: &[bool]) -> f64 {
     if sums.len() < 16 {
         return 0.0;
     }
-    sums.sort_by(|a, b| a.total_cmp(b));
-    let med = sums[sums.len() / 2];
+    let k = sums.len() / 2;
+    let med = *sums.select_nth_unstable_by(k, |a, b| a.total_cmp(b)).1;
     if med <= 0.0 {
         0.0
     } else {
@@ -243,10 +240,9 @@ fn colour_texture(q: &Decoded, b: &BoxI, interior: &[bool]) -> f64 {
     };
     let gw = gb.w();
     let strength = &q.ink.strength;
-    let bg_class: Vec<u8> =
-        q.ink.class.iter().zip(strength.iter()).map(|(&c, &s)| (c == 0 && s == 0.0) as u8).collect();
-    let clean = inside(&bg_class, w, h, &gb, 3, |c| c == 1);
-    let far = inside(&bg_class, w, h, &gb, 12, |c| c == 1);
+    let bg = |i: usize| q.ink.class[i] == 0 && strength[i] == 0.0;
+    let clean = inside(w, h, &gb, 3, bg);
+    let far = inside(w, h, &gb, 12, bg);
     let bw = b.w();
     let mut ink_px: Vec<[u8; 3]> = Vec::new();
     let mut paper_px: Vec<(usize, usize)> = Vec::new();
@@ -268,8 +264,8 @@ fn colour_texture(q: &Decoded, b: &BoxI, interior: &[bool]) -> f64 {
         return 0.0;
     }
     let med = |v: &mut Vec<f64>| {
-        v.sort_by(|a, b| a.total_cmp(b));
-        v[v.len() / 2]
+        let k = v.len() / 2;
+        *v.select_nth_unstable_by(k, |a, b| a.total_cmp(b)).1
     };
     let mut ink = [0.0; 3];
     let mut paper = [0.0; 3];
@@ -291,17 +287,43 @@ fn colour_texture(q: &Decoded, b: &BoxI, interior: &[bool]) -> f64 {
     // fluctuation across the line, at the resolution of JPEG's chroma (2 x 2 blocks on the
     // even grid: a texture on the mixing line stays on it when averaged, while halved chroma
     // next to full-resolution luma would throw it off), about the 3 x 3 blocks around
-    let blk = |x: usize, y: usize, ch: usize| -> f64 {
-        let (x, y) = (x & !1, y & !1);
-        let mut s = 0.0;
-        for (dx, dy) in [(0, 0), (1, 0), (0, 1), (1, 1)] {
-            s += q.rgb[((y + dy) * w + x + dx) * 3 + ch] as f64;
+    // 2 x 2 block means over the grown box (even grid)
+    let (bx0, by0) = (gb.x0 & !1, gb.y0 & !1);
+    let (nbx, nby) = ((gb.x1 + 2 - bx0) / 2, (gb.y1 + 2 - by0) / 2);
+    let mut blocks = vec![[0.0f64; 3]; nbx * nby];
+    for j in 0..nby {
+        for k in 0..nbx {
+            let (x, y) = (bx0 + 2 * k, by0 + 2 * j);
+            if x + 1 >= w || y + 1 >= h {
+                continue;
+            }
+            let mut s = [0.0f64; 3];
+            for (dx, dy) in [(0, 0), (1, 0), (0, 1), (1, 1)] {
+                let i = ((y + dy) * w + x + dx) * 3;
+                for (ch, v) in s.iter_mut().enumerate() {
+                    *v += q.rgb[i + ch] as f64;
+                }
+            }
+            blocks[j * nbx + k] = [0.25 * s[0], 0.25 * s[1], 0.25 * s[2]];
         }
-        0.25 * s
+    }
+    let blk = |x: usize, y: usize, ch: usize| -> f64 {
+        let (k, j) = ((x - bx0) / 2, (y - by0) / 2);
+        if k < nbx && j < nby {
+            blocks[j * nbx + k][ch]
+        } else {
+            0.0
+        }
     };
     let perp = |x: usize, y: usize| -> Option<f64> {
         let (bx, by) = (x & !1, y & !1);
-        if bx < 2 || by < 2 || bx + 4 > w || by + 4 > h {
+        if bx < bx0 + 2
+            || by < by0 + 2
+            || bx + 4 > w
+            || by + 4 > h
+            || (bx - bx0) / 2 + 1 >= nbx
+            || (by - by0) / 2 + 1 >= nby
+        {
             return None;
         }
         let mut r = [0.0f64; 3];
@@ -386,8 +408,11 @@ fn mixing_bow(q: &Decoded, b: &BoxI, interior: &[bool]) -> f64 {
         }
     }
     if ink_r.len() < 50 {
-        strong.sort_by(|a, b| b.0.total_cmp(&a.0));
-        for &(_, i) in strong.iter().take(strong.len() / 5) {
+        let k = strong.len() / 5;
+        if k > 0 {
+            strong.select_nth_unstable_by(k, |a, b| b.0.total_cmp(&a.0));
+        }
+        for &(_, i) in strong.iter().take(k) {
             let c = chroma(&q.rgb[i * 3..i * 3 + 3]);
             ink_r.push(c.0);
             ink_g.push(c.1);
@@ -397,8 +422,8 @@ fn mixing_bow(q: &Decoded, b: &BoxI, interior: &[bool]) -> f64 {
         return 0.0;
     }
     let med = |v: &mut Vec<f64>| {
-        v.sort_by(|a, b| a.total_cmp(b));
-        v[v.len() / 2]
+        let k = v.len() / 2;
+        *v.select_nth_unstable_by(k, |a, b| a.total_cmp(b)).1
     };
     let ink = (med(&mut ink_r), med(&mut ink_g));
     // the paper: clean paper around the seal
@@ -409,12 +434,11 @@ fn mixing_bow(q: &Decoded, b: &BoxI, interior: &[bool]) -> f64 {
         x1: (b.x1 + m).min(w.saturating_sub(1)),
         y1: (b.y1 + m).min(h.saturating_sub(1)),
     };
-    let bg: Vec<u8> =
-        q.ink.class.iter().zip(q.ink.strength.iter()).map(|(&c, &s)| (c == 0 && s == 0.0) as u8).collect();
-    let clean = inside(&bg, w, h, &gb, 2, |c| c == 1);
+    let clean = inside(w, h, &gb, 2, |i| q.ink.class[i] == 0 && q.ink.strength[i] == 0.0);
     let (mut pr, mut pg) = (Vec::new(), Vec::new());
-    for y in gb.y0..=gb.y1 {
-        for x in gb.x0..=gb.x1 {
+    // (every other pixel: plenty for a median)
+    for y in (gb.y0..=gb.y1).step_by(2) {
+        for x in (gb.x0..=gb.x1).step_by(2) {
             if clean[(y - gb.y0) * gb.w() + x - gb.x0] {
                 let i = y * w + x;
                 let c = chroma(&q.rgb[i * 3..i * 3 + 3]);
@@ -434,8 +458,7 @@ fn mixing_bow(q: &Decoded, b: &BoxI, interior: &[bool]) -> f64 {
     }
     let (ux, uy) = (dx / len, dy / len);
     // edge pixels: part way along the line, no black print or signature near
-    let occl: Vec<u8> = q.ink.class.iter().map(|&c| (c != OCCLUDED) as u8).collect();
-    let free = inside(&occl, w, h, b, 2, |c| c == 1);
+    let free = inside(w, h, b, 2, |i| q.ink.class[i] != OCCLUDED);
     let (mut sd, mut n) = (0.0f64, 0.0f64);
     for y in b.y0..=b.y1 {
         for x in b.x0..=b.x1 {
@@ -480,8 +503,8 @@ fn edge_sharpness(q: &Decoded, b: &BoxI) -> f64 {
     if v.len() < 10 {
         return 0.0;
     }
-    v.sort_by(|a, b| a.total_cmp(b));
-    v[v.len() / 2]
+    let k = v.len() / 2;
+    *v.select_nth_unstable_by(k, |a, b| a.total_cmp(b)).1
 }
 
 fn identity(reg: &Decoded, rbox: &BoxI, q: &Decoded, t: &Proj) -> f64 {
@@ -491,13 +514,27 @@ fn identity(reg: &Decoded, rbox: &BoxI, q: &Decoded, t: &Proj) -> f64 {
     let (x1, y1) = ((rbox.x1 + m).min(rw - 1), (rbox.y1 + m).min(rh - 1));
     let (bw, bh) = (x1 - x0 + 1, y1 - y0 + 1);
     let mut r = vec![0.0f32; bw * bh];
+    for y in 0..bh {
+        let row = (y0 + y) * rw + x0;
+        r[y * bw..(y + 1) * bw].copy_from_slice(&reg.ink.strength[row..row + bw]);
+    }
+    // where to look: the registered strokes' insides, their voids filled (a closing by one
+    // pixel) and then kept three pixels from the strokes' edges, so that the shape every
+    // stamping shares stays out and only the registered scan's own voids and specks remain
+    let inkm: Vec<bool> = r.iter().map(|&v| v >= 0.5).collect();
+    let dil = box_all(&box_any(&inkm, bw, bh, 1), bw, bh, 1);
+    let deep = box_all(&dil, bw, bh, 3);
+    // the questioned impression at the registered pixels (only where the smoothing below reaches)
+    let need = box_any(&deep, bw, bh, 2);
     let mut qq = vec![0.0f32; bw * bh];
     let mut valid = vec![false; bw * bh];
     for y in 0..bh {
         for x in 0..bw {
+            if !need[y * bw + x] {
+                continue;
+            }
             let (gx, gy) = (x0 + x, y0 + y);
             let i = gy * rw + gx;
-            r[y * bw + x] = reg.ink.strength[i];
             let (u, v) = t.apply(gx as f64, gy as f64);
             if u >= 1.0 && v >= 1.0 && u < q.ink.w.saturating_sub(2) as f64 && v < q.ink.h.saturating_sub(2) as f64 {
                 let (ui, vi) = (libm::floor(u + 0.5) as usize, libm::floor(v + 0.5) as usize);
@@ -507,12 +544,6 @@ fn identity(reg: &Decoded, rbox: &BoxI, q: &Decoded, t: &Proj) -> f64 {
             }
         }
     }
-    // where to look: the registered strokes' insides, their voids filled (a closing by one
-    // pixel) and then kept three pixels from the strokes' edges, so that the shape every
-    // stamping shares stays out and only the registered scan's own voids and specks remain
-    let inkm: Vec<bool> = (0..bw * bh).map(|i| r[i] >= 0.5).collect();
-    let dil = box_all(&box_any(&inkm, bw, bh, 1), bw, bh, 1);
-    let deep = box_all(&dil, bw, bh, 3);
     // the fine structure: each map minus its own lightly smoothed copy
     let mut rs = r.clone();
     let mut qs = qq.clone();
