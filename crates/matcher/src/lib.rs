@@ -24,9 +24,7 @@ pub mod views;
 
 pub use capture::{CaptureCorrection, CaptureModel, NOTABLE_KEYSTONE_PCT, NOTABLE_SHEAR_PCT, NOTABLE_STRETCH_PCT};
 pub use decode::{decode, decode_rgb, Decoded, SourceFormat};
-pub use print::{
-    PrintEvidence, MAX_GENUINE_COLOUR_TEXTURE, MAX_GENUINE_HALFTONE, MAX_GENUINE_IDENTITY, MAX_GENUINE_MIXING_BOW,
-};
+pub use print::{PrintEvidence, MAX_GENUINE_COLOUR_TEXTURE, MAX_GENUINE_HALFTONE, MAX_GENUINE_MIXING_BOW};
 pub use quality::{Quality, QualityMetrics};
 pub use score::{FeatureScores, QuestionedQuality, UnclearReason};
 
@@ -49,7 +47,7 @@ pub enum ReviewReason {
     /// the impressions differ in places: the flagged blocks of the heat map (印文局部不一致)
     DiffersInPlaces,
     /// the questioned seal looks printed, not stamped: halftone dots, the colour texture of
-    /// printed colorants, or the registered scan's own voids and specks reproduced
+    /// printed colorants, or stroke edges whose colours bow off the paper-to-ink line
     /// (疑似列印複製; what was seen is in [`MatchResult::printed`])
     PrintedCopy,
 }
@@ -327,7 +325,7 @@ pub struct MatchResult {
     #[serde(default)]
     pub regions: Vec<Region>,
     /// What the printed-copy check saw (疑似列印複製): a suspected print is never 相符, and a
-    /// review then names [`ReviewReason::PrintedCopy`].
+    /// review then names [`ReviewReason::PrintedCopy`]. Not measured on a 不符 pair.
     #[serde(default)]
     pub printed: PrintEvidence,
 }
@@ -443,7 +441,12 @@ pub fn match_decoded(reg: &Decoded, q: &Decoded, opts: &MatchOptions) -> Result<
     } else {
         match_scaled(reg, q, opts, &qbox, fr, fq)?
     };
-    // the printed-copy check, on both images at their own resolution
+    // the printed-copy check, on the questioned scan at its own resolution, only where it can
+    // change something: a suspected print is never 相符, and a review names what was seen; a
+    // 不符 pair stays 不符 whatever it shows
+    if m.band == Band::Inconsistent {
+        return Ok(m);
+    }
     m.printed = print::detect(reg, &rbox, q, &qbox, &m.transform.to_proj());
     if m.printed.suspected {
         match m.band {
