@@ -115,26 +115,38 @@ fn interior_mask(q: &Decoded, b: &BoxI) -> Vec<bool> {
 
 fn inside(w: usize, h: usize, b: &BoxI, r: usize, ok: impl Fn(usize) -> bool) -> Vec<bool> {
     let (bw, bh) = (b.w(), b.h());
-    // integral image of the "ok" pixels over the box grown by r (outside the image: not ok)
+    // a separable erosion in one byte per pixel of the box grown by r (outside the image: not
+    // ok): runs of ok pixels counted along rows, then runs of full row windows down columns
+    // (capped: a window is at most 2r + 1 long). A quarter of an integral image's memory: the
+    // check's transient buffers are what it costs in page faults.
     let (gw, gh) = (bw + 2 * r, bh + 2 * r);
-    let mut ii = vec![0u32; (gw + 1) * (gh + 1)];
+    let n = (2 * r + 1).min(255) as u8;
+    let mut run = vec![0u8; gw * gh];
     for y in 0..gh {
-        let mut row = 0u32;
-        for x in 0..gw {
-            let (gx, gy) = ((b.x0 + x) as i64 - r as i64, (b.y0 + y) as i64 - r as i64);
+        let gy = (b.y0 + y) as i64 - r as i64;
+        let row = &mut run[y * gw..(y + 1) * gw];
+        let mut c = 0u8;
+        for x in (0..gw).rev() {
+            let gx = (b.x0 + x) as i64 - r as i64;
             let v = gx >= 0 && gy >= 0 && (gx as usize) < w && (gy as usize) < h && ok(gy as usize * w + gx as usize);
-            row += v as u32;
-            ii[(y + 1) * (gw + 1) + x + 1] = ii[y * (gw + 1) + x + 1] + row;
+            c = if v { c.saturating_add(1).min(n) } else { 0 };
+            // 1 when the row window [x, x + 2r] is all ok
+            row[x] = (c >= n) as u8;
         }
     }
-    let full = ((2 * r + 1) * (2 * r + 1)) as u32;
+    for x in 0..gw {
+        let mut c = 0u8;
+        for y in (0..gh).rev() {
+            let i = y * gw + x;
+            c = if run[i] == 1 { c.saturating_add(1).min(n) } else { 0 };
+            run[i] = c;
+        }
+    }
     let mut m = vec![false; bw * bh];
     for y in 0..bh {
         for x in 0..bw {
             // window [x, x + 2r] x [y, y + 2r] of the grown grid
-            let (x1, y1) = (x + 2 * r + 1, y + 2 * r + 1);
-            let s = ii[y1 * (gw + 1) + x1] + ii[y * (gw + 1) + x] - ii[y * (gw + 1) + x1] - ii[y1 * (gw + 1) + x];
-            m[y * bw + x] = s == full;
+            m[y * bw + x] = run[y * gw + x] >= n;
         }
     }
     m
