@@ -24,6 +24,9 @@ struct Row {
     /// optional columns of our own generator: the slip kind and the capture kind
     slip: String,
     capture: String,
+    /// printed copies (our generator's `--printed`): the printer kind, and the questioned scan's dpi
+    printer: String,
+    q_dpi: String,
 }
 
 fn parse_csv(text: &str) -> Vec<Row> {
@@ -48,6 +51,8 @@ fn parse_csv(text: &str) -> Vec<Row> {
     let cfont = header.iter().position(|h| *h == "font_registered");
     let cslip = header.iter().position(|h| *h == "slip");
     let ccap = header.iter().position(|h| *h == "capture");
+    let cprinter = header.iter().position(|h| *h == "printer");
+    let cqdpi = header.iter().position(|h| *h == "q_dpi");
     let mut out = Vec::new();
     for l in lines {
         if l.trim().is_empty() {
@@ -81,6 +86,8 @@ fn parse_csv(text: &str) -> Vec<Row> {
                 .unwrap_or("none")
                 .to_string(),
             capture: ccap.and_then(|c| f.get(c)).unwrap_or(&"flat").to_string(),
+            printer: cprinter.and_then(|c| f.get(c)).unwrap_or(&"none").to_string(),
+            q_dpi: cqdpi.and_then(|c| f.get(c)).unwrap_or(&"-").to_string(),
         });
     }
     out
@@ -353,12 +360,13 @@ fn main() {
             Ok(m) => {
                 let f = &m.features;
                 let line = format!(
-                    "{} {:<25} {:>6} {:>5} score={:.4} rot={:8.3} (gt {:8.3}) c=({:.1},{:.1}) gt=({:.1},{:.1}) s={:.4}/{:.4} rc=({:.2},{:.2}) gt=({:.2},{:.2}) extra={:.4} miss={:.3} cham={:.2} worst={:.3} sw={:.3} rmed={:.3} rsm={:.3} rrat={:.3} ncc={:.3} fail={:.3} q={:?} cap={:?}/{:.2}/{:.2}/{:.2} unclear={:?} qblur={:.3} smear={:.1} why={:?} {:.1}ms",
+                    "{} {:<25} {:>6} {:>5} score={:.4} rot={:8.3} (gt {:8.3}) c=({:.1},{:.1}) gt=({:.1},{:.1}) s={:.4}/{:.4} rc=({:.2},{:.2}) gt=({:.2},{:.2}) extra={:.4} miss={:.3} cham={:.2} worst={:.3} sw={:.3} rmed={:.3} rsm={:.3} rrat={:.3} ncc={:.3} fail={:.3} q={:?} cap={:?}/{:.2}/{:.2}/{:.2} unclear={:?} qblur={:.3} smear={:.1} why={:?} band={:?} pr_ht={:.2} pr_col={:.2} pr_bow={:.3} pr_edge={:.3} pr_sc={:.3} pr={} {:.1}ms",
                     r.id, r.tier, r.shape, r.style, m.score, m.rotation_deg, r.rot, m.center_x, m.center_y, r.cx, r.cy, m.scale, r.scale,
                     m.registered_center_x, m.registered_center_y, r.rcx, r.rcy,
                     f.extra_ink, f.missing_ink, f.chamfer, f.worst_block, f.stroke_width, f.residual_median, f.residual_smooth, f.residual_ratio, f.block_ncc, f.block_fail,
                     m.registered_quality, m.capture.model, m.capture.vertical_stretch_pct, m.capture.shear_pct, m.capture.keystone_pct,
-                    m.questioned_quality.reasons, m.questioned_quality.blur, m.questioned_quality.smear_px, m.review_reasons, ms
+                    m.questioned_quality.reasons, m.questioned_quality.blur, m.questioned_quality.smear_px, m.review_reasons,
+                    m.band, m.printed.halftone_peak, m.printed.colour_texture, m.printed.mixing_bow, m.printed.edge_sharpness, m.printed.scale, m.printed.suspected, ms
                 );
                 println!("{}", line);
                 feat_out.push_str(&line);
@@ -527,6 +535,31 @@ fn main() {
         );
     }
 
+    // printed copies (our generator's --printed): bands per printer kind and scan resolution,
+    // how many of the reviews name the print; genuine pairs per scan resolution
+    if rows.iter().any(|r| r.tier == "printed_copy") || rows.iter().any(|r| r.q_dpi != "-") {
+        let mut tab: BTreeMap<(String, String), [usize; 5]> = BTreeMap::new();
+        for (k, m, _) in results.iter() {
+            let r = &rows[*k];
+            let kind = if r.tier == "printed_copy" { format!("printed {}", r.printer) } else { r.tier.clone() };
+            if r.tier != "printed_copy" && r.tier != "genuine" {
+                continue;
+            }
+            let e = tab.entry((kind, r.q_dpi.clone())).or_default();
+            e[match m.band {
+                Band::Consistent => 0,
+                Band::Review => 1,
+                Band::Inconsistent => 2,
+            }] += 1;
+            e[3] += (m.band == Band::Review && m.review_reasons.contains(&matcher::ReviewReason::PrintedCopy)) as usize;
+            e[4] += m.printed.suspected as usize;
+        }
+        println!("printed copies and genuine pairs by scan dpi (相符 / 待人工判斷 / 不符 | review naming printed_copy | suspected):");
+        for ((kind, dpi), [c, rv, i, why, sus]) in &tab {
+            println!("  {:<16} {:>5} dpi  {:>3} / {:>3} / {:>3} | {:>3} | {:>3}", kind, dpi, c, rv, i, why, sus);
+        }
+    }
+
     // by slip and by capture (our generator's columns; the dev set's slip flag)
     for (what, key) in [("slip", 0usize), ("capture", 1usize)] {
         let mut tab: BTreeMap<(String, bool), [usize; 3]> = BTreeMap::new();
@@ -566,8 +599,13 @@ fn main() {
     for (k, _, _) in results.iter() {
         *tier_n.entry(rows[*k].tier.clone()).or_default() += 1.0;
     }
-    let tw: Vec<f64> =
-        results.iter().map(|(k, _, _)| 1.0 / tier_n.get(&rows[*k].tier).copied().unwrap_or(1.0)).collect();
+    // printed copies carry the genuine seal's geometry: the fusion is not fitted on them (the
+    // printed-copy check judges them)
+    let is_print = |k: usize| rows[k].tier == "printed_copy";
+    let tw: Vec<f64> = results
+        .iter()
+        .map(|(k, _, _)| if is_print(*k) { 0.0 } else { 1.0 / tier_n.get(&rows[*k].tier).copied().unwrap_or(1.0) })
+        .collect();
     let w_all = fit_lr_w(&x, &y, &tw, lambda);
     let z_all: Vec<f64> = x.iter().map(|xi| z_of(xi, &w_all)).collect();
     // genuine pairs a 不符 could reach: the 印文不清 rule keeps the others out of it whatever
@@ -581,7 +619,7 @@ fn main() {
         })
         .collect();
     let gen_all: Vec<f64> = (0..z_all.len()).filter(|&j| y[j] && judged[j]).map(|j| z_all[j]).collect();
-    let forg_all: Vec<f64> = z_all.iter().zip(y.iter()).filter(|(_, &g)| !g).map(|(s, _)| *s).collect();
+    let forg_all: Vec<f64> = (0..z_all.len()).filter(|&j| !y[j] && !is_print(results[j].0)).map(|j| z_all[j]).collect();
     let (hi, lo) = fit_thresholds(&gen_all, &forg_all, wnorm(&w_all));
     println!("\nfitted on all (names {:?}): FUSION_W = {:?}", matcher::fusion_names(), w_all);
     println!(
@@ -651,7 +689,7 @@ fn main() {
             let w = fit_lr_w(&xt, &yt, &wt, lambda);
             let zt: Vec<f64> = xt.iter().map(|xi| z_of(xi, &w)).collect();
             let g: Vec<f64> = (0..zt.len()).filter(|&i| yt[i] && judged[tr[i]]).map(|i| zt[i]).collect();
-            let f: Vec<f64> = zt.iter().zip(yt.iter()).filter(|(_, &b)| !b).map(|(s, _)| *s).collect();
+            let f: Vec<f64> = (0..zt.len()).filter(|&i| !yt[i] && !is_print(results[tr[i]].0)).map(|i| zt[i]).collect();
             let (h, l) = fit_thresholds(&g, &f, wnorm(&w));
             for j in (0..results.len()).filter(|&j| fold_of(j) == fold) {
                 let z = z_of(&x[j], &w);

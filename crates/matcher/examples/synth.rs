@@ -14,7 +14,7 @@
 //! elastically distorted by 1–3 questioned pixels over a 2.5–5 mm field, carved again).
 //!
 //! Usage: synth OUT_DIR --font FILE[:FACE] [--font …] [--count N] [--seed S] [--harsh] [--slips]
-//!        [--capture none|scanner|camera|mixed]
+//!        [--capture none|scanner|camera|mixed] [--printed laser|inkjet|mixed] [--q-dpi N]
 //!
 //! `--slips` gives every questioned impression a second touch of the seal (a faint ghost, a
 //! smear or a double stamping; otherwise they occur at 4 / 2 / 1.5 %). `--capture` re-captures
@@ -22,6 +22,17 @@
 //! to 2°; `camera` moves the page's corners by up to 3 % of the image (perspective), adds a light
 //! fall-off of 10–30 % plus vignetting and defocus up to σ 1.2 px. The ground truth in
 //! `pairs.csv` (centre, rotation, scale) is taken through the capture.
+//!
+//! `--printed` makes every forgery a colour-printed copy (tier `printed_copy`, columns
+//! `printer` and `print_source`): a scan of a genuine impression — the registered scan itself
+//! (the "too identical" copy: its own voids and specks) or another stamping scanned at
+//! 300–600 dpi, in turn — printed onto the form at its true size by a colour laser (1200 dpi
+//! modulation, C/M/Y/K clustered-dot screens of 141–212 lpi at the classic angles or, one in
+//! four, a stochastic screen; toner spread and particle grain; plane misregistration) or an
+//! inkjet (1200/1440 dpi error diffusion, droplet size variation, spread and wicking into the
+//! fibres), the forger's levels pushing the source's paper to white; then the form's print,
+//! capture, optics, noise and JPEG as for any questioned page. `--q-dpi` scans every
+//! questioned page (genuine ones too) at that resolution (column `q_dpi`).
 //! (`make synth-eval`; the fonts default to Debian CJK fonts that ../shared/seal-dev does not use.)
 
 use ab_glyph::{Font, FontVec, PxScale};
@@ -110,6 +121,22 @@ impl Plane {
     }
     /// Smooth random field in about [-1, 1] with the given correlation length (px).
     fn noise(w: usize, h: usize, corr: f64, rng: &mut Rng) -> Plane {
+        if corr < 2.5 {
+            // fine texture (paste gaps, paper grain, toner): Gaussian-filtered white noise;
+            // interpolated lattice noise at a step of 1–2 px is periodic at the lattice's
+            // frequency and would print a screen of its own into every impression
+            let mut p = Plane::new(w, h);
+            for v in p.v.iter_mut() {
+                *v = rng.gauss() as f32;
+            }
+            p.blur(0.5 * corr);
+            let sd = (p.v.iter().map(|v| (*v as f64).powi(2)).sum::<f64>() / p.v.len().max(1) as f64).sqrt();
+            let g = (0.35 / sd.max(1e-9)) as f32;
+            for v in p.v.iter_mut() {
+                *v *= g;
+            }
+            return p;
+        }
         let step = corr.max(1.0);
         let (gw, gh) = ((w as f64 / step).ceil() as usize + 2, (h as f64 / step).ceil() as usize + 2);
         let g: Vec<f64> = (0..gw * gh).map(|_| rng.gauss()).collect();
@@ -334,6 +361,9 @@ struct Stamp {
     slip: Slip,
     /// how the page was captured (scanner or camera distortion, light, defocus)
     capture: Capture,
+    /// a printed copy instead of a stamping: the seal is printed onto the form from a scan of
+    /// a genuine impression (the master is then only the geometry's reference)
+    print: Option<std::rc::Rc<PrintJob>>,
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -577,6 +607,11 @@ fn stamp(master: &Plane, s: &Stamp, rng: &mut Rng) -> (RgbImage, Plane) {
     let (c, sn) = (t.cos(), t.sin());
     let k = PX_MM / s.px_mm;
     let (w, h) = (s.out_w, s.out_h);
+    if let Some(job) = &s.print {
+        let seal_r = 0.5 * master.w.max(master.h) as f64 / k;
+        let rgb = print_page(master, s, job, rng);
+        return (finish_page(rgb, s, seal_r, rng), Plane::new(w, h));
+    }
     let mut cov = Plane::new(w, h);
     let warp = if s.warp > 0.0 {
         let corr = (s.warp_mm * s.px_mm).max(2.0);
@@ -653,6 +688,14 @@ fn stamp(master: &Plane, s: &Stamp, rng: &mut Rng) -> (RgbImage, Plane) {
             rgb[i * 3 + ch] = p * (1.0 - alpha.v[i] as f64 * (1.0 - ink[ch] / 255.0));
         }
     }
+    let img = finish_page(rgb, s, seal_r, rng);
+    (img, alpha)
+}
+
+/// The form over the seal (ruling lines, printed text, a signature), then the page's capture,
+/// optical blur and sensor noise.
+fn finish_page(mut rgb: Vec<f64>, s: &Stamp, seal_r: f64, rng: &mut Rng) -> RgbImage {
+    let (w, h) = (s.out_w, s.out_h);
     // black print and blue-black handwriting over the seal (subtractive)
     let mut darken = |x: f64, y: f64, r: f64, col: [f64; 3]| {
         let ri = r.ceil() as i64;
@@ -753,7 +796,343 @@ fn stamp(master: &Plane, s: &Stamp, rng: &mut Rng) -> (RgbImage, Plane) {
             img.get_pixel_mut((i % w) as u32, (i / w) as u32).0[ch] = v.clamp(0.0, 255.0) as u8;
         }
     }
-    (img, alpha)
+    img
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum PrinterKind {
+    Laser,
+    Inkjet,
+}
+impl PrinterKind {
+    fn name(self) -> &'static str {
+        match self {
+            PrinterKind::Laser => "laser",
+            PrinterKind::Inkjet => "inkjet",
+        }
+    }
+}
+
+/// A printed copy: a scan of a genuine impression (`src`, whose seal lies as a stamping with
+/// `src_px_mm`, `src_rot_deg` and its face centre at `src_c` would put it) printed onto the form
+/// in colour.
+struct PrintJob {
+    kind: PrinterKind,
+    src: RgbImage,
+    src_px_mm: f64,
+    src_rot_deg: f64,
+    src_c: (f64, f64),
+    /// addressable resolution of the engine (printer dots per inch)
+    dpi: f64,
+    /// laser: clustered-dot (AM) screen ruling, lines per inch, and its angles for C, M, Y, K;
+    /// `stochastic` for an FM screen (clustered error diffusion) instead
+    lpi: f64,
+    angles: [f64; 4],
+    stochastic: bool,
+    /// toner or ink spread (printer px, Gaussian sigma) and droplet size variation (inkjet)
+    spread: f64,
+    drop_var: f64,
+    /// inkjet: wicking of the ink into the paper's fibres (printer px)
+    wick: f64,
+    /// toner particle texture: relative density noise of a dot
+    grain: f64,
+    /// misregistration of the C, M, Y, K planes (printer px)
+    misreg: [(f64, f64); 4],
+    /// the forger's levels: paper of the source scan pushed to white
+    whiten: bool,
+    /// a colour correction of the print path: gain on the red (a warmer or pinker print)
+    hue_gain: f64,
+}
+
+impl PrintJob {
+    fn draw(
+        kind: PrinterKind,
+        src: RgbImage,
+        src_px_mm: f64,
+        src_rot_deg: f64,
+        src_c: (f64, f64),
+        rng: &mut Rng,
+    ) -> PrintJob {
+        let base = rng.range(0.0, 30.0);
+        let (dpi, lpi, stochastic, spread, drop_var, wick, grain) = match kind {
+            // colour lasers: 600 dpi engines with 1200-equivalent modulation, screens of
+            // 141–212 lpi; a quarter use a stochastic screen
+            PrinterKind::Laser => (
+                1200.0,
+                rng.range(141.0, 212.0),
+                rng.chance(0.25),
+                rng.range(0.5, 1.0),
+                0.0,
+                0.0,
+                rng.range(0.10, 0.30),
+            ),
+            // inkjets: 1200–1440 dpi, error diffusion, droplets of 2–3 printer px that spread
+            // and wick into the fibres
+            PrinterKind::Inkjet => (
+                if rng.chance(0.5) { 1200.0 } else { 1440.0 },
+                0.0,
+                true,
+                rng.range(0.7, 1.1),
+                rng.range(0.1, 0.3),
+                rng.range(0.3, 1.0),
+                rng.range(0.02, 0.08),
+            ),
+        };
+        let mr = |r: &mut Rng| (r.range(-1.0, 1.0), r.range(-1.0, 1.0));
+        PrintJob {
+            kind,
+            src,
+            src_px_mm,
+            src_rot_deg,
+            src_c,
+            dpi,
+            lpi,
+            // the classic C 15°, M 75°, Y 0°, K 45° set, turned as a whole by some printers
+            angles: [15.0 + base, 75.0 + base, base, 45.0 + base],
+            stochastic,
+            spread,
+            drop_var,
+            wick,
+            grain,
+            misreg: [mr(rng), mr(rng), mr(rng), mr(rng)],
+            whiten: rng.chance(0.8),
+            hue_gain: rng.range(0.9, 1.1),
+        }
+    }
+}
+
+/// Solid colorants' absorption of R, G, B light (C, M, Y, K), with the unwanted absorptions of
+/// real toners and inks.
+const COLORANT_ABS: [[f64; 3]; 4] = [[0.85, 0.35, 0.08], [0.08, 0.88, 0.45], [0.02, 0.08, 0.92], [0.9, 0.9, 0.88]];
+
+/// Floyd–Steinberg error diffusion (serpentine) of a coverage plane into dots.
+fn error_diffuse(p: &Plane, rng: &mut Rng) -> Plane {
+    let (w, h) = (p.w, p.h);
+    let mut e = p.v.clone();
+    let mut out = Plane::new(w, h);
+    for y in 0..h {
+        let rev = y % 2 == 1;
+        for k in 0..w {
+            let x = if rev { w - 1 - k } else { k };
+            let i = y * w + x;
+            let t = 0.5 + 0.02 * rng.gauss() as f32;
+            let v = e[i];
+            let o = if v > t { 1.0 } else { 0.0 };
+            out.v[i] = o;
+            let err = v - o;
+            let fwd = |xx: i64| -> Option<usize> {
+                if xx >= 0 && (xx as usize) < w {
+                    Some(xx as usize)
+                } else {
+                    None
+                }
+            };
+            let dx: i64 = if rev { -1 } else { 1 };
+            if let Some(xx) = fwd(x as i64 + dx) {
+                e[y * w + xx] += err * 7.0 / 16.0;
+            }
+            if y + 1 < h {
+                if let Some(xx) = fwd(x as i64 - dx) {
+                    e[(y + 1) * w + xx] += err * 3.0 / 16.0;
+                }
+                e[(y + 1) * w + x] += err * 5.0 / 16.0;
+                if let Some(xx) = fwd(x as i64 + dx) {
+                    e[(y + 1) * w + xx] += err * 1.0 / 16.0;
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The form with the seal printed on it from a scan of a genuine impression: the page's RGB
+/// (0–255, before the form's own print, the capture and the scanner's optics), at the output
+/// resolution.
+fn print_page(master: &Plane, s: &Stamp, job: &PrintJob, rng: &mut Rng) -> Vec<f64> {
+    let (w, h) = (s.out_w, s.out_h);
+    let (mcx, mcy) = ((master.w as f64 - 1.0) / 2.0, (master.h as f64 - 1.0) / 2.0);
+    let k = PX_MM / s.px_mm;
+    let t = s.rot_deg.to_radians();
+    let (c, sn) = (t.cos(), t.sin());
+    let ts = job.src_rot_deg.to_radians();
+    let (cs, ss) = (ts.cos(), ts.sin());
+    let ks = PX_MM / job.src_px_mm;
+    // the printed region: the seal's disc with a margin (output px)
+    let r = 0.5 * (master.w.max(master.h) as f64) / k * 1.25 + 6.0;
+    let step = s.px_mm * 25.4 / job.dpi; // output px per printer px
+    let n = (2.0 * r / step).ceil() as usize + 1;
+    let (ox0, oy0) = (s.cx - r, s.cy - r);
+    // the source scan's paper level (for the forger's levels)
+    let (sw, sh) = (job.src.width() as usize, job.src.height() as usize);
+    let mut paper_src = [0.0f64; 3];
+    let mut cnt = 0.0f64;
+    for y in (0..sh).step_by(3) {
+        for x in (0..sw).step_by(3) {
+            if x < 4 || y < 4 || x + 4 >= sw || y + 4 >= sh {
+                let p = job.src.get_pixel(x as u32, y as u32).0;
+                for ch in 0..3 {
+                    paper_src[ch] += p[ch] as f64;
+                }
+                cnt += 1.0;
+            }
+        }
+    }
+    for v in paper_src.iter_mut() {
+        *v = (*v / cnt.max(1.0)).max(120.0);
+    }
+    let sample_src = |x: f64, y: f64, ch: usize| -> f64 {
+        if !(x >= 0.0 && y >= 0.0 && x < (sw - 1) as f64 && y < (sh - 1) as f64) {
+            return paper_src[ch];
+        }
+        let (x0, y0) = (x as u32, y as u32);
+        let (fx, fy) = (x - x0 as f64, y - y0 as f64);
+        let g = |xx: u32, yy: u32| job.src.get_pixel(xx, yy).0[ch] as f64;
+        let a = g(x0, y0) + (g(x0 + 1, y0) - g(x0, y0)) * fx;
+        let b = g(x0, y0 + 1) + (g(x0 + 1, y0 + 1) - g(x0, y0 + 1)) * fx;
+        a + (b - a) * fy
+    };
+    // colorant coverage planes at the printer's resolution
+    let mut planes: Vec<Plane> = (0..4).map(|_| Plane::new(n, n)).collect();
+    for j in 0..n {
+        for i in 0..n {
+            let (ox, oy) = (ox0 + i as f64 * step, oy0 + j as f64 * step);
+            let (dx, dy) = (ox - s.cx, oy - s.cy);
+            let mx = k * (c * dx - sn * dy);
+            let my = k * (sn * dx + c * dy);
+            // master -> source scan
+            let (px, py) = (job.src_c.0 + (cs * mx + ss * my) / ks, job.src_c.1 + (-ss * mx + cs * my) / ks);
+            let _ = (mcx, mcy);
+            let mut rgbv = [0.0f64; 3];
+            for ch in 0..3 {
+                let v = sample_src(px, py, ch);
+                rgbv[ch] = if job.whiten { (v / paper_src[ch]).min(1.0) } else { v / 255.0 };
+            }
+            rgbv[0] = (rgbv[0] * job.hue_gain).min(1.0);
+            let (cc, mm, yy) = (1.0 - rgbv[0], 1.0 - rgbv[1], 1.0 - rgbv[2]);
+            let kk = cc.min(mm).min(yy) * 0.7;
+            let cov = [cc - kk, mm - kk, yy - kk, kk];
+            for ch in 0..4 {
+                planes[ch].v[j * n + i] = cov[ch].clamp(0.0, 1.0) as f32;
+            }
+        }
+    }
+    // halftone: dots per colorant plane
+    let mut dots: Vec<Plane> = Vec::with_capacity(4);
+    for (ch, p) in planes.iter().enumerate() {
+        let mut d = if job.stochastic {
+            if job.kind == PrinterKind::Laser {
+                // a clustered stochastic screen: error diffusion at half the resolution
+                let half = Plane {
+                    w: n.div_ceil(2),
+                    h: n.div_ceil(2),
+                    v: (0..n.div_ceil(2) * n.div_ceil(2))
+                        .map(|q| {
+                            let (x, y) = ((q % n.div_ceil(2)) * 2, (q / n.div_ceil(2)) * 2);
+                            p.v[y.min(n - 1) * n + x.min(n - 1)]
+                        })
+                        .collect(),
+                };
+                let ed = error_diffuse(&half, rng);
+                let mut full = Plane::new(n, n);
+                for y in 0..n {
+                    for x in 0..n {
+                        full.v[y * n + x] = ed.v[(y / 2) * ed.w + x / 2];
+                    }
+                }
+                full
+            } else {
+                error_diffuse(p, rng)
+            }
+        } else {
+            // clustered-dot AM screen: a dot grows where the spot function is below the tone
+            let a = job.angles[ch].to_radians();
+            let (ca, sa) = (a.cos(), a.sin());
+            let per = job.dpi / job.lpi;
+            let mut out = Plane::new(n, n);
+            for y in 0..n {
+                for x in 0..n {
+                    let (u, v) = ((x as f64 * ca + y as f64 * sa) / per, (-(x as f64) * sa + y as f64 * ca) / per);
+                    let spot = 0.5 - 0.25 * ((std::f64::consts::TAU * u).cos() + (std::f64::consts::TAU * v).cos());
+                    let tone = p.v[y * n + x] as f64;
+                    out.v[y * n + x] = ((tone - spot) / 0.06 + 0.5).clamp(0.0, 1.0) as f32;
+                }
+            }
+            out
+        };
+        // droplet size variation (inkjet), then the spread of toner or ink
+        if job.drop_var > 0.0 {
+            for v in d.v.iter_mut() {
+                if *v > 0.0 {
+                    *v *= (1.0 + job.drop_var * rng.gauss()).max(0.3) as f32;
+                }
+            }
+        }
+        d.blur(job.spread);
+        // misregistration of the plane
+        let (mx, my) = job.misreg[ch];
+        let mut shifted = Plane::new(n, n);
+        for y in 0..n {
+            for x in 0..n {
+                shifted.v[y * n + x] = d.at(x as f64 + mx, y as f64 + my);
+            }
+        }
+        dots.push(shifted);
+    }
+    // toner particles (laser) or fibre wicking (inkjet): the density of each plane
+    let fibre = Plane::noise(n, n, 3.0, rng);
+    for d in dots.iter_mut() {
+        let grain = Plane::noise(n, n, 1.0, rng);
+        for i in 0..n * n {
+            let mut v = d.v[i] as f64;
+            match job.kind {
+                PrinterKind::Laser => v *= 1.0 + job.grain * grain.v[i] as f64 * 2.0,
+                PrinterKind::Inkjet => v = 1.0 - (-2.2 * v * (1.0 + job.wick * 0.3 * fibre.v[i] as f64)).exp(),
+            }
+            d.v[i] = v.clamp(0.0, 1.0) as f32;
+        }
+        if job.kind == PrinterKind::Inkjet {
+            d.blur(job.wick);
+        }
+    }
+    // the page: paper texture, then the colorants' transmission, box-averaged into output pixels
+    let paper_tex = Plane::noise(w, h, 2.0, rng);
+    let mut rgb = vec![0.0f64; w * h * 3];
+    for i in 0..w * h {
+        let p = (240.0 + 6.0 * paper_tex.v[i] as f64).min(255.0);
+        for ch in 0..3 {
+            rgb[i * 3 + ch] = p;
+        }
+    }
+    let mut acc = vec![[0.0f64; 4]; w * h];
+    for j in 0..n {
+        for i in 0..n {
+            let (ox, oy) = (ox0 + i as f64 * step, oy0 + j as f64 * step);
+            let (xi, yi) = ((ox + 0.5).floor(), (oy + 0.5).floor());
+            if xi < 0.0 || yi < 0.0 || xi >= w as f64 || yi >= h as f64 {
+                continue;
+            }
+            let q = yi as usize * w + xi as usize;
+            let mut tr = [1.0f64; 3];
+            for (ch, d) in dots.iter().enumerate() {
+                let a = d.v[j * n + i] as f64;
+                for (l, t) in tr.iter_mut().enumerate() {
+                    *t *= 1.0 - a * COLORANT_ABS[ch][l];
+                }
+            }
+            acc[q][0] += tr[0];
+            acc[q][1] += tr[1];
+            acc[q][2] += tr[2];
+            acc[q][3] += 1.0;
+        }
+    }
+    for (q, a) in acc.iter().enumerate() {
+        if a[3] > 0.0 {
+            for ch in 0..3 {
+                rgb[q * 3 + ch] *= a[ch] / a[3];
+            }
+        }
+    }
+    rgb
 }
 
 fn jpeg(img: &RgbImage, q: u8) -> Vec<u8> {
@@ -791,6 +1170,7 @@ fn traced_master(master: &Plane, dpi: f64, elastic: f64, corr_mm: f64, rng: &mut
         warp_mm: 4.0,
         slip: Slip::NONE,
         capture: Capture::FLAT,
+        print: None,
     };
     let (_, alpha) = stamp(master, &s, rng);
     let mut bin = Plane::new(w, h);
@@ -838,6 +1218,12 @@ fn main() {
     let slips = args.iter().any(|a| a == "--slips");
     let capture_mode =
         args.iter().position(|a| a == "--capture").and_then(|i| args.get(i + 1)).map(|s| s.as_str()).unwrap_or("none");
+    // --printed laser|inkjet|mixed: every forgery is a colour-printed copy of a genuine
+    // impression (of the registered one itself or of another stamping, in turn)
+    let printed = args.iter().position(|a| a == "--printed").and_then(|i| args.get(i + 1)).map(|s| s.to_string());
+    // --q-dpi N: the questioned form is scanned at N dpi (the registered one at 300–400 dpi)
+    let q_dpi =
+        args.iter().position(|a| a == "--q-dpi").and_then(|i| args.get(i + 1)).and_then(|v| v.parse::<f64>().ok());
     let mut rng = Rng(flag("--seed", 20261203) | 1);
     let mut fonts = Vec::new();
     let mut font_keys = Vec::new();
@@ -863,7 +1249,7 @@ fn main() {
     std::fs::create_dir_all(dir.join("questioned")).unwrap();
     let surnames: Vec<char> = SURNAMES.chars().collect();
     let given: Vec<char> = GIVEN.chars().collect();
-    let mut csv = String::from("pair_id,registered,questioned,label,tier,seal_shape,style,chars,font_registered,font_questioned,rotation_deg,scale,seal_center_x,seal_center_y,reg_center_x,reg_center_y,reg_dpi,fade_strength,ink_bias,occlusion,jpeg_quality,identity,slip,slip_px,capture,stretch_pct,shear_pct,keystone_pct,light,defocus\n");
+    let mut csv = String::from("pair_id,registered,questioned,label,tier,seal_shape,style,chars,font_registered,font_questioned,rotation_deg,scale,seal_center_x,seal_center_y,reg_center_x,reg_center_y,reg_dpi,fade_strength,ink_bias,occlusion,jpeg_quality,identity,slip,slip_px,capture,stretch_pct,shear_pct,keystone_pct,light,defocus,printer,print_source,q_dpi\n");
     let tiers = ["different_seal_same_name", "recarved_copy", "traced_copy"];
     let mut rows = Vec::new();
     for id in 0..count {
@@ -936,6 +1322,7 @@ fn main() {
             warp_mm: 4.0,
             slip: Slip::NONE,
             capture: Capture::FLAT,
+            print: None,
         };
         let (reg_img, reg_alpha) = stamp(&master, &rs, &mut rng);
         // crop to the ink with a small margin
@@ -959,7 +1346,16 @@ fn main() {
         let (rcx, rcy) = (rs.cx - x0 as f64, rs.cy - y0 as f64);
         let reg_name = format!("registered/r{:04}.png", id);
         reg_crop.save(dir.join(&reg_name)).unwrap();
-        let tier = tiers[id % 3];
+        let tier = if printed.is_some() { "printed_copy" } else { tiers[id % 3] };
+        let printer = match printed.as_deref() {
+            Some("laser") => Some(PrinterKind::Laser),
+            Some("inkjet") => Some(PrinterKind::Inkjet),
+            Some(_) => Some(if id % 2 == 0 { PrinterKind::Laser } else { PrinterKind::Inkjet }),
+            None => None,
+        };
+        // half the copies are of the registered impression itself (a printed comparison
+        // record, a leaked scan), half of another genuine impression the person stamped
+        let copy_of_registered = (id / 2) % 2 == 0;
         for forged in [false, true] {
             let mut fdesign = design.clone();
             let mut qmaster = master.clone();
@@ -1024,6 +1420,7 @@ fn main() {
                         fdesign.seed = rng.next();
                         qmaster = carve(&fdesign, &fonts);
                     }
+                    "printed_copy" => {}
                     _ => {
                         let dpi = rng.range(300.0, 600.0);
                         let q_pxmm = reg_pxmm;
@@ -1033,7 +1430,10 @@ fn main() {
                 }
             }
             let rot = if rng.chance(0.8) { rng.range(-30.0, 30.0) } else { rng.range(-180.0, 180.0) };
-            let scale = rng.range(0.97, 1.03);
+            let scale = match q_dpi {
+                Some(d) => d / reg_dpi * rng.range(0.99, 1.01),
+                None => rng.range(0.97, 1.03),
+            };
             let (qw, qh) = (rng.range(600.0, 800.0) as usize, rng.range(420.0, 560.0) as usize);
             let occl = if harsh { 0.5 } else { 0.35 };
             let qs = Stamp {
@@ -1057,6 +1457,7 @@ fn main() {
                 warp_mm: rng.range(3.0, 6.0),
                 slip: Slip::NONE,
                 capture: Capture::FLAT,
+                print: None,
             };
             // a second touch of the seal: in every impression of a --slips set, otherwise at the
             // rates we believe forms show (ghost 4 % as in the dev set, smear 2 %, double 1.5 %)
@@ -1072,6 +1473,7 @@ fn main() {
             } else {
                 SlipKind::None
             };
+            let kind = if forged && printer.is_some() { SlipKind::None } else { kind };
             let mut qs = Stamp { slip: Slip::draw(&mut rng, kind), ..qs };
             qs.capture = match capture_mode {
                 "scanner" => Capture::scanner(qw, qh, &mut rng),
@@ -1086,6 +1488,45 @@ fn main() {
             if qs.capture.kind == CaptureKind::Camera {
                 // phones write good JPEGs
                 qs.jpeg = Some(rng.range(80.0, 95.0) as u8);
+            }
+            let mut print_source = "none";
+            if let (true, Some(kind)) = (forged, printer) {
+                let job = if copy_of_registered {
+                    print_source = "registered";
+                    PrintJob::draw(kind, reg_crop.clone(), reg_pxmm, reg_rot, (rcx, rcy), &mut rng)
+                } else {
+                    // another impression of the genuine seal, scanned at 300–600 dpi
+                    print_source = "other";
+                    let src_pxmm = rng.range(300.0, 600.0) / 25.4;
+                    let side = (master.w.max(master.h) as f64 / PX_MM * src_pxmm * 1.3) as usize + 20;
+                    let src_rot = rng.range(-3.0, 3.0);
+                    let ss = Stamp {
+                        px_mm: src_pxmm,
+                        rot_deg: src_rot,
+                        cx: side as f64 / 2.0,
+                        cy: side as f64 / 2.0,
+                        out_w: side,
+                        out_h: side,
+                        bleed: rng.range(0.5, 1.1) * src_pxmm / reg_pxmm,
+                        bias: rng.range(-0.1, 0.1),
+                        fade: rng.range(0.0, 0.5),
+                        gaps: rng.range(0.01, 0.05),
+                        lines: 0,
+                        text: false,
+                        signature: false,
+                        optical: rng.range(0.4, 0.8),
+                        noise: rng.range(1.0, 3.0),
+                        jpeg: None,
+                        warp: 0.0,
+                        warp_mm: 4.0,
+                        slip: Slip::NONE,
+                        capture: Capture::FLAT,
+                        print: None,
+                    };
+                    let (src, _) = stamp(&master, &ss, &mut rng);
+                    PrintJob::draw(kind, src, src_pxmm, src_rot, (ss.cx, ss.cy), &mut rng)
+                };
+                qs.print = Some(std::rc::Rc::new(job));
             }
             let (qimg, _) = stamp(&qmaster, &qs, &mut rng);
             let qbytes = jpeg(&qimg, qs.jpeg.unwrap_or(85));
@@ -1103,6 +1544,7 @@ fn main() {
                 (rcx, rcy),
                 reg_dpi,
                 id,
+                (printer.filter(|_| forged).map(|p| p.name()).unwrap_or("none"), print_source),
             ));
         }
     }
@@ -1113,7 +1555,8 @@ fn main() {
         order.swap(i, j);
     }
     for (pid, &k) in order.iter().enumerate() {
-        let (qbytes, reg_name, label, tier, d, qfont, rot, scale, qs, (rcx, rcy), reg_dpi, id) = &rows[k];
+        let (qbytes, reg_name, label, tier, d, qfont, rot, scale, qs, (rcx, rcy), reg_dpi, id, (printer, psrc)) =
+            &rows[k];
         let qname = format!("questioned/q{:04}.jpg", pid);
         std::fs::write(dir.join(&qname), qbytes).unwrap();
         let occ = (qs.lines > 0) as u8 + qs.text as u8 + qs.signature as u8;
@@ -1122,7 +1565,7 @@ fn main() {
         let (rot, scale) = (&grot, &gscale);
         let _ = writeln!(
             csv,
-            "p{:04},{},{},{},{},{},{},{},{},{},{:.4},{:.6},{:.2},{:.2},{:.2},{:.2},{:.1},{:.3},{:.3},{},{},i{:04},{},{:.2},{},{:.3},{:.3},{:.3},{:.3},{:.3}",
+            "p{:04},{},{},{},{},{},{},{},{},{},{:.4},{:.6},{:.2},{:.2},{:.2},{:.2},{:.1},{:.3},{:.3},{},{},i{:04},{},{:.2},{},{:.3},{:.3},{:.3},{:.3},{:.3},{},{},{}",
             pid,
             reg_name,
             qname,
@@ -1152,7 +1595,10 @@ fn main() {
             qs.capture.shear_pct,
             qs.capture.keystone_pct,
             qs.capture.light,
-            qs.capture.defocus
+            qs.capture.defocus,
+            printer,
+            psrc,
+            q_dpi.map(|d| format!("{d:.0}")).unwrap_or_else(|| "-".into())
         );
     }
     std::fs::write(dir.join("pairs.csv"), csv).unwrap();

@@ -16,6 +16,7 @@ mod geom;
 mod ink;
 mod locate;
 mod pdf;
+mod print;
 mod quality;
 mod score;
 mod slip;
@@ -23,6 +24,7 @@ pub mod views;
 
 pub use capture::{CaptureCorrection, CaptureModel, NOTABLE_KEYSTONE_PCT, NOTABLE_SHEAR_PCT, NOTABLE_STRETCH_PCT};
 pub use decode::{decode, decode_rgb, Decoded, SourceFormat};
+pub use print::{PrintEvidence, MAX_GENUINE_COLOUR_TEXTURE, MAX_GENUINE_HALFTONE, MAX_GENUINE_MIXING_BOW};
 pub use quality::{Quality, QualityMetrics};
 pub use score::{FeatureScores, QuestionedQuality, UnclearReason};
 
@@ -44,6 +46,10 @@ pub enum ReviewReason {
     Blurred,
     /// the impressions differ in places: the flagged blocks of the heat map (印文局部不一致)
     DiffersInPlaces,
+    /// the questioned seal looks printed, not stamped: halftone dots, the colour texture of
+    /// printed colorants, or stroke edges whose colours bow off the paper-to-ink line
+    /// (疑似列印複製; what was seen is in [`MatchResult::printed`])
+    PrintedCopy,
 }
 
 impl From<UnclearReason> for ReviewReason {
@@ -318,6 +324,10 @@ pub struct MatchResult {
     /// The flagged blocks as rectangles of the registered image (pixels), for any band.
     #[serde(default)]
     pub regions: Vec<Region>,
+    /// What the printed-copy check saw (疑似列印複製): a suspected print is never 相符, and a
+    /// review then names [`ReviewReason::PrintedCopy`]. Not measured on a 不符 pair.
+    #[serde(default)]
+    pub printed: PrintEvidence,
 }
 
 /// An unclear impression that hides more than this share of the registered ink cannot be
@@ -426,9 +436,42 @@ pub fn match_decoded(reg: &Decoded, q: &Decoded, opts: &MatchOptions) -> Result<
     };
     let fr = work_factor(size(&reg.ink, &rbox));
     let fq = work_factor(size(&q.ink, &qbox));
-    if fr == 1 && fq == 1 {
-        return match_core(reg, q, opts, rbox, qbox);
+    let mut m = if fr == 1 && fq == 1 {
+        match_core(reg, q, opts, rbox, qbox)?
+    } else {
+        match_scaled(reg, q, opts, &qbox, fr, fq)?
+    };
+    // the printed-copy check, on the questioned scan at its own resolution, only where it can
+    // change something: a suspected print is never 相符, and a review names what was seen; a
+    // 不符 pair stays 不符 whatever it shows
+    if m.band == Band::Inconsistent {
+        return Ok(m);
     }
+    m.printed = print::detect(reg, &rbox, q, &qbox, &m.transform.to_proj());
+    if m.printed.suspected {
+        match m.band {
+            Band::Consistent => {
+                m.band = Band::Review;
+                m.review_reasons = vec![ReviewReason::PrintedCopy];
+                m.review_reasons.extend(m.questioned_quality.reasons.iter().map(|&r| ReviewReason::from(r)));
+            }
+            Band::Review => m.review_reasons.insert(0, ReviewReason::PrintedCopy),
+            Band::Inconsistent => {}
+        }
+    }
+    Ok(m)
+}
+
+/// [`match_core`] on box-averaged copies of seals much larger than the working size, with the
+/// geometry brought back to full-resolution pixels.
+fn match_scaled(
+    reg: &Decoded,
+    q: &Decoded,
+    opts: &MatchOptions,
+    qbox: &locate::BoxI,
+    fr: usize,
+    fq: usize,
+) -> Result<MatchResult, MatchError> {
     let rs = if fr > 1 { decode::downsample(reg, fr) } else { reg.clone() };
     let qs = if fq > 1 { decode::downsample(q, fq) } else { q.clone() };
     let rbox_s = locate::locate(&rs.ink).ok_or(MatchError::NoRedInk)?;
@@ -781,6 +824,7 @@ fn match_core(
         questioned_quality: so.questioned,
         review_reasons,
         regions,
+        printed: PrintEvidence::default(),
     })
 }
 

@@ -386,6 +386,69 @@ fn every_review_says_why() {
             assert!(r.review_reasons.is_empty(), "{qn}: {:?} with reasons {:?}", r.band, r.review_reasons);
         }
         assert_eq!(r.blocks.flagged.len(), r.blocks.values.len());
+        // the printed-copy check runs only where it can change the verdict or its reasons
+        assert_eq!(r.printed.measured, r.band != Band::Inconsistent, "{qn}: {:?} {:?}", r.band, r.printed);
     }
     assert!(reviews >= 3, "the cases hold reviews ({reviews})");
+}
+
+/// #37: colour-printed copies of a genuine impression (laser and inkjet, from our generator) are
+/// never 相符; a review names 疑似列印複製 and the evidence is in the verdict. A genuine pair
+/// against the same registered impression keeps its 相符.
+#[test]
+fn printed_copies_are_never_consistent_and_say_why() {
+    use matcher::ReviewReason;
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/printed");
+    let text = std::fs::read_to_string(root.join("pairs.csv")).unwrap();
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let col = |n: &str| header.iter().position(|h| *h == n).unwrap();
+    let mut printers = Vec::new();
+    for l in lines.filter(|l| !l.trim().is_empty()) {
+        let f: Vec<&str> = l.split(',').collect();
+        let (id, tier, printer) = (f[col("pair_id")], f[col("tier")], f[col("printer")]);
+        let reg = std::fs::read(root.join(f[col("registered")])).unwrap();
+        let q = std::fs::read(root.join(f[col("questioned")])).unwrap();
+        let r = matcher::match_pair(&reg, &q, &MatchOptions::default()).unwrap();
+        let rot: f64 = f[col("rotation_deg")].parse().unwrap();
+        assert!(angle_diff(r.rotation_deg, rot) < 0.5, "{id}: rotation {} vs {rot}", r.rotation_deg);
+        if tier == "printed_copy" {
+            printers.push(printer.to_string());
+            assert!(r.printed.suspected, "{id} ({printer}): not suspected: {:?}", r.printed);
+            assert_ne!(r.band, Band::Consistent, "{id} ({printer}) printed copy judged consistent");
+            if r.band == Band::Review {
+                assert!(
+                    r.review_reasons.contains(&ReviewReason::PrintedCopy),
+                    "{id}: review without printed_copy: {:?}",
+                    r.review_reasons
+                );
+            }
+            // what was seen goes out with the verdict
+            let v = serde_json::to_value(&r).unwrap();
+            assert_eq!(v["printed"]["suspected"], serde_json::json!(true));
+            if r.band == Band::Review {
+                assert!(v["review_reasons"].as_array().unwrap().contains(&serde_json::json!("printed_copy")));
+            }
+        } else {
+            assert_eq!(r.band, Band::Consistent, "{id} genuine lost its verdict: {:?} {:?}", r.band, r.printed);
+            assert!(r.printed.measured && !r.printed.suspected, "{id} genuine suspected: {:?}", r.printed);
+        }
+    }
+    printers.sort();
+    assert_eq!(printers, ["inkjet", "laser"]);
+}
+
+/// A verdict stored before #37 (no `printed` field) still reads.
+#[test]
+fn verdict_json_without_print_evidence_still_reads() {
+    let (root, pairs) = fixtures();
+    let p = &pairs[0];
+    let reg = std::fs::read(root.join(&p.registered)).unwrap();
+    let q = std::fs::read(root.join(&p.questioned)).unwrap();
+    let r = matcher::match_pair(&reg, &q, &MatchOptions::default()).unwrap();
+    let mut v = serde_json::to_value(&r).unwrap();
+    v.as_object_mut().unwrap().remove("printed");
+    let back: matcher::MatchResult = serde_json::from_value(v).unwrap();
+    assert_eq!(back.printed, matcher::PrintEvidence::default());
+    assert_eq!(back.band, r.band);
 }
