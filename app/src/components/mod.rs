@@ -43,6 +43,10 @@ pub fn review_reason_text(r: ReviewReason, l: Locale) -> &'static str {
         ReviewReason::DiffersInPlaces => {
             l.pick("印文局部不一致（熱度圖框示處）", "the impressions differ in places (framed on the heat map)")
         }
+        ReviewReason::PrintedCopy => l.pick(
+            "疑似列印複製（印文呈印表機網點或色料紋理，非印泥蓋印）",
+            "suspected printed copy (the ink shows printer dots or colorant texture, not stamped paste)",
+        ),
     }
 }
 

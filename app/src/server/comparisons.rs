@@ -374,7 +374,7 @@ pub async fn submit(state: &AppState, caller: &Caller, s: Submission, endpoint: 
             "rotation_deg": m.rotation_deg, "scale": m.scale, "center": [m.center_x, m.center_y],
             "manual": m.manual, "features": m.features, "registered_quality": m.registered_quality,
             "questioned_quality": m.questioned_quality, "review_reasons": m.review_reasons,
-            "capture": m.capture, "transform": m.transform, "regions": m.regions,
+            "capture": m.capture, "transform": m.transform, "regions": m.regions, "printed": m.printed,
             "original": original.as_ref().map(|o| serde_json::json!({ "sha256": o.sha256, "media_type": o.media_type, "bytes": o.data.len() })),
         })
     };
