@@ -192,3 +192,25 @@ test("a greyscale scan and a file cut off half-way get their own messages, never
   await expect(page.getByTestId("workbench-error")).toContainText("檔案不完整");
   await expect(page.getByTestId("verdict")).toHaveCount(0);
 });
+
+test("in English the look-up form's refusals are English, worded from the typed problem", async ({ page }) => {
+  await signInAs(page, "clerk");
+  await gotoHydrated(page, "/compare");
+  await page.getByRole("button", { name: "English" }).click();
+  await expect(page.locator("html")).toHaveAttribute("lang", "en");
+  await page.getByTestId("q-national-id").fill("A123456788");
+  await expect(page.getByTestId("id-hint")).toHaveText("The national ID number's check digit does not match");
+  await page.getByTestId("q-submit").click();
+  await expect(page.getByRole("alert").filter({ hasText: "Please enter the case number" })).toBeVisible();
+  // the ID's refusal once, not as the typing hint and again as the form's error
+  await expect(page.getByRole("alert").filter({ hasText: "check digit" })).toHaveCount(1);
+  await page.screenshot({ path: "test-results/compare-en-refusals.png", fullPage: true });
+  // the same refusals in zh-TW after switching back (the switch reloads the page)
+  await page.getByRole("button", { name: "中文" }).click();
+  await expect(page.locator("html")).toHaveAttribute("lang", "zh-TW");
+  await gotoHydrated(page, "/compare");
+  await page.getByTestId("q-national-id").fill("A123456788");
+  await expect(page.getByTestId("id-hint")).toHaveText("身分證統一編號檢查碼不符");
+  await page.getByTestId("q-submit").click();
+  await expect(page.getByRole("alert").filter({ hasText: "請輸入案號" })).toBeVisible();
+});

@@ -144,7 +144,8 @@ fn Compare() -> impl IntoView {
                         <input id="q-id" data-testid="q-national-id" maxlength="10" autocomplete="off" spellcheck="false"
                             class="mono" prop:value=move || input.with(|i| i.national_id.clone()) on:input=bind(|i| &mut i.national_id)/>
                         {move || id_hint.get().map(|m| view! { <p class="field-error" role="alert" data-testid="id-hint">{m}</p> })}
-                        {err_for("national_id")}
+                        // the as-typed hint already says what is wrong with a full-length ID: once
+                        {move || id_hint.with(Option::is_none).then(err_for("national_id"))}
                     </div>
                     <div class="field">
                         <label for="q-name">{t(Msg::PersonName)}</label>
