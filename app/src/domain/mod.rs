@@ -20,6 +20,7 @@ pub mod nav;
 pub mod password;
 pub mod problem;
 pub mod quarter;
+pub mod register;
 pub mod report;
 pub mod review;
 pub mod roc_date;

@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use super::calendar::CalendarError;
 use super::comparison::ComparisonError;
+use super::register::RegisterError;
 use super::seal::SealError;
 use super::upload::UploadError;
 use super::{CaseNumberError, EmployeeNoError, NationalIdError, RocDateError};
@@ -31,6 +32,8 @@ pub enum Problem {
     Seal(SealError),
     /// The working-time calendar's use cases (`server::calendar`).
     Calendar(CalendarError),
+    /// The account register (`server::register`).
+    Register(RegisterError),
     /// Not converted yet: a zh-TW sentence (see the module's comment).
     Text(String),
 }
@@ -99,5 +102,11 @@ impl From<CalendarError> for Problem {
 impl From<std::convert::Infallible> for Problem {
     fn from(e: std::convert::Infallible) -> Self {
         match e {}
+    }
+}
+
+impl From<RegisterError> for Problem {
+    fn from(e: RegisterError) -> Self {
+        Problem::Register(e)
     }
 }

@@ -6,6 +6,7 @@ use super::Locale;
 use crate::domain::calendar::{CalendarError, HoursError};
 use crate::domain::comparison::{band_en, band_zh, ComparisonError, MatchFailure, QueryError};
 use crate::domain::problem::Problem;
+use crate::domain::register::RegisterError;
 use crate::domain::seal::SealError;
 use crate::domain::upload::UploadError;
 use crate::domain::{CaseNumberError, EmployeeNoError, NationalIdError, RocDateError};
@@ -21,6 +22,7 @@ pub fn problem_text(p: &Problem, l: Locale) -> String {
         Problem::Upload(e) => upload(e, l),
         Problem::Seal(e) => seal(e, l),
         Problem::Calendar(e) => calendar(*e, l),
+        Problem::Register(e) => register(*e, l).into(),
         Problem::Text(s) => match l {
             Locale::ZhTw => s.clone(),
             Locale::En => super::errors::en(s),
@@ -271,6 +273,13 @@ pub fn calendar(e: CalendarError, l: Locale) -> String {
     }
 }
 
+/// What the account register refuses.
+pub fn register(e: RegisterError, l: Locale) -> &'static str {
+    match e {
+        RegisterError::ExportFormat => l.pick("匯出格式須為 CSV 或 XLSX", "The export format must be CSV or XLSX"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -386,6 +395,7 @@ mod tests {
                 .into_iter()
                 .map(Problem::from),
             )
+            .chain([Problem::from(RegisterError::ExportFormat)])
             .collect();
         for p in &all {
             let (zh, en) = (problem_text(p, Locale::ZhTw), problem_text(p, Locale::En));

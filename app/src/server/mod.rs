@@ -10,6 +10,7 @@ pub mod comparisons;
 pub mod denials;
 pub mod export;
 pub mod liaison;
+pub mod register;
 pub mod reports;
 pub mod requests;
 pub mod reviews;
