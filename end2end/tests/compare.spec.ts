@@ -198,6 +198,8 @@ test("in English the look-up form's refusals are English, worded from the typed 
   await gotoHydrated(page, "/compare");
   await page.getByRole("button", { name: "English" }).click();
   await expect(page.locator("html")).toHaveAttribute("lang", "en");
+  // the switch reloads the page: wait until the new one has hydrated before typing
+  await gotoHydrated(page, "/compare");
   await page.getByTestId("q-national-id").fill("A123456788");
   await expect(page.getByTestId("id-hint")).toHaveText("The national ID number's check digit does not match");
   await page.getByTestId("q-submit").click();
