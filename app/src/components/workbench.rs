@@ -12,7 +12,7 @@ use leptos::html;
 use leptos::prelude::*;
 
 use super::{capture_text, questioned_unclear_text, registered_unclear_text, review_reasons_text};
-use crate::domain::comparison::{band_en, band_zh};
+use crate::domain::comparison::{band_code, band_en, band_zh};
 use crate::domain::BrowserResult;
 use crate::i18n::{use_locale, Locale};
 use matcher::{Alignment, Band, MatchResult, Quality, UnclearReason};
@@ -120,14 +120,6 @@ pub(crate) struct Refs {
     crop: NodeRef<html::Canvas>,
     sbs_r: NodeRef<html::Canvas>,
     sbs_q: NodeRef<html::Canvas>,
-}
-
-fn band_code(b: Band) -> &'static str {
-    match b {
-        Band::Consistent => "consistent",
-        Band::Review => "review",
-        Band::Inconsistent => "inconsistent",
-    }
 }
 
 fn band_text(b: Band, l: Locale) -> &'static str {

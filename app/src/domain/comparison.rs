@@ -131,6 +131,20 @@ coded! {
     }
 }
 
+/// The stored and CSS code of a band.
+pub fn band_code(b: Band) -> &'static str {
+    match b {
+        Band::Consistent => "consistent",
+        Band::Review => "review",
+        Band::Inconsistent => "inconsistent",
+    }
+}
+
+/// A band from its stored code; `None` for anything else (a corrupt row, never a default).
+pub fn band_parse(s: &str) -> Option<Band> {
+    [Band::Consistent, Band::Review, Band::Inconsistent].into_iter().find(|b| band_code(*b) == s)
+}
+
 /// The matcher's band in words.
 pub fn band_zh(b: Band) -> &'static str {
     match b {

@@ -9,7 +9,7 @@ use crate::api::comparisons::*;
 use crate::components::{
     capture_text, questioned_unclear_text, registered_unclear_text, review_reasons_text, RequireAuth,
 };
-use crate::domain::comparison::{band_en, band_zh};
+use crate::domain::comparison::{band_code, band_en, band_zh};
 use crate::domain::{roc_datetime, Role};
 use crate::i18n::{t, use_locale, Msg};
 use matcher::Band;
@@ -19,14 +19,6 @@ fn band_class(b: Band) -> &'static str {
         Band::Consistent => "band band-consistent",
         Band::Review => "band band-review",
         Band::Inconsistent => "band band-inconsistent",
-    }
-}
-
-fn band_code(b: Band) -> &'static str {
-    match b {
-        Band::Consistent => "consistent",
-        Band::Review => "review",
-        Band::Inconsistent => "inconsistent",
     }
 }
 

@@ -13,7 +13,7 @@ use super::state::AppState;
 use super::store::{ComparisonFilter, ComparisonRecord, DynStore, NewComparison, NewQuery, StoreError, StoreResult};
 use super::trail::TrailAction;
 use super::uploads;
-use crate::domain::comparison::{ComparisonError, MatchFailure, COMMENT_MAX};
+use crate::domain::comparison::{band_code, band_parse, ComparisonError, MatchFailure, COMMENT_MAX};
 use crate::domain::comparison_view::{
     ComparisonDetail, ComparisonSummary, NoteView, RegisteredSeal, Started, Submission, Submitted, Verified,
 };
@@ -196,25 +196,6 @@ type Outcome<T> = Result<T, Failure<ComparisonError>>;
 
 fn band_of(code: &str, table_id: i64) -> Result<Band, StoreError> {
     band_parse(code).ok_or_else(|| StoreError::Corrupt(format!("comparison {table_id}: band {code:?}")))
-}
-
-/// The stored code of a band.
-pub fn band_code(b: Band) -> &'static str {
-    match b {
-        Band::Consistent => "consistent",
-        Band::Review => "review",
-        Band::Inconsistent => "inconsistent",
-    }
-}
-
-/// A band from its stored code; `None` for anything else (a corrupt row, never a default).
-pub fn band_parse(s: &str) -> Option<Band> {
-    match s {
-        "consistent" => Some(Band::Consistent),
-        "review" => Some(Band::Review),
-        "inconsistent" => Some(Band::Inconsistent),
-        _ => None,
-    }
 }
 
 async fn unit_name(state: &AppState, id: i64) -> StoreResult<String> {
