@@ -7,7 +7,7 @@ import { gotoHydrated, signInAs } from "./helpers";
 const DEMO = path.join(__dirname, "..", "..", "crates", "matcher", "tests", "fixtures", "seal", "demo");
 const PERSON = "A123456789"; // registered r0004.png; q0037.jpg genuine, q0010.jpg a recarved copy
 
-async function query(page: Page, caseNo: string) {
+async function query(page: Page, caseNo: string, person: string = PERSON) {
   await gotoHydrated(page, "/compare");
   await page.getByTestId("q-business-type").selectOption("land_registration");
   await page.getByTestId("q-case-year").fill("115");
@@ -16,16 +16,16 @@ async function query(page: Page, caseNo: string) {
   // the checksum is checked as typed
   await page.getByTestId("q-national-id").fill("A123456788");
   await expect(page.getByTestId("id-hint")).toContainText("檢查碼");
-  await page.getByTestId("q-national-id").fill(PERSON);
+  await page.getByTestId("q-national-id").fill(person);
   await expect(page.getByTestId("id-hint")).toHaveCount(0);
   await page.getByTestId("q-submit").click();
   await expect(page.getByTestId("query-receipt")).toContainText(`115年大安字第${caseNo}號`);
   await expect(page.getByTestId("registered-image")).toBeVisible();
 }
 
-/** Drop the file in; wait for the painted overlay; return the verdict band and score. */
+/** Drop the file in (a name in DEMO, or a path); wait for the painted overlay; return the verdict band and score. */
 async function compare(page: Page, file: string) {
-  await page.getByTestId("questioned-input").setInputFiles(path.join(DEMO, file));
+  await page.getByTestId("questioned-input").setInputFiles(path.isAbsolute(file) ? file : path.join(DEMO, file));
   const canvas = page.getByTestId("overlay-canvas");
   await expect(canvas).toHaveAttribute("data-painted", "1", { timeout: 30_000 });
   // the overlay really has ink on it (not a blank canvas)
@@ -215,4 +215,42 @@ test("in English the look-up form's refusals are English, worded from the typed 
   await expect(page.getByTestId("id-hint")).toHaveText("身分證統一編號檢查碼不符");
   await page.getByTestId("q-submit").click();
   await expect(page.getByRole("alert").filter({ hasText: "請輸入案號" })).toBeVisible();
+});
+
+// #37: a colour-printed copy of the registered impression carries its outline: geometry alone
+// calls it 相符. The printed-copy check leaves it for review and says what it saw, on the
+// workbench and on the record (and its print), in the browser and on the server alike.
+const PRINTED = path.join(__dirname, "..", "..", "crates", "matcher", "tests", "fixtures", "printed", "questioned");
+
+test("an inkjet-printed copy of the registered seal is never 相符: 疑似列印複製 with what was seen", async ({ page }) => {
+  test.setTimeout(180_000);
+  await signInAs(page, "clerk");
+  await query(page, "000371", "C123456781");
+  const { band, score } = await compare(page, path.join(PRINTED, "inkjet_q0013.jpg"));
+  // the geometry matches (it is the seal's own outline) …
+  expect(score).toBeGreaterThan(0.9);
+  // … but the ink is printed, not stamped
+  expect(band).toBe("review");
+  await expect(page.getByTestId("verdict")).toContainText("待人工判斷");
+  await expect(page.getByTestId("review-reasons")).toContainText("疑似列印複製");
+  const seen = page.getByTestId("print-evidence");
+  await expect(seen).toContainText("列印複製檢查所見");
+  await expect(seen).toContainText(/上限 [\d.]+）/);
+  const seenText = (await seen.textContent())!.trim();
+  await page.screenshot({ path: test.info().outputPath("printed-copy-workbench.png"), fullPage: true });
+  // the clerk cannot tell from the scan: 需聯繫戶政 (the original form is asked for)
+  await page.getByTestId("decision-contact_office").check();
+  await page.getByTestId("submit-comparison").click();
+  await expect(page).toHaveURL(/\/comparisons\/\d+/);
+  // the server re-verified: the same band, the same reason, the same evidence on the record
+  await expect(page.getByTestId("record")).toHaveAttribute("data-band", "review");
+  const serverScore = Number((await page.getByTestId("record-server-score").textContent())!.trim());
+  expect(Math.abs(serverScore - score)).toBeLessThanOrEqual(0.0011);
+  await expect(page.getByTestId("record-review-reasons")).toContainText("疑似列印複製");
+  // the browser's and the server's checks measured the same values: the same words to the digit
+  await expect(page.getByTestId("record-print-evidence")).toHaveText(seenText);
+  await page.emulateMedia({ media: "print" });
+  await expect(page.getByTestId("record-print-evidence")).toBeVisible();
+  await page.emulateMedia({ media: "screen" });
+  await page.screenshot({ path: test.info().outputPath("printed-copy-record.png"), fullPage: true });
 });

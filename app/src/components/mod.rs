@@ -8,7 +8,6 @@ use leptos_router::components::Redirect;
 use crate::api::{auth::Me, ApiError};
 use crate::domain::Role;
 use crate::i18n::{t, use_locale, Locale, Msg};
-use matcher::{CaptureCorrection, ReviewReason, UnclearReason};
 
 /// The signed-in account, loaded once per page at the root.
 #[derive(Clone, Copy)]
@@ -20,108 +19,6 @@ pub fn use_me() -> Resource<Result<Option<Me>, ApiError>> {
 
 pub fn role_label(r: Role, l: Locale) -> &'static str {
     l.pick(r.zh(), r.en())
-}
-
-/// The 印模不清 notice for a registered impression the matcher judged unclear.
-pub fn registered_unclear_text(l: Locale) -> &'static str {
-    l.pick(
-        "印模不清：比對結果僅供參考，請依規定處理",
-        "The registered impression is unclear: treat the result with care",
-    )
-}
-
-/// One reason a pair was left for review (待人工判斷), in the UI language.
-pub fn review_reason_text(r: ReviewReason, l: Locale) -> &'static str {
-    match r {
-        ReviewReason::Occluded => {
-            l.pick("印文被文字、線條或簽名遮蓋", "the seal is covered by print, lines or a signature")
-        }
-        ReviewReason::Faded => l.pick("印文部分缺墨", "part of the seal carries no ink"),
-        ReviewReason::Smeared => l.pick("印文重影或滑動", "the seal slid or was stamped twice"),
-        ReviewReason::TooSmall => l.pick("印文影像過小", "the questioned seal is imaged too small"),
-        ReviewReason::Blurred => l.pick("印文影像模糊", "the questioned scan is blurred"),
-        ReviewReason::DiffersInPlaces => {
-            l.pick("印文局部不一致（熱度圖框示處）", "the impressions differ in places (framed on the heat map)")
-        }
-        ReviewReason::PrintedCopy => l.pick(
-            "疑似列印複製（印文呈印表機網點或色料紋理，非印泥蓋印）",
-            "suspected printed copy (the ink shows printer dots or colorant texture, not stamped paste)",
-        ),
-    }
-}
-
-/// Why a pair was left for review: every reason the matcher gave.
-pub fn review_reasons_text(reasons: &[ReviewReason], l: Locale) -> String {
-    let parts: Vec<&str> = reasons.iter().map(|r| review_reason_text(*r, l)).collect();
-    match l {
-        Locale::ZhTw => format!("待人工判斷原因：{}", parts.join("；")),
-        Locale::En => format!("Left for review because {}", parts.join("; ")),
-    }
-}
-
-/// The capture correction the matcher fitted before judging (a scanner's stretch or shear, a
-/// camera's perspective), when large enough to mention: e.g. 掃描變形：縱向 +0.8 %.
-pub fn capture_text(c: &CaptureCorrection, l: Locale) -> Option<String> {
-    use matcher::{NOTABLE_KEYSTONE_PCT, NOTABLE_SHEAR_PCT, NOTABLE_STRETCH_PCT};
-    if !c.notable() {
-        return None;
-    }
-    let mut parts = Vec::new();
-    let v = c.vertical_stretch_pct;
-    if v.abs() >= NOTABLE_STRETCH_PCT {
-        parts.push(match (l, v > 0.0) {
-            (Locale::ZhTw, true) => format!("縱向 +{v:.1} %"),
-            (Locale::ZhTw, false) => format!("橫向 +{:.1} %", -v),
-            (Locale::En, true) => format!("vertical +{v:.1} %"),
-            (Locale::En, false) => format!("horizontal +{:.1} %", -v),
-        });
-    }
-    if c.shear_pct.abs() >= NOTABLE_SHEAR_PCT {
-        parts.push(format!("{} {:.1} %", l.pick("傾斜", "shear"), c.shear_pct.abs()));
-    }
-    let camera = c.keystone_pct >= NOTABLE_KEYSTONE_PCT;
-    if camera {
-        parts.push(format!("{} {:.1} %", l.pick("透視", "perspective"), c.keystone_pct));
-    }
-    Some(match l {
-        Locale::ZhTw => {
-            format!("{}：{}（已校正後比對）", if camera { "拍攝變形" } else { "掃描變形" }, parts.join("，"))
-        }
-        Locale::En => format!(
-            "{} corrected before judging: {}",
-            if camera { "Camera distortion" } else { "Scan distortion" },
-            parts.join(", ")
-        ),
-    })
-}
-
-/// The 印文不清 notice for a questioned impression, in the UI language.
-pub fn questioned_unclear_text(reasons: &[UnclearReason], l: Locale) -> String {
-    let parts: Vec<&str> = reasons
-        .iter()
-        .map(|r| match r {
-            UnclearReason::Occluded => {
-                l.pick("印文大部分被文字、線條或簽名遮蓋", "much of the seal is covered by print, lines or a signature")
-            }
-            UnclearReason::Faded => {
-                l.pick("印文部分缺墨（用印不均）", "part of the seal carries no ink (uneven pressure)")
-            }
-            UnclearReason::Smeared => {
-                l.pick("印文重影或滑動", "the seal slid or was stamped twice (a doubled impression)")
-            }
-            UnclearReason::TooSmall => {
-                l.pick("印文影像過小", "the questioned seal is imaged too small for the registered one's detail")
-            }
-            UnclearReason::Blurred => l.pick("印文影像模糊", "the questioned scan is too blurred"),
-        })
-        .collect();
-    match l {
-        Locale::ZhTw => format!("印文不清：{}，不作「不符」判定，請人工判斷", parts.join("；")),
-        Locale::En => format!(
-            "The questioned impression is unclear: {}. It is not called inconsistent; judge it by eye",
-            parts.join("; ")
-        ),
-    }
 }
 
 #[component]

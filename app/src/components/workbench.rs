@@ -11,9 +11,11 @@ use std::sync::Arc;
 use leptos::html;
 use leptos::prelude::*;
 
-use super::{capture_text, questioned_unclear_text, registered_unclear_text, review_reasons_text};
 use crate::domain::comparison::{band_code, band_en, band_zh};
 use crate::domain::BrowserResult;
+use crate::i18n::verdict::{
+    capture_text, print_evidence_text, questioned_unclear_text, registered_unclear_text, review_reasons_text,
+};
 use crate::i18n::{use_locale, Locale};
 use matcher::{Alignment, Band, MatchResult, Quality, UnclearReason};
 
@@ -59,6 +61,8 @@ pub(crate) struct Shown {
     review: Vec<matcher::ReviewReason>,
     /// The capture correction fitted before judging (掃描變形), when worth mentioning.
     capture: matcher::CaptureCorrection,
+    /// What the printed-copy check saw (疑似列印複製).
+    printed: matcher::PrintEvidence,
     alignment: Alignment,
 }
 
@@ -75,6 +79,7 @@ impl Shown {
             q_unclear: r.questioned_quality.reasons.clone(),
             review: r.review_reasons.clone(),
             capture: r.capture,
+            printed: r.printed,
             alignment: r.alignment,
         }
     }
@@ -690,6 +695,8 @@ pub fn Workbench(
                                                 </p>
                                             }
                                         })}
+                                    {print_evidence_text(&s.printed, locale)
+                                        .map(|t| view! { <p class="notice" data-testid="print-evidence">{t}</p> })}
                                     {capture_text(&s.capture, locale)
                                         .map(|t| view! { <p class="muted" data-testid="capture-correction">{t}</p> })}
                                     <p class="muted wb-alignment" data-testid="alignment">

@@ -115,6 +115,10 @@ pub struct ComparisonDetail {
     /// The capture correction the server fitted before judging (掃描變形).
     #[serde(default)]
     pub capture: matcher::CaptureCorrection,
+    /// What the server's printed-copy check saw (疑似列印複製); all zero on records kept before
+    /// the check.
+    #[serde(default)]
+    pub printed: matcher::PrintEvidence,
     /// The media type of the file as uploaded, when it was not the image judged (a TIFF, a
     /// scanned PDF): the file is kept beside the record.
     #[serde(default)]

@@ -4,6 +4,7 @@
 
 pub mod errors;
 pub mod problems;
+pub mod verdict;
 
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};

@@ -6,11 +6,12 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::api::auth::Me;
 use crate::api::comparisons::*;
-use crate::components::{
-    capture_text, questioned_unclear_text, registered_unclear_text, review_reasons_text, RequireAuth,
-};
+use crate::components::RequireAuth;
 use crate::domain::comparison::{band_code, band_en, band_zh};
 use crate::domain::{roc_datetime, Role};
+use crate::i18n::verdict::{
+    capture_text, print_evidence_text, questioned_unclear_text, registered_unclear_text, review_reasons_text,
+};
 use crate::i18n::{t, use_locale, Msg};
 use matcher::Band;
 
@@ -189,6 +190,7 @@ fn Record() -> impl IntoView {
                                         {(!d.questioned_unclear.is_empty()).then(|| view! { <tr><td colspan="4" class="warning" data-testid="record-questioned-unclear">{questioned_unclear_text(&d.questioned_unclear, locale)}</td></tr> })}
                                         {d.registered_unclear.then(|| view! { <tr><td colspan="4" class="warning" data-testid="record-registered-unclear">{registered_unclear_text(locale)}</td></tr> })}
                                         {(!d.review_reasons.is_empty()).then(|| view! { <tr><td colspan="4" class="warning" data-testid="record-review-reasons">{review_reasons_text(&d.review_reasons, locale)}</td></tr> })}
+                                        {print_evidence_text(&d.printed, locale).map(|p| view! { <tr><td colspan="4" class="warning" data-testid="record-print-evidence">{p}</td></tr> })}
                                         {capture_text(&d.capture, locale).map(|c| view! { <tr><td colspan="4" data-testid="record-capture">{c}</td></tr> })}
                                         {d.questioned_original.clone().map(|m| view! { <tr><td colspan="4" data-testid="record-original">{format!("{}{}{}",
                                             locale.pick("印文原始檔（", "The questioned file as uploaded ("),

@@ -513,6 +513,7 @@ pub async fn open(state: &AppState, caller: &Caller, id: i64, endpoint: &str) ->
         questioned_unclear: server.questioned_quality.reasons,
         review_reasons: server.review_reasons,
         capture: server.capture,
+        printed: server.printed,
         questioned_original: server.original.map(|o| o.media_type),
         registered_unclear: version.unclear,
         comment: c.comment,
@@ -611,6 +612,9 @@ pub struct StoredVerdict {
     pub transform: Option<matcher::GlobalTransform>,
     #[serde(default)]
     pub original: Option<StoredOriginal>,
+    /// What the printed-copy check saw (absent from records kept before it).
+    #[serde(default)]
+    pub printed: matcher::PrintEvidence,
 }
 
 #[derive(Debug, Clone, Default, serde::Deserialize)]

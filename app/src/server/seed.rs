@@ -171,6 +171,16 @@ pub const DEMO_PERSONS: &[DemoPerson] = &[
         image: demo_image!("r0004.png"),
         blurred: true,
     },
+    // a seal of our generator (not the dev set's), for trying a colour-printed copy of it:
+    // crates/matcher/tests/fixtures/printed/questioned/inkjet_q0013.jpg (疑似列印複製)
+    DemoPerson {
+        national_id: "C123456781",
+        name: "鄭文彬",
+        office: "HR-DA",
+        registered_on: Some("2017-06-12"),
+        image: include_bytes!("../../../crates/matcher/tests/fixtures/printed/registered/r0021.png"),
+        blurred: false,
+    },
 ];
 
 /// Register the demo persons when the registry is empty; returns how many were added.

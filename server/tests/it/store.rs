@@ -240,7 +240,10 @@ async fn the_working_calendar(db: &TestDb) {
 async fn registry_versions_and_images(db: &TestDb) {
     use app::server::store::{ImageBlob, NewSealVersion, SealReason};
     app::server::seed::ensure_reference_data(db.store.as_ref()).await.unwrap();
-    assert_eq!(app::server::seed::seed_demo_seals(db.store.as_ref()).await.unwrap(), 9);
+    assert_eq!(
+        app::server::seed::seed_demo_seals(db.store.as_ref()).await.unwrap(),
+        app::server::seed::DEMO_PERSONS.len()
+    );
     // the demo's 印模不清 impression (a blurred copy) is flagged, the others are not
     assert!(db.store.seal_versions("A128603153").await.unwrap()[0].unclear);
     assert!(!db.store.seal_versions("A123456789").await.unwrap()[0].unclear);
