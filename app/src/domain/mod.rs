@@ -22,6 +22,7 @@ pub mod problem;
 pub mod quarter;
 pub mod register;
 pub mod report;
+pub mod report_view;
 pub mod review;
 pub mod roc_date;
 pub mod role;

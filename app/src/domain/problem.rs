@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use super::calendar::CalendarError;
 use super::comparison::ComparisonError;
 use super::register::RegisterError;
+use super::report_view::ReportError;
 use super::seal::SealError;
 use super::upload::UploadError;
 use super::{CaseNumberError, EmployeeNoError, NationalIdError, RocDateError};
@@ -34,6 +35,8 @@ pub enum Problem {
     Calendar(CalendarError),
     /// The account register (`server::register`).
     Register(RegisterError),
+    /// The monthly query report (`server::reports`).
+    Report(ReportError),
     /// Not converted yet: a zh-TW sentence (see the module's comment).
     Text(String),
 }
@@ -47,6 +50,12 @@ impl From<&str> for Problem {
 impl From<String> for Problem {
     fn from(s: String) -> Self {
         Problem::Text(s)
+    }
+}
+
+impl From<ReportError> for Problem {
+    fn from(e: ReportError) -> Self {
+        Problem::Report(e)
     }
 }
 

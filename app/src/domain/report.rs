@@ -16,21 +16,35 @@ pub struct Month {
     month: u32,
 }
 
+/// A month that does not read (`i18n::problems` words it for people).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MonthError {
+    /// Neither `2026-11` nor ROC `115/11`, or out of range.
+    Format,
+}
+
+/// For serde's `try_from` and logs (a person reads `i18n::problems::month`).
+impl std::fmt::Display for MonthError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a month is written 2026-11 or, in ROC years, 115/11")
+    }
+}
+
 impl Month {
-    pub fn new(year: i32, month: u32) -> Result<Self, String> {
+    pub fn new(year: i32, month: u32) -> Result<Self, MonthError> {
         if !(1912..=2911).contains(&year) || !(1..=12).contains(&month) {
-            return Err("月份格式不正確（例：2026-11 或 115/11）".into());
+            return Err(MonthError::Format);
         }
         Ok(Self { year, month })
     }
     /// `2026-11`, or ROC `115/11` / `115年11月`.
-    pub fn parse(s: &str) -> Result<Self, String> {
+    pub fn parse(s: &str) -> Result<Self, MonthError> {
         let t = s.trim().trim_end_matches('月');
-        let (a, b) =
-            t.split_once(['-', '/', '年']).ok_or_else(|| "月份格式不正確（例：2026-11 或 115/11）".to_string())?;
+        let (a, b) = t.split_once(['-', '/', '年']).ok_or(MonthError::Format)?;
         let (y, m): (i32, u32) = match (a.trim().parse(), b.trim().parse()) {
             (Ok(y), Ok(m)) => (y, m),
-            _ => return Err("月份格式不正確（例：2026-11 或 115/11）".into()),
+            _ => return Err(MonthError::Format),
         };
         // three digits or fewer: a ROC year
         Self::new(if a.trim().len() <= 3 { y + 1911 } else { y }, m)
@@ -85,8 +99,8 @@ impl std::fmt::Display for Month {
 }
 
 impl TryFrom<String> for Month {
-    type Error = String;
-    fn try_from(s: String) -> Result<Self, String> {
+    type Error = MonthError;
+    fn try_from(s: String) -> Result<Self, MonthError> {
         Self::parse(&s)
     }
 }

@@ -85,7 +85,6 @@ const CATALOGUE: &[(&str, &str)] = &[
     ("案號的「號」須為 1 至 10 位數字", "The “Number” part of the case number must be 1 to 10 digits"),
     ("案號過長（最多 60 字）或含控制字元", "The case number is too long (at most 60 characters) or contains control characters"),
     ("員工編號須為 4 至 12 個英文字母或數字", "The employee number must be 4 to 12 letters or digits"),
-    ("月份格式不正確（例：2026-11 或 115/11）", "Invalid month (e.g. 2026-11 or 115/11)"),
     ("期間格式不正確（例：2026-11、2026Q4、2026H2）", "Invalid period (e.g. 2026-11, 2026Q4, 2026H2)"),
     ("{}的帳號不能申請或持有這些權限：{}", "Accounts of a {} cannot request or hold these roles: {}"),
     ("這些權限只能由指定單位的帳號持有：{}", "These roles belong to named units only: {}"),
@@ -133,15 +132,6 @@ const CATALOGUE: &[(&str, &str)] = &[
     ("退回請說明原因", "Please give the reason for returning the slip"),
     ("戶政事務所已收件，無法撤銷", "The household registration office has already received the slip, so it cannot be cancelled"),
     ("此聯繫單已回復或已撤銷", "This liaison slip has already been answered or cancelled"),
-    // ---- monthly query reports (api/reports.rs, server/reports.rs, api/register.rs) ----
-    ("報表已核閱或已重新產製，請重新整理後再試", "The report has already been reviewed or regenerated; please refresh and try again"),
-    ("不能產製未來月份的報表", "A report cannot be produced for a future month"),
-    ("本報表含您本人的查詢紀錄，依規定應由其他主管或授權人核閱", "This report includes your own queries; under the rules another supervisor or delegate must review it"),
-    ("核閱意見最多 1000 字", "The review comment can be at most 1000 characters"),
-    ("匯出格式須為 CSV 或 XLSX", "The export format must be CSV or XLSX"),
-    ("報表月份不正確", "The report's month is invalid"),
-    ("本月尚未結束，報表僅供預覽；月份結束後由系統重新產製全月報表，再行核閱", "The month is not over, so the report is only a preview; when the month ends the system regenerates the full-month report, which is then reviewed"),
-    ("此報表是月中產製的預覽，未含全月查詢紀錄；請重新產製後再核閱", "This report is a preview made during the month and lacks the rest of the month's queries; please regenerate it before reviewing"),
     // ---- security duties and calendar (api/security.rs, api/calendar.rs, domain/security_task.rs) ----
     ("通知民政局之風險控制措施僅適用於作業系統停止服務", "A risk-control plan notified to the Department of Civil Affairs applies only to the operating system end-of-support duty"),
     ("此項工作已登錄完成", "This duty has already been recorded as done"),

@@ -7,6 +7,8 @@ use crate::domain::calendar::{CalendarError, HoursError};
 use crate::domain::comparison::{band_en, band_zh, ComparisonError, MatchFailure, QueryError};
 use crate::domain::problem::Problem;
 use crate::domain::register::RegisterError;
+use crate::domain::report::MonthError;
+use crate::domain::report_view::ReportError;
 use crate::domain::seal::SealError;
 use crate::domain::upload::UploadError;
 use crate::domain::{CaseNumberError, EmployeeNoError, NationalIdError, RocDateError};
@@ -23,6 +25,7 @@ pub fn problem_text(p: &Problem, l: Locale) -> String {
         Problem::Seal(e) => seal(e, l),
         Problem::Calendar(e) => calendar(*e, l),
         Problem::Register(e) => register(*e, l).into(),
+        Problem::Report(e) => report(*e, l).into(),
         Problem::Text(s) => match l {
             Locale::ZhTw => s.clone(),
             Locale::En => super::errors::en(s),
@@ -280,6 +283,43 @@ pub fn register(e: RegisterError, l: Locale) -> &'static str {
     }
 }
 
+pub fn month(e: MonthError, l: Locale) -> &'static str {
+    match e {
+        MonthError::Format => {
+            l.pick("月份格式不正確（例：2026-11 或 115/11）", "Invalid month (e.g. 2026-11 or 115/11)")
+        }
+    }
+}
+
+pub fn report(e: ReportError, l: Locale) -> &'static str {
+    match e {
+        ReportError::Month(e) => month(e, l),
+        ReportError::FutureMonth => {
+            l.pick("不能產製未來月份的報表", "A report cannot be produced for a future month")
+        }
+        ReportError::OwnLookups => l.pick(
+            "本報表含您本人的查詢紀錄，依規定應由其他主管或授權人核閱",
+            "This report includes your own queries; under the rules another supervisor or delegate must review it",
+        ),
+        ReportError::MonthNotOver => l.pick(
+            "本月尚未結束，報表僅供預覽；月份結束後由系統重新產製全月報表，再行核閱",
+            "The month is not over, so the report is only a preview; when the month ends the system regenerates the full-month report, which is then reviewed",
+        ),
+        ReportError::Preview => l.pick(
+            "此報表是月中產製的預覽，未含全月查詢紀錄；請重新產製後再核閱",
+            "This report is a preview made during the month and lacks the rest of the month's queries; please regenerate it before reviewing",
+        ),
+        ReportError::Stale => l.pick(
+            "報表已核閱或已重新產製，請重新整理後再試",
+            "The report has already been reviewed or regenerated; please refresh and try again",
+        ),
+        ReportError::Comment => {
+            l.pick("核閱意見最多 1000 字", "The review comment can be at most 1000 characters")
+        }
+        ReportError::ExportFormat => l.pick("匯出格式須為 CSV 或 XLSX", "The export format must be CSV or XLSX"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -396,6 +436,20 @@ mod tests {
                 .map(Problem::from),
             )
             .chain([Problem::from(RegisterError::ExportFormat)])
+            .chain(
+                [
+                    ReportError::Month(MonthError::Format),
+                    ReportError::FutureMonth,
+                    ReportError::OwnLookups,
+                    ReportError::MonthNotOver,
+                    ReportError::Preview,
+                    ReportError::Stale,
+                    ReportError::Comment,
+                    ReportError::ExportFormat,
+                ]
+                .into_iter()
+                .map(Problem::from),
+            )
             .collect();
         for p in &all {
             let (zh, en) = (problem_text(p, Locale::ZhTw), problem_text(p, Locale::En));

@@ -81,7 +81,7 @@ fn Reports() -> impl IntoView {
                                 (Some(rep), Some(stamp)) => view! { <ReportSheet rep=rep stamp=stamp unit_name=p.unit_name.clone()/> }.into_any(),
                                 _ => view! { <p class="muted" data-testid="no-report">{locale.pick("本月份尚未產製報表。", "No report for this month yet.")}</p> }.into_any(),
                             }}
-                            {p.sign_blocked.clone().map(|m| view! { <p class="notice no-print" role="status" data-testid="sign-blocked">{m}</p> })}
+                            {p.sign_blocked.map(|e| view! { <p class="notice no-print" role="status" data-testid="sign-blocked">{crate::i18n::problems::report(e, locale)}</p> })}
                             {(p.can_sign).then(|| {
                                 let stamp = p.stamp.clone();
                                 view! {

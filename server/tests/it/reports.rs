@@ -124,12 +124,12 @@ async fn generate_read_and_sign(db: TestDb) {
     // while the month runs the report is a preview: nobody signs it, not even through the store
     let p: Value = serde_json::from_str(&page(&app, &chief, 0).await.body).unwrap();
     assert_eq!(p["can_sign"], false);
-    assert!(p["sign_blocked"].as_str().unwrap().contains("本月尚未結束"), "{p}");
+    assert_eq!(p["sign_blocked"], json!({ "kind": "month_not_over" }), "{p}");
     let (id, sha) = (p["stamp"]["id"].as_i64().unwrap(), p["stamp"]["sha256"].as_str().unwrap().to_string());
     let body = format!("id={id}&sha256={sha}&comment=x");
     let r = app.post("/api/reports/sign", &body, Some(&chief)).await;
     assert_eq!(r.status, 400, "{}", r.body);
-    assert!(r.body.contains("本月尚未結束"), "{}", r.body);
+    assert!(r.message().contains("本月尚未結束"), "{}", r.body);
     let s1001 = app.db.store.account_by_employee_no("S1001").await.unwrap().unwrap().id;
     let draft = || TrailDraft::new(TrailAction::ReportSign, Outcome::Success);
     let r = app.db.store.sign_report(id, &sha, s1001, "", chrono::Utc::now(), draft()).await;
@@ -144,7 +144,7 @@ async fn generate_read_and_sign(db: TestDb) {
     };
     let p = at(&chief).await;
     assert_eq!(p["can_sign"], false);
-    assert!(p["sign_blocked"].as_str().unwrap().contains("預覽"), "{p}");
+    assert_eq!(p["sign_blocked"], json!({ "kind": "preview" }), "{p}");
     let r = app.post("/api/reports/sign", &body, Some(&chief)).await;
     assert_eq!(r.status, 400, "{}", r.body);
     let body = format!("unit=0&month={month}");
@@ -207,7 +207,7 @@ async fn signing_a_closed_month(db: TestDb) {
     // the supervisor whose own look-up is in it cannot sign; the other one can
     let p: Value = serde_json::from_str(&page(&chief_who_queried).await.body).unwrap();
     assert_eq!(p["can_sign"], false);
-    assert!(p["sign_blocked"].as_str().unwrap().contains("本人的查詢紀錄"));
+    assert_eq!(p["sign_blocked"], json!({ "kind": "own_lookups" }), "{p}");
     let id = p["stamp"]["id"].as_i64().unwrap();
     let sha = p["stamp"]["sha256"].as_str().unwrap().to_string();
     let sign = |c: &str, sha: &str| {
@@ -365,11 +365,70 @@ async fn exports_neutralise_formulas(db: TestDb) {
     app.db.close().await;
 }
 
+/// The report's rules reached without HTTP: `server::reports` decides who may (a denial is in
+/// the trail), what may not be made or signed, and answers typed problems.
+async fn use_cases_without_http(db: TestDb) {
+    use app::domain::register::ExportFormat;
+    use app::domain::report_view::ReportError;
+    use app::server::caller::{Caller, Failure};
+    use app::server::reports;
+    let app = setup(db).await;
+    let clerk = login(&app, "C1001").await;
+    query(&app, &clerk, PERSON, "000501").await;
+    let state = app::server::AppState::new(app.db.store.clone(), Default::default(), std::sync::Arc::new(vec![7; 32]));
+    let caller = |emp: &'static str| {
+        let store = app.db.store.clone();
+        async move {
+            let a = store.account_by_employee_no(emp).await.unwrap().unwrap();
+            Caller::new(app::server::auth::Actor::from_account(&a, &Default::default(), chrono::Utc::now()), None)
+        }
+    };
+    let (chief, clerk, auditor, other) =
+        (caller("S1001").await, caller("C1001").await, caller("I1001").await, caller("S2001").await);
+    let this = Month::of(chrono::Utc::now());
+
+    // a clerk may not read the unit's report: refused, and the refusal is in the trail
+    let r = reports::view(&state, &clerk, None, Some(this), "/api/reports/get").await;
+    assert!(matches!(r, Err(Failure::Forbidden)), "{r:?}");
+    let last = app.db.store.recent_trail(1).await.unwrap().remove(0);
+    assert_eq!((last.action.as_str(), last.outcome.as_str()), ("authz.denied", "denied"));
+    assert!(
+        last.details.contains("not_report_reader") && last.details.contains("/api/reports/get"),
+        "{}",
+        last.details
+    );
+    // nor may another unit's supervisor generate it
+    let da = app.db.store.unit_by_code("LO-DA").await.unwrap().unwrap().id;
+    let r = reports::generate_now(&state, &other, Some(da), this, "/api/reports/generate").await;
+    assert!(matches!(r, Err(Failure::Forbidden)), "{r:?}");
+    // a month that has not begun is refused as such
+    let r = reports::generate_now(&state, &chief, None, this.next(), "/api/reports/generate").await;
+    assert!(matches!(r, Err(Failure::Problem(ReportError::FutureMonth))), "{r:?}");
+    // this month's report is a preview: the view says why it cannot be signed, and so does signing
+    let id = reports::generate_now(&state, &chief, None, this, "/api/reports/generate").await.unwrap();
+    let v = reports::view(&state, &chief, None, Some(this), "/api/reports/get").await.unwrap();
+    assert_eq!(v.sign_blocked, Some(ReportError::MonthNotOver));
+    assert!(!v.can_sign && v.can_generate);
+    let sha = v.stamp.unwrap().sha256;
+    let r = reports::sign(&state, &chief, id, &sha, "", "/api/reports/sign").await;
+    assert!(matches!(r, Err(Failure::Problem(ReportError::MonthNotOver))), "{r:?}");
+    // the unit's internal auditor reads and exports it; the export is in the trail
+    let f = reports::export(&state, &auditor, id, ExportFormat::Xlsx, "/api/reports/export").await.unwrap();
+    assert!(f.filename.ends_with(".xlsx") && f.filename.contains("LO-DA"), "{}", f.filename);
+    let last = app.db.store.recent_trail(1).await.unwrap().remove(0);
+    assert_eq!(last.action, "report.export");
+    // nothing of that id
+    let r = reports::export(&state, &auditor, id + 1000, ExportFormat::Csv, "/api/reports/export").await;
+    assert!(matches!(r, Err(Failure::NotFound)), "{r:?}");
+    app.db.close().await;
+}
+
 on_both!(
     concurrent_schedulers_generate_once,
     exports_neutralise_formulas,
     generate_read_and_sign,
     signing_a_closed_month,
     the_scheduler_generates_last_month,
-    the_scheduler_replaces_a_mid_month_preview
+    the_scheduler_replaces_a_mid_month_preview,
+    use_cases_without_http
 );

@@ -294,7 +294,8 @@ macro_rules! impl_reports {
                         .fetch_optional(&mut *tx)
                         .await?;
                 let Some((unit_id, month, snapshot)) = found else { return Err(StoreError::NotFound("query report")) };
-                let month = $crate::domain::report::Month::parse(&month).map_err(StoreError::Corrupt)?;
+                let month = $crate::domain::report::Month::parse(&month)
+                    .map_err(|_| StoreError::Corrupt(format!("query_report {id}: month {month:?}")))?;
                 if !month.is_over(now) {
                     return Err(StoreError::Stale("query report"));
                 }
