@@ -172,7 +172,7 @@ pub async fn user(common: &Common, cmd: &UserCommand) -> CliResult {
         }
         UserCommand::Create { employee_no, name, unit, roles, email } => {
             let employee_no = app::domain::EmployeeNo::parse(employee_no)?;
-            let roles = app::api::admin::parse_roles(roles).map_err(|e| e.to_string())?;
+            let roles = app::domain::Role::parse_list(roles).map_err(|e| format!("no role with code {:?}", e.0))?;
             if roles.is_empty() {
                 return Err("give at least one role".into());
             }

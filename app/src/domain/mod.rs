@@ -2,8 +2,10 @@
 
 #[macro_use]
 pub mod code;
+pub mod admin;
 pub mod audit;
 pub mod audit_sample;
+pub mod auth;
 pub mod business_type;
 pub mod calendar;
 pub mod calendar_view;

@@ -29,15 +29,15 @@ impl Default for PasswordPolicy {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+/// A rule of the password policy a new password breaks (worded by `i18n::problems::password`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum PasswordProblem {
-    #[error("密碼至少需 {0} 個字元")]
+    /// Fewer characters than the policy's minimum.
     TooShort(usize),
-    #[error("密碼需包含大寫字母、小寫字母、數字、符號其中 {0} 類")]
+    /// Fewer character classes than the policy's minimum.
     TooFewClasses(usize),
-    #[error("密碼不可包含員工編號")]
     ContainsEmployeeNo,
-    #[error("密碼不可包含姓名")]
     ContainsName,
 }
 

@@ -9,6 +9,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::admin::AdminError;
+use super::auth::AuthProblem;
 use super::calendar::CalendarError;
 use super::comparison::ComparisonError;
 use super::register::RegisterError;
@@ -37,6 +39,10 @@ pub enum Problem {
     Register(RegisterError),
     /// The monthly query report (`server::reports`).
     Report(ReportError),
+    /// The administrator's use cases (`server::admin`).
+    Admin(AdminError),
+    /// Sign-in and the password change (`server::auth`).
+    Auth(AuthProblem),
     /// Not converted yet: a zh-TW sentence (see the module's comment).
     Text(String),
 }
@@ -50,6 +56,18 @@ impl From<&str> for Problem {
 impl From<String> for Problem {
     fn from(s: String) -> Self {
         Problem::Text(s)
+    }
+}
+
+impl From<AdminError> for Problem {
+    fn from(e: AdminError) -> Self {
+        Problem::Admin(e)
+    }
+}
+
+impl From<AuthProblem> for Problem {
+    fn from(e: AuthProblem) -> Self {
+        Problem::Auth(e)
     }
 }
 

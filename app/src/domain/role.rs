@@ -111,27 +111,80 @@ impl Role {
         }
     }
 
-    /// The roles among `roles` the unit may not hold, as one zh-TW message.
-    pub fn check_for_unit(roles: &[Role], kind: UnitKind, unit_code: &str) -> Result<(), String> {
+    /// Which units may hold a role that only some bureau sections may hold, in English.
+    pub fn only_in_en(self) -> Option<&'static str> {
+        match self {
+            Self::Admin => Some("administrator (IT Office only)"),
+            Self::Ethics => Some("ethics (Ethics Office only)"),
+            Self::ExternalAuditor => {
+                Some("external auditor (Land Registration Section, IT Office or Ethics Office only)")
+            }
+            _ => None,
+        }
+    }
+
+    /// Which units may hold a role that only some bureau sections may hold, in zh-TW.
+    pub fn only_in_zh(self) -> Option<&'static str> {
+        self.only_in()
+    }
+
+    /// The roles among `roles` the unit may not hold, typed (`i18n::problems` words it).
+    pub fn refused_in(roles: &[Role], kind: UnitKind, unit_code: &str) -> Result<(), RoleUnitError> {
         let bad: Vec<Role> = roles.iter().copied().filter(|r| !r.allowed_in(kind, unit_code)).collect();
         if bad.is_empty() {
             return Ok(());
         }
         // roles the unit's kind may hold at all, refused only because of the unit itself
-        let (here, kinds): (Vec<Role>, Vec<Role>) =
+        let (only_named, not_for_kind): (Vec<Role>, Vec<Role>) =
             bad.into_iter().partition(|r| kind == UnitKind::BureauSection && r.only_in().is_some());
+        Err(RoleUnitError { kind, not_for_kind, only_named })
+    }
+
+    /// The roles among `roles` the unit may not hold, as one zh-TW message (for the use cases
+    /// not yet answering typed problems, #38).
+    pub fn check_for_unit(roles: &[Role], kind: UnitKind, unit_code: &str) -> Result<(), String> {
+        let e = match Self::refused_in(roles, kind, unit_code) {
+            Ok(()) => return Ok(()),
+            Err(e) => e,
+        };
         let mut parts = Vec::new();
-        if !kinds.is_empty() {
-            let names: Vec<&str> = kinds.iter().map(|r| r.zh()).collect();
+        if !e.not_for_kind.is_empty() {
+            let names: Vec<&str> = e.not_for_kind.iter().map(|r| r.zh()).collect();
             parts.push(format!("{}的帳號不能申請或持有這些權限：{}", kind.zh(), names.join("、")));
         }
-        if !here.is_empty() {
-            let notes: Vec<&str> = here.iter().filter_map(|r| r.only_in()).collect();
+        if !e.only_named.is_empty() {
+            let notes: Vec<&str> = e.only_named.iter().filter_map(|r| r.only_in()).collect();
             parts.push(format!("這些權限只能由指定單位的帳號持有：{}", notes.join("、")));
         }
         Err(parts.join("；"))
     }
+
+    /// Roles from a comma-separated list of codes (each once, in order).
+    pub fn parse_list(s: &str) -> Result<Vec<Role>, UnknownRole> {
+        let mut roles = Vec::new();
+        for code in s.split(',').map(str::trim).filter(|c| !c.is_empty()) {
+            let r = Role::parse(code).ok_or_else(|| UnknownRole(code.chars().take(40).collect()))?;
+            if !roles.contains(&r) {
+                roles.push(r);
+            }
+        }
+        roles.sort();
+        Ok(roles)
+    }
 }
+
+/// Roles a unit may not hold: those its kind may never hold, and those only named bureau
+/// sections may hold.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoleUnitError {
+    pub kind: UnitKind,
+    pub not_for_kind: Vec<Role>,
+    pub only_named: Vec<Role>,
+}
+
+/// A role code that names no role (as typed, at most 40 characters).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnknownRole(pub String);
 
 /// Per-unit designations held by accounts for a time range (六(一), 五(二)2).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

@@ -93,17 +93,6 @@ const CATALOGUE: &[(&str, &str)] = &[
     ("政風（限政風室）", "ethics (Ethics Office only)"),
     ("外部稽核（限土地登記科/資訊室/政風室）", "external auditor (Land Registration Section, IT Office or Ethics Office only)"),
     // ---- passwords ----
-    ("密碼至少需 {} 個字元", "The password must be at least {} characters long"),
-    ("密碼需包含大寫字母、小寫字母、數字、符號其中 {} 類", "The password must contain {} of these: upper-case letters, lower-case letters, digits, symbols"),
-    ("密碼不可包含員工編號", "The password must not contain your employee number"),
-    ("密碼不可包含姓名", "The password must not contain your name"),
-    ("目前密碼不正確", "The current password is wrong"),
-    ("密碼變更後 {} 天內不得再次變更", "The password cannot be changed again within {} days of the last change"),
-    ("新密碼不可與最近 {} 次使用過的密碼相同", "The new password must differ from your last {} passwords"),
-    ("兩次輸入的新密碼不一致", "The two new passwords differ"),
-    ("請輸入員工編號與密碼", "Please enter your employee number and password"),
-    ("所屬單位已停用，帳號無法登入；請洽系統管理者", "Your unit has been disabled, so the account cannot sign in; please contact the system administrator"),
-    ("一次性密碼已逾 24 小時未使用而失效；請洽帳號管理者重新設定", "The one-time password expired after 24 hours unused; please ask your account manager for a new one"),
     // ---- image uploads ----
     ("影像資料格式錯誤，請重新選擇檔案", "The image data is malformed; please choose the file again"),
     ("影像中找不到紅色印模，請確認掃描檔", "No red seal impression was found in the image; please check the scan"),
@@ -445,9 +434,9 @@ mod tests {
         );
         // a part that contains `；` itself, and an unknown part
         assert_eq!(
-            en("一次性密碼已逾 24 小時未使用而失效；請洽帳號管理者重新設定；沒有這一天；還不知道的訊息"),
-            "The one-time password expired after 24 hours unused; please ask your account manager for a new one; \
-             There is no such day; 還不知道的訊息"
+            en("此人的印鑑登記於其他戶政事務所，本所無法重建或更正；請回復「其他」並說明；沒有這一天；還不知道的訊息"),
+            "This person's seal is registered at another household registration office, so this office cannot \
+             rebuild or correct it; please reply “Other” and explain; There is no such day; 還不知道的訊息"
         );
     }
 
@@ -512,7 +501,6 @@ mod tests {
                 "LA-SEC",
             )
             .unwrap_err(),
-            crate::domain::PasswordProblem::TooShort(12).to_string(),
         ];
         for m in messages {
             let e = en(&m);

@@ -3,15 +3,18 @@
 //! use case is converted).
 
 use super::Locale;
+use crate::domain::admin::{AdminError, ContactField};
+use crate::domain::auth::AuthProblem;
 use crate::domain::calendar::{CalendarError, HoursError};
 use crate::domain::comparison::{band_en, band_zh, ComparisonError, MatchFailure, QueryError};
 use crate::domain::problem::Problem;
 use crate::domain::register::RegisterError;
 use crate::domain::report::MonthError;
 use crate::domain::report_view::ReportError;
+use crate::domain::role::{RoleUnitError, UnknownRole};
 use crate::domain::seal::SealError;
 use crate::domain::upload::UploadError;
-use crate::domain::{CaseNumberError, EmployeeNoError, NationalIdError, RocDateError};
+use crate::domain::{CaseNumberError, EmployeeNoError, NationalIdError, PasswordProblem, RocDateError};
 
 /// The problem in the reader's language.
 pub fn problem_text(p: &Problem, l: Locale) -> String {
@@ -26,6 +29,8 @@ pub fn problem_text(p: &Problem, l: Locale) -> String {
         Problem::Calendar(e) => calendar(*e, l),
         Problem::Register(e) => register(*e, l).into(),
         Problem::Report(e) => report(*e, l).into(),
+        Problem::Auth(e) => auth(e, l),
+        Problem::Admin(e) => admin(e, l),
         Problem::Text(s) => match l {
             Locale::ZhTw => s.clone(),
             Locale::En => super::errors::en(s),
@@ -283,6 +288,131 @@ pub fn register(e: RegisterError, l: Locale) -> &'static str {
     }
 }
 
+/// Roles a unit may not hold: what its kind may never hold, and what only named units may.
+pub fn role_unit(e: &RoleUnitError, l: Locale) -> String {
+    let mut parts = Vec::new();
+    if !e.not_for_kind.is_empty() {
+        let names: Vec<&str> = e.not_for_kind.iter().map(|r| l.pick(r.zh(), r.en())).collect();
+        parts.push(match l {
+            Locale::ZhTw => format!("{}的帳號不能申請或持有這些權限：{}", e.kind.zh(), names.join("、")),
+            Locale::En => {
+                format!("Accounts of a {} cannot request or hold these roles: {}", e.kind.en(), names.join(", "))
+            }
+        });
+    }
+    if !e.only_named.is_empty() {
+        let notes: Vec<&str> = e
+            .only_named
+            .iter()
+            .filter_map(|r| match l {
+                Locale::ZhTw => r.only_in_zh(),
+                Locale::En => r.only_in_en(),
+            })
+            .collect();
+        parts.push(match l {
+            Locale::ZhTw => format!("這些權限只能由指定單位的帳號持有：{}", notes.join("、")),
+            Locale::En => format!("These roles belong to named units only: {}", notes.join(", ")),
+        });
+    }
+    parts.join(l.pick("；", "; "))
+}
+
+pub fn admin(e: &AdminError, l: Locale) -> String {
+    let s = |zh: &'static str, en: &'static str| l.pick(zh, en).to_string();
+    match e {
+        AdminError::UnknownRole(UnknownRole(code)) => match l {
+            Locale::ZhTw => format!("沒有這個角色：{code}"),
+            Locale::En => format!("There is no such role: {code}"),
+        },
+        AdminError::OwnAccount => s(
+            "不可變更自己的帳號；請由其他管理者辦理",
+            "You cannot change your own account; please ask another administrator",
+        ),
+        AdminError::Name => s("請輸入使用者姓名（最多 40 字）", "Please enter the user's name (at most 40 characters)"),
+        AdminError::NoRoles => s("請至少選擇一個角色", "Please choose at least one role"),
+        AdminError::NoSuchUnit => s("沒有這個單位", "There is no such unit"),
+        AdminError::UnitInactive => s("單位已停用", "The unit is disabled"),
+        AdminError::RolesForUnit(e) => role_unit(e, l),
+        AdminError::DuplicateEmployeeNo => s(
+            "此員工編號已有帳號（使用者帳號重複）",
+            "This employee number already has an account (duplicate user account)",
+        ),
+        AdminError::DisableReason => s("請輸入停用原因", "Please enter the reason for disabling"),
+        AdminError::NoSuchDesignation => s("沒有這種指定", "There is no such designation"),
+        AdminError::SelfDesignation => s("不可指定自己", "You cannot designate yourself"),
+        AdminError::DisabledAccount => s("帳號已停用，不能指定", "The account is disabled and cannot be designated"),
+        AdminError::ValidFrom(e) => format!("{}{}", l.pick("起日：", "Start date: "), roc_date(*e, l)),
+        AdminError::ValidToMissing => {
+            s("請填寫迄日（指定期間最長一年）", "Please enter the end date (a designation lasts at most one year)")
+        }
+        AdminError::ValidTo(e) => format!("{}{}", l.pick("迄日：", "End date: "), roc_date(*e, l)),
+        AdminError::EndBeforeStart => s("迄日不可早於起日", "The end date cannot be earlier than the start date"),
+        AdminError::OverAYear => s("指定期間最長一年", "A designation lasts at most one year"),
+        AdminError::DesignationEnded => s("此指定已結束", "This designation has already ended"),
+        AdminError::ContactNumber(f) => {
+            let (zh, en) = match f {
+                ContactField::Phone => ("電話", "The phone number"),
+                ContactField::Fax => ("傳真", "The fax number"),
+            };
+            match l {
+                Locale::ZhTw => format!("{zh}格式不正確（數字、括號、連字號，最多 30 字）"),
+                Locale::En => format!("{en} is not valid (digits, brackets and hyphens; at most 30 characters)"),
+            }
+        }
+    }
+}
+
+/// A rule of the password policy the new password breaks (also shown as it is typed).
+pub fn password(p: PasswordProblem, l: Locale) -> String {
+    match (p, l) {
+        (PasswordProblem::TooShort(n), Locale::ZhTw) => format!("密碼至少需 {n} 個字元"),
+        (PasswordProblem::TooShort(n), Locale::En) => format!("The password must be at least {n} characters long"),
+        (PasswordProblem::TooFewClasses(n), Locale::ZhTw) => {
+            format!("密碼需包含大寫字母、小寫字母、數字、符號其中 {n} 類")
+        }
+        (PasswordProblem::TooFewClasses(n), Locale::En) => {
+            format!("The password must contain {n} of these: upper-case letters, lower-case letters, digits, symbols")
+        }
+        (PasswordProblem::ContainsEmployeeNo, _) => {
+            l.pick("密碼不可包含員工編號", "The password must not contain your employee number").into()
+        }
+        (PasswordProblem::ContainsName, _) => {
+            l.pick("密碼不可包含姓名", "The password must not contain your name").into()
+        }
+    }
+}
+
+pub fn auth(e: &AuthProblem, l: Locale) -> String {
+    match e {
+        AuthProblem::MissingCredentials => {
+            l.pick("請輸入員工編號與密碼", "Please enter your employee number and password").into()
+        }
+        AuthProblem::UnitInactive => l
+            .pick(
+                "所屬單位已停用，帳號無法登入；請洽系統管理者",
+                "Your unit has been disabled, so the account cannot sign in; please contact the system administrator",
+            )
+            .into(),
+        AuthProblem::OneTimeExpired => l
+            .pick(
+                "一次性密碼已逾 24 小時未使用而失效；請洽帳號管理者重新設定",
+                "The one-time password expired after 24 hours unused; please ask your account manager for a new one",
+            )
+            .into(),
+        AuthProblem::PasswordsDiffer => l.pick("兩次輸入的新密碼不一致", "The two new passwords differ").into(),
+        AuthProblem::CurrentPasswordWrong => l.pick("目前密碼不正確", "The current password is wrong").into(),
+        AuthProblem::Password(p) => password(*p, l),
+        AuthProblem::TooSoon { days } => match l {
+            Locale::ZhTw => format!("密碼變更後 {days} 天內不得再次變更"),
+            Locale::En => format!("The password cannot be changed again within {days} days of the last change"),
+        },
+        AuthProblem::Reused { count } => match l {
+            Locale::ZhTw => format!("新密碼不可與最近 {count} 次使用過的密碼相同"),
+            Locale::En => format!("The new password must differ from your last {count} passwords"),
+        },
+    }
+}
+
 pub fn month(e: MonthError, l: Locale) -> &'static str {
     match e {
         MonthError::Format => {
@@ -446,6 +576,64 @@ mod tests {
                     ReportError::Stale,
                     ReportError::Comment,
                     ReportError::ExportFormat,
+                ]
+                .into_iter()
+                .map(Problem::from),
+            )
+            .chain(
+                [
+                    AuthProblem::MissingCredentials,
+                    AuthProblem::UnitInactive,
+                    AuthProblem::OneTimeExpired,
+                    AuthProblem::PasswordsDiffer,
+                    AuthProblem::CurrentPasswordWrong,
+                    AuthProblem::Password(PasswordProblem::TooShort(12)),
+                    AuthProblem::Password(PasswordProblem::TooFewClasses(3)),
+                    AuthProblem::Password(PasswordProblem::ContainsEmployeeNo),
+                    AuthProblem::Password(PasswordProblem::ContainsName),
+                    AuthProblem::TooSoon { days: 1 },
+                    AuthProblem::Reused { count: 3 },
+                ]
+                .into_iter()
+                .map(Problem::from),
+            )
+            .chain(
+                [
+                    AdminError::UnknownRole(UnknownRole("boss".into())),
+                    AdminError::OwnAccount,
+                    AdminError::Name,
+                    AdminError::NoRoles,
+                    AdminError::NoSuchUnit,
+                    AdminError::UnitInactive,
+                    AdminError::RolesForUnit(
+                        crate::domain::Role::refused_in(
+                            &[crate::domain::Role::Admin, crate::domain::Role::Ethics, crate::domain::Role::Clerk],
+                            crate::domain::UnitKind::BureauSection,
+                            "LA-SEC",
+                        )
+                        .unwrap_err(),
+                    ),
+                    AdminError::RolesForUnit(
+                        crate::domain::Role::refused_in(
+                            &[crate::domain::Role::Admin],
+                            crate::domain::UnitKind::LandOffice,
+                            "LO-DA",
+                        )
+                        .unwrap_err(),
+                    ),
+                    AdminError::DuplicateEmployeeNo,
+                    AdminError::DisableReason,
+                    AdminError::NoSuchDesignation,
+                    AdminError::SelfDesignation,
+                    AdminError::DisabledAccount,
+                    AdminError::ValidFrom(RocDateError::NoSuchDay),
+                    AdminError::ValidToMissing,
+                    AdminError::ValidTo(RocDateError::Format),
+                    AdminError::EndBeforeStart,
+                    AdminError::OverAYear,
+                    AdminError::DesignationEnded,
+                    AdminError::ContactNumber(ContactField::Phone),
+                    AdminError::ContactNumber(ContactField::Fax),
                 ]
                 .into_iter()
                 .map(Problem::from),

@@ -36,7 +36,8 @@ fn PasswordForm() -> impl IntoView {
             return Vec::new();
         }
         let p = policy.get().and_then(|r| r.ok()).unwrap_or_else(PasswordPolicy::default);
-        let mut out: Vec<String> = p.check(&pw, &employee_no, &name).into_iter().map(|p| p.to_string()).collect();
+        let mut out: Vec<String> =
+            p.check(&pw, &employee_no, &name).into_iter().map(|p| crate::i18n::problems::password(p, locale)).collect();
         let c = confirm.get();
         if !c.is_empty() && c != pw {
             out.push(Msg::PasswordsDiffer.text(locale).to_string());

@@ -13,6 +13,7 @@ use tower_sessions::Session;
 use super::store::{AccountRecord, StoreError};
 use super::trail::{ActorRef, Outcome, TrailAction, TrailDraft};
 use super::AppState;
+use crate::domain::auth::{AuthProblem, LoginOutcome, Me};
 use crate::domain::{EmployeeNo, PasswordPolicy, Role};
 
 pub const SESSION_KEY: &str = "auth";
@@ -29,8 +30,8 @@ pub enum AuthError {
     UnitInactive,
     #[error("the one-time password has expired unused")]
     OneTimeExpired,
-    #[error("password rejected: {0}")]
-    Rejected(String),
+    #[error("password rejected: {0:?}")]
+    Rejected(AuthProblem),
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error("session error: {0}")]
@@ -222,6 +223,69 @@ pub fn one_time_expired(account: &AccountRecord, demo: bool, now: DateTime<Utc>)
     }
 }
 
+/// Sign-in as the page asks for it: both fields filled in, then [`sign_in`].
+pub async fn login(
+    state: &AppState,
+    session: &Session,
+    employee_no: &str,
+    password: String,
+    ip: Option<std::net::IpAddr>,
+) -> Result<LoginOutcome, AuthError> {
+    if employee_no.trim().is_empty() || password.is_empty() {
+        return Err(AuthError::Rejected(AuthProblem::MissingCredentials));
+    }
+    let actor = sign_in(state, session, employee_no, password, ip).await?;
+    Ok(LoginOutcome { must_change_password: actor.restricted() })
+}
+
+/// The password change as the page asks for it: the new password typed twice alike, then
+/// [`change_password`].
+pub async fn change_own_password(
+    state: &AppState,
+    session: &Session,
+    actor: &Actor,
+    passwords: (String, String, String),
+    ip: Option<String>,
+) -> Result<(), AuthError> {
+    let (current, new, confirm) = passwords;
+    if new != confirm {
+        return Err(AuthError::Rejected(AuthProblem::PasswordsDiffer));
+    }
+    change_password(state, session, actor, current, new, ip).await
+}
+
+/// Who is signed in on this request, as the pages see it (`None`: nobody).
+pub async fn me(state: &AppState, actor: Option<Actor>) -> Result<Option<Me>, AuthError> {
+    let Some(actor) = actor else { return Ok(None) };
+    let unit = state.store.unit(actor.unit_id).await?.ok_or(StoreError::NotFound("unit"))?;
+    Ok(Some(Me {
+        account_id: actor.account_id,
+        employee_no: actor.employee_no,
+        name: actor.name,
+        unit,
+        roles: actor.roles,
+        must_change_password: actor.must_change_password,
+        password_expired: actor.password_expired,
+    }))
+}
+
+/// How the api answers a sign-in or password failure: the typed refusals as problems, the rest
+/// as their own answers; a store or hashing failure is logged, never shown.
+impl From<AuthError> for crate::error::ApiError {
+    fn from(e: AuthError) -> Self {
+        use crate::error::ApiError;
+        match e {
+            AuthError::BadCredentials => ApiError::BadCredentials,
+            AuthError::Locked(until) => ApiError::Locked(crate::domain::roc_datetime(until)),
+            AuthError::RateLimited => ApiError::RateLimited,
+            AuthError::UnitInactive => ApiError::Invalid(AuthProblem::UnitInactive.into()),
+            AuthError::OneTimeExpired => ApiError::Invalid(AuthProblem::OneTimeExpired.into()),
+            AuthError::Rejected(p) => ApiError::Invalid(p.into()),
+            e => crate::error::internal(e),
+        }
+    }
+}
+
 /// Check credentials, count failures and lock, then bind the session (with a new id).
 ///
 /// `employee_no` is what the person typed. It is parsed before anything touches the store: one
@@ -368,22 +432,22 @@ pub async fn change_password(
                     .details(serde_json::json!({ "reason": "wrong_current_password" })),
             )
             .await?;
-        return Err(AuthError::Rejected("目前密碼不正確".into()));
+        return Err(AuthError::Rejected(AuthProblem::CurrentPasswordWrong));
     }
     let problems = policy.check(&new, &account.employee_no, &account.name);
     if let Some(p) = problems.first() {
-        return Err(AuthError::Rejected(p.to_string()));
+        return Err(AuthError::Rejected(AuthProblem::Password(*p)));
     }
     let now = Utc::now();
     // forced: first sign-in, reset or expiry — or an acknowledged hand-over (六(二)): the incoming
     // account manager must change the password before any manager action, however recent the last change
     let forced = actor.restricted() || state.store.pending_handover_password(account.id).await?.is_some();
     if !forced && now - account.password_changed_at < ChronoDuration::days(policy.min_age_days) {
-        return Err(AuthError::Rejected(format!("密碼變更後 {} 天內不得再次變更", policy.min_age_days)));
+        return Err(AuthError::Rejected(AuthProblem::TooSoon { days: policy.min_age_days }));
     }
     for old in state.store.password_history(account.id, policy.history as i64).await? {
         if verify_password(new.clone(), old).await {
-            return Err(AuthError::Rejected(format!("新密碼不可與最近 {} 次使用過的密碼相同", policy.history)));
+            return Err(AuthError::Rejected(AuthProblem::Reused { count: policy.history }));
         }
     }
     let hash = hash_password(new).await?;
@@ -416,6 +480,15 @@ pub async fn change_password(
 /// issued to the signed-in account only: derived from the trail key and the account, so the same
 /// person's next sign-in gets it again (and decrypts and sends what waited) while no other
 /// account can read or send them. Never stored in the browser.
+/// [`offline_key`] of the signed-in account, in hex for the page.
+pub fn offline_key_of(state: &AppState, actor: &Actor) -> crate::domain::auth::OfflineKey {
+    let key = offline_key(&state.trail_key, actor.account_id);
+    crate::domain::auth::OfflineKey {
+        account_id: actor.account_id,
+        key_hex: key.iter().map(|b| format!("{b:02x}")).collect(),
+    }
+}
+
 pub fn offline_key(trail_key: &[u8], account_id: i64) -> [u8; 32] {
     use hmac::{Hmac, Mac};
     let mut mac = <Hmac<sha2::Sha256> as Mac>::new_from_slice(trail_key).expect("HMAC takes any key length");

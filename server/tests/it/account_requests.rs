@@ -524,7 +524,7 @@ async fn bureau_roles_belong_to_their_sections(db: TestDb) {
         let r = create(emp, u, roles).await;
         assert_eq!(r.status == 200, ok, "{emp} {roles}: {} {}", r.status, r.body);
         if !ok {
-            assert!(r.body.contains("只能由指定單位"), "{}", r.body);
+            assert!(r.message().contains("只能由指定單位"), "{}", r.body);
         }
     }
     let n7009 = app.db.store.account_by_employee_no("N7009").await.unwrap().unwrap().id;

@@ -554,7 +554,7 @@ async fn one_audit_per_party_and_inactive_units(db: TestDb) {
     assert_eq!(app.post("/api/auth/me", "", Some(&clerk)).await.body, "null", "the session ended");
     let r = app.login("C1001", common::PASSWORD).await.unwrap_err();
     assert_eq!(r.status, 400, "{}", r.body);
-    assert!(r.body.contains("單位已停用"), "{}", r.body);
+    assert!(r.message().contains("單位已停用"), "{}", r.body);
     app.post("/api/admin/units/active", &format!("unit_id={da}&active=true"), Some(&admin)).await;
     assert!(app.login("C1001", common::PASSWORD).await.is_ok());
     app.db.close().await;

@@ -89,12 +89,24 @@ async fn password_change_rules_and_other_sessions_end(db: TestDb) {
     for (bad, why) in [("short1!", "至少"), ("alllowercaseletters", "3 類"), ("Xs2001-longenough", "員工編號")] {
         let r = change(&app, &first, PASSWORD, bad).await;
         assert_ne!(r.status, 200);
-        assert!(r.body.contains(why), "{bad}: {}", r.body);
+        assert!(r.message().contains(why), "{bad}: {}", r.body);
+        // a typed problem, worded in the reader's language
+        let e = r.error().unwrap();
+        assert!(
+            matches!(
+                &e,
+                app::error::ApiError::Invalid(app::domain::problem::Problem::Auth(
+                    app::domain::auth::AuthProblem::Password(_)
+                ))
+            ),
+            "{e:?}"
+        );
+        assert!(e.text(app::i18n::Locale::En).starts_with("The password must"), "{e:?}");
     }
     let r = change(&app, &first, "Not-The-Current-1", NEW_PASSWORD).await;
-    assert!(r.body.contains("目前密碼不正確"), "{}", r.body);
+    assert!(r.message().contains("目前密碼不正確"), "{}", r.body);
     let r = change(&app, &first, PASSWORD, PASSWORD).await;
-    assert!(r.body.contains("最近 3 次"), "{}", r.body);
+    assert!(r.message().contains("最近 3 次"), "{}", r.body);
 
     // the forced change is exempt from the minimum age
     let r = change(&app, &first, PASSWORD, NEW_PASSWORD).await;
@@ -107,7 +119,7 @@ async fn password_change_rules_and_other_sessions_end(db: TestDb) {
 
     // a voluntary change within a day is refused (minimum age)
     let r = change(&app, &rotated, NEW_PASSWORD, "Another-Seal-2026").await;
-    assert!(r.body.contains("天內不得再次變更"), "{}", r.body);
+    assert!(r.message().contains("1 天內不得再次變更"), "{}", r.body);
     app.db.close().await;
 }
 
@@ -158,7 +170,7 @@ async fn disable_and_role_change_end_sessions(db: TestDb) {
             Some(&admin),
         )
         .await;
-    assert!(dup.body.contains("使用者帳號重複"), "{}", dup.body);
+    assert!(dup.message().contains("使用者帳號重複"), "{}", dup.body);
     app.db.close().await;
 }
 
@@ -321,7 +333,7 @@ async fn one_time_passwords_expire_and_nothing_re_enables(db: TestDb) {
     app.db.exec(&format!("UPDATE account SET one_time_until = '2020-01-01 00:00:00+00:00' WHERE id = {id}")).await;
     let r = app.login("C2101", &otp).await.unwrap_err();
     assert_eq!(r.status, 400, "{}", r.body);
-    assert!(r.body.contains("一次性密碼已逾 24 小時"), "{}", r.body);
+    assert!(r.message().contains("一次性密碼已逾 24 小時"), "{}", r.body);
     assert!(app
         .db
         .store

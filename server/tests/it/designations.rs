@@ -43,7 +43,7 @@ async fn designations_end(db: TestDb) {
     assert_eq!(r.status, 400, "{}", r.body);
     let r = add(admin_id, "supervisor_delegate", roc(today + chrono::Duration::days(30))).await;
     assert_eq!(r.status, 400, "{}", r.body);
-    assert!(r.body.contains("自己"), "{}", r.body);
+    assert!(r.message().contains("不可指定自己"), "{}", r.body);
     let r = add(deputy, "deputy_account_manager", roc(today + chrono::Duration::days(30))).await;
     assert_eq!(r.status, 200, "{}", r.body);
     let deputy_desig: i64 = r.body.trim().parse().unwrap();
@@ -128,7 +128,66 @@ async fn a_moved_deputy_manages_nothing(db: TestDb) {
     app.db.close().await;
 }
 
-on_both!(designations_end, a_moved_deputy_manages_nothing);
+/// The administrator's rules reached without HTTP (`server::admin`): typed refusals, and the
+/// separation-of-duties refusal written to the trail.
+async fn admin_use_cases_without_http(db: TestDb) {
+    use app::domain::admin::{AdminError, ContactField};
+    use app::server::admin::{self, DesignationInput, NewAccountInput};
+    use app::server::caller::{Caller, Failure};
+    let app = TestApp::new(db, Default::default()).await;
+    let admin_id = app.account("A9101", vec![Role::Admin], "LA-IT", false).await;
+    let clerk = app.account("C9101", vec![Role::Clerk], "LO-DA", false).await;
+    let state = app::server::AppState::new(app.db.store.clone(), Default::default(), std::sync::Arc::new(vec![7; 32]));
+    let caller = Caller::new(actor(&app, "A9101").await, Some("192.0.2.9".parse().unwrap()));
+    let da = app.db.store.unit_by_code("LO-DA").await.unwrap().unwrap().id;
+
+    // nobody changes their own account: refused, typed, and the refusal is in the trail
+    let r = admin::disable(&state, &caller, admin_id, "x", "/api/admin/accounts/disable").await;
+    assert!(matches!(r, Err(Failure::Problem(AdminError::OwnAccount))), "{r:?}");
+    let last = app.db.store.recent_trail(1).await.unwrap().remove(0);
+    assert_eq!((last.action.as_str(), last.client_ip.as_deref()), ("authz.denied", Some("192.0.2.9")));
+    assert!(last.details.contains("own_account"), "{}", last.details);
+    // a land office may not hold the administrator's role
+    let r = admin::set_roles(&state, &caller, clerk, vec![Role::Clerk, Role::Admin], "/api/admin/accounts/roles").await;
+    match r {
+        Err(Failure::Problem(AdminError::RolesForUnit(e))) => assert_eq!(e.not_for_kind, vec![Role::Admin]),
+        other => panic!("{other:?}"),
+    }
+    let input = |roles: Vec<Role>| NewAccountInput {
+        employee_no: app::domain::EmployeeNo::parse("N9101").unwrap(),
+        name: "王小明".into(),
+        unit_id: da,
+        email: String::new(),
+        phone: String::new(),
+        roles,
+    };
+    assert!(matches!(
+        admin::create_account(&state, &caller, input(vec![])).await,
+        Err(Failure::Problem(AdminError::NoRoles))
+    ));
+    let made = admin::create_account(&state, &caller, input(vec![Role::Clerk])).await.unwrap();
+    assert_eq!(made.one_time_password.len() >= 12, true);
+    let again = admin::create_account(&state, &caller, input(vec![Role::Clerk])).await;
+    assert!(matches!(again, Err(Failure::Problem(AdminError::DuplicateEmployeeNo))), "{again:?}");
+    // a fax number that is not one names the fax
+    let r = admin::set_unit_contact(&state, &caller, da, "(02)2345-6789", "not a number").await;
+    assert!(matches!(r, Err(Failure::Problem(AdminError::ContactNumber(ContactField::Fax)))), "{r:?}");
+    // a designation's end before its start
+    let d = DesignationInput {
+        account_id: clerk,
+        kind: "supervisor_delegate",
+        valid_from: "115/12/10",
+        valid_to: "115/12/01",
+    };
+    let r = admin::add_designation(&state, &caller, d, "/api/admin/designations/add").await;
+    assert!(matches!(r, Err(Failure::Problem(AdminError::EndBeforeStart))), "{r:?}");
+    // the list of accounts is a read of personal data: in the trail
+    admin::list_accounts(&state, &caller).await.unwrap();
+    assert_eq!(app.db.store.recent_trail(1).await.unwrap()[0].action, "account.list");
+    app.db.close().await;
+}
+
+on_both!(designations_end, a_moved_deputy_manages_nothing, admin_use_cases_without_http);
 
 /// Migration 0019 gives the designations made before the one-year rule (no end) an end a year
 /// after their start, on both databases: a database of the release before opens, and reads.

@@ -49,18 +49,8 @@ impl Subject {
 
 /// A phone or fax number as written on a form: digits with `()+-#` spaces and 分機/轉; blank allowed.
 pub fn phone_number(input: &str, label: &str) -> Result<String, String> {
-    let v = input.trim();
-    if v.is_empty() {
-        return Ok(String::new());
-    }
-    let ok = v.chars().count() <= 30
-        && v.chars().any(|c| c.is_ascii_digit())
-        && v.chars().all(|c| c.is_ascii_digit() || "()+-# ".contains(c) || "分機轉".contains(c));
-    if ok {
-        Ok(v.to_string())
-    } else {
-        Err(format!("{label}格式不正確（數字、括號、連字號，最多 30 字）"))
-    }
+    crate::domain::admin::contact_number(input)
+        .ok_or_else(|| format!("{label}格式不正確（數字、括號、連字號，最多 30 字）"))
 }
 
 fn phone_field(errors: &mut Vec<FieldError>, field: &'static str, label: &str, value: &str) -> Option<String> {
