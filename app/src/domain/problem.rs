@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use super::calendar::CalendarError;
 use super::comparison::ComparisonError;
+use super::liaison::LiaisonError;
 use super::register::RegisterError;
 use super::seal::SealError;
 use super::upload::UploadError;
@@ -34,6 +35,8 @@ pub enum Problem {
     Calendar(CalendarError),
     /// The account register (`server::register`).
     Register(RegisterError),
+    /// The liaison slips (`server::liaison`).
+    Liaison(LiaisonError),
     /// Not converted yet: a zh-TW sentence (see the module's comment).
     Text(String),
 }
@@ -108,5 +111,11 @@ impl From<std::convert::Infallible> for Problem {
 impl From<RegisterError> for Problem {
     fn from(e: RegisterError) -> Self {
         Problem::Register(e)
+    }
+}
+
+impl From<LiaisonError> for Problem {
+    fn from(e: LiaisonError) -> Self {
+        Problem::Liaison(e)
     }
 }
