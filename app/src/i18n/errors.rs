@@ -89,7 +89,6 @@ const CATALOGUE: &[(&str, &str)] = &[
     ("期間格式不正確（例：2026-11、2026Q4、2026H2）", "Invalid period (e.g. 2026-11, 2026Q4, 2026H2)"),
     ("{}的帳號不能申請或持有這些權限：{}", "Accounts of a {} cannot request or hold these roles: {}"),
     ("這些權限只能由指定單位的帳號持有：{}", "These roles belong to named units only: {}"),
-    ("聯繫單的身分證統一編號須與所依據的查詢相同", "The slip's national ID must be the one its look-up was for"),
     ("系統管理者（限資訊室）", "administrator (IT Office only)"),
     ("政風（限政風室）", "ethics (Ethics Office only)"),
     ("外部稽核（限土地登記科/資訊室/政風室）", "external auditor (Land Registration Section, IT Office or Ethics Office only)"),
@@ -106,8 +105,6 @@ const CATALOGUE: &[(&str, &str)] = &[
     ("所屬單位已停用，帳號無法登入；請洽系統管理者", "Your unit has been disabled, so the account cannot sign in; please contact the system administrator"),
     ("一次性密碼已逾 24 小時未使用而失效；請洽帳號管理者重新設定", "The one-time password expired after 24 hours unused; please ask your account manager for a new one"),
     // ---- image uploads ----
-    ("影像資料格式錯誤，請重新選擇檔案", "The image data is malformed; please choose the file again"),
-    ("影像中找不到紅色印模，請確認掃描檔", "No red seal impression was found in the image; please check the scan"),
     // ---- seal comparison (api/comparisons.rs, domain/comparison.rs) ----
     // ---- registered seals (api/seals.rs) ----
     ("備註最多 500 字", "The note can be at most 500 characters"),
@@ -120,19 +117,10 @@ const CATALOGUE: &[(&str, &str)] = &[
     ("請勾選查詢事項", "Please tick the subject of the inquiry"),
     ("印鑑比對系統登記日期：{}", "Registration date in the seal comparison system: {}"),
     ("兩系統的登記日期相同，無須聯繫", "Both systems have the same registration date; no liaison is needed"),
-    ("兩系統的登記日期相同（印鑑比對系統：{}），無須聯繫", "Both systems have the same registration date (seal comparison system: {}); no liaison is needed"),
     ("請填寫聯絡電話", "Please enter the contact phone"),
     ("印模已完成重建：請同時上傳重建後的印模影像", "Impression rebuilt: please upload the rebuilt impression image with the reply"),
     ("請勾選回復內容（印模已完成重建或其他）", "Please tick the reply (impression rebuilt, or other)"),
-    ("聯繫單狀態已變更，請重新整理後再試", "The liaison slip's status has changed; please refresh and try again"),
-    ("說明最多 500 字", "The explanation can be at most 500 characters"),
     ("沒有這個狀態", "There is no such status"),
-    ("此人的印鑑登記於其他戶政事務所，本所無法重建或更正；請回復「其他」並說明", "This person's seal is registered at another household registration office, so this office cannot rebuild or correct it; please reply “Other” and explain"),
-    ("此人尚無登記印鑑，無法更正登記日期", "This person has no registered seal yet, so the registration date cannot be corrected"),
-    ("不可核准自己填寫的聯繫單", "You cannot approve a liaison slip you filled in yourself"),
-    ("退回請說明原因", "Please give the reason for returning the slip"),
-    ("戶政事務所已收件，無法撤銷", "The household registration office has already received the slip, so it cannot be cancelled"),
-    ("此聯繫單已回復或已撤銷", "This liaison slip has already been answered or cancelled"),
     // ---- monthly query reports (api/reports.rs, server/reports.rs, api/register.rs) ----
     ("報表已核閱或已重新產製，請重新整理後再試", "The report has already been reviewed or regenerated; please refresh and try again"),
     ("不能產製未來月份的報表", "A report cannot be produced for a future month"),
@@ -433,10 +421,6 @@ mod tests {
         assert_eq!(
             en("請填寫公務信箱（gov.taipei、mail.taipei.gov.tw）"),
             "Please enter an official e-mail address (gov.taipei, mail.taipei.gov.tw)"
-        );
-        assert_eq!(
-            en("兩系統的登記日期相同（印鑑比對系統：民國 108 年 3 月 14 日），無須聯繫"),
-            "Both systems have the same registration date (seal comparison system: ROC 108/3/14); no liaison is needed"
         );
         assert_eq!(
             en("已核准，但未能生效：查無有效帳號（已停用或註銷），無法異動（本申請已結案）"),
