@@ -24,7 +24,7 @@ use super::auth::Actor;
 use super::authz::acts_as_supervisor;
 use super::caller::{problem, Caller, Failure};
 use super::state::AppState;
-use super::store::{DynStore, QueryRecord, SlipRecord, SlipStep, StoreError, StoreResult};
+use super::store::{DynStore, QueryRecord, SealVersionRecord, SlipRecord, SlipStep, StoreError, StoreResult};
 use crate::domain::forms::liaison_slip::{LiaisonSlipForm, LiaisonSlipInput, Subject};
 use crate::domain::forms::FieldError;
 use crate::domain::liaison::{LiaisonError, OfficeRef, SlipRow, NOTE_MAX};
@@ -179,13 +179,27 @@ async fn settle(
                 Some(v) => state.store.seal_version(v).await?,
                 None => None,
             };
-            *seal = v.and_then(|v| v.registered_on).and_then(|d| RocDate::from_gregorian(d).ok());
+            *seal = match &v {
+                Some(v) => registered_on(v)?,
+                None => None,
+            };
         }
         if registry.is_some() && *seal == Some(*household) {
             return problem(LiaisonError::SameDates { date: *household });
         }
     }
     Ok((form, office))
+}
+
+/// A registered version's date as an ROC date (`None`: none recorded); a stored date that is no
+/// ROC date is an error naming the row.
+fn registered_on(v: &SealVersionRecord) -> Outcome<Option<RocDate>> {
+    v.registered_on
+        .map(|d| {
+            RocDate::from_gregorian(d)
+                .map_err(|e| Failure::internal(format!("seal_version {}: registered_on {d}: {e:?}", v.id)))
+        })
+        .transpose()
 }
 
 /// The reply deadline of a slip sent `now`: the configured working days on the calendar.

@@ -4,7 +4,7 @@
 
 use chrono::Utc;
 
-use super::{due, load, note, offices, sending_unit, settle, step, step_failure, unit, Outcome, Side};
+use super::{due, load, note, offices, registered_on, sending_unit, settle, step, step_failure, unit, Outcome, Side};
 use crate::domain::forms::liaison_slip::{LiaisonSlipInput, SubjectKind};
 use crate::domain::liaison::{LiaisonError, SlipFormData};
 use crate::domain::{taipei_offset, RocDate, UnitKind};
@@ -46,8 +46,7 @@ pub async fn form_data(
         let person = store.person(&q.national_id).await?;
         if let Some(v) = &version {
             input.office = unit(state, v.office_unit_id).await?.code;
-            input.seal_date =
-                v.registered_on.and_then(|d| RocDate::from_gregorian(d).ok()).map(|d| d.short()).unwrap_or_default();
+            input.seal_date = registered_on(v)?.map(|d| d.short()).unwrap_or_default();
             input.subject = if v.unclear {
                 SubjectKind::Unclear.code().into()
             } else if v.registered_on.is_none() {

@@ -6,10 +6,10 @@ use std::collections::HashMap;
 
 use chrono::Utc;
 
-use super::{fields, form, load, registry_visible, row, step, step_failure, Outcome, Side};
+use super::{fields, form, load, registered_on, registry_visible, row, step, step_failure, Outcome, Side};
 use crate::domain::forms::liaison_slip::{LiaisonReplyForm, LiaisonReplyInput, ReplyOutcome, Subject};
 use crate::domain::liaison::{reply_version_note, LiaisonError, NewVersionView, OfficeRef, SlipDetail, SlipEventView};
-use crate::domain::{NationalId, RocDate, UnitKind};
+use crate::domain::{NationalId, UnitKind};
 use crate::server::caller::{problem, Caller, Failure};
 use crate::server::state::AppState;
 use crate::server::store::{NewSealVersion, SealReason, SlipRecord, SlipReply, SlipState, SlipStep};
@@ -85,11 +85,7 @@ pub async fn open(state: &AppState, caller: &Caller, id: i64, endpoint: &str) ->
                 let img = store.image(&v.image_sha256).await?.ok_or_else(|| {
                     Failure::internal(format!("seal_version {}: image {} not found", v.id, v.image_sha256))
                 })?;
-                (
-                    base64::engine::general_purpose::STANDARD.encode(&img.data),
-                    img.media_type,
-                    v.registered_on.and_then(|d| RocDate::from_gregorian(d).ok()),
-                )
+                (base64::engine::general_purpose::STANDARD.encode(&img.data), img.media_type, registered_on(&v)?)
             } else {
                 (String::new(), String::new(), None)
             };
