@@ -13,6 +13,7 @@ use super::admin::AdminError;
 use super::auth::AuthProblem;
 use super::calendar::CalendarError;
 use super::comparison::ComparisonError;
+use super::liaison::LiaisonError;
 use super::register::RegisterError;
 use super::report_view::ReportError;
 use super::seal::SealError;
@@ -43,6 +44,8 @@ pub enum Problem {
     Admin(AdminError),
     /// Sign-in and the password change (`server::auth`).
     Auth(AuthProblem),
+    /// The liaison slips (`server::liaison`).
+    Liaison(LiaisonError),
     /// Not converted yet: a zh-TW sentence (see the module's comment).
     Text(String),
 }
@@ -135,5 +138,11 @@ impl From<std::convert::Infallible> for Problem {
 impl From<RegisterError> for Problem {
     fn from(e: RegisterError) -> Self {
         Problem::Register(e)
+    }
+}
+
+impl From<LiaisonError> for Problem {
+    fn from(e: LiaisonError) -> Self {
+        Problem::Liaison(e)
     }
 }

@@ -30,7 +30,6 @@ const CATALOGUE: &[(&str, &str)] = &[
     ("佐證（報告、文號或紀錄）", "Evidence (report, document number or record)"),
     ("使用者中文姓名", "User's name (in Chinese)"),
     ("保管文件", "Documents in custody"),
-    ("傳真", "Fax"),
     ("傳真電話", "Fax number"),
     ("其他事項說明", "Explanation of the “Other” subject"),
     ("其他回復說明", "Explanation of the “Other” reply"),
@@ -88,14 +87,11 @@ const CATALOGUE: &[(&str, &str)] = &[
     ("期間格式不正確（例：2026-11、2026Q4、2026H2）", "Invalid period (e.g. 2026-11, 2026Q4, 2026H2)"),
     ("{}的帳號不能申請或持有這些權限：{}", "Accounts of a {} cannot request or hold these roles: {}"),
     ("這些權限只能由指定單位的帳號持有：{}", "These roles belong to named units only: {}"),
-    ("聯繫單的身分證統一編號須與所依據的查詢相同", "The slip's national ID must be the one its look-up was for"),
     ("系統管理者（限資訊室）", "administrator (IT Office only)"),
     ("政風（限政風室）", "ethics (Ethics Office only)"),
     ("外部稽核（限土地登記科/資訊室/政風室）", "external auditor (Land Registration Section, IT Office or Ethics Office only)"),
     // ---- passwords ----
     // ---- image uploads ----
-    ("影像資料格式錯誤，請重新選擇檔案", "The image data is malformed; please choose the file again"),
-    ("影像中找不到紅色印模，請確認掃描檔", "No red seal impression was found in the image; please check the scan"),
     // ---- seal comparison (api/comparisons.rs, domain/comparison.rs) ----
     // ---- registered seals (api/seals.rs) ----
     ("備註最多 500 字", "The note can be at most 500 characters"),
@@ -108,19 +104,10 @@ const CATALOGUE: &[(&str, &str)] = &[
     ("請勾選查詢事項", "Please tick the subject of the inquiry"),
     ("印鑑比對系統登記日期：{}", "Registration date in the seal comparison system: {}"),
     ("兩系統的登記日期相同，無須聯繫", "Both systems have the same registration date; no liaison is needed"),
-    ("兩系統的登記日期相同（印鑑比對系統：{}），無須聯繫", "Both systems have the same registration date (seal comparison system: {}); no liaison is needed"),
     ("請填寫聯絡電話", "Please enter the contact phone"),
     ("印模已完成重建：請同時上傳重建後的印模影像", "Impression rebuilt: please upload the rebuilt impression image with the reply"),
     ("請勾選回復內容（印模已完成重建或其他）", "Please tick the reply (impression rebuilt, or other)"),
-    ("聯繫單狀態已變更，請重新整理後再試", "The liaison slip's status has changed; please refresh and try again"),
-    ("說明最多 500 字", "The explanation can be at most 500 characters"),
     ("沒有這個狀態", "There is no such status"),
-    ("此人的印鑑登記於其他戶政事務所，本所無法重建或更正；請回復「其他」並說明", "This person's seal is registered at another household registration office, so this office cannot rebuild or correct it; please reply “Other” and explain"),
-    ("此人尚無登記印鑑，無法更正登記日期", "This person has no registered seal yet, so the registration date cannot be corrected"),
-    ("不可核准自己填寫的聯繫單", "You cannot approve a liaison slip you filled in yourself"),
-    ("退回請說明原因", "Please give the reason for returning the slip"),
-    ("戶政事務所已收件，無法撤銷", "The household registration office has already received the slip, so it cannot be cancelled"),
-    ("此聯繫單已回復或已撤銷", "This liaison slip has already been answered or cancelled"),
     // ---- security duties and calendar (api/security.rs, api/calendar.rs, domain/security_task.rs) ----
     ("通知民政局之風險控制措施僅適用於作業系統停止服務", "A risk-control plan notified to the Department of Civil Affairs applies only to the operating system end-of-support duty"),
     ("此項工作已登錄完成", "This duty has already been recorded as done"),
@@ -214,22 +201,6 @@ const CATALOGUE: &[(&str, &str)] = &[
     ("接辦人不可與移交人相同", "The successor cannot be the same person as the outgoing account manager"),
     ("此移交清冊已確認，或已由較新的清冊取代", "This hand-over list has already been acknowledged, or a newer list has replaced it"),
     // ---- administration (api/admin.rs) ----
-    ("不可變更自己的帳號；請由其他管理者辦理", "You cannot change your own account; please ask another administrator"),
-    ("請輸入使用者姓名（最多 40 字）", "Please enter the user's name (at most 40 characters)"),
-    ("請至少選擇一個角色", "Please choose at least one role"),
-    ("沒有這個單位", "There is no such unit"),
-    ("單位已停用", "The unit is disabled"),
-    ("此員工編號已有帳號（使用者帳號重複）", "This employee number already has an account (duplicate user account)"),
-    ("請輸入停用原因", "Please enter the reason for disabling"),
-    ("沒有這種指定", "There is no such designation"),
-    ("不可指定自己", "You cannot designate yourself"),
-    ("帳號已停用，不能指定", "The account is disabled and cannot be designated"),
-    ("起日：{}", "Start date: {}"),
-    ("請填寫迄日（指定期間最長一年）", "Please enter the end date (a designation lasts at most one year)"),
-    ("迄日：{}", "End date: {}"),
-    ("迄日不可早於起日", "The end date cannot be earlier than the start date"),
-    ("指定期間最長一年", "A designation lasts at most one year"),
-    ("此指定已結束", "This designation has already ended"),
 ];
 
 /// The English of a message the API reported in zh-TW; the message itself when the catalogue
@@ -403,7 +374,6 @@ mod tests {
             en("承辦人最多 40 字，且不可含控制字元"),
             "Handler can be at most 40 characters and must not contain control characters"
         );
-        assert_eq!(en("起日：沒有這一天"), "Start date: There is no such day");
         assert_eq!(en("聯繫日期：沒有這一天"), "Contact date: There is no such day");
         assert_eq!(
             en("地政事務所的帳號不能申請或持有這些權限：系統管理者、政風"),
@@ -412,10 +382,6 @@ mod tests {
         assert_eq!(
             en("請填寫公務信箱（gov.taipei、mail.taipei.gov.tw）"),
             "Please enter an official e-mail address (gov.taipei, mail.taipei.gov.tw)"
-        );
-        assert_eq!(
-            en("兩系統的登記日期相同（印鑑比對系統：民國 108 年 3 月 14 日），無須聯繫"),
-            "Both systems have the same registration date (seal comparison system: ROC 108/3/14); no liaison is needed"
         );
         assert_eq!(
             en("已核准，但未能生效：查無有效帳號（已停用或註銷），無法異動（本申請已結案）"),
@@ -434,9 +400,9 @@ mod tests {
         );
         // a part that contains `；` itself, and an unknown part
         assert_eq!(
-            en("此人的印鑑登記於其他戶政事務所，本所無法重建或更正；請回復「其他」並說明；沒有這一天；還不知道的訊息"),
-            "This person's seal is registered at another household registration office, so this office cannot \
-             rebuild or correct it; please reply “Other” and explain; There is no such day; 還不知道的訊息"
+            en("新的申請權限與現有權限相同；不需異動請標記維持；沒有這一天；還不知道的訊息"),
+            "The requested roles are the same as the current ones; if nothing changes, please mark it Keep; \
+             There is no such day; 還不知道的訊息"
         );
     }
 

@@ -7,6 +7,7 @@ use crate::domain::admin::{AdminError, ContactField};
 use crate::domain::auth::AuthProblem;
 use crate::domain::calendar::{CalendarError, HoursError};
 use crate::domain::comparison::{band_en, band_zh, ComparisonError, MatchFailure, QueryError};
+use crate::domain::liaison::LiaisonError;
 use crate::domain::problem::Problem;
 use crate::domain::register::RegisterError;
 use crate::domain::report::MonthError;
@@ -31,6 +32,7 @@ pub fn problem_text(p: &Problem, l: Locale) -> String {
         Problem::Report(e) => report(*e, l).into(),
         Problem::Auth(e) => auth(e, l),
         Problem::Admin(e) => admin(e, l),
+        Problem::Liaison(e) => liaison(e, l),
         Problem::Text(s) => match l {
             Locale::ZhTw => s.clone(),
             Locale::En => super::errors::en(s),
@@ -450,12 +452,154 @@ pub fn report(e: ReportError, l: Locale) -> &'static str {
     }
 }
 
+/// What the liaison slips' use cases refuse.
+pub fn liaison(e: &LiaisonError, l: Locale) -> String {
+    match e {
+        // the form parser's words (zh-TW) until the forms' field errors are typed; the English
+        // comes from the catalogue, message by message
+        LiaisonError::Form { messages } => match l {
+            Locale::ZhTw => messages.join("；"),
+            Locale::En => messages.iter().map(|m| super::errors::en(m)).collect::<Vec<_>>().join("; "),
+        },
+        LiaisonError::NotAnOffice => l
+            .pick(
+                "收件單位須為臺北市各區戶政事務所",
+                "The recipient must be one of the Taipei City district household registration offices",
+            )
+            .into(),
+        LiaisonError::SameDates { date } => match l {
+            Locale::ZhTw => format!("兩系統的登記日期相同（印鑑比對系統：{}），無須聯繫", date.long()),
+            Locale::En => format!(
+                "Both systems have the same registration date (seal comparison system: ROC {}); no liaison is needed",
+                roc_numeric(*date)
+            ),
+        },
+        LiaisonError::IdNotAsQuery => l
+            .pick("聯繫單的身分證統一編號須與所依據的查詢相同", "The slip's national ID must be the one its look-up was for")
+            .into(),
+        LiaisonError::Stale => l
+            .pick("聯繫單狀態已變更，請重新整理後再試", "The liaison slip's status has changed; please refresh and try again")
+            .into(),
+        LiaisonError::NoteTooLong => {
+            l.pick("說明最多 500 字", "The explanation can be at most 500 characters").into()
+        }
+        LiaisonError::UnknownState => l.pick("沒有這個狀態", "There is no such status").into(),
+        LiaisonError::Date { error } => roc_date(*error, l).into(),
+        LiaisonError::OwnSlip => l
+            .pick("不可核准自己填寫的聯繫單", "You cannot approve a liaison slip you filled in yourself")
+            .into(),
+        LiaisonError::ReturnNeedsReason => {
+            l.pick("退回請說明原因", "Please give the reason for returning the slip").into()
+        }
+        LiaisonError::AlreadyReceived => l
+            .pick(
+                "戶政事務所已收件，無法撤銷",
+                "The household registration office has already received the slip, so it cannot be cancelled",
+            )
+            .into(),
+        LiaisonError::NotAwaitingReply => l
+            .pick("此聯繫單已回復或已撤銷", "This liaison slip has already been answered or cancelled")
+            .into(),
+        LiaisonError::OtherOffice => l
+            .pick(
+                "此人的印鑑登記於其他戶政事務所，本所無法重建或更正；請回復「其他」並說明",
+                "This person's seal is registered at another household registration office, so this office cannot rebuild or correct it; please reply “Other” and explain",
+            )
+            .into(),
+        LiaisonError::ImageEncoding => l
+            .pick("影像資料格式錯誤，請重新選擇檔案", "The image data is malformed; please choose the file again")
+            .into(),
+        LiaisonError::RebuiltNeedsImage => l
+            .pick(
+                "印模已完成重建：請同時上傳重建後的印模影像",
+                "Impression rebuilt: please upload the rebuilt impression image with the reply",
+            )
+            .into(),
+        LiaisonError::Upload { error } => upload(error, l),
+        LiaisonError::NoRedInk => l
+            .pick("影像中找不到紅色印模，請確認掃描檔", "No red seal impression was found in the image; please check the scan")
+            .into(),
+        LiaisonError::NothingToCorrect => l
+            .pick(
+                "此人尚無登記印鑑，無法更正登記日期",
+                "This person has no registered seal yet, so the registration date cannot be corrected",
+            )
+            .into(),
+    }
+}
+
+/// An ROC date as English text writes it: `108/3/14`.
+fn roc_numeric(d: crate::domain::RocDate) -> String {
+    use chrono::Datelike;
+    let g = d.gregorian();
+    format!("{}/{}/{}", d.roc_year(), g.month(), g.day())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn has_cjk(s: &str) -> bool {
         s.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
+    }
+
+    fn every_liaison_error() -> Vec<LiaisonError> {
+        let date = crate::domain::RocDate::parse("108/03/14").unwrap();
+        vec![
+            LiaisonError::Form {
+                messages: vec!["請填寫聯繫日期".into(), "身分證統一編號檢查碼不符".into()]
+            },
+            LiaisonError::NotAnOffice,
+            LiaisonError::SameDates { date },
+            LiaisonError::IdNotAsQuery,
+            LiaisonError::Stale,
+            LiaisonError::NoteTooLong,
+            LiaisonError::UnknownState,
+            LiaisonError::Date { error: RocDateError::NoSuchDay },
+            LiaisonError::OwnSlip,
+            LiaisonError::ReturnNeedsReason,
+            LiaisonError::AlreadyReceived,
+            LiaisonError::NotAwaitingReply,
+            LiaisonError::OtherOffice,
+            LiaisonError::ImageEncoding,
+            LiaisonError::RebuiltNeedsImage,
+            LiaisonError::Upload { error: UploadError::Grayscale },
+            LiaisonError::NoRedInk,
+            LiaisonError::NothingToCorrect,
+        ]
+    }
+
+    /// The liaison refusals read as they did when the api built the sentences (the pages and the
+    /// browser tests match these words).
+    #[test]
+    fn liaison_problems_keep_their_words() {
+        let zh = |e: LiaisonError| problem_text(&Problem::from(e), Locale::ZhTw);
+        let en = |e: LiaisonError| problem_text(&Problem::from(e), Locale::En);
+        let date = crate::domain::RocDate::parse("108/03/14").unwrap();
+        assert_eq!(
+            zh(LiaisonError::SameDates { date }),
+            "兩系統的登記日期相同（印鑑比對系統：民國 108 年 3 月 14 日），無須聯繫"
+        );
+        assert_eq!(
+            en(LiaisonError::SameDates { date }),
+            "Both systems have the same registration date (seal comparison system: ROC 108/3/14); no liaison is needed"
+        );
+        assert_eq!(zh(LiaisonError::RebuiltNeedsImage), "印模已完成重建：請同時上傳重建後的印模影像");
+        let form = LiaisonError::Form {
+            messages: vec!["請填寫聯繫日期".into(), "身分證統一編號檢查碼不符".into()]
+        };
+        assert_eq!(zh(form.clone()), "請填寫聯繫日期；身分證統一編號檢查碼不符");
+        assert_eq!(en(form), "Contact date is required; The national ID number's check digit does not match");
+        assert_eq!(en(LiaisonError::Date { error: RocDateError::NoSuchDay }), "There is no such day");
+        // every variant, both languages, and distinct words for distinct refusals
+        let all = every_liaison_error();
+        let words: std::collections::BTreeSet<String> = all.iter().map(|e| zh(e.clone())).collect();
+        assert_eq!(words.len(), all.len());
+        for e in all {
+            let (z, n) = (zh(e.clone()), en(e.clone()));
+            assert!(!z.is_empty() && !n.is_empty(), "{e:?}");
+            assert!(has_cjk(&z) && !has_cjk(&n), "{e:?}: {z} / {n}");
+        }
     }
 
     /// Every typed problem, both languages: zh-TW in Chinese, English without a Chinese
@@ -638,6 +782,7 @@ mod tests {
                 .into_iter()
                 .map(Problem::from),
             )
+            .chain(every_liaison_error().into_iter().map(Problem::from))
             .collect();
         for p in &all {
             let (zh, en) = (problem_text(p, Locale::ZhTw), problem_text(p, Locale::En));

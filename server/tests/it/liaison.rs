@@ -5,8 +5,12 @@
 
 use crate::common;
 
+use std::sync::Arc;
+
 use crate::common::{b64, fixture, TestApp, TestDb};
 use app::domain::Role;
+use app::server::auth::Actor;
+use app::server::caller::Caller;
 use app::server::state::LiaisonConfig;
 use app::server::store::SlipState;
 use serde_json::{json, Value};
@@ -426,4 +430,149 @@ async fn date_mismatch_is_corrected(db: TestDb) {
     app.db.close().await;
 }
 
-on_both!(exchange_with_rebuild, who_sees_what, approval_cancel_and_deadline, date_mismatch_is_corrected);
+/// The caller as the use cases take it, for an account made by `setup`.
+async fn caller(app: &TestApp, emp: &str) -> Caller {
+    let a = app.db.store.account_by_employee_no(emp).await.unwrap().unwrap();
+    Caller::new(Actor::from_account(&a, &Default::default(), chrono::Utc::now()), Some([10, 0, 0, 7].into()))
+}
+
+/// The liaison use cases' rules, reached without HTTP: `server::liaison` with a `Caller` decides
+/// the sides (a refusal is a denial in the trail, with its reason code), refuses with typed
+/// problems, and writes the steps' trail rows itself.
+async fn use_cases_without_http(db: TestDb) {
+    use app::domain::forms::liaison_slip::LiaisonSlipInput;
+    use app::domain::liaison::{LiaisonError, ListFilter};
+    use app::server::caller::Failure;
+    use app::server::liaison as uc;
+
+    let app = setup(db, true).await;
+    let state = app::server::AppState::new(app.db.store.clone(), Default::default(), Arc::new(common::KEY.to_vec()))
+        .with_liaison(LiaisonConfig { approval_required: true, reply_days: 3 });
+    let (clerk, colleague, chief) =
+        (caller(&app, "C1001").await, caller(&app, "C1002").await, caller(&app, "S1001").await);
+    let (songshan, daan, xinyi) =
+        (caller(&app, "C2001").await, caller(&app, "H1001").await, caller(&app, "H2001").await);
+    let input: LiaisonSlipInput = serde_json::from_value(slip_input(UNCLEAR, "unclear")).unwrap();
+
+    // an office does not write slips: refused, and the refusal is in the trail with its reason
+    let denials = |reason: &'static str| {
+        let store = app.db.store.clone();
+        async move {
+            store
+                .recent_trail(500)
+                .await
+                .unwrap()
+                .into_iter()
+                .filter(|e| e.action == "authz.denied" && e.details.contains(reason))
+                .collect::<Vec<_>>()
+        }
+    };
+    assert!(matches!(uc::create(&state, &daan, &input, None, "/x/create").await, Err(Failure::Forbidden)));
+    let denied = denials("office_cannot_send").await;
+    assert_eq!(denied.len(), 1);
+    assert_eq!(denied[0].actor_employee_no.as_deref(), Some("H1001"));
+    assert_eq!(denied[0].client_ip.as_deref(), Some("10.0.0.7"));
+    assert!(denied[0].details.contains("/x/create"), "{}", denied[0].details);
+
+    // the form's field errors come back as the form's problem, nothing stored
+    let blank = LiaisonSlipInput::default();
+    match uc::create(&state, &clerk, &blank, None, "/x/create").await {
+        Err(Failure::Problem(LiaisonError::Form { messages })) => assert!(messages.len() > 3, "{messages:?}"),
+        other => panic!("{other:?}"),
+    }
+    assert!(app.db.store.list_slips(&Default::default()).await.unwrap().is_empty());
+
+    // a draft; only the sending unit's clerks see it
+    let id = uc::create(&state, &clerk, &input, None, "/x/create").await.unwrap();
+    assert_eq!(uc::open(&state, &colleague, id, "/x/get").await.unwrap().row.state, SlipState::Draft);
+    for other in [&songshan, &daan, &xinyi] {
+        assert!(matches!(uc::open(&state, other, id, "/x/get").await, Err(Failure::Forbidden)));
+    }
+    assert_eq!(denials("not_party_to_slip").await.len(), 3);
+    assert!(matches!(uc::open(&state, &clerk, id + 1000, "/x/get").await, Err(Failure::NotFound)));
+
+    // approval required: to the chief, who may not approve a slip of their own, returns only with
+    // a reason, and whose note is bounded
+    uc::send(&state, &clerk, id, "/x/send").await.unwrap();
+    assert!(matches!(uc::approve(&state, &clerk, id, true, "", "/x/approve").await, Err(Failure::Forbidden)));
+    assert!(matches!(
+        uc::approve(&state, &chief, id, false, "", "/x/approve").await,
+        Err(Failure::Problem(LiaisonError::ReturnNeedsReason))
+    ));
+    assert!(matches!(
+        uc::approve(&state, &chief, id, false, &"長".repeat(501), "/x/approve").await,
+        Err(Failure::Problem(LiaisonError::NoteTooLong))
+    ));
+    assert_eq!(uc::counts(&state, &chief).await.unwrap().awaiting_approval, 1);
+    uc::approve(&state, &chief, id, true, "", "/x/approve").await.unwrap();
+    // a step on a slip that moved on is stale, not a second approval
+    assert!(matches!(
+        uc::approve(&state, &chief, id, true, "", "/x/approve").await,
+        Err(Failure::Problem(LiaisonError::Stale))
+    ));
+
+    // the office opens it (received), cannot be cancelled any more; a reply without the image
+    let seen = uc::open(&state, &daan, id, "/x/get").await.unwrap();
+    assert_eq!(seen.row.state, SlipState::Received);
+    assert!(seen.as_office && seen.can_reply);
+    assert!(matches!(
+        uc::cancel(&state, &clerk, id, "", "/x/cancel").await,
+        Err(Failure::Problem(LiaisonError::AlreadyReceived))
+    ));
+    let rebuilt: app::domain::forms::liaison_slip::LiaisonReplyInput = serde_json::from_value(json!({
+        "phone": "02-2700-0000", "handler": "劉雅婷", "outcome": "rebuilt", "other_text": "", "corrected_date": "",
+        "has_image": true }))
+    .unwrap();
+    assert!(matches!(
+        uc::reply(&state, &daan, id, rebuilt.clone(), "", "/x/reply").await,
+        Err(Failure::Problem(LiaisonError::Form { .. }))
+    ));
+    assert!(matches!(
+        uc::reply(&state, &daan, id, rebuilt.clone(), "not base64!", "/x/reply").await,
+        Err(Failure::Problem(LiaisonError::ImageEncoding))
+    ));
+    assert!(matches!(uc::reply(&state, &xinyi, id, rebuilt.clone(), "", "/x/reply").await, Err(Failure::Forbidden)));
+
+    // the lists: a state that does not exist, a date that is none; the office's inbox
+    let bad = ListFilter { state: "lost".into(), ..Default::default() };
+    assert!(matches!(
+        uc::list(&state, &clerk, &bad, "/x/list").await,
+        Err(Failure::Problem(LiaisonError::UnknownState))
+    ));
+    let bad = ListFilter { from: "115/02/30".into(), ..Default::default() };
+    assert!(matches!(
+        uc::list(&state, &clerk, &bad, "/x/list").await,
+        Err(Failure::Problem(LiaisonError::Date { .. }))
+    ));
+    assert_eq!(uc::list(&state, &daan, &ListFilter::default(), "/x/list").await.unwrap().len(), 1);
+    assert!(uc::list(&state, &xinyi, &ListFilter::default(), "/x/list").await.unwrap().is_empty());
+    let file = uc::export(&state, &clerk, &ListFilter::default(), "/x/export").await.unwrap();
+    assert!(file.filename.ends_with(".csv"), "{}", file.filename);
+
+    // the trail has the use cases' own rows, by the caller from the caller's address
+    let trail = app.db.store.recent_trail(500).await.unwrap();
+    for action in [
+        "liaison.created",
+        "liaison.submitted",
+        "liaison.approved",
+        "liaison.received",
+        "liaison.view",
+        "liaison.list",
+        "liaison.export",
+    ] {
+        let row = trail.iter().find(|e| e.action == action).unwrap_or_else(|| panic!("{action} in the trail"));
+        assert_eq!(row.client_ip.as_deref(), Some("10.0.0.7"), "{action}");
+    }
+    let created = trail.iter().find(|e| e.action == "liaison.created").unwrap();
+    assert_eq!(created.subject_national_id.as_deref(), Some(UNCLEAR));
+    assert!(created.details.contains("HR-DA"), "{}", created.details);
+    app.db.close().await;
+}
+
+on_both!(
+    exchange_with_rebuild,
+    who_sees_what,
+    approval_cancel_and_deadline,
+    date_mismatch_is_corrected,
+    use_cases_without_http
+);

@@ -49,8 +49,10 @@ impl Subject {
 
 /// A phone or fax number as written on a form: digits with `()+-#` spaces and 分機/轉; blank allowed.
 pub fn phone_number(input: &str, label: &str) -> Result<String, String> {
-    crate::domain::admin::contact_number(input)
-        .ok_or_else(|| format!("{label}格式不正確（數字、括號、連字號，最多 30 字）"))
+    match crate::domain::admin::contact_number(input) {
+        Some(v) => Ok(v),
+        None => Err(format!("{label}格式不正確（數字、括號、連字號，最多 30 字）")),
+    }
 }
 
 fn phone_field(errors: &mut Vec<FieldError>, field: &'static str, label: &str, value: &str) -> Option<String> {
