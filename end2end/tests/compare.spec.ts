@@ -225,7 +225,7 @@ const PRINTED = path.join(__dirname, "..", "..", "crates", "matcher", "tests", "
 test("an inkjet-printed copy of the registered seal is never 相符: 疑似列印複製 with what was seen", async ({ page }) => {
   test.setTimeout(180_000);
   await signInAs(page, "clerk");
-  await query(page, "000371", "C123456781");
+  await query(page, "000371", "D120345675");
   const { band, score } = await compare(page, path.join(PRINTED, "inkjet_q0013.jpg"));
   // the geometry matches (it is the seal's own outline) …
   expect(score).toBeGreaterThan(0.9);

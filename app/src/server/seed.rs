@@ -174,7 +174,7 @@ pub const DEMO_PERSONS: &[DemoPerson] = &[
     // a seal of our generator (not the dev set's), for trying a colour-printed copy of it:
     // crates/matcher/tests/fixtures/printed/questioned/inkjet_q0013.jpg (疑似列印複製)
     DemoPerson {
-        national_id: "C123456781",
+        national_id: "D120345675",
         name: "鄭文彬",
         office: "HR-DA",
         registered_on: Some("2017-06-12"),
