@@ -83,6 +83,49 @@ impl fmt::Debug for NationalId {
     }
 }
 
+// The database reads and writes the number as text: a row's column is a `NationalId` from the row
+// on, and one that does not parse is a decode error (a corrupt row), never a string passed along.
+#[cfg(feature = "ssr")]
+impl<DB: sqlx::Database> sqlx::Type<DB> for NationalId
+where
+    String: sqlx::Type<DB>,
+{
+    fn type_info() -> DB::TypeInfo {
+        <String as sqlx::Type<DB>>::type_info()
+    }
+    fn compatible(ty: &DB::TypeInfo) -> bool {
+        <String as sqlx::Type<DB>>::compatible(ty)
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl<'q, DB: sqlx::Database> sqlx::Encode<'q, DB> for NationalId
+where
+    String: sqlx::Encode<'q, DB>,
+{
+    fn encode_by_ref(
+        &self,
+        buf: &mut <DB as sqlx::Database>::ArgumentBuffer<'q>,
+    ) -> Result<sqlx::encode::IsNull, sqlx::error::BoxDynError> {
+        <String as sqlx::Encode<'q, DB>>::encode_by_ref(&self.0, buf)
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl<'r, DB: sqlx::Database> sqlx::Decode<'r, DB> for NationalId
+where
+    &'r str: sqlx::Decode<'r, DB>,
+{
+    fn decode(value: <DB as sqlx::Database>::ValueRef<'r>) -> Result<Self, sqlx::error::BoxDynError> {
+        let raw = <&'r str as sqlx::Decode<'r, DB>>::decode(value)?;
+        // stored numbers are stored parsed: parsing again must give the same text
+        match Self::parse(raw) {
+            Ok(id) if id.0 == raw => Ok(id),
+            _ => Err(format!("a stored national ID that does not read ({})", Self::mask_stored(raw)).into()),
+        }
+    }
+}
+
 impl TryFrom<String> for NationalId {
     type Error = NationalIdError;
     fn try_from(s: String) -> Result<Self, Self::Error> {

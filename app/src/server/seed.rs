@@ -42,6 +42,8 @@ pub enum SeedError {
     Auth(#[from] AuthError),
     #[error("reference unit {0} is missing")]
     MissingUnit(&'static str),
+    #[error("demo data is invalid: {0}")]
+    Invalid(String),
 }
 
 pub async fn ensure_reference_data(store: &dyn Store) -> Result<usize, SeedError> {
@@ -252,7 +254,8 @@ pub async fn seed_demo_history(store: &dyn Store, now: chrono::DateTime<Utc>) ->
             client_ip: None,
             business_type: "land_registration".into(),
             case_number: format!("{}-大安-{case}", month.year() - 1911),
-            national_id: id.into(),
+            national_id: crate::domain::NationalId::parse(id)
+                .map_err(|e| SeedError::Invalid(format!("{id}: {e:?}")))?,
             person_name: None,
             after_hours: false,
         };

@@ -106,7 +106,7 @@ async fn query_then_compare(db: TestDb) {
     assert_eq!(seal["version"], 1);
     assert_eq!(seal["office_name"], "臺北市大安區戶政事務所");
     let q = app.db.store.query(query_id).await.unwrap().unwrap();
-    assert_eq!(q.national_id, PERSON);
+    assert_eq!(q.national_id.as_str(), PERSON);
     assert_eq!(q.case_number, "115年大安字第001234號");
     assert_eq!(q.seal_version_id, seal["version_id"].as_i64());
     assert!(audit_actions(&app).await.contains(&"seal.query".to_string()));

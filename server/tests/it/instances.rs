@@ -58,7 +58,7 @@ async fn three_instances_on_one_postgresql() {
             client_ip: None,
             business_type: "land_registration".into(),
             case_number: format!("115年大安字第{:06}號", 900 + i),
-            national_id: common::serve::PERSON.into(),
+            national_id: app::domain::NationalId::parse(common::serve::PERSON).unwrap(),
             person_name: None,
             after_hours: false,
         };

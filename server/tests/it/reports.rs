@@ -161,7 +161,7 @@ async fn generate_read_and_sign(db: TestDb) {
         client_ip: None,
         business_type: "land_registration".into(),
         case_number: "115-大安-000099".into(),
-        national_id: PERSON.into(),
+        national_id: app::domain::NationalId::parse(PERSON).unwrap(),
         person_name: None,
         after_hours: false,
     };

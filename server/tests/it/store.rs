@@ -460,6 +460,24 @@ async fn codes_are_enums_at_the_row_boundary(db: &TestDb) {
         Pool::Postgres(p) => sqlx::query_scalar(sql).bind(SlipState::AwaitingApproval).fetch_one(p).await.unwrap(),
     };
     assert_eq!(written, "awaiting_approval");
+    // a national ID is a NationalId from the row on: one that does not parse (or is stored
+    // unnormalised) is a decode error that does not show the number, never a string passed along
+    use app::domain::NationalId;
+    assert_eq!(read::<NationalId>(db, "A123456789").await.unwrap(), NationalId::parse("A123456789").unwrap());
+    for bad in ["A123456788", "a123456789", "X1"] {
+        let e = read::<NationalId>(db, bad).await.unwrap_err();
+        assert!(matches!(e, sqlx::Error::ColumnDecode { .. }), "{bad}: {e}");
+        assert!(!e.to_string().contains("23456"), "the number is masked in the error: {e}");
+    }
+    let written: String = match &db.pool {
+        Pool::Sqlite(p) => {
+            sqlx::query_scalar(sql).bind(NationalId::parse("A123456789").unwrap()).fetch_one(p).await.unwrap()
+        }
+        Pool::Postgres(p) => {
+            sqlx::query_scalar(sql).bind(NationalId::parse("A123456789").unwrap()).fetch_one(p).await.unwrap()
+        }
+    };
+    assert_eq!(written, "A123456789");
 }
 
 both_databases! {

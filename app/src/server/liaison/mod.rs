@@ -69,7 +69,7 @@ pub async fn registry_query(
     national_id: &str,
 ) -> StoreResult<Option<QueryRecord>> {
     let Some(id) = query_id else { return Ok(None) };
-    Ok(store.query(id).await?.filter(|q| q.operator_id == writer && q.national_id == national_id))
+    Ok(store.query(id).await?.filter(|q| q.operator_id == writer && q.national_id.as_str() == national_id))
 }
 
 /// Whether the slip's sending side may see registry data on it (see [`registry_query`]).

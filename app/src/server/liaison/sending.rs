@@ -43,7 +43,7 @@ pub async fn form_data(
             Some(v) => store.seal_version(v).await?,
             None => None,
         };
-        let person = store.person(&q.national_id).await?;
+        let person = store.person(q.national_id.as_str()).await?;
         if let Some(v) = &version {
             input.office = unit(state, v.office_unit_id).await?.code;
             input.seal_date = registered_on(v)?.map(|d| d.short()).unwrap_or_default();
@@ -57,7 +57,7 @@ pub async fn form_data(
         }
         input.case_number = q.case_number.clone();
         input.person_name = q.person_name.clone().or(person.map(|p| p.name)).unwrap_or_default();
-        input.national_id = q.national_id.clone();
+        input.national_id = q.national_id.as_str().to_string();
         let draft = caller
             .trail(TrailAction::LiaisonPrefill)
             .object("seal_query", q.id)
@@ -92,7 +92,7 @@ pub async fn create(
         if q.operator_id != actor.account_id {
             return Err(caller.deny(state, endpoint, "not_own_query").await);
         }
-        if input.national_id.trim().to_ascii_uppercase() != q.national_id {
+        if input.national_id.trim().to_ascii_uppercase() != q.national_id.as_str() {
             return problem(LiaisonError::IdNotAsQuery);
         }
     }

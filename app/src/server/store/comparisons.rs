@@ -86,7 +86,7 @@ pub struct ComparisonRecord {
     pub queried_at: DateTime<Utc>,
     pub business_type: String,
     pub case_number: String,
-    pub national_id: String,
+    pub national_id: crate::domain::NationalId,
     pub person_name: Option<String>,
     pub after_hours: bool,
     // from the operator's account

@@ -28,7 +28,7 @@ pub struct NewQuery {
     pub client_ip: Option<String>,
     pub business_type: String,
     pub case_number: String,
-    pub national_id: String,
+    pub national_id: crate::domain::NationalId,
     pub person_name: Option<String>,
     pub after_hours: bool,
 }
@@ -42,7 +42,7 @@ pub struct QueryRecord {
     pub client_ip: Option<String>,
     pub business_type: String,
     pub case_number: String,
-    pub national_id: String,
+    pub national_id: crate::domain::NationalId,
     pub person_name: Option<String>,
     pub after_hours: bool,
     pub seal_version_id: Option<i64>,
