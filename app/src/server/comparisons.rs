@@ -17,7 +17,7 @@ use crate::domain::comparison::{band_code, band_parse, ComparisonError, MatchFai
 use crate::domain::comparison_view::{
     ComparisonDetail, ComparisonSummary, NoteView, RegisteredSeal, Started, Submission, Submitted, Verified,
 };
-use crate::domain::{BusinessType, ComparisonQuery, Decision, NationalId, RocDate, Role, WorkCalendar};
+use crate::domain::{BusinessType, ComparisonQuery, Decision, RocDate, Role, WorkCalendar};
 use matcher::{self, Alignment, Band, MatchError, MatchOptions, MatchResult};
 
 /// The calendar as administrators maintain it.
