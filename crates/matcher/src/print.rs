@@ -73,7 +73,9 @@ pub struct PrintEvidence {
     /// plane (yellow's) alone: a clustered-dot screen repeats along two perpendicular
     /// directions, so its spectrum holds a peak at k and another at k turned by 90°, and the
     /// pair survives aliasing. The weaker peak of the strongest pair (3 x 3 bins) over the
-    /// median of its ring of frequencies, the JPEG block grid and the axes left out; the same
+    /// median of its ring of frequencies, the JPEG block grid, the scan's axes and a cone of 6°
+    /// about the seal's own axes left out (the edges of its horizontal and vertical strokes
+    /// make ridges of energy 90° apart, a lattice of their own); the same
     /// window as `halftone_peak`. Scan noise and paste grain alone give about 3–10; 0 where
     /// the strokes have too few insides to measure. (#37, second pass.)
     #[serde(default)]
@@ -86,6 +88,10 @@ pub struct PrintEvidence {
     pub mixing_bow_file: f64,
 }
 
+/// The half-width of the cone about the seal's own axes where no screen lattice is looked for
+/// (radians, 6°: the registered impression's own tilt of up to 2°, and the ridges' width).
+const SEAL_AXIS_CONE: f64 = 6.0 * core::f64::consts::PI / 180.0;
+
 /// The largest spectral window (px): a 400 dpi seal fills 256 x 256.
 const MAX_WINDOW: usize = 256;
 
@@ -94,13 +100,14 @@ const MAX_WINDOW: usize = 256;
 /// generator is not ours, and 500 of our synthetic genuine pairs on four Noto CJK fonts, seeds
 /// 5101–5103 and 5201–5208: flat, scanner and camera captures, harsh, every impression
 /// slipped, questioned scans at 200, 300 and 400 dpi, our generator's scanner tone curve and
-/// paste film): halftone peak 230.9 (a camera capture), screen lattice 27.8 (a flat 300 dpi
-/// scan), colour texture 37.6 (the dev set's paste) and mixing bow 0.97 (the dev set, whose
+/// paste film): halftone peak 230.9 (a camera capture), screen lattice 18.7 (a 300 dpi sheet-fed
+/// scan; 27.8 before the cone about the seal's axes was left out), colour texture 37.6 (the dev
+/// set's paste) and mixing bow 0.97 (the dev set, whose
 /// edges mix in the file's values). A scanner's tone curve bows a paste's edges in the file's
 /// values by up to 0.8 (the first pass judged that reading, at 0.8, and flagged gamma-encoded
 /// genuine scans): the bow is judged as light.
 pub const MAX_GENUINE_HALFTONE: f64 = 290.0;
-pub const MAX_GENUINE_SCREEN_LATTICE: f64 = 35.0;
+pub const MAX_GENUINE_SCREEN_LATTICE: f64 = 23.5;
 pub const MAX_GENUINE_COLOUR_TEXTURE: f64 = 47.0;
 pub const MAX_GENUINE_MIXING_BOW: f64 = 1.2;
 
@@ -124,7 +131,11 @@ pub fn detect(reg: &Decoded, rbox: &BoxI, q: &Decoded, qbox: &BoxI, t: &Proj) ->
         return PrintEvidence { scale, ..PrintEvidence::default() };
     }
     let interior = interior_mask(q, qbox);
-    let (halftone_peak, screen_lattice) = halftone(q, qbox, &interior);
+    // the seal's own axes in the questioned scan (the registered impression lies upright
+    // within a few degrees): where the registered x axis goes
+    let j = t.jacobian(rc.0, rc.1);
+    let axis = libm::atan2(j[2], j[0]);
+    let (halftone_peak, screen_lattice) = halftone(q, qbox, &interior, axis);
     let colour_texture = colour_texture(q, qbox, &interior);
     let edge_sharpness = edge_sharpness(q, qbox);
     let (mixing_bow_file, mixing_bow) = mixing_bow(q, qbox, &interior);
@@ -210,7 +221,7 @@ fn hp(rgb: &[u8], w: usize, x: usize, y: usize, ch: usize) -> f64 {
 /// and blue planes of a tile are transformed at once (green as the real part, blue as the
 /// imaginary part of one complex FFT; a real signal's spectrum is Hermitian, so the two
 /// separate again).
-fn halftone(q: &Decoded, b: &BoxI, interior: &[bool]) -> (f64, f64) {
+fn halftone(q: &Decoded, b: &BoxI, interior: &[bool], axis: f64) -> (f64, f64) {
     let (bw, bh) = (b.w(), b.h());
     if bw.min(bh) < 32 {
         return (0.0, 0.0);
@@ -317,7 +328,7 @@ fn halftone(q: &Decoded, b: &BoxI, interior: &[bool]) -> (f64, f64) {
     let k = sums.len() / 2;
     let med = *sums.select_nth_unstable_by(k, |a, b| a.total_cmp(b)).1;
     let halftone_peak = if med <= 0.0 { 0.0 } else { best / med };
-    (halftone_peak, screen_lattice(n, &pg, &pb, &near_grid, &box3))
+    (halftone_peak, screen_lattice(n, &pg, &pb, axis, &near_grid, &box3))
 }
 
 /// A clustered-dot screen is a lattice: its dots repeat along two perpendicular directions with
@@ -331,6 +342,7 @@ fn screen_lattice(
     n: usize,
     pg: &[f64],
     pb: &[f64],
+    axis: f64,
     near_grid: &dyn Fn(usize) -> bool,
     box3: &dyn Fn(&[f64], usize, usize) -> f64,
 ) -> f64 {
@@ -381,9 +393,19 @@ fn screen_lattice(
         };
         for ky in 0..n {
             for kx in 0..=n / 2 {
-                // off the axes
+                // off the scan's axes, and off the seal's own (its strokes run along them, and
+                // the edges of its horizontal and vertical strokes make ridges of energy 90°
+                // apart, a lattice of their own)
                 let (ax, ay) = (kx.min(n - kx), ky.min(n - ky));
                 if ax <= 2 + tol || ay <= 2 + tol || s[ky * n + kx] == 0.0 {
+                    continue;
+                }
+                let (fx, fy) = (f(kx), f(ky));
+                let quarter = core::f64::consts::FRAC_PI_2;
+                let d = (libm::atan2(fy, fx) - axis).rem_euclid(quarter);
+                let d = d.min(quarter - d);
+                let r = libm::sqrt(fx * fx + fy * fy);
+                if d < SEAL_AXIS_CONE || r * n as f64 * libm::sin(d) <= (2 + tol) as f64 {
                     continue;
                 }
                 let a = norm(kx, ky);
