@@ -3,15 +3,23 @@
 //! ink and geometry does not look at:
 //!
 //! * **halftone energy**: a colour laser builds the red from magenta and yellow dots on periodic
-//!   screens (141–212 lpi); in the scan of the form they leave isolated peaks in the ink's
-//!   spectrum (aliased at 300 dpi, resolved at 400 dpi, washed out by the optics at 200 dpi);
+//!   screens (141–212 lpi); in the scan of the form they leave peaks in the ink's spectrum
+//!   (aliased at 300 dpi, resolved at 400 dpi, washed out by the optics at 200 dpi), and a
+//!   clustered-dot screen leaves them in pairs 90° apart, in the green plane (magenta) and the
+//!   blue plane (yellow) each: the screen lattice;
 //! * **colour texture**: the red of a print is two colorants laid independently (dots, error
 //!   diffusion, toner grain), so the ink's pixel-scale fluctuations leave the single line on
 //!   which one paste's pixels lie (paper to ink); a stamped paste varies along that line only,
 //!   so its fluctuation across the line is the scan's own noise, measured on the paper beside;
-//! * **mixing bow**: the colours of a stamped stroke's edge are mixtures of paper and paste
-//!   and lie on the straight paper-to-ink line of chromaticity; a printed edge mixes paper
-//!   with magenta, yellow and their overlap, and bows off it.
+//! * **mixing bow**: the colours of a stamped stroke's edge are mixtures of paper and paste in
+//!   the light the scanner integrates, on the straight paper-to-ink line of chromaticity in that
+//!   light; the file holds the light through the scanner's tone curve (none to sRGB), so the
+//!   edge lies on the line in one reading of the file and bows in the other; a printed edge
+//!   mixes paper with magenta, yellow and their overlap, and bows off the line in both.
+//!
+//! The paste's fine texture inside the strokes, correlated with the registered scan's (a copy
+//! of the registered scan reproduces it), was tried in #37's second pass and dropped: it found
+//! few copies, and a real seal's face texture repeats in every genuine impression.
 //!
 //! The registered scan's own voids and specks are no trace of a copy: the carving's chips and
 //! worn spots are shared by every stamping, and a registered impression carries only about 1 %
