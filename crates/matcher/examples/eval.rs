@@ -360,13 +360,13 @@ fn main() {
             Ok(m) => {
                 let f = &m.features;
                 let line = format!(
-                    "{} {:<25} {:>6} {:>5} score={:.4} rot={:8.3} (gt {:8.3}) c=({:.1},{:.1}) gt=({:.1},{:.1}) s={:.4}/{:.4} rc=({:.2},{:.2}) gt=({:.2},{:.2}) extra={:.4} miss={:.3} cham={:.2} worst={:.3} sw={:.3} rmed={:.3} rsm={:.3} rrat={:.3} ncc={:.3} fail={:.3} q={:?} cap={:?}/{:.2}/{:.2}/{:.2} unclear={:?} qblur={:.3} smear={:.1} why={:?} band={:?} pr_ht={:.2} pr_col={:.2} pr_bow={:.3} pr_edge={:.3} pr_sc={:.3} pr={} {:.1}ms",
+                    "{} {:<25} {:>6} {:>5} score={:.4} rot={:8.3} (gt {:8.3}) c=({:.1},{:.1}) gt=({:.1},{:.1}) s={:.4}/{:.4} rc=({:.2},{:.2}) gt=({:.2},{:.2}) extra={:.4} miss={:.3} cham={:.2} worst={:.3} sw={:.3} rmed={:.3} rsm={:.3} rrat={:.3} ncc={:.3} fail={:.3} q={:?} cap={:?}/{:.2}/{:.2}/{:.2} unclear={:?} qblur={:.3} smear={:.1} why={:?} band={:?} pr_ht={:.2} pr_col={:.2} pr_bow={:.3} pr_edge={:.3} pr_sc={:.3} pr={} {:.1}ms prj={}",
                     r.id, r.tier, r.shape, r.style, m.score, m.rotation_deg, r.rot, m.center_x, m.center_y, r.cx, r.cy, m.scale, r.scale,
                     m.registered_center_x, m.registered_center_y, r.rcx, r.rcy,
                     f.extra_ink, f.missing_ink, f.chamfer, f.worst_block, f.stroke_width, f.residual_median, f.residual_smooth, f.residual_ratio, f.block_ncc, f.block_fail,
                     m.registered_quality, m.capture.model, m.capture.vertical_stretch_pct, m.capture.shear_pct, m.capture.keystone_pct,
                     m.questioned_quality.reasons, m.questioned_quality.blur, m.questioned_quality.smear_px, m.review_reasons,
-                    m.band, m.printed.halftone_peak, m.printed.colour_texture, m.printed.mixing_bow, m.printed.edge_sharpness, m.printed.scale, m.printed.suspected, ms
+                    m.band, m.printed.halftone_peak, m.printed.colour_texture, m.printed.mixing_bow, m.printed.edge_sharpness, m.printed.scale, m.printed.suspected, ms, serde_json::to_string(&m.printed).unwrap()
                 );
                 println!("{}", line);
                 feat_out.push_str(&line);

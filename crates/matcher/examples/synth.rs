@@ -33,6 +33,16 @@
 //! fibres), the forger's levels pushing the source's paper to white; then the form's print,
 //! capture, optics, noise and JPEG as for any questioned page. `--q-dpi` scans every
 //! questioned page (genuine ones too) at that resolution (column `q_dpi`).
+//!
+//! Light and paste (#37, second pass): everything before the capture is linear reflectance,
+//! and every capture writes it through a tone curve, 255 (v / 255)^(1 / γ) with γ 1.8–2.4, as
+//! scanners and cameras write sRGB-like files (the optics blur linear light; the colours named
+//! in this file are as they appear in files). A stamped paste is one colorant whose film passes
+//! t^d of the light (Beer–Lambert) for a relative thickness d: thinner where the face touched
+//! the paper partly (the edges) or pressed weakly, and mottled by its grains (5–16 % of its
+//! thickness over 60–120 µm); a partly inked pixel is an area mixture of paper and film. A
+//! printer's colour management takes the file's values to linear reflectance (exponent 2.2)
+//! before it separates them into colorants.
 //! (`make synth-eval`; the fonts default to Debian CJK fonts that ../shared/seal-dev does not use.)
 
 use ab_glyph::{Font, FontVec, PxScale};
@@ -364,6 +374,16 @@ struct Stamp {
     /// a printed copy instead of a stamping: the seal is printed onto the form from a scan of
     /// a genuine impression (the master is then only the geometry's reference)
     print: Option<std::rc::Rc<PrintJob>>,
+    /// the scanner's (or camera's) tone curve: everything before the capture is linear
+    /// reflectance (0–255), the file holds it encoded as 255 (v / 255)^(1 / tone), as scanners
+    /// and cameras write sRGB-like values; 1 = linear (the traced copy's internal scan)
+    tone: f64,
+}
+
+/// Linear reflectance (0–255) of a colour that a capture with the tone curve `tone` writes as
+/// `v`: the generator's colours are chosen as they appear in files, and drawn in linear light.
+fn lin(v: f64, tone: f64) -> f64 {
+    255.0 * (v / 255.0).clamp(0.0, 1.0).powf(tone)
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -678,14 +698,28 @@ fn stamp(master: &Plane, s: &Stamp, rng: &mut Rng) -> (RgbImage, Plane) {
             alpha.v[i] = a as f32;
         }
     }
+    // the paste: one colorant whose film transmits t^d of the light (Beer–Lambert) for a film
+    // of relative thickness d. The film is thinner where the face touched the paper partly
+    // (the edges) or pressed weakly, and mottled by the paste's grains and the paper's fibres
+    // (5–16 % of its thickness, 60–120 µm); a partly inked pixel is an area mixture of paper
+    // and film. So a paste's colours vary along a curve, not only along the paper-to-ink line
+    // (a thin film is pinker, not only lighter).
     let ink = [rng.range(175.0, 225.0), rng.range(20.0, 60.0), rng.range(30.0, 70.0)];
     let paper_tex = Plane::noise(w, h, 2.0, rng);
+    let mottle = Plane::noise(w, h, (rng.range(0.06, 0.12) * s.px_mm).max(1.0), rng);
+    let mottle_amp = rng.range(0.15, 0.45);
+    let paper0 = lin(240.0, s.tone);
+    let trans: Vec<f64> = ink.iter().map(|&v| (lin(v, s.tone) / paper0).clamp(1e-4, 1.0)).collect();
     let mut rgb = vec![0.0f64; w * h * 3];
     for i in 0..w * h {
-        let paper = 240.0 + 6.0 * paper_tex.v[i] as f64;
+        let paper = lin((240.0 + 6.0 * paper_tex.v[i] as f64).min(255.0), s.tone);
+        let a = alpha.v[i] as f64;
+        let (x, y) = ((i % w) as f64, (i / w) as f64);
+        let u = ((x - s.cx) * dir.cos() + (y - s.cy) * dir.sin()) / seal_r;
+        let press = (1.0 - s.fade * (0.5 + 0.5 * u.clamp(-1.0, 1.0)).powi(2)).clamp(0.0, 1.0);
+        let d = (0.7 + 0.3 * a) * (0.75 + 0.25 * press) * (1.0 + mottle_amp * mottle.v[i] as f64);
         for ch in 0..3 {
-            let p = paper.min(255.0);
-            rgb[i * 3 + ch] = p * (1.0 - alpha.v[i] as f64 * (1.0 - ink[ch] / 255.0));
+            rgb[i * 3 + ch] = paper * (1.0 - a + a * trans[ch].powf(d.max(0.05)));
         }
     }
     let img = finish_page(rgb, s, seal_r, rng);
@@ -708,7 +742,7 @@ fn finish_page(mut rgb: Vec<f64>, s: &Stamp, seal_r: f64, rng: &mut Rng) -> RgbI
                 let a = (r + 0.5 - d).clamp(0.0, 1.0);
                 let i = yy as usize * w + xx as usize;
                 for ch in 0..3 {
-                    rgb[i * 3 + ch] *= 1.0 - a * (1.0 - col[ch] / 255.0);
+                    rgb[i * 3 + ch] *= 1.0 - a * (1.0 - lin(col[ch], s.tone) / 255.0);
                 }
             }
         }
@@ -776,7 +810,7 @@ fn finish_page(mut rgb: Vec<f64>, s: &Stamp, seal_r: f64, rng: &mut Rng) -> RgbI
                     let val = if px >= 0.0 && py >= 0.0 && px <= (w - 1) as f64 && py <= (h - 1) as f64 {
                         planes[ch].at(px.min((w - 1) as f64 - 1e-6), py.min((h - 1) as f64 - 1e-6)) as f64
                     } else {
-                        150.0
+                        lin(150.0, s.tone)
                     };
                     rgb[(y * w + x) * 3 + ch] = val * light;
                 }
@@ -792,7 +826,10 @@ fn finish_page(mut rgb: Vec<f64>, s: &Stamp, seal_r: f64, rng: &mut Rng) -> RgbI
         }
         out.blur((s.optical * s.optical + cap.defocus * cap.defocus).sqrt());
         for i in 0..w * h {
-            let v = out.v[i] as f64 + s.noise * rng.gauss();
+            // the optics blur linear light; the file holds the tone curve's values, with the
+            // sensor's noise as it shows there
+            let enc = 255.0 * (out.v[i] as f64 / 255.0).clamp(0.0, 1.0).powf(1.0 / s.tone);
+            let v = enc + s.noise * rng.gauss();
             img.get_pixel_mut((i % w) as u32, (i / w) as u32).0[ch] = v.clamp(0.0, 255.0) as u8;
         }
     }
@@ -1008,6 +1045,11 @@ fn print_page(master: &Plane, s: &Stamp, job: &PrintJob, rng: &mut Rng) -> Vec<f
                 rgbv[ch] = if job.whiten { (v / paper_src[ch]).min(1.0) } else { v / 255.0 };
             }
             rgbv[0] = (rgbv[0] * job.hue_gain).min(1.0);
+            // the printer's colour management: the file's values are sRGB-like, the print's
+            // reflectance is linear
+            for v in rgbv.iter_mut() {
+                *v = v.powf(2.2);
+            }
             let (cc, mm, yy) = (1.0 - rgbv[0], 1.0 - rgbv[1], 1.0 - rgbv[2]);
             let kk = cc.min(mm).min(yy) * 0.7;
             let cov = [cc - kk, mm - kk, yy - kk, kk];
@@ -1098,7 +1140,7 @@ fn print_page(master: &Plane, s: &Stamp, job: &PrintJob, rng: &mut Rng) -> Vec<f
     let paper_tex = Plane::noise(w, h, 2.0, rng);
     let mut rgb = vec![0.0f64; w * h * 3];
     for i in 0..w * h {
-        let p = (240.0 + 6.0 * paper_tex.v[i] as f64).min(255.0);
+        let p = lin((240.0 + 6.0 * paper_tex.v[i] as f64).min(255.0), s.tone);
         for ch in 0..3 {
             rgb[i * 3 + ch] = p;
         }
@@ -1165,6 +1207,7 @@ fn traced_master(master: &Plane, dpi: f64, elastic: f64, corr_mm: f64, rng: &mut
         signature: false,
         optical: 0.0,
         noise: 0.0,
+        tone: 1.0,
         jpeg: None,
         warp: 0.0,
         warp_mm: 4.0,
@@ -1317,6 +1360,7 @@ fn main() {
             signature: false,
             optical: 0.5,
             noise: 1.5,
+            tone: rng.range(1.8, 2.4),
             jpeg: None,
             warp: 0.0,
             warp_mm: 4.0,
@@ -1452,6 +1496,7 @@ fn main() {
                 signature: rng.chance(0.25),
                 optical: rng.range(0.4, if harsh { 1.3 } else { 0.9 }),
                 noise: rng.range(1.5, if harsh { 6.0 } else { 4.0 }),
+                tone: rng.range(1.8, 2.4),
                 jpeg: Some(rng.range(if harsh { 55.0 } else { 70.0 }, 92.0) as u8),
                 warp: rng.range(0.0, if harsh { 0.6 } else { 0.25 }),
                 warp_mm: rng.range(3.0, 6.0),
@@ -1516,6 +1561,7 @@ fn main() {
                         signature: false,
                         optical: rng.range(0.4, 0.8),
                         noise: rng.range(1.0, 3.0),
+                        tone: rng.range(1.8, 2.4),
                         jpeg: None,
                         warp: 0.0,
                         warp_mm: 4.0,

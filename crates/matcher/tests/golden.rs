@@ -392,9 +392,11 @@ fn every_review_says_why() {
     assert!(reviews >= 3, "the cases hold reviews ({reviews})");
 }
 
-/// #37: colour-printed copies of a genuine impression (laser and inkjet, from our generator) are
-/// never 相符; a review names 疑似列印複製 and the evidence is in the verdict. A genuine pair
-/// against the same registered impression keeps its 相符.
+/// #37: colour-printed copies of a genuine impression (laser and inkjet, from our generator, with
+/// and without its scanner tone curve) are never 相符; a review names 疑似列印複製 and the
+/// evidence is in the verdict, and the laser's screen lattice or the inkjet's edge bow is what
+/// shows it. Genuine pairs keep their 相符, among them two scans through a tone curve whose edges
+/// bow in the file's values (a flat scan and a 400 dpi camera capture).
 #[test]
 fn printed_copies_are_never_consistent_and_say_why() {
     use matcher::ReviewReason;
@@ -404,6 +406,7 @@ fn printed_copies_are_never_consistent_and_say_why() {
     let header: Vec<&str> = lines.next().unwrap().split(',').collect();
     let col = |n: &str| header.iter().position(|h| *h == n).unwrap();
     let mut printers = Vec::new();
+    let mut toned_genuine = 0;
     for l in lines.filter(|l| !l.trim().is_empty()) {
         let f: Vec<&str> = l.split(',').collect();
         let (id, tier, printer) = (f[col("pair_id")], f[col("tier")], f[col("printer")]);
@@ -412,9 +415,24 @@ fn printed_copies_are_never_consistent_and_say_why() {
         let r = matcher::match_pair(&reg, &q, &MatchOptions::default()).unwrap();
         let rot: f64 = f[col("rotation_deg")].parse().unwrap();
         assert!(angle_diff(r.rotation_deg, rot) < 0.5, "{id}: rotation {} vs {rot}", r.rotation_deg);
+        eprintln!("{id} {tier} {printer}: {:?} {:?}", r.band, r.printed);
         if tier == "printed_copy" {
             printers.push(printer.to_string());
             assert!(r.printed.suspected, "{id} ({printer}): not suspected: {:?}", r.printed);
+            // what shows it: a laser's clustered-dot screen as a lattice of spectral peaks, an
+            // inkjet's edge colours bowing off the paper-to-ink line in linear light
+            match printer {
+                "laser" => assert!(
+                    r.printed.screen_lattice > matcher::MAX_GENUINE_SCREEN_LATTICE,
+                    "{id}: laser screen not seen: {:?}",
+                    r.printed
+                ),
+                _ => assert!(
+                    r.printed.mixing_bow > matcher::MAX_GENUINE_MIXING_BOW,
+                    "{id}: inkjet edge bow not seen: {:?}",
+                    r.printed
+                ),
+            }
             assert_ne!(r.band, Band::Consistent, "{id} ({printer}) printed copy judged consistent");
             if r.band == Band::Review {
                 assert!(
@@ -432,10 +450,17 @@ fn printed_copies_are_never_consistent_and_say_why() {
         } else {
             assert_eq!(r.band, Band::Consistent, "{id} genuine lost its verdict: {:?} {:?}", r.band, r.printed);
             assert!(r.printed.measured && !r.printed.suspected, "{id} genuine suspected: {:?}", r.printed);
+            if id.ends_with('t') {
+                // a scanner's tone curve bows a paste's edges in the file's values beyond the
+                // first pass's limit (0.8): judged as light, they do not bow
+                assert!(r.printed.mixing_bow_file.abs() > 0.8, "{id}: {:?}", r.printed);
+                toned_genuine += 1;
+            }
         }
     }
     printers.sort();
-    assert_eq!(printers, ["inkjet", "laser"]);
+    assert_eq!(printers, ["inkjet", "inkjet", "laser", "laser"]);
+    assert_eq!(toned_genuine, 2);
 }
 
 /// A verdict stored before #37 (no `printed` field) still reads.
