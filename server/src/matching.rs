@@ -29,6 +29,9 @@ pub fn match_files(registered: &Path, questioned: &Path, opts: &MatchOptions) ->
             "registered_quality": r.registered_quality,
             // why the questioned impression is too unclear for 不符 (印文不清); empty when clear
             "questioned_unclear": r.questioned_quality.reasons,
+            // why a pair is left for review (待人工判斷), and what the printed-copy check saw
+            "review_reasons": r.review_reasons,
+            "printed": r.printed,
             "elapsed_ms": elapsed_ms,
         }),
         Err(e) => json!({ "error": e.to_string(), "error_code": e.code(), "elapsed_ms": elapsed_ms }),

@@ -112,7 +112,9 @@ pub fn questioned_unclear_text(reasons: &[UnclearReason], l: Locale) -> String {
 /// what stamped paste reaches, with its value and that limit, so the clerk and a later reader of
 /// the record know why the pair was left for review. `None` when no print is suspected.
 pub fn print_evidence_text(p: &PrintEvidence, l: Locale) -> Option<String> {
-    use matcher::{MAX_GENUINE_COLOUR_TEXTURE, MAX_GENUINE_HALFTONE, MAX_GENUINE_MIXING_BOW};
+    use matcher::{
+        MAX_GENUINE_COLOUR_TEXTURE, MAX_GENUINE_HALFTONE, MAX_GENUINE_MIXING_BOW, MAX_GENUINE_SCREEN_LATTICE,
+    };
     if !p.suspected {
         return None;
     }
@@ -125,6 +127,18 @@ pub fn print_evidence_text(p: &PrintEvidence, l: Locale) -> Option<String> {
             Locale::En => format!(
                 "a regular dot screen in the ink (spectral peak {:.0}; stamped paste stays under {:.0})",
                 p.halftone_peak, MAX_GENUINE_HALFTONE
+            ),
+        });
+    }
+    if p.screen_lattice > MAX_GENUINE_SCREEN_LATTICE {
+        seen.push(match l {
+            Locale::ZhTw => format!(
+                "印文油墨呈兩組互成直角之印刷網線（網屏格紋 {:.1}，蓋印上限 {:.1}）",
+                p.screen_lattice, MAX_GENUINE_SCREEN_LATTICE
+            ),
+            Locale::En => format!(
+                "a printer's screen of dots in two directions at right angles (screen lattice {:.1}; stamped paste stays under {:.1})",
+                p.screen_lattice, MAX_GENUINE_SCREEN_LATTICE
             ),
         });
     }
@@ -143,11 +157,11 @@ pub fn print_evidence_text(p: &PrintEvidence, l: Locale) -> Option<String> {
     if p.mixing_bow > MAX_GENUINE_MIXING_BOW {
         seen.push(match l {
             Locale::ZhTw => format!(
-                "筆畫邊緣之顏色偏離紙色與印泥色之混合（{:.2}，蓋印上限 {:.1}）",
+                "筆畫邊緣之顏色偏離紙色與印泥色之混合（{:.2}，蓋印上限 {:.2}）",
                 p.mixing_bow, MAX_GENUINE_MIXING_BOW
             ),
             Locale::En => format!(
-                "stroke edges whose colours are no mix of paper and one paste ({:.2}; stamped paste stays under {:.1})",
+                "stroke edges whose colours are no mix of paper and one paste ({:.2}; stamped paste stays under {:.2})",
                 p.mixing_bow, MAX_GENUINE_MIXING_BOW
             ),
         });
@@ -173,6 +187,7 @@ mod tests {
         let p = PrintEvidence {
             measured: true,
             halftone_peak: matcher::MAX_GENUINE_HALFTONE * 2.0,
+            screen_lattice: matcher::MAX_GENUINE_SCREEN_LATTICE + 5.0,
             colour_texture: 1.0,
             mixing_bow: matcher::MAX_GENUINE_MIXING_BOW + 0.3,
             suspected: true,
@@ -180,10 +195,11 @@ mod tests {
         };
         let zh = print_evidence_text(&p, Locale::ZhTw).unwrap();
         assert!(zh.starts_with("列印複製檢查所見："), "{zh}");
-        assert!(zh.contains("規則網點") && zh.contains("筆畫邊緣"), "{zh}");
+        assert!(zh.contains("規則網點") && zh.contains("網屏格紋") && zh.contains("筆畫邊緣"), "{zh}");
         assert!(!zh.contains("色料交錯"), "only what is beyond its limit: {zh}");
         let en = print_evidence_text(&p, Locale::En).unwrap();
-        assert!(en.contains("dot screen") && en.contains("stroke edges") && !en.contains("two colorants"), "{en}");
+        assert!(en.contains("dot screen") && en.contains("screen lattice") && en.contains("stroke edges"), "{en}");
+        assert!(!en.contains("two colorants"), "{en}");
         assert!(!en.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)), "{en}");
         // nothing suspected: nothing said
         assert_eq!(print_evidence_text(&PrintEvidence { suspected: false, ..p }, Locale::ZhTw), None);
