@@ -111,7 +111,11 @@ mod moved {
         "liaison/slip.rs",
         "register.rs",
         "reports.rs",
+        "reviews/mod.rs",
+        "reviews/handover.rs",
+        "reviews/review.rs",
         "seals.rs",
+        "security.rs",
         "system.rs",
         "trail.rs",
     ];

@@ -16,7 +16,9 @@ use super::comparison::ComparisonError;
 use super::liaison::LiaisonError;
 use super::register::RegisterError;
 use super::report_view::ReportError;
+use super::review_view::ReviewError;
 use super::seal::SealError;
+use super::security_view::SecurityError;
 use super::upload::UploadError;
 use super::{CaseNumberError, EmployeeNoError, NationalIdError, RocDateError};
 
@@ -46,6 +48,10 @@ pub enum Problem {
     Auth(AuthProblem),
     /// The liaison slips (`server::liaison`).
     Liaison(LiaisonError),
+    /// The permission reviews and hand-overs (`server::reviews`).
+    Review(ReviewError),
+    /// The register of security duties (`server::security`).
+    Security(SecurityError),
     /// Not converted yet: a zh-TW sentence (see the module's comment).
     Text(String),
 }
@@ -144,5 +150,17 @@ impl From<RegisterError> for Problem {
 impl From<LiaisonError> for Problem {
     fn from(e: LiaisonError) -> Self {
         Problem::Liaison(e)
+    }
+}
+
+impl From<ReviewError> for Problem {
+    fn from(e: ReviewError) -> Self {
+        Problem::Review(e)
+    }
+}
+
+impl From<SecurityError> for Problem {
+    fn from(e: SecurityError) -> Self {
+        Problem::Security(e)
     }
 }

@@ -24,17 +24,13 @@ const CATALOGUE: &[(&str, &str)] = &[
     ("{}最多 {} 字，且不可含控制字元", "{} can be at most {} characters and must not contain control characters"),
     ("{}：{}", "{}: {}"),
     ("{}格式不正確（數字、括號、連字號，最多 30 字）", "{} is not valid (digits, brackets and hyphens; at most 30 characters)"),
-    ("{}最多 50 行", "{} can have at most 50 lines"),
-    ("{}每行最多 200 字", "{}: each line can be at most 200 characters"),
     // ---- form labels (the gaps of the templates above) ----
     ("佐證（報告、文號或紀錄）", "Evidence (report, document number or record)"),
     ("使用者中文姓名", "User's name (in Chinese)"),
-    ("保管文件", "Documents in custody"),
     ("傳真電話", "Fax number"),
     ("其他事項說明", "Explanation of the “Other” subject"),
     ("其他回復說明", "Explanation of the “Other” reply"),
     ("印鑑登記當事人姓名", "Person's name"),
-    ("待辦事項", "Pending items"),
     ("戶役政資訊系統印鑑登記日期", "Seal registration date in the household registration system"),
     ("承辦人", "Handler"),
     ("承辦人員", "Handler"),
@@ -94,7 +90,6 @@ const CATALOGUE: &[(&str, &str)] = &[
     // ---- image uploads ----
     // ---- seal comparison (api/comparisons.rs, domain/comparison.rs) ----
     // ---- registered seals (api/seals.rs) ----
-    ("備註最多 500 字", "The note can be at most 500 characters"),
     // ---- liaison slips (api/liaison.rs, domain/forms/liaison_slip.rs) ----
     ("請選擇收件的戶政事務所", "Please choose the receiving household registration office"),
     ("收件單位須為臺北市各區戶政事務所", "The recipient must be one of the Taipei City district household registration offices"),
@@ -109,8 +104,6 @@ const CATALOGUE: &[(&str, &str)] = &[
     ("請勾選回復內容（印模已完成重建或其他）", "Please tick the reply (impression rebuilt, or other)"),
     ("沒有這個狀態", "There is no such status"),
     // ---- security duties and calendar (api/security.rs, api/calendar.rs, domain/security_task.rs) ----
-    ("通知民政局之風險控制措施僅適用於作業系統停止服務", "A risk-control plan notified to the Department of Civil Affairs applies only to the operating system end-of-support duty"),
-    ("此項工作已登錄完成", "This duty has already been recorded as done"),
     ("請選擇工作項目", "Please choose the duty"),
     ("請填寫期限", "Please enter the due date"),
     ("請填寫完成日期", "Please enter the completion date"),
@@ -181,25 +174,6 @@ const CATALOGUE: &[(&str, &str)] = &[
     ("請選擇提供或不提供", "Please choose Provide or Decline"),
     ("不可停用自己的帳號", "You cannot disable your own account"),
     ("請選擇停用原因", "Please choose the reason for disabling"),
-    // ---- quarterly permission reviews and hand-overs (api/reviews.rs) ----
-    ("此次審查已簽核，不能再變更", "This review has been signed off and can no longer be changed"),
-    ("請選擇維持或異動", "Please choose Keep or Change"),
-    ("此帳號已標記異動並開立申請單", "This account is already marked for change with a request opened"),
-    ("備註最多 200 字", "The note can be at most 200 characters"),
-    ("此項目已由他人處理或審查已簽核，請重新整理", "Someone else has handled this item or the review has been signed off; please refresh"),
-    ("此帳號已停用，請標記為異動", "This account is disabled; please mark it as Change"),
-    ("只能連結此帳號在辦理中的異動或註銷申請單", "Only a pending change or cancellation request for this account can be linked"),
-    ("請選擇異動（變更權限）或註銷", "Please choose Change (change the roles) or Cancel the account"),
-    ("新的申請權限與現有權限相同；不需異動請標記維持", "The requested roles are the same as the current ones; if nothing changes, please mark it Keep"),
-    ("此次審查已簽核", "This review has already been signed off"),
-    ("審查意見最多 500 字", "The review remarks can be at most 500 characters"),
-    ("尚有 {} 個帳號未標記維持或異動，不能簽核", "{} account(s) are not yet marked Keep or Change, so the review cannot be signed off"),
-    ("審查已簽核或有帳號尚未標記，請重新整理", "The review has been signed off or some accounts are not marked yet; please refresh"),
-    ("移交人須為該單位的帳號", "The outgoing account manager must be an account of that unit"),
-    ("請填寫移交人（原通行碼管理者）的員工編號", "Please enter the employee number of the outgoing (former) account manager"),
-    ("接辦人須為同一單位的有效帳號", "The successor must be an active account of the same unit"),
-    ("接辦人不可與移交人相同", "The successor cannot be the same person as the outgoing account manager"),
-    ("此移交清冊已確認，或已由較新的清冊取代", "This hand-over list has already been acknowledged, or a newer list has replaced it"),
     // ---- administration (api/admin.rs) ----
 ];
 
@@ -400,9 +374,9 @@ mod tests {
         );
         // a part that contains `；` itself, and an unknown part
         assert_eq!(
-            en("新的申請權限與現有權限相同；不需異動請標記維持；沒有這一天；還不知道的訊息"),
-            "The requested roles are the same as the current ones; if nothing changes, please mark it Keep; \
-             There is no such day; 還不知道的訊息"
+            en("此期間已有同一受稽核對象的稽核；如需撤銷，請在該稽核申請撤銷並說明理由，經主管核准；沒有這一天；還不知道的訊息"),
+            "There is already an audit of the same auditee for this period; to withdraw it, ask on that audit with \
+             the reason, for the supervisor's approval; There is no such day; 還不知道的訊息"
         );
     }
 
@@ -848,7 +822,8 @@ mod tests {
     #[test]
     fn every_message_in_the_sources_has_english() {
         let found = messages();
-        assert!(found.len() > 150, "the scan found only {} messages: is it still reading the sources?", found.len());
+        // fewer as the features move (#38): a floor that catches a scan that reads nothing
+        assert!(found.len() > 100, "the scan found only {} messages: is it still reading the sources?", found.len());
         let missing: Vec<String> = found
             .iter()
             .filter(|(m, f)| !catalogued(m, f.piece))

@@ -12,8 +12,10 @@ use crate::domain::problem::Problem;
 use crate::domain::register::RegisterError;
 use crate::domain::report::MonthError;
 use crate::domain::report_view::ReportError;
+use crate::domain::review_view::{ListField, ReviewError, LINES_MAX, LINE_MAX, OPINION_MAX};
 use crate::domain::role::{RoleUnitError, UnknownRole};
 use crate::domain::seal::SealError;
+use crate::domain::security_view::SecurityError;
 use crate::domain::upload::UploadError;
 use crate::domain::{CaseNumberError, EmployeeNoError, NationalIdError, PasswordProblem, RocDateError};
 
@@ -33,6 +35,8 @@ pub fn problem_text(p: &Problem, l: Locale) -> String {
         Problem::Auth(e) => auth(e, l),
         Problem::Admin(e) => admin(e, l),
         Problem::Liaison(e) => liaison(e, l),
+        Problem::Review(e) => review(e, l),
+        Problem::Security(e) => security(e, l),
         Problem::Text(s) => match l {
             Locale::ZhTw => s.clone(),
             Locale::En => super::errors::en(s),
@@ -528,6 +532,125 @@ pub fn liaison(e: &LiaisonError, l: Locale) -> String {
     }
 }
 
+/// A form's field errors as the form's parser words them (zh-TW, joined with `；`) until the
+/// forms' field errors are typed; the English comes from the catalogue, message by message.
+fn form_messages(messages: &[String], l: Locale) -> String {
+    match l {
+        Locale::ZhTw => messages.join("；"),
+        Locale::En => messages.iter().map(|m| super::errors::en(m)).collect::<Vec<_>>().join("; "),
+    }
+}
+
+/// What the permission reviews' and hand-overs' use cases refuse.
+pub fn review(e: &ReviewError, l: Locale) -> String {
+    let field = |f: &ListField| match f {
+        ListField::Pending => l.pick("待辦事項", "Pending items"),
+        ListField::Documents => l.pick("保管文件", "Documents in custody"),
+    };
+    match e {
+        ReviewError::Signed => {
+            l.pick("此次審查已簽核，不能再變更", "This review has been signed off and can no longer be changed").into()
+        }
+        ReviewError::NoDecision => l.pick("請選擇維持或異動", "Please choose Keep or Change").into(),
+        ReviewError::AlreadyChanged => l
+            .pick("此帳號已標記異動並開立申請單", "This account is already marked for change with a request opened")
+            .into(),
+        ReviewError::NoteTooLong { max } => match l {
+            Locale::ZhTw => format!("備註最多 {max} 字"),
+            Locale::En => format!("The note can be at most {max} characters"),
+        },
+        ReviewError::Stale => l
+            .pick(
+                "此項目已由他人處理或審查已簽核，請重新整理",
+                "Someone else has handled this item or the review has been signed off; please refresh",
+            )
+            .into(),
+        ReviewError::AccountDisabled => {
+            l.pick("此帳號已停用，請標記為異動", "This account is disabled; please mark it as Change").into()
+        }
+        ReviewError::NotLinkable => l
+            .pick(
+                "只能連結此帳號在辦理中的異動或註銷申請單",
+                "Only a pending change or cancellation request for this account can be linked",
+            )
+            .into(),
+        ReviewError::NoChangeKind => l
+            .pick("請選擇異動（變更權限）或註銷", "Please choose Change (change the roles) or Cancel the account")
+            .into(),
+        ReviewError::Form { messages } => form_messages(messages, l),
+        ReviewError::SameRoles => l
+            .pick(
+                "新的申請權限與現有權限相同；不需異動請標記維持",
+                "The requested roles are the same as the current ones; if nothing changes, please mark it Keep",
+            )
+            .into(),
+        ReviewError::AlreadySigned => l.pick("此次審查已簽核", "This review has already been signed off").into(),
+        ReviewError::OpinionTooLong => match l {
+            Locale::ZhTw => format!("審查意見最多 {OPINION_MAX} 字"),
+            Locale::En => format!("The review remarks can be at most {OPINION_MAX} characters"),
+        },
+        ReviewError::Undecided { count } => match l {
+            Locale::ZhTw => format!("尚有 {count} 個帳號未標記維持或異動，不能簽核"),
+            Locale::En => {
+                format!("{count} account(s) are not yet marked Keep or Change, so the review cannot be signed off")
+            }
+        },
+        ReviewError::SignStale => l
+            .pick(
+                "審查已簽核或有帳號尚未標記，請重新整理",
+                "The review has been signed off or some accounts are not marked yet; please refresh",
+            )
+            .into(),
+        ReviewError::NoSuchUnit { code } => match l {
+            Locale::ZhTw => format!("沒有這個單位：{code}"),
+            Locale::En => format!("There is no such unit: {code}"),
+        },
+        ReviewError::OutgoingNotOfUnit => {
+            l.pick("移交人須為該單位的帳號", "The outgoing account manager must be an account of that unit").into()
+        }
+        ReviewError::OutgoingRequired => l
+            .pick(
+                "請填寫移交人（原通行碼管理者）的員工編號",
+                "Please enter the employee number of the outgoing (former) account manager",
+            )
+            .into(),
+        ReviewError::IncomingNotOfUnit => {
+            l.pick("接辦人須為同一單位的有效帳號", "The successor must be an active account of the same unit").into()
+        }
+        ReviewError::SameIncoming => l
+            .pick("接辦人不可與移交人相同", "The successor cannot be the same person as the outgoing account manager")
+            .into(),
+        ReviewError::TooManyLines { field: f } => match l {
+            Locale::ZhTw => format!("{}最多 {LINES_MAX} 行", field(f)),
+            Locale::En => format!("{} can have at most {LINES_MAX} lines", field(f)),
+        },
+        ReviewError::LineTooLong { field: f } => match l {
+            Locale::ZhTw => format!("{}每行最多 {LINE_MAX} 字", field(f)),
+            Locale::En => format!("{}: each line can be at most {LINE_MAX} characters", field(f)),
+        },
+        ReviewError::HandoverClosed => l
+            .pick(
+                "此移交清冊已確認，或已由較新的清冊取代",
+                "This hand-over list has already been acknowledged, or a newer list has replaced it",
+            )
+            .into(),
+    }
+}
+
+/// What the register of security duties' use cases refuse.
+pub fn security(e: &SecurityError, l: Locale) -> String {
+    match e {
+        SecurityError::Form { messages } => form_messages(messages, l),
+        SecurityError::NoticeOnlyForOs => l
+            .pick(
+                "通知民政局之風險控制措施僅適用於作業系統停止服務",
+                "A risk-control plan notified to the Department of Civil Affairs applies only to the operating system end-of-support duty",
+            )
+            .into(),
+        SecurityError::AlreadyDone => l.pick("此項工作已登錄完成", "This duty has already been recorded as done").into(),
+    }
+}
+
 /// An ROC date as English text writes it: `108/3/14`.
 fn roc_numeric(d: crate::domain::RocDate) -> String {
     use chrono::Datelike;
@@ -567,6 +690,85 @@ mod tests {
             LiaisonError::NoRedInk,
             LiaisonError::NothingToCorrect,
         ]
+    }
+
+    fn every_review_error() -> Vec<ReviewError> {
+        vec![
+            ReviewError::Signed,
+            ReviewError::NoDecision,
+            ReviewError::AlreadyChanged,
+            ReviewError::NoteTooLong { max: 200 },
+            ReviewError::Stale,
+            ReviewError::AccountDisabled,
+            ReviewError::NotLinkable,
+            ReviewError::NoChangeKind,
+            ReviewError::Form {
+                messages: vec!["請填寫公務信箱（gov.taipei）".into(), "請填寫異動原因".into()]
+            },
+            ReviewError::SameRoles,
+            ReviewError::AlreadySigned,
+            ReviewError::OpinionTooLong,
+            ReviewError::Undecided { count: 3 },
+            ReviewError::SignStale,
+            ReviewError::NoSuchUnit { code: "LO-XX".into() },
+            ReviewError::OutgoingNotOfUnit,
+            ReviewError::OutgoingRequired,
+            ReviewError::IncomingNotOfUnit,
+            ReviewError::SameIncoming,
+            ReviewError::TooManyLines { field: ListField::Pending },
+            ReviewError::TooManyLines { field: ListField::Documents },
+            ReviewError::LineTooLong { field: ListField::Pending },
+            ReviewError::LineTooLong { field: ListField::Documents },
+            ReviewError::HandoverClosed,
+        ]
+    }
+
+    fn every_security_error() -> Vec<SecurityError> {
+        vec![
+            SecurityError::Form { messages: vec!["請選擇工作項目".into(), "請填寫期限".into()] },
+            SecurityError::NoticeOnlyForOs,
+            SecurityError::AlreadyDone,
+        ]
+    }
+
+    /// The review, hand-over and security-register refusals read as they did when the api built
+    /// the sentences (the pages, the browser tests and the English catalogue matched these words).
+    #[test]
+    fn review_and_security_problems_keep_their_words() {
+        let zh = |p: Problem| problem_text(&p, Locale::ZhTw);
+        let en = |p: Problem| problem_text(&p, Locale::En);
+        assert_eq!(zh(ReviewError::NoteTooLong { max: 200 }.into()), "備註最多 200 字");
+        assert_eq!(zh(ReviewError::NoteTooLong { max: 500 }.into()), "備註最多 500 字");
+        assert_eq!(zh(ReviewError::OpinionTooLong.into()), "審查意見最多 500 字");
+        assert_eq!(zh(ReviewError::Undecided { count: 3 }.into()), "尚有 3 個帳號未標記維持或異動，不能簽核");
+        assert_eq!(
+            en(ReviewError::Undecided { count: 3 }.into()),
+            "3 account(s) are not yet marked Keep or Change, so the review cannot be signed off"
+        );
+        assert_eq!(zh(ReviewError::NoSuchUnit { code: "LO-XX".into() }.into()), "沒有這個單位：LO-XX");
+        assert_eq!(zh(ReviewError::TooManyLines { field: ListField::Pending }.into()), "待辦事項最多 50 行");
+        assert_eq!(zh(ReviewError::LineTooLong { field: ListField::Documents }.into()), "保管文件每行最多 200 字");
+        assert_eq!(
+            en(ReviewError::LineTooLong { field: ListField::Documents }.into()),
+            "Documents in custody: each line can be at most 200 characters"
+        );
+        assert_eq!(zh(ReviewError::SameRoles.into()), "新的申請權限與現有權限相同；不需異動請標記維持");
+        let form = SecurityError::Form { messages: vec!["請選擇工作項目".into(), "請填寫期限".into()] };
+        assert_eq!(zh(form.clone().into()), "請選擇工作項目；請填寫期限");
+        assert_eq!(en(form.into()), "Please choose the duty; Please enter the due date");
+        assert_eq!(zh(SecurityError::AlreadyDone.into()), "此項工作已登錄完成");
+        // distinct words for distinct refusals, both languages
+        let all: Vec<Problem> = every_review_error()
+            .into_iter()
+            .map(Problem::from)
+            .chain(every_security_error().into_iter().map(Problem::from))
+            .collect();
+        let words: std::collections::BTreeSet<String> = all.iter().map(|p| zh(p.clone())).collect();
+        assert_eq!(words.len(), all.len());
+        for p in all {
+            let (z, n) = (zh(p.clone()), en(p.clone()));
+            assert!(has_cjk(&z) && !has_cjk(&n), "{p:?}: {z} / {n}");
+        }
     }
 
     /// The liaison refusals read as they did when the api built the sentences (the pages and the
@@ -783,6 +985,8 @@ mod tests {
                 .map(Problem::from),
             )
             .chain(every_liaison_error().into_iter().map(Problem::from))
+            .chain(every_review_error().into_iter().map(Problem::from))
+            .chain(every_security_error().into_iter().map(Problem::from))
             .collect();
         for p in &all {
             let (zh, en) = (problem_text(p, Locale::ZhTw), problem_text(p, Locale::En));

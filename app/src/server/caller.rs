@@ -50,6 +50,8 @@ pub enum Failure<E> {
     NotFound,
     /// Too many attempts (the denial is in the trail).
     RateLimited,
+    /// The caller must change the password before doing this (the denial is in the trail).
+    PasswordChangeRequired,
     /// The store or another part of the server failed; logged, never shown.
     Internal(String),
 }
@@ -73,6 +75,7 @@ impl<E: Into<Problem>> From<Failure<E>> for ApiError {
             Failure::Forbidden => ApiError::Forbidden,
             Failure::NotFound => ApiError::NotFound,
             Failure::RateLimited => ApiError::RateLimited,
+            Failure::PasswordChangeRequired => ApiError::PasswordChangeRequired,
             Failure::Internal(e) => crate::error::internal(e),
         }
     }

@@ -18,6 +18,7 @@ pub mod reviews;
 pub mod roles;
 pub mod scan;
 pub mod seals;
+pub mod security;
 pub mod seed;
 pub mod state;
 pub mod store;

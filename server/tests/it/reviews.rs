@@ -383,7 +383,7 @@ async fn the_review_from_start_to_sign_off(db: TestDb) {
     // sign-off waits for every account
     let r = app.post("/api/accounts/review/sign", &format!("id={id}&note="), Some(&manager)).await;
     assert_eq!(r.status, 400, "{}", r.body);
-    assert!(r.body.contains("未標記"), "{}", r.body);
+    assert!(r.message().contains("未標記"), "{}", r.body);
 
     for emp in ["C5001", "D5001", "I5001", "M5001", "S5001"] {
         let r = decide(&app, &manager, json!({ "item_id": item(&v, emp)["id"], "decision": "keep" })).await;
@@ -398,7 +398,7 @@ async fn the_review_from_start_to_sign_off(db: TestDb) {
     )
     .await;
     assert_eq!(bad.status, 400, "{}", bad.body);
-    assert!(bad.body.contains("公務信箱"), "{}", bad.body);
+    assert!(bad.message().contains("公務信箱"), "{}", bad.body);
     // a 異動 to the same roles is no change
     let same = decide(
         &app,
@@ -757,10 +757,191 @@ async fn the_pages_render(db: TestDb) {
     app.db.close().await;
 }
 
+/// The caller as the use cases take it, for an account made by `setup`.
+async fn caller(app: &TestApp, emp: &str) -> app::server::caller::Caller {
+    let a = app.db.store.account_by_employee_no(emp).await.unwrap().unwrap();
+    app::server::caller::Caller::new(
+        app::server::auth::Actor::from_account(&a, &Default::default(), Utc::now()),
+        Some([10, 0, 0, 9].into()),
+    )
+}
+
+/// The review and hand-over use cases reached without HTTP: `server::reviews` with a `Caller`
+/// decides who may (a refusal is a denial in the trail, with its reason, endpoint and address),
+/// refuses with typed problems, writes its own trail rows, and a row that does not read is an
+/// error naming it.
+async fn use_cases_without_http(db: TestDb) {
+    use app::domain::review_view::{DecisionInput, HandoverInput, ListField, ReviewError};
+    use app::server::caller::Failure;
+    use app::server::reviews as uc;
+
+    let app = setup(db).await;
+    let state =
+        app::server::AppState::new(app.db.store.clone(), Default::default(), std::sync::Arc::new(common::KEY.to_vec()));
+    let da = unit_id(&app, "LO-DA").await;
+    let ss = unit_id(&app, "LO-SS").await;
+    let (manager, clerk, auditor, admin) = (
+        caller(&app, "M5001").await,
+        caller(&app, "C5001").await,
+        caller(&app, "I5001").await,
+        caller(&app, "A6001").await,
+    );
+    let denials = |reason: &'static str| {
+        let store = app.db.store.clone();
+        async move {
+            store
+                .recent_trail(500)
+                .await
+                .unwrap()
+                .into_iter()
+                .filter(|e| e.action == "authz.denied" && e.details.contains(reason))
+                .collect::<Vec<_>>()
+        }
+    };
+
+    // a clerk does not start the unit's review: refused, and the refusal is in the trail
+    let r = uc::start(&state, &clerk, da, "/test/review/start").await;
+    assert!(matches!(r, Err(Failure::Forbidden)), "{r:?}");
+    let denied = denials("not_unit_manager").await;
+    assert_eq!(denied.len(), 1, "{denied:?}");
+    assert!(denied[0].details.contains("/test/review/start"), "{:?}", denied[0]);
+    assert_eq!(denied[0].client_ip.as_deref(), Some("10.0.0.9"));
+    assert!(matches!(uc::list(&state, &clerk, da, "/test/review/list").await, Err(Failure::Forbidden)));
+    assert_eq!(denials("not_unit_manager").await.len(), 2);
+
+    // the manager starts it; the unit's internal auditor reads it but may not act
+    let id = uc::start(&state, &manager, da, "/test/review/start").await.unwrap();
+    assert_eq!(uc::start(&state, &manager, da, "/test/review/start").await.unwrap(), id);
+    let v = uc::open(&state, &auditor, id, "/test/review/get").await.unwrap();
+    assert!(!v.can_act);
+    assert_eq!(v.items.len(), 6);
+    let v = uc::open(&state, &manager, id, "/test/review/get").await.unwrap();
+    assert!(v.can_act);
+    assert_eq!(v.quarter_zh, app::domain::Quarter::parse(&v.quarter).unwrap().zh());
+    assert!(v.started_by.contains("M5001"), "{}", v.started_by);
+
+    // the typed refusals
+    let item = v.items.iter().find(|i| i.employee_no == "C5001").unwrap().id;
+    let decide = |input: DecisionInput| {
+        let (state, manager) = (&state, &manager);
+        async move { uc::decide(state, manager, &input, "/test/review/decide").await }
+    };
+    let r = decide(DecisionInput { item_id: item, ..Default::default() }).await;
+    assert!(matches!(r, Err(Failure::Problem(ReviewError::NoDecision))), "{r:?}");
+    let keep = Some(app::domain::review::AccountDecision::Keep);
+    let r = decide(DecisionInput { item_id: item, decision: keep, note: "x".repeat(201), ..Default::default() }).await;
+    assert!(matches!(r, Err(Failure::Problem(ReviewError::NoteTooLong { max: 200 }))), "{r:?}");
+    let change = Some(app::domain::review::AccountDecision::Change);
+    let r = decide(DecisionInput { item_id: item, decision: change, ..Default::default() }).await;
+    assert!(matches!(r, Err(Failure::Problem(ReviewError::NoChangeKind))), "{r:?}");
+    let r = decide(DecisionInput {
+        item_id: item,
+        decision: change,
+        kind: Some(RequestKind::Cancel),
+        email: "c5001@gmail.com".into(),
+        ..Default::default()
+    })
+    .await;
+    match r {
+        Err(Failure::Problem(ReviewError::Form { messages })) => {
+            assert!(messages.iter().any(|m| m.contains("公務信箱")), "{messages:?}")
+        }
+        r => panic!("{r:?}"),
+    }
+    assert!(matches!(
+        decide(DecisionInput { item_id: 999_999, decision: keep, ..Default::default() }).await,
+        Err(Failure::NotFound)
+    ));
+    decide(DecisionInput { item_id: item, decision: keep, ..Default::default() }).await.unwrap();
+    let r = uc::sign(&state, &manager, id, "", "/test/review/sign").await;
+    assert!(matches!(r, Err(Failure::Problem(ReviewError::Undecided { count: 5 }))), "{r:?}");
+    let r = uc::sign(&state, &manager, id, &"x".repeat(501), "/test/review/sign").await;
+    assert!(matches!(r, Err(Failure::Problem(ReviewError::OpinionTooLong))), "{r:?}");
+
+    // the hand-over: typed refusals, and only the incoming account acknowledges
+    let input = |incoming: &str| HandoverInput { incoming_employee_no: incoming.into(), ..Default::default() };
+    let r = uc::create_handover(&state, &manager, &input("M5001"), "/test/handover/create").await;
+    assert!(matches!(r, Err(Failure::Problem(ReviewError::SameIncoming))), "{r:?}");
+    let r = uc::create_handover(&state, &manager, &input("M6001"), "/test/handover/create").await;
+    assert!(matches!(r, Err(Failure::Problem(ReviewError::IncomingNotOfUnit))), "{r:?}");
+    let r = uc::create_handover(&state, &admin, &input("C5001"), "/test/handover/create").await;
+    assert!(matches!(r, Err(Failure::Problem(ReviewError::OutgoingRequired))), "{r:?}");
+    let r = uc::create_handover(
+        &state,
+        &manager,
+        &HandoverInput { unit_code: "LO-XX".into(), ..input("C5001") },
+        "/test/handover/create",
+    )
+    .await;
+    assert!(matches!(&r, Err(Failure::Problem(ReviewError::NoSuchUnit { code })) if code == "LO-XX"), "{r:?}");
+    let many = (0..51).map(|i| format!("item {i}")).collect::<Vec<_>>().join("\n");
+    let r = uc::create_handover(&state, &manager, &HandoverInput { pending: many, ..input("C5001") }, "/t").await;
+    assert!(matches!(r, Err(Failure::Problem(ReviewError::TooManyLines { field: ListField::Pending }))), "{r:?}");
+    let r = uc::create_handover(
+        &state,
+        &manager,
+        &HandoverInput { documents: "x".repeat(201), ..input("C5001") },
+        "/test/handover/create",
+    )
+    .await;
+    assert!(matches!(r, Err(Failure::Problem(ReviewError::LineTooLong { field: ListField::Documents }))), "{r:?}");
+    let hid = uc::create_handover(&state, &manager, &input("C5001"), "/test/handover/create").await.unwrap();
+    let list = uc::handovers(&state, &clerk).await.unwrap();
+    assert_eq!(list.handovers.len(), 1);
+    assert!(list.handovers[0].can_acknowledge);
+    assert!(
+        list.handovers[0].list.pending[0].contains("帳號權限審查尚未簽核（未標記 5 筆）"),
+        "{:?}",
+        list.handovers[0].list
+    );
+    let r = uc::acknowledge(&state, &auditor, hid, "", "/test/handover/acknowledge").await;
+    assert!(matches!(r, Err(Failure::Forbidden)), "{r:?}");
+    let denied = denials("not_incoming").await;
+    assert_eq!(denied.len(), 1);
+    assert!(denied[0].details.contains("/test/handover/acknowledge"), "{:?}", denied[0]);
+    let r = uc::acknowledge(&state, &clerk, hid, &"x".repeat(501), "/test/handover/acknowledge").await;
+    assert!(matches!(r, Err(Failure::Problem(ReviewError::NoteTooLong { max: 500 }))), "{r:?}");
+    uc::acknowledge(&state, &clerk, hid, "點收", "/test/handover/acknowledge").await.unwrap();
+    let r = uc::acknowledge(&state, &clerk, hid, "", "/test/handover/acknowledge").await;
+    assert!(matches!(r, Err(Failure::Problem(ReviewError::HandoverClosed))), "{r:?}");
+
+    // the use cases wrote their own trail rows
+    let actions: Vec<String> = app.db.store.recent_trail(500).await.unwrap().into_iter().map(|r| r.action).collect();
+    for a in [
+        "permission_review.started",
+        "permission_review.viewed",
+        "permission_review.kept",
+        "handover.created",
+        "handover.list",
+        "handover.acknowledged",
+    ] {
+        assert!(actions.iter().any(|x| x == a), "{a} not in the trail");
+    }
+
+    // a row that does not read is an error naming it, never a blank
+    // (a review's quarter that does not read cannot be stored: both schemas check its shape)
+    let m6 = account_id(&app, "M6001").await;
+    let broken = NewHandover {
+        unit_id: ss,
+        outgoing_id: m6,
+        incoming_id: account_id(&app, "A6001").await,
+        created_by: m6,
+        list_json: "not json".into(),
+        now: Utc::now(),
+    };
+    let bad = app.db.store.create_handover(&broken, draft(TrailAction::HandoverCreated)).await.unwrap();
+    match uc::handovers(&state, &admin).await {
+        Err(Failure::Internal(e)) => assert!(e.contains(&format!("handover {bad}")), "{e}"),
+        r => panic!("{r:?}"),
+    }
+    app.db.close().await;
+}
+
 on_both!(
     store_reviews_and_handovers,
     the_review_from_start_to_sign_off,
     who_may_review,
     the_hand_over,
-    the_pages_render
+    the_pages_render,
+    use_cases_without_http
 );

@@ -106,7 +106,67 @@ async fn scanning_off_is_flagged_once_real_accounts_exist(db: TestDb) {
     app.db.close().await;
 }
 
-on_both!(duties, scanning_off_is_flagged_once_real_accounts_exist);
+/// The register's use cases reached without HTTP: `server::security` with a `Caller` refuses
+/// with typed problems (the form's field errors, the notice for an OS only, done is done) and
+/// writes its own trail rows.
+async fn use_cases_without_http(db: TestDb) {
+    use app::domain::security_task::{CompletionInput, TaskInput};
+    use app::domain::security_view::SecurityError;
+    use app::server::caller::{Caller, Failure};
+    use app::server::security as uc;
+
+    let app = TestApp::new(db, Default::default()).await;
+    app.account("A1101", vec![Role::Admin], "LA-IT", false).await;
+    app.account("E1101", vec![Role::ExternalAuditor], "LA-REG", false).await;
+    let state = app::server::AppState::new(
+        app.db.store.clone(),
+        Default::default(),
+        std::sync::Arc::new(crate::common::KEY.to_vec()),
+    );
+    let caller = |emp: &'static str| {
+        let store = app.db.store.clone();
+        async move {
+            let a = store.account_by_employee_no(emp).await.unwrap().unwrap();
+            Caller::new(app::server::auth::Actor::from_account(&a, &Default::default(), chrono::Utc::now()), None)
+        }
+    };
+    let (admin, external) = (caller("A1101").await, caller("E1101").await);
+
+    let r = uc::add(&state, &admin, &TaskInput { kind: "wish".into(), ..Default::default() }).await;
+    match r {
+        Err(Failure::Problem(SecurityError::Form { messages })) => {
+            assert!(messages.iter().any(|m| m == "請選擇工作項目"), "{messages:?}");
+            assert!(messages.iter().any(|m| m == "請填寫期限"), "{messages:?}");
+        }
+        r => panic!("{r:?}"),
+    }
+    let input = TaskInput { kind: "antivirus".into(), title: "防毒碼更新".into(), due_on: "115/03/31".into() };
+    let id = uc::add(&state, &admin, &input).await.unwrap();
+    let done = |evidence: &str, notice: &str| CompletionInput {
+        done_on: "115/04/02".into(),
+        evidence: evidence.into(),
+        notice_plan: notice.into(),
+    };
+    let r = uc::complete(&state, &admin, id, &done("x", "隔離網段")).await;
+    assert!(matches!(r, Err(Failure::Problem(SecurityError::NoticeOnlyForOs))), "{r:?}");
+    assert!(matches!(uc::complete(&state, &admin, 999_999, &done("x", "")).await, Err(Failure::NotFound)));
+    let next = uc::complete(&state, &admin, id, &done("更新紀錄", "")).await.unwrap();
+    let r = uc::complete(&state, &admin, id, &done("again", "")).await;
+    assert!(matches!(r, Err(Failure::Problem(SecurityError::AlreadyDone))), "{r:?}");
+
+    let reg = uc::register(&state, &external).await.unwrap();
+    assert!(!reg.can_edit);
+    let task = reg.tasks.iter().find(|t| t.id == id).unwrap();
+    assert_eq!(task.done_by.as_deref(), Some("測試A1101"));
+    assert!(reg.tasks.iter().any(|t| Some(t.id) == next));
+    let actions: Vec<String> = app.db.store.recent_trail(100).await.unwrap().into_iter().map(|r| r.action).collect();
+    for a in ["security.task.add", "security.task.done", "security.register.view"] {
+        assert!(actions.contains(&a.to_string()), "{a}");
+    }
+    app.db.close().await;
+}
+
+on_both!(duties, scanning_off_is_flagged_once_real_accounts_exist, use_cases_without_http);
 
 /// The example configurations are safe to copy into production (#35 item 14): no demo data,
 /// malware scanning on, an https origin, the trail forwarded over TLS where it is forwarded.

@@ -1,6 +1,11 @@
 //! The quarterly account permission review (八(三)) and the account manager's hand-over
 //! (六(一)(二)): quarters in Taipei time, when a review is due or overdue, the snapshot of a
-//! unit's accounts, and which units an account manages.
+//! unit's accounts, and which units an account manages — and the use cases: the review's
+//! status, start, reading, decisions, sign-off and list (`review`), the hand-over lists, making
+//! one and acknowledging it (`handover`). Every use case takes the [`Caller`], decides who may
+//! (a refusal is written to the trail; an incoming manager held back by the hand-over rule is
+//! told to change the password), writes its trail rows, and answers a typed result or a
+//! [`ReviewError`] — never a sentence.
 //!
 //! **When a review is due.** Every quarter each unit signs off one review of its active
 //! accounts. The review of a quarter is due within its first [`REVIEW_GRACE_DAYS`] days (in
@@ -11,11 +16,24 @@
 //! never got a signed one (a missed quarter is flagged from the first day of the next). A
 //! signed review for the current quarter clears the flag.
 
+mod handover;
+mod review;
+
+pub use handover::{acknowledge, create_handover, handovers};
+pub use review::{decide, list, open, sign, start, status};
+
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 
 use super::auth::Actor;
-use super::store::{AccountRecord, DynStore, ItemSnapshot, StoreResult};
-use crate::domain::{Designation, Role};
+use super::caller::{Caller, Failure};
+use super::state::AppState;
+use super::store::{
+    AccountRecord, DynStore, HandoverRecord, ItemSnapshot, ReviewItemRecord, ReviewRecord, StoreResult,
+};
+use crate::domain::review_view::{HandoverView, ListField, ReviewError, UnitReviewStatus, LINES_MAX, LINE_MAX};
+use crate::domain::{Designation, RocDate, Role};
+
+type Outcome<T> = Result<T, Failure<ReviewError>>;
 
 /// Days from the start of a quarter within which its review is due.
 pub const REVIEW_GRACE_DAYS: i64 = 30;
@@ -166,6 +184,130 @@ pub async fn may_view(store: &DynStore, actor: &Actor, unit_id: i64, now: DateTi
         || actor.has(Role::ExternalAuditor)
         || (actor.has(Role::InternalAuditor) && actor.unit_id == unit_id)
         || super::authz::acts_as_manager(store, actor, unit_id, now).await?)
+}
+
+// ---------------------------------------------------------------- what the use cases share
+
+/// Refuse (a denial in the trail) unless the caller acts as the unit's manager now. An
+/// incoming manager held back by the hand-over rule is told to change the password.
+async fn require_manager(state: &AppState, caller: &Caller, unit_id: i64, endpoint: &str) -> Outcome<()> {
+    match manager_standing(&state.store, &caller.actor, unit_id, Utc::now()).await? {
+        ManagerStanding::Acts => Ok(()),
+        ManagerStanding::HandoverPending => {
+            let _: Failure<ReviewError> = caller.deny(state, endpoint, "handover_password_change").await;
+            Err(Failure::PasswordChangeRequired)
+        }
+        ManagerStanding::No => Err(caller.deny(state, endpoint, "not_unit_manager").await),
+    }
+}
+
+/// `name (employee_no)` of an account a row refers to (`row` names the row when it is missing).
+async fn person<E>(state: &AppState, id: i64, row: &str) -> Result<String, Failure<E>> {
+    let a =
+        state.store.account(id).await?.ok_or_else(|| Failure::internal(format!("{row}: account {id} not found")))?;
+    Ok(format!("{} ({})", a.name, a.employee_no))
+}
+
+async fn person_opt<E>(state: &AppState, id: Option<i64>, row: &str) -> Result<Option<String>, Failure<E>> {
+    match id {
+        Some(id) => Ok(Some(person(state, id, row).await?)),
+        None => Ok(None),
+    }
+}
+
+/// A stored review's quarter (a code that does not read is an error naming the row).
+fn quarter_of<E>(r: &ReviewRecord) -> Result<Quarter, Failure<E>> {
+    Quarter::parse(&r.quarter)
+        .ok_or_else(|| Failure::internal(format!("permission_review {}: quarter {:?}", r.id, r.quarter)))
+}
+
+async fn load_review(state: &AppState, id: i64) -> Outcome<ReviewRecord> {
+    state.store.review(id).await?.ok_or(Failure::NotFound)
+}
+
+async fn load_item(state: &AppState, id: i64) -> Outcome<ReviewItemRecord> {
+    state.store.review_item(id).await?.ok_or(Failure::NotFound)
+}
+
+/// Lines of a text area: trimmed, blank ones dropped; at most [`LINES_MAX`] of at most
+/// [`LINE_MAX`] characters.
+fn lines(text: &str, field: ListField) -> Outcome<Vec<String>> {
+    let out: Vec<String> = text.lines().map(str::trim).filter(|l| !l.is_empty()).map(String::from).collect();
+    if out.len() > LINES_MAX {
+        return Err(Failure::Problem(ReviewError::TooManyLines { field }));
+    }
+    if out.iter().any(|l| l.chars().count() > LINE_MAX) {
+        return Err(Failure::Problem(ReviewError::LineTooLong { field }));
+    }
+    Ok(out)
+}
+
+/// Where a unit's review of the quarter of `now` stands (`None`: no such unit). For the review
+/// status and the security register.
+pub async fn unit_status<E>(
+    state: &AppState,
+    m: Managed,
+    now: DateTime<Utc>,
+) -> Result<Option<UnitReviewStatus>, Failure<E>> {
+    let store = &state.store;
+    let Some(unit) = store.unit(m.unit_id).await? else { return Ok(None) };
+    let today = taipei_date(now);
+    let quarter = Quarter::of(today);
+    let list = store.list_reviews(Some(m.unit_id)).await?;
+    let signed = |q: Quarter| list.iter().any(|r| r.quarter == q.code() && r.signed_at.is_some());
+    let current = list.iter().find(|r| r.quarter == quarter.code());
+    let since = unit_since(store, m.unit_id).await?;
+    let standing = review_state(today, since, signed(quarter), signed(quarter.previous()));
+    let deadline = deadline(quarter, since)
+        .map(|d| RocDate::from_gregorian(d).map(|d| d.short()))
+        .transpose()
+        .map_err(|e| Failure::internal(format!("unit {}: review deadline: {e:?}", m.unit_id)))?;
+    Ok(Some(UnitReviewStatus {
+        unit_id: unit.id,
+        unit_code: unit.code,
+        unit_zh: unit.name_zh,
+        unit_en: unit.name_en,
+        as_deputy: m.as_deputy,
+        quarter: quarter.code(),
+        quarter_zh: quarter.zh(),
+        quarter_en: quarter.en(),
+        state: standing,
+        deadline,
+        current_review_id: current.map(|r| r.id),
+        current_signed: current.is_some_and(|r| r.signed_at.is_some()),
+        last_signed_at: list.iter().filter_map(|r| r.signed_at).max(),
+    }))
+}
+
+/// A hand-over list as the caller sees it (a row that does not read is an error naming it).
+async fn handover_view(state: &AppState, actor: &Actor, h: &HandoverRecord) -> Outcome<HandoverView> {
+    let store = &state.store;
+    let row = format!("handover {}", h.id);
+    let unit = store
+        .unit(h.unit_id)
+        .await?
+        .ok_or_else(|| Failure::internal(format!("{row}: unit {} not found", h.unit_id)))?;
+    let incoming = store
+        .account(h.incoming_id)
+        .await?
+        .ok_or_else(|| Failure::internal(format!("{row}: account {} not found", h.incoming_id)))?;
+    let list = serde_json::from_str(&h.list).map_err(|e| Failure::internal(format!("{row}: list: {e}")))?;
+    Ok(HandoverView {
+        id: h.id,
+        unit_zh: unit.name_zh,
+        unit_en: unit.name_en,
+        outgoing: person(state, h.outgoing_id, &row).await?,
+        incoming: format!("{} ({})", incoming.name, incoming.employee_no),
+        incoming_employee_no: incoming.employee_no.clone(),
+        created_by: person(state, h.created_by, &row).await?,
+        created_at: h.created_at,
+        list,
+        acknowledged_at: h.acknowledged_at,
+        ack_note: h.ack_note.clone(),
+        superseded: h.superseded_by.is_some(),
+        can_acknowledge: h.is_open() && h.incoming_id == actor.account_id,
+        password_change_pending: h.acknowledged_at.is_some_and(|ack| incoming.password_changed_at <= ack),
+    })
 }
 
 #[cfg(test)]
