@@ -104,6 +104,7 @@ mod moved {
         "admin.rs",
         "auth.rs",
         "calendar.rs",
+        "accounts.rs",
         "comparisons.rs",
         "liaison/mod.rs",
         "liaison/lists.rs",

@@ -26,6 +26,7 @@ pub mod quarter;
 pub mod register;
 pub mod report;
 pub mod report_view;
+pub mod request_view;
 pub mod review;
 pub mod review_view;
 pub mod roc_date;

@@ -16,6 +16,7 @@ use super::comparison::ComparisonError;
 use super::liaison::LiaisonError;
 use super::register::RegisterError;
 use super::report_view::ReportError;
+use super::request_view::RequestError;
 use super::review_view::ReviewError;
 use super::seal::SealError;
 use super::security_view::SecurityError;
@@ -42,6 +43,8 @@ pub enum Problem {
     Register(RegisterError),
     /// The monthly query report (`server::reports`).
     Report(ReportError),
+    /// The account change requests and the manager's revocation (`server::requests`).
+    Request(RequestError),
     /// The administrator's use cases (`server::admin`).
     Admin(AdminError),
     /// Sign-in and the password change (`server::auth`).
@@ -65,6 +68,12 @@ impl From<&str> for Problem {
 impl From<String> for Problem {
     fn from(s: String) -> Self {
         Problem::Text(s)
+    }
+}
+
+impl From<RequestError> for Problem {
+    fn from(e: RequestError) -> Self {
+        Problem::Request(e)
     }
 }
 

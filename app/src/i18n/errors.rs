@@ -43,8 +43,6 @@ const CATALOGUE: &[(&str, &str)] = &[
     ("聯繫日期", "Contact date"),
     ("說明", "Description"),
     ("課(股)長", "Section chief"),
-    ("起日", "Start date"),
-    ("迄日", "End date"),
     ("電話", "Phone"),
     ("風險控制措施與後續處置規劃", "Risk controls and follow-up plan"),
     // ---- names that fill gaps: unit kinds, roles, designations, matcher bands, ROC dates ----
@@ -102,7 +100,6 @@ const CATALOGUE: &[(&str, &str)] = &[
     ("請填寫聯絡電話", "Please enter the contact phone"),
     ("印模已完成重建：請同時上傳重建後的印模影像", "Impression rebuilt: please upload the rebuilt impression image with the reply"),
     ("請勾選回復內容（印模已完成重建或其他）", "Please tick the reply (impression rebuilt, or other)"),
-    ("沒有這個狀態", "There is no such status"),
     // ---- security duties and calendar (api/security.rs, api/calendar.rs, domain/security_task.rs) ----
     ("請選擇工作項目", "Please choose the duty"),
     ("請填寫期限", "Please enter the due date"),
@@ -155,25 +152,9 @@ const CATALOGUE: &[(&str, &str)] = &[
     ("沒有這個角色：{}", "There is no such role: {}"),
     ("新增帳號須勾選申請權限", "A new account needs at least one requested role ticked"),
     ("異動須勾選新的申請權限，或選擇異動後單位", "A change needs the new requested roles ticked, or a new unit chosen"),
-    ("申請單狀態已變更，請重新整理後再試", "The request's status has changed; please refresh and try again"),
-    ("查無此員工編號的有效帳號", "No active account has this employee number"),
-    ("只能為本單位的同仁申請異動或註銷", "You can only request a change or cancellation for colleagues in your own unit"),
-    ("沒有這個單位：{}", "There is no such unit: {}"),
-    ("使用者帳號重複：此員工編號已有有效帳號或尚在辦理中的新增申請", "Duplicate user account: this employee number already has an active account or a pending request for one"),
     ("使用者帳號重複：此員工編號已有有效帳號", "Duplicate user account: this employee number already has an active account"),
     ("查無有效帳號（已停用或註銷），無法異動", "There is no active account (it was disabled or cancelled), so it cannot be changed"),
     ("查無有效帳號（已停用或註銷），無須註銷", "There is no active account (it was disabled or cancelled), so there is nothing to cancel"),
-    ("不可核章自己申請或與自己有關的申請單", "You cannot endorse a request you filed or that concerns you"),
-    ("不可審核自己申請或與自己有關的申請單", "You cannot review a request you filed or that concerns you"),
-    ("申請單已結案", "The request is already closed"),
-    ("請選擇不提供的原因", "Please choose the reason for declining"),
-    ("請說明其他原因", "Please explain the other reason"),
-    ("異動時間格式錯誤", "The effective time is not valid"),
-    ("異動時間不可早於現在", "The effective time cannot be in the past"),
-    ("已核准，但未能生效：{}（本申請已結案）", "Approved, but it could not take effect: {} (this request is now closed)"),
-    ("請選擇提供或不提供", "Please choose Provide or Decline"),
-    ("不可停用自己的帳號", "You cannot disable your own account"),
-    ("請選擇停用原因", "Please choose the reason for disabling"),
     // ---- administration (api/admin.rs) ----
 ];
 
@@ -341,7 +322,6 @@ mod tests {
             en("尚有 3 個項目未填寫（含稽核結果），請完成後再簽章"),
             "3 item(s) are not filled in yet (including audit results); please complete them before signing"
         );
-        assert_eq!(en("沒有這個單位：LO-XX"), "There is no such unit: LO-XX");
         // the gaps are themselves translated: labels, inner messages, names, dates, lists
         assert_eq!(en("請填寫聯繫日期"), "Contact date is required");
         assert_eq!(
@@ -358,9 +338,8 @@ mod tests {
             "Please enter an official e-mail address (gov.taipei, mail.taipei.gov.tw)"
         );
         assert_eq!(
-            en("已核准，但未能生效：查無有效帳號（已停用或註銷），無法異動（本申請已結案）"),
-            "Approved, but it could not take effect: There is no active account (it was disabled or cancelled), so it \
-             cannot be changed (this request is now closed)"
+            en("查無有效帳號（已停用或註銷），無法異動"),
+            "There is no active account (it was disabled or cancelled), so it cannot be changed"
         );
         // a gap the catalogue does not know stays as it is
         assert_eq!(en("請填寫某個新欄位"), "某個新欄位 is required");

@@ -12,6 +12,7 @@ use crate::domain::problem::Problem;
 use crate::domain::register::RegisterError;
 use crate::domain::report::MonthError;
 use crate::domain::report_view::ReportError;
+use crate::domain::request_view::RequestError;
 use crate::domain::review_view::{ListField, ReviewError, LINES_MAX, LINE_MAX, OPINION_MAX};
 use crate::domain::role::{RoleUnitError, UnknownRole};
 use crate::domain::seal::SealError;
@@ -34,6 +35,7 @@ pub fn problem_text(p: &Problem, l: Locale) -> String {
         Problem::Report(e) => report(*e, l).into(),
         Problem::Auth(e) => auth(e, l),
         Problem::Admin(e) => admin(e, l),
+        Problem::Request(e) => request(e, l),
         Problem::Liaison(e) => liaison(e, l),
         Problem::Review(e) => review(e, l),
         Problem::Security(e) => security(e, l),
@@ -453,6 +455,64 @@ pub fn report(e: ReportError, l: Locale) -> &'static str {
             l.pick("核閱意見最多 1000 字", "The review comment can be at most 1000 characters")
         }
         ReportError::ExportFormat => l.pick("匯出格式須為 CSV 或 XLSX", "The export format must be CSV or XLSX"),
+    }
+}
+
+/// What the account change requests' use cases refuse.
+pub fn request(e: &RequestError, l: Locale) -> String {
+    let s = |zh: &'static str, en: &'static str| l.pick(zh, en).to_string();
+    match e {
+        // the form parser's words (zh-TW) until the forms' field errors are typed; the English
+        // comes from the catalogue, message by message
+        RequestError::Form { messages } => match l {
+            Locale::ZhTw => messages.join("；"),
+            Locale::En => messages.iter().map(|m| super::errors::en(m)).collect::<Vec<_>>().join("; "),
+        },
+        RequestError::NoActiveAccount => s("查無此員工編號的有效帳號", "No active account has this employee number"),
+        RequestError::OtherUnit => s(
+            "只能為本單位的同仁申請異動或註銷",
+            "You can only request a change or cancellation for colleagues in your own unit",
+        ),
+        RequestError::NoSuchUnit { code } => match l {
+            Locale::ZhTw => format!("沒有這個單位：{code}"),
+            Locale::En => format!("There is no such unit: {code}"),
+        },
+        RequestError::RolesForUnit(e) => role_unit(e, l),
+        RequestError::Duplicate => s(
+            "使用者帳號重複：此員工編號已有有效帳號或尚在辦理中的新增申請",
+            "Duplicate user account: this employee number already has an active account or a pending request for one",
+        ),
+        RequestError::From(e) => format!("{}{}", l.pick("起日：", "Start date: "), roc_date(*e, l)),
+        RequestError::To(e) => format!("{}{}", l.pick("迄日：", "End date: "), roc_date(*e, l)),
+        RequestError::NoSuchState => s("沒有這個狀態", "There is no such status"),
+        RequestError::OwnEndorse => {
+            s("不可核章自己申請或與自己有關的申請單", "You cannot endorse a request you filed or that concerns you")
+        }
+        RequestError::OwnReview => {
+            s("不可審核自己申請或與自己有關的申請單", "You cannot review a request you filed or that concerns you")
+        }
+        RequestError::Closed => s("申請單已結案", "The request is already closed"),
+        RequestError::Decision => s("請選擇提供或不提供", "Please choose Provide or Decline"),
+        RequestError::DeclineReason => s("請選擇不提供的原因", "Please choose the reason for declining"),
+        RequestError::OtherReasonText => s("請說明其他原因", "Please explain the other reason"),
+        RequestError::EffectiveFormat => s("異動時間格式錯誤", "The effective time is not valid"),
+        RequestError::EffectivePast => s("異動時間不可早於現在", "The effective time cannot be in the past"),
+        // the reason as the store recorded it on the request (zh-TW); its English from the
+        // catalogue until the store's reasons are typed
+        RequestError::NotApplied { why } => match l {
+            Locale::ZhTw => format!("已核准，但未能生效：{why}（本申請已結案）"),
+            Locale::En => {
+                format!(
+                    "Approved, but it could not take effect: {} (this request is now closed)",
+                    super::errors::en(why)
+                )
+            }
+        },
+        RequestError::Stale => {
+            s("申請單狀態已變更，請重新整理後再試", "The request's status has changed; please refresh and try again")
+        }
+        RequestError::OwnAccount => s("不可停用自己的帳號", "You cannot disable your own account"),
+        RequestError::RevokeReason => s("請選擇停用原因", "Please choose the reason for disabling"),
     }
 }
 
@@ -987,6 +1047,42 @@ mod tests {
             .chain(every_liaison_error().into_iter().map(Problem::from))
             .chain(every_review_error().into_iter().map(Problem::from))
             .chain(every_security_error().into_iter().map(Problem::from))
+            .chain(
+                [
+                    RequestError::Form { messages: vec!["請填寫申請日期".into()] },
+                    RequestError::NoActiveAccount,
+                    RequestError::OtherUnit,
+                    RequestError::NoSuchUnit { code: "LO-XX".into() },
+                    RequestError::RolesForUnit(
+                        crate::domain::Role::refused_in(
+                            &[crate::domain::Role::Ethics],
+                            crate::domain::UnitKind::LandOffice,
+                            "LO-DA",
+                        )
+                        .unwrap_err(),
+                    ),
+                    RequestError::Duplicate,
+                    RequestError::From(RocDateError::Format),
+                    RequestError::To(RocDateError::NoSuchDay),
+                    RequestError::NoSuchState,
+                    RequestError::OwnEndorse,
+                    RequestError::OwnReview,
+                    RequestError::Closed,
+                    RequestError::Decision,
+                    RequestError::DeclineReason,
+                    RequestError::OtherReasonText,
+                    RequestError::EffectiveFormat,
+                    RequestError::EffectivePast,
+                    RequestError::NotApplied {
+                        why: "查無有效帳號（已停用或註銷），無法異動".into()
+                    },
+                    RequestError::Stale,
+                    RequestError::OwnAccount,
+                    RequestError::RevokeReason,
+                ]
+                .into_iter()
+                .map(Problem::from),
+            )
             .collect();
         for p in &all {
             let (zh, en) = (problem_text(p, Locale::ZhTw), problem_text(p, Locale::En));

@@ -45,10 +45,10 @@ async fn new_account_from_filing_to_first_sign_in(db: TestDb) {
     // the form's own checks, on the server too
     let bad = file(&app, &clerk, &json!({ "input": { "kind": "create", "roles": [] } })).await;
     assert_eq!(bad.status, 400);
-    assert!(bad.body.contains("申請日期") && bad.body.contains("公務信箱"), "{}", bad.body);
+    assert!(bad.message().contains("申請日期") && bad.message().contains("公務信箱"), "{}", bad.body);
     let mut gmail = form("create", "C3042", &["clerk"], "");
     gmail["input"]["email"] = json!("c3042@gmail.com");
-    assert!(file(&app, &clerk, &gmail).await.body.contains("公務信箱"));
+    assert!(file(&app, &clerk, &gmail).await.message().contains("公務信箱"));
 
     let r = file(&app, &clerk, &form("create", "C3042", &["clerk"], "")).await;
     assert_eq!(r.status, 200, "{}", r.body);
@@ -56,9 +56,9 @@ async fn new_account_from_filing_to_first_sign_in(db: TestDb) {
     // a second 新增 for the same number while this one is open: 使用者帳號重複
     let dup = file(&app, &clerk, &form("create", "C3042", &["clerk"], "")).await;
     assert_eq!(dup.status, 400);
-    assert!(dup.body.contains("使用者帳號重複"), "{}", dup.body);
+    assert!(dup.message().contains("使用者帳號重複"), "{}", dup.body);
     // and for a number with an active account
-    assert!(file(&app, &clerk, &form("create", "S3001", &["clerk"], "")).await.body.contains("使用者帳號重複"));
+    assert!(file(&app, &clerk, &form("create", "S3001", &["clerk"], "")).await.message().contains("使用者帳號重複"));
 
     // the manager cannot review before the business unit's sign-off; a clerk cannot endorse
     let manager = login(&app, "M3001").await;
@@ -311,7 +311,7 @@ async fn the_deputy_acts_only_while_designated(db: TestDb) {
         )
         .await;
     assert_eq!(r.status, 400, "{}", r.body);
-    assert!(r.body.contains("自己"), "{}", r.body);
+    assert!(r.message().contains("自己"), "{}", r.body);
     app.db.close().await;
 }
 
@@ -392,7 +392,7 @@ async fn every_request_ends_and_none_revives_an_account(db: TestDb) {
     app.account("N5002", vec![Role::Clerk], "LO-DA", false).await;
     let r = approve(&app, gone, &sup, &manager, None).await;
     assert_eq!(r.status, 400, "{}", r.body);
-    assert!(r.body.contains("未能生效"), "{}", r.body);
+    assert!(r.message().contains("未能生效"), "{}", r.body);
     assert_eq!(state_of(&app, gone).await, "failed");
     app.db.close().await;
 }
@@ -406,7 +406,7 @@ async fn roles_suit_the_unit_and_nobody_signs_their_own(db: TestDb) {
     for role in ["admin", "external_auditor", "ethics", "household_office"] {
         let r = file(&app, &clerk, &form("create", "N6001", &["clerk", role], "")).await;
         assert_eq!(r.status, 400, "{role}: {}", r.body);
-        assert!(r.body.contains("地政事務所的帳號不能申請"), "{}", r.body);
+        assert!(r.message().contains("地政事務所的帳號不能申請"), "{}", r.body);
         let r = file(&app, &clerk, &form("change", "C3001", &[role], "兼辦")).await;
         assert_eq!(r.status, 400, "{role}: {}", r.body);
     }
@@ -433,7 +433,7 @@ async fn roles_suit_the_unit_and_nobody_signs_their_own(db: TestDb) {
     let about_sup: i64 = r.body.trim().parse().unwrap();
     let r = app.post("/api/accounts/requests/endorse", &format!("id={about_sup}"), Some(&sup)).await;
     assert_eq!(r.status, 400, "{}", r.body);
-    assert!(r.body.contains("自己"), "{}", r.body);
+    assert!(r.message().contains("自己"), "{}", r.body);
     assert_eq!(state_of(&app, about_sup).await, "filed");
     let d: Value = serde_json::from_str(
         &app.post("/api/accounts/requests/get", &format!("id={about_sup}"), Some(&sup)).await.body,
@@ -538,7 +538,7 @@ async fn bureau_roles_belong_to_their_sections(db: TestDb) {
     f["input"]["section"] = "秘書室".into();
     let r = file(&app, &sec_clerk, &f).await;
     assert_eq!(r.status, 400, "{}", r.body);
-    assert!(r.body.contains("只能由指定單位"), "{}", r.body);
+    assert!(r.message().contains("只能由指定單位"), "{}", r.body);
 
     // granted before the rule: an administrator in the Secretariat (made behind the rule's back)
     let old = app.account("A7011", vec![Role::Admin, Role::Clerk], "LA-SEC", false).await;
@@ -563,7 +563,92 @@ async fn bureau_roles_belong_to_their_sections(db: TestDb) {
     app.db.close().await;
 }
 
+/// The request's rules reached without HTTP (`server::requests`): typed refusals, and the
+/// refusals written to the trail with their reason, endpoint and address.
+async fn use_cases_without_http(db: TestDb) {
+    use app::domain::forms::account_request::AccountRequestInput;
+    use app::domain::request_view::RequestError;
+    use app::server::caller::{Caller, Failure};
+    use app::server::requests::{self, ListInput, ReviewInput};
+    let app = setup(db).await;
+    app.account("C4001", vec![Role::Clerk], "LO-SS", false).await;
+    let state = app::server::AppState::new(app.db.store.clone(), Default::default(), std::sync::Arc::new(vec![7; 32]));
+    let caller = |emp: &'static str| {
+        let store = app.db.store.clone();
+        async move {
+            let a = store.account_by_employee_no(emp).await.unwrap().unwrap();
+            let actor = app::server::auth::Actor::from_account(&a, &Default::default(), Utc::now());
+            Caller::new(actor, Some("192.0.2.7".parse().unwrap()))
+        }
+    };
+    let (clerk, sup, manager, other) =
+        (caller("C3001").await, caller("S3001").await, caller("M3001").await, caller("C4001").await);
+    let input = |v: Value| -> AccountRequestInput { serde_json::from_value(v["input"].clone()).unwrap() };
+    let last = || async { app.db.store.recent_trail(1).await.unwrap().remove(0) };
+
+    // the form's own checks, as data
+    let mut bad = form("create", "N5001", &["clerk"], "");
+    bad["input"]["applied_on"] = "".into();
+    let r = requests::file(&state, &clerk, &input(bad), "/api/accounts/requests/file").await;
+    assert!(
+        matches!(&r, Err(Failure::Problem(RequestError::Form { messages })) if messages.iter().any(|m| m.contains("申請日期"))),
+        "{r:?}"
+    );
+    // a 異動 for a colleague of another unit: refused, and in the trail
+    let r = requests::file(
+        &state,
+        &other,
+        &input(form("change", "C3001", &["clerk"], "調整")),
+        "/api/accounts/requests/file",
+    )
+    .await;
+    assert!(matches!(r, Err(Failure::Problem(RequestError::OtherUnit))), "{r:?}");
+    let e = last().await;
+    assert_eq!((e.action.as_str(), e.client_ip.as_deref()), ("authz.denied", Some("192.0.2.7")));
+    assert!(
+        e.details.contains("other_unit_account") && e.details.contains("/api/accounts/requests/file"),
+        "{}",
+        e.details
+    );
+    // filed, endorsed, then the manager declines without the other reason's text
+    let id =
+        requests::file(&state, &clerk, &input(form("create", "N5001", &["clerk"], "")), "/api/accounts/requests/file")
+            .await
+            .unwrap();
+    assert_eq!(last().await.action, "account_request.filed");
+    let r = requests::endorse(&state, &clerk, id, "/api/accounts/requests/endorse").await;
+    assert!(matches!(r, Err(Failure::Forbidden)), "a clerk does not endorse: {r:?}");
+    requests::endorse(&state, &sup, id, "/api/accounts/requests/endorse").await.unwrap();
+    let review =
+        |decision: &'static str, reason: &'static str| ReviewInput { decision, reason, text: "", effective: "" };
+    let r = requests::review(&state, &manager, id, review("decline", "other"), "/api/accounts/requests/review").await;
+    assert!(matches!(r, Err(Failure::Problem(RequestError::OtherReasonText))), "{r:?}");
+    let r = requests::review(&state, &manager, id, review("maybe", ""), "/api/accounts/requests/review").await;
+    assert!(matches!(r, Err(Failure::Problem(RequestError::Decision))), "{r:?}");
+    let ok =
+        requests::review(&state, &manager, id, review("provide", ""), "/api/accounts/requests/review").await.unwrap();
+    assert!(ok.applied && ok.one_time_password.is_some());
+    // a closed request is not reviewed again
+    let r = requests::review(&state, &manager, id, review("provide", ""), "/api/accounts/requests/review").await;
+    assert!(matches!(r, Err(Failure::Problem(RequestError::Closed))), "{r:?}");
+    // the list's filters, typed
+    let r = requests::list(&state, &manager, ListInput { state: "lost", unit: None, from: "", to: "" }).await;
+    assert!(matches!(r, Err(Failure::Problem(RequestError::NoSuchState))), "{r:?}");
+    let r = requests::list(&state, &manager, ListInput { state: "", unit: None, from: "115/02/30", to: "" }).await;
+    assert!(matches!(r, Err(Failure::Problem(RequestError::From(_)))), "{r:?}");
+    // someone outside it may not open it: refused, in the trail
+    let r = requests::open(&state, &other, id, "/api/accounts/requests/get").await;
+    assert!(matches!(r, Err(Failure::Forbidden)), "{r:?}");
+    assert!(last().await.details.contains("not_party"));
+    // a manager does not revoke their own account
+    let me = app.db.store.account_by_employee_no("M3001").await.unwrap().unwrap().id;
+    let r = requests::revoke(&state, &manager, me, "other", "x", "/api/accounts/revoke").await;
+    assert!(matches!(r, Err(Failure::Problem(RequestError::OwnAccount))), "{r:?}");
+    app.db.close().await;
+}
+
 on_both!(
+    use_cases_without_http,
     an_applied_request_supersedes_approved_ones_waiting,
     bureau_roles_belong_to_their_sections,
     roles_suit_the_unit_and_nobody_signs_their_own,
