@@ -118,54 +118,49 @@ pub fn print_evidence_text(p: &PrintEvidence, l: Locale) -> Option<String> {
     if !p.suspected {
         return None;
     }
-    let mut seen = Vec::new();
-    if p.halftone_peak > MAX_GENUINE_HALFTONE {
-        seen.push(match l {
-            Locale::ZhTw => {
-                format!("印文油墨呈規則網點（頻譜峰值 {:.0}，蓋印上限 {:.0}）", p.halftone_peak, MAX_GENUINE_HALFTONE)
-            }
-            Locale::En => format!(
-                "a regular dot screen in the ink (spectral peak {:.0}; stamped paste stays under {:.0})",
-                p.halftone_peak, MAX_GENUINE_HALFTONE
-            ),
-        });
-    }
-    if p.screen_lattice > MAX_GENUINE_SCREEN_LATTICE {
-        seen.push(match l {
-            Locale::ZhTw => format!(
-                "印文油墨呈兩組互成直角之印刷網線（網屏格紋 {:.1}，蓋印上限 {:.1}）",
-                p.screen_lattice, MAX_GENUINE_SCREEN_LATTICE
-            ),
-            Locale::En => format!(
-                "a printer's screen of dots in two directions at right angles (screen lattice {:.1}; stamped paste stays under {:.1})",
-                p.screen_lattice, MAX_GENUINE_SCREEN_LATTICE
-            ),
-        });
-    }
-    if p.colour_texture > MAX_GENUINE_COLOUR_TEXTURE {
-        seen.push(match l {
-            Locale::ZhTw => format!(
-                "油墨呈兩種以上色料交錯之紋理（{:.1}，蓋印上限 {:.0}）",
-                p.colour_texture, MAX_GENUINE_COLOUR_TEXTURE
-            ),
-            Locale::En => format!(
-                "the texture of two colorants laid apart ({:.1}; stamped paste stays under {:.0})",
-                p.colour_texture, MAX_GENUINE_COLOUR_TEXTURE
-            ),
-        });
-    }
-    if p.mixing_bow > MAX_GENUINE_MIXING_BOW {
-        seen.push(match l {
-            Locale::ZhTw => format!(
-                "筆畫邊緣之顏色偏離紙色與印泥色之混合（{:.2}，蓋印上限 {:.2}）",
-                p.mixing_bow, MAX_GENUINE_MIXING_BOW
-            ),
-            Locale::En => format!(
-                "stroke edges whose colours are no mix of paper and one paste ({:.2}; stamped paste stays under {:.2})",
-                p.mixing_bow, MAX_GENUINE_MIXING_BOW
-            ),
-        });
-    }
+    // each measure: its value, its limit, the decimals of each, and what it is (zh-TW, English)
+    let measures = [
+        (
+            p.halftone_peak,
+            MAX_GENUINE_HALFTONE,
+            0,
+            0,
+            "印文油墨呈規則網點（頻譜峰值 ",
+            "a regular dot screen in the ink (spectral peak ",
+        ),
+        (
+            p.screen_lattice,
+            MAX_GENUINE_SCREEN_LATTICE,
+            1,
+            1,
+            "印文油墨呈兩組互成直角之印刷網線（網屏格紋 ",
+            "a printer's screen of dots in two directions at right angles (screen lattice ",
+        ),
+        (
+            p.colour_texture,
+            MAX_GENUINE_COLOUR_TEXTURE,
+            1,
+            0,
+            "油墨呈兩種以上色料交錯之紋理（",
+            "the texture of two colorants laid apart (",
+        ),
+        (
+            p.mixing_bow,
+            MAX_GENUINE_MIXING_BOW,
+            2,
+            2,
+            "筆畫邊緣之顏色偏離紙色與印泥色之混合（",
+            "stroke edges whose colours are no mix of paper and one paste (",
+        ),
+    ];
+    let mut seen: Vec<String> = measures
+        .into_iter()
+        .filter(|(value, limit, ..)| value > limit)
+        .map(|(value, limit, vd, ld, zh, en)| match l {
+            Locale::ZhTw => format!("{zh}{value:.vd$}，蓋印上限 {limit:.ld$}）"),
+            Locale::En => format!("{en}{value:.vd$}; stamped paste stays under {limit:.ld$})"),
+        })
+        .collect();
     if seen.is_empty() {
         seen.push(l.pick("印文油墨特徵超出蓋印所及範圍", "ink traits beyond what stamped paste shows").to_string());
     }
@@ -203,6 +198,24 @@ mod tests {
         assert!(!en.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)), "{en}");
         // nothing suspected: nothing said
         assert_eq!(print_evidence_text(&PrintEvidence { suspected: false, ..p }, Locale::ZhTw), None);
+        // every measure beyond its limit, each with its own decimals, in the order of the check
+        let all = PrintEvidence {
+            measured: true,
+            halftone_peak: 412.3,
+            screen_lattice: 30.26,
+            colour_texture: 63.44,
+            mixing_bow: 1.013,
+            suspected: true,
+            ..PrintEvidence::default()
+        };
+        assert_eq!(
+            print_evidence_text(&all, Locale::ZhTw).unwrap(),
+            "列印複製檢查所見：印文油墨呈規則網點（頻譜峰值 412，蓋印上限 290）；印文油墨呈兩組互成直角之印刷網線（網屏格紋 30.3，蓋印上限 23.5）；油墨呈兩種以上色料交錯之紋理（63.4，蓋印上限 47）；筆畫邊緣之顏色偏離紙色與印泥色之混合（1.01，蓋印上限 0.43）。請比對申請書原本之印文（印泥有無滲入紙纖維、有無網點）"
+        );
+        assert_eq!(
+            print_evidence_text(&all, Locale::En).unwrap(),
+            "What the printed-copy check saw: a regular dot screen in the ink (spectral peak 412; stamped paste stays under 290); a printer's screen of dots in two directions at right angles (screen lattice 30.3; stamped paste stays under 23.5); the texture of two colorants laid apart (63.4; stamped paste stays under 47); stroke edges whose colours are no mix of paper and one paste (1.01; stamped paste stays under 0.43). Look at the original form's impression (paste soaking into the paper's fibres, or printer dots)"
+        );
         // suspected by a measure not named here: still said, in general words
         let other = PrintEvidence { suspected: true, ..PrintEvidence::default() };
         assert!(print_evidence_text(&other, Locale::En).unwrap().contains("beyond what stamped paste"));

@@ -8,7 +8,7 @@
 use chrono::{DateTime, Utc};
 
 use super::auth::{self, Actor};
-use super::caller::{Caller, Failure};
+use super::caller::{problem, Caller, Failure};
 use super::state::AppState;
 use super::store::{AccountRecord, NewAccount, NewDesignation, StoreError};
 use super::trail::TrailAction;
@@ -19,10 +19,6 @@ use crate::domain::admin::{
 use crate::domain::{taipei_offset, Designation, EmployeeNo, RocDate, Role, UnitView};
 
 type Answer<T> = Result<T, Failure<AdminError>>;
-
-fn problem<T>(e: AdminError) -> Answer<T> {
-    Err(Failure::Problem(e))
-}
 
 /// An account as the pages show it.
 pub fn account_view(a: AccountRecord) -> AccountView {

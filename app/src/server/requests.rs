@@ -57,7 +57,7 @@ pub fn spawn_scheduler(
 // ---- the account change request's use cases (附件五), and the manager's revocation ----------
 
 use super::auth::Actor;
-use super::caller::{Caller, Failure};
+use super::caller::{problem, Caller, Failure};
 use super::state::AppState;
 use super::store::{NewRequest, RequestFilter, RequestRecord, Transition};
 use crate::domain::forms::account_request::{
@@ -69,10 +69,6 @@ use crate::domain::request_view::{
 use crate::domain::{RocDate, Role};
 
 type Answer<T> = Result<T, Failure<RequestError>>;
-
-fn problem<T>(e: RequestError) -> Answer<T> {
-    Err(Failure::Problem(e))
-}
 
 /// Refuse roles that accounts of the unit may not hold (see [`Role::allowed_in`]).
 async fn roles_suit_unit(state: &AppState, roles: &[Role], unit_id: i64) -> Answer<()> {
@@ -233,11 +229,7 @@ pub async fn open(state: &AppState, caller: &Caller, id: i64, endpoint: &str) ->
     let mut timeline = Vec::new();
     for e in store.request_events(id).await? {
         let actor_name = match e.actor_id {
-            Some(a) => {
-                let acc = store.account(a).await?;
-                let acc = acc.ok_or_else(|| Failure::internal(format!("request {id}'s event names account {a}")))?;
-                format!("{} ({})", acc.name, acc.employee_no)
-            }
+            Some(a) => super::reviews::person(state, a, &format!("account_request {id}'s event")).await?,
             None => SYSTEM_ACTOR.into(),
         };
         timeline.push(TimelineEntry { at: e.at, action: e.action, actor: actor_name, note: e.note });

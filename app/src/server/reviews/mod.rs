@@ -202,7 +202,7 @@ async fn require_manager(state: &AppState, caller: &Caller, unit_id: i64, endpoi
 }
 
 /// `name (employee_no)` of an account a row refers to (`row` names the row when it is missing).
-async fn person<E>(state: &AppState, id: i64, row: &str) -> Result<String, Failure<E>> {
+pub(crate) async fn person<E>(state: &AppState, id: i64, row: &str) -> Result<String, Failure<E>> {
     let a =
         state.store.account(id).await?.ok_or_else(|| Failure::internal(format!("{row}: account {id} not found")))?;
     Ok(format!("{} ({})", a.name, a.employee_no))
