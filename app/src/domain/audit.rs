@@ -137,6 +137,10 @@ pub enum Period {
     Half { year: i32, h: u32 },
 }
 
+/// A period not written as a month (`2026-11`), a quarter (`2026Q4`) or a half-year (`2026H2`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PeriodError;
+
 impl Period {
     /// The period of `kind` that contains the instant (Taipei time).
     pub fn of(kind: AuditKind, t: DateTime<Utc>) -> Self {
@@ -149,9 +153,9 @@ impl Period {
     }
 
     /// `2026-11`, `2026Q4`, `2026H2` (as stored).
-    pub fn parse(s: &str) -> Result<Self, String> {
+    pub fn parse(s: &str) -> Result<Self, PeriodError> {
         let t = s.trim();
-        let bad = || "期間格式不正確（例：2026-11、2026Q4、2026H2）".to_string();
+        let bad = || PeriodError;
         if t.contains('Q') {
             return Quarter::parse(t).filter(|q| (1912..=2911).contains(&q.year)).map(Self::Quarter).ok_or_else(bad);
         }
@@ -240,7 +244,7 @@ impl std::fmt::Display for Period {
 impl TryFrom<String> for Period {
     type Error = String;
     fn try_from(s: String) -> Result<Self, String> {
-        Self::parse(&s)
+        Self::parse(&s).map_err(|_| format!("not a period: {s:?}"))
     }
 }
 

@@ -5,6 +5,7 @@ pub mod code;
 pub mod admin;
 pub mod audit;
 pub mod audit_sample;
+pub mod audit_view;
 pub mod auth;
 pub mod business_type;
 pub mod calendar;

@@ -10,6 +10,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::admin::AdminError;
+use super::audit_view::AuditError;
 use super::auth::AuthProblem;
 use super::calendar::CalendarError;
 use super::comparison::ComparisonError;
@@ -55,6 +56,8 @@ pub enum Problem {
     Review(ReviewError),
     /// The register of security duties (`server::security`).
     Security(SecurityError),
+    /// The audits (`server::audits`).
+    Audit(AuditError),
     /// Not converted yet: a zh-TW sentence (see the module's comment).
     Text(String),
 }
@@ -68,6 +71,12 @@ impl From<&str> for Problem {
 impl From<String> for Problem {
     fn from(s: String) -> Self {
         Problem::Text(s)
+    }
+}
+
+impl From<AuditError> for Problem {
+    fn from(e: AuditError) -> Self {
+        Problem::Audit(e)
     }
 }
 

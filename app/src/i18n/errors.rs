@@ -23,7 +23,10 @@ const CATALOGUE: &[(&str, &str)] = &[
     ("請填寫{}", "{} is required"),
     ("{}最多 {} 字，且不可含控制字元", "{} can be at most {} characters and must not contain control characters"),
     ("{}：{}", "{}: {}"),
-    ("{}格式不正確（數字、括號、連字號，最多 30 字）", "{} is not valid (digits, brackets and hyphens; at most 30 characters)"),
+    (
+        "{}格式不正確（數字、括號、連字號，最多 30 字）",
+        "{} is not valid (digits, brackets and hyphens; at most 30 characters)",
+    ),
     // ---- form labels (the gaps of the templates above) ----
     ("佐證（報告、文號或紀錄）", "Evidence (report, document number or record)"),
     ("使用者中文姓名", "User's name (in Chinese)"),
@@ -66,31 +69,48 @@ const CATALOGUE: &[(&str, &str)] = &[
     ("不符", "mismatch"),
     ("民國 {} 年 {} 月 {} 日", "ROC {}/{}/{}"),
     // ---- dates, numbers, IDs (domain) ----
-    ("日期格式不正確，請輸入如 115/11/26 或 民國115年11月26日", "Invalid date: enter an ROC date such as 115/11/26 or 民國115年11月26日"),
+    (
+        "日期格式不正確，請輸入如 115/11/26 或 民國115年11月26日",
+        "Invalid date: enter an ROC date such as 115/11/26 or 民國115年11月26日",
+    ),
     ("沒有這一天", "There is no such day"),
     ("民國年須在 1 年之後", "The ROC year must be 1 or later"),
     ("身分證統一編號須為 1 個英文字母加 9 位數字", "The national ID number must be 1 letter followed by 9 digits"),
-    ("第 2 碼須為 1、2（國民）或 8、9（居留證）", "The 2nd character must be 1 or 2 (citizen) or 8 or 9 (resident certificate)"),
+    (
+        "第 2 碼須為 1、2（國民）或 8、9（居留證）",
+        "The 2nd character must be 1 or 2 (citizen) or 8 or 9 (resident certificate)",
+    ),
     ("身分證統一編號檢查碼不符", "The national ID number's check digit does not match"),
     ("請輸入案號", "Please enter the case number"),
     ("案號年度須為民國 1 至 999 年", "The case number's year must be ROC year 1 to 999"),
-    ("案號的「字」須為 1 至 10 個字，不含數字或符號", "The “Word” part of the case number must be 1 to 10 characters, without digits or symbols"),
+    (
+        "案號的「字」須為 1 至 10 個字，不含數字或符號",
+        "The “Word” part of the case number must be 1 to 10 characters, without digits or symbols",
+    ),
     ("案號的「號」須為 1 至 10 位數字", "The “Number” part of the case number must be 1 to 10 digits"),
-    ("案號過長（最多 60 字）或含控制字元", "The case number is too long (at most 60 characters) or contains control characters"),
+    (
+        "案號過長（最多 60 字）或含控制字元",
+        "The case number is too long (at most 60 characters) or contains control characters",
+    ),
     ("員工編號須為 4 至 12 個英文字母或數字", "The employee number must be 4 to 12 letters or digits"),
-    ("期間格式不正確（例：2026-11、2026Q4、2026H2）", "Invalid period (e.g. 2026-11, 2026Q4, 2026H2)"),
     ("{}的帳號不能申請或持有這些權限：{}", "Accounts of a {} cannot request or hold these roles: {}"),
     ("這些權限只能由指定單位的帳號持有：{}", "These roles belong to named units only: {}"),
     ("系統管理者（限資訊室）", "administrator (IT Office only)"),
     ("政風（限政風室）", "ethics (Ethics Office only)"),
-    ("外部稽核（限土地登記科/資訊室/政風室）", "external auditor (Land Registration Section, IT Office or Ethics Office only)"),
+    (
+        "外部稽核（限土地登記科/資訊室/政風室）",
+        "external auditor (Land Registration Section, IT Office or Ethics Office only)",
+    ),
     // ---- passwords ----
     // ---- image uploads ----
     // ---- seal comparison (api/comparisons.rs, domain/comparison.rs) ----
     // ---- registered seals (api/seals.rs) ----
     // ---- liaison slips (api/liaison.rs, domain/forms/liaison_slip.rs) ----
     ("請選擇收件的戶政事務所", "Please choose the receiving household registration office"),
-    ("收件單位須為臺北市各區戶政事務所", "The recipient must be one of the Taipei City district household registration offices"),
+    (
+        "收件單位須為臺北市各區戶政事務所",
+        "The recipient must be one of the Taipei City district household registration offices",
+    ),
     ("請填寫發件單位聯絡電話", "Please enter the sending unit's contact phone"),
     ("分機須為 1 至 8 位數字", "The extension must be 1 to 8 digits"),
     ("請填寫身分證統一編號", "Please enter the national ID number"),
@@ -98,7 +118,10 @@ const CATALOGUE: &[(&str, &str)] = &[
     ("印鑑比對系統登記日期：{}", "Registration date in the seal comparison system: {}"),
     ("兩系統的登記日期相同，無須聯繫", "Both systems have the same registration date; no liaison is needed"),
     ("請填寫聯絡電話", "Please enter the contact phone"),
-    ("印模已完成重建：請同時上傳重建後的印模影像", "Impression rebuilt: please upload the rebuilt impression image with the reply"),
+    (
+        "印模已完成重建：請同時上傳重建後的印模影像",
+        "Impression rebuilt: please upload the rebuilt impression image with the reply",
+    ),
     ("請勾選回復內容（印模已完成重建或其他）", "Please tick the reply (impression rebuilt, or other)"),
     // ---- security duties and calendar (api/security.rs, api/calendar.rs, domain/security_task.rs) ----
     ("請選擇工作項目", "Please choose the duty"),
@@ -106,37 +129,6 @@ const CATALOGUE: &[(&str, &str)] = &[
     ("請填寫完成日期", "Please enter the completion date"),
     ("完成日期不可晚於今天", "The completion date cannot be later than today"),
     // ---- audits (api/audits, domain/forms/internal_audit.rs, vendor_audit.rs) ----
-    ("稽核人已簽章，紀錄不能再修改", "The auditor has signed; the record can no longer be changed"),
-    ("此稽核已撤銷，紀錄不能再修改", "This audit was withdrawn; the record can no longer be changed"),
-    ("紀錄已簽章或已變更，請重新整理後再試", "The record has been signed or changed; please refresh and try again"),
-    ("此欄已簽章", "This signature box has already been signed"),
-    ("已移送，請勿重複", "Already referred; please do not refer it again"),
-    ("請選擇稽核類別", "Please choose the audit type"),
-    ("內部稽核以月為期", "An internal audit covers one month"),
-    ("所隊外部稽核以季為期", "An external audit of an office covers one quarter"),
-    ("委外廠商稽核以半年為期", "A vendor audit covers half a year"),
-    ("不能稽核尚未開始的期間", "A period that has not started yet cannot be audited"),
-    ("外部稽核對象須為地政事務所或土地開發總隊", "An external audit must be of a land office or the Land Development Agency"),
-    ("請選擇受稽核單位的受稽核人（不得為稽核人本人）", "Please choose the audited person in the audited unit (it cannot be the auditor)"),
-    ("請填寫受稽核廠商名稱（100 字以內）", "Please enter the audited vendor's name (up to 100 characters)"),
-    ("此期間已有同一受稽核對象的稽核；如需撤銷，請在該稽核申請撤銷並說明理由，經主管核准", "There is already an audit of the same auditee for this period; to withdraw it, ask on that audit with the reason, for the supervisor's approval"),
-    ("不可核准自己的撤銷申請", "You cannot approve your own withdrawal request"),
-    ("此稽核已簽章、已撤銷或已有待核准的撤銷申請", "This audit is signed, withdrawn, or has a withdrawal request pending"),
-    ("委外廠商稽核請依附件三填寫", "A vendor audit is filled in on Attachment 3"),
-    ("此項目不在抽查樣本內", "This item is not in the sample"),
-    ("此稽核依附件二填寫", "This audit is filled in on Attachment 2"),
-    ("沒有這個欄位", "There is no such field"),
-    ("內容最多 2000 字", "The text can be at most 2000 characters"),
-    ("沒有這個簽章欄", "There is no such signature box"),
-    ("請待稽核人簽章後再簽", "Please wait until the auditor has signed"),
-    ("尚有 {} 個項目未填寫（含稽核結果），請完成後再簽章", "{} item(s) are not filled in yet (including audit results); please complete them before signing"),
-    ("請填寫廠商代表姓名", "Please enter the vendor representative's name"),
-    ("請廠商代表於簽名區簽名", "The vendor representative must sign in the signature area"),
-    ("只有勾選「不符」的項目可以移送政風室", "Only items marked “Does not conform” can be referred to the Ethics Office"),
-    ("請說明移送事由（1000 字以內）", "Please give the reason for the referral (up to 1000 characters)"),
-    ("請選擇處理狀態", "Please choose the follow-up status"),
-    ("請填寫處理情形（1000 字以內）", "Please describe the action taken (up to 1000 characters)"),
-    ("請說明重新抽樣的理由（4 至 500 字）", "Please give the reason for drawing a new sample (4 to 500 characters)"),
     ("沒有這個稽核項目", "There is no such audit item"),
     ("請勾選符合、不符合或不適用", "Please tick Conforms, Does not conform or Not applicable"),
     ("不符合時請填寫稽核情形", "Please describe the findings for an item that does not conform"),
@@ -152,9 +144,18 @@ const CATALOGUE: &[(&str, &str)] = &[
     ("沒有這個角色：{}", "There is no such role: {}"),
     ("新增帳號須勾選申請權限", "A new account needs at least one requested role ticked"),
     ("異動須勾選新的申請權限，或選擇異動後單位", "A change needs the new requested roles ticked, or a new unit chosen"),
-    ("使用者帳號重複：此員工編號已有有效帳號", "Duplicate user account: this employee number already has an active account"),
-    ("查無有效帳號（已停用或註銷），無法異動", "There is no active account (it was disabled or cancelled), so it cannot be changed"),
-    ("查無有效帳號（已停用或註銷），無須註銷", "There is no active account (it was disabled or cancelled), so there is nothing to cancel"),
+    (
+        "使用者帳號重複：此員工編號已有有效帳號",
+        "Duplicate user account: this employee number already has an active account",
+    ),
+    (
+        "查無有效帳號（已停用或註銷），無法異動",
+        "There is no active account (it was disabled or cancelled), so it cannot be changed",
+    ),
+    (
+        "查無有效帳號（已停用或註銷），無須註銷",
+        "There is no active account (it was disabled or cancelled), so there is nothing to cancel",
+    ),
     // ---- administration (api/admin.rs) ----
 ];
 
@@ -312,16 +313,11 @@ mod tests {
 
     #[test]
     fn exact_messages_translate() {
-        assert_eq!(en("此欄已簽章"), "This signature box has already been signed");
         assert_eq!(en("請填寫聯絡電話"), "Please enter the contact phone");
     }
 
     #[test]
     fn templates_substitute_their_gaps_in_order() {
-        assert_eq!(
-            en("尚有 3 個項目未填寫（含稽核結果），請完成後再簽章"),
-            "3 item(s) are not filled in yet (including audit results); please complete them before signing"
-        );
         // the gaps are themselves translated: labels, inner messages, names, dates, lists
         assert_eq!(en("請填寫聯繫日期"), "Contact date is required");
         assert_eq!(
@@ -350,12 +346,6 @@ mod tests {
         assert_eq!(
             en("請填寫聯繫日期；身分證統一編號檢查碼不符"),
             "Contact date is required; The national ID number's check digit does not match"
-        );
-        // a part that contains `；` itself, and an unknown part
-        assert_eq!(
-            en("此期間已有同一受稽核對象的稽核；如需撤銷，請在該稽核申請撤銷並說明理由，經主管核准；沒有這一天；還不知道的訊息"),
-            "There is already an audit of the same auditee for this period; to withdraw it, ask on that audit with \
-             the reason, for the supervisor's approval; There is no such day; 還不知道的訊息"
         );
     }
 
@@ -802,7 +792,7 @@ mod tests {
     fn every_message_in_the_sources_has_english() {
         let found = messages();
         // fewer as the features move (#38): a floor that catches a scan that reads nothing
-        assert!(found.len() > 100, "the scan found only {} messages: is it still reading the sources?", found.len());
+        assert!(found.len() > 60, "the scan found only {} messages: is it still reading the sources?", found.len());
         let missing: Vec<String> = found
             .iter()
             .filter(|(m, f)| !catalogued(m, f.piece))

@@ -4,6 +4,8 @@
 
 use super::Locale;
 use crate::domain::admin::{AdminError, ContactField};
+use crate::domain::audit::AuditKind;
+use crate::domain::audit_view::AuditError;
 use crate::domain::auth::AuthProblem;
 use crate::domain::calendar::{CalendarError, HoursError};
 use crate::domain::comparison::{band_en, band_zh, ComparisonError, MatchFailure, QueryError};
@@ -39,6 +41,7 @@ pub fn problem_text(p: &Problem, l: Locale) -> String {
         Problem::Liaison(e) => liaison(e, l),
         Problem::Review(e) => review(e, l),
         Problem::Security(e) => security(e, l),
+        Problem::Audit(e) => audit(e, l),
         Problem::Text(s) => match l {
             Locale::ZhTw => s.clone(),
             Locale::En => super::errors::en(s),
@@ -711,6 +714,91 @@ pub fn security(e: &SecurityError, l: Locale) -> String {
     }
 }
 
+/// What the audits' use cases refuse.
+pub fn audit(e: &AuditError, l: Locale) -> String {
+    let s = |zh: &str, en: &str| l.pick(zh, en).to_string();
+    match e {
+        AuditError::KindRequired => s("請選擇稽核類別", "Please choose the audit type"),
+        AuditError::PeriodFormat => s("期間格式不正確（例：2026-11、2026Q4、2026H2）", "Invalid period (e.g. 2026-11, 2026Q4, 2026H2)"),
+        AuditError::PeriodKind { kind } => match kind {
+            AuditKind::Internal => s("內部稽核以月為期", "An internal audit covers one month"),
+            AuditKind::Office => s("所隊外部稽核以季為期", "An external audit of an office covers one quarter"),
+            AuditKind::Vendor => s("委外廠商稽核以半年為期", "A vendor audit covers half a year"),
+        },
+        AuditError::PeriodNotStarted => {
+            s("不能稽核尚未開始的期間", "A period that has not started yet cannot be audited")
+        }
+        AuditError::OfficeTarget => s(
+            "外部稽核對象須為地政事務所或土地開發總隊",
+            "An external audit must be of a land office or the Land Development Agency",
+        ),
+        AuditError::AuditedPerson => s(
+            "請選擇受稽核單位的受稽核人（不得為稽核人本人）",
+            "Please choose the audited person in the audited unit (it cannot be the auditor)",
+        ),
+        AuditError::VendorName => {
+            s("請填寫受稽核廠商名稱（100 字以內）", "Please enter the audited vendor's name (up to 100 characters)")
+        }
+        AuditError::AlreadyOpen => s(
+            "此期間已有同一受稽核對象的稽核；如需撤銷，請在該稽核申請撤銷並說明理由，經主管核准",
+            "There is already an audit of the same auditee for this period; to withdraw it, ask on that audit with the reason, for the supervisor's approval",
+        ),
+        AuditError::Signed => s(
+            "稽核人已簽章，紀錄不能再修改",
+            "The auditor has signed; the record can no longer be changed",
+        ),
+        AuditError::Withdrawn => s(
+            "此稽核已撤銷，紀錄不能再修改",
+            "This audit was withdrawn; the record can no longer be changed",
+        ),
+        AuditError::Stale => s(
+            "紀錄已簽章或已變更，請重新整理後再試",
+            "The record has been signed or changed; please refresh and try again",
+        ),
+        AuditError::SlotSigned => s("此欄已簽章", "This signature box has already been signed"),
+        AuditError::AlreadyReferred => s("已移送，請勿重複", "Already referred; please do not refer it again"),
+        AuditError::VendorForm => s("委外廠商稽核請依附件三填寫", "A vendor audit is filled in on Attachment 3"),
+        AuditError::InternalForm => s("此稽核依附件二填寫", "This audit is filled in on Attachment 2"),
+        AuditError::NotSampled => s("此項目不在抽查樣本內", "This item is not in the sample"),
+        AuditError::NoSuchField => s("沒有這個欄位", "There is no such field"),
+        AuditError::TextTooLong => s("內容最多 2000 字", "The text can be at most 2000 characters"),
+        AuditError::NoSuchSlot => s("沒有這個簽章欄", "There is no such signature box"),
+        AuditError::AuditorFirst => s("請待稽核人簽章後再簽", "Please wait until the auditor has signed"),
+        AuditError::Unanswered { missing } => match l {
+            Locale::ZhTw => format!("尚有 {missing} 個項目未填寫（含稽核結果），請完成後再簽章"),
+            Locale::En => format!(
+                "{missing} item(s) are not filled in yet (including audit results); please complete them before signing"
+            ),
+        },
+        AuditError::VendorRepName => s("請填寫廠商代表姓名", "Please enter the vendor representative's name"),
+        AuditError::VendorSignature => {
+            s("請廠商代表於簽名區簽名", "The vendor representative must sign in the signature area")
+        }
+        AuditError::OwnWithdrawal => s("不可核准自己的撤銷申請", "You cannot approve your own withdrawal request"),
+        AuditError::WithdrawReason => s(
+            "請說明重新抽樣的理由（4 至 500 字）",
+            "Please give the reason for drawing a new sample (4 to 500 characters)",
+        ),
+        AuditError::WithdrawStale => s(
+            "此稽核已簽章、已撤銷或已有待核准的撤銷申請",
+            "This audit is signed, withdrawn, or has a withdrawal request pending",
+        ),
+        AuditError::OnlyNonConforming => s(
+            "只有勾選「不符」的項目可以移送政風室",
+            "Only items marked “Does not conform” can be referred to the Ethics Office",
+        ),
+        AuditError::ReferralReason => s(
+            "請說明移送事由（1000 字以內）",
+            "Please give the reason for the referral (up to 1000 characters)",
+        ),
+        AuditError::StatusRequired => s("請選擇處理狀態", "Please choose the follow-up status"),
+        AuditError::FollowupNote => {
+            s("請填寫處理情形（1000 字以內）", "Please describe the action taken (up to 1000 characters)")
+        }
+        AuditError::Form { messages } => form_messages(messages, l),
+    }
+}
+
 /// An ROC date as English text writes it: `108/3/14`.
 fn roc_numeric(d: crate::domain::RocDate) -> String {
     use chrono::Datelike;
@@ -781,6 +869,66 @@ mod tests {
             ReviewError::LineTooLong { field: ListField::Documents },
             ReviewError::HandoverClosed,
         ]
+    }
+
+    fn every_audit_error() -> Vec<AuditError> {
+        use crate::domain::audit::AuditKind;
+        vec![
+            AuditError::KindRequired,
+            AuditError::PeriodFormat,
+            AuditError::PeriodKind { kind: AuditKind::Internal },
+            AuditError::PeriodKind { kind: AuditKind::Office },
+            AuditError::PeriodKind { kind: AuditKind::Vendor },
+            AuditError::PeriodNotStarted,
+            AuditError::OfficeTarget,
+            AuditError::AuditedPerson,
+            AuditError::VendorName,
+            AuditError::AlreadyOpen,
+            AuditError::Signed,
+            AuditError::Withdrawn,
+            AuditError::Stale,
+            AuditError::SlotSigned,
+            AuditError::AlreadyReferred,
+            AuditError::VendorForm,
+            AuditError::InternalForm,
+            AuditError::NotSampled,
+            AuditError::NoSuchField,
+            AuditError::TextTooLong,
+            AuditError::NoSuchSlot,
+            AuditError::AuditorFirst,
+            AuditError::Unanswered { missing: 3 },
+            AuditError::VendorRepName,
+            AuditError::VendorSignature,
+            AuditError::OwnWithdrawal,
+            AuditError::WithdrawReason,
+            AuditError::WithdrawStale,
+            AuditError::OnlyNonConforming,
+            AuditError::ReferralReason,
+            AuditError::StatusRequired,
+            AuditError::FollowupNote,
+            AuditError::Form { messages: vec!["請勾選符合或不符".into(), "不符時請說明情形".into()] },
+        ]
+    }
+
+    #[test]
+    fn audit_problems_keep_their_words() {
+        let zh = |e: AuditError| problem_text(&Problem::from(e), Locale::ZhTw);
+        let en = |e: AuditError| problem_text(&Problem::from(e), Locale::En);
+        assert_eq!(zh(AuditError::Unanswered { missing: 3 }), "尚有 3 個項目未填寫（含稽核結果），請完成後再簽章");
+        assert_eq!(
+            en(AuditError::Unanswered { missing: 3 }),
+            "3 item(s) are not filled in yet (including audit results); please complete them before signing"
+        );
+        assert_eq!(zh(AuditError::PeriodKind { kind: AuditKind::Office }), "所隊外部稽核以季為期");
+        assert_eq!(zh(AuditError::SlotSigned), "此欄已簽章");
+        let form =
+            AuditError::Form { messages: vec!["請勾選符合或不符".into(), "不符時請說明情形".into()] };
+        assert_eq!(zh(form.clone()), "請勾選符合或不符；不符時請說明情形");
+        assert!(!has_cjk(&en(form)));
+        for e in every_audit_error() {
+            assert!(has_cjk(&zh(e.clone())), "{e:?}");
+            assert!(!has_cjk(&en(e.clone())), "{e:?}: {}", en(e.clone()));
+        }
     }
 
     fn every_security_error() -> Vec<SecurityError> {
@@ -1047,6 +1195,7 @@ mod tests {
             .chain(every_liaison_error().into_iter().map(Problem::from))
             .chain(every_review_error().into_iter().map(Problem::from))
             .chain(every_security_error().into_iter().map(Problem::from))
+            .chain(every_audit_error().into_iter().map(Problem::from))
             .chain(
                 [
                     RequestError::Form { messages: vec!["請填寫申請日期".into()] },

@@ -216,7 +216,7 @@ async fn internal_audit_end_to_end(db: TestDb) {
     assert_eq!(sign(&app, &chief, id, "audited_supervisor").await.status, 400);
     let r = sign(&app, &auditor, id, "auditor").await;
     assert_eq!(r.status, 400);
-    assert!(r.body.contains("未填寫"), "{}", r.body);
+    assert!(r.message().contains("未填寫"), "{}", r.body);
     answer_all(&app, &auditor, id, &v, true).await;
     assert_eq!(view(&app, &auditor, id).await["missing"].as_u64(), Some(0));
     assert_eq!(sign(&app, &colleague, id, "auditor").await.status, 403);
@@ -461,7 +461,7 @@ async fn one_audit_per_party_and_inactive_units(db: TestDb) {
     assert_eq!(drawn.iter().filter(|(p, _)| *p == app::domain::audit::Part::Queries).count(), 2, "1 % of 150");
     let r = create(&app, &auditor, "internal", &month, 0, c1001, "").await;
     assert_eq!(r.status, 400, "{}", r.body);
-    assert!(r.body.contains("申請撤銷"), "{}", r.body);
+    assert!(r.message().contains("申請撤銷"), "{}", r.body);
     // the database holds the rule too
     let dup = format!(
         "INSERT INTO audit (kind, period, unit_id, vendor, auditing_unit_id, auditor_id, audited_id, audited_on, seed, \
@@ -638,7 +638,149 @@ async fn who_reads_and_signs(db: TestDb) {
     );
 }
 
+/// The audits' use cases reached without HTTP (`server::audits`): typed refusals, and the
+/// refusals written to the trail with their reason, endpoint and address.
+async fn use_cases_without_http(db: TestDb) {
+    use app::domain::audit_view::AuditError;
+    use app::domain::forms::internal_audit::AnswerInput;
+    use app::server::audits::{self, OpenRequest, Referral, Signature};
+    use app::server::caller::{Caller, Failure};
+    let app = setup(db).await;
+    let store = app.db.store.clone();
+    let clerk_cookie = app.sign_in("C1001").await;
+    for case in ["000011", "000012"] {
+        query(&app, &clerk_cookie, case).await;
+    }
+    let state =
+        app::server::AppState::new(store.clone(), Default::default(), std::sync::Arc::new(common::KEY.to_vec()));
+    let caller = |emp: &'static str| {
+        let store = store.clone();
+        async move {
+            let a = store.account_by_employee_no(emp).await.unwrap().unwrap();
+            let actor = app::server::auth::Actor::from_account(&a, &Default::default(), chrono::Utc::now());
+            Caller::new(actor, Some("192.0.2.8".parse().unwrap()))
+        }
+    };
+    let (auditor, clerk, other_auditor, chief) =
+        (caller("I1001").await, caller("C1001").await, caller("I2001").await, caller("S1001").await);
+    let c1001 = clerk.actor.account_id;
+    let last = || async { store.recent_trail(1).await.unwrap().remove(0) };
+    let month = Period::of(AuditKind::Internal, chrono::Utc::now());
+    let open = |kind: AuditKind, period: Period, audited: i64| OpenRequest {
+        kind,
+        period,
+        unit: 0,
+        audited,
+        vendor: String::new(),
+    };
+
+    // the period must fit the kind and have begun; the audited person must be of the unit
+    let r = audits::create(
+        &state,
+        &auditor,
+        open(AuditKind::Internal, Period::of(AuditKind::Office, chrono::Utc::now()), c1001),
+        "/api/audits/create",
+    )
+    .await;
+    assert!(matches!(r, Err(Failure::Problem(AuditError::PeriodKind { kind: AuditKind::Internal }))), "{r:?}");
+    let r =
+        audits::create(&state, &auditor, open(AuditKind::Internal, month.next(), c1001), "/api/audits/create").await;
+    assert!(matches!(r, Err(Failure::Problem(AuditError::PeriodNotStarted))), "{r:?}");
+    let r = audits::create(
+        &state,
+        &auditor,
+        open(AuditKind::Internal, month, auditor.actor.account_id),
+        "/api/audits/create",
+    )
+    .await;
+    assert!(matches!(r, Err(Failure::Problem(AuditError::AuditedPerson))), "{r:?}");
+    // a clerk does not open audits: refused, in the trail
+    let r = audits::create(&state, &clerk, open(AuditKind::Internal, month, c1001), "/api/audits/create").await;
+    assert!(matches!(r, Err(Failure::Forbidden)), "{r:?}");
+    let e = last().await;
+    assert_eq!((e.action.as_str(), e.client_ip.as_deref()), ("authz.denied", Some("192.0.2.8")));
+    assert!(e.details.contains("not_audit_party") && e.details.contains("/api/audits/create"), "{}", e.details);
+
+    let id =
+        audits::create(&state, &auditor, open(AuditKind::Internal, month, c1001), "/api/audits/create").await.unwrap();
+    assert_eq!(last().await.action, "audit.open");
+    let r = audits::create(&state, &auditor, open(AuditKind::Internal, month, c1001), "/api/audits/create").await;
+    assert!(matches!(r, Err(Failure::Problem(AuditError::AlreadyOpen))), "{r:?}");
+    // another unit's auditor neither reads it nor answers on it
+    let r = audits::view(&state, &other_auditor, id, "/api/audits/get").await;
+    assert!(matches!(r, Err(Failure::Forbidden)), "{r:?}");
+    let v = audits::view(&state, &auditor, id, "/api/audits/get").await.unwrap();
+    assert_eq!(last().await.action, "audit.view");
+    assert!(v.editable && v.missing > 0);
+    let user = v.sample_users[0].id;
+    let answer = |part: &str, item: usize, sample: i64, result: &str, note: &str| {
+        AnswerInput { part: part.into(), item, sample, result: result.into(), note: note.into() }.parse().unwrap()
+    };
+    let r = audits::answer(&state, &other_auditor, id, answer("users", 0, user, "conforms", ""), "/api/audits/answer")
+        .await;
+    assert!(matches!(r, Err(Failure::Forbidden)), "{r:?}");
+    let r =
+        audits::answer(&state, &auditor, id, answer("users", 0, user + 100_000, "conforms", ""), "/api/audits/answer")
+            .await;
+    assert!(matches!(r, Err(Failure::Problem(AuditError::NotSampled))), "{r:?}");
+    audits::answer(
+        &state,
+        &auditor,
+        id,
+        answer("users", 0, user, "does_not_conform", "權限過大"),
+        "/api/audits/answer",
+    )
+    .await
+    .unwrap();
+    assert_eq!(last().await.action, "audit.answer");
+    let r = audits::text(&state, &auditor, id, "colour", "x", "/api/audits/text").await;
+    assert!(matches!(r, Err(Failure::Problem(AuditError::NoSuchField))), "{r:?}");
+    let r = audits::text(&state, &auditor, id, "result", &"字".repeat(2001), "/api/audits/text").await;
+    assert!(matches!(r, Err(Failure::Problem(AuditError::TextTooLong))), "{r:?}");
+    // the auditor signs only once every item is answered; a supervisor waits for the auditor
+    let r = audits::sign(&state, &auditor, id, Slot::Auditor, Signature::default(), "/api/audits/sign").await;
+    assert!(
+        matches!(r, Err(Failure::Problem(AuditError::Unanswered { missing })) if missing == v.missing - 1),
+        "{r:?}"
+    );
+    let r = audits::sign(&state, &chief, id, Slot::AuditedSupervisor, Signature::default(), "/api/audits/sign").await;
+    assert!(matches!(r, Err(Failure::Problem(AuditError::AuditorFirst))), "{r:?}");
+    let r = audits::sign(&state, &auditor, id, Slot::Vendor, Signature::default(), "/api/audits/sign").await;
+    assert!(matches!(r, Err(Failure::Problem(AuditError::NoSuchSlot))), "{r:?}");
+    // a referral only of a 不符, with a reason (the answer's note when none is given)
+    let refer = |item: &str, sample: i64| Referral {
+        part: Some(app::domain::audit::Part::Users),
+        item: item.into(),
+        sample,
+        description: String::new(),
+    };
+    let r = audits::refer(&state, &auditor, id, refer("1", user), "/api/audits/refer").await;
+    assert!(matches!(r, Err(Failure::Problem(AuditError::OnlyNonConforming))), "{r:?}");
+    audits::refer(&state, &auditor, id, refer("0", user), "/api/audits/refer").await.unwrap();
+    let r = audits::refer(&state, &auditor, id, refer("0", user), "/api/audits/refer").await;
+    assert!(matches!(r, Err(Failure::Problem(AuditError::AlreadyReferred))), "{r:?}");
+    // withdrawal: a reason, and never approved by the one who asked
+    let r = audits::request_withdrawal(&state, &auditor, id, "短", "/api/audits/withdraw").await;
+    assert!(matches!(r, Err(Failure::Problem(AuditError::WithdrawReason))), "{r:?}");
+    audits::request_withdrawal(&state, &auditor, id, "樣本需重新抽取", "/api/audits/withdraw").await.unwrap();
+    let r = audits::decide_withdrawal(&state, &auditor, id, true, "/api/audits/withdraw-decide").await;
+    assert!(matches!(r, Err(Failure::Problem(AuditError::OwnWithdrawal))), "{r:?}");
+    let r = audits::decide_withdrawal(&state, &other_auditor, id, true, "/api/audits/withdraw-decide").await;
+    assert!(matches!(r, Err(Failure::Forbidden)), "{r:?}");
+    audits::decide_withdrawal(&state, &chief, id, true, "/api/audits/withdraw-decide").await.unwrap();
+    let r = audits::answer(&state, &auditor, id, answer("users", 1, user, "conforms", ""), "/api/audits/answer").await;
+    assert!(matches!(r, Err(Failure::Problem(AuditError::Withdrawn))), "{r:?}");
+    // the workbook: for readers only, and its export is in the trail
+    let r = audits::export(&state, &other_auditor, id, "/api/audits/export").await;
+    assert!(matches!(r, Err(Failure::Forbidden)), "{r:?}");
+    let file = audits::export(&state, &auditor, id, "/api/audits/export").await.unwrap();
+    assert!(file.filename.ends_with(&format!("-{month}.xlsx")), "{}", file.filename);
+    assert_eq!(last().await.action, "audit.export");
+    app.db.close().await;
+}
+
 on_both!(
+    use_cases_without_http,
     who_reads_and_signs,
     internal_audit_end_to_end,
     office_audit_and_schedule,

@@ -1,7 +1,20 @@
 //! The audits' service (七(二)): draw a sample from the query log and the unit's accounts with a
 //! seed (anyone can draw it again: [`redraw`]), and open the record with what the form prints
 //! beside it — 異動人數 from the period's account requests, 前次盤點日期 from the quarterly
-//! review, the previous audit of the same unit.
+//! review, the previous audit of the same unit — and the use cases around the record: the list
+//! and the record (`record`), answers, texts, signatures and withdrawal (`form`), follow-ups
+//! (`followups`), the workbook (`export`). Each use case takes the [`Caller`](super::caller::Caller), decides who may,
+//! writes its trail rows (denials included) and answers a typed result or an [`AuditError`].
+
+mod export;
+mod followups;
+mod form;
+mod record;
+
+pub use export::export;
+pub use followups::{list as followups, refer, update as update_followup, Referral};
+pub use form::{answer, decide_withdrawal, request_withdrawal, sign, text, vendor_answer, Signature};
+pub use record::{create, overview, view, OpenRequest};
 
 use chrono::{DateTime, NaiveDate, Utc};
 
@@ -11,7 +24,12 @@ use super::store::{AuditFilter, AuditFormRecord, DynStore, NewAudit, StoreResult
 use super::trail::TrailDraft;
 use crate::domain::audit::{AuditKind, FollowupKind, Part, Period, Slot};
 use crate::domain::audit_sample::{draw_queries_by, draw_users_by, SampleMethod};
+use crate::domain::audit_view::AuditError;
 use crate::domain::Role;
+
+use super::caller::Failure;
+
+type Outcome<T> = Result<T, Failure<AuditError>>;
 
 /// A drawn sample and the populations it came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -125,35 +143,6 @@ pub async fn open(store: &DynStore, key: &[u8], o: Opening, trail: TrailDraft) -
     store.create_audit(&new, trail).await
 }
 
-/// Why a withdrawal was refused.
-#[derive(Debug, thiserror::Error)]
-pub enum WithdrawalError {
-    #[error("only the audit's auditor asks to withdraw it")]
-    NotAuditor,
-    #[error("the reason must be 4 to 500 characters")]
-    Reason,
-    #[error("the caller may not decide this withdrawal")]
-    NotApprover,
-    #[error("nobody approves their own request")]
-    OwnRequest,
-    #[error("no such audit")]
-    NotFound,
-    #[error("the audit was signed, withdrawn or has a request pending already")]
-    Stale,
-    #[error(transparent)]
-    Store(super::store::StoreError),
-}
-
-impl From<super::store::StoreError> for WithdrawalError {
-    fn from(e: super::store::StoreError) -> Self {
-        match e {
-            super::store::StoreError::Stale(_) => Self::Stale,
-            super::store::StoreError::NotFound(_) => Self::NotFound,
-            e => Self::Store(e),
-        }
-    }
-}
-
 /// Who approves withdrawing an audit: an internal audit, the audited unit's supervisor (or
 /// delegate); an office or vendor audit, the auditing unit's supervisor — never the auditor.
 pub async fn may_approve_withdrawal(
@@ -170,60 +159,6 @@ pub async fn may_approve_withdrawal(
         AuditKind::Office | AuditKind::Vendor => a.auditing_unit_id,
     };
     acts_as_supervisor(store, actor, unit, now).await
-}
-
-/// The auditor asks to withdraw an audit not yet signed (to draw again), with a reason; it is
-/// withdrawn only when approved ([`decide_withdrawal`]). Refusals are in the trail.
-pub async fn request_withdrawal(
-    state: &super::AppState,
-    actor: &Actor,
-    ip: Option<std::net::IpAddr>,
-    id: i64,
-    reason: &str,
-    path: &str,
-    trail: TrailDraft,
-) -> Result<(), WithdrawalError> {
-    let a = state.store.audit(id).await?.ok_or(WithdrawalError::NotFound)?;
-    if a.auditor_id != actor.account_id {
-        super::authz::deny(state, Some(actor), ip, path, "not_auditor").await;
-        return Err(WithdrawalError::NotAuditor);
-    }
-    let reason = reason.trim();
-    if !(4..=500).contains(&reason.chars().count()) || reason.chars().any(|c| c.is_control() && c != '\n') {
-        return Err(WithdrawalError::Reason);
-    }
-    let trail = trail.details(serde_json::json!({ "reason": reason, "step": "requested" }));
-    state.store.request_audit_withdrawal(id, reason, state.clock.now(), trail).await?;
-    Ok(())
-}
-
-/// The approver approves (the audit is withdrawn, the approver kept on it) or declines a pending
-/// withdrawal. Refusals are in the trail.
-pub async fn decide_withdrawal(
-    state: &super::AppState,
-    actor: &Actor,
-    ip: Option<std::net::IpAddr>,
-    id: i64,
-    approve: bool,
-    path: &str,
-    trail: TrailDraft,
-) -> Result<(), WithdrawalError> {
-    let now = state.clock.now();
-    let a = state.store.audit(id).await?.ok_or(WithdrawalError::NotFound)?;
-    if a.auditor_id == actor.account_id {
-        super::authz::deny(state, Some(actor), ip, path, "own_withdrawal").await;
-        return Err(WithdrawalError::OwnRequest);
-    }
-    if !may_approve_withdrawal(&state.store, actor, &a, now).await? {
-        super::authz::deny(state, Some(actor), ip, path, "not_withdrawal_approver").await;
-        return Err(WithdrawalError::NotApprover);
-    }
-    let trail = trail.details(serde_json::json!({
-        "step": if approve { "approved" } else { "declined" },
-        "reason": a.withdraw_request_reason,
-    }));
-    state.store.decide_audit_withdrawal(id, approve, actor.account_id, now, trail).await?;
-    Ok(())
 }
 
 /// The latest earlier audit of the same kind and target that the auditor has signed.
