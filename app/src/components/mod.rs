@@ -138,7 +138,11 @@ pub fn field_error(
     move || {
         touched
             .get()
-            .then(|| errors.with(|es| es.iter().find(|e| e.field == field).map(|e| e.message.clone())))
+            .then(|| {
+                errors.with(|es| {
+                    es.iter().find(|e| e.field == field).map(|e| crate::i18n::problems::field(&e.problem, use_locale()))
+                })
+            })
             .flatten()
             .map(|m| {
                 view! { <p class="field-error" role="alert" data-testid=format!("err-{field}")>{m}</p> }.into_any()

@@ -70,7 +70,7 @@ pub struct SampleLookup {
     pub id: i64,
     pub queried_at: DateTime<Utc>,
     pub operator: String,
-    pub business_type: String,
+    pub business_type: crate::domain::BusinessType,
     pub case_number: String,
     pub national_id_masked: String,
     pub after_hours: bool,
@@ -238,7 +238,7 @@ pub enum AuditError {
     /// The follow-up's note: 1 to 1,000 characters.
     FollowupNote,
     /// The answer's form: every wrong field, in form order, as the form's parser words it.
-    Form { messages: Vec<String> },
+    Form { errors: Vec<crate::domain::forms::FieldError> },
 }
 
 /// The audited party of a vendor audit on the external schedule.

@@ -1,57 +1,18 @@
 //! The four business types for which a seal may be queried (第三點).
 
-use serde::{Deserialize, Serialize};
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum BusinessType {
-    /// （一）土地登記案件
-    LandRegistration,
-    /// （二）申領徵收補償費案件
-    ExpropriationCompensation,
-    /// （三）申領地籍清理代為標售土地價金案件
-    CadastralCleanupProceeds,
-    /// （四）區段徵收及市地重劃業務案件
-    ZoneExpropriationReadjustment,
-}
-
-impl BusinessType {
-    pub const ALL: [BusinessType; 4] = [
-        Self::LandRegistration,
-        Self::ExpropriationCompensation,
-        Self::CadastralCleanupProceeds,
-        Self::ZoneExpropriationReadjustment,
-    ];
-
-    pub fn code(self) -> &'static str {
-        match self {
-            Self::LandRegistration => "land_registration",
-            Self::ExpropriationCompensation => "expropriation_compensation",
-            Self::CadastralCleanupProceeds => "cadastral_cleanup_proceeds",
-            Self::ZoneExpropriationReadjustment => "zone_expropriation_readjustment",
-        }
-    }
-
-    pub fn parse(code: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|b| b.code() == code)
-    }
-
-    pub fn zh(self) -> &'static str {
-        match self {
-            Self::LandRegistration => "土地登記案件",
-            Self::ExpropriationCompensation => "申領徵收補償費案件",
-            Self::CadastralCleanupProceeds => "申領地籍清理代為標售土地價金案件",
-            Self::ZoneExpropriationReadjustment => "區段徵收及市地重劃業務案件",
-        }
-    }
-
-    pub fn en(self) -> &'static str {
-        match self {
-            Self::LandRegistration => "Land registration",
-            Self::ExpropriationCompensation => "Expropriation compensation claim",
-            Self::CadastralCleanupProceeds => "Proceeds of land sold under cadastral clean-up",
-            Self::ZoneExpropriationReadjustment => "Zone expropriation and urban land readjustment",
-        }
+coded! {
+    /// The business a look-up is for (the code is stored and sent; the labels are 第三點's).
+    pub enum BusinessType {
+        /// （一）土地登記案件
+        LandRegistration = "land_registration" ("土地登記案件", "Land registration"),
+        /// （二）申領徵收補償費案件
+        ExpropriationCompensation = "expropriation_compensation" ("申領徵收補償費案件", "Expropriation compensation claim"),
+        /// （三）申領地籍清理代為標售土地價金案件
+        CadastralCleanupProceeds = "cadastral_cleanup_proceeds"
+            ("申領地籍清理代為標售土地價金案件", "Proceeds of land sold under cadastral clean-up"),
+        /// （四）區段徵收及市地重劃業務案件
+        ZoneExpropriationReadjustment = "zone_expropriation_readjustment"
+            ("區段徵收及市地重劃業務案件", "Zone expropriation and urban land readjustment"),
     }
 }
 

@@ -151,7 +151,7 @@ pub fn reply_version_note(id: i64) -> String {
 pub enum LiaisonError {
     /// The slip or reply form: every wrong field, in form order, as the form's parser words it
     /// (the same parser the page runs while typing).
-    Form { messages: Vec<String> },
+    Form { errors: Vec<crate::domain::forms::FieldError> },
     /// The addressed unit is not an active household registration office.
     NotAnOffice,
     /// Both systems have the same registration date (`date`, from the registry): nothing to ask.

@@ -2,10 +2,6 @@
 //! carries a `Problem`: the error enum of the use case that refused (its variants are what can go
 //! wrong, never a sentence), rendered by `i18n` in the reader's language. Nothing is translated
 //! back from a sentence.
-//!
-//! During #38's move, use cases not yet converted still answer with [`Problem::Text`] (a zh-TW
-//! sentence whose English comes from `i18n/errors.rs`'s catalogue); the variant and the
-//! catalogue go when the last use case is converted.
 
 use serde::{Deserialize, Serialize};
 
@@ -58,20 +54,6 @@ pub enum Problem {
     Security(SecurityError),
     /// The audits (`server::audits`).
     Audit(AuditError),
-    /// Not converted yet: a zh-TW sentence (see the module's comment).
-    Text(String),
-}
-
-impl From<&str> for Problem {
-    fn from(s: &str) -> Self {
-        Problem::Text(s.to_string())
-    }
-}
-
-impl From<String> for Problem {
-    fn from(s: String) -> Self {
-        Problem::Text(s)
-    }
 }
 
 impl From<AuditError> for Problem {

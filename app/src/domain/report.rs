@@ -168,9 +168,9 @@ pub struct QueryLine {
     pub operator_id: i64,
     pub operator_no: String,
     pub operator_name: String,
-    pub business_type: String,
+    pub business_type: super::BusinessType,
     pub case_number: String,
-    pub national_id: String,
+    pub national_id: super::NationalId,
     pub after_hours: bool,
     pub decision: Option<Decision>,
 }
@@ -181,7 +181,7 @@ pub struct ReportRow {
     pub queried_at: DateTime<Utc>,
     pub operator_no: String,
     pub operator_name: String,
-    pub business_type: String,
+    pub business_type: super::BusinessType,
     pub case_number: String,
     pub national_id_masked: String,
     pub after_hours: bool,
@@ -307,9 +307,9 @@ pub fn build(
                 queried_at: l.queried_at,
                 operator_no: l.operator_no.clone(),
                 operator_name: l.operator_name.clone(),
-                business_type: l.business_type.clone(),
+                business_type: l.business_type,
                 case_number: l.case_number.clone(),
-                national_id_masked: super::NationalId::mask_stored(&l.national_id),
+                national_id_masked: l.national_id.masked(),
                 after_hours: l.after_hours,
                 decision: l.decision,
                 anomalies: a,
@@ -318,7 +318,7 @@ pub fn build(
         .collect();
     let mut by_type: BTreeMap<String, usize> = BTreeMap::new();
     for l in lines {
-        *by_type.entry(l.business_type.clone()).or_default() += 1;
+        *by_type.entry(l.business_type.code().to_string()).or_default() += 1;
     }
     let anomaly_counts =
         Anomaly::ALL.iter().map(|a| (*a, rows.iter().filter(|r| r.anomalies.contains(a)).count())).collect();
@@ -355,9 +355,13 @@ mod tests {
             operator_id: op,
             operator_no: format!("C{op:04}"),
             operator_name: format!("op{op}"),
-            business_type: if id % 2 == 0 { "land_registration".into() } else { "other".into() },
+            business_type: if id % 2 == 0 {
+                super::super::BusinessType::LandRegistration
+            } else {
+                super::super::BusinessType::ExpropriationCompensation
+            },
             case_number: format!("115年大安字第{id:06}號"),
-            national_id: nid.into(),
+            national_id: super::super::NationalId::parse(nid).unwrap(),
             after_hours: after,
             decision,
         }
@@ -403,7 +407,10 @@ mod tests {
         assert_eq!((op1.count, op1.after_hours, op1.no_decision, op1.spike), (3, 1, 1, false));
         let op2 = &r.by_operator[1];
         assert_eq!((op2.count, op2.median_prev, op2.spike), (2, 1.0, false));
-        assert_eq!(r.by_business_type, vec![("land_registration".to_string(), 2), ("other".to_string(), 3)]);
+        assert_eq!(
+            r.by_business_type,
+            vec![("expropriation_compensation".to_string(), 3), ("land_registration".to_string(), 2)]
+        );
         assert_eq!(r.anomaly_counts[0], (Anomaly::AfterHours, 1));
         assert_eq!(r.anomaly_counts[1], (Anomaly::NoDecision, 2));
         assert_eq!(r.operators, ["C0001", "C0002"]);

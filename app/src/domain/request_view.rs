@@ -57,13 +57,24 @@ pub struct ReviewOutcome {
 pub const SYSTEM_ACTOR: &str = "系統";
 
 /// What the account request's use cases refuse.
+/// Why an approved request could not take effect as it was applied.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "kind", content = "detail")]
+pub enum NotAppliedReason {
+    /// The account's roles (new, or kept on a move) do not suit the unit.
+    Roles(super::role::RoleUnitError),
+    /// A new account for an employee number that has an active one.
+    Duplicate,
+    /// A change (`cancel` false) or a cancellation of an account that is no longer active.
+    NoActiveAccount { cancel: bool },
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "kind", content = "detail")]
 pub enum RequestError {
-    /// The form's field errors, in the form parser's words (zh-TW) until the forms' field
-    /// errors are typed.
+    /// The form's field errors, in form order.
     Form {
-        messages: Vec<String>,
+        errors: Vec<super::forms::FieldError>,
     },
     /// A 異動 or 註銷 for an employee number without an active account.
     NoActiveAccount,
@@ -94,10 +105,10 @@ pub enum RequestError {
     /// 異動時間 does not read.
     EffectiveFormat,
     EffectivePast,
-    /// Approved, but it could not take effect (the reason, as the store recorded it on the
-    /// request); the request is closed.
+    /// Approved, but it could not take effect (the store checks again as it applies it); the
+    /// request is closed with the reason.
     NotApplied {
-        why: String,
+        why: NotAppliedReason,
     },
     /// The request changed since the caller read it.
     Stale,

@@ -228,7 +228,7 @@ pub enum ReviewError {
     NoChangeKind,
     /// The account change request a change files: every wrong field, in form order, as the
     /// form's parser words it.
-    Form { messages: Vec<String> },
+    Form { errors: Vec<crate::domain::forms::FieldError> },
     /// A 異動 to the roles the account has already.
     SameRoles,
     /// Signing a review signed already.

@@ -140,25 +140,6 @@ impl Role {
         Err(RoleUnitError { kind, not_for_kind, only_named })
     }
 
-    /// The roles among `roles` the unit may not hold, as one zh-TW message (for the use cases
-    /// not yet answering typed problems, #38).
-    pub fn check_for_unit(roles: &[Role], kind: UnitKind, unit_code: &str) -> Result<(), String> {
-        let e = match Self::refused_in(roles, kind, unit_code) {
-            Ok(()) => return Ok(()),
-            Err(e) => e,
-        };
-        let mut parts = Vec::new();
-        if !e.not_for_kind.is_empty() {
-            let names: Vec<&str> = e.not_for_kind.iter().map(|r| r.zh()).collect();
-            parts.push(format!("{}的帳號不能申請或持有這些權限：{}", kind.zh(), names.join("、")));
-        }
-        if !e.only_named.is_empty() {
-            let notes: Vec<&str> = e.only_named.iter().filter_map(|r| r.only_in()).collect();
-            parts.push(format!("這些權限只能由指定單位的帳號持有：{}", notes.join("、")));
-        }
-        Err(parts.join("；"))
-    }
-
     /// Roles from a comma-separated list of codes (each once, in order).
     pub fn parse_list(s: &str) -> Result<Vec<Role>, UnknownRole> {
         let mut roles = Vec::new();
@@ -249,7 +230,7 @@ mod tests {
                     Role::AccountManager | Role::Supervisor => true,
                 };
                 assert_eq!(r.allowed_in(u.kind, u.code), expected, "{r:?} in {} ({})", u.code, u.name_zh);
-                assert_eq!(Role::check_for_unit(&[r], u.kind, u.code).is_ok(), expected);
+                assert_eq!(Role::refused_in(&[r], u.kind, u.code).is_ok(), expected);
             }
         }
         // a unit code that looks like the IT Office's but is of another kind grants nothing
@@ -259,12 +240,15 @@ mod tests {
     #[test]
     fn refusals_name_the_roles_and_where_they_belong() {
         use UnitKind as K;
-        let e = Role::check_for_unit(&[Role::Clerk, Role::Admin], K::LandOffice, "LO-DA").unwrap_err();
+        let zh = |roles: &[Role], kind, code| {
+            let e = Role::refused_in(roles, kind, code).unwrap_err();
+            crate::i18n::problems::role_unit(&e, crate::i18n::Locale::ZhTw)
+        };
+        let e = zh(&[Role::Clerk, Role::Admin], K::LandOffice, "LO-DA");
         assert!(e.contains("地政事務所") && e.contains(Role::Admin.zh()) && !e.contains(Role::Clerk.zh()), "{e}");
-        let e =
-            Role::check_for_unit(&[Role::Admin, Role::Ethics, Role::Clerk], K::BureauSection, "LA-SEC").unwrap_err();
+        let e = zh(&[Role::Admin, Role::Ethics, Role::Clerk], K::BureauSection, "LA-SEC");
         assert!(e.contains("限資訊室") && e.contains("限政風室") && !e.contains(Role::Clerk.zh()), "{e}");
-        let e = Role::check_for_unit(&[Role::ExternalAuditor], K::BureauSection, "LA-VAL").unwrap_err();
+        let e = zh(&[Role::ExternalAuditor], K::BureauSection, "LA-VAL");
         assert!(e.contains("土地登記科"), "{e}");
     }
 

@@ -5,7 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::forms::{optional_text, required_text, FieldError};
+use super::forms::{optional_text, required_text, FieldError, FieldProblem, Label};
 use super::RocDate;
 
 coded! {
@@ -56,14 +56,16 @@ impl TaskInput {
         let mut e = Vec::new();
         let kind = TaskKind::parse(self.kind.trim());
         if kind.is_none() {
-            e.push(FieldError::new("kind", "請選擇工作項目"));
+            e.push(FieldError::new("kind", FieldProblem::TaskKind));
         }
-        let title = required_text(&mut e, "title", "說明", &self.title, 200);
+        let title = required_text(&mut e, "title", Label::TaskTitle, &self.title, 200);
         let due_on = if self.due_on.trim().is_empty() {
-            e.push(FieldError::new("due_on", "請填寫期限"));
+            e.push(FieldError::new("due_on", FieldProblem::Required { label: Label::DueOn }));
             None
         } else {
-            RocDate::parse(&self.due_on).map_err(|err| e.push(FieldError::new("due_on", err.to_string()))).ok()
+            RocDate::parse(&self.due_on)
+                .map_err(|err| e.push(FieldError::new("due_on", FieldProblem::Date { label: None, error: err })))
+                .ok()
         };
         match (kind, title, due_on) {
             (Some(kind), Some(title), Some(due_on)) if e.is_empty() => Ok(TaskForm { kind, title, due_on }),
@@ -96,23 +98,23 @@ impl CompletionInput {
     pub fn parse(&self, today: RocDate) -> Result<Completion, Vec<FieldError>> {
         let mut e = Vec::new();
         let done_on = if self.done_on.trim().is_empty() {
-            e.push(FieldError::new("done_on", "請填寫完成日期"));
+            e.push(FieldError::new("done_on", FieldProblem::Required { label: Label::DoneOn }));
             None
         } else {
             match RocDate::parse(&self.done_on) {
                 Ok(d) if d.gregorian() > today.gregorian() => {
-                    e.push(FieldError::new("done_on", "完成日期不可晚於今天"));
+                    e.push(FieldError::new("done_on", FieldProblem::DoneInFuture));
                     None
                 }
                 Ok(d) => Some(d),
                 Err(err) => {
-                    e.push(FieldError::new("done_on", err.to_string()));
+                    e.push(FieldError::new("done_on", FieldProblem::Date { label: None, error: err }));
                     None
                 }
             }
         };
-        let evidence = required_text(&mut e, "evidence", "佐證（報告、文號或紀錄）", &self.evidence, 1000);
-        let notice_plan = optional_text(&mut e, "notice_plan", "風險控制措施與後續處置規劃", &self.notice_plan, 2000);
+        let evidence = required_text(&mut e, "evidence", Label::Evidence, &self.evidence, 1000);
+        let notice_plan = optional_text(&mut e, "notice_plan", Label::NoticePlan, &self.notice_plan, 2000);
         match (done_on, evidence) {
             (Some(done_on), Some(evidence)) if e.is_empty() => Ok(Completion { done_on, evidence, notice_plan }),
             _ => Err(e),

@@ -73,7 +73,7 @@ pub struct ForwardView {
 pub enum SecurityError {
     /// The duty's or the completion's form: every wrong field, in form order, as the form's
     /// parser words it.
-    Form { messages: Vec<String> },
+    Form { errors: Vec<crate::domain::forms::FieldError> },
     /// The plan notified to 民政局 is for an operating system out of support only.
     NoticeOnlyForOs,
     /// The duty was recorded done already.

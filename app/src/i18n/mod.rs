@@ -2,7 +2,6 @@
 //! (leptos_i18n would pull ICU data and leptos-use into both builds; a typed table is all
 //! this UI needs.)
 
-pub mod errors;
 pub mod problems;
 pub mod verdict;
 

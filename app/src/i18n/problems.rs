@@ -1,6 +1,5 @@
-//! Every [`Problem`] in zh-TW and English: rendered from the typed value, never translated back
-//! from a sentence (the old catalogue, `errors.rs`, serves only [`Problem::Text`] until the last
-//! use case is converted).
+//! Every [`Problem`] in zh-TW and English, and every form field's problem: rendered from the
+//! typed value, never translated back from a sentence.
 
 use super::Locale;
 use crate::domain::admin::{AdminError, ContactField};
@@ -9,11 +8,13 @@ use crate::domain::audit_view::AuditError;
 use crate::domain::auth::AuthProblem;
 use crate::domain::calendar::{CalendarError, HoursError};
 use crate::domain::comparison::{band_en, band_zh, ComparisonError, MatchFailure, QueryError};
+use crate::domain::forms::{FieldError, FieldProblem, Label};
 use crate::domain::liaison::LiaisonError;
 use crate::domain::problem::Problem;
 use crate::domain::register::RegisterError;
 use crate::domain::report::MonthError;
 use crate::domain::report_view::ReportError;
+use crate::domain::request_view::NotAppliedReason;
 use crate::domain::request_view::RequestError;
 use crate::domain::review_view::{ListField, ReviewError, LINES_MAX, LINE_MAX, OPINION_MAX};
 use crate::domain::role::{RoleUnitError, UnknownRole};
@@ -42,10 +43,6 @@ pub fn problem_text(p: &Problem, l: Locale) -> String {
         Problem::Review(e) => review(e, l),
         Problem::Security(e) => security(e, l),
         Problem::Audit(e) => audit(e, l),
-        Problem::Text(s) => match l {
-            Locale::ZhTw => s.clone(),
-            Locale::En => super::errors::en(s),
-        },
     }
 }
 
@@ -465,12 +462,7 @@ pub fn report(e: ReportError, l: Locale) -> &'static str {
 pub fn request(e: &RequestError, l: Locale) -> String {
     let s = |zh: &'static str, en: &'static str| l.pick(zh, en).to_string();
     match e {
-        // the form parser's words (zh-TW) until the forms' field errors are typed; the English
-        // comes from the catalogue, message by message
-        RequestError::Form { messages } => match l {
-            Locale::ZhTw => messages.join("；"),
-            Locale::En => messages.iter().map(|m| super::errors::en(m)).collect::<Vec<_>>().join("; "),
-        },
+        RequestError::Form { errors } => fields(errors, l),
         RequestError::NoActiveAccount => s("查無此員工編號的有效帳號", "No active account has this employee number"),
         RequestError::OtherUnit => s(
             "只能為本單位的同仁申請異動或註銷",
@@ -500,15 +492,10 @@ pub fn request(e: &RequestError, l: Locale) -> String {
         RequestError::OtherReasonText => s("請說明其他原因", "Please explain the other reason"),
         RequestError::EffectiveFormat => s("異動時間格式錯誤", "The effective time is not valid"),
         RequestError::EffectivePast => s("異動時間不可早於現在", "The effective time cannot be in the past"),
-        // the reason as the store recorded it on the request (zh-TW); its English from the
-        // catalogue until the store's reasons are typed
         RequestError::NotApplied { why } => match l {
-            Locale::ZhTw => format!("已核准，但未能生效：{why}（本申請已結案）"),
+            Locale::ZhTw => format!("已核准，但未能生效：{}（本申請已結案）", not_applied(why, l)),
             Locale::En => {
-                format!(
-                    "Approved, but it could not take effect: {} (this request is now closed)",
-                    super::errors::en(why)
-                )
+                format!("Approved, but it could not take effect: {} (this request is now closed)", not_applied(why, l))
             }
         },
         RequestError::Stale => {
@@ -522,12 +509,7 @@ pub fn request(e: &RequestError, l: Locale) -> String {
 /// What the liaison slips' use cases refuse.
 pub fn liaison(e: &LiaisonError, l: Locale) -> String {
     match e {
-        // the form parser's words (zh-TW) until the forms' field errors are typed; the English
-        // comes from the catalogue, message by message
-        LiaisonError::Form { messages } => match l {
-            Locale::ZhTw => messages.join("；"),
-            Locale::En => messages.iter().map(|m| super::errors::en(m)).collect::<Vec<_>>().join("; "),
-        },
+        LiaisonError::Form { errors } => fields(errors, l),
         LiaisonError::NotAnOffice => l
             .pick(
                 "收件單位須為臺北市各區戶政事務所",
@@ -595,13 +577,166 @@ pub fn liaison(e: &LiaisonError, l: Locale) -> String {
     }
 }
 
-/// A form's field errors as the form's parser words them (zh-TW, joined with `；`) until the
-/// forms' field errors are typed; the English comes from the catalogue, message by message.
-fn form_messages(messages: &[String], l: Locale) -> String {
-    match l {
-        Locale::ZhTw => messages.join("；"),
-        Locale::En => messages.iter().map(|m| super::errors::en(m)).collect::<Vec<_>>().join("; "),
+/// Why an approved request could not take effect (the store checks again as it applies it).
+pub fn not_applied(why: &NotAppliedReason, l: Locale) -> String {
+    match why {
+        NotAppliedReason::Roles(e) => role_unit(e, l),
+        NotAppliedReason::Duplicate => l
+            .pick(
+                "使用者帳號重複：此員工編號已有有效帳號",
+                "Duplicate user account: this employee number already has an active account",
+            )
+            .into(),
+        NotAppliedReason::NoActiveAccount { cancel: false } => l
+            .pick(
+                "查無有效帳號（已停用或註銷），無法異動",
+                "There is no active account (it was disabled or cancelled), so it cannot be changed",
+            )
+            .into(),
+        NotAppliedReason::NoActiveAccount { cancel: true } => l
+            .pick(
+                "查無有效帳號（已停用或註銷），無須註銷",
+                "There is no active account (it was disabled or cancelled); there is nothing to cancel",
+            )
+            .into(),
     }
+}
+
+/// A form's label as the paper form (zh-TW) and its English counterpart name it.
+pub fn label(f: Label, l: Locale) -> &'static str {
+    let (zh, en) = match f {
+        Label::Finding => ("稽核情形", "Audit findings"),
+        Label::AnswerNote => ("說明", "Explanation"),
+        Label::Handler => ("承辦人", "Handler"),
+        Label::SectionChief => ("課(股)長", "Section chief"),
+        Label::PersonName => ("印鑑登記當事人姓名", "Person's name"),
+        Label::OtherSubject => ("其他事項說明", "Explanation of the “Other” subject"),
+        Label::ContactDate => ("聯繫日期", "Contact date"),
+        Label::SenderPhone => ("發件單位聯絡電話", "Sender's contact phone"),
+        Label::ContactPhone => ("聯絡電話", "Contact phone"),
+        Label::Fax => ("傳真電話", "Fax number"),
+        Label::NationalId => ("身分證統一編號", "National ID number"),
+        Label::SealDate => ("印鑑比對系統登記日期", "Registration date in the seal comparison system"),
+        Label::HouseholdDate => {
+            ("戶役政資訊系統印鑑登記日期", "Seal registration date in the household registration system")
+        }
+        Label::ReplyHandler => ("承辦人員", "Handler"),
+        Label::OtherReply => ("其他回復說明", "Explanation of the “Other” reply"),
+        Label::AppliedOn => ("申請日期", "Date of application"),
+        Label::Account => ("使用者帳號（員工編號）", "User account (employee number)"),
+        Label::Email => ("E-Mail 公務信箱", "Official e-mail address"),
+        Label::Reason => ("異動原因", "Reason for the change"),
+        Label::Agency => ("機關名稱", "Agency"),
+        Label::Section => ("科(課)室名稱", "Section"),
+        Label::UserName => ("使用者中文姓名", "User's name (in Chinese)"),
+        Label::Phone => ("電話", "Phone"),
+        Label::TargetUnit => ("異動後單位", "New unit"),
+        Label::TaskTitle => ("說明", "Description"),
+        Label::DueOn => ("期限", "Due date"),
+        Label::DoneOn => ("完成日期", "Completion date"),
+        Label::Evidence => ("佐證（報告、文號或紀錄）", "Evidence (report, document number or record)"),
+        Label::NoticePlan => ("風險控制措施與後續處置規劃", "Risk controls and follow-up plan"),
+    };
+    l.pick(zh, en)
+}
+
+/// One field's problem in the reader's language (the page shows it under the field).
+pub fn field(p: &FieldProblem, l: Locale) -> String {
+    let s = |zh: &str, en: &str| l.pick(zh, en).to_string();
+    let zh = l == Locale::ZhTw;
+    match p {
+        FieldProblem::Required { label: f } => {
+            if zh {
+                format!("請填寫{}", label(*f, l))
+            } else {
+                format!("{} is required", label(*f, l))
+            }
+        }
+        FieldProblem::TooLong { label: f, max } => {
+            if zh {
+                format!("{}最多 {max} 字，且不可含控制字元", label(*f, l))
+            } else {
+                format!("{} can be at most {max} characters and must not contain control characters", label(*f, l))
+            }
+        }
+        FieldProblem::PhoneFormat { label: f } => {
+            if zh {
+                format!("{}格式不正確（數字、括號、連字號，最多 30 字）", label(*f, l))
+            } else {
+                format!("{} is not valid (digits, brackets and hyphens; at most 30 characters)", label(*f, l))
+            }
+        }
+        FieldProblem::Date { label: None, error } => roc_date(*error, l).into(),
+        FieldProblem::Date { label: Some(f), error } => {
+            format!("{}{}{}", label(*f, l), l.pick("：", ": "), roc_date(*error, l))
+        }
+        FieldProblem::CaseNumber { error } => case_number(*error, l).into(),
+        FieldProblem::NationalId { error } => national_id(*error, l).into(),
+        FieldProblem::EmployeeNo { error } => employee_no(*error, l).into(),
+        FieldProblem::EmailFormat => s("E-Mail 格式不正確", "The e-mail address is not valid"),
+        FieldProblem::EmailDomain { domains } => {
+            if zh {
+                format!("請填寫公務信箱（{}）", domains.join("、"))
+            } else {
+                format!("Please enter an official e-mail address ({})", domains.join(", "))
+            }
+        }
+        FieldProblem::UnknownRole { code } => {
+            if zh {
+                format!("沒有這個角色：{code}")
+            } else {
+                format!("There is no such role: {code}")
+            }
+        }
+        FieldProblem::NoSuchAuditItem => s("沒有這個稽核項目", "There is no such audit item"),
+        FieldProblem::TickVendorResult => {
+            s("請勾選符合、不符合或不適用", "Please tick Conforms, Does not conform or Not applicable")
+        }
+        FieldProblem::VendorFindingRequired => {
+            s("不符合時請填寫稽核情形", "Please describe the findings for an item that does not conform")
+        }
+        FieldProblem::TickResult => s("請勾選符合或不符", "Please tick Conforms or Does not conform"),
+        FieldProblem::ExplainNonConforming => {
+            s("不符時請說明情形", "Please explain what was found for an item that does not conform")
+        }
+        FieldProblem::ChooseOffice => {
+            s("請選擇收件的戶政事務所", "Please choose the receiving household registration office")
+        }
+        FieldProblem::NotHouseholdOffice => s(
+            "收件單位須為臺北市各區戶政事務所",
+            "The recipient must be one of the Taipei City district household registration offices",
+        ),
+        FieldProblem::Extension => s("分機須為 1 至 8 位數字", "The extension must be 1 to 8 digits"),
+        FieldProblem::SubjectRequired => s("請勾選查詢事項", "Please tick the subject of the enquiry"),
+        FieldProblem::SameDates => s(
+            "兩系統的登記日期相同，無須聯繫",
+            "The two systems' registration dates are the same; there is no need to ask",
+        ),
+        FieldProblem::ReplyImage => s(
+            "印模已完成重建：請同時上傳重建後的印模影像",
+            "Impression rebuilt: please upload the rebuilt impression image with the reply",
+        ),
+        FieldProblem::ReplyOutcome => {
+            s("請勾選回復內容（印模已完成重建或其他）", "Please tick the reply (impression rebuilt, or other)")
+        }
+        FieldProblem::RequestKind => s(
+            "請選擇申請事項（新增、異動或註銷）",
+            "Please choose what is requested (new account, change or cancellation)",
+        ),
+        FieldProblem::RolesForNew => s("新增帳號須勾選申請權限", "A new account needs at least one role"),
+        FieldProblem::RolesOrUnit => {
+            s("異動須勾選新的申請權限，或選擇異動後單位", "A change needs the new roles ticked, or the new unit chosen")
+        }
+        FieldProblem::TaskKind => s("請選擇工作項目", "Please choose the duty"),
+        FieldProblem::DoneInFuture => s("完成日期不可晚於今天", "The completion date cannot be later than today"),
+    }
+}
+
+/// A form's field errors as one message, in form order (the page shows each under its field
+/// before sending; this is for a form the server refused).
+fn fields(errors: &[FieldError], l: Locale) -> String {
+    let parts: Vec<String> = errors.iter().map(|e| field(&e.problem, l)).collect();
+    parts.join(l.pick("；", "; "))
 }
 
 /// What the permission reviews' and hand-overs' use cases refuse.
@@ -640,7 +775,7 @@ pub fn review(e: &ReviewError, l: Locale) -> String {
         ReviewError::NoChangeKind => l
             .pick("請選擇異動（變更權限）或註銷", "Please choose Change (change the roles) or Cancel the account")
             .into(),
-        ReviewError::Form { messages } => form_messages(messages, l),
+        ReviewError::Form { errors } => fields(errors, l),
         ReviewError::SameRoles => l
             .pick(
                 "新的申請權限與現有權限相同；不需異動請標記維持",
@@ -703,7 +838,7 @@ pub fn review(e: &ReviewError, l: Locale) -> String {
 /// What the register of security duties' use cases refuse.
 pub fn security(e: &SecurityError, l: Locale) -> String {
     match e {
-        SecurityError::Form { messages } => form_messages(messages, l),
+        SecurityError::Form { errors } => fields(errors, l),
         SecurityError::NoticeOnlyForOs => l
             .pick(
                 "通知民政局之風險控制措施僅適用於作業系統停止服務",
@@ -795,7 +930,7 @@ pub fn audit(e: &AuditError, l: Locale) -> String {
         AuditError::FollowupNote => {
             s("請填寫處理情形（1000 字以內）", "Please describe the action taken (up to 1000 characters)")
         }
-        AuditError::Form { messages } => form_messages(messages, l),
+        AuditError::Form { errors } => fields(errors, l),
     }
 }
 
@@ -818,7 +953,10 @@ mod tests {
         let date = crate::domain::RocDate::parse("108/03/14").unwrap();
         vec![
             LiaisonError::Form {
-                messages: vec!["請填寫聯繫日期".into(), "身分證統一編號檢查碼不符".into()]
+                errors: vec![
+                    FieldError::new("contact_date", FieldProblem::Required { label: Label::ContactDate }),
+                    FieldError::new("national_id", FieldProblem::NationalId { error: NationalIdError::Checksum }),
+                ],
             },
             LiaisonError::NotAnOffice,
             LiaisonError::SameDates { date },
@@ -851,7 +989,10 @@ mod tests {
             ReviewError::NotLinkable,
             ReviewError::NoChangeKind,
             ReviewError::Form {
-                messages: vec!["請填寫公務信箱（gov.taipei）".into(), "請填寫異動原因".into()]
+                errors: vec![
+                    FieldError::new("email", FieldProblem::EmailDomain { domains: vec!["gov.taipei".into()] }),
+                    FieldError::new("reason", FieldProblem::Required { label: Label::Reason }),
+                ],
             },
             ReviewError::SameRoles,
             ReviewError::AlreadySigned,
@@ -869,6 +1010,117 @@ mod tests {
             ReviewError::LineTooLong { field: ListField::Documents },
             ReviewError::HandoverClosed,
         ]
+    }
+
+    /// Every field problem, with every label where a variant takes one.
+    fn every_field_problem() -> Vec<FieldProblem> {
+        use crate::domain::{CaseNumberError, EmployeeNoError};
+        const LABELS: [Label; 29] = [
+            Label::Finding,
+            Label::AnswerNote,
+            Label::Handler,
+            Label::SectionChief,
+            Label::PersonName,
+            Label::OtherSubject,
+            Label::ContactDate,
+            Label::SenderPhone,
+            Label::ContactPhone,
+            Label::Fax,
+            Label::NationalId,
+            Label::SealDate,
+            Label::HouseholdDate,
+            Label::ReplyHandler,
+            Label::OtherReply,
+            Label::AppliedOn,
+            Label::Account,
+            Label::Email,
+            Label::Reason,
+            Label::Agency,
+            Label::Section,
+            Label::UserName,
+            Label::Phone,
+            Label::TargetUnit,
+            Label::TaskTitle,
+            Label::DueOn,
+            Label::DoneOn,
+            Label::Evidence,
+            Label::NoticePlan,
+        ];
+        let mut all = Vec::new();
+        for label in LABELS {
+            all.push(FieldProblem::Required { label });
+            all.push(FieldProblem::TooLong { label, max: 40 });
+            all.push(FieldProblem::PhoneFormat { label });
+            all.push(FieldProblem::Date { label: Some(label), error: RocDateError::NoSuchDay });
+        }
+        all.extend([
+            FieldProblem::Date { label: None, error: RocDateError::BeforeRoc },
+            FieldProblem::CaseNumber { error: CaseNumberError::Empty },
+            FieldProblem::NationalId { error: NationalIdError::Checksum },
+            FieldProblem::EmployeeNo { error: EmployeeNoError::Format },
+            FieldProblem::EmailFormat,
+            FieldProblem::EmailDomain { domains: vec!["gov.taipei".into(), "mail.taipei.gov.tw".into()] },
+            FieldProblem::UnknownRole { code: "root".into() },
+            FieldProblem::NoSuchAuditItem,
+            FieldProblem::TickVendorResult,
+            FieldProblem::VendorFindingRequired,
+            FieldProblem::TickResult,
+            FieldProblem::ExplainNonConforming,
+            FieldProblem::ChooseOffice,
+            FieldProblem::NotHouseholdOffice,
+            FieldProblem::Extension,
+            FieldProblem::SubjectRequired,
+            FieldProblem::SameDates,
+            FieldProblem::ReplyImage,
+            FieldProblem::ReplyOutcome,
+            FieldProblem::RequestKind,
+            FieldProblem::RolesForNew,
+            FieldProblem::RolesOrUnit,
+            FieldProblem::TaskKind,
+            FieldProblem::DoneInFuture,
+        ]);
+        all
+    }
+
+    #[test]
+    fn every_field_problem_renders_in_both_languages_and_keeps_the_forms_words() {
+        let problems = every_field_problem();
+        let mut seen = std::collections::HashSet::new();
+        for p in &problems {
+            let (zh, en) = (field(p, Locale::ZhTw), field(p, Locale::En));
+            assert!(has_cjk(&zh), "{p:?}: {zh}");
+            assert!(!has_cjk(&en), "{p:?}: {en}");
+            // the same words on two forms ("說明") are two labels, told apart in English
+            assert!(seen.insert((zh.clone(), en.clone())), "two problems read the same: {zh} / {en}");
+        }
+        // the forms' own words (as the parsers wrote them before the errors were typed)
+        let zh = |p: FieldProblem| field(&p, Locale::ZhTw);
+        assert_eq!(zh(FieldProblem::Required { label: Label::Handler }), "請填寫承辦人");
+        assert_eq!(zh(FieldProblem::TooLong { label: Label::Handler, max: 40 }), "承辦人最多 40 字，且不可含控制字元");
+        assert_eq!(
+            zh(FieldProblem::Date { label: Some(Label::ContactDate), error: RocDateError::NoSuchDay }),
+            "聯繫日期：沒有這一天"
+        );
+        assert_eq!(
+            zh(FieldProblem::EmailDomain { domains: vec!["gov.taipei".into(), "mail.taipei.gov.tw".into()] }),
+            "請填寫公務信箱（gov.taipei、mail.taipei.gov.tw）"
+        );
+        assert_eq!(
+            field(&FieldProblem::Date { label: Some(Label::ContactDate), error: RocDateError::NoSuchDay }, Locale::En),
+            "Contact date: There is no such day"
+        );
+        // a form refused by the server: its fields in order, joined as the page joins them
+        let form = LiaisonError::Form {
+            errors: vec![
+                FieldError::new("handler", FieldProblem::Required { label: Label::Handler }),
+                FieldError::new("national_id", FieldProblem::NationalId { error: NationalIdError::Checksum }),
+            ],
+        };
+        assert_eq!(problem_text(&form.clone().into(), Locale::ZhTw), "請填寫承辦人；身分證統一編號檢查碼不符");
+        assert_eq!(
+            problem_text(&form.into(), Locale::En),
+            "Handler is required; The national ID number's check digit does not match"
+        );
     }
 
     fn every_audit_error() -> Vec<AuditError> {
@@ -906,7 +1158,12 @@ mod tests {
             AuditError::ReferralReason,
             AuditError::StatusRequired,
             AuditError::FollowupNote,
-            AuditError::Form { messages: vec!["請勾選符合或不符".into(), "不符時請說明情形".into()] },
+            AuditError::Form {
+                errors: vec![
+                    FieldError::new("result", FieldProblem::TickResult),
+                    FieldError::new("note", FieldProblem::ExplainNonConforming),
+                ],
+            },
         ]
     }
 
@@ -921,8 +1178,12 @@ mod tests {
         );
         assert_eq!(zh(AuditError::PeriodKind { kind: AuditKind::Office }), "所隊外部稽核以季為期");
         assert_eq!(zh(AuditError::SlotSigned), "此欄已簽章");
-        let form =
-            AuditError::Form { messages: vec!["請勾選符合或不符".into(), "不符時請說明情形".into()] };
+        let form = AuditError::Form {
+            errors: vec![
+                FieldError::new("result", FieldProblem::TickResult),
+                FieldError::new("note", FieldProblem::ExplainNonConforming),
+            ],
+        };
         assert_eq!(zh(form.clone()), "請勾選符合或不符；不符時請說明情形");
         assert!(!has_cjk(&en(form)));
         for e in every_audit_error() {
@@ -933,7 +1194,12 @@ mod tests {
 
     fn every_security_error() -> Vec<SecurityError> {
         vec![
-            SecurityError::Form { messages: vec!["請選擇工作項目".into(), "請填寫期限".into()] },
+            SecurityError::Form {
+                errors: vec![
+                    FieldError::new("kind", FieldProblem::TaskKind),
+                    FieldError::new("due_on", FieldProblem::Required { label: Label::DueOn }),
+                ],
+            },
             SecurityError::NoticeOnlyForOs,
             SecurityError::AlreadyDone,
         ]
@@ -961,9 +1227,14 @@ mod tests {
             "Documents in custody: each line can be at most 200 characters"
         );
         assert_eq!(zh(ReviewError::SameRoles.into()), "新的申請權限與現有權限相同；不需異動請標記維持");
-        let form = SecurityError::Form { messages: vec!["請選擇工作項目".into(), "請填寫期限".into()] };
+        let form = SecurityError::Form {
+            errors: vec![
+                FieldError::new("kind", FieldProblem::TaskKind),
+                FieldError::new("due_on", FieldProblem::Required { label: Label::DueOn }),
+            ],
+        };
         assert_eq!(zh(form.clone().into()), "請選擇工作項目；請填寫期限");
-        assert_eq!(en(form.into()), "Please choose the duty; Please enter the due date");
+        assert_eq!(en(form.into()), "Please choose the duty; Due date is required");
         assert_eq!(zh(SecurityError::AlreadyDone.into()), "此項工作已登錄完成");
         // distinct words for distinct refusals, both languages
         let all: Vec<Problem> = every_review_error()
@@ -996,7 +1267,10 @@ mod tests {
         );
         assert_eq!(zh(LiaisonError::RebuiltNeedsImage), "印模已完成重建：請同時上傳重建後的印模影像");
         let form = LiaisonError::Form {
-            messages: vec!["請填寫聯繫日期".into(), "身分證統一編號檢查碼不符".into()]
+            errors: vec![
+                FieldError::new("contact_date", FieldProblem::Required { label: Label::ContactDate }),
+                FieldError::new("national_id", FieldProblem::NationalId { error: NationalIdError::Checksum }),
+            ],
         };
         assert_eq!(zh(form.clone()), "請填寫聯繫日期；身分證統一編號檢查碼不符");
         assert_eq!(en(form), "Contact date is required; The national ID number's check digit does not match");
@@ -1198,7 +1472,9 @@ mod tests {
             .chain(every_audit_error().into_iter().map(Problem::from))
             .chain(
                 [
-                    RequestError::Form { messages: vec!["請填寫申請日期".into()] },
+                    RequestError::Form {
+                        errors: vec![FieldError::new("applied_on", FieldProblem::Required { label: Label::AppliedOn })],
+                    },
                     RequestError::NoActiveAccount,
                     RequestError::OtherUnit,
                     RequestError::NoSuchUnit { code: "LO-XX".into() },
@@ -1223,7 +1499,7 @@ mod tests {
                     RequestError::EffectiveFormat,
                     RequestError::EffectivePast,
                     RequestError::NotApplied {
-                        why: "查無有效帳號（已停用或註銷），無法異動".into()
+                        why: crate::domain::request_view::NotAppliedReason::NoActiveAccount { cancel: false },
                     },
                     RequestError::Stale,
                     RequestError::OwnAccount,

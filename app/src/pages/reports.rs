@@ -151,7 +151,7 @@ fn ReportSheet(rep: crate::domain::report::MonthlyReport, stamp: ReportStamp, un
                         <tr class:flagged=!r.anomalies.is_empty() data-testid=format!("report-row-{}", r.query_id)>
                             <td>{roc_datetime(r.queried_at)}</td>
                             <td>{format!("{} {}", r.operator_name, r.operator_no)}</td>
-                            <td>{BusinessType::parse(&r.business_type).map(|x| locale.pick(x.zh(), x.en()).to_string()).unwrap_or_default()}</td>
+                            <td>{locale.pick(r.business_type.zh(), r.business_type.en())}</td>
                             <td>{r.case_number.clone()}</td>
                             <td class="mono">{r.national_id_masked.clone()}</td>
                             <td>{r.decision.map(|d| locale.pick(d.zh(), d.en()).to_string()).unwrap_or_else(|| locale.pick("（無）", "(none)").to_string())}</td>

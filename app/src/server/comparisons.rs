@@ -17,7 +17,7 @@ use crate::domain::comparison::{band_code, band_parse, ComparisonError, MatchFai
 use crate::domain::comparison_view::{
     ComparisonDetail, ComparisonSummary, NoteView, RegisteredSeal, Started, Submission, Submitted, Verified,
 };
-use crate::domain::{BusinessType, ComparisonQuery, Decision, RocDate, Role, WorkCalendar};
+use crate::domain::{ComparisonQuery, Decision, RocDate, Role, WorkCalendar};
 use matcher::{self, Alignment, Band, MatchError, MatchOptions, MatchResult};
 
 /// The calendar as administrators maintain it.
@@ -199,16 +199,15 @@ fn band_of(code: &str, table_id: i64) -> Result<Band, StoreError> {
 }
 
 async fn unit_name(state: &AppState, id: i64) -> StoreResult<String> {
-    Ok(state.store.unit(id).await?.map(|u| u.name_zh).unwrap_or_default())
+    let u = state.store.unit(id).await?.ok_or_else(|| StoreError::Corrupt(format!("unit {id} not found")))?;
+    Ok(u.name_zh)
 }
 
 fn summary(c: &ComparisonRecord) -> Result<ComparisonSummary, StoreError> {
-    let business_type = BusinessType::parse(&c.business_type)
-        .ok_or_else(|| StoreError::Corrupt(format!("comparison {}: business type {:?}", c.id, c.business_type)))?;
     Ok(ComparisonSummary {
         id: c.id,
         created_at: c.created_at,
-        business_type,
+        business_type: c.business_type,
         case_number: c.case_number.clone(),
         national_id_masked: c.national_id.masked(),
         person_name: c.person_name.clone(),
@@ -240,7 +239,7 @@ pub async fn start(state: &AppState, caller: &Caller, q: ComparisonQuery) -> Out
         operator_id: caller.actor.account_id,
         unit_id: caller.actor.unit_id,
         client_ip: caller.ip.map(|i| i.to_string()),
-        business_type: q.business_type.code().to_string(),
+        business_type: q.business_type,
         case_number: q.case_number.to_string(),
         national_id: q.national_id.clone(),
         person_name: q.person_name.clone(),

@@ -32,9 +32,15 @@ async fn scope(state: &AppState, caller: &Caller, endpoint: &str) -> Outcome<Opt
 
 async fn rows(state: &AppState, unit: Option<i64>, status: StatusFilter) -> Outcome<Vec<RegisterRow>> {
     let units = state.store.list_units().await?;
-    let name = |id: i64| units.iter().find(|u| u.id == id).map(|u| u.name_zh.clone()).unwrap_or_default();
+    let name = |id: i64| {
+        units
+            .iter()
+            .find(|u| u.id == id)
+            .map(|u| u.name_zh.clone())
+            .ok_or_else(|| Failure::internal(format!("account's unit {id} not found")))
+    };
     let accounts = state.store.list_accounts().await?;
-    Ok(accounts
+    accounts
         .into_iter()
         .filter(|a| unit.is_none_or(|u| a.unit_id == u))
         .filter(|a| match status {
@@ -42,18 +48,20 @@ async fn rows(state: &AppState, unit: Option<i64>, status: StatusFilter) -> Outc
             StatusFilter::Cancelled => a.disabled,
             StatusFilter::All => true,
         })
-        .map(|a| RegisterRow {
-            unit_id: a.unit_id,
-            agency: name(a.unit_id),
-            name: a.name,
-            employee_no: a.employee_no,
-            roles: a.roles,
-            effective: a.created_at,
-            cancelled: if a.disabled { a.disabled_at } else { None },
-            active: !a.disabled,
-            last_login: a.last_login_at,
+        .map(|a| {
+            Ok(RegisterRow {
+                unit_id: a.unit_id,
+                agency: name(a.unit_id)?,
+                name: a.name,
+                employee_no: a.employee_no,
+                roles: a.roles,
+                effective: a.created_at,
+                cancelled: if a.disabled { a.disabled_at } else { None },
+                active: !a.disabled,
+                last_login: a.last_login_at,
+            })
         })
-        .collect())
+        .collect()
 }
 
 fn day(t: DateTime<Utc>) -> String {

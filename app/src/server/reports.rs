@@ -341,12 +341,12 @@ pub async fn export(
 }
 
 fn cells(r: &ReportRow) -> [String; 9] {
-    use crate::domain::{roc_datetime, BusinessType};
+    use crate::domain::roc_datetime;
     [
         roc_datetime(r.queried_at),
         r.operator_name.clone(),
         r.operator_no.clone(),
-        BusinessType::parse(&r.business_type).map(|b| b.zh().to_string()).unwrap_or_else(|| r.business_type.clone()),
+        r.business_type.zh().to_string(),
         r.case_number.clone(),
         r.national_id_masked.clone(),
         if r.after_hours { AFTER_HOURS.into() } else { String::new() },

@@ -19,7 +19,7 @@ pub async fn apply_due(store: &DynStore, now: DateTime<Utc>) -> StoreResult<Vec<
         match store.apply_request(id, now, draft).await {
             Ok(super::store::Applied::Account(_)) => applied.push(id),
             Ok(super::store::Applied::Failed(reason)) => {
-                tracing::warn!(request = id, %reason, "an account request could not be applied; closed as failed")
+                tracing::warn!(request = id, ?reason, "an account request could not be applied; closed as failed")
             }
             Err(StoreError::Stale(_)) => {}
             Err(e) => tracing::error!(request = id, error = %e, "could not apply an account request"),
@@ -127,9 +127,8 @@ fn stale(e: StoreError) -> Failure<RequestError> {
 /// File a request (for oneself or a colleague of one's unit).
 pub async fn file(state: &AppState, caller: &Caller, input: &AccountRequestInput, endpoint: &str) -> Answer<i64> {
     let actor = &caller.actor;
-    let form = input.parse(&state.email_domains).map_err(|errs| {
-        Failure::Problem(RequestError::Form { messages: errs.into_iter().map(|e| e.message).collect() })
-    })?;
+    let form =
+        input.parse(&state.email_domains).map_err(|errs| Failure::Problem(RequestError::Form { errors: errs }))?;
     let store = &state.store;
     let existing = store.account_by_employee_no(form.employee_no.as_str()).await?;
     let target_unit_id = match form.kind {

@@ -40,7 +40,12 @@ async fn view(state: &AppState, v: SealVersionRecord) -> Outcome<SealVersionView
         .image(&v.image_sha256)
         .await?
         .ok_or_else(|| Failure::internal(format!("seal version {}: image {} missing", v.id, v.image_sha256)))?;
-    let office = state.store.unit(v.office_unit_id).await?.map(|u| u.name_zh).unwrap_or_default();
+    let office = state
+        .store
+        .unit(v.office_unit_id)
+        .await?
+        .map(|u| u.name_zh)
+        .ok_or_else(|| Failure::internal(format!("seal version {}: unit {} not found", v.id, v.office_unit_id)))?;
     let reason = SealReason::parse(&v.reason)
         .ok_or_else(|| Failure::internal(format!("seal version {}: reason {:?}", v.id, v.reason)))?;
     Ok(SealVersionView {

@@ -29,7 +29,7 @@ fn roc(d: NaiveDate, row: &str) -> Outcome<RocDate> {
 
 /// A form's field errors, as the form's parser words them.
 fn fields(errors: Vec<FieldError>) -> Failure<SecurityError> {
-    Failure::Problem(SecurityError::Form { messages: errors.into_iter().map(|e| e.message).collect() })
+    Failure::Problem(SecurityError::Form { errors })
 }
 
 /// The register (administrators, external auditors); reading it is written to the trail.

@@ -252,7 +252,7 @@ pub async fn seed_demo_history(store: &dyn Store, now: chrono::DateTime<Utc>) ->
             operator_id: clerk.id,
             unit_id: clerk.unit_id,
             client_ip: None,
-            business_type: "land_registration".into(),
+            business_type: crate::domain::BusinessType::LandRegistration,
             case_number: format!("{}-大安-{case}", month.year() - 1911),
             national_id: crate::domain::NationalId::parse(id)
                 .map_err(|e| SeedError::Invalid(format!("{id}: {e:?}")))?,

@@ -591,7 +591,7 @@ async fn use_cases_without_http(db: TestDb) {
     bad["input"]["applied_on"] = "".into();
     let r = requests::file(&state, &clerk, &input(bad), "/api/accounts/requests/file").await;
     assert!(
-        matches!(&r, Err(Failure::Problem(RequestError::Form { messages })) if messages.iter().any(|m| m.contains("申請日期"))),
+        matches!(&r, Err(Failure::Problem(RequestError::Form { errors })) if errors.iter().any(|e| e.field == "applied_on" && e.problem == app::domain::forms::FieldProblem::Required { label: app::domain::forms::Label::AppliedOn })),
         "{r:?}"
     );
     // a 異動 for a colleague of another unit: refused, and in the trail

@@ -56,7 +56,7 @@ async fn three_instances_on_one_postgresql() {
             operator_id: clerk_id,
             unit_id: unit,
             client_ip: None,
-            business_type: "land_registration".into(),
+            business_type: app::domain::BusinessType::LandRegistration,
             case_number: format!("115年大安字第{:06}號", 900 + i),
             national_id: app::domain::NationalId::parse(common::serve::PERSON).unwrap(),
             person_name: None,

@@ -139,7 +139,7 @@ async fn exchange_with_rebuild(db: TestDb) {
     let r =
         app.post_json("/api/liaison/reply", &json!({ "id": id, "input": reply, "image_b64": "" }), Some(&office)).await;
     assert_eq!(r.status, 400, "{}", r.body);
-    assert!(r.body.contains("上傳重建後的印模影像"), "{}", r.body);
+    assert!(r.message().contains("上傳重建後的印模影像"), "{}", r.body);
     assert_eq!(app.db.store.seal_versions(UNCLEAR).await.unwrap().len(), 1, "nothing stored");
     let clean = fixture("registered/r0004.png");
     let r = app
@@ -358,7 +358,7 @@ async fn date_mismatch_is_corrected(db: TestDb) {
     // the household system's date is required
     let r = app.post_json("/api/liaison/create", &json!({ "input": input, "query_id": null }), Some(&clerk)).await;
     assert_eq!(r.status, 400);
-    assert!(r.body.contains("戶役政資訊系統印鑑登記日期"), "{}", r.body);
+    assert!(r.message().contains("戶役政資訊系統印鑑登記日期"), "{}", r.body);
     // without a look-up the slip tells nothing of the registry: the registered date itself is
     // accepted like any other (no oracle), and the seal system's date stays blank
     input["household_date"] = json!("108/03/14");
@@ -477,7 +477,7 @@ async fn use_cases_without_http(db: TestDb) {
     // the form's field errors come back as the form's problem, nothing stored
     let blank = LiaisonSlipInput::default();
     match uc::create(&state, &clerk, &blank, None, "/x/create").await {
-        Err(Failure::Problem(LiaisonError::Form { messages })) => assert!(messages.len() > 3, "{messages:?}"),
+        Err(Failure::Problem(LiaisonError::Form { errors })) => assert!(errors.len() > 3, "{errors:?}"),
         other => panic!("{other:?}"),
     }
     assert!(app.db.store.list_slips(&Default::default()).await.unwrap().is_empty());

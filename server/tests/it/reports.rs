@@ -159,7 +159,7 @@ async fn generate_read_and_sign(db: TestDb) {
         operator_id: clerk_id,
         unit_id: da,
         client_ip: None,
-        business_type: "land_registration".into(),
+        business_type: app::domain::BusinessType::LandRegistration,
         case_number: "115-大安-000099".into(),
         national_id: app::domain::NationalId::parse(PERSON).unwrap(),
         person_name: None,

@@ -843,8 +843,8 @@ async fn use_cases_without_http(db: TestDb) {
     })
     .await;
     match r {
-        Err(Failure::Problem(ReviewError::Form { messages })) => {
-            assert!(messages.iter().any(|m| m.contains("公務信箱")), "{messages:?}")
+        Err(Failure::Problem(ReviewError::Form { errors })) => {
+            assert!(errors.iter().any(|e| e.field == "email"), "{errors:?}")
         }
         r => panic!("{r:?}"),
     }

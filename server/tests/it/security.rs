@@ -134,9 +134,10 @@ async fn use_cases_without_http(db: TestDb) {
 
     let r = uc::add(&state, &admin, &TaskInput { kind: "wish".into(), ..Default::default() }).await;
     match r {
-        Err(Failure::Problem(SecurityError::Form { messages })) => {
-            assert!(messages.iter().any(|m| m == "請選擇工作項目"), "{messages:?}");
-            assert!(messages.iter().any(|m| m == "請填寫期限"), "{messages:?}");
+        Err(Failure::Problem(SecurityError::Form { errors })) => {
+            use app::domain::forms::{FieldProblem, Label};
+            assert!(errors.iter().any(|e| e.problem == FieldProblem::TaskKind), "{errors:?}");
+            assert!(errors.iter().any(|e| e.problem == FieldProblem::Required { label: Label::DueOn }), "{errors:?}");
         }
         r => panic!("{r:?}"),
     }

@@ -30,5 +30,5 @@ pub use record::*;
 #[cfg(feature = "ssr")]
 fn form_problem(errors: Vec<crate::domain::forms::FieldError>) -> ApiError {
     use crate::domain::audit_view::AuditError;
-    crate::error::invalid(AuditError::Form { messages: errors.into_iter().map(|e| e.message).collect() })
+    crate::error::invalid(AuditError::Form { errors })
 }

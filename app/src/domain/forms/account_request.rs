@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{optional_text, required_text, FieldError};
+use super::{optional_text, required_text, FieldError, FieldProblem, Label};
 use crate::domain::{EmployeeNo, RocDate, Role};
 
 coded! {
@@ -65,10 +65,10 @@ pub struct OfficialEmail(String);
 pub const DEFAULT_EMAIL_DOMAINS: &[&str] = &["gov.taipei"];
 
 impl OfficialEmail {
-    pub fn parse(input: &str, domains: &[String]) -> Result<Self, String> {
+    pub fn parse(input: &str, domains: &[String]) -> Result<Self, FieldProblem> {
         let s = input.trim().to_ascii_lowercase();
         let Some((local, domain)) = s.split_once('@') else {
-            return Err("E-Mail 格式不正確".into());
+            return Err(FieldProblem::EmailFormat);
         };
         let local_ok = !local.is_empty()
             && local.len() <= 64
@@ -79,14 +79,14 @@ impl OfficialEmail {
             && domain.split('.').count() >= 2
             && domain.split('.').all(|l| !l.is_empty() && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'));
         if !local_ok || !domain_ok {
-            return Err("E-Mail 格式不正確".into());
+            return Err(FieldProblem::EmailFormat);
         }
         let allowed = domains.iter().any(|d| {
             let d = d.trim().to_ascii_lowercase();
             domain == d || domain.ends_with(&format!(".{d}"))
         });
         if !allowed {
-            return Err(format!("請填寫公務信箱（{}）", domains.join("、")));
+            return Err(FieldProblem::EmailDomain { domains: domains.to_vec() });
         }
         Ok(Self(s))
     }
@@ -143,56 +143,58 @@ impl AccountRequestInput {
         let mut e = Vec::new();
         let kind = RequestKind::parse(self.kind.trim());
         if kind.is_none() {
-            e.push(FieldError::new("kind", "請選擇申請事項（新增、異動或註銷）"));
+            e.push(FieldError::new("kind", FieldProblem::RequestKind));
         }
         let reason = match kind {
             Some(RequestKind::Change) | Some(RequestKind::Cancel) => {
-                required_text(&mut e, "reason", "異動原因", &self.reason, 200)
+                required_text(&mut e, "reason", Label::Reason, &self.reason, 200)
             }
-            _ => optional_text(&mut e, "reason", "異動原因", &self.reason, 200),
+            _ => optional_text(&mut e, "reason", Label::Reason, &self.reason, 200),
         };
         let applied_on = if self.applied_on.trim().is_empty() {
-            e.push(FieldError::new("applied_on", "請填寫申請日期"));
+            e.push(FieldError::new("applied_on", FieldProblem::Required { label: Label::AppliedOn }));
             None
         } else {
-            RocDate::parse(&self.applied_on).map_err(|err| e.push(FieldError::new("applied_on", err.to_string()))).ok()
+            RocDate::parse(&self.applied_on)
+                .map_err(|err| e.push(FieldError::new("applied_on", FieldProblem::Date { label: None, error: err })))
+                .ok()
         };
-        let agency = required_text(&mut e, "agency", "機關名稱", &self.agency, 60);
-        let section = required_text(&mut e, "section", "科(課)室名稱", &self.section, 60);
-        let user_name = required_text(&mut e, "user_name", "使用者中文姓名", &self.user_name, 40);
-        let phone = optional_text(&mut e, "phone", "電話", &self.phone, 30);
+        let agency = required_text(&mut e, "agency", Label::Agency, &self.agency, 60);
+        let section = required_text(&mut e, "section", Label::Section, &self.section, 60);
+        let user_name = required_text(&mut e, "user_name", Label::UserName, &self.user_name, 40);
+        let phone = optional_text(&mut e, "phone", Label::Phone, &self.phone, 30);
         let employee_no = if self.employee_no.trim().is_empty() {
-            e.push(FieldError::new("employee_no", "請填寫使用者帳號（員工編號）"));
+            e.push(FieldError::new("employee_no", FieldProblem::Required { label: Label::Account }));
             None
         } else {
             EmployeeNo::parse(&self.employee_no)
-                .map_err(|err| e.push(FieldError::new("employee_no", err.to_string())))
+                .map_err(|err| e.push(FieldError::new("employee_no", FieldProblem::EmployeeNo { error: err })))
                 .ok()
         };
         let email = if self.email.trim().is_empty() {
-            e.push(FieldError::new("email", "請填寫 E-Mail 公務信箱"));
+            e.push(FieldError::new("email", FieldProblem::Required { label: Label::Email }));
             None
         } else {
-            OfficialEmail::parse(&self.email, email_domains).map_err(|m| e.push(FieldError::new("email", m))).ok()
+            OfficialEmail::parse(&self.email, email_domains).map_err(|p| e.push(FieldError::new("email", p))).ok()
         };
         let mut roles = Vec::new();
         for code in &self.roles {
             match Role::parse(code.trim()) {
                 Some(r) if !roles.contains(&r) => roles.push(r),
                 Some(_) => {}
-                None => e.push(FieldError::new("roles", format!("沒有這個角色：{code}"))),
+                None => e.push(FieldError::new("roles", FieldProblem::UnknownRole { code: code.to_string() })),
             }
         }
         roles.sort();
-        let target_unit = optional_text(&mut e, "target_unit", "異動後單位", &self.target_unit, 20);
+        let target_unit = optional_text(&mut e, "target_unit", Label::TargetUnit, &self.target_unit, 20);
         let role_error = e.iter().any(|x| x.field == "roles");
         match kind {
             _ if role_error => {}
             Some(RequestKind::Create) if roles.is_empty() => {
-                e.push(FieldError::new("roles", "新增帳號須勾選申請權限"));
+                e.push(FieldError::new("roles", FieldProblem::RolesForNew));
             }
             Some(RequestKind::Change) if roles.is_empty() && target_unit.is_none() => {
-                e.push(FieldError::new("roles", "異動須勾選新的申請權限，或選擇異動後單位"));
+                e.push(FieldError::new("roles", FieldProblem::RolesOrUnit));
             }
             Some(RequestKind::Cancel) => roles.clear(),
             _ => {}
@@ -275,8 +277,8 @@ mod tests {
         }
     }
 
-    fn fields(i: &AccountRequestInput) -> Vec<&'static str> {
-        i.parse(&domains()).err().unwrap_or_default().into_iter().map(|e| e.field).collect()
+    fn fields(i: &AccountRequestInput) -> Vec<String> {
+        i.parse(&domains()).err().unwrap_or_default().into_iter().map(|e| e.field.into_owned()).collect()
     }
 
     #[test]

@@ -5,7 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{optional_text, FieldError};
+use super::{optional_text, FieldError, FieldProblem, Label};
 
 pub use crate::domain::audit::Part;
 pub use crate::domain::checklists::{QUERY_ITEMS, RETENTION_ITEM, USER_ITEMS};
@@ -39,25 +39,25 @@ impl AnswerInput {
         let mut e = Vec::new();
         let part = Part::parse(self.part.trim());
         if part.is_none_or(|p| p == Part::Vendor) {
-            e.push(FieldError::new("part", "沒有這個稽核項目"));
+            e.push(FieldError::new("part", FieldProblem::NoSuchAuditItem));
         }
         if self.item >= part.map_or(QUERY_ITEMS.len(), Part::items) {
-            e.push(FieldError::new("item", "沒有這個稽核項目"));
+            e.push(FieldError::new("item", FieldProblem::NoSuchAuditItem));
         }
         if part == Some(Part::Retention) && self.sample != 0 {
-            e.push(FieldError::new("sample", "沒有這個稽核項目"));
+            e.push(FieldError::new("sample", FieldProblem::NoSuchAuditItem));
         }
         let conforms = match self.result.trim() {
             "conforms" => Some(true),
             "does_not_conform" => Some(false),
             _ => {
-                e.push(FieldError::new("result", "請勾選符合或不符"));
+                e.push(FieldError::new("result", FieldProblem::TickResult));
                 None
             }
         };
-        let note = optional_text(&mut e, "note", "說明", &self.note, 500);
+        let note = optional_text(&mut e, "note", Label::AnswerNote, &self.note, 500);
         if conforms == Some(false) && note.is_none() && e.is_empty() {
-            e.push(FieldError::new("note", "不符時請說明情形"));
+            e.push(FieldError::new("note", FieldProblem::ExplainNonConforming));
         }
         match (part, conforms) {
             (Some(part), Some(conforms)) if e.is_empty() => {

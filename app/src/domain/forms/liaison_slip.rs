@@ -6,7 +6,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{optional_text, required_text, FieldError};
+use super::{optional_text, required_text, FieldError, FieldProblem, Label};
 use crate::domain::{CaseNumber, NationalId, RocDate};
 
 coded! {
@@ -48,30 +48,32 @@ impl Subject {
 }
 
 /// A phone or fax number as written on a form: digits with `()+-#` spaces and 分機/轉; blank allowed.
-pub fn phone_number(input: &str, label: &str) -> Result<String, String> {
+pub fn phone_number(input: &str, label: Label) -> Result<String, FieldProblem> {
     match crate::domain::admin::contact_number(input) {
         Some(v) => Ok(v),
-        None => Err(format!("{label}格式不正確（數字、括號、連字號，最多 30 字）")),
+        None => Err(FieldProblem::PhoneFormat { label }),
     }
 }
 
-fn phone_field(errors: &mut Vec<FieldError>, field: &'static str, label: &str, value: &str) -> Option<String> {
+fn phone_field(errors: &mut Vec<FieldError>, field: &'static str, label: Label, value: &str) -> Option<String> {
     match phone_number(value, label) {
         Ok(v) if v.is_empty() => None,
         Ok(v) => Some(v),
-        Err(m) => {
-            errors.push(FieldError::new(field, m));
+        Err(p) => {
+            errors.push(FieldError::new(field, p));
             None
         }
     }
 }
 
-fn date_field(errors: &mut Vec<FieldError>, field: &'static str, label: &str, value: &str) -> Option<RocDate> {
+fn date_field(errors: &mut Vec<FieldError>, field: &'static str, label: Label, value: &str) -> Option<RocDate> {
     if value.trim().is_empty() {
-        errors.push(FieldError::new(field, format!("請填寫{label}")));
+        errors.push(FieldError::new(field, FieldProblem::Required { label }));
         return None;
     }
-    RocDate::parse(value).map_err(|e| errors.push(FieldError::new(field, format!("{label}：{e}")))).ok()
+    RocDate::parse(value)
+        .map_err(|error| errors.push(FieldError::new(field, FieldProblem::Date { label: Some(label), error })))
+        .ok()
 }
 
 /// The slip as typed.
@@ -125,71 +127,73 @@ impl LiaisonSlipInput {
     /// Every field's problem at once, in form order.
     pub fn parse(&self) -> Result<LiaisonSlipForm, Vec<FieldError>> {
         let mut e = Vec::new();
-        let contact_date = date_field(&mut e, "contact_date", "聯繫日期", &self.contact_date);
+        let contact_date = date_field(&mut e, "contact_date", Label::ContactDate, &self.contact_date);
         let office = self.office.trim();
         let office = if office.is_empty() {
-            e.push(FieldError::new("office", "請選擇收件的戶政事務所"));
+            e.push(FieldError::new("office", FieldProblem::ChooseOffice));
             None
         } else if !(office.starts_with("HR-") && office.len() <= 10 && office.bytes().all(|b| b.is_ascii_graphic())) {
-            e.push(FieldError::new("office", "收件單位須為臺北市各區戶政事務所"));
+            e.push(FieldError::new("office", FieldProblem::NotHouseholdOffice));
             None
         } else {
             Some(office.to_string())
         };
         let sender_phone = if self.sender_phone.trim().is_empty() {
-            e.push(FieldError::new("sender_phone", "請填寫發件單位聯絡電話"));
+            e.push(FieldError::new("sender_phone", FieldProblem::Required { label: Label::SenderPhone }));
             None
         } else {
-            phone_field(&mut e, "sender_phone", "聯絡電話", &self.sender_phone)
+            phone_field(&mut e, "sender_phone", Label::ContactPhone, &self.sender_phone)
         };
         let sender_ext = match self.sender_ext.trim() {
             "" => None,
             x if x.len() <= 8 && x.bytes().all(|b| b.is_ascii_digit()) => Some(x.to_string()),
             _ => {
-                e.push(FieldError::new("sender_ext", "分機須為 1 至 8 位數字"));
+                e.push(FieldError::new("sender_ext", FieldProblem::Extension));
                 None
             }
         };
-        let sender_fax = phone_field(&mut e, "sender_fax", "傳真電話", &self.sender_fax);
+        let sender_fax = phone_field(&mut e, "sender_fax", Label::Fax, &self.sender_fax);
         let case_number = CaseNumber::parse(&self.case_number)
-            .map_err(|err| e.push(FieldError::new("case_number", err.to_string())))
+            .map_err(|err| e.push(FieldError::new("case_number", FieldProblem::CaseNumber { error: err })))
             .ok();
-        let handler = required_text(&mut e, "handler", "承辦人", &self.handler, 40);
-        let section_chief = optional_text(&mut e, "section_chief", "課(股)長", &self.section_chief, 40);
-        let person_name = required_text(&mut e, "person_name", "印鑑登記當事人姓名", &self.person_name, 40);
+        let handler = required_text(&mut e, "handler", Label::Handler, &self.handler, 40);
+        let section_chief = optional_text(&mut e, "section_chief", Label::SectionChief, &self.section_chief, 40);
+        let person_name = required_text(&mut e, "person_name", Label::PersonName, &self.person_name, 40);
         let national_id = if self.national_id.trim().is_empty() {
-            e.push(FieldError::new("national_id", "請填寫身分證統一編號"));
+            e.push(FieldError::new("national_id", FieldProblem::Required { label: Label::NationalId }));
             None
         } else {
             NationalId::parse(&self.national_id)
-                .map_err(|err| e.push(FieldError::new("national_id", err.to_string())))
+                .map_err(|err| e.push(FieldError::new("national_id", FieldProblem::NationalId { error: err })))
                 .ok()
         };
         let subject = match SubjectKind::parse(self.subject.trim()) {
             None => {
-                e.push(FieldError::new("subject", "請勾選查詢事項"));
+                e.push(FieldError::new("subject", FieldProblem::SubjectRequired));
                 None
             }
             Some(SubjectKind::Unclear) => Some(Subject::Unclear),
             Some(SubjectKind::DateMismatch) => {
-                let household =
-                    date_field(&mut e, "household_date", "戶役政資訊系統印鑑登記日期", &self.household_date);
+                let household = date_field(&mut e, "household_date", Label::HouseholdDate, &self.household_date);
                 let seal = match self.seal_date.trim() {
                     "" => Ok(None),
                     s => RocDate::parse(s).map(Some).map_err(|err| {
-                        e.push(FieldError::new("seal_date", format!("印鑑比對系統登記日期：{err}")));
+                        e.push(FieldError::new(
+                            "seal_date",
+                            FieldProblem::Date { label: Some(Label::SealDate), error: err },
+                        ));
                     }),
                 };
                 match (household, seal) {
                     (Some(h), Ok(s)) if s == Some(h) => {
-                        e.push(FieldError::new("household_date", "兩系統的登記日期相同，無須聯繫"));
+                        e.push(FieldError::new("household_date", FieldProblem::SameDates));
                         None
                     }
                     (Some(household), Ok(seal)) => Some(Subject::DateMismatch { household, seal }),
                     _ => None,
                 }
             }
-            Some(SubjectKind::Other) => required_text(&mut e, "other_text", "其他事項說明", &self.other_text, 500)
+            Some(SubjectKind::Other) => required_text(&mut e, "other_text", Label::OtherSubject, &self.other_text, 500)
                 .map(|text| Subject::Other { text }),
         };
         match (contact_date, office, sender_phone, case_number, handler, person_name, national_id, subject) {
@@ -289,29 +293,33 @@ impl LiaisonReplyInput {
     pub fn parse(&self) -> Result<LiaisonReplyForm, Vec<FieldError>> {
         let mut e = Vec::new();
         let phone = if self.phone.trim().is_empty() {
-            e.push(FieldError::new("phone", "請填寫聯絡電話"));
+            e.push(FieldError::new("phone", FieldProblem::Required { label: Label::ContactPhone }));
             None
         } else {
-            phone_field(&mut e, "phone", "聯絡電話", &self.phone)
+            phone_field(&mut e, "phone", Label::ContactPhone, &self.phone)
         };
-        let handler = required_text(&mut e, "handler", "承辦人員", &self.handler, 40);
+        let handler = required_text(&mut e, "handler", Label::ReplyHandler, &self.handler, 40);
         let outcome = match self.outcome.trim() {
             "rebuilt" => {
                 if !self.has_image {
-                    e.push(FieldError::new("image", "印模已完成重建：請同時上傳重建後的印模影像"));
+                    e.push(FieldError::new("image", FieldProblem::ReplyImage));
                 }
                 Some(ReplyOutcome::Rebuilt)
             }
-            "other" => required_text(&mut e, "other_text", "其他回復說明", &self.other_text, 500)
+            "other" => required_text(&mut e, "other_text", Label::OtherReply, &self.other_text, 500)
                 .map(|text| ReplyOutcome::Other { text }),
             _ => {
-                e.push(FieldError::new("outcome", "請勾選回復內容（印模已完成重建或其他）"));
+                e.push(FieldError::new("outcome", FieldProblem::ReplyOutcome));
                 None
             }
         };
         let corrected_date = match self.corrected_date.trim() {
             "" => None,
-            s => RocDate::parse(s).map_err(|err| e.push(FieldError::new("corrected_date", err.to_string()))).ok(),
+            s => RocDate::parse(s)
+                .map_err(|err| {
+                    e.push(FieldError::new("corrected_date", FieldProblem::Date { label: None, error: err }))
+                })
+                .ok(),
         };
         match (phone, handler, outcome) {
             (Some(phone), Some(handler), Some(outcome)) if e.is_empty() => {
@@ -372,8 +380,8 @@ mod tests {
         }
     }
 
-    fn fields(i: &LiaisonSlipInput) -> Vec<&'static str> {
-        i.parse().err().unwrap_or_default().into_iter().map(|e| e.field).collect()
+    fn fields(i: &LiaisonSlipInput) -> Vec<String> {
+        i.parse().err().unwrap_or_default().into_iter().map(|e| e.field.into_owned()).collect()
     }
 
     #[test]
@@ -471,10 +479,10 @@ mod tests {
     #[test]
     fn phone_numbers() {
         for ok in ["(02)2345-6789", "02-2345-6789 分機 12", "+886 2 2345 6789", "2345-6789#12", ""] {
-            assert!(phone_number(ok, "電話").is_ok(), "{ok}");
+            assert!(phone_number(ok, Label::Phone).is_ok(), "{ok}");
         }
         for bad in ["abc", "02-2345-6789; DROP", "-----", &"1".repeat(31)] {
-            assert!(phone_number(bad, "電話").is_err(), "{bad}");
+            assert!(phone_number(bad, Label::Phone).is_err(), "{bad}");
         }
     }
 }

@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{optional_text, FieldError};
+use super::{optional_text, FieldError, FieldProblem, Label};
 pub use crate::domain::audit::AnswerResult;
 
 pub use crate::domain::checklists::{item_code, item_codes, VENDOR_SECTIONS};
@@ -34,15 +34,15 @@ impl VendorAnswerInput {
         let mut e = Vec::new();
         let item = self.item.trim().to_string();
         if !item_codes().contains(&item) {
-            e.push(FieldError::new("item", "沒有這個稽核項目"));
+            e.push(FieldError::new("item", FieldProblem::NoSuchAuditItem));
         }
         let result = AnswerResult::parse(self.result.trim());
         if result.is_none() {
-            e.push(FieldError::new("result", "請勾選符合、不符合或不適用"));
+            e.push(FieldError::new("result", FieldProblem::TickVendorResult));
         }
-        let finding = optional_text(&mut e, "finding", "稽核情形", &self.finding, 1000);
+        let finding = optional_text(&mut e, "finding", Label::Finding, &self.finding, 1000);
         if result == Some(AnswerResult::DoesNotConform) && finding.is_none() && e.is_empty() {
-            e.push(FieldError::new("finding", "不符合時請填寫稽核情形"));
+            e.push(FieldError::new("finding", FieldProblem::VendorFindingRequired));
         }
         match result {
             Some(result) if e.is_empty() => Ok(VendorAnswer { item, result, finding }),

@@ -18,7 +18,7 @@ use crate::components::{PrintButton, RequireAuth};
 use crate::domain::audit::{required_answers, AuditKind, AuditState, FollowupKind, Slot};
 use crate::domain::forms::internal_audit::{AnswerInput, QUERY_ITEMS, RETENTION_ITEM, USER_ITEMS};
 use crate::domain::forms::vendor_audit::{item_code, VendorAnswerInput, VENDOR_SECTIONS};
-use crate::domain::{roc_datetime, BusinessType};
+use crate::domain::roc_datetime;
 use crate::i18n::{t, use_locale, Msg};
 
 use super::{kind_label, state_label};
@@ -698,7 +698,7 @@ fn Checklist(v: AuditView, sheet: Sheet, refer: ServerAction<ReferToEthics>) -> 
                         <h3>{roc_datetime(l.queried_at)} " · " {l.operator.clone()}
                             {l.after_hours.then(|| view! { <span class="badge overdue">{locale.pick("非上班時間", "after hours")}</span> })}</h3>
                         <p class="muted">
-                            {BusinessType::parse(&l.business_type).map(|b| locale.pick(b.zh(), b.en()).to_string()).unwrap_or_default()}
+                            {locale.pick(l.business_type.zh(), l.business_type.en())}
                             " · " {t(Msg::CaseNo)} " " {l.case_number.clone()} " · " <span class="mono">{l.national_id_masked.clone()}</span>
                             " · " {l.decision.map(|d| locale.pick(d.zh(), d.en()).to_string()).unwrap_or_else(|| locale.pick("（未送出比對）", "(no comparison)").to_string())}
                             " · " {if l.printed { locale.pick("已列印", "printed") } else { locale.pick("未列印", "not printed") }}

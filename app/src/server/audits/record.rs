@@ -10,7 +10,7 @@ use crate::domain::audit_view::{
     AnswerView, AuditError, AuditSummary, AuditView, AuditsOverview, FollowupView, PreviousAudit, SampleLookup,
     SampleUser, ScheduleRow, SlotView, VENDOR_TARGET,
 };
-use crate::domain::{roc_datetime, taipei_date, NationalId, RocDate, Role, UnitKind};
+use crate::domain::{roc_datetime, taipei_date, RocDate, Role, UnitKind};
 use crate::server::caller::{problem, Caller, Failure};
 use crate::server::state::AppState;
 use crate::server::store::{AuditFilter, AuditFormRecord, FollowupRecord, StoreError};
@@ -382,9 +382,9 @@ pub async fn view(state: &AppState, caller: &Caller, id: i64, endpoint: &str) ->
                         id: l.query_id,
                         queried_at: l.queried_at,
                         operator: format!("{} {}", l.operator_name, l.operator_no),
-                        business_type: l.business_type.clone(),
+                        business_type: l.business_type,
                         case_number: l.case_number.clone(),
-                        national_id_masked: NationalId::mask_stored(&l.national_id),
+                        national_id_masked: l.national_id.masked(),
                         after_hours: l.after_hours,
                         decision: l.decision,
                         printed: printed.contains(&l.query_id),

@@ -171,7 +171,7 @@ pub async fn compare_input(state: &AppState, caller: &Caller, id: i64, endpoint:
         caller.trail(TrailAction::LiaisonCompareAgain).object("liaison_slip", id).subject(slip.national_id.clone());
     state.store.append_trail(draft).await?;
     Ok(QueryInput {
-        business_type: business_type.unwrap_or_else(|| BusinessType::LandRegistration.code().into()),
+        business_type: business_type.unwrap_or(BusinessType::LandRegistration).code().into(),
         case_year,
         case_word,
         case_number,

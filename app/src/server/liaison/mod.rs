@@ -88,7 +88,7 @@ fn step_failure(e: StoreError) -> Failure<LiaisonError> {
 
 /// A form's field errors, as the form's parser words them.
 fn fields(errors: Vec<FieldError>) -> Failure<LiaisonError> {
-    Failure::Problem(LiaisonError::Form { messages: errors.into_iter().map(|e| e.message).collect() })
+    Failure::Problem(LiaisonError::Form { errors })
 }
 
 async fn unit(state: &AppState, id: i64) -> Outcome<UnitView> {
@@ -135,7 +135,13 @@ fn form(slip: &SlipRecord) -> Outcome<LiaisonSlipForm> {
 
 fn row(slip: &SlipRecord, units: &[UnitView]) -> Outcome<SlipRow> {
     let f = form(slip)?;
-    let name = |id: i64| units.iter().find(|u| u.id == id).map(|u| u.name_zh.clone()).unwrap_or_default();
+    let name = |id: i64| {
+        units
+            .iter()
+            .find(|u| u.id == id)
+            .map(|u| u.name_zh.clone())
+            .ok_or_else(|| Failure::internal(format!("liaison_slip {}: unit {id} not found", slip.id)))
+    };
     Ok(SlipRow {
         id: slip.id,
         state: slip.state,
@@ -143,8 +149,8 @@ fn row(slip: &SlipRecord, units: &[UnitView]) -> Outcome<SlipRow> {
         case_number: slip.case_number.clone(),
         person_name: f.person_name.clone(),
         national_id_masked: f.national_id.masked(),
-        office_name: name(slip.office_unit_id),
-        sender_name: name(slip.sender_unit_id),
+        office_name: name(slip.office_unit_id)?,
+        sender_name: name(slip.sender_unit_id)?,
         created_at: slip.created_at,
         sent_at: slip.sent_at,
         due_at: slip.due_at,

@@ -106,7 +106,11 @@ pub async fn open(state: &AppState, caller: &Caller, id: i64, endpoint: &str) ->
         let actor_name = match e.actor_id {
             Some(a) => {
                 if let std::collections::hash_map::Entry::Vacant(v) = names.entry(a) {
-                    v.insert(store.account(a).await?.map(|x| x.name).unwrap_or_default());
+                    let account = store
+                        .account(a)
+                        .await?
+                        .ok_or_else(|| Failure::internal(format!("liaison_slip {id}: event account {a} not found")))?;
+                    v.insert(account.name);
                 }
                 names[&a].clone()
             }

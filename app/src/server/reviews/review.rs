@@ -266,9 +266,7 @@ pub async fn decide(
             target_unit: String::new(),
         }
         .parse(&state.email_domains)
-        .map_err(|errs| {
-            Failure::Problem(ReviewError::Form { messages: errs.into_iter().map(|e| e.message).collect() })
-        })?;
+        .map_err(|errs| Failure::Problem(ReviewError::Form { errors: errs }))?;
         let mut current_roles = account.roles.clone();
         current_roles.sort();
         if kind == RequestKind::Change && current_roles == form.roles {

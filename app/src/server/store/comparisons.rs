@@ -84,7 +84,7 @@ pub struct ComparisonRecord {
     pub verification_code: String,
     // from the query
     pub queried_at: DateTime<Utc>,
-    pub business_type: String,
+    pub business_type: crate::domain::BusinessType,
     pub case_number: String,
     pub national_id: crate::domain::NationalId,
     pub person_name: Option<String>,

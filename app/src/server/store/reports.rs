@@ -32,9 +32,9 @@ pub(super) struct LineRow {
     operator_id: i64,
     employee_no: String,
     name: String,
-    business_type: String,
+    business_type: crate::domain::BusinessType,
     case_number: String,
-    national_id: String,
+    national_id: crate::domain::NationalId,
     after_hours: bool,
     decision: Option<crate::domain::Decision>,
 }

@@ -9,6 +9,7 @@ use super::database::SetValue;
 use super::StoreResult;
 pub use crate::domain::forms::account_request::RequestState;
 use crate::domain::forms::account_request::{DeclineReason, RequestKind};
+use crate::domain::request_view::NotAppliedReason;
 use crate::domain::Role;
 use crate::server::trail::TrailDraft;
 
@@ -130,13 +131,14 @@ impl Transition {
 pub enum Applied {
     /// In effect on this account.
     Account(i64),
-    /// Could not be applied; the request is closed as `failed` with this reason (zh-TW).
-    Failed(String),
+    /// Could not be applied; the request is closed as `failed` with this reason (recorded on
+    /// the request in the form's words, zh-TW).
+    Failed(NotAppliedReason),
 }
 
-/// Why an approved request cannot be applied (zh-TW, shown to the manager).
+/// Why an approved request cannot be applied.
 pub(super) enum NotApplicable {
-    Rule(String),
+    Rule(NotAppliedReason),
     Store(super::StoreError),
 }
 
@@ -244,8 +246,8 @@ macro_rules! impl_requests {
                     } else {
                         roles.clone()
                     };
-                    if let Err(why) = $crate::domain::Role::check_for_unit(&held, kind, &code) {
-                        return Err(NotApplicable::Rule(why));
+                    if let Err(why) = $crate::domain::Role::refused_in(&held, kind, &code) {
+                        return Err(NotApplicable::Rule($crate::domain::request_view::NotAppliedReason::Roles(why)));
                     }
                 }
                 let existing: Option<(i64, bool)> =
@@ -261,7 +263,7 @@ macro_rules! impl_requests {
                             .ok_or_else(|| StoreError::Corrupt("approved 新增 without a password".into()))?;
                         let id = match existing {
                             Some((_, false)) => {
-                                return Err(NotApplicable::Rule("使用者帳號重複：此員工編號已有有效帳號".into()))
+                                return Err(NotApplicable::Rule($crate::domain::request_view::NotAppliedReason::Duplicate))
                             }
                             Some((acc, true)) => {
                                 // a re-hired employee: the disabled account comes back
@@ -321,7 +323,7 @@ macro_rules! impl_requests {
                     }
                     RequestKind::Change => {
                         let Some((acc, false)) = existing else {
-                            return Err(NotApplicable::Rule("查無有效帳號（已停用或註銷），無法異動".into()));
+                            return Err(NotApplicable::Rule($crate::domain::request_view::NotAppliedReason::NoActiveAccount { cancel: false }));
                         };
                         sqlx::query("UPDATE account SET unit_id = $1, session_version = session_version + 1 WHERE id = $2")
                             .bind(req.target_unit_id)
@@ -337,7 +339,7 @@ macro_rules! impl_requests {
                     }
                     RequestKind::Cancel => {
                         let Some((acc, false)) = existing else {
-                            return Err(NotApplicable::Rule("查無有效帳號（已停用或註銷），無須註銷".into()));
+                            return Err(NotApplicable::Rule($crate::domain::request_view::NotAppliedReason::NoActiveAccount { cancel: true }));
                         };
                         let reason = format!("註銷：{}", form.reason.clone().unwrap_or_default());
                         sqlx::query(
@@ -523,8 +525,10 @@ macro_rules! impl_requests {
                         Ok(Applied::Account(account_id))
                     }
                     Err(NotApplicable::Store(e)) => Err(e),
-                    Err(NotApplicable::Rule(reason)) => {
+                    Err(NotApplicable::Rule(why)) => {
                         tx.rollback().await?;
+                        // recorded on the request in the form's words
+                        let reason = $crate::i18n::problems::not_applied(&why, $crate::i18n::Locale::ZhTw);
                         // closed for good, with the reason, in its own transaction
                         let mut tx = self.begin().await?;
                         let r = sqlx::query(
@@ -546,7 +550,7 @@ macro_rules! impl_requests {
                         draft.details = serde_json::json!({ "request_id": id, "reason": reason });
                         Self::trail_in(&mut tx, &self.key, draft).await?;
                         tx.commit().await?;
-                        Ok(Applied::Failed(reason))
+                        Ok(Applied::Failed(why))
                     }
                 }
             }
