@@ -60,7 +60,7 @@ pub struct SlipEventView {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NewVersionView {
     pub version: i64,
-    pub reason_zh: String,
+    pub reason: super::seal::SealReason,
     pub registered_on: Option<RocDate>,
     pub image_b64: String,
     pub media_type: String,

@@ -17,9 +17,7 @@ pub struct SealVersionView {
     pub media_type: String,
     pub registered_on: Option<RocDate>,
     pub office_name: String,
-    /// `import`, `new`, `rebuild` or `date_correction`.
-    pub reason: String,
-    pub reason_zh: String,
+    pub reason: SealReason,
     pub unclear: bool,
     pub note: String,
     pub created_at: DateTime<Utc>,
@@ -32,6 +30,20 @@ pub struct PersonSeals {
     pub name: String,
     /// Oldest first; the last is current.
     pub versions: Vec<SealVersionView>,
+}
+
+coded! {
+    /// Why a registered-seal version exists.
+    pub enum SealReason {
+        /// Bulk import.
+        Import = "import" ("匯入", "Imported"),
+        /// A newly registered seal.
+        New = "new" ("新登記", "New registration"),
+        /// 印模重建: the same seal, impression taken again.
+        Rebuild = "rebuild" ("印模重建", "Impression rebuilt"),
+        /// The seal registration date corrected (image unchanged).
+        DateCorrection = "date_correction" ("更正登記日期", "Registration date corrected"),
+    }
 }
 
 /// The upload form as typed.

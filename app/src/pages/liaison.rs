@@ -455,7 +455,7 @@ fn SlipPage() -> impl IntoView {
                                     {if v.image_b64.is_empty() {
                                         // the sending unit sees the impression only through a logged query
                                         view! {
-                                            <p>{format!("第 {} 版（{}）", v.version, v.reason_zh)}</p>
+                                            <p>{format!("第 {} 版（{}）", v.version, v.reason.zh())}</p>
                                             <p class="muted" data-testid="new-version-via-query">{locale.pick(
                                                 "印模與登記資料須以「以新版印模重新比對」查詢（留存查詢紀錄）後顯示。",
                                                 "The impression and its registry data are shown through a new, logged query (compare again).")}</p>
@@ -464,7 +464,7 @@ fn SlipPage() -> impl IntoView {
                                         view! {
                                             <img class="seal-image" alt=locale.pick("新版登記印模", "New registered impression")
                                                 src=format!("data:{};base64,{}", v.media_type, v.image_b64)/>
-                                            <p>{format!("第 {} 版（{}）", v.version, v.reason_zh)} " · "
+                                            <p>{format!("第 {} 版（{}）", v.version, v.reason.zh())} " · "
                                                 {locale.pick("印鑑登記日期：", "Registered on: ")}{v.registered_on.map(|r| r.long()).unwrap_or_else(|| "未登載".into())}
                                                 {v.unclear.then(|| locale.pick("　（系統判定仍為印模不清）", " (still judged unclear)"))}</p>
                                         }.into_any()

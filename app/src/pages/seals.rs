@@ -88,7 +88,7 @@ fn Seals() -> impl IntoView {
                                         <figcaption>
                                             <strong>{format!("v{}", v.version)}</strong>
                                             {(i + 1 == n).then(|| view! { " (" {t(Msg::Current)} ")" })}
-                                            " · " {v.reason_zh.clone()}
+                                            " · " {locale.pick(v.reason.zh(), v.reason.en())}
                                             {v.unclear.then(|| view! { " · " <span class="warning-text">{t(Msg::Unclear)}</span> })}
                                             <br/>{t(Msg::RegisteredOn)} "：" {v.registered_on.as_ref().map(|d| d.long()).unwrap_or_else(|| t(Msg::DateMissing).to_string())}
                                             <br/>{v.office_name.clone()} " · " {roc_datetime(v.created_at)}

@@ -46,8 +46,6 @@ async fn view(state: &AppState, v: SealVersionRecord) -> Outcome<SealVersionView
         .await?
         .map(|u| u.name_zh)
         .ok_or_else(|| Failure::internal(format!("seal version {}: unit {} not found", v.id, v.office_unit_id)))?;
-    let reason = SealReason::parse(&v.reason)
-        .ok_or_else(|| Failure::internal(format!("seal version {}: reason {:?}", v.id, v.reason)))?;
     Ok(SealVersionView {
         id: v.id,
         version: v.version,
@@ -55,7 +53,6 @@ async fn view(state: &AppState, v: SealVersionRecord) -> Outcome<SealVersionView
         media_type: img.media_type,
         registered_on: v.registered_on.and_then(|d| RocDate::from_gregorian(d).ok()),
         office_name: office,
-        reason_zh: reason.zh().to_string(),
         reason: v.reason,
         unclear: v.unclear,
         note: v.note,

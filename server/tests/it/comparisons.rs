@@ -409,7 +409,7 @@ async fn who_may_query_and_upload(db: TestDb) {
     assert_eq!(r.status, 200, "{}", r.body);
     let versions = app.db.store.seal_versions(PERSON).await.unwrap();
     assert_eq!(versions.len(), 2);
-    assert_eq!(versions[1].reason, "rebuild");
+    assert_eq!(versions[1].reason, app::domain::seal::SealReason::Rebuild);
     assert_ne!(versions[0].image_sha256, versions[1].image_sha256);
     assert!(app.db.try_exec("UPDATE seal_version SET note = 'x'").await.is_err());
     let v: Value = serde_json::from_str(

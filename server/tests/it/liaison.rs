@@ -148,7 +148,7 @@ async fn exchange_with_rebuild(db: TestDb) {
     assert_eq!(r.status, 200, "{}", r.body);
     let versions = app.db.store.seal_versions(UNCLEAR).await.unwrap();
     assert_eq!(versions.len(), 2, "the old version is kept");
-    assert_eq!(versions[1].reason, "rebuild");
+    assert_eq!(versions[1].reason, app::domain::seal::SealReason::Rebuild);
     assert!(!versions[1].unclear, "the rebuilt impression is clear");
     assert_eq!(versions[1].registered_on, versions[0].registered_on, "a rebuild keeps the registration date");
     let rec = app.db.store.slip(id).await.unwrap().unwrap();
@@ -410,7 +410,7 @@ async fn date_mismatch_is_corrected(db: TestDb) {
     assert_eq!(r.status, 200, "{}", r.body);
     let v = app.db.store.seal_versions(CLEAR).await.unwrap();
     assert_eq!(v.len(), 2);
-    assert_eq!(v[1].reason, "date_correction");
+    assert_eq!(v[1].reason, app::domain::seal::SealReason::DateCorrection);
     assert_eq!(v[1].image_sha256, v[0].image_sha256);
     assert_eq!(v[1].registered_on, chrono::NaiveDate::from_ymd_opt(2019, 3, 15));
     assert_eq!(v[0].registered_on, chrono::NaiveDate::from_ymd_opt(2019, 3, 14));

@@ -62,7 +62,7 @@ async fn import_checks_every_row_first_and_is_repeatable() {
     let (store, _, _) = server::setup::open(&c.database_url(), &c.trail_key_file()).await.unwrap();
     let v = store.seal_versions("A123456789").await.unwrap();
     assert_eq!(v[0].registered_on, chrono::NaiveDate::from_ymd_opt(2019, 3, 14));
-    assert_eq!(v[0].reason, "import");
+    assert_eq!(v[0].reason, app::domain::seal::SealReason::Import);
     // the import is in the trail, and the chain holds
     assert!(store.recent_trail(50).await.unwrap().iter().any(|r| r.action == "seal.version.add"));
 }

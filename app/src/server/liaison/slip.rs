@@ -79,8 +79,6 @@ pub async fn open(state: &AppState, caller: &Caller, id: i64, endpoint: &str) ->
                 .seal_version(v)
                 .await?
                 .ok_or_else(|| Failure::internal(format!("liaison_slip {id}: seal_version {v} not found")))?;
-            let reason = SealReason::parse(&v.reason)
-                .ok_or_else(|| Failure::internal(format!("seal_version {}: reason {:?}", v.id, v.reason)))?;
             let (image_b64, media_type, registered_on) = if side == Side::Office {
                 let img = store.image(&v.image_sha256).await?.ok_or_else(|| {
                     Failure::internal(format!("seal_version {}: image {} not found", v.id, v.image_sha256))
@@ -91,7 +89,7 @@ pub async fn open(state: &AppState, caller: &Caller, id: i64, endpoint: &str) ->
             };
             Some(NewVersionView {
                 version: v.version,
-                reason_zh: reason.zh().into(),
+                reason: v.reason,
                 registered_on,
                 image_b64,
                 media_type,

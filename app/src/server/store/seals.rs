@@ -3,7 +3,6 @@
 
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
-use serde::{Deserialize, Serialize};
 
 use super::StoreResult;
 use crate::server::trail::TrailDraft;
@@ -45,41 +44,7 @@ impl ImageBlob {
     }
 }
 
-/// Why a registered-seal version exists.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum SealReason {
-    /// Bulk import.
-    Import,
-    /// A newly registered seal.
-    New,
-    /// 印模重建: the same seal, impression taken again.
-    Rebuild,
-    /// The seal registration date corrected (image unchanged).
-    DateCorrection,
-}
-
-impl SealReason {
-    pub fn code(self) -> &'static str {
-        match self {
-            Self::Import => "import",
-            Self::New => "new",
-            Self::Rebuild => "rebuild",
-            Self::DateCorrection => "date_correction",
-        }
-    }
-    pub fn parse(s: &str) -> Option<Self> {
-        [Self::Import, Self::New, Self::Rebuild, Self::DateCorrection].into_iter().find(|r| r.code() == s)
-    }
-    pub fn zh(self) -> &'static str {
-        match self {
-            Self::Import => "匯入",
-            Self::New => "新登記",
-            Self::Rebuild => "印模重建",
-            Self::DateCorrection => "更正登記日期",
-        }
-    }
-}
+pub use crate::domain::seal::SealReason;
 
 #[derive(Debug, Clone)]
 pub struct NewSealVersion {
@@ -104,7 +69,7 @@ pub struct SealVersionRecord {
     pub image_sha256: String,
     pub registered_on: Option<NaiveDate>,
     pub office_unit_id: i64,
-    pub reason: String,
+    pub reason: SealReason,
     pub unclear: bool,
     pub note: String,
     pub created_at: DateTime<Utc>,
