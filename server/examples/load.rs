@@ -1,7 +1,9 @@
 //! `make bench-load`: N clerks (each signed in with its own account) in a closed loop against
-//! real `yinjian serve` processes — a look-up (`comparisons/start`) and, at a share, a full
-//! comparison (`comparisons/submit`, re-verified natively on the server). Prints throughput and
-//! p50/p95/p99 per endpoint and the servers' peak RSS.
+//! real `yinjian serve` processes — a look-up (`comparisons/start`, then the registered
+//! impression's GET when the answer names its URL: the two together are one look-up, its
+//! latency and its bytes) and, at a share, a full comparison (`comparisons/submit`, re-verified
+//! natively on the server). Prints throughput and p50/p95/p99 per endpoint, the look-up's bytes
+//! and the servers' peak RSS.
 //!
 //! ```text
 //! cargo run --release -p server --example load -- --db sqlite --instances 1 --clerks 100 \
@@ -147,6 +149,8 @@ fn percentile(sorted: &[u32], p: f64) -> f64 {
 #[derive(Default)]
 struct Samples {
     lookup: Vec<u32>,
+    /// The response bodies' bytes of each measured look-up (start + the image GET).
+    lookup_bytes: Vec<u32>,
     submit: Vec<u32>,
     errors: u64,
 }
@@ -268,17 +272,29 @@ async fn main() {
                     .body(body.to_string())
                     .send()
                     .await;
-                let ok = matches!(&resp, Ok(r) if r.status() == 200);
+                let mut ok = matches!(&resp, Ok(r) if r.status() == 200);
                 let text = match resp {
                     Ok(r) => r.text().await.unwrap_or_default(),
                     Err(_) => String::new(),
                 };
+                let mut bytes = text.len();
+                // the registered impression, when the answer names its URL (#38: served apart)
+                let image_url =
+                    serde_json::from_str::<Value>(&text).ok().and_then(|v| v["seal"]["image_url"].as_str().map(String::from));
+                if let (true, Some(u)) = (ok, image_url) {
+                    let resp = http.get(format!("{base}{u}")).header("cookie", &cookie).send().await;
+                    ok = matches!(&resp, Ok(r) if r.status() == 200);
+                    if let Ok(r) = resp {
+                        bytes += r.bytes().await.map(|b| b.len()).unwrap_or(0);
+                    }
+                }
                 let took = t.elapsed().as_micros() as u32;
                 let on = measuring.load(Ordering::Relaxed);
                 if on {
                     let mut s = samples.lock().unwrap();
                     if ok {
                         s.lookup.push(took);
+                        s.lookup_bytes.push(bytes as u32);
                     } else {
                         s.errors += 1;
                     }
@@ -393,7 +409,7 @@ async fn main() {
     println!("\n## {label}");
     println!("| endpoint | requests | per second | p50 ms | p95 ms | p99 ms |");
     println!("| --- | ---: | ---: | ---: | ---: | ---: |");
-    for (name, v) in [("comparisons/start", &s.lookup), ("comparisons/submit", &s.submit)] {
+    for (name, v) in [("look-up (start + image)", &s.lookup), ("comparisons/submit", &s.submit)] {
         if v.is_empty() {
             continue;
         }
@@ -406,6 +422,12 @@ async fn main() {
             percentile(v, 0.99)
         );
     }
+    let bytes_mean = if s.lookup_bytes.is_empty() {
+        0.0
+    } else {
+        s.lookup_bytes.iter().map(|&b| b as f64).sum::<f64>() / s.lookup_bytes.len() as f64
+    };
+    println!("look-up bytes (response bodies, uncompressed): {bytes_mean:.0} on average");
     println!(
         "errors: {}; peak RSS per instance: {}",
         s.errors,
@@ -415,6 +437,7 @@ async fn main() {
         let v = json!({
             "label": label, "db": a.db, "instances": a.instances, "clerks": a.clerks, "secs": elapsed,
             "submit_share": a.submit_share, "sync": a.sync, "errors": s.errors, "peak_rss_mb": rss,
+            "lookup_bytes": bytes_mean,
             "lookup": { "n": s.lookup.len(), "p50": percentile(&s.lookup, 0.5), "p95": percentile(&s.lookup, 0.95), "p99": percentile(&s.lookup, 0.99) },
             "submit": { "n": s.submit.len(), "p50": percentile(&s.submit, 0.5), "p95": percentile(&s.submit, 0.95), "p99": percentile(&s.submit, 0.99) },
             "login_flood": flood,
