@@ -2,7 +2,7 @@
 //! real `yinjian serve` processes — a look-up (`comparisons/start`, then the registered
 //! impression's GET when the answer names its URL: the two together are one look-up, its
 //! latency and its bytes) and, at a share, a full comparison (`comparisons/submit`, re-verified
-//! natively on the server). Prints throughput and p50/p95/p99 per endpoint, the look-up's bytes
+//! natively on the server; multipart, as the page sends it). Prints throughput and p50/p95/p99 per endpoint, the look-up's bytes
 //! and the servers' peak RSS.
 //!
 //! ```text
@@ -211,10 +211,6 @@ async fn main() {
     let registered = std::fs::read(format!("{FIXTURES}/registered/r0004.png")).unwrap();
     let questioned = std::fs::read(format!("{FIXTURES}/demo/q0037.jpg")).unwrap();
     let r = matcher::match_pair(&registered, &questioned, &Default::default()).unwrap();
-    let questioned_b64 = {
-        use base64::Engine;
-        base64::engine::general_purpose::STANDARD.encode(&questioned)
-    };
     let browser = json!({ "score": r.score, "band": r.band, "alignment": r.alignment, "manual": false });
 
     let http =
@@ -251,7 +247,7 @@ async fn main() {
     for (i, cookie) in cookies.into_iter().enumerate() {
         let (http, samples, measuring, stop) = (http.clone(), samples.clone(), measuring.clone(), stop.clone());
         let base = bases[i % bases.len()].clone();
-        let (questioned_b64, browser) = (questioned_b64.clone(), browser.clone());
+        let (questioned, browser) = (questioned.clone(), browser.clone());
         let share = a.submit_share;
         tasks.push(tokio::spawn(async move {
             // a deterministic share per clerk: submit after every k-th look-up on average
@@ -310,17 +306,16 @@ async fn main() {
                 let Some(id) = serde_json::from_str::<Value>(&text).ok().and_then(|v| v["query_id"].as_i64()) else {
                     continue;
                 };
-                let sub = json!({ "submission": {
-                    "query_id": id, "questioned_b64": questioned_b64, "browser": browser,
-                    "manual_alignment": null, "decision": "match", "comment": ""
-                }});
+                let sub = json!({
+                    "query_id": id, "browser": browser, "manual_alignment": null, "decision": "match", "comment": ""
+                });
                 let t = Instant::now();
                 let resp = http
                     .post(format!("{base}/api/comparisons/submit"))
-                    .header("content-type", "application/json")
+                    .header("content-type", format!("multipart/form-data; boundary={BOUNDARY}"))
                     .header("accept", "application/json")
                     .header("cookie", &cookie)
-                    .body(sub.to_string())
+                    .body(multipart(&sub.to_string(), &questioned))
                     .send()
                     .await;
                 let ok = matches!(&resp, Ok(r) if r.status() == 200);
@@ -450,6 +445,21 @@ async fn main() {
     if let Some((conn, name)) = pg {
         let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&conn).await;
     }
+}
+
+const BOUNDARY: &str = "yinjian-load-boundary-5c2e";
+
+/// A submission as the page sends it: the JSON part, then the image's bytes.
+fn multipart(submission: &str, image: &[u8]) -> Vec<u8> {
+    let mut body = format!(
+        "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"submission\"\r\n\r\n{submission}\r\n\
+         --{BOUNDARY}\r\nContent-Disposition: form-data; name=\"questioned\"; filename=\"q.jpg\"\r\n\
+         Content-Type: image/jpeg\r\n\r\n"
+    )
+    .into_bytes();
+    body.extend_from_slice(image);
+    body.extend_from_slice(format!("\r\n--{BOUNDARY}--\r\n").as_bytes());
+    body
 }
 
 /// The trail's head now.
