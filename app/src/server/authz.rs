@@ -165,32 +165,6 @@ pub fn moved(path: &str) -> Option<&'static str> {
 pub const LARGE_BODY_ENDPOINTS: &[&str] =
     &["/api/comparisons/submit", "/api/seals/upload", "/api/liaison/reply", "/api/audits/sign"];
 
-#[cfg(test)]
-mod paths {
-    use super::*;
-
-    #[test]
-    fn a_get_endpoint_has_its_policy_for_every_id_and_only_there() {
-        for path in ["/api/comparisons/1/registered.png", "/api/comparisons/987654/registered.png"] {
-            assert_eq!(get_endpoint(path), Some("/api/comparisons/{query}/registered.png"));
-            assert_eq!(policy(path), Some(Access::Roles(CLERKS)));
-        }
-        for path in [
-            "/api/comparisons//registered.png",
-            "/api/comparisons/1/registered.png/x",
-            "/api/comparisons/1/other.png",
-            "/api/comparisons/1",
-        ] {
-            assert_eq!(get_endpoint(path), None, "{path}");
-            assert_eq!(policy(path), None, "{path}");
-        }
-        for p in GET_ENDPOINTS.iter().chain(MULTIPART_ENDPOINTS) {
-            assert!(POLICY.iter().any(|(q, _)| q == p), "{p} has no policy");
-        }
-        assert!(MULTIPART_ENDPOINTS.iter().all(|p| LARGE_BODY_ENDPOINTS.contains(p)));
-    }
-}
-
 /// The largest body of every other `/api/` request, the public ones (sign-in) included.
 pub const API_BODY_LIMIT: usize = 64 * 1024;
 
@@ -341,4 +315,30 @@ async fn designated(
         .await?
         .iter()
         .any(|d| d.account_id == actor.account_id && d.kind == kind && d.holds_at(now)))
+}
+
+#[cfg(test)]
+mod paths {
+    use super::*;
+
+    #[test]
+    fn a_get_endpoint_has_its_policy_for_every_id_and_only_there() {
+        for path in ["/api/comparisons/1/registered.png", "/api/comparisons/987654/registered.png"] {
+            assert_eq!(get_endpoint(path), Some("/api/comparisons/{query}/registered.png"));
+            assert_eq!(policy(path), Some(Access::Roles(CLERKS)));
+        }
+        for path in [
+            "/api/comparisons//registered.png",
+            "/api/comparisons/1/registered.png/x",
+            "/api/comparisons/1/other.png",
+            "/api/comparisons/1",
+        ] {
+            assert_eq!(get_endpoint(path), None, "{path}");
+            assert_eq!(policy(path), None, "{path}");
+        }
+        for p in GET_ENDPOINTS.iter().chain(MULTIPART_ENDPOINTS) {
+            assert!(POLICY.iter().any(|(q, _)| q == p), "{p} has no policy");
+        }
+        assert!(MULTIPART_ENDPOINTS.iter().all(|p| LARGE_BODY_ENDPOINTS.contains(p)));
+    }
 }

@@ -631,7 +631,7 @@ async fn submissions_are_multipart_and_bounded(db: TestDb) {
         let r = app.send_bytes("POST", "/api/comparisons/submit", &ct, body, Some(&clerk)).await;
         assert_eq!(r.status, 400, "{kind}: {}", r.body);
         let e: Value = serde_json::from_str(&r.body).unwrap();
-        assert_eq!(e.to_string().contains(&format!("\"{kind}\"")), true, "{kind}: {}", r.body);
+        assert!(e.to_string().contains(&format!("\"{kind}\"")), "{kind}: {}", r.body);
     }
     assert_eq!(count(&app.db, "comparison").await, 0);
     // over the upload body limit (16 MB in tests): 413, nothing read
