@@ -135,8 +135,9 @@ pub enum Reply<P> {
     Failed { id: u64, error_code: String },
     /// A match, re-score, reset or render is done. `outcome`: the result (or the matcher's
     /// error code, the previous image and result kept) for a match, re-score or reset; none
-    /// for a render. A view that cannot be drawn is left out of `frames`.
-    Done { id: u64, outcome: Option<Result<Analysis, String>>, frames: Vec<Frame<P>> },
+    /// for a render (boxed: a result is large beside the other replies). A view that cannot be
+    /// drawn is left out of `frames`.
+    Done { id: u64, outcome: Option<Result<Box<Analysis>, String>>, frames: Vec<Frame<P>> },
     /// The worker threw (a bug): what it said.
     Crashed { id: Option<u64>, message: String },
 }
@@ -257,7 +258,11 @@ mod tests {
             Reply::Failed { id: 0, error_code: "no_red_ink".into() },
             Reply::Done {
                 id: 1,
-                outcome: Some(Ok(Analysis { result: result.clone(), questioned_width: 3, questioned_height: 4 })),
+                outcome: Some(Ok(Box::new(Analysis {
+                    result: result.clone(),
+                    questioned_width: 3,
+                    questioned_height: 4,
+                }))),
                 frames: frames.clone(),
             },
             Reply::Done { id: 2, outcome: Some(Err("invalid_option".into())), frames: vec![] },

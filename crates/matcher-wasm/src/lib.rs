@@ -104,8 +104,8 @@ fn no_session(id: u64) -> Reply<Js> {
     Reply::Crashed { id: Some(id), message: "no session".into() }
 }
 
-fn s_outcome(r: Result<Analysis, MatchError>) -> Option<Result<Analysis, String>> {
-    Some(r.map_err(|e| e.code().to_string()))
+fn s_outcome(r: Result<Analysis, MatchError>) -> Option<Result<Box<Analysis>, String>> {
+    Some(r.map(Box::new).map_err(|e| e.code().to_string()))
 }
 
 /// Largest side of a rendered view.
@@ -177,7 +177,7 @@ impl MatchSession {
     fn done(
         &self,
         id: u64,
-        outcome: Option<Result<Analysis, String>>,
+        outcome: Option<Result<Box<Analysis>, String>>,
         renders: &[Render],
         transfer: &js_sys::Array,
     ) -> Reply<Js> {

@@ -236,7 +236,7 @@ impl Engine {
     pub(super) fn on_done(
         &self,
         job: Job,
-        outcome: Option<Result<matcher_protocol::Analysis, String>>,
+        outcome: Option<Result<Box<matcher_protocol::Analysis>, String>>,
         frames: Vec<matcher_protocol::Frame<Js>>,
     ) {
         let parsed: Option<Result<MatchResult, String>> = outcome.map(|o| o.map(|a| a.result));
