@@ -114,7 +114,7 @@ fmt-check:
 	cargo fmt --all -- --check
 
 clippy:
-	cargo clippy -p matcher -p wasm-split --all-targets -- -D warnings
+	cargo clippy -p matcher -p matcher-protocol -p wasm-split --all-targets -- -D warnings
 	cargo clippy -p app -p server --features app/ssr --all-targets -- -D warnings
 	cargo clippy -p frontend -p matcher-wasm --target wasm32-unknown-unknown -- -D warnings
 
@@ -134,7 +134,7 @@ pg-check:
 	fi
 
 unit: pg-check
-	cargo test -p matcher
+	cargo test -p matcher -p matcher-protocol
 	YINJIAN_REQUIRE_PG=$$(cat $(TARGET_DIR)/.pg-required) cargo test -p app --features ssr
 	YINJIAN_REQUIRE_PG=$$(cat $(TARGET_DIR)/.pg-required) cargo test -p server
 

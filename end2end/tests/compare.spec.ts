@@ -45,12 +45,30 @@ async function compare(page: Page, file: string) {
 test("a clerk queries, compares a genuine scan in the browser, submits; the server agrees", async ({ page }) => {
   test.setTimeout(120_000);
   await signInAs(page, "clerk");
+  // the registered impression comes from its query's URL, once, never cached (#38)
+  const image = page.waitForResponse((r) => /\/api\/comparisons\/\d+\/registered\.png$/.test(r.url()));
   await query(page, "000101");
+  const imageResp = await image;
+  expect(imageResp.status()).toBe(200);
+  expect(imageResp.headers()["content-type"]).toBe("image/png");
+  expect(imageResp.headers()["cache-control"]).toBe("private, no-store");
+  await expect(page.getByTestId("registered-image")).toHaveAttribute("src", /^blob:/);
   const { band, score } = await compare(page, "q0037.jpg");
   expect(band).toBe("consistent");
   await expect(page.getByTestId("verdict")).toContainText("相符");
   await page.getByTestId("decision-match").check();
+  // the questioned image goes up as a multipart part beside the submission's JSON
+  const sent = page.waitForRequest((r) => r.url().endsWith("/api/comparisons/submit"));
   await page.getByTestId("submit-comparison").click();
+  const req = await sent;
+  expect(req.headers()["content-type"]).toMatch(/^multipart\/form-data; boundary=/);
+  // (Chromium does not always hand over a body holding a file)
+  const body = req.postDataBuffer();
+  if (body) {
+    expect(body.includes(Buffer.from('name="submission"'))).toBe(true);
+    expect(body.includes(Buffer.from('name="questioned"'))).toBe(true);
+    expect(body.includes(Buffer.from("questioned_b64"))).toBe(false);
+  }
   await expect(page).toHaveURL(/\/comparisons\/\d+\?new=1$/);
   const record = page.getByTestId("record");
   await expect(record).toHaveAttribute("data-band", "consistent");

@@ -1,7 +1,9 @@
 //! `make bench-load`: N clerks (each signed in with its own account) in a closed loop against
-//! real `yinjian serve` processes — a look-up (`comparisons/start`) and, at a share, a full
-//! comparison (`comparisons/submit`, re-verified natively on the server). Prints throughput and
-//! p50/p95/p99 per endpoint and the servers' peak RSS.
+//! real `yinjian serve` processes — a look-up (`comparisons/start`, then the registered
+//! impression's GET when the answer names its URL: the two together are one look-up, its
+//! latency and its bytes) and, at a share, a full comparison (`comparisons/submit`, re-verified
+//! natively on the server; multipart, as the page sends it). Prints throughput and p50/p95/p99 per endpoint, the look-up's bytes
+//! and the servers' peak RSS.
 //!
 //! ```text
 //! cargo run --release -p server --example load -- --db sqlite --instances 1 --clerks 100 \
@@ -147,6 +149,8 @@ fn percentile(sorted: &[u32], p: f64) -> f64 {
 #[derive(Default)]
 struct Samples {
     lookup: Vec<u32>,
+    /// The response bodies' bytes of each measured look-up (start + the image GET).
+    lookup_bytes: Vec<u32>,
     submit: Vec<u32>,
     errors: u64,
 }
@@ -207,10 +211,6 @@ async fn main() {
     let registered = std::fs::read(format!("{FIXTURES}/registered/r0004.png")).unwrap();
     let questioned = std::fs::read(format!("{FIXTURES}/demo/q0037.jpg")).unwrap();
     let r = matcher::match_pair(&registered, &questioned, &Default::default()).unwrap();
-    let questioned_b64 = {
-        use base64::Engine;
-        base64::engine::general_purpose::STANDARD.encode(&questioned)
-    };
     let browser = json!({ "score": r.score, "band": r.band, "alignment": r.alignment, "manual": false });
 
     let http =
@@ -247,7 +247,7 @@ async fn main() {
     for (i, cookie) in cookies.into_iter().enumerate() {
         let (http, samples, measuring, stop) = (http.clone(), samples.clone(), measuring.clone(), stop.clone());
         let base = bases[i % bases.len()].clone();
-        let (questioned_b64, browser) = (questioned_b64.clone(), browser.clone());
+        let (questioned, browser) = (questioned.clone(), browser.clone());
         let share = a.submit_share;
         tasks.push(tokio::spawn(async move {
             // a deterministic share per clerk: submit after every k-th look-up on average
@@ -268,17 +268,29 @@ async fn main() {
                     .body(body.to_string())
                     .send()
                     .await;
-                let ok = matches!(&resp, Ok(r) if r.status() == 200);
+                let mut ok = matches!(&resp, Ok(r) if r.status() == 200);
                 let text = match resp {
                     Ok(r) => r.text().await.unwrap_or_default(),
                     Err(_) => String::new(),
                 };
+                let mut bytes = text.len();
+                // the registered impression, when the answer names its URL (#38: served apart)
+                let image_url =
+                    serde_json::from_str::<Value>(&text).ok().and_then(|v| v["seal"]["image_url"].as_str().map(String::from));
+                if let (true, Some(u)) = (ok, image_url) {
+                    let resp = http.get(format!("{base}{u}")).header("cookie", &cookie).send().await;
+                    ok = matches!(&resp, Ok(r) if r.status() == 200);
+                    if let Ok(r) = resp {
+                        bytes += r.bytes().await.map(|b| b.len()).unwrap_or(0);
+                    }
+                }
                 let took = t.elapsed().as_micros() as u32;
                 let on = measuring.load(Ordering::Relaxed);
                 if on {
                     let mut s = samples.lock().unwrap();
                     if ok {
                         s.lookup.push(took);
+                        s.lookup_bytes.push(bytes as u32);
                     } else {
                         s.errors += 1;
                     }
@@ -294,17 +306,16 @@ async fn main() {
                 let Some(id) = serde_json::from_str::<Value>(&text).ok().and_then(|v| v["query_id"].as_i64()) else {
                     continue;
                 };
-                let sub = json!({ "submission": {
-                    "query_id": id, "questioned_b64": questioned_b64, "browser": browser,
-                    "manual_alignment": null, "decision": "match", "comment": ""
-                }});
+                let sub = json!({
+                    "query_id": id, "browser": browser, "manual_alignment": null, "decision": "match", "comment": ""
+                });
                 let t = Instant::now();
                 let resp = http
                     .post(format!("{base}/api/comparisons/submit"))
-                    .header("content-type", "application/json")
+                    .header("content-type", format!("multipart/form-data; boundary={BOUNDARY}"))
                     .header("accept", "application/json")
                     .header("cookie", &cookie)
-                    .body(sub.to_string())
+                    .body(multipart(&sub.to_string(), &questioned))
                     .send()
                     .await;
                 let ok = matches!(&resp, Ok(r) if r.status() == 200);
@@ -393,7 +404,7 @@ async fn main() {
     println!("\n## {label}");
     println!("| endpoint | requests | per second | p50 ms | p95 ms | p99 ms |");
     println!("| --- | ---: | ---: | ---: | ---: | ---: |");
-    for (name, v) in [("comparisons/start", &s.lookup), ("comparisons/submit", &s.submit)] {
+    for (name, v) in [("look-up (start + image)", &s.lookup), ("comparisons/submit", &s.submit)] {
         if v.is_empty() {
             continue;
         }
@@ -406,6 +417,12 @@ async fn main() {
             percentile(v, 0.99)
         );
     }
+    let bytes_mean = if s.lookup_bytes.is_empty() {
+        0.0
+    } else {
+        s.lookup_bytes.iter().map(|&b| b as f64).sum::<f64>() / s.lookup_bytes.len() as f64
+    };
+    println!("look-up bytes (response bodies, uncompressed): {bytes_mean:.0} on average");
     println!(
         "errors: {}; peak RSS per instance: {}",
         s.errors,
@@ -415,6 +432,7 @@ async fn main() {
         let v = json!({
             "label": label, "db": a.db, "instances": a.instances, "clerks": a.clerks, "secs": elapsed,
             "submit_share": a.submit_share, "sync": a.sync, "errors": s.errors, "peak_rss_mb": rss,
+            "lookup_bytes": bytes_mean,
             "lookup": { "n": s.lookup.len(), "p50": percentile(&s.lookup, 0.5), "p95": percentile(&s.lookup, 0.95), "p99": percentile(&s.lookup, 0.99) },
             "submit": { "n": s.submit.len(), "p50": percentile(&s.submit, 0.5), "p95": percentile(&s.submit, 0.95), "p99": percentile(&s.submit, 0.99) },
             "login_flood": flood,
@@ -427,6 +445,21 @@ async fn main() {
     if let Some((conn, name)) = pg {
         let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&conn).await;
     }
+}
+
+const BOUNDARY: &str = "yinjian-load-boundary-5c2e";
+
+/// A submission as the page sends it: the JSON part, then the image's bytes.
+fn multipart(submission: &str, image: &[u8]) -> Vec<u8> {
+    let mut body = format!(
+        "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"submission\"\r\n\r\n{submission}\r\n\
+         --{BOUNDARY}\r\nContent-Disposition: form-data; name=\"questioned\"; filename=\"q.jpg\"\r\n\
+         Content-Type: image/jpeg\r\n\r\n"
+    )
+    .into_bytes();
+    body.extend_from_slice(image);
+    body.extend_from_slice(format!("\r\n--{BOUNDARY}--\r\n").as_bytes());
+    body
 }
 
 /// The trail's head now.

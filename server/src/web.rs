@@ -42,7 +42,8 @@ pub struct WebConfig {
     pub trusted_origins: Vec<String>,
     pub trusted_proxies: Vec<IpAddr>,
     /// Largest request body on the endpoints that take an upload
-    /// ([`authz::LARGE_BODY_ENDPOINTS`]: images arrive base64-encoded in JSON). Every other
+    /// ([`authz::LARGE_BODY_ENDPOINTS`]: a comparison's image as a multipart part, the others'
+    /// base64-encoded in JSON). Every other
     /// `/api/` endpoint, the public ones included, takes at most [`authz::API_BODY_LIMIT`].
     pub upload_body_limit: usize,
 }
@@ -124,6 +125,13 @@ pub fn router(state: AppState, sessions: AnySessionStore, cfg: WebConfig) -> Res
             }),
         )
         .route("/lang", post(set_language))
+        .route(
+            "/api/comparisons/{query}/registered.png",
+            get({
+                let state = state.clone();
+                move |path: axum::extract::Path<String>, req: Request| registered_png(state.clone(), path, req)
+            }),
+        )
         .route("/api/{*fn_name}", post(api.clone()).get(api))
         .leptos_routes_with_context(&options, routes, context, move || shell(shell_options.clone()))
         .nest_service("/pkg", pkg)
@@ -151,6 +159,31 @@ pub fn router(state: AppState, sessions: AnySessionStore, cfg: WebConfig) -> Res
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
         .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid));
     Ok(router)
+}
+
+/// `GET /api/comparisons/{query}/registered.png`: the registered impression a query was answered
+/// with, in its stored media type, never cached. Who may is the use case's
+/// (`server::comparisons::registered_image`); the policy was checked by `authorize_api`.
+async fn registered_png(
+    state: AppState,
+    axum::extract::Path(query): axum::extract::Path<String>,
+    req: Request,
+) -> Response {
+    let Some(Authorized { path, actor: Some(actor) }) = req.extensions().get::<Authorized>().cloned() else {
+        return error_response(ApiError::NotSignedIn);
+    };
+    let Ok(query) = query.parse::<i64>() else {
+        return error_response(ApiError::NotFound);
+    };
+    let caller = app::server::caller::Caller::new(actor, req.extensions().get::<ClientIp>().map(|c| c.0));
+    match app::server::comparisons::registered_image(&state, &caller, query, &path).await {
+        Ok(img) => (
+            [(header::CONTENT_TYPE, img.media_type), (header::CACHE_CONTROL, "private, no-store".to_string())],
+            img.data,
+        )
+            .into_response(),
+        Err(f) => error_response(ApiError::from(f)),
+    }
 }
 
 /// For the proxy and the monitoring: `ok` or `degraded`, nothing more (the version, the database
@@ -243,9 +276,11 @@ async fn authorize_api(State(state): State<AppState>, mut req: Request, next: Ne
     if !path.starts_with("/api/") {
         return next.run(req).await;
     }
-    // every endpoint is a POST: anything else is refused before a session is read or a row written
-    if req.method() != axum::http::Method::POST {
-        return (StatusCode::METHOD_NOT_ALLOWED, [(header::ALLOW, "POST")]).into_response();
+    // every endpoint is a POST but the few read with a GET (`authz::GET_ENDPOINTS`): anything
+    // else is refused before a session is read or a row written
+    let method = if authz::get_endpoint(&path).is_some() { axum::http::Method::GET } else { axum::http::Method::POST };
+    if req.method() != method {
+        return (StatusCode::METHOD_NOT_ALLOWED, [(header::ALLOW, method.as_str())]).into_response();
     }
     if let Some(new) = authz::moved(&path) {
         let location = match req.uri().query() {
@@ -260,11 +295,23 @@ async fn authorize_api(State(state): State<AppState>, mut req: Request, next: Ne
     let ip = req.extensions().get::<ClientIp>().map(|c| c.0);
     match authz::authorize(&state, &session, &path, ip).await {
         Ok(actor) => {
+            // a multipart endpoint reads nothing else (the codec would fail on it unread)
+            if authz::MULTIPART_ENDPOINTS.contains(&path.as_str()) && !is_multipart(&req) {
+                return (StatusCode::UNSUPPORTED_MEDIA_TYPE, [(header::ACCEPT, "multipart/form-data")]).into_response();
+            }
             req.extensions_mut().insert(Authorized { path, actor });
             with_error_status(next.run(req).await).await
         }
         Err(e) => error_response(e),
     }
+}
+
+/// `multipart/form-data` with its boundary.
+fn is_multipart(req: &Request) -> bool {
+    req.headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| multer::parse_boundary(ct).is_ok())
 }
 
 /// Server functions answer every error with 500; give an `ApiError` its own status

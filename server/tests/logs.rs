@@ -56,10 +56,10 @@ async fn flow(kind: Kind, logs: &Captured) {
     // a refused upload first, then the real one
     let bad = json!({ "submission": { "query_id": qid, "questioned_b64": b64(b"%PDF-1.4 x"), "browser": browser,
         "manual_alignment": null, "decision": "match", "comment": "" } });
-    assert_eq!(app.post_json("/api/comparisons/submit", &bad, Some(&clerk)).await.status, 400);
+    assert_eq!(app.post_submit(&bad, Some(&clerk)).await.status, 400);
     let good = json!({ "submission": { "query_id": qid, "questioned_b64": b64(&genuine), "browser": browser,
         "manual_alignment": null, "decision": "match", "comment": "" } });
-    let r = app.post_json("/api/comparisons/submit", &good, Some(&clerk)).await;
+    let r = app.post_submit(&good, Some(&clerk)).await;
     assert_eq!(r.status, 200, "{}", r.body);
     let id = serde_json::from_str::<Value>(&r.body).unwrap()["id"].as_i64().unwrap();
     // another unit's clerk is refused the record; a bad national ID is refused

@@ -3,17 +3,21 @@
 //! Each function is guard → parse → one call into `server::comparisons` → the failure mapped.
 
 use leptos::prelude::*;
-use leptos::server_fn::codec::Json;
+use leptos::server_fn::codec::{Json, MultipartData, MultipartFormData};
 #[cfg(feature = "ssr")]
 use leptos::server_fn::ServerFn;
 
 use super::ApiError;
 pub use crate::domain::comparison_view::{
     ComparisonDetail, ComparisonSummary, NoteView, RegisteredSeal, Started, Submission, Submitted, Verified,
+    QUESTIONED_PART, SUBMISSION_PART,
 };
 use crate::domain::QueryInput;
 
-/// File the query (recorded before anything is shown), then get the registered impression.
+/// File the query (recorded before anything is shown), then get the registered impression's
+/// particulars; the image itself is read from `seal.image_url` (`GET
+/// /api/comparisons/{query}/registered.png`, served by the router: `server::comparisons::
+/// registered_image`).
 #[server(prefix = "/api", endpoint = "comparisons/start", input = Json)]
 pub async fn start_comparison(input: QueryInput) -> Result<Started, ApiError> {
     use crate::domain::comparison::ComparisonError;
@@ -22,12 +26,17 @@ pub async fn start_comparison(input: QueryInput) -> Result<Started, ApiError> {
     Ok(crate::server::comparisons::start(&ctx.state, &ctx.caller()?, query).await?)
 }
 
-/// Upload the questioned image with the browser's result and the decision; the server
-/// scans and checks the upload, re-runs the matcher and stores the record.
-#[server(prefix = "/api", endpoint = "comparisons/submit", input = Json)]
-pub async fn submit_comparison(submission: Submission) -> Result<Submitted, ApiError> {
+/// Upload the questioned image with the browser's result and the decision, as
+/// `multipart/form-data`: the [`Submission`] as JSON in the `submission` part, the image's bytes
+/// in the `questioned` part. The server scans and checks the upload, decodes it once, re-runs
+/// the matcher and stores the record.
+#[server(prefix = "/api", endpoint = "comparisons/submit", input = MultipartFormData)]
+pub async fn submit_comparison(data: MultipartData) -> Result<Submitted, ApiError> {
+    use crate::server::comparisons::{read_submission, submit};
     let ctx = super::guard(SubmitComparison::PATH).await?;
-    Ok(crate::server::comparisons::submit(&ctx.state, &ctx.caller()?, submission, SubmitComparison::PATH).await?)
+    let form = data.into_inner().ok_or(ApiError::Internal)?;
+    let (submission, image) = read_submission(form).await.map_err(crate::error::invalid)?;
+    Ok(submit(&ctx.state, &ctx.caller()?, submission, image, SubmitComparison::PATH).await?)
 }
 
 /// History: `mine` (a clerk's own) or `unit` (a supervisor's whole unit).

@@ -143,7 +143,7 @@ macro_rules! with_engine {
 
 #[component]
 pub fn Workbench(
-    /// The registered impression's file bytes (PNG or JPEG), as the start API returned them.
+    /// The registered impression's file bytes (PNG or JPEG), as its URL (`seal.image_url`) served them.
     registered: Arc<Vec<u8>>,
     /// Called with the latest outcome, or `None` when there is no usable result.
     on_outcome: Callback<Option<WorkbenchOutcome>>,

@@ -206,8 +206,10 @@ pub enum ComparisonError {
     SubmitInProgress,
     /// The explanation is longer than [`COMMENT_MAX`] characters.
     CommentTooLong,
-    /// The image sent is not base64 of a file.
+    /// The submission has no questioned image (its `questioned` part missing or unreadable).
     ImageEncoding,
+    /// The submission is not what the page sends (multipart with a `submission` part of JSON).
+    SubmissionForm,
     /// The uploaded image was refused.
     Upload { error: UploadError },
     /// The server's matcher could not judge the image.

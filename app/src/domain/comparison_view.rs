@@ -15,7 +15,9 @@ pub struct RegisteredSeal {
     pub version: i64,
     /// How many versions the person has (earlier ones are kept).
     pub versions: i64,
-    pub image_b64: String,
+    /// Where the page reads the image: `GET /api/comparisons/{query}/registered.png`, answered
+    /// only to whoever may open the query (the query's clerk), never cached.
+    pub image_url: String,
     pub media_type: String,
     /// 印鑑登記日期; `None` when the registry has none (a liaison slip is offered).
     pub registered_on: Option<RocDate>,
@@ -37,15 +39,26 @@ pub struct Started {
     pub seal: Option<RegisteredSeal>,
 }
 
+/// A submission as the page sends it: `multipart/form-data` with this as JSON in the
+/// [`SUBMISSION_PART`] part and the questioned image's bytes, exactly as the browser matched
+/// them, in the [`QUESTIONED_PART`] part.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Submission {
     pub query_id: i64,
-    /// The questioned image's bytes, base64, exactly as the browser matched them.
-    pub questioned_b64: String,
     pub browser: BrowserResult,
     pub manual_alignment: Option<Alignment>,
     pub decision: Decision,
     pub comment: String,
+}
+
+/// The multipart part that carries the [`Submission`] (JSON text).
+pub const SUBMISSION_PART: &str = "submission";
+/// The multipart part that carries the questioned image (a file).
+pub const QUESTIONED_PART: &str = "questioned";
+
+/// The registered impression of a query: where the page reads it.
+pub fn registered_image_url(query_id: i64) -> String {
+    format!("/api/comparisons/{query_id}/registered.png")
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

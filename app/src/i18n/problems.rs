@@ -214,6 +214,9 @@ pub fn comparison(e: &ComparisonError, l: Locale) -> String {
         ComparisonError::ImageEncoding => {
             l.pick("影像資料格式錯誤，請重新選擇檔案", "The image data is malformed; choose the file again").into()
         }
+        ComparisonError::SubmissionForm => l
+            .pick("送出的比對資料格式錯誤，請重新整理頁面後再試", "The submission is malformed; reload the page and try again")
+            .into(),
         ComparisonError::Upload { error } => upload(error, l),
         ComparisonError::Unmatchable { failure } => match l {
             Locale::ZhTw => format!("伺服器無法比對此影像：{}", match_failure(*failure, l)),
@@ -1340,6 +1343,7 @@ mod tests {
                     ComparisonError::SubmitInProgress,
                     ComparisonError::CommentTooLong,
                     ComparisonError::ImageEncoding,
+                    ComparisonError::SubmissionForm,
                     ComparisonError::Upload { error: UploadError::Grayscale },
                     ComparisonError::DiscrepancyNeedsComment {
                         server_band: matcher::Band::Review,

@@ -5,11 +5,12 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 
-use crate::api::comparisons::{StartComparison, Started, Submission, SubmitComparison};
+use crate::api::comparisons::{StartComparison, Started, Submission, Submitted};
 use crate::components::workbench::{Workbench, WorkbenchOutcome};
 use crate::components::RequireAuth;
 use crate::domain::comparison::{band_en, band_zh, QueryError};
 use crate::domain::{BusinessType, Decision, NationalId, QueryInput};
+use crate::error::ApiError;
 use crate::i18n::{t, use_locale, Msg};
 
 #[component]
@@ -21,14 +22,53 @@ pub fn ComparePage() -> impl IntoView {
     }
 }
 
-fn b64_decode(s: &str) -> Option<Vec<u8>> {
-    use base64::Engine;
-    base64::engine::general_purpose::STANDARD.decode(s).ok()
+/// The registered impression from its URL (once): its bytes for the matcher's worker and an
+/// object URL of them for the `<img>`, so the image crosses the wire once.
+#[cfg(feature = "hydrate")]
+async fn load_registered(url: &str, media_type: &str) -> Option<(Arc<Vec<u8>>, String)> {
+    use wasm_bindgen::JsCast;
+    use wasm_bindgen_futures::JsFuture;
+    let window = web_sys::window()?;
+    let resp: web_sys::Response = JsFuture::from(window.fetch_with_str(url)).await.ok()?.dyn_into().ok()?;
+    if !resp.ok() {
+        return None;
+    }
+    let buf = JsFuture::from(resp.array_buffer().ok()?).await.ok()?;
+    let bytes = js_sys::Uint8Array::new(&buf);
+    let opts = web_sys::BlobPropertyBag::new();
+    opts.set_type(media_type);
+    let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(&js_sys::Array::of1(&bytes), &opts).ok()?;
+    let object_url = web_sys::Url::create_object_url_with_blob(&blob).ok()?;
+    Some((Arc::new(bytes.to_vec()), object_url))
 }
 
-fn b64_encode(b: &[u8]) -> String {
-    use base64::Engine;
-    base64::engine::general_purpose::STANDARD.encode(b)
+/// The submission as the endpoint takes it: `multipart/form-data`, the submission as JSON in
+/// one part and the questioned image's bytes, as the browser matched them, in the other.
+#[cfg(feature = "hydrate")]
+fn submission_form(s: &Submission, image: &[u8], media_type: &str) -> Option<web_sys::FormData> {
+    use crate::api::comparisons::{QUESTIONED_PART, SUBMISSION_PART};
+    let form = web_sys::FormData::new().ok()?;
+    form.append_with_str(SUBMISSION_PART, &serde_json::to_string(s).ok()?).ok()?;
+    let opts = web_sys::BlobPropertyBag::new();
+    opts.set_type(media_type);
+    let bytes = js_sys::Uint8Array::from(image);
+    let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(&js_sys::Array::of1(&bytes), &opts).ok()?;
+    form.append_with_blob_and_filename(QUESTIONED_PART, &blob, "questioned").ok()?;
+    Some(form)
+}
+
+/// Send a submission (`comparisons/submit`).
+async fn send_submission(s: Submission, image: Arc<Vec<u8>>, media_type: String) -> Result<Submitted, ApiError> {
+    #[cfg(feature = "hydrate")]
+    {
+        let form = submission_form(&s, &image, &media_type).ok_or(ApiError::Internal)?;
+        crate::api::comparisons::submit_comparison(form.into()).await
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = (s, image, media_type);
+        Err(ApiError::Internal)
+    }
 }
 
 #[component]
@@ -188,13 +228,31 @@ fn Workspace(started: Started, reset: Callback<()>) -> impl IntoView {
         }
         .into_any();
     };
-    let registered = Arc::new(b64_decode(&seal.image_b64).unwrap_or_default());
-    let data_url = format!("data:{};base64,{}", seal.media_type, seal.image_b64);
+    // the registered impression: read once from its URL (bytes for the worker, an object URL
+    // for the picture)
+    let image = RwSignal::new(None::<(Arc<Vec<u8>>, String)>);
+    #[cfg(feature = "hydrate")]
+    {
+        let (url, media) = (seal.image_url.clone(), seal.media_type.clone());
+        leptos::task::spawn_local(async move {
+            if let Some(loaded) = load_registered(&url, &media).await {
+                image.set(Some(loaded));
+            }
+        });
+        on_cleanup(move || {
+            if let Some((_, u)) = image.try_get_untracked().flatten() {
+                let _ = web_sys::Url::revoke_object_url(&u);
+            }
+        });
+    }
     let outcome = RwSignal::new(None::<WorkbenchOutcome>);
     let decision = RwSignal::new(if seal.unclear { Some(Decision::ContactOffice) } else { None::<Decision> });
     let comment = RwSignal::new(String::new());
     let local_error = RwSignal::new(None::<String>);
-    let submit = ServerAction::<SubmitComparison>::new();
+    // multipart: the form is made in the browser (a `FormData` is not `Send`)
+    let submit = Action::new_local(|(s, image, media): &(Submission, Arc<Vec<u8>>, String)| {
+        send_submission(s.clone(), image.clone(), media.clone())
+    });
     let navigate = leptos_router::hooks::use_navigate();
     Effect::new(move |_| match submit.value().get() {
         Some(Ok(r)) => navigate(&format!("/comparisons/{}?new=1", r.id), Default::default()),
@@ -213,16 +271,14 @@ fn Workspace(started: Started, reset: Callback<()>) -> impl IntoView {
             return;
         };
         local_error.set(None);
-        submit.dispatch(SubmitComparison {
-            submission: Submission {
-                query_id,
-                questioned_b64: b64_encode(&o.questioned),
-                browser: o.result.clone(),
-                manual_alignment: o.manual_alignment,
-                decision: d,
-                comment: comment.get(),
-            },
-        });
+        let submission = Submission {
+            query_id,
+            browser: o.result.clone(),
+            manual_alignment: o.manual_alignment,
+            decision: d,
+            comment: comment.get(),
+        };
+        submit.dispatch_local((submission, o.questioned.clone(), o.media_type.clone()));
     };
     let registered_on =
         seal.registered_on.as_ref().map(|d| d.long()).unwrap_or_else(|| t(Msg::DateMissing).to_string());
@@ -231,7 +287,7 @@ fn Workspace(started: Started, reset: Callback<()>) -> impl IntoView {
         <section class="card registered" data-testid="registered">
             <h2>{t(Msg::RegisteredImpression)}</h2>
             <div class="registered-body">
-                <img src=data_url alt=t(Msg::RegisteredImpression) class="seal-image" data-testid="registered-image"/>
+                <img src=move || image.get().map(|(_, url)| url) alt=t(Msg::RegisteredImpression) class="seal-image" data-testid="registered-image"/>
                 <dl class="facts">
                     <dt>{t(Msg::RegisteredOn)}</dt><dd data-testid="registered-on">{registered_on}</dd>
                     <dt>{t(Msg::RegisteringOffice)}</dt><dd>{seal.office_name.clone()}</dd>
@@ -248,7 +304,9 @@ fn Workspace(started: Started, reset: Callback<()>) -> impl IntoView {
                 </p>
             })}
         </section>
-        <Workbench registered=registered on_outcome=Callback::new(move |o| outcome.set(o))/>
+        {move || image.get().map(|(registered, _)| view! {
+            <Workbench registered=registered on_outcome=Callback::new(move |o| outcome.set(o))/>
+        })}
         <form class="card decision-form no-print" on:submit=on_submit data-testid="decision-form">
             <fieldset class="field">
                 <legend>{t(Msg::DecisionLabel)} <span class="req">"*"</span></legend>

@@ -76,6 +76,8 @@ pub const POLICY: &[(&str, Access)] = &[
     ("/api/trail/verify", Access::Roles(ADMIN)),
     ("/api/comparisons/start", Access::Roles(CLERKS)),
     ("/api/comparisons/submit", Access::Roles(CLERKS)),
+    // a query's registered impression (GET; the use case narrows it to the query's clerk)
+    ("/api/comparisons/{query}/registered.png", Access::Roles(CLERKS)),
     ("/api/comparisons/list", Access::Roles(HISTORY)),
     ("/api/comparisons/get", Access::Roles(RECORD_READERS)),
     ("/api/comparisons/verify", Access::Roles(RECORD_READERS)),
@@ -166,8 +168,42 @@ pub const LARGE_BODY_ENDPOINTS: &[&str] =
 /// The largest body of every other `/api/` request, the public ones (sign-in) included.
 pub const API_BODY_LIMIT: usize = 64 * 1024;
 
+/// The endpoints read with a GET (not server functions: the router serves them), as their
+/// policy names them: a `{name}` segment stands for one segment of the path.
+pub const GET_ENDPOINTS: &[&str] = &["/api/comparisons/{query}/registered.png"];
+
+/// The endpoints whose body is `multipart/form-data` (server functions with that input): a
+/// request of another type is refused (415) before the function reads it.
+pub const MULTIPART_ENDPOINTS: &[&str] = &["/api/comparisons/submit"];
+
+/// Whether `path` is `pattern`, a `{name}` segment of the pattern standing for any one
+/// non-empty segment.
+pub fn path_matches(pattern: &str, path: &str) -> bool {
+    let (mut a, mut b) = (pattern.split('/'), path.split('/'));
+    loop {
+        match (a.next(), b.next()) {
+            (None, None) => return true,
+            (Some(p), Some(s)) if p.starts_with('{') && p.ends_with('}') && !s.is_empty() => {}
+            (Some(p), Some(s)) if p == s => {}
+            _ => return false,
+        }
+    }
+}
+
+/// The GET endpoint `path` is, if it is one.
+pub fn get_endpoint(path: &str) -> Option<&'static str> {
+    GET_ENDPOINTS.iter().copied().find(|p| path_matches(p, path))
+}
+
 pub fn policy(path: &str) -> Option<Access> {
-    POLICY.iter().find(|(p, _)| *p == path).map(|(_, a)| *a)
+    POLICY
+        .iter()
+        .find(|(p, _)| *p == path)
+        .or_else(|| {
+            let pattern = get_endpoint(path)?;
+            POLICY.iter().find(|(p, _)| *p == pattern)
+        })
+        .map(|(_, a)| *a)
 }
 
 pub async fn authorize(
@@ -279,4 +315,30 @@ async fn designated(
         .await?
         .iter()
         .any(|d| d.account_id == actor.account_id && d.kind == kind && d.holds_at(now)))
+}
+
+#[cfg(test)]
+mod paths {
+    use super::*;
+
+    #[test]
+    fn a_get_endpoint_has_its_policy_for_every_id_and_only_there() {
+        for path in ["/api/comparisons/1/registered.png", "/api/comparisons/987654/registered.png"] {
+            assert_eq!(get_endpoint(path), Some("/api/comparisons/{query}/registered.png"));
+            assert_eq!(policy(path), Some(Access::Roles(CLERKS)));
+        }
+        for path in [
+            "/api/comparisons//registered.png",
+            "/api/comparisons/1/registered.png/x",
+            "/api/comparisons/1/other.png",
+            "/api/comparisons/1",
+        ] {
+            assert_eq!(get_endpoint(path), None, "{path}");
+            assert_eq!(policy(path), None, "{path}");
+        }
+        for p in GET_ENDPOINTS.iter().chain(MULTIPART_ENDPOINTS) {
+            assert!(POLICY.iter().any(|(q, _)| q == p), "{p} has no policy");
+        }
+        assert!(MULTIPART_ENDPOINTS.iter().all(|p| LARGE_BODY_ENDPOINTS.contains(p)));
+    }
 }

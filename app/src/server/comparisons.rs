@@ -15,7 +15,8 @@ use super::trail::TrailAction;
 use super::uploads;
 use crate::domain::comparison::{band_code, band_parse, ComparisonError, MatchFailure, COMMENT_MAX};
 use crate::domain::comparison_view::{
-    ComparisonDetail, ComparisonSummary, NoteView, RegisteredSeal, Started, Submission, Submitted, Verified,
+    registered_image_url, ComparisonDetail, ComparisonSummary, NoteView, RegisteredSeal, Started, Submission,
+    Submitted, Verified, QUESTIONED_PART, SUBMISSION_PART,
 };
 use crate::domain::{ComparisonQuery, Decision, RocDate, Role, WorkCalendar};
 use matcher::{self, Alignment, Band, MatchError, MatchOptions, MatchResult};
@@ -78,10 +79,24 @@ pub async fn reverify(
     questioned: Vec<u8>,
     manual: Option<Alignment>,
 ) -> Result<Result<Reverified, MatchError>, tokio::task::JoinError> {
+    let q = match bounded(move || matcher::decode_rgb(&questioned)).await? {
+        Ok(q) => q,
+        Err(e) => return Ok(Err(e)),
+    };
+    reverify_decoded(registered, q, manual).await
+}
+
+/// [`reverify`] on a questioned image already decoded (`matcher::decode_rgb`, as the upload's
+/// checks read it): the submission decodes it once.
+pub async fn reverify_decoded(
+    registered: Vec<u8>,
+    questioned: matcher::Decoded,
+    manual: Option<Alignment>,
+) -> Result<Result<Reverified, MatchError>, tokio::task::JoinError> {
     bounded(move || {
         let started = std::time::Instant::now();
         let reg = matcher::decode(&registered)?;
-        let q = matcher::decode(&questioned)?;
+        let q = matcher::with_ink(questioned)?;
         let automatic = matcher::match_decoded(&reg, &q, &MatchOptions::default())?;
         let manual = match manual {
             Some(a) => Some(matcher::match_decoded(
@@ -264,7 +279,7 @@ pub async fn start(state: &AppState, caller: &Caller, q: ComparisonQuery) -> Out
                 version_id: v.id,
                 version: v.version,
                 versions,
-                image_b64: b64(&img.data),
+                image_url: registered_image_url(rec.id),
                 media_type: img.media_type,
                 registered_on: v.registered_on.and_then(|d| RocDate::from_gregorian(d).ok()),
                 office_name: unit_name(state, v.office_unit_id).await?,
@@ -284,9 +299,76 @@ pub async fn start(state: &AppState, caller: &Caller, q: ComparisonQuery) -> Out
     })
 }
 
+/// A registered image as served: its bytes and its stored media type.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServedImage {
+    pub media_type: String,
+    pub data: Vec<u8>,
+}
+
+/// The registered impression a query was answered with (`GET
+/// /api/comparisons/{query}/registered.png`): only to whoever may open the query — the clerk
+/// who filed it (a refusal is written to the trail). The query's own trail row (`seal.query`,
+/// written by [`start`]) records that it was shown; reading it again adds none.
+pub async fn registered_image(
+    state: &AppState,
+    caller: &Caller,
+    query_id: i64,
+    endpoint: &str,
+) -> Outcome<ServedImage> {
+    let Some(query) = state.store.query(query_id).await? else {
+        return Err(caller.deny(state, endpoint, "no_such_query").await);
+    };
+    if query.operator_id != caller.actor.account_id {
+        return Err(caller.deny(state, endpoint, "not_own_query").await);
+    }
+    let version_id = query.seal_version_id.ok_or(Failure::NotFound)?;
+    let version = state
+        .store
+        .seal_version(version_id)
+        .await?
+        .ok_or_else(|| Failure::internal(format!("query {query_id}: seal version {version_id} missing")))?;
+    let img = state.store.image(&version.image_sha256).await?.ok_or_else(|| {
+        Failure::internal(format!("seal version {version_id}: image {} missing", version.image_sha256))
+    })?;
+    Ok(ServedImage { media_type: img.media_type, data: img.data })
+}
+
+/// Read a submission as the page sends it (`multipart/form-data`: the [`Submission`] as JSON in
+/// its part, the questioned image's bytes in theirs). The body is already bounded by the
+/// upload limit (the server's body-limit layer).
+pub async fn read_submission(mut form: multer::Multipart<'static>) -> Result<(Submission, Vec<u8>), ComparisonError> {
+    let (mut submission, mut image) = (None, None);
+    while let Some(field) = form.next_field().await.map_err(|_| ComparisonError::SubmissionForm)? {
+        match field.name() {
+            Some(SUBMISSION_PART) => {
+                let text = field.bytes().await.map_err(|_| ComparisonError::SubmissionForm)?;
+                submission =
+                    Some(serde_json::from_slice::<Submission>(&text).map_err(|_| ComparisonError::SubmissionForm)?);
+            }
+            Some(QUESTIONED_PART) => {
+                image = Some(field.bytes().await.map_err(|_| ComparisonError::ImageEncoding)?.to_vec());
+            }
+            _ => return Err(ComparisonError::SubmissionForm),
+        }
+    }
+    match (submission, image) {
+        (Some(s), Some(i)) => Ok((s, i)),
+        (None, _) => Err(ComparisonError::SubmissionForm),
+        (Some(_), None) => Err(ComparisonError::ImageEncoding),
+    }
+}
+
 /// The questioned image with the browser's result and the decision: the upload scanned and
-/// checked, the matcher re-run, the rules of a discrepancy applied, the record stored.
-pub async fn submit(state: &AppState, caller: &Caller, s: Submission, endpoint: &str) -> Outcome<Submitted> {
+/// checked, decoded once, the matcher re-run on those pixels, the rules of a discrepancy
+/// applied, the record stored.
+pub async fn submit(
+    state: &AppState,
+    caller: &Caller,
+    s: Submission,
+    questioned: Vec<u8>,
+    endpoint: &str,
+) -> Outcome<Submitted> {
     let query = state.store.query(s.query_id).await?.ok_or(Failure::NotFound)?;
     if query.operator_id != caller.actor.account_id {
         return Err(caller.deny(state, endpoint, "not_own_query").await);
@@ -305,9 +387,8 @@ pub async fn submit(state: &AppState, caller: &Caller, s: Submission, endpoint: 
     if comment.chars().count() > COMMENT_MAX {
         return problem(ComparisonError::CommentTooLong);
     }
-    let bytes = unb64(&s.questioned_b64).ok_or(Failure::Problem(ComparisonError::ImageEncoding))?;
-    let uploads::Judged { image: questioned, original } =
-        match uploads::accept_judged(&state.scanner, state.uploads, bytes).await {
+    let (uploads::Judged { image: questioned, original }, decoded) =
+        match uploads::accept_decoded(&state.scanner, state.uploads, questioned).await {
             Ok(j) => j,
             Err(e) => {
                 let draft = caller
@@ -330,7 +411,11 @@ pub async fn submit(state: &AppState, caller: &Caller, s: Submission, endpoint: 
         .image(&version.image_sha256)
         .await?
         .ok_or_else(|| Failure::internal(format!("image {} missing", version.image_sha256)))?;
-    let re = match reverify(registered.data, questioned.data.clone(), s.manual_alignment).await {
+    let decoded = match decoded {
+        Ok(d) => d,
+        Err(e) => return problem(ComparisonError::Unmatchable { failure: MatchFailure::from(&e) }),
+    };
+    let re = match reverify_decoded(registered.data, decoded, s.manual_alignment).await {
         Ok(Ok(re)) => re,
         Ok(Err(e)) => return problem(ComparisonError::Unmatchable { failure: MatchFailure::from(&e) }),
         Err(e) => return Err(Failure::internal(e)),
@@ -586,11 +671,6 @@ pub async fn annotate(state: &AppState, caller: &Caller, id: i64, text: &str, en
 fn b64(bytes: &[u8]) -> String {
     use base64::Engine;
     base64::engine::general_purpose::STANDARD.encode(bytes)
-}
-
-fn unb64(s: &str) -> Option<Vec<u8>> {
-    use base64::Engine;
-    base64::engine::general_purpose::STANDARD.decode(s.trim()).ok()
 }
 
 /// The server's verdict as stored with the record (`server_json`): decoded whole, so that a

@@ -75,6 +75,16 @@ pub async fn judged_png(original: &ImageBlob) -> Result<Option<ImageBlob>, Uploa
 
 /// Run every check, in order; on success the image is ready to store.
 pub async fn accept_image(scanner: &Scanner, limits: UploadLimits, bytes: Vec<u8>) -> Result<ImageBlob, UploadError> {
+    Ok(checked(scanner, limits, bytes).await?.0)
+}
+
+/// [`accept_image`]'s checks; for a TIFF or a PDF also the pixels they read (the matcher's
+/// `decode_rgb`), so that nothing decodes them again.
+async fn checked(
+    scanner: &Scanner,
+    limits: UploadLimits,
+    bytes: Vec<u8>,
+) -> Result<(ImageBlob, Option<matcher::Decoded>), UploadError> {
     if bytes.is_empty() {
         return Err(UploadError::Empty);
     }
@@ -99,19 +109,20 @@ pub async fn accept_image(scanner: &Scanner, limits: UploadLimits, bytes: Vec<u8
         }
     }
     let media_type = sniff(&bytes).ok_or(UploadError::NotImage)?;
-    let (width, height, decoded) = if displayable(media_type) {
-        header(&bytes)?
+    let (width, height, decoded, pixels_read) = if displayable(media_type) {
+        let (w, h, n) = header(&bytes)?;
+        (w, h, n, None)
     } else {
         // the matcher reads it (its own limits: 20 MB, 40 MP, checked before decoding)
         let b = bytes.clone();
-        let d = super::comparisons::bounded(move || matcher::decode_rgb(&b).map(|d| (d.width, d.height, d.grayscale)))
+        let d = super::comparisons::bounded(move || matcher::decode_rgb(&b))
             .await
             .map_err(|_| UploadError::Corrupt)?
             .map_err(matcher_error)?;
-        if d.2 {
+        if d.grayscale {
             return Err(UploadError::Grayscale);
         }
-        (d.0 as u32, d.1 as u32, d.0 as u64 * d.1 as u64 * 3)
+        (d.width as u32, d.height as u32, d.width as u64 * d.height as u64 * 3, Some(d))
     };
     let pixels = width as u64 * height as u64;
     if pixels > limits.max_pixels {
@@ -121,7 +132,7 @@ pub async fn accept_image(scanner: &Scanner, limits: UploadLimits, bytes: Vec<u8
         const MB: u64 = 1024 * 1024;
         return Err(UploadError::TooLargeDecoded { mb: decoded.div_ceil(MB), max_mb: limits.max_decoded_bytes / MB });
     }
-    Ok(ImageBlob::new(bytes, media_type, width, height))
+    Ok((ImageBlob::new(bytes, media_type, width, height), pixels_read))
 }
 
 /// An accepted upload as the system keeps it: the image judged and shown (PNG or JPEG as
@@ -141,6 +152,30 @@ pub async fn accept_judged(scanner: &Scanner, limits: UploadLimits, bytes: Vec<u
         Some(png) => Judged { image: png, original: Some(original) },
         None => Judged { image: original, original: None },
     })
+}
+
+/// [`accept_judged`] for an image about to be matched, decoding it once: the checks (a TIFF's
+/// or a PDF's read its pixels: those are kept), then a PNG's or JPEG's pixels decoded
+/// (`matcher::decode_rgb`) — what the matcher is given and, for a TIFF or PDF, what the judged
+/// PNG is made of. A PNG or JPEG that passes its header check but does not decode is the
+/// matcher's to refuse (as before): its error comes back for the caller to map.
+pub async fn accept_decoded(
+    scanner: &Scanner,
+    limits: UploadLimits,
+    bytes: Vec<u8>,
+) -> Result<(Judged, Result<matcher::Decoded, matcher::MatchError>), UploadError> {
+    let (original, pixels_read) = checked(scanner, limits, bytes).await?;
+    let Some(mut d) = pixels_read else {
+        let data = original.data.clone();
+        let decoded =
+            super::comparisons::bounded(move || matcher::decode_rgb(&data)).await.map_err(|_| UploadError::Corrupt)?;
+        return Ok((Judged { image: original, original: None }, decoded));
+    };
+    // a TIFF or PDF: judged as the PNG of its pixels the record keeps (which declares no
+    // resolution: the same verdict as when the PNG was decoded again)
+    let png = ImageBlob::new(d.to_png(), "image/png", d.width as u32, d.height as u32);
+    (d.dpi, d.source) = (None, matcher::SourceFormat::Png);
+    Ok((Judged { image: png, original: Some(original) }, Ok(d)))
 }
 
 /// Width, height and decoded size in bytes, from the header alone.
@@ -196,6 +231,34 @@ mod tests {
         assert_eq!(accept_image(&s, l, cut_tiff).await, Err(UploadError::Truncated));
         // (a truncated JPEG passes the header check; the matcher refuses it when judging)
         assert!(accept_image(&s, l, cut).await.is_ok());
+    }
+
+    /// Decoded once: the pixels handed to the matcher are those the judged image holds — a PNG's
+    /// own, a TIFF's as its judged PNG decodes (no resolution, as the PNG declares none).
+    #[tokio::test]
+    async fn an_upload_to_match_is_decoded_once_into_the_judged_pixels() {
+        let (s, l) = (Scanner::disabled(), UploadLimits::default());
+        let (judged, d) = accept_decoded(&s, l, PNG.to_vec()).await.unwrap();
+        assert!(judged.original.is_none());
+        let d = d.unwrap();
+        assert_eq!(d.rgb, matcher::decode_rgb(PNG).unwrap().rgb);
+        for file in ["q0037_lzw.tif", "q0037_flate.pdf"] {
+            let bytes = std::fs::read(format!("{FORMATS}{file}")).unwrap();
+            let (judged, d) = accept_decoded(&s, l, bytes.clone()).await.unwrap();
+            assert_eq!(judged.original.as_ref().map(|o| o.data.len()), Some(bytes.len()), "{file}");
+            let d = d.unwrap();
+            let again = matcher::decode_rgb(&judged.image.data).unwrap();
+            assert_eq!(
+                (d.width, d.height, d.dpi, d.source),
+                (again.width, again.height, again.dpi, again.source),
+                "{file}"
+            );
+            assert_eq!(d.rgb, again.rgb, "{file}");
+        }
+        // a JPEG cut off passes the header check: the matcher's error comes back, nothing else
+        let cut = std::fs::read(format!("{FORMATS}q0037_truncated.jpg")).unwrap();
+        let (_, d) = accept_decoded(&s, l, cut).await.unwrap();
+        assert_eq!(d.unwrap_err(), matcher::MatchError::Truncated);
     }
 
     #[tokio::test]

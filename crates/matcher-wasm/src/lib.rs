@@ -1,18 +1,21 @@
-//! The matcher's entry points for JavaScript (browser build only). The page, a Web Worker and
-//! the WASM/native equality test call these; the matcher itself knows nothing of the web.
+//! The matcher's entry points for JavaScript (browser build only). The comparison workbench's
+//! Web Worker (`public/matcher-worker.js`) and the WASM/native equality test call these; the
+//! matcher itself knows nothing of the web.
 //!
-//! `MatchSession` is what the comparison workbench's worker (`public/matcher-worker.js`) drives:
-//! the registered impression is decoded once, ahead of the questioned image; each questioned image
-//! is decoded and matched in one call; manual alignments are re-scored without decoding again;
-//! views are rendered as RGBA buffers the worker transfers to the page.
+//! [`MatcherWorker`] answers the worker protocol (`matcher-protocol`: a typed `Request` in, a
+//! typed `Reply` out, crossed with serde-wasm-bindgen): the registered impression is decoded
+//! once, ahead of the questioned image; each questioned image is decoded and matched in one
+//! call; manual alignments are re-scored without decoding again; views are rendered as RGBA
+//! buffers the worker transfers to the page.
 
-use serde::Deserialize;
 use wasm_bindgen::prelude::*;
 
 use matcher::{self, views, Alignment, Decoded, GlobalTransform, MatchError, MatchOptions, MatchResult};
+use matcher_protocol::{from_js, to_js, Analysis, Frame, Js, Render, RenderParams, Reply, Request, ViewKind};
 
 /// Match a pair of image files' bytes; returns `{"ok": MatchResult}` or
-/// `{"error": message, "error_code": code}` as JSON.
+/// `{"error": message, "error_code": code}` as JSON (the equality test's and the benchmark's
+/// entry, not the worker's).
 #[wasm_bindgen]
 pub fn match_pair_json(registered: &[u8], questioned: &[u8]) -> String {
     let out = match matcher::match_pair(registered, questioned, &MatchOptions::default()) {
@@ -22,34 +25,94 @@ pub fn match_pair_json(registered: &[u8], questioned: &[u8]) -> String {
     out.to_string()
 }
 
-fn error_json(e: &MatchError) -> String {
-    serde_json::json!({ "error": e.to_string(), "error_code": e.code() }).to_string()
+/// The worker's side of the protocol: one session at a time.
+#[wasm_bindgen]
+#[derive(Default)]
+pub struct MatcherWorker {
+    session: Option<MatchSession>,
 }
 
-fn ok_json(r: &MatchResult, q: &Decoded) -> String {
-    serde_json::json!({ "ok": r, "questioned": { "width": q.width, "height": q.height } }).to_string()
+#[wasm_bindgen]
+impl MatcherWorker {
+    #[wasm_bindgen(constructor)]
+    pub fn new() -> MatcherWorker {
+        MatcherWorker::default()
+    }
+
+    /// Answer one request (a `Request` as a JavaScript value): `[reply, transfer]`, the
+    /// `Reply` and the buffers to transfer with it (its frames'). A message that is not a
+    /// request is answered `Crashed`.
+    pub fn handle(&mut self, message: JsValue) -> Result<js_sys::Array, JsError> {
+        let transfer = js_sys::Array::new();
+        let reply = match from_js::<Request<Js>>(message) {
+            Ok(request) => self.answer(request, &transfer),
+            Err(e) => Reply::Crashed { id: None, message: format!("not a request: {e}") },
+        };
+        let reply = to_js(&reply).map_err(|e| JsError::new(&e.to_string()))?;
+        Ok(js_sys::Array::of2(&reply, &transfer))
+    }
+}
+
+impl MatcherWorker {
+    fn answer(&mut self, request: Request<Js>, transfer: &js_sys::Array) -> Reply<Js> {
+        let id = request.id();
+        let renders = match request {
+            Request::Init { registered, .. } => {
+                self.session = None;
+                let bytes = registered.to_vec().unwrap_or_default();
+                return match MatchSession::new(&bytes) {
+                    Ok(s) => {
+                        // the first run of freshly compiled WASM is slow: run the matcher once
+                        // (the registered impression against itself, in a throwaway session)
+                        // before saying ready
+                        if let Ok(mut warm) = MatchSession::new(&bytes) {
+                            if warm.analyze(&bytes).is_ok() {
+                                let _ = warm.render(ViewKind::Overlay, &RenderParams::default(), 240, 240);
+                            }
+                        }
+                        let (width, height) = (s.reg.width as u32, s.reg.height as u32);
+                        self.session = Some(s);
+                        Reply::Ready { id, width, height }
+                    }
+                    Err(e) => Reply::Failed { id, error_code: e.code().to_string() },
+                };
+            }
+            Request::Match { questioned, renders, .. } => {
+                let Some(s) = self.session.as_mut() else { return no_session(id) };
+                let bytes = questioned.to_vec().unwrap_or_default();
+                let out = s.analyze(&bytes);
+                return s.done(id, s_outcome(out), &renders, transfer);
+            }
+            Request::Rescore { alignment, renders, .. } => {
+                let Some(s) = self.session.as_mut() else { return no_session(id) };
+                let out = s.rescore(alignment);
+                return s.done(id, s_outcome(out), &renders, transfer);
+            }
+            Request::Reset { renders, .. } => {
+                let Some(s) = self.session.as_mut() else { return no_session(id) };
+                let out = s.reset();
+                return s.done(id, s_outcome(out), &renders, transfer);
+            }
+            Request::Render { renders, .. } => renders,
+        };
+        let Some(s) = self.session.as_mut() else { return no_session(id) };
+        s.done(id, None, &renders, transfer)
+    }
+}
+
+fn no_session(id: u64) -> Reply<Js> {
+    Reply::Crashed { id: Some(id), message: "no session".into() }
+}
+
+fn s_outcome(r: Result<Analysis, MatchError>) -> Option<Result<Box<Analysis>, String>> {
+    Some(r.map(Box::new).map_err(|e| e.code().to_string()))
 }
 
 /// Largest side of a rendered view.
 const MAX_RENDER_SIDE: u32 = 4096;
 
-/// Parameters of [`MatchSession::render`] (all optional).
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-struct RenderParams {
-    /// Alignment to render with; the current result's when absent.
-    alignment: Option<Alignment>,
-    /// Difference tolerance, registered pixels.
-    tol: Option<f64>,
-    /// Split / fold line through (px, py) in output pixels, at `angle` degrees.
-    px: Option<f64>,
-    py: Option<f64>,
-    angle: Option<f64>,
-}
-
 /// One comparison in progress: the registered impression (decoded once), the questioned image
 /// and the latest results.
-#[wasm_bindgen]
 pub struct MatchSession {
     reg: Decoded,
     q: Option<Decoded>,
@@ -59,94 +122,87 @@ pub struct MatchSession {
     current: Option<MatchResult>,
 }
 
-#[wasm_bindgen]
 impl MatchSession {
-    /// Decode the registered impression. On failure the error's message is the JSON
-    /// `{"error": message, "error_code": code}`.
-    #[wasm_bindgen(constructor)]
-    pub fn new(registered: &[u8]) -> Result<MatchSession, JsError> {
-        let reg = matcher::decode(registered).map_err(|e| JsError::new(&error_json(&e)))?;
+    /// Decode the registered impression.
+    pub fn new(registered: &[u8]) -> Result<MatchSession, MatchError> {
+        let reg = matcher::decode(registered)?;
         Ok(MatchSession { reg, q: None, auto: None, current: None })
     }
 
-    #[wasm_bindgen(getter)]
-    pub fn registered_width(&self) -> u32 {
-        self.reg.width as u32
+    fn analysis(r: &MatchResult, q: &Decoded) -> Analysis {
+        Analysis { result: r.clone(), questioned_width: q.width as u32, questioned_height: q.height as u32 }
     }
 
-    #[wasm_bindgen(getter)]
-    pub fn registered_height(&self) -> u32 {
-        self.reg.height as u32
+    /// Decode a questioned image and match it automatically; on an error the previous
+    /// questioned image and results are kept.
+    pub fn analyze(&mut self, questioned: &[u8]) -> Result<Analysis, MatchError> {
+        let q = matcher::decode(questioned)?;
+        let r = matcher::match_decoded(&self.reg, &q, &MatchOptions::default())?;
+        let out = Self::analysis(&r, &q);
+        self.q = Some(q);
+        self.auto = Some(r.clone());
+        self.current = Some(r);
+        Ok(out)
     }
 
-    /// Decode a questioned image and match it automatically. Returns
-    /// `{"ok": MatchResult, "questioned": {"width", "height"}}` or `{"error", "error_code"}`;
-    /// on an error the previous questioned image and results are kept.
-    pub fn analyze(&mut self, questioned: &[u8]) -> String {
-        let q = match matcher::decode(questioned) {
-            Ok(q) => q,
-            Err(e) => return error_json(&e),
-        };
-        match matcher::match_decoded(&self.reg, &q, &MatchOptions::default()) {
-            Ok(r) => {
-                let out = ok_json(&r, &q);
-                self.q = Some(q);
-                self.auto = Some(r.clone());
-                self.current = Some(r);
-                out
-            }
-            Err(e) => error_json(&e),
+    /// Re-score the current questioned image with a manual alignment, skipping the automatic
+    /// alignment.
+    pub fn rescore(&mut self, al: Alignment) -> Result<Analysis, MatchError> {
+        if !alignment_is_finite(&al) || !(0.2..=5.0).contains(&al.scale) {
+            return Err(MatchError::InvalidOption("alignment out of range".into()));
         }
-    }
-
-    /// Re-score the current questioned image with a manual alignment (JSON
-    /// `{"rotation_deg", "scale", "tx", "ty"}`), skipping the automatic alignment.
-    pub fn rescore(&mut self, alignment_json: &str) -> String {
-        let al = match parse_alignment(alignment_json) {
-            Ok(a) => a,
-            Err(e) => return error_json(&e),
-        };
         let Some(q) = self.q.as_ref() else {
-            return error_json(&MatchError::InvalidOption("no questioned image yet".into()));
+            return Err(MatchError::InvalidOption("no questioned image yet".into()));
         };
         let opts = MatchOptions { manual_alignment: Some(al), ..MatchOptions::default() };
-        match matcher::match_decoded(&self.reg, q, &opts) {
-            Ok(r) => {
-                let out = ok_json(&r, q);
-                self.current = Some(r);
-                out
-            }
-            Err(e) => error_json(&e),
-        }
+        let r = matcher::match_decoded(&self.reg, q, &opts)?;
+        let out = Self::analysis(&r, q);
+        self.current = Some(r);
+        Ok(out)
     }
 
-    /// Back to the automatic result (returned as by [`MatchSession::analyze`]).
-    pub fn reset(&mut self) -> String {
+    /// Back to the automatic result.
+    pub fn reset(&mut self) -> Result<Analysis, MatchError> {
         match (self.auto.as_ref(), self.q.as_ref()) {
             (Some(a), Some(q)) => {
                 self.current = Some(a.clone());
-                ok_json(a, q)
+                Ok(Self::analysis(a, q))
             }
-            _ => error_json(&MatchError::InvalidOption("no questioned image yet".into())),
+            _ => Err(MatchError::InvalidOption("no questioned image yet".into())),
         }
     }
 
-    /// Render a view as RGBA (`width` x `height`, exactly) in the registered image's frame.
-    /// Views: `overlay`, `difference` (`tol`), `split` and `mirror` (`px`, `py`, `angle`),
-    /// `side_by_side`, `blink_registered`, `blink_questioned`, `heatmap`, and `crop` (the
-    /// questioned image around its located seal, not aligned). `params_json` may carry an
-    /// `alignment` to render with (live manual adjustment) instead of the current result's.
-    pub fn render(&self, view: &str, params_json: &str, width: u32, height: u32) -> Result<Vec<u8>, JsError> {
-        if !(1..=MAX_RENDER_SIDE).contains(&width) || !(1..=MAX_RENDER_SIDE).contains(&height) {
-            return Err(JsError::new("invalid_size"));
+    /// The reply to a request: its outcome and its frames (none when the outcome is an error);
+    /// each frame's buffer is added to `transfer`.
+    fn done(
+        &self,
+        id: u64,
+        outcome: Option<Result<Box<Analysis>, String>>,
+        renders: &[Render],
+        transfer: &js_sys::Array,
+    ) -> Reply<Js> {
+        let mut frames = Vec::new();
+        if !matches!(outcome, Some(Err(_))) {
+            for r in renders {
+                // a view that cannot be drawn is left out; the page keeps what it has
+                let Ok(rgba) = self.render(r.view, &r.params, r.w, r.h) else { continue };
+                let data = js_sys::Uint8Array::from(rgba.as_slice());
+                transfer.push(&data.buffer());
+                frames.push(Frame { key: r.key.clone(), w: r.w, h: r.h, rgba: Js(data.into()) });
+            }
         }
-        let p: RenderParams = if params_json.trim().is_empty() {
-            RenderParams::default()
-        } else {
-            serde_json::from_str(params_json).map_err(|_| JsError::new("invalid_params"))?
-        };
+        Reply::Done { id, outcome, frames }
+    }
+
+    /// Render a view as RGBA (`width` x `height`, exactly) in the registered image's frame.
+    /// `params.alignment` may carry an alignment to render with (live manual adjustment)
+    /// instead of the current result's.
+    pub fn render(&self, view: ViewKind, p: &RenderParams, width: u32, height: u32) -> Result<Vec<u8>, &'static str> {
+        if !(1..=MAX_RENDER_SIDE).contains(&width) || !(1..=MAX_RENDER_SIDE).contains(&height) {
+            return Err("invalid_size");
+        }
         let (Some(q), Some(cur)) = (self.q.as_ref(), self.current.as_ref()) else {
-            return Err(JsError::new("no_questioned"));
+            return Err("no_questioned");
         };
         // a live manual adjustment is a similarity; otherwise the result's full map (with the
         // scanner's or camera's correction), so a stretched scan is drawn aligned everywhere
@@ -156,9 +212,9 @@ impl MatchSession {
         };
         let (cx, cy) = (width as f64 * 0.5, height as f64 * 0.5);
         let img = match view {
-            "overlay" => views::overlay(&self.reg, q, al, width, height),
-            "difference" => views::difference(&self.reg, q, al, p.tol.unwrap_or(2.0), width, height),
-            "split" => views::split(
+            ViewKind::Overlay => views::overlay(&self.reg, q, al, width, height),
+            ViewKind::Difference => views::difference(&self.reg, q, al, p.tol.unwrap_or(2.0), width, height),
+            ViewKind::Split => views::split(
                 &self.reg,
                 q,
                 al,
@@ -168,7 +224,7 @@ impl MatchSession {
                 width,
                 height,
             ),
-            "mirror" => views::mirror_fold(
+            ViewKind::Mirror => views::mirror_fold(
                 &self.reg,
                 q,
                 al,
@@ -178,12 +234,11 @@ impl MatchSession {
                 width,
                 height,
             ),
-            "side_by_side" => views::side_by_side(&self.reg, q, al, width.max(2), height),
-            "blink_registered" => views::blink(&self.reg, q, al, width, height).0,
-            "blink_questioned" => views::blink(&self.reg, q, al, width, height).1,
-            "heatmap" => views::heatmap(&self.reg, &cur.blocks, width, height),
-            "crop" => crop(q, cur, width, height),
-            _ => return Err(JsError::new("unknown_view")),
+            ViewKind::SideBySide => views::side_by_side(&self.reg, q, al, width.max(2), height),
+            ViewKind::BlinkRegistered => views::blink(&self.reg, q, al, width, height).0,
+            ViewKind::BlinkQuestioned => views::blink(&self.reg, q, al, width, height).1,
+            ViewKind::Heatmap => views::heatmap(&self.reg, &cur.blocks, width, height),
+            ViewKind::Crop => crop(q, cur, width, height),
         };
         Ok(fit(img, width, height))
     }
@@ -191,15 +246,6 @@ impl MatchSession {
 
 fn alignment_is_finite(a: &Alignment) -> bool {
     a.rotation_deg.is_finite() && a.scale.is_finite() && a.tx.is_finite() && a.ty.is_finite()
-}
-
-fn parse_alignment(json: &str) -> Result<Alignment, MatchError> {
-    let al: Alignment =
-        serde_json::from_str(json).map_err(|_| MatchError::InvalidOption("alignment is not valid JSON".into()))?;
-    if !alignment_is_finite(&al) || !(0.2..=5.0).contains(&al.scale) {
-        return Err(MatchError::InvalidOption("alignment out of range".into()));
-    }
-    Ok(al)
 }
 
 /// The buffer as exactly `width` x `height` RGBA (views already produce that size; this guards

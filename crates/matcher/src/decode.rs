@@ -315,7 +315,13 @@ fn tiff_dpi(b: &[u8]) -> Option<f32> {
 /// ink. Errors when no red ink is present: [`MatchError::Grayscale`] when the file carries no
 /// colour at all, [`MatchError::NoRedInk`] otherwise.
 pub fn decode(bytes: &[u8]) -> Result<Decoded, MatchError> {
-    let d = decode_rgb(bytes)?;
+    with_ink(decode_rgb(bytes)?)
+}
+
+/// What [`decode`] asks of [`decode_rgb`]'s image before it is matched: red ink in it. For a
+/// caller that decoded once with [`decode_rgb`] (to check and keep the file) and now matches
+/// the same pixels with [`crate::match_decoded`], without decoding again.
+pub fn with_ink(d: Decoded) -> Result<Decoded, MatchError> {
     if d.ink.ink_count < super::ink::MIN_INK_PIXELS {
         return Err(if d.grayscale { MatchError::Grayscale } else { MatchError::NoRedInk });
     }

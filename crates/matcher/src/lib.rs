@@ -23,7 +23,7 @@ mod slip;
 pub mod views;
 
 pub use capture::{CaptureCorrection, CaptureModel, NOTABLE_KEYSTONE_PCT, NOTABLE_SHEAR_PCT, NOTABLE_STRETCH_PCT};
-pub use decode::{decode, decode_rgb, Decoded, SourceFormat};
+pub use decode::{decode, decode_rgb, with_ink, Decoded, SourceFormat};
 pub use print::{
     PrintEvidence, MAX_GENUINE_COLOUR_TEXTURE, MAX_GENUINE_HALFTONE, MAX_GENUINE_MIXING_BOW, MAX_GENUINE_SCREEN_LATTICE,
 };

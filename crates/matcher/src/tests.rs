@@ -580,3 +580,33 @@ fn unclear_impressions_are_never_inconsistent_and_hidden_ones_never_consistent()
     let back: MatchResult = serde_json::from_value(v).unwrap();
     assert!(back.questioned_quality.reasons.is_empty());
 }
+
+/// Decoding once (`decode_rgb`, then `with_ink`) and matching the planes gives what
+/// `match_pair` gives on the files, and refuses what `decode` refuses.
+#[test]
+fn decoded_once_matches_as_the_files_do() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/seal/");
+    let reg = std::fs::read(format!("{dir}registered/r0004.png")).unwrap();
+    let q = std::fs::read(format!("{dir}demo/q0037.jpg")).unwrap();
+    let opts = MatchOptions::default();
+    let from_files = match_pair(&reg, &q, &opts).unwrap();
+    let planes = with_ink(decode_rgb(&q).unwrap()).unwrap();
+    let once = match_decoded(&decode(&reg).unwrap(), &planes, &opts).unwrap();
+    assert_eq!(serde_json::to_string(&once).unwrap(), serde_json::to_string(&from_files).unwrap());
+    // a blank page: no red ink either way
+    let blank = decode_rgb(&views_png(64, 64)).unwrap();
+    assert!(matches!(with_ink(blank), Err(MatchError::NoRedInk)));
+}
+
+fn views_png(w: u32, h: u32) -> Vec<u8> {
+    let d = Decoded {
+        width: w as usize,
+        height: h as usize,
+        rgb: vec![255; (w * h * 3) as usize],
+        dpi: None,
+        source: SourceFormat::Png,
+        grayscale: false,
+        ink: crate::ink::classify(&vec![255; (w * h * 3) as usize], w as usize, h as usize),
+    };
+    d.to_png()
+}

@@ -1,14 +1,30 @@
-//! Every registered `/api/` endpoint, called as each role and as nobody: a new endpoint
-//! without a policy fails here, and so does a policy the server does not enforce.
+//! Every registered `/api/` endpoint — the server functions and the few the router serves to a
+//! GET (`authz::GET_ENDPOINTS`) — called as each role and as nobody: a new endpoint without a
+//! policy fails here, and so does a policy the server does not enforce.
 
 use crate::common;
 
 use crate::common::{TestApp, TestDb, PASSWORD};
 use app::domain::Role;
-use app::server::authz::{policy, Access, POLICY};
+use app::server::authz::{policy, Access, GET_ENDPOINTS, POLICY};
+
+/// A GET endpoint's pattern made a path (`{…}` segments filled in with an id).
+fn concrete(pattern: &str) -> String {
+    pattern.split('/').map(|s| if s.starts_with('{') { "1" } else { s }).collect::<Vec<_>>().join("/")
+}
+
+/// Call an endpoint as its clients do: POST for a server function, GET for the others.
+async fn call(app: &TestApp, p: &str, cookie: Option<&str>) -> common::Reply {
+    if GET_ENDPOINTS.iter().any(|g| concrete(g) == p) {
+        app.get(p, cookie).await.0
+    } else {
+        app.post(p, "", cookie).await
+    }
+}
 
 fn registered() -> Vec<String> {
     let mut paths: Vec<String> = leptos::server_fn::axum::server_fn_paths().map(|(p, _)| p.to_string()).collect();
+    paths.extend(GET_ENDPOINTS.iter().map(|p| concrete(p)));
     paths.sort();
     paths.dedup();
     // sign-out last: it ends the session the loop is using
@@ -25,12 +41,15 @@ async fn run(db: TestDb) {
         assert!(policy(p).is_some(), "endpoint {p} has no entry in authz::POLICY");
     }
     for (p, _) in POLICY {
-        assert!(paths.iter().any(|r| r == p), "authz::POLICY lists {p}, which no server function serves");
+        assert!(
+            paths.iter().any(|r| r == p) || GET_ENDPOINTS.contains(p),
+            "authz::POLICY lists {p}, which no server function serves"
+        );
     }
 
     // nobody
     for p in &paths {
-        let r = app.post(p, "", None).await;
+        let r = call(&app, p, None).await;
         match policy(p).unwrap() {
             Access::Public => assert!(r.status != 401 && r.status != 403, "{p} as nobody: {}", r.status),
             _ => assert_eq!(r.status, 401, "{p} as nobody must be 401, got {} {}", r.status, r.body),
@@ -47,7 +66,7 @@ async fn run(db: TestDb) {
                 Access::Public | Access::SignedIn => true,
                 Access::Roles(rs) => rs.contains(role),
             };
-            let r = app.post(p, "", Some(&cookie)).await;
+            let r = call(&app, p, Some(&cookie)).await;
             if allowed {
                 assert!(r.status != 401, "{p} as {role:?} should pass the policy, got {} {}", r.status, r.body);
                 if r.status == 403 {
@@ -72,7 +91,7 @@ async fn run(db: TestDb) {
     app.account("R9999", vec![Role::Admin], "LA-IT", true).await;
     let cookie = app.login("R9999", PASSWORD).await.unwrap_or_else(|r| panic!("{}", r.body));
     for p in &paths {
-        let r = app.post(p, "", Some(&cookie)).await;
+        let r = call(&app, p, Some(&cookie)).await;
         match policy(p).unwrap() {
             Access::Roles(_) => assert_eq!(r.status, 403, "{p} before the forced change: {}", r.status),
             _ => assert!(r.status != 401 && r.status != 403, "{p}: {}", r.status),

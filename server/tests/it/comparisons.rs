@@ -44,12 +44,7 @@ async fn submit(
     decision: &str,
     comment: &str,
 ) -> common::Reply {
-    app.post_json(
-        "/api/comparisons/submit",
-        &submission(query_id, questioned, browser, decision, comment),
-        Some(cookie),
-    )
-    .await
+    app.post_submit(&submission(query_id, questioned, browser, decision, comment), Some(cookie)).await
 }
 
 async fn setup(db: TestDb, limits: UploadLimits, scanner: Option<app::server::scan::Scanner>) -> TestApp {
@@ -469,7 +464,7 @@ async fn one_record_per_query_and_bounded_decodes(db: TestDb) {
     let runs: Vec<_> = (0..6)
         .map(|_| {
             let (app, body, clerk) = (app.clone(), body.clone(), clerk.clone());
-            tokio::spawn(async move { app.post_json("/api/comparisons/submit", &body, Some(&clerk)).await.status })
+            tokio::spawn(async move { app.post_submit(&body, Some(&clerk)).await.status })
         })
         .collect();
     let mut statuses = Vec::new();
@@ -533,7 +528,133 @@ async fn scanner_files_are_judged_and_kept(db: TestDb) {
     app.db.close().await;
 }
 
+/// The registered impression is read from its query's URL (#38), not from the look-up's JSON:
+/// the query's clerk gets the stored bytes in their stored type, never cached, with no trail row
+/// of its own (the query's `seal.query` row records what was shown); whoever else asks — a
+/// clerk of the same unit or another, a role that cannot open the query, nobody — is refused,
+/// and each refusal of an account is a denial in the trail.
+async fn the_registered_impression_is_served_to_the_querys_clerk_only(db: TestDb) {
+    let app = setup(db, UploadLimits::default(), None).await;
+    let clerk = login(&app, "C1001").await;
+    let r = app.post_json("/api/comparisons/start", &query(PERSON), Some(&clerk)).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(r.body.len() < 2_000, "the look-up's answer carries no image: {} bytes", r.body.len());
+    assert!(!r.body.contains("image_b64"), "{}", r.body);
+    let s: Value = serde_json::from_str(&r.body).unwrap();
+    let qid = s["query_id"].as_i64().unwrap();
+    let url = format!("/api/comparisons/{qid}/registered.png");
+    assert_eq!(s["seal"]["image_url"], url.as_str());
+    assert_eq!(s["seal"]["media_type"], "image/png");
+    let version = app.db.store.seal_version(s["seal"]["version_id"].as_i64().unwrap()).await.unwrap().unwrap();
+    let stored = app.db.store.image(&version.image_sha256).await.unwrap().unwrap();
+
+    let rows = app.db.store.trail_head().await.unwrap().0;
+    let (ok, bytes) = app.get(&url, Some(&clerk)).await;
+    assert_eq!(ok.status, 200, "{}", ok.body);
+    assert_eq!(bytes, stored.data, "the stored bytes, as they are");
+    assert_eq!(ok.headers["content-type"], stored.media_type.as_str());
+    assert_eq!(ok.headers["cache-control"], "private, no-store");
+    assert_eq!(ok.headers["x-content-type-options"], "nosniff");
+    assert_eq!(app.db.store.trail_head().await.unwrap().0, rows, "reading it again writes no row");
+
+    // refused, each with its denial row
+    let denial = |reason: &'static str| {
+        let app = &app;
+        let url = url.clone();
+        async move {
+            let last = app.db.store.recent_trail(1).await.unwrap().remove(0);
+            assert_eq!(last.action, "authz.denied");
+            let d: Value = serde_json::from_str(&last.details).unwrap();
+            assert_eq!((d["path"].as_str(), d["reason"].as_str()), (Some(url.as_str()), Some(reason)));
+        }
+    };
+    for (emp, reason) in [("C2001", "not_own_query"), ("C1002", "not_own_query"), ("S1001", "role"), ("H1001", "role")]
+    {
+        let who = login(&app, emp).await;
+        let (r, bytes) = app.get(&url, Some(&who)).await;
+        assert_eq!(r.status, 403, "{emp}: {}", r.body);
+        assert!(bytes.len() < 200 && !bytes.starts_with(b"\x89PNG"), "{emp} got the image");
+        denial(reason).await;
+    }
+    // an id that is no query: refused the same way (nobody learns which ids exist)
+    let (r, _) = app.get(&format!("/api/comparisons/{}/registered.png", qid + 1000), Some(&clerk)).await;
+    assert_eq!(r.status, 403);
+    let last = app.db.store.recent_trail(1).await.unwrap().remove(0);
+    assert!(last.details.contains("no_such_query"), "{}", last.details);
+    // nobody: 401; another method: 405 (before a session is read)
+    assert_eq!(app.get(&url, None).await.0.status, 401);
+    assert_eq!(app.post(&url, "", Some(&clerk)).await.status, 405);
+    // a query answered without a seal has no image
+    let none = start(&app, &clerk, "C123456781").await;
+    let (r, _) = app.get(&format!("/api/comparisons/{}/registered.png", none["query_id"]), Some(&clerk)).await;
+    assert_eq!(r.status, 404, "{}", r.body);
+    app.db.close().await;
+}
+
+/// `comparisons/submit` takes `multipart/form-data` (#38): the JSON part and the image part;
+/// another content type is refused unread, a missing or malformed part is a typed problem, and a
+/// body declared over the upload limit is answered 413 before it is read.
+async fn submissions_are_multipart_and_bounded(db: TestDb) {
+    let app = setup(db, UploadLimits::default(), None).await;
+    let clerk = login(&app, "C1001").await;
+    let s = start(&app, &clerk, PERSON).await;
+    let qid = s["query_id"].as_i64().unwrap();
+    let genuine = fixture("demo/q0037.jpg");
+    let shorthand = submission(qid, &genuine, browser_result(&genuine), "match", "");
+    // the old JSON body: not read
+    let r = app.post_json("/api/comparisons/submit", &shorthand, Some(&clerk)).await;
+    assert_eq!(r.status, 415, "{}", r.body);
+    // parts missing or malformed
+    let json_part = {
+        let mut v = shorthand["submission"].clone();
+        v.as_object_mut().unwrap().remove("questioned_b64");
+        v.to_string().into_bytes()
+    };
+    let cases = [
+        (vec![("submission", None, json_part.clone())], "image_encoding"),
+        (vec![("questioned", Some("q.jpg"), genuine.clone())], "submission_form"),
+        (
+            vec![("submission", None, b"{not json".to_vec()), ("questioned", Some("q.jpg"), genuine.clone())],
+            "submission_form",
+        ),
+        (
+            vec![
+                ("submission", None, json_part.clone()),
+                ("questioned", Some("q.jpg"), genuine.clone()),
+                ("extra", None, vec![1]),
+            ],
+            "submission_form",
+        ),
+    ];
+    for (parts, kind) in cases {
+        let (ct, body) = common::multipart_parts(&parts);
+        let r = app.send_bytes("POST", "/api/comparisons/submit", &ct, body, Some(&clerk)).await;
+        assert_eq!(r.status, 400, "{kind}: {}", r.body);
+        let e: Value = serde_json::from_str(&r.body).unwrap();
+        assert!(e.to_string().contains(&format!("\"{kind}\"")), "{kind}: {}", r.body);
+    }
+    assert_eq!(count(&app.db, "comparison").await, 0);
+    // over the upload body limit (16 MB in tests): 413, nothing read
+    let huge = vec![0u8; 16 * 1024 * 1024 + 1];
+    let (ct, body) =
+        common::multipart_parts(&[("submission", None, json_part.clone()), ("questioned", Some("q"), huge)]);
+    let r = app.send_bytes("POST", "/api/comparisons/submit", &ct, body, Some(&clerk)).await;
+    assert_eq!(r.status, 413);
+    // the parts in the other order are the same submission: accepted, the image decoded once
+    let (ct, body) =
+        common::multipart_parts(&[("questioned", Some("q.jpg"), genuine.clone()), ("submission", None, json_part)]);
+    let r = app.send_bytes("POST", "/api/comparisons/submit", &ct, body, Some(&clerk)).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let sub: Value = serde_json::from_str(&r.body).unwrap();
+    assert_eq!(sub["server_band"], "consistent");
+    let rec = app.db.store.comparison(sub["id"].as_i64().unwrap()).await.unwrap().unwrap();
+    assert_eq!(app.db.store.image(&rec.questioned_sha256).await.unwrap().unwrap().data, genuine);
+    app.db.close().await;
+}
+
 on_both!(
+    the_registered_impression_is_served_to_the_querys_clerk_only,
+    submissions_are_multipart_and_bounded,
     scanner_files_are_judged_and_kept,
     one_record_per_query_and_bounded_decodes,
     query_then_compare,

@@ -88,8 +88,7 @@ async fn three_instances_on_one_postgresql() {
     let (status, body, _) = b.post_json("/api/comparisons/start", &lookup(1), Some(&clerk)).await;
     assert_eq!(status, 200, "look-up on B with A's session: {body}");
     let q: Value = serde_json::from_str(&body).unwrap();
-    let (status, body, _) =
-        c.post_json("/api/comparisons/submit", &submission(q["query_id"].as_i64().unwrap()), Some(&clerk)).await;
+    let (status, body, _) = c.post_submit(&submission(q["query_id"].as_i64().unwrap()), Some(&clerk)).await;
     assert_eq!(status, 200, "submit on C: {body}");
     // signing out on C ends the session everywhere
     let (status, _, _) = c.post("/api/auth/logout", "", Some(&clerk)).await;
@@ -113,7 +112,7 @@ async fn three_instances_on_one_postgresql() {
             let id = serde_json::from_str::<Value>(&body).unwrap()["query_id"].as_i64().unwrap();
             qs.push(id);
             if i % 3 == 0 {
-                let (status, body, _) = s.post_json("/api/comparisons/submit", &submission(id), Some(&cookie)).await;
+                let (status, body, _) = s.post_submit(&submission(id), Some(&cookie)).await;
                 assert_eq!(status, 200, "{body}");
                 rs.push(serde_json::from_str::<Value>(&body).unwrap()["id"].as_i64().unwrap());
             }
@@ -286,7 +285,16 @@ async fn a_killed_server_loses_nothing_it_answered(kind: Kind) {
                 let id = serde_json::from_str::<Value>(&body).unwrap()["query_id"].as_i64().unwrap();
                 answered.lock().unwrap().0.push(id);
                 if i % 2 == 0 {
-                    let Ok(r) = post("/api/comparisons/submit", submission(id)).await else { return };
+                    let (content_type, body) = common::multipart(&submission(id));
+                    let sent = http
+                        .post(format!("{base}/api/comparisons/submit"))
+                        .header("content-type", content_type)
+                        .header("accept", "application/json")
+                        .header("cookie", cookie.clone())
+                        .body(body)
+                        .send()
+                        .await;
+                    let Ok(r) = sent else { return };
                     if r.status() != 200 {
                         return;
                     }

@@ -211,8 +211,7 @@ async fn metrics_are_exported(kind: Kind) {
     let (status, body, _) = server.post_json("/api/comparisons/start", &common::serve::lookup(1), Some(&clerk)).await;
     assert_eq!(status, 200, "{body}");
     let id = serde_json::from_str::<Value>(&body).unwrap()["query_id"].as_i64().unwrap();
-    let (status, body, _) =
-        server.post_json("/api/comparisons/submit", &common::serve::submission(id), Some(&clerk)).await;
+    let (status, body, _) = server.post_submit(&common::serve::submission(id), Some(&clerk)).await;
     assert_eq!(status, 200, "{body}");
     let text = reqwest::get(format!("http://{metrics_addr}/metrics")).await.unwrap().text().await.unwrap();
     for needle in [

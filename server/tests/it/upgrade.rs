@@ -211,7 +211,7 @@ async fn flows(app: &TestApp) -> Value {
     let browser = json!({ "score": r.score, "band": r.band, "alignment": r.alignment, "manual": false });
     let sub = json!({ "submission": { "query_id": q, "questioned_b64": common::b64(&questioned), "browser": browser,
         "manual_alignment": null, "decision": "match", "comment": "" } });
-    let r = app.post_json("/api/comparisons/submit", &sub, Some(&clerk)).await;
+    let r = app.post_submit(&sub, Some(&clerk)).await;
     assert_eq!(r.status, 200, "{}", r.body);
     // last month's report (the demo history's look-ups), generated and signed
     let month = app::domain::report::Month::of(chrono::Utc::now()).prev().to_string();

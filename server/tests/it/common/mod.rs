@@ -24,6 +24,45 @@ pub fn b64(b: &[u8]) -> String {
     base64::engine::general_purpose::STANDARD.encode(b)
 }
 
+/// The multipart boundary the tests' submissions use.
+pub const BOUNDARY: &str = "yinjian-test-boundary-7d1f";
+
+/// A submission as the page sends it (`comparisons/submit` takes `multipart/form-data`): the
+/// JSON part and the image part, from the tests' shorthand `{"submission": {…, "questioned_b64":
+/// base64 of the image}}`. Returns (content type, body).
+pub fn multipart(shorthand: &serde_json::Value) -> (String, Vec<u8>) {
+    use base64::Engine;
+    let mut sub = shorthand["submission"].clone();
+    let image = sub
+        .as_object_mut()
+        .and_then(|o| o.remove("questioned_b64"))
+        .and_then(|v| v.as_str().map(String::from))
+        .map(|b| base64::engine::general_purpose::STANDARD.decode(b).unwrap())
+        .unwrap_or_default();
+    multipart_parts(&[("submission", None, sub.to_string().into_bytes()), ("questioned", Some("q"), image)])
+}
+
+/// A `multipart/form-data` body of these parts (name, file name, bytes).
+pub fn multipart_parts(parts: &[(&str, Option<&str>, Vec<u8>)]) -> (String, Vec<u8>) {
+    let mut body = Vec::new();
+    for (name, file, data) in parts {
+        body.extend_from_slice(format!("--{BOUNDARY}\r\n").as_bytes());
+        match file {
+            Some(f) => body.extend_from_slice(
+                format!(
+                    "Content-Disposition: form-data; name=\"{name}\"; filename=\"{f}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+                )
+                .as_bytes(),
+            ),
+            None => body.extend_from_slice(format!("Content-Disposition: form-data; name=\"{name}\"\r\n\r\n").as_bytes()),
+        }
+        body.extend_from_slice(data);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{BOUNDARY}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={BOUNDARY}"), body)
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Kind {
     Sqlite,
@@ -358,6 +397,53 @@ impl TestApp {
         let headers = resp.headers().clone();
         let bytes = http_body_util::BodyExt::collect(resp.into_body()).await.unwrap().to_bytes();
         Reply { status, headers, body: String::from_utf8_lossy(&bytes).into_owned() }
+    }
+
+    /// Submit a comparison (`comparisons/submit`, multipart) from the tests' shorthand (see
+    /// [`multipart`]).
+    pub async fn post_submit(&self, shorthand: &serde_json::Value, cookie: Option<&str>) -> Reply {
+        let (content_type, body) = multipart(shorthand);
+        self.send_bytes("POST", "/api/comparisons/submit", &content_type, body, cookie).await
+    }
+
+    /// A request with these bytes as its body, of this content type.
+    pub async fn send_bytes(
+        &self,
+        method: &str,
+        path: &str,
+        content_type: &str,
+        body: Vec<u8>,
+        cookie: Option<&str>,
+    ) -> Reply {
+        use tower::ServiceExt;
+        let mut b = axum::http::Request::builder()
+            .method(method)
+            .uri(path)
+            .header("content-type", content_type)
+            .header("content-length", body.len().to_string())
+            .header("accept", "application/json");
+        if let Some(c) = cookie {
+            b = b.header("cookie", c);
+        }
+        let resp = self.router.clone().oneshot(b.body(axum::body::Body::from(body)).unwrap()).await.unwrap();
+        let status = resp.status().as_u16();
+        let headers = resp.headers().clone();
+        let bytes = http_body_util::BodyExt::collect(resp.into_body()).await.unwrap().to_bytes();
+        Reply { status, headers, body: String::from_utf8_lossy(&bytes).into_owned() }
+    }
+
+    /// GET `path` (the endpoints read with a GET: `authz::GET_ENDPOINTS`); the body's bytes.
+    pub async fn get(&self, path: &str, cookie: Option<&str>) -> (Reply, Vec<u8>) {
+        use tower::ServiceExt;
+        let mut b = axum::http::Request::builder().method("GET").uri(path);
+        if let Some(c) = cookie {
+            b = b.header("cookie", c);
+        }
+        let resp = self.router.clone().oneshot(b.body(axum::body::Body::empty()).unwrap()).await.unwrap();
+        let status = resp.status().as_u16();
+        let headers = resp.headers().clone();
+        let bytes = http_body_util::BodyExt::collect(resp.into_body()).await.unwrap().to_bytes().to_vec();
+        (Reply { status, headers, body: String::from_utf8_lossy(&bytes).into_owned() }, bytes)
     }
 
     /// Sign in with the test password; the session cookie (panics when refused).

@@ -106,6 +106,21 @@ impl Instance {
         Self::reply(r).await
     }
 
+    /// Submit a comparison (multipart) from the tests' shorthand (`super::multipart`).
+    pub async fn post_submit(&self, shorthand: &Value, cookie: Option<&str>) -> (u16, String, Option<String>) {
+        let (content_type, body) = super::multipart(shorthand);
+        let mut r = self
+            .http
+            .post(format!("{}/api/comparisons/submit", self.base))
+            .header("content-type", content_type)
+            .header("accept", "application/json")
+            .body(body);
+        if let Some(c) = cookie {
+            r = r.header("cookie", c);
+        }
+        Self::reply(r).await
+    }
+
     async fn reply(r: reqwest::RequestBuilder) -> (u16, String, Option<String>) {
         match r.send().await {
             Ok(resp) => {

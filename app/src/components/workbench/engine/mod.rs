@@ -25,9 +25,10 @@ use worker::*;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use matcher_protocol::{Js, Render as Spec, RenderParams, Reply, Request, ViewKind};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::js_sys::{futures::JsFuture, Array, ArrayBuffer, Object, Reflect, Uint8Array, Uint8ClampedArray};
+use web_sys::js_sys::{futures::JsFuture, Array, ArrayBuffer, Uint8Array, Uint8ClampedArray};
 use web_sys::{
     CanvasRenderingContext2d, HtmlCanvasElement, ImageData, MessageEvent, OffscreenCanvas,
     OffscreenCanvasRenderingContext2d, Worker, WorkerOptions, WorkerType,
@@ -64,16 +65,6 @@ const MAX_ZOOM: f64 = 8.0;
 pub enum DragKind {
     Move,
     Rotate,
-}
-
-/// A frame the worker should render.
-#[derive(Clone, Debug)]
-struct Spec {
-    key: String,
-    view: &'static str,
-    params: String,
-    w: u32,
-    h: u32,
 }
 
 enum JobKind {
@@ -164,33 +155,37 @@ impl Inner {
     fn specs_for(&self, view: View, with_alignment: bool) -> Vec<Spec> {
         let (w, h) = self.out;
         let alignment = if with_alignment { self.alignment } else { None };
-        let spec = |name: &'static str, params: Vec<(&str, f64)>, w: u32, h: u32| {
-            let mut key = format!("{name}|{w}x{h}");
-            let mut p = serde_json::Map::new();
+        let spec = |view: ViewKind, params: Vec<(&str, f64)>, w: u32, h: u32| {
+            let mut key = format!("{}|{w}x{h}", view.name());
+            let mut p = RenderParams { alignment, ..RenderParams::default() };
             for (k, v) in params {
                 key.push_str(&format!("|{k}={v:.1}"));
-                p.insert(k.to_string(), serde_json::json!(v));
+                match k {
+                    "tol" => p.tol = Some(v),
+                    "px" => p.px = Some(v),
+                    "py" => p.py = Some(v),
+                    _ => p.angle = Some(v),
+                }
             }
-            if let Some(a) = alignment {
-                p.insert("alignment".into(), serde_json::json!(a));
-            }
-            Spec { key, view: name, params: serde_json::Value::Object(p).to_string(), w, h }
+            Spec { key, view, params: p, w, h }
         };
         let line = || {
             let (px, py) = self.line_point();
             vec![("px", px), ("py", py), ("angle", self.ui.line_angle.get_untracked())]
         };
         match view {
-            View::Overlay | View::Loupe => vec![spec("overlay", vec![], w, h)],
-            View::Difference => vec![spec("difference", vec![("tol", self.ui.tol.get_untracked())], w, h)],
-            View::Split => vec![spec("split", line(), w, h)],
-            View::Mirror => vec![spec("mirror", line(), w, h)],
-            View::Blink => vec![spec("blink_registered", vec![], w, h), spec("blink_questioned", vec![], w, h)],
+            View::Overlay | View::Loupe => vec![spec(ViewKind::Overlay, vec![], w, h)],
+            View::Difference => vec![spec(ViewKind::Difference, vec![("tol", self.ui.tol.get_untracked())], w, h)],
+            View::Split => vec![spec(ViewKind::Split, line(), w, h)],
+            View::Mirror => vec![spec(ViewKind::Mirror, line(), w, h)],
+            View::Blink => {
+                vec![spec(ViewKind::BlinkRegistered, vec![], w, h), spec(ViewKind::BlinkQuestioned, vec![], w, h)]
+            }
             View::SideBySide => {
                 let (w2, h2) = ((w * SBS_OVERSAMPLE).min(4096), (h * SBS_OVERSAMPLE).min(4096));
-                vec![spec("blink_registered", vec![], w2, h2), spec("blink_questioned", vec![], w2, h2)]
+                vec![spec(ViewKind::BlinkRegistered, vec![], w2, h2), spec(ViewKind::BlinkQuestioned, vec![], w2, h2)]
             }
-            View::Heatmap => vec![spec("heatmap", vec![], w, h)],
+            View::Heatmap => vec![spec(ViewKind::Heatmap, vec![], w, h)],
         }
     }
 
@@ -218,20 +213,8 @@ fn now() -> f64 {
     window().performance().map(|p| p.now()).unwrap_or(0.0)
 }
 
-fn set(obj: &Object, k: &str, v: &JsValue) {
-    let _ = Reflect::set(obj, &JsValue::from_str(k), v);
-}
-
-fn get(obj: &JsValue, k: &str) -> JsValue {
-    Reflect::get(obj, &JsValue::from_str(k)).unwrap_or(JsValue::UNDEFINED)
-}
-
 fn ctx2d(c: &HtmlCanvasElement) -> Option<CanvasRenderingContext2d> {
     c.get_context("2d").ok().flatten().and_then(|o| o.dyn_into().ok())
-}
-
-fn alignment_json(a: &Alignment) -> String {
-    serde_json::to_string(a).unwrap_or_default()
 }
 
 /// Pointer position in a canvas' backing pixels.
@@ -308,14 +291,14 @@ impl Engine {
         worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
         worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
         // the registered impression, decoded once in the worker ahead of any questioned image
-        let reg = Uint8Array::new_from_slice(&registered);
-        let msg = Object::new();
-        set(&msg, "type", &"init".into());
-        set(&msg, "id", &0.into());
-        set(&msg, "registered", &reg.buffer());
-        let transfer = Array::new();
-        transfer.push(&reg.buffer());
-        let _ = worker.post_message_with_transfer(&msg, &transfer);
+        let reg = Uint8Array::new_from_slice(&registered).buffer();
+        let transfer = Array::of1(&reg);
+        match matcher_protocol::to_js(&Request::Init { id: 0, registered: Js(reg.into()) }) {
+            Ok(msg) => {
+                let _ = worker.post_message_with_transfer(&msg, &transfer);
+            }
+            Err(_) => engine.fatal("worker"),
+        }
         let weak = Rc::downgrade(&engine.0);
         let paste = window_event_listener(leptos::ev::paste, move |ev| {
             if let Some(inner) = weak.upgrade() {

@@ -4,15 +4,12 @@
 use super::*;
 
 impl Engine {
-    pub(super) fn paint_crop(&self, frames: &JsValue) {
-        let Ok(arr) = frames.clone().dyn_into::<Array>() else { return };
+    pub(super) fn paint_crop(&self, frames: &[matcher_protocol::Frame<Js>]) {
         let canvas = self.0.borrow().refs.crop.get_untracked();
         let Some(c) = canvas else { return };
-        for f in arr.iter() {
-            if get(&f, "key").as_string().as_deref() == Some("crop") {
-                if let (Some(img), Some(ctx)) = (image_data(&get(&f, "buf"), CROP_PX, CROP_PX), ctx2d(&c)) {
-                    let _ = ctx.put_image_data(&img, 0.0, 0.0);
-                }
+        for f in frames.iter().filter(|f| f.key == "crop") {
+            if let (Some(img), Some(ctx)) = (image_data(&f.rgba, CROP_PX, CROP_PX), ctx2d(&c)) {
+                let _ = ctx.put_image_data(&img, 0.0, 0.0);
             }
         }
     }
@@ -238,11 +235,14 @@ pub(super) fn draw_zoomed(dst: &HtmlCanvasElement, src: &HtmlCanvasElement, zoom
     let _ = ctx.set_transform(1.0, 0.0, 0.0, 1.0, 0.0, 0.0);
 }
 
-pub(super) fn image_data(buf: &JsValue, w: u32, h: u32) -> Option<ImageData> {
-    let buf = buf.clone().dyn_into::<ArrayBuffer>().ok()?;
-    if w == 0 || h == 0 || buf.byte_length() != w * h * 4 {
+/// A frame's RGBA (the worker's `Uint8Array`, its buffer transferred) as `ImageData`, without
+/// copying it.
+pub(super) fn image_data(rgba: &Js, w: u32, h: u32) -> Option<ImageData> {
+    let bytes = rgba.0.dyn_ref::<Uint8Array>()?;
+    if w == 0 || h == 0 || bytes.byte_length() != w * h * 4 {
         return None;
     }
-    let arr = Uint8ClampedArray::new(&buf);
+    let buf: ArrayBuffer = bytes.buffer().dyn_into().ok()?;
+    let arr = Uint8ClampedArray::new_with_byte_offset_and_length(&buf, bytes.byte_offset(), bytes.byte_length());
     ImageData::new_with_js_u8_clamped_array_and_sh(&arr, w, h).ok()
 }

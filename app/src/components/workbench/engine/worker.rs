@@ -94,10 +94,12 @@ impl Engine {
         }
     }
 
-    pub(super) fn post(&self, msg: &Object, transfer: &Array) {
+    pub(super) fn post(&self, msg: &Request<Js>, transfer: &Array) {
         let worker = self.0.borrow().worker.clone();
         if let Some(w) = worker {
-            if w.post_message_with_transfer(msg, transfer).is_err() {
+            let sent =
+                matcher_protocol::to_js(msg).ok().is_some_and(|m| w.post_message_with_transfer(&m, transfer).is_ok());
+            if !sent {
                 self.fatal("worker");
             }
         }
@@ -112,69 +114,66 @@ impl Engine {
             }
             let id = s.next_id;
             s.next_id += 1;
-            let msg = Object::new();
             let transfer = Array::new();
-            set(&msg, "id", &(id as f64).into());
             let gen = s.gen;
-            if let Some(pm) = s.pending_match.take() {
+            let msg = if let Some(pm) = s.pending_match.take() {
                 // a new image supersedes adjustments of the old one
                 s.pending_rescore = None;
                 s.pending_reset = false;
-                let specs = s.specs_for(s.ui.view.get_untracked(), false);
-                set(&msg, "type", &"match".into());
-                set(&msg, "bytes", &pm.buf);
+                let mut renders = s.specs_for(s.ui.view.get_untracked(), false);
+                renders.push(crop_spec());
                 transfer.push(&pm.buf);
-                set(&msg, "renders", &specs_js(&specs, Some(crop_spec())));
                 s.in_flight =
                     Some(Job { id, kind: JobKind::Match { t0: pm.t0, bytes: pm.bytes, media: pm.media }, gen });
+                Request::Match { id, questioned: Js(pm.buf.into()), renders }
             } else if s.pending_reset {
                 s.pending_reset = false;
                 s.pending_rescore = None;
-                let specs = s.specs_for(s.ui.view.get_untracked(), true);
-                set(&msg, "type", &"reset".into());
-                set(&msg, "renders", &specs_js(&specs, None));
+                let renders = s.specs_for(s.ui.view.get_untracked(), true);
                 s.in_flight = Some(Job { id, kind: JobKind::Reset, gen });
-            } else if let Some(al) = s.pending_rescore.take() {
-                let specs = s.specs_for(s.ui.view.get_untracked(), true);
-                set(&msg, "type", &"rescore".into());
-                set(&msg, "alignment", &alignment_json(&al).into());
-                set(&msg, "renders", &specs_js(&specs, None));
+                Request::Reset { id, renders }
+            } else if let Some(alignment) = s.pending_rescore.take() {
+                let renders = s.specs_for(s.ui.view.get_untracked(), true);
                 let epoch = s.epoch;
-                s.in_flight = Some(Job { id, kind: JobKind::Rescore { alignment: al, epoch }, gen });
-            } else if let Some(specs) = s.missing() {
-                set(&msg, "type", &"render".into());
-                set(&msg, "renders", &specs_js(&specs, None));
+                s.in_flight = Some(Job { id, kind: JobKind::Rescore { alignment, epoch }, gen });
+                Request::Rescore { id, alignment, renders }
+            } else if let Some(renders) = s.missing() {
                 s.in_flight = Some(Job { id, kind: JobKind::Render, gen });
+                Request::Render { id, renders }
             } else {
                 return;
-            }
+            };
             (msg, transfer)
         };
         self.post(&msg, &transfer);
     }
 
     pub(super) fn on_message(&self, data: JsValue) {
-        let ty = get(&data, "type").as_string().unwrap_or_default();
-        let id = get(&data, "id").as_f64().unwrap_or(-1.0) as u64;
+        let reply = matcher_protocol::from_js::<Reply<Js>>(data)
+            .unwrap_or_else(|e| Reply::Crashed { id: None, message: e.to_string() });
         let job = {
             let mut s = self.0.borrow_mut();
-            match s.in_flight.as_ref() {
-                Some(j) if j.id == id => s.in_flight.take(),
+            match (s.in_flight.as_ref(), reply.id()) {
+                (Some(j), Some(id)) if j.id == id => s.in_flight.take(),
+                // a crash without an id is the one message in flight
+                (Some(_), None) => s.in_flight.take(),
                 _ => None,
             }
         };
         let Some(job) = job else { return };
-        if matches!(job.kind, JobKind::Init) && ty != "ready" {
-            self.fatal(if ty == "failed" { "registered" } else { "worker" });
-            return;
-        }
-        match ty.as_str() {
-            "ready" => {
-                let w = get(&data, "width").as_f64().unwrap_or(1.0) as u32;
-                let h = get(&data, "height").as_f64().unwrap_or(1.0) as u32;
-                self.on_ready(w.max(1), h.max(1));
+        match reply {
+            Reply::Ready { width, height, .. } if matches!(job.kind, JobKind::Init) => {
+                self.on_ready(width.max(1), height.max(1))
             }
-            "done" => self.on_done(job, &data),
+            Reply::Failed { .. } if matches!(job.kind, JobKind::Init) => {
+                self.fatal("registered");
+                return;
+            }
+            _ if matches!(job.kind, JobKind::Init) => {
+                self.fatal("worker");
+                return;
+            }
+            Reply::Done { outcome, frames, .. } => self.on_done(job, outcome, frames),
             _ => {
                 // the worker threw (should not happen): report, keep the state
                 let ui = self.0.borrow().ui;
@@ -234,10 +233,13 @@ impl Engine {
         ui.ready.set(true);
     }
 
-    pub(super) fn on_done(&self, job: Job, data: &JsValue) {
-        let json = get(data, "json").as_string();
-        let parsed: Option<Result<MatchResult, String>> = json.map(|j| parse_result(&j));
-        let frames = get(data, "frames");
+    pub(super) fn on_done(
+        &self,
+        job: Job,
+        outcome: Option<Result<Box<matcher_protocol::Analysis>, String>>,
+        frames: Vec<matcher_protocol::Frame<Js>>,
+    ) {
+        let parsed: Option<Result<MatchResult, String>> = outcome.map(|o| o.map(|a| a.result));
         match job.kind {
             JobKind::Match { t0, bytes, media } => match parsed {
                 Some(Ok(r)) => {
@@ -314,22 +316,19 @@ impl Engine {
         }
     }
 
-    pub(super) fn store_frames(&self, frames: &JsValue, gen: u64) {
-        let Ok(arr) = frames.clone().dyn_into::<Array>() else { return };
+    pub(super) fn store_frames(&self, frames: &[matcher_protocol::Frame<Js>], gen: u64) {
         let mut s = self.0.borrow_mut();
-        for f in arr.iter() {
-            let key = get(&f, "key").as_string().unwrap_or_default();
-            if key == "crop" {
+        for f in frames {
+            if f.key == "crop" {
                 continue;
             }
-            let (w, h) = (get(&f, "w").as_f64().unwrap_or(0.0) as u32, get(&f, "h").as_f64().unwrap_or(0.0) as u32);
-            let Some(img) = image_data(&get(&f, "buf"), w, h) else { continue };
-            let keep = match s.frames.get(&key) {
+            let Some(img) = image_data(&f.rgba, f.w, f.h) else { continue };
+            let keep = match s.frames.get(&f.key) {
                 Some((g, _)) => *g <= gen,
                 None => true,
             };
             if keep {
-                s.frames.insert(key, (gen, img));
+                s.frames.insert(f.key.clone(), (gen, img));
             }
         }
         if s.frames.len() > 48 {
@@ -337,28 +336,6 @@ impl Engine {
             s.frames.retain(|_, (fg, _)| *fg == g);
         }
     }
-}
-
-pub(super) fn specs_js(specs: &[Spec], extra: Option<Spec>) -> Array {
-    let arr = Array::new();
-    for s in specs.iter().chain(extra.iter()) {
-        let o = Object::new();
-        set(&o, "key", &s.key.as_str().into());
-        set(&o, "view", &s.view.into());
-        set(&o, "params", &s.params.as_str().into());
-        set(&o, "w", &s.w.into());
-        set(&o, "h", &s.h.into());
-        arr.push(&o);
-    }
-    arr
-}
-
-pub(super) fn parse_result(json: &str) -> Result<MatchResult, String> {
-    let v: serde_json::Value = serde_json::from_str(json).map_err(|_| "internal".to_string())?;
-    if let Some(ok) = v.get("ok") {
-        return serde_json::from_value(ok.clone()).map_err(|_| "internal".to_string());
-    }
-    Err(v.get("error_code").and_then(|c| c.as_str()).unwrap_or("internal").to_string())
 }
 
 pub(super) fn browser_result(r: &MatchResult) -> BrowserResult {
@@ -447,5 +424,5 @@ pub(super) async fn reencode(
 }
 
 pub(super) fn crop_spec() -> Spec {
-    Spec { key: "crop".into(), view: "crop", params: String::new(), w: CROP_PX, h: CROP_PX }
+    Spec { key: "crop".into(), view: ViewKind::Crop, params: RenderParams::default(), w: CROP_PX, h: CROP_PX }
 }
