@@ -2,7 +2,7 @@
 //! the record as the form shows it. Each takes the [`Caller`], writes its trail rows (denials
 //! included) and answers a typed view or an [`AuditError`].
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{NaiveDate, Utc};
 
 use super::{may_read, may_sign, missing, open, Opening, Outcome};
 use crate::domain::audit::{due_state, periods_since, AuditKind, AuditState, DueState, Part, Period, Slot};
@@ -342,18 +342,15 @@ pub async fn create(state: &AppState, caller: &Caller, req: OpenRequest, endpoin
     })
 }
 
-fn time(t: DateTime<Utc>) -> String {
-    roc_datetime(t)
-}
-
 /// The audit as the form shows it (sampled look-ups with the national ID masked); reading it
 /// is written to the trail with the look-ups it showed.
 pub async fn view(state: &AppState, caller: &Caller, id: i64, endpoint: &str) -> Outcome<AuditView> {
     let actor = &caller.actor;
     let store = &state.store;
     let row = format!("audit {id}");
+    let now = Utc::now();
     let a = load(state, id).await?;
-    if !may_read(store, actor, &a, Utc::now()).await? {
+    if !may_read(store, actor, &a, now).await? {
         return Err(caller.deny(state, endpoint, "not_audit_party").await);
     }
     let kind = a.kind;
@@ -395,13 +392,15 @@ pub async fn view(state: &AppState, caller: &Caller, id: i64, endpoint: &str) ->
     }
     let answers = answers(state, id).await?;
     let signoffs = store.audit_signoffs(id).await?;
-    let now = Utc::now();
+    // the auditor and the audited person are named in their boxes and at the head of the form
+    let auditor = label(state, a.auditor_id, &row).await?;
+    let audited = label_opt(state, a.audited_id, &row).await?;
     let mut slots = Vec::new();
     for slot in kind.slots() {
         let s = signoffs.iter().find(|s| s.slot == *slot);
         let expected = match slot {
-            Slot::Auditor => label(state, a.auditor_id, &row).await?,
-            Slot::Audited => label_opt(state, a.audited_id, &row).await?,
+            Slot::Auditor => auditor.clone(),
+            Slot::Audited => audited.clone(),
             _ => String::new(),
         };
         slots.push(SlotView {
@@ -454,7 +453,7 @@ pub async fn view(state: &AppState, caller: &Caller, id: i64, endpoint: &str) ->
     let is_auditor = a.auditor_id == actor.account_id;
     let can_decide_withdrawal = a.withdraw_requested_at.is_some()
         && a.withdrawn_at.is_none()
-        && super::may_approve_withdrawal(store, actor, &a, Utc::now()).await?;
+        && super::may_approve_withdrawal(store, actor, &a, now).await?;
     Ok(AuditView {
         id,
         kind,
@@ -462,8 +461,8 @@ pub async fn view(state: &AppState, caller: &Caller, id: i64, endpoint: &str) ->
         period_label: period.roc(),
         target: target(state, &a).await?,
         auditing_unit: unit_name(state, a.auditing_unit_id, &row).await?,
-        auditor: label(state, a.auditor_id, &row).await?,
-        audited: label_opt(state, a.audited_id, &row).await?,
+        auditor,
+        audited,
         audited_on: roc(a.audited_on, &row)?,
         seed: (a.seed as u64).to_string(),
         lookups: a.lookups,
@@ -484,12 +483,12 @@ pub async fn view(state: &AppState, caller: &Caller, id: i64, endpoint: &str) ->
             && a.submitted_at.is_none()
             && a.withdrawn_at.is_none()
             && a.withdraw_requested_at.is_none(),
-        withdrawn: a.withdrawn_at.map(|t| (time(t), a.withdrawn_reason.clone().unwrap_or_default())),
+        withdrawn: a.withdrawn_at.map(|t| (roc_datetime(t), a.withdrawn_reason.clone().unwrap_or_default())),
         withdrawn_approved_by: label_opt(state, a.withdrawn_approved_by, &row).await?,
         withdraw_pending: a
             .withdraw_requested_at
             .filter(|_| a.withdrawn_at.is_none())
-            .map(|t| (time(t), a.withdraw_request_reason.clone().unwrap_or_default())),
+            .map(|t| (roc_datetime(t), a.withdraw_request_reason.clone().unwrap_or_default())),
         can_decide_withdrawal,
         is_auditor,
         submitted: a.submitted_at.is_some(),
