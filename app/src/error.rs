@@ -16,49 +16,32 @@ use crate::i18n::Locale;
 /// reader's language.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, thiserror::Error)]
 pub enum ApiError {
-    #[error("請先登入")]
+    #[error("not signed in")]
     NotSignedIn,
-    #[error("請先變更密碼")]
+    #[error("password change required")]
     PasswordChangeRequired,
-    #[error("您沒有執行此操作的權限")]
+    #[error("forbidden")]
     Forbidden,
-    #[error("員工編號或密碼錯誤")]
+    #[error("bad credentials")]
     BadCredentials,
-    #[error("帳號已鎖定，請於 {0} 後再試")]
+    #[error("locked until {0}")]
     Locked(String),
-    #[error("嘗試次數過多，請稍後再試")]
+    #[error("rate limited")]
     RateLimited,
-    #[error("{}", crate::i18n::problems::problem_text(.0, Locale::ZhTw))]
+    #[error("invalid: {}", crate::i18n::problems::problem_text(.0, Locale::En))]
     Invalid(Problem),
-    #[error("找不到資料")]
+    #[error("not found")]
     NotFound,
-    #[error("系統發生錯誤，請稍後再試")]
+    #[error("internal error")]
     Internal,
-    #[error("連線或格式錯誤：{0}")]
+    #[error("server function: {0}")]
     ServerFn(ServerFnErrorErr),
 }
 
 impl ApiError {
-    pub fn en(&self) -> String {
-        match self {
-            Self::NotSignedIn => "Please sign in".into(),
-            Self::PasswordChangeRequired => "Please change your password first".into(),
-            Self::Forbidden => "You are not allowed to do this".into(),
-            Self::BadCredentials => "Wrong employee number or password".into(),
-            Self::Locked(t) => format!("Account locked; try again after {t}"),
-            Self::RateLimited => "Too many attempts; try again later".into(),
-            Self::Invalid(p) => crate::i18n::problems::problem_text(p, Locale::En),
-            Self::NotFound => "Not found".into(),
-            Self::Internal => "Something went wrong; please try again".into(),
-            Self::ServerFn(e) => format!("Connection or format error: {e}"),
-        }
-    }
-
+    /// The error as the reader is told it (`i18n::problems::api_error` words it).
     pub fn text(&self, locale: Locale) -> String {
-        match locale {
-            Locale::ZhTw => self.to_string(),
-            Locale::En => self.en(),
-        }
+        crate::i18n::problems::api_error(self, locale)
     }
 
     /// The HTTP status the server answers with.
@@ -67,6 +50,10 @@ impl ApiError {
             Self::NotSignedIn => 401,
             Self::PasswordChangeRequired | Self::Forbidden => 403,
             Self::BadCredentials | Self::Invalid(_) => 400,
+            // an input that does not read as the function's typed arguments
+            Self::ServerFn(
+                ServerFnErrorErr::Args(_) | ServerFnErrorErr::MissingArg(_) | ServerFnErrorErr::Deserialization(_),
+            ) => 400,
             Self::Locked(_) => 423,
             Self::RateLimited => 429,
             Self::NotFound => 404,

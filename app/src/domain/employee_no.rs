@@ -6,7 +6,7 @@ use std::fmt;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, thiserror::Error)]
 #[serde(rename_all = "snake_case")]
 pub enum EmployeeNoError {
-    #[error("員工編號須為 4 至 12 個英文字母或數字")]
+    #[error("employee number: not 4 to 12 letters or digits")]
     Format,
 }
 

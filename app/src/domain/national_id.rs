@@ -7,11 +7,11 @@ use std::fmt;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, thiserror::Error)]
 #[serde(rename_all = "snake_case")]
 pub enum NationalIdError {
-    #[error("身分證統一編號須為 1 個英文字母加 9 位數字")]
+    #[error("national ID: not 1 letter and 9 digits")]
     Format,
-    #[error("第 2 碼須為 1、2（國民）或 8、9（居留證）")]
+    #[error("national ID: second character not 1, 2, 8 or 9")]
     SecondDigit,
-    #[error("身分證統一編號檢查碼不符")]
+    #[error("national ID: check digit does not match")]
     Checksum,
 }
 

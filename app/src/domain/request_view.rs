@@ -69,6 +69,18 @@ pub enum NotAppliedReason {
     NoActiveAccount { cancel: bool },
 }
 
+/// Why an open request was closed as superseded (recorded on it in the form's words).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Superseded {
+    /// The account was cancelled (註銷) by another request.
+    AccountCancelled,
+    /// The account was disabled or cancelled by an administrator.
+    AccountDisabled,
+    /// Another request for the same account took effect first.
+    AnotherApplied,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "kind", content = "detail")]
 pub enum RequestError {

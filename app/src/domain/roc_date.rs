@@ -7,11 +7,11 @@ use std::fmt;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, thiserror::Error)]
 #[serde(rename_all = "snake_case")]
 pub enum RocDateError {
-    #[error("日期格式不正確，請輸入如 115/11/26 或 民國115年11月26日")]
+    #[error("ROC date: unrecognised format")]
     Format,
-    #[error("沒有這一天")]
+    #[error("ROC date: no such day")]
     NoSuchDay,
-    #[error("民國年須在 1 年之後")]
+    #[error("ROC date: before ROC year 1")]
     BeforeRoc,
 }
 

@@ -35,7 +35,7 @@ fn Seals() -> impl IntoView {
     let on_upload = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         if let Err(e) = NationalId::parse(&form.with(|f| f.national_id.clone())) {
-            local_error.set(Some(e.to_string()));
+            local_error.set(Some(crate::i18n::problems::national_id(e, locale).to_string()));
             return;
         }
         local_error.set(None);

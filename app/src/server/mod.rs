@@ -28,3 +28,49 @@ pub mod trail_read;
 pub mod uploads;
 
 pub use state::{AppState, AuthConfig, ClientIp, Clock};
+
+#[cfg(test)]
+mod no_words_here {
+    fn files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+        for e in std::fs::read_dir(dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                files(&p, out);
+            } else if p.extension().is_some_and(|x| x == "rs") {
+                out.push(p);
+            }
+        }
+    }
+
+    /// Words a person reads live in `i18n/` (and the demo data in `seed.rs`): no zh-TW sentence
+    /// in the use cases or the store, outside their tests and comments.
+    #[test]
+    fn no_words_here() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/server");
+        let mut all = Vec::new();
+        files(&dir, &mut all);
+        assert!(all.len() >= 40, "the walk found only {} files", all.len());
+        for path in all {
+            if path.ends_with("server/seed.rs") {
+                continue;
+            }
+            let mut src = std::fs::read_to_string(&path).unwrap();
+            let file = path.strip_prefix(&dir).unwrap().display();
+            if let Some(at) = src.find("#[cfg(test)]") {
+                // what follows is read as test code: one module at the end of the file
+                assert!(
+                    src[at..].starts_with("#[cfg(test)]\nmod "),
+                    "server/{file}: keep the tests in one module at the end"
+                );
+                src.truncate(at);
+            }
+            let zh = src
+                .lines()
+                .map(|l| l.trim_start())
+                .filter(|l| !l.starts_with("//"))
+                .map(|l| l.split(" // ").next().unwrap_or(l))
+                .find(|l| l.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)));
+            assert!(zh.is_none(), "server/{file} has a zh-TW sentence (words belong in i18n/): {zh:?}");
+        }
+    }
+}

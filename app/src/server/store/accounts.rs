@@ -195,7 +195,8 @@ impl UnitRow {
             code: self.code,
             name_zh: self.name_zh,
             name_en: self.name_en,
-            kind: parse_kind(&self.kind)?,
+            kind: UnitKind::parse(&self.kind)
+                .ok_or_else(|| StoreError::Corrupt(format!("unit {}: kind {:?}", self.id, self.kind)))?,
             active: self.active,
             phone: self.phone,
             fax: self.fax,
@@ -268,7 +269,7 @@ impl DesignationRow {
             unit_id: self.unit_id,
             account_id: self.account_id,
             kind: Designation::parse(&self.kind)
-                .ok_or_else(|| StoreError::Corrupt(format!("designation {}", self.kind)))?,
+                .ok_or_else(|| StoreError::Corrupt(format!("designation {}: kind {:?}", self.id, self.kind)))?,
             valid_from: self.valid_from,
             valid_to: self.valid_to,
         })
@@ -536,7 +537,8 @@ macro_rules! impl_accounts {
                     Self::end_designations_in(&mut tx, id, None, trail.occurred_at).await?;
                     // no request filed before this may bring the account back or change it later
                     let closed =
-                        Self::supersede_in(&mut tx, &employee_no, 0, trail.occurred_at, "帳號已停用或註銷").await?;
+                        Self::supersede_in(&mut tx, &employee_no, 0, trail.occurred_at, $crate::domain::request_view::Superseded::AccountDisabled)
+                            .await?;
                     if !closed.is_empty() {
                         if let serde_json::Value::Object(m) = &mut trail.details {
                             m.insert("superseded_requests".into(), serde_json::json!(closed));

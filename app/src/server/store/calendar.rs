@@ -30,8 +30,8 @@ pub(super) struct DayRow {
 
 impl DayRow {
     pub(super) fn into_day(self) -> StoreResult<CalendarDay> {
-        let kind =
-            DayKind::parse(&self.kind).ok_or_else(|| super::StoreError::Corrupt(format!("day kind {}", self.kind)))?;
+        let kind = DayKind::parse(&self.kind)
+            .ok_or_else(|| super::StoreError::Corrupt(format!("calendar_day {}: kind {:?}", self.day, self.kind)))?;
         Ok(CalendarDay { date: self.day, kind, name: self.name })
     }
 }

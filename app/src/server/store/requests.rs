@@ -166,7 +166,7 @@ pub struct RequestFilter {
 #[async_trait]
 pub trait RequestStore: Send + Sync {
     /// File a request. A 新增 is refused (`Duplicate("account")`) when the employee number has
-    /// an active account, and (`Duplicate("request")`) when a 新增 for it is still open.
+    /// an active account, and (`Duplicate("request")`) when a create request for it is still open.
     async fn create_request(&self, new: &NewRequest, trail: TrailDraft) -> StoreResult<i64>;
     async fn request(&self, id: i64) -> StoreResult<Option<RequestRecord>>;
     async fn list_requests(&self, filter: &RequestFilter) -> StoreResult<Vec<RequestRecord>>;
@@ -260,7 +260,7 @@ macro_rules! impl_requests {
                         let hash = req
                             .initial_password_hash
                             .clone()
-                            .ok_or_else(|| StoreError::Corrupt("approved 新增 without a password".into()))?;
+                            .ok_or_else(|| StoreError::Corrupt("approved create request without a password".into()))?;
                         let id = match existing {
                             Some((_, false)) => {
                                 return Err(NotApplicable::Rule($crate::domain::request_view::NotAppliedReason::Duplicate))
@@ -341,7 +341,7 @@ macro_rules! impl_requests {
                         let Some((acc, false)) = existing else {
                             return Err(NotApplicable::Rule($crate::domain::request_view::NotAppliedReason::NoActiveAccount { cancel: true }));
                         };
-                        let reason = format!("註銷：{}", form.reason.clone().unwrap_or_default());
+                        let reason = $crate::i18n::problems::cancelled(form.reason.as_deref(), $crate::i18n::Locale::ZhTw);
                         sqlx::query(
                             "UPDATE account SET disabled = $1, disabled_at = $2, disabled_reason = $3, \
                              session_version = session_version + 1 WHERE id = $4",
@@ -353,7 +353,7 @@ macro_rules! impl_requests {
                         .execute(&mut **tx)
                         .await?;
                         Self::end_designations_in(tx, acc, None, now).await?;
-                        Self::supersede_in(tx, &req.employee_no, id, now, "帳號已註銷").await?;
+                        Self::supersede_in(tx, &req.employee_no, id, now, $crate::domain::request_view::Superseded::AccountCancelled).await?;
                         acc
                     }
                 };
@@ -366,7 +366,7 @@ macro_rules! impl_requests {
                 // it stood before this one: applied later it could put back removed roles or the
                 // old unit. It is superseded; a change still wanted is filed anew.
                 let superseded =
-                    Self::supersede_states_in(tx, &req.employee_no, id, now, "已由同一帳號之另一申請生效取代", &["approved"])
+                    Self::supersede_states_in(tx, &req.employee_no, id, now, $crate::domain::request_view::Superseded::AnotherApplied, &["approved"])
                         .await?;
                 Ok((account_id, superseded))
             }
@@ -378,7 +378,7 @@ macro_rules! impl_requests {
                 employee_no: &str,
                 except: i64,
                 now: DateTime<Utc>,
-                why: &str,
+                why: $crate::domain::request_view::Superseded,
             ) -> StoreResult<Vec<i64>> {
                 Self::supersede_states_in(tx, employee_no, except, now, why, &["filed", "endorsed", "approved"]).await
             }
@@ -389,9 +389,11 @@ macro_rules! impl_requests {
                 employee_no: &str,
                 except: i64,
                 now: DateTime<Utc>,
-                why: &str,
+                why: $crate::domain::request_view::Superseded,
                 states: &[&str],
             ) -> StoreResult<Vec<i64>> {
+                // recorded on the request in the form's words
+                let why = $crate::i18n::problems::superseded(why, $crate::i18n::Locale::ZhTw);
                 let in_states = states.iter().map(|s| format!("'{}'", s.replace('\'', ""))).collect::<Vec<_>>().join(", ");
                 let ids: Vec<(i64,)> = sqlx::query_as(&format!(
                     "UPDATE account_request SET state = 'superseded', failure_reason = $1, initial_password_hash = NULL \
