@@ -255,9 +255,11 @@ async fn main() {
             let mut n = 0u64;
             while !stop.load(Ordering::Relaxed) {
                 n += 1;
-                let body = json!({ "input": {
-                    "business_type": "land_registration", "case_year": "115", "case_word": "大安",
-                    "case_number": format!("{:06}", n % 999_999 + 1), "case_free": "", "national_id": PERSON, "person_name": ""
+                // the query as the page sends it, parsed (app::domain::ComparisonQuery)
+                let body = json!({ "query": {
+                    "business_type": "land_registration",
+                    "case_number": { "Structured": { "year": 115, "word": "大安", "number": format!("{:06}", n % 999_999 + 1) } },
+                    "national_id": PERSON, "person_name": null
                 }});
                 let t = Instant::now();
                 let resp = http

@@ -9,7 +9,7 @@ mod common;
 use std::sync::{Arc, Mutex};
 
 use app::domain::Role;
-use common::{b64, fixture, Kind, TestApp, TestDb};
+use common::{b64, fixture, query_body, Kind, TestApp, TestDb};
 use matcher::{self, MatchOptions};
 use serde_json::{json, Value};
 
@@ -43,8 +43,9 @@ async fn flow(kind: Kind, logs: &Captured) {
     app.account("C2001", vec![Role::Clerk], "LO-SS", false).await;
     let clerk = app.sign_in("C1001").await;
     let person = app.db.store.person(PERSON).await.unwrap().unwrap();
-    let q = json!({ "input": { "business_type": "land_registration", "case_year": "115", "case_word": "大安",
-        "case_number": "001234", "case_free": "", "national_id": PERSON, "person_name": "王大明" } });
+    let q =
+        query_body(serde_json::json!({ "business_type": "land_registration", "case_year": "115", "case_word": "大安",
+        "case_number": "001234", "case_free": "", "national_id": PERSON, "person_name": "王大明" }));
     let r = app.post_json("/api/comparisons/start", &q, Some(&clerk)).await;
     assert_eq!(r.status, 200, "{}", r.body);
     let s: Value = serde_json::from_str(&r.body).unwrap();
@@ -65,8 +66,9 @@ async fn flow(kind: Kind, logs: &Captured) {
     // another unit's clerk is refused the record; a bad national ID is refused
     let other = app.sign_in("C2001").await;
     assert_ne!(app.post("/api/comparisons/get", &format!("id={id}"), Some(&other)).await.status, 200);
-    let bad_id = json!({ "input": { "business_type": "land_registration", "case_year": "115", "case_word": "大安",
-        "case_number": "001235", "case_free": "", "national_id": "A123456788", "person_name": "" } });
+    let mut bad_id = query_body(serde_json::json!({ "business_type": "land_registration", "case_year": "115",
+        "case_word": "大安", "case_number": "001235", "case_free": "", "national_id": "A123456789", "person_name": "" }));
+    bad_id["query"]["national_id"] = json!("A123456788");
     assert_eq!(app.post_json("/api/comparisons/start", &bad_id, Some(&clerk)).await.status, 400);
     assert_eq!(app.post("/api/comparisons/get", &format!("id={id}"), Some(&clerk)).await.status, 200);
 

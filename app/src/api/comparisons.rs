@@ -12,17 +12,17 @@ pub use crate::domain::comparison_view::{
     ComparisonDetail, ComparisonSummary, NoteView, RegisteredSeal, Started, Submission, Submitted, Verified,
     QUESTIONED_PART, SUBMISSION_PART,
 };
-use crate::domain::QueryInput;
+use crate::domain::ComparisonQuery;
 
 /// File the query (recorded before anything is shown), then get the registered impression's
 /// particulars; the image itself is read from `seal.image_url` (`GET
 /// /api/comparisons/{query}/registered.png`, served by the router: `server::comparisons::
-/// registered_image`).
+/// registered_image`). The query arrives parsed: the page sends the [`ComparisonQuery`] it
+/// checked, and each field (national ID, case number, business type, name) is checked again as
+/// it is read, so that only a valid query reaches the use case.
 #[server(prefix = "/api", endpoint = "comparisons/start", input = Json)]
-pub async fn start_comparison(input: QueryInput) -> Result<Started, ApiError> {
-    use crate::domain::comparison::ComparisonError;
+pub async fn start_comparison(query: ComparisonQuery) -> Result<Started, ApiError> {
     let ctx = super::guard(StartComparison::PATH).await?;
-    let query = input.parse().map_err(|errors| crate::error::invalid(ComparisonError::Query { errors }))?;
     Ok(crate::server::comparisons::start(&ctx.state, &ctx.caller()?, query).await?)
 }
 

@@ -6,19 +6,20 @@ use std::fmt;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, thiserror::Error)]
 #[serde(rename_all = "snake_case")]
 pub enum CaseNumberError {
-    #[error("請輸入案號")]
+    #[error("case number: empty")]
     Empty,
-    #[error("案號年度須為民國 1 至 999 年")]
+    #[error("case number: year not 1 to 999")]
     Year,
-    #[error("案號的「字」須為 1 至 10 個字，不含數字或符號")]
+    #[error("case number: word not 1 to 10 characters without digits or symbols")]
     Word,
-    #[error("案號的「號」須為 1 至 10 位數字")]
+    #[error("case number: number not 1 to 10 digits")]
     Number,
-    #[error("案號過長（最多 60 字）或含控制字元")]
+    #[error("case number: longer than 60 characters or control characters")]
     FreeForm,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "Wire", into = "Wire")]
 pub enum CaseNumber {
     /// 年 / 字 / 號. The number keeps its leading zeros as written.
     Structured { year: u16, word: String, number: String },
@@ -74,6 +75,33 @@ impl CaseNumber {
     }
 }
 
+/// A case number as it travels: read back through the same checks as typed, so that one
+/// arriving from elsewhere (a server function's input) is a valid one or an error.
+#[derive(Serialize, Deserialize)]
+enum Wire {
+    Structured { year: u16, word: String, number: String },
+    FreeForm(String),
+}
+
+impl TryFrom<Wire> for CaseNumber {
+    type Error = CaseNumberError;
+    fn try_from(w: Wire) -> Result<Self, Self::Error> {
+        match w {
+            Wire::Structured { year, word, number } => Self::structured(&year.to_string(), &word, &number),
+            Wire::FreeForm(s) => Self::parse(&s),
+        }
+    }
+}
+
+impl From<CaseNumber> for Wire {
+    fn from(c: CaseNumber) -> Self {
+        match c {
+            CaseNumber::Structured { year, word, number } => Self::Structured { year, word, number },
+            CaseNumber::FreeForm(s) => Self::FreeForm(s),
+        }
+    }
+}
+
 impl fmt::Display for CaseNumber {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -102,5 +130,24 @@ mod tests {
         assert_eq!(CaseNumber::structured("115", "大安", "12a"), Err(CaseNumberError::Number));
         assert_eq!(CaseNumber::parse("   "), Err(CaseNumberError::Empty));
         assert_eq!(CaseNumber::parse(&"字".repeat(61)), Err(CaseNumberError::FreeForm));
+    }
+
+    #[test]
+    fn serde_checks_as_typed() {
+        let c = CaseNumber::structured("115", "大安", "001234").unwrap();
+        let json = serde_json::to_string(&c).unwrap();
+        assert_eq!(serde_json::from_str::<CaseNumber>(&json).unwrap(), c);
+        let free = CaseNumber::parse("北市地登字第1150001號").unwrap();
+        assert_eq!(serde_json::from_str::<CaseNumber>(&serde_json::to_string(&free).unwrap()).unwrap(), free);
+        for bad in [
+            r#"{"Structured":{"year":0,"word":"大安","number":"1"}}"#,
+            r#"{"Structured":{"year":115,"word":"大安","number":"12a"}}"#,
+            r#"{"FreeForm":"  "}"#,
+            r#"{"FreeForm":"a\u0007b"}"#,
+        ] {
+            assert!(serde_json::from_str::<CaseNumber>(bad).is_err(), "{bad}");
+        }
+        let long = format!(r#"{{"FreeForm":"{}"}}"#, "字".repeat(61));
+        assert!(serde_json::from_str::<CaseNumber>(&long).is_err());
     }
 }

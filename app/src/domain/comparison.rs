@@ -14,7 +14,47 @@ pub struct ComparisonQuery {
     pub case_number: CaseNumber,
     pub national_id: NationalId,
     /// The person's name as on the application (optional).
-    pub person_name: Option<String>,
+    pub person_name: Option<PersonName>,
+}
+
+/// The person's name as typed on the look-up: at most 40 characters, no control characters,
+/// not blank.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct PersonName(String);
+
+impl PersonName {
+    /// `None` for a blank name.
+    pub fn parse(s: &str) -> Result<Option<Self>, QueryError> {
+        let name = s.trim();
+        if name.chars().count() > 40 || name.chars().any(char::is_control) {
+            return Err(QueryError::PersonName);
+        }
+        Ok((!name.is_empty()).then(|| Self(name.to_string())))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl TryFrom<String> for PersonName {
+    type Error = QueryError;
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        Self::parse(&s)?.ok_or(QueryError::PersonName)
+    }
+}
+
+impl From<PersonName> for String {
+    fn from(n: PersonName) -> Self {
+        n.0
+    }
+}
+
+impl std::fmt::Display for QueryError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "query: {} is not valid", self.field())
+    }
 }
 
 /// Raw query form input, as typed.
@@ -83,17 +123,11 @@ impl QueryInput {
         };
         let case = case.map_err(|e| errors.push(e.into())).ok();
         let id = NationalId::parse(&self.national_id).map_err(|e| errors.push(e.into())).ok();
-        let name = self.person_name.trim();
-        if name.chars().count() > 40 || name.chars().any(char::is_control) {
-            errors.push(QueryError::PersonName);
-        }
-        match (business_type, case, id) {
-            (Some(business_type), Some(case_number), Some(national_id)) if errors.is_empty() => Ok(ComparisonQuery {
-                business_type,
-                case_number,
-                national_id,
-                person_name: (!name.is_empty()).then(|| name.to_string()),
-            }),
+        let name = PersonName::parse(&self.person_name).map_err(|e| errors.push(e)).ok();
+        match (business_type, case, id, name) {
+            (Some(business_type), Some(case_number), Some(national_id), Some(person_name)) if errors.is_empty() => {
+                Ok(ComparisonQuery { business_type, case_number, national_id, person_name })
+            }
             _ => Err(errors),
         }
     }
@@ -109,6 +143,76 @@ pub struct BrowserResult {
     pub manual: bool,
 }
 
+/// The server's verdict as kept with the record (the `server_json` column), typed: written from
+/// the matcher's result and read back whole, so that a record whose verdict does not read is an
+/// error naming the row, never a default. Fields added after the first records were kept are
+/// absent from those and read as empty.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StoredVerdict {
+    pub score: f64,
+    pub band: Band,
+    /// The similarity part of the map (absent when none was found).
+    pub alignment: Option<Alignment>,
+    pub rotation_deg: f64,
+    pub scale: f64,
+    /// The seal face's centre in the questioned image.
+    pub center: [f64; 2],
+    /// True when the clerk's manual alignment was used.
+    pub manual: bool,
+    pub features: matcher::FeatureScores,
+    pub registered_quality: matcher::Quality,
+    #[serde(default)]
+    pub questioned_quality: matcher::QuestionedQuality,
+    #[serde(default)]
+    pub review_reasons: Vec<matcher::ReviewReason>,
+    #[serde(default)]
+    pub capture: matcher::CaptureCorrection,
+    #[serde(default)]
+    pub transform: Option<matcher::GlobalTransform>,
+    /// The flagged blocks, as rectangles of the registered image.
+    #[serde(default)]
+    pub regions: Vec<matcher::Region>,
+    /// The file as uploaded, when it was not the image judged (a TIFF, a scanned PDF).
+    #[serde(default)]
+    pub original: Option<StoredOriginal>,
+    /// What the printed-copy check saw.
+    #[serde(default)]
+    pub printed: matcher::PrintEvidence,
+}
+
+/// The uploaded file kept beside the image judged.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoredOriginal {
+    pub sha256: String,
+    pub media_type: String,
+    pub bytes: u64,
+}
+
+impl StoredVerdict {
+    /// The verdict to keep from the matcher's result (`original`: the upload, when it was not
+    /// the image judged).
+    pub fn of(m: &matcher::MatchResult, original: Option<StoredOriginal>) -> Self {
+        Self {
+            score: m.score,
+            band: m.band,
+            alignment: Some(m.alignment),
+            rotation_deg: m.rotation_deg,
+            scale: m.scale,
+            center: [m.center_x, m.center_y],
+            manual: m.manual,
+            features: m.features,
+            registered_quality: m.registered_quality,
+            questioned_quality: m.questioned_quality.clone(),
+            review_reasons: m.review_reasons.clone(),
+            capture: m.capture,
+            transform: Some(m.transform),
+            regions: m.regions.clone(),
+            original,
+            printed: m.printed,
+        }
+    }
+}
+
 /// Largest score difference between browser and server that still counts as agreement.
 pub const SCORE_TOLERANCE: f64 = 0.01;
 
@@ -116,6 +220,16 @@ impl BrowserResult {
     /// Does the server's result agree with this one (same band, score within tolerance)?
     pub fn agrees_with(&self, score: f64, band: Band) -> bool {
         self.band == band && (self.score - score).abs() <= SCORE_TOLERANCE
+    }
+}
+
+coded! {
+    /// What a note on a comparison record is.
+    pub enum NoteKind {
+        /// A reader's annotation (records are never edited).
+        Note = "note",
+        /// The record was printed (the audit asks whether printouts were filed).
+        Printed = "printed",
     }
 }
 

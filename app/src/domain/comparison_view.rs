@@ -89,7 +89,7 @@ pub struct ComparisonSummary {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct NoteView {
-    pub kind: String,
+    pub kind: super::comparison::NoteKind,
     pub author: String,
     pub created_at: DateTime<Utc>,
     pub text: String,

@@ -127,9 +127,9 @@ fn Compare() -> impl IntoView {
         ev.prevent_default();
         let i = input.get();
         match i.parse() {
-            Ok(_) => {
+            Ok(query) => {
                 field_errors.set(Vec::new());
-                start.dispatch(StartComparison { input: i });
+                start.dispatch(StartComparison { query });
             }
             Err(es) => field_errors.set(es),
         }

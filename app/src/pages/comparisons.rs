@@ -207,7 +207,7 @@ fn Record() -> impl IntoView {
                                         <ul data-testid="notes">
                                             {d.notes.iter().map(|n| view! {
                                                 <li>{roc_datetime(n.created_at)} " · " {n.author.clone()} " · "
-                                                    {if n.kind == "printed" { t(Msg::Printed).to_string() } else { n.text.clone() }}</li>
+                                                    {if n.kind == crate::domain::comparison::NoteKind::Printed { t(Msg::Printed).to_string() } else { n.text.clone() }}</li>
                                             }).collect_view()}
                                         </ul>
                                     </section>

@@ -13,7 +13,9 @@ use super::state::AppState;
 use super::store::{ComparisonFilter, ComparisonRecord, DynStore, NewComparison, NewQuery, StoreError, StoreResult};
 use super::trail::TrailAction;
 use super::uploads;
-use crate::domain::comparison::{band_code, band_parse, ComparisonError, MatchFailure, COMMENT_MAX};
+use crate::domain::comparison::{
+    band_code, ComparisonError, MatchFailure, NoteKind, StoredOriginal, StoredVerdict, COMMENT_MAX,
+};
 use crate::domain::comparison_view::{
     registered_image_url, ComparisonDetail, ComparisonSummary, NoteView, RegisteredSeal, Started, Submission,
     Submitted, Verified, QUESTIONED_PART, SUBMISSION_PART,
@@ -169,30 +171,6 @@ pub async fn overlay_png(
     .flatten()
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-    async fn decodes_are_bounded_by_the_cores() {
-        let png = include_bytes!("../../../crates/matcher/tests/fixtures/seal/registered/r0004.png").to_vec();
-        let runs: Vec<_> = (0..12).map(|_| tokio::spawn(reverify(png.clone(), png.clone(), None))).collect();
-        for r in runs {
-            assert!(r.await.unwrap().unwrap().is_ok());
-        }
-        assert!(peak_decodes() >= 1 && peak_decodes() <= decode_slots(), "{} > {}", peak_decodes(), decode_slots());
-    }
-
-    #[test]
-    fn codes_are_well_formed_and_normalise() {
-        let c = verification_code();
-        assert_eq!(c.len(), 11);
-        assert_eq!(&c[5..6], "-");
-        assert_eq!(normalise_code(&c.to_lowercase().replace('-', " ")), c);
-        assert_ne!(verification_code(), verification_code());
-    }
-}
-
 // ---------------------------------------------------------------------------------------------
 // The use cases (#38): each takes the caller and typed input, decides who may, writes its trail
 // rows (denials included) and answers a typed result or a typed failure. The api functions are
@@ -209,17 +187,13 @@ pub fn may_open(actor: &Actor, c: &ComparisonRecord) -> bool {
 
 type Outcome<T> = Result<T, Failure<ComparisonError>>;
 
-fn band_of(code: &str, table_id: i64) -> Result<Band, StoreError> {
-    band_parse(code).ok_or_else(|| StoreError::Corrupt(format!("comparison {table_id}: band {code:?}")))
-}
-
 async fn unit_name(state: &AppState, id: i64) -> StoreResult<String> {
     let u = state.store.unit(id).await?.ok_or_else(|| StoreError::Corrupt(format!("unit {id} not found")))?;
     Ok(u.name_zh)
 }
 
-fn summary(c: &ComparisonRecord) -> Result<ComparisonSummary, StoreError> {
-    Ok(ComparisonSummary {
+fn summary(c: &ComparisonRecord) -> ComparisonSummary {
+    ComparisonSummary {
         id: c.id,
         created_at: c.created_at,
         business_type: c.business_type,
@@ -228,12 +202,12 @@ fn summary(c: &ComparisonRecord) -> Result<ComparisonSummary, StoreError> {
         person_name: c.person_name.clone(),
         operator: format!("{} ({})", c.operator_name, c.operator_employee_no),
         server_score: c.server_score,
-        server_band: band_of(&c.server_band, c.id)?,
+        server_band: c.server_band,
         decision: c.decision,
         discrepancy: c.discrepancy,
         manual: c.manual_alignment.is_some(),
         verification_code: c.verification_code.clone(),
-    })
+    }
 }
 
 /// The record of `id`, when the caller may open it (a refusal is written to the trail).
@@ -256,8 +230,8 @@ pub async fn start(state: &AppState, caller: &Caller, q: ComparisonQuery) -> Out
         client_ip: caller.ip.map(|i| i.to_string()),
         business_type: q.business_type,
         case_number: q.case_number.to_string(),
-        national_id: q.national_id.clone(),
-        person_name: q.person_name.clone(),
+        national_id: q.national_id,
+        person_name: q.person_name.map(String::from),
         after_hours,
     };
     let draft = caller
@@ -292,7 +266,7 @@ pub async fn start(state: &AppState, caller: &Caller, q: ComparisonQuery) -> Out
         queried_at: rec.queried_at,
         business_type: q.business_type,
         case_number: rec.case_number,
-        national_id_masked: q.national_id.masked(),
+        national_id_masked: rec.national_id.masked(),
         person_name: rec.person_name,
         after_hours,
         seal,
@@ -433,16 +407,11 @@ pub async fn submit(
     if s.decision == Decision::Match && server.band == Band::Inconsistent && comment.is_empty() {
         return problem(ComparisonError::MatchOverInconsistentNeedsComment);
     }
-    let summary = |m: &MatchResult| {
-        serde_json::json!({
-            "score": m.score, "band": band_code(m.band), "alignment": m.alignment,
-            "rotation_deg": m.rotation_deg, "scale": m.scale, "center": [m.center_x, m.center_y],
-            "manual": m.manual, "features": m.features, "registered_quality": m.registered_quality,
-            "questioned_quality": m.questioned_quality, "review_reasons": m.review_reasons,
-            "capture": m.capture, "transform": m.transform, "regions": m.regions, "printed": m.printed,
-            "original": original.as_ref().map(|o| serde_json::json!({ "sha256": o.sha256, "media_type": o.media_type, "bytes": o.data.len() })),
-        })
-    };
+    let kept_original = original.as_ref().map(|o| StoredOriginal {
+        sha256: o.sha256.clone(),
+        media_type: o.media_type.clone(),
+        bytes: o.data.len() as u64,
+    });
     let code = verification_code();
     let new = NewComparison {
         query_id: query.id,
@@ -453,18 +422,14 @@ pub async fn submit(
         unit_id: caller.actor.unit_id,
         created_at: Utc::now(),
         browser_score: s.browser.score,
-        browser_band: band_code(s.browser.band).into(),
-        browser_json: serde_json::to_string(&s.browser).map_err(Failure::internal)?,
-        manual_alignment: s
-            .manual_alignment
-            .map(|a| serde_json::to_string(&a))
-            .transpose()
-            .map_err(Failure::internal)?,
+        browser_band: s.browser.band,
+        browser: s.browser.clone(),
+        manual_alignment: s.manual_alignment,
         server_score: server.score,
-        server_band: band_code(server.band).into(),
-        server_json: summary(server).to_string(),
+        server_band: server.band,
+        server: StoredVerdict::of(server, kept_original),
         auto_score: re.automatic.score,
-        auto_band: band_code(re.automatic.band).into(),
+        auto_band: re.automatic.band,
         discrepancy,
         decision: s.decision,
         comment,
@@ -526,7 +491,7 @@ pub async fn list(
         "count": rows.len(),
     }));
     state.store.append_trail(draft).await?;
-    Ok(rows.iter().map(summary).collect::<Result<_, _>>()?)
+    Ok(rows.iter().map(summary).collect())
 }
 
 /// One record in full (images, overlay, scores, notes). The read is recorded.
@@ -545,27 +510,19 @@ pub async fn open(state: &AppState, caller: &Caller, id: i64, endpoint: &str) ->
         .image(&c.questioned_sha256)
         .await?
         .ok_or_else(|| Failure::internal(format!("comparison {}: questioned image missing", c.id)))?;
-    let server = StoredVerdict::decode(&c.server_json)
-        .map_err(|e| Failure::internal(format!("comparison {}: server_json: {e}", c.id)))?;
+    let server = c.server.clone();
     // a manual alignment is a similarity: the fitted map only for an automatic one
     let transform = server.transform.filter(|_| c.manual_alignment.is_none());
     let overlay = match server.alignment {
         Some(al) => overlay_png(reg.data.clone(), q.data.clone(), al, transform, 480).await,
         None => None,
     };
-    let manual_alignment = match c.manual_alignment.as_deref() {
-        Some(s) => Some(
-            serde_json::from_str(s)
-                .map_err(|e| Failure::internal(format!("comparison {}: manual_alignment: {e}", c.id)))?,
-        ),
-        None => None,
-    };
     let mut notes = Vec::new();
     for n in store.comparison_notes(c.id).await? {
-        let author = match store.account(n.author_id).await? {
-            Some(a) => format!("{} ({})", a.name, a.employee_no),
-            None => n.author_id.to_string(),
-        };
+        let a = store.account(n.author_id).await?.ok_or_else(|| {
+            StoreError::Corrupt(format!("comparison_note {}: author {} not found", n.id, n.author_id))
+        })?;
+        let author = format!("{} ({})", a.name, a.employee_no);
         notes.push(NoteView { kind: n.kind, author, created_at: n.created_at, text: n.text });
     }
     let draft = caller
@@ -575,7 +532,7 @@ pub async fn open(state: &AppState, caller: &Caller, id: i64, endpoint: &str) ->
         .subject(c.national_id.clone());
     store.append_trail(draft).await?;
     Ok(ComparisonDetail {
-        summary: summary(&c)?,
+        summary: summary(&c),
         unit_name: unit_name(state, c.unit_id).await?,
         queried_at: c.queried_at,
         after_hours: c.after_hours,
@@ -588,12 +545,12 @@ pub async fn open(state: &AppState, caller: &Caller, id: i64, endpoint: &str) ->
         questioned_media_type: q.media_type,
         overlay_png_b64: overlay.map(|p| b64(&p)),
         browser_score: c.browser_score,
-        browser_band: band_of(&c.browser_band, c.id)?,
+        browser_band: c.browser_band,
         auto_score: c.auto_score,
-        auto_band: band_of(&c.auto_band, c.id)?,
+        auto_band: c.auto_band,
         rotation_deg: server.rotation_deg,
         scale: server.scale,
-        manual_alignment,
+        manual_alignment: c.manual_alignment,
         questioned_unclear: server.questioned_quality.reasons,
         review_reasons: server.review_reasons,
         capture: server.capture,
@@ -634,7 +591,7 @@ pub async fn verify(state: &AppState, caller: &Caller, code: &str, endpoint: &st
         unit_name: unit_name(state, c.unit_id).await?,
         case_number: c.case_number.clone(),
         national_id_masked: c.national_id.masked(),
-        server_band: band_of(&c.server_band, c.id)?,
+        server_band: c.server_band,
         decision: c.decision,
         can_open: true,
     })
@@ -648,7 +605,7 @@ pub async fn mark_printed(state: &AppState, caller: &Caller, id: i64, endpoint: 
         .object("comparison", c.id)
         .case(c.case_number.clone())
         .subject(c.national_id.clone());
-    state.store.add_comparison_note(c.id, "printed", caller.actor.account_id, "", Utc::now(), draft).await?;
+    state.store.add_comparison_note(c.id, NoteKind::Printed, caller.actor.account_id, "", Utc::now(), draft).await?;
     Ok(())
 }
 
@@ -664,7 +621,7 @@ pub async fn annotate(state: &AppState, caller: &Caller, id: i64, text: &str, en
         .object("comparison", c.id)
         .case(c.case_number.clone())
         .subject(c.national_id.clone());
-    state.store.add_comparison_note(c.id, "note", caller.actor.account_id, text, Utc::now(), draft).await?;
+    state.store.add_comparison_note(c.id, NoteKind::Note, caller.actor.account_id, text, Utc::now(), draft).await?;
     Ok(())
 }
 
@@ -673,42 +630,26 @@ fn b64(bytes: &[u8]) -> String {
     base64::engine::general_purpose::STANDARD.encode(bytes)
 }
 
-/// The server's verdict as stored with the record (`server_json`): decoded whole, so that a
-/// record whose stored verdict does not read is an error, never a default. Fields added later
-/// are absent from older records and read as empty.
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct StoredVerdict {
-    pub alignment: Option<Alignment>,
-    pub rotation_deg: f64,
-    pub scale: f64,
-    #[serde(default)]
-    pub questioned_quality: StoredQuality,
-    #[serde(default)]
-    pub review_reasons: Vec<matcher::ReviewReason>,
-    #[serde(default)]
-    pub capture: matcher::CaptureCorrection,
-    #[serde(default)]
-    pub transform: Option<matcher::GlobalTransform>,
-    #[serde(default)]
-    pub original: Option<StoredOriginal>,
-    /// What the printed-copy check saw (absent from records kept before it).
-    #[serde(default)]
-    pub printed: matcher::PrintEvidence,
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-#[derive(Debug, Clone, Default, serde::Deserialize)]
-pub struct StoredQuality {
-    #[serde(default)]
-    pub reasons: Vec<matcher::UnclearReason>,
-}
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn decodes_are_bounded_by_the_cores() {
+        let png = include_bytes!("../../../crates/matcher/tests/fixtures/seal/registered/r0004.png").to_vec();
+        let runs: Vec<_> = (0..12).map(|_| tokio::spawn(reverify(png.clone(), png.clone(), None))).collect();
+        for r in runs {
+            assert!(r.await.unwrap().unwrap().is_ok());
+        }
+        assert!(peak_decodes() >= 1 && peak_decodes() <= decode_slots(), "{} > {}", peak_decodes(), decode_slots());
+    }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct StoredOriginal {
-    pub media_type: String,
-}
-
-impl StoredVerdict {
-    pub fn decode(json: &str) -> Result<Self, serde_json::Error> {
-        serde_json::from_str(json)
+    #[test]
+    fn codes_are_well_formed_and_normalise() {
+        let c = verification_code();
+        assert_eq!(c.len(), 11);
+        assert_eq!(&c[5..6], "-");
+        assert_eq!(normalise_code(&c.to_lowercase().replace('-', " ")), c);
+        assert_ne!(verification_code(), verification_code());
     }
 }

@@ -136,15 +136,18 @@ pub async fn view(
     let last_reviews = listed
         .iter()
         .map(|id| {
-            let name = units.iter().find(|u| u.id == *id).map(|u| u.name_zh.clone()).unwrap_or_default();
+            let name =
+                units.iter().find(|u| u.id == *id).map(|u| u.name_zh.clone()).ok_or_else(|| {
+                    super::store::StoreError::Corrupt(format!("account register: unit {id} not found"))
+                })?;
             let date = reviews
                 .iter()
                 .find(|(u, _)| u == id)
                 .and_then(|(_, d)| *d)
                 .and_then(|d| RocDate::from_gregorian(d.with_timezone(&taipei_offset()).date_naive()).ok());
-            (name, date)
+            Ok((name, date))
         })
-        .collect();
+        .collect::<Result<_, super::store::StoreError>>()?;
     Ok(Register {
         rows,
         bureau_wide: scope.is_none(),

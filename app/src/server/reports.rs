@@ -152,7 +152,13 @@ async fn refuse<T>(state: &AppState, caller: &Caller, endpoint: &str) -> Answer<
 /// `name employee_no` of an account, as printed on the report.
 async fn label(state: &AppState, id: Option<i64>) -> StoreResult<Option<String>> {
     Ok(match id {
-        Some(id) => state.store.account(id).await?.map(|a| format!("{} {}", a.name, a.employee_no)),
+        Some(id) => {
+            let a =
+                state.store.account(id).await?.ok_or_else(|| {
+                    super::store::StoreError::Corrupt(format!("monthly report: account {id} not found"))
+                })?;
+            Some(format!("{} {}", a.name, a.employee_no))
+        }
         None => None,
     })
 }

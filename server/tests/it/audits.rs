@@ -8,7 +8,7 @@
 
 use crate::common;
 
-use crate::common::{TestApp, TestDb};
+use crate::common::{query_body, TestApp, TestDb};
 use app::domain::audit::{AuditKind, FollowupKind, Period, Slot};
 use app::domain::Role;
 use serde_json::{json, Value};
@@ -32,8 +32,9 @@ async fn setup(db: TestDb) -> TestApp {
 }
 
 async fn query(app: &TestApp, cookie: &str, case: &str) {
-    let q = json!({ "input": { "business_type": "land_registration", "case_year": "115", "case_word": "大安",
-        "case_number": case, "case_free": "", "national_id": PERSON, "person_name": "" } });
+    let q =
+        query_body(serde_json::json!({ "business_type": "land_registration", "case_year": "115", "case_word": "大安",
+        "case_number": case, "case_free": "", "national_id": PERSON, "person_name": "" }));
     let r = app.post_json("/api/comparisons/start", &q, Some(cookie)).await;
     assert_eq!(r.status, 200, "{}", r.body);
 }

@@ -5,7 +5,7 @@
 
 use crate::common;
 
-use crate::common::{b64, fixture, TestApp, TestDb};
+use crate::common::{b64, fixture, query_body, TestApp, TestDb};
 use app::domain::Role;
 use app::server::uploads::UploadLimits;
 use matcher::{self, MatchOptions};
@@ -15,10 +15,10 @@ use serde_json::{json, Value};
 const PERSON: &str = "A123456789";
 
 fn query(id: &str) -> Value {
-    json!({ "input": {
+    query_body(serde_json::json!({
         "business_type": "land_registration", "case_year": "115", "case_word": "大安", "case_number": "001234",
         "case_free": "", "national_id": id, "person_name": "王大明"
-    }})
+    }))
 }
 
 /// The browser's result, computed the way the page's WASM does (same matcher, same inputs).
@@ -116,7 +116,7 @@ async fn query_then_compare(db: TestDb) {
     let id = sub["id"].as_i64().unwrap();
     let rec = app.db.store.comparison(id).await.unwrap().unwrap();
     assert_eq!(rec.decision, app::domain::Decision::Match);
-    assert_eq!(rec.server_band, "consistent");
+    assert_eq!(rec.server_band, matcher::Band::Consistent);
     assert!((rec.server_score - rec.browser_score).abs() < 1e-9, "same matcher, same inputs");
     // both images are in the database, by SHA-256
     let q_img = app.db.store.image(&rec.questioned_sha256).await.unwrap().unwrap();
@@ -144,7 +144,7 @@ async fn query_then_compare(db: TestDb) {
         200
     );
     let notes = app.db.store.comparison_notes(id).await.unwrap();
-    assert_eq!(notes.iter().map(|n| n.kind.as_str()).collect::<Vec<_>>(), ["printed", "note"]);
+    assert_eq!(notes.iter().map(|n| n.kind.code()).collect::<Vec<_>>(), ["printed", "note"]);
     let actions = audit_actions(&app).await;
     for a in ["comparison.submit", "comparison.view", "comparison.print", "comparison.annotate"] {
         assert!(actions.iter().any(|x| x == a), "{a} missing from the audit trail");
@@ -251,7 +251,7 @@ async fn an_unclear_scan_is_recorded_with_its_reason(db: TestDb) {
     assert_eq!(sub["server_band"], "review", "{sub}");
     let id = sub["id"].as_i64().unwrap();
     let rec = app.db.store.comparison(id).await.unwrap().unwrap();
-    let stored: Value = serde_json::from_str(&rec.server_json).unwrap();
+    let stored = serde_json::to_value(&rec.server).unwrap();
     assert_eq!(stored["questioned_quality"]["reasons"], json!(["occluded"]), "{stored}");
     assert!(stored["questioned_quality"]["occluded_share"].as_f64().unwrap() > 0.2, "{stored}");
     let event = app.db.store.recent_trail(50).await.unwrap().into_iter().find(|e| e.action == "comparison.submit");
@@ -294,17 +294,29 @@ async fn no_seal_is_recorded_too(db: TestDb) {
     assert!(s["seal"].is_null());
     let q = app.db.store.query(s["query_id"].as_i64().unwrap()).await.unwrap().unwrap();
     assert_eq!(q.seal_version_id, None);
-    // bad input: every field's message, nothing recorded
+    // the page sends the query it parsed; a body that is not a valid one (sent by anything but
+    // the page) is refused field by field as it is read, and nothing is recorded
     let before = count(&app.db, "seal_query").await;
-    let bad = json!({ "input": { "business_type": "", "case_year": "", "case_word": "", "case_number": "", "case_free": "",
-        "national_id": "A123456788", "person_name": "" } });
-    let r = app.post_json("/api/comparisons/start", &bad, Some(&clerk)).await;
-    assert_eq!(r.status, 400);
-    assert!(
-        r.message().contains("業務類別") && r.message().contains("案號") && r.message().contains("檢查碼"),
-        "{}",
-        r.body
-    );
+    let good = query_body(serde_json::json!({ "business_type": "land_registration", "case_year": "115",
+        "case_word": "大安", "case_number": "001234", "national_id": PERSON, "person_name": "王大明" }));
+    let forged = |field: &str, value: Value| {
+        let mut b = good.clone();
+        b["query"][field] = value;
+        b
+    };
+    for (bad, why) in [
+        (forged("national_id", json!("A123456788")), "check digit"),
+        (forged("national_id", json!("a12345678")), "1 letter and 9 digits"),
+        (forged("business_type", json!("")), "unknown variant"),
+        (forged("case_number", json!({ "Structured": { "year": 115, "word": "大安", "number": "12a" } })), "number"),
+        (forged("case_number", json!({ "FreeForm": "" })), "empty"),
+        (forged("person_name", json!("名".repeat(41))), "person_name"),
+        (forged("person_name", json!("王\u{7}明")), "person_name"),
+    ] {
+        let r = app.post_json("/api/comparisons/start", &bad, Some(&clerk)).await;
+        assert_eq!(r.status, 400, "{bad}: {}", r.body);
+        assert!(r.message().starts_with("連線或格式錯誤") && r.body.contains(why), "{bad}: {}", r.body);
+    }
     assert_eq!(count(&app.db, "seal_query").await, before);
 
     // the after-hours flag comes from the working-time calendar and is frozen on the query
@@ -506,7 +518,7 @@ async fn scanner_files_are_judged_and_kept(db: TestDb) {
     assert_eq!(d["questioned_original"], "image/tiff");
     assert_eq!(d["summary"]["discrepancy"], false, "browser and server judged the same pixels");
     let stored = app.db.store.comparison(id).await.unwrap().unwrap();
-    let server: Value = serde_json::from_str(&stored.server_json).unwrap();
+    let server = serde_json::to_value(&stored.server).unwrap();
     let original = app.db.store.image(server["original"]["sha256"].as_str().unwrap()).await.unwrap().unwrap();
     assert_eq!(original.data, tiff, "the file as uploaded is kept");
     assert!(server["capture"].is_object() && server["review_reasons"].is_array(), "{server}");

@@ -7,9 +7,8 @@ use crate::common;
 
 use std::time::{Duration, Instant};
 
-use crate::common::{TestApp, TestDb};
+use crate::common::{query_body, TestApp, TestDb};
 use app::domain::Role;
-use serde_json::json;
 
 const FLOOD: usize = 50_000;
 const TASKS: usize = 4;
@@ -53,8 +52,8 @@ async fn a_flood_of_denials_is_bounded(db: TestDb) {
     // a clerk's look-ups while the flood runs
     let mut lookups = Vec::new();
     let q = |n: usize| {
-        json!({ "input": { "business_type": "land_registration", "case_year": "115", "case_word": "大安",
-            "case_number": format!("{:06}", 100 + n), "case_free": "", "national_id": "A123456789", "person_name": "" } })
+        query_body(serde_json::json!({ "business_type": "land_registration", "case_year": "115", "case_word": "大安",
+            "case_number": format!("{:06}", 100 + n), "case_free": "", "national_id": "A123456789", "person_name": "" }))
     };
     let mut n = 0;
     while flood.iter().any(|h| !h.is_finished()) && n < 200 {

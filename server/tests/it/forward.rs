@@ -77,7 +77,7 @@ input(type="imtcp" address="127.0.0.1" port="{port}" ruleset="audit")
             ),
         )
         .unwrap();
-        let rsyslog = Self {
+        let mut rsyslog = Self {
             child: Command::new(rsyslogd())
                 .args(["-n", "-f"])
                 .arg(&conf)
@@ -88,14 +88,18 @@ input(type="imtcp" address="127.0.0.1" port="{port}" ruleset="audit")
                 .spawn()
                 .expect("start rsyslogd"),
         };
-        // until it listens
-        for _ in 0..100 {
+        // until it listens (its TLS listener loads GnuTLS first: under a loaded machine that took
+        // more than the five seconds once allowed)
+        for _ in 0..600 {
             if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
                 return rsyslog;
             }
+            if let Ok(Some(status)) = rsyslog.child.try_wait() {
+                panic!("rsyslogd exited before listening on {port}: {status}");
+            }
             std::thread::sleep(Duration::from_millis(50));
         }
-        panic!("rsyslogd did not listen on {port}");
+        panic!("rsyslogd did not listen on {port} within 30 s");
     }
 
     fn stop(mut self) {

@@ -7,7 +7,7 @@ use crate::common;
 
 use std::sync::Arc;
 
-use crate::common::{b64, fixture, TestApp, TestDb};
+use crate::common::{b64, fixture, query_body, TestApp, TestDb};
 use app::domain::Role;
 use app::server::auth::Actor;
 use app::server::caller::Caller;
@@ -88,8 +88,9 @@ async fn exchange_with_rebuild(db: TestDb) {
     let office = login(&app, "H1001").await;
 
     // the comparison: the registered impression is 印模不清; the form comes pre-filled from it
-    let q = json!({ "input": { "business_type": "land_registration", "case_year": "115", "case_word": "大安",
-        "case_number": "004321", "case_free": "", "national_id": UNCLEAR, "person_name": "" } });
+    let q =
+        query_body(serde_json::json!({ "business_type": "land_registration", "case_year": "115", "case_word": "大安",
+        "case_number": "004321", "case_free": "", "national_id": UNCLEAR, "person_name": "" }));
     let started = json_ok(app.post_json("/api/comparisons/start", &q, Some(&clerk)).await).await;
     assert_eq!(started["seal"]["unclear"], true, "the demo impression is judged unclear");
     let qid = started["query_id"].as_i64().unwrap();
@@ -177,8 +178,7 @@ async fn exchange_with_rebuild(db: TestDb) {
     assert_eq!(again["national_id"], UNCLEAR);
     assert_eq!(again["case_word"], "大安");
     assert_eq!(again["business_type"], "land_registration");
-    let started =
-        json_ok(app.post_json("/api/comparisons/start", &json!({ "input": again }), Some(&clerk)).await).await;
+    let started = json_ok(app.post_json("/api/comparisons/start", &query_body(again), Some(&clerk)).await).await;
     assert_eq!(started["seal"]["version"], 2);
     assert_eq!(started["seal"]["unclear"], false);
     let queries_after = lookups_today(&app, rec.sender_unit_id).await;
@@ -345,8 +345,9 @@ async fn approval_cancel_and_deadline(db: TestDb) {
 
 /// The clerk's own look-up of a person, as the workbench makes it; its query id.
 async fn look_up(app: &TestApp, cookie: &str, id: &str) -> i64 {
-    let q = json!({ "input": { "business_type": "land_registration", "case_year": "115", "case_word": "大安",
-        "case_number": "004321", "case_free": "", "national_id": id, "person_name": "" } });
+    let q =
+        query_body(serde_json::json!({ "business_type": "land_registration", "case_year": "115", "case_word": "大安",
+        "case_number": "004321", "case_free": "", "national_id": id, "person_name": "" }));
     json_ok(app.post_json("/api/comparisons/start", &q, Some(cookie)).await).await["query_id"].as_i64().unwrap()
 }
 

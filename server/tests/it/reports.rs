@@ -5,7 +5,7 @@
 
 use crate::common;
 
-use crate::common::{TestApp, TestDb};
+use crate::common::{query_body, TestApp, TestDb};
 use app::domain::report::Month;
 use app::domain::{Designation, Role};
 use app::server::store::NewDesignation;
@@ -52,8 +52,9 @@ async fn login(app: &TestApp, emp: &str) -> String {
 }
 
 async fn query(app: &TestApp, cookie: &str, id: &str, case: &str) {
-    let q = json!({ "input": { "business_type": "land_registration", "case_year": "115", "case_word": "大安",
-        "case_number": case, "case_free": "", "national_id": id, "person_name": "" } });
+    let q =
+        query_body(serde_json::json!({ "business_type": "land_registration", "case_year": "115", "case_word": "大安",
+        "case_number": case, "case_free": "", "national_id": id, "person_name": "" }));
     let r = app.post_json("/api/comparisons/start", &q, Some(cookie)).await;
     assert_eq!(r.status, 200, "{}", r.body);
 }
@@ -340,8 +341,8 @@ async fn concurrent_schedulers_generate_once(db: TestDb) {
 async fn exports_neutralise_formulas(db: TestDb) {
     let app = setup(db).await;
     let clerk = login(&app, "C1001").await;
-    let q = json!({ "input": { "business_type": "land_registration", "case_year": "", "case_word": "",
-        "case_number": "", "case_free": "=HYPERLINK(\"http://x.example\",\"案\")", "national_id": PERSON, "person_name": "" } });
+    let q = query_body(serde_json::json!({ "business_type": "land_registration", "case_year": "", "case_word": "",
+        "case_number": "", "case_free": "=HYPERLINK(\"http://x.example\",\"案\")", "national_id": PERSON, "person_name": "" }));
     let r = app.post_json("/api/comparisons/start", &q, Some(&clerk)).await;
     assert_eq!(r.status, 200, "{}", r.body);
     let chief = login(&app, "S1001").await;

@@ -478,6 +478,29 @@ async fn codes_are_enums_at_the_row_boundary(db: &TestDb) {
         }
     };
     assert_eq!(written, "A123456789");
+    // the matcher's band and the server's stored verdict: typed at the row too
+    use app::server::store::columns::{BandColumn, JsonText, NullableJsonText};
+    for (code, band) in [
+        ("consistent", matcher::Band::Consistent),
+        ("review", matcher::Band::Review),
+        ("inconsistent", matcher::Band::Inconsistent),
+    ] {
+        assert_eq!(read::<BandColumn>(db, code).await.unwrap().0, band);
+    }
+    let e = read::<BandColumn>(db, "maybe").await.unwrap_err();
+    assert!(e.to_string().contains(r#"unknown band code "maybe""#), "{e}");
+    type Verdict = JsonText<app::domain::comparison::StoredVerdict>;
+    let e = read::<Verdict>(db, r#"{"score": 0.5}"#).await.unwrap_err();
+    assert!(matches!(e, sqlx::Error::ColumnDecode { .. }), "a verdict missing its fields: {e}");
+    assert!(read::<Verdict>(db, "not json").await.is_err());
+    let alignment = r#"{"rotation_deg":1.5,"scale":1.0,"tx":2.0,"ty":3.0}"#;
+    let a = read::<NullableJsonText<matcher::Alignment>>(db, alignment).await.unwrap().0.unwrap();
+    assert_eq!((a.rotation_deg, a.tx), (1.5, 2.0));
+    let none: NullableJsonText<matcher::Alignment> = match &db.pool {
+        Pool::Sqlite(p) => sqlx::query_scalar("SELECT CAST(NULL AS TEXT)").fetch_one(p).await.unwrap(),
+        Pool::Postgres(p) => sqlx::query_scalar("SELECT CAST(NULL AS TEXT)").fetch_one(p).await.unwrap(),
+    };
+    assert_eq!(none.0, None);
 }
 
 both_databases! {

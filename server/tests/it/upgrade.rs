@@ -11,7 +11,7 @@ use crate::common;
 
 use std::path::{Path, PathBuf};
 
-use crate::common::{fixture, TestApp, TestDb, KEY};
+use crate::common::{fixture, query_body, TestApp, TestDb, KEY};
 use app::domain::Role;
 use serde_json::{json, Value};
 
@@ -195,8 +195,10 @@ async fn flows(app: &TestApp) -> Value {
     let chief = app.sign_in("S9001").await;
     let office = app.sign_in("H9001").await;
     let lookup = |id: &str, case: &str| {
-        let q = json!({ "input": { "business_type": "land_registration", "case_year": "115", "case_word": "大安",
-            "case_number": case, "case_free": "", "national_id": id, "person_name": "" } });
+        let q = query_body(
+            serde_json::json!({ "business_type": "land_registration", "case_year": "115", "case_word": "大安",
+            "case_number": case, "case_free": "", "national_id": id, "person_name": "" }),
+        );
         let (app, clerk) = (app, clerk.clone());
         async move {
             let r = app.post_json("/api/comparisons/start", &q, Some(&clerk)).await;

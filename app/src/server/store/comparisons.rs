@@ -3,8 +3,11 @@
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
+use super::columns::{BandColumn, JsonText, NullableJsonText};
 use super::{ImageBlob, StoreResult};
+use crate::domain::comparison::{BrowserResult, NoteKind, StoredVerdict};
 use crate::server::trail::TrailDraft;
+use matcher::{Alignment, Band};
 
 #[async_trait]
 pub trait ComparisonStore: Send + Sync {
@@ -22,7 +25,7 @@ pub trait ComparisonStore: Send + Sync {
     async fn add_comparison_note(
         &self,
         comparison_id: i64,
-        kind: &str,
+        kind: NoteKind,
         author_id: i64,
         text: &str,
         now: DateTime<Utc>,
@@ -45,14 +48,14 @@ pub struct NewComparison {
     pub unit_id: i64,
     pub created_at: DateTime<Utc>,
     pub browser_score: f64,
-    pub browser_band: String,
-    pub browser_json: String,
-    pub manual_alignment: Option<String>,
+    pub browser_band: Band,
+    pub browser: BrowserResult,
+    pub manual_alignment: Option<Alignment>,
     pub server_score: f64,
-    pub server_band: String,
-    pub server_json: String,
+    pub server_band: Band,
+    pub server: StoredVerdict,
     pub auto_score: f64,
-    pub auto_band: String,
+    pub auto_band: Band,
     pub discrepancy: bool,
     pub decision: crate::domain::Decision,
     pub comment: String,
@@ -70,14 +73,21 @@ pub struct ComparisonRecord {
     pub unit_id: i64,
     pub created_at: DateTime<Utc>,
     pub browser_score: f64,
-    pub browser_band: String,
-    pub browser_json: String,
-    pub manual_alignment: Option<String>,
+    #[sqlx(try_from = "BandColumn")]
+    pub browser_band: Band,
+    #[sqlx(rename = "browser_json", try_from = "JsonText<BrowserResult>")]
+    pub browser: BrowserResult,
+    #[sqlx(try_from = "NullableJsonText<Alignment>")]
+    pub manual_alignment: Option<Alignment>,
     pub server_score: f64,
-    pub server_band: String,
-    pub server_json: String,
+    #[sqlx(try_from = "BandColumn")]
+    pub server_band: Band,
+    /// The server's verdict as kept (`server_json`).
+    #[sqlx(rename = "server_json", try_from = "JsonText<StoredVerdict>")]
+    pub server: StoredVerdict,
     pub auto_score: f64,
-    pub auto_band: String,
+    #[sqlx(try_from = "BandColumn")]
+    pub auto_band: Band,
     pub discrepancy: bool,
     pub decision: crate::domain::Decision,
     pub comment: String,
@@ -98,7 +108,7 @@ pub struct ComparisonRecord {
 pub struct ComparisonNote {
     pub id: i64,
     pub comparison_id: i64,
-    pub kind: String,
+    pub kind: NoteKind,
     pub author_id: i64,
     pub created_at: DateTime<Utc>,
     pub text: String,
@@ -155,14 +165,14 @@ macro_rules! impl_comparisons {
                 .bind(new.unit_id)
                 .bind(new.created_at)
                 .bind(new.browser_score)
-                .bind(&new.browser_band)
-                .bind(&new.browser_json)
-                .bind(&new.manual_alignment)
+                .bind($crate::server::store::columns::BandColumn(new.browser_band))
+                .bind($crate::server::store::columns::JsonText(&new.browser))
+                .bind(new.manual_alignment.as_ref().map($crate::server::store::columns::JsonText))
                 .bind(new.server_score)
-                .bind(&new.server_band)
-                .bind(&new.server_json)
+                .bind($crate::server::store::columns::BandColumn(new.server_band))
+                .bind($crate::server::store::columns::JsonText(&new.server))
                 .bind(new.auto_score)
-                .bind(&new.auto_band)
+                .bind($crate::server::store::columns::BandColumn(new.auto_band))
                 .bind(new.discrepancy)
                 .bind(&new.decision)
                 .bind(&new.comment)
@@ -203,7 +213,7 @@ macro_rules! impl_comparisons {
             async fn add_comparison_note(
                 &self,
                 comparison_id: i64,
-                kind: &str,
+                kind: $crate::domain::comparison::NoteKind,
                 author_id: i64,
                 text: &str,
                 now: DateTime<Utc>,

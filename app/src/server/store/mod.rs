@@ -12,6 +12,7 @@
 pub mod accounts;
 pub mod audits;
 pub mod calendar;
+pub mod columns;
 pub mod comparisons;
 pub mod database;
 pub mod forward;

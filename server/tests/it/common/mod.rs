@@ -24,6 +24,14 @@ pub fn b64(b: &[u8]) -> String {
     base64::engine::general_purpose::STANDARD.encode(b)
 }
 
+/// The body of `comparisons/start`: the look-up form as typed, parsed as the page parses it
+/// before it sends the query.
+#[allow(dead_code)]
+pub fn query_body(input: serde_json::Value) -> serde_json::Value {
+    let input: app::domain::QueryInput = serde_json::from_value(input).expect("the look-up form's fields");
+    serde_json::json!({ "query": input.parse().expect("a valid look-up") })
+}
+
 /// The multipart boundary the tests' submissions use.
 pub const BOUNDARY: &str = "yinjian-test-boundary-7d1f";
 

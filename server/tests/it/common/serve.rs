@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use serde_json::Value;
 
-use super::{b64, fixture, KEY};
+use super::{b64, fixture, query_body, KEY};
 
 /// The trail key of the test database (`common::KEY`), in a file only the owner reads.
 pub fn key_file(dir: &Path) -> PathBuf {
@@ -158,10 +158,10 @@ impl Drop for Instance {
 pub const PERSON: &str = "A123456789";
 
 pub fn lookup(case: u32) -> Value {
-    serde_json::json!({ "input": {
+    query_body(serde_json::json!({
         "business_type": "land_registration", "case_year": "115", "case_word": "大安",
         "case_number": format!("{:06}", case), "case_free": "", "national_id": PERSON, "person_name": "王大明"
-    }})
+    }))
 }
 
 /// A full comparison of `query_id` with the genuine scan, the browser's result computed as
