@@ -80,16 +80,7 @@ mod guard {
 /// sentence (this file is read too, past the test's own list of what it looks for).
 #[cfg(all(test, feature = "ssr"))]
 mod thin {
-    fn files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
-        for e in std::fs::read_dir(dir).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                files(&p, out);
-            } else if p.extension().is_some_and(|x| x == "rs") {
-                out.push(p);
-            }
-        }
-    }
+    use crate::server::no_words_here::files;
 
     #[test]
     fn every_api_function_only_calls_its_use_case() {

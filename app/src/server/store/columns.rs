@@ -10,22 +10,31 @@ use sqlx::{Database, Decode, Encode, Type};
 use crate::domain::comparison::{band_code, band_parse};
 use matcher::Band;
 
+/// Each of these is a TEXT column to the database.
+macro_rules! text_column {
+    ($t:ty $(, $g:ident)?) => {
+        impl<$($g,)? DB: Database> Type<DB> for $t
+        where
+            str: Type<DB>,
+        {
+            fn type_info() -> DB::TypeInfo {
+                <str as Type<DB>>::type_info()
+            }
+            fn compatible(ty: &DB::TypeInfo) -> bool {
+                <str as Type<DB>>::compatible(ty)
+            }
+        }
+    };
+}
+
+text_column!(JsonText<T>, T);
+text_column!(NullableJsonText<T>, T);
+text_column!(BandColumn);
+
 /// A JSON document in a TEXT column (both engines keep these as text), decoded into `T` as the
 /// row is read and encoded from it as the row is written.
 #[derive(Debug, Clone, PartialEq)]
 pub struct JsonText<T>(pub T);
-
-impl<T, DB: Database> Type<DB> for JsonText<T>
-where
-    str: Type<DB>,
-{
-    fn type_info() -> DB::TypeInfo {
-        <str as Type<DB>>::type_info()
-    }
-    fn compatible(ty: &DB::TypeInfo) -> bool {
-        <str as Type<DB>>::compatible(ty)
-    }
-}
 
 impl<'r, T: DeserializeOwned, DB: Database> Decode<'r, DB> for JsonText<T>
 where
@@ -49,18 +58,6 @@ where
 /// [`JsonText`] in a column that may be NULL.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NullableJsonText<T>(pub Option<T>);
-
-impl<T, DB: Database> Type<DB> for NullableJsonText<T>
-where
-    str: Type<DB>,
-{
-    fn type_info() -> DB::TypeInfo {
-        <str as Type<DB>>::type_info()
-    }
-    fn compatible(ty: &DB::TypeInfo) -> bool {
-        <str as Type<DB>>::compatible(ty)
-    }
-}
 
 impl<'r, T: DeserializeOwned, DB: Database> Decode<'r, DB> for NullableJsonText<T>
 where
@@ -100,18 +97,6 @@ pub struct BandColumn(pub Band);
 #[derive(Debug, thiserror::Error)]
 #[error("unknown band code {0:?}")]
 struct UnknownBand(String);
-
-impl<DB: Database> Type<DB> for BandColumn
-where
-    str: Type<DB>,
-{
-    fn type_info() -> DB::TypeInfo {
-        <str as Type<DB>>::type_info()
-    }
-    fn compatible(ty: &DB::TypeInfo) -> bool {
-        <str as Type<DB>>::compatible(ty)
-    }
-}
 
 impl<'r, DB: Database> Decode<'r, DB> for BandColumn
 where
