@@ -96,8 +96,10 @@ pub fn router(state: AppState, sessions: AnySessionStore, cfg: WebConfig) -> Res
     };
 
     let idle = tower_sessions::cookie::time::Duration::seconds(state.auth.idle_timeout.as_secs() as i64);
+    let cookie_name = if cfg.secure { "__Host-yinjian" } else { "yinjian" };
+    let reader = ReadOnlySession { store: Arc::new(sessions.clone()), cookie: cookie_name, idle };
     let session_layer = SessionManagerLayer::new(sessions)
-        .with_name(if cfg.secure { "__Host-yinjian" } else { "yinjian" })
+        .with_name(cookie_name)
         .with_secure(cfg.secure)
         .with_http_only(true)
         .with_same_site(SameSite::Strict)
@@ -116,7 +118,21 @@ pub fn router(state: AppState, sessions: AnySessionStore, cfg: WebConfig) -> Res
     let pkg = ServeDir::new(cfg.site_root.join("pkg")).precompressed_br().precompressed_gzip();
     let site_root = cfg.site_root.clone();
     let error_ctx_state = state.clone();
-    let router = Router::new()
+    // The registered impression's GET is the second half of a look-up whose first half
+    // (`comparisons/start`) has just saved the session: it reads the session without saving it
+    // again (a committed write, an fsync with SQLite FULL, for nothing), and so does not move
+    // the idle deadline by itself.
+    let image = Router::new()
+        .route(
+            "/api/comparisons/{query}/registered.png",
+            get({
+                let state = state.clone();
+                move |path: axum::extract::Path<String>, req: Request| registered_png(state.clone(), path, req)
+            }),
+        )
+        .layer(middleware::from_fn_with_state(state.clone(), authorize_api))
+        .layer(middleware::from_fn_with_state(Arc::new(reader), read_only_session));
+    let pages = Router::new()
         .route(
             "/healthz",
             get({
@@ -125,13 +141,6 @@ pub fn router(state: AppState, sessions: AnySessionStore, cfg: WebConfig) -> Res
             }),
         )
         .route("/lang", post(set_language))
-        .route(
-            "/api/comparisons/{query}/registered.png",
-            get({
-                let state = state.clone();
-                move |path: axum::extract::Path<String>, req: Request| registered_png(state.clone(), path, req)
-            }),
-        )
         .route("/api/{*fn_name}", post(api.clone()).get(api))
         .leptos_routes_with_context(&options, routes, context, move || shell(shell_options.clone()))
         .nest_service("/pkg", pkg)
@@ -146,7 +155,9 @@ pub fn router(state: AppState, sessions: AnySessionStore, cfg: WebConfig) -> Res
         .with_state(options)
         // innermost first: authorisation needs the session and the client address
         .layer(middleware::from_fn_with_state(state.clone(), authorize_api))
-        .layer(session_layer)
+        .layer(session_layer);
+    let router = image
+        .merge(pages)
         .layer(middleware::from_fn_with_state(Arc::new(cfg.clone()), client_ip))
         .layer(middleware::from_fn_with_state(cfg.upload_body_limit, body_limit))
         .layer(csrf)
@@ -159,6 +170,29 @@ pub fn router(state: AppState, sessions: AnySessionStore, cfg: WebConfig) -> Res
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
         .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid));
     Ok(router)
+}
+
+/// The session as a request reads it, never saved: see the image route in [`router`].
+#[derive(Clone)]
+struct ReadOnlySession {
+    store: Arc<AnySessionStore>,
+    cookie: &'static str,
+    idle: tower_sessions::cookie::time::Duration,
+}
+
+async fn read_only_session(State(r): State<Arc<ReadOnlySession>>, mut req: Request, next: Next) -> Response {
+    let id = req
+        .headers()
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(tower_sessions::cookie::Cookie::split_parse)
+        .filter_map(Result::ok)
+        .find(|c| c.name() == r.cookie)
+        .and_then(|c| c.value().parse::<tower_sessions::session::Id>().ok());
+    let session = tower_sessions::Session::new(id, r.store.clone(), Some(Expiry::OnInactivity(r.idle)));
+    req.extensions_mut().insert(session);
+    next.run(req).await
 }
 
 /// `GET /api/comparisons/{query}/registered.png`: the registered impression a query was answered
