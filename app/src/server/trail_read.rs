@@ -22,7 +22,10 @@ pub async fn recent(state: &AppState, caller: &Caller, limit: i64) -> Result<Vec
             occurred_at: r.occurred_at,
             actor_employee_no: r.actor_employee_no,
             action: r.action,
-            object: r.object_type.map(|t| format!("{t} {}", r.object_id.unwrap_or_default())),
+            object: r.object_type.map(|t| match r.object_id {
+                Some(id) => format!("{t} {id}"),
+                None => t,
+            }),
             // a subject that is no valid ID (a typo refused at the door) is still never shown whole
             subject: r.subject_national_id.map(|s| match NationalId::parse(&s) {
                 Ok(id) => id.masked(),
