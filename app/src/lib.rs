@@ -106,6 +106,19 @@ pub fn App() -> impl IntoView {
     provide_context(locale);
     let me = Resource::new(|| (), |_| api::auth::me());
     provide_context(components::MeResource(me));
+    provide_context(components::menu::DrawerOpen(RwSignal::new(false)));
+    // the menu's counts, once the person is signed in with the password in order
+    let menu = Resource::new(
+        move || me.get().and_then(|r| r.ok()).flatten().is_some_and(|m| !m.restricted()),
+        |signed_in| async move {
+            if signed_in {
+                api::work::work_menu().await.ok()
+            } else {
+                None
+            }
+        },
+    );
+    provide_context(components::menu::MenuCounts(menu));
     // Effects run only in the browser, once hydrated: `<html data-hydrated>` tells the browser
     // tests and the page-load benchmark that clicks are handled from now on.
     Effect::new(move |_| {
@@ -120,6 +133,9 @@ pub fn App() -> impl IntoView {
         <Router>
             <a class="skip-link" href="#main">{i18n::t(Msg::SkipToContent)}</a>
             <components::Header/>
+            <div class="layout">
+            <components::menu::SideMenu/>
+            <div class="layout-main">
             <Routes fallback=pages::NotFound>
                 <Route path=path!("/") view={Lazy::<routes::Home>::new()}/>
                 <Route path=path!("/login") view={Lazy::<routes::Login>::new()}/>
@@ -149,6 +165,8 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/accounts/handover") view={Lazy::<routes::Handover>::new()}/>
                 <Route path=path!("/accounts/register") view={Lazy::<routes::Register>::new()}/>
             </Routes>
+            </div>
+            </div>
         </Router>
     }
 }

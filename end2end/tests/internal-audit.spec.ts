@@ -143,7 +143,7 @@ test("an internal audit on a tablet: drawn, answered through a reload and a lost
 
   // the audited person, then the supervisor (their supervisor and the auditor's) sign
   await gotoHydrated(clerk.page, "/");
-  await expect(clerk.page.getByTestId("home-audits-to-sign")).toBeVisible();
+  await expect(clerk.page.locator('[data-testid=inbox] tr[data-kind="audit_to_sign"]')).toBeVisible();
   await gotoHydrated(clerk.page, new URL(url).pathname);
   await clerk.page.getByTestId("sign-audited").click();
   await expect(clerk.page.getByTestId("slot-audited")).toHaveAttribute("data-signed", "true");

@@ -48,9 +48,9 @@ test("a slip for an unclear impression: sent, rebuilt by the office, compared ag
   await expect(sheet).toHaveAttribute("data-state", "sent");
   await expect(clerk.getByTestId("slip-state")).toContainText("回復期限");
 
-  // the office: a count on the home tile, the slip in the inbox; opening it marks it received
+  // the office: a count in the menu, the slip in the inbox; opening it marks it received
   await gotoHydrated(office, "/");
-  await expect(office.getByTestId("liaison-badge")).toHaveText(/^[1-9]\d*$/);
+  await expect(office.getByTestId("menu-count-liaison")).toHaveText(/^[1-9]\d*$/);
   await gotoHydrated(office, "/liaison");
   await expect(office.getByTestId(`slip-row-${id}`)).toContainText("A12****153");
   await office.getByTestId(`open-slip-${id}`).click();

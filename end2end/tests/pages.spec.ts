@@ -1,7 +1,7 @@
 import { expect, test } from "@playwright/test";
 import { gotoHydrated, signInAs } from "./helpers";
 
-// Every page a role's home offers renders on the server and hydrates in the browser without an
+// Every page a role's menu offers renders on the server and hydrates in the browser without an
 // error (a hydration mismatch panics the WASM), loaded directly as a bookmark would. (The
 // external auditor's demo account is locked by auth.spec's lockout test; ethics sees the same
 // audit page.)
@@ -9,7 +9,7 @@ for (const role of ["clerk", "supervisor", "account_manager", "internal_auditor"
   test(`every page offered to ${role} hydrates cleanly`, async ({ page }) => {
     test.setTimeout(120_000);
     await signInAs(page, role);
-    const links = await page.getByTestId("tasks").locator("a").evaluateAll((as) => as.map((a) => (a as HTMLAnchorElement).pathname));
+    const links = await page.getByTestId("menu").locator("a").evaluateAll((as) => as.map((a) => (a as HTMLAnchorElement).pathname));
     expect(links.length).toBeGreaterThan(1);
     for (const href of links) {
       const errors: string[] = [];

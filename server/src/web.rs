@@ -17,7 +17,7 @@ use axum::{
     Form, Json, Router,
 };
 use leptos::prelude::*;
-use leptos_axum::{generate_route_list, handle_server_fns_with_context, LeptosRoutes};
+use leptos_axum::{handle_server_fns_with_context, LeptosRoutes};
 use tower_http::{
     csrf::CsrfLayer,
     request_id::{MakeRequestUuid, PropagateRequestIdLayer, RequestId, SetRequestIdLayer},
@@ -80,7 +80,9 @@ pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 pub fn router(state: AppState, sessions: AnySessionStore, cfg: WebConfig) -> Result<Router, String> {
     let assets = asset_names(&cfg.site_root);
     let options = leptos_options(&cfg, &assets);
-    let routes = generate_route_list(App);
+    // the background calls are served by their own router below (a session read, never saved)
+    let background = vec![<app::api::work::WorkMenu as leptos::server_fn::ServerFn>::PATH.to_string()];
+    let routes = leptos_axum::generate_route_list_with_exclusions(App, Some(background.clone()));
 
     let ctx_state = state.clone();
     let ctx_assets = assets.clone();
@@ -122,7 +124,10 @@ pub fn router(state: AppState, sessions: AnySessionStore, cfg: WebConfig) -> Res
     // (`comparisons/start`) has just saved the session: it reads the session without saving it
     // again (a committed write, an fsync with SQLite FULL, for nothing), and so does not move
     // the idle deadline by itself.
+    // The menu's counts are asked in the background every minute: reading them is not
+    // activity, so they do not move the idle deadline either (#39).
     let image = Router::new()
+        .route(&background[0], post(api.clone()))
         .route(
             "/api/comparisons/{query}/registered.png",
             get({

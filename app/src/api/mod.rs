@@ -17,6 +17,7 @@ pub mod seals;
 pub mod security;
 pub mod system;
 pub mod trail;
+pub mod work;
 
 #[cfg(feature = "ssr")]
 pub use crate::error::internal;

@@ -1,5 +1,6 @@
 //! Widgets shared by pages: the header, the sign-in gate, the comparison workbench.
 
+pub mod menu;
 pub mod workbench;
 
 use leptos::prelude::*;
@@ -57,7 +58,9 @@ pub fn Header() -> impl IntoView {
                             .map(|m| {
                                 let roles = m.roles.iter().map(|r| role_label(*r, locale)).collect::<Vec<_>>().join("、");
                                 let unit = locale.pick(&m.unit.name_zh, &m.unit.name_en).to_string();
+                                let full = !m.restricted();
                                 view! {
+                                    {full.then(|| view! { <menu::MenuButton/> })}
                                     <div class="who" data-testid="who">
                                         <span class="who-name">{m.name.clone()} " (" {m.employee_no.clone()} ")"</span>
                                         <span class="who-unit">{unit} " · " {roles}</span>

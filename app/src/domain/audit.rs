@@ -177,7 +177,7 @@ impl Period {
         )
     }
 
-    fn first_day(self) -> NaiveDate {
+    pub fn first_day(self) -> NaiveDate {
         let (y, m) = match self {
             Self::Month(m) => (m.year(), m.month()),
             Self::Quarter(q) => return q.first_day(),

@@ -18,6 +18,7 @@ pub mod employee_no;
 pub mod forms;
 pub mod handover;
 pub mod health;
+pub mod inbox;
 pub mod liaison;
 pub mod national_id;
 pub mod nav;

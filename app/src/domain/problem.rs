@@ -10,6 +10,7 @@ use super::audit_view::AuditError;
 use super::auth::AuthProblem;
 use super::calendar::CalendarError;
 use super::comparison::ComparisonError;
+use super::inbox::InboxError;
 use super::liaison::LiaisonError;
 use super::register::RegisterError;
 use super::report_view::ReportError;
@@ -54,6 +55,14 @@ pub enum Problem {
     Security(SecurityError),
     /// The audits (`server::audits`).
     Audit(AuditError),
+    /// Resuming and closing a look-up (`server::inbox`).
+    Inbox(InboxError),
+}
+
+impl From<InboxError> for Problem {
+    fn from(e: InboxError) -> Self {
+        Problem::Inbox(e)
+    }
 }
 
 impl From<AuditError> for Problem {

@@ -4,6 +4,7 @@
 
 pub mod problems;
 pub mod verdict;
+pub mod work;
 
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};

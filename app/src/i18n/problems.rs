@@ -66,6 +66,7 @@ pub fn problem_text(p: &Problem, l: Locale) -> String {
         Problem::Review(e) => review(e, l),
         Problem::Security(e) => security(e, l),
         Problem::Audit(e) => audit(e, l),
+        Problem::Inbox(e) => super::work::inbox_error(*e, l).into(),
     }
 }
 

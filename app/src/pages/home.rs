@@ -1,65 +1,11 @@
 use leptos::prelude::*;
 
 use crate::api::auth::Me;
-use crate::api::reviews::{ReviewStatus, UnitReviewStatus};
+use crate::api::reviews::ReviewStatus;
+use crate::api::work::WorkItem;
 use crate::components::{role_label, RequireAuth};
-use crate::domain::review::ReviewState;
-use crate::domain::Role;
-use crate::i18n::{t, use_locale, Locale, Msg};
-
-/// What a role can do, as links to pages that exist.
-pub fn tasks(me: &Me) -> Vec<(&'static str, Msg)> {
-    let mut out = Vec::new();
-    if me.has(Role::Clerk) {
-        out.push(("/compare", Msg::Compare));
-    }
-    if me.has(Role::Clerk) || me.has(Role::Supervisor) {
-        out.push(("/comparisons", Msg::History));
-    }
-    if me.has(Role::Clerk) || me.has(Role::Supervisor) {
-        out.push(("/liaison", Msg::Liaison));
-    }
-    if me.has(Role::HouseholdOffice) {
-        out.push(("/liaison", Msg::LiaisonInbox));
-        out.push(("/seals", Msg::SealRegistry));
-    }
-    if me.has(Role::AccountManager) {
-        out.push(("/accounts/unit", Msg::UnitAccounts));
-    }
-    out.push(("/accounts/requests", Msg::AccountRequests));
-    if [Role::AccountManager, Role::Supervisor, Role::InternalAuditor, Role::ExternalAuditor, Role::Admin]
-        .iter()
-        .any(|r| me.has(*r))
-    {
-        out.push(("/accounts/register", Msg::AccountRegister));
-    }
-    if [Role::Supervisor, Role::InternalAuditor, Role::ExternalAuditor, Role::Ethics, Role::Admin]
-        .iter()
-        .any(|r| me.has(*r))
-    {
-        out.push(("/reports", Msg::MonthlyReport));
-    }
-    if [Role::Supervisor, Role::InternalAuditor, Role::ExternalAuditor, Role::Ethics, Role::Admin]
-        .iter()
-        .any(|r| me.has(*r))
-    {
-        out.push(("/audits", Msg::Audits));
-    }
-    if me.has(Role::Admin) {
-        out.push(("/admin/accounts", Msg::Accounts));
-        out.push(("/admin/units", Msg::Units));
-        out.push(("/admin/calendar", Msg::Calendar));
-        out.push(("/admin/retention", Msg::Retention));
-    }
-    if me.has(Role::Admin) || me.has(Role::ExternalAuditor) {
-        out.push(("/admin/security", Msg::SecurityDuties));
-    }
-    if [Role::Admin, Role::InternalAuditor, Role::ExternalAuditor, Role::Ethics].iter().any(|r| me.has(*r)) {
-        out.push(("/audit", Msg::AuditTrail));
-    }
-    out.push(("/password", Msg::ChangePassword));
-    out
-}
+use crate::domain::{roc_datetime, Role};
+use crate::i18n::{t, use_locale, work, Locale, Msg};
 
 #[component]
 pub fn HomePage() -> impl IntoView {
@@ -70,6 +16,9 @@ pub fn HomePage() -> impl IntoView {
     }
 }
 
+/// 待辦: the person's inbox — everything that waits for them, oldest first, with its deadline
+/// and a link straight to it — under the flags that are not work items (the administrator's
+/// system flags, a password change owed after a hand-over).
 #[component]
 fn Home() -> impl IntoView {
     let locale = use_locale();
@@ -80,32 +29,64 @@ fn Home() -> impl IntoView {
         Locale::En => me.unit.name_en.clone(),
     };
     let review = Resource::new(|| (), |_| crate::api::reviews::review_status());
+    let inbox = Resource::new(|| (), |_| crate::api::work::work_inbox());
     let admin = me.has(Role::Admin);
+    let words = work::inbox_words(locale);
     view! {
         <main id="main" class="page">
             <h1>{t(Msg::Welcome)} "，" {me.name.clone()}</h1>
             <p class="muted">{t(Msg::Unit)} "：" {unit} " · " {t(Msg::Roles)} "：" {roles}</p>
             <Suspense fallback=|| ()>
-                {move || review.get().and_then(|r| r.ok()).map(|s| review_notices(&s, locale))}
+                {move || review.get().and_then(|r| r.ok()).map(|s| handover_password(&s, locale))}
             </Suspense>
             {admin.then(|| view! { <SecurityNotice/> })}
-            <AuditNotice/>
-            <h2>{t(Msg::YourTasks)}</h2>
-            <ul class="tiles" data-testid="tasks">
-                {tasks(&me)
-                    .into_iter()
-                    .map(|(href, m)| view! {
-                        <li><a class="tile" href=href>{t(m)}
-                            {(href == "/liaison").then(|| view! { <LiaisonBadge/> })}
-                        </a></li>
-                    })
-                    .collect_view()}
-                <Suspense fallback=|| ()>
-                    {move || review.get().and_then(|r| r.ok()).map(|s| review_tiles(&s, admin, locale))}
-                </Suspense>
-            </ul>
+            <h2>{words.title}</h2>
+            <Suspense fallback=move || view! { <p class="loading">{t(Msg::Loading)}</p> }>
+                {move || inbox.get().map(|r| match r {
+                    Ok(i) => inbox_table(i.items, locale).into_any(),
+                    Err(e) => view! { <p class="error" role="alert">{e.text(locale)}</p> }.into_any(),
+                })}
+            </Suspense>
         </main>
     }
+}
+
+fn inbox_table(items: Vec<WorkItem>, locale: Locale) -> impl IntoView {
+    let words = work::inbox_words(locale);
+    if items.is_empty() {
+        return view! { <p class="muted" data-testid="inbox-empty">{words.empty}</p> }.into_any();
+    }
+    view! {
+        <div class="table-wrap">
+            <table class="data inbox" data-testid="inbox">
+                <thead><tr>
+                    <th scope="col">{words.kind}</th>
+                    <th scope="col">{words.about}</th>
+                    <th scope="col">{words.since}</th>
+                    <th scope="col">{words.deadline}</th>
+                    <th scope="col"><span class="visually-hidden">{words.open}</span></th>
+                </tr></thead>
+                <tbody>
+                    {items.into_iter().map(|i| {
+                        let deadline = i.deadline.map(roc_datetime).unwrap_or_else(|| words.no_deadline.to_string());
+                        view! {
+                            <tr data-kind=i.kind.code() data-id=i.id class:overdue=i.overdue>
+                                <td>{work::kind(i.kind, locale)}</td>
+                                <td>{i.about}</td>
+                                <td>{roc_datetime(i.since)}</td>
+                                <td class="deadline" class:overdue=i.overdue>
+                                    {deadline}
+                                    {i.overdue.then(|| view! { " " <span class="count-badge danger">{words.overdue}</span> })}
+                                </td>
+                                <td><a href=i.href>{words.open}</a></td>
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
+    }
+    .into_any()
 }
 
 /// The administrator's flags: overdue security duties (八(一)(二)(三)), this server's clock
@@ -150,115 +131,16 @@ fn SecurityNotice() -> impl IntoView {
     }
 }
 
-/// Audits waiting for the caller's signature (anyone can be the audited person); the external
-/// team's due and overdue audits (七(二)1).
-#[component]
-fn AuditNotice() -> impl IntoView {
-    use crate::domain::audit::DueState;
-    let locale = use_locale();
-    let page = Resource::new(|| (), |_| crate::api::audits::audits_page());
-    view! {
-        <Suspense fallback=|| ()>
-            {move || page.get().and_then(|r| r.ok()).map(|p| {
-                let overdue = p.schedule.iter().filter(|r| r.state == DueState::Overdue).count();
-                let due = p.schedule.iter().filter(|r| r.state == DueState::Due).count();
-                view! {
-                    {(!p.to_sign.is_empty()).then(|| view! {
-                        <p class="notice" role="status" data-testid="home-audits-to-sign">
-                            {locale.pick("稽核紀錄待您簽章：", "Audits waiting for your signature: ")}<strong>{p.to_sign.len()}</strong>
-                            " " <a href="/audits">{locale.pick("前往簽章", "Open")}</a>
-                        </p>
-                    })}
-                    {(overdue > 0).then(|| view! {
-                        <p class="error" role="alert" data-testid="home-audits-overdue">
-                            {locale.pick("外部稽核逾期：", "External audits overdue: ")}<strong>{overdue}</strong>
-                            " " <a href="/audits">{locale.pick("前往排程", "Open the schedule")}</a>
-                        </p>
-                    })}
-                    {(due > 0).then(|| view! {
-                        <p class="notice" role="status" data-testid="home-audits-due">
-                            {locale.pick("本期應辦外部稽核：", "External audits due this period: ")}<strong>{due}</strong>
-                        </p>
-                    })}
-                }
-            })}
-        </Suspense>
-    }
-}
-
-/// The liaison tile's count: replies waiting to be read (senders), slips awaiting approval
-/// (the section chief) or waiting for a reply (the office), overdue ones in red.
-#[component]
-fn LiaisonBadge() -> impl IntoView {
-    let locale = use_locale();
-    let counts = Resource::new(|| (), |_| crate::api::liaison::liaison_counts());
-    view! {
-        <Suspense fallback=|| ()>
-            {move || counts.get().and_then(|r| r.ok()).and_then(|c| {
-                let overdue = c.inbox_overdue > 0;
-                let n = c.replies_waiting + c.awaiting_approval + c.inbox_open;
-                let title = if c.inbox_open > 0 {
-                    format!("{}{}{}", locale.pick("待回復 ", "open: "), c.inbox_open,
-                        if c.inbox_overdue > 0 { format!("{}{}", locale.pick("，逾期 ", ", overdue: "), c.inbox_overdue) } else { String::new() })
-                } else {
-                    format!("{}{}", locale.pick("待處理 ", "waiting: "), n)
-                };
-                (n > 0).then(|| view! {
-                    <span class="count-badge" class:danger=overdue title=title data-testid="liaison-badge">{n}</span>
-                })
-            })}
-        </Suspense>
-    }
-}
-
-/// The account manager's flags (八(三), 六(二)): an overdue or due quarterly review, a
-/// hand-over waiting for acknowledgment, a password change owed after taking over.
-fn review_notices(s: &ReviewStatus, locale: Locale) -> impl IntoView {
-    let overdue: Vec<_> = s.units.iter().filter(|u| u.state == ReviewState::Overdue).collect();
-    let due: Vec<_> = s.units.iter().filter(|u| u.state == ReviewState::Due).collect();
-    let name = |u: &UnitReviewStatus| locale.pick(&u.unit_zh, &u.unit_en).to_string();
-    view! {
-        {s.password_change_for_handover.is_some().then(|| view! {
+/// A password change owed after taking over as account manager (六(二)): not a work item, a
+/// condition on every manager action.
+fn handover_password(s: &ReviewStatus, locale: Locale) -> impl IntoView {
+    s.password_change_for_handover.is_some().then(|| {
+        view! {
             <p class="notice" role="alert" data-testid="home-handover-password">
                 {locale.pick("您已確認接辦通行碼管理業務，請先變更密碼後再執行管理作業（作業規定六(二)）。",
                     "You took over as account manager: change your password before any manager action (rule 6(2)).")}
                 " " <a href="/password">{t(Msg::ChangePassword)}</a>
             </p>
-        })}
-        {(s.handovers_to_acknowledge > 0).then(|| view! {
-            <p class="notice" role="status" data-testid="home-handover-waiting">
-                {locale.pick("有通行碼管理業務移交清冊待您確認接收。", "A hand-over list is waiting for your acknowledgment.")}
-                " " <a href="/accounts/handover">{locale.pick("前往確認", "Open it")}</a>
-            </p>
-        })}
-        {(!overdue.is_empty()).then(|| view! {
-            <p class="error" role="alert" data-testid="review-overdue">
-                {locale.pick("帳號權限審查已逾期：", "Permission review overdue: ")}
-                {overdue.iter().map(|u| format!("{} {}", name(u), locale.pick(&u.quarter_zh, &u.quarter_en))).collect::<Vec<_>>().join("、")}
-                {locale.pick("（作業規定八(三)：每季審查）", " (rule 8(3): every quarter)")}
-                " " <a href="/accounts/review">{locale.pick("立即辦理", "Review now")}</a>
-            </p>
-        })}
-        {(!due.is_empty()).then(|| view! {
-            <p class="notice" role="status" data-testid="review-due">
-                {locale.pick("本季帳號權限審查待辦理：", "This quarter's permission review is due: ")}
-                {due.iter().map(|u| format!("{}{}", name(u), u.deadline.as_deref().map(|d| format!("（{}{d}）", locale.pick("期限 ", "by "))).unwrap_or_default())).collect::<Vec<_>>().join("、")}
-                " " <a href="/accounts/review">{locale.pick("前往審查", "Open the review")}</a>
-            </p>
-        })}
-    }
-}
-
-/// Tiles for the review and the hand-over, for those who manage a unit or take one over (and
-/// administrators, who may make a hand-over list).
-fn review_tiles(s: &ReviewStatus, admin: bool, locale: Locale) -> impl IntoView {
-    let manages = !s.units.is_empty();
-    view! {
-        {manages.then(|| view! {
-            <li><a class="tile" href="/accounts/review" data-testid="tile-review">{locale.pick("帳號權限審查", "Permission review")}</a></li>
-        })}
-        {(manages || admin || s.handovers_to_acknowledge > 0).then(|| view! {
-            <li><a class="tile" href="/accounts/handover" data-testid="tile-handover">{locale.pick("管理者移交", "Manager hand-over")}</a></li>
-        })}
-    }
+        }
+    })
 }

@@ -97,6 +97,12 @@ pub const POLICY: &[(&str, Access)] = &[
     ("/api/liaison/list", Access::Roles(ANY_ROLE)),
     ("/api/liaison/export", Access::Roles(ANY_ROLE)),
     ("/api/liaison/waiting", Access::Roles(ANY_ROLE)),
+    // 待辦 and the menu (no personal data: not recorded; a background call)
+    ("/api/work/menu", Access::Roles(ANY_ROLE)),
+    ("/api/work/inbox", Access::Roles(ANY_ROLE)),
+    // a look-up left without a comparison: resumed the same working day, or closed with a reason
+    ("/api/work/resume", Access::Roles(CLERKS)),
+    ("/api/work/close", Access::Roles(CLERKS)),
     ("/api/liaison/reply", Access::Roles(HOUSEHOLD)),
     ("/api/seals/versions", Access::Roles(HOUSEHOLD)),
     ("/api/seals/upload", Access::Roles(HOUSEHOLD)),

@@ -10,6 +10,7 @@ pub mod caller;
 pub mod comparisons;
 pub mod denials;
 pub mod export;
+pub mod inbox;
 pub mod liaison;
 pub mod register;
 pub mod reports;

@@ -178,6 +178,11 @@ async fn stamp(state: &AppState, r: &ReportRecord) -> StoreResult<ReportStamp> {
     })
 }
 
+/// Whether `employee_no` made look-ups of the report's month (and so may not sign it off).
+pub fn has_operator(r: &ReportRecord, employee_no: &str) -> StoreResult<bool> {
+    Ok(parse_snapshot(r)?.operators.iter().any(|o| o == employee_no))
+}
+
 /// The frozen snapshot; one that does not read is a corrupt row.
 fn parse_snapshot(r: &ReportRecord) -> StoreResult<MonthlyReport> {
     serde_json::from_str(&r.snapshot).map_err(|e| StoreError::Corrupt(format!("query_report {}: {e}", r.id)))

@@ -561,13 +561,13 @@ async fn the_registered_impression_is_served_to_the_querys_clerk_only(db: TestDb
     let stored = app.db.store.image(&version.image_sha256).await.unwrap().unwrap();
 
     let rows = app.db.store.trail_head().await.unwrap().0;
-    let deadline = session_deadline(&app.db).await;
+    let deadline = common::session_deadline(&app.db).await;
     let (ok, bytes) = app.get(&url, Some(&clerk)).await;
     assert_eq!(ok.status, 200, "{}", ok.body);
     // the look-up's first half saved the session; this half reads it and saves nothing (no
     // write, no fsync): the idle deadline stays where the look-up put it, and moves again with
     // the next request of the page
-    assert_eq!(session_deadline(&app.db).await, deadline, "the image's GET did not save the session");
+    assert_eq!(common::session_deadline(&app.db).await, deadline, "the image's GET did not save the session");
     assert!(!ok.headers.contains_key("set-cookie"), "no session cookie is set again");
     assert_eq!(bytes, stored.data, "the stored bytes, as they are");
     assert_eq!(ok.headers["content-type"], stored.media_type.as_str());
@@ -575,7 +575,7 @@ async fn the_registered_impression_is_served_to_the_querys_clerk_only(db: TestDb
     assert_eq!(ok.headers["x-content-type-options"], "nosniff");
     assert_eq!(app.db.store.trail_head().await.unwrap().0, rows, "reading it again writes no row");
     assert_eq!(app.post("/api/auth/me", "", Some(&clerk)).await.status, 200);
-    assert_ne!(session_deadline(&app.db).await, deadline, "another request saves it, as every request does");
+    assert_ne!(common::session_deadline(&app.db).await, deadline, "another request saves it, as every request does");
 
     // refused, each with its denial row
     let denial = |reason: &'static str| {
@@ -609,17 +609,6 @@ async fn the_registered_impression_is_served_to_the_querys_clerk_only(db: TestDb
     let (r, _) = app.get(&format!("/api/comparisons/{}/registered.png", none["query_id"]), Some(&clerk)).await;
     assert_eq!(r.status, 404, "{}", r.body);
     app.db.close().await;
-}
-
-/// The stored idle deadline of the (only) session, as the database holds it.
-async fn session_deadline(db: &TestDb) -> String {
-    use app::server::store::Pool;
-    match &db.pool {
-        Pool::Sqlite(p) => sqlx::query_scalar("SELECT MAX(expiry_date) FROM http_session").fetch_one(p).await.unwrap(),
-        Pool::Postgres(p) => {
-            sqlx::query_scalar("SELECT MAX(expiry_date)::text FROM tower_sessions.session").fetch_one(p).await.unwrap()
-        }
-    }
 }
 
 /// `comparisons/submit` takes `multipart/form-data` (#38): the JSON part and the image part;

@@ -20,6 +20,7 @@ mod file_modes;
 mod first_start;
 mod flood;
 mod forward;
+mod inbox;
 mod instances;
 mod liaison;
 mod matching;

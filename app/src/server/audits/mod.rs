@@ -14,7 +14,7 @@ mod record;
 pub use export::export;
 pub use followups::{list as followups, refer, update as update_followup, Referral};
 pub use form::{answer, decide_withdrawal, request_withdrawal, sign, text, vendor_answer, Signature};
-pub use record::{create, overview, view, OpenRequest};
+pub use record::{create, overview, schedule, view, waiting_signature, OpenRequest};
 
 use chrono::{DateTime, NaiveDate, Utc};
 

@@ -2,7 +2,7 @@
 //! the record as the form shows it. Each takes the [`Caller`], writes its trail rows (denials
 //! included) and answers a typed view or an [`AuditError`].
 
-use chrono::{NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 
 use super::{may_read, may_sign, missing, open, Opening, Outcome};
 use crate::domain::audit::{due_state, periods_since, AuditKind, AuditState, DueState, Part, Period, Slot};
@@ -11,9 +11,10 @@ use crate::domain::audit_view::{
     SampleUser, ScheduleRow, SlotView, VENDOR_TARGET,
 };
 use crate::domain::{roc_datetime, taipei_date, RocDate, Role, UnitKind};
+use crate::server::auth::Actor;
 use crate::server::caller::{problem, Caller, Failure};
 use crate::server::state::AppState;
-use crate::server::store::{AuditFilter, AuditFormRecord, FollowupRecord, StoreError};
+use crate::server::store::{AuditFilter, AuditFormRecord, DynStore, FollowupRecord, StoreError, StoreResult};
 use crate::server::trail::TrailAction;
 
 /// An account as the form names it (`name employee-no`); a missing one is an error naming the row.
@@ -156,7 +157,7 @@ pub(super) async fn followup_view(
 
 /// The external schedule: every land office and 土地開發總隊 each quarter, the vendor each
 /// half-year, from the system's first day; only what is not done, and the current period.
-async fn schedule(state: &AppState) -> Outcome<Vec<ScheduleRow>> {
+pub async fn schedule(state: &AppState) -> Outcome<Vec<ScheduleRow>> {
     let store = &state.store;
     let now = Utc::now();
     let today = taipei_date(now);
@@ -207,6 +208,39 @@ async fn schedule(state: &AppState) -> Outcome<Vec<ScheduleRow>> {
     Ok(rows)
 }
 
+/// Submitted and not complete, with a signature box the caller may sign still empty.
+async fn waits_for(store: &DynStore, actor: &Actor, a: &AuditFormRecord, now: DateTime<Utc>) -> StoreResult<bool> {
+    if a.submitted_at.is_none() || a.completed_at.is_some() {
+        return Ok(false);
+    }
+    let signed = store.audit_signoffs(a.id).await?;
+    for slot in a.kind.slots() {
+        if !signed.iter().any(|s| s.slot == *slot)
+            && *slot != Slot::Vendor
+            && may_sign(store, actor, a, *slot, now).await?
+        {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
+/// The audits waiting for the caller's signature (any unit: anyone can be the audited person).
+pub async fn waiting_signature(state: &AppState, actor: &Actor, now: DateTime<Utc>) -> Outcome<Vec<AuditFormRecord>> {
+    let store = &state.store;
+    let mut out = Vec::new();
+    for a in store.list_audits(&AuditFilter::default()).await? {
+        if a.submitted_at.is_some()
+            && a.completed_at.is_none()
+            && may_read(store, actor, &a, now).await?
+            && waits_for(store, actor, &a, now).await?
+        {
+            out.push(a);
+        }
+    }
+    Ok(out)
+}
+
 /// The audits the caller may read, what they may open, what waits for their signature and
 /// (external team, administrators) the schedule.
 pub async fn overview(state: &AppState, caller: &Caller) -> Outcome<AuditsOverview> {
@@ -222,17 +256,8 @@ pub async fn overview(state: &AppState, caller: &Caller) -> Outcome<AuditsOvervi
             continue;
         }
         let summary = summary(state, &a).await?;
-        if a.submitted_at.is_some() && a.completed_at.is_none() {
-            let signed = store.audit_signoffs(a.id).await?;
-            for slot in a.kind.slots() {
-                if !signed.iter().any(|s| s.slot == *slot)
-                    && *slot != Slot::Vendor
-                    && may_sign(store, actor, &a, *slot, now).await?
-                {
-                    to_sign.push(summary.clone());
-                    break;
-                }
-            }
+        if waits_for(store, actor, &a, now).await? {
+            to_sign.push(summary.clone());
         }
         audits.push(summary);
     }

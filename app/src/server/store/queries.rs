@@ -18,6 +18,25 @@ pub trait QueryStore: Send + Sync {
     ) -> StoreResult<(QueryRecord, Option<SealVersionRecord>)>;
 
     async fn query(&self, id: i64) -> StoreResult<Option<QueryRecord>>;
+
+    /// The operator's look-ups without a comparison and not closed (未完成比對), oldest first.
+    async fn unfinished_queries(&self, operator_id: i64) -> StoreResult<Vec<QueryRecord>>;
+
+    /// The closing of a look-up left without a comparison, if it was closed.
+    async fn query_closing(&self, query_id: i64) -> StoreResult<Option<QueryClosing>>;
+
+    /// Close a look-up without a comparison (不比對), with its trail event, once: `Stale` when
+    /// it has a comparison or a closing meanwhile.
+    async fn close_query(&self, closing: &QueryClosing, trail: TrailDraft) -> StoreResult<()>;
+}
+
+/// 不比對: why a look-up was left without a comparison, written once.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct QueryClosing {
+    pub query_id: i64,
+    pub closed_by: i64,
+    pub closed_at: DateTime<Utc>,
+    pub reason: String,
 }
 
 #[derive(Debug, Clone)]
@@ -95,6 +114,49 @@ macro_rules! impl_queries {
                     .bind(id)
                     .fetch_optional(&self.pool)
                     .await?)
+            }
+
+            async fn unfinished_queries(&self, operator_id: i64) -> StoreResult<Vec<QueryRecord>> {
+                Ok(sqlx::query_as(&format!(
+                    "SELECT {QUERY_COLUMNS} FROM seal_query q WHERE operator_id = $1 \
+                     AND NOT EXISTS (SELECT 1 FROM comparison c WHERE c.query_id = q.id) \
+                     AND NOT EXISTS (SELECT 1 FROM query_closing k WHERE k.query_id = q.id) \
+                     ORDER BY queried_at, id"
+                ))
+                .bind(operator_id)
+                .fetch_all(&self.pool)
+                .await?)
+            }
+
+            async fn query_closing(&self, query_id: i64) -> StoreResult<Option<QueryClosing>> {
+                Ok(sqlx::query_as(
+                    "SELECT query_id, closed_by, closed_at, reason FROM query_closing WHERE query_id = $1",
+                )
+                .bind(query_id)
+                .fetch_optional(&self.pool)
+                .await?)
+            }
+
+            async fn close_query(&self, closing: &QueryClosing, trail: TrailDraft) -> StoreResult<()> {
+                let mut tx = self.begin().await?;
+                let done = sqlx::query(
+                    "INSERT INTO query_closing (query_id, closed_by, closed_at, reason) \
+                     SELECT $1, $2, $3, $4 WHERE NOT EXISTS (SELECT 1 FROM comparison WHERE query_id = $1) \
+                     AND NOT EXISTS (SELECT 1 FROM query_closing WHERE query_id = $1)",
+                )
+                .bind(closing.query_id)
+                .bind(closing.closed_by)
+                .bind(closing.closed_at)
+                .bind(&closing.reason)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+                if done != 1 {
+                    return Err(StoreError::Stale("the look-up"));
+                }
+                Self::trail_in(&mut tx, &self.key, trail.object("seal_query", closing.query_id)).await?;
+                tx.commit().await?;
+                Ok(())
             }
         }
     };

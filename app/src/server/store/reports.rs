@@ -86,6 +86,8 @@ pub trait ReportStore: Send + Sync {
     async fn report_for(&self, unit_id: i64, month: &str) -> StoreResult<Option<ReportRecord>>;
     /// Newest month first.
     async fn list_reports(&self, unit_id: Option<i64>) -> StoreResult<Vec<ReportRecord>>;
+    /// Reports not signed yet, of every unit, oldest month first.
+    async fn unsigned_reports(&self) -> StoreResult<Vec<ReportRecord>>;
     /// Every trail head a signed report recorded: (report id, head seq, head hash), by seq.
     /// All of them (no page limit): `audit verify` checks each against the chain.
     async fn report_anchors(&self) -> StoreResult<Vec<(i64, i64, String)>>;
@@ -260,6 +262,14 @@ macro_rules! impl_reports {
                      ORDER BY month DESC, unit_id LIMIT 1000"
                 ))
                 .bind(unit_id)
+                .fetch_all(&self.pool)
+                .await?)
+            }
+
+            async fn unsigned_reports(&self) -> StoreResult<Vec<ReportRecord>> {
+                Ok(sqlx::query_as(&format!(
+                    "SELECT {REPORT_COLUMNS} FROM query_report WHERE signed_at IS NULL ORDER BY month, unit_id"
+                ))
                 .fetch_all(&self.pool)
                 .await?)
             }

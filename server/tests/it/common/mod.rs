@@ -481,3 +481,14 @@ pub fn urlencode(s: &str) -> String {
         })
         .collect()
 }
+
+/// The stored idle deadline of the (only) session, as the database holds it.
+pub async fn session_deadline(db: &TestDb) -> String {
+    use app::server::store::Pool;
+    match &db.pool {
+        Pool::Sqlite(p) => sqlx::query_scalar("SELECT MAX(expiry_date) FROM http_session").fetch_one(p).await.unwrap(),
+        Pool::Postgres(p) => {
+            sqlx::query_scalar("SELECT MAX(expiry_date)::text FROM tower_sessions.session").fetch_one(p).await.unwrap()
+        }
+    }
+}

@@ -1,0 +1,24 @@
+//! 待辦 and the menu: what waits for the caller, counted per page; a look-up left without a
+//! comparison resumed the same working day or closed with a reason (`server::inbox`).
+
+use leptos::prelude::*;
+#[cfg(feature = "ssr")]
+use leptos::server_fn::ServerFn;
+
+use super::ApiError;
+pub use crate::domain::inbox::{Inbox, Menu, MenuCount, MenuEntry, WorkItem, WorkKind};
+
+/// The menu with what waits under each entry. A background call: it reads the session without
+/// moving its idle deadline.
+#[server(prefix = "/api", endpoint = "work/menu")]
+pub async fn work_menu() -> Result<Menu, ApiError> {
+    let ctx = crate::api::guard(WorkMenu::PATH).await?;
+    Ok(crate::server::inbox::menu(&ctx.state, &ctx.caller()?).await?)
+}
+
+/// Everything waiting for the caller, oldest first.
+#[server(prefix = "/api", endpoint = "work/inbox")]
+pub async fn work_inbox() -> Result<Inbox, ApiError> {
+    let ctx = crate::api::guard(WorkInbox::PATH).await?;
+    Ok(crate::server::inbox::items(&ctx.state, &ctx.caller()?).await?)
+}
