@@ -195,9 +195,6 @@ pub enum InboxError {
     /// Past the look-up's working day: it can only be closed with a reason now.
     #[error("past the look-up's working day")]
     PastItsDay,
-    /// Still the look-up's working day: resume it rather than close it.
-    #[error("still the look-up's working day")]
-    StillItsDay,
     /// A closing needs its reason (up to 200 characters, no control characters).
     #[error("a closing needs a reason of at most 200 characters")]
     Reason,
@@ -205,6 +202,38 @@ pub enum InboxError {
 
 /// The longest closing reason.
 pub const REASON_MAX: usize = 200;
+
+/// 不比對原因: why a look-up was left without a comparison — one line of text, 1 to
+/// [`REASON_MAX`] characters, no control characters.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct ClosingReason(String);
+
+impl ClosingReason {
+    pub fn parse(s: &str) -> Result<Self, InboxError> {
+        let t = s.trim();
+        if t.is_empty() || t.chars().count() > REASON_MAX || t.chars().any(char::is_control) {
+            return Err(InboxError::Reason);
+        }
+        Ok(Self(t.to_string()))
+    }
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl TryFrom<String> for ClosingReason {
+    type Error = InboxError;
+    fn try_from(s: String) -> Result<Self, InboxError> {
+        Self::parse(&s)
+    }
+}
+
+impl From<ClosingReason> for String {
+    fn from(r: ClosingReason) -> String {
+        r.0
+    }
+}
 
 /// The side bar's headings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -306,6 +335,17 @@ pub fn deadline_day(deadline: DateTime<Utc>) -> NaiveDate {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_closing_reason_is_one_short_line() {
+        assert_eq!(ClosingReason::parse("  申請人撤回申請 ").unwrap().as_str(), "申請人撤回申請");
+        assert_eq!(ClosingReason::parse("   "), Err(InboxError::Reason));
+        assert_eq!(ClosingReason::parse("a\nb"), Err(InboxError::Reason));
+        assert!(ClosingReason::parse(&"字".repeat(REASON_MAX)).is_ok());
+        assert_eq!(ClosingReason::parse(&"字".repeat(REASON_MAX + 1)), Err(InboxError::Reason));
+        let wire: Result<ClosingReason, _> = serde_json::from_str("\"\"");
+        assert!(wire.is_err(), "a blank reason does not even deserialize");
+    }
 
     #[test]
     fn pages_under_an_entry_belong_to_it() {

@@ -173,6 +173,8 @@ pub struct QueryLine {
     pub national_id: super::NationalId,
     pub after_hours: bool,
     pub decision: Option<Decision>,
+    /// 不比對: the clerk's reason for leaving it without a comparison (#39), if closed.
+    pub closed_reason: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -186,6 +188,9 @@ pub struct ReportRow {
     pub national_id_masked: String,
     pub after_hours: bool,
     pub decision: Option<Decision>,
+    /// 不比對原因 (reports made before #39 have none)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub closed_reason: Option<String>,
     pub anomalies: Vec<Anomaly>,
 }
 
@@ -312,6 +317,7 @@ pub fn build(
                 national_id_masked: l.national_id.masked(),
                 after_hours: l.after_hours,
                 decision: l.decision,
+                closed_reason: l.closed_reason.clone(),
                 anomalies: a,
             }
         })
@@ -364,6 +370,7 @@ mod tests {
             national_id: super::super::NationalId::parse(nid).unwrap(),
             after_hours: after,
             decision,
+            closed_reason: None,
         }
     }
 

@@ -72,6 +72,8 @@ pub const HEADERS: [&str; 9] =
 /// totals' columns, the file's name.
 pub const AFTER_HOURS: &str = "是";
 pub const NO_DECISION: &str = "（無）";
+/// A look-up closed without a comparison, before its reason (#39).
+pub const CLOSED: &str = "不比對：";
 pub const SHEET_ROWS: &str = "查詢紀錄";
 pub const SHEET_TOTALS: &str = "統計";
 pub const TOTALS_HEADERS: [&str; 2] = ["操作者", "查詢筆數"];

@@ -73,9 +73,6 @@ pub fn inbox_error(e: InboxError, l: Locale) -> &'static str {
             "此筆查詢已逾當日，無法續行比對；請註記不比對原因結案，如仍需比對請重新查詢。",
             "This look-up's working day is over: close it with a reason; look up again if you still need to compare.",
         ),
-        InboxError::StillItsDay => {
-            ("此筆查詢當日仍可續行比對，請直接續行。", "This look-up can still be resumed today: resume it.")
-        }
         InboxError::Reason => ("請填寫不比對原因（200 字以內）。", "Give the reason (at most 200 characters)."),
     };
     l.pick(zh, en)
@@ -126,6 +123,37 @@ pub fn inbox_words(l: Locale) -> InboxWords {
             close_menu: "Close the menu",
             waiting: "waiting",
             no_deadline: "—",
+        },
+    }
+}
+
+/// The closing form's words (不比對).
+pub struct ClosingWords {
+    pub title: &'static str,
+    pub explain: &'static str,
+    pub reason: &'static str,
+    pub submit: &'static str,
+    pub done: &'static str,
+    pub back: &'static str,
+}
+
+pub fn closing_words(l: Locale) -> ClosingWords {
+    match l {
+        Locale::ZhTw => ClosingWords {
+            title: "不比對結案",
+            explain: "此筆查詢已留存於查詢紀錄。請說明未完成比對之原因，將顯示於查詢紀錄月報。",
+            reason: "不比對原因",
+            submit: "註記不比對並結案",
+            done: "已註記不比對並結案。",
+            back: "回待辦事項",
+        },
+        Locale::En => ClosingWords {
+            title: "Close without comparing",
+            explain: "The look-up is in the query log. Say why it was not compared: the monthly report shows it.",
+            reason: "Reason",
+            submit: "Close without comparing",
+            done: "Closed without a comparison.",
+            back: "Back to my work",
         },
     }
 }

@@ -9,6 +9,8 @@ use crate::api::comparisons::{StartComparison, Started, Submission, Submitted};
 use crate::components::workbench::{Workbench, WorkbenchOutcome};
 use crate::components::RequireAuth;
 use crate::domain::comparison::{band_en, band_zh, QueryError};
+use crate::domain::inbox::InboxError;
+use crate::domain::Problem;
 use crate::domain::{BusinessType, Decision, NationalId, QueryInput};
 use crate::error::ApiError;
 use crate::i18n::{t, use_locale, Msg};
@@ -98,6 +100,27 @@ fn Compare() -> impl IntoView {
         Some(Some(Err(e))) => error.set(Some(e.text(locale))),
         _ => {}
     });
+    // `?resume=N` (from 待辦): the look-up left without a comparison, reopened under the same
+    // query id the same working day; past its day, the page offers to close it with a reason
+    let resume =
+        leptos_router::hooks::use_query_map().with_untracked(|q| q.get("resume").and_then(|v| v.parse::<i64>().ok()));
+    let past_day = RwSignal::new(None::<i64>);
+    let resumed = LocalResource::new(move || async move {
+        match resume {
+            Some(id) => Some(crate::api::work::resume_lookup(id).await),
+            None => None,
+        }
+    });
+    Effect::new(move |_| match resumed.get() {
+        Some(Some(Ok(s))) => started.set(Some(s)),
+        Some(Some(Err(e))) => {
+            if matches!(&e, ApiError::Invalid(Problem::Inbox(InboxError::PastItsDay))) {
+                past_day.set(resume);
+            }
+            error.set(Some(e.text(locale)));
+        }
+        _ => {}
+    });
     Effect::new(move |_| match start.value().get() {
         Some(Ok(s)) => {
             started.set(Some(s));
@@ -146,6 +169,7 @@ fn Compare() -> impl IntoView {
             <h1>{t(Msg::Compare)}</h1>
             <p class="muted no-print">{t(Msg::CompareIntro)}</p>
             {move || error.get().map(|m| view! { <p class="error" role="alert" data-testid="compare-error">{m}</p> })}
+            {move || past_day.get().map(|id| view! { <CloseLookupForm id=id/> })}
             <Show
                 when=move || started.with(|s| s.is_none())
                 fallback=move || view! { <Workspace started=started.get().expect("started") reset=Callback::new(move |_| { started.set(None); start.clear(); })/> }
@@ -200,6 +224,51 @@ fn Compare() -> impl IntoView {
                 </form>
             </Show>
         </main>
+    }
+}
+
+/// 不比對: close a look-up left past its working day, with the reason the monthly report shows.
+#[component]
+fn CloseLookupForm(id: i64) -> impl IntoView {
+    let locale = use_locale();
+    let words = crate::i18n::work::closing_words(locale);
+    let reason = RwSignal::new(String::new());
+    let problem = RwSignal::new(None::<String>);
+    let close = ServerAction::<crate::api::work::CloseLookup>::new();
+    Effect::new(move |_| {
+        if let Some(Err(e)) = close.value().get() {
+            problem.set(Some(e.text(locale)));
+        }
+    });
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        match crate::domain::inbox::ClosingReason::parse(&reason.get()) {
+            Ok(r) => {
+                problem.set(None);
+                close.dispatch(crate::api::work::CloseLookup { id, reason: r });
+            }
+            Err(e) => problem.set(Some(crate::i18n::work::inbox_error(e, locale).to_string())),
+        }
+    };
+    view! {
+        <Show
+            when=move || !matches!(close.value().get(), Some(Ok(())))
+            fallback=move || view! {
+                <p class="ok" role="status" data-testid="lookup-closed">{words.done} " " <a href="/">{words.back}</a></p>
+            }
+        >
+            <form class="card" on:submit=on_submit data-testid="close-lookup" novalidate>
+                <h2>{words.title}</h2>
+                <p class="muted">{words.explain}</p>
+                <div class="field">
+                    <label for="close-reason">{words.reason} <span class="req">"*"</span></label>
+                    <textarea id="close-reason" data-testid="close-reason" maxlength="200" rows="2"
+                        prop:value=move || reason.get() on:input=move |ev| reason.set(event_target_value(&ev))></textarea>
+                </div>
+                {move || problem.get().map(|m| view! { <p class="error" role="alert">{m}</p> })}
+                <button type="submit" class="primary" data-testid="close-lookup-submit" disabled=move || close.pending().get()>{words.submit}</button>
+            </form>
+        </Show>
     }
 }
 

@@ -154,7 +154,11 @@ fn ReportSheet(rep: crate::domain::report::MonthlyReport, stamp: ReportStamp, un
                             <td>{locale.pick(r.business_type.zh(), r.business_type.en())}</td>
                             <td>{r.case_number.clone()}</td>
                             <td class="mono">{r.national_id_masked.clone()}</td>
-                            <td>{r.decision.map(|d| locale.pick(d.zh(), d.en()).to_string()).unwrap_or_else(|| locale.pick("（無）", "(none)").to_string())}</td>
+                            <td>{match (r.decision, &r.closed_reason) {
+                                (Some(d), _) => locale.pick(d.zh(), d.en()).to_string(),
+                                (None, Some(why)) => format!("{}{why}", locale.pick("不比對：", "Not compared: ")),
+                                (None, None) => locale.pick("（無）", "(none)").to_string(),
+                            }}</td>
                             <td>{r.anomalies.iter().map(|a| anomaly_label(*a)).collect::<Vec<_>>().join("、")}</td>
                         </tr>
                     }).collect_view()}</tbody>

@@ -60,6 +60,22 @@ impl<E> Failure<E> {
     pub fn internal(e: impl std::fmt::Display) -> Self {
         Failure::Internal(e.to_string())
     }
+
+    /// The failure of another use case this one called, as this one's: that use case's own
+    /// problem cannot reach this caller's person, so it is an internal error here.
+    pub fn retype<F>(self) -> Failure<F>
+    where
+        E: std::fmt::Debug,
+    {
+        match self {
+            Failure::Problem(p) => Failure::Internal(format!("{p:?}")),
+            Failure::Forbidden => Failure::Forbidden,
+            Failure::NotFound => Failure::NotFound,
+            Failure::RateLimited => Failure::RateLimited,
+            Failure::PasswordChangeRequired => Failure::PasswordChangeRequired,
+            Failure::Internal(e) => Failure::Internal(e),
+        }
+    }
 }
 
 impl<E> From<StoreError> for Failure<E> {

@@ -10,7 +10,10 @@ use chrono::Utc;
 use super::auth::Actor;
 use super::caller::{problem, Caller, Failure};
 use super::state::AppState;
-use super::store::{ComparisonFilter, ComparisonRecord, DynStore, NewComparison, NewQuery, StoreError, StoreResult};
+use super::store::{
+    ComparisonFilter, ComparisonRecord, DynStore, NewComparison, NewQuery, QueryRecord, SealVersionRecord, StoreError,
+    StoreResult,
+};
 use super::trail::TrailAction;
 use super::uploads;
 use crate::domain::comparison::{
@@ -241,6 +244,12 @@ pub async fn start(state: &AppState, caller: &Caller, q: ComparisonQuery) -> Out
         .subject(new.national_id.clone());
     let (rec, current) = state.store.record_query(&new, draft).await?;
     metrics::counter!("yinjian_lookups_total").increment(1);
+    started(state, rec, current).await
+}
+
+/// What the workbench needs of a filed query: the query as filed and the registered impression
+/// it was answered with (its image is fetched by URL).
+pub async fn started(state: &AppState, rec: QueryRecord, current: Option<SealVersionRecord>) -> Outcome<Started> {
     let seal = match current {
         None => None,
         Some(v) => {
@@ -264,11 +273,11 @@ pub async fn start(state: &AppState, caller: &Caller, q: ComparisonQuery) -> Out
     Ok(Started {
         query_id: rec.id,
         queried_at: rec.queried_at,
-        business_type: q.business_type,
+        business_type: rec.business_type,
         case_number: rec.case_number,
         national_id_masked: rec.national_id.masked(),
         person_name: rec.person_name,
-        after_hours,
+        after_hours: rec.after_hours,
         seal,
     })
 }

@@ -28,18 +28,6 @@ pub const HANDLING_WORKING_DAYS: u32 = 3;
 
 pub type Outcome<T> = Result<T, Failure<InboxError>>;
 
-/// A failure of another use case read here: only the store's or the server's can happen.
-fn lift<E: std::fmt::Debug>(f: Failure<E>) -> Failure<InboxError> {
-    match f {
-        Failure::Problem(p) => Failure::internal(format!("inbox: {p:?}")),
-        Failure::Forbidden => Failure::Forbidden,
-        Failure::NotFound => Failure::NotFound,
-        Failure::RateLimited => Failure::RateLimited,
-        Failure::PasswordChangeRequired => Failure::PasswordChangeRequired,
-        Failure::Internal(e) => Failure::Internal(e),
-    }
-}
-
 /// `unit_id → may`, asked once per unit.
 struct Rights<'a> {
     state: &'a AppState,
@@ -198,11 +186,11 @@ pub async fn items(state: &AppState, caller: &Caller) -> Outcome<Inbox> {
     }
 
     // audits waiting for the caller's signature; the external team's audits due
-    for a in super::audits::waiting_signature(state, actor, now).await.map_err(lift)? {
+    for a in super::audits::waiting_signature(state, actor, now).await.map_err(Failure::retype)? {
         c.handling(WorkKind::AuditToSign, a.id, a.submitted_at.unwrap_or(a.created_at), a.period.clone());
     }
     if actor.has(Role::ExternalAuditor) {
-        for row in super::audits::schedule(state).await.map_err(lift)? {
+        for row in super::audits::schedule(state).await.map_err(Failure::retype)? {
             if matches!(row.state, DueState::Due | DueState::Overdue) {
                 let last = roc_day(&row.due_on, &format!("audit period {}", row.period))?;
                 let since = crate::domain::audit::Period::parse(&row.period)

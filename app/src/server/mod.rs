@@ -12,6 +12,7 @@ pub mod denials;
 pub mod export;
 pub mod inbox;
 pub mod liaison;
+pub mod lookups;
 pub mod register;
 pub mod reports;
 pub mod requests;

@@ -16,8 +16,8 @@ use super::trail::{Outcome, TrailAction, TrailDraft};
 use crate::domain::register::{ExportFile, ExportFormat};
 use crate::domain::report::{build, Month, MonthlyReport, ReportRow, Thresholds};
 use crate::domain::report_view::{
-    ReportError, ReportStamp, ReportView, AFTER_HOURS, COMMENT_MAX, FILE_TITLE, HEADERS, NO_DECISION, SHEET_ROWS,
-    SHEET_TOTALS, TOTALS_HEADERS,
+    ReportError, ReportStamp, ReportView, AFTER_HOURS, CLOSED, COMMENT_MAX, FILE_TITLE, HEADERS, NO_DECISION,
+    SHEET_ROWS, SHEET_TOTALS, TOTALS_HEADERS,
 };
 use crate::domain::{Role, UnitKind};
 
@@ -361,7 +361,11 @@ fn cells(r: &ReportRow) -> [String; 9] {
         r.case_number.clone(),
         r.national_id_masked.clone(),
         if r.after_hours { AFTER_HOURS.into() } else { String::new() },
-        r.decision.map(|d| d.zh().to_string()).unwrap_or_else(|| NO_DECISION.into()),
+        match (r.decision, &r.closed_reason) {
+            (Some(d), _) => d.zh().to_string(),
+            (None, Some(why)) => format!("{CLOSED}{why}"),
+            (None, None) => NO_DECISION.into(),
+        },
         r.anomalies.iter().map(|a| a.zh()).collect::<Vec<_>>().join("、"),
     ]
 }

@@ -103,6 +103,8 @@ coded! {
         ReportView = "report.view",
         RetentionView = "retention.view",
         SealQuery = "seal.query",
+        SealQueryClosed = "seal.query.closed",
+        SealQueryResumed = "seal.query.resumed",
         SealUploadRejected = "seal.upload_rejected",
         SealVersionAdd = "seal.version.add",
         SealVersionsView = "seal.versions.view",

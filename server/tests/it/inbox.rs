@@ -216,7 +216,81 @@ async fn counting_keeps_the_idle_deadline(db: TestDb) {
     app.db.close().await;
 }
 
+async fn trail_actions(app: &TestApp) -> Vec<String> {
+    app.db.store.recent_trail(50).await.unwrap().into_iter().map(|r| r.action).collect()
+}
+
+async fn unit_lookups(app: &TestApp) -> Vec<app::domain::report::QueryLine> {
+    let unit = app.db.store.unit_by_code("LO-DA").await.unwrap().unwrap().id;
+    let now = app.clock.now();
+    let week = chrono::Duration::days(7);
+    app.db.store.query_lines(unit, now - week, now + week).await.unwrap()
+}
+
+/// 未完成比對 (#39 item 3): resumed on the workbench under the same query id the same working
+/// day (no second log row; the trail has the re-opening), only by its clerk; afterwards closed
+/// with a reason that the monthly report's lines carry; a compared or closed look-up is neither.
+async fn resume_the_same_day_close_afterwards(db: TestDb) {
+    let app = setup(db).await;
+    let clerk = app.sign_in("C1001").await;
+    let qid = look_up(&app, &clerk, "000301").await;
+    assert_eq!(unit_lookups(&app).await.len(), 1);
+
+    let r = app.post("/api/work/resume", &format!("id={qid}"), Some(&clerk)).await;
+    let started = json_ok(r).await;
+    assert_eq!(started["query_id"], qid);
+    assert_eq!(started["case_number"], "115年大安字第000301號");
+    assert_eq!(started["national_id_masked"], "A12****789");
+    assert_eq!(started["seal"]["image_url"], format!("/api/comparisons/{qid}/registered.png"));
+    assert_eq!(unit_lookups(&app).await.len(), 1, "resuming logs no second look-up");
+    assert_eq!(trail_actions(&app).await[0], "seal.query.resumed");
+    // the image of the resumed look-up is served as at the look-up
+    assert_eq!(app.get(&format!("/api/comparisons/{qid}/registered.png"), Some(&clerk)).await.0.status, 200);
+
+    // not another clerk's (the refusal is in the trail)
+    let other = app.sign_in("C1002").await;
+    assert_eq!(app.post("/api/work/resume", &format!("id={qid}"), Some(&other)).await.status, 403);
+    assert_eq!(app.post("/api/work/close", &format!("id={qid}&reason=x"), Some(&other)).await.status, 403);
+    let denied = app.db.store.recent_trail(1).await.unwrap().remove(0);
+    assert!(denied.details.contains("not_own_query"), "{}", denied.details);
+
+    // the next day: no longer resumable; closed with a reason instead
+    app.clock.advance(chrono::Duration::days(1));
+    let clerk = app.sign_in("C1001").await;
+    let r = app.post("/api/work/resume", &format!("id={qid}"), Some(&clerk)).await;
+    assert_eq!(r.status, 400, "{}", r.body);
+    assert!(r.message().contains("逾當日"), "{}", r.body);
+    assert_eq!(app.post("/api/work/close", &format!("id={qid}&reason=%20%20"), Some(&clerk)).await.status, 400);
+    assert_eq!(inbox(&app, &clerk).await.len(), 1, "a refused closing closes nothing");
+    let reason = "申請人未到場，案件撤回";
+    let r = app.post("/api/work/close", &format!("id={qid}&reason={}", common::urlencode(reason)), Some(&clerk)).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(inbox(&app, &clerk).await.is_empty());
+    let last = app.db.store.recent_trail(1).await.unwrap().remove(0);
+    assert_eq!(last.action, "seal.query.closed");
+    assert!(last.details.contains(reason), "{}", last.details);
+    let lines = unit_lookups(&app).await;
+    assert_eq!(lines.len(), 1);
+    assert_eq!(lines[0].closed_reason.as_deref(), Some(reason), "the monthly report shows the reason");
+    let r = app.post("/api/work/close", &format!("id={qid}&reason=again"), Some(&clerk)).await;
+    assert_eq!(r.status, 400);
+    assert!(r.message().contains("已註記不比對"), "{}", r.body);
+    assert_eq!(app.post("/api/work/resume", &format!("id={qid}"), Some(&clerk)).await.status, 400);
+    // the closing cannot be edited or removed
+    assert!(app.db.try_exec("UPDATE query_closing SET reason = 'x'").await.is_err());
+    assert!(app.db.try_exec("DELETE FROM query_closing").await.is_err());
+
+    // a compared look-up is neither resumed nor closed
+    let done = look_up(&app, &clerk, "000302").await;
+    assert_eq!(app.post_submit(&common::serve::submission(done), Some(&clerk)).await.status, 200);
+    let r = app.post("/api/work/resume", &format!("id={done}"), Some(&clerk)).await;
+    assert!(r.message().contains("已完成比對"), "{}", r.body);
+    assert_eq!(app.post("/api/work/close", &format!("id={done}&reason=x"), Some(&clerk)).await.status, 400);
+    app.db.close().await;
+}
+
 on_both!(
+    resume_the_same_day_close_afterwards,
     lookups_wait_until_compared,
     slips_and_requests_travel,
     overdue_after_the_handling_days,

@@ -37,6 +37,7 @@ pub(super) struct LineRow {
     national_id: crate::domain::NationalId,
     after_hours: bool,
     decision: Option<crate::domain::Decision>,
+    closed_reason: Option<String>,
 }
 
 impl From<LineRow> for QueryLine {
@@ -52,6 +53,7 @@ impl From<LineRow> for QueryLine {
             national_id: r.national_id,
             after_hours: r.after_hours,
             decision: r.decision,
+            closed_reason: r.closed_reason,
         }
     }
 }
@@ -132,8 +134,9 @@ macro_rules! impl_reports {
             ) -> StoreResult<Vec<$crate::domain::report::QueryLine>> {
                 let rows: Vec<$crate::server::store::reports::LineRow> = sqlx::query_as(
                     "SELECT q.id, q.queried_at, q.operator_id, a.employee_no, a.name, q.business_type, q.case_number, \
-                     q.national_id, q.after_hours, c.decision FROM seal_query q JOIN account a ON a.id = q.operator_id \
-                     LEFT JOIN comparison c ON c.query_id = q.id \
+                     q.national_id, q.after_hours, c.decision, k.reason AS closed_reason \
+                     FROM seal_query q JOIN account a ON a.id = q.operator_id \
+                     LEFT JOIN comparison c ON c.query_id = q.id LEFT JOIN query_closing k ON k.query_id = q.id \
                      WHERE q.unit_id = $1 AND q.queried_at >= $2 AND q.queried_at < $3 ORDER BY q.queried_at, q.id",
                 )
                 .bind(unit_id)
