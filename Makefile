@@ -17,7 +17,7 @@ WASM_OPT_FEATURES := --enable-bulk-memory --enable-nontrapping-float-to-int --en
 
 SEAL_DEV ?= $(CURDIR)/../shared/seal-dev
 
-.PHONY: eval stress synth-eval bench bench-load bench-load-page test-deploy bench-wasm fuzz run test deps deps-browser deps-clamav deps-rsyslog build site-debug site-release bundle wasm-split-tool server-debug server-release \
+.PHONY: eval stress synth-eval bench bench-load bench-load-page bench-inbox test-deploy bench-wasm fuzz run test deps deps-browser deps-clamav deps-rsyslog build site-debug site-release bundle wasm-split-tool server-debug server-release \
 	fmt-check clippy unit e2e pg-check clean
 
 ## ---- setup ---------------------------------------------------------------------------------
@@ -203,6 +203,13 @@ bench-load: pg-check
 	  $$L --db postgres --instances 1 --submit-share 0 --login-flood 8 $$C; \
 	fi
 	@echo ">> figures in $(LOAD_OUT)"
+
+# The menu's counts and the inbox with a year of look-ups (100,000; #39): p50/p95 per role, on
+# SQLite and (when PostgreSQL is there) PostgreSQL. Not part of `make test`.
+bench-inbox: pg-check
+	cargo build --release -p server --example bench_inbox
+	$(TARGET_DIR)/release/examples/bench_inbox --db sqlite
+	@if [ "$$(cat $(TARGET_DIR)/.pg-required)" = 1 ]; then $(TARGET_DIR)/release/examples/bench_inbox --db postgres; fi
 
 bench-wasm: deps deps-browser site-release server-debug
 	cd end2end && YINJIAN_BIN=$(TARGET_DIR)/debug/yinjian YINJIAN_SITE_ROOT=$(SITE) \

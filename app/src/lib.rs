@@ -107,11 +107,14 @@ pub fn App() -> impl IntoView {
     let me = Resource::new(|| (), |_| api::auth::me());
     provide_context(components::MeResource(me));
     provide_context(components::menu::DrawerOpen(RwSignal::new(false)));
-    // the menu's counts, once the person is signed in with the password in order
+    // the menu's counts, once the person is signed in with the password in order (the account
+    // is awaited inside, not read as the source: on the server a source read before the account
+    // has loaded would settle the menu as empty)
     let menu = Resource::new(
-        move || me.get().and_then(|r| r.ok()).flatten().is_some_and(|m| !m.restricted()),
-        |signed_in| async move {
-            if signed_in {
+        || (),
+        move |_| async move {
+            let full = me.await.ok().flatten().is_some_and(|m| !m.restricted());
+            if full {
                 api::work::work_menu().await.ok()
             } else {
                 None
@@ -133,6 +136,7 @@ pub fn App() -> impl IntoView {
         <Router>
             <a class="skip-link" href="#main">{i18n::t(Msg::SkipToContent)}</a>
             <components::Header/>
+            <components::session::SessionWatch/>
             <div class="layout">
             <components::menu::SideMenu/>
             <div class="layout-main">

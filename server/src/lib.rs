@@ -5,6 +5,7 @@ pub const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), " (commit ", env!("
 pub const COMMIT: &str = env!("YINJIAN_GIT_COMMIT");
 
 pub mod backup;
+pub mod bulk;
 pub mod cli;
 pub mod config;
 pub mod files;

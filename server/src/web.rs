@@ -81,7 +81,10 @@ pub fn router(state: AppState, sessions: AnySessionStore, cfg: WebConfig) -> Res
     let assets = asset_names(&cfg.site_root);
     let options = leptos_options(&cfg, &assets);
     // the background calls are served by their own router below (a session read, never saved)
-    let background = vec![<app::api::work::WorkMenu as leptos::server_fn::ServerFn>::PATH.to_string()];
+    let background = vec![
+        <app::api::work::WorkMenu as leptos::server_fn::ServerFn>::PATH.to_string(),
+        <app::api::auth::SessionTime as leptos::server_fn::ServerFn>::PATH.to_string(),
+    ];
     let routes = leptos_axum::generate_route_list_with_exclusions(App, Some(background.clone()));
 
     let ctx_state = state.clone();
@@ -99,7 +102,7 @@ pub fn router(state: AppState, sessions: AnySessionStore, cfg: WebConfig) -> Res
 
     let idle = tower_sessions::cookie::time::Duration::seconds(state.auth.idle_timeout.as_secs() as i64);
     let cookie_name = if cfg.secure { "__Host-yinjian" } else { "yinjian" };
-    let reader = ReadOnlySession { store: Arc::new(sessions.clone()), cookie: cookie_name, idle };
+    let reader = ReadOnlySession { store: Arc::new(sessions.clone()), cookie: cookie_name, idle, deadline: false };
     let session_layer = SessionManagerLayer::new(sessions)
         .with_name(cookie_name)
         .with_secure(cfg.secure)
@@ -124,10 +127,20 @@ pub fn router(state: AppState, sessions: AnySessionStore, cfg: WebConfig) -> Res
     // (`comparisons/start`) has just saved the session: it reads the session without saving it
     // again (a committed write, an fsync with SQLite FULL, for nothing), and so does not move
     // the idle deadline by itself.
-    // The menu's counts are asked in the background every minute: reading them is not
-    // activity, so they do not move the idle deadline either (#39).
+    // The background calls (#39): the menu's counts every minute and the session's time left
+    // for the idle timeout's warning. Reading them is not activity: the session is read, with
+    // its stored deadline, and never saved.
+    let mut quiet = Router::new();
+    for path in &background {
+        quiet = quiet.route(path, post(api.clone()));
+    }
+    let quiet = quiet.layer(middleware::from_fn_with_state(state.clone(), authorize_api)).layer(
+        middleware::from_fn_with_state(
+            Arc::new(ReadOnlySession { deadline: true, ..reader.clone() }),
+            read_only_session,
+        ),
+    );
     let image = Router::new()
-        .route(&background[0], post(api.clone()))
         .route(
             "/api/comparisons/{query}/registered.png",
             get({
@@ -162,6 +175,7 @@ pub fn router(state: AppState, sessions: AnySessionStore, cfg: WebConfig) -> Res
         .layer(middleware::from_fn_with_state(state.clone(), authorize_api))
         .layer(session_layer);
     let router = image
+        .merge(quiet)
         .merge(pages)
         .layer(middleware::from_fn_with_state(Arc::new(cfg.clone()), client_ip))
         .layer(middleware::from_fn_with_state(cfg.upload_body_limit, body_limit))
@@ -183,6 +197,8 @@ struct ReadOnlySession {
     store: Arc<AnySessionStore>,
     cookie: &'static str,
     idle: tower_sessions::cookie::time::Duration,
+    /// Also hand the stored idle deadline to the request (`SessionDeadline`).
+    deadline: bool,
 }
 
 async fn read_only_session(State(r): State<Arc<ReadOnlySession>>, mut req: Request, next: Next) -> Response {
@@ -195,6 +211,13 @@ async fn read_only_session(State(r): State<Arc<ReadOnlySession>>, mut req: Reque
         .filter_map(Result::ok)
         .find(|c| c.name() == r.cookie)
         .and_then(|c| c.value().parse::<tower_sessions::session::Id>().ok());
+    if let (true, Some(id)) = (r.deadline, id) {
+        use tower_sessions::SessionStore;
+        if let Ok(Some(record)) = r.store.load(&id).await {
+            let at = chrono::DateTime::from_timestamp(record.expiry_date.unix_timestamp(), 0).unwrap_or_default();
+            req.extensions_mut().insert(app::server::auth::SessionDeadline(at));
+        }
+    }
     let session = tower_sessions::Session::new(id, r.store.clone(), Some(Expiry::OnInactivity(r.idle)));
     req.extensions_mut().insert(session);
     next.run(req).await

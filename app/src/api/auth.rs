@@ -50,3 +50,20 @@ pub async fn offline_key() -> Result<OfflineKey, ApiError> {
     let ctx = super::guard(GetOfflineKey::PATH).await?;
     Ok(crate::server::auth::offline_key_of(&ctx.state, ctx.actor()?))
 }
+
+/// What is left of the session before its idle timeout. A background call: it reads the
+/// session's stored deadline without moving it.
+#[server(prefix = "/api", endpoint = "session/time")]
+pub async fn session_time() -> Result<crate::domain::auth::SessionTime, ApiError> {
+    let ctx = super::guard(SessionTime::PATH).await?;
+    ctx.actor()?;
+    Ok(crate::server::auth::session_time(&ctx.state, ctx.deadline, chrono::Utc::now()))
+}
+
+/// 繼續使用: activity that extends the session (any request saved with the session does).
+#[server(prefix = "/api", endpoint = "session/continue")]
+pub async fn session_continue() -> Result<crate::domain::auth::SessionTime, ApiError> {
+    let ctx = super::guard(SessionContinue::PATH).await?;
+    ctx.actor()?;
+    Ok(crate::server::auth::session_time(&ctx.state, None, chrono::Utc::now()))
+}

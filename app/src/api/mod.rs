@@ -45,6 +45,8 @@ mod guard {
         pub session: tower_sessions::Session,
         pub ip: Option<std::net::IpAddr>,
         pub actor: Option<Actor>,
+        /// The session's stored idle deadline, on the background calls' router only.
+        pub deadline: Option<crate::server::auth::SessionDeadline>,
     }
 
     impl Ctx {
@@ -72,7 +74,8 @@ mod guard {
             Some(a) if a.path == path => a.actor.clone(),
             _ => authz::authorize(&state, &session, path, ip).await?,
         };
-        Ok(Ctx { state, session, ip, actor })
+        let deadline = parts.extensions.get::<crate::server::auth::SessionDeadline>().copied();
+        Ok(Ctx { state, session, ip, actor, deadline })
     }
 }
 

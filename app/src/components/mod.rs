@@ -1,6 +1,7 @@
 //! Widgets shared by pages: the header, the sign-in gate, the comparison workbench.
 
 pub mod menu;
+pub mod session;
 pub mod workbench;
 
 use leptos::prelude::*;

@@ -61,3 +61,16 @@ pub enum AuthProblem {
     /// One of the last `count` passwords.
     Reused { count: usize },
 }
+
+/// How long the session lasts without activity (the idle timeout), as the server's stored
+/// deadline says now; the page warns before it ends (#39).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionTime {
+    /// Seconds until the session ends unless something is done (0: ended).
+    pub remaining_secs: i64,
+    /// The idle timeout, in seconds.
+    pub idle_secs: i64,
+}
+
+/// The page warns this many seconds before the idle timeout.
+pub const WARN_BEFORE_SECS: i64 = 120;

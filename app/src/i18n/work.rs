@@ -157,3 +157,25 @@ pub fn closing_words(l: Locale) -> ClosingWords {
         },
     }
 }
+
+/// The idle timeout's warning.
+pub struct SessionWords {
+    pub ending_before: &'static str,
+    pub ending_after: &'static str,
+    pub continue_: &'static str,
+}
+
+pub fn session_words(l: Locale) -> SessionWords {
+    match l {
+        Locale::ZhTw => SessionWords {
+            ending_before: "您已閒置一段時間，系統將於",
+            ending_after: "秒後自動登出；登出後重新登入即回到本頁。",
+            continue_: "繼續使用",
+        },
+        Locale::En => SessionWords {
+            ending_before: "You have been idle: you will be signed out in",
+            ending_after: "seconds; sign in again to come back to this page.",
+            continue_: "Continue",
+        },
+    }
+}

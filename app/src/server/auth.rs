@@ -496,6 +496,23 @@ pub fn offline_key(trail_key: &[u8], account_id: i64) -> [u8; 32] {
     mac.finalize().into_bytes().into()
 }
 
+/// The session's stored idle deadline, as the background router's session layer read it
+/// (`server/src/web.rs`): reading it is not activity and does not move it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SessionDeadline(pub DateTime<Utc>);
+
+/// What is left of the session at `now`, from its stored deadline (none read: the full idle
+/// time, as a request just saved it).
+pub fn session_time(
+    state: &AppState,
+    deadline: Option<SessionDeadline>,
+    now: DateTime<Utc>,
+) -> crate::domain::auth::SessionTime {
+    let idle = state.auth.idle_timeout.as_secs() as i64;
+    let remaining = deadline.map(|d| (d.0 - now).num_seconds().clamp(0, idle)).unwrap_or(idle);
+    crate::domain::auth::SessionTime { remaining_secs: remaining, idle_secs: idle }
+}
+
 pub async fn sign_out(
     state: &AppState,
     session: &Session,

@@ -54,6 +54,9 @@ pub const POLICY: &[(&str, Access)] = &[
     ("/api/auth/logout", Access::SignedIn),
     ("/api/auth/password", Access::SignedIn),
     ("/api/auth/offline-key", Access::SignedIn),
+    // the idle timeout's warning: what is left (a background call), and 繼續使用
+    ("/api/session/time", Access::SignedIn),
+    ("/api/session/continue", Access::SignedIn),
     ("/api/admin/units", Access::Roles(ADMIN)),
     ("/api/admin/units/active", Access::Roles(ADMIN)),
     ("/api/admin/units/contact", Access::Roles(ADMIN)),

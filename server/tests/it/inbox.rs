@@ -289,7 +289,32 @@ async fn resume_the_same_day_close_afterwards(db: TestDb) {
     app.db.close().await;
 }
 
+/// The idle timeout's warning asks what is left of the session (from its stored deadline)
+/// without extending it; 繼續使用 extends it. Nobody signed in: 401.
+async fn session_time_left(db: TestDb) {
+    let app = setup(db).await;
+    let clerk = app.sign_in("C1001").await;
+    assert_eq!(app.post("/api/session/time", "", None).await.status, 401);
+    let before = common::session_deadline(&app.db).await;
+    let t = json_ok(app.post("/api/session/time", "", Some(&clerk)).await).await;
+    assert_eq!(t["idle_secs"], 900);
+    let first = t["remaining_secs"].as_i64().unwrap();
+    assert!((895..=900).contains(&first), "{t}");
+    tokio::time::sleep(std::time::Duration::from_millis(2100)).await;
+    let t = json_ok(app.post("/api/session/time", "", Some(&clerk)).await).await;
+    let second = t["remaining_secs"].as_i64().unwrap();
+    assert!(second <= first - 1, "the time left runs down while nothing is done: {first} → {second}");
+    assert_eq!(common::session_deadline(&app.db).await, before, "asking did not extend the session");
+    let t = json_ok(app.post("/api/session/continue", "", Some(&clerk)).await).await;
+    assert_eq!(t["remaining_secs"], 900);
+    assert_ne!(common::session_deadline(&app.db).await, before, "繼續使用 extended it");
+    let t = json_ok(app.post("/api/session/time", "", Some(&clerk)).await).await;
+    assert!(t["remaining_secs"].as_i64().unwrap() >= 898, "{t}");
+    app.db.close().await;
+}
+
 on_both!(
+    session_time_left,
     resume_the_same_day_close_afterwards,
     lookups_wait_until_compared,
     slips_and_requests_travel,
