@@ -50,3 +50,11 @@ pub async fn offline_key() -> Result<OfflineKey, ApiError> {
     let ctx = super::guard(GetOfflineKey::PATH).await?;
     Ok(crate::server::auth::offline_key_of(&ctx.state, ctx.actor()?))
 }
+
+/// Acknowledge the notice on official use and personal data (`server::acknowledgement`).
+#[server(prefix = "/api", endpoint = "auth/acknowledge")]
+pub async fn acknowledge() -> Result<(), ApiError> {
+    let ctx = super::guard(Acknowledge::PATH).await?;
+    crate::server::acknowledgement::acknowledge(&ctx.state, &ctx.session, &ctx.caller()?).await?;
+    Ok(())
+}
