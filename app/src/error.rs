@@ -20,6 +20,9 @@ pub enum ApiError {
     NotSignedIn,
     #[error("password change required")]
     PasswordChangeRequired,
+    /// The notice on official use and personal data must be acknowledged first (五(二)1、九).
+    #[error("acknowledgement of the notice required")]
+    AcknowledgementRequired,
     #[error("forbidden")]
     Forbidden,
     #[error("bad credentials")]
@@ -48,7 +51,7 @@ impl ApiError {
     pub fn status(&self) -> u16 {
         match self {
             Self::NotSignedIn => 401,
-            Self::PasswordChangeRequired | Self::Forbidden => 403,
+            Self::PasswordChangeRequired | Self::AcknowledgementRequired | Self::Forbidden => 403,
             Self::BadCredentials | Self::Invalid(_) => 400,
             // an input that does not read as the function's typed arguments
             Self::ServerFn(

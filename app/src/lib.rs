@@ -144,6 +144,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/") view={Lazy::<routes::Home>::new()}/>
                 <Route path=path!("/login") view={Lazy::<routes::Login>::new()}/>
                 <Route path=path!("/password") view={Lazy::<routes::Password>::new()}/>
+                <Route path=path!("/acknowledge") view={Lazy::<routes::Acknowledge>::new()}/>
                 <Route path=path!("/admin/accounts") view={Lazy::<routes::AdminAccounts>::new()}/>
                 <Route path=path!("/admin/units") view={Lazy::<routes::AdminUnits>::new()}/>
                 <Route path=path!("/admin/retention") view={Lazy::<routes::AdminRetention>::new()}/>
@@ -234,7 +235,10 @@ mod routes {
         };
     }
 
-    lazy_group!(sign_in { Login => crate::pages::login::LoginPage });
+    lazy_group!(sign_in {
+        Login => crate::pages::login::LoginPage,
+        Acknowledge => crate::pages::acknowledge::AcknowledgePage,
+    });
     lazy_group!(start {
         Home => crate::pages::home::HomePage,
         Password => crate::pages::password::PasswordPage,

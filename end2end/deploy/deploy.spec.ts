@@ -24,6 +24,10 @@ test("sign-in, a look-up and a comparison through https://", async ({ page, cont
   await page.getByLabel("新密碼", { exact: true }).fill("Deploy-Clerk-2026!");
   await page.getByLabel("再次輸入新密碼").fill("Deploy-Clerk-2026!");
   await page.getByRole("button", { name: "儲存" }).click();
+  // then the notice on official use (五(二)1、九), acknowledged at the first sign-in
+  await expect(page).toHaveURL(/\/acknowledge$/);
+  await page.locator("html[data-hydrated]").waitFor({ state: "attached" });
+  await page.getByRole("button", { name: "我已閱讀並同意遵守" }).click();
   await expect(page).toHaveURL(/\/$/);
   const cookie = (await context.cookies()).find((c) => c.name.includes("yinjian"));
   expect(cookie?.name).toBe("__Host-yinjian");

@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { demo, gotoHydrated, signIn, signInAs } from "./helpers";
+import { acknowledgeIfAsked, demo, gotoHydrated, signIn, signInAs } from "./helpers";
 
 test("an administrator creates an account whose one-time password works", async ({ page, browser }) => {
   const admin = demo("admin");
@@ -11,6 +11,7 @@ test("an administrator creates an account whose one-time password works", async 
   await page.getByLabel("新密碼", { exact: true }).fill(fresh);
   await page.getByLabel("再次輸入新密碼").fill(fresh);
   await page.getByRole("button", { name: "儲存" }).click();
+  await acknowledgeIfAsked(page);
   await expect(page.getByRole("link", { name: "帳號管理" })).toBeVisible();
   await page.getByRole("link", { name: "帳號管理" }).click();
   await page.waitForLoadState("networkidle");

@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { demo, expectNoCspViolations, gotoHydrated, signIn } from "./helpers";
+import { acknowledgeIfAsked, demo, expectNoCspViolations, gotoHydrated, signIn } from "./helpers";
 
 test("a demo clerk signs in, must change the password, then signs out", async ({ page }) => {
   const clerk = demo("clerk");
@@ -14,6 +14,9 @@ test("a demo clerk signs in, must change the password, then signs out", async ({
   await page.getByLabel("新密碼", { exact: true }).fill(fresh);
   await page.getByLabel("再次輸入新密碼").fill(fresh);
   await page.getByRole("button", { name: "儲存" }).click();
+  // then the notice on official use (五(二)1、九), once a year
+  await expect(page).toHaveURL(/\/acknowledge$/);
+  await acknowledgeIfAsked(page);
 
   await expect(page).toHaveURL(/\/$/);
   await expect(page.getByRole("heading", { name: /您好/ })).toBeVisible();

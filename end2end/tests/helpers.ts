@@ -26,6 +26,26 @@ export async function signIn(page: Page, a: Account, password = a.password) {
   await page.getByRole("button", { name: "登入" }).click();
 }
 
+/**
+ * The notice on official use and personal data (作業規定五(二)1、九): at the first sign-in of
+ * the year the app leads to /acknowledge (after a forced password change, if one is due); read
+ * it and click 「我已閱讀並同意遵守」 as a person does, when asked. Waits until the page has
+ * left /login and /password, then acknowledges if it is on /acknowledge (and waits until it
+ * has gone on); otherwise does nothing.
+ */
+export async function acknowledgeIfAsked(page: Page) {
+  const where = () => new URL(page.url()).pathname;
+  for (let i = 0; i < 150 && (where() === "/login" || where() === "/password"); i++) {
+    if (await page.getByTestId("login-error").isVisible()) return;
+    await page.waitForTimeout(100);
+  }
+  if (where() !== "/acknowledge") return;
+  await page.locator("html[data-hydrated]").waitFor({ state: "attached" });
+  await page.getByRole("button", { name: "我已閱讀並同意遵守" }).click();
+  await expect(page).not.toHaveURL(/\/acknowledge/);
+  await page.waitForLoadState("networkidle");
+}
+
 export async function expectNoCspViolations(messages: string[]) {
   expect(messages.filter((m) => /Content Security Policy|Refused to/.test(m))).toEqual([]);
 }
@@ -50,6 +70,7 @@ export async function signInAs(page: Page, role: string) {
   for (let i = 0; i < 300 && !outcome; i++) {
     const url = new URL(page.url());
     if (url.pathname === "/password") outcome = "change";
+    else if (url.pathname === "/acknowledge") outcome = "acknowledge";
     else if (url.pathname === "/") outcome = "home";
     else if (await page.getByTestId("login-error").isVisible()) outcome = "error";
     else await page.waitForTimeout(100);
@@ -57,6 +78,7 @@ export async function signInAs(page: Page, role: string) {
   if (!outcome) throw new Error(`sign-in as ${role} went nowhere: ${page.url()}`);
   if (outcome === "error") {
     await signIn(page, a, freshPassword(role));
+    await acknowledgeIfAsked(page);
     await expect(page).toHaveURL(/\/$/);
   } else if (outcome === "change") {
     await page.waitForLoadState("networkidle");
@@ -64,6 +86,10 @@ export async function signInAs(page: Page, role: string) {
     await page.getByLabel("新密碼", { exact: true }).fill(freshPassword(role));
     await page.getByLabel("再次輸入新密碼").fill(freshPassword(role));
     await page.getByRole("button", { name: "儲存" }).click();
+    await acknowledgeIfAsked(page);
+    await expect(page).toHaveURL(/\/$/);
+  } else if (outcome === "acknowledge") {
+    await acknowledgeIfAsked(page);
     await expect(page).toHaveURL(/\/$/);
   }
 }

@@ -1,5 +1,5 @@
 import { Browser, expect, Page, test } from "@playwright/test";
-import { gotoHydrated, signIn, signInAs } from "./helpers";
+import { acknowledgeIfAsked, gotoHydrated, signIn, signInAs } from "./helpers";
 
 // The account change request (附件五) in the browser: 新增 from filing to the new user's first
 // sign-in, then 註銷 ending that user's open session in another browser context.
@@ -61,6 +61,7 @@ test("新增 from filing to the first sign-in; 註銷 ends the user's open sessi
   await user.getByLabel("新密碼", { exact: true }).fill("Brand-New-User-2026!");
   await user.getByLabel("再次輸入新密碼").fill("Brand-New-User-2026!");
   await user.getByRole("button", { name: "儲存" }).click();
+  await acknowledgeIfAsked(user);
   await expect(user).toHaveURL(/\/$/);
   await expect(user.getByTestId("who")).toContainText("C0042");
 

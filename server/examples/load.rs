@@ -237,6 +237,16 @@ async fn main() {
             .find(|c| c.contains("yinjian="))
             .map(|c| c.split(';').next().unwrap().to_string())
             .unwrap();
+        // each clerk acknowledges the notice on official use (五(二)1、九) at its first sign-in
+        let ack = http
+            .post(format!("{base}/api/auth/acknowledge"))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header("accept", "application/json")
+            .header("cookie", &c)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(ack.status(), 200, "acknowledgement L{:04}", i + 1);
         cookies.push(c);
     }
 

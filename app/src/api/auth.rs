@@ -67,3 +67,11 @@ pub async fn session_continue() -> Result<crate::domain::auth::SessionTime, ApiE
     ctx.actor()?;
     Ok(crate::server::auth::session_time(&ctx.state, None, chrono::Utc::now()))
 }
+
+/// Acknowledge the notice on official use and personal data (`server::acknowledgement`).
+#[server(prefix = "/api", endpoint = "auth/acknowledge")]
+pub async fn acknowledge() -> Result<(), ApiError> {
+    let ctx = super::guard(Acknowledge::PATH).await?;
+    crate::server::acknowledgement::acknowledge(&ctx.state, &ctx.session, &ctx.caller()?).await?;
+    Ok(())
+}

@@ -2,6 +2,7 @@
 
 pub mod menu;
 pub mod session;
+pub mod notice;
 pub mod workbench;
 
 use leptos::prelude::*;
@@ -79,13 +80,17 @@ pub fn Header() -> impl IntoView {
 }
 
 /// Renders `children` with the signed-in account, or redirects: to `/login` when nobody is
-/// signed in, to `/password` when the password must be changed first. Only a convenience:
+/// signed in, to `/password` when the password must be changed first, then to `/acknowledge`
+/// when the notice on official use (五(二)1、九) is to be acknowledged. Only a convenience:
 /// every server function checks on its own.
 #[component]
 pub fn RequireAuth(
     /// Allow an account that must change its password (the password page itself).
     #[prop(optional)]
     allow_restricted: bool,
+    /// Allow an account that must acknowledge the notice (the `/acknowledge` page itself).
+    #[prop(optional)]
+    allow_unacknowledged: bool,
     children: ChildrenFn,
 ) -> impl IntoView {
     let me = use_me();
@@ -100,6 +105,10 @@ pub fn RequireAuth(
                     .map(|r| match r {
                         Ok(Some(m)) if m.restricted() && !allow_restricted => {
                             view! { <Redirect path="/password"/> }.into_any()
+                        }
+                        Ok(Some(m)) if m.acknowledgement_due && !allow_unacknowledged && !allow_restricted => {
+                            let to = crate::domain::nav::onward("/acknowledge", &here);
+                            view! { <Redirect path=to/> }.into_any()
                         }
                         Ok(Some(m)) => {
                             provide_context(m);

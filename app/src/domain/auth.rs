@@ -14,6 +14,9 @@ pub struct Me {
     pub roles: Vec<Role>,
     pub must_change_password: bool,
     pub password_expired: bool,
+    /// The account must acknowledge the notice on official use and personal data (五(二)1、九)
+    /// before anything else: never did, or a year ago (`domain::acknowledgement`).
+    pub acknowledgement_due: bool,
 }
 
 impl Me {
@@ -29,6 +32,8 @@ impl Me {
 pub struct LoginOutcome {
     /// The account must change its password before anything else.
     pub must_change_password: bool,
+    /// Then (or else) it must acknowledge the notice (`/acknowledge`).
+    pub acknowledgement_due: bool,
 }
 
 /// The key the browser seals this account's unsent audit answers with: hex, for the signed-in

@@ -2,6 +2,7 @@
 
 #[macro_use]
 pub mod code;
+pub mod acknowledgement;
 pub mod admin;
 pub mod audit;
 pub mod audit_sample;

@@ -10,6 +10,7 @@ pub const ROUTES: &[&str] = &[
     "/",
     "/login",
     "/password",
+    "/acknowledge",
     "/admin/accounts",
     "/admin/units",
     "/admin/retention",
@@ -95,6 +96,26 @@ pub fn safe_next(next: &str) -> Option<String> {
     Some(next.to_string())
 }
 
+/// `page`, carrying on to `next` (`page?next=…`, encoded) when `next` is a safe page other than
+/// the home page: the sign-in, password and acknowledgement pages pass the destination along.
+pub fn onward(page: &str, next: &str) -> String {
+    match safe_next(next).filter(|n| n != "/") {
+        Some(n) => {
+            let encoded: String = n
+                .bytes()
+                .map(|b| match b {
+                    b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                        (b as char).to_string()
+                    }
+                    _ => format!("%{b:02X}"),
+                })
+                .collect();
+            format!("{page}?next={encoded}")
+        }
+        None => page.to_string(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -104,6 +125,15 @@ mod tests {
         for ok in ["/", "/audits/7", "/comparisons/12", "/compare", "/liaison/new", "/comparisons?unit=3"] {
             assert_eq!(safe_next(ok).as_deref(), Some(ok), "{ok}");
         }
+    }
+
+    #[test]
+    fn onward_carries_a_safe_destination_only() {
+        assert_eq!(onward("/acknowledge", "/"), "/acknowledge");
+        assert_eq!(onward("/acknowledge", "/audits/7"), "/acknowledge?next=/audits/7");
+        assert_eq!(onward("/password", "/comparisons?unit=3"), "/password?next=/comparisons%3Funit%3D3");
+        assert_eq!(onward("/acknowledge", "//evil.example"), "/acknowledge");
+        assert_eq!(safe_next("/acknowledge").as_deref(), Some("/acknowledge"));
     }
 
     #[test]

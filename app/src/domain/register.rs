@@ -19,6 +19,9 @@ pub struct RegisterRow {
     pub cancelled: Option<DateTime<Utc>>,
     pub active: bool,
     pub last_login: Option<DateTime<Utc>>,
+    /// The account's last acknowledgement of the notice on official use and personal data
+    /// (五(二)1、九); `None`: never. Shown on the page, not on the printed form or its exports.
+    pub acknowledged: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

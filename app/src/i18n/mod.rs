@@ -219,4 +219,23 @@ messages! {
     AccountRequests => "帳號異動申請", "Account change requests";
     AccountRegister => "使用者帳號清冊", "Account register";
     UnitAccounts => "本單位帳號", "My unit's accounts";
+    NoticeTitle => "公務使用及個人資料保護聲明", "Official use and personal data";
+    NoticeOfficialUse => "本系統僅供公務使用：僅得由配用通行碼之本人，為公務需要查詢、取得資料，不得為公務以外之利用，亦不得使用他人帳號。", "For official use only: only the holder of an account may look up data with it, and only for official business; never for anything else, and never with another person's account.";
+    NoticeLogged => "每次查詢均留存紀錄（查詢人、時間、文號或案號、被查詢人身分證統一編號），並定期審查及稽核。", "Every look-up is logged (who, when, the case number and the ID looked up) and regularly reviewed and audited.";
+    NoticePersonalData => "查得之個人資料受個人資料保護法保護，應妥善保管及利用；違反者依相關規定懲處，並負損害賠償或刑事責任。", "Personal data obtained here is protected by the Personal Data Protection Act; keep and use it with care. Misuse is disciplined and may bring liability for damages or criminal prosecution.";
+    NoticeBasis => "依據：臺北市政府地政局暨所屬所隊介接使用本市數位印鑑比對系統作業規定五(二)1、九", "Under the bureau's rules for using the Digital Seal Comparison System, points 5(2)1 and 9";
+    AcknowledgeIntro => "首次登入及每年一次，請閱讀下列聲明並確認後再使用本系統。", "At your first sign-in and once a year, read and acknowledge this notice before using the system.";
+    AcknowledgeButton => "我已閱讀並同意遵守", "I have read it and agree to comply";
+    Acknowledging => "確認中…", "Acknowledging…";
+    NoticeAcknowledgedOn => "聲明確認日期", "Notice acknowledged";
+    Unacknowledged => "未確認", "Not acknowledged";
 }
+
+/// The notice on official use and personal data (作業規定五(二)1、九) as the sign-in and
+/// `/acknowledge` pages show it, and as the server hashes it (`server::acknowledgement`):
+/// rewording any of these asks every account to acknowledge the new text.
+pub const NOTICE: [Msg; 5] =
+    [Msg::NoticeTitle, Msg::NoticeOfficialUse, Msg::NoticeLogged, Msg::NoticePersonalData, Msg::AcknowledgeButton];
+
+/// The points of the notice (its title and its button aside).
+pub const NOTICE_POINTS: [Msg; 3] = [Msg::NoticeOfficialUse, Msg::NoticeLogged, Msg::NoticePersonalData];

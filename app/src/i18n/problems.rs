@@ -29,6 +29,12 @@ pub fn api_error(e: &crate::error::ApiError, l: Locale) -> String {
     match e {
         ApiError::NotSignedIn => l.pick("請先登入", "Please sign in").into(),
         ApiError::PasswordChangeRequired => l.pick("請先變更密碼", "Please change your password first").into(),
+        ApiError::AcknowledgementRequired => l
+            .pick(
+                "請先閱讀並確認公務使用及個人資料保護聲明",
+                "Please read and acknowledge the notice on official use first",
+            )
+            .into(),
         ApiError::Forbidden => l.pick("您沒有執行此操作的權限", "You are not allowed to do this").into(),
         ApiError::BadCredentials => l.pick("員工編號或密碼錯誤", "Wrong employee number or password").into(),
         ApiError::Locked(t) => match l {

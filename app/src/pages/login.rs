@@ -18,7 +18,14 @@ pub fn LoginPage() -> impl IntoView {
     };
     Effect::new(move |_| {
         if let Some(Ok(outcome)) = value.get() {
-            let target = if outcome.must_change_password { "/password".to_string() } else { next() };
+            // the forced password change first, then the notice (五(二)1、九), then onward
+            let target = if outcome.must_change_password {
+                crate::domain::nav::onward("/password", &next())
+            } else if outcome.acknowledgement_due {
+                crate::domain::nav::onward("/acknowledge", &next())
+            } else {
+                next()
+            };
             let _ = window().location().set_href(&same_origin(&target));
         }
     });
@@ -49,13 +56,14 @@ pub fn LoginPage() -> impl IntoView {
                         {move || if action.pending().get() { t(Msg::SigningIn) } else { t(Msg::SignIn) }}
                     </button>
                 </ActionForm>
+                <crate::components::notice::NoticeText/>
             </section>
         </main>
     }
 }
 
 /// `target` resolved against this page's origin, if it stays on it; the home page otherwise.
-fn same_origin(target: &str) -> String {
+pub(crate) fn same_origin(target: &str) -> String {
     #[cfg(feature = "hydrate")]
     {
         let origin = window().location().origin().unwrap_or_default();

@@ -1,5 +1,6 @@
 //! One file per route.
 
+pub mod acknowledge;
 pub mod admin;
 pub mod audits;
 pub mod calendar;

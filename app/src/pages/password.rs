@@ -23,9 +23,18 @@ fn PasswordForm() -> impl IntoView {
     let value = action.value();
     let new_pw = RwSignal::new(String::new());
     let confirm = RwSignal::new(String::new());
+    // back where sign-in was going (`?next=`), through the notice (五(二)1、九) when it is due
+    let query = leptos_router::hooks::use_query_map();
+    let acknowledgement_due = me.acknowledgement_due;
     Effect::new(move |_| {
         if let Some(Ok(())) = value.get() {
-            let _ = window().location().set_href("/");
+            let next = query.with_untracked(|q| q.get("next")).unwrap_or_default();
+            let target = if acknowledgement_due {
+                crate::domain::nav::onward("/acknowledge", &next)
+            } else {
+                crate::domain::nav::safe_next(&next).unwrap_or_else(|| "/".into())
+            };
+            let _ = window().location().set_href(&super::login::same_origin(&target));
         }
     });
     let (employee_no, name) = (me.employee_no.clone(), me.name.clone());

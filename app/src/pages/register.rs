@@ -66,7 +66,11 @@ fn RegisterView() -> impl IntoView {
                             }).collect_view()}</tbody>
                         </table>
                         <div class="table-wrap print-form"><table class="data form-grid" data-testid="register">
-                            <thead><tr>{HEADERS.iter().map(|h| view! { <th>{*h}</th> }).collect_view()}</tr></thead>
+                            <thead><tr>
+                                {HEADERS.iter().map(|h| view! { <th>{*h}</th> }).collect_view()}
+                                // not a column of 附件四: shown here, left off the printed form
+                                <th class="no-print">{t(Msg::NoticeAcknowledgedOn)}</th>
+                            </tr></thead>
                             <tbody>{reg.rows.into_iter().map(|row| view! {
                                 <tr>
                                     <td>{row.agency.clone()}</td>
@@ -77,6 +81,9 @@ fn RegisterView() -> impl IntoView {
                                     <td>{row.cancelled.map(day).unwrap_or_default()}</td>
                                     <td>{if row.active { locale.pick("啟用", "Active") } else { locale.pick("註銷", "Cancelled") }}</td>
                                     <td>{row.last_login.map(roc_datetime).unwrap_or_default()}</td>
+                                    <td class="no-print" data-testid="acknowledged">
+                                        {row.acknowledged.map(day).unwrap_or_else(|| t(Msg::Unacknowledged).to_string())}
+                                    </td>
                                 </tr>
                             }).collect_view()}</tbody>
                         </table></div>

@@ -13,6 +13,7 @@ use tower_sessions::Session;
 use super::store::{AccountRecord, StoreError};
 use super::trail::{ActorRef, Outcome, TrailAction, TrailDraft};
 use super::AppState;
+use crate::domain::acknowledgement::Acknowledgement;
 use crate::domain::auth::{AuthProblem, LoginOutcome, Me};
 use crate::domain::{EmployeeNo, PasswordPolicy, Role};
 
@@ -118,6 +119,11 @@ pub struct SessionAuth {
     pub account_id: i64,
     pub session_version: i64,
     pub signed_in_at: DateTime<Utc>,
+    /// The account's last acknowledgement of the notice (五(二)1、九) as this session knows it:
+    /// while it covers today's notice no request reads the store for it (see
+    /// `acknowledgement::due`). Absent in sessions from before it was kept.
+    #[serde(default)]
+    pub acknowledged: Option<Acknowledgement>,
 }
 
 /// The caller of a request, as checked against the database on this request.
@@ -130,10 +136,14 @@ pub struct Actor {
     pub roles: Vec<Role>,
     pub must_change_password: bool,
     pub password_expired: bool,
+    /// The notice on official use and personal data (五(二)1、九) must be acknowledged before
+    /// anything else (`server::acknowledgement`).
+    pub acknowledgement_due: bool,
 }
 
 impl Actor {
-    /// The caller as the account stands now.
+    /// The caller as the account stands now. The acknowledgement counts as due until the one
+    /// who reads it ([`current_actor`], [`sign_in`]) says otherwise.
     pub fn from_account(account: &AccountRecord, policy: &PasswordPolicy, now: DateTime<Utc>) -> Self {
         Self {
             account_id: account.id,
@@ -143,6 +153,7 @@ impl Actor {
             roles: account.roles.clone(),
             must_change_password: account.must_change_password,
             password_expired: password_expired(policy, account, now),
+            acknowledgement_due: true,
         }
     }
     pub fn has(&self, role: Role) -> bool {
@@ -184,7 +195,22 @@ pub async fn current_actor(state: &AppState, session: &Session) -> Result<Option
         // once, and a flush racing the session layer's save answered 500.
         return Ok(None);
     };
-    Ok(Some(Actor::from_account(&account, &state.auth.policy, now)))
+    let mut actor = Actor::from_account(&account, &state.auth.policy, now);
+    actor.acknowledgement_due =
+        super::acknowledgement::due(state, account.id, auth.acknowledged.as_ref(), state.clock.now()).await?;
+    Ok(Some(actor))
+}
+
+/// Remember the account's acknowledgement of the notice in the session (the id is kept: the
+/// account's rights do not grow by it).
+pub(crate) async fn remember_acknowledgement(session: &Session, ack: &Acknowledgement) -> Result<(), AuthError> {
+    let mut auth: SessionAuth = session
+        .get(SESSION_KEY)
+        .await
+        .map_err(|e| AuthError::Session(e.to_string()))?
+        .ok_or_else(|| AuthError::Session("no session".into()))?;
+    auth.acknowledged = Some(ack.clone());
+    session.insert(SESSION_KEY, auth).await.map_err(|e| AuthError::Session(e.to_string()))
 }
 
 /// A refused sign-in of a known account, in the trail.
@@ -235,7 +261,7 @@ pub async fn login(
         return Err(AuthError::Rejected(AuthProblem::MissingCredentials));
     }
     let actor = sign_in(state, session, employee_no, password, ip).await?;
-    Ok(LoginOutcome { must_change_password: actor.restricted() })
+    Ok(LoginOutcome { must_change_password: actor.restricted(), acknowledgement_due: actor.acknowledgement_due })
 }
 
 /// The password change as the page asks for it: the new password typed twice alike, then
@@ -266,6 +292,7 @@ pub async fn me(state: &AppState, actor: Option<Actor>) -> Result<Option<Me>, Au
         roles: actor.roles,
         must_change_password: actor.must_change_password,
         password_expired: actor.password_expired,
+        acknowledgement_due: actor.acknowledgement_due,
     }))
 }
 
@@ -335,7 +362,7 @@ pub async fn sign_in(
         }
         return Err(AuthError::BadCredentials);
     };
-    let actor = Actor::from_account(&account, &state.auth.policy, now);
+    let mut actor = Actor::from_account(&account, &state.auth.policy, now);
     let actor_ref = Some(actor.trail_ref());
     if let Some(until) = account.locked_until.filter(|u| *u > now) {
         let _ = verify_password(password, dummy_hash().await).await;
@@ -398,15 +425,18 @@ pub async fn sign_in(
         deny_login(state, actor_ref, ip_s, serde_json::json!({ "reason": "locked", "locked_until": until })).await?;
         return Err(AuthError::Locked(until));
     }
+    // whether the notice (五(二)1、九) is to be acknowledged first, by the application's clock
+    let acknowledged = super::acknowledgement::standing(state, account.id, state.clock.now()).await?;
+    actor.acknowledgement_due = acknowledged.is_none();
     // Rotate the session id at sign-in (session fixation), then bind it.
     session.cycle_id().await.map_err(|e| AuthError::Session(e.to_string()))?;
-    session
-        .insert(
-            SESSION_KEY,
-            SessionAuth { account_id: account.id, session_version: account.session_version, signed_in_at: now },
-        )
-        .await
-        .map_err(|e| AuthError::Session(e.to_string()))?;
+    let auth = SessionAuth {
+        account_id: account.id,
+        session_version: account.session_version,
+        signed_in_at: now,
+        acknowledged,
+    };
+    session.insert(SESSION_KEY, auth).await.map_err(|e| AuthError::Session(e.to_string()))?;
     Ok(actor)
 }
 

@@ -20,9 +20,11 @@ use crate::error::{internal, ApiError};
 pub enum Access {
     /// Anyone, signed in or not.
     Public,
-    /// Any signed-in account, even one that must change its password first.
+    /// Any signed-in account, even one that must change its password or acknowledge the notice
+    /// (五(二)1、九) first.
     SignedIn,
-    /// A signed-in account holding one of these roles, with its password in order.
+    /// A signed-in account holding one of these roles, with its password in order and the
+    /// notice acknowledged.
     Roles(&'static [Role]),
 }
 
@@ -57,6 +59,8 @@ pub const POLICY: &[(&str, Access)] = &[
     // the idle timeout's warning: what is left (a background call), and 繼續使用
     ("/api/session/time", Access::SignedIn),
     ("/api/session/continue", Access::SignedIn),
+    // the notice on official use and personal data, acknowledged (五(二)1、九)
+    ("/api/auth/acknowledge", Access::SignedIn),
     ("/api/admin/units", Access::Roles(ADMIN)),
     ("/api/admin/units/active", Access::Roles(ADMIN)),
     ("/api/admin/units/contact", Access::Roles(ADMIN)),
@@ -231,6 +235,9 @@ pub async fn authorize(
             let a = actor.as_ref().expect("checked above");
             if a.restricted() {
                 Err(("password_change_required", ApiError::PasswordChangeRequired))
+            } else if a.acknowledgement_due {
+                // the notice on official use and personal data first (五(二)1、九)
+                Err(("acknowledgement_required", ApiError::AcknowledgementRequired))
             } else if roles.iter().any(|r| a.has(*r)) {
                 Ok(())
             } else {

@@ -1,6 +1,7 @@
 //! Server-only code (feature `ssr`): what the api functions call. The store never touches
 //! HTTP; the api layer decides who may do what.
 
+pub mod acknowledgement;
 pub mod admin;
 pub mod audits;
 pub mod auth;

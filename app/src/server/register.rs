@@ -40,6 +40,9 @@ async fn rows(state: &AppState, unit: Option<i64>, status: StatusFilter) -> Outc
             .ok_or_else(|| Failure::internal(format!("account's unit {id} not found")))
     };
     let accounts = state.store.list_accounts().await?;
+    // each account's last acknowledgement of the notice (五(二)1、九)
+    let acknowledged: std::collections::HashMap<i64, DateTime<Utc>> =
+        state.store.last_acknowledgements().await?.into_iter().map(|a| (a.account_id, a.acknowledged_at)).collect();
     accounts
         .into_iter()
         .filter(|a| unit.is_none_or(|u| a.unit_id == u))
@@ -59,6 +62,7 @@ async fn rows(state: &AppState, unit: Option<i64>, status: StatusFilter) -> Outc
                 cancelled: if a.disabled { a.disabled_at } else { None },
                 active: !a.disabled,
                 last_login: a.last_login_at,
+                acknowledged: acknowledged.get(&a.id).copied(),
             })
         })
         .collect()

@@ -51,6 +51,8 @@ coded! {
         TrailVerify = "trail.verify",
         AuditView = "audit.view",
         AuditWithdraw = "audit.withdraw",
+        /// The notice on official use and personal data acknowledged (五(二)1、九).
+        AuthAcknowledge = "auth.acknowledge",
         AuthLockout = "auth.lockout",
         AuthLogin = "auth.login",
         AuthLogout = "auth.logout",

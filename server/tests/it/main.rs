@@ -8,6 +8,7 @@
 mod common;
 
 mod account_requests;
+mod acknowledgement;
 mod assets;
 mod audits;
 mod auth;

@@ -57,6 +57,7 @@ async fn opens_and_reads_back(db: &TestDb, want: &Value) {
             roles: vec![Role::Ethics],
             must_change_password: false,
             password_expired: false,
+            acknowledgement_due: false,
         },
         None,
     );

@@ -10,6 +10,7 @@
 //! opposite orders; a step that needs a row's state checks it with its first UPDATE.
 
 pub mod accounts;
+pub mod acknowledgements;
 pub mod audits;
 pub mod calendar;
 pub mod columns;
@@ -34,6 +35,7 @@ use super::trail::{TrailDraft, TrailRecord};
 use crate::domain::{unit::UnitSeed, CalendarDay, OfficeHours, Role, UnitView};
 
 pub use accounts::*;
+pub use acknowledgements::{AcknowledgementStore, NewAcknowledgement};
 pub use audits::*;
 pub use calendar::*;
 pub use comparisons::*;
@@ -97,6 +99,7 @@ pub trait Store:
     + ForwardStore
     + SystemStore
     + AuditStore
+    + AcknowledgementStore
     + Send
     + Sync
     + 'static
@@ -120,6 +123,7 @@ impl<T> Store for T where
         + ForwardStore
         + SystemStore
         + AuditStore
+        + AcknowledgementStore
         + Send
         + Sync
         + 'static

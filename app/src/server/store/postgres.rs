@@ -4,6 +4,7 @@ use sqlx::postgres::PgPoolOptions;
 use std::sync::Arc;
 
 use super::accounts::*;
+use super::acknowledgements::{impl_acknowledgements, ACKNOWLEDGEMENT_COLUMNS};
 use super::audits::{impl_audits, AUDIT_RECORD_COLUMNS, FOLLOWUP_COLUMNS};
 use super::calendar::*;
 use super::comparisons::*;
@@ -70,3 +71,4 @@ impl_system!(
     "SELECT to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
 );
 impl_audits!(PgStore, sqlx::Postgres);
+impl_acknowledgements!(PgStore, sqlx::Postgres);

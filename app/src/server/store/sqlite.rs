@@ -4,6 +4,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use std::{str::FromStr, sync::Arc, time::Duration};
 
 use super::accounts::*;
+use super::acknowledgements::{impl_acknowledgements, ACKNOWLEDGEMENT_COLUMNS};
 use super::audits::{impl_audits, AUDIT_RECORD_COLUMNS, FOLLOWUP_COLUMNS};
 use super::calendar::*;
 use super::comparisons::*;
@@ -152,6 +153,7 @@ impl_tasks!(SqliteStore, sqlx::Sqlite);
 impl_forward!(SqliteStore, sqlx::Sqlite);
 impl_system!(SqliteStore, sqlx::Sqlite, "SELECT strftime('%Y-%m-%dT%H:%M:%fZ', 'now')");
 impl_audits!(SqliteStore, sqlx::Sqlite);
+impl_acknowledgements!(SqliteStore, sqlx::Sqlite);
 
 #[cfg(test)]
 mod url_tests {

@@ -461,12 +461,29 @@ impl TestApp {
             .unwrap_or_else(|r| panic!("login {employee_no}: {} {}", r.status, r.body))
     }
 
-    /// Sign in; returns the session cookie.
+    /// Sign in and, when the notice on official use (五(二)1、九) is due, acknowledge it as a
+    /// person does at the first sign-in of the year; returns the session cookie.
+    /// [`TestApp::login_unacknowledged`] leaves the notice unacknowledged.
     pub async fn login(&self, employee_no: &str, password: &str) -> Result<String, Reply> {
+        let (cookie, outcome) = self.login_unacknowledged(employee_no, password).await?;
+        if outcome.acknowledgement_due {
+            let r = self.post("/api/auth/acknowledge", "", Some(&cookie)).await;
+            assert_eq!(r.status, 200, "acknowledgement of {employee_no}: {}", r.body);
+        }
+        Ok(cookie)
+    }
+
+    /// Sign in only; the session cookie and what the sign-in answered.
+    pub async fn login_unacknowledged(
+        &self,
+        employee_no: &str,
+        password: &str,
+    ) -> Result<(String, app::domain::auth::LoginOutcome), Reply> {
         let body = format!("employee_no={employee_no}&password={}", urlencode(password));
         let r = self.post("/api/auth/login", &body, None).await;
         if r.status == 200 {
-            Ok(r.session_cookie().expect("a session cookie at sign-in"))
+            let outcome = serde_json::from_str(&r.body).expect("a sign-in's outcome");
+            Ok((r.session_cookie().expect("a session cookie at sign-in"), outcome))
         } else {
             Err(r)
         }

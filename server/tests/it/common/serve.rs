@@ -144,7 +144,13 @@ impl Instance {
         let body = format!("employee_no={employee_no}&password={}", super::urlencode(super::PASSWORD));
         let (status, text, cookie) = self.post("/api/auth/login", &body, None).await;
         assert_eq!(status, 200, "sign-in of {employee_no} on {}: {text}", self.base);
-        cookie.expect("a session cookie")
+        let cookie = cookie.expect("a session cookie");
+        // then the notice (五(二)1、九), as a person does at the first sign-in of the year
+        if text.contains("\"acknowledgement_due\":true") {
+            let (status, text, _) = self.post("/api/auth/acknowledge", "", Some(&cookie)).await;
+            assert_eq!(status, 200, "acknowledgement of {employee_no} on {}: {text}", self.base);
+        }
+        cookie
     }
 }
 
