@@ -7,7 +7,8 @@ import { gotoHydrated, signInAs } from "./helpers";
 // account, after its forced password change, is led to /acknowledge and to nothing else until it
 // clicks 「我已閱讀並同意遵守」; then on to the home page (or where it was going); the register shows
 // the date. At 1366×768 (desktop) and 1280×800 with touch (a 10-inch tablet), with screenshots in
-// end2end/.run/shots/.
+// end2end/.run/shots/. (Named to run after admin.spec, which wants the demo administrator's first
+// sign-in with its one-time password; this one signs the administrator in with signInAs.)
 
 const SHOTS = path.join(__dirname, "..", ".run", "shots");
 
