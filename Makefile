@@ -76,15 +76,20 @@ bundle:
 wasm-split-tool:
 	cargo build --release -p wasm-split
 
+# The page's WASM stack (in linear memory; Rust's default is 1 MiB). Rendering a deep page (a
+# slip with its timeline inside the menu's layout) in a debug build overran 1 MiB, which shows
+# as "memory access out of bounds" in the page, not as a stack overflow.
+WASM_STACK := -C link-arg=-zstack-size=8388608
+
 site-debug: deps wasm-split-tool
 	cargo build -p matcher-wasm --target wasm32-unknown-unknown
-	cargo rustc -p frontend --lib --crate-type cdylib --target wasm32-unknown-unknown -- -C link-arg=--emit-relocs
+	cargo rustc -p frontend --lib --crate-type cdylib --target wasm32-unknown-unknown -- -C link-arg=--emit-relocs $(WASM_STACK)
 	$(MAKE) --no-print-directory bundle PROFILE_DIR=debug
 	node frontend/fingerprint.mjs $(SITE)/pkg 4
 
 site-release: deps wasm-split-tool
 	cargo build -p matcher-wasm --target wasm32-unknown-unknown --profile wasm-release
-	cargo rustc -p frontend --lib --crate-type cdylib --target wasm32-unknown-unknown --profile wasm-release -- -C link-arg=--emit-relocs
+	cargo rustc -p frontend --lib --crate-type cdylib --target wasm32-unknown-unknown --profile wasm-release -- -C link-arg=--emit-relocs $(WASM_STACK)
 	$(MAKE) --no-print-directory bundle PROFILE_DIR=wasm-release
 	@# (chunks under 4 KB, most of them, gain nothing from it)
 	@ls $(SITE)/pkg/yinjian.wasm $(SITE)/pkg/split_*.wasm $(SITE)/pkg/chunk_*.wasm | \

@@ -43,17 +43,8 @@ async fn main() {
     let requests: usize = arg("--requests", "200").parse().expect("--requests");
     let dir = tempfile::tempdir().unwrap();
     let key: Vec<u8> = b"bench-inbox-trail-key-0123456789abcdef".to_vec();
-    let (url, pg) = if db == "sqlite" {
-        (format!("sqlite://{}", dir.path().join("bench.db").display()), None)
-    } else {
-        let admin =
-            std::env::var("TEST_DATABASE_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
-        let name = format!("yinjian_bench_inbox_{}", std::process::id());
-        let conn = sqlx::PgPool::connect(&admin).await.expect("PostgreSQL");
-        sqlx::query(&format!("CREATE DATABASE {name}")).execute(&conn).await.unwrap();
-        let base = admin.rsplit_once('/').map(|(b, _)| b.to_string()).unwrap();
-        (format!("{base}/{name}"), Some((conn, name)))
-    };
+    let scratch = server::bulk::Scratch::new(&db, dir.path(), "bench_inbox", "").await;
+    let url = scratch.url.clone();
 
     let (store, pool) = app::server::store::open(&url, Arc::new(key.clone())).await.unwrap();
     store.migrate().await.unwrap();
@@ -146,7 +137,11 @@ async fn main() {
                 post("/api/auth/login", format!("employee_no={no}&password={}", PASSWORD.replace('!', "%21")), None)
                     .await;
             assert_eq!(status, 200, "sign-in {no}");
-            cookie.unwrap()
+            let cookie = cookie.unwrap();
+            // the notice on official use, acknowledged at the first sign-in (五(二)1、九)
+            let (status, _, _) = post("/api/auth/acknowledge", String::new(), Some(cookie.clone())).await;
+            assert_eq!(status, 200, "acknowledgement {no}");
+            cookie
         }
     };
     // twenty clerks and every unit's supervisor, each asked in turn
@@ -185,9 +180,7 @@ async fn main() {
         }
     }
     drop(router);
-    if let Some((conn, name)) = pg {
-        drop(store);
-        drop(pool);
-        let _ = sqlx::query(&format!("DROP DATABASE {name} WITH (FORCE)")).execute(&conn).await;
-    }
+    drop(store);
+    drop(pool);
+    scratch.drop_database().await;
 }

@@ -166,18 +166,9 @@ async fn main() {
         std::fs::write(&key_file, hex::encode(&key)).unwrap();
         std::fs::set_permissions(&key_file, std::fs::Permissions::from_mode(0o600)).unwrap();
     }
-    let (url, pg) = if a.db == "sqlite" {
-        let sync = if a.sync == "normal" { "?synchronous=normal" } else { "" };
-        (format!("sqlite://{}{sync}", dir.path().join("load.db").display()), None)
-    } else {
-        let admin =
-            std::env::var("TEST_DATABASE_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
-        let name = format!("yinjian_load_{}", std::process::id());
-        let conn = sqlx::PgPool::connect(&admin).await.expect("PostgreSQL");
-        sqlx::query(&format!("CREATE DATABASE {name}")).execute(&conn).await.unwrap();
-        let base = admin.rsplit_once('/').map(|(b, _)| b.to_string()).unwrap();
-        (format!("{base}/{name}"), Some((conn, name)))
-    };
+    let sync = if a.sync == "normal" { "?synchronous=normal" } else { "" };
+    let scratch = server::bulk::Scratch::new(&a.db, dir.path(), "load", sync).await;
+    let url = scratch.url.clone();
 
     // the database: reference data, the demo seals, N clerks sharing one password hash
     {
@@ -454,9 +445,7 @@ async fn main() {
         all.push(v);
         std::fs::write(path, serde_json::to_string_pretty(&all).unwrap()).unwrap();
     }
-    if let Some((conn, name)) = pg {
-        let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&conn).await;
-    }
+    scratch.drop_database().await;
 }
 
 const BOUNDARY: &str = "yinjian-load-boundary-5c2e";

@@ -15,6 +15,39 @@ use app::domain::{unit::UnitSeed, Role, UnitKind};
 use app::server::store::{DynStore, NewAccount, Pool, StoreResult};
 use app::server::trail::{Outcome, TrailAction, TrailDraft};
 
+/// A scratch database for a benchmark: a SQLite file in `dir` (with `sqlite_params`, e.g.
+/// `?synchronous=normal`), or a new database on TEST_DATABASE_URL's PostgreSQL server. Dropped
+/// with [`Scratch::drop_database`].
+pub struct Scratch {
+    pub url: String,
+    pg: Option<(sqlx::PgPool, String)>,
+}
+
+impl Scratch {
+    pub async fn new(db: &str, dir: &std::path::Path, label: &str, sqlite_params: &str) -> Self {
+        if db == "sqlite" {
+            return Self {
+                url: format!("sqlite://{}{sqlite_params}", dir.join(format!("{label}.db")).display()),
+                pg: None,
+            };
+        }
+        let admin =
+            std::env::var("TEST_DATABASE_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
+        let name = format!("yinjian_{label}_{}", std::process::id());
+        let conn = sqlx::PgPool::connect(&admin).await.expect("PostgreSQL");
+        sqlx::query(&format!("CREATE DATABASE {name}")).execute(&conn).await.expect("CREATE DATABASE");
+        let base = admin.rsplit_once('/').map(|(b, _)| b.to_string()).expect("a database URL");
+        Self { url: format!("{base}/{name}"), pg: Some((conn, name)) }
+    }
+
+    /// Drop the PostgreSQL database (the SQLite file goes with its directory).
+    pub async fn drop_database(self) {
+        if let Some((conn, name)) = self.pg {
+            let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&conn).await;
+        }
+    }
+}
+
 /// What to seed.
 #[derive(Debug, Clone, Copy)]
 pub struct Spec {

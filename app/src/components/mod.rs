@@ -1,8 +1,8 @@
 //! Widgets shared by pages: the header, the sign-in gate, the comparison workbench.
 
 pub mod menu;
-pub mod session;
 pub mod notice;
+pub mod session;
 pub mod workbench;
 
 use leptos::prelude::*;
