@@ -57,11 +57,16 @@ async fn main() {
     // one real comparison through the use cases: the template every seeded one is copied from
     let first = store.account_by_employee_no(&seeded.clerks[0].0).await.unwrap().unwrap();
     let caller = Caller::new(Actor::from_account(&first, &state.auth.policy, chrono::Utc::now()), None);
-    let query: ComparisonQuery = serde_json::from_value(serde_json::json!({
-        "business_type": "land_registration", "case_number": "115年壓測字第000000號",
-        "national_id": "A123456789", "person_name": null
-    }))
-    .unwrap();
+    let query: ComparisonQuery = app::domain::QueryInput {
+        business_type: "land_registration".into(),
+        case_year: "115".into(),
+        case_word: "壓測".into(),
+        case_number: "000000".into(),
+        national_id: "A123456789".into(),
+        ..Default::default()
+    }
+    .parse()
+    .expect("a valid query");
     let started = app::server::comparisons::start(&state, &caller, query).await.unwrap();
     let registered = std::fs::read(format!("{FIXTURES}/registered/r0004.png")).unwrap();
     let questioned = std::fs::read(format!("{FIXTURES}/demo/q0037.jpg")).unwrap();
