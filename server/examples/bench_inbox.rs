@@ -136,7 +136,6 @@ async fn main() {
         }
     };
     let sign_in = |no: String| {
-        let post = post.clone();
         async move {
             let (status, cookie, _) =
                 post("/api/auth/login", format!("employee_no={no}&password={}", PASSWORD.replace('!', "%21")), None)
